@@ -1,0 +1,67 @@
+// Benchmark harness shared by every package's bench/*.bench.mjs.
+// Speed is reported as a ratio against a reference measured in the same run (interleaved rounds),
+// never as an absolute time: machines here are shared and noisy.
+import { Bench } from 'tinybench';
+
+const QUICK = process.env.OCAUTH_BENCH_QUICK === '1';
+
+/**
+ * Measure `subject` against `reference` in alternating rounds and return the median ratio of
+ * throughputs (subject ops/s ÷ reference ops/s). `target` is the ratio the issue asks for:
+ * `{ atLeast: 0.6 }` means subject must reach 60 % of the reference's rate; `{ atMost: 1.3 }` on
+ * a cost ratio is expressed the same way by passing the reciprocal (atLeast: 1/1.3).
+ */
+export async function compare({ name, subject, reference, subjectName = 'ocauth', referenceName = 'reference', target, rounds = QUICK ? 2 : 5, time = QUICK ? 100 : 400 }) {
+  const ratios = [];
+  const subj = [];
+  const ref = [];
+  for (let i = 0; i < rounds; i++) {
+    const b = new Bench({ time, warmupTime: QUICK ? 20 : 100 });
+    b.add(subjectName, subject);
+    b.add(referenceName, reference);
+    await b.run();
+    const [s, r] = b.tasks.map((t) => {
+      if (t.result?.state !== 'completed') throw new Error(`${name}: task ${t.name} did not complete: ${t.result?.error ?? t.result?.state}`);
+      return t.result.throughput.mean;
+    });
+    subj.push(s);
+    ref.push(r);
+    ratios.push(s / r);
+  }
+  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const row = {
+    name,
+    subject: subjectName,
+    subjectOpsPerSec: med(subj),
+    reference: referenceName,
+    referenceOpsPerSec: med(ref),
+    ratio: med(ratios),
+    target: target?.atLeast,
+    met: target?.atLeast === undefined ? undefined : med(ratios) >= target.atLeast,
+  };
+  return row;
+}
+
+/** Measure a single task's throughput (for absolute targets such as "30k ops/s"), reported beside ratios. */
+export async function throughput({ name, fn, target, time = QUICK ? 100 : 1000 }) {
+  const b = new Bench({ time, warmupTime: QUICK ? 20 : 100 });
+  b.add(name, fn);
+  await b.run();
+  const t = b.tasks[0];
+  if (t.result?.state !== 'completed') throw new Error(`${name} did not complete: ${t.result?.error ?? t.result?.state}`);
+  const ops = t.result.throughput.mean;
+  return { name, subjectOpsPerSec: ops, target: target?.opsPerSec, met: target?.opsPerSec === undefined ? undefined : ops >= target.opsPerSec };
+}
+
+export function formatRows(rows) {
+  const fmt = (n) => (n === undefined ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+  const lines = [];
+  for (const r of rows) {
+    if (r.reference) {
+      lines.push(`  ${r.name}: ${r.subject} ${fmt(r.subjectOpsPerSec)} ops/s vs ${r.reference} ${fmt(r.referenceOpsPerSec)} ops/s → ratio ${r.ratio.toFixed(2)}x` + (r.target !== undefined ? ` (target ≥ ${r.target}x: ${r.met ? 'met' : 'MISSED'})` : ''));
+    } else {
+      lines.push(`  ${r.name}: ${fmt(r.subjectOpsPerSec)} ops/s` + (r.target !== undefined ? ` (target ≥ ${fmt(r.target)} ops/s: ${r.met ? 'met' : 'MISSED'})` : ''));
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,3 @@
+import { ocauthConfig } from '../../vitest.shared.js';
+
+export default ocauthConfig('psha1');
