@@ -1,0 +1,66 @@
+import { Duplex } from 'node:stream';
+
+/**
+ * The "wire" under an in-memory TLS endpoint: bytes the TLS engine writes are collected in `out`
+ * (drained with `take()`); bytes received from the peer are injected with `feed()`.
+ */
+export class MemoryDuplex extends Duplex {
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  /** Called after every write of the TLS engine. */
+  onWrite: (() => void) | undefined;
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.out.push(Buffer.from(chunk));
+    this.outBytes += chunk.length;
+    cb();
+    this.onWrite?.();
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    cb();
+  }
+
+  get pending(): number {
+    return this.outBytes;
+  }
+
+  /** Everything written so far, without draining. */
+  peek(): Buffer {
+    return Buffer.concat(this.out);
+  }
+
+  drain(): Buffer {
+    const b = Buffer.concat(this.out);
+    this.out = [];
+    this.outBytes = 0;
+    return b;
+  }
+
+  feed(bytes: Uint8Array): void {
+    this.push(Buffer.from(bytes));
+  }
+}
+
+/**
+ * Wait until `done()` holds, or until nothing moved (no new output, no event) for `quietRounds`
+ * consecutive macrotask turns. TLS processing in Node is synchronous once bytes reach OpenSSL, so
+ * a few quiet turns mean the engine is waiting for more input.
+ */
+export async function settle(done: () => boolean, progress: () => number, quietRounds = 6): Promise<void> {
+  let last = -1;
+  let quiet = 0;
+  for (let i = 0; i < 10_000; i++) {
+    if (done()) return;
+    await new Promise<void>((r) => setImmediate(r));
+    const p = progress();
+    if (p === last) {
+      if (++quiet >= quietRounds) return;
+    } else {
+      quiet = 0;
+      last = p;
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import { X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
+import { TlsDskError } from './errors.js';
+import { MemoryDuplex, settle } from './memory-duplex.js';
+import { formatSecurityStatus, SecurityStatus } from './security-status.js';
+import {
+  certToPem,
+  protocolOptions,
+  splitKeyBlock,
+  statusForTlsError,
+  TLS_DSK_KEY_BLOCK_LENGTH,
+  TLS_DSK_KEY_LABEL,
+  tlsCodeOf,
+  toPemOrBuffer,
+  type TlsDskCredential,
+  type TlsDskKeys,
+  type TlsDskProtocol,
+} from './tls-dsk-common.js';
+import { ContentType, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
+
+export interface TlsDskClientOptions {
+  credential: TlsDskCredential;
+  /** Default 'TLSv1' (V1 operations); 'TLSv1.2' for the V2 operations. */
+  protocol?: TlsDskProtocol;
+  /** The SIP server's targetname ([MS-SIPAE] 2.2.1); sent as SNI and checked against its certificate. */
+  target?: string;
+  /** Trust anchors for the SIP server's certificate; Node's default roots when omitted. */
+  trustedCertificates?: ReadonlyArray<string | Uint8Array>;
+  /**
+   * Verify the SIP server's certificate chain and name (default true). Turning it off is for
+   * laboratories only: the broker would then hand signing keys for any server.
+   */
+  verifyServer?: boolean;
+  /** Override the name check (default: Node's tls.checkServerIdentity against `target`). */
+  checkServerIdentity?: (hostname: string, cert: tls.PeerCertificate) => Error | undefined;
+  /** OpenSSL cipher string; default 'DEFAULT:@SECLEVEL=0' (TLS 1.0 needs security level 0). */
+  ciphers?: string;
+  /**
+   * NSS key log lines (`CLIENT_RANDOM <client random> <master secret>`), as Node's 'keylog' event
+   * gives them. This exposes the session's master secret: for Wireshark and independent
+   * cross-checks of the key block only, never for production logs.
+   */
+  keylog?: (line: Buffer) => void;
+}
+
+/** Result of one leg of the handshake (MS-OCAUTHWS 3.3: client_hello, gssapi-data challenge, finished). */
+export interface TlsDskStep {
+  status: SecurityStatus;
+  /** TLS records to send to the SIP server as gssapi-data (empty when there is nothing to send). */
+  output: Uint8Array;
+  /** Present once the handshake is complete (status OK). */
+  keys?: TlsDskKeys;
+  /** Present when the handshake failed; the SA is then unusable. */
+  error?: TlsDskError;
+}
+
+export type TlsDskClientState = 'initial' | 'hello-sent' | 'flight-sent' | 'complete' | 'failed';
+
+/**
+ * The client half of TLS-DSK, leg by leg, over Node's own TLS implementation fed through an
+ * in-memory duplex (MS-OCAUTHWS 3.3; [MS-SIPAE] 3.2.5):
+ * 1. `step()` with no input → client_hello, ContinueNeeded;
+ * 2. `step(serverFlight)` (server_hello … server_hello_done) → certificate, client_key_exchange,
+ *    certificate_verify, change_cipher_spec, finished, ContinueNeeded;
+ * 3. `step(serverFinished)` (change_cipher_spec, finished) → OK with the signing keys.
+ * A leg whose input is cut short returns IncompleteMessage and waits for the rest.
+ */
+export class TlsDskClient {
+  private readonly wire = new MemoryDuplex();
+  private readonly socket: tls.TLSSocket;
+  private _state: TlsDskClientState = 'initial';
+  private busy = false;
+  private failure: unknown;
+  private secure = false;
+  private events = 0;
+  /** Bytes of an inbound record cut short by the previous leg's input (gssapi-data may be split). */
+  private partial: Buffer = Buffer.alloc(0);
+
+  constructor(options: TlsDskClientOptions) {
+    const cred = options.credential;
+    if (!cred || cred.certificate === undefined || cred.privateKey === undefined) {
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'credential: expected { certificate, privateKey }, received none', SecurityStatus.NoCredentials);
+    }
+    const protocol = options.protocol ?? 'TLSv1';
+    const verify = options.verifyServer ?? true;
+    const certPem = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
+    const key = typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array ? toPemOrBuffer(cred.privateKey) : cred.privateKey.export({ format: 'pem', type: 'pkcs8' });
+    const secureContext = tls.createSecureContext({
+      ...protocolOptions(protocol, options.ciphers),
+      cert: certPem,
+      key,
+      ...(options.trustedCertificates ? { ca: options.trustedCertificates.map(certToPem) } : {}),
+    });
+    this.socket = tls.connect({
+      socket: this.wire,
+      secureContext,
+      ...protocolOptions(protocol, options.ciphers),
+      ...(options.target && !/^[\d.:]+$/.test(options.target) ? { servername: options.target } : {}),
+      rejectUnauthorized: verify,
+      session: undefined,
+      checkServerIdentity: verify
+        ? (host, cert) => (options.checkServerIdentity ?? tls.checkServerIdentity)(options.target ?? host, cert)
+        : () => undefined,
+    });
+    if (options.keylog) this.socket.on('keylog', options.keylog);
+    this.socket.on('secureConnect', () => {
+      this.secure = true;
+      this.events++;
+    });
+    this.socket.on('error', (e) => {
+      this.failure ??= e;
+      this.events++;
+    });
+    this.socket.on('close', () => this.events++);
+    this.wire.on('data', () => this.events++);
+  }
+
+  get state(): TlsDskClientState {
+    return this._state;
+  }
+
+  /** Run the next leg. Never throws for protocol failures: they come back as `{ status, error }`. */
+  async step(input?: Uint8Array): Promise<TlsDskStep> {
+    if (this.busy) return this.reject(SecurityStatus.OutOfSequence, 'a previous leg of this security association is still being processed', false);
+    if (this._state === 'failed') return this.reject(SecurityStatus.InvalidHandle, 'the security association failed earlier and cannot continue', false);
+    if (this._state === 'complete') return this.reject(SecurityStatus.OutOfSequence, 'the handshake is already complete; no further input is expected', false);
+    if (this._state === 'initial' && input !== undefined && input.length > 0) {
+      return this.reject(SecurityStatus.OutOfSequence, 'input: expected none for the first leg (client_hello), received gssapi-data', false);
+    }
+    if (this._state !== 'initial' && (input === undefined || input.length === 0)) {
+      return this.reject(SecurityStatus.InvalidToken, 'input: expected the SIP server\'s gssapi-data (TLS records), received nothing', false);
+    }
+    this.busy = true;
+    try {
+      if (this._state === 'initial') return await this.clientHello();
+      if (this._state === 'hello-sent') return await this.clientFlight(input!);
+      return await this.finish(input!);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Release the TLS endpoint (idempotent). */
+  destroy(): void {
+    if (!this.socket.destroyed) this.socket.destroy();
+    this.wire.destroy();
+  }
+
+  private progress = (): number => this.wire.pending + this.events * 1_000_003;
+
+  private async clientHello(): Promise<TlsDskStep> {
+    await settle(() => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ClientHello), this.progress);
+    if (this.failure !== undefined) return this.fail();
+    const out = this.wire.drain();
+    if (out.length === 0) return this.fail(new Error('the TLS client produced no client_hello'));
+    this._state = 'hello-sent';
+    return { status: SecurityStatus.ContinueNeeded, output: new Uint8Array(out) };
+  }
+
+  private feed(input: Uint8Array): TlsDskStep | undefined {
+    const joined = Buffer.concat([this.partial, input]);
+    const scan = scanRecords(joined);
+    if (scan.malformed) {
+      return this.fail(new TlsDskError('ERR_TLSDSK_INPUT', `input: expected TLS records (content type 20–23, version 3.x), received ${input.length} bytes starting 0x${Buffer.from(input.subarray(0, 3)).toString('hex')}`, SecurityStatus.InvalidToken));
+    }
+    this.partial = Buffer.from(joined.subarray(joined.length - scan.trailing));
+    this.wire.feed(input);
+    return undefined;
+  }
+
+  private async clientFlight(input: Uint8Array): Promise<TlsDskStep> {
+    const bad = this.feed(input);
+    if (bad) return bad;
+    await settle(() => this.failure !== undefined || hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records), this.progress);
+    if (this.failure !== undefined) return this.fail();
+    if (!hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records)) {
+      return { status: SecurityStatus.IncompleteMessage, output: new Uint8Array(0) };
+    }
+    this._state = 'flight-sent';
+    return { status: SecurityStatus.ContinueNeeded, output: new Uint8Array(this.wire.drain()) };
+  }
+
+  private async finish(input: Uint8Array): Promise<TlsDskStep> {
+    const bad = this.feed(input);
+    if (bad) return bad;
+    await settle(() => this.failure !== undefined || this.secure, this.progress);
+    // Node verifies the server chain and name right after 'secureConnect' and destroys on failure.
+    await new Promise<void>((r) => setImmediate(r));
+    if (this.failure !== undefined) return this.fail();
+    if (!this.secure) return { status: SecurityStatus.IncompleteMessage, output: new Uint8Array(0) };
+    const block = this.socket.exportKeyingMaterial(TLS_DSK_KEY_BLOCK_LENGTH, TLS_DSK_KEY_LABEL, undefined as unknown as Buffer);
+    const keys: TlsDskKeys = { ...splitKeyBlock(block), protocol: this.socket.getProtocol() ?? '', cipher: this.socket.getCipher()?.name ?? '' };
+    block.fill(0);
+    const extra = this.wire.drain();
+    this._state = 'complete';
+    this.destroy();
+    return { status: SecurityStatus.OK, output: new Uint8Array(extra), keys };
+  }
+
+  /** The SIP server's certificate, once it was received (after the second leg). */
+  peerCertificate(): X509Certificate | undefined {
+    try {
+      return this.socket.getPeerX509Certificate() ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private reject(status: number, why: string, fatal: boolean): TlsDskStep {
+    const error = new TlsDskError('ERR_TLSDSK_STATE', `TLS-DSK security association (state ${this._state}): ${why}; status ${formatSecurityStatus(status)}`, status);
+    if (fatal) this._state = 'failed';
+    return { status: status as SecurityStatus, output: new Uint8Array(0), error };
+  }
+
+  private fail(cause: unknown = this.failure): TlsDskStep {
+    const status = cause instanceof TlsDskError ? cause.securityStatus : statusForTlsError(cause);
+    const tlsCode = cause instanceof TlsDskError ? cause.tlsCode : tlsCodeOf(cause);
+    const error =
+      cause instanceof TlsDskError
+        ? cause
+        : new TlsDskError('ERR_TLSDSK_HANDSHAKE', `TLS-DSK handshake failed in state ${this._state}: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, status, tlsCode, { cause });
+    // An alert the TLS client wrote on its way out is still worth sending to the SIP server.
+    const out = this.wire.drain();
+    const alert = scanRecords(out).records.some((r) => r.contentType === ContentType.Alert) ? new Uint8Array(out) : new Uint8Array(0);
+    this._state = 'failed';
+    this.destroy();
+    return { status: status as SecurityStatus, output: alert, error };
+  }
+}

@@ -1,0 +1,140 @@
+import { constants as cryptoConstants, type X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
+import { TlsDskError } from './errors.js';
+import { MemoryDuplex, settle } from './memory-duplex.js';
+import { formatSecurityStatus, SecurityStatus } from './security-status.js';
+import {
+  certToPem,
+  protocolOptions,
+  splitKeyBlock,
+  statusForTlsError,
+  TLS_DSK_KEY_BLOCK_LENGTH,
+  TLS_DSK_KEY_LABEL,
+  tlsCodeOf,
+  toPemOrBuffer,
+  type TlsDskCredential,
+  type TlsDskKeys,
+  type TlsDskProtocol,
+} from './tls-dsk-common.js';
+import { ContentType, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
+
+export interface TlsDskRegistrarPeerOptions {
+  /** The SIP server's own certificate and key. */
+  credential: TlsDskCredential;
+  /** Trust anchors for the users' certificates (the CA of the certificate provisioning service). */
+  trustedClientCertificates: ReadonlyArray<string | Uint8Array>;
+  protocol?: TlsDskProtocol;
+  ciphers?: string;
+}
+
+export interface TlsDskRegistrarResult {
+  /** base64 gssapi-data to put in the next 401 challenge / final response (empty when none). */
+  gssapiData: string;
+  /** True once the handshake finished: `keys` and `clientCertificate` are then set. */
+  done: boolean;
+  keys?: TlsDskKeys;
+  clientCertificate?: X509Certificate;
+}
+
+/**
+ * The SIP registrar's half of TLS-DSK ([MS-SIPAE] 3.2.5), for tests and laboratories: a Node TLS
+ * server that requires and verifies the client certificate, fed through base64 gssapi-data exactly
+ * as a registrar receives it in SIP REGISTER Authorization headers. It derives the same key block as
+ * the client, so both sides' signing keys can be compared.
+ */
+export class TlsDskRegistrarPeer {
+  private readonly wire = new MemoryDuplex();
+  private readonly server: tls.Server;
+  private socket: tls.TLSSocket | undefined;
+  private failure: unknown;
+  private secure = false;
+  private events = 0;
+  private _done = false;
+
+  constructor(options: TlsDskRegistrarPeerOptions) {
+    const protocol = options.protocol ?? 'TLSv1';
+    const cred = options.credential;
+    const key = typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array ? toPemOrBuffer(cred.privateKey) : cred.privateKey.export({ format: 'pem', type: 'pkcs8' });
+    if (!options.trustedClientCertificates || options.trustedClientCertificates.length === 0) {
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'trustedClientCertificates: expected at least one CA certificate, received none', SecurityStatus.NoAuthenticatingAuthority);
+    }
+    this.server = tls.createServer({
+      ...protocolOptions(protocol, options.ciphers),
+      cert: [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join(''),
+      key,
+      ca: options.trustedClientCertificates.map(certToPem),
+      requestCert: true,
+      // Verified below from authorizationError: Node's own rejection only says "socket hang up".
+      rejectUnauthorized: false,
+      // A registrar's final leg is change_cipher_spec + finished: no session ticket.
+      secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+    });
+    this.server.on('secureConnection', (s: tls.TLSSocket) => {
+      this.socket = s;
+      this.events++;
+      if (!s.authorized) {
+        const code = String(s.authorizationError ?? 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
+        this.failure ??= Object.assign(new Error(`client certificate rejected: ${code}`), { code });
+        s.destroy();
+        return;
+      }
+      this.secure = true;
+    });
+    this.server.on('tlsClientError', (e) => {
+      this.failure ??= e;
+      this.events++;
+    });
+    this.server.emit('connection', this.wire);
+  }
+
+  get done(): boolean {
+    return this._done;
+  }
+
+  /** Process one gssapi-data token from the client; throws TlsDskError when the handshake fails. */
+  async respond(gssapiData: string): Promise<TlsDskRegistrarResult> {
+    if (this._done) throw new TlsDskError('ERR_TLSDSK_STATE', 'registrar peer: the handshake is already complete', SecurityStatus.OutOfSequence);
+    if (this.failure !== undefined) throw this.error();
+    if (typeof gssapiData !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(gssapiData) || gssapiData.length % 4 !== 0) {
+      throw new TlsDskError('ERR_TLSDSK_INPUT', `gssapi-data: expected base64, received ${typeof gssapiData === 'string' ? `${gssapiData.length} chars` : typeof gssapiData}`, SecurityStatus.InvalidToken);
+    }
+    const input = Buffer.from(gssapiData, 'base64');
+    const firstLeg = plaintextHandshakeTypes(scanRecords(input).records).includes(HandshakeType.ClientHello);
+    this.wire.feed(input);
+    const progress = () => this.wire.pending + this.events * 1_000_003;
+    if (firstLeg) {
+      await settle(() => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ServerHelloDone), progress);
+      if (this.failure !== undefined) throw this.error();
+      return { gssapiData: this.wire.drain().toString('base64'), done: false };
+    }
+    await settle(() => this.failure !== undefined || (this.secure && hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records)), progress);
+    if (this.failure !== undefined) throw this.error();
+    if (!this.secure || !this.socket) {
+      return { gssapiData: '', done: false };
+    }
+    const s = this.socket;
+    const block = s.exportKeyingMaterial(TLS_DSK_KEY_BLOCK_LENGTH, TLS_DSK_KEY_LABEL, undefined as unknown as Buffer);
+    const keys: TlsDskKeys = { ...splitKeyBlock(block), protocol: s.getProtocol() ?? '', cipher: s.getCipher()?.name ?? '' };
+    block.fill(0);
+    const clientCertificate = s.getPeerX509Certificate();
+    const out = this.wire.drain().toString('base64');
+    this._done = true;
+    s.destroy();
+    this.wire.destroy();
+    return { gssapiData: out, done: true, keys, ...(clientCertificate ? { clientCertificate } : {}) };
+  }
+
+  private error(): TlsDskError {
+    const cause = this.failure;
+    const status = statusForTlsError(cause);
+    // Alert records the server wrote are not returned: a registrar answers a failed TLS-DSK with 401.
+    const out = this.wire.drain();
+    void scanRecords(out).records.some((r) => r.contentType === ContentType.Alert);
+    return new TlsDskError('ERR_TLSDSK_HANDSHAKE', `registrar peer: TLS-DSK handshake failed: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, status, tlsCodeOf(cause), { cause });
+  }
+
+  destroy(): void {
+    this.socket?.destroy();
+    this.wire.destroy();
+  }
+}

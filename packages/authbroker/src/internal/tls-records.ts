@@ -1,0 +1,84 @@
+/**
+ * Minimal TLS record scanner (RFC 2246 6.2.1 / RFC 5246 6.2.1): the TLS-DSK engine uses it only to
+ * know when a handshake leg is complete (the bytes themselves come from Node's TLS implementation).
+ */
+export const ContentType = { ChangeCipherSpec: 20, Alert: 21, Handshake: 22, ApplicationData: 23 } as const;
+export const HandshakeType = {
+  ClientHello: 1,
+  ServerHello: 2,
+  NewSessionTicket: 4,
+  Certificate: 11,
+  ServerKeyExchange: 12,
+  CertificateRequest: 13,
+  ServerHelloDone: 14,
+  CertificateVerify: 15,
+  ClientKeyExchange: 16,
+  Finished: 20,
+} as const;
+
+export interface TlsRecord {
+  contentType: number;
+  version: number;
+  fragment: Uint8Array;
+}
+
+export interface ScanResult {
+  records: TlsRecord[];
+  /** Bytes after the last complete record (a partial record). */
+  trailing: number;
+  /** True when a record header is not a TLS record (content type or version out of range). */
+  malformed: boolean;
+}
+
+export function scanRecords(buf: Uint8Array): ScanResult {
+  const records: TlsRecord[] = [];
+  let off = 0;
+  while (buf.length - off >= 5) {
+    const type = buf[off]!;
+    const major = buf[off + 1]!;
+    const len = (buf[off + 3]! << 8) | buf[off + 4]!;
+    if (type < 20 || type > 23 || major !== 3) return { records, trailing: buf.length - off, malformed: true };
+    if (buf.length - off - 5 < len) break;
+    records.push({ contentType: type, version: (major << 8) | buf[off + 2]!, fragment: buf.subarray(off + 5, off + 5 + len) });
+    off += 5 + len;
+  }
+  return { records, trailing: buf.length - off, malformed: false };
+}
+
+/** Handshake message types found in the plaintext handshake records before any ChangeCipherSpec. */
+export function plaintextHandshakeTypes(records: TlsRecord[]): number[] {
+  const parts: Uint8Array[] = [];
+  for (const r of records) {
+    if (r.contentType === ContentType.ChangeCipherSpec) break;
+    if (r.contentType === ContentType.Handshake) parts.push(r.fragment);
+  }
+  const hs = Buffer.concat(parts);
+  const types: number[] = [];
+  let off = 0;
+  while (hs.length - off >= 4) {
+    const len = (hs[off + 1]! << 16) | (hs[off + 2]! << 8) | hs[off + 3]!;
+    if (hs.length - off - 4 < len) break;
+    types.push(hs[off]!);
+    off += 4 + len;
+  }
+  return types;
+}
+
+/** True when a ChangeCipherSpec record is followed by at least one (encrypted) handshake record. */
+export function hasChangeCipherSpecAndFinished(records: TlsRecord[]): boolean {
+  const i = records.findIndex((r) => r.contentType === ContentType.ChangeCipherSpec);
+  return i >= 0 && records.slice(i + 1).some((r) => r.contentType === ContentType.Handshake);
+}
+
+/** The 32-byte random of the first ServerHello/ClientHello of a flight, if present (for cross-checks). */
+export function helloRandom(buf: Uint8Array, type: 1 | 2): Uint8Array | undefined {
+  const { records } = scanRecords(buf);
+  const hs = Buffer.concat(records.filter((r) => r.contentType === ContentType.Handshake).map((r) => r.fragment));
+  let off = 0;
+  while (hs.length - off >= 4) {
+    const len = (hs[off + 1]! << 16) | (hs[off + 2]! << 8) | hs[off + 3]!;
+    if (hs[off] === type && len >= 34) return new Uint8Array(hs.subarray(off + 6, off + 38));
+    off += 4 + len;
+  }
+  return undefined;
+}
