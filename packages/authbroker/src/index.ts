@@ -10,3 +10,42 @@ export {
 } from './internal/tls-dsk-common.js';
 export { TlsDskClient, type TlsDskClientOptions, type TlsDskStep, type TlsDskClientState } from './internal/tls-dsk-client.js';
 export { TlsDskRegistrarPeer, type TlsDskRegistrarPeerOptions, type TlsDskRegistrarResult } from './internal/tls-dsk-registrar-peer.js';
+export { NS, parseXml } from './internal/xml.js';
+export { AUTH_BROKER_OPERATIONS, AUTH_BROKER_ACTION_BASE, actionOf, operationOfAction, type AuthBrokerOperation } from './internal/operations.js';
+export {
+  HASH_ALGORITHMS,
+  HASH_ALGORITHM_IDS,
+  HASH_DIGEST_BYTES,
+  normalizeHashAlgorithm,
+  hashAlgorithmFromId,
+  negotiateHashAlgorithm,
+  type HashAlgorithmName,
+} from './internal/hash-algorithm.js';
+export {
+  buildAuthBrokerRequest,
+  buildAuthBrokerResponse,
+  buildSoapFault,
+  parseAuthBrokerRequest,
+  parseAuthBrokerResponse,
+  AuthBrokerSoapFault,
+  type AuthBrokerRequestHeaders,
+  type BuildOptions,
+  type ParsedAuthBrokerRequest,
+  type ParsedAuthBrokerResponse,
+  type AuthBrokerRequestBodies,
+  type AuthBrokerResponseBodies,
+  type CreateAuthBrokerSession,
+  type CreateAuthBrokerSessionResponse,
+  type TerminateAuthBrokerSession,
+  type TerminateAuthBrokerSessionResponse,
+  type AuthBrokerAcquireCredential,
+  type AuthBrokerAcquireCredentialResponse,
+  type AuthBrokerNegotiateSecurityAssociation,
+  type NegotiateSaResponse,
+  type CreateAuthBrokerSessionV2,
+  type CreateAuthBrokerSessionV2Response,
+  type AuthBrokerAcquireCredentialV2,
+  type AuthBrokerAcquireCredentialV2Response,
+  type AuthBrokerNegotiateSecurityAssociationV2,
+  type NegotiateSaResponseV2,
+} from './internal/messages.js';

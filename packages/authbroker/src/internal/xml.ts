@@ -1,0 +1,104 @@
+import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { AuthBrokerError } from './errors.js';
+
+/** Namespaces of the Authentication Broker messages (MS-OCAUTHWS 6.3). */
+export const NS = {
+  soap: 'http://schemas.xmlsoap.org/soap/envelope/',
+  wsa: 'http://www.w3.org/2005/08/addressing',
+  wsse: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
+  wsu: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
+  tempuri: 'http://tempuri.org/',
+  datacontract: 'http://schemas.datacontract.org/2004/07/Microsoft.Rtc.Internal.WebRelay.Sip',
+  arrays: 'http://schemas.microsoft.com/2003/10/Serialization/Arrays',
+  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+  saml: 'urn:oasis:names:tc:SAML:1.0:assertion',
+} as const;
+
+export const DEFAULT_MAX_XML_BYTES = 1 << 20;
+
+/**
+ * Safe XML parse (no DOCTYPE: entity expansion and external entities are impossible; bounded size;
+ * every xmldom warning or error is an error).
+ */
+export function parseXml(xml: string | Uint8Array, maxBytes = DEFAULT_MAX_XML_BYTES): Document {
+  const text = typeof xml === 'string' ? xml : new TextDecoder('utf-8', { fatal: true }).decode(xml);
+  const size = typeof xml === 'string' ? Buffer.byteLength(xml) : xml.byteLength;
+  if (size > maxBytes) throw new AuthBrokerError('ERR_AUTHBROKER_XML', `message: expected at most ${maxBytes} bytes of XML, received ${size}`);
+  if (/<!DOCTYPE/i.test(text)) throw new AuthBrokerError('ERR_AUTHBROKER_XML', 'message: expected no DOCTYPE (entities are not allowed), received a <!DOCTYPE declaration');
+  let problem: string | undefined;
+  let doc: Document;
+  try {
+    doc = new DOMParser({
+      onError: (level, msg) => {
+        problem ??= `${level}: ${msg}`;
+        if (level !== 'warning') throw new Error(msg);
+      },
+    }).parseFromString(text, 'text/xml');
+  } catch (e) {
+    throw new AuthBrokerError('ERR_AUTHBROKER_XML', `message: expected well-formed XML, received malformed XML (${problem ?? (e as Error).message})`, { cause: e });
+  }
+  if (problem) throw new AuthBrokerError('ERR_AUTHBROKER_XML', `message: expected well-formed XML, received XML with problems (${problem})`);
+  if (!doc.documentElement) throw new AuthBrokerError('ERR_AUTHBROKER_XML', 'message: expected a root element, received none');
+  return doc;
+}
+
+export function childElements(parent: Element | Document): Element[] {
+  const out: Element[] = [];
+  for (let n: Node | null = parent.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) out.push(n as Element);
+  return out;
+}
+
+export function isElement(e: Element | undefined, ns: string, local: string): boolean {
+  return !!e && e.namespaceURI === ns && e.localName === local;
+}
+
+export function qname(e: Element): string {
+  return `{${e.namespaceURI ?? ''}}${e.localName}`;
+}
+
+export function textOf(e: Element): string {
+  let s = '';
+  for (let n: Node | null = e.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${e.localName}: expected text content, received a child element <${(n as Element).tagName}>`);
+    if (n.nodeType === 3 || n.nodeType === 4) s += n.nodeValue ?? '';
+  }
+  return s;
+}
+
+export function isNil(e: Element): boolean {
+  const v = e.getAttributeNS(NS.xsi, 'nil');
+  return v === 'true' || v === '1';
+}
+
+export function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
+}
+
+export function escapeAttr(s: string): string {
+  return escapeText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;');
+}
+
+/** A tiny XML tree for writing messages the way WCF lays them out. */
+export interface XNode {
+  name: string;
+  attrs?: ReadonlyArray<readonly [string, string]>;
+  /** Text content, or children; `raw` is inserted verbatim (a web ticket as received). */
+  text?: string;
+  children?: ReadonlyArray<XNode>;
+  raw?: string;
+  /** Write `<a></a>` instead of `<a/>` when empty. */
+  explicitEnd?: boolean;
+}
+
+export function serialize(node: XNode, indent: boolean, level = 0): string {
+  const pad = indent ? '  '.repeat(level) : '';
+  const nl = indent ? '\n' : '';
+  if (node.raw !== undefined) return pad + node.raw;
+  const attrs = (node.attrs ?? []).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join('');
+  const open = `<${node.name}${attrs}`;
+  if (node.children && node.children.length > 0) {
+    return `${pad}${open}>${nl}${node.children.map((c) => serialize(c, indent, level + 1)).join(nl)}${nl}${pad}</${node.name}>`;
+  }
+  if (node.text !== undefined && node.text !== '') return `${pad}${open}>${escapeText(node.text)}</${node.name}>`;
+  return node.explicitEnd ? `${pad}${open}></${node.name}>` : `${pad}${open}/>`;
+}
