@@ -49,3 +49,15 @@ export {
   type AuthBrokerNegotiateSecurityAssociationV2,
   type NegotiateSaResponseV2,
 } from './internal/messages.js';
+export { MemoryAuthBrokerSessionStore, type AuthBrokerSession, type AuthBrokerSessionStore } from './internal/session-store.js';
+export {
+  createAuthBrokerHandler,
+  type AuthBrokerHandler,
+  type AuthBrokerHandlerOptions,
+  type AuthBrokerTicket,
+  type AuthBrokerTicketVerifier,
+  type CredentialSource,
+  type CredentialRequest,
+  type AcquiredCredential,
+} from './internal/handler.js';
+export { AuthBrokerClient, type AuthBrokerClientOptions, type NegotiateSaResult, type GssapiExchange } from './internal/client.js';

@@ -1,0 +1,172 @@
+import { randomUUID as nodeRandomUUID } from 'node:crypto';
+import { AuthBrokerError, describeReceived } from './errors.js';
+import { HASH_ALGORITHMS, hashAlgorithmFromId, type HashAlgorithmName } from './hash-algorithm.js';
+import {
+  AuthBrokerSoapFault,
+  buildAuthBrokerRequest,
+  parseAuthBrokerResponse,
+  type AuthBrokerRequestBodies,
+  type AuthBrokerResponseBodies,
+} from './messages.js';
+import { actionOf, type AuthBrokerOperation } from './operations.js';
+import { formatSecurityStatus, SecurityStatus } from './security-status.js';
+
+export interface AuthBrokerClientOptions {
+  /** The broker's URL, e.g. https://pool.contoso.com/Reach/Sip.svc/AuthBroker (sent as wsa:To). */
+  url: string;
+  /** The web ticket (saml:Assertion XML as issued by the Web Ticket Service), or a function returning it. */
+  webTicket: string | (() => string | Promise<string>);
+  fetch?: typeof fetch;
+  clock?: () => Date;
+  randomUUID?: () => string;
+  /** Lifetime of the wsu:Timestamp (seconds, default 300 as in the spec examples). */
+  timestampSeconds?: number;
+  /** Extra HTTP headers. */
+  headers?: Record<string, string>;
+}
+
+/** A negotiation leg's answer with the keys decoded. */
+export interface NegotiateSaResult {
+  securityStatus: number;
+  /** gssapi-data to send to the SIP server (base64), '' when none. */
+  outString: string;
+  maxSignature: number;
+  clientSigningKey?: Uint8Array;
+  serverSigningKey?: Uint8Array;
+  /** V2 only: the finalized hash algorithm (ALG_ID) and its name when known. */
+  hashAlgorithmId?: number;
+  hashAlgorithm?: HashAlgorithmName;
+}
+
+/** Transport of gssapi-data to the SIP server: send the broker's token, return the server's answer ('' or null when it sent none). */
+export type GssapiExchange = (gssapiData: string) => Promise<string | null>;
+
+/**
+ * Client of the Authentication Broker Service (MS-OCAUTHWS 3.3): all seven operations, plus
+ * `handshake()`, which drives a whole TLS-DSK negotiation between the broker and a SIP server.
+ */
+export class AuthBrokerClient {
+  private readonly fetch: typeof fetch;
+  constructor(private readonly options: AuthBrokerClientOptions) {
+    if (!options || typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
+      throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `url: expected an http(s) URL, received ${describeReceived(options?.url)}`);
+    }
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** Send one operation and return its parsed response body. */
+  async call<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerRequestBodies[O]): Promise<AuthBrokerResponseBodies[O]> {
+    const now = this.options.clock?.() ?? new Date();
+    const messageId = `urn:uuid:${(this.options.randomUUID ?? nodeRandomUUID)()}`;
+    const ticket = typeof this.options.webTicket === 'function' ? await this.options.webTicket() : this.options.webTicket;
+    const xml = buildAuthBrokerRequest(operation, body, {
+      messageId,
+      to: this.options.url,
+      timestamp: { created: now.toISOString(), expires: new Date(now.getTime() + (this.options.timestampSeconds ?? 300) * 1000).toISOString() },
+      webTicket: ticket,
+    });
+    let res: Response;
+    try {
+      res = await this.fetch(this.options.url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${actionOf(operation, 'request')}"`, ...this.options.headers },
+        body: xml,
+      });
+    } catch (e) {
+      throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `${operation}: request to ${this.options.url} failed: ${(e as Error).message}`, { cause: e });
+    }
+    const text = await res.text();
+    const ctype = res.headers.get('content-type') ?? '';
+    if (!/xml/i.test(ctype) || !text.trimStart().startsWith('<')) {
+      throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `${operation}: expected a SOAP response, received HTTP ${res.status} ${ctype || 'without content type'}`);
+    }
+    try {
+      const parsed = parseAuthBrokerResponse(text, operation);
+      if (res.status !== 200) throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `${operation}: expected HTTP 200 for a response, received ${res.status}`);
+      if (parsed.relatesTo !== undefined && parsed.relatesTo !== messageId) {
+        throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `RelatesTo: expected ${messageId}, received ${describeReceived(parsed.relatesTo)}`);
+      }
+      return parsed.body;
+    } catch (e) {
+      if (e instanceof AuthBrokerSoapFault) {
+        const diag = res.headers.get('x-ms-diagnostics');
+        Object.assign(e, { httpStatus: res.status, diagnostics: diag ?? undefined, webTicketUrl: res.headers.get('x-ms-webticketurl') ?? undefined, errorCode: res.headers.get('x-ocauth-error') ?? undefined });
+      }
+      throw e;
+    }
+  }
+
+  /** CreateAuthBrokerSession (3.3.4.1): the session id and the hash algorithm the server chose. */
+  async createSession(supportedHashAlgorithms: readonly string[] = HASH_ALGORITHMS): Promise<{ sessionId: string; hashAlgorithm: string }> {
+    const r = await this.call('CreateAuthBrokerSession', { supportedHashAlgorithms: [...supportedHashAlgorithms] });
+    if (!r.sessionId) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'CreateAuthBrokerSessionResult/SessionId: expected a session id, received none');
+    return { sessionId: r.sessionId, hashAlgorithm: r.hashAlgorithm ?? '' };
+  }
+
+  /** CreateAuthBrokerSessionV2 (3.3.4.5). */
+  async createSessionV2(): Promise<{ sessionId: string }> {
+    const r = await this.call('CreateAuthBrokerSessionV2', {});
+    if (!r.sessionId) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'CreateAuthBrokerSessionV2Response/SessionId: expected a session id, received none');
+    return { sessionId: r.sessionId };
+  }
+
+  /** TerminateAuthBrokerSession (3.3.4.2). */
+  async terminateSession(sessionId: string): Promise<void> {
+    await this.call('TerminateAuthBrokerSession', { sessionId });
+  }
+
+  /** AuthBrokerAcquireCredential (3.3.4.3): remaining certificate lifetime in seconds (0: none). */
+  async acquireCredential(sessionId: string, sipInstance: string): Promise<number> {
+    return (await this.call('AuthBrokerAcquireCredential', { sessionId, sipInstance })).result ?? 0;
+  }
+
+  /** AuthBrokerAcquireCredentialV2 (3.3.4.6). */
+  async acquireCredentialV2(sessionId: string, sipInstance: string, supportedHashAlgorithms: readonly string[] = HASH_ALGORITHMS): Promise<number> {
+    return (await this.call('AuthBrokerAcquireCredentialV2', { sessionId, sipInstance, supportedHashAlgorithms: [...supportedHashAlgorithms] })).result ?? 0;
+  }
+
+  /** AuthBrokerNegotiateSecurityAssociation (3.3.4.4); omit `input` for the first leg. */
+  async negotiateSecurityAssociation(sessionId: string, target: string, input?: string): Promise<NegotiateSaResult> {
+    return decode(await this.call('AuthBrokerNegotiateSecurityAssociation', { sessionId, target, ...(input ? { input } : {}) }));
+  }
+
+  /** AuthBrokerNegotiateSecurityAssociationV2 (3.3.4.7). */
+  async negotiateSecurityAssociationV2(sessionId: string, target: string, input?: string): Promise<NegotiateSaResult> {
+    return decode(await this.call('AuthBrokerNegotiateSecurityAssociationV2', { sessionId, target, ...(input ? { input } : {}) }));
+  }
+
+  /**
+   * Drive a TLS-DSK negotiation ([MS-SIPAE] 3.2.5) between the broker and a SIP server: ask the
+   * broker for the client_hello, hand each token to `exchange` (which talks to the SIP server) and
+   * feed the server's answers back, until the broker returns OK with the signing keys.
+   * Throws AuthBrokerError ERR_AUTHBROKER_NEGOTIATION naming the SecurityStatus on failure.
+   */
+  async handshake(params: { sessionId: string; target: string; version?: 1 | 2; exchange: GssapiExchange; maxLegs?: number }): Promise<NegotiateSaResult & { clientSigningKey: Uint8Array; serverSigningKey: Uint8Array }> {
+    const negotiate = (input?: string) =>
+      params.version === 2 ? this.negotiateSecurityAssociationV2(params.sessionId, params.target, input) : this.negotiateSecurityAssociation(params.sessionId, params.target, input);
+    let r = await negotiate();
+    for (let leg = 1; leg <= (params.maxLegs ?? 8); leg++) {
+      if (r.securityStatus === SecurityStatus.OK && r.clientSigningKey && r.serverSigningKey) {
+        if (r.outString) await params.exchange(r.outString);
+        return r as NegotiateSaResult & { clientSigningKey: Uint8Array; serverSigningKey: Uint8Array };
+      }
+      if (r.securityStatus !== SecurityStatus.ContinueNeeded) break;
+      const answer = await params.exchange(r.outString);
+      if (!answer) throw new AuthBrokerError('ERR_AUTHBROKER_NEGOTIATION', `TLS-DSK with ${params.target}: the SIP server sent no gssapi-data after leg ${leg}`);
+      r = await negotiate(answer);
+    }
+    throw new AuthBrokerError('ERR_AUTHBROKER_NEGOTIATION', `TLS-DSK with ${params.target} failed: SecurityStatus ${formatSecurityStatus(r.securityStatus)}`);
+  }
+}
+
+function decode(r: AuthBrokerResponseBodies['AuthBrokerNegotiateSecurityAssociationV2']): NegotiateSaResult {
+  const out: NegotiateSaResult = { securityStatus: r.securityStatus ?? 0, outString: r.outString ?? '', maxSignature: r.maxSignature ?? 0 };
+  if (r.clientSigningKey) out.clientSigningKey = new Uint8Array(Buffer.from(r.clientSigningKey, 'base64'));
+  if (r.serverSigningKey) out.serverSigningKey = new Uint8Array(Buffer.from(r.serverSigningKey, 'base64'));
+  if (r.hashAlgorithm !== undefined) {
+    out.hashAlgorithmId = r.hashAlgorithm;
+    const name = hashAlgorithmFromId(r.hashAlgorithm);
+    if (name) out.hashAlgorithm = name;
+  }
+  return out;
+}
