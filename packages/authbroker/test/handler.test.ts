@@ -61,6 +61,14 @@ describe('createAuthBrokerHandler: sessions and sequencing (MS-OCAUTHWS 3.3)', (
     }
   });
 
+  it('a credential whose key does not match its certificate → UnknownCredentials, not a crash (and no cache mix-up)', async () => {
+    const { client } = makeBroker({ credentialSource: { acquire: async () => ({ certificate: pki.user.certificate, privateKey: pki.user2.privateKey }) } });
+    const c = client();
+    const { sessionId } = await c.createSession();
+    await c.acquireCredential(sessionId, SIP_INSTANCE);
+    expect((await c.negotiateSecurityAssociation(sessionId, TARGET)).securityStatus).toBe(SecurityStatus.UnknownCredentials);
+  });
+
   it('AcquireCredential requires a sipInstance', async () => {
     const { c, sessionId } = await ready();
     const f = await fault(c.acquireCredential(sessionId, ''));

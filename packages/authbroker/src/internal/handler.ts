@@ -244,14 +244,21 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
       // client_hello: (re)start the security association for this target.
       sa?.destroy();
       if (!sa && s.securityAssociations.size >= maxTargets) return answer(SecurityStatus.OutOfMemory, {}, hash);
-      sa = new TlsDskClient({
-        credential: s.credential,
-        protocol: s.protocol,
-        target,
-        ...(options.registrarTrust?.trustedCertificates ? { trustedCertificates: options.registrarTrust.trustedCertificates } : {}),
-        verifyServer: options.registrarTrust?.verifyServer ?? true,
-        ...(options.ciphers ? { ciphers: options.ciphers } : {}),
-      });
+      s.securityAssociations.delete(target);
+      try {
+        sa = new TlsDskClient({
+          credential: s.credential,
+          protocol: s.protocol,
+          target,
+          ...(options.registrarTrust?.trustedCertificates ? { trustedCertificates: options.registrarTrust.trustedCertificates } : {}),
+          verifyServer: options.registrarTrust?.verifyServer ?? true,
+          ...(options.ciphers ? { ciphers: options.ciphers } : {}),
+        });
+      } catch {
+        // The credential source handed over a certificate/key pair OpenSSL refuses (e.g. a key that
+        // does not match the certificate).
+        return answer(SecurityStatus.UnknownCredentials, {}, hash);
+      }
       s.securityAssociations.set(target, sa);
     } else if (!sa) {
       return answer(SecurityStatus.OutOfSequence, {}, hash);

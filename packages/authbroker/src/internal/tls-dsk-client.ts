@@ -16,6 +16,7 @@ import {
   type TlsDskKeys,
   type TlsDskProtocol,
 } from './tls-dsk-common.js';
+import { cachedSecureContext } from './secure-context-cache.js';
 import { ContentType, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
 
 export interface TlsDskClientOptions {
@@ -84,13 +85,16 @@ export class TlsDskClient {
     const protocol = options.protocol ?? 'TLSv1';
     const verify = options.verifyServer ?? true;
     const certPem = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
-    const key = typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array ? toPemOrBuffer(cred.privateKey) : cred.privateKey.export({ format: 'pem', type: 'pkcs8' });
-    const secureContext = tls.createSecureContext({
-      ...protocolOptions(protocol, options.ciphers),
-      cert: certPem,
-      key,
-      ...(options.trustedCertificates ? { ca: options.trustedCertificates.map(certToPem) } : {}),
-    });
+    const ca = options.trustedCertificates?.map(certToPem);
+    const proto = protocolOptions(protocol, options.ciphers);
+    const secureContext = cachedSecureContext(`client|${proto.minVersion}|${proto.ciphers}|${certPem}|${ca?.join('') ?? 'default-roots'}`, cred.privateKey, () =>
+      tls.createSecureContext({
+        ...proto,
+        cert: certPem,
+        key: typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array ? toPemOrBuffer(cred.privateKey) : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+        ...(ca ? { ca } : {}),
+      }),
+    );
     this.socket = tls.connect({
       socket: this.wire,
       secureContext,
@@ -183,9 +187,8 @@ export class TlsDskClient {
   private async finish(input: Uint8Array): Promise<TlsDskStep> {
     const bad = this.feed(input);
     if (bad) return bad;
+    // Node verifies the server chain and name before it emits 'secureConnect' (else 'error').
     await settle(() => this.failure !== undefined || this.secure, this.progress);
-    // Node verifies the server chain and name right after 'secureConnect' and destroys on failure.
-    await new Promise<void>((r) => setImmediate(r));
     if (this.failure !== undefined) return this.fail();
     if (!this.secure) return { status: SecurityStatus.IncompleteMessage, output: new Uint8Array(0) };
     const block = this.socket.exportKeyingMaterial(TLS_DSK_KEY_BLOCK_LENGTH, TLS_DSK_KEY_LABEL, undefined as unknown as Buffer);

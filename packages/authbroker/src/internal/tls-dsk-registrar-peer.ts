@@ -16,6 +16,7 @@ import {
   type TlsDskKeys,
   type TlsDskProtocol,
 } from './tls-dsk-common.js';
+import { cachedSecureContext } from './secure-context-cache.js';
 import { ContentType, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
 
 export interface TlsDskRegistrarPeerOptions {
@@ -44,8 +45,8 @@ export interface TlsDskRegistrarResult {
  */
 export class TlsDskRegistrarPeer {
   private readonly wire = new MemoryDuplex();
-  private readonly server: tls.Server;
-  private socket: tls.TLSSocket | undefined;
+  private readonly socket: tls.TLSSocket;
+  private clientCertificate: X509Certificate | undefined;
   private failure: unknown;
   private secure = false;
   private events = 0;
@@ -54,37 +55,45 @@ export class TlsDskRegistrarPeer {
   constructor(options: TlsDskRegistrarPeerOptions) {
     const protocol = options.protocol ?? 'TLSv1';
     const cred = options.credential;
-    const key = typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array ? toPemOrBuffer(cred.privateKey) : cred.privateKey.export({ format: 'pem', type: 'pkcs8' });
     if (!options.trustedClientCertificates || options.trustedClientCertificates.length === 0) {
       throw new TlsDskError('ERR_TLSDSK_CONFIG', 'trustedClientCertificates: expected at least one CA certificate, received none', SecurityStatus.NoAuthenticatingAuthority);
     }
-    this.server = tls.createServer({
-      ...protocolOptions(protocol, options.ciphers),
-      cert: [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join(''),
-      key,
-      ca: options.trustedClientCertificates.map(certToPem),
-      requestCert: true,
-      // Verified below from authorizationError: Node's own rejection only says "socket hang up".
-      rejectUnauthorized: false,
-      // A registrar's final leg is change_cipher_spec + finished: no session ticket.
-      secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
-    });
-    this.server.on('secureConnection', (s: tls.TLSSocket) => {
-      this.socket = s;
+    const proto = protocolOptions(protocol, options.ciphers);
+    const cert = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
+    const ca = options.trustedClientCertificates.map(certToPem);
+    const secureContext = cachedSecureContext(`registrar|${proto.minVersion}|${proto.ciphers}|${cert}|${ca.join('')}`, cred.privateKey, () =>
+      tls.createSecureContext({
+        ...proto,
+        cert,
+        key: typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array ? toPemOrBuffer(cred.privateKey) : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+        ca,
+        // A registrar's final leg is change_cipher_spec + finished: no session ticket.
+        secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+      }),
+    );
+    // Verification of the client certificate is read from OpenSSL after the handshake, as Node's own
+    // tls.Server does (its rejection would only say "socket hang up").
+    this.socket = new tls.TLSSocket(this.wire, { isServer: true, secureContext, requestCert: true, rejectUnauthorized: false });
+    this.socket.on('secure', () => {
       this.events++;
-      if (!s.authorized) {
-        const code = String(s.authorizationError ?? 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
+      const handle = (this.socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
+      if (typeof handle?.verifyError !== 'function') {
+        this.failure ??= new TlsDskError('ERR_TLSDSK_CONFIG', 'registrar peer: this Node.js version does not expose the TLS verification result', SecurityStatus.InternalError);
+        return;
+      }
+      const verifyError = handle.verifyError() as (Error & { code?: string }) | null;
+      this.clientCertificate = this.socket.getPeerX509Certificate();
+      if (verifyError || !this.clientCertificate) {
+        const code = String(verifyError?.code ?? 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
         this.failure ??= Object.assign(new Error(`client certificate rejected: ${code}`), { code });
-        s.destroy();
         return;
       }
       this.secure = true;
     });
-    this.server.on('tlsClientError', (e) => {
+    this.socket.on('error', (e) => {
       this.failure ??= e;
       this.events++;
     });
-    this.server.emit('connection', this.wire);
   }
 
   get done(): boolean {
@@ -109,14 +118,14 @@ export class TlsDskRegistrarPeer {
     }
     await settle(() => this.failure !== undefined || (this.secure && hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records)), progress);
     if (this.failure !== undefined) throw this.error();
-    if (!this.secure || !this.socket) {
+    if (!this.secure) {
       return { gssapiData: '', done: false };
     }
     const s = this.socket;
     const block = s.exportKeyingMaterial(TLS_DSK_KEY_BLOCK_LENGTH, TLS_DSK_KEY_LABEL, undefined as unknown as Buffer);
     const keys: TlsDskKeys = { ...splitKeyBlock(block), protocol: s.getProtocol() ?? '', cipher: s.getCipher()?.name ?? '' };
     block.fill(0);
-    const clientCertificate = s.getPeerX509Certificate();
+    const clientCertificate = this.clientCertificate;
     const out = this.wire.drain().toString('base64');
     this._done = true;
     s.destroy();
@@ -134,7 +143,7 @@ export class TlsDskRegistrarPeer {
   }
 
   destroy(): void {
-    this.socket?.destroy();
+    this.socket.destroy();
     this.wire.destroy();
   }
 }
