@@ -61,3 +61,4 @@ export {
   type AcquiredCredential,
 } from './internal/handler.js';
 export { AuthBrokerClient, type AuthBrokerClientOptions, type NegotiateSaResult, type GssapiExchange } from './internal/client.js';
+export { tlsPrf, deriveTlsDskKeys } from './internal/tls-prf.js';

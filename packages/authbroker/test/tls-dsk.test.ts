@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { SecurityStatus, TlsDskClient, TlsDskError, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
+import { deriveTlsDskKeys, SecurityStatus, TlsDskClient, TlsDskError, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
 import { helloRandom } from '../src/internal/tls-records.js';
 import { testPki } from './support/pki.js';
 
@@ -76,6 +76,10 @@ describe('TLS-DSK engine ↔ registrar peer (MS-OCAUTHWS 3.3, MS-SIPAE 3.2.5)', 
       }
       expect(b64(block.subarray(64, 96)), 'client key = key block bytes 64–95').toBe(b64(fin.keys!.clientSigningKey));
       expect(b64(block.subarray(96, 128)), 'server key = key block bytes 96–127').toBe(b64(fin.keys!.serverSigningKey));
+      // The public deriveTlsDskKeys (node:crypto HMAC PRF) agrees with both.
+      const derived = deriveTlsDskKeys({ version: protocol, masterSecret: Buffer.from(msHex!, 'hex'), clientRandom, serverRandom, prfHash: fin.keys!.cipher.endsWith('SHA384') ? 'sha384' : 'sha256' });
+      expect(b64(derived.clientSigningKey)).toBe(b64(fin.keys!.clientSigningKey));
+      expect(b64(derived.serverSigningKey)).toBe(b64(fin.keys!.serverSigningKey));
       expect(client.state).toBe('complete');
     });
   }
