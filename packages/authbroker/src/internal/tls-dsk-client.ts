@@ -76,6 +76,9 @@ export class TlsDskClient {
   private events = 0;
   /** Bytes of an inbound record cut short by the previous leg's input (gssapi-data may be split). */
   private partial: Buffer = Buffer.alloc(0);
+  private readonly verifyServer: boolean;
+  private readonly identity: (host: string, cert: tls.PeerCertificate) => Error | undefined;
+  private readonly target: string | undefined;
 
   constructor(options: TlsDskClientOptions) {
     const cred = options.credential;
@@ -84,6 +87,9 @@ export class TlsDskClient {
     }
     const protocol = options.protocol ?? 'TLSv1';
     const verify = options.verifyServer ?? true;
+    this.verifyServer = verify;
+    this.identity = options.checkServerIdentity ?? tls.checkServerIdentity;
+    this.target = options.target;
     const certPem = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
     const ca = options.trustedCertificates?.map(certToPem);
     const proto = protocolOptions(protocol, options.ciphers);
@@ -180,6 +186,14 @@ export class TlsDskClient {
     if (!hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records)) {
       return { status: SecurityStatus.IncompleteMessage, output: new Uint8Array(0) };
     }
+    // Check the SIP server's certificate now, before the client's certificate_verify leaves: Node
+    // itself only checks after the server's finished. OpenSSL has verified the chain while reading
+    // the server's Certificate message (its result is read the way Node's tls.Server reads it).
+    const early = this.earlyServerCheck();
+    if (early) {
+      this.wire.drain();
+      return this.fail(early);
+    }
     this._state = 'flight-sent';
     return { status: SecurityStatus.ContinueNeeded, output: new Uint8Array(this.wire.drain()) };
   }
@@ -198,6 +212,26 @@ export class TlsDskClient {
     this._state = 'complete';
     this.destroy();
     return { status: SecurityStatus.OK, output: new Uint8Array(extra), keys };
+  }
+
+  private earlyServerCheck(): Error | undefined {
+    if (!this.verifyServer) return undefined;
+    const handle = (this.socket as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
+    if (typeof handle?.verifyError !== 'function') return undefined; // Node checks after finished anyway
+    const err = handle.verifyError();
+    if (err) return Object.assign(new Error(`SIP server certificate rejected: ${err.code ?? err.message}`), { code: err.code });
+    let cert: tls.PeerCertificate | undefined;
+    try {
+      cert = this.socket.getPeerCertificate(true);
+    } catch {
+      cert = undefined;
+    }
+    if (!cert || Object.keys(cert).length === 0) return Object.assign(new Error('SIP server sent no certificate'), { code: 'ERR_TLSDSK_NO_SERVER_CERTIFICATE' });
+    if (this.target) {
+      const e = this.identity(this.target, cert);
+      if (e) return e;
+    }
+    return undefined;
   }
 
   /** The SIP server's certificate, once it was received (after the second leg). */
