@@ -49,7 +49,7 @@ export {
   type AuthBrokerNegotiateSecurityAssociationV2,
   type NegotiateSaResponseV2,
 } from './internal/messages.js';
-export { MemoryAuthBrokerSessionStore, type AuthBrokerSession, type AuthBrokerSessionStore } from './internal/session-store.js';
+export { MemoryAuthBrokerSessionStore, type AuthBrokerSessionRecord, type AuthBrokerSessionStore } from './internal/session-store.js';
 export {
   createAuthBrokerHandler,
   type AuthBrokerHandler,

@@ -4,6 +4,7 @@ import {
   AuthBrokerSoapFault,
   buildAuthBrokerRequest,
   createAuthBrokerHandler,
+  MemoryAuthBrokerSessionStore,
   parseAuthBrokerResponse,
   SecurityStatus,
 } from '@ocauth/authbroker';
@@ -158,6 +159,22 @@ describe('createAuthBrokerHandler: sessions and sequencing (MS-OCAUTHWS 3.3)', (
     advance(601_000);
     expect(await handler.sweep()).toBe(1);
     expect(await handler.sessionCount()).toBe(0);
+  });
+
+  it('session records are plain data; a second handler sharing the store re-locates the credential and completes the handshake', async () => {
+    const store = new MemoryAuthBrokerSessionStore();
+    const a = makeBroker({ sessionStore: store });
+    const b = makeBroker({ sessionStore: store });
+    const { sessionId } = await a.client().createSession();
+    expect(await a.client().acquireCredential(sessionId, SIP_INSTANCE)).toBeGreaterThan(0);
+    const rec = (await store.get(sessionId))!;
+    expect(JSON.parse(JSON.stringify(rec))).toEqual(rec);
+    expect(JSON.stringify(rec)).not.toMatch(/PRIVATE KEY/);
+    expect(rec).toMatchObject({ sipUri: 'sip:user1@contoso.test', version: 1, protocol: 'TLSv1', hashAlgorithm: 'SHA1', credentialRequested: true, sipInstance: SIP_INSTANCE });
+    const peer = registrar();
+    const keys = await b.client().handshake({ sessionId, target: TARGET, exchange: async (t) => (await peer.respond(t)).gssapiData });
+    expect(keys.clientSigningKey).toHaveLength(32);
+    expect(b.calls).toHaveLength(1);
   });
 
   it('the session limit is enforced with a clear fault', async () => {

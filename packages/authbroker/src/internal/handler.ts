@@ -16,7 +16,7 @@ import {
 } from './messages.js';
 import { actionOf, type AuthBrokerOperation } from './operations.js';
 import { SecurityStatus } from './security-status.js';
-import { MemoryAuthBrokerSessionStore, type AuthBrokerSession, type AuthBrokerSessionStore } from './session-store.js';
+import { MemoryAuthBrokerSessionStore, type AuthBrokerSessionRecord, type AuthBrokerSessionStore } from './session-store.js';
 import { TlsDskClient } from './tls-dsk-client.js';
 import type { TlsDskCredential } from './tls-dsk-common.js';
 
@@ -126,41 +126,56 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
   const maxSessions = options.maxSessions ?? 10_000;
   const maxTargets = options.maxTargetsPerSession ?? 8;
 
-  const release = (s: AuthBrokerSession) => {
-    for (const sa of s.securityAssociations.values()) sa.destroy();
-    s.securityAssociations.clear();
-    s.credential = undefined;
+  /** In-process state of a session: its credential (with the private key) and live SAs per target. */
+  interface Live {
+    credential: (TlsDskCredential & { notAfter: Date }) | undefined;
+    securityAssociations: Map<string, TlsDskClient>;
+  }
+  const live = new Map<string, Live>();
+  const liveOf = (id: string): Live => {
+    let l = live.get(id);
+    if (!l) live.set(id, (l = { credential: undefined, securityAssociations: new Map() }));
+    return l;
+  };
+  const release = (id: string) => {
+    const l = live.get(id);
+    if (!l) return;
+    for (const sa of l.securityAssociations.values()) sa.destroy();
+    live.delete(id);
   };
 
   async function sweep(): Promise<number> {
     const gone = await store.sweep(now() - idleMs);
     gone.forEach(release);
+    // Live state whose record another node (or the store) removed.
+    if (live.size > gone.length) for (const id of [...live.keys()]) if (!(await store.get(id))) release(id);
     return gone.length;
   }
 
   /** Session lookup shared by every operation but Create: unknown, expired, other user's, wrong version. */
-  async function session(req: ParsedAuthBrokerRequest, ticket: AuthBrokerTicket, id: string | null | undefined, version: 1 | 2 | 'any'): Promise<AuthBrokerSession | { status: number; why: string }> {
+  async function session(req: ParsedAuthBrokerRequest, ticket: AuthBrokerTicket, id: string | null | undefined, version: 1 | 2 | 'any'): Promise<AuthBrokerSessionRecord | { status: number; why: string }> {
     const field = req.operation === 'TerminateAuthBrokerSession' ? 'sessionID' : 'sessionid';
     if (id === undefined || id === null || id === '') return { status: SecurityStatus.InvalidHandle, why: `${field}: expected the SessionId returned by CreateAuthBrokerSession${version === 2 ? 'V2' : ''}, received none` };
     const s = await store.get(id);
     if (!s || s.sipUri !== ticket.sipUri) return { status: SecurityStatus.InvalidHandle, why: `${field}: expected a live session of this user, received unknown session id ${describeReceived(id)}` };
     if (now() - s.lastActivity > idleMs) {
       await store.delete(s.id);
-      release(s);
+      release(s.id);
       return { status: SecurityStatus.ContextExpired, why: `${field}: session ${describeReceived(id)} expired after ${idleMs / 1000} s of inactivity (MS-OCAUTHWS 3.3.2); create a new session` };
     }
     if (version !== 'any' && s.version !== version) {
       return { status: SecurityStatus.OutOfSequence, why: `${req.operation}: session ${describeReceived(id)} was created by CreateAuthBrokerSession${s.version === 2 ? 'V2' : ''}; use the ${s.version === 2 ? 'V2' : 'V1'} operations with it` };
     }
     s.lastActivity = now();
+    await store.set(s);
     return s;
   }
 
-  async function createSession(ticket: AuthBrokerTicket, version: 1 | 2, hash: HashAlgorithmName | undefined): Promise<AuthBrokerSession> {
+  async function createSession(ticket: AuthBrokerTicket, version: 1 | 2, hash: HashAlgorithmName | null): Promise<AuthBrokerSessionRecord> {
     await sweep();
     if ((await store.size()) >= maxSessions) throw new Fault(503, 'Server', 'ERR_AUTHBROKER_SESSION_LIMIT', `the broker holds its maximum of ${maxSessions} sessions; retry later`);
     const t = now();
-    const s: AuthBrokerSession = {
+    const s: AuthBrokerSessionRecord = {
       id: uuid(),
       sipUri: ticket.sipUri,
       version,
@@ -169,9 +184,8 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
       createdAt: t,
       lastActivity: t,
       credentialRequested: false,
-      sipInstance: undefined,
-      credential: undefined,
-      securityAssociations: new Map(),
+      sipInstance: null,
+      credentialNotAfter: null,
     };
     await store.set(s);
     return s;
@@ -195,25 +209,34 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
     }
     s.credentialRequested = true;
     s.sipInstance = body.sipInstance;
+    await store.set(s);
+    const cred = await obtain(s, ticket);
+    if (!cred) return 0;
+    s.credentialNotAfter = cred.notAfter.getTime();
+    await store.set(s);
+    liveOf(s.id).credential = cred;
+    return Math.floor((cred.notAfter.getTime() - now()) / 1000);
+  }
+
+  /** The credential from the source, with its notAfter; undefined when none or expired (→ 0). */
+  async function obtain(s: AuthBrokerSessionRecord, ticket: AuthBrokerTicket): Promise<(TlsDskCredential & { notAfter: Date }) | undefined> {
     let cred: AcquiredCredential | null = null;
     try {
-      cred = await options.credentialSource.acquire({ sipUri: s.sipUri, sipInstance: body.sipInstance, sessionId: s.id, ticket });
+      cred = await options.credentialSource.acquire({ sipUri: s.sipUri, sipInstance: s.sipInstance ?? '', sessionId: s.id, ticket });
     } catch {
       cred = null; // "zero … if obtaining the certificate failed" (3.3.4.3.2.2)
     }
-    if (!cred) return 0;
+    if (!cred) return undefined;
     let notAfter = cred.notAfter;
     if (!notAfter) {
       try {
         notAfter = new Date(new X509Certificate(typeof cred.certificate === 'string' ? cred.certificate : Buffer.from(cred.certificate)).validTo);
       } catch {
-        return 0;
+        return undefined;
       }
     }
-    const remaining = Math.floor((notAfter.getTime() - now()) / 1000);
-    if (!(remaining > 0)) return 0;
-    s.credential = { ...cred, notAfter };
-    return remaining;
+    if (!(Math.floor((notAfter.getTime() - now()) / 1000) > 0)) return undefined;
+    return { ...cred, notAfter };
   }
 
   async function negotiate(req: ParsedAuthBrokerRequest, ticket: AuthBrokerTicket, body: AuthBrokerRequestBodies['AuthBrokerNegotiateSecurityAssociation'], version: 1 | 2): Promise<NegotiateSaResponseV2> {
@@ -227,9 +250,15 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
     });
     const s = await session(req, ticket, body.sessionId, version);
     if (!('id' in s)) return answer(s.status);
-    const hash = s.hashAlgorithm;
-    if (!s.credential) return answer(s.credentialRequested ? SecurityStatus.NoCredentials : SecurityStatus.CredentialsNeeded, {}, hash);
-    if (s.credential.notAfter.getTime() <= now()) return answer(SecurityStatus.CertExpired, {}, hash);
+    const hash = s.hashAlgorithm ?? undefined;
+    if (!s.credentialRequested) return answer(SecurityStatus.CredentialsNeeded, {}, hash);
+    if (s.credentialNotAfter === null) return answer(SecurityStatus.NoCredentials, {}, hash);
+    if (s.credentialNotAfter <= now()) return answer(SecurityStatus.CertExpired, {}, hash);
+    const l = liveOf(s.id);
+    // A record without in-process state (another node created it, or a restart): locate the credential again.
+    l.credential ??= await obtain(s, ticket);
+    const credential = l.credential;
+    if (!credential) return answer(SecurityStatus.NoCredentials, {}, hash);
     const target = typeof body.target === 'string' ? body.target.trim() : '';
     if (!target) return answer(SecurityStatus.TargetUnknown, {}, hash);
     let input: Buffer | undefined;
@@ -239,15 +268,15 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
       if (!B64.test(compact) || compact.length % 4 !== 0) return answer(SecurityStatus.InvalidToken, {}, hash);
       input = Buffer.from(compact, 'base64');
     }
-    let sa = s.securityAssociations.get(target);
+    let sa = l.securityAssociations.get(target);
     if (input === undefined) {
       // client_hello: (re)start the security association for this target.
       sa?.destroy();
-      if (!sa && s.securityAssociations.size >= maxTargets) return answer(SecurityStatus.OutOfMemory, {}, hash);
-      s.securityAssociations.delete(target);
+      if (!sa && l.securityAssociations.size >= maxTargets) return answer(SecurityStatus.OutOfMemory, {}, hash);
+      l.securityAssociations.delete(target);
       try {
         sa = new TlsDskClient({
-          credential: s.credential,
+          credential,
           protocol: s.protocol,
           target,
           ...(options.registrarTrust?.trustedCertificates ? { trustedCertificates: options.registrarTrust.trustedCertificates } : {}),
@@ -259,12 +288,11 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
         // does not match the certificate).
         return answer(SecurityStatus.UnknownCredentials, {}, hash);
       }
-      s.securityAssociations.set(target, sa);
+      l.securityAssociations.set(target, sa);
     } else if (!sa) {
       return answer(SecurityStatus.OutOfSequence, {}, hash);
     }
     const step = await sa.step(input);
-    s.lastActivity = now();
     const out = step.output.length ? Buffer.from(step.output).toString('base64') : '';
     if (step.status === SecurityStatus.OK && step.keys) {
       const result = answer(SecurityStatus.OK, {
@@ -275,10 +303,10 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
       }, hash);
       step.keys.clientSigningKey.fill(0);
       step.keys.serverSigningKey.fill(0);
-      s.securityAssociations.delete(target);
+      l.securityAssociations.delete(target);
       return result;
     }
-    if (sa.state === 'failed') s.securityAssociations.delete(target);
+    if (sa.state === 'failed') l.securityAssociations.delete(target);
     return answer(step.status, { outString: out }, hash);
   }
 
@@ -298,7 +326,7 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
         return buildAuthBrokerResponse('CreateAuthBrokerSession', { hashAlgorithm: hash, sessionId: s.id }, h);
       }
       case 'CreateAuthBrokerSessionV2': {
-        const s = await createSession(ticket, 2, undefined);
+        const s = await createSession(ticket, 2, null);
         return buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: s.id }, h);
       }
       case 'TerminateAuthBrokerSession': {
@@ -306,7 +334,7 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
         const s = await session(req, ticket, body.sessionId, 'any');
         if (!('id' in s)) throw new Fault(400, 'Client', s.status === SecurityStatus.ContextExpired ? 'ERR_AUTHBROKER_SESSION_EXPIRED' : 'ERR_AUTHBROKER_SESSION_UNKNOWN', s.why);
         await store.delete(s.id);
-        release(s);
+        release(s.id);
         return buildAuthBrokerResponse('TerminateAuthBrokerSession', {}, h);
       }
       case 'AuthBrokerAcquireCredential':

@@ -1,61 +1,66 @@
-import type { TlsDskClient } from './tls-dsk-client.js';
-import type { TlsDskCredential, TlsDskProtocol } from './tls-dsk-common.js';
 import type { HashAlgorithmName } from './hash-algorithm.js';
+import type { TlsDskProtocol } from './tls-dsk-common.js';
 
 /**
- * One Authentication Broker session (MS-OCAUTHWS 3.3.1): its id, the user it belongs to, the
- * credential acquired for it (at most one), and one security association per target.
- * It holds live TLS state, so a store keeps these objects in process.
+ * The persistent part of an Authentication Broker session (MS-OCAUTHWS 3.3.1 "the session
+ * identifier of the user"): plain, JSON-serialisable data, so a database can hold it. The live
+ * TLS-DSK security associations and the credential's private key stay in the handler's process;
+ * a handler that finds a record without them re-locates the credential through its
+ * credentialSource ("locate a previously obtained certificate", 3.3).
  */
-export interface AuthBrokerSession {
+export interface AuthBrokerSessionRecord {
   id: string;
   /** The SIP URI of the web ticket that created the session; other users cannot use it. */
   sipUri: string;
   version: 1 | 2;
   protocol: TlsDskProtocol;
   /** V1: chosen at CreateAuthBrokerSession; V2: at AuthBrokerAcquireCredentialV2. */
-  hashAlgorithm: HashAlgorithmName | undefined;
+  hashAlgorithm: HashAlgorithmName | null;
+  /** ms since the epoch. */
   createdAt: number;
   lastActivity: number;
   /** Set by the (single) AuthBrokerAcquireCredential call. */
   credentialRequested: boolean;
-  sipInstance: string | undefined;
-  credential: (TlsDskCredential & { notAfter: Date }) | undefined;
-  securityAssociations: Map<string, TlsDskClient>;
+  sipInstance: string | null;
+  /** notAfter of the acquired certificate (ms since the epoch), null when none was obtained. */
+  credentialNotAfter: number | null;
 }
 
-/** Where the handler keeps sessions (in-process: sessions carry live TLS engines). */
+/** Where the handler keeps session records. All calls are async (a database may back them). */
 export interface AuthBrokerSessionStore {
-  get(id: string): Promise<AuthBrokerSession | undefined>;
-  set(session: AuthBrokerSession): Promise<void>;
+  get(id: string): Promise<AuthBrokerSessionRecord | undefined>;
+  /** Insert or replace. */
+  set(record: AuthBrokerSessionRecord): Promise<void>;
   delete(id: string): Promise<void>;
-  /** Remove (and return) sessions idle since before `idleBefore` (ms since epoch). */
-  sweep(idleBefore: number): Promise<AuthBrokerSession[]>;
+  /** Remove the records idle since before `idleBefore` (ms since epoch); return their ids. */
+  sweep(idleBefore: number): Promise<string[]>;
   size(): Promise<number>;
 }
 
+/** In-memory session store (copies records in and out, like a database would). */
 export class MemoryAuthBrokerSessionStore implements AuthBrokerSessionStore {
-  private readonly sessions = new Map<string, AuthBrokerSession>();
+  private readonly records = new Map<string, AuthBrokerSessionRecord>();
   async get(id: string) {
-    return this.sessions.get(id);
+    const r = this.records.get(id);
+    return r ? { ...r } : undefined;
   }
-  async set(session: AuthBrokerSession) {
-    this.sessions.set(session.id, session);
+  async set(record: AuthBrokerSessionRecord) {
+    this.records.set(record.id, { ...record });
   }
   async delete(id: string) {
-    this.sessions.delete(id);
+    this.records.delete(id);
   }
   async sweep(idleBefore: number) {
-    const gone: AuthBrokerSession[] = [];
-    for (const [id, s] of this.sessions) {
-      if (s.lastActivity < idleBefore) {
-        this.sessions.delete(id);
-        gone.push(s);
+    const gone: string[] = [];
+    for (const [id, r] of this.records) {
+      if (r.lastActivity < idleBefore) {
+        this.records.delete(id);
+        gone.push(id);
       }
     }
     return gone;
   }
   async size() {
-    return this.sessions.size;
+    return this.records.size;
   }
 }
