@@ -220,17 +220,16 @@ export class TlsDskClient {
     if (typeof handle?.verifyError !== 'function') return undefined; // Node checks after finished anyway
     const err = handle.verifyError();
     if (err) return Object.assign(new Error(`SIP server certificate rejected: ${err.code ?? err.message}`), { code: err.code });
+    if (!this.target) return undefined;
     let cert: tls.PeerCertificate | undefined;
     try {
-      cert = this.socket.getPeerCertificate(true);
+      cert = this.socket.getPeerCertificate(false);
     } catch {
       cert = undefined;
     }
     if (!cert || Object.keys(cert).length === 0) return Object.assign(new Error('SIP server sent no certificate'), { code: 'ERR_TLSDSK_NO_SERVER_CERTIFICATE' });
-    if (this.target) {
-      const e = this.identity(this.target, cert);
-      if (e) return e;
-    }
+    const e = this.identity(this.target, cert);
+    if (e) return e;
     return undefined;
   }
 
