@@ -177,6 +177,16 @@ describe('createAuthBrokerHandler: sessions and sequencing (MS-OCAUTHWS 3.3)', (
     expect(b.calls).toHaveLength(1);
   });
 
+  it('the background sweep ends idle sessions without any request; close() stops it', async () => {
+    const { client, advance, handler } = makeBroker({ sweepIntervalSeconds: 0.02 });
+    await client().createSession();
+    expect(await handler.sessionCount()).toBe(1);
+    advance(601_000);
+    for (let i = 0; i < 50 && (await handler.sessionCount()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await handler.sessionCount()).toBe(0);
+    handler.close();
+  });
+
   it('the session limit is enforced with a clear fault', async () => {
     const { client } = makeBroker({ maxSessions: 2 });
     const c = client();

@@ -66,6 +66,11 @@ export interface AuthBrokerHandlerOptions {
   randomUUID?: () => string;
   /** Session expiration timer: inactivity, in seconds (MS-OCAUTHWS 3.3.2). Default 600. */
   sessionIdleSeconds?: number;
+  /**
+   * How often idle sessions are swept in the background (seconds, default 60; 0 = only on
+   * requests). The timer is unref'd; `close()` stops it and releases every session.
+   */
+  sweepIntervalSeconds?: number;
   /** Server preference for V1 (TLS 1.0) sessions; default SHA1, SHA256, SHA384, SHA512 (4.3.2 picks SHA1). */
   hashAlgorithmsV1?: HashAlgorithmName[];
   /** Server preference for V2 (TLS 1.2) sessions; default SHA256, SHA384, SHA512, SHA1. */
@@ -88,6 +93,8 @@ export type AuthBrokerHandler = ((request: Request) => Promise<Response>) & {
   sweep(): Promise<number>;
   /** Number of live sessions. */
   sessionCount(): Promise<number>;
+  /** Stop the background sweep and release the in-process state of every session. */
+  close(): void;
 };
 
 class Fault extends Error {
@@ -401,6 +408,17 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
       return new Response(body, { status: f.status === 400 ? 500 : f.status, headers });
     }
   };
-  return Object.assign(handler, { sweep, sessionCount: () => store.size() });
+  const interval = options.sweepIntervalSeconds ?? 60;
+  let timer: NodeJS.Timeout | undefined;
+  if (interval > 0) {
+    timer = setInterval(() => void sweep().catch(() => undefined), interval * 1000);
+    timer.unref();
+  }
+  const close = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    for (const id of [...live.keys()]) release(id);
+  };
+  return Object.assign(handler, { sweep, sessionCount: () => store.size(), close });
 }
 
