@@ -134,6 +134,17 @@ describe('createAuthBrokerHandler: sessions and sequencing (MS-OCAUTHWS 3.3)', (
     expect((await fault(c.terminateSession(sessionId))).errorCode).toBe('ERR_AUTHBROKER_SESSION_UNKNOWN');
   });
 
+  it('the number of targets per session is bounded (OutOfMemory), restarting a known target is not', async () => {
+    const { client } = makeBroker({ maxTargetsPerSession: 2 });
+    const c = client();
+    const { sessionId } = await c.createSession();
+    await c.acquireCredential(sessionId, SIP_INSTANCE);
+    expect((await c.negotiateSecurityAssociation(sessionId, 'a.contoso.test')).securityStatus).toBe(SecurityStatus.ContinueNeeded);
+    expect((await c.negotiateSecurityAssociation(sessionId, 'b.contoso.test')).securityStatus).toBe(SecurityStatus.ContinueNeeded);
+    expect((await c.negotiateSecurityAssociation(sessionId, 'c.contoso.test')).securityStatus).toBe(SecurityStatus.OutOfMemory);
+    expect((await c.negotiateSecurityAssociation(sessionId, 'a.contoso.test')).securityStatus).toBe(SecurityStatus.ContinueNeeded);
+  });
+
   it('mixing V1 and V2 operations on one session → OutOfSequence', async () => {
     const { c, sessionId } = await ready(2);
     expect((await fault(c.acquireCredential(sessionId, SIP_INSTANCE))).errorCode).toBe('ERR_AUTHBROKER_SEQUENCE');

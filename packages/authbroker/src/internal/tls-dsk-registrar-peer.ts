@@ -17,7 +17,7 @@ import {
   type TlsDskProtocol,
 } from './tls-dsk-common.js';
 import { cachedSecureContext } from './secure-context-cache.js';
-import { ContentType, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
+import { hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
 
 export interface TlsDskRegistrarPeerOptions {
   /** The SIP server's own certificate and key. */
@@ -136,9 +136,8 @@ export class TlsDskRegistrarPeer {
   private error(): TlsDskError {
     const cause = this.failure;
     const status = statusForTlsError(cause);
-    // Alert records the server wrote are not returned: a registrar answers a failed TLS-DSK with 401.
-    const out = this.wire.drain();
-    void scanRecords(out).records.some((r) => r.contentType === ContentType.Alert);
+    // Alert records the server wrote are dropped: a registrar answers a failed TLS-DSK with a 401.
+    this.wire.drain();
     return new TlsDskError('ERR_TLSDSK_HANDSHAKE', `registrar peer: TLS-DSK handshake failed: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, status, tlsCodeOf(cause), { cause });
   }
 
