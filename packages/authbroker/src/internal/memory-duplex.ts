@@ -50,6 +50,12 @@ export class MemoryDuplex extends Duplex {
  * a few quiet turns mean the engine is waiting for more input.
  */
 export async function settle(done: () => boolean, progress: () => number, quietRounds = 6): Promise<void> {
+  // Most TLS work completes synchronously or within the microtask/nextTick queues: look there first,
+  // a macrotask turn costs more than the check.
+  for (let i = 0; i < 4; i++) {
+    if (done()) return;
+    await new Promise<void>((r) => process.nextTick(r));
+  }
   let last = -1;
   let quiet = 0;
   for (let i = 0; i < 10_000; i++) {
