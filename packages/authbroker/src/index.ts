@@ -10,7 +10,7 @@ export {
 } from './internal/tls-dsk-common.js';
 export { TlsDskClient, type TlsDskClientOptions, type TlsDskStep, type TlsDskClientState } from './internal/tls-dsk-client.js';
 export { TlsDskRegistrarPeer, type TlsDskRegistrarPeerOptions, type TlsDskRegistrarResult } from './internal/tls-dsk-registrar-peer.js';
-export { NS, parseXml } from './internal/xml.js';
+export { NS as AUTH_BROKER_NS } from './internal/xml.js';
 export { AUTH_BROKER_OPERATIONS, AUTH_BROKER_ACTION_BASE, actionOf, operationOfAction, type AuthBrokerOperation } from './internal/operations.js';
 export {
   HASH_ALGORITHMS,

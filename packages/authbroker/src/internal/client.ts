@@ -89,8 +89,13 @@ export class AuthBrokerClient {
       return parsed.body;
     } catch (e) {
       if (e instanceof AuthBrokerSoapFault) {
+        e.httpStatus = res.status;
         const diag = res.headers.get('x-ms-diagnostics');
-        Object.assign(e, { httpStatus: res.status, diagnostics: diag ?? undefined, webTicketUrl: res.headers.get('x-ms-webticketurl') ?? undefined, errorCode: res.headers.get('x-ocauth-error') ?? undefined });
+        const url = res.headers.get('x-ms-webticketurl');
+        const code = res.headers.get('x-ocauth-error');
+        if (diag !== null) e.diagnostics = diag;
+        if (url !== null) e.webTicketUrl = url;
+        if (code !== null) e.errorCode = code;
       }
       throw e;
     }

@@ -505,6 +505,11 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
   readonly faultCode: string;
   readonly faultString: string;
   readonly detail: Element | undefined;
+  /** Set by AuthBrokerClient: HTTP status, X-Ms-diagnostics, X-MS-WebTicketURL and X-OCAuth-Error of the answer. */
+  httpStatus?: number;
+  diagnostics?: string;
+  webTicketUrl?: string;
+  errorCode?: string;
   constructor(faultCode: string, faultString: string, detail: Element | undefined) {
     super('ERR_AUTHBROKER_SOAP_FAULT', `SOAP fault ${faultCode}: ${faultString}`);
     this.name = 'AuthBrokerSoapFault';
