@@ -48,6 +48,13 @@ describe('AuthBrokerClient', () => {
     await expect(down.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/request to https:\/\/p\/ab failed: fetch failed/) });
   });
 
+  it('a call that gets no answer in time fails with a typed error', async () => {
+    const hang = (async (_u: unknown, init?: RequestInit) =>
+      new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as typeof fetch;
+    const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: hang, timeoutMs: 30 });
+    await expect(c.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/no answer within 30 ms/) });
+  });
+
   it('a session without SessionId is an error, not an empty id', async () => {
     const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: fakeFetch(() => xmlResponse(buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: null }, {}))) });
     await expect(c.createSessionV2()).rejects.toThrow(/SessionId: expected a session id, received none/);

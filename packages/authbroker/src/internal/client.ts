@@ -23,6 +23,8 @@ export interface AuthBrokerClientOptions {
   timestampSeconds?: number;
   /** Extra HTTP headers. */
   headers?: Record<string, string>;
+  /** Abort a call that takes longer than this (ms, default 30 000; 0 = no limit). */
+  timeoutMs?: number;
 }
 
 /** A negotiation leg's answer with the keys decoded. */
@@ -65,15 +67,18 @@ export class AuthBrokerClient {
       timestamp: { created: now.toISOString(), expires: new Date(now.getTime() + (this.options.timestampSeconds ?? 300) * 1000).toISOString() },
       webTicket: ticket,
     });
+    const timeout = this.options.timeoutMs ?? 30_000;
     let res: Response;
     try {
       res = await this.fetch(this.options.url, {
         method: 'POST',
         headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${actionOf(operation, 'request')}"`, ...this.options.headers },
         body: xml,
+        ...(timeout > 0 ? { signal: AbortSignal.timeout(timeout) } : {}),
       });
     } catch (e) {
-      throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `${operation}: request to ${this.options.url} failed: ${(e as Error).message}`, { cause: e });
+      const why = (e as Error)?.name === 'TimeoutError' ? `no answer within ${timeout} ms` : (e as Error).message;
+      throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `${operation}: request to ${this.options.url} failed: ${why}`, { cause: e });
     }
     const text = await res.text();
     const ctype = res.headers.get('content-type') ?? '';
