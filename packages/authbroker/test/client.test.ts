@@ -55,6 +55,14 @@ describe('AuthBrokerClient', () => {
     await expect(c.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/no answer within 30 ms/) });
   });
 
+  it('a negotiation answer without SecurityStatus (or with a nil result) is an error, never OK', async () => {
+    const nil = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AuthBrokerNegotiateSecurityAssociationResponse xmlns="http://tempuri.org/"><AuthBrokerNegotiateSecurityAssociationResult i:nil="true" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"/></AuthBrokerNegotiateSecurityAssociationResponse></s:Body></s:Envelope>';
+    for (const body of [nil, buildAuthBrokerResponse('AuthBrokerNegotiateSecurityAssociation', { outString: '', clientSigningKey: 'AAAA', serverSigningKey: 'AAAA' }, {})]) {
+      const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: fakeFetch(() => xmlResponse(body)) });
+      await expect(c.negotiateSecurityAssociation('s', 't')).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_MESSAGE', message: expect.stringMatching(/SecurityStatus: expected an xs:int status, received none/) });
+    }
+  });
+
   it('a session without SessionId is an error, not an empty id', async () => {
     const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: fakeFetch(() => xmlResponse(buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: null }, {}))) });
     await expect(c.createSessionV2()).rejects.toThrow(/SessionId: expected a session id, received none/);

@@ -170,7 +170,9 @@ export class AuthBrokerClient {
 }
 
 function decode(r: AuthBrokerResponseBodies['AuthBrokerNegotiateSecurityAssociationV2']): NegotiateSaResult {
-  const out: NegotiateSaResult = { securityStatus: r.securityStatus ?? 0, outString: r.outString ?? '', maxSignature: r.maxSignature ?? 0 };
+  // A missing SecurityStatus must not read as 0 (OK).
+  if (r.securityStatus === undefined) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'NegotiateSaResponse/SecurityStatus: expected an xs:int status, received none');
+  const out: NegotiateSaResult = { securityStatus: r.securityStatus, outString: r.outString ?? '', maxSignature: r.maxSignature ?? 0 };
   if (r.clientSigningKey) out.clientSigningKey = new Uint8Array(Buffer.from(r.clientSigningKey, 'base64'));
   if (r.serverSigningKey) out.serverSigningKey = new Uint8Array(Buffer.from(r.serverSigningKey, 'base64'));
   if (r.hashAlgorithm !== undefined) {

@@ -546,8 +546,8 @@ export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: st
     if (extra) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${operation}Response: expected ${layout.result}, received unexpected element ${qname(extra)}`);
     if (kids.length > 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${operation}Response: expected one ${layout.result}, received ${kids.length}`);
     const result = kids[0];
+    // An absent or xsi:nil result leaves every field undefined; callers decide what that means.
     if (result && !isNil(result)) body = parseFields(layout.result, result, layout.fields, NS.datacontract);
-    else if (result) body = { nil: true };
   } else {
     body = parseFields(`${operation}Response`, payload, layout.fields, NS.tempuri);
   }
