@@ -198,6 +198,16 @@ describe('createAuthBrokerHandler: sessions and sequencing (MS-OCAUTHWS 3.3)', (
     handler.close();
   });
 
+  it('one user cannot hold more than maxSessionsPerUser sessions; others are unaffected', async () => {
+    const { client } = makeBroker({ maxSessionsPerUser: 2 });
+    await client().createSession();
+    await client().createSessionV2();
+    const f = await fault(client().createSession());
+    expect(f.errorCode).toBe('ERR_AUTHBROKER_SESSION_LIMIT');
+    expect(f.faultString).toMatch(/sip:user1@contoso.test already holds 2 sessions/);
+    expect((await client('sip:user2@contoso.test').createSession()).sessionId).toBeTruthy();
+  });
+
   it('the session limit is enforced with a clear fault', async () => {
     const { client } = makeBroker({ maxSessions: 2 });
     const c = client();

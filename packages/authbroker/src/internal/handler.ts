@@ -83,6 +83,8 @@ export interface AuthBrokerHandlerOptions {
   maxBodyBytes?: number;
   maxInputBytes?: number;
   maxSessions?: number;
+  /** Sessions one user may hold at once (default 32; needs a store with countForUser). */
+  maxSessionsPerUser?: number;
   maxTargetsPerSession?: number;
   /** OpenSSL cipher string for the TLS-DSK client (default 'DEFAULT:@SECLEVEL=0'). */
   ciphers?: string;
@@ -132,6 +134,7 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
   const maxInput = options.maxInputBytes ?? 64 * 1024;
   const maxSessions = options.maxSessions ?? 10_000;
   const maxTargets = options.maxTargetsPerSession ?? 8;
+  const maxPerUser = options.maxSessionsPerUser ?? 32;
 
   /** In-process state of a session: its credential (with the private key) and live SAs per target. */
   interface Live {
@@ -181,6 +184,9 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
   async function createSession(ticket: AuthBrokerTicket, version: 1 | 2, hash: HashAlgorithmName | null): Promise<AuthBrokerSessionRecord> {
     await sweep();
     if ((await store.size()) >= maxSessions) throw new Fault(503, 'Server', 'ERR_AUTHBROKER_SESSION_LIMIT', `the broker holds its maximum of ${maxSessions} sessions; retry later`);
+    if (store.countForUser && (await store.countForUser(ticket.sipUri)) >= maxPerUser) {
+      throw new Fault(400, 'Client', 'ERR_AUTHBROKER_SESSION_LIMIT', `${ticket.sipUri} already holds ${maxPerUser} sessions (the per-user maximum); terminate one or let it expire`);
+    }
     const t = now();
     const s: AuthBrokerSessionRecord = {
       id: uuid(),

@@ -35,6 +35,8 @@ export interface AuthBrokerSessionStore {
   /** Remove the records idle since before `idleBefore` (ms since epoch); return their ids. */
   sweep(idleBefore: number): Promise<string[]>;
   size(): Promise<number>;
+  /** Number of sessions of one user (optional: enables the handler's per-user limit). */
+  countForUser?(sipUri: string): Promise<number>;
 }
 
 /** In-memory session store (copies records in and out, like a database would). */
@@ -62,5 +64,10 @@ export class MemoryAuthBrokerSessionStore implements AuthBrokerSessionStore {
   }
   async size() {
     return this.records.size;
+  }
+  async countForUser(sipUri: string) {
+    let n = 0;
+    for (const r of this.records.values()) if (r.sipUri === sipUri) n++;
+    return n;
   }
 }
