@@ -1,1 +1,19 @@
-export {};
+export { NS, URI } from './internal/ns.js';
+export { WsTrustError, SoapFormatError, InvalidRequestError, InvalidResponseError, SecurityError, TicketError, WebTicketServiceError } from './internal/errors.js';
+export { pSha1, computeProofKey } from './internal/psha1.js';
+export { excC14n } from './internal/c14n.js';
+export { parseXmlDocument } from './internal/xml.js';
+export type { XDocument, XElement } from './internal/xml.js';
+export {
+  buildEnvelope,
+  buildAddressingHeaders,
+  parseEnvelope,
+  buildRequestSecurityToken,
+  parseRequestSecurityToken,
+  claimedSipUri,
+  buildRequestSecurityTokenResponse,
+  buildRequestSecurityTokenResponseCollection,
+  parseRequestSecurityTokenResponse,
+  parseRequestSecurityTokenResponseCollection,
+} from './internal/messages.js';
+export type { SoapVersion, AddressingHeaders, ParsedEnvelope, RequestSecurityToken, RequestSecurityTokenResponse } from './internal/messages.js';
