@@ -17,3 +17,5 @@ export {
   parseRequestSecurityTokenResponseCollection,
 } from './internal/messages.js';
 export type { SoapVersion, AddressingHeaders, ParsedEnvelope, RequestSecurityToken, RequestSecurityTokenResponse } from './internal/messages.js';
+export { signMessage, verifyMessage, insertSecurity, MemoryReplayCache, isoUtc, parseUtc } from './internal/security.js';
+export type { SignMessageOptions, VerifyMessageOptions, VerifiedMessage, KeyReference, ReplayCache, DigestAlgorithm, HmacAlgorithm } from './internal/security.js';
