@@ -25,6 +25,14 @@ export interface AuthBrokerClientOptions {
   headers?: Record<string, string>;
   /** Abort a call that takes longer than this (ms, default 30 000; 0 = no limit). */
   timeoutMs?: number;
+  /**
+   * Proof of possession for holder-of-key tickets (MS-OCAUTHWS 3.2, web service web applications):
+   * given the request envelope without wsse:Security, return it signed — wsu:Timestamp, the ticket
+   * and an HMAC signature with the ticket's proof key. With @ocauth/wstrust:
+   * `(envelope) => signMessage({ envelope, proofKey, assertionId, token: webTicket })`.
+   * Without it the ticket travels as in the spec examples (4.3.1 …): Timestamp and ticket, unsigned.
+   */
+  signEnvelope?: (envelope: string, context: { webTicket: string; now: Date }) => string | Promise<string>;
 }
 
 /** A negotiation leg's answer with the keys decoded. */
@@ -61,12 +69,15 @@ export class AuthBrokerClient {
     const now = this.options.clock?.() ?? new Date();
     const messageId = `urn:uuid:${(this.options.randomUUID ?? nodeRandomUUID)()}`;
     const ticket = typeof this.options.webTicket === 'function' ? await this.options.webTicket() : this.options.webTicket;
-    const xml = buildAuthBrokerRequest(operation, body, {
-      messageId,
-      to: this.options.url,
-      timestamp: { created: now.toISOString(), expires: new Date(now.getTime() + (this.options.timestampSeconds ?? 300) * 1000).toISOString() },
-      webTicket: ticket,
-    });
+    const sign = this.options.signEnvelope;
+    const xml = sign
+      ? await sign(buildAuthBrokerRequest(operation, body, { messageId, to: this.options.url }), { webTicket: ticket, now })
+      : buildAuthBrokerRequest(operation, body, {
+          messageId,
+          to: this.options.url,
+          timestamp: { created: now.toISOString(), expires: new Date(now.getTime() + (this.options.timestampSeconds ?? 300) * 1000).toISOString() },
+          webTicket: ticket,
+        });
     const timeout = this.options.timeoutMs ?? 30_000;
     let res: Response;
     try {
