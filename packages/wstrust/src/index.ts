@@ -19,3 +19,15 @@ export {
 export type { SoapVersion, AddressingHeaders, ParsedEnvelope, RequestSecurityToken, RequestSecurityTokenResponse } from './internal/messages.js';
 export { signMessage, verifyMessage, insertSecurity, MemoryReplayCache, isoUtc, parseUtc } from './internal/security.js';
 export type { SignMessageOptions, VerifyMessageOptions, VerifiedMessage, KeyReference, ReplayCache, DigestAlgorithm, HmacAlgorithm } from './internal/security.js';
+export { buildSignedAssertion, parseAssertion, verifyAssertionSignature, wrapKey, unwrapKey, keyNameOf, certificateThumbprintSha1, AssertionError } from './internal/saml.js';
+export type { WebTicketAssertion } from './internal/saml.js';
+export { createTicketVerifier, parseWebTicketHeaderValue, formatWebTicketHeaderValue } from './internal/verifier.js';
+export type { TicketVerifier, TicketVerifierOptions, VerifiedTicket, PoolKey } from './internal/verifier.js';
+export { MemoryUserDirectory } from './internal/directory.js';
+export type { UserDirectory, DirectoryUser, ClientCertificateValidator } from './internal/directory.js';
+export { createWebTicketHandler } from './internal/handler.js';
+export type { WebTicketHandlerOptions, WebTicketBinding } from './internal/handler.js';
+export { WEB_TICKET_ERRORS, formatMsDiagnosticsHeader, parseMsDiagnosticsHeader } from './internal/catalog.js';
+export type { WebTicketErrorInfo } from './internal/catalog.js';
+export { buildSoapFault } from './internal/faults.js';
+export { buildWsdl, buildFaultEnvelope } from './internal/metadata.js';

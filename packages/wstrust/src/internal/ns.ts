@@ -24,7 +24,7 @@ export const NS = {
   soapWsdl: 'http://schemas.xmlsoap.org/wsdl/soap/',
   wsaw: 'http://www.w3.org/2006/05/addressing/wsdl',
   mex: 'http://schemas.xmlsoap.org/ws/2004/09/mex',
-  af: 'http://schemas.microsoft.com/2008/09/rtc/webauthentication',
+  af: 'urn:component:Microsoft.Rtc.WebAuthentication.2010',
   xmlns: 'http://www.w3.org/2000/xmlns/',
   xml: 'http://www.w3.org/XML/1998/namespace',
 } as const;

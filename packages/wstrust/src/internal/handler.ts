@@ -1,0 +1,216 @@
+import { createPrivateKey, randomBytes, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
+import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, type WebTicketErrorInfo } from './catalog.js';
+import type { DirectoryUser, UserDirectory } from './directory.js';
+import { InvalidRequestError, WsTrustError } from './errors.js';
+import { buildFaultEnvelope, buildWsdl, mexResponse } from './metadata.js';
+import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityTokenResponseCollection, claimedSipUri, parseEnvelope, parseRequestSecurityToken, type ParsedEnvelope, type RequestSecurityToken } from './messages.js';
+import { NS, URI } from './ns.js';
+import { computeProofKey } from './psha1.js';
+import { buildSignedAssertion, wrapKey } from './saml.js';
+import { isoUtc } from './security.js';
+import { children, type XElement } from './xml.js';
+import type { PoolKey } from './verifier.js';
+
+export type WebTicketBinding = 'WinNegotiate' | 'Auth' | 'Pin' | 'Cert' | 'Anon';
+
+export interface WebTicketHandlerOptions {
+  /** Public URL of the service, e.g. https://pool0.example.com/WebTicket/WebTicketService.svc (Issuer, binding base). */
+  serviceUrl: string;
+  /** Server FQDN for X-Ms-diagnostics `source` (default: host of serviceUrl). */
+  fqdn?: string;
+  /** RSA key and certificate that sign tickets (services trust this certificate). */
+  signingKey: KeyObject | string;
+  certificate: X509Certificate | string;
+  signatureAlgorithm?: 'rsa-sha1' | 'rsa-sha256';
+  /** Pool key the proof keys are wrapped under (kw-aes256), shared by every server of the pool. */
+  poolKey: PoolKey;
+  /** URL prefixes of the server farm (3.2.1); AppliesTo must start with one; the ticket applies to it. */
+  farm: readonly string[];
+  userDirectory: UserDirectory;
+  /** Integrated Windows authentication (Negotiate/NTLM) on the WinNegotiate binding: return the account, a challenge, or null. */
+  windowsAuthenticator?: (authorization: string, req: Request) => Promise<{ account: string } | { challenge: string } | null>;
+  /** OAuth2 bearer on the WinNegotiate binding: validate and map to a user's SIP URI, or null. */
+  oauthValidator?: (token: string) => Promise<{ sipUri: string } | null>;
+  /** Ticket lifetime by computer type (defaults: public 15 min, private 8 h). */
+  lifetimes?: { publicSeconds?: number; privateSeconds?: number };
+  /** Which lifetime applies to a request (default: public unless `X-MS-Computer-Type: private`). */
+  computerType?: (req: Request) => 'public' | 'private';
+  keySizeBits?: number;
+  clock?: () => Date;
+  random?: (n: number) => Uint8Array;
+  uuid?: () => string;
+}
+
+class HandlerFailure extends Error {
+  constructor(readonly response: Response) {
+    super('handled');
+  }
+}
+
+/**
+ * The Web Ticket Service (MS-OCAUTHWS 3.2): IssueToken on the WinNegotiate, Auth and Pin bindings,
+ * WSDL (`?wsdl`, 6.2 with the five policies) and WS-MEX (`/mex`). Web-standard Request → Response.
+ */
+export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Request) => Promise<Response> {
+  const base = new URL(opts.serviceUrl);
+  const basePath = base.pathname.replace(/\/$/, '');
+  const fqdn = opts.fqdn ?? base.hostname;
+  const privateKey = typeof opts.signingKey === 'string' ? createPrivateKey(opts.signingKey) : opts.signingKey;
+  const certificate = typeof opts.certificate === 'string' ? new X509Certificate(opts.certificate) : opts.certificate;
+  if (privateKey.asymmetricKeyType !== 'rsa') throw new WsTrustError('ERR_WSTRUST_HANDLER_OPTIONS', `signingKey: expected an RSA private key, received ${privateKey.asymmetricKeyType}`);
+  if (opts.poolKey.key.length !== 32) throw new WsTrustError('ERR_WSTRUST_HANDLER_OPTIONS', `poolKey.key: expected 256 bits, received ${opts.poolKey.key.length * 8} bits`);
+  if (opts.farm.length === 0) throw new WsTrustError('ERR_WSTRUST_HANDLER_OPTIONS', 'farm: expected at least one URL prefix, received none');
+  const clock = opts.clock ?? (() => new Date());
+  const random = opts.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
+  const uuid = opts.uuid ?? randomUUID;
+  const keyBits = opts.keySizeBits ?? 256;
+  const lifetimes = { public: opts.lifetimes?.publicSeconds ?? 900, private: opts.lifetimes?.privateSeconds ?? 28800 };
+  const computerType = opts.computerType ?? ((req: Request) => (req.headers.get('x-ms-computer-type')?.toLowerCase() === 'private' ? 'private' : 'public'));
+  const bindings: Record<string, WebTicketBinding> = { '': 'WinNegotiate', '/auth': 'Auth', '/pin': 'Pin' };
+
+  const xml = (status: number, body: string, headers: Record<string, string> = {}) =>
+    new Response(body, { status, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } });
+  const diagHeader = (e: WebTicketErrorInfo) => ({ 'x-ms-diagnostics': formatMsDiagnosticsHeader(e, fqdn) });
+  const httpError = (id: number, status?: number, extra: Record<string, string> = {}) => {
+    const e = WEB_TICKET_ERRORS[id]!;
+    return new HandlerFailure(new Response(null, { status: status ?? e.httpStatus, headers: { ...diagHeader(e), ...extra } }));
+  };
+  const soapFault = (faultcode: string, message: string, id?: number) => {
+    const e = id === undefined ? undefined : WEB_TICKET_ERRORS[id];
+    return new HandlerFailure(xml(500, buildFaultEnvelope(faultcode, message, e), e ? diagHeader(e) : {}));
+  };
+
+  async function authenticate(binding: WebTicketBinding, req: Request, env: ParsedEnvelope): Promise<DirectoryUser> {
+    const authz = req.headers.get('authorization') ?? '';
+    if (binding === 'WinNegotiate') {
+      const scheme = authz.split(' ')[0]?.toLowerCase() ?? '';
+      if (scheme === 'bearer' && opts.oauthValidator) {
+        const r = await opts.oauthValidator(authz.slice(7).trim()).catch(() => null);
+        const u = r && (await opts.userDirectory.findUserBySipUri(r.sipUri));
+        if (!u) throw httpError(28024, 401, { 'www-authenticate': 'Bearer' });
+        if (!u.enabled) throw httpError(28000);
+        return u;
+      }
+      const challenges = ['Negotiate', 'NTLM', ...(opts.oauthValidator ? ['Bearer'] : [])];
+      if (!opts.windowsAuthenticator || (scheme !== 'negotiate' && scheme !== 'ntlm')) {
+        throw new HandlerFailure(new Response(null, { status: 401, headers: { 'www-authenticate': challenges.join(', ') } }));
+      }
+      let r: { account: string } | { challenge: string } | null;
+      try {
+        r = await opts.windowsAuthenticator(authz, req);
+      } catch {
+        throw httpError(28001);
+      }
+      if (!r) throw new HandlerFailure(new Response(null, { status: 401, headers: { 'www-authenticate': challenges.join(', ') } }));
+      if ('challenge' in r) throw new HandlerFailure(new Response(null, { status: 401, headers: { 'www-authenticate': r.challenge } }));
+      const u = opts.userDirectory.findUserByAccount ? await opts.userDirectory.findUserByAccount(r.account) : null;
+      if (!u || !u.enabled) throw httpError(28000); // authenticated but not SIP enabled
+      return u;
+    }
+    if (binding === 'Pin') {
+      const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authz);
+      const creds = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
+      const i = creds.indexOf(':');
+      if (!m || i < 0) throw new HandlerFailure(new Response(null, { status: 401, headers: { 'www-authenticate': `Basic realm="${fqdn}"` } }));
+      const u = await opts.userDirectory.verifyPin(creds.slice(0, i), creds.slice(i + 1));
+      if (!u) throw httpError(28024, 401, { 'www-authenticate': `Basic realm="${fqdn}"` });
+      if (!u.enabled) throw httpError(28000);
+      return u;
+    }
+    // Auth binding: wsse:UsernameToken (SignedSupportingTokens over TLS).
+    const sec = env.header ? children(env.header, NS.wsse, 'Security') : [];
+    const ut = sec.length === 1 ? children(sec[0]!, NS.wsse, 'UsernameToken') : [];
+    if (ut.length !== 1) throw soapFault('wsse:InvalidSecurity', 'wsse:Security/wsse:UsernameToken: expected exactly one, received ' + ut.length, 28020);
+    const name = (children(ut[0]!, NS.wsse, 'Username')[0]?.textContent ?? '').trim();
+    const pw = children(ut[0]!, NS.wsse, 'Password')[0];
+    const type = pw?.getAttribute('Type');
+    if (!pw || (type && type !== URI.passwordText)) throw soapFault('wsse:UnsupportedSecurityToken', `wsse:Password/@Type: expected ${URI.passwordText}, received ${JSON.stringify(type ?? 'none')}`, 28021);
+    const u = await opts.userDirectory.verifyPassword(name, pw.textContent ?? '');
+    if (!u) throw soapFault('wsse:FailedAuthentication', 'Authentication failed.', 28024);
+    if (!u.enabled) throw soapFault('wsse:FailedAuthentication', 'The user was not found when queried in the database.', 28014);
+    return u;
+  }
+
+  function issue(rst: RequestSecurityToken, user: DirectoryUser, appliesTo: string, lifetimeSeconds: number): string {
+    const now = clock();
+    const expires = new Date(now.getTime() + lifetimeSeconds * 1000);
+    const serverEntropy = random(keyBits / 8);
+    const proofKey = computeProofKey(rst.Entropy, serverEntropy, keyBits);
+    const assertionId = `SamlSecurityToken-${uuid()}`;
+    const assertion = buildSignedAssertion(
+      {
+        AssertionID: assertionId, Issuer: opts.serviceUrl, IssueInstant: now, NotBefore: now, NotOnOrAfter: expires, Audience: appliesTo,
+        SipUri: user.sipUri, AuthenticationMethod: URI.authMethodUnspecified, AuthenticationInstant: now,
+        ProofKey: { KeyName: opts.poolKey.keyName, CipherValue: wrapKey(opts.poolKey.key, proofKey) },
+      },
+      { privateKey, certificate, ...(opts.signatureAlgorithm ? { signatureAlgorithm: opts.signatureAlgorithm } : {}) },
+    );
+    proofKey.fill(0);
+    return buildRequestSecurityTokenResponseCollection([
+      {
+        Context: rst.Context, TokenType: URI.tokenTypeSaml11, RequestedSecurityToken: assertion, AssertionId: assertionId,
+        Lifetime: { Created: isoUtc(now), Expires: isoUtc(expires) }, RequestedAttachedReference: assertionId, RequestedUnattachedReference: assertionId,
+        AppliesTo: appliesTo, ComputedKey: URI.computedKeyPsha1, Entropy: serverEntropy,
+      },
+    ]);
+  }
+
+  return async (req: Request): Promise<Response> => {
+    try {
+      const url = new URL(req.url);
+      let rel = url.pathname.replace(/\/$/, '');
+      if (!rel.toLowerCase().startsWith(basePath.toLowerCase())) return new Response(null, { status: 404 });
+      rel = rel.slice(basePath.length).toLowerCase();
+      if (req.method === 'GET' && (url.searchParams.has('wsdl') || url.search.toLowerCase() === '?wsdl' || rel === '/mex')) {
+        return xml(200, buildWsdl(opts.serviceUrl));
+      }
+      if (req.method === 'POST' && rel === '/mex') {
+        const body = await readBody(req);
+        let env: ParsedEnvelope;
+        try { env = parseEnvelope(body); } catch (e) { return xml(500, buildFaultEnvelope('s:Client', (e as Error).message)); }
+        return xml(200, mexResponse(opts.serviceUrl, env.addressing.messageId));
+      }
+      const binding = bindings[rel];
+      if (!binding) return new Response(null, { status: 404 });
+      if (req.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
+      const body = await readBody(req);
+      let env: ParsedEnvelope;
+      try {
+        env = parseEnvelope(body);
+      } catch (e) {
+        return xml(500, buildFaultEnvelope('s:Client', (e as Error).message));
+      }
+      const user = await authenticate(binding, req, env);
+      let rst: RequestSecurityToken;
+      try {
+        if (!env.payload) throw new InvalidRequestError('soap:Body', 'wst:RequestSecurityToken', 'an empty Body');
+        rst = parseRequestSecurityToken(env.payload as XElement);
+      } catch (e) {
+        if (e instanceof InvalidRequestError) throw soapFault('wst:InvalidRequest', e.message);
+        throw e;
+      }
+      // 3.2.1 / 3.2.4.1.3.3: AppliesTo MUST be part of the server farm.
+      const prefix = opts.farm.find((p) => rst.AppliesTo.toLowerCase().startsWith(p.toLowerCase()));
+      if (!prefix) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wsp:AppliesTo: expected a URL under ${opts.farm.join(' or ')}, received ${JSON.stringify(rst.AppliesTo)}`);
+      const claimed = claimedSipUri(rst);
+      if (claimed !== undefined && claimed.toLowerCase() !== user.sipUri.toLowerCase()) throw soapFault('wst:RequestFailed', WEB_TICKET_ERRORS[28035]!.reason, 28035);
+      if (rst.KeySize !== undefined && rst.KeySize !== keyBits) throw soapFault('wst:InvalidRequest', `wst:KeySize: expected ${keyBits}, received ${rst.KeySize}`);
+      const rstrc = issue(rst, user, prefix, lifetimes[computerType(req)]);
+      const headers = buildAddressingHeaders({ action: URI.actionRstrcIssueFinal, ...(env.addressing.messageId ? { relatesTo: env.addressing.messageId } : {}) });
+      return xml(200, buildEnvelope({ version: env.version, headers, body: rstrc }));
+    } catch (e) {
+      if (e instanceof HandlerFailure) return e.response;
+      const info = WEB_TICKET_ERRORS[28027]!;
+      return xml(500, buildFaultEnvelope(info.faultcode, 'Internal error', info), diagHeader(info));
+    }
+  };
+}
+
+async function readBody(req: Request): Promise<string> {
+  const max = 1024 * 1024;
+  const len = Number(req.headers.get('content-length') ?? '0');
+  if (len > max) throw new HandlerFailure(new Response(null, { status: 413 }));
+  const buf = new Uint8Array(await req.arrayBuffer());
+  if (buf.length > max) throw new HandlerFailure(new Response(null, { status: 413 }));
+  return new TextDecoder().decode(buf);
+}

@@ -1,0 +1,163 @@
+import { X509Certificate } from 'node:crypto';
+import { TicketError, WsTrustError } from './errors.js';
+import { parseEnvelope, type ParsedEnvelope } from './messages.js';
+import { NS } from './ns.js';
+import { parseAssertion, unwrapKey, verifyAssertionSignature, type WebTicketAssertion } from './saml.js';
+import { isoUtc, verifyMessage, type ReplayCache } from './security.js';
+import { children, parseXmlDocument, type XDocument, type XElement } from './xml.js';
+
+/** A pool key-encryption key: every server of the pool holds it so any of them can recover proof keys. */
+export interface PoolKey {
+  keyName: string;
+  key: Uint8Array;
+}
+
+export interface TicketVerifierOptions {
+  /** Certificates of the Web Ticket Service(s) whose signatures are trusted (PEM, DER or X509Certificate). */
+  issuerCertificates: readonly (X509Certificate | string | Uint8Array)[];
+  /** Keys to unwrap holder-of-key proof keys; a ticket wrapped for another key is 28034. */
+  poolKeys?: readonly PoolKey[];
+  clock?: () => Date;
+  /** Clock skew tolerance in seconds (default 300). */
+  skewSeconds?: number;
+  /** Accepted audiences: a ticket's Audience must be a prefix of (or equal to) one of these URLs. */
+  audience?: string | readonly string[];
+  /** Require a proof-of-possession signature (default: proof tickets must sign; bearer tickets accepted). */
+  requireProof?: boolean;
+  replayCache?: ReplayCache;
+}
+
+export interface VerifiedTicket {
+  sipUri: string;
+  assertionId: string;
+  issuer: string;
+  audience: string;
+  notBefore: Date;
+  notOnOrAfter: Date;
+  authenticationMethod: string;
+  /** Present for holder-of-key tickets (the message was signed with it). */
+  proofKey: Uint8Array | undefined;
+  /** The signed wsu:Timestamp, when the message carried a proof-of-possession signature. */
+  timestamp: { created: Date; expires: Date } | undefined;
+  /** Elements covered by the proof-of-possession signature. */
+  signedElements: XElement[];
+  envelope: ParsedEnvelope | undefined;
+}
+
+export interface TicketVerifier {
+  /** Verify a SOAP request carrying a web ticket (MS-OCAUTHWS 3.2, web service web applications). */
+  verify(envelope: string | Uint8Array | XDocument | ParsedEnvelope): Promise<VerifiedTicket>;
+  /** Verify a bare ticket: an assertion XML or an X-MS-WebTicket header value (non-web-service applications). */
+  verifyToken(tokenOrHeader: string): Promise<VerifiedTicket>;
+}
+
+function toCert(c: X509Certificate | string | Uint8Array): X509Certificate {
+  return c instanceof X509Certificate ? c : new X509Certificate(typeof c === 'string' ? c : Buffer.from(c));
+}
+
+/** Decode `X-MS-WebTicket: opaque=<base64>[;ext=val]` (MS-OCAUTHWS 3.2). */
+export function parseWebTicketHeaderValue(value: string): string {
+  const m = /^\s*opaque=([A-Za-z0-9+/]+={0,2})\s*(;\s*[A-Za-z0-9-]+=[A-Za-z0-9-]+\s*)*$/.exec(value);
+  if (!m) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `X-MS-WebTicket: expected "opaque=<base64 SAML token>", received ${JSON.stringify(value.slice(0, 40))}`);
+  return Buffer.from(m[1]!, 'base64').toString('utf8');
+}
+
+/** Encode a ticket for the X-MS-WebTicket header. */
+export function formatWebTicketHeaderValue(assertionXml: string): string {
+  return `opaque=${Buffer.from(assertionXml, 'utf8').toString('base64')}`;
+}
+
+/**
+ * The verifier a relying service uses: trusted issuer signature, lifetime (28033), audience,
+ * proof key unwrap (28034 when wrapped for another pool), then the proof-of-possession signature.
+ */
+export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifier {
+  const issuers = opts.issuerCertificates.map(toCert);
+  if (issuers.length === 0) throw new WsTrustError('ERR_WSTRUST_VERIFIER_OPTIONS', 'issuerCertificates: expected at least one certificate, received none');
+  const skew = (opts.skewSeconds ?? 300) * 1000;
+  const clock = opts.clock ?? (() => new Date());
+  const audiences = opts.audience === undefined ? undefined : typeof opts.audience === 'string' ? [opts.audience] : opts.audience;
+  const invalid = (m: string, cause?: unknown) => new TicketError('ERR_WSTRUST_TICKET_INVALID', m, cause);
+
+  function checkAssertion(el: XElement, now: Date): WebTicketAssertion {
+    let a: WebTicketAssertion;
+    try {
+      verifyAssertionSignature(el, issuers);
+      a = parseAssertion(el);
+    } catch (e) {
+      throw invalid(`web ticket: ${(e as Error).message}`, e);
+    }
+    if (now.getTime() + skew < a.NotBefore.getTime()) throw invalid(`saml:Conditions/@NotBefore: expected at most ${isoUtc(new Date(now.getTime() + skew))}, received ${isoUtc(a.NotBefore)}`);
+    if (now.getTime() - skew >= a.NotOnOrAfter.getTime()) throw new TicketError('ERR_WSTRUST_TICKET_EXPIRED', `saml:Conditions/@NotOnOrAfter: expected after ${isoUtc(new Date(now.getTime() - skew))}, received ${isoUtc(a.NotOnOrAfter)} (the web ticket has expired)`);
+    if (audiences && !audiences.some((u) => u === a.Audience || u.startsWith(a.Audience))) {
+      throw invalid(`saml:Audience: expected a prefix of ${audiences.join(' or ')}, received ${JSON.stringify(a.Audience)}`);
+    }
+    if (!/^sips?:[^\s@]+@[^\s@]+$/i.test(a.SipUri)) throw invalid(`saml:NameIdentifier: expected a SIP URI, received ${JSON.stringify(a.SipUri.slice(0, 80))}`);
+    return a;
+  }
+
+  function proofKeyOf(a: WebTicketAssertion): Uint8Array | undefined {
+    if (!a.ProofKey) return undefined;
+    const pk = (opts.poolKeys ?? []).find((k) => k.keyName === a.ProofKey!.KeyName);
+    if (!pk) throw new TicketError('ERR_WSTRUST_TICKET_OTHER_SERVER', `xenc:EncryptedKey/ds:KeyName: expected a key of this server (${(opts.poolKeys ?? []).map((k) => k.keyName).join(', ') || 'none configured'}), received ${JSON.stringify(a.ProofKey.KeyName)}: proof web tickets are only valid at the same web server where they were requested`);
+    try {
+      return unwrapKey(pk.key, a.ProofKey.CipherValue);
+    } catch (e) {
+      throw invalid('xenc:EncryptedKey/xenc:CipherValue: expected a proof key wrapped under this pool key, received one that does not unwrap', e);
+    }
+  }
+
+  const result = (a: WebTicketAssertion, proofKey: Uint8Array | undefined, extra: Partial<VerifiedTicket> = {}): VerifiedTicket => ({
+    sipUri: a.SipUri, assertionId: a.AssertionID, issuer: a.Issuer, audience: a.Audience, notBefore: a.NotBefore, notOnOrAfter: a.NotOnOrAfter,
+    authenticationMethod: a.AuthenticationMethod, proofKey, timestamp: undefined, signedElements: [], envelope: undefined, ...extra,
+  });
+
+  return {
+    async verify(input) {
+      const now = clock();
+      let env: ParsedEnvelope;
+      try {
+        env = typeof input === 'object' && 'envelope' in input && 'body' in input ? (input as ParsedEnvelope) : parseEnvelope(input as string);
+      } catch (e) {
+        throw invalid(`request: ${(e as Error).message}`, e);
+      }
+      const sec = env.header ? children(env.header, NS.wsse, 'Security') : [];
+      if (sec.length !== 1) throw invalid(`soap:Header/wsse:Security: expected exactly one carrying the web ticket, received ${sec.length}`);
+      const tokens = children(sec[0]!, NS.saml, 'Assertion');
+      if (tokens.length !== 1) throw invalid(`wsse:Security/saml:Assertion: expected exactly one web ticket, received ${tokens.length}`);
+      const a = checkAssertion(tokens[0]!, now);
+      const proofKey = proofKeyOf(a);
+      const hasSignature = children(sec[0]!, NS.ds, 'Signature').length > 0;
+      if (!proofKey) {
+        if (opts.requireProof) throw invalid('saml:SubjectConfirmation: expected a holder-of-key (proof) web ticket, received a bearer ticket');
+        return result(a, undefined, { envelope: env });
+      }
+      if (!hasSignature) throw invalid('wsse:Security/ds:Signature: expected a proof-of-possession signature for a holder-of-key web ticket, received none');
+      try {
+        const v = verifyMessage(env, {
+          now, skewSeconds: skew / 1000, ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
+          resolveKey: (ref) => {
+            if (ref.keyIdentifier !== a.AssertionID) throw invalid(`wsse:KeyIdentifier: expected the AssertionID of the web ticket ${JSON.stringify(a.AssertionID)}, received ${JSON.stringify(ref.keyIdentifier.slice(0, 80))}`);
+            return proofKey;
+          },
+        });
+        return result(a, proofKey, { envelope: env, timestamp: { created: v.timestamp.created, expires: v.timestamp.expires }, signedElements: v.signedElements });
+      } catch (e) {
+        if (e instanceof TicketError) throw e;
+        throw invalid(`proof of possession: ${(e as Error).message}`, e);
+      }
+    },
+    async verifyToken(tokenOrHeader) {
+      const now = clock();
+      const xml = tokenOrHeader.trimStart().startsWith('<') ? tokenOrHeader : parseWebTicketHeaderValue(tokenOrHeader);
+      let el: XElement;
+      try {
+        el = parseXmlDocument(xml, 'web ticket').documentElement!;
+      } catch (e) {
+        throw invalid(`web ticket: ${(e as Error).message}`, e);
+      }
+      const a = checkAssertion(el, now);
+      return result(a, undefined);
+    },
+  };
+}
