@@ -1,0 +1,232 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { parseMsDiagnosticsHeader } from './catalog.js';
+import { WebTicketServiceError, WsTrustError } from './errors.js';
+import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
+import { NS, URI } from './ns.js';
+import { computeProofKey } from './psha1.js';
+import { parseUtc, signMessage, type DigestAlgorithm, type HmacAlgorithm } from './security.js';
+import { formatWebTicketHeaderValue } from './verifier.js';
+import { children, descendants, escText, parseXmlDocument, type XElement } from './xml.js';
+
+/** How the client authenticates to the Web Ticket Service (MS-OCAUTHWS 3.2). */
+export type WebTicketCredentials =
+  | { type: 'pin'; identity: string; pin: string }
+  | { type: 'password'; username: string; password: string }
+  | { type: 'bearer'; token: string }
+  /** Integrated Windows authentication: produce the Authorization header for a challenge (undefined = first leg). */
+  | { type: 'negotiate'; authorize: (challenge: string | undefined) => Promise<string> };
+
+/** A ticket the client holds: the opaque token, its id, the proof key and where it applies. */
+export interface WebTicket {
+  assertionXml: string;
+  assertionId: string;
+  /** PSHA1(client entropy, server entropy). Never logged. */
+  proofKey: Uint8Array;
+  appliesTo: string;
+  expires: Date;
+  created: Date | undefined;
+}
+
+export interface WebTicketClientOptions {
+  credentials: WebTicketCredentials;
+  fetch?: typeof fetch;
+  clock?: () => Date;
+  random?: (n: number) => Uint8Array;
+  /** Renew a cached ticket this many seconds before it expires (default 60). */
+  renewBeforeSeconds?: number;
+  /** SIP URI claimed in the RST (wst:Claims, authclaims dialect). */
+  sipUri?: string;
+  keySizeBits?: number;
+  computerType?: 'public' | 'private';
+  digestAlgorithm?: DigestAlgorithm;
+  signatureAlgorithm?: HmacAlgorithm;
+}
+
+/** Where a service says its tickets come from (WS-MEX policy or 401 X-MS-WebTicketURL). */
+export interface WebTicketDiscovery {
+  webTicketUrl: string;
+  /** true: proof (EndorsingSupportingTokens, sign with the proof key); false: bearer (SignedSupportingTokens). */
+  proof: boolean;
+}
+
+/** Parse a service's WSDL/MEX metadata: sp:IssuedToken/sp:Issuer/wsa10:Address under (Endorsing|Signed)SupportingTokens. */
+export function discoverFromMetadata(xml: string): WebTicketDiscovery[] {
+  const doc = parseXmlDocument(xml, 'WS-MEX metadata');
+  const out: WebTicketDiscovery[] = [];
+  for (const spNs of [NS.sp, NS.sp12]) {
+    for (const it of descendants(doc, spNs, 'IssuedToken')) {
+      const issuer = children(it, spNs, 'Issuer')[0];
+      const addr = issuer && (children(issuer, NS.wsa10, 'Address')[0] ?? children(issuer, NS.wsa2004, 'Address')[0]);
+      if (!addr) continue;
+      let p: XElement | null = it.parentNode as XElement | null;
+      let proof = false;
+      while (p && p.nodeType === 1) {
+        if (p.localName === 'EndorsingSupportingTokens') { proof = true; break; }
+        if (p.localName === 'SignedSupportingTokens') break;
+        p = p.parentNode as XElement | null;
+      }
+      const webTicketUrl = (addr.textContent ?? '').trim();
+      if (!out.some((d) => d.webTicketUrl === webTicketUrl && d.proof === proof)) out.push({ webTicketUrl, proof });
+    }
+  }
+  return out;
+}
+
+/** 401 discovery: the X-MS-WebTicketURL header of a web service's challenge. */
+export function discoverFromResponse(res: Response): string | undefined {
+  const v = res.headers.get('x-ms-webticketurl');
+  return v ? v.trim() : undefined;
+}
+
+const BINDING_SUFFIX: Record<WebTicketCredentials['type'], string> = { pin: '/Pin', password: '/Auth', bearer: '', negotiate: '' };
+
+/**
+ * Web Ticket client: obtains tickets (IssueToken), caches them by AppliesTo prefix, renews them
+ * before expiry, and signs requests with the proof key or encodes them for X-MS-WebTicket.
+ */
+export class WebTicketClient {
+  readonly #o: WebTicketClientOptions;
+  readonly #fetch: typeof fetch;
+  readonly #cache: WebTicket[] = [];
+  readonly #clock: () => Date;
+  readonly #random: (n: number) => Uint8Array;
+  constructor(opts: WebTicketClientOptions) {
+    this.#o = opts;
+    this.#fetch = opts.fetch ?? fetch;
+    this.#clock = opts.clock ?? (() => new Date());
+    this.#random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
+  }
+
+  /** A cached, still-fresh ticket whose AppliesTo is a prefix of `serviceUrl` (3.2.4.1.3.4), if any. */
+  cachedTicket(serviceUrl: string): WebTicket | undefined {
+    const now = this.#clock().getTime();
+    const renew = (this.#o.renewBeforeSeconds ?? 60) * 1000;
+    for (let i = this.#cache.length - 1; i >= 0; i--) if (this.#cache[i]!.expires.getTime() <= now) this.#cache.splice(i, 1);
+    return this.#cache
+      .filter((t) => serviceUrl.toLowerCase().startsWith(t.appliesTo.toLowerCase()) && t.expires.getTime() - renew > now)
+      .sort((a, b) => b.appliesTo.length - a.appliesTo.length)[0];
+  }
+
+  /** Return a cached ticket for `serviceUrl` or request one from `webTicketUrl` (the service base URL). */
+  async getTicket(serviceUrl: string, webTicketUrl: string): Promise<WebTicket> {
+    const hit = this.cachedTicket(serviceUrl);
+    if (hit) return hit;
+    const t = await this.requestTicket(serviceUrl, webTicketUrl);
+    this.#cache.push(t);
+    return t;
+  }
+
+  /** IssueToken round trip (no cache). */
+  async requestTicket(serviceUrl: string, webTicketUrl: string): Promise<WebTicket> {
+    const cred = this.#o.credentials;
+    const endpoint = webTicketUrl.replace(/\/$/, '') + BINDING_SUFFIX[cred.type];
+    const keyBits = this.#o.keySizeBits ?? 256;
+    const entropy = this.#random(keyBits / 8);
+    const context = randomUUID();
+    const rst = buildRequestSecurityToken({
+      Context: context, TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: serviceUrl, Entropy: entropy, KeyType: URI.keyTypeSymmetric,
+      ...(this.#o.sipUri ? { Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: this.#o.sipUri }] } } : {}),
+    });
+    const headers = buildAddressingHeaders({ action: URI.actionRstIssue, messageId: `urn:uuid:${randomUUID()}`, to: endpoint });
+    if (cred.type === 'password') {
+      headers.unshift(`<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>${escText(cred.username)}</o:Username><o:Password Type="${URI.passwordText}">${escText(cred.password)}</o:Password></o:UsernameToken></o:Security>`);
+    }
+    const body = buildEnvelope({ headers, body: rst });
+    const h: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${URI.actionRstIssue}"` };
+    if (this.#o.computerType) h['x-ms-computer-type'] = this.#o.computerType;
+    if (cred.type === 'pin') h.authorization = 'Basic ' + Buffer.from(`${cred.identity}:${cred.pin}`).toString('base64');
+    if (cred.type === 'bearer') h.authorization = `Bearer ${cred.token}`;
+    let res: Response;
+    if (cred.type === 'negotiate') {
+      let challenge: string | undefined;
+      for (let leg = 0; ; leg++) {
+        h.authorization = await cred.authorize(challenge);
+        res = await this.#fetch(endpoint, { method: 'POST', headers: h, body });
+        const www = res.headers.get('www-authenticate');
+        if (res.status !== 401 || !www || leg >= 3 || res.headers.has('x-ms-diagnostics')) break;
+        challenge = www;
+        await res.arrayBuffer();
+      }
+    } else {
+      res = await this.#fetch(endpoint, { method: 'POST', headers: h, body });
+    }
+    const text = await res.text();
+    if (res.status !== 200) throw await this.#failure(res, text);
+    let parsed;
+    try {
+      const env = parseEnvelope(text);
+      if (!env.payload) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');
+      parsed = parseRequestSecurityTokenResponseCollection(env.payload)[0]!;
+    } finally {
+      // the entropy is needed below; nothing to clear yet
+    }
+    if (parsed.Context !== context) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:RequestSecurityTokenResponse/@Context: expected ${context}, received ${JSON.stringify(parsed.Context)}`);
+    if (parsed.ComputedKey !== URI.computedKeyPsha1) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:ComputedKey: expected ${URI.computedKeyPsha1}, received ${JSON.stringify(parsed.ComputedKey)}`);
+    const expires = parseUtc(parsed.Lifetime.Expires);
+    if (!expires) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:Lifetime/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify(parsed.Lifetime.Expires)}`);
+    const proofKey = computeProofKey(entropy, parsed.Entropy, keyBits);
+    entropy.fill(0);
+    return {
+      assertionXml: parsed.RequestedSecurityToken, assertionId: parsed.AssertionId, proofKey, appliesTo: parsed.AppliesTo, expires,
+      created: parsed.Lifetime.Created ? parseUtc(parsed.Lifetime.Created) : undefined,
+    };
+  }
+
+  async #failure(res: Response, text: string): Promise<WebTicketServiceError> {
+    const d = res.headers.get('x-ms-diagnostics');
+    const diag = d ? parseMsDiagnosticsHeader(d) : undefined;
+    let errorId = diag?.errorId;
+    let reason = diag?.reason;
+    let faultcode = diag?.fault;
+    if (text.trim().startsWith('<')) {
+      try {
+        const env = parseEnvelope(text);
+        const fault = env.payload;
+        if (fault?.localName === 'Fault') {
+          faultcode = (children(fault, '', 'faultcode')[0]?.textContent ?? children(fault).find((c) => c.localName === 'faultcode')?.textContent ?? faultcode)?.trim();
+          const ms = descendants(fault, NS.af, 'Ms-Diagnostics-Fault')[0];
+          if (ms) {
+            errorId = Number(children(ms, NS.af, 'ErrorId')[0]?.textContent ?? errorId);
+            reason = children(ms, NS.af, 'Reason')[0]?.textContent ?? reason;
+          } else reason ??= children(fault).find((c) => c.localName === 'faultstring')?.textContent ?? undefined;
+        }
+      } catch {
+        /* not a SOAP body: keep the header's information */
+      }
+    }
+    return new WebTicketServiceError(`IssueToken: expected HTTP 200 with a ticket, received HTTP ${res.status}${errorId ? ` ErrorId ${errorId}` : ''}${reason ? ` (${reason})` : ''}`, {
+      status: res.status, ...(errorId !== undefined ? { errorId } : {}), ...(faultcode !== undefined ? { faultcode } : {}), ...(reason !== undefined ? { reason } : {}),
+    });
+  }
+
+  /** Sign a SOAP envelope for a web service with the ticket (proof of possession, token attached). */
+  signRequest(envelope: string, ticket: WebTicket, ttlSeconds = 300): string {
+    return signMessage({
+      envelope, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: ticket.assertionXml, now: this.#clock(), ttlSeconds,
+      ...(this.#o.digestAlgorithm ? { digestAlgorithm: this.#o.digestAlgorithm } : {}), ...(this.#o.signatureAlgorithm ? { signatureAlgorithm: this.#o.signatureAlgorithm } : {}),
+    });
+  }
+
+  /** `X-MS-WebTicket` header value for non-web-service applications. */
+  headerValue(ticket: WebTicket): string {
+    return formatWebTicketHeaderValue(ticket.assertionXml);
+  }
+
+  /**
+   * POST a SOAP envelope to a web service with a ticket: on a 401 carrying X-MS-WebTicketURL (or with
+   * `webTicketUrl` given) obtain a ticket, sign, and send again.
+   */
+  async callService(serviceUrl: string, envelope: string, opts: { webTicketUrl?: string; soapAction?: string } = {}): Promise<Response> {
+    const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', ...(opts.soapAction ? { soapaction: `"${opts.soapAction}"` } : {}) };
+    let wt = opts.webTicketUrl;
+    if (!wt) {
+      const first = await this.#fetch(serviceUrl, { method: 'POST', headers, body: envelope });
+      if (first.status !== 401) return first;
+      wt = discoverFromResponse(first);
+      await first.arrayBuffer();
+      if (!wt) throw new WebTicketServiceError('web service: expected a 401 with X-MS-WebTicketURL, received a 401 without it', { status: 401 });
+    }
+    const ticket = await this.getTicket(serviceUrl, wt);
+    return this.#fetch(serviceUrl, { method: 'POST', headers, body: this.signRequest(envelope, ticket) });
+  }
+}
