@@ -33,3 +33,5 @@ export { buildSoapFault } from './internal/faults.js';
 export { buildWsdl, buildFaultEnvelope } from './internal/metadata.js';
 export { WebTicketClient, discoverFromMetadata, discoverFromResponse } from './internal/client.js';
 export type { WebTicketClientOptions, WebTicketCredentials, WebTicket, WebTicketDiscovery } from './internal/client.js';
+export { signWithCertificate, verifyCertificateMessage } from './internal/x509-token.js';
+export type { SignWithCertificateOptions, VerifiedCertificateMessage } from './internal/x509-token.js';

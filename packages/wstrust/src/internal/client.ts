@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
+import { signWithCertificate } from './x509-token.js';
 import { parseMsDiagnosticsHeader } from './catalog.js';
 import { WebTicketServiceError, WsTrustError } from './errors.js';
 import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
@@ -13,6 +14,8 @@ export type WebTicketCredentials =
   | { type: 'pin'; identity: string; pin: string }
   | { type: 'password'; username: string; password: string }
   | { type: 'bearer'; token: string }
+  /** Cert binding: a UAS-issued certificate (certprov) and its key sign Timestamp and To. */
+  | { type: 'certificate'; certificate: X509Certificate | string; privateKey: KeyObject | string }
   /** Integrated Windows authentication: produce the Authorization header for a challenge (undefined = first leg). */
   | { type: 'negotiate'; authorize: (challenge: string | undefined) => Promise<string> };
 
@@ -78,7 +81,7 @@ export function discoverFromResponse(res: Response): string | undefined {
   return v ? v.trim() : undefined;
 }
 
-const BINDING_SUFFIX: Record<WebTicketCredentials['type'], string> = { pin: '/Pin', password: '/Auth', bearer: '', negotiate: '' };
+const BINDING_SUFFIX: Record<WebTicketCredentials['type'], string> = { pin: '/Pin', password: '/Auth', bearer: '', negotiate: '', certificate: '/Cert' };
 
 /**
  * Web Ticket client: obtains tickets (IssueToken), caches them by AppliesTo prefix, renews them
@@ -131,7 +134,8 @@ export class WebTicketClient {
     if (cred.type === 'password') {
       headers.unshift(`<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>${escText(cred.username)}</o:Username><o:Password Type="${URI.passwordText}">${escText(cred.password)}</o:Password></o:UsernameToken></o:Security>`);
     }
-    const body = buildEnvelope({ headers, body: rst });
+    const unsigned = buildEnvelope({ headers, body: rst });
+    const body = cred.type === 'certificate' ? signWithCertificate({ envelope: unsigned, certificate: cred.certificate, privateKey: cred.privateKey, now: this.#clock() }) : unsigned;
     const h: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${URI.actionRstIssue}"` };
     if (this.#o.computerType) h['x-ms-computer-type'] = this.#o.computerType;
     if (cred.type === 'pin') h.authorization = 'Basic ' + Buffer.from(`${cred.identity}:${cred.pin}`).toString('base64');

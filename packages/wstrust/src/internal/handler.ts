@@ -1,6 +1,8 @@
 import { createPrivateKey, randomBytes, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, type WebTicketErrorInfo } from './catalog.js';
-import type { DirectoryUser, UserDirectory } from './directory.js';
+import type { ClientCertificateValidator, DirectoryUser, UserDirectory } from './directory.js';
+import { verifyCertificateMessage } from './x509-token.js';
+import { SecurityError } from './errors.js';
 import { InvalidRequestError, WsTrustError } from './errors.js';
 import { buildFaultEnvelope, buildWsdl, mexResponse } from './metadata.js';
 import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityTokenResponseCollection, claimedSipUri, parseEnvelope, parseRequestSecurityToken, type ParsedEnvelope, type RequestSecurityToken } from './messages.js';
@@ -27,6 +29,8 @@ export interface WebTicketHandlerOptions {
   /** URL prefixes of the server farm (3.2.1); AppliesTo must start with one; the ticket applies to it. */
   farm: readonly string[];
   userDirectory: UserDirectory;
+  /** Cert binding (X.509 endorsing token): maps a UAS-issued client certificate to a user. Without it /Cert is 404. */
+  certificateValidator?: ClientCertificateValidator;
   /** Integrated Windows authentication (Negotiate/NTLM) on the WinNegotiate binding: return the account, a challenge, or null. */
   windowsAuthenticator?: (authorization: string, req: Request) => Promise<{ account: string } | { challenge: string } | null>;
   /** OAuth2 bearer on the WinNegotiate binding: validate and map to a user's SIP URI, or null. */
@@ -48,7 +52,7 @@ class HandlerFailure extends Error {
 }
 
 /**
- * The Web Ticket Service (MS-OCAUTHWS 3.2): IssueToken on the WinNegotiate, Auth and Pin bindings,
+ * The Web Ticket Service (MS-OCAUTHWS 3.2): IssueToken on the WinNegotiate, Auth, Pin and Cert bindings,
  * WSDL (`?wsdl`, 6.2 with the five policies) and WS-MEX (`/mex`). Web-standard Request → Response.
  */
 export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Request) => Promise<Response> {
@@ -66,7 +70,7 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
   const keyBits = opts.keySizeBits ?? 256;
   const lifetimes = { public: opts.lifetimes?.publicSeconds ?? 900, private: opts.lifetimes?.privateSeconds ?? 28800 };
   const computerType = opts.computerType ?? ((req: Request) => (req.headers.get('x-ms-computer-type')?.toLowerCase() === 'private' ? 'private' : 'public'));
-  const bindings: Record<string, WebTicketBinding> = { '': 'WinNegotiate', '/auth': 'Auth', '/pin': 'Pin' };
+  const bindings: Record<string, WebTicketBinding> = { '': 'WinNegotiate', '/auth': 'Auth', '/pin': 'Pin', ...(opts.certificateValidator ? { '/cert': 'Cert' as const } : {}) };
 
   const xml = (status: number, body: string, headers: Record<string, string> = {}) =>
     new Response(body, { status, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } });
@@ -115,6 +119,27 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
       const u = await opts.userDirectory.verifyPin(creds.slice(0, i), creds.slice(i + 1));
       if (!u) throw httpError(28024, 401, { 'www-authenticate': `Basic realm="${fqdn}"` });
       if (!u.enabled) throw httpError(28000);
+      return u;
+    }
+    if (binding === 'Cert') {
+      const now = clock();
+      let cert;
+      try {
+        cert = verifyCertificateMessage(env, { now }).certificate;
+      } catch (e) {
+        const id = e instanceof SecurityError && e.errorId === 28013 ? 28013 : e instanceof SecurityError && e.code === 'ERR_WSTRUST_SECURITY_HEADER_MISSING' ? 28013 : 28012;
+        throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[id]!.reason, id);
+      }
+      if (now.getTime() < Date.parse(cert.validFrom) || now.getTime() > Date.parse(cert.validTo)) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28011]!.reason, 28011);
+      let r: { sipUri: string } | null;
+      try {
+        r = await opts.certificateValidator!.validate(cert);
+      } catch {
+        throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28015]!.reason, 28015);
+      }
+      if (!r) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28012]!.reason, 28012);
+      const u = await opts.userDirectory.findUserBySipUri(r.sipUri);
+      if (!u || !u.enabled) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28014]!.reason, 28014);
       return u;
     }
     // Auth binding: wsse:UsernameToken (SignedSupportingTokens over TLS).

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { excC14n } from './c14n.js';
 import { SecurityError, SoapFormatError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
@@ -156,6 +156,11 @@ export interface VerifyMessageOptions {
   digestAlgorithms?: readonly DigestAlgorithm[];
   /** Allowed HMAC algorithms (default hmac-sha1, hmac-sha256). */
   signatureAlgorithms?: readonly HmacAlgorithm[];
+  /**
+   * Accept RSA-SHA1/RSA-SHA256 signatures (X.509 endorsing token, Cert binding): return the public key
+   * of the token the KeyInfo names, or throw. Without it only HMAC (proof key) signatures are accepted.
+   */
+  resolvePublicKey?: (keyInfo: XElement, security: XElement) => { key: KeyObject; reference: KeyReference };
 }
 
 export interface VerifiedMessage {
@@ -243,8 +248,9 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   }
   const smEl = only(si, NS.ds, 'SignatureMethod', 'ds:SignedInfo/ds:SignatureMethod');
   const smAlg = attr(smEl, 'Algorithm') ?? '';
+  const rsaHash = opts.resolvePublicKey ? (smAlg === URI.rsaSha1 ? 'RSA-SHA1' : smAlg === URI.rsaSha256 ? 'RSA-SHA256' : undefined) : undefined;
   const hmacHash = HMAC_BY_URI.get(smAlg);
-  if (!hmacHash || !hmacs.has(`hmac-${hmacHash}` as HmacAlgorithm)) throw err('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `ds:SignatureMethod/@Algorithm: expected one of ${[...hmacs].map((h) => HMAC_URI[h]).join(', ')}, received ${JSON.stringify(smAlg)}`);
+  if (!rsaHash && (!hmacHash || !hmacs.has(`hmac-${hmacHash}` as HmacAlgorithm))) throw err('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `ds:SignatureMethod/@Algorithm: expected one of ${[...hmacs].map((h) => HMAC_URI[h]).join(', ')}, received ${JSON.stringify(smAlg)}`);
   for (const c of children(smEl)) {
     if (c.localName === 'HMACOutputLength') throw err('ERR_WSTRUST_HMAC_OUTPUT_LENGTH', `ds:SignatureMethod/ds:HMACOutputLength: expected absent (truncated HMAC is refused, CVE-2009-0217), received ${JSON.stringify((c.textContent ?? '').trim())}`);
     throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `ds:SignatureMethod: expected no child elements, received ${describe(c)}`);
@@ -280,8 +286,16 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   }
   if (!timestampSigned) throw err('ERR_WSTRUST_REFERENCE_MISSING', 'ds:SignedInfo: expected a Reference to the wsu:Timestamp of wsse:Security, received none covering it');
   signedElements.sort((a, b) => (a === tsEl ? -1 : b === tsEl ? 1 : 0));
-  // Key reference.
   const ki = only(sigEl, NS.ds, 'KeyInfo', 'ds:Signature/ds:KeyInfo');
+  const siCanonical = excC14n(si, siPrefixes.length ? { inclusivePrefixes: siPrefixes } : {});
+  const given = Buffer.from((svEl.textContent ?? '').replace(/\s+/g, ''), 'base64');
+  let key: KeyReference;
+  if (rsaHash) {
+    const pk = opts.resolvePublicKey!(ki, security);
+    if (!createVerify(rsaHash).update(siCanonical).verify(pk.key, given)) throw err('ERR_WSTRUST_SIGNATURE_INVALID', `ds:SignatureValue: expected an ${rsaHash} signature of SignedInfo by the referenced certificate, received one that does not verify`, 'wsse:FailedCheck');
+    key = pk.reference;
+  } else {
+  // Key reference.
   const str = only(ki, NS.wsse, 'SecurityTokenReference', 'ds:KeyInfo/wsse:SecurityTokenReference');
   const kid = children(str, NS.wsse, 'KeyIdentifier')[0];
   if (!kid) throw err('ERR_WSTRUST_KEY_REFERENCE', `wsse:SecurityTokenReference: expected a wsse:KeyIdentifier (ValueType ${URI.samlAssertionIdValueType}), received ${describe(children(str)[0])}`);
@@ -289,13 +303,12 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   if (valueType !== undefined && valueType !== URI.samlAssertionIdValueType) throw err('ERR_WSTRUST_KEY_REFERENCE', `wsse:KeyIdentifier/@ValueType: expected ${URI.samlAssertionIdValueType}, received ${JSON.stringify(valueType)}`);
   const keyIdentifier = (kid.textContent ?? '').trim();
   const token = children(security, NS.saml, 'Assertion').find((a) => attr(a, 'AssertionID') === keyIdentifier);
-  const key: KeyReference = { keyIdentifier, valueType, token };
+  key = { keyIdentifier, valueType, token };
   const proofKey = opts.resolveKey(key);
   // Signature value.
-  const siCanonical = excC14n(si, siPrefixes.length ? { inclusivePrefixes: siPrefixes } : {});
-  const mac = createHmac(hmacHash, proofKey).update(siCanonical).digest();
-  const given = Buffer.from((svEl.textContent ?? '').replace(/\s+/g, ''), 'base64');
+  const mac = createHmac(hmacHash!, proofKey).update(siCanonical).digest();
   if (!safeEq(mac, given)) throw err('ERR_WSTRUST_SIGNATURE_INVALID', `ds:SignatureValue: expected an HMAC of SignedInfo under the proof key of ${JSON.stringify(keyIdentifier)}, received a value that does not match`, 'wsse:FailedCheck');
+  }
   // Timestamp (after the signature, so the times are authentic).
   const tsId = idOf(tsEl) ?? '';
   const cEl = only(tsEl, NS.wsu, 'Created', 'wsu:Timestamp/wsu:Created');
