@@ -35,3 +35,5 @@ export { WebTicketClient, discoverFromMetadata, discoverFromResponse } from './i
 export type { WebTicketClientOptions, WebTicketCredentials, WebTicket, WebTicketDiscovery } from './internal/client.js';
 export { signWithCertificate, verifyCertificateMessage } from './internal/x509-token.js';
 export type { SignWithCertificateOptions, VerifiedCertificateMessage } from './internal/x509-token.js';
+export { ntlmAuthorizer, md4, ntowfv2, ntlmNegotiateMessage, parseNtlmChallenge, ntlmAuthenticateMessage, ntlmv2Responses, NtlmError } from './internal/ntlm.js';
+export type { NtlmChallenge } from './internal/ntlm.js';

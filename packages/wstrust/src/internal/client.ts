@@ -148,6 +148,8 @@ export class WebTicketClient {
         res = await this.#fetch(endpoint, { method: 'POST', headers: h, body });
         const www = res.headers.get('www-authenticate');
         if (res.status !== 401 || !www || leg >= 3 || res.headers.has('x-ms-diagnostics')) break;
+        // A bare challenge after the first leg means the credentials were refused.
+        if (leg > 0 && !/(?:NTLM|Negotiate|Kerberos)\s+[A-Za-z0-9+/]/i.test(www)) break;
         challenge = www;
         await res.arrayBuffer();
       }
