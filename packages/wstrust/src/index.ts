@@ -7,6 +7,7 @@ export type { XDocument, XElement } from './internal/xml.js';
 export {
   buildEnvelope,
   buildAddressingHeaders,
+  buildAddressingNoneHeaders,
   parseEnvelope,
   buildRequestSecurityToken,
   parseRequestSecurityToken,

@@ -79,9 +79,11 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
     const e = WEB_TICKET_ERRORS[id]!;
     return new HandlerFailure(new Response(null, { status: status ?? e.httpStatus, headers: { ...diagHeader(e), ...extra } }));
   };
-  const soapFault = (faultcode: string, message: string, id?: number) => {
+  const soapFault = (faultcode: string, message: string, id?: number, version: '1.1' | '1.2' = '1.1') => {
     const e = id === undefined ? undefined : WEB_TICKET_ERRORS[id];
-    return new HandlerFailure(xml(500, buildFaultEnvelope(faultcode, message, e), e ? diagHeader(e) : {}));
+    const ct: Record<string, string> = version === '1.2' ? { 'content-type': 'application/soap+xml; charset=utf-8' } : {};
+    const hs: Record<string, string> = { ...(e ? diagHeader(e) : {}), ...ct };
+    return new HandlerFailure(xml(500, buildFaultEnvelope(faultcode, message, e, version), hs));
   };
 
   async function authenticate(binding: WebTicketBinding, req: Request, env: ParsedEnvelope): Promise<DirectoryUser> {
@@ -128,31 +130,31 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
         cert = verifyCertificateMessage(env, { now }).certificate;
       } catch (e) {
         const id = e instanceof SecurityError && e.errorId === 28013 ? 28013 : e instanceof SecurityError && e.code === 'ERR_WSTRUST_SECURITY_HEADER_MISSING' ? 28013 : 28012;
-        throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[id]!.reason, id);
+        throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[id]!.reason, id, env.version);
       }
-      if (now.getTime() < Date.parse(cert.validFrom) || now.getTime() > Date.parse(cert.validTo)) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28011]!.reason, 28011);
+      if (now.getTime() < Date.parse(cert.validFrom) || now.getTime() > Date.parse(cert.validTo)) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28011]!.reason, 28011, env.version);
       let r: { sipUri: string } | null;
       try {
         r = await opts.certificateValidator!.validate(cert);
       } catch {
-        throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28015]!.reason, 28015);
+        throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28015]!.reason, 28015, env.version);
       }
-      if (!r) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28012]!.reason, 28012);
+      if (!r) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28012]!.reason, 28012, env.version);
       const u = await opts.userDirectory.findUserBySipUri(r.sipUri);
-      if (!u || !u.enabled) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28014]!.reason, 28014);
+      if (!u || !u.enabled) throw soapFault('wsse:FailedAuthentication', WEB_TICKET_ERRORS[28014]!.reason, 28014, env.version);
       return u;
     }
     // Auth binding: wsse:UsernameToken (SignedSupportingTokens over TLS).
     const sec = env.header ? children(env.header, NS.wsse, 'Security') : [];
     const ut = sec.length === 1 ? children(sec[0]!, NS.wsse, 'UsernameToken') : [];
-    if (ut.length !== 1) throw soapFault('wsse:InvalidSecurity', 'wsse:Security/wsse:UsernameToken: expected exactly one, received ' + ut.length, 28020);
+    if (ut.length !== 1) throw soapFault('wsse:InvalidSecurity', 'wsse:Security/wsse:UsernameToken: expected exactly one, received ' + ut.length, 28020, env.version);
     const name = (children(ut[0]!, NS.wsse, 'Username')[0]?.textContent ?? '').trim();
     const pw = children(ut[0]!, NS.wsse, 'Password')[0];
     const type = pw?.getAttribute('Type');
-    if (!pw || (type && type !== URI.passwordText)) throw soapFault('wsse:UnsupportedSecurityToken', `wsse:Password/@Type: expected ${URI.passwordText}, received ${JSON.stringify(type ?? 'none')}`, 28021);
+    if (!pw || (type && type !== URI.passwordText)) throw soapFault('wsse:UnsupportedSecurityToken', `wsse:Password/@Type: expected ${URI.passwordText}, received ${JSON.stringify(type ?? 'none')}`, 28021, env.version);
     const u = await opts.userDirectory.verifyPassword(name, pw.textContent ?? '');
-    if (!u) throw soapFault('wsse:FailedAuthentication', 'Authentication failed.', 28024);
-    if (!u.enabled) throw soapFault('wsse:FailedAuthentication', 'The user was not found when queried in the database.', 28014);
+    if (!u) throw soapFault('wsse:FailedAuthentication', 'Authentication failed.', 28024, env.version);
+    if (!u.enabled) throw soapFault('wsse:FailedAuthentication', 'The user was not found when queried in the database.', 28014, env.version);
     return u;
   }
 
@@ -211,18 +213,18 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
         if (!env.payload) throw new InvalidRequestError('soap:Body', 'wst:RequestSecurityToken', 'an empty Body');
         rst = parseRequestSecurityToken(env.payload as XElement);
       } catch (e) {
-        if (e instanceof InvalidRequestError) throw soapFault('wst:InvalidRequest', e.message);
+        if (e instanceof InvalidRequestError) throw soapFault('wst:InvalidRequest', e.message, undefined, env.version);
         throw e;
       }
       // 3.2.1 / 3.2.4.1.3.3: AppliesTo MUST be part of the server farm.
       const prefix = opts.farm.find((p) => rst.AppliesTo.toLowerCase().startsWith(p.toLowerCase()));
-      if (!prefix) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wsp:AppliesTo: expected a URL under ${opts.farm.join(' or ')}, received ${JSON.stringify(rst.AppliesTo)}`);
+      if (!prefix) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wsp:AppliesTo: expected a URL under ${opts.farm.join(' or ')}, received ${JSON.stringify(rst.AppliesTo)}`, undefined, env.version);
       const claimed = claimedSipUri(rst);
-      if (claimed !== undefined && claimed.toLowerCase() !== user.sipUri.toLowerCase()) throw soapFault('wst:RequestFailed', WEB_TICKET_ERRORS[28035]!.reason, 28035);
-      if (rst.KeySize !== undefined && rst.KeySize !== keyBits) throw soapFault('wst:InvalidRequest', `wst:KeySize: expected ${keyBits}, received ${rst.KeySize}`);
+      if (claimed !== undefined && claimed.toLowerCase() !== user.sipUri.toLowerCase()) throw soapFault('wst:RequestFailed', WEB_TICKET_ERRORS[28035]!.reason, 28035, env.version);
+      if (rst.KeySize !== undefined && rst.KeySize !== keyBits) throw soapFault('wst:InvalidRequest', `wst:KeySize: expected ${keyBits}, received ${rst.KeySize}`, undefined, env.version);
       const rstrc = issue(rst, user, prefix, lifetimes[computerType(req)]);
       const headers = buildAddressingHeaders({ action: URI.actionRstrcIssueFinal, ...(env.addressing.messageId ? { relatesTo: env.addressing.messageId } : {}) });
-      return xml(200, buildEnvelope({ version: env.version, headers, body: rstrc }));
+      return xml(200, buildEnvelope({ version: env.version, headers, body: rstrc }), env.version === '1.2' ? { 'content-type': 'application/soap+xml; charset=utf-8' } : {});
     } catch (e) {
       if (e instanceof HandlerFailure) return e.response;
       const info = WEB_TICKET_ERRORS[28027]!;

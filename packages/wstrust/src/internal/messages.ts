@@ -49,6 +49,17 @@ export function buildAddressingHeaders(h: AddressingHeaders, version: SoapVersio
   return out;
 }
 
+/**
+ * `To` and `Action` headers in WCF's AddressingVersion.None namespace, as the spec's 4.1 example
+ * carries them (`<To s:mustUnderstand="1" xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">`).
+ */
+export function buildAddressingNoneHeaders(h: { action?: string; to?: string }): string[] {
+  const out: string[] = [];
+  if (h.to !== undefined) out.push(`<To s:mustUnderstand="1" xmlns="${NS.wsaNone}">${escText(h.to)}</To>`);
+  if (h.action !== undefined) out.push(`<Action s:mustUnderstand="1" xmlns="${NS.wsaNone}">${escText(h.action)}</Action>`);
+  return out;
+}
+
 /** Parse a SOAP 1.1 or 1.2 envelope (any prefixes). Repeated MessageIDs are kept (SIPE sends them). */
 export function parseEnvelope(input: string | Uint8Array | XDocument): ParsedEnvelope {
   const doc = typeof input === 'string' || input instanceof Uint8Array ? parseXmlDocument(input, 'SOAP envelope') : input;
@@ -67,7 +78,7 @@ export function parseEnvelope(input: string | Uint8Array | XDocument): ParsedEnv
   const addressing: AddressingHeaders & { messageIds: string[] } = { messageIds: [] };
   if (header) {
     for (const h of children(header)) {
-      if (!(nsEq(h.namespaceURI, NS.wsa10) || nsEq(h.namespaceURI, NS.wsa2004))) continue;
+      if (!(nsEq(h.namespaceURI, NS.wsa10) || nsEq(h.namespaceURI, NS.wsa2004) || nsEq(h.namespaceURI, NS.wsaNone))) continue;
       const v = (h.textContent ?? '').trim();
       switch (h.localName) {
         case 'Action': addressing.action = v; break;

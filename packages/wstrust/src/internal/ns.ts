@@ -7,6 +7,8 @@ export const NS = {
   soap12: 'http://www.w3.org/2003/05/soap-envelope',
   wsa10: 'http://www.w3.org/2005/08/addressing',
   wsa2004: 'http://schemas.xmlsoap.org/ws/2004/08/addressing',
+  /** WCF AddressingVersion.None: the namespace of the To/Action headers in the spec's 4.1 example. */
+  wsaNone: 'http://schemas.microsoft.com/ws/2005/05/addressing/none',
   wsp: 'http://schemas.xmlsoap.org/ws/2004/09/policy',
   wsp15: 'http://www.w3.org/ns/ws-policy',
   wst: 'http://docs.oasis-open.org/ws-sx/ws-trust/200512',

@@ -14,9 +14,13 @@ export interface PoolKey {
 
 export interface TicketVerifierOptions {
   /** Certificates of the Web Ticket Service(s) whose signatures are trusted (PEM, DER or X509Certificate). */
-  issuerCertificates: readonly (X509Certificate | string | Uint8Array)[];
+  issuerCertificates?: readonly (X509Certificate | string | Uint8Array)[];
+  /** Single-certificate form of issuerCertificates. */
+  issuerCertificate?: X509Certificate | string | Uint8Array;
   /** Keys to unwrap holder-of-key proof keys; a ticket wrapped for another key is 28034. */
   poolKeys?: readonly PoolKey[];
+  /** Single-key form of poolKeys (the key this server's Web Ticket Service wraps proof keys under). */
+  proofKeyDecryptionKey?: PoolKey;
   clock?: () => Date;
   /** Clock skew tolerance in seconds (default 300). */
   skewSeconds?: number;
@@ -72,7 +76,8 @@ export function formatWebTicketHeaderValue(assertionXml: string): string {
  * proof key unwrap (28034 when wrapped for another pool), then the proof-of-possession signature.
  */
 export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifier {
-  const issuers = opts.issuerCertificates.map(toCert);
+  const issuers = [...(opts.issuerCertificates ?? []), ...(opts.issuerCertificate !== undefined ? [opts.issuerCertificate] : [])].map(toCert);
+  const poolKeys = [...(opts.poolKeys ?? []), ...(opts.proofKeyDecryptionKey ? [opts.proofKeyDecryptionKey] : [])];
   if (issuers.length === 0) throw new WsTrustError('ERR_WSTRUST_VERIFIER_OPTIONS', 'issuerCertificates: expected at least one certificate, received none');
   const skew = (opts.skewSeconds ?? 300) * 1000;
   const clock = opts.clock ?? (() => new Date());
@@ -98,8 +103,8 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
 
   function proofKeyOf(a: WebTicketAssertion): Uint8Array | undefined {
     if (!a.ProofKey) return undefined;
-    const pk = (opts.poolKeys ?? []).find((k) => k.keyName === a.ProofKey!.KeyName);
-    if (!pk) throw new TicketError('ERR_WSTRUST_TICKET_OTHER_SERVER', `xenc:EncryptedKey/ds:KeyName: expected a key of this server (${(opts.poolKeys ?? []).map((k) => k.keyName).join(', ') || 'none configured'}), received ${JSON.stringify(a.ProofKey.KeyName)}: proof web tickets are only valid at the same web server where they were requested`);
+    const pk = poolKeys.find((k) => k.keyName === a.ProofKey!.KeyName);
+    if (!pk) throw new TicketError('ERR_WSTRUST_TICKET_OTHER_SERVER', `xenc:EncryptedKey/ds:KeyName: expected a key of this server (${poolKeys.map((k) => k.keyName).join(', ') || 'none configured'}), received ${JSON.stringify(a.ProofKey.KeyName)}: proof web tickets are only valid at the same web server where they were requested`);
     try {
       return unwrapKey(pk.key, a.ProofKey.CipherValue);
     } catch (e) {
