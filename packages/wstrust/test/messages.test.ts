@@ -112,3 +112,33 @@ describe('RST parser: real-client quirks and wst:InvalidRequest', () => {
     expect(() => parseXmlDocument('<a>' + '<b>'.repeat(100) + '</b>'.repeat(100) + '</a>')).toThrow(/depth/);
   });
 });
+
+describe('known answer from a real Web Ticket Service: the 4.2.2 assertion DigestValue', () => {
+  it('our exclusive c14n reproduces the digest the server signed (PDF indentation removed), so only the RSA check remains', async () => {
+    const { verifyAssertionSignature, AssertionError } = await import('../src/index.js');
+    const { X509Certificate } = await import('node:crypto');
+    const { issuerCert } = await import('./support.js');
+    const doc = parseXmlDocument(resXml.replace(/>\s+</g, '><'));
+    const a = doc.getElementsByTagNameNS(NS.saml, 'Assertion')[0]!;
+    let err: unknown;
+    try { verifyAssertionSignature(a as never, [new X509Certificate(issuerCert)]); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(AssertionError);
+    // Past the DigestValue check: fails only because the spec does not publish the issuer certificate.
+    expect((err as Error).message).toContain('no trusted certificate verifies');
+    // With the PDF's whitespace kept, the digest differs (the whitespace is not the server's).
+    const doc2 = parseXmlDocument(resXml);
+    expect(() => verifyAssertionSignature(doc2.getElementsByTagNameNS(NS.saml, 'Assertion')[0] as never, [])).toThrow(/DigestValue/);
+  });
+  it('pinned departure: the 4.3–4.6 example tickets do not reproduce their DigestValue (names edited after signing, presumably)', async () => {
+    const { createHash } = await import('node:crypto');
+    const departures: string[] = [];
+    for (const f of ['4.3-create-auth-broker-session-request.xml', '4.4-terminate-auth-broker-session-request.xml']) {
+      const d = parseXmlDocument(readFileSync(new URL(f, V), 'utf8').replace(/>\s+</g, '><'));
+      const a = d.getElementsByTagNameNS(NS.saml, 'Assertion')[0]!;
+      const sig = a.getElementsByTagNameNS(NS.ds, 'Signature')[0]!;
+      const dv = sig.getElementsByTagNameNS(NS.ds, 'DigestValue')[0]!.textContent!.trim();
+      if (createHash('sha256').update(excC14n(a as never, { exclude: sig as never })).digest('base64') !== dv) departures.push(f);
+    }
+    expect(departures.length, departures.join(', ')).toBe(2);
+  });
+});

@@ -37,3 +37,17 @@ describe('SOAP 1.2 and addressing/none', () => {
     expect((await v.verify(msg)).sipUri).toBe('sip:alice@example.com');
   });
 });
+
+describe('ticket as a signed supporting token (no proof signature), e.g. the Authentication Broker', () => {
+  it('accepted only with requireProofOfPossession: false; a present but bad signature still fails', async () => {
+    const h = makeHandler(() => T);
+    const res = await h(new Request(SERVICE + '/Pin', { method: 'POST', body: buildEnvelope({ body: rst() }), headers: basic }));
+    const [r] = parseRequestSecurityTokenResponseCollection(parseEnvelope(await res.text()).payload!);
+    const unsigned = buildEnvelope({ headers: [`<o:Security xmlns:o="${NS.wsse}">${r!.RequestedSecurityToken}</o:Security>`], body: '<x/>' });
+    await expect(createTicketVerifier({ issuerCertificate: issuerCert, proofKeyDecryptionKey: poolKey, clock: () => T }).verify(unsigned)).rejects.toMatchObject({ errorId: 28032 });
+    const lax = createTicketVerifier({ issuerCertificate: issuerCert, proofKeyDecryptionKey: poolKey, clock: () => T, requireProofOfPossession: false });
+    expect((await lax.verify(unsigned)).sipUri).toBe('sip:alice@example.com');
+    const badSig = signMessage({ envelope: buildEnvelope({ body: '<x/>' }), proofKey: new Uint8Array(32), assertionId: r!.AssertionId, token: r!.RequestedSecurityToken, now: T });
+    await expect(lax.verify(badSig)).rejects.toMatchObject({ errorId: 28032 });
+  });
+});

@@ -26,8 +26,15 @@ export interface TicketVerifierOptions {
   skewSeconds?: number;
   /** Accepted audiences: a ticket's Audience must be a prefix of (or equal to) one of these URLs. */
   audience?: string | readonly string[];
-  /** Require a proof-of-possession signature (default: proof tickets must sign; bearer tickets accepted). */
+  /** Refuse bearer tickets (no holder-of-key confirmation). Default false. */
   requireProof?: boolean;
+  /**
+   * Whether a holder-of-key ticket must come with a proof-of-possession signature (default true:
+   * EndorsingSupportingTokens). Set false for services whose policy takes the ticket as a signed
+   * supporting token over TLS (SignedSupportingTokens, e.g. the Authentication Broker, spec 4.3.1):
+   * an unsigned ticket is then accepted, but a signature that is present must still verify.
+   */
+  requireProofOfPossession?: boolean;
   replayCache?: ReplayCache;
 }
 
@@ -137,6 +144,7 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
         if (opts.requireProof) throw invalid('saml:SubjectConfirmation: expected a holder-of-key (proof) web ticket, received a bearer ticket');
         return result(a, undefined, { envelope: env });
       }
+      if (!hasSignature && opts.requireProofOfPossession === false) return result(a, proofKey, { envelope: env });
       if (!hasSignature) throw invalid('wsse:Security/ds:Signature: expected a proof-of-possession signature for a holder-of-key web ticket, received none');
       try {
         const v = verifyMessage(env, {
