@@ -194,6 +194,14 @@ function only(parent: XElement, ns: string, local: string, field: string): XElem
   return l[0]!;
 }
 
+/** Strict base64: the value must be the canonical encoding of its bytes (no ignored bits or junk). */
+function strictB64(field: string, text: string): Buffer {
+  const t = text.replace(/[\s]+/g, '');
+  const b = Buffer.from(t, 'base64');
+  if (b.toString('base64') !== t) throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `${field}: expected canonical base64, received ${JSON.stringify(t.slice(0, 12))}${t.length > 12 ? '…' : ''} (length ${t.length})`);
+  return b;
+}
+
 function safeEq(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
@@ -277,10 +285,10 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
     const dAlg = attr(dmEl, 'Algorithm') ?? '';
     const dName = DIGEST_BY_URI.get(dAlg);
     if (!dName || !digests.has(dName)) throw err('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}/ds:DigestMethod/@Algorithm: expected one of ${[...digests].map((d) => DIGEST_URI[d]).join(', ')}, received ${JSON.stringify(dAlg)}`);
-    const dvText = (only(ref, NS.ds, 'DigestValue', `${F}/ds:DigestValue`).textContent ?? '').replace(/\s+/g, '');
+    const dvBytes = strictB64(`${F}/ds:DigestValue`, only(ref, NS.ds, 'DigestValue', `${F}/ds:DigestValue`).textContent ?? '');
     const canonical = excC14n(target, prefixes && prefixes.length ? { inclusivePrefixes: prefixes } : {});
     const actual = createHash(dName).update(canonical).digest();
-    if (!safeEq(actual, Buffer.from(dvText, 'base64'))) throw err('ERR_WSTRUST_DIGEST_MISMATCH', `${F} (${uri}): expected the DigestValue to match the referenced element, received a different digest`, 'wsse:FailedCheck');
+    if (!safeEq(actual, dvBytes)) throw err('ERR_WSTRUST_DIGEST_MISMATCH', `${F} (${uri}): expected the DigestValue to match the referenced element, received a different digest`, 'wsse:FailedCheck');
     if (target === tsEl) timestampSigned = true;
     signedElements.push(target);
   }
@@ -288,7 +296,7 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   signedElements.sort((a, b) => (a === tsEl ? -1 : b === tsEl ? 1 : 0));
   const ki = only(sigEl, NS.ds, 'KeyInfo', 'ds:Signature/ds:KeyInfo');
   const siCanonical = excC14n(si, siPrefixes.length ? { inclusivePrefixes: siPrefixes } : {});
-  const given = Buffer.from((svEl.textContent ?? '').replace(/\s+/g, ''), 'base64');
+  const given = strictB64('ds:SignatureValue', svEl.textContent ?? '');
   let key: KeyReference;
   if (rsaHash) {
     const pk = opts.resolvePublicKey!(ki, security);
@@ -300,7 +308,7 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   const kid = children(str, NS.wsse, 'KeyIdentifier')[0];
   if (!kid) throw err('ERR_WSTRUST_KEY_REFERENCE', `wsse:SecurityTokenReference: expected a wsse:KeyIdentifier (ValueType ${URI.samlAssertionIdValueType}), received ${describe(children(str)[0])}`);
   const valueType = attr(kid, 'ValueType');
-  if (valueType !== undefined && valueType !== URI.samlAssertionIdValueType) throw err('ERR_WSTRUST_KEY_REFERENCE', `wsse:KeyIdentifier/@ValueType: expected ${URI.samlAssertionIdValueType}, received ${JSON.stringify(valueType)}`);
+  if (valueType !== URI.samlAssertionIdValueType) throw err('ERR_WSTRUST_KEY_REFERENCE', `wsse:KeyIdentifier/@ValueType: expected ${URI.samlAssertionIdValueType}, received ${JSON.stringify(valueType)}`);
   const keyIdentifier = (kid.textContent ?? '').trim();
   const token = children(security, NS.saml, 'Assertion').find((a) => attr(a, 'AssertionID') === keyIdentifier);
   key = { keyIdentifier, valueType, token };
