@@ -120,3 +120,26 @@ describe('WS-MEX discovery', () => {
     ]);
   });
 });
+
+describe('client discovery and bearer use', () => {
+  it('discover() reads sp:IssuedToken from ?wsdl, falling back to WS-MEX', async () => {
+    const policy = `<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/"><sp:EndorsingSupportingTokens xmlns:sp="http://docs.oasis-open.org/ws-sx/ws-securitypolicy/200702"><sp:IssuedToken><sp:Issuer><Address xmlns="${NS.wsa10}">https://pool0/WebTicket/WebTicketService.svc</Address></sp:Issuer></sp:IssuedToken></sp:EndorsingSupportingTokens></wsdl:definitions>`;
+    const calls: string[] = [];
+    const f = (async (u: string, i: RequestInit) => {
+      calls.push(`${i.method} ${u}`);
+      if (u.endsWith('?wsdl')) return new Response('', { status: 404 });
+      return new Response(policy, { status: 200 });
+    }) as typeof fetch;
+    const client = new WebTicketClient({ credentials: { type: 'bearer', token: 'x' }, fetch: f });
+    expect(await client.discover('https://pool0/svc')).toEqual([{ webTicketUrl: 'https://pool0/WebTicket/WebTicketService.svc', proof: true }]);
+    expect(calls).toEqual(['GET https://pool0/svc?wsdl', 'POST https://pool0/svc/mex']);
+  });
+  it('bearer use (proof: false) is accepted by a verifier with requireProofOfPossession: false only', async () => {
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '1234', pin: '12345' }, clock });
+    const t = await client.requestTicket(`${base}/GroupExpansion/service.svc`, `${base}/WebTicket/WebTicketService.svc`);
+    const attached = client.attachToken(envelope(), t);
+    await expect(verifier().verify(attached)).rejects.toMatchObject({ errorId: 28032 });
+    const lax = createTicketVerifier({ issuerCertificates: [issuerCert], poolKeys: [poolKey], clock, requireProofOfPossession: false });
+    expect((await lax.verify(attached)).sipUri).toBe('sip:alice@example.com');
+  });
+});

@@ -5,7 +5,7 @@ import { WebTicketServiceError, WsTrustError } from './errors.js';
 import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
 import { NS, URI } from './ns.js';
 import { computeProofKey } from './psha1.js';
-import { parseUtc, signMessage, type DigestAlgorithm, type HmacAlgorithm } from './security.js';
+import { insertSecurity, parseUtc, signMessage, type DigestAlgorithm, type HmacAlgorithm } from './security.js';
 import { formatWebTicketHeaderValue } from './verifier.js';
 import { children, descendants, escText, parseXmlDocument, type XElement } from './xml.js';
 
@@ -213,6 +213,30 @@ export class WebTicketClient {
     });
   }
 
+  /**
+   * Fetch a service's metadata (`GET <serviceUrl>?wsdl`, or WS-MEX GetMetadata at `<serviceUrl>/mex` when
+   * that fails) and return where its tickets come from (sp:IssuedToken/sp:Issuer).
+   */
+  async discover(serviceUrl: string): Promise<WebTicketDiscovery[]> {
+    const wsdl = await this.#fetch(`${serviceUrl}?wsdl`, { method: 'GET' });
+    if (wsdl.status === 200) {
+      const found = discoverFromMetadata(await wsdl.text());
+      if (found.length > 0) return found;
+    } else await wsdl.arrayBuffer();
+    const body = buildEnvelope({ version: '1.2', headers: buildAddressingHeaders({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get', messageId: `urn:uuid:${randomUUID()}`, to: `${serviceUrl}/mex` }), body: '' });
+    const mex = await this.#fetch(`${serviceUrl}/mex`, { method: 'POST', headers: { 'content-type': 'application/soap+xml; charset=utf-8' }, body });
+    const text = await mex.text();
+    if (mex.status !== 200) throw new WebTicketServiceError(`WS-MEX ${serviceUrl}/mex: expected HTTP 200 with metadata, received HTTP ${mex.status}`, { status: mex.status });
+    return discoverFromMetadata(text);
+  }
+
+  /** Attach the ticket as a signed supporting token (bearer use over TLS): Timestamp and token, no proof signature. */
+  attachToken(envelope: string, ticket: WebTicket, ttlSeconds = 300): string {
+    const now = this.#clock();
+    const ts = `<u:Timestamp xmlns:u="${NS.wsu}" u:Id="_0"><u:Created>${now.toISOString()}</u:Created><u:Expires>${new Date(now.getTime() + ttlSeconds * 1000).toISOString()}</u:Expires></u:Timestamp>`;
+    return insertSecurity(envelope, ts + ticket.assertionXml);
+  }
+
   /** `X-MS-WebTicket` header value for non-web-service applications. */
   headerValue(ticket: WebTicket): string {
     return formatWebTicketHeaderValue(ticket.assertionXml);
@@ -222,7 +246,7 @@ export class WebTicketClient {
    * POST a SOAP envelope to a web service with a ticket: on a 401 carrying X-MS-WebTicketURL (or with
    * `webTicketUrl` given) obtain a ticket, sign, and send again.
    */
-  async callService(serviceUrl: string, envelope: string, opts: { webTicketUrl?: string; soapAction?: string } = {}): Promise<Response> {
+  async callService(serviceUrl: string, envelope: string, opts: { webTicketUrl?: string; soapAction?: string; /** false: bearer use (SignedSupportingTokens) */ proof?: boolean } = {}): Promise<Response> {
     const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', ...(opts.soapAction ? { soapaction: `"${opts.soapAction}"` } : {}) };
     let wt = opts.webTicketUrl;
     if (!wt) {
@@ -233,6 +257,6 @@ export class WebTicketClient {
       if (!wt) throw new WebTicketServiceError('web service: expected a 401 with X-MS-WebTicketURL, received a 401 without it', { status: 401 });
     }
     const ticket = await this.getTicket(serviceUrl, wt);
-    return this.#fetch(serviceUrl, { method: 'POST', headers, body: this.signRequest(envelope, ticket) });
+    return this.#fetch(serviceUrl, { method: 'POST', headers, body: opts.proof === false ? this.attachToken(envelope, ticket) : this.signRequest(envelope, ticket) });
   }
 }
