@@ -78,3 +78,15 @@ describe('handler against hostile input', () => {
     expect(await r.text()).toContain('depth');
   });
 });
+
+describe('handler checks wsa:Action', () => {
+  it('an RST sent with another action is a s:Client fault before authentication', async () => {
+    const h = makeHandler(() => new Date('2026-03-01T10:00:00Z'));
+    const body = buildEnvelope({ headers: buildAddressingHeaders({ action: 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/RST/Cancel' }), body: '<x/>' });
+    const r = await h(new Request(SERVICE + '/Pin', { method: 'POST', body }));
+    expect(r.status).toBe(500);
+    const t = await r.text();
+    expect(t).toContain('s:Client');
+    expect(t).toContain('wsa:Action');
+  });
+});

@@ -207,6 +207,11 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
       } catch (e) {
         return xml(500, buildFaultEnvelope('s:Client', (e as Error).message));
       }
+      // wsa:Action, when present, must name IssueToken (3.2.4.1; the 2005/02 form is what older clients send).
+      const action = env.addressing.action;
+      if (action !== undefined && action !== URI.actionRstIssue && action !== 'http://schemas.xmlsoap.org/ws/2005/02/trust/RST/Issue') {
+        throw soapFault('s:Client', `wsa:Action: expected ${URI.actionRstIssue}, received ${JSON.stringify(action.slice(0, 120))}`, undefined, env.version);
+      }
       const user = await authenticate(binding, req, env);
       let rst: RequestSecurityToken;
       try {
