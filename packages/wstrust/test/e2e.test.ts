@@ -143,3 +143,13 @@ describe('client discovery and bearer use', () => {
     expect((await lax.verify(attached)).sipUri).toBe('sip:alice@example.com');
   });
 });
+
+describe('client concurrency', () => {
+  it('concurrent getTicket calls share one IssueToken round trip', async () => {
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '1234', pin: '12345' }, clock });
+    ticketRequests = 0;
+    const ts = await Promise.all([1, 2, 3].map(() => client.getTicket(`${base}/Other/service.svc`, `${base}/WebTicket/WebTicketService.svc`)));
+    expect(ticketRequests).toBe(1);
+    expect(new Set(ts.map((t) => t.assertionId)).size).toBe(1);
+  });
+});

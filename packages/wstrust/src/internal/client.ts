@@ -91,6 +91,7 @@ export class WebTicketClient {
   readonly #o: WebTicketClientOptions;
   readonly #fetch: typeof fetch;
   readonly #cache: WebTicket[] = [];
+  readonly #inflight = new Map<string, Promise<WebTicket>>();
   readonly #clock: () => Date;
   readonly #random: (n: number) => Uint8Array;
   constructor(opts: WebTicketClientOptions) {
@@ -114,9 +115,16 @@ export class WebTicketClient {
   async getTicket(serviceUrl: string, webTicketUrl: string): Promise<WebTicket> {
     const hit = this.cachedTicket(serviceUrl);
     if (hit) return hit;
-    const t = await this.requestTicket(serviceUrl, webTicketUrl);
-    this.#cache.push(t);
-    return t;
+    // Concurrent callers for the same service share one IssueToken round trip.
+    const k = `${webTicketUrl}\n${serviceUrl}`;
+    const pending = this.#inflight.get(k);
+    if (pending) return pending;
+    const p = this.requestTicket(serviceUrl, webTicketUrl).then((t) => {
+      this.#cache.push(t);
+      return t;
+    }).finally(() => this.#inflight.delete(k));
+    this.#inflight.set(k, p);
+    return p;
   }
 
   /** IssueToken round trip (no cache). */
