@@ -193,3 +193,25 @@ describe('createTicketVerifier', () => {
     await expect(verifier().verifyToken('opaque=@@')).rejects.toMatchObject({ errorId: 28032 });
   });
 });
+
+describe('verifier on foreign input', () => {
+  it('the spec 4.3.1 request (a ticket from another issuer, unsigned Timestamp) is a typed 28032, not a crash', async () => {
+    const { readFileSync } = await import('node:fs');
+    const xml = readFileSync(new URL('../../../vectors/spec/4.3-create-auth-broker-session-request.xml', import.meta.url), 'utf8');
+    const e = await verifier({ requireProofOfPossession: false }).verify(xml).catch((x) => x);
+    expect(e).toBeInstanceOf(TicketError);
+    expect(e.errorId).toBe(28032);
+    expect(e.message).toMatch(/DigestValue|trusted/);
+  });
+  it('garbage, empty and non-SOAP inputs are typed 28032', async () => {
+    for (const input of ['', 'not xml', '<x/>', `<s:Envelope xmlns:s="${NS.soap11}"><s:Body/></s:Envelope>`]) {
+      const e = await verifier().verify(input).catch((x) => x);
+      expect(e, JSON.stringify(input)).toBeInstanceOf(TicketError);
+      expect(e.errorId).toBe(28032);
+    }
+    for (const input of ['', 'opaque=', '<x', 'opaque=' + Buffer.from('<x/>').toString('base64')]) {
+      const e = await verifier().verifyToken(input).catch((x) => x);
+      expect(e, JSON.stringify(input)).toBeInstanceOf(TicketError);
+    }
+  });
+});
