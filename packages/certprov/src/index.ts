@@ -1,1 +1,12 @@
-export {};
+export {
+  CsrError,
+  decodeBinaryToken,
+  generateCsr,
+  parseCsr,
+  OID_COMMON_NAME,
+  OID_ENROLLMENT_NAME_VALUE_PAIR,
+  OID_OIW_SHA1_WITH_RSA,
+  OID_SHA1_WITH_RSA,
+  OID_SHA256_WITH_RSA,
+} from './internal/csr.js';
+export type { CsrHash, GenerateCsrOptions, GeneratedCsr, ParsedCsr, ValidityPeriod } from './internal/csr.js';

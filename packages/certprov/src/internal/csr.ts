@@ -1,0 +1,219 @@
+// PKCS#10 certificate requests for GetAndPublishCert — MS-OCAUTHWS 3.1.4.1.2.3 (3): the
+// wsse:BinarySecurityToken carries a PKCS#10 request (RFC 2986); the spec example (4.1.1) adds the
+// MS-WCCE enrollment name-value pairs (validityPeriod, ValidityPeriodUnits, CertificateTemplate).
+import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
+
+const asn1 = forge.asn1;
+const T = asn1.Type;
+const C = asn1.Class.UNIVERSAL;
+
+export const OID_COMMON_NAME = '2.5.4.3';
+export const OID_ENROLLMENT_NAME_VALUE_PAIR = '1.3.6.1.4.1.311.13.2.1';
+export const OID_SHA1_WITH_RSA = '1.2.840.113549.1.1.5';
+export const OID_SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
+/** OIW sha1WithRSASignature (used by the spec 4.1.2 example certificate). */
+export const OID_OIW_SHA1_WITH_RSA = '1.3.14.3.2.29';
+
+/** Error raised for an unusable certificate request. */
+export class CsrError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'CsrError';
+    this.code = code;
+  }
+}
+
+export type CsrHash = 'sha1' | 'sha256';
+export type ValidityPeriod = 'Hours' | 'Days' | 'Months';
+
+export interface GenerateCsrOptions {
+  /** SIP URI (with or without `sip:`); becomes the subject CN. */
+  sipUri: string;
+  /** RSA modulus size; default 2048. */
+  keySizeBits?: number;
+  /** Signature hash; default sha256. */
+  hash?: CsrHash;
+  /** Requested validity, e.g. { period: 'Months', units: 6 }; omitted: no validity pairs. */
+  validity?: { period: ValidityPeriod; units: number };
+  /** CertificateTemplate name-value pair; default 'User'; null omits it. */
+  certificateTemplate?: string | null;
+  /** Use an existing key pair instead of generating one. */
+  keyPair?: { privateKey: KeyObject; publicKey: KeyObject };
+}
+
+export interface GeneratedCsr {
+  der: Uint8Array;
+  pem: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+export interface ParsedCsr {
+  der: Uint8Array;
+  subjectCommonName: string | undefined;
+  publicKey: KeyObject;
+  /** RSA modulus size in bits (undefined for non-RSA keys). */
+  keySizeBits: number | undefined;
+  signatureAlgorithmOid: string;
+  signatureValid: boolean;
+  /** MS-WCCE enrollment name-value pairs (OID 1.3.6.1.4.1.311.13.2.1), in order. */
+  nameValuePairs: Array<{ name: string; value: string }>;
+  /** Attribute OIDs present in the request. */
+  attributeOids: string[];
+}
+
+// node-forge encodes/decodes BMPString (UTF-16BE) itself: values are JS strings.
+function bmp(s: string): forge.asn1.Asn1 {
+  return asn1.create(C, T.BMPSTRING, false, s);
+}
+
+const toBin = (u: Uint8Array): string => Buffer.from(u).toString('binary');
+const fromBin = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'binary'));
+
+function pemArmour(der: Uint8Array, label: string): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+}
+
+/** Generates an RSA key pair (node:crypto) and a PKCS#10 request for it. */
+export function generateCsr(opts: GenerateCsrOptions): GeneratedCsr {
+  const keySizeBits = opts.keySizeBits ?? 2048;
+  if (!Number.isInteger(keySizeBits) || keySizeBits < 512 || keySizeBits > 16384)
+    throw new CsrError('ERR_CERTPROV_KEY_SIZE', `keySizeBits: expected an integer in 512..16384, received ${String(keySizeBits)}`);
+  const hash = opts.hash ?? 'sha256';
+  if (hash !== 'sha1' && hash !== 'sha256')
+    throw new CsrError('ERR_CERTPROV_HASH', `hash: expected 'sha1' or 'sha256', received ${String(hash)}`);
+  const cn = opts.sipUri.replace(/^sip:/i, '');
+  if (!/^[^@\s]+@[^@\s]+$/.test(cn))
+    throw new CsrError('ERR_CERTPROV_SIP_URI', `sipUri: expected user@domain (optionally prefixed by sip:), received ${JSON.stringify(opts.sipUri)}`);
+  const { privateKey, publicKey } = opts.keyPair ?? generateKeyPairSync('rsa', { modulusLength: keySizeBits });
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+
+  const pairs: Array<[string, string]> = [];
+  if (opts.validity) {
+    const { period, units } = opts.validity;
+    if (!['Hours', 'Days', 'Months'].includes(period) || !Number.isInteger(units) || units <= 0)
+      throw new CsrError('ERR_CERTPROV_VALIDITY', `validity: expected period Hours|Days|Months and a positive integer units, received ${JSON.stringify(opts.validity)}`);
+    pairs.push(['validityPeriod', period], ['ValidityPeriodUnits', String(units)]);
+  }
+  const template = opts.certificateTemplate === undefined ? 'User' : opts.certificateTemplate;
+  if (template !== null) pairs.push(['CertificateTemplate', template]);
+
+  const attributes: forge.asn1.Asn1[] = [];
+  if (pairs.length > 0) {
+    attributes.push(
+      asn1.create(C, T.SEQUENCE, true, [
+        asn1.create(C, T.OID, false, asn1.oidToDer(OID_ENROLLMENT_NAME_VALUE_PAIR).getBytes()),
+        asn1.create(C, T.SET, true, pairs.map(([n, v]) => asn1.create(C, T.SEQUENCE, true, [bmp(n), bmp(v)]))),
+      ]),
+    );
+  }
+  const info = asn1.create(C, T.SEQUENCE, true, [
+    asn1.create(C, T.INTEGER, false, '\x00'),
+    asn1.create(C, T.SEQUENCE, true, [
+      asn1.create(C, T.SET, true, [
+        asn1.create(C, T.SEQUENCE, true, [
+          asn1.create(C, T.OID, false, asn1.oidToDer(OID_COMMON_NAME).getBytes()),
+          asn1.create(C, T.UTF8, false, forge.util.encodeUtf8(cn)),
+        ]),
+      ]),
+    ]),
+    asn1.fromDer(toBin(spki)),
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, attributes),
+  ]);
+  const infoDer = fromBin(asn1.toDer(info).getBytes());
+  const signature = sign(hash, infoDer, privateKey);
+  const req = asn1.create(C, T.SEQUENCE, true, [
+    info,
+    asn1.create(C, T.SEQUENCE, true, [
+      asn1.create(C, T.OID, false, asn1.oidToDer(hash === 'sha1' ? OID_SHA1_WITH_RSA : OID_SHA256_WITH_RSA).getBytes()),
+      asn1.create(C, T.NULL, false, ''),
+    ]),
+    asn1.create(C, T.BITSTRING, false, '\x00' + toBin(signature)),
+  ]);
+  const der = fromBin(asn1.toDer(req).getBytes());
+  return { der, pem: pemArmour(der, 'CERTIFICATE REQUEST'), privateKey, publicKey };
+}
+
+/** Decodes base64 / PEM (any armour label, any line breaks) or returns DER bytes as-is. */
+export function decodeBinaryToken(input: string | Uint8Array, field: string): Uint8Array {
+  if (typeof input !== 'string') return input;
+  const body = input.replace(/-----(BEGIN|END) [A-Z0-9 #]+-----/g, '').replace(/[\s]+/g, '');
+  if (body.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0)
+    throw new CsrError('ERR_CERTPROV_BASE64', `${field}: expected base64 (optionally PEM-armoured), received ${body.length} characters that are not valid base64`);
+  return new Uint8Array(Buffer.from(body, 'base64'));
+}
+
+const HASH_BY_OID: Record<string, string> = {
+  [OID_SHA1_WITH_RSA]: 'sha1',
+  [OID_OIW_SHA1_WITH_RSA]: 'sha1',
+  [OID_SHA256_WITH_RSA]: 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+  '1.2.840.113549.1.1.13': 'sha512',
+};
+
+/** Parses a PKCS#10 request (DER, base64 or PEM) and verifies its self-signature. */
+export function parseCsr(input: string | Uint8Array): ParsedCsr {
+  const der = decodeBinaryToken(input, 'csr');
+  let root: forge.asn1.Asn1;
+  try {
+    root = asn1.fromDer(toBin(der), { strict: true, parseAllBytes: true } as never);
+  } catch (e) {
+    throw new CsrError('ERR_CERTPROV_CSR_DER', `csr: expected DER-encoded PKCS#10 CertificationRequest, received bytes that do not decode (${(e as Error).message})`);
+  }
+  const bad = (what: string): never => {
+    throw new CsrError('ERR_CERTPROV_CSR_STRUCTURE', `csr: expected PKCS#10 CertificationRequest, ${what}`);
+  };
+  const top = root.value;
+  if (!Array.isArray(top) || top.length !== 3) return bad('top-level SEQUENCE must have 3 elements');
+  const [info, algId, sigBits] = top as forge.asn1.Asn1[];
+  if (!info || !Array.isArray(info.value) || info.value.length < 3) return bad('CertificationRequestInfo malformed');
+  const [version, subject, spkiNode, attrsNode] = info.value as forge.asn1.Asn1[];
+  if (!version || version.type !== T.INTEGER || version.value !== '\x00') return bad('version must be 0');
+  if (!subject || !Array.isArray(subject.value)) return bad('subject Name malformed');
+  let cn: string | undefined;
+  for (const rdn of subject.value) {
+    for (const atv of (rdn.value as forge.asn1.Asn1[]) ?? []) {
+      const [o, v] = atv.value as forge.asn1.Asn1[];
+      if (o && v && asn1.derToOid(o.value as string) === OID_COMMON_NAME)
+        cn = v.type === T.BMPSTRING ? (v.value as string) : forge.util.decodeUtf8(v.value as string);
+    }
+  }
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: Buffer.from(asn1.toDer(spkiNode!).getBytes(), 'binary'), format: 'der', type: 'spki' });
+  } catch {
+    return bad('subjectPKInfo is not a usable public key');
+  }
+  const nameValuePairs: Array<{ name: string; value: string }> = [];
+  const attributeOids: string[] = [];
+  if (attrsNode && Array.isArray(attrsNode.value)) {
+    for (const attr of attrsNode.value) {
+      const [o, set] = (attr.value as forge.asn1.Asn1[]) ?? [];
+      if (!o || o.type !== T.OID) return bad('attribute without OID');
+      const oid = asn1.derToOid(o.value as string);
+      attributeOids.push(oid);
+      if (oid === OID_ENROLLMENT_NAME_VALUE_PAIR && set && Array.isArray(set.value)) {
+        for (const pair of set.value) {
+          const [n, v] = (pair.value as forge.asn1.Asn1[]) ?? [];
+          if (n && v) nameValuePairs.push({ name: String(n.value), value: String(v.value) });
+        }
+      }
+    }
+  }
+  const algOidNode = Array.isArray(algId?.value) ? (algId.value[0] as forge.asn1.Asn1 | undefined) : undefined;
+  if (!algOidNode || algOidNode.type !== T.OID) return bad('signatureAlgorithm malformed');
+  const signatureAlgorithmOid = asn1.derToOid(algOidNode.value as string);
+  if (!sigBits || sigBits.type !== T.BITSTRING || typeof sigBits.value !== 'string' || sigBits.value.charCodeAt(0) !== 0)
+    return bad('signature BIT STRING malformed');
+  const hash = HASH_BY_OID[signatureAlgorithmOid];
+  let signatureValid = false;
+  if (hash && publicKey.asymmetricKeyType === 'rsa') {
+    const infoDer = Buffer.from(asn1.toDer(info).getBytes(), 'binary');
+    signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigBits.value.slice(1), 'binary'));
+  }
+  const keySizeBits = publicKey.asymmetricKeyDetails?.modulusLength;
+  return { der, subjectCommonName: cn, publicKey, keySizeBits, signatureAlgorithmOid, signatureValid, nameValuePairs, attributeOids };
+}
