@@ -10,3 +10,5 @@ export {
   OID_SHA256_WITH_RSA,
 } from './internal/csr.js';
 export type { CsrHash, GenerateCsrOptions, GeneratedCsr, ParsedCsr, ValidityPeriod } from './internal/csr.js';
+export { CertificateAuthority, CertificateAuthorityError } from './internal/ca.js';
+export type { CertificateAuthorityOptions, IssueOptions, IssuedCertificate, SignatureHash } from './internal/ca.js';

@@ -1,0 +1,229 @@
+// Certificate issuance for the Certificate Provisioning Service — MS-OCAUTHWS 3.1.4.1.2.4 (the
+// issued X.509 v3 certificate); shape follows the 4.1.2 example: subject CN = Entity, SAN
+// rfc822Name, EKU clientAuth, SKI = ASCII DeviceId, AKI = issuer key id.
+import { createHash, generateKeyPairSync, randomBytes as nodeRandomBytes, sign, X509Certificate, type KeyObject, createPrivateKey } from 'node:crypto';
+import forge from 'node-forge';
+
+const asn1 = forge.asn1;
+const T = asn1.Type;
+const U = asn1.Class.UNIVERSAL;
+const CTX = asn1.Class.CONTEXT_SPECIFIC;
+
+export class CertificateAuthorityError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'CertificateAuthorityError';
+    this.code = code;
+  }
+}
+
+export type SignatureHash = 'sha1' | 'sha256';
+
+const SIG_OID: Record<SignatureHash, string> = { sha1: '1.2.840.113549.1.1.5', sha256: '1.2.840.113549.1.1.11' };
+const toBin = (u: Uint8Array): string => Buffer.from(u).toString('binary');
+const fromBin = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'binary'));
+const oid = (o: string) => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
+
+function pem(der: Uint8Array, label: string): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+}
+
+function name(cn: string): forge.asn1.Asn1 {
+  return asn1.create(U, T.SEQUENCE, true, [
+    asn1.create(U, T.SET, true, [asn1.create(U, T.SEQUENCE, true, [oid('2.5.4.3'), asn1.create(U, T.UTF8, false, forge.util.encodeUtf8(cn))])]),
+  ]);
+}
+
+function time(d: Date): forge.asn1.Asn1 {
+  // RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
+  return d.getUTCFullYear() < 2050
+    ? asn1.create(U, T.UTCTIME, false, asn1.dateToUtcTime(d))
+    : asn1.create(U, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
+}
+
+function ext(id: string, critical: boolean, value: forge.asn1.Asn1 | Uint8Array): forge.asn1.Asn1 {
+  const bytes = value instanceof Uint8Array ? toBin(value) : asn1.toDer(value).getBytes();
+  const parts = [oid(id)];
+  if (critical) parts.push(asn1.create(U, T.BOOLEAN, false, '\xff'));
+  parts.push(asn1.create(U, T.OCTETSTRING, false, bytes));
+  return asn1.create(U, T.SEQUENCE, true, parts);
+}
+
+function bitString(bits: number[], ): forge.asn1.Asn1 {
+  // KeyUsage: named bit list, DER trims trailing zero bits.
+  let v = 0;
+  for (const b of bits) v |= 0x80 >> b;
+  let unused = 0;
+  while (unused < 8 && !(v & (1 << unused))) unused++;
+  return asn1.create(U, T.BITSTRING, false, String.fromCharCode(unused, v));
+}
+
+export interface TbsInput {
+  serial: Uint8Array;
+  issuerCn: string;
+  subjectCn: string;
+  notBefore: Date;
+  notAfter: Date;
+  spkiDer: Uint8Array;
+  extensions: forge.asn1.Asn1[];
+  hash: SignatureHash;
+}
+
+function signCertificate(t: TbsInput, key: KeyObject): Uint8Array {
+  const algId = asn1.create(U, T.SEQUENCE, true, [oid(SIG_OID[t.hash]), asn1.create(U, T.NULL, false, '')]);
+  const tbs = asn1.create(U, T.SEQUENCE, true, [
+    asn1.create(CTX, 0, true, [asn1.create(U, T.INTEGER, false, '\x02')]),
+    asn1.create(U, T.INTEGER, false, toBin(t.serial)),
+    algId,
+    name(t.issuerCn),
+    asn1.create(U, T.SEQUENCE, true, [time(t.notBefore), time(t.notAfter)]),
+    name(t.subjectCn),
+    asn1.fromDer(toBin(t.spkiDer)),
+    asn1.create(CTX, 3, true, [asn1.create(U, T.SEQUENCE, true, t.extensions)]),
+  ]);
+  const tbsDer = fromBin(asn1.toDer(tbs).getBytes());
+  const sig = sign(t.hash, tbsDer, key);
+  const cert = asn1.create(U, T.SEQUENCE, true, [
+    tbs,
+    asn1.create(U, T.SEQUENCE, true, [oid(SIG_OID[t.hash]), asn1.create(U, T.NULL, false, '')]),
+    asn1.create(U, T.BITSTRING, false, '\x00' + toBin(sig)),
+  ]);
+  return fromBin(asn1.toDer(cert).getBytes());
+}
+
+export interface CertificateAuthorityOptions {
+  /** Issuer CN; default "Communications Server" (as in MS-OCAUTHWS 4.1.2). */
+  commonName?: string;
+  keySizeBits?: number;
+  hash?: SignatureHash;
+  /** CA validity in days; default 3650. */
+  validityDays?: number;
+  clock?: () => Date;
+  randomBytes?: (n: number) => Uint8Array;
+  /** Use this key pair for a new CA instead of generating one. */
+  keyPair?: { privateKey: KeyObject; publicKey: KeyObject };
+}
+
+export interface IssueOptions {
+  /** Subject public key (SPKI DER or KeyObject). */
+  publicKey: KeyObject | Uint8Array;
+  /** SIP URI without `sip:` (the GetAndPublishCert Entity). */
+  entity: string;
+  /** DeviceId GUID with braces; becomes the SKI as ASCII. */
+  deviceId: string;
+  validityHours: number;
+  hash?: SignatureHash;
+  notBefore?: Date;
+}
+
+export interface IssuedCertificate {
+  der: Uint8Array;
+  pem: string;
+  x509: X509Certificate;
+  /** Serial number, upper-case hex as X509Certificate reports it. */
+  serialNumber: string;
+}
+
+/** A certification authority that issues user certificates, signing with node:crypto. */
+export class CertificateAuthority {
+  readonly certificate: X509Certificate;
+  readonly certificateDer: Uint8Array;
+  readonly commonName: string;
+  readonly #key: KeyObject;
+  readonly #keyId: Uint8Array;
+  readonly #hash: SignatureHash;
+  readonly #clock: () => Date;
+  readonly #random: (n: number) => Uint8Array;
+
+  private constructor(certDer: Uint8Array, key: KeyObject, opts: CertificateAuthorityOptions) {
+    this.certificateDer = certDer;
+    this.certificate = new X509Certificate(Buffer.from(certDer));
+    if (!this.certificate.checkPrivateKey(key))
+      throw new CertificateAuthorityError('ERR_CERTPROV_CA_KEY_MISMATCH', 'privateKey: expected the key of the CA certificate, received a different key');
+    this.commonName = /CN=([^\n]*)/.exec(this.certificate.subject)?.[1] ?? '';
+    this.#key = key;
+    this.#keyId = new Uint8Array(createHash('sha1').update(this.certificate.publicKey.export({ type: 'spki', format: 'der' })).digest());
+    this.#hash = opts.hash ?? 'sha256';
+    this.#clock = opts.clock ?? (() => new Date());
+    this.#random = opts.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+  }
+
+  /** Creates a self-signed CA (RSA, default 2048 bits). */
+  static create(opts: CertificateAuthorityOptions = {}): CertificateAuthority {
+    const { privateKey, publicKey } = opts.keyPair ?? generateKeyPairSync('rsa', { modulusLength: opts.keySizeBits ?? 2048 });
+    const now = (opts.clock ?? (() => new Date()))();
+    const cn = opts.commonName ?? 'Communications Server';
+    const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
+    const keyId = new Uint8Array(createHash('sha1').update(spki).digest());
+    const random = opts.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    const der = signCertificate(
+      {
+        serial: serial(random),
+        issuerCn: cn,
+        subjectCn: cn,
+        notBefore: new Date(now.getTime() - 60_000),
+        notAfter: new Date(now.getTime() + (opts.validityDays ?? 3650) * 86_400_000),
+        spkiDer: spki,
+        hash: opts.hash ?? 'sha256',
+        extensions: [
+          ext('2.5.29.19', true, asn1.create(U, T.SEQUENCE, true, [asn1.create(U, T.BOOLEAN, false, '\xff')])),
+          ext('2.5.29.15', true, bitString([5, 6])),
+          ext('2.5.29.14', false, asn1.create(U, T.OCTETSTRING, false, toBin(keyId))),
+        ],
+      },
+      privateKey,
+    );
+    return new CertificateAuthority(der, privateKey, opts);
+  }
+
+  /** Loads a CA from its certificate and private key (PEM or DER). */
+  static load(certificate: string | Uint8Array, privateKey: string | KeyObject, opts: CertificateAuthorityOptions = {}): CertificateAuthority {
+    const x = new X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate));
+    const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+    return new CertificateAuthority(new Uint8Array(x.raw), key, opts);
+  }
+
+  get certificatePem(): string {
+    return pem(this.certificateDer, 'CERTIFICATE');
+  }
+
+  /** The chain to return with an issued certificate (this CA is a root: just itself). */
+  get chain(): X509Certificate[] {
+    return [this.certificate];
+  }
+
+  issue(o: IssueOptions): IssuedCertificate {
+    if (!Number.isFinite(o.validityHours) || o.validityHours <= 0)
+      throw new CertificateAuthorityError('ERR_CERTPROV_VALIDITY', `validityHours: expected a positive number, received ${String(o.validityHours)}`);
+    const spki = o.publicKey instanceof Uint8Array ? o.publicKey : new Uint8Array(o.publicKey.export({ type: 'spki', format: 'der' }));
+    const notBefore = o.notBefore ?? this.#clock();
+    const notAfter = new Date(notBefore.getTime() + o.validityHours * 3_600_000);
+    const extensions = [
+      // EKU clientAuth
+      ext('2.5.29.37', false, asn1.create(U, T.SEQUENCE, true, [oid('1.3.6.1.5.5.7.3.2')])),
+      // KeyUsage digitalSignature, keyEncipherment
+      ext('2.5.29.15', true, bitString([0, 2])),
+      // SKI = ASCII DeviceId, as in the 4.1.2 example certificate
+      ext('2.5.29.14', false, asn1.create(U, T.OCTETSTRING, false, o.deviceId)),
+      // AKI keyIdentifier [0]
+      ext('2.5.29.35', false, asn1.create(U, T.SEQUENCE, true, [asn1.create(CTX, 0, false, toBin(this.#keyId))])),
+      // SAN rfc822Name [1] IA5String
+      ext('2.5.29.17', false, asn1.create(U, T.SEQUENCE, true, [asn1.create(CTX, 1, false, o.entity)])),
+    ];
+    const der = signCertificate(
+      { serial: serial(this.#random), issuerCn: this.commonName, subjectCn: o.entity, notBefore, notAfter, spkiDer: spki, extensions, hash: o.hash ?? this.#hash },
+      this.#key,
+    );
+    const x509 = new X509Certificate(Buffer.from(der));
+    return { der, pem: pem(der, 'CERTIFICATE'), x509, serialNumber: x509.serialNumber };
+  }
+}
+
+/** 16 random bytes, positive (high bit clear) and non-zero leading byte: a unique 127-bit serial. */
+function serial(random: (n: number) => Uint8Array): Uint8Array {
+  const b = new Uint8Array(random(16));
+  b[0] = (b[0]! & 0x7f) | 0x40;
+  return b;
+}
