@@ -12,3 +12,5 @@ export {
 export type { CsrHash, GenerateCsrOptions, GeneratedCsr, ParsedCsr, ValidityPeriod } from './internal/csr.js';
 export { CertificateAuthority, CertificateAuthorityError } from './internal/ca.js';
 export type { CertificateAuthorityOptions, IssueOptions, IssuedCertificate, SignatureHash } from './internal/ca.js';
+export { CertificateStoreError, MemoryCertificateStore, storeCertificateValidator } from './internal/store.js';
+export type { CertificateStore, StoredCertificate } from './internal/store.js';

@@ -1,0 +1,99 @@
+// Certificate publication — MS-OCAUTHWS 1.3.2 / 3.1.4.1: the service publishes the issued
+// certificate before answering; a new certificate for the same user and DeviceId supersedes
+// (revokes) the previous one. All calls are async (durable stores live in @ocauth/server).
+import type { X509Certificate } from 'node:crypto';
+
+export interface StoredCertificate {
+  /** SIP URI without `sip:`. */
+  entity: string;
+  deviceId: string;
+  serialNumber: string;
+  der: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+  revokedAt?: Date;
+}
+
+export interface CertificateStore {
+  /** Atomically stores `cert` and revokes any unrevoked certificate of the same entity + deviceId. */
+  publish(cert: StoredCertificate, now: Date): Promise<{ revoked: string[] }>;
+  findBySerial(serialNumber: string): Promise<StoredCertificate | undefined>;
+  listForEntity(entity: string): Promise<StoredCertificate[]>;
+  revoke(serialNumber: string, at: Date): Promise<boolean>;
+}
+
+export class CertificateStoreError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'CertificateStoreError';
+    this.code = code;
+  }
+}
+
+const norm = (e: string) => e.replace(/^sip:/i, '').toLowerCase();
+const copy = (c: StoredCertificate): StoredCertificate => ({ ...c, der: new Uint8Array(c.der) });
+
+/** In-memory CertificateStore. `failNext(n)` makes the next n publishes fail (for tests of DataStoreUnavailable). */
+export class MemoryCertificateStore implements CertificateStore {
+  readonly #bySerial = new Map<string, StoredCertificate>();
+  #failures = 0;
+
+  failNext(n = 1): void {
+    this.#failures = n;
+  }
+
+  async publish(cert: StoredCertificate, now: Date): Promise<{ revoked: string[] }> {
+    if (this.#failures > 0) {
+      this.#failures--;
+      throw new CertificateStoreError('ERR_CERTPROV_STORE_UNAVAILABLE', 'certificate store: expected to accept the write, received a simulated outage');
+    }
+    const serial = cert.serialNumber.toUpperCase();
+    if (this.#bySerial.has(serial))
+      throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${serial}`);
+    // All checks done before any mutation: the write is all-or-nothing.
+    const revoked: string[] = [];
+    for (const c of this.#bySerial.values()) {
+      if (norm(c.entity) === norm(cert.entity) && c.deviceId.toUpperCase() === cert.deviceId.toUpperCase() && !c.revokedAt) {
+        c.revokedAt = now;
+        revoked.push(c.serialNumber);
+      }
+    }
+    this.#bySerial.set(serial, { ...copy(cert), serialNumber: serial });
+    return { revoked };
+  }
+
+  async findBySerial(serialNumber: string): Promise<StoredCertificate | undefined> {
+    const c = this.#bySerial.get(serialNumber.toUpperCase());
+    return c && copy(c);
+  }
+
+  async listForEntity(entity: string): Promise<StoredCertificate[]> {
+    return [...this.#bySerial.values()].filter((c) => norm(c.entity) === norm(entity)).map(copy);
+  }
+
+  async revoke(serialNumber: string, at: Date): Promise<boolean> {
+    const c = this.#bySerial.get(serialNumber.toUpperCase());
+    if (!c || c.revokedAt) return false;
+    c.revokedAt = at;
+    return true;
+  }
+}
+
+/**
+ * wstrust's ClientCertificateValidator backed by the store: a client certificate is valid for its
+ * user when it is byte-identical to a published, unrevoked, unexpired certificate.
+ */
+export function storeCertificateValidator(store: CertificateStore, opts: { clock?: () => Date } = {}) {
+  const clock = opts.clock ?? (() => new Date());
+  return {
+    async validate(cert: X509Certificate): Promise<{ sipUri: string } | null> {
+      const found = await store.findBySerial(cert.serialNumber);
+      if (!found || found.revokedAt) return null;
+      if (!Buffer.from(found.der).equals(cert.raw)) return null;
+      const now = clock().getTime();
+      if (now < found.notBefore.getTime() || now >= found.notAfter.getTime()) return null;
+      return { sipUri: `sip:${found.entity}` };
+    },
+  };
+}
