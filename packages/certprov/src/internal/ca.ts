@@ -60,6 +60,25 @@ function bitString(bits: number[], ): forge.asn1.Asn1 {
   return asn1.create(U, T.BITSTRING, false, String.fromCharCode(unused, v));
 }
 
+// Minimal DER writer for the hot issuance path (node-forge's ASN.1 objects cost more than the RSA signature).
+function len(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const b: number[] = [];
+  while (n > 0) { b.unshift(n & 0xff); n >>= 8; }
+  return Buffer.from([0x80 | b.length, ...b]);
+}
+function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([tag]), len(body.length), body]);
+}
+const derOf = (a: forge.asn1.Asn1): Buffer => Buffer.from(asn1.toDer(a).getBytes(), 'binary');
+function utcOrGen(d: Date): Buffer {
+  return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(asn1.dateToUtcTime(d), 'latin1')) : tlv(0x18, Buffer.from(asn1.dateToGeneralizedTime(d), 'latin1'));
+}
+function extDer(id: string, critical: boolean, value: Uint8Array): Buffer {
+  return tlv(0x30, derOf(oid(id)), critical ? Buffer.from([0x01, 0x01, 0xff]) : Buffer.alloc(0), tlv(0x04, value));
+}
+
 export interface TbsInput {
   serial: Uint8Array;
   issuerCn: string;
@@ -136,6 +155,9 @@ export class CertificateAuthority {
   readonly #hash: SignatureHash;
   readonly #clock: () => Date;
   readonly #random: (n: number) => Uint8Array;
+  readonly #issuerName: Buffer;
+  readonly #aki: Buffer;
+  readonly #algIds: Record<SignatureHash, Buffer>;
 
   private constructor(certDer: Uint8Array, key: KeyObject, opts: CertificateAuthorityOptions) {
     this.certificateDer = certDer;
@@ -148,6 +170,15 @@ export class CertificateAuthority {
     this.#hash = opts.hash ?? 'sha256';
     this.#clock = opts.clock ?? (() => new Date());
     this.#random = opts.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    // Issuer Name exactly as it appears in the CA certificate's subject (byte-identical chaining).
+    const caTbs = asn1.fromDer(toBin(certDer)).value as forge.asn1.Asn1[];
+    const tbsFields = (caTbs[0]!.value as forge.asn1.Asn1[]);
+    this.#issuerName = derOf(tbsFields[0]!.tagClass === CTX ? tbsFields[5]! : tbsFields[4]!);
+    this.#aki = extDer('2.5.29.35', false, tlv(0x30, tlv(0x80, this.#keyId)));
+    this.#algIds = {
+      sha1: derOf(asn1.create(U, T.SEQUENCE, true, [oid(SIG_OID.sha1), asn1.create(U, T.NULL, false, '')])),
+      sha256: derOf(asn1.create(U, T.SEQUENCE, true, [oid(SIG_OID.sha256), asn1.create(U, T.NULL, false, '')])),
+    };
   }
 
   /** Creates a self-signed CA (RSA, default 2048 bits). */
@@ -200,26 +231,34 @@ export class CertificateAuthority {
     const spki = o.publicKey instanceof Uint8Array ? o.publicKey : new Uint8Array(o.publicKey.export({ type: 'spki', format: 'der' }));
     const notBefore = o.notBefore ?? this.#clock();
     const notAfter = new Date(notBefore.getTime() + o.validityHours * 3_600_000);
-    const extensions = [
-      // EKU clientAuth
-      ext('2.5.29.37', false, asn1.create(U, T.SEQUENCE, true, [oid('1.3.6.1.5.5.7.3.2')])),
-      // KeyUsage digitalSignature, keyEncipherment
-      ext('2.5.29.15', true, bitString([0, 2])),
-      // SKI = ASCII DeviceId, as in the 4.1.2 example certificate
-      ext('2.5.29.14', false, asn1.create(U, T.OCTETSTRING, false, o.deviceId)),
-      // AKI keyIdentifier [0]
-      ext('2.5.29.35', false, asn1.create(U, T.SEQUENCE, true, [asn1.create(CTX, 0, false, toBin(this.#keyId))])),
-      // SAN rfc822Name [1] IA5String
-      ext('2.5.29.17', false, asn1.create(U, T.SEQUENCE, true, [asn1.create(CTX, 1, false, o.entity)])),
-    ];
-    const der = signCertificate(
-      { serial: serial(this.#random), issuerCn: this.commonName, subjectCn: o.entity, notBefore, notAfter, spkiDer: spki, extensions, hash: o.hash ?? this.#hash },
-      this.#key,
+    const hash = o.hash ?? this.#hash;
+    const algId = this.#algIds[hash];
+    const tbs = tlv(
+      0x30,
+      V3,
+      tlv(0x02, serial(this.#random)),
+      algId,
+      this.#issuerName,
+      tlv(0x30, utcOrGen(notBefore), utcOrGen(notAfter)),
+      derOf(name(o.entity)),
+      spki,
+      tlv(0xa3, tlv(0x30,
+        EKU_CLIENT_AUTH, // EKU clientAuth
+        KU_USER, // KeyUsage digitalSignature, keyEncipherment (critical)
+        extDer('2.5.29.14', false, tlv(0x04, Buffer.from(o.deviceId, 'utf8'))), // SKI = ASCII DeviceId (4.1.2 example)
+        this.#aki, // AKI keyIdentifier
+        extDer('2.5.29.17', false, tlv(0x30, tlv(0x81, Buffer.from(o.entity, 'utf8')))), // SAN rfc822Name
+      )),
     );
-    const x509 = new X509Certificate(Buffer.from(der));
+    const der = new Uint8Array(tlv(0x30, tbs, algId, tlv(0x03, Buffer.from([0]), sign(hash, tbs, this.#key))));
+    const x509 = new X509Certificate(der);
     return { der, pem: pem(der, 'CERTIFICATE'), x509, serialNumber: x509.serialNumber };
   }
 }
+
+const V3 = Buffer.from([0xa0, 0x03, 0x02, 0x01, 0x02]);
+const EKU_CLIENT_AUTH = extDer('2.5.29.37', false, tlv(0x30, derOf(oid('1.3.6.1.5.5.7.3.2'))));
+const KU_USER = extDer('2.5.29.15', true, derOf(bitString([0, 2])));
 
 /** 16 random bytes, positive (high bit clear) and non-zero leading byte: a unique 127-bit serial. */
 function serial(random: (n: number) => Uint8Array): Uint8Array {

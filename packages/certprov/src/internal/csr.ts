@@ -54,6 +54,8 @@ export interface ParsedCsr {
   der: Uint8Array;
   subjectCommonName: string | undefined;
   publicKey: KeyObject;
+  /** SubjectPublicKeyInfo DER. */
+  spkiDer: Uint8Array;
   /** RSA modulus size in bits (undefined for non-RSA keys). */
   keySizeBits: number | undefined;
   signatureAlgorithmOid: string;
@@ -182,8 +184,9 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
     }
   }
   let publicKey: KeyObject;
+  const spkiDer = new Uint8Array(Buffer.from(asn1.toDer(spkiNode!).getBytes(), 'binary'));
   try {
-    publicKey = createPublicKey({ key: Buffer.from(asn1.toDer(spkiNode!).getBytes(), 'binary'), format: 'der', type: 'spki' });
+    publicKey = createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' });
   } catch {
     return bad('subjectPKInfo is not a usable public key');
   }
@@ -215,5 +218,5 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
     signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigBits.value.slice(1), 'binary'));
   }
   const keySizeBits = publicKey.asymmetricKeyDetails?.modulusLength;
-  return { der, subjectCommonName: cn, publicKey, keySizeBits, signatureAlgorithmOid, signatureValid, nameValuePairs, attributeOids };
+  return { der, subjectCommonName: cn, publicKey, spkiDer, keySizeBits, signatureAlgorithmOid, signatureValid, nameValuePairs, attributeOids };
 }

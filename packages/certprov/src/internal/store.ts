@@ -2,6 +2,7 @@
 // certificate before answering; a new certificate for the same user and DeviceId supersedes
 // (revokes) the previous one. All calls are async (durable stores live in @ocauth/server).
 import type { X509Certificate } from 'node:crypto';
+import type { ClientCertificateValidator } from '@ocauth/wstrust';
 
 export interface StoredCertificate {
   /** SIP URI without `sip:`. */
@@ -37,6 +38,8 @@ const copy = (c: StoredCertificate): StoredCertificate => ({ ...c, der: new Uint
 /** In-memory CertificateStore. `failNext(n)` makes the next n publishes fail (for tests of DataStoreUnavailable). */
 export class MemoryCertificateStore implements CertificateStore {
   readonly #bySerial = new Map<string, StoredCertificate>();
+  /** entity|deviceId → serials, so publish does not scan the whole store. */
+  readonly #byDevice = new Map<string, string[]>();
   #failures = 0;
 
   failNext(n = 1): void {
@@ -53,12 +56,17 @@ export class MemoryCertificateStore implements CertificateStore {
       throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${serial}`);
     // All checks done before any mutation: the write is all-or-nothing.
     const revoked: string[] = [];
-    for (const c of this.#bySerial.values()) {
-      if (norm(c.entity) === norm(cert.entity) && c.deviceId.toUpperCase() === cert.deviceId.toUpperCase() && !c.revokedAt) {
+    const k = `${norm(cert.entity)}|${cert.deviceId.toUpperCase()}`;
+    const serials = this.#byDevice.get(k) ?? [];
+    for (const s of serials) {
+      const c = this.#bySerial.get(s)!;
+      if (!c.revokedAt) {
         c.revokedAt = now;
         revoked.push(c.serialNumber);
       }
     }
+    serials.push(serial);
+    this.#byDevice.set(k, serials);
     this.#bySerial.set(serial, { ...copy(cert), serialNumber: serial });
     return { revoked };
   }
@@ -84,7 +92,7 @@ export class MemoryCertificateStore implements CertificateStore {
  * wstrust's ClientCertificateValidator backed by the store: a client certificate is valid for its
  * user when it is byte-identical to a published, unrevoked, unexpired certificate.
  */
-export function storeCertificateValidator(store: CertificateStore, opts: { clock?: () => Date } = {}) {
+export function storeCertificateValidator(store: CertificateStore, opts: { clock?: () => Date } = {}): ClientCertificateValidator {
   const clock = opts.clock ?? (() => new Date());
   return {
     async validate(cert: X509Certificate): Promise<{ sipUri: string } | null> {
