@@ -73,6 +73,7 @@ describe('CertificateAuthority', () => {
     const a = ca.issue({ publicKey: user.publicKey, entity: 'a@b.c', deviceId: DEVICE, validityHours: 8, hash: 'sha1' });
     const b = ca.issue({ publicKey: user.publicKey, entity: 'a@b.c', deviceId: DEVICE, validityHours: 8 });
     expect(a.serialNumber).not.toBe(b.serialNumber);
+    expect(a.serialNumber).toBe(a.x509.serialNumber);
     expect(a.x509.verify(ca.certificate.publicKey)).toBe(true);
     if (hasTool('openssl')) {
       const dir = mkdtempSync(join(tmpdir(), 'certprov-ca-'));

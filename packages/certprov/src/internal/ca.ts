@@ -232,11 +232,12 @@ export class CertificateAuthority {
     const notBefore = o.notBefore ?? this.#clock();
     const notAfter = new Date(notBefore.getTime() + o.validityHours * 3_600_000);
     const hash = o.hash ?? this.#hash;
+    const serialBytes = serial(this.#random);
     const algId = this.#algIds[hash];
     const tbs = tlv(
       0x30,
       V3,
-      tlv(0x02, serial(this.#random)),
+      tlv(0x02, serialBytes),
       algId,
       this.#issuerName,
       tlv(0x30, utcOrGen(notBefore), utcOrGen(notAfter)),
@@ -251,8 +252,15 @@ export class CertificateAuthority {
       )),
     );
     const der = new Uint8Array(tlv(0x30, tbs, algId, tlv(0x03, Buffer.from([0]), sign(hash, tbs, this.#key))));
-    const x509 = new X509Certificate(der);
-    return { der, pem: pem(der, 'CERTIFICATE'), x509, serialNumber: x509.serialNumber };
+    // x509 and pem are computed on first use (parsing costs as much as a third of the signature).
+    let x509: X509Certificate | undefined;
+    let pemText: string | undefined;
+    return {
+      der,
+      serialNumber: Buffer.from(serialBytes).toString('hex').toUpperCase(),
+      get x509() { return (x509 ??= new X509Certificate(der)); },
+      get pem() { return (pemText ??= pem(der, 'CERTIFICATE')); },
+    };
   }
 }
 
