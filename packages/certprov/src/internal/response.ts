@@ -1,0 +1,87 @@
+// GetAndPublishCertResponse parsing — MS-OCAUTHWS 3.1.4.1.2.4 and 3.1.4.1.3.2/3.1.4.1.3.3.
+//
+// <xs:complexType name="GetAndPublishCertResponseType">
+//   <xs:sequence>
+//     <xs:element ref="wst:RequestSecurityTokenResponse" minOccurs="0" maxOccurs="1" />
+//     <xs:element name="ErrorInfo" type="tns:GetAndPublishCertErrorInfoType" minOccurs="0" maxOccurs="1" />
+//   </xs:sequence>
+//   <xs:attribute name="DeviceId" type="xs:string" use="required" />
+//   <xs:attribute name="Entity" type="xs:anyURI" use="required" />
+//   <xs:attribute name="ResponseClass" type="tns:ResponseClassType" use="required" />
+// </xs:complexType>
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { decodeBinaryToken } from './csr.js';
+
+export const NS_AUTHWS = 'http://schemas.microsoft.com/OCS/AuthWebServices/';
+export const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/';
+export const NS_WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+export const NS_ENROLLMENT = 'http://schemas.microsoft.com/windows/pki/2009/01/enrollment';
+
+export class GetAndPublishCertError extends Error {
+  readonly code: string;
+  /** GetAndPublishCertResponseCodeType value (3.1.4.1.4.1) when the server sent ErrorInfo. */
+  readonly responseCode: string | undefined;
+  constructor(code: string, message: string, responseCode?: string) {
+    super(message);
+    this.name = 'GetAndPublishCertError';
+    this.code = code;
+    this.responseCode = responseCode;
+  }
+}
+
+export interface GetAndPublishCertResponse {
+  responseClass: string;
+  deviceId: string;
+  entity: string;
+  dispositionMessage: string | undefined;
+  requestId: string | undefined;
+  /** Issued certificate (DER). */
+  certificateDer: Uint8Array;
+  /** Echoed PKCS#10 request (DER), when present. */
+  csrDer: Uint8Array | undefined;
+}
+
+const kids = (e: Element, ns: string, local: string): Element[] => {
+  const out: Element[] = [];
+  for (let n = e.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) out.push(n as Element);
+  return out;
+};
+
+/** Parses a GetAndPublishCertResponse (whole SOAP envelope or the element itself). ErrorInfo → GetAndPublishCertError. */
+export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertResponse {
+  if (/<!DOCTYPE/i.test(xml)) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'response: expected XML without DOCTYPE, received a DOCTYPE declaration');
+  const errors: string[] = [];
+  let doc: ReturnType<DOMParser['parseFromString']>;
+  try {
+    doc = new DOMParser({ onError: (_l, m) => { errors.push(String(m)); } }).parseFromString(xml, 'text/xml');
+  } catch (e) {
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML, received: ${(e as Error).message}`);
+  }
+  if (errors.length > 0 || !doc.documentElement) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML, received: ${errors[0] ?? 'no document element'}`);
+  const el = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCertResponse')[0];
+  if (!el) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'response: expected a GetAndPublishCertResponse element, received none');
+  const responseClass = el.getAttribute('ResponseClass') ?? '';
+  const deviceId = el.getAttribute('DeviceId') ?? '';
+  const entity = el.getAttribute('Entity') ?? '';
+  const info = kids(el, NS_AUTHWS, 'ErrorInfo')[0];
+  if (info || responseClass !== 'Success') {
+    const code = info?.getAttribute('ResponseCode') ?? undefined;
+    const desc = info ? kids(info, NS_AUTHWS, 'Description')[0]?.textContent ?? '' : '';
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_ERROR', `GetAndPublishCert: expected ResponseClass Success, received ${responseClass || '(none)'} with ResponseCode ${code ?? '(none)'}${desc ? `: ${desc}` : ''}`, code);
+  }
+  const rstr = kids(el, NS_WST, 'RequestSecurityTokenResponse')[0];
+  if (!rstr) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestSecurityTokenResponse: expected one in a Success response, received none');
+  const rst = kids(rstr, NS_WST, 'RequestedSecurityToken')[0];
+  const bst = rst && kids(rst, NS_WSSE, 'BinarySecurityToken')[0];
+  if (!bst) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestedSecurityToken/BinarySecurityToken: expected the issued certificate, received none');
+  const echoed = kids(rstr, NS_WSSE, 'BinarySecurityToken')[0];
+  return {
+    responseClass,
+    deviceId,
+    entity,
+    dispositionMessage: kids(rstr, NS_ENROLLMENT, 'DispositionMessage')[0]?.textContent ?? undefined,
+    requestId: kids(rstr, NS_ENROLLMENT, 'RequestID')[0]?.textContent?.trim() ?? undefined,
+    certificateDer: decodeBinaryToken(bst.textContent ?? '', 'RequestedSecurityToken/BinarySecurityToken'),
+    csrDer: echoed ? decodeBinaryToken(echoed.textContent ?? '', 'RequestSecurityTokenResponse/BinarySecurityToken') : undefined,
+  };
+}
