@@ -16,3 +16,14 @@ export { CertificateStoreError, MemoryCertificateStore, storeCertificateValidato
 export type { CertificateStore, StoredCertificate } from './internal/store.js';
 export { GetAndPublishCertError, parseGetAndPublishCertResponse, NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST } from './internal/response.js';
 export type { GetAndPublishCertResponse } from './internal/response.js';
+export {
+  ACTION_GET_AND_PUBLISH_CERT,
+  buildGetAndPublishCertRequest,
+  ENCODING_TYPE_BASE64,
+  GetAndPublishCertRequestError,
+  parseGetAndPublishCertRequest,
+  REQUEST_TYPE_ISSUE,
+  TOKEN_TYPE_X509V3,
+  VALUE_TYPE_PKCS10,
+} from './internal/request.js';
+export type { GetAndPublishCertRequest } from './internal/request.js';

@@ -1,0 +1,82 @@
+// GetAndPublishCert request body — MS-OCAUTHWS 3.1.4.1.2.3: DeviceId (GUID with braces), Entity (SIP
+// URI without "sip:"), wst:TokenType X509v3, wst:RequestType Issue, wsse:BinarySecurityToken with the
+// PKCS#10 request (EncodingType base64binary, ValueType ...#PKCS10), wstep:RequestID.
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { decodeBinaryToken } from './csr.js';
+import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST } from './response.js';
+
+export const TOKEN_TYPE_X509V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
+export const REQUEST_TYPE_ISSUE = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue';
+export const ENCODING_TYPE_BASE64 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary';
+export const VALUE_TYPE_PKCS10 = 'http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10';
+export const ACTION_GET_AND_PUBLISH_CERT = 'http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert';
+
+export class GetAndPublishCertRequestError extends Error {
+  readonly code = 'ERR_CERTPROV_REQUEST_MALFORMED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'GetAndPublishCertRequestError';
+  }
+}
+
+const GUID = /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/;
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/>/g, '&gt;');
+
+export interface GetAndPublishCertRequest {
+  deviceId: string;
+  entity: string;
+  csrDer: Uint8Array;
+  requestId: string;
+}
+
+/** Builds the GetAndPublishCert body element (to go in the SOAP Body). */
+export function buildGetAndPublishCertRequest(r: { deviceId: string; entity: string; csr: Uint8Array; requestId: string }): string {
+  if (!GUID.test(r.deviceId)) throw new GetAndPublishCertRequestError(`DeviceId: expected a GUID in braces, received ${JSON.stringify(r.deviceId)}`);
+  if (/^sip:/i.test(r.entity) || !/^[^@\s]+@[^@\s]+$/.test(r.entity))
+    throw new GetAndPublishCertRequestError(`Entity: expected user@domain without "sip:", received ${JSON.stringify(r.entity)}`);
+  const b64 = Buffer.from(r.csr).toString('base64');
+  return (
+    `<GetAndPublishCert DeviceId="${esc(r.deviceId)}" Entity="${esc(r.entity)}" xmlns="${NS_AUTHWS}">` +
+    `<RequestSecurityToken xmlns="${NS_WST}"><TokenType>${TOKEN_TYPE_X509V3}</TokenType><RequestType>${REQUEST_TYPE_ISSUE}</RequestType>` +
+    `<BinarySecurityToken EncodingType="${ENCODING_TYPE_BASE64}" ValueType="${VALUE_TYPE_PKCS10}" xmlns="${NS_WSSE}">${b64}</BinarySecurityToken>` +
+    `<RequestID xmlns="${NS_ENROLLMENT}">${esc(r.requestId)}</RequestID></RequestSecurityToken></GetAndPublishCert>`
+  );
+}
+
+const child = (e: Element, ns: string, local: string): Element | undefined => {
+  for (let n = e.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) return n as Element;
+  return undefined;
+};
+
+/** Parses and validates a GetAndPublishCert request (envelope or element). */
+export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertRequest {
+  if (/<!DOCTYPE/i.test(xml)) throw new GetAndPublishCertRequestError('request: expected XML without DOCTYPE, received a DOCTYPE declaration');
+  let doc;
+  try {
+    doc = new DOMParser({ onError: (_l, m) => { throw new Error(String(m)); } }).parseFromString(xml, 'text/xml');
+  } catch (e) {
+    throw new GetAndPublishCertRequestError(`request: expected well-formed XML, received: ${(e as Error).message}`);
+  }
+  const el = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCert')[0];
+  if (!el) throw new GetAndPublishCertRequestError('GetAndPublishCert: expected the element, received none');
+  const rst = child(el, NS_WST, 'RequestSecurityToken');
+  if (!rst) throw new GetAndPublishCertRequestError('RequestSecurityToken: expected one, received none');
+  const tokenType = child(rst, NS_WST, 'TokenType')?.textContent?.trim();
+  if (tokenType !== TOKEN_TYPE_X509V3) throw new GetAndPublishCertRequestError(`TokenType: expected ${TOKEN_TYPE_X509V3}, received ${JSON.stringify(tokenType ?? null)}`);
+  const requestType = child(rst, NS_WST, 'RequestType')?.textContent?.trim();
+  if (requestType !== REQUEST_TYPE_ISSUE) throw new GetAndPublishCertRequestError(`RequestType: expected ${REQUEST_TYPE_ISSUE}, received ${JSON.stringify(requestType ?? null)}`);
+  const bst = child(rst, NS_WSSE, 'BinarySecurityToken');
+  if (!bst) throw new GetAndPublishCertRequestError('BinarySecurityToken: expected the PKCS#10 request, received none');
+  let csrDer: Uint8Array;
+  try {
+    csrDer = decodeBinaryToken(bst.textContent ?? '', 'BinarySecurityToken');
+  } catch (e) {
+    throw new GetAndPublishCertRequestError((e as Error).message);
+  }
+  return {
+    deviceId: el.getAttribute('DeviceId') ?? '',
+    entity: el.getAttribute('Entity') ?? '',
+    csrDer,
+    requestId: child(rst, NS_ENROLLMENT, 'RequestID')?.textContent?.trim() ?? '',
+  };
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildGetAndPublishCertRequest, GetAndPublishCertRequestError, parseCsr, parseGetAndPublishCertRequest } from '@ocauth/certprov';
+
+const csr = new Uint8Array(readFileSync(new URL('../../../vectors/spec/4.1-example-csr.der', import.meta.url)));
+const DEV = '{161CCE75-E0C7-5F60-BDD1-054099725B0B}';
+
+describe('GetAndPublishCert request (3.1.4.1.2.3)', () => {
+  it('round-trips build → parse with the spec example CSR', () => {
+    const xml = buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr, requestId: '4792483c-70b5-4591-b138-1a503a26d65b' });
+    const r = parseGetAndPublishCertRequest(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${xml}</s:Body></s:Envelope>`);
+    expect(r).toMatchObject({ deviceId: DEV, entity: 'alice@contoso.com', requestId: '4792483c-70b5-4591-b138-1a503a26d65b' });
+    expect(Buffer.from(r.csrDer).equals(Buffer.from(csr))).toBe(true);
+    expect(parseCsr(r.csrDer).signatureValid).toBe(true);
+  });
+
+  it.each([
+    ['DeviceId without braces', { deviceId: '161CCE75-E0C7-5F60-BDD1-054099725B0B', entity: 'a@b.c' }, /DeviceId/],
+    ['Entity with sip:', { deviceId: DEV, entity: 'sip:a@b.c' }, /Entity/],
+  ])('builder refuses %s', (_n, o, re) => {
+    expect(() => buildGetAndPublishCertRequest({ ...o, csr, requestId: 'x' })).toThrow(GetAndPublishCertRequestError);
+    expect(() => buildGetAndPublishCertRequest({ ...o, csr, requestId: 'x' })).toThrow(re);
+  });
+
+  it.each([
+    ['wrong TokenType', (x: string) => x.replace('#X509v3', '#X509')],
+    ['wrong RequestType', (x: string) => x.replace('/Issue', '/Renew')],
+    ['no token', (x: string) => x.replace(/<BinarySecurityToken.*<\/BinarySecurityToken>/, '')],
+    ['bad base64', (x: string) => x.replace(/(ValueType="[^"]*" xmlns="[^"]*">)[^<]*/, '$1%%%')],
+    ['DOCTYPE', (x: string) => `<!DOCTYPE a>${x}`],
+    ['truncated', (x: string) => x.slice(0, 50)],
+  ])('parser refuses %s with ERR_CERTPROV_REQUEST_MALFORMED', (_n, mutate) => {
+    const xml = mutate(buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'a@b.c', csr, requestId: 'r' }));
+    expect(() => parseGetAndPublishCertRequest(xml)).toThrow(expect.objectContaining({ code: 'ERR_CERTPROV_REQUEST_MALFORMED' }));
+  });
+});
