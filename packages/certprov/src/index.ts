@@ -27,3 +27,5 @@ export {
   VALUE_TYPE_PKCS10,
 } from './internal/request.js';
 export type { GetAndPublishCertRequest } from './internal/request.js';
+export { createCertProvHandler } from './internal/handler.js';
+export type { CertProvHandlerOptions, CertProvPolicy, CertProvTicketVerifier, CertProvUserDirectory } from './internal/handler.js';

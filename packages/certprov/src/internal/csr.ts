@@ -226,13 +226,16 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   const algOidNode = Array.isArray(algId?.value) ? (algId.value[0] as forge.asn1.Asn1 | undefined) : undefined;
   if (!algOidNode || algOidNode.type !== T.OID) return bad('signatureAlgorithm malformed');
   const signatureAlgorithmOid = asn1.derToOid(algOidNode.value as string);
-  if (!sigBits || sigBits.type !== T.BITSTRING || typeof sigBits.value !== 'string' || sigBits.value.charCodeAt(0) !== 0)
+  // node-forge decodes a BIT STRING whose bytes happen to look like DER into children; the original
+  // octets stay in bitStringContents.
+  const sigRaw = sigBits && ((sigBits as { bitStringContents?: string }).bitStringContents ?? sigBits.value);
+  if (!sigBits || sigBits.type !== T.BITSTRING || typeof sigRaw !== 'string' || sigRaw.charCodeAt(0) !== 0)
     return bad('signature BIT STRING malformed');
   const hash = HASH_BY_OID[signatureAlgorithmOid];
   let signatureValid = false;
   if (hash && publicKey.asymmetricKeyType === 'rsa') {
     const infoDer = Buffer.from(asn1.toDer(info).getBytes(), 'binary');
-    signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigBits.value.slice(1), 'binary'));
+    signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigRaw.slice(1), 'binary'));
   }
   const keySizeBits = publicKey.asymmetricKeyDetails?.modulusLength;
   return { der, subjectCommonName: cn, publicKey, spkiDer, keySizeBits, signatureAlgorithmOid, signatureValid, nameValuePairs, attributeOids };

@@ -1,0 +1,96 @@
+// Handler policy with an injected (fake) ticket verifier: it accepts envelopes carrying
+// <Ticket>sip:...</Ticket> and rejects others — wstrust's createTicketVerifier is not wired in yet.
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr, GetAndPublishCertError,
+  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator,
+} from '@ocauth/certprov';
+
+const now = new Date('2026-01-01T00:00:00Z');
+const ca = CertificateAuthority.create({ clock: () => now, keySizeBits: 1024 });
+const key1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
+const DEV = '{161CCE75-E0C7-5F60-BDD1-054099725B0B}';
+const fakeVerifier = {
+  async verify(xml: string) {
+    const m = /<Ticket>([^<]+)<\/Ticket>/.exec(xml);
+    if (!m) throw Object.assign(new Error('no ticket'), { errorId: 28032, httpStatus: 401 });
+    return { sipUri: m[1]! };
+  },
+};
+const users = new Map([['sip:alice@contoso.com', { enabled: true }], ['sip:bob@contoso.com', { enabled: false }], ['sip:carol@contoso.com', { enabled: true }]]);
+function setup(policy = {}) {
+  const store = new MemoryCertificateStore();
+  const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store, clock: () => now, policy, userDirectory: { findUser: async (u) => users.get(u) } });
+  return { store, handler };
+}
+function post(handler: (r: Request) => Promise<Response>, o: { ticket?: string; deviceId?: string; entity?: string; csr?: Uint8Array; raw?: string }) {
+  const body = o.raw ?? buildGetAndPublishCertRequest({ deviceId: o.deviceId ?? DEV, entity: o.entity ?? 'alice@contoso.com', csr: o.csr ?? generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r1' });
+  const xml = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>${o.ticket === undefined ? '<Ticket>sip:alice@contoso.com</Ticket>' : o.ticket}</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+  return handler(new Request('http://127.0.0.1/CertProv/CertProvisioningService.svc', { method: 'POST', body: xml, headers: { SOAPAction: '"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' } }));
+}
+async function code(res: Response): Promise<string | undefined> {
+  try { parseGetAndPublishCertResponse(await res.text()); return 'Success'; } catch (e) { return (e as GetAndPublishCertError).responseCode; }
+}
+
+describe('createCertProvHandler', () => {
+  it('issues, publishes and revokes the previous certificate of the same device', async () => {
+    const { store, handler } = setup();
+    const r1 = parseGetAndPublishCertResponse(await (await post(handler, {})).text());
+    const c1 = new X509Certificate(r1.certificateDer);
+    expect(c1.subject).toBe('CN=alice@contoso.com');
+    expect(c1.verify(ca.certificate.publicKey)).toBe(true);
+    expect(new Date(c1.validTo).getTime() - new Date(c1.validFrom).getTime()).toBe(4320 * 3_600_000);
+    const v = storeCertificateValidator(store, { clock: () => now });
+    expect(await v.validate(c1)).toEqual({ sipUri: 'sip:alice@contoso.com' });
+    const c2 = new X509Certificate(parseGetAndPublishCertResponse(await (await post(handler, {})).text()).certificateDer);
+    expect(await v.validate(c1)).toBeNull();
+    expect(await v.validate(c2)).not.toBeNull();
+  });
+
+  it('rejects a missing ticket at the authentication layer (401, no certificate)', async () => {
+    const { handler } = setup();
+    expect((await post(handler, { ticket: '' })).status).toBe(401);
+  });
+
+  const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const badSig = generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der.slice();
+  badSig[badSig.length - 4]! ^= 1;
+  it.each([
+    ['InvalidDeviceId', { raw: buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r' }).replace(DEV, '161CCE75') }, {}],
+    ['InvalidSipUri', { entity: 'mallory@contoso.com' }, {}],
+    ['UserImproperlyProvisioned', { entity: 'dave@contoso.com', ticket: '<Ticket>sip:dave@contoso.com</Ticket>' }, {}],
+    ['AccountDisabled', { entity: 'bob@contoso.com', ticket: '<Ticket>sip:bob@contoso.com</Ticket>' }, {}],
+    ['InvalidCSR', { csr: badSig }, {}],
+    ['InvalidCSR', { csr: new Uint8Array([0x30, 0x00]) }, {}],
+    ['InvalidPublicKey', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: small }).der }, { minKeySizeBits: 2048 }],
+    ['InvalidCSR', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 9000 } }).der }, { validityOutOfRange: 'reject' }],
+    ['RequestMalformed', { raw: '<GetAndPublishCert xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"/>' }, {}],
+  ] as const)('answers ErrorInfo ResponseCode %s', async (expected, o, policy) => {
+    const { handler } = setup(policy);
+    const res = await post(handler, o as never);
+    expect(res.status).toBe(200);
+    expect(await code(res)).toBe(expected);
+  });
+
+  it('clamps an out-of-range validity by default', async () => {
+    const { handler } = setup();
+    const r = parseGetAndPublishCertResponse(await (await post(handler, { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 2 } }).der })).text());
+    const c = new X509Certificate(r.certificateDer);
+    expect(new Date(c.validTo).getTime() - new Date(c.validFrom).getTime()).toBe(8 * 3_600_000);
+  });
+
+  it('answers DataStoreUnavailable and leaves the previous certificate valid when the store fails', async () => {
+    const { store, handler } = setup();
+    const c1 = new X509Certificate(parseGetAndPublishCertResponse(await (await post(handler, {})).text()).certificateDer);
+    store.failNext();
+    expect(await code(await post(handler, {}))).toBe('DataStoreUnavailable');
+    expect(await storeCertificateValidator(store, { clock: () => now }).validate(c1)).not.toBeNull();
+    expect((await store.listForEntity('alice@contoso.com')).length).toBe(1);
+  });
+
+  it('answers InternalError when a dependency throws unexpectedly', async () => {
+    const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: new MemoryCertificateStore(), clock: () => now, userDirectory: { findUser: async () => { throw new Error('boom'); } } });
+    expect(await code(await post(handler, {}))).toBe('InternalError');
+  });
+});
