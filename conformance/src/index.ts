@@ -1,1 +1,2 @@
-export {};
+export { REQUIREMENTS, runRequirements, exitCodeFor } from './internal/requirements.js';
+export type { Requirement, Target, Outcome, Result } from './internal/requirements.js';
