@@ -58,7 +58,7 @@ export function formatRows(rows) {
   const lines = [];
   for (const r of rows) {
     if (r.reference) {
-      lines.push(`  ${r.name}: ${r.subject} ${fmt(r.subjectOpsPerSec)} ops/s vs ${r.reference} ${fmt(r.referenceOpsPerSec)} ops/s → ratio ${r.ratio.toFixed(2)}x` + (r.target !== undefined ? ` (target ≥ ${r.target}x: ${r.met ? 'met' : 'MISSED'})` : ''));
+      lines.push(`  ${r.name}: ${r.subject} ${fmt(r.subjectOpsPerSec)} ops/s vs ${r.reference} ${fmt(r.referenceOpsPerSec)} ops/s → ratio ${r.ratio.toFixed(2)}x` + (r.target !== undefined ? ` (target ≥ ${Number(r.target.toFixed(2))}x: ${r.met ? 'met' : 'MISSED'})` : ''));
     } else {
       lines.push(`  ${r.name}: ${fmt(r.subjectOpsPerSec)} ops/s` + (r.target !== undefined ? ` (target ≥ ${fmt(r.target)} ops/s: ${r.met ? 'met' : 'MISSED'})` : ''));
     }

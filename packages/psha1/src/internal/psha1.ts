@@ -1,0 +1,18 @@
+import { assertBytes, assertLength, pHashUnchecked } from './p-hash.js';
+import { Psha1Error } from './errors.js';
+
+/**
+ * P_SHA1(secret, seed) truncated to `length` bytes — the PSHA1 computed-key algorithm of
+ * WS-Trust 1.3 §4.4.4 (`http://docs.oasis-open.org/ws-sx/ws-trust/200512/CK/PSHA1`), which is the
+ * P_SHA-1 function of TLS 1.0 (RFC 2246 §5).
+ *
+ * In WS-Trust, `secret` is the requestor's entropy and `seed` the issuer's entropy; swapping them
+ * gives a different key (see vectors/psha1/psha1.json, `swapped` cases).
+ */
+export function psha1(secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
+  assertBytes(secret, 'secret');
+  assertBytes(seed, 'seed');
+  assertLength(length);
+  if (seed.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_SEED', 'seed', 'seed must not be empty; received 0 bytes');
+  return pHashUnchecked('sha1', secret, seed, length);
+}
