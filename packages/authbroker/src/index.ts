@@ -9,6 +9,7 @@ export {
   type TlsDskProtocol,
 } from './internal/tls-dsk-common.js';
 export { TlsDskClient, type TlsDskClientOptions, type TlsDskStep, type TlsDskClientState } from './internal/tls-dsk-client.js';
+export { certProvCredentialSource, deviceIdFor, type CertProvCredentialSourceOptions } from './internal/certprov-credential-source.js';
 export { TlsDskRegistrarPeer, type TlsDskRegistrarPeerOptions, type TlsDskRegistrarResult } from './internal/tls-dsk-registrar-peer.js';
 export { NS as AUTH_BROKER_NS } from './internal/xml.js';
 export { AUTH_BROKER_OPERATIONS, AUTH_BROKER_ACTION_BASE, actionOf, operationOfAction, type AuthBrokerOperation } from './internal/operations.js';
