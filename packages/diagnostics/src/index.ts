@@ -1,1 +1,39 @@
-export {};
+// @ocauth/diagnostics — MS-OCAUTHWS error catalog, header/fault codecs, findings and certificate checks.
+export { DiagnosticsError } from './internal/errors.js';
+export type { DiagnosticsErrorCode, ParseIssue, ParseResult } from './internal/errors.js';
+export { NS as DIAGNOSTICS_NS } from './internal/ns.js';
+
+export { WEB_TICKET_ERRORS, webTicketError, isWebTicketErrorRange } from './internal/web-ticket-errors.js';
+export type { WebTicketErrorInfo, WebTicketErrorName, WebTicketErrorStage } from './internal/web-ticket-errors.js';
+
+export {
+  GetAndPublishCertResponseCode,
+  GET_AND_PUBLISH_CERT_RESPONSE_CODES,
+  getAndPublishCertResponseCode,
+  isGetAndPublishCertResponseCode,
+} from './internal/response-codes.js';
+export type { GetAndPublishCertResponseCodeInfo } from './internal/response-codes.js';
+
+export {
+  SecurityStatus,
+  SECURITY_STATUSES,
+  securityStatus,
+  securityStatusName,
+  isSecurityStatusSuccess,
+  formatSecurityStatus,
+  parseSecurityStatusNumber,
+} from './internal/security-status.js';
+export type { SecurityStatusName, SecurityStatusInfo } from './internal/security-status.js';
+
+export { formatMsDiagnostics, parseMsDiagnostics, toDiagnosticsText } from './internal/ms-diagnostics.js';
+export type { MsDiagnostics, MsDiagnosticsParseResult, FormatMsDiagnosticsOptions, ParseMsDiagnosticsOptions } from './internal/ms-diagnostics.js';
+
+export { formatWebTicketHeader, parseWebTicketHeader, parseWebTicketUrlHeader, webTicketTokenText } from './internal/web-ticket-header.js';
+export type { WebTicketHeader, WebTicketUrlHeader, FormatWebTicketHeaderOptions, ParseWebTicketHeaderOptions } from './internal/web-ticket-header.js';
+
+export { buildOcsDiagnosticsFault, buildOcsDiagnosticsFaultDetail, parseOcsDiagnosticsFault, parseSoapFault } from './internal/ocs-fault.js';
+export type { BuildOcsDiagnosticsFaultOptions, MsDiagnosticsFault, OcsDiagnosticsFault, SoapFault } from './internal/ocs-fault.js';
+
+export { buildErrorInfo, buildGetAndPublishCertErrorResponse, parseErrorInfo } from './internal/error-info.js';
+export type { ErrorInfo, ParsedErrorInfo } from './internal/error-info.js';
+export type { SafeXmlOptions } from './internal/xml.js';
