@@ -37,3 +37,7 @@ export type { BuildOcsDiagnosticsFaultOptions, MsDiagnosticsFault, OcsDiagnostic
 export { buildErrorInfo, buildGetAndPublishCertErrorResponse, parseErrorInfo } from './internal/error-info.js';
 export type { ErrorInfo, ParsedErrorInfo } from './internal/error-info.js';
 export type { SafeXmlOptions } from './internal/xml.js';
+
+export type { Finding } from './internal/finding.js';
+export { FIELD_NOTES } from './internal/finding.js';
+export { explain, explainAll, findingForWebTicketError, findingForResponseCode, findingForSecurityStatus } from './internal/explain.js';

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { buildGetAndPublishCertErrorResponse, buildOcsDiagnosticsFault, explain, explainAll, type Finding } from '@ocauth/diagnostics';
+
+const one = (x: unknown): Finding => {
+  const f = explain(x);
+  if (Array.isArray(f)) throw new Error(`expected one finding, got ${f.length}`);
+  return f;
+};
+const wellFormed = (f: Finding) => {
+  for (const k of ['id', 'summary', 'cause', 'remedy', 'specSection'] as const) expect(f[k].length, k).toBeGreaterThan(0);
+  expect(['error', 'warning', 'info']).toContain(f.severity);
+};
+
+describe('explain', () => {
+  it('an X-Ms-diagnostics header as real servers send it', () => {
+    const f = one('X-Ms-diagnostics: 28033;source="pool0.contoso.com";reason="The Web ticket has expired."');
+    wellFormed(f);
+    expect(f.id).toBe('webticket.28033');
+    expect(f.summary).toMatch(/pool0\.contoso\.com/);
+    expect(f.remedy).toMatch(/new web ticket/);
+    expect(f.references).toContain('certificate-provisioning-deeper-dive.txt');
+    expect(f.details).toMatchObject({ errorId: 28033, source: 'pool0.contoso.com' });
+  });
+  it('several entries → an array', () => {
+    const f = explain('28032;reason="a", 28000;source="x.y"');
+    expect(Array.isArray(f) && f.map((x) => x.id)).toEqual(['webticket.28032', 'webticket.28000']);
+  });
+  it('an ErrorId the spec does not define (UCWA 28029) keeps the server reason', () => {
+    const f = one('28029;source="server.contoso.com";reason="Authentication type not allowed."');
+    expect(f.id).toBe('webticket.undefined-error-id');
+    expect(f.summary).toMatch(/Authentication type not allowed/);
+    expect(f.remedy).toMatch(/MS-OCER/);
+  });
+  it('a malformed header says so, keeping what was recovered', () => {
+    const all = explainAll('28032;reason="truncated');
+    expect(all.map((x) => x.id)).toEqual(['webticket.28032', 'input.malformed']);
+    expect(all[1]!.summary).toMatch(/closing DQUOTE/);
+  });
+  it('a SOAP fault with OCSDiagnosticsFault, and one without (wsse:MessageExpired)', () => {
+    const f = one(buildOcsDiagnosticsFault({ errorId: 28034, envelope: true, soapVersion: '1.2' }));
+    expect(f.id).toBe('webticket.28034');
+    expect(f.remedy).toMatch(/same web server/);
+    const w = one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode xmlns:o="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">o:MessageExpired</faultcode><faultstring>The message has expired</faultstring></s:Fault></s:Body></s:Envelope>');
+    expect(w.id).toBe('wsse.MessageExpired');
+    expect(w.cause).toMatch(/Timestamp/);
+  });
+  it('a DOCTYPE-laden fault is a malformed-input finding, not a throw', () => {
+    const f = one('<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>');
+    expect(f.id).toBe('input.malformed');
+    expect(f.summary).toMatch(/DOCTYPE/);
+  });
+  it('GetAndPublishCert responses and ResponseCodes, drawn from the field notes', () => {
+    const ds = one(buildGetAndPublishCertErrorResponse({ deviceId: '{00000000-0000-0000-0000-000000000001}', entity: 'bob@contoso.com', responseCode: 'DataStoreUnavailable' }));
+    expect(ds.id).toBe('certprov.DataStoreUnavailable');
+    expect(ds.remedy).toMatch(/home pool store/);
+    expect(ds.remedy).toMatch(/Test-CsPhoneBootstrap/);
+    expect(ds.references).toEqual(['receive-and-publish-certificate-troubleshooting.txt']);
+    expect(ds.details).toMatchObject({ entity: 'bob@contoso.com' });
+    const vp = one('InvalidValidityPeriod');
+    expect(vp.cause).toMatch(/4320 hours/);
+    expect(vp.remedy).toMatch(/server policy/);
+    const pk = one({ code: 'ERR_CERTPROV_RESPONSE_ERROR', responseCode: 'InvalidPublicKey', message: 'key too small' });
+    expect(pk.cause).toMatch(/2048/);
+    expect(one(7).id).toBe('certprov.DataStoreUnavailable');
+  });
+  it('SSPI statuses: numbers, hex strings, names; 0x00090312 is ContinueNeeded', () => {
+    expect(one(0x00090312).id).toBe('sspi.ContinueNeeded');
+    expect(one(0x00090312).summary).toMatch(/"OK"/);
+    const u = one('0x80090325');
+    expect(u.id).toBe('sspi.UntrustedRoot');
+    expect(u.references).toContain('receive-and-publish-certificate-troubleshooting.txt');
+    expect(one(-2146893022).id).toBe('sspi.WrongPrincipal');
+    expect(one({ securityStatus: 'InternalError' }).id).toBe('sspi.InternalError');
+    expect(one('InternalError').id).toBe('certprov.InternalError');
+    expect(one(0x800903ff | 0).id).toBe('sspi.unknown');
+  });
+  it('error objects from ocauth packages', () => {
+    const f = one(Object.assign(new Error('ticket expired at 2026-01-01'), { code: 'ERR_WSTRUST_TICKET_EXPIRED', errorId: 28033 }));
+    expect(f.id).toBe('webticket.28033');
+    expect(f.details).toMatchObject({ code: 'ERR_WSTRUST_TICKET_EXPIRED' });
+    expect(one({ code: 'ERR_SOMETHING', message: 'x: expected y, received z' }).id).toBe('error.ERR_SOMETHING');
+    expect(one({ headers: new Headers({ 'X-Ms-diagnostics': '28000;reason="User is not SIP enabled."' }) }).id).toBe('webticket.28000');
+  });
+  it('never throws; unknown input is a warning finding', () => {
+    for (const x of [undefined, null, '', 'hello', 3.5, Symbol('s'), () => 1, {}, [], new Uint8Array([0xff]), 123456789012, { errorId: {} }, { get headers() { throw new Error('boom'); } }]) {
+      const all = explainAll(x);
+      expect(all.length, String(typeof x)).toBeGreaterThan(0);
+      for (const f of all) wellFormed(f);
+    }
+    expect(one('hello').id).toBe('input.unrecognized');
+  });
+});
