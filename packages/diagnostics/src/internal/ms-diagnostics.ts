@@ -154,7 +154,12 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
   const ws = () => { while (i < n && (s[i] === ' ' || s[i] === '\t')) i++; };
   ws();
   let bracket = false;
-  if (s[i] === '[') { bracket = true; i++; ws(); }
+  if (s[i] === '[') {
+    bracket = true;
+    warn('X-Ms-diagnostics: surrounding "[ ]" (as printed in SDK logs) ignored', i);
+    i++;
+    ws();
+  }
   let end = n;
   if (bracket) {
     const close = s.lastIndexOf(']');
@@ -196,6 +201,11 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
       if (key === 'source' || key === 'reason' || key === 'fault') entry[key] = value;
       else fields[key] = value;
     };
+    const failEntry = (message: string, offset: number): MsDiagnosticsParseResult => {
+      if (Object.keys(fields).length > 0) entry.fields = fields;
+      entries.push(entry);
+      return fail(message, offset);
+    };
     for (;;) {
       ws();
       if (i >= end) break;
@@ -203,28 +213,30 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
       if (s[i] === ',') { // a comma not followed by an ErrorId
         const rest = s.slice(i + 1, end).trim();
         if (rest === '') { warn('X-Ms-diagnostics: trailing "," ignored', i); i = end; break; }
-        return fail(`X-Ms-diagnostics: expected ";" or a new entry after ",", received ${describeReceived(rest, 20)}`, i);
+        return failEntry(`X-Ms-diagnostics: expected ";" or a new entry after ",", received ${describeReceived(rest, 20)}`, i);
       }
-      if (s[i] !== ';') return fail(`X-Ms-diagnostics: expected ";" before the next parameter at offset ${i}, received ${describeReceived(s.slice(i, end), 20)}`, i);
+      if (s[i] !== ';') return failEntry(`X-Ms-diagnostics: expected ";" before the next parameter at offset ${i}, received ${describeReceived(s.slice(i, end), 20)}`, i);
       i++;
       ws();
       if (i >= end || s[i] === ';') { warn('X-Ms-diagnostics: empty parameter ignored', i); continue; }
       const at = i;
       let name: string | undefined;
-      if (s[i] !== '"') {
+      if (!isQuote(s[i])) {
         const m = /^([\p{L}\p{N}_.\-]+)[ \t]*=/u.exec(s.slice(i, Math.min(end, i + 200)));
         if (m) { name = m[1]!; i += m[0].length; ws(); }
       }
       let value: string;
-      if (s[i] === '"') {
+      if (isQuote(s[i])) {
         const q = i;
+        const ascii = s[i] === '"';
+        if (!ascii) warn(`X-Ms-diagnostics: typographic quotation mark U+${s.charCodeAt(i).toString(16).toUpperCase()} taken as DQUOTE (text pasted from a document?)`, i);
         i++;
         let v = '';
         let closed = false;
         while (i < end) {
           const c = s[i]!;
           if (c === '\\' && i + 1 < end) { v += s[i + 1]; i += 2; continue; }
-          if (c === '"') { closed = true; i++; break; }
+          if (ascii ? c === '"' : isQuote(c)) { closed = true; i++; break; }
           v += c;
           i++;
         }
@@ -257,6 +269,11 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
   const first = entries[0];
   if (!first) return fail('X-Ms-diagnostics: expected an ErrorId, received an empty header', 0);
   return { ok: true, value: first, entries, issues };
+}
+
+// DQUOTE, and the typographic quotes U+201C/U+201D that appear when headers are pasted from documents.
+function isQuote(c: string | undefined): boolean {
+  return c === '"' || c === '\u201C' || c === '\u201D';
 }
 
 function nextDelimiter(s: string, from: number, end: number, entryComma: (at: number) => boolean): number {
