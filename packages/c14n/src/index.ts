@@ -1,1 +1,17 @@
-export {};
+// @ocauth/c14n — Canonical XML 1.0/1.1 and Exclusive XML Canonicalization 1.0 over @xmldom/xmldom 0.9,
+// and parseXml, the one safe XML parser of ocauth.
+export {
+  C14N_10,
+  C14N_10_WITH_COMMENTS,
+  C14N_11,
+  C14N_11_WITH_COMMENTS,
+  EXC_C14N,
+  EXC_C14N_WITH_COMMENTS,
+  C14N_ALGORITHMS,
+  type C14nAlgorithm,
+} from './internal/algorithms.js';
+export { canonicalize, type CanonicalizeOptions, type NodeSet } from './internal/canonicalize.js';
+export { canonicalizeXml, type CanonicalizeXmlOptions } from './internal/canonicalize-xml.js';
+export { XmlParseError, C14nError, type XmlParseErrorCode, type C14nErrorCode } from './internal/errors.js';
+export { parseXml, type ParseXmlOptions, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ATTRIBUTES } from './internal/parse.js';
+export { escapeText, escapeAttr, compareCodePoints } from './internal/escape.js';

@@ -1,0 +1,420 @@
+import type { Node } from '@xmldom/xmldom';
+import { algorithmInfo, Mode, type C14nAlgorithm } from './algorithms.js';
+import { C14nError } from './errors.js';
+import { compareCodePoints, escapeAttr, escapeText } from './escape.js';
+import { hasScheme, resolveUri } from './uri.js';
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+/**
+ * A document subset (XPath 1.0 data model) as XMLDSig transforms produce it: the elements, attributes
+ * (Attr nodes), text, comment and processing-instruction nodes that are in the set. Namespace nodes
+ * have no DOM object: an element's namespace nodes are in the set exactly when the element is.
+ */
+export type NodeSet = ReadonlySet<Node> | ((node: Node) => boolean);
+
+/** Options of {@link canonicalize}. */
+export interface CanonicalizeOptions {
+  /** One of the six algorithm URIs (`C14N_10`, …, `EXC_C14N_WITH_COMMENTS`). */
+  algorithm: C14nAlgorithm | string;
+  /**
+   * Exclusive c14n only: the InclusiveNamespaces PrefixList, as an array of prefixes or the
+   * whitespace-separated attribute value; `#default` names the default namespace.
+   */
+  inclusiveNamespaces?: readonly string[] | string;
+  /**
+   * Render only these nodes of the input's subtree (document-subset canonicalization). Without it the
+   * whole Document, or the whole element subtree, is the node set.
+   */
+  nodeSet?: NodeSet;
+}
+
+// Structural views of the xmldom 0.9 DOM (also fits other W3C DOMs with the same properties).
+interface DNode {
+  nodeType: number;
+  parentNode: DNode | null;
+  firstChild: DNode | null;
+  nextSibling: DNode | null;
+}
+interface DAttr extends DNode {
+  name: string;
+  prefix: string | null;
+  localName: string | null;
+  namespaceURI: string | null;
+  value: string;
+}
+interface DElement extends DNode {
+  tagName: string;
+  prefix: string | null;
+  localName: string | null;
+  namespaceURI: string | null;
+  attributes: { readonly length: number; item(i: number): DAttr | null; readonly [i: number]: DAttr };
+}
+
+type Scope = ReadonlyMap<string, string>;
+const EMPTY: Scope = new Map();
+
+interface OutAttr {
+  ns: string;
+  local: string;
+  qname: string;
+  value: string;
+}
+
+const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
+
+function parsePrefixList(v: readonly string[] | string | undefined): string[] | null {
+  if (v === undefined) return null;
+  const tokens = typeof v === 'string' ? v.split(/[ \t\r\n]+/).filter((t) => t !== '') : [...v];
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (typeof t !== 'string' || (t !== '#default' && !NCNAME.test(t))) {
+      throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.inclusiveNamespaces: expected NCName prefixes or #default, received ${JSON.stringify(t)}`);
+    }
+    const p = t === '#default' ? '' : t;
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+function isNsDecl(a: DAttr): boolean {
+  if (a.namespaceURI === XMLNS_NS) return true;
+  // Programmatically built attributes may lack the namespace; the name still says what it is.
+  const n = a.name;
+  return a.namespaceURI == null && (n === 'xmlns' || n.startsWith('xmlns:'));
+}
+
+function declPrefix(a: DAttr): string {
+  const n = a.name;
+  return n === 'xmlns' ? '' : n.slice(6);
+}
+
+function checkNamespaceUri(uri: string, el: DElement, prefix: string): void {
+  // C14N 1.0 §2 and Exc-C14N: relative namespace URIs make the document uncanonicalizable.
+  if (uri !== '' && !hasScheme(uri)) {
+    throw new C14nError('ERR_C14N_RELATIVE_NAMESPACE', `element <${el.tagName}> namespace declaration ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}: expected an absolute namespace URI, received the relative URI ${JSON.stringify(uri)}`);
+  }
+}
+
+/** In-scope namespaces of `el` (nearest declaration wins; '' → '' records xmlns=""). */
+function scopeOf(el: DNode | null): Map<string, string> {
+  const chain: DElement[] = [];
+  for (let n = el; n && n.nodeType === 1; n = n.parentNode) chain.push(n as DElement);
+  const scope = new Map<string, string>();
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const e = chain[i]!;
+    const attrs = e.attributes;
+    for (let j = 0; j < attrs.length; j++) {
+      const a = attrs[j]!;
+      if (isNsDecl(a)) {
+        const p = declPrefix(a);
+        if (p !== 'xml') scope.set(p, a.value);
+      }
+    }
+  }
+  return scope;
+}
+
+function sortAttrs(list: OutAttr[]): void {
+  // Insertion sort: elements carry few attributes; ordering by namespace URI, then local name (§2.2).
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    while (j >= 0) {
+      const y = list[j]!;
+      const c = x.ns === y.ns ? compareCodePoints(y.local, x.local) : compareCodePoints(y.ns, x.ns);
+      if (c <= 0) break;
+      list[j + 1] = y;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+}
+
+function sortDecls(list: [string, string][]): void {
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && compareCodePoints(list[j]![0], x[0]) > 0) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+}
+
+/**
+ * Canonicalize a Document or an element subtree (optionally restricted to a node set) with one of the
+ * W3C algorithms. Returns the canonical form as a string (encode it as UTF-8 to digest it).
+ *
+ * - Document: the whole document, comments/PIs outside the document element separated by #xA.
+ * - Element: the subtree as the document subset "this element and its descendants"; the ancestors'
+ *   namespace declarations are in scope (inclusive c14n renders them on the element, exclusive only the
+ *   visibly utilized ones), and their xml:* attributes are inherited as the algorithm says
+ *   (C14N 1.0 all xml:*, C14N 1.1 xml:lang/xml:space plus xml:base fix-up, Exclusive none).
+ */
+export function canonicalize(node: Node, options: CanonicalizeOptions): string {
+  if (options === null || typeof options !== 'object') {
+    throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options: expected an object with an algorithm URI, received ${options === null ? 'null' : typeof options}`);
+  }
+  const { mode, withComments } = algorithmInfo(options.algorithm);
+  const incl = parsePrefixList(options.inclusiveNamespaces);
+  if (incl !== null && mode !== Mode.EXC) {
+    throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.inclusiveNamespaces: expected only with exclusive c14n, received it with ${options.algorithm}`);
+  }
+  const start = node as unknown as DNode;
+  if (!start || typeof start !== 'object' || (start.nodeType !== 1 && start.nodeType !== 9)) {
+    throw new C14nError('ERR_C14N_INPUT', `canonicalize node: expected a Document or Element node, received ${start && typeof start === 'object' ? `nodeType ${String(start.nodeType)}` : typeof start}`);
+  }
+  const ns = options.nodeSet;
+  let inSet: ((n: DNode) => boolean) | null = null;
+  if (ns !== undefined) {
+    if (typeof ns === 'function') inSet = ns as unknown as (n: DNode) => boolean;
+    else if (ns && typeof (ns as ReadonlySet<unknown>).has === 'function') inSet = (n) => (ns as ReadonlySet<unknown>).has(n);
+    else throw new C14nError('ERR_C14N_INPUT', `canonicalize options.nodeSet: expected a Set of nodes or a predicate, received ${typeof ns}`);
+  }
+  return new Canonicalizer(mode, withComments, incl, inSet).run(start);
+}
+
+class Canonicalizer {
+  private out = '';
+  // Parallel stacks, one entry per open element: visible?, in-scope namespaces, rendered namespaces.
+  private readonly visible: boolean[] = [];
+  private readonly scopes: Scope[] = [];
+  private readonly rendered: Scope[] = [];
+  private afterDocElement = false;
+
+  constructor(
+    private readonly mode: Mode,
+    private readonly withComments: boolean,
+    private readonly incl: string[] | null,
+    private readonly inSet: ((n: DNode) => boolean) | null,
+  ) {}
+
+  run(start: DNode): string {
+    let baseScope: Scope = EMPTY;
+    if (start.nodeType === 1) baseScope = scopeOf(start.parentNode);
+    this.visible.push(false);
+    this.scopes.push(baseScope);
+    this.rendered.push(EMPTY);
+    let node: DNode = start;
+    for (;;) {
+      let descended = false;
+      switch (node.nodeType) {
+        case 1:
+          this.open(node as DElement);
+          if (node.firstChild) {
+            node = node.firstChild;
+            descended = true;
+          } else this.close(node as DElement);
+          break;
+        case 9:
+          if (node.firstChild) {
+            node = node.firstChild;
+            descended = true;
+          }
+          break;
+        case 3:
+        case 4:
+          if (node.parentNode?.nodeType !== 9 && (this.inSet === null || this.inSet(node))) {
+            this.out += escapeText((node as unknown as { data: string }).data);
+          }
+          break;
+        case 7:
+          if (this.inSet === null || this.inSet(node)) {
+            const pi = node as unknown as { target: string; data: string };
+            // xmldom keeps the XML declaration as a PI node; it is not part of the data model.
+            if (pi.target === 'xml' && node.parentNode?.nodeType === 9) break;
+            this.leaf(node, pi.data ? `<?${pi.target} ${pi.data}?>` : `<?${pi.target}?>`);
+          }
+          break;
+        case 8:
+          if (this.withComments && (this.inSet === null || this.inSet(node))) {
+            this.leaf(node, `<!--${(node as unknown as { data: string }).data}-->`);
+          }
+          break;
+        default:
+          // DocumentType, entity references and the like are not part of the canonical form.
+          break;
+      }
+      if (descended) continue;
+      if (node === start) break;
+      while (node.nextSibling === null) {
+        node = node.parentNode!;
+        if (node === start) {
+          if (node.nodeType === 1) this.close(node as DElement);
+          return this.out;
+        }
+        if (node.nodeType === 1) this.close(node as DElement);
+      }
+      node = node.nextSibling;
+    }
+    return this.out;
+  }
+
+  /** Comment or PI: at document level, separated from the document element by #xA (C14N 1.0 §2.3). */
+  private leaf(node: DNode, text: string): void {
+    if (node.parentNode?.nodeType === 9) {
+      if (this.afterDocElement) this.out += '\n' + text;
+      else this.out += text + '\n';
+    } else this.out += text;
+  }
+
+  private open(el: DElement): void {
+    const depth = this.visible.length - 1;
+    const parentVisible = this.visible[depth]!;
+    const parentScope = this.scopes[depth]!;
+    const parentRendered = this.rendered[depth]!;
+    if (el.parentNode?.nodeType === 9) this.afterDocElement = true;
+
+    // In-scope namespaces: parent's plus this element's declarations (copy on write).
+    let scope = parentScope;
+    const attrs = el.attributes;
+    const n = attrs.length;
+    for (let i = 0; i < n; i++) {
+      const a = attrs[i]!;
+      if (!isNsDecl(a)) continue;
+      const p = declPrefix(a);
+      if (p === 'xml') continue;
+      if (scope.get(p) !== a.value) {
+        if (scope === parentScope) scope = new Map(parentScope);
+        (scope as Map<string, string>).set(p, a.value);
+      }
+    }
+    const visible = this.inSet === null || this.inSet(el as DNode);
+    if (!visible) {
+      this.visible.push(false);
+      this.scopes.push(scope);
+      this.rendered.push(parentRendered);
+      return;
+    }
+
+    // Relative namespace URIs fail canonicalization (C14N 1.0 §2, "implementations MUST report").
+    for (let i = 0; i < n; i++) {
+      const a = attrs[i]!;
+      if (isNsDecl(a)) checkNamespaceUri(a.value, el, declPrefix(a));
+    }
+
+    // Attributes (namespace declarations are not attributes in the XPath data model).
+    const list: OutAttr[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = attrs[i]!;
+      if (isNsDecl(a)) continue;
+      if (this.inSet !== null && !this.inSet(a)) continue;
+      list.push({ ns: a.namespaceURI ?? '', local: a.localName ?? a.name, qname: a.name, value: a.value });
+    }
+
+    // Namespace axis.
+    let rendered = parentRendered;
+    const decls: [string, string][] = [];
+    const consider = (p: string, uri: string): void => {
+      if (p === 'xml') return;
+      const prev = parentRendered.get(p);
+      if (uri === '') {
+        // Only the default namespace can be empty: emit xmlns="" to undo a rendered non-empty default.
+        if (p !== '' || prev === undefined || prev === '') return;
+      } else if (prev === uri) return;
+      for (const d of decls) if (d[0] === p) return;
+      decls.push([p, uri]);
+    };
+    const ownPrefix = el.prefix ?? '';
+    const ownUri = el.namespaceURI ?? '';
+    if (this.mode === Mode.EXC) {
+      // Exc-C14N §3: render the namespaces visibly utilized by the element and its rendered attributes,
+      // and those of the InclusiveNamespaces PrefixList per the inclusive rules.
+      consider(ownPrefix, ownUri);
+      for (const a of list) {
+        const p = a.qname.indexOf(':') > 0 ? a.qname.slice(0, a.qname.indexOf(':')) : '';
+        if (p !== '' && p !== 'xml') consider(p, a.ns);
+      }
+      if (this.incl !== null) {
+        for (const p of this.incl) {
+          const uri = scope.get(p);
+          if (uri !== undefined) consider(p, uri);
+        }
+      }
+    } else {
+      for (const [p, uri] of scope) consider(p, uri);
+      // Programmatic DOMs may bind the element's prefix without a declaration attribute.
+      if (scope.get(ownPrefix) === undefined && ownUri !== '') consider(ownPrefix, ownUri);
+    }
+    if (decls.length > 0) {
+      rendered = new Map(parentRendered);
+      for (const [p, uri] of decls) {
+        checkNamespaceUri(uri, el, p);
+        (rendered as Map<string, string>).set(p, uri);
+      }
+      if (decls.length > 1) sortDecls(decls);
+    }
+
+    // xml:* attributes of ancestors outside the node set (C14N 1.0 §2.4 / C14N 1.1 §2.4).
+    if (!parentVisible && this.mode !== Mode.EXC) this.inheritXmlAttrs(el, list);
+    if (list.length > 1) sortAttrs(list);
+
+    let s = '<' + el.tagName;
+    for (const [p, uri] of decls) s += (p === '' ? ' xmlns="' : ' xmlns:' + p + '="') + escapeAttr(uri) + '"';
+    for (const a of list) s += ' ' + a.qname + '="' + escapeAttr(a.value) + '"';
+    this.out += s + '>';
+    this.visible.push(true);
+    this.scopes.push(scope);
+    this.rendered.push(rendered);
+    if (this.inSet !== null) this.openVisible.add(el);
+  }
+
+  private inheritXmlAttrs(el: DElement, list: OutAttr[]): void {
+    const has = (local: string): number => {
+      for (let i = 0; i < list.length; i++) if (list[i]!.ns === XML_NS && list[i]!.local === local) return i;
+      return -1;
+    };
+    let base: string | undefined;
+    let baseIndex = -1;
+    if (this.mode === Mode.C14N11) {
+      baseIndex = has('base');
+      if (baseIndex >= 0) base = list[baseIndex]!.value;
+    }
+    let omitted = true; // still walking ancestors that are outside the node set
+    for (let anc = el.parentNode; anc && anc.nodeType === 1; anc = anc.parentNode) {
+      const e = anc as DElement;
+      if (omitted && this.inSet !== null && this.isRenderedAncestor(e)) omitted = false;
+      const attrs = e.attributes;
+      for (let i = 0; i < attrs.length; i++) {
+        const a = attrs[i]!;
+        if (a.namespaceURI !== XML_NS) continue;
+        const local = a.localName ?? a.name.slice(4);
+        if (this.mode === Mode.C14N11) {
+          if (local === 'id') continue; // C14N 1.1 §2.4: xml:id is not inherited
+          if (local === 'base') {
+            // xml:base fix-up: join the omitted ancestors' values, nearest first.
+            if (omitted) base = base === undefined ? a.value : resolveUri(a.value, base);
+            continue;
+          }
+        }
+        if (has(local) < 0) list.push({ ns: XML_NS, local, qname: a.name, value: a.value });
+      }
+    }
+    if (this.mode === Mode.C14N11 && base !== undefined) {
+      if (baseIndex >= 0) list[baseIndex]!.value = base;
+      else list.push({ ns: XML_NS, local: 'base', qname: 'xml:base', value: base });
+    }
+  }
+
+  /** An ancestor element rendered in this run (inside the start subtree and in the node set). */
+  private isRenderedAncestor(e: DElement): boolean {
+    // Ancestors of the start node are never rendered; inside the subtree, the open visible elements
+    // are exactly the rendered ancestors of the element being opened.
+    return this.openVisible.has(e);
+  }
+
+  private readonly openVisible = new Set<DElement>();
+
+  private close(el: DElement): void {
+    const v = this.visible.pop();
+    this.scopes.pop();
+    this.rendered.pop();
+    if (v) {
+      this.out += '</' + el.tagName + '>';
+      if (this.inSet !== null) this.openVisible.delete(el);
+    }
+  }
+}

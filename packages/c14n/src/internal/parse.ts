@@ -1,0 +1,181 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { XmlParseError } from './errors.js';
+
+export type XDocument = import('@xmldom/xmldom').Document;
+
+/** Options of {@link parseXml}. Every bound is checked while parsing, so work stays bounded. */
+export interface ParseXmlOptions {
+  /** Largest accepted input in UTF-8 bytes. Default 16 MiB. */
+  maxBytes?: number;
+  /** Deepest accepted element nesting (document element = depth 1). Default 256. */
+  maxDepth?: number;
+  /** Most attributes (namespace declarations included) on one element. Default 256. */
+  maxAttributes?: number;
+  /**
+   * Accept a DOCTYPE with an internal subset (needed by test corpora such as the W3C c14n examples).
+   * Even then an external subset (SYSTEM/PUBLIC identifier), external or parameter entity declarations
+   * are refused with `ERR_XML_DOCTYPE`. @xmldom/xmldom 0.9 neither expands internal entities nor
+   * applies default attributes: a reference to a declared entity is reported as `ERR_XML_PARSE`
+   * (so entity-expansion attacks cannot happen), and ATTLIST defaults are not added to the DOM.
+   * Default false: any DOCTYPE is refused with `ERR_XML_DOCTYPE`.
+   */
+  allowDoctype?: boolean;
+}
+
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 256;
+export const DEFAULT_MAX_ATTRIBUTES = 256;
+
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+interface Locator { lineNumber?: number; columnNumber?: number }
+interface SaxAttrs { length: number; getQName(i: number): string; getURI(i: number): string; getValue(i: number): string; getLocalName?(i: number): string }
+interface HandlerLike {
+  locator?: Locator;
+  startElement(ns: string, local: string, qName: string, attrs: SaxAttrs): void;
+  endElement(ns: string, local: string, qName: string): void;
+  startDTD(name: string, publicId: string, systemId: string, internalSubset: string): void;
+}
+type HandlerCtor = new (options: unknown) => HandlerLike;
+
+const BaseHandler = (new DOMParser() as unknown as { domHandler: HandlerCtor }).domHandler;
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+// XML 1.0 §2.11: only CR LF and lone CR become LF. (xmldom's default also rewrites U+0085, U+2028 and
+// U+2029, which is XML 1.1 behaviour and would change the data of XML 1.0 documents.)
+const normalizeLineEndings = (s: string): string => (s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n'));
+
+function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+function pos(loc: Locator | undefined): { line?: number; column?: number } | undefined {
+  if (!loc || loc.lineNumber === undefined || loc.lineNumber === 0) return undefined;
+  return { line: loc.lineNumber, column: loc.columnNumber ?? 0 };
+}
+
+function describeBytes(n: number): string {
+  return `${n} bytes`;
+}
+
+/**
+ * The one safe XML parser of ocauth, over @xmldom/xmldom 0.9.
+ *
+ * - Input is a string or UTF-8 bytes; bytes are decoded strictly (a BOM is accepted, invalid UTF-8 or
+ *   an XML declaration naming another encoding is `ERR_XML_PARSE`).
+ * - Any DOCTYPE is refused (`ERR_XML_DOCTYPE`), so entity expansion (billion laughs) and external
+ *   entities (XXE) cannot happen; see {@link ParseXmlOptions.allowDoctype} for the opt-in.
+ * - Size, nesting depth and attributes per element are bounded (`ERR_XML_LIMIT`), checked while parsing.
+ * - Every xmldom warning, error and fatal error becomes an `XmlParseError` (`ERR_XML_PARSE`) with the
+ *   line and column xmldom reports; nothing is logged, nothing is silently repaired.
+ */
+export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): XDocument {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxAttributes = opts.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES;
+  let text: string;
+  if (typeof xml === 'string') {
+    if (xml.length > maxBytes || (xml.length * 3 > maxBytes && utf8Length(xml) > maxBytes)) {
+      throw new XmlParseError('ERR_XML_LIMIT', `XML input: expected at most ${describeBytes(maxBytes)}, received ${describeBytes(utf8Length(xml))}`);
+    }
+    text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+  } else if (xml instanceof Uint8Array) {
+    if (xml.byteLength > maxBytes) {
+      throw new XmlParseError('ERR_XML_LIMIT', `XML input: expected at most ${describeBytes(maxBytes)}, received ${describeBytes(xml.byteLength)}`);
+    }
+    try {
+      text = decoder.decode(xml);
+    } catch (e) {
+      throw new XmlParseError('ERR_XML_PARSE', `XML input: expected UTF-8 bytes, received an invalid UTF-8 sequence`, undefined, { cause: e });
+    }
+    const decl = /^<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([^"']*)\1/.exec(text);
+    if (decl && !/^utf-?8$/i.test(decl[2]!)) {
+      throw new XmlParseError('ERR_XML_PARSE', `XML declaration: expected encoding UTF-8, received ${JSON.stringify(decl[2])}`, { line: 1, column: 1 });
+    }
+  } else {
+    throw new XmlParseError('ERR_XML_PARSE', `XML input: expected a string or Uint8Array, received ${xml === null ? 'null' : typeof xml}`);
+  }
+
+  let pending: XmlParseError | undefined;
+  const fail = (err: XmlParseError): never => {
+    pending ??= err;
+    throw err;
+  };
+  const allowDoctype = opts.allowDoctype === true;
+
+  class GuardedHandler extends BaseHandler {
+    depth = 0;
+    override startElement(ns: string, local: string, qName: string, attrs: SaxAttrs): void {
+      this.depth++;
+      if (this.depth > maxDepth) {
+        fail(new XmlParseError('ERR_XML_LIMIT', `XML element <${qName}>: expected nesting depth at most ${maxDepth}, received deeper nesting`, pos(this.locator)));
+      }
+      if (attrs.length > maxAttributes) {
+        fail(new XmlParseError('ERR_XML_LIMIT', `XML element <${qName}>: expected at most ${maxAttributes} attributes, received ${attrs.length}`, pos(this.locator)));
+      }
+      for (let i = 0; i < attrs.length; i++) {
+        const q = attrs.getQName(i);
+        if (q.charCodeAt(0) !== 120 /* x */ || !q.startsWith('xmlns:')) continue;
+        const prefix = q.slice(6);
+        const value = attrs.getValue(i);
+        // Namespaces in XML 1.0 §3: xml is bound only to its namespace, xmlns is never declared,
+        // and neither namespace name may be bound to another prefix.
+        if (prefix === 'xmlns') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the prefix xmlns must not be declared`, pos(this.locator)));
+        if (prefix === 'xml' && value !== XML_NS) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected xmlns:xml to be ${XML_NS}, received ${JSON.stringify(value)}`, pos(this.locator)));
+        if (prefix !== 'xml' && (value === XML_NS || value === XMLNS_NS)) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the namespace ${value} must not be bound to prefix ${prefix}`, pos(this.locator)));
+        if (value === '') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected a namespace name for ${q}, received an empty value (prefix undeclaration is XML 1.1 only)`, pos(this.locator)));
+      }
+      super.startElement(ns, local, qName, attrs);
+    }
+    override endElement(ns: string, local: string, qName: string): void {
+      this.depth--;
+      super.endElement(ns, local, qName);
+    }
+    override startDTD(name: string, publicId: string, systemId: string, internalSubset: string): void {
+      if (!allowDoctype) {
+        fail(new XmlParseError('ERR_XML_DOCTYPE', `XML input: expected no document type declaration, received <!DOCTYPE ${name}>`, pos(this.locator)));
+      }
+      if (publicId || systemId) {
+        fail(new XmlParseError('ERR_XML_DOCTYPE', `XML DOCTYPE ${name}: expected no external subset, received ${publicId ? `PUBLIC ${publicId}` : `SYSTEM ${systemId}`}`, pos(this.locator)));
+      }
+      checkInternalSubset(internalSubset ?? '', (msg) => fail(new XmlParseError('ERR_XML_DOCTYPE', `XML DOCTYPE ${name}: ${msg}`, pos(this.locator))));
+      super.startDTD(name, publicId, systemId, internalSubset);
+    }
+  }
+
+  const parser = new DOMParser({
+    locator: true,
+    normalizeLineEndings,
+    domHandler: GuardedHandler as never,
+    onError: (level: string, msg: string, handler: unknown) => {
+      fail(new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received ${level === 'fatalError' ? 'fatal error' : level} "${msg}"`, pos((handler as HandlerLike | undefined)?.locator)));
+    },
+  } as never);
+  let doc: XDocument;
+  try {
+    doc = parser.parseFromString(text, 'text/xml') as unknown as XDocument;
+  } catch (e) {
+    if (pending) throw pending;
+    if (e instanceof XmlParseError) throw e;
+    const loc = (e as { locator?: Locator }).locator;
+    throw new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received "${(e as Error).message}"`, pos(loc), { cause: e });
+  }
+  if (pending) throw pending;
+  if (!doc.documentElement) throw new XmlParseError('ERR_XML_PARSE', 'XML input: expected a document element, received none');
+  return doc;
+}
+
+/**
+ * Refuse what an internal subset may do beyond declaring internal entities, elements, attribute lists
+ * and notations: external entities (SYSTEM/PUBLIC) and parameter entities (which could pull in or
+ * build further declarations).
+ */
+function checkInternalSubset(subset: string, reject: (msg: string) => never): void {
+  const re = /<!ENTITY\s+(%\s*)?([^\s"'>]+)\s*([^>]*)/g;
+  for (let m = re.exec(subset); m; m = re.exec(subset)) {
+    if (m[1]) reject(`expected no parameter entity declarations, received <!ENTITY % ${m[2]}>`);
+    if (/^(SYSTEM|PUBLIC)\b/.test(m[3] ?? '')) reject(`expected no external entity declarations, received <!ENTITY ${m[2]} ${(m[3] ?? '').split(/\s/)[0]} ...>`);
+  }
+  if (/%[A-Za-z_:]/.test(subset.replace(/"[^"]*"|'[^']*'/g, ''))) reject('expected no parameter entity references in the internal subset');
+}
