@@ -25,9 +25,22 @@ describe('parseXml', () => {
     const e = parseError(() => parseXml(new Uint8Array([0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e])));
     expect(e.code).toBe('ERR_XML_PARSE');
     expect(e.message).toMatch(/expected UTF-8 bytes, received an invalid UTF-8 sequence/);
-    const d = parseError(() => parseXml(new TextEncoder().encode('<?xml version="1.0" encoding="ISO-8859-1"?><a/>')));
+    const d = parseError(() => parseXml(new TextEncoder().encode('<?xml version="1.0" encoding="Shift_JIS"?><a/>')));
     expect(d.code).toBe('ERR_XML_PARSE');
-    expect(d.message).toMatch(/expected encoding UTF-8, received "ISO-8859-1"/);
+    expect(d.message).toMatch(/expected encoding UTF-8, UTF-16, ISO-8859-1 or US-ASCII, received "Shift_JIS"/);
+    const a = parseError(() => parseXml(new Uint8Array([...new TextEncoder().encode('<?xml version="1.0" encoding="US-ASCII"?><a>'), 0xe9, ...new TextEncoder().encode('</a>')])));
+    expect(a.message).toMatch(/expected US-ASCII bytes, received byte 0xe9 at offset 44/);
+  });
+
+  it('decodes ISO-8859-1 (every byte is its code point, 0x80-0x9F included) and UTF-16 with a BOM', () => {
+    const latin = new Uint8Array([...new TextEncoder().encode('<?xml version="1.0" encoding="ISO-8859-1"?><a>'), 0xa9, 0x80, ...new TextEncoder().encode('</a>')]);
+    expect(parseXml(latin).documentElement!.textContent).toBe('\u00a9\u0080');
+    const s = '<a>\u00e9\u{1F600}</a>';
+    const le = new Uint8Array([0xff, 0xfe, ...new Uint8Array(Buffer.from(s, 'utf16le'))]);
+    expect(parseXml(le).documentElement!.textContent).toBe('\u00e9\u{1F600}');
+    const be = Buffer.from(s, 'utf16le');
+    be.swap16();
+    expect(parseXml(new Uint8Array([0xfe, 0xff, ...be])).documentElement!.textContent).toBe('\u00e9\u{1F600}');
   });
 
   it('turns malformed XML into ERR_XML_PARSE with line and column', () => {

@@ -40,7 +40,40 @@ interface HandlerLike {
 type HandlerCtor = new (options: unknown) => HandlerLike;
 
 const BaseHandler = (new DOMParser() as unknown as { domHandler: HandlerCtor }).domHandler;
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const utf16le = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: false });
+const utf16be = new TextDecoder('utf-16be', { fatal: true, ignoreBOM: false });
+
+/**
+ * XML 1.0 §4.3.3 / Appendix F: a UTF-16 byte order mark selects UTF-16; otherwise the encoding
+ * declaration (read as ASCII) selects UTF-8 (the default), ISO-8859-1 or US-ASCII. Decoding is
+ * strict: bytes that are not valid in the encoding are an error, never replaced.
+ */
+function decodeBytes(bytes: Uint8Array): string {
+  const strict = (d: { decode(b: Uint8Array): string }, name: string): string => {
+    try {
+      return d.decode(bytes);
+    } catch (e) {
+      throw new XmlParseError('ERR_XML_PARSE', `XML input: expected ${name} bytes, received an invalid ${name} sequence`, undefined, { cause: e });
+    }
+  };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return strict(utf16le, 'UTF-16');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return strict(utf16be, 'UTF-16');
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 200)).toString('latin1');
+  const decl = /^(?:\xEF\xBB\xBF)?<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([^"']*)\1/.exec(head);
+  const enc = decl ? decl[2]!.toUpperCase() : 'UTF-8';
+  if (enc === 'UTF-8' || enc === 'UTF8') return strict(utf8, 'UTF-8');
+  if (enc === 'ISO-8859-1' || enc === 'LATIN1' || enc === 'ISO_8859-1') {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  }
+  if (enc === 'US-ASCII' || enc === 'ASCII') {
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i]! > 0x7f) throw new XmlParseError('ERR_XML_PARSE', `XML input: expected US-ASCII bytes, received byte 0x${bytes[i]!.toString(16)} at offset ${i}`);
+    }
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  }
+  throw new XmlParseError('ERR_XML_PARSE', `XML declaration: expected encoding UTF-8, UTF-16, ISO-8859-1 or US-ASCII, received ${JSON.stringify(decl![2])}`, { line: 1, column: 1 });
+}
 
 // XML 1.0 §2.11: only CR LF and lone CR become LF. (xmldom's default also rewrites U+0085, U+2028 and
 // U+2029, which is XML 1.1 behaviour and would change the data of XML 1.0 documents.)
@@ -62,8 +95,9 @@ function describeBytes(n: number): string {
 /**
  * The one safe XML parser of ocauth, over @xmldom/xmldom 0.9.
  *
- * - Input is a string or UTF-8 bytes; bytes are decoded strictly (a BOM is accepted, invalid UTF-8 or
- *   an XML declaration naming another encoding is `ERR_XML_PARSE`).
+ * - Input is a string or bytes; bytes are decoded strictly as UTF-8 (BOM accepted), UTF-16 (BOM) or,
+ *   when the XML declaration says so, ISO-8859-1 / US-ASCII. Invalid bytes or another declared
+ *   encoding are `ERR_XML_PARSE`.
  * - Any DOCTYPE is refused (`ERR_XML_DOCTYPE`), so entity expansion (billion laughs) and external
  *   entities (XXE) cannot happen; see {@link ParseXmlOptions.allowDoctype} for the opt-in.
  * - Size, nesting depth and attributes per element are bounded (`ERR_XML_LIMIT`), checked while parsing.
@@ -84,15 +118,7 @@ export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): 
     if (xml.byteLength > maxBytes) {
       throw new XmlParseError('ERR_XML_LIMIT', `XML input: expected at most ${describeBytes(maxBytes)}, received ${describeBytes(xml.byteLength)}`);
     }
-    try {
-      text = decoder.decode(xml);
-    } catch (e) {
-      throw new XmlParseError('ERR_XML_PARSE', `XML input: expected UTF-8 bytes, received an invalid UTF-8 sequence`, undefined, { cause: e });
-    }
-    const decl = /^<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([^"']*)\1/.exec(text);
-    if (decl && !/^utf-?8$/i.test(decl[2]!)) {
-      throw new XmlParseError('ERR_XML_PARSE', `XML declaration: expected encoding UTF-8, received ${JSON.stringify(decl[2])}`, { line: 1, column: 1 });
-    }
+    text = decodeBytes(xml);
   } else {
     throw new XmlParseError('ERR_XML_PARSE', `XML input: expected a string or Uint8Array, received ${xml === null ? 'null' : typeof xml}`);
   }
