@@ -54,7 +54,7 @@ describe.skipIf(!HAVE)('XSD oracle (xmllint --schema)', () => {
       .map((c) => (/^<(\w+:)?Ms-Diagnostics-Fault/.test(c.xml) ? { ...c, xml: `<w:OCSDiagnosticsFault xmlns:w="urn:component:Microsoft.Rtc.WebAuthentication.2010">${c.xml}</w:OCSDiagnosticsFault>` } : c));
     expect(cases.length).toBeGreaterThanOrEqual(8);
     const verdict = validate('af.xsd', cases.map((c) => c.xml), 'vector');
-    expect(verdict.filter(Boolean).length, 'some vectors valid per XSD').toBeGreaterThanOrEqual(3);
+    expect(verdict.filter(Boolean).length, 'some vectors valid per XSD').toBeGreaterThanOrEqual(2);
     expect(verdict.filter((x) => !x).length, 'some vectors invalid per XSD').toBeGreaterThanOrEqual(5);
     const departures: number[] = [];
     cases.forEach((c, i) => {
