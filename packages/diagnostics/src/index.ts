@@ -25,7 +25,7 @@ export {
 } from './internal/security-status.js';
 export type { SecurityStatusName, SecurityStatusInfo } from './internal/security-status.js';
 
-export { formatMsDiagnostics, parseMsDiagnostics, toDiagnosticsText } from './internal/ms-diagnostics.js';
+export { formatMsDiagnostics, parseMsDiagnostics, toDiagnosticsText, webTicketDiagnostics } from './internal/ms-diagnostics.js';
 export type { MsDiagnostics, MsDiagnosticsParseResult, FormatMsDiagnosticsOptions, ParseMsDiagnosticsOptions } from './internal/ms-diagnostics.js';
 
 export { formatWebTicketHeader, parseWebTicketHeader, parseWebTicketUrlHeader, webTicketTokenText } from './internal/web-ticket-header.js';

@@ -39,6 +39,7 @@ beforeAll(() => {
   const server = ['basicConstraints=CA:FALSE', 'extendedKeyUsage=serverAuth'];
   issue('exact', { subj: '/CN=pool01.contoso.com', ext: [...server, 'subjectAltName=DNS:pool01.contoso.com,DNS:*.contoso.com'], ca: 'inter', key: 'leaf.key' });
   issue('wildcard', { subj: '/CN=*.contoso.com', ext: [...server, 'subjectAltName=DNS:*.contoso.com,DNS:contoso.com'], ca: 'inter', key: 'leaf.key' });
+  issue('loopback', { subj: '/CN=localhost', ext: [...server, 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'], ca: 'inter', key: 'leaf.key' });
   issue('selfsigned', { subj: '/CN=pool01.contoso.com', ext: [...server, 'subjectAltName=DNS:pool01.contoso.com'], key: 'leaf.key' });
   issue('clientgood', { subj: '/CN=alice@contoso.com', ext: ['extendedKeyUsage=clientAuth'], ca: 'inter', key: 'leaf.key', days: 180 });
   issue('client1024', { subj: '/CN=bob@contoso.com', ext: ['extendedKeyUsage=clientAuth'], ca: 'inter', key: 'small.key', days: 180 });
@@ -87,6 +88,16 @@ describe.skipIf(!HAVE)('checkServerCertificate', () => {
     const deep = checkServerCertificate({ certificate: pem('wildcard'), hostname: 'a.b.contoso.com', now });
     expect(ids(deep)).toContain('cert.server.name-mismatch');
     expect(opensslHostMatch('wildcard', 'a.b.contoso.com')).toBe(false);
+  });
+  it('IP addresses match iPAddress SANs only (the ocauth server listens on 127.0.0.1); agrees with openssl -checkip', () => {
+    for (const [ip, want] of [['127.0.0.1', true], ['::1', true], ['[::1]', true], ['0:0:0:0:0:0:0:1', true], ['10.0.0.1', false]] as const) {
+      const f = checkServerCertificate({ certificate: pem('loopback'), hostname: ip, now });
+      expect(ids(f)[0], ip).toBe(want ? 'cert.server.ip-exact' : 'cert.server.name-mismatch');
+      expect(ids(f), ip).not.toContain('cert.server.name-ambiguous');
+      const o = runTool('openssl', ['x509', '-in', p('loopback.pem'), '-noout', '-checkip', ip.replace(/^\[|\]$/g, '')]).toString();
+      expect(/does match/.test(o), `openssl -checkip ${ip}`).toBe(want);
+    }
+    expect(ids(checkServerCertificate({ certificate: pem('exact'), hostname: '127.0.0.1', now }))[0]).toBe('cert.server.name-mismatch');
   });
   it('a name the certificate does not carry', () => {
     const f = checkServerCertificate({ certificate: pem('exact'), hostname: 'lyncdiscover.fabrikam.com', now });

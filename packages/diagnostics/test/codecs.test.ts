@@ -13,6 +13,7 @@ import {
   parseWebTicketHeader,
   parseWebTicketUrlHeader,
   toDiagnosticsText,
+  webTicketDiagnostics,
   webTicketTokenText,
 } from '@ocauth/diagnostics';
 
@@ -51,6 +52,11 @@ describe('X-Ms-diagnostics', () => {
     throwsCode(() => formatMsDiagnostics({ errorId: 1, fields: { Reason: 'x' } }), 'ERR_DIAGNOSTICS_FIELD', /fields/);
     throwsCode(() => formatMsDiagnostics({ errorId: 1, reason: 'x' }, { style: 'positional' }), 'ERR_DIAGNOSTICS_FIELD', /source/);
     expect(toDiagnosticsText('bad "quote"\r\nnext\\ ü')).toBe("bad 'quote' next' -".replace(' -', ''));
+  });
+  it('webTicketDiagnostics builds the catalog entry a server sends', () => {
+    expect(formatMsDiagnostics(webTicketDiagnostics(28033, { source: 'pool0.contoso.com' }))).toBe('28033;source="pool0.contoso.com";reason="The Web ticket has expired.";fault="wsse:InvalidSecurityToken"');
+    expect(webTicketDiagnostics('UserNotSipEnabled')).toEqual({ errorId: 28000, reason: 'User is not SIP enabled.', fault: 'wsse:FailedAuthentication' });
+    throwsCode(() => webTicketDiagnostics(28029), 'ERR_DIAGNOSTICS_FIELD', /Web Ticket ErrorId or name defined/);
   });
   it('tolerates real-world variants and says so', () => {
     const r = parseMsDiagnostics('X-Ms-diagnostics:  28020 ; Source = server.contoso.com ;REASON="No valid security token." ; error_category="invalid_token"');

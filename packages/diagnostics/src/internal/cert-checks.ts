@@ -7,6 +7,7 @@
  *   and its CN/SAN is the Entity (3.1.4.1.5.2).
  */
 import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import { certFields, subjectAltNames, subjectKeyIdentifier, type CertFields } from './der.js';
 import { FIELD_NOTES, type Finding } from './finding.js';
 
@@ -41,6 +42,20 @@ function validityFindings(c: X509Certificate, now: Date, who: string, remedyExpi
   if (now > to) return [{ id: `cert.${who}.expired`, severity: 'error', summary: `The ${who} certificate expired on ${to.toISOString()}`, cause: 'The certificate’s validity period has ended.', remedy: remedyExpired, specSection: 'RFC 5280 4.1.2.5', references, details }];
   if (to.getTime() - now.getTime() < warnDays * 86_400_000) return [{ id: `cert.${who}.expiring-soon`, severity: 'warning', summary: `The ${who} certificate expires on ${to.toISOString()} (in less than ${warnDays} days)`, cause: 'The certificate is close to the end of its validity period.', remedy: remedyExpired, specSection: 'RFC 5280 4.1.2.5', references, details }];
   return [];
+}
+
+/** 16-byte hex of an IPv6 literal, as der.ts renders iPAddress entries. */
+function ipv6Hex(ip: string): string {
+  const [head, tail] = ip.split('::') as [string, string | undefined];
+  const parse = (part: string) => (part === '' ? [] : part.split(':'));
+  let groups = parse(head);
+  const rest = tail === undefined ? [] : parse(tail);
+  // embedded IPv4 in the last group
+  const fix = (g: string[]) => g.flatMap((x) => (x.includes('.') ? (() => { const b = x.split('.').map(Number); return [((b[0]! << 8) | b[1]!).toString(16), ((b[2]! << 8) | b[3]!).toString(16)]; })() : [x]));
+  groups = fix(groups);
+  const restFixed = fix(rest);
+  const fill = tail === undefined ? [] : new Array(8 - groups.length - restFixed.length).fill('0');
+  return [...groups, ...fill, ...restFixed].map((g) => g.padStart(4, '0')).join('').toLowerCase();
 }
 
 function normHost(h: string): string {
@@ -130,7 +145,19 @@ export function checkServerCertificate(o: CheckServerCertificateOptions): Findin
   // RFC 6125 6.4.4: the CN is consulted only when there is no DNS SubjectAltName.
   const names = san.dns.length > 0 ? san.dns : cns;
   const details = { hostname: host, dnsNames: names.join(', ').slice(0, 500), subject: subjectOf(leaf!.cert), deviceKind: kind };
-  if (!host || !/^[a-z0-9.-]+$/.test(host)) {
+  const ipKind = isIP(host.replace(/^\[|\]$/g, ''));
+  if (ipKind !== 0) {
+    // RFC 6125 / RFC 5280: an IP address is matched against iPAddress SubjectAltNames only.
+    const ip = host.replace(/^\[|\]$/g, '');
+    const want = ipKind === 4 ? ip : ipv6Hex(ip);
+    const hit = san.ip.some((x) => x === want);
+    let nodeHit = false;
+    try { nodeHit = leaf!.cert.checkIP(ip) !== undefined; } catch { nodeHit = false; }
+    out.push(hit
+      ? { id: 'cert.server.ip-exact', severity: 'info', summary: `The certificate names the IP address ${ip} (iPAddress SubjectAltName)`, cause: 'The address the client connects to is in the certificate.', remedy: 'Nothing to do. Lync clients and phones connect by FQDN; an IP address certificate only suits tests and loopback.', specSection: 'RFC 6125 6.4; RFC 5280 4.2.1.6', references: [], details: { ...details, ips: san.ip.join(', ') } }
+      : { id: 'cert.server.name-mismatch', severity: 'error', summary: `The certificate does not cover the IP address ${ip}`, cause: 'There is no iPAddress SubjectAltName for the address the client connects to (names in the CN or DNS entries never match an IP address).', remedy: `Connect by the FQDN the certificate carries, or reissue it with IP:${ip} as a SubjectAltName.`, specSection: 'RFC 6125 6.4; RFC 5280 4.2.1.6', references: [], details });
+    if (hit !== nodeHit) out.push({ id: 'cert.server.name-ambiguous', severity: 'warning', summary: `OpenSSL's IP matching ${nodeHit ? 'accepts' : 'rejects'} ${ip}, unlike the check above`, cause: 'Unusual iPAddress encoding.', remedy: 'Reissue with a plain iPAddress SubjectAltName.', specSection: 'RFC 5280 4.2.1.6', references: [], details });
+  } else if (!host || !/^[a-z0-9.-]+$/.test(host)) {
     out.push({ id: 'cert.server.bad-hostname', severity: 'error', summary: `Hostname ${JSON.stringify(o.hostname)} is not a DNS name`, cause: 'The check needs the FQDN the client connects to.', remedy: 'Pass the FQDN (e.g. pool01.contoso.com).', specSection: 'RFC 6125 6.4', references: [] });
   } else {
     const exact = names.some((n) => normHost(n) === host);

@@ -25,6 +25,7 @@
  * is reported as warnings; what it could not parse as an error (with the entries recovered so far).
  */
 import { DiagnosticsError, describeReceived, type ParseIssue } from './errors.js';
+import { webTicketError } from './web-ticket-errors.js';
 
 /** One X-Ms-diagnostics entry. */
 export interface MsDiagnostics {
@@ -280,4 +281,19 @@ function nextDelimiter(s: string, from: number, end: number, entryComma: (at: nu
   let j = from;
   while (j < end && s[j] !== ';' && !entryComma(j)) j++;
   return j;
+}
+
+/**
+ * The X-Ms-diagnostics entry a server sends for a catalog error: `{ errorId, source, reason, fault }` with the
+ * spec's reason and faultcode. `formatMsDiagnostics(webTicketDiagnostics(28033, { source: fqdn }))`.
+ * Throws DiagnosticsError for an ErrorId/name the catalog does not define.
+ */
+export function webTicketDiagnostics(errorIdOrName: number | string, options: { source?: string; reason?: string } = {}): MsDiagnostics {
+  const e = webTicketError(errorIdOrName);
+  if (!e) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `errorId: expected a Web Ticket ErrorId or name defined by MS-OCAUTHWS 3.2.4.1, received ${describeReceived(errorIdOrName)}`, 'errorId');
+  const d: MsDiagnostics = { errorId: e.errorId };
+  if (options.source !== undefined) d.source = options.source;
+  d.reason = options.reason ?? e.reason;
+  d.fault = e.faultcode;
+  return d;
 }
