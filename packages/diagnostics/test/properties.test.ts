@@ -172,9 +172,15 @@ describe('hostile inputs', () => {
         expect(!r.ok && r.error.code).toBe('ERR_DIAGNOSTICS_XML_DOCTYPE');
       }
     }
-    const big = `<x>${'a'.repeat((1 << 20) + 1)}</x>`;
+    const big = `<x>${'a'.repeat(256 * 1024)}</x>`;
     const r = parseOcsDiagnosticsFault(big);
     expect(!r.ok && r.error.code).toBe('ERR_DIAGNOSTICS_XML_LIMIT');
+    expect(!r.ok && r.error.message).toMatch(/at most 262144 bytes/);
+    // the bound is an option (a caller with larger documents raises it); nonsense values fall back to the default
+    const raised = parseOcsDiagnosticsFault(big, { xml: { maxBytes: 1 << 20 } });
+    expect(!raised.ok && raised.error.code).toBe('ERR_DIAGNOSTICS_FAULT');
+    expect(!parseOcsDiagnosticsFault(big, { xml: { maxBytes: Number.NaN } }).ok && 'limit').toBe('limit');
+    expect(parseMsDiagnostics('1;reason="x"', { maxLength: -1 }).ok).toBe(true);
     const attrs = `<x ${Array.from({ length: 300 }, (_, i) => `a${i}="1"`).join(' ')}/>`;
     const a = parseErrorInfo(attrs);
     expect(!a.ok && a.error.code).toBe('ERR_DIAGNOSTICS_XML_LIMIT');

@@ -129,7 +129,7 @@ function finishChain(path: X509Certificate[], now: Date, who: string, out: Findi
 }
 
 /** Check a server certificate the way Lync clients and phones do. Never throws. */
-export function checkServerCertificate(o: CheckServerCertificateOptions): Finding[] {
+function checkServerCertificateImpl(o: CheckServerCertificateOptions): Finding[] {
   const now = o.now ?? new Date();
   const items = [...(o.certificate !== undefined ? [o.certificate] : []), ...(o.chain ?? [])];
   if (items.length === 0) return [{ id: 'cert.missing', severity: 'error', summary: 'No server certificate given', cause: 'checkServerCertificate needs `certificate` or `chain`.', remedy: 'Pass the certificate the server presents.', specSection: 'RFC 5280', references: [] }];
@@ -222,7 +222,7 @@ export interface ClientCertificatePolicy {
 }
 
 /** Check a client certificate against the server's policy. Never throws. */
-export function checkClientCertificate(o: { certificate: CertificateInput; policy?: ClientCertificatePolicy; now?: Date }): Finding[] {
+function checkClientCertificateImpl(o: { certificate: CertificateInput; policy?: ClientCertificatePolicy; now?: Date }): Finding[] {
   const l = load(o.certificate, 'client certificate');
   if (isFinding(l)) return [l];
   const c = l.cert;
@@ -258,7 +258,7 @@ export function checkClientCertificate(o: { certificate: CertificateInput; polic
 }
 
 /** Check a certificate returned by GetAndPublishCert against the request's DeviceId and Entity. Never throws. */
-export function checkIssuedCertificate(o: { certificate: CertificateInput; entity?: string; sipUri?: string; deviceId: string; issuer?: CertificateInput; now?: Date }): Finding[] {
+function checkIssuedCertificateImpl(o: { certificate: CertificateInput; entity?: string; sipUri?: string; deviceId: string; issuer?: CertificateInput; now?: Date }): Finding[] {
   const l = load(o.certificate, 'issued certificate');
   if (isFinding(l)) return [l];
   const c = l.cert;
@@ -314,3 +314,29 @@ export function checkIssuedCertificate(o: { certificate: CertificateInput; entit
   if (o.now !== undefined) out.push(...validityFindings(c, o.now, 'issued', 'Provision a new certificate.', [], 0));
   return out;
 }
+
+function guarded<A extends object>(name: string, impl: (o: A) => Finding[]): (o: A) => Finding[] {
+  return (o: A) => {
+    if (typeof o !== 'object' || o === null) {
+      return [{ id: 'input.malformed', severity: 'error', summary: `${name}: expected an options object, received ${o === null ? 'null' : typeof o}`, cause: 'The check was called without options.', remedy: `Call ${name}({ certificate, … }).`, specSection: 'MS-OCAUTHWS', references: [] }];
+    }
+    for (const k of ['chain', 'trustList'] as const) {
+      const v = (o as Record<string, unknown>)[k];
+      if (v !== undefined && !Array.isArray(v)) return [{ id: 'input.malformed', severity: 'error', summary: `${name}: expected ${k} to be an array of certificates, received ${typeof v}`, cause: 'Wrong option type.', remedy: `Pass ${k} as an array (PEM strings, DER bytes or X509Certificate).`, specSection: 'MS-OCAUTHWS', references: [] }];
+    }
+    const now = (o as { now?: unknown }).now;
+    if (now !== undefined && !(now instanceof Date && !Number.isNaN(now.getTime()))) return [{ id: 'input.malformed', severity: 'error', summary: `${name}: expected now to be a valid Date, received ${String(now).slice(0, 40)}`, cause: 'Wrong option type.', remedy: 'Pass now as a Date.', specSection: 'MS-OCAUTHWS', references: [] }];
+    try {
+      return impl(o);
+    } catch (e) {
+      return [{ id: 'internal.check-failed', severity: 'warning', summary: `${name} failed: ${String((e as Error)?.message ?? e).slice(0, 200)}`, cause: 'An unexpected error inside @ocauth/diagnostics.', remedy: 'Report the input that caused it.', specSection: 'MS-OCAUTHWS', references: [] }];
+    }
+  };
+}
+
+/** Check a server certificate the way Lync clients and phones do. Never throws. */
+export const checkServerCertificate: (o: CheckServerCertificateOptions) => Finding[] = guarded('checkServerCertificate', checkServerCertificateImpl);
+/** Check a client certificate against the server's policy. Never throws. */
+export const checkClientCertificate: (o: { certificate: CertificateInput; policy?: ClientCertificatePolicy; now?: Date }) => Finding[] = guarded('checkClientCertificate', checkClientCertificateImpl);
+/** Check a certificate returned by GetAndPublishCert against the request's DeviceId and Entity. Never throws. */
+export const checkIssuedCertificate: (o: { certificate: CertificateInput; entity?: string; sipUri?: string; deviceId: string; issuer?: CertificateInput; now?: Date }) => Finding[] = guarded('checkIssuedCertificate', checkIssuedCertificateImpl);

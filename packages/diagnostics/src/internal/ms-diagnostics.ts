@@ -26,6 +26,7 @@
  */
 import { DiagnosticsError, describeReceived, type ParseIssue } from './errors.js';
 import { webTicketError } from './web-ticket-errors.js';
+import { limit } from './xml.js';
 
 /** One X-Ms-diagnostics entry. */
 export interface MsDiagnostics {
@@ -128,8 +129,8 @@ const POSITIONAL = ['source', 'reason', 'fault'] as const;
 
 /** Parse an X-Ms-diagnostics value (one or several entries). Never throws. */
 export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsOptions = {}): MsDiagnosticsParseResult {
-  const maxLength = options.maxLength ?? 8192;
-  const maxEntries = options.maxEntries ?? 16;
+  const maxLength = limit(options?.maxLength, 8192);
+  const maxEntries = limit(options?.maxEntries, 16);
   const issues: ParseIssue[] = [];
   const entries: MsDiagnostics[] = [];
   const fail = (message: string, offset?: number): MsDiagnosticsParseResult => {

@@ -15,6 +15,7 @@
  * format* THROWS DiagnosticsError on unrepresentable input; parse* never throws.
  */
 import { DiagnosticsError, describeReceived, type ParseIssue, type ParseResult } from './errors.js';
+import { limit } from './xml.js';
 
 export interface WebTicketHeader {
   /** The token bytes (a signed SAML 1.1 assertion, UTF-8 XML). */
@@ -56,7 +57,7 @@ export interface ParseWebTicketHeaderOptions {
 
 /** Parse an X-MS-WebTicket value. Never throws; `value.token` holds the decoded bytes. */
 export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHeaderOptions = {}): ParseResult<WebTicketHeader> {
-  const maxLength = options.maxLength ?? 262_144;
+  const maxLength = limit(options?.maxLength, 262_144);
   const issues: ParseIssue[] = [];
   const fail = (message: string, offset?: number): ParseResult<WebTicketHeader> => {
     const error: ParseIssue = { code: 'ERR_DIAGNOSTICS_HEADER', severity: 'error', message, ...(offset !== undefined ? { offset } : {}) };
@@ -117,7 +118,7 @@ export interface WebTicketUrlHeader {
 
 /** Parse an X-MS-WebTicketURL value (absolute https URL of the Web Ticket Service). Never throws. */
 export function parseWebTicketUrlHeader(header: unknown, options: { maxLength?: number } = {}): ParseResult<WebTicketUrlHeader> {
-  const maxLength = options.maxLength ?? 4096;
+  const maxLength = limit(options?.maxLength, 4096);
   const issues: ParseIssue[] = [];
   const fail = (message: string): ParseResult<WebTicketUrlHeader> => {
     const error: ParseIssue = { code: 'ERR_DIAGNOSTICS_HEADER', severity: 'error', message };

@@ -8,7 +8,7 @@ import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldo
 import type { ParseIssue } from './errors.js';
 
 export interface SafeXmlOptions {
-  /** Largest input accepted, in bytes of UTF-8 (default 1 MiB). */
+  /** Largest input accepted, in bytes of UTF-8 (default 256 KiB: faults and GetAndPublishCert responses are a few KiB). */
   maxBytes?: number;
   /** Deepest element nesting accepted (default 64). */
   maxDepth?: number;
@@ -20,10 +20,15 @@ export type SafeXmlResult = { ok: true; doc: Document } | { ok: false; error: Pa
 
 const xmlErr = (code: ParseIssue['code'], message: string): SafeXmlResult => ({ ok: false, error: { code, severity: 'error', message } });
 
+/** A positive integer option, or the default when absent or not a positive integer. */
+export function limit(v: unknown, dflt: number): number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : dflt;
+}
+
 export function parseXmlSafe(input: unknown, what: string, options: SafeXmlOptions = {}): SafeXmlResult {
-  const maxBytes = options.maxBytes ?? 1 << 20;
-  const maxDepth = options.maxDepth ?? 64;
-  const maxAttributes = options.maxAttributes ?? 256;
+  const maxBytes = limit(options.maxBytes, 256 * 1024);
+  const maxDepth = limit(options.maxDepth, 64);
+  const maxAttributes = limit(options.maxAttributes, 256);
   let text: string;
   if (typeof input === 'string') {
     if (input.length > maxBytes || Buffer.byteLength(input, 'utf8') > maxBytes) return xmlErr('ERR_DIAGNOSTICS_XML_LIMIT', `${what}: expected at most ${maxBytes} bytes of XML, received ${Buffer.byteLength(input, 'utf8')}`);
