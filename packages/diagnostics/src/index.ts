@@ -39,7 +39,7 @@ export type { ErrorInfo, ParsedErrorInfo } from './internal/error-info.js';
 export type { SafeXmlOptions } from './internal/xml.js';
 
 export type { Finding } from './internal/finding.js';
-export { FIELD_NOTES } from './internal/finding.js';
+export { FIELD_NOTES, formatFindings } from './internal/finding.js';
 export { explain, explainAll, findingForWebTicketError, findingForResponseCode, findingForSecurityStatus } from './internal/explain.js';
 export { checkServerCertificate, checkClientCertificate, checkIssuedCertificate, EKU } from './internal/cert-checks.js';
 export type { CertificateInput, CheckServerCertificateOptions, ClientCertificatePolicy } from './internal/cert-checks.js';

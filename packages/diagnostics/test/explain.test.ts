@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildGetAndPublishCertErrorResponse, buildOcsDiagnosticsFault, explain, explainAll, type Finding } from '@ocauth/diagnostics';
+import { DOMParser } from '@xmldom/xmldom';
+import { buildGetAndPublishCertErrorResponse, buildOcsDiagnosticsFault, explain, explainAll, formatFindings, parseOcsDiagnosticsFault, parseSoapFault, type Finding } from '@ocauth/diagnostics';
 
 const one = (x: unknown): Finding => {
   const f = explain(x);
@@ -88,5 +89,25 @@ describe('explain', () => {
       for (const f of all) wellFormed(f);
     }
     expect(one('hello').id).toBe('input.unrecognized');
+  });
+  it('formatFindings renders a finding for a CLI', () => {
+    const text = formatFindings(explainAll('28033;source="pool0.contoso.com"'), { details: true });
+    expect(text).toMatch(/^ERROR webticket\.28033 — Web Ticket error 28033 \(WebTicketExpired\)/);
+    expect(text).toMatch(/\n  remedy: Request a new web ticket/);
+    expect(text).toMatch(/\n  notes:  certificate-provisioning-deeper-dive\.txt/);
+    expect(text).toMatch(/\n  source: pool0\.contoso\.com/);
+  });
+});
+
+describe('DOM input (a caller that already parsed the envelope)', () => {
+  it('accepts an xmldom Document, the Envelope element or the Fault element', () => {
+    const doc = new DOMParser().parseFromString(buildOcsDiagnosticsFault({ errorId: 28032, envelope: true }), 'text/xml');
+    for (const node of [doc, doc.documentElement!, doc.getElementsByTagNameNS('http://schemas.xmlsoap.org/soap/envelope/', 'Fault')[0]!]) {
+      const r = parseOcsDiagnosticsFault(node);
+      expect(r.ok && r.value.errorId).toBe(28032);
+      expect(parseSoapFault(node).ok).toBe(true);
+    }
+    const detail = doc.getElementsByTagNameNS('urn:component:Microsoft.Rtc.WebAuthentication.2010', 'OCSDiagnosticsFault')[0]!;
+    expect(parseOcsDiagnosticsFault(detail).ok).toBe(true);
   });
 });

@@ -83,3 +83,18 @@ describe('vectors/diagnostics/web-ticket-headers.json', () => {
     });
   }
 });
+
+describe('vectors/diagnostics/explain.json', () => {
+  const v = load<{ input: unknown; expectedIds: string[]; severity: string; references?: string[]; summaryMatches?: string; remedyMatches?: string }>('explain.json');
+  it('numberOfTests matches', () => expect(count(v)).toBe(v.numberOfTests));
+  for (const c of v.testGroups.flatMap((g) => g.tests)) {
+    it(label(c), () => {
+      const f = explainAll(c.input);
+      expect(f.map((x) => x.id), `${label(c)} — ids`).toEqual(c.expectedIds);
+      expect(f[0]!.severity, `${label(c)} — severity`).toBe(c.severity);
+      if (c.references) expect(f[0]!.references, `${label(c)} — field notes cited`).toEqual(c.references);
+      if (c.summaryMatches) expect(f[0]!.summary, `${label(c)} — summary`).toContain(c.summaryMatches);
+      if (c.remedyMatches) expect(f[0]!.remedy, `${label(c)} — remedy`).toContain(c.remedyMatches);
+    });
+  }
+});

@@ -23,3 +23,19 @@ export const FIELD_NOTES = {
   receiveAndPublish: 'receive-and-publish-certificate-troubleshooting.txt',
   proofKeySigning: 'signing-with-issued-token-proof-key.txt',
 } as const;
+
+/**
+ * Plain-text rendering of findings for a CLI or a log (the doctor command): one block per finding,
+ * `SEVERITY id — summary`, then cause, remedy, spec section and field notes, indented.
+ */
+export function formatFindings(findings: Finding | readonly Finding[], options: { details?: boolean } = {}): string {
+  const list = Array.isArray(findings) ? findings : [findings as Finding];
+  return list
+    .map((f) => {
+      const lines = [`${f.severity.toUpperCase()} ${f.id} — ${f.summary}`, `  cause:  ${f.cause}`, `  remedy: ${f.remedy}`, `  spec:   ${f.specSection}`];
+      if (f.references.length > 0) lines.push(`  notes:  ${f.references.join(', ')}`);
+      if (options.details && f.details) for (const [k, v] of Object.entries(f.details)) lines.push(`  ${k}: ${String(v)}`);
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}
