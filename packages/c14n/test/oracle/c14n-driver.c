@@ -13,17 +13,21 @@
  *     N  XPath namespace binding "prefix uri"; repeatable
  *     X  XPath 1.0 expression selecting the node set (all nodes, namespace nodes included);
  *        absent: the whole document
+ *     I  node set by document-order indexes "I J K ..." (numbered as in the L answer below); each
+ *        selected element brings all of its in-scope namespace nodes — the node set a DOM node set
+ *        (which has no namespace nodes) stands for
  *     F  input file path (xmlReadFile: relative DTD / external entities resolve next to it)
  *     D  input document bytes (xmlReadMemory)
  *     G  (length 0) run the case and reset the state
  *     L  (length 0) like G, but describe the XPath node set instead of canonicalizing it (below)
  * Each G / L answers one record on stdout:
  *     OK <length>\n<canonical octets>\n    or    ERR <length>\n<libxml2 messages>\n
- * An L answer's body is two lines: "sel I J K ..." — the document-order indexes of the selected
+ * An L answer's body is three lines: "sel I J K ..." — the document-order indexes of the selected
  * elements, attributes (xmlns declarations are not attributes), text/CDATA, comment and PI nodes,
  * numbering those node kinds from 0 over the whole document — and "ns full" when the selected
  * namespace nodes are exactly the in-scope namespaces of the selected elements, else "ns partial"
- * (a subset that a DOM node set, which has no namespace nodes, cannot express).
+ * (a subset that a DOM node set, which has no namespace nodes, cannot express), then "nodes N",
+ * the number of nodes so numbered.
  * Documents are parsed as libxml2's own c14n regression tests do: XML_PARSE_DTDATTR |
  * XML_PARSE_NOENT (default attributes added, entities substituted), no network.
  */
@@ -80,6 +84,7 @@ struct kase {
     char *ns_prefix[MAX_LIST], *ns_uri[MAX_LIST];
     int nns;
     char *xpath;
+    char *indexes;
     char *file;
     unsigned char *doc;
     size_t doclen;
@@ -88,7 +93,7 @@ struct kase {
 static void reset(struct kase *k) {
     for (int i = 0; i < k->nprefixes; i++) free(k->prefixes[i]);
     for (int i = 0; i < k->nns; i++) free(k->ns_prefix[i]); /* ns_uri points into the same block */
-    free(k->xpath); free(k->file); free(k->doc);
+    free(k->xpath); free(k->indexes); free(k->file); free(k->doc);
     memset(k, 0, sizeof *k);
     k->mode = XML_C14N_1_0;
 }
@@ -162,8 +167,64 @@ static void describe(xmlDocPtr doc, xmlNodeSetPtr set) {
         }
     }
     sb_add(&b, partial ? "\nns partial" : "\nns full");
+    {
+        char num[48];
+        snprintf(num, sizeof num, "\nnodes %ld", idx);
+        sb_add(&b, num);
+    }
     reply("OK", (unsigned char *)b.p, b.len);
     free(b.p);
+}
+
+/* Builds the node set named by document-order indexes (see the I record). */
+static void index_walk(xmlNodePtr n, long *idx, const long *want, int nwant, int *w, xmlNodeSetPtr set) {
+    for (; n; n = n->next) {
+        switch (n->type) {
+        case XML_ELEMENT_NODE:
+            if (*w < nwant && want[*w] == *idx) {
+                (*w)++;
+                xmlXPathNodeSetAdd(set, n);
+                xmlNsPtr *list = xmlGetNsList(n->doc, n);
+                /* as libxml2's own namespace axis does, this includes an xmlns="" undeclaration:
+                 * its exclusive canonicalizer needs that node to render xmlns="" */
+                for (xmlNsPtr *l = list; l && *l; l++)
+                    if ((*l)->href != NULL) xmlXPathNodeSetAddNs(set, n, *l);
+                if (list) xmlFree(list);
+            }
+            (*idx)++;
+            for (xmlAttrPtr a = n->properties; a; a = a->next) {
+                if (*w < nwant && want[*w] == *idx) { (*w)++; xmlXPathNodeSetAdd(set, (xmlNodePtr)a); }
+                (*idx)++;
+            }
+            index_walk(n->children, idx, want, nwant, w, set);
+            break;
+        case XML_TEXT_NODE: case XML_CDATA_SECTION_NODE: case XML_COMMENT_NODE: case XML_PI_NODE:
+            if (*w < nwant && want[*w] == *idx) { (*w)++; xmlXPathNodeSetAdd(set, n); }
+            (*idx)++;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static xmlXPathObjectPtr index_set(xmlDocPtr doc, const char *spec) {
+    long *want = NULL;
+    int nwant = 0, cap = 0, w = 0;
+    long idx = 0;
+    const char *p = spec;
+    char *end;
+    for (;;) {
+        long v = strtol(p, &end, 10);
+        if (end == p) break;
+        if (nwant == cap) { cap = cap ? cap * 2 : 64; want = realloc(want, (size_t)cap * sizeof *want); }
+        want[nwant++] = v;
+        p = end;
+    }
+    xmlXPathObjectPtr obj = xmlXPathNewNodeSet(NULL);
+    index_walk(doc->children, &idx, want, nwant, &w, obj->nodesetval);
+    free(want);
+    return obj;
 }
 
 static void run(struct kase *k, int list) {
@@ -180,7 +241,9 @@ static void run(struct kase *k, int list) {
     else { collect_error(NULL, "no input (F or D record)"); doc = NULL; }
     if (!doc) { collect_error(NULL, "\nparse failed"); reply("ERR", (unsigned char *)errbuf, errlen); return; }
 
-    if (k->xpath) {
+    if (k->indexes) {
+        obj = index_set(doc, k->indexes);
+    } else if (k->xpath) {
         ctx = xmlXPathNewContext(doc);
         for (int i = 0; ctx && i < k->nns; i++) xmlXPathRegisterNs(ctx, BAD_CAST k->ns_prefix[i], BAD_CAST k->ns_uri[i]);
         obj = ctx ? xmlXPathEvalExpression(BAD_CAST k->xpath, ctx) : NULL;
@@ -237,6 +300,7 @@ int main(void) {
             break;
         }
         case 'X': free(k.xpath); k.xpath = (char *)val; break;
+        case 'I': free(k.indexes); k.indexes = (char *)val; break;
         case 'F': free(k.file); k.file = (char *)val; break;
         case 'D': free(k.doc); k.doc = val; k.doclen = len; break;
         case 'G': free(val); run(&k, 0); reset(&k); break;

@@ -22,6 +22,12 @@ export interface OracleCase {
   /** XPath 1.0 node-set expression (namespace nodes included); absent = whole document. */
   xpath?: string;
   namespaces?: Readonly<Record<string, string>>;
+  /**
+   * Node set by document-order indexes (elements, attributes without xmlns, text/CDATA, comments,
+   * PIs numbered from 0); every selected element brings all its in-scope namespace nodes. This is
+   * exactly what a DOM node set means, so any subset our API takes can be handed to libxml2.
+   */
+  indexes?: readonly number[];
   /** Input: a file path (DTD/external entities resolve next to it) or the document bytes. */
   file?: string;
   document?: string | Uint8Array;
@@ -34,6 +40,8 @@ export interface NodeSetDescription {
   selected: number[];
   /** True when the selected namespace nodes are exactly the in-scope namespaces of the selected elements. */
   namespacesFull: boolean;
+  /** How many nodes the document-order numbering has (elements, attributes, text, comments, PIs). */
+  total: number;
 }
 
 export interface Libxml2C14n {
@@ -97,8 +105,8 @@ export function libxml2Oracle(): Libxml2C14n | null {
     run: (cases) => runBatch(bin, cases, 'G'),
     describe: (cases) => runBatch(bin, cases, 'L').map((r) => {
       if (!r.ok) return { error: r.error };
-      const [sel = '', ns = ''] = r.output.toString('latin1').split('\n');
-      return { selected: sel.split(' ').slice(1).map(Number), namespacesFull: ns === 'ns full' };
+      const [sel = '', ns = '', nodes = ''] = r.output.toString('latin1').split('\n');
+      return { selected: sel.split(' ').slice(1).map(Number), namespacesFull: ns === 'ns full', total: Number(nodes.slice(6)) };
     }),
   };
   return cached;
@@ -117,6 +125,7 @@ function runBatch(bin: string, cases: readonly OracleCase[], go: 'G' | 'L'): Ora
     for (const p of c.inclusiveNamespaces ?? []) parts.push(record('P', p));
     for (const [p, uri] of Object.entries(c.namespaces ?? {})) parts.push(record('N', `${p} ${uri}`));
     if (c.xpath !== undefined) parts.push(record('X', c.xpath));
+    if (c.indexes !== undefined) parts.push(record('I', c.indexes.join(' ')));
     if (c.file !== undefined) parts.push(record('F', c.file));
     else if (c.document !== undefined) parts.push(record('D', c.document));
     parts.push(record(go, ''));
