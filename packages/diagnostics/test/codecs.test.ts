@@ -138,6 +138,13 @@ describe('OCSDiagnosticsFault', () => {
       }
     }
   });
+  it('SOAP 1.2: internal errors are env:Receiver, client errors env:Sender, overridable', () => {
+    const code = (xml: string) => { const r = parseSoapFault(xml); return r.ok ? r.value.code : undefined; };
+    expect(code(buildOcsDiagnosticsFault({ errorId: 28015, soapVersion: '1.2' }))).toBe('s:Receiver');
+    expect(code(buildOcsDiagnosticsFault({ errorId: 28026, soapVersion: '1.2' }))).toBe('s:Receiver');
+    expect(code(buildOcsDiagnosticsFault({ errorId: 28032, soapVersion: '1.2' }))).toBe('s:Sender');
+    expect(code(buildOcsDiagnosticsFault({ errorId: 28032, soapVersion: '1.2', code: 'Receiver' }))).toBe('s:Receiver');
+  });
   it('accepts any prefix and a bare detail', () => {
     const xml = `<env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"><env:Body><env:Fault><faultcode xmlns:q="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">q:FailedAuthentication</faultcode><faultstring>no</faultstring><detail><x:OCSDiagnosticsFault xmlns:x="urn:component:Microsoft.Rtc.WebAuthentication.2010"><x:Ms-Diagnostics-Fault><x:ErrorId> 28024 </x:ErrorId><x:Reason>Authentication failed.</x:Reason><x:Extra/></x:Ms-Diagnostics-Fault></x:OCSDiagnosticsFault></detail></env:Fault></env:Body></env:Envelope>`;
     const r = parseOcsDiagnosticsFault(xml);

@@ -44,7 +44,7 @@ export interface BuildOcsDiagnosticsFaultOptions {
   /** faultstring / env:Reason text; defaults to the reason. */
   faultstring?: string;
   soapVersion?: '1.1' | '1.2';
-  /** SOAP 1.2 env:Code value (default Sender; Receiver for server-side failures). */
+  /** SOAP 1.2 env:Code value (default Receiver for the catalog's internal errors 28001/28015/28025–28027, else Sender). */
   code?: 'Sender' | 'Receiver';
   /** xml:lang of the faultstring (default en-US). */
   lang?: string;
@@ -91,7 +91,8 @@ export function buildOcsDiagnosticsFault(o: BuildOcsDiagnosticsFaultOptions): st
   const decl = prefix === 's' ? '' : ` xmlns:${prefix}="${escXml(codeNs)}"`;
   let fault: string;
   if (version === '1.2') {
-    const code = o.code ?? 'Sender';
+    // SOAP 1.2 §5.4.6: failures of the server itself (internal errors after authentication) are env:Receiver.
+    const code = o.code ?? (known && (known.stage === 'after-authentication' || /InternalError$/.test(known.name)) ? 'Receiver' : 'Sender');
     const sub = prefix === 's' ? '' : `<s:Subcode><s:Value${decl}>${faultcode}</s:Value></s:Subcode>`;
     const value = prefix === 's' ? faultcode : `s:${code}`;
     fault = `<s:Fault xmlns:s="${envNs}"><s:Code><s:Value>${value}</s:Value>${sub}</s:Code><s:Reason><s:Text xml:lang="${lang}">${escXml(faultstring)}</s:Text></s:Reason><s:Detail>${detail}</s:Detail></s:Fault>`;

@@ -76,7 +76,7 @@ const rows: [GetAndPublishCertResponseCode, string, string, string, string[]][] 
     'Check the BinarySecurityToken carries a base64 DER PKCS#10 request signed by its own key.', []],
   ['DataStoreUnavailable', 'Indicates that the store where the certificate (2) was supposed to be stored was not available.',
     'Web Services issued the certificate but could not publish it: the User Services data store of the pool where the user is homed was unreachable ("data store unavailable" in the IIS event log). This happens when that store is not on the same server as Web Services.',
-    'Check the user’s home pool store and the connectivity between the Registrar/Web Services and it. For a sporadic failure, restart the device (unplug power, wait, reconnect) to retry; run Test-CsPhoneBootstrap -PhoneOrExt <ext> -PIN <pin> -UserSipAddress <sip> -Verbose to see whether the problem is wider.', [TROUBLE]],
+    'Check the user’s home pool store and the connectivity between the Registrar/Web Services and it. For a sporadic failure, restart the device (unplug power, wait, reconnect) to retry; run Test-CsPhoneBootstrap -PhoneOrExt <ext> -PIN <pin> -UserSipAddress <sip> -Verbose to see whether the problem is wider. A phone can bypass this step by USB tethering to a PC running Lync, which provisions and installs the certificate.', [TROUBLE]],
   ['InvalidDeviceId', 'Indicates that the DeviceId, as defined in section 3.1.4.1.5.1, is invalid.',
     'The DeviceId attribute is not convertible to a GUID.',
     'Send DeviceId as a GUID ({xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}) unique per device and stable across requests.', []],
