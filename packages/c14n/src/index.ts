@@ -11,6 +11,7 @@ export {
   type C14nAlgorithm,
 } from './internal/algorithms.js';
 export { canonicalize, type CanonicalizeOptions, type NodeSet } from './internal/canonicalize.js';
+export { withoutSubtree } from './internal/node-set.js';
 export { canonicalizeXml, type CanonicalizeXmlOptions } from './internal/canonicalize-xml.js';
 export { XmlParseError, C14nError, type XmlParseErrorCode, type C14nErrorCode } from './internal/errors.js';
 export { parseXml, type ParseXmlOptions, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ATTRIBUTES } from './internal/parse.js';

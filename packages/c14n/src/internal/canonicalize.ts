@@ -53,6 +53,38 @@ interface DElement extends DNode {
 }
 
 type Scope = ReadonlyMap<string, string>;
+type XmlAttrs = ReadonlyMap<string, { qname: string; value: string }>;
+const NO_XML_ATTRS: XmlAttrs = new Map();
+
+function xmlAttrValue(e: DElement, local: string): string | undefined {
+  const attrs = e.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    if (a.namespaceURI === XML_NS && (a.localName ?? a.name.slice(4)) === local) return a.value;
+  }
+  return undefined;
+}
+
+/** `inherited` overridden by the xml:* attributes of `e` (copy on write). */
+function withXmlAttrs(inherited: XmlAttrs, e: DElement): XmlAttrs {
+  let out = inherited;
+  const attrs = e.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    if (a.namespaceURI !== XML_NS) continue;
+    if (out === inherited) out = new Map(inherited);
+    (out as Map<string, { qname: string; value: string }>).set(a.localName ?? a.name.slice(4), { qname: a.name, value: a.value });
+  }
+  return out;
+}
+
+function xmlAttrsOf(el: DNode | null): XmlAttrs {
+  const chain: DElement[] = [];
+  for (let n = el; n && n.nodeType === 1; n = n.parentNode) chain.push(n as DElement);
+  let acc = NO_XML_ATTRS;
+  for (let i = chain.length - 1; i >= 0; i--) acc = withXmlAttrs(acc, chain[i]!);
+  return acc;
+}
 const EMPTY: Scope = new Map();
 
 interface OutAttr {
@@ -183,6 +215,9 @@ class Canonicalizer {
   private readonly visible: boolean[] = [];
   private readonly scopes: Scope[] = [];
   private readonly rendered: Scope[] = [];
+  // xml:* attributes in effect from the ancestors (nearest wins), local name → attribute; maintained
+  // incrementally so orphan elements of a node set find them in O(1) (C14N 1.0/1.1 only).
+  private readonly xmlAttrs: XmlAttrs[] = [];
   private afterDocElement = false;
 
   constructor(
@@ -198,6 +233,7 @@ class Canonicalizer {
     this.visible.push(false);
     this.scopes.push(baseScope);
     this.rendered.push(EMPTY);
+    this.xmlAttrs.push(this.mode === Mode.EXC || start.nodeType !== 1 ? NO_XML_ATTRS : xmlAttrsOf(start.parentNode));
     let node: DNode = start;
     for (;;) {
       let descended = false;
@@ -287,6 +323,7 @@ class Canonicalizer {
       this.visible.push(false);
       this.scopes.push(scope);
       this.rendered.push(parentRendered);
+      this.xmlAttrs.push(this.mode === Mode.EXC ? NO_XML_ATTRS : withXmlAttrs(this.xmlAttrs[depth]!, el));
       return;
     }
 
@@ -349,7 +386,7 @@ class Canonicalizer {
     }
 
     // xml:* attributes of ancestors outside the node set (C14N 1.0 §2.4 / C14N 1.1 §2.4).
-    if (!parentVisible && this.mode !== Mode.EXC) this.inheritXmlAttrs(el, list);
+    if (!parentVisible && this.mode !== Mode.EXC) this.inheritXmlAttrs(el, list, this.xmlAttrs[depth]!);
     if (list.length > 1) sortAttrs(list);
 
     let s = '<' + el.tagName;
@@ -359,41 +396,32 @@ class Canonicalizer {
     this.visible.push(true);
     this.scopes.push(scope);
     this.rendered.push(rendered);
+    this.xmlAttrs.push(this.mode === Mode.EXC ? NO_XML_ATTRS : withXmlAttrs(this.xmlAttrs[depth]!, el));
     if (this.inSet !== null) this.openVisible.add(el);
   }
 
-  private inheritXmlAttrs(el: DElement, list: OutAttr[]): void {
+  private inheritXmlAttrs(el: DElement, list: OutAttr[], inherited: XmlAttrs): void {
     const has = (local: string): number => {
       for (let i = 0; i < list.length; i++) if (list[i]!.ns === XML_NS && list[i]!.local === local) return i;
       return -1;
     };
-    let base: string | undefined;
-    let baseIndex = -1;
-    if (this.mode === Mode.C14N11) {
-      baseIndex = has('base');
-      if (baseIndex >= 0) base = list[baseIndex]!.value;
+    for (const [local, a] of inherited) {
+      if (this.mode === Mode.C14N11 && (local === 'id' || local === 'base')) continue; // C14N 1.1 §2.4
+      if (has(local) < 0) list.push({ ns: XML_NS, local, qname: a.qname, value: a.value });
     }
-    let omitted = true; // still walking ancestors that are outside the node set
+    if (this.mode !== Mode.C14N11) return;
+    // C14N 1.1 §2.4 xml:base fix-up: join the xml:base values of the omitted ancestors (up to the
+    // nearest rendered one), nearest first, with this element's own value. The walk stops at the
+    // first rendered ancestor, so it is bounded by the run of omitted ancestors.
+    const baseIndex = has('base');
+    let base = baseIndex >= 0 ? list[baseIndex]!.value : undefined;
     for (let anc = el.parentNode; anc && anc.nodeType === 1; anc = anc.parentNode) {
       const e = anc as DElement;
-      if (omitted && this.inSet !== null && this.isRenderedAncestor(e)) omitted = false;
-      const attrs = e.attributes;
-      for (let i = 0; i < attrs.length; i++) {
-        const a = attrs[i]!;
-        if (a.namespaceURI !== XML_NS) continue;
-        const local = a.localName ?? a.name.slice(4);
-        if (this.mode === Mode.C14N11) {
-          if (local === 'id') continue; // C14N 1.1 §2.4: xml:id is not inherited
-          if (local === 'base') {
-            // xml:base fix-up: join the omitted ancestors' values, nearest first.
-            if (omitted) base = base === undefined ? a.value : resolveUri(a.value, base);
-            continue;
-          }
-        }
-        if (has(local) < 0) list.push({ ns: XML_NS, local, qname: a.name, value: a.value });
-      }
+      if (this.inSet !== null && this.isRenderedAncestor(e)) break;
+      const v = xmlAttrValue(e, 'base');
+      if (v !== undefined) base = base === undefined ? v : resolveUri(v, base);
     }
-    if (this.mode === Mode.C14N11 && base !== undefined) {
+    if (base !== undefined) {
       if (baseIndex >= 0) list[baseIndex]!.value = base;
       else list.push({ ns: XML_NS, local: 'base', qname: 'xml:base', value: base });
     }
@@ -411,6 +439,7 @@ class Canonicalizer {
   private close(el: DElement): void {
     const v = this.visible.pop();
     this.scopes.pop();
+    this.xmlAttrs.pop();
     this.rendered.pop();
     if (v) {
       this.out += '</' + el.tagName + '>';
