@@ -64,6 +64,18 @@ describe('X-Ms-diagnostics', () => {
     expect(r.ok && r.value).toEqual({ errorId: 28020, source: 'server.contoso.com', reason: 'No valid security token.', fields: { error_category: 'invalid_token' } });
     expect(r.issues.map((i) => i.message).join('\n')).toMatch(/not quoted/);
   });
+  it('strict mode (conformance): tolerated variants and unformattable values fail', () => {
+    const bad = ['28032;reason=unquoted', '[28032;reason="x"]', '28032;source="a b.example";reason="x"', '28032;fault="nocolon"', '28032;reason="x";reason="y"'];
+    for (const h of bad) {
+      expect(parseMsDiagnostics(h).ok, `tolerant: ${h}`).toBe(true);
+      const r = parseMsDiagnostics(h, { strict: true });
+      expect(r.ok, `strict: ${h}`).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/^X-Ms-diagnostics \(strict\): /);
+    }
+    expect(parseMsDiagnostics('28020;source="server.contoso.com";reason="No valid security token."', { strict: true }).ok).toBe(true);
+    expect(parseWebTicketHeader('OPAQUE=YWI', { strict: true }).ok).toBe(false);
+    expect(parseWebTicketHeader('opaque=YWI', { strict: true }).ok).toBe(true);
+  });
   it('splits entries joined by commas, not commas inside reasons', () => {
     const r = parseMsDiagnostics('28032;reason="Invalid, really";source="a.b", 28033;reason="Expired"');
     expect(r.entries.map((e) => [e.errorId, e.reason])).toEqual([[28032, 'Invalid, really'], [28033, 'Expired']]);

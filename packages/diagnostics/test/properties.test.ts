@@ -48,6 +48,12 @@ describe('X-Ms-diagnostics properties', () => {
       expect(r.ok && r.value).toEqual(d);
     }), RUNS);
   });
+  it('strict parse accepts everything the formatter produces', () => {
+    fc.assert(fc.property(msDiag, (d) => {
+      const r = parseMsDiagnostics(formatMsDiagnostics(d), { strict: true });
+      expect(r.ok && r.value).toEqual(d);
+    }), RUNS);
+  });
   it('parse(format(x)) = x (positional ABNF form)', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 99999 }), source, text, fault, (errorId, s, reason, f) => {
       const d = { errorId, source: s, reason, fault: f };

@@ -55,6 +55,11 @@ export interface ParseMsDiagnosticsOptions {
   maxLength?: number;
   /** Most entries accepted (default 16). */
   maxEntries?: number;
+  /**
+   * Conformance mode: anything the tolerant parser would only warn about fails, and every entry must be
+   * what `formatMsDiagnostics` can produce (source/fault/reason character sets). For checking a server's output.
+   */
+  strict?: boolean;
 }
 
 const SOURCE_RE = /^[A-Za-z0-9\-._~]+$/;
@@ -270,6 +275,17 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
   }
   const first = entries[0];
   if (!first) return fail('X-Ms-diagnostics: expected an ErrorId, received an empty header', 0);
+  if (options?.strict) {
+    const w = issues.find((x) => x.severity === 'warning');
+    if (w) return fail(`X-Ms-diagnostics (strict): ${w.message.replace(/^X-Ms-diagnostics: /, '')}`, w.offset);
+    for (const e of entries) {
+      try {
+        formatMsDiagnostics(e);
+      } catch (err) {
+        return fail(`X-Ms-diagnostics (strict): ${(err as Error).message.replace(/^X-Ms-diagnostics /, '')}`);
+      }
+    }
+  }
   return { ok: true, value: first, entries, issues };
 }
 

@@ -53,6 +53,8 @@ export function formatWebTicketHeader(input: { token: string | Uint8Array; exten
 export interface ParseWebTicketHeaderOptions {
   /** Longest header value accepted, in characters (default 262144). */
   maxLength?: number;
+  /** Conformance mode: what the tolerant parser would only warn about fails. */
+  strict?: boolean;
 }
 
 /** Parse an X-MS-WebTicket value. Never throws; `value.token` holds the decoded bytes. */
@@ -101,6 +103,8 @@ export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHea
     if (Object.prototype.hasOwnProperty.call(extensions, e[1]!)) { warn(`X-MS-WebTicket extension ${e[1]}: duplicate ignored (first kept)`); continue; }
     extensions[e[1]!] = e[2]!;
   }
+  const w = options?.strict ? issues.find((x) => x.severity === 'warning') : undefined;
+  if (w) return fail(`X-MS-WebTicket (strict): ${w.message.replace(/^X-MS-WebTicket:? ?/, '')}`);
   return { ok: true, value: { token, extensions }, issues };
 }
 
