@@ -123,6 +123,8 @@ export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): 
     throw new XmlParseError('ERR_XML_PARSE', `XML input: expected a string or Uint8Array, received ${xml === null ? 'null' : typeof xml}`);
   }
 
+  checkChars(text);
+
   let pending: XmlParseError | undefined;
   const fail = (err: XmlParseError): never => {
     pending ??= err;
@@ -175,6 +177,9 @@ export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): 
     normalizeLineEndings,
     domHandler: GuardedHandler as never,
     onError: (level: string, msg: string, handler: unknown) => {
+      // U+FFFD is an XML character like any other; bytes are decoded strictly here, so it is genuine
+      // data, not a decoding accident. This is the one xmldom warning that is not an error.
+      if (level === 'warning' && msg.startsWith('Unicode replacement character detected')) return;
       fail(new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received ${level === 'fatalError' ? 'fatal error' : level} "${msg}"`, pos((handler as HandlerLike | undefined)?.locator)));
     },
   } as never);
@@ -190,6 +195,42 @@ export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): 
   if (pending) throw pending;
   if (!doc.documentElement) throw new XmlParseError('ERR_XML_PARSE', 'XML input: expected a document element, received none');
   return doc;
+}
+
+// XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+const NON_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CHAR_REF = /&#(x[0-9A-Fa-f]+|[0-9]+);/g;
+
+function isXmlChar(c: number): boolean {
+  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+function lineColumn(text: string, index: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: index - lineStart + 1 };
+}
+
+/** xmldom accepts characters XML 1.0 forbids (NUL, most C0 controls, lone surrogates, U+FFFE/FFFF). */
+function checkChars(text: string): void {
+  const m = NON_CHAR.exec(text);
+  if (m) {
+    const c = m[0].charCodeAt(0);
+    throw new XmlParseError('ERR_XML_PARSE', `XML input: expected only XML 1.0 characters, received U+${c.toString(16).toUpperCase().padStart(4, '0')}`, lineColumn(text, m.index));
+  }
+  if (text.indexOf('&#') < 0) return;
+  CHAR_REF.lastIndex = 0;
+  for (let r = CHAR_REF.exec(text); r; r = CHAR_REF.exec(text)) {
+    const v = r[1]!;
+    const c = v[0] === 'x' ? parseInt(v.slice(1), 16) : parseInt(v, 10);
+    if (!isXmlChar(c)) {
+      throw new XmlParseError('ERR_XML_PARSE', `XML character reference ${r[0].length > 20 ? r[0].slice(0, 20) + '…' : r[0]}: expected a reference to an XML 1.0 character, received ${Number.isFinite(c) && c <= 0x10ffff ? 'U+' + c.toString(16).toUpperCase().padStart(4, '0') : 'a number out of range'}`, lineColumn(text, r.index));
+    }
+  }
 }
 
 /**
