@@ -43,3 +43,5 @@ export { FIELD_NOTES, formatFindings } from './internal/finding.js';
 export { explain, explainAll, findingForWebTicketError, findingForResponseCode, findingForSecurityStatus } from './internal/explain.js';
 export { checkServerCertificate, checkClientCertificate, checkIssuedCertificate, EKU } from './internal/cert-checks.js';
 export type { CertificateInput, CheckServerCertificateOptions, ClientCertificatePolicy } from './internal/cert-checks.js';
+export { getServerCertificateChain } from './internal/tls-probe.js';
+export type { ServerCertificateChainOptions } from './internal/tls-probe.js';

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkClientCertificate, checkIssuedCertificate, checkServerCertificate, type Finding } from '@ocauth/diagnostics';
+import { createServer, type Server } from 'node:tls';
+import { checkClientCertificate, checkIssuedCertificate, checkServerCertificate, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 const HAVE = hasTool('openssl', ['version']);
@@ -186,5 +187,40 @@ describe('checkIssuedCertificate', () => {
     expect(ids(other)).toContain('cert.issued.bad-signature');
     const noSki = checkIssuedCertificate({ certificate: pem('clientnoeku'), entity: 'carol@contoso.com', deviceId: 'not-a-guid' });
     expect(ids(noSki)).toEqual(['cert.issued.ski-missing', 'cert.issued.deviceid-not-guid', 'cert.issued.san-missing', 'cert.issued.entity', 'cert.issued.eku']);
+  });
+});
+
+describe.skipIf(!HAVE)('end to end: probe a live TLS endpoint on 127.0.0.1, then check what it serves', () => {
+  const serve = (leaf: string) => new Promise<{ server: Server; port: number }>((resolve) => {
+    const server = createServer({ key: readFileSync(p('leaf.key')), cert: pem(leaf) + pem('inter') }, (s) => s.end());
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port }));
+  });
+  it('exact-FQDN certificate with its intermediate: the chain as served checks out', async () => {
+    const { server, port } = await serve('exact');
+    try {
+      const chain = await getServerCertificateChain({ host: '127.0.0.1', port, servername: 'pool01.contoso.com' });
+      expect(chain.map((c) => c.subject)).toEqual(['CN=pool01.contoso.com', 'CN=ocauth Test Issuing CA']);
+      const f = checkServerCertificate({ chain, hostname: 'pool01.contoso.com', trustList: [pem('root')], now, deviceKind: 'phone' });
+      expect(ids(f)).toEqual(['cert.server.name-exact', 'cert.server.chain-ok']);
+    } finally {
+      server.close();
+    }
+  });
+  it('wildcard-only certificate fails for a phone; a server that omits the intermediate is untrusted', async () => {
+    const { server, port } = await serve('wildcard');
+    try {
+      const chain = await getServerCertificateChain({ host: '127.0.0.1', port, servername: 'sip.contoso.com' });
+      expect(ids(checkServerCertificate({ chain, hostname: 'sip.contoso.com', trustList: [pem('root')], now, deviceKind: 'phone' }))).toEqual(['cert.server.wildcard-only', 'cert.server.chain-ok']);
+      expect(ids(checkServerCertificate({ chain: chain.slice(0, 1), hostname: 'sip.contoso.com', trustList: [pem('root')], now }))).toContain('cert.server.untrusted-chain');
+    } finally {
+      server.close();
+    }
+  });
+  it('connection failures and bad options reject with a typed error', async () => {
+    await expect(getServerCertificateChain({ host: '127.0.0.1', port: 0 })).rejects.toMatchObject({ code: 'ERR_DIAGNOSTICS_INPUT' });
+    const { server, port } = await serve('exact');
+    server.close();
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(getServerCertificateChain({ host: '127.0.0.1', port, timeoutMs: 2000 })).rejects.toThrow(/127\.0\.0\.1:\d+ failed/);
   });
 });
