@@ -45,6 +45,13 @@ describe('explain', () => {
     expect(w.id).toBe('wsse.MessageExpired');
     expect(w.cause).toMatch(/Timestamp/);
   });
+  it('non-error messages: a successful GetAndPublishCert response, a regular SOAP response', () => {
+    const ok = one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetAndPublishCertResponse xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/" ResponseClass="Success" DeviceId="{1}" Entity="a@b.c"/></s:Body></s:Envelope>');
+    expect([ok.id, ok.severity]).toEqual(['certprov.success', 'info']);
+    const rstr = one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><t:RequestSecurityTokenResponseCollection xmlns:t="http://docs.oasis-open.org/ws-sx/ws-trust/200512/"/></s:Body></s:Envelope>');
+    expect([rstr.id, rstr.severity]).toEqual(['soap.not-a-fault', 'info']);
+    expect(one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultstring>x</faultstring></s:Fault></s:Body></s:Envelope>').id).toBe('input.malformed');
+  });
   it('a DOCTYPE-laden fault is a malformed-input finding, not a throw', () => {
     const f = one('<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>');
     expect(f.id).toBe('input.malformed');

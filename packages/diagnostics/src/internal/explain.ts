@@ -12,6 +12,8 @@ import { getAndPublishCertResponseCode, type GetAndPublishCertResponseCodeInfo }
 import { SECURITY_STATUSES, parseSecurityStatusNumber, securityStatus, type SecurityStatusInfo } from './security-status.js';
 import { isWebTicketErrorRange, webTicketError, type WebTicketErrorInfo } from './web-ticket-errors.js';
 import { parseWebTicketHeader } from './web-ticket-header.js';
+import { NS } from './ns.js';
+import { findElement, parseXmlSafe, type ElementLike } from './xml.js';
 
 const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -161,6 +163,20 @@ function explainXml(xml: string): Finding[] {
     const extra = { ...(e.value.description !== undefined ? { description: e.value.description } : {}), ...(e.value.response?.deviceId ? { deviceId: e.value.response.deviceId } : {}), ...(e.value.response?.entity ? { entity: e.value.response.entity } : {}) };
     if (info) return [findingForResponseCode(info, extra)];
     return [{ id: 'certprov.unknown-response-code', severity: 'error', summary: `GetAndPublishCert ResponseCode ${clip(e.value.responseCode, 60)} is not defined by the spec`, cause: 'The server answered with a ResponseCode outside GetAndPublishCertResponseCodeType.', remedy: 'Check the server version; treat as InternalError.', specSection: 'MS-OCAUTHWS 3.1.4.1.4.1', references: [], details: { responseCode: clip(e.value.responseCode, 60) } }];
+  }
+  // Well-formed messages that are not errors: a successful GetAndPublishCert response, any other SOAP body.
+  const doc = parseXmlSafe(xml, 'XML');
+  if (doc.ok) {
+    const root = doc.doc.documentElement as unknown as ElementLike;
+    const gapc = findElement(root, (x) => x.localName === 'GetAndPublishCertResponse' && x.namespaceURI === NS.tns);
+    const hasErrorInfo = gapc ? findElement(gapc, (x) => x.localName === 'ErrorInfo') !== undefined : false;
+    if (gapc && !hasErrorInfo && gapc.getAttribute('ResponseClass') === 'Success') {
+      return [{ id: 'certprov.success', severity: 'info', summary: 'GetAndPublishCert succeeded (ResponseClass Success)', cause: 'The certificate was issued and published.', remedy: 'Nothing to do; check the issued certificate with checkIssuedCertificate.', specSection: 'MS-OCAUTHWS 3.1.4.1.3.2', references: [], details: { deviceId: clip(gapc.getAttribute('DeviceId') ?? '', 60), entity: clip(gapc.getAttribute('Entity') ?? '', 100) } }];
+    }
+    const isEnvelope = (root.localName === 'Envelope' && (root.namespaceURI === NS.soap11 || root.namespaceURI === NS.soap12));
+    if (isEnvelope && !gapc && !/OCSDiagnosticsFault|Ms-Diagnostics-Fault/.test(xml) && !findElement(root, (x) => x.localName === 'Fault' && x.namespaceURI === root.namespaceURI)) {
+      return [{ id: 'soap.not-a-fault', severity: 'info', summary: 'The SOAP message is not a fault: nothing to explain', cause: 'The envelope carries a regular response or request.', remedy: 'Pass the fault, the X-Ms-diagnostics header or the error instead.', specSection: 'MS-OCAUTHWS 2.2.4.1', references: [] }];
+    }
   }
   const ocs = /OCSDiagnosticsFault|Ms-Diagnostics-Fault/.test(xml) ? 'OCSDiagnosticsFault' : /ErrorInfo|GetAndPublishCertResponse/.test(xml) ? 'ErrorInfo' : 'SOAP fault';
   return [malformed(ocs === 'ErrorInfo' ? 'GetAndPublishCert response' : 'SOAP fault', ocs === 'ErrorInfo' ? e.error : f.error, ocs === 'ErrorInfo' ? 'MS-OCAUTHWS 3.1.4.1.3.2' : 'MS-OCAUTHWS 2.2.4.1')];
