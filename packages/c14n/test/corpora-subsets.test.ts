@@ -2,7 +2,7 @@
 // canonicalize and through libxml2 (test/oracle/c14n-driver.c) must give the same octets, for
 // C14N 1.0 (with and without comments), C14N 1.1 and Exc-C14N with a PrefixList. Bounded runs here;
 // long runs reuse the same generators (test/oracle/generators.ts). fast-check prints the seed and
-// counterexample path on failure; replay with C14N_FC_SEED=<seed> (and C14N_FC_RUNS for more runs).
+// counterexample path on failure; replay with C14N_FC_SEED=<seed> (C14N_FC_SEED=random and C14N_FC_RUNS=5000 for exploration).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as c14n from '../src/index.js';
@@ -13,8 +13,9 @@ const impl = c14n as unknown as Partial<Implementation>;
 const landed = typeof impl.canonicalize === 'function' && typeof impl.parseXml === 'function';
 const oracle = landed ? libxml2Oracle() : null;
 const numRuns = Number(process.env.C14N_FC_RUNS ?? 50);
-const seed = process.env.C14N_FC_SEED === undefined ? undefined : Number(process.env.C14N_FC_SEED);
-const params = { numRuns, ...(seed === undefined ? {} : { seed }) };
+// A fixed default seed keeps the suite deterministic; long runs pass C14N_FC_SEED=random (or a number).
+const seedEnv = process.env.C14N_FC_SEED ?? '20261123';
+const params = { numRuns, ...(seedEnv === 'random' ? {} : { seed: Number(seedEnv) }) };
 
 const URI = {
   C14N_10: 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
