@@ -15,6 +15,7 @@ const oracle = landed ? libxml2Oracle() : null;
 const numRuns = Number(process.env.C14N_FC_RUNS ?? 50);
 // A fixed default seed keeps the suite deterministic; long runs pass C14N_FC_SEED=random (or a number).
 const seedEnv = process.env.C14N_FC_SEED ?? '20261123';
+const timeout = Math.max(20_000, numRuns * 40); // long exploration runs scale their time limit
 const params = { numRuns, ...(seedEnv === 'random' ? {} : { seed: Number(seedEnv) }) };
 
 const URI = {
@@ -37,12 +38,12 @@ describe.skipIf(!oracle)(`ours == libxml2 on generated documents and subsets${or
       params,
     );
   };
-  test('Canonical XML 1.0', () => agree(URI.C14N_10));
-  test('Canonical XML 1.0 with comments', () => agree(URI.C14N_10_WITH_COMMENTS));
-  test('Canonical XML 1.1', () => agree(URI.C14N_11));
-  test('Canonical XML 1.1 with xml:base fix-up', () => agree(URI.C14N_11, false, true));
-  test('Exclusive C14N with an InclusiveNamespaces PrefixList', () => agree(URI.EXC_C14N, true));
-  test('Exclusive C14N with comments', () => agree(URI.EXC_C14N_WITH_COMMENTS));
+  test('Canonical XML 1.0', () => agree(URI.C14N_10), timeout);
+  test('Canonical XML 1.0 with comments', () => agree(URI.C14N_10_WITH_COMMENTS), timeout);
+  test('Canonical XML 1.1', () => agree(URI.C14N_11), timeout);
+  test('Canonical XML 1.1 with xml:base fix-up', () => agree(URI.C14N_11, false, true), timeout);
+  test('Exclusive C14N with an InclusiveNamespaces PrefixList', () => agree(URI.EXC_C14N, true), timeout);
+  test('Exclusive C14N with comments', () => agree(URI.EXC_C14N_WITH_COMMENTS), timeout);
 });
 
 describe.skipIf(!landed)('canonicalization is idempotent', () => {
@@ -56,6 +57,6 @@ describe.skipIf(!landed)('canonicalization is idempotent', () => {
         }),
         params,
       );
-    });
+    }, timeout);
   }
 });
