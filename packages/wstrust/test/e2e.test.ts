@@ -95,6 +95,27 @@ describe('end to end over loopback HTTP', () => {
     const mismatch = new WebTicketClient({ credentials: { type: 'pin', identity: '+15551234', pin: '12345' }, clock, sipUri: 'sip:mallory@example.com' });
     const e2 = await mismatch.requestTicket(`${base}/x`, `${base}/WebTicket/WebTicketService.svc`).catch((e) => e);
     expect(e2).toMatchObject({ errorId: 28035, faultcode: 'wst:RequestFailed' });
+    // @ocauth/diagnostics parsed them and explains them.
+    expect(e1).toMatchObject({ via: 'x-ms-diagnostics', finding: { id: 'webticket.28024', specSection: 'MS-OCAUTHWS 3.2.4.1 (SOAP Faults)' } });
+    expect(e1.source).toBe(new URL(base).hostname);
+    expect(e1.finding.remedy.length).toBeGreaterThan(10);
+    expect(JSON.stringify(e1.finding)).not.toContain('0000');
+    expect(e2).toMatchObject({ via: 'ocs-diagnostics-fault', reason: 'The SIP URI in the claim type requirements of the Web ticket request does not match the SIP URI associated with the presented credentials.', finding: { id: 'webticket.28035' } });
+  });
+  it('failures from a foreign server: undefined ErrorId, header-only, non-SOAP body, malformed header', async () => {
+    const serve = (status: number, body: string, headers: Record<string, string>) => new WebTicketClient({
+      credentials: { type: 'pin', identity: '1', pin: '2' }, clock, fetch: (async () => new Response(body, { status, headers })) as typeof fetch,
+    });
+    const req = (c: WebTicketClient) => c.requestTicket('https://svc.example.com/x', 'https://wt.example.com/WebTicket').catch((e) => e);
+    const a = await req(serve(500, '<html>oops</html>', { 'x-ms-diagnostics': '28030;source="fe1.example.com";reason="Something else"' }));
+    expect(a).toMatchObject({ code: 'ERR_WSTRUST_SERVICE', status: 500, errorId: 28030, reason: 'Something else', source: 'fe1.example.com', via: 'x-ms-diagnostics', finding: { id: 'webticket.undefined-error-id' } });
+    const b = await req(serve(503, 'busy', { 'x-ms-diagnostics': 'not a header' }));
+    expect(b).toMatchObject({ code: 'ERR_WSTRUST_SERVICE', status: 503, errorId: undefined, finding: undefined, via: undefined });
+    const fault = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>boom</faultstring></s:Fault></s:Body></s:Envelope>';
+    const c = await req(serve(500, fault, { 'x-ms-diagnostics': '28033;reason="The Web ticket has expired."' }));
+    expect(c).toMatchObject({ errorId: 28033, faultcode: 's:Server', reason: 'The Web ticket has expired.', via: 'x-ms-diagnostics', finding: { id: 'webticket.28033' } });
+    const d = await req(serve(500, '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', {}));
+    expect(d).toMatchObject({ code: 'ERR_WSTRUST_SERVICE', status: 500, errorId: undefined, reason: undefined });
   });
   it('tampering in transit and a wrong clock at the service fail with the right ErrorId', async () => {
     const client = new WebTicketClient({ credentials: { type: 'pin', identity: '1234', pin: '12345' }, clock });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { signWithCertificate } from './x509-token.js';
-import { parseMsDiagnosticsHeader } from './catalog.js';
+import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, webTicketError, type Finding } from '@ocauth/diagnostics';
 import { WebTicketServiceError, WsTrustError } from './errors.js';
 import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
 import { NS, URI } from './ns.js';
@@ -187,29 +187,37 @@ export class WebTicketClient {
   }
 
   async #failure(res: Response, text: string): Promise<WebTicketServiceError> {
+    // MS-OCAUTHWS 3.2.4.1: the ErrorId travels in the X-Ms-diagnostics header (HTTP-level failures) and/or
+    // the af:OCSDiagnosticsFault detail of a SOAP fault; the fault's detail wins when both are present.
     const d = res.headers.get('x-ms-diagnostics');
-    const diag = d ? parseMsDiagnosticsHeader(d) : undefined;
+    const header = d ? parseMsDiagnostics(d) : undefined;
+    const diag = header?.ok ? header.value : undefined;
     let errorId = diag?.errorId;
     let reason = diag?.reason;
     let faultcode = diag?.fault;
-    if (text.trim().startsWith('<')) {
-      try {
-        const env = parseEnvelope(text);
-        const fault = env.payload;
-        if (fault?.localName === 'Fault') {
-          faultcode = (children(fault, '', 'faultcode')[0]?.textContent ?? children(fault).find((c) => c.localName === 'faultcode')?.textContent ?? faultcode)?.trim();
-          const ms = descendants(fault, NS.af, 'Ms-Diagnostics-Fault')[0];
-          if (ms) {
-            errorId = Number(children(ms, NS.af, 'ErrorId')[0]?.textContent ?? errorId);
-            reason = children(ms, NS.af, 'Reason')[0]?.textContent ?? reason;
-          } else reason ??= children(fault).find((c) => c.localName === 'faultstring')?.textContent ?? undefined;
-        }
-      } catch {
-        /* not a SOAP body: keep the header's information */
+    let via: 'ocs-diagnostics-fault' | 'x-ms-diagnostics' | undefined = diag ? 'x-ms-diagnostics' : undefined;
+    if (text.trimStart().startsWith('<')) {
+      // parseSoapFault never throws: anything that is not a SOAP fault leaves the header's information.
+      const f = parseSoapFault(text);
+      if (f.ok) {
+        faultcode = f.value.faultcode || faultcode;
+        if (f.value.diagnostics) {
+          errorId = f.value.diagnostics.errorId;
+          reason = f.value.diagnostics.reason;
+          via = 'ocs-diagnostics-fault';
+        } else reason ??= f.value.faultstring || undefined;
       }
     }
-    return new WebTicketServiceError(`IssueToken: expected HTTP 200 with a ticket, received HTTP ${res.status}${errorId ? ` ErrorId ${errorId}` : ''}${reason ? ` (${reason})` : ''}`, {
+    let finding: Finding | undefined;
+    if (errorId !== undefined) {
+      const known = webTicketError(errorId);
+      finding = known
+        ? findingForWebTicketError(known, { ...(reason !== undefined ? { reason } : {}), ...(diag?.source !== undefined ? { source: diag.source } : {}), ...(faultcode !== undefined ? { fault: faultcode } : {}), ...(via ? { via } : {}) })
+        : explainAll({ errorId, ...(reason !== undefined ? { reason } : {}), ...(diag?.source !== undefined ? { source: diag.source } : {}) })[0];
+    }
+    return new WebTicketServiceError(`IssueToken: expected HTTP 200 with a ticket, received HTTP ${res.status}${errorId !== undefined ? ` ErrorId ${errorId}` : ''}${reason ? ` (${reason})` : ''}`, {
       status: res.status, ...(errorId !== undefined ? { errorId } : {}), ...(faultcode !== undefined ? { faultcode } : {}), ...(reason !== undefined ? { reason } : {}),
+      ...(diag?.source !== undefined ? { source: diag.source } : {}), ...(via ? { via } : {}), ...(finding ? { finding } : {}),
     });
   }
 

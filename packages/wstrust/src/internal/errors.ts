@@ -1,3 +1,5 @@
+import type { Finding } from '@ocauth/diagnostics';
+
 /** Base class of every error thrown by @ocauth/wstrust; `code` is stable. */
 export class WsTrustError extends Error {
   readonly code: string;
@@ -52,13 +54,26 @@ export class TicketError extends WsTrustError {
   }
 }
 
-/** The Web Ticket Service refused a request (client side); carries the server's ErrorId and reason. */
+/**
+ * The Web Ticket Service refused a request (client side); carries the ErrorId, reason and source the server
+ * sent (X-Ms-diagnostics header or af:OCSDiagnosticsFault detail, parsed by @ocauth/diagnostics) and the
+ * administrator-facing `finding` of @ocauth/diagnostics `explain` for it.
+ */
 export class WebTicketServiceError extends WsTrustError {
   readonly status: number;
   readonly reason: string | undefined;
-  constructor(message: string, opts: { status: number; errorId?: number; faultcode?: string; reason?: string }) {
+  /** X-Ms-diagnostics `source` (FQDN of the server that reported the error), when sent. */
+  readonly source: string | undefined;
+  /** Where the ErrorId came from: the SOAP fault detail (preferred) or the X-Ms-diagnostics header. */
+  readonly via: 'ocs-diagnostics-fault' | 'x-ms-diagnostics' | undefined;
+  /** What the ErrorId means and what to do about it (@ocauth/diagnostics catalog), when an ErrorId was sent. */
+  readonly finding: Finding | undefined;
+  constructor(message: string, opts: { status: number; errorId?: number; faultcode?: string; reason?: string; source?: string; via?: 'ocs-diagnostics-fault' | 'x-ms-diagnostics'; finding?: Finding }) {
     super('ERR_WSTRUST_SERVICE', message, { ...(opts.errorId === undefined ? {} : { errorId: opts.errorId }), ...(opts.faultcode === undefined ? {} : { faultcode: opts.faultcode }) });
     this.status = opts.status;
     this.reason = opts.reason;
+    this.source = opts.source;
+    this.via = opts.via;
+    this.finding = opts.finding;
   }
 }

@@ -1,27 +1,38 @@
 import { NS } from './ns.js';
 import { escText } from './xml.js';
+import { buildOcsDiagnosticsFault } from '@ocauth/diagnostics';
 import type { WebTicketErrorInfo } from './catalog.js';
 
 const FAULT_NS: Record<string, string> = { wsse: NS.wsse, wst: NS.wst, wsu: NS.wsu, s: NS.soap11 };
 
-/** SOAP 1.1 Fault, with af:OCSDiagnosticsFault detail when an ErrorId applies (MS-OCAUTHWS 2.2.4.1). */
-export function buildSoapFault(faultcode: string, faultstring: string, diag?: WebTicketErrorInfo, version: '1.1' | '1.2' = '1.1'): string {
-  if (version === '1.2') return buildSoap12Fault(faultcode, faultstring, diag);
+// Characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF) become U+FFFD in a faultstring.
+const NON_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\uD800-\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * SOAP 1.1 (or 1.2) Fault, with af:OCSDiagnosticsFault detail when an ErrorId applies (MS-OCAUTHWS 2.2.4.1);
+ * faults carrying an ErrorId are built by @ocauth/diagnostics `buildOcsDiagnosticsFault`.
+ */
+export function buildSoapFault(faultcode: string, faultstring: string, diag?: Pick<WebTicketErrorInfo, 'errorId' | 'reason'>, version: '1.1' | '1.2' = '1.1'): string {
+  if (diag) {
+    // Keep this package's namespace for the faultcode prefix: WS-Trust 1.3 is .../ws-trust/200512 without the
+    // trailing slash (what the spec's 4.2 response uses); @ocauth/diagnostics defaults to the 1.5 table's form.
+    const prefix = faultcode.split(':')[0] ?? 's';
+    const faultcodeNamespace = prefix !== 's' ? FAULT_NS[prefix] : undefined;
+    return buildOcsDiagnosticsFault({
+      errorId: diag.errorId, reason: diag.reason.replace(NON_XML, '\uFFFD'), faultcode, faultstring: faultstring.replace(NON_XML, '\uFFFD'), soapVersion: version,
+      ...(faultcodeNamespace !== undefined ? { faultcodeNamespace } : {}),
+    });
+  }
+  if (version === '1.2') return buildSoap12Fault(faultcode, faultstring);
   const prefix = faultcode.split(':')[0] ?? 's';
   const nsDecl = prefix !== 's' && FAULT_NS[prefix] ? ` xmlns:${prefix}="${FAULT_NS[prefix]}"` : '';
-  const detail = diag
-    ? `<detail><af:OCSDiagnosticsFault xmlns:af="${NS.af}"><af:Ms-Diagnostics-Fault><af:ErrorId>${diag.errorId}</af:ErrorId><af:Reason>${escText(diag.reason)}</af:Reason></af:Ms-Diagnostics-Fault></af:OCSDiagnosticsFault></detail>`
-    : '';
-  return `<s:Fault><faultcode${nsDecl}>${escText(faultcode)}</faultcode><faultstring xml:lang="en-US">${escText(faultstring)}</faultstring>${detail}</s:Fault>`;
+  return `<s:Fault><faultcode${nsDecl}>${escText(faultcode)}</faultcode><faultstring xml:lang="en-US">${escText(faultstring)}</faultstring></s:Fault>`;
 }
 
 /** SOAP 1.2 Fault: env:Sender/env:Receiver with the WS-Security/WS-Trust code as Subcode (SOAP 1.2 part 1 §5.4). */
-function buildSoap12Fault(faultcode: string, reason: string, diag?: WebTicketErrorInfo): string {
+function buildSoap12Fault(faultcode: string, reason: string): string {
   const prefix = faultcode.split(':')[0] ?? 's';
   const isClient = faultcode === 's:Client';
   const sub = prefix !== 's' && FAULT_NS[prefix] ? `<s:Subcode><s:Value xmlns:${prefix}="${FAULT_NS[prefix]}">${escText(faultcode)}</s:Value></s:Subcode>` : '';
-  const detail = diag
-    ? `<s:Detail><af:OCSDiagnosticsFault xmlns:af="${NS.af}"><af:Ms-Diagnostics-Fault><af:ErrorId>${diag.errorId}</af:ErrorId><af:Reason>${escText(diag.reason)}</af:Reason></af:Ms-Diagnostics-Fault></af:OCSDiagnosticsFault></s:Detail>`
-    : '';
-  return `<s:Fault><s:Code><s:Value>${isClient || prefix !== 's' ? 's:Sender' : 's:Receiver'}</s:Value>${sub}</s:Code><s:Reason><s:Text xml:lang="en-US">${escText(reason)}</s:Text></s:Reason>${detail}</s:Fault>`;
+  return `<s:Fault><s:Code><s:Value>${isClient || prefix !== 's' ? 's:Sender' : 's:Receiver'}</s:Value>${sub}</s:Code><s:Reason><s:Text xml:lang="en-US">${escText(reason)}</s:Text></s:Reason></s:Fault>`;
 }

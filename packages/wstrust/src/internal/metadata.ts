@@ -5,7 +5,7 @@ import { NS } from './ns.js';
 import { escAttr, escText } from './xml.js';
 import { WEB_TICKET_SERVICE_WSDL } from './wsdl-data.js';
 
-export function buildFaultEnvelope(faultcode: string, message: string, diag?: WebTicketErrorInfo, version: '1.1' | '1.2' = '1.1'): string {
+export function buildFaultEnvelope(faultcode: string, message: string, diag?: Pick<WebTicketErrorInfo, 'errorId' | 'reason'>, version: '1.1' | '1.2' = '1.1'): string {
   return buildEnvelope({ version, body: buildSoapFault(faultcode, message, diag, version) });
 }
 
