@@ -16,9 +16,12 @@ import { oracleMode } from './libxml2.js';
 import { allNodes, selectNodes } from './node-set.js';
 
 export const PREFIXES = ['a', 'b', 'c', 'd'] as const;
+// ASCII only: libxml2's canonicalizer refuses non-ASCII namespace names (IRIs) as invalid URIs.
 export const URIS = ['http://a.example/ns', 'http://b.example/ns', 'urn:example:c', 'http://e.example/q?x=1&y=2', 'http://a.example/ns#'] as const;
 export const LOCALS = ['x', 'y', 'z', 'Signature', 'w'] as const;
-export const ATTR_LOCALS = ['m', 'n', 'Id', 'xmlnsx', 'o'] as const;
+// U+FF4D sorts before U+1D45A by code point but after it by UTF-16 unit (surrogate D835): the
+// attribute sort must use code points (libxml2 compares UTF-8 bytes, which agrees).
+export const ATTR_LOCALS = ['m', 'n', 'Id', 'xmlnsx', 'o', '\uFF4D', '\u{1D45A}'] as const;
 
 export type GenNode =
   | { kind: 'element'; prefix: string | null; local: string; decls: { prefix: string | null; uri: number | '' }[]; attrs: { prefix: string | null; local: string; value: string }[]; children: GenNode[] }
@@ -48,8 +51,10 @@ const attr = fc.oneof(
   { weight: 1, arbitrary: fc.record({ prefix: fc.constant('xml'), local: fc.constantFrom('lang', 'space'), value: fc.constantFrom('en', 'fr', '', 'preserve', 'default') }) },
 );
 const decl = fc.oneof(
-  fc.record({ prefix: fc.constantFrom(...PREFIXES), uri: fc.nat(URIS.length - 1) as fc.Arbitrary<number | ''> }),
-  fc.record({ prefix: fc.constant(null), uri: fc.oneof(fc.nat(URIS.length - 1), fc.constant('' as const)) as fc.Arbitrary<number | ''> }),
+  { weight: 6, arbitrary: fc.record({ prefix: fc.constantFrom(...PREFIXES), uri: fc.nat(URIS.length - 1) as fc.Arbitrary<number | ''> }) },
+  // xmlns:xml="http://www.w3.org/XML/1998/namespace" is allowed and must never be rendered
+  { weight: 1, arbitrary: fc.constant({ prefix: 'xml', uri: -1 as number | '' }) },
+  { weight: 3, arbitrary: fc.record({ prefix: fc.constant(null), uri: fc.oneof(fc.nat(URIS.length - 1), fc.constant('' as const)) as fc.Arbitrary<number | ''> }) },
 );
 
 /** Namespace-heavy element trees (depth ≤ 4, ≤ 3 children per element). */
@@ -93,7 +98,7 @@ function serializeNode(n: GenNode, scope: ReadonlyMap<string, string>, out: stri
         const key = d.prefix ?? '';
         if (decls.has(key)) continue;
         if (d.uri === '' && key !== '') continue;
-        decls.set(key, d.uri === '' ? '' : URIS[d.uri]!);
+        decls.set(key, d.uri === '' ? '' : d.uri === -1 ? 'http://www.w3.org/XML/1998/namespace' : URIS[d.uri]!);
       }
       const inScope = (p: string) => decls.get(p) ?? scope.get(p);
       if (n.prefix && inScope(n.prefix) === undefined) decls.set(n.prefix, URIS[n.local.length % URIS.length]!);
