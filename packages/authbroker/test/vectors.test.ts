@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SecurityStatus as DiagnosticsSecurityStatus, SECURITY_STATUSES } from '@ocauth/diagnostics';
+import { XmlParseError } from '@ocauth/c14n';
 import {
   AuthBrokerError,
   deriveTlsDskKeys,
@@ -60,6 +62,16 @@ describe('vectors/authbroker/security-status.json (MS-OCAUTHWS 3.3.4.4.3.3)', ()
   it('every enum member is covered by a vector', () => {
     expect(new Set(tests.map((t) => t.name))).toEqual(new Set(Object.keys(SecurityStatus)) as never);
   });
+  it('the enum is @ocauth/diagnostics\' SecurityStatus, whose catalog agrees with every vector (value, spec table name)', () => {
+    expect(SecurityStatus).toBe(DiagnosticsSecurityStatus);
+    for (const v of tests) {
+      const info = SECURITY_STATUSES[v.name as keyof typeof SECURITY_STATUSES];
+      expect(info, `tcId ${v.tcId}`).toBeDefined();
+      expect(info.value, `tcId ${v.tcId} value`).toBe(Number.parseInt(v.value, 16) | 0);
+      // The vector's specName is the table's name (null: no row); the catalog keeps it only where it differs.
+      expect(info.specName ?? (info.name === 'OK' ? null : info.name), `tcId ${v.tcId} specName`).toBe(v.specName);
+    }
+  });
 });
 
 describe('vectors/authbroker/hash-negotiation.json', () => {
@@ -103,4 +115,25 @@ describe('vectors/authbroker/request-parsing.json (hostile and malformed request
       expect((err as AuthBrokerError).code, `tcId ${v.tcId}: ${(err as Error).message}`).toBe(v.errorCode);
     });
   }
+  it('XML-level rejections come from @ocauth/c14n parseXml: the cause is its XmlParseError (code, line, column)', () => {
+    const cases: [string, string | Uint8Array, string][] = [
+      ['DOCTYPE', '<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', 'ERR_XML_DOCTYPE'],
+      ['truncated', '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>', 'ERR_XML_PARSE'],
+      ['deep nesting', '<a>'.repeat(70) + '</a>'.repeat(70), 'ERR_XML_LIMIT'],
+      ['oversized', `<a>${'x'.repeat((1 << 20) + 1)}</a>`, 'ERR_XML_LIMIT'],
+      ['invalid UTF-8 bytes', new Uint8Array([0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e]), 'ERR_XML_PARSE'],
+    ];
+    for (const [name, xml, code] of cases) {
+      let err: unknown;
+      try {
+        parseAuthBrokerRequest(xml);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(AuthBrokerError);
+      expect((err as AuthBrokerError).code, name).toBe('ERR_AUTHBROKER_XML');
+      expect((err as Error).cause, name).toBeInstanceOf(XmlParseError);
+      expect(((err as Error).cause as XmlParseError).code, `${name}: ${(err as Error).message}`).toBe(code);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hasTool, runTool } from '../../../testing/tools.js';
+import { XmlParseError } from '@ocauth/c14n';
 import {
   URI, NS, buildEnvelope, buildAddressingHeaders, parseEnvelope, buildRequestSecurityToken, parseRequestSecurityToken,
   buildRequestSecurityTokenResponseCollection, parseRequestSecurityTokenResponseCollection, excC14n, parseXmlDocument,
@@ -110,6 +111,26 @@ describe('RST parser: real-client quirks and wst:InvalidRequest', () => {
     expect(() => parseEnvelope('<x/>')).toThrow(/expected .*Envelope/);
     expect(() => parseEnvelope('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>')).toThrow(/Body/);
     expect(() => parseXmlDocument('<a>' + '<b>'.repeat(100) + '</b>'.repeat(100) + '</a>')).toThrow(/depth/);
+  });
+  it('XML rejections come from @ocauth/c14n parseXml: SoapFormatError naming what was parsed, cause = XmlParseError with code and position', () => {
+    const cases: [string, string | Uint8Array, string][] = [
+      ['DOCTYPE', '<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', 'ERR_XML_DOCTYPE'],
+      ['truncated', '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">\n<s:Body>', 'ERR_XML_PARSE'],
+      ['depth 66', '<a>'.repeat(66) + '</a>'.repeat(66), 'ERR_XML_LIMIT'],
+      ['over 4 MiB', `<a>${'x'.repeat(4 * 1024 * 1024)}</a>`, 'ERR_XML_LIMIT'],
+      ['invalid UTF-8', new Uint8Array([0x3c, 0x61, 0x3e, 0xc3, 0x28, 0x3c, 0x2f, 0x61, 0x3e]), 'ERR_XML_PARSE'],
+    ];
+    for (const [name, xml, code] of cases) {
+      let err: unknown;
+      try { parseEnvelope(xml); } catch (e) { err = e; }
+      expect(err, name).toBeInstanceOf(SoapFormatError);
+      expect((err as SoapFormatError).code, name).toBe('ERR_WSTRUST_SOAP_FORMAT');
+      expect((err as Error).message, name).toMatch(/^SOAP envelope: /);
+      expect((err as Error).cause, name).toBeInstanceOf(XmlParseError);
+      expect(((err as Error).cause as XmlParseError).code, `${name}: ${(err as Error).message}`).toBe(code);
+    }
+    // Depth 65 (64 below the document element) is still accepted.
+    expect(() => parseXmlDocument('<a>'.repeat(65) + '</a>'.repeat(65))).not.toThrow();
   });
 });
 
