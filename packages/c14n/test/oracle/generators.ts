@@ -218,24 +218,32 @@ export const PINNED = {
    */
   orphanAttributes: true,
   /**
-   * C14N 1.1 only: for an element in the set whose own xml:lang / xml:space / xml:base / xml:id
-   * attribute is NOT in the set, libxml2 still renders that attribute (as the W3C xmldsig2ed test
-   * c14n11xmlbase-c14n11spec3-102 expects for xml:base, corpus tcId 56); @ocauth/c14n omits it.
+   * C14N 1.1 only: an element in the set whose own xml:base attribute is NOT in the set. libxml2
+   * renders it (fixed up), as the W3C xmldsig2ed test c14n11xmlbase-c14n11spec3-102 expects (corpus
+   * tcId 56); @ocauth/c14n omits it.
    */
-  c14n11OwnXmlAttributes: true,
-  /**
-   * C14N 1.1 only: an element E in the set whose parent is not, below a selected ancestor A.
-   * libxml2 (1.1 mode) inherits xml:lang / xml:space only from the omitted ancestors between E and A
-   * (`<x xml:lang="en"><z><x/></z></x>` minus z → `<x xml:lang="en"><x></x></x>`); @ocauth/c14n
-   * re-renders A's value on E as C14N 1.0 does (`<x xml:lang="en"></x>` inside). Samples where
-   * xml:lang/xml:space is in scope at such an A are discarded (fc.pre) while this is open.
-   */
-  c14n11InheritBelowOutputAncestor: true,
+  c14n11OwnXmlBase: true,
 };
+
+/**
+ * Known libxml2 deviations from C14N 1.1 §2.4 ("All element nodes along E's ancestor axis are
+ * examined for the nearest occurrences of simple inheritable attributes ... (whether or not they are
+ * in the node-set). From this list ... any simple inheritable attributes that are already in E's
+ * attribute axis (whether or not they are in the node-set) are removed. Then, lexicographically
+ * merge this attribute list with the nodes of E's attribute axis that are in the node-set."), where
+ * @ocauth/c14n follows the text. Avoided on both sides:
+ *  - ownXmlLangSpace: libxml2 renders an in-set element's own xml:lang / xml:space even when those
+ *    attribute nodes are not in the set (the text renders only in-set attributes of E's own axis);
+ *  - inheritBelowOutputAncestor: for E whose parent is omitted, libxml2 stops looking at the nearest
+ *    ancestor in the set (`<x xml:lang="en"><z><x/></z></x>` minus z → inner `<x>`); the text
+ *    examines every ancestor (inner `<x xml:lang="en">`, as C14N 1.0 and we do). Samples of that
+ *    shape with xml:lang/xml:space in scope are discarded (fc.pre).
+ */
+export const LIBXML2_C14N11_DEVIATIONS = { ownXmlLangSpace: true, inheritBelowOutputAncestor: true };
 
 type El = { nodeType: number; parentNode?: El | null; getAttributeNS?(ns: string, l: string): string | null; hasAttributeNS?(ns: string, l: string): boolean };
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-/** True when the sample shows the c14n11InheritBelowOutputAncestor departure's shape. */
+/** True when the sample has the shape of libxml2's inheritBelowOutputAncestor deviation. */
 export function c14n11InheritShape(nodes: readonly unknown[]): boolean {
   const set = new Set(nodes);
   const hasXmlAttr = (e: El) => !!e.hasAttributeNS && (e.hasAttributeNS(XML_NS, 'lang') || e.hasAttributeNS(XML_NS, 'space'));
@@ -258,11 +266,17 @@ export function c14n11InheritShape(nodes: readonly unknown[]): boolean {
  * their other nodes but drop those comments/PIs on both sides.
  */
 export function libxml2Comparable(doc: unknown, nodes: unknown[] | null, algorithm = ''): unknown[] | null {
-  if (nodes !== null && PINNED.c14n11OwnXmlAttributes && algorithm.startsWith('http://www.w3.org/2006/12/xml-c14n11')) {
+  if (nodes !== null && algorithm.startsWith('http://www.w3.org/2006/12/xml-c14n11')) {
+    // libxml2 (1.1) renders an in-set element's own xml:* attributes even when they are not in the
+    // set: for xml:lang/xml:space a libxml2 deviation, for xml:base our pinned departure.
+    const own = new Set<string>([
+      ...(LIBXML2_C14N11_DEVIATIONS.ownXmlLangSpace ? ['lang', 'space'] : []),
+      ...(PINNED.c14n11OwnXmlBase ? ['base'] : []),
+    ]);
     const set = new Set(nodes);
     nodes = allNodes(doc).filter((n) => {
-      const a = n as { nodeType: number; prefix?: string | null; ownerElement?: unknown };
-      return set.has(n) || (a.nodeType === 2 && a.prefix === 'xml' && set.has(a.ownerElement));
+      const a = n as { nodeType: number; prefix?: string | null; localName?: string; ownerElement?: unknown };
+      return set.has(n) || (a.nodeType === 2 && a.prefix === 'xml' && own.has(a.localName ?? '') && set.has(a.ownerElement));
     });
   }
   if (nodes !== null && PINNED.orphanAttributes) {
@@ -304,7 +318,7 @@ export function differential(impl: Implementation, oracle: Libxml2C14n, s: Diffe
   const xml = serializeDocument(s.subset.kind === 'apex' ? withoutInnerCommentsAndPIs(s.document) : s.document);
   const doc = impl.parseXml(xml);
   const nodes = libxml2Comparable(doc, subsetNodes(doc, s.subset), s.algorithm);
-  if (PINNED.c14n11InheritBelowOutputAncestor && nodes && s.algorithm.startsWith('http://www.w3.org/2006/12/xml-c14n11')) {
+  if (LIBXML2_C14N11_DEVIATIONS.inheritBelowOutputAncestor && nodes && s.algorithm.startsWith('http://www.w3.org/2006/12/xml-c14n11')) {
     fc.pre(!c14n11InheritShape(nodes));
   }
   const all = allNodes(doc);
