@@ -1,5 +1,5 @@
-// Handler policy with an injected (fake) ticket verifier: it accepts envelopes carrying
-// <Ticket>sip:...</Ticket> and rejects others — wstrust's createTicketVerifier is not wired in yet.
+// Handler policy with an injected (fake) ticket verifier (test/e2e.test.ts uses the real one): it accepts envelopes carrying
+// <Ticket>sip:...</Ticket> and rejects others, so policy cases need no ticket machinery.
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -64,7 +64,10 @@ describe('createCertProvHandler', () => {
     ['InvalidCSR', { csr: badSig }, {}],
     ['InvalidCSR', { csr: new Uint8Array([0x30, 0x00]) }, {}],
     ['InvalidPublicKey', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: small }).der }, { minKeySizeBits: 2048 }],
-    ['InvalidCSR', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 9000 } }).der }, { validityOutOfRange: 'reject' }],
+    ['InvalidValidityPeriod', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 9000 } }).der }, { validityOutOfRange: 'reject' }],
+    ['InvalidValidityPeriod', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 2 } }).der }, { validityOutOfRange: 'reject' }],
+    ['InvalidEKU', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'] }).der }, {}],
+    ['InvalidCSR', { csr: generateCsr({ sipUri: 'mallory@contoso.com', keyPair: key1024 }).der }, {}],
     ['RequestMalformed', { raw: '<GetAndPublishCert xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"/>' }, {}],
   ] as const)('answers ErrorInfo ResponseCode %s', async (expected, o, policy) => {
     const { handler } = setup(policy);
@@ -92,5 +95,51 @@ describe('createCertProvHandler', () => {
   it('answers InternalError when a dependency throws unexpectedly', async () => {
     const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: new MemoryCertificateStore(), clock: () => now, userDirectory: { findUser: async () => { throw new Error('boom'); } } });
     expect(await code(await post(handler, {}))).toBe('InternalError');
+  });
+
+  it('accepts a CSR whose EKU includes clientAuth', async () => {
+    const { handler } = setup();
+    const csr = generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, extendedKeyUsage: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'] }).der;
+    expect(await code(await post(handler, { csr }))).toBe('Success');
+  });
+
+  it('answers RequestMalformed to another SOAPAction or addressing Action', async () => {
+    const { handler } = setup();
+    const body = buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r1' });
+    const env = (hdr: string) => `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><Ticket>sip:alice@contoso.com</Ticket>${hdr}</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+    const url = 'http://127.0.0.1/CertProv/CertProvisioningService.svc';
+    const r1 = await handler(new Request(url, { method: 'POST', body: env(''), headers: { SOAPAction: '"http://tempuri.org/Other"' } }));
+    expect(await code(r1)).toBe('RequestMalformed');
+    const r2 = await handler(new Request(url, { method: 'POST', body: env('<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">urn:x</Action>') }));
+    expect(await code(r2)).toBe('RequestMalformed');
+    const r3 = await handler(new Request(url, { method: 'POST', body: env('<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert</Action>'), headers: { 'content-type': 'application/soap+xml; charset=utf-8; action="http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' } }));
+    expect(await code(r3)).toBe('Success');
+  });
+
+  it('refuses other methods (405) and oversized bodies (413) before parsing', async () => {
+    const store = new MemoryCertificateStore();
+    const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store, clock: () => now, maxBodyBytes: 1024 });
+    expect((await handler(new Request('http://127.0.0.1/c', { method: 'GET' }))).status).toBe(405);
+    expect((await handler(new Request('http://127.0.0.1/c', { method: 'POST', body: 'x'.repeat(2048) }))).status).toBe(413);
+  });
+
+  it('a DOCTYPE (entity expansion) is RequestMalformed, never expanded', async () => {
+    const { handler, store } = setup();
+    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>&lol2;</s:Body></s:Envelope>';
+    const res = await handler(new Request('http://127.0.0.1/c', { method: 'POST', body: bomb }));
+    expect(await code(res)).toBe('RequestMalformed');
+    expect(await store.listForEntity('alice@contoso.com')).toHaveLength(0);
+  });
+
+  it('401 answers carry X-Ms-diagnostics from the catalog and X-MS-WebTicketURL when configured', async () => {
+    const store = new MemoryCertificateStore();
+    const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store, clock: () => now, webTicketUrl: 'https://pool.contoso.com/WebTicket/WebTicketService.svc', serverFqdn: 'pool.contoso.com' });
+    const res = await post(handler, { ticket: '' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-ms-webticketurl')).toBe('https://pool.contoso.com/WebTicket/WebTicketService.svc');
+    const { parseMsDiagnostics } = await import('@ocauth/diagnostics');
+    const d = parseMsDiagnostics(res.headers.get('x-ms-diagnostics')!);
+    expect(d.ok && d.value.errorId).toBe(28032);
+    expect(d.ok && d.value.source).toBe('pool.contoso.com');
   });
 });

@@ -14,6 +14,11 @@ export const OID_SHA1_WITH_RSA = '1.2.840.113549.1.1.5';
 export const OID_SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 /** OIW sha1WithRSASignature (used by the spec 4.1.2 example certificate). */
 export const OID_OIW_SHA1_WITH_RSA = '1.3.14.3.2.29';
+export const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+export const OID_EXTENDED_KEY_USAGE = '2.5.29.37';
+export const OID_KP_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+export const OID_KP_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+export const OID_ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
 
 /** Error raised for an unusable certificate request. */
 export class CsrError extends Error {
@@ -41,6 +46,8 @@ export interface GenerateCsrOptions {
   certificateTemplate?: string | null;
   /** Use an existing key pair instead of generating one. */
   keyPair?: { privateKey: KeyObject; publicKey: KeyObject };
+  /** Extended key usages to request (OIDs) in a PKCS#9 extensionRequest attribute; omitted: none. */
+  extendedKeyUsage?: string[];
 }
 
 export interface GeneratedCsr {
@@ -64,6 +71,11 @@ export interface ParsedCsr {
   nameValuePairs: Array<{ name: string; value: string }>;
   /** Attribute OIDs present in the request. */
   attributeOids: string[];
+  /**
+   * Extended key usages requested through the PKCS#9 extensionRequest attribute (OIDs), or
+   * undefined when the request asks for none (the CA then applies its own, clientAuth).
+   */
+  extendedKeyUsage: string[] | undefined;
 }
 
 // node-forge encodes/decodes BMPString (UTF-16BE) itself: values are JS strings.
@@ -109,6 +121,25 @@ export function generateCsr(opts: GenerateCsrOptions): GeneratedCsr {
       asn1.create(C, T.SEQUENCE, true, [
         asn1.create(C, T.OID, false, asn1.oidToDer(OID_ENROLLMENT_NAME_VALUE_PAIR).getBytes()),
         asn1.create(C, T.SET, true, pairs.map(([n, v]) => asn1.create(C, T.SEQUENCE, true, [bmp(n), bmp(v)]))),
+      ]),
+    );
+  }
+  if (opts.extendedKeyUsage) {
+    for (const oid of opts.extendedKeyUsage) {
+      if (!/^[0-2](\.\d+)+$/.test(oid)) throw new CsrError('ERR_CERTPROV_EKU', `extendedKeyUsage: expected dotted OIDs, received ${JSON.stringify(oid)}`);
+    }
+    const eku = asn1.create(C, T.SEQUENCE, true, opts.extendedKeyUsage.map((oid) => asn1.create(C, T.OID, false, asn1.oidToDer(oid).getBytes())));
+    attributes.push(
+      asn1.create(C, T.SEQUENCE, true, [
+        asn1.create(C, T.OID, false, asn1.oidToDer(OID_EXTENSION_REQUEST).getBytes()),
+        asn1.create(C, T.SET, true, [
+          asn1.create(C, T.SEQUENCE, true, [
+            asn1.create(C, T.SEQUENCE, true, [
+              asn1.create(C, T.OID, false, asn1.oidToDer(OID_EXTENDED_KEY_USAGE).getBytes()),
+              asn1.create(C, T.OCTETSTRING, false, asn1.toDer(eku).getBytes()),
+            ]),
+          ]),
+        ]),
       ]),
     );
   }
@@ -209,12 +240,35 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   }
   const nameValuePairs: Array<{ name: string; value: string }> = [];
   const attributeOids: string[] = [];
+  let extendedKeyUsage: string[] | undefined;
   if (attrsNode && Array.isArray(attrsNode.value)) {
     for (const attr of attrsNode.value) {
       const [o, set] = (attr.value as forge.asn1.Asn1[]) ?? [];
       if (!o || o.type !== T.OID) return bad('attribute without OID');
       const oid = asn1.derToOid(o.value as string);
       attributeOids.push(oid);
+      if (oid === OID_EXTENSION_REQUEST && set && Array.isArray(set.value)) {
+        for (const exts of set.value) {
+          for (const ext of Array.isArray(exts.value) ? exts.value : []) {
+            const parts = Array.isArray(ext.value) ? (ext.value as forge.asn1.Asn1[]) : [];
+            const id = parts[0];
+            const value = parts[parts.length - 1];
+            if (!id || id.type !== T.OID || !value || value.type !== T.OCTETSTRING) return bad('extensionRequest: Extension malformed');
+            if (asn1.derToOid(id.value as string) !== OID_EXTENDED_KEY_USAGE) continue;
+            let seq: forge.asn1.Asn1;
+            try {
+              seq = typeof value.value === 'string' ? asn1.fromDer(value.value) : (value.value as forge.asn1.Asn1[])[0]!;
+            } catch {
+              return bad('extendedKeyUsage extension does not decode');
+            }
+            if (!Array.isArray(seq.value)) return bad('extendedKeyUsage extension is not a SEQUENCE');
+            extendedKeyUsage = (seq.value as forge.asn1.Asn1[]).map((k) => {
+              if (k.type !== T.OID) return bad('extendedKeyUsage: expected KeyPurposeId OIDs');
+              return asn1.derToOid(k.value as string);
+            });
+          }
+        }
+      }
       if (oid === OID_ENROLLMENT_NAME_VALUE_PAIR && set && Array.isArray(set.value)) {
         for (const pair of set.value) {
           const [n, v] = (pair.value as forge.asn1.Asn1[]) ?? [];
@@ -238,5 +292,5 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
     signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigRaw.slice(1), 'binary'));
   }
   const keySizeBits = publicKey.asymmetricKeyDetails?.modulusLength;
-  return { der, subjectCommonName: cn, publicKey, spkiDer, keySizeBits, signatureAlgorithmOid, signatureValid, nameValuePairs, attributeOids };
+  return { der, subjectCommonName: cn, publicKey, spkiDer, keySizeBits, signatureAlgorithmOid, signatureValid, nameValuePairs, attributeOids, extendedKeyUsage };
 }

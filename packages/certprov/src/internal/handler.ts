@@ -3,9 +3,11 @@
 // Errors are GetAndPublishCertResponse/ErrorInfo with a ResponseCode (3.1.4.1.4.1), never SOAP faults.
 import type { CertificateAuthority } from './ca.js';
 import { parseCsr } from './csr.js';
-import { parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from './request.js';
+import { ACTION_GET_AND_PUBLISH_CERT, parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from './request.js';
 import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST } from './response.js';
 import type { CertificateStore } from './store.js';
+import { buildGetAndPublishCertErrorResponse, formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError } from '@ocauth/diagnostics';
+import { OID_ANY_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH } from './csr.js';
 
 export interface CertProvTicketVerifier {
   verify(envelopeXml: string): Promise<{ sipUri: string }>;
@@ -19,7 +21,7 @@ export interface CertProvPolicy {
   minValidityHours?: number;
   defaultValidityHours?: number;
   maxValidityHours?: number;
-  /** 'clamp' (default) brings an out-of-range request into range; 'reject' answers InvalidCSR. */
+  /** 'clamp' (default) brings an out-of-range request into range; 'reject' answers InvalidValidityPeriod. */
   validityOutOfRange?: 'clamp' | 'reject';
 }
 export interface CertProvHandlerOptions {
@@ -29,6 +31,17 @@ export interface CertProvHandlerOptions {
   policy?: CertProvPolicy;
   userDirectory?: CertProvUserDirectory;
   clock?: () => Date;
+  /**
+   * The Web Ticket Service URL advertised in `X-MS-WebTicketURL` when a request carries no (valid)
+   * ticket, so clients can discover where to get one (MS-OCAUTHWS 3.2).
+   */
+  webTicketUrl?: string;
+  /** Largest accepted request body in bytes (default 1 MiB); larger requests get HTTP 413. */
+  maxBodyBytes?: number;
+  /** FQDN reported as `source` in X-Ms-diagnostics. */
+  serverFqdn?: string;
+  /** Called with unexpected errors (answered as InternalError); never receives keys or tickets. */
+  onError?: (error: unknown) => void;
 }
 
 class PolicyError extends Error {
@@ -41,9 +54,39 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const envelope = (body: string) =>
   `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><Action s:mustUnderstand="1" xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCertResponse</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
 
+// MS-OCAUTHWS 3.1.4.1: "If an error occurs during processing, an error response MUST be sent using the
+// ErrorInfo element in GetAndPublishCertResponse ... SOAP faults SHOULD NOT be used."
 function errorResponse(deviceId: string, entity: string, code: string, description: string): Response {
-  const body = `<GetAndPublishCertResponse ResponseClass="Error" DeviceId="${esc(deviceId)}" Entity="${esc(entity)}" xmlns="${NS_AUTHWS}"><ErrorInfo ResponseCode="${code}"><Description>${esc(description)}</Description></ErrorInfo></GetAndPublishCertResponse>`;
+  const body = buildGetAndPublishCertErrorResponse({ deviceId: toDiagnosticsText(deviceId, 64).replace(/^-$/, ''), entity: toDiagnosticsText(entity, 256).replace(/^-$/, ''), responseCode: code as never, description: toDiagnosticsText(description, 512) });
   return new Response(envelope(body), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
+}
+
+/** The SOAP action of the request: SOAP 1.1 SOAPAction header or the SOAP 1.2 content-type action parameter. */
+function requestAction(req: Request): string | undefined {
+  const h = req.headers.get('soapaction');
+  if (h !== null) return h.trim().replace(/^"(.*)"$/, '$1');
+  const m = /;\s*action\s*=\s*"?([^";]*)"?/i.exec(req.headers.get('content-type') ?? '');
+  return m?.[1];
+}
+
+async function readBody(req: Request, limit: number): Promise<string | undefined> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) return undefined;
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Validity requested through the MS-WCCE name-value pairs, in hours (undefined when absent). */
@@ -54,30 +97,47 @@ function requestedHours(pairs: Array<{ name: string; value: string }>): number |
   if (period === undefined && units === undefined) return undefined;
   const u = Number(units);
   const per = { hours: 1, days: 24, weeks: 168, months: 730, years: 8760 }[(period ?? '').toLowerCase()];
-  if (!per || !Number.isInteger(u) || u <= 0) throw new PolicyError('InvalidCSR', `validityPeriod/ValidityPeriodUnits: expected a period (Hours/Days/Months) and positive units, received ${period}/${units}`);
+  if (!per || !Number.isInteger(u) || u <= 0) throw new PolicyError('InvalidValidityPeriod', `validityPeriod/ValidityPeriodUnits: expected a period (Hours/Days/Months) and positive units, received ${period}/${units}`);
   return u * per;
 }
 
 export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request) => Promise<Response> {
   const p = { minKeySizeBits: 1024, maxKeySizeBits: 16384, minValidityHours: 8, defaultValidityHours: 4320, maxValidityHours: 8760, validityOutOfRange: 'clamp' as const, ...o.policy };
   const clock = o.clock ?? (() => new Date());
+  const maxBody = o.maxBodyBytes ?? 1 << 20;
   return async (req: Request): Promise<Response> => {
     let parsed: GetAndPublishCertRequest | undefined;
+    if (req.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
     try {
-      const xml = await req.text();
+      const xml = await readBody(req, maxBody);
+      if (xml === undefined) return new Response(null, { status: 413 });
+      const action = requestAction(req);
       try {
         parsed = parseGetAndPublishCertRequest(xml);
       } catch (e) {
         throw new PolicyError('RequestMalformed', (e as Error).message);
       }
+      // SIPE and Lync send SOAPAction "http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert";
+      // the spec's example carries the same URI as the addressing Action header (4.1.1).
+      if (action !== undefined && action !== '' && action !== ACTION_GET_AND_PUBLISH_CERT)
+        throw new PolicyError('RequestMalformed', `SOAPAction: expected ${ACTION_GET_AND_PUBLISH_CERT}, received ${JSON.stringify(action.slice(0, 200))}`);
+      if (parsed.action !== undefined && parsed.action !== ACTION_GET_AND_PUBLISH_CERT)
+        throw new PolicyError('RequestMalformed', `Action header: expected ${ACTION_GET_AND_PUBLISH_CERT}, received ${JSON.stringify(parsed.action.slice(0, 200))}`);
       const r = parsed;
       let sipUri: string;
       try {
         ({ sipUri } = await o.ticketVerifier.verify(xml));
       } catch (e) {
-        // Authentication failures are the verifier's to report (28032/28033/28034 faults + 401).
+        // Authentication failures are the ticket verifier's (28032 invalid / 28033 expired / 28034 other
+        // server's proof ticket): HTTP 401 with X-Ms-diagnostics, and the Web Ticket Service to ask.
+        const id = (e as { errorId?: number }).errorId;
+        const errorId = typeof id === 'number' && webTicketError(id) ? id : 28032;
         const status = (e as { httpStatus?: number }).httpStatus ?? 401;
-        return new Response(null, { status, headers: { 'x-ms-diagnostics': `${(e as { errorId?: number }).errorId ?? 28032};reason="${esc((e as Error).message).slice(0, 200)}"` } });
+        const headers: Record<string, string> = {
+          'x-ms-diagnostics': formatMsDiagnostics(webTicketDiagnostics(errorId, { ...(o.serverFqdn ? { source: o.serverFqdn } : {}), reason: toDiagnosticsText((e as Error)?.message ?? 'invalid web ticket', 200) })),
+        };
+        if (o.webTicketUrl) headers['x-ms-webticketurl'] = o.webTicketUrl;
+        return new Response(null, { status, headers });
       }
       if (!GUID.test(r.deviceId)) throw new PolicyError('InvalidDeviceId', `DeviceId: expected a GUID in braces, received ${JSON.stringify(r.deviceId)}`);
       if (r.entity.toLowerCase() !== sipUri.replace(/^sip:/i, '').toLowerCase())
@@ -94,11 +154,16 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
         throw new PolicyError('InvalidCSR', (e as Error).message);
       }
       if (!csr.signatureValid) throw new PolicyError('InvalidCSR', 'CSR: expected a valid self-signature, received one that does not verify');
+      if (csr.subjectCommonName !== undefined && csr.subjectCommonName.replace(/^sip:/i, '').toLowerCase() !== r.entity.toLowerCase())
+        throw new PolicyError('InvalidCSR', `CSR subject CN: expected ${r.entity}, received ${csr.subjectCommonName}`);
+      // A requested EKU must allow client authentication: the certificate exists for TLS client auth.
+      if (csr.extendedKeyUsage !== undefined && !csr.extendedKeyUsage.includes(OID_KP_CLIENT_AUTH) && !csr.extendedKeyUsage.includes(OID_ANY_EXTENDED_KEY_USAGE))
+        throw new PolicyError('InvalidEKU', `CSR extendedKeyUsage: expected clientAuth (${OID_KP_CLIENT_AUTH}), received ${csr.extendedKeyUsage.join(', ') || 'an empty list'}`);
       if (csr.publicKey.asymmetricKeyType !== 'rsa' || csr.keySizeBits === undefined || csr.keySizeBits < p.minKeySizeBits || csr.keySizeBits > p.maxKeySizeBits)
         throw new PolicyError('InvalidPublicKey', `CSR public key: expected RSA of ${p.minKeySizeBits}..${p.maxKeySizeBits} bits, received ${csr.publicKey.asymmetricKeyType} ${csr.keySizeBits ?? '?'} bits`);
       let hours = requestedHours(csr.nameValuePairs) ?? p.defaultValidityHours;
       if (hours < p.minValidityHours || hours > p.maxValidityHours) {
-        if (p.validityOutOfRange === 'reject') throw new PolicyError('InvalidCSR', `validity: expected ${p.minValidityHours}..${p.maxValidityHours} hours, received ${hours}`);
+        if (p.validityOutOfRange === 'reject') throw new PolicyError('InvalidValidityPeriod', `validity: expected ${p.minValidityHours}..${p.maxValidityHours} hours, received ${hours}`);
         hours = Math.min(Math.max(hours, p.minValidityHours), p.maxValidityHours);
       }
       const now = clock();
@@ -119,6 +184,7 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
       return new Response(envelope(body), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
     } catch (e) {
       if (e instanceof PolicyError) return errorResponse(parsed?.deviceId ?? '', parsed?.entity ?? '', e.responseCode, e.message);
+      o.onError?.(e);
       return errorResponse(parsed?.deviceId ?? '', parsed?.entity ?? '', 'InternalError', 'internal error');
     }
   };

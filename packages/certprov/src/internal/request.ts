@@ -1,7 +1,8 @@
 // GetAndPublishCert request body — MS-OCAUTHWS 3.1.4.1.2.3: DeviceId (GUID with braces), Entity (SIP
 // URI without "sip:"), wst:TokenType X509v3, wst:RequestType Issue, wsse:BinarySecurityToken with the
 // PKCS#10 request (EncodingType base64binary, ValueType ...#PKCS10), wstep:RequestID.
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { parseXml } from '@ocauth/c14n';
 import { decodeBinaryToken } from './csr.js';
 import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST } from './response.js';
 
@@ -27,7 +28,12 @@ export interface GetAndPublishCertRequest {
   entity: string;
   csrDer: Uint8Array;
   requestId: string;
+  /** Addressing Action header of the envelope (addressing/none or WS-Addressing 2005/08), when present. */
+  action?: string;
 }
+
+const ADDRESSING_NS = ['http://schemas.microsoft.com/ws/2005/05/addressing/none', 'http://www.w3.org/2005/08/addressing'];
+const SOAP_NS = ['http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope'];
 
 /** Builds the GetAndPublishCert body element (to go in the SOAP Body). */
 export function buildGetAndPublishCertRequest(r: { deviceId: string; entity: string; csr: Uint8Array; requestId: string }): string {
@@ -50,12 +56,12 @@ const child = (e: Element, ns: string, local: string): Element | undefined => {
 
 /** Parses and validates a GetAndPublishCert request (envelope or element). */
 export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertRequest {
-  if (/<!DOCTYPE/i.test(xml)) throw new GetAndPublishCertRequestError('request: expected XML without DOCTYPE, received a DOCTYPE declaration');
   let doc;
   try {
-    doc = new DOMParser({ onError: (_l, m) => { throw new Error(String(m)); } }).parseFromString(xml, 'text/xml');
+    // The one safe parser: any DOCTYPE refused (no entity expansion), size/depth/attribute bounds.
+    doc = parseXml(xml, { maxBytes: 1 << 20, maxDepth: 64 });
   } catch (e) {
-    throw new GetAndPublishCertRequestError(`request: expected well-formed XML, received: ${(e as Error).message}`);
+    throw new GetAndPublishCertRequestError(`request: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`);
   }
   const el = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCert')[0];
   if (!el) throw new GetAndPublishCertRequestError('GetAndPublishCert: expected the element, received none');
@@ -73,7 +79,18 @@ export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertReq
   } catch (e) {
     throw new GetAndPublishCertRequestError((e as Error).message);
   }
+  let action: string | undefined;
+  const root = doc.documentElement;
+  if (root && SOAP_NS.includes(root.namespaceURI ?? '') && root.localName === 'Envelope') {
+    for (let h = root.firstChild; h; h = h.nextSibling) {
+      if (h.nodeType !== 1 || (h as Element).localName !== 'Header') continue;
+      for (let a = h.firstChild; a; a = a.nextSibling) {
+        if (a.nodeType === 1 && (a as Element).localName === 'Action' && ADDRESSING_NS.includes((a as Element).namespaceURI ?? '')) action = (a.textContent ?? '').trim();
+      }
+    }
+  }
   return {
+    ...(action !== undefined ? { action } : {}),
     deviceId: el.getAttribute('DeviceId') ?? '',
     entity: el.getAttribute('Entity') ?? '',
     csrDer,

@@ -9,7 +9,8 @@
 //   <xs:attribute name="Entity" type="xs:anyURI" use="required" />
 //   <xs:attribute name="ResponseClass" type="tns:ResponseClassType" use="required" />
 // </xs:complexType>
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { parseXml } from '@ocauth/c14n';
 import { decodeBinaryToken } from './csr.js';
 
 export const NS_AUTHWS = 'http://schemas.microsoft.com/OCS/AuthWebServices/';
@@ -49,15 +50,12 @@ const kids = (e: Element, ns: string, local: string): Element[] => {
 
 /** Parses a GetAndPublishCertResponse (whole SOAP envelope or the element itself). ErrorInfo → GetAndPublishCertError. */
 export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertResponse {
-  if (/<!DOCTYPE/i.test(xml)) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'response: expected XML without DOCTYPE, received a DOCTYPE declaration');
-  const errors: string[] = [];
-  let doc: ReturnType<DOMParser['parseFromString']>;
+  let doc: ReturnType<typeof parseXml>;
   try {
-    doc = new DOMParser({ onError: (_l, m) => { errors.push(String(m)); } }).parseFromString(xml, 'text/xml');
+    doc = parseXml(xml, { maxBytes: 4 << 20, maxDepth: 64 });
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML, received: ${(e as Error).message}`);
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`);
   }
-  if (errors.length > 0 || !doc.documentElement) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML, received: ${errors[0] ?? 'no document element'}`);
   const el = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCertResponse')[0];
   if (!el) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'response: expected a GetAndPublishCertResponse element, received none');
   const responseClass = el.getAttribute('ResponseClass') ?? '';

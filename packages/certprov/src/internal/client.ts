@@ -1,0 +1,139 @@
+// GetAndPublishCert client — MS-OCAUTHWS 3.1.4.1 and the client side of 1.3.2: generate a key pair and
+// a PKCS#10 request for the user's SIP URI, send it with the web ticket and the proof-of-possession
+// signature (@ocauth/wstrust), and return a certificate + private key ready for TLS client auth.
+import { createPublicKey, randomUUID, type KeyObject, X509Certificate } from 'node:crypto';
+import { parseMsDiagnostics } from '@ocauth/diagnostics';
+import { signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
+import { generateCsr, type CsrHash, type ValidityPeriod } from './csr.js';
+import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest } from './request.js';
+import { GetAndPublishCertError, parseGetAndPublishCertResponse } from './response.js';
+import { subjectKeyIdentifier } from './x509-ext.js';
+
+export interface RequestCertificateOptions {
+  /** Certificate Provisioning Service URL (…/CertProv/CertProvisioningService.svc). */
+  url: string;
+  /** The user's SIP URI (with or without `sip:`): subject CN and Entity. */
+  sipUri: string;
+  /**
+   * Where the web ticket comes from. A WebTicketClient discovers the Web Ticket Service from the
+   * service's 401 (or `webTicketUrl`), caches the ticket and signs the request; a ticket signs directly.
+   */
+  webTicketClient?: WebTicketClient;
+  ticket?: WebTicket;
+  /** Web Ticket Service URL (skips 401 discovery when using a WebTicketClient). */
+  webTicketUrl?: string;
+  /** DeviceId GUID with braces (default: a fresh random one, upper case as Lync sends). */
+  deviceId?: string;
+  /** RSA modulus size (default 2048, what Lync 2013 uses). */
+  keySizeBits?: number;
+  /** CSR signature hash (default sha256; sha1 for old servers). */
+  hash?: CsrHash;
+  /** Requested validity (MS-WCCE name-value pairs), e.g. { period: 'Months', units: 6 }. */
+  validity?: { period: ValidityPeriod; units: number };
+  /** Use this key pair instead of generating one. */
+  keyPair?: { privateKey: KeyObject; publicKey: KeyObject };
+  requestId?: string;
+  fetch?: typeof fetch;
+  clock?: () => Date;
+}
+
+export interface ProvisionedCertificate {
+  certificate: X509Certificate;
+  certificateDer: Uint8Array;
+  certificatePem: string;
+  privateKey: KeyObject;
+  /** PKCS#8 PEM of the private key (for `tls.connect({ key })`). Keep it secret. */
+  privateKeyPem: string;
+  deviceId: string;
+  entity: string;
+  requestId: string;
+  dispositionMessage: string | undefined;
+}
+
+/**
+ * Failure of the provisioning call outside ErrorInfo: HTTP errors (with the X-Ms-diagnostics ErrorId
+ * when the server sent one) and a certificate that does not match what was asked for.
+ */
+export class CertificateRequestError extends Error {
+  readonly code: 'ERR_CERTPROV_HTTP' | 'ERR_CERTPROV_CERTIFICATE_MISMATCH' | 'ERR_CERTPROV_OPTIONS';
+  readonly httpStatus: number | undefined;
+  readonly errorId: number | undefined;
+  readonly reason: string | undefined;
+  constructor(code: CertificateRequestError['code'], message: string, extra: { httpStatus?: number; errorId?: number; reason?: string } = {}) {
+    super(message);
+    this.name = 'CertificateRequestError';
+    this.code = code;
+    this.httpStatus = extra.httpStatus;
+    this.errorId = extra.errorId;
+    this.reason = extra.reason;
+  }
+}
+
+const pem = (der: Uint8Array, label: string) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${label}-----\n`;
+const escText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** GetAndPublishCert end to end: returns the issued certificate and its private key, checked. */
+export async function requestCertificate(o: RequestCertificateOptions): Promise<ProvisionedCertificate> {
+  if (!o || typeof o.url !== 'string' || !/^https?:\/\//i.test(o.url)) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `url: expected an http(s) URL, received ${JSON.stringify(o?.url)}`);
+  if (!o.webTicketClient && !o.ticket) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', 'webTicketClient or ticket: expected one, received neither');
+  const entity = String(o.sipUri ?? '').replace(/^sip:/i, '');
+  const deviceId = o.deviceId ?? `{${randomUUID().toUpperCase()}}`;
+  const requestId = o.requestId ?? randomUUID();
+  const csr = generateCsr({ sipUri: entity, ...(o.keySizeBits ? { keySizeBits: o.keySizeBits } : {}), ...(o.hash ? { hash: o.hash } : {}), ...(o.validity ? { validity: o.validity } : {}), ...(o.keyPair ? { keyPair: o.keyPair } : {}) });
+  const body = buildGetAndPublishCertRequest({ deviceId, entity, csr: csr.der, requestId });
+  // MS-OCAUTHWS 4.1.1: To and Action headers of the addressing/none namespace.
+  const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
+  const envelope =
+    `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>` +
+    `<To s:mustUnderstand="1" xmlns="${ADDR}">${escText(o.url)}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
+    `</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+  let res: Response;
+  if (o.webTicketClient) {
+    res = await o.webTicketClient.callService(o.url, envelope, { soapAction: ACTION_GET_AND_PUBLISH_CERT, ...(o.webTicketUrl ? { webTicketUrl: o.webTicketUrl } : {}) });
+  } else {
+    const t = o.ticket!;
+    const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, ...(o.clock ? { now: o.clock() } : {}) });
+    res = await (o.fetch ?? fetch)(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed });
+  }
+  const text = await res.text();
+  if (res.status !== 200) {
+    const diag = parseMsDiagnostics(res.headers.get('x-ms-diagnostics') ?? '');
+    const d = diag.ok ? diag.value : undefined;
+    throw new CertificateRequestError('ERR_CERTPROV_HTTP', `GetAndPublishCert: expected HTTP 200, received ${res.status}${d ? ` with X-Ms-diagnostics ErrorId ${d.errorId}${d.reason ? ` (${d.reason})` : ''}` : ''}`, {
+      httpStatus: res.status, ...(d ? { errorId: d.errorId } : {}), ...(d?.reason ? { reason: d.reason } : {}),
+    });
+  }
+  const r = parseGetAndPublishCertResponse(text); // ErrorInfo → GetAndPublishCertError with responseCode
+  const mismatch = (what: string) => new CertificateRequestError('ERR_CERTPROV_CERTIFICATE_MISMATCH', what);
+  if (r.deviceId && r.deviceId.toLowerCase() !== deviceId.toLowerCase()) throw mismatch(`response DeviceId: expected ${deviceId}, received ${r.deviceId}`);
+  if (r.entity && r.entity.toLowerCase() !== entity.toLowerCase()) throw mismatch(`response Entity: expected ${entity}, received ${r.entity}`);
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(r.certificateDer);
+  } catch (e) {
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `RequestedSecurityToken: expected an X.509 certificate, received bytes that do not parse (${(e as Error).message})`);
+  }
+  const certSpki = cert.publicKey.export({ type: 'spki', format: 'der' });
+  const ourSpki = createPublicKey(csr.privateKey).export({ type: 'spki', format: 'der' });
+  if (!certSpki.equals(ourSpki)) throw mismatch('certificate public key: expected the key of our CSR, received another key');
+  const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
+  if (cn === undefined || cn.replace(/^sip:/i, '').toLowerCase() !== entity.toLowerCase()) throw mismatch(`certificate subject CN: expected ${entity}, received ${cn ?? '(none)'}`);
+  const ski = subjectKeyIdentifier(r.certificateDer);
+  if (ski && Buffer.from(ski).toString('latin1').toLowerCase() !== deviceId.toLowerCase() && Buffer.from(ski).toString('latin1').toLowerCase() !== deviceId.replace(/[{}]/g, '').toLowerCase()) {
+    // MS-OCAUTHWS 4.1.2: the SKI carries the DeviceId in ASCII. A CA that uses a key hash instead is tolerated only if it is not text at all.
+    if (/^[\x20-\x7e]+$/.test(Buffer.from(ski).toString('latin1'))) throw mismatch(`certificate SubjectKeyIdentifier: expected the DeviceId ${deviceId}, received ${Buffer.from(ski).toString('latin1')}`);
+  }
+  const now = o.clock?.() ?? new Date();
+  if (new Date(cert.validTo).getTime() <= now.getTime()) throw mismatch(`certificate validity: expected a certificate valid after ${now.toISOString()}, received one that expired ${cert.validTo}`);
+  return {
+    certificate: cert,
+    certificateDer: r.certificateDer,
+    certificatePem: pem(r.certificateDer, 'CERTIFICATE'),
+    privateKey: csr.privateKey,
+    privateKeyPem: csr.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    deviceId,
+    entity,
+    requestId,
+    dispositionMessage: r.dispositionMessage,
+  };
+}

@@ -1,0 +1,187 @@
+// End to end over loopback HTTP with the real Web Ticket Service and ticket verifier of
+// @ocauth/wstrust: PIN → web ticket (SAML HoK, proof key by PSHA1) → GetAndPublishCert signed with the
+// proof key → certificate; then `openssl verify` and Node's TLS accept it as a client certificate.
+// Wrong keys, expired timestamps and tickets from another pool never get a certificate.
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import forge from 'node-forge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, WebTicketClient } from '@ocauth/wstrust';
+import {
+  CertificateAuthority, CertificateRequestError, createCertProvHandler, GetAndPublishCertError, MemoryCertificateStore,
+  requestCertificate, storeCertificateValidator, subjectKeyIdentifier,
+} from '@ocauth/certprov';
+import { hasTool, runTool } from '../../../testing/tools.js';
+
+
+function selfSigned(cn: string) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const c = forge.pki.createCertificate();
+  c.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  c.serialNumber = '01';
+  c.validity.notBefore = new Date(Date.now() - 86400_000);
+  c.validity.notAfter = new Date(Date.now() + 86400_000 * 365);
+  c.setSubject([{ name: 'commonName', value: cn }]);
+  c.setIssuer([{ name: 'commonName', value: cn }]);
+  c.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()), forge.md.sha256.create());
+  return { privateKey, certificate: new X509Certificate(forge.pki.certificateToPem(c)) };
+}
+
+const signer = selfSigned('webticket.contoso.test');
+const poolBytes = randomBytes(32);
+const poolKey = { keyName: keyNameOf(poolBytes), key: poolBytes };
+const ca = CertificateAuthority.create({ commonName: 'Communications Server', keySizeBits: 2048 });
+let now = new Date();
+const clock = () => now;
+const users = new MemoryUserDirectory()
+  .add({ sipUri: 'sip:alice@contoso.test', enabled: true }, { pin: '13579', phone: ['+15550100'], password: 'pw-alice' })
+  .add({ sipUri: 'sip:bob@contoso.test', enabled: false }, { pin: '24680', phone: ['+15550200'] });
+const store = new MemoryCertificateStore();
+let server: Server;
+let base = '';
+
+function toRequest(req: IncomingMessage, body: Buffer): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+  return new Request(`${base}${req.url}`, { method: req.method!, headers, ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body }) });
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const path = (req.url ?? '').split('?')[0]!;
+      const h = path.startsWith('/WebTicket/') ? webTicket : path.startsWith('/CertProv/') ? certProv : undefined;
+      const r = h ? await h(toRequest(req, Buffer.concat(chunks))) : new Response(null, { status: 404 });
+      res.writeHead(r.status, Object.fromEntries(r.headers));
+      res.end(Buffer.from(await r.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  webTicket = createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey, farm: [`${base}/`], userDirectory: users, clock });
+  certProv = createCertProvHandler({
+    ticketVerifier: createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: `${base}/CertProv/CertProvisioningService.svc` }),
+    ca, store, clock, webTicketUrl: `${base}/WebTicket/WebTicketService.svc`, serverFqdn: 'pool.contoso.test',
+    userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined },
+  });
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+let webTicket: (r: Request) => Promise<Response>;
+let certProv: (r: Request) => Promise<Response>;
+const CERTPROV = () => `${base}/CertProv/CertProvisioningService.svc`;
+
+describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', () => {
+  let issued: Awaited<ReturnType<typeof requestCertificate>>;
+
+  it('PIN ticket (401 discovery) → signed GetAndPublishCert → certificate matching key, Entity and DeviceId', async () => {
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
+    issued = await requestCertificate({ url: CERTPROV(), sipUri: 'sip:alice@contoso.test', webTicketClient: client, validity: { period: 'Months', units: 6 }, clock });
+    expect(issued.certificate.subject).toBe('CN=alice@contoso.test');
+    expect(issued.certificate.verify(ca.certificate.publicKey)).toBe(true);
+    expect(Buffer.from(subjectKeyIdentifier(issued.certificateDer)!).toString('latin1')).toBe(issued.deviceId);
+    expect(issued.certificate.checkPrivateKey(issued.privateKey)).toBe(true);
+    expect(await storeCertificateValidator(store, { clock }).validate(issued.certificate)).toEqual({ sipUri: 'sip:alice@contoso.test' });
+    expect(issued.dispositionMessage).toBe('Issued');
+  });
+
+  it.runIf(hasTool('openssl', ['version']))('openssl verify accepts the issued certificate against the CA (purpose sslclient)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certprov-e2e-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), ca.certificate.toString());
+      writeFileSync(join(dir, 'leaf.pem'), issued.certificatePem);
+      const out = runTool('openssl', ['verify', '-purpose', 'sslclient', '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')]).toString();
+      expect(out).toContain('leaf.pem: OK');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Node's TLS server accepts it as a client certificate (requestCert, rejectUnauthorized)", async () => {
+    const serverCert = selfSigned('localhost');
+    const srv = tls.createServer({ key: serverCert.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: serverCert.certificate.toString(), ca: [ca.certificate.toString()], requestCert: true, rejectUnauthorized: true }, (s) => {
+      s.end(`hello ${s.getPeerX509Certificate()?.subject}`);
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        const c = tls.connect({ host: '127.0.0.1', port: (srv.address() as AddressInfo).port, key: issued.privateKeyPem, cert: issued.certificatePem, ca: [serverCert.certificate.toString()], checkServerIdentity: () => undefined }, () => {});
+        let buf = '';
+        c.on('data', (d) => (buf += d));
+        c.on('end', () => resolve(buf));
+        c.on('error', reject);
+      });
+      expect(text).toBe('hello CN=alice@contoso.test');
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('a second request for the same device supersedes (revokes) the first certificate', async () => {
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
+    const again = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', webTicketClient: client, deviceId: issued.deviceId, keySizeBits: 1024, webTicketUrl: `${base}/WebTicket/WebTicketService.svc` });
+    const v = storeCertificateValidator(store, { clock });
+    expect(await v.validate(issued.certificate)).toBeNull();
+    expect(await v.validate(again.certificate)).toEqual({ sipUri: 'sip:alice@contoso.test' });
+  });
+
+  it('wrong proof key, expired Timestamp and another pool\'s ticket get 401 with 28032/28033/28034 and no certificate', async () => {
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
+    const ticket = await client.getTicket(CERTPROV(), `${base}/WebTicket/WebTicketService.svc`);
+    const before = (await store.listForEntity('alice@contoso.test')).length;
+    const wrongKey = { ...ticket, proofKey: randomBytes(32) };
+    const e1 = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket: wrongKey, keySizeBits: 1024, clock }).catch((e) => e);
+    expect(e1).toBeInstanceOf(CertificateRequestError);
+    expect([e1.httpStatus, e1.errorId]).toEqual([401, 28032]);
+    const stale = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket, keySizeBits: 1024, clock: () => new Date(now.getTime() - 3600_000) }).catch((e) => e);
+    expect(stale).toBeInstanceOf(CertificateRequestError);
+    expect(stale.httpStatus).toBe(401);
+    expect([28032, 28033]).toContain(stale.errorId);
+    // A ticket whose proof key is wrapped for another pool: issued by a second Web Ticket Service.
+    const otherPool = { keyName: 'other-pool', key: randomBytes(32) };
+    const otherService = createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey: otherPool, farm: [`${base}/`], userDirectory: users, clock });
+    const foreign = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, fetch: (async (u: string | URL | Request, init?: RequestInit) => otherService(new Request(u as string, init))) as typeof fetch });
+    const t3 = await foreign.getTicket(CERTPROV(), `${base}/WebTicket/WebTicketService.svc`);
+    const e3 = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket: t3, keySizeBits: 1024, clock }).catch((e) => e);
+    expect([e3.httpStatus, e3.errorId]).toEqual([401, 28034]);
+    expect((await store.listForEntity('alice@contoso.test')).length).toBe(before);
+  });
+
+  it('policy errors come back as GetAndPublishCertError with the ResponseCode (ticket for alice, Entity bob)', async () => {
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
+    const ticket = await client.getTicket(CERTPROV(), `${base}/WebTicket/WebTicketService.svc`);
+    const e = await requestCertificate({ url: CERTPROV(), sipUri: 'bob@contoso.test', ticket, keySizeBits: 1024, clock }).catch((x) => x);
+    expect(e).toBeInstanceOf(GetAndPublishCertError);
+    expect(e.responseCode).toBe('InvalidSipUri');
+  });
+
+  it('a response certificate for another key is refused by the client (mismatch check)', async () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const forgedCa = CertificateAuthority.create({ keySizeBits: 1024 });
+    const fake = async (req: Request) => {
+      const body = await req.text();
+      const deviceId = /DeviceId="([^"]+)"/.exec(body)![1]!;
+      const cert = forgedCa.issue({ publicKey: other.publicKey, entity: 'alice@contoso.test', deviceId, validityHours: 8 });
+      const xml = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetAndPublishCertResponse ResponseClass="Success" DeviceId="${deviceId}" Entity="alice@contoso.test" xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"><RequestSecurityTokenResponse xmlns="http://docs.oasis-open.org/ws-sx/ws-trust/200512/"><RequestedSecurityToken><BinarySecurityToken xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">${Buffer.from(cert.der).toString('base64')}</BinarySecurityToken></RequestedSecurityToken></RequestSecurityTokenResponse></GetAndPublishCertResponse></s:Body></s:Envelope>`;
+      return new Response(xml, { status: 200 });
+    };
+    const ticket = { assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>', assertionId: 'x', proofKey: randomBytes(32), appliesTo: base, expires: new Date(Date.now() + 3600_000), created: undefined };
+    const e = await requestCertificate({ url: 'https://pool.contoso.test/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.test', ticket, keySizeBits: 1024, fetch: (async (u: string, init: RequestInit) => fake(new Request(u, init))) as typeof fetch }).catch((x) => x);
+    expect(e).toBeInstanceOf(CertificateRequestError);
+    expect(e.code).toBe('ERR_CERTPROV_CERTIFICATE_MISMATCH');
+    expect(e.message).toMatch(/public key/);
+  });
+
+  it('a ticket from the Auth binding (UsernameToken) works through the ticket option (client signs with its proof key)', async () => {
+    const client = new WebTicketClient({ credentials: { type: 'password', username: 'sip:alice@contoso.test', password: 'pw-alice' }, clock });
+    const ticket = await client.getTicket(CERTPROV(), `${base}/WebTicket/WebTicketService.svc`);
+    const got = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket, keySizeBits: 1024, clock });
+    expect(got.certificate.subject).toBe('CN=alice@contoso.test');
+  });
+});
