@@ -67,7 +67,6 @@ describe('createCertProvHandler', () => {
     ['InvalidValidityPeriod', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 9000 } }).der }, { validityOutOfRange: 'reject' }],
     ['InvalidValidityPeriod', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 2 } }).der }, { validityOutOfRange: 'reject' }],
     ['InvalidEKU', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'] }).der }, {}],
-    ['InvalidCSR', { csr: generateCsr({ sipUri: 'mallory@contoso.com', keyPair: key1024 }).der }, {}],
     ['RequestMalformed', { raw: '<GetAndPublishCert xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"/>' }, {}],
   ] as const)('answers ErrorInfo ResponseCode %s', async (expected, o, policy) => {
     const { handler } = setup(policy);
@@ -141,5 +140,11 @@ describe('createCertProvHandler', () => {
     const d = parseMsDiagnostics(res.headers.get('x-ms-diagnostics')!);
     expect(d.ok && d.value.errorId).toBe(28032);
     expect(d.ok && d.value.source).toBe('pool.contoso.com');
+  });
+
+  it('a CSR for another subject still yields a certificate whose CN is the Entity (3.1.4.1.2.4 (5))', async () => {
+    const { handler } = setup();
+    const r = parseGetAndPublishCertResponse(await (await post(handler, { csr: generateCsr({ sipUri: 'test@test.com', keyPair: key1024 }).der })).text());
+    expect(new X509Certificate(r.certificateDer).subject).toBe('CN=alice@contoso.com');
   });
 });

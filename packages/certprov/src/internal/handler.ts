@@ -96,7 +96,8 @@ function requestedHours(pairs: Array<{ name: string; value: string }>): number |
   const units = get('ValidityPeriodUnits');
   if (period === undefined && units === undefined) return undefined;
   const u = Number(units);
-  const per = { hours: 1, days: 24, weeks: 168, months: 730, years: 8760 }[(period ?? '').toLowerCase()];
+  // A month is 30 days: Lync asks for 6 Months and the default is 180 days = 4320 hours (field notes).
+  const per = { hours: 1, days: 24, weeks: 168, months: 720, years: 8760 }[(period ?? '').toLowerCase()];
   if (!per || !Number.isInteger(u) || u <= 0) throw new PolicyError('InvalidValidityPeriod', `validityPeriod/ValidityPeriodUnits: expected a period (Hours/Days/Months) and positive units, received ${period}/${units}`);
   return u * per;
 }
@@ -154,8 +155,8 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
         throw new PolicyError('InvalidCSR', (e as Error).message);
       }
       if (!csr.signatureValid) throw new PolicyError('InvalidCSR', 'CSR: expected a valid self-signature, received one that does not verify');
-      if (csr.subjectCommonName !== undefined && csr.subjectCommonName.replace(/^sip:/i, '').toLowerCase() !== r.entity.toLowerCase())
-        throw new PolicyError('InvalidCSR', `CSR subject CN: expected ${r.entity}, received ${csr.subjectCommonName}`);
+      // The CSR's own subject is not constrained (the spec's 4.1 example CSR says CN=test@test.com for
+      // Entity alice@contoso.com); the issued certificate's CN is the Entity (3.1.4.1.2.4 (5)).
       // A requested EKU must allow client authentication: the certificate exists for TLS client auth.
       if (csr.extendedKeyUsage !== undefined && !csr.extendedKeyUsage.includes(OID_KP_CLIENT_AUTH) && !csr.extendedKeyUsage.includes(OID_ANY_EXTENDED_KEY_USAGE))
         throw new PolicyError('InvalidEKU', `CSR extendedKeyUsage: expected clientAuth (${OID_KP_CLIENT_AUTH}), received ${csr.extendedKeyUsage.join(', ') || 'an empty list'}`);
