@@ -55,6 +55,23 @@ describe('AuthBrokerClient', () => {
     await expect(c.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/no answer within 30 ms/) });
   });
 
+  it('the deadline also covers the response body; a body that fails is a typed error', async () => {
+    const slowBody = (async (_u: unknown, init?: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(ctl) {
+          ctl.enqueue(new TextEncoder().encode('<s:Envelope'));
+          init?.signal?.addEventListener('abort', () => ctl.error(init.signal!.reason));
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'text/xml' } });
+    }) as typeof fetch;
+    const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: slowBody, timeoutMs: 30 });
+    await expect(c.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/no answer within 30 ms/) });
+    const broken = (async () => new Response(new ReadableStream({ start(ctl) { ctl.error(new Error('connection reset')); } }), { headers: { 'content-type': 'text/xml' } })) as typeof fetch;
+    const d = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: broken });
+    await expect(d.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/failed: connection reset/) });
+  });
+
   it('a negotiation answer without SecurityStatus (or with a nil result) is an error, never OK', async () => {
     const nil = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AuthBrokerNegotiateSecurityAssociationResponse xmlns="http://tempuri.org/"><AuthBrokerNegotiateSecurityAssociationResult i:nil="true" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"/></AuthBrokerNegotiateSecurityAssociationResponse></s:Body></s:Envelope>';
     for (const body of [nil, buildAuthBrokerResponse('AuthBrokerNegotiateSecurityAssociation', { outString: '', clientSigningKey: 'AAAA', serverSigningKey: 'AAAA' }, {})]) {

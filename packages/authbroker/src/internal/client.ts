@@ -79,19 +79,27 @@ export class AuthBrokerClient {
           webTicket: ticket,
         });
     const timeout = this.options.timeoutMs ?? 30_000;
+    // One deadline for the request and its body. A plain AbortController with a timer cleared when the
+    // body has been read costs far less per call than AbortSignal.timeout (a transferable signal kept
+    // alive by a FinalizationRegistry until the 30 s timer fires), and leaves no timer behind.
+    const ac = timeout > 0 ? new AbortController() : undefined;
+    const timer = ac ? setTimeout(() => ac.abort(new DOMException(`no answer within ${timeout} ms`, 'TimeoutError')), timeout) : undefined;
     let res: Response;
+    let text: string;
     try {
       res = await this.fetch(this.options.url, {
         method: 'POST',
         headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${actionOf(operation, 'request')}"`, ...this.options.headers },
         body: xml,
-        ...(timeout > 0 ? { signal: AbortSignal.timeout(timeout) } : {}),
+        ...(ac ? { signal: ac.signal } : {}),
       });
+      text = await res.text();
     } catch (e) {
-      const why = (e as Error)?.name === 'TimeoutError' ? `no answer within ${timeout} ms` : (e as Error).message;
+      const why = (e as Error)?.name === 'TimeoutError' || ac?.signal.aborted ? `no answer within ${timeout} ms` : (e as Error).message;
       throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `${operation}: request to ${this.options.url} failed: ${why}`, { cause: e });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
     }
-    const text = await res.text();
     const ctype = res.headers.get('content-type') ?? '';
     if (!/xml/i.test(ctype) || !text.trimStart().startsWith('<')) {
       throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `${operation}: expected a SOAP response, received HTTP ${res.status} ${ctype || 'without content type'}`);
