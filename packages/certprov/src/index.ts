@@ -14,7 +14,7 @@ export { CertificateAuthority, CertificateAuthorityError } from './internal/ca.j
 export type { CertificateAuthorityOptions, IssueOptions, IssuedCertificate, SignatureHash } from './internal/ca.js';
 export { CertificateStoreError, MemoryCertificateStore, storeCertificateValidator } from './internal/store.js';
 export type { CertificateStore, StoredCertificate } from './internal/store.js';
-export { GetAndPublishCertError, parseGetAndPublishCertResponse, NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST } from './internal/response.js';
+export { GetAndPublishCertError, parseGetAndPublishCertResponse, certificatesFromPkcs7, VALUE_TYPE_PKCS7, NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST } from './internal/response.js';
 export type { GetAndPublishCertResponse } from './internal/response.js';
 export {
   ACTION_GET_AND_PUBLISH_CERT,

@@ -4,8 +4,9 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr, GetAndPublishCertError,
-  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator,
+  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, certificatesFromPkcs7, requestCertificate,
 } from '@ocauth/certprov';
+import { hasTool, runTool } from '../../../testing/tools.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const ca = CertificateAuthority.create({ clock: () => now, keySizeBits: 1024 });
@@ -146,5 +147,51 @@ describe('createCertProvHandler', () => {
     const { handler } = setup();
     const r = parseGetAndPublishCertResponse(await (await post(handler, { csr: generateCsr({ sipUri: 'test@test.com', keyPair: key1024 }).der })).text());
     expect(new X509Certificate(r.certificateDer).subject).toBe('CN=alice@contoso.com');
+  });
+
+  it('sends the chain as a PKCS#7 certs-only token when configured; openssl reads the same certificates', async () => {
+    const root = CertificateAuthority.create({ commonName: 'Contoso Root', keySizeBits: 1024 });
+    const store = new MemoryCertificateStore();
+    const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store, clock: () => now, chain: { include: true, certificates: [root.certificate] } });
+    const xml = await (await post(handler, {})).text();
+    const r = parseGetAndPublishCertResponse(xml);
+    expect(r.chainDer.map((d) => new X509Certificate(d).subject)).toEqual(['CN=alice@contoso.com', ca.certificate.subject, 'CN=Contoso Root']);
+    expect(Buffer.from(r.chainDer[0]!).equals(Buffer.from(r.certificateDer))).toBe(true);
+    expect(r.csrDer).toBeDefined(); // the echoed PKCS#10 is still found by its ValueType
+    if (hasTool('openssl', ['version'])) {
+      const b64 = /ValueType="[^"]*#PKCS7"[^>]*>([^<]+)</.exec(xml)![1]!;
+      const printed = runTool('openssl', ['pkcs7', '-inform', 'DER', '-print_certs', '-noout'], Buffer.from(b64, 'base64')).toString();
+      expect(printed.match(/subject=/g)).toHaveLength(3);
+      expect(printed).toContain('subject=CN = alice@contoso.com');
+    }
+    expect(() => certificatesFromPkcs7(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]))).toThrow(/PKCS#7 BinarySecurityToken/);
+  });
+
+  it('requestCertificate returns the chain from the PKCS#7 token and refuses a chain without the issuer', async () => {
+    const root = CertificateAuthority.create({ commonName: 'Contoso Root', keySizeBits: 1024 });
+    const anyTicket = { verify: async () => ({ sipUri: 'sip:alice@contoso.com' }) };
+    const ticket = { assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>', assertionId: 'x', proofKey: new Uint8Array(32).fill(1), appliesTo: 'https://pool', expires: new Date(Date.now() + 3600_000), created: undefined };
+    const viaHandler = (h: (r: Request) => Promise<Response>) => (async (u: string, init: RequestInit) => h(new Request(u, init))) as unknown as typeof fetch;
+    const good = createCertProvHandler({ ticketVerifier: anyTicket, ca, store: new MemoryCertificateStore(), chain: { include: true, certificates: [root.certificate] } });
+    const got = await requestCertificate({ url: 'https://pool/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.com', ticket, keyPair: key1024, fetch: viaHandler(good) });
+    expect(got.chain.map((c) => c.subject)).toEqual([ca.certificate.subject, 'CN=Contoso Root']);
+    expect(got.chainPem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    const other = CertificateAuthority.create({ commonName: 'Not the issuer', keySizeBits: 1024 });
+    const bad = createCertProvHandler({ ticketVerifier: anyTicket, ca, store: new MemoryCertificateStore(), chain: { include: true, certificates: [other.certificate] } });
+    // the issuing CA is always included first; strip it to simulate a server sending a wrong chain
+    const stripped = (async (u: string, init: RequestInit) => {
+      const res = await bad(new Request(u, init));
+      const xml = await res.text();
+      const b64 = /ValueType="[^"]*#PKCS7"[^>]*>([^<]+)</.exec(xml)![1]!;
+      const certs = certificatesFromPkcs7(Buffer.from(b64, 'base64'));
+      const forge = (await import('node-forge')).default;
+      const p7 = forge.pkcs7.createSignedData();
+      for (const d of [certs[0]!, certs[2]!]) p7.addCertificate(forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(d).toString('binary'))));
+      const der = Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary').toString('base64');
+      return new Response(xml.replace(b64, der), { status: 200 });
+    }) as unknown as typeof fetch;
+    const e = await requestCertificate({ url: 'https://pool/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.com', ticket, keyPair: key1024, fetch: stripped }).catch((x) => x);
+    expect(e.code).toBe('ERR_CERTPROV_CERTIFICATE_MISMATCH');
+    expect(e.message).toMatch(/certificate chain: expected the issuer/);
   });
 });

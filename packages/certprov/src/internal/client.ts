@@ -48,6 +48,10 @@ export interface ProvisionedCertificate {
   entity: string;
   requestId: string;
   dispositionMessage: string | undefined;
+  /** Issuer chain from the response's PKCS#7 token (without the leaf), when the server sent one. */
+  chain: X509Certificate[];
+  /** PEM of `chain`, concatenated (for `tls.connect({ cert: certificatePem + chainPem })`). */
+  chainPem: string;
 }
 
 /**
@@ -123,6 +127,9 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
     // MS-OCAUTHWS 4.1.2: the SKI carries the DeviceId in ASCII. A CA that uses a key hash instead is tolerated only if it is not text at all.
     if (/^[\x20-\x7e]+$/.test(Buffer.from(ski).toString('latin1'))) throw mismatch(`certificate SubjectKeyIdentifier: expected the DeviceId ${deviceId}, received ${Buffer.from(ski).toString('latin1')}`);
   }
+  const chain = r.chainDer.filter((d) => !Buffer.from(d).equals(Buffer.from(r.certificateDer))).map((d) => new X509Certificate(d));
+  if (chain.length > 0 && !chain.some((c) => cert.checkIssued(c) && cert.verify(c.publicKey)))
+    throw mismatch(`certificate chain: expected the issuer of ${cert.subject.replace(/\n/g, ', ')} among the PKCS#7 certificates, received ${chain.map((c) => c.subject.replace(/\n/g, ', ')).join('; ')}`);
   const now = o.clock?.() ?? new Date();
   if (new Date(cert.validTo).getTime() <= now.getTime()) throw mismatch(`certificate validity: expected a certificate valid after ${now.toISOString()}, received one that expired ${cert.validTo}`);
   return {
@@ -135,5 +142,7 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
     entity,
     requestId,
     dispositionMessage: r.dispositionMessage,
+    chain,
+    chainPem: chain.map((c) => pem(new Uint8Array(c.raw), 'CERTIFICATE')).join(''),
   };
 }

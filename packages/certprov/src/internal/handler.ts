@@ -1,10 +1,12 @@
 // Certificate Provisioning Service handler — MS-OCAUTHWS 3.1.4.1: authenticate the request (web
 // ticket + proof of possession via the injected verifier), enforce policy, issue, publish, answer.
 // Errors are GetAndPublishCertResponse/ErrorInfo with a ResponseCode (3.1.4.1.4.1), never SOAP faults.
+import { X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
 import type { CertificateAuthority } from './ca.js';
 import { parseCsr } from './csr.js';
 import { ACTION_GET_AND_PUBLISH_CERT, parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from './request.js';
-import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST } from './response.js';
+import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST, VALUE_TYPE_PKCS7 } from './response.js';
 import type { CertificateStore } from './store.js';
 import { buildGetAndPublishCertErrorResponse, formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError } from '@ocauth/diagnostics';
 import { OID_ANY_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH } from './csr.js';
@@ -42,6 +44,19 @@ export interface CertProvHandlerOptions {
   serverFqdn?: string;
   /** Called with unexpected errors (answered as InternalError); never receives keys or tickets. */
   onError?: (error: unknown) => void;
+  /**
+   * Send the chain: a PKCS#7 certs-only SignedData BinarySecurityToken (ValueType …#PKCS7) in the RSTR
+   * holding the issued certificate, the issuing CA and these further certificates (intermediates up
+   * to the root), so clients can build the path without fetching it. Default: not sent (as the 4.1.2
+   * example).
+   */
+  chain?: { include: boolean; certificates?: ReadonlyArray<X509Certificate | string | Uint8Array> };
+}
+
+function pkcs7CertsOnly(ders: Uint8Array[]): Uint8Array {
+  const p7 = forge.pkcs7.createSignedData();
+  for (const d of ders) p7.addCertificate(forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(d).toString('binary'))));
+  return new Uint8Array(Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary'));
 }
 
 class PolicyError extends Error {
@@ -106,6 +121,8 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
   const p = { minKeySizeBits: 1024, maxKeySizeBits: 16384, minValidityHours: 8, defaultValidityHours: 4320, maxValidityHours: 8760, validityOutOfRange: 'clamp' as const, ...o.policy };
   const clock = o.clock ?? (() => new Date());
   const maxBody = o.maxBodyBytes ?? 1 << 20;
+  const toDer = (c: X509Certificate | string | Uint8Array): Uint8Array => (c instanceof Uint8Array ? c : new Uint8Array((typeof c === 'string' ? new X509Certificate(c) : c).raw));
+  const chainDer = o.chain?.include ? [o.ca.certificateDer, ...(o.chain.certificates ?? []).map(toDer)] : undefined;
   return async (req: Request): Promise<Response> => {
     let parsed: GetAndPublishCertRequest | undefined;
     if (req.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
@@ -181,6 +198,7 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
         `<DispositionMessage xml:lang="en-US" xmlns="${NS_ENROLLMENT}">Issued</DispositionMessage>` +
         `<BinarySecurityToken EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary" ValueType="http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10" xmlns="${NS_WSSE}">${b64(r.csrDer)}</BinarySecurityToken>` +
         `<RequestedSecurityToken><BinarySecurityToken EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary" ValueType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3" xmlns="${NS_WSSE}">${b64(cert.der)}</BinarySecurityToken></RequestedSecurityToken>` +
+        (chainDer ? `<BinarySecurityToken EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary" ValueType="${VALUE_TYPE_PKCS7}" xmlns="${NS_WSSE}">${b64(pkcs7CertsOnly([cert.der, ...chainDer]))}</BinarySecurityToken>` : '') +
         `<RequestID xmlns="${NS_ENROLLMENT}">${esc(r.requestId)}</RequestID></RequestSecurityTokenResponse></GetAndPublishCertResponse>`;
       return new Response(envelope(body), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
     } catch (e) {

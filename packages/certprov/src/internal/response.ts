@@ -11,6 +11,7 @@
 // </xs:complexType>
 import type { Element } from '@xmldom/xmldom';
 import { parseXml } from '@ocauth/c14n';
+import forge from 'node-forge';
 import { decodeBinaryToken } from './csr.js';
 
 export const NS_AUTHWS = 'http://schemas.microsoft.com/OCS/AuthWebServices/';
@@ -40,6 +41,25 @@ export interface GetAndPublishCertResponse {
   certificateDer: Uint8Array;
   /** Echoed PKCS#10 request (DER), when present. */
   csrDer: Uint8Array | undefined;
+  /**
+   * Certificates of a PKCS#7 (certs-only SignedData) BinarySecurityToken in the RSTR, when the server
+   * sends the chain (MS-WSTEP style): DER, in the order of the SignedData.
+   */
+  chainDer: Uint8Array[];
+}
+
+export const VALUE_TYPE_PKCS7 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#PKCS7';
+
+/** DER certificates inside a PKCS#7 SignedData (certs-only or not). Throws GetAndPublishCertError when malformed. */
+export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
+  try {
+    const root = forge.asn1.fromDer(Buffer.from(der).toString('binary'));
+    const msg = forge.pkcs7.messageFromAsn1(root) as unknown as { rawCapture?: { certificates?: { value?: forge.asn1.Asn1[] } } };
+    const certs = msg.rawCapture?.certificates?.value ?? [];
+    return certs.map((c) => new Uint8Array(Buffer.from(forge.asn1.toDer(c).getBytes(), 'binary')));
+  } catch (e) {
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `PKCS#7 BinarySecurityToken: expected a SignedData with certificates, received bytes that do not decode (${(e as Error).message})`);
+  }
 }
 
 const kids = (e: Element, ns: string, local: string): Element[] => {
@@ -72,7 +92,11 @@ export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertRe
   const rst = kids(rstr, NS_WST, 'RequestedSecurityToken')[0];
   const bst = rst && kids(rst, NS_WSSE, 'BinarySecurityToken')[0];
   if (!bst) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestedSecurityToken/BinarySecurityToken: expected the issued certificate, received none');
-  const echoed = kids(rstr, NS_WSSE, 'BinarySecurityToken')[0];
+  const tokens = kids(rstr, NS_WSSE, 'BinarySecurityToken');
+  const echoed = tokens.find((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS10')) ?? tokens.find((t) => !(t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'));
+  const chainDer = tokens
+    .filter((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'))
+    .flatMap((t) => certificatesFromPkcs7(decodeBinaryToken(t.textContent ?? '', 'RequestSecurityTokenResponse/BinarySecurityToken (PKCS7)')));
   return {
     responseClass,
     deviceId,
@@ -81,5 +105,6 @@ export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertRe
     requestId: kids(rstr, NS_ENROLLMENT, 'RequestID')[0]?.textContent?.trim() ?? undefined,
     certificateDer: decodeBinaryToken(bst.textContent ?? '', 'RequestedSecurityToken/BinarySecurityToken'),
     csrDer: echoed ? decodeBinaryToken(echoed.textContent ?? '', 'RequestSecurityTokenResponse/BinarySecurityToken') : undefined,
+    chainDer,
   };
 }
