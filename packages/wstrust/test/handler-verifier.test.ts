@@ -5,6 +5,8 @@ import {
   keyNameOf, type RequestSecurityToken,
 } from '../src/index.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
+import { parseMsDiagnostics as parseDiagnostics, parseOcsDiagnosticsFault, parseSoapFault } from '@ocauth/diagnostics';
+import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, buildSoapFault } from '../src/index.js';
 import { issuerCert, otherCert, otherKey, poolKey, makeHandler, SERVICE } from './support.js';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
@@ -77,6 +79,23 @@ describe('IssueToken handler', () => {
     const r3 = await h(post('', rstEnvelope(), { authorization: 'Negotiate Ym9i' }));
     expect(r3.status).toBe(403);
     expect(parseMsDiagnosticsHeader(r3.headers.get('x-ms-diagnostics')!)).toEqual({ errorId: 28000, source: 'pool0.example.com', reason: 'User is not SIP enabled.', fault: 'wsse:FailedAuthentication' });
+    // The same header as @ocauth/diagnostics reads it, strictly (what a conformance check would demand).
+    const strict = parseDiagnostics(r3.headers.get('x-ms-diagnostics')!, { strict: true });
+    expect(strict.ok && strict.value).toEqual({ errorId: 28000, source: 'pool0.example.com', reason: 'User is not SIP enabled.', fault: 'wsse:FailedAuthentication' });
+  });
+  it('X-Ms-diagnostics and OCSDiagnosticsFault stay well-formed for awkward sources and messages', () => {
+    // An IPv6 literal cannot be an X-Ms-diagnostics source (1*(ALPHA / DIGIT / "-" / "." / "_" / "~")): it is left out.
+    const h = formatMsDiagnosticsHeader(WEB_TICKET_ERRORS[28032]!, '[::1]');
+    expect(h).toBe('28032;reason="The Web ticket is invalid.";fault="wsse:InvalidSecurityToken"');
+    expect(parseDiagnostics(h, { strict: true }).ok).toBe(true);
+    // Characters XML cannot carry (controls, lone surrogates) in a faultstring become '?' instead of a malformed fault.
+    const fault = buildSoapFault('wst:InvalidRequest', 'bad \u0001 input \uD800 here', { errorId: 28020, reason: 'There is no valid security token.' });
+    const parsed = parseOcsDiagnosticsFault(fault);
+    expect(parsed.ok && parsed.value).toMatchObject({ errorId: 28020, reason: 'There is no valid security token.', fault: { faultcode: 'wst:InvalidRequest', faultcodeNamespace: NS.wst, faultstring: 'bad ? input ? here' } });
+    for (const v of ['1.1', '1.2'] as const) {
+      const plain = parseSoapFault(buildEnvelope({ version: v, body: buildSoapFault('s:Client', 'x\u0000y', undefined, v) }));
+      expect(plain.ok && plain.value.faultstring, v).toBe('x?y');
+    }
   });
   it('OAuth bearer on WinNegotiate', async () => {
     const h = makeHandler(clock);

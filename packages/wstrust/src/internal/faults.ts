@@ -5,7 +5,7 @@ import type { WebTicketErrorInfo } from './catalog.js';
 
 const FAULT_NS: Record<string, string> = { wsse: NS.wsse, wst: NS.wst, wsu: NS.wsu, s: NS.soap11 };
 
-// Characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF) become U+FFFD in a faultstring.
+// Characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF) become '?' in a faultstring (not U+FFFD: xmldom-based readers, @ocauth/diagnostics' among them, refuse it).
 const NON_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\uD800-\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -19,14 +19,14 @@ export function buildSoapFault(faultcode: string, faultstring: string, diag?: Pi
     const prefix = faultcode.split(':')[0] ?? 's';
     const faultcodeNamespace = prefix !== 's' ? FAULT_NS[prefix] : undefined;
     return buildOcsDiagnosticsFault({
-      errorId: diag.errorId, reason: diag.reason.replace(NON_XML, '\uFFFD'), faultcode, faultstring: faultstring.replace(NON_XML, '\uFFFD'), soapVersion: version,
+      errorId: diag.errorId, reason: diag.reason.replace(NON_XML, '?'), faultcode, faultstring: faultstring.replace(NON_XML, '?'), soapVersion: version,
       ...(faultcodeNamespace !== undefined ? { faultcodeNamespace } : {}),
     });
   }
-  if (version === '1.2') return buildSoap12Fault(faultcode, faultstring);
+  if (version === '1.2') return buildSoap12Fault(faultcode, faultstring.replace(NON_XML, '?'));
   const prefix = faultcode.split(':')[0] ?? 's';
   const nsDecl = prefix !== 's' && FAULT_NS[prefix] ? ` xmlns:${prefix}="${FAULT_NS[prefix]}"` : '';
-  return `<s:Fault><faultcode${nsDecl}>${escText(faultcode)}</faultcode><faultstring xml:lang="en-US">${escText(faultstring)}</faultstring></s:Fault>`;
+  return `<s:Fault><faultcode${nsDecl}>${escText(faultcode)}</faultcode><faultstring xml:lang="en-US">${escText(faultstring.replace(NON_XML, '?'))}</faultstring></s:Fault>`;
 }
 
 /** SOAP 1.2 Fault: env:Sender/env:Receiver with the WS-Security/WS-Trust code as Subcode (SOAP 1.2 part 1 §5.4). */
