@@ -202,6 +202,11 @@ const HASH_BY_OID: Record<string, string> = {
   [OID_SHA256_WITH_RSA]: 'sha256',
   '1.2.840.113549.1.1.12': 'sha384',
   '1.2.840.113549.1.1.13': 'sha512',
+  // ECDSA: verified so that an EC request is refused for its key type (InvalidPublicKey), not as a bad CSR.
+  '1.2.840.10045.4.1': 'sha1',
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
 };
 
 /** Parses a PKCS#10 request (DER, base64 or PEM) and verifies its self-signature. */
@@ -287,7 +292,8 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
     return bad('signature BIT STRING malformed');
   const hash = HASH_BY_OID[signatureAlgorithmOid];
   let signatureValid = false;
-  if (hash && publicKey.asymmetricKeyType === 'rsa') {
+  const ecdsaOid = signatureAlgorithmOid.startsWith('1.2.840.10045.4.');
+  if (hash && (ecdsaOid ? publicKey.asymmetricKeyType === 'ec' : publicKey.asymmetricKeyType === 'rsa')) {
     const infoDer = Buffer.from(asn1.toDer(info).getBytes(), 'binary');
     signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigRaw.slice(1), 'binary'));
   }
