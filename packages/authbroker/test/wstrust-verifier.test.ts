@@ -2,10 +2,11 @@
 // Web Ticket Service's key, the proof key wrapped for the pool, the client proving possession on
 // every request (signMessage), the broker verifying with createTicketVerifier — then the TLS-DSK
 // handshake to the registrar. Forged, expired and other-pool tickets get 401 with 28032/28033/28034.
+import { parseMsDiagnostics } from '@ocauth/diagnostics';
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildSignedAssertion, createTicketVerifier, signMessage, wrapKey } from '@ocauth/wstrust';
-import { AuthBrokerClient, createAuthBrokerHandler } from '@ocauth/authbroker';
+import { AuthBrokerClient, createAuthBrokerHandler, type AuthBrokerSoapFault } from '@ocauth/authbroker';
 import { pki, registrar, SIP_INSTANCE, TARGET } from './support/fixture.js';
 import { serve } from './support/serve.js';
 
@@ -79,9 +80,14 @@ describe('broker behind @ocauth/wstrust createTicketVerifier (holder-of-key tick
           clock,
           ...(sign ? { signEnvelope: (envelope: string, ctx: { webTicket: string; now: Date }) => signMessage({ envelope, proofKey: tk.proofKey, assertionId: tk.assertionId, token: ctx.webTicket, now: ctx.now }) } : {}),
         });
-        const err = (await c.createSessionV2().catch((e: unknown) => e)) as { httpStatus?: number; diagnostics?: string };
+        const err = (await c.createSessionV2().catch((e: unknown) => e)) as AuthBrokerSoapFault;
         expect(err.httpStatus, name).toBe(401);
         expect(err.diagnostics, name).toMatch(new RegExp(`^${id};`));
+        // The header is what @ocauth/diagnostics formats and reads strictly; the client parsed it and explains it.
+        const strict = parseMsDiagnostics(err.diagnostics, { strict: true });
+        expect(strict.ok && strict.value, name).toMatchObject({ errorId: Number(id), source: 'ocauth-authbroker', fault: 'wsse:InvalidSecurityToken' });
+        expect(err, name).toMatchObject({ errorId: Number(id), finding: { id: `webticket.${id}` } });
+        expect(err.reason, name).toMatch(/^web ticket rejected: /);
       }
     } finally {
       await srv.close();

@@ -1,4 +1,5 @@
 import { randomUUID as nodeRandomUUID } from 'node:crypto';
+import { explainAll, findingForWebTicketError, parseMsDiagnostics, webTicketError } from '@ocauth/diagnostics';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromId, type HashAlgorithmName } from './hash-algorithm.js';
 import {
@@ -117,7 +118,17 @@ export class AuthBrokerClient {
         const diag = res.headers.get('x-ms-diagnostics');
         const url = res.headers.get('x-ms-webticketurl');
         const code = res.headers.get('x-ocauth-error');
-        if (diag !== null) e.diagnostics = diag;
+        if (diag !== null) {
+          e.diagnostics = diag;
+          const d = parseMsDiagnostics(diag);
+          if (d.ok) {
+            e.errorId = d.value.errorId;
+            if (d.value.reason !== undefined) e.reason = d.value.reason;
+            const known = webTicketError(d.value.errorId);
+            const extra = { ...(d.value.reason !== undefined ? { reason: d.value.reason } : {}), ...(d.value.source !== undefined ? { source: d.value.source } : {}) };
+            e.finding = known ? findingForWebTicketError(known, { ...extra, via: 'x-ms-diagnostics' }) : explainAll({ errorId: d.value.errorId, ...extra })[0];
+          }
+        }
         if (url !== null) e.webTicketUrl = url;
         if (code !== null) e.errorCode = code;
       }

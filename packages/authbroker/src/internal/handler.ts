@@ -15,6 +15,7 @@ import {
   type ParsedAuthBrokerRequest,
 } from './messages.js';
 import { actionOf, type AuthBrokerOperation } from './operations.js';
+import { formatMsDiagnostics, toDiagnosticsText, webTicketError } from '@ocauth/diagnostics';
 import { SecurityStatus } from './security-status.js';
 import { MemoryAuthBrokerSessionStore, type AuthBrokerSessionRecord, type AuthBrokerSessionStore } from './session-store.js';
 import { TlsDskClient } from './tls-dsk-client.js';
@@ -405,7 +406,9 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
       const f = e instanceof Fault ? e : new Fault(500, 'Server', 'ERR_AUTHBROKER_INTERNAL', 'the Authentication Broker could not process the request (internal error)');
       const headers: Record<string, string> = { 'content-type': XML };
       if (f.errorId !== undefined) {
-        headers['x-ms-diagnostics'] = `${f.errorId};source="ocauth-authbroker";reason="${f.message.replace(/["\\\r\n]/g, ' ').slice(0, 300)}"`;
+        // MS-OCAUTHWS 3.2.4.1 X-Ms-diagnostics, formatted by @ocauth/diagnostics (reason reduced to the header's character set).
+        const fault = webTicketError(f.errorId)?.faultcode;
+        headers['x-ms-diagnostics'] = formatMsDiagnostics({ errorId: f.errorId, source: 'ocauth-authbroker', reason: toDiagnosticsText(f.message, 300), ...(fault ? { fault } : {}) });
         if (f.status === 401 && options.webTicketUrl) headers['x-ms-webticketurl'] = options.webTicketUrl;
       }
       headers['x-ocauth-error'] = f.code;

@@ -1,3 +1,4 @@
+import type { Finding } from '@ocauth/diagnostics';
 import type { Document, Element } from '@xmldom/xmldom';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { actionOf, type AuthBrokerOperation, operationOfAction } from './operations.js';
@@ -507,7 +508,13 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
   readonly detail: Element | undefined;
   /** Set by AuthBrokerClient: HTTP status, X-Ms-diagnostics, X-MS-WebTicketURL and X-OCAuth-Error of the answer. */
   httpStatus?: number;
+  /** The X-Ms-diagnostics header as received. */
   diagnostics?: string;
+  /** Set by AuthBrokerClient from X-Ms-diagnostics (parsed by @ocauth/diagnostics): the ErrorId (28032 invalid / 28033 expired web ticket …) and reason. */
+  errorId?: number;
+  reason?: string;
+  /** Set by AuthBrokerClient: @ocauth/diagnostics' explanation of the ErrorId (cause, remedy) for an administrator. */
+  finding?: Finding;
   webTicketUrl?: string;
   errorCode?: string;
   constructor(faultCode: string, faultString: string, detail: Element | undefined) {
