@@ -30,6 +30,12 @@ export interface RequestCertificateOptions {
   hash?: CsrHash;
   /** Requested validity (MS-WCCE name-value pairs), e.g. { period: 'Months', units: 6 }. */
   validity?: { period: ValidityPeriod; units: number };
+  /**
+   * Extended key usages to request in the CSR (PKCS#9 extensionRequest), e.g. [clientAuth] as the
+   * spec example CSR does; omitted: none (the service applies clientAuth). A list without clientAuth
+   * is answered InvalidEKU.
+   */
+  extendedKeyUsage?: string[];
   /** Use this key pair instead of generating one. */
   keyPair?: { privateKey: KeyObject; publicKey: KeyObject };
   requestId?: string;
@@ -83,7 +89,7 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   const entity = String(o.sipUri ?? '').replace(/^sip:/i, '');
   const deviceId = o.deviceId ?? `{${randomUUID().toUpperCase()}}`;
   const requestId = o.requestId ?? randomUUID();
-  const csr = generateCsr({ sipUri: entity, ...(o.keySizeBits ? { keySizeBits: o.keySizeBits } : {}), ...(o.hash ? { hash: o.hash } : {}), ...(o.validity ? { validity: o.validity } : {}), ...(o.keyPair ? { keyPair: o.keyPair } : {}) });
+  const csr = generateCsr({ sipUri: entity, ...(o.keySizeBits ? { keySizeBits: o.keySizeBits } : {}), ...(o.hash ? { hash: o.hash } : {}), ...(o.validity ? { validity: o.validity } : {}), ...(o.keyPair ? { keyPair: o.keyPair } : {}), ...(o.extendedKeyUsage ? { extendedKeyUsage: o.extendedKeyUsage } : {}) });
   const body = buildGetAndPublishCertRequest({ deviceId, entity, csr: csr.der, requestId });
   // MS-OCAUTHWS 4.1.1: To and Action headers of the addressing/none namespace.
   const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
