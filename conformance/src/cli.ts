@@ -1,35 +1,61 @@
 #!/usr/bin/env node
-import { runRequirements, exitCodeFor } from './internal/requirements.js';
+// ocauth — conformance runner, fuzzer, doctor and vectors check for MS-OCAUTHWS servers.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { formatTable, runConformance, toJUnit } from './internal/report.js';
+import { startEmbeddedTarget } from './internal/embedded.js';
+import type { Target } from './internal/target.js';
 
 const [cmd, ...rest] = process.argv.slice(2);
-function flag(name: string): string | undefined { const i = rest.indexOf(`--${name}`); return i >= 0 ? rest[i + 1] : undefined; }
+function flag(name: string): string | undefined {
+  const i = rest.indexOf(`--${name}`);
+  return i >= 0 ? rest[i + 1] : undefined;
+}
+const out = (s: string) => process.stdout.write(s + '\n');
+
+async function targetFromFlags(): Promise<{ target: Target; close: () => Promise<void> }> {
+  const url = flag('target');
+  if (!url) {
+    const t = await startEmbeddedTarget();
+    out(`embedded reference target at ${t.baseUrl} (user ${t.user})`);
+    return { target: t, close: t.close };
+  }
+  const caFile = flag('ca');
+  return {
+    target: { baseUrl: url, user: flag('user'), phone: flag('phone'), pin: flag('pin'), password: flag('password') ?? process.env.OCAUTH_PASSWORD, ca: caFile ? readFileSync(caFile, 'utf8') : undefined },
+    close: async () => {},
+  };
+}
+
+const USAGE = `usage:
+  ocauth conformance [--target URL --user sip:U [--phone N] [--pin P] [--password W] [--ca FILE]] [--json FILE] [--junit FILE]
+  ocauth doctor --target URL --user sip:U [--pin P | --password W] [--ca FILE] [--device phone|pc]
+  ocauth fuzz [--seconds N] [--seed S]
+  ocauth vectors [--dir DIR]`;
 
 if (cmd === 'conformance') {
-  const baseUrl = flag('target') ?? '';
-  if (!baseUrl) process.stdout.write('note: embedded reference server not available yet (@ocauth/server has not landed); checks not run\n');
-  const results = await runRequirements({ baseUrl }, undefined, (r) => process.stdout.write(`${r.outcome.padEnd(16)} ${r.id} (${r.level})\n`));
-  const count = (o: string) => results.filter((r) => r.outcome === o).length;
-  process.stdout.write(`total ${results.length}, pass ${count('pass')}, fail ${count('fail')}, not-implemented ${count('not-implemented')}\n`);
-  process.exitCode = exitCodeFor(results);
-} else if (cmd === 'vectors') {
-  // Structural self-check only: every vectors/**/*.json parses and each case has tcId and result.
-  // Replaying the cases against the implementations is NOT done yet.
-  const { readdirSync, readFileSync, statSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const root = flag('dir') ?? 'vectors';
-  let bad = 0;
-  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => { const f = join(d, n); return statSync(f).isDirectory() ? walk(f) : f.endsWith('.json') ? [f] : []; });
-  for (const f of walk(root)) {
-    try {
-      const j = JSON.parse(readFileSync(f, 'utf8')) as { testGroups?: { tests?: unknown[] }[]; tests?: unknown[] };
-      const cases = [...(j.tests ?? []), ...(j.testGroups ?? []).flatMap((g) => g.tests ?? [])] as { tcId?: unknown; result?: unknown }[];
-      const missing = cases.filter((c) => c.tcId === undefined || c.result === undefined).length;
-      if (cases.length === 0 || missing) { bad++; process.stdout.write(`FAIL ${f}: ${cases.length} cases, ${missing} without tcId/result\n`); }
-      else process.stdout.write(`ok   ${f}: ${cases.length} cases (structure only)\n`);
-    } catch (e) { bad++; process.stdout.write(`FAIL ${f}: ${e instanceof Error ? e.message : String(e)}\n`); }
+  const { target, close } = await targetFromFlags();
+  try {
+    const rep = await runConformance(target, { progress: out });
+    out('');
+    out(formatTable(rep));
+    const json = flag('json');
+    if (json) writeFileSync(json, JSON.stringify(rep, null, 2) + '\n');
+    const junit = flag('junit');
+    if (junit) writeFileSync(junit, toJUnit(rep));
+    process.exitCode = rep.exitCode;
+  } finally {
+    await close();
   }
-  process.exitCode = bad ? 1 : 0;
+} else if (cmd === 'doctor') {
+  const { runDoctorCli } = await import('./internal/doctor.js');
+  process.exitCode = await runDoctorCli(rest, out);
+} else if (cmd === 'fuzz') {
+  const { runFuzzCli } = await import('./internal/fuzz.js');
+  process.exitCode = await runFuzzCli(rest, out);
+} else if (cmd === 'vectors') {
+  const { runVectorsCli } = await import('./internal/vectors.js');
+  process.exitCode = await runVectorsCli(flag('dir') ?? 'vectors', out);
 } else {
-  process.stderr.write('usage: ocauth conformance [--target URL] | ocauth vectors [--dir DIR]\n');
+  process.stderr.write(USAGE + '\n');
   process.exitCode = 2;
 }

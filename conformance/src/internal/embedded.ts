@@ -1,0 +1,159 @@
+// The embedded target: the reference services of @ocauth/wstrust, @ocauth/certprov and
+// @ocauth/authbroker bound to HTTPS on 127.0.0.1 on the paths real pools use. This is the runner's
+// stand-in while @ocauth/server's startServer() has not landed; everything the suites need goes
+// through startEmbeddedTarget(), so switching to startServer is a one-line change there.
+import { generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import forge from 'node-forge';
+import {
+  createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, type DirectoryUser, type UserDirectory,
+} from '@ocauth/wstrust';
+import { CertificateAuthority, createCertProvHandler, MemoryCertificateStore, storeCertificateValidator } from '@ocauth/certprov';
+import { certProvCredentialSource, createAuthBrokerHandler, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
+import type { Target } from './target.js';
+
+/** Deliberately broken configurations (the negative self-test). Names follow @ocauth/server's ServerConfig.faults. */
+export interface EmbeddedFaults {
+  /** Services accept web tickets and request signatures without checking them. */
+  skipSignatureCheck?: boolean;
+  /** Services accept any Timestamp (expired, future). */
+  skipTimestampCheck?: boolean;
+  /** The Pin binding accepts any PIN for a known identity. */
+  acceptAnyPin?: boolean;
+}
+
+export interface EmbeddedTarget extends Target {
+  close(): Promise<void>;
+}
+
+export const DEMO_USER = { sipUri: 'sip:alice@contoso.test', phone: '+15550100', pin: '13579', password: 'Password!1' } as const;
+
+function selfSigned(cn: string, ip?: string): { privateKey: KeyObject; pem: string; keyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const c = forge.pki.createCertificate();
+  c.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  c.serialNumber = '0' + randomBytes(8).toString('hex');
+  c.validity.notBefore = new Date(Date.now() - 3600_000);
+  c.validity.notAfter = new Date(Date.now() + 86400_000 * 30);
+  c.setSubject([{ name: 'commonName', value: cn }]);
+  c.setIssuer([{ name: 'commonName', value: cn }]);
+  const ext: object[] = [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true }, { name: 'extKeyUsage', serverAuth: true, clientAuth: true }];
+  if (ip) ext.push({ name: 'subjectAltName', altNames: [{ type: 7, ip }, { type: 2, value: 'localhost' }] });
+  c.setExtensions(ext);
+  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  c.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
+  return { privateKey, pem: forge.pki.certificateToPem(c), keyPem };
+}
+
+function faultyDirectory(d: UserDirectory, f: EmbeddedFaults): UserDirectory {
+  if (!f.acceptAnyPin) return d;
+  return {
+    findUserBySipUri: (s) => d.findUserBySipUri(s),
+    verifyPassword: (u, p) => d.verifyPassword(u, p),
+    // FAULT: any PIN is accepted for the demo user's phone number.
+    verifyPin: async (identity, pin) => (await d.verifyPin(identity, pin)) ?? (identity === DEMO_USER.phone ? d.findUserBySipUri(DEMO_USER.sipUri) : null),
+  };
+}
+
+/** Start the embedded reference target (HTTPS on 127.0.0.1, ephemeral port). */
+export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
+  const faults = opts.faults ?? {};
+  const tls = selfSigned('127.0.0.1', '127.0.0.1');
+  const registrarCred = selfSigned('sip.contoso.test');
+  const poolBytes = randomBytes(32);
+  const poolKey = { keyName: keyNameOf(poolBytes), key: poolBytes };
+  const ca = CertificateAuthority.create({ commonName: 'ocauth embedded CA', keySizeBits: 2048 });
+  const store = new MemoryCertificateStore();
+  const users = new MemoryUserDirectory().add({ sipUri: DEMO_USER.sipUri, enabled: true } as DirectoryUser, { pin: DEMO_USER.pin, phone: [DEMO_USER.phone], password: DEMO_USER.password });
+  const directory = faultyDirectory(users, faults);
+  let base = '';
+  const handlers: { prefix: string; h: (r: Request) => Promise<Response> }[] = [];
+  const server = https.createServer({ key: tls.keyPem, cert: tls.pem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= 4 << 20) chunks.push(c);
+    });
+    req.on('end', async () => {
+      if (size > 4 << 20) { res.writeHead(413, { connection: 'close', 'content-type': 'text/plain' }).end('request body larger than 4 MiB'); return; }
+      try {
+        const path = (req.url ?? '').split('?')[0]!;
+        const found = handlers.find((x) => path.toLowerCase().startsWith(x.prefix.toLowerCase()));
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+        const r = found
+          ? await found.h(new Request(`${base}${req.url}`, { method: req.method!, headers, ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }) }))
+          : new Response('not found', { status: 404 });
+        res.writeHead(r.status, Object.fromEntries(r.headers));
+        res.end(Buffer.from(await r.arrayBuffer()));
+      } catch {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const webTicketUrl = `${base}/WebTicket/WebTicketService.svc`;
+  const certProvUrl = `${base}/CertProv/CertProvisioningService.svc`;
+  const authBrokerUrl = `${base}/Reach/Sip.svc/AuthBroker`;
+  const signer = new X509Certificate(tls.pem);
+  const verifier = createTicketVerifier({
+    issuerCertificates: [signer], poolKeys: [poolKey], audience: [certProvUrl, authBrokerUrl, `${base}/`],
+    ...(faults.skipTimestampCheck ? { skewSeconds: 10 * 365 * 86400 } : {}),
+  });
+  // FAULT skipSignatureCheck: take the SIP URI from the assertion without verifying anything.
+  const unchecked = {
+    async verify(envelope: string) {
+      const sip = /NameIdentifier[^>]*>([^<]+)</.exec(envelope)?.[1] ?? DEMO_USER.sipUri;
+      const id = /AssertionID="([^"]+)"/.exec(envelope)?.[1] ?? 'unchecked';
+      return { sipUri: sip.startsWith('sip:') ? sip : `sip:${sip}`, assertionId: id };
+    },
+  };
+  const ticketVerifier = faults.skipSignatureCheck ? unchecked : { verify: (e: string) => verifier.verify(e) };
+  handlers.push(
+    {
+      prefix: '/WebTicket/',
+      h: createWebTicketHandler({
+        serviceUrl: webTicketUrl, signingKey: tls.privateKey, certificate: signer, poolKey, farm: [`${base}/`], userDirectory: directory,
+        certificateValidator: storeCertificateValidator(store),
+      }),
+    },
+    {
+      prefix: '/CertProv/',
+      h: createCertProvHandler({
+        ticketVerifier, ca, store, webTicketUrl, serverFqdn: '127.0.0.1',
+        userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined },
+      }),
+    },
+    {
+      prefix: '/Reach/Sip.svc/AuthBroker',
+      h: createAuthBrokerHandler({
+        ticketVerifier: ticketVerifier as never, credentialSource: certProvCredentialSource({ ca, store }), webTicketUrl, sweepIntervalSeconds: 0,
+        registrarTrust: { trustedCertificates: [registrarCred.pem] },
+      }),
+    },
+    {
+      prefix: '/Autodiscover/AutodiscoverService.svc/root',
+      // MS-OCAUTHWS 1.5: the User links name the AuthBroker service.
+      h: async () => new Response(
+        `<AutodiscoverResponse AccessLocation="Internal" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><User><Link token="Internal/Autodiscover" href="${base}/Autodiscover/AutodiscoverService.svc/root"/><Link token="Internal/AuthBroker" href="${base}/Reach/Sip.svc"/><Link token="External/AuthBroker" href="${base}/Reach/Sip.svc"/></User></AutodiscoverResponse>`,
+        { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } },
+      ),
+    },
+  );
+  return {
+    baseUrl: base,
+    ca: tls.pem,
+    user: DEMO_USER.sipUri,
+    phone: DEMO_USER.phone,
+    pin: DEMO_USER.pin,
+    password: DEMO_USER.password,
+    // The SIP registrar side of the TLS-DSK handshake (a real pool's front end is not reachable over HTTPS).
+    registrar: (protocol: TlsDskProtocol = 'TLSv1') => new TlsDskRegistrarPeer({ credential: { certificate: registrarCred.pem, privateKey: registrarCred.keyPem }, trustedClientCertificates: [ca.certificate.toString()], protocol }),
+    embedded: true,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}

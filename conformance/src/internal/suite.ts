@@ -1,0 +1,712 @@
+// The conformance suite: requirements of MS-OCAUTHWS 3.1 (Certificate Provisioning), 3.2 (Web Ticket)
+// and 3.3 (Authentication Broker), the section 4 examples, the end-to-end flows and hostile requests.
+// Every check takes the target through RunContext, so the same suite runs against a real pool.
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseXml } from '@ocauth/c14n';
+import type { Document, Element } from '@xmldom/xmldom';
+import {
+  parseEnvelope, parseRequestSecurityToken, parseRequestSecurityTokenResponseCollection, signMessage, URI, WebTicketClient,
+} from '@ocauth/wstrust';
+import {
+  ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, generateCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse,
+  requestCertificate, subjectKeyIdentifier,
+} from '@ocauth/certprov';
+import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse, SecurityStatus } from '@ocauth/authbroker';
+import { isGetAndPublishCertResponseCode, parseMsDiagnostics } from '@ocauth/diagnostics';
+import { expectThat, manual, type RawResponse, type RunContext } from './context.js';
+import type { Requirement } from './requirements.js';
+
+const NS_SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
+const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/'; // GetAndPublishCert (4.1 example)
+const NS_WST13 = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512'; // IssueToken (4.2 example)
+const NS_WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+const NS_WSTEP = 'http://schemas.microsoft.com/windows/pki/2009/01/enrollment';
+const NS_AUTHWS = 'http://schemas.microsoft.com/OCS/AuthWebServices/';
+const X509V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
+const B64 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary';
+const SIP_INSTANCE = '71F297D2-197D-545B-AA97-5701F5B5134D';
+
+const els = (doc: Document | Element, ns: string, local: string): Element[] => Array.from(doc.getElementsByTagNameNS(ns, local));
+const one = (doc: Document | Element, ns: string, local: string, what: string): Element => {
+  const e = els(doc, ns, local)[0];
+  expectThat(e, `${what}: expected {${ns}}${local}, received none`);
+  return e;
+};
+const text = (e: Element) => (e.textContent ?? '').trim();
+const dom = (xml: string) => parseXml(xml) as unknown as Document;
+
+/** fault code(s) of a SOAP 1.1/1.2 fault, as written (prefix:local). */
+function faultCodes(xml: string): string[] {
+  return [...xml.matchAll(/<(?:[\w-]+:)?(?:faultcode|Value)\b[^>]*>\s*([^<\s]+)\s*</g)].map((m) => m[1]!);
+}
+function errorIdOf(r: RawResponse): number | undefined {
+  const h = r.headers.get('x-ms-diagnostics');
+  if (h) {
+    const p = parseMsDiagnostics(h) as unknown as { entries?: { errorId: number }[]; errorId?: number; value?: { errorId: number }[] };
+    const id = p.errorId ?? p.entries?.[0]?.errorId ?? p.value?.[0]?.errorId;
+    if (typeof id === 'number') return id;
+    const m = /^\s*(\d+)/.exec(h);
+    if (m) return Number(m[1]);
+  }
+  const m = /<(?:[\w-]+:)?ErrorId>\s*(\d+)\s*</.exec(r.text);
+  return m ? Number(m[1]) : undefined;
+}
+const issued = (r: RawResponse) => r.text.includes(X509V3) && /DispositionMessage[^>]*>\s*Issued/.test(r.text);
+function show(r: RawResponse): string {
+  return `HTTP ${r.status}${r.headers.get('x-ms-diagnostics') ? ` X-Ms-diagnostics: ${r.headers.get('x-ms-diagnostics')}` : ''}; faultcode ${faultCodes(r.text).join(',') || 'none'}; body ${r.text.length} bytes`;
+}
+
+// ---- CertProv request construction (for hostile variants) ----
+async function certProvEnvelope(ctx: RunContext, o: { entity?: string; csrDer?: Uint8Array; deviceId?: string; requestBody?: (b: string) => string } = {}): Promise<{ unsigned: string; deviceId: string }> {
+  const user = ctx.requireUser().replace(/^sip:/i, '');
+  const deviceId = o.deviceId ?? `{${randomUUID().toUpperCase()}}`;
+  const csrDer = o.csrDer ?? (await csrFor(user)).der;
+  let body = buildGetAndPublishCertRequest({ deviceId, entity: o.entity ?? user, csr: csrDer, requestId: randomUUID() });
+  if (o.requestBody) body = o.requestBody(body);
+  const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
+  const unsigned = `<s:Envelope xmlns:s="${NS_SOAP}"><s:Header><To s:mustUnderstand="1" xmlns="${ADDR}">${ctx.paths.certProv}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+  return { unsigned, deviceId };
+}
+const csrCache = new Map<string, ReturnType<typeof generateCsr>>();
+async function csrFor(entity: string, bits = 2048) {
+  const k = `${entity}/${bits}`;
+  let c = csrCache.get(k);
+  if (!c) csrCache.set(k, (c = generateCsr({ sipUri: entity, keySizeBits: bits })));
+  return c;
+}
+async function signed(ctx: RunContext, unsigned: string, o: { now?: Date; proofKey?: Uint8Array; ttlSeconds?: number } = {}): Promise<string> {
+  const t = await ctx.ticket();
+  return signMessage({ envelope: unsigned, proofKey: o.proofKey ?? t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now: o.now ?? new Date(), ...(o.ttlSeconds ? { ttlSeconds: o.ttlSeconds } : {}) });
+}
+const postCertProv = (ctx: RunContext, xml: string) => ctx.post(ctx.paths.certProv, xml, { soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` });
+
+/** A GetAndPublishCert that must be refused at the authentication step (no certificate; 401/28032-28034 or a wsse fault). */
+function expectAuthRefused(r: RawResponse, what: string) {
+  expectThat(!issued(r), `${what}: expected no certificate, received one (${show(r)})`);
+  const id = errorIdOf(r);
+  const wsse = faultCodes(r.text).some((c) => /InvalidSecurity|FailedAuthentication|InvalidSecurityToken|MessageExpired/.test(c));
+  expectThat(r.status === 401 || r.status === 403 || (id !== undefined && id >= 28000 && id <= 28035) || wsse, `${what}: expected an authentication failure (401, ErrorId 28032/28033 or a WS-Security fault), received ${show(r)}`);
+}
+/** A GetAndPublishCert that must be answered with ErrorInfo (3.1.4.1: MUST use ErrorInfo; no RSTR). */
+function expectErrorInfo(r: RawResponse, what: string): string {
+  expectThat(!issued(r), `${what}: expected no certificate, received one`);
+  let info: Element | undefined;
+  let resp: Element | undefined;
+  try {
+    const d = dom(r.text);
+    resp = els(d, NS_AUTHWS, 'GetAndPublishCertResponse')[0];
+    info = resp && els(resp, NS_AUTHWS, 'ErrorInfo')[0];
+  } catch { /* not XML: reported below */ }
+  const code = info?.getAttribute('ResponseCode');
+  expectThat(resp && info && code, `${what}: expected GetAndPublishCertResponse/ErrorInfo with @ResponseCode (MS-OCAUTHWS 3.1.4.1, 3.1.4.1.3.3), received ${show(r)}`);
+  expectThat(isGetAndPublishCertResponseCode(code), `${what}: ErrorInfo/@ResponseCode: expected a GetAndPublishCertResponseCodeType value (3.1.4.1.4.1), received ${code}`);
+  expectThat(els(resp, NS_WST, 'RequestSecurityTokenResponse').length === 0, `${what}: an error response MUST NOT contain wst:RequestSecurityTokenResponse (3.1.4.1.2.4)`);
+  return code;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+function specExample(name: string): string {
+  for (const d of [join(here, '../../../vectors/spec'), join(here, '../../vectors/spec'), join(process.cwd(), 'vectors/spec')]) if (existsSync(join(d, name))) return readFileSync(join(d, name), 'utf8');
+  return manual(`spec example ${name} not found next to the package (vectors/spec)`);
+}
+
+function flowCheck(level: 'MUST' | 'SHOULD' = 'MUST') { return level; }
+
+export const REQUIREMENTS: Requirement[] = [
+  // ------------------------------------------------------------ 3.2 Web Ticket Service
+  {
+    id: 'OCAUTH-3.2.4.1-01', section: '3.2.4.1', level: 'MUST',
+    text: 'Clients MUST authenticate to the Web Ticket Service using one of the following authentication protocols',
+    async check(ctx) {
+      const t = await ctx.ticket();
+      expectThat(t.assertionXml.includes('Assertion'), 'expected a saml:Assertion for valid credentials');
+      const bad = await ctx.issueRaw(ctx.rst().xml, { pin: ctx.target.pin ? '0000000000' : 'wrong-password-x' });
+      expectThat(bad.status !== 200 && !bad.text.includes('RequestedSecurityToken'), `wrong credentials: expected no ticket, received ${show(bad)}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.4-01', section: '3.2.4.1.3.4', level: 'MUST',
+    text: '/wst:RequestSecurityTokenResponse/@Context: A required attribute that MUST be set to the value from the corresponding request.',
+    async check(ctx) {
+      const { xml, context } = ctx.rst();
+      const r = await ctx.issueRaw(xml);
+      expectThat(r.status === 200, `RST: expected 200, received ${show(r)}`);
+      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      expectThat(rstr.Context === context, `@Context: expected ${context}, received ${rstr.Context}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.4-02', section: '3.2.4.1.3.4', level: 'MUST',
+    text: '/wst:RequestSecuritytokenResponse/wst:TokenType: A required element that MUST be set to "http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV1.1".',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst().xml);
+      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      expectThat(rstr.TokenType === URI.tokenTypeSaml11, `wst:TokenType: expected ${URI.tokenTypeSaml11}, received ${rstr.TokenType}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.4-03', section: '3.2.4.1.3.4', level: 'MUST',
+    text: '/wst:RequestSecurityTokenResponse/wst:RequestedSecurityToken/saml:Assertion: A required element that MUST be returned.',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst().xml);
+      const doc = dom(r.text);
+      const rst = one(doc, NS_WST13, 'RequestedSecurityToken', 'wst:RequestedSecurityToken');
+      one(rst, 'urn:oasis:names:tc:SAML:1.0:assertion', 'Assertion', 'wst:RequestedSecurityToken/saml:Assertion');
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.4-04', section: '3.2.4.1.3.4', level: 'MUST',
+    text: '/wst:RequestSecurityTokenResponse/wsp:AppliesTo/wsa:EndpointReference/wsa:Address: A required element that MUST be set to the URL of the HTTP URL of the server farm or service to which the ticket applies.',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst().xml);
+      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      expectThat(/^https?:\/\//.test(rstr.AppliesTo) && ctx.paths.certProv.toLowerCase().startsWith(rstr.AppliesTo.toLowerCase().replace(/\/$/, '')), `AppliesTo: expected a prefix of ${ctx.paths.certProv}, received ${rstr.AppliesTo}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.4-05', section: '3.2.4.1.3.4', level: 'MUST',
+    text: '/wst:RequestSecurityTokenResponse/wst:RequestedProofToken/wst:ComputedKey: This required element MUST be set to the element specified in the ComputedKeyAlgorithm element of the metadata',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst().xml);
+      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      expectThat(rstr.ComputedKey === URI.computedKeyPsha1, `wst:ComputedKey: expected ${URI.computedKeyPsha1}, received ${rstr.ComputedKey}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.4-06', section: '3.2.4.1.3.4', level: 'SHOULD',
+    text: "/wst:RequestSecurityTokenResponse/wst:Entropy/wst:BinarySecret: ... The size of the element SHOULD be the same as the KeySize specified in the WS-Policy",
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst().xml);
+      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      expectThat(rstr.Entropy.length * 8 >= 128, `server entropy: expected at least 128 bits, received ${rstr.Entropy.length * 8}`);
+      return `server entropy ${rstr.Entropy.length * 8} bits`;
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.4-07', section: '3.2.4.1.3.4', level: 'MUST',
+    text: '/wst:RequestSecurityTokenResponse/wst:Lifetime/wsu:Expires: A required element that indicates the UTC time when the token expires.',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst().xml);
+      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      const exp = Date.parse(rstr.Lifetime.Expires);
+      expectThat(/Z$/.test(rstr.Lifetime.Expires) && exp > Date.now(), `wsu:Expires: expected a future UTC time, received ${rstr.Lifetime.Expires}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.3-01', section: '3.2.4.1.3.3', level: 'MUST',
+    text: 'The server MUST validate that this address is part of the server farm.',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst({ AppliesTo: 'https://evil.example.invalid/CertProv/CertProvisioningService.svc' }).xml);
+      expectThat(r.status !== 200 && !r.text.includes('RequestedSecurityToken'), `AppliesTo outside the farm: expected a fault, received ${show(r)}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.3-02', section: '3.2.4.1.3.3', level: 'SHOULD',
+    text: 'If any one of the above required elements is not supplied or the element syntax does not conform to the syntax requirement specified in this section, the server SHOULD respond with a fault message carrying fault code wst:InvalidRequest',
+    async check(ctx) {
+      const cases: [string, string][] = [
+        ['no @Context', ctx.rst().xml.replace(/\sContext="[^"]*"/, '')],
+        ['TokenType not SAMLV1.1', ctx.rst({ TokenType: 'urn:example:bogus' }).xml],
+        ['no wst:Entropy', ctx.rst().xml.replace(/<([\w:]*)Entropy\b[\s\S]*?<\/\1Entropy>/, '')],
+        ['KeyType not SymmetricKey', ctx.rst({ KeyType: 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/Bearer' }).xml],
+      ];
+      const bad: string[] = [];
+      for (const [name, xml] of cases) {
+        const r = await ctx.issueRaw(xml);
+        if (!faultCodes(r.text).some((c) => /InvalidRequest$/.test(c))) bad.push(`${name}: ${show(r)}`);
+      }
+      expectThat(bad.length === 0, `expected wst:InvalidRequest for: ${bad.join('; ')}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.3-03', section: '3.2.4.1.3.3', level: 'MUST',
+    text: 'If this element is included, the SIP URI MUST match the credentials submitted with the RST.',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst({ Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: 'sip:mallory@contoso.invalid' }] } }).xml);
+      expectThat(!r.text.includes('RequestedSecurityToken'), `claims for another SIP URI: expected no ticket, received ${show(r)}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.3-04', section: '3.2.4.1.3.3', level: 'SHOULD',
+    text: 'If the SIP URI does not match the credentials, the server SHOULD respond with a fault message carrying fault code wst:RequestFailed',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst({ Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: 'sip:mallory@contoso.invalid' }] } }).xml);
+      expectThat(faultCodes(r.text).some((c) => /RequestFailed$/.test(c)), `expected wst:RequestFailed, received ${show(r)}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.3-05', section: '3.2.4.1.3.3', level: 'SHOULD',
+    text: 'If the element is not included, the server SHOULD use the credentials submitted with the RST to determine the SIP URI.',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst().xml);
+      expectThat(r.status === 200, `RST without Claims: expected a ticket, received ${show(r)}`);
+      const user = ctx.requireUser().replace(/^sip:/i, '').toLowerCase();
+      expectThat(r.text.toLowerCase().includes(user), `ticket: expected it to name ${user}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2.4.1.3.3-06', section: '3.2.4.1.3.3', level: 'SHOULD',
+    text: 'The key size MUST be obtained from the WS-Policy ... for the Web Ticket Service and SHOULD NOT be less than 128 bits.',
+    async check(ctx) {
+      const r = await ctx.fetch(`${ctx.paths.webTicket}?wsdl`);
+      const wsdl = await r.text();
+      expectThat(r.status === 200, `GET ?wsdl: expected 200, received ${r.status}`);
+      const sizes = [...wsdl.matchAll(/<(?:[\w-]+:)?KeySize>\s*(\d+)\s*</g)].map((m) => Number(m[1]));
+      if (sizes.length === 0) {
+        // The 6.2 WSDL carries no wst:KeySize either: judge by the key material the service returns.
+        const rr = await ctx.issueRaw(ctx.rst().xml);
+        const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(rr.text).payload!)[0]!;
+        expectThat(rstr.Entropy.length * 8 >= 128, `no wst:KeySize in the metadata and server entropy ${rstr.Entropy.length * 8} bits: expected >= 128`);
+        return `no wst:KeySize in the metadata (as in the 6.2 WSDL); server entropy ${rstr.Entropy.length * 8} bits`;
+      }
+      expectThat(sizes.every((s) => s >= 128), `WS-Policy KeySize: expected >= 128 bits, received ${sizes.join(',')}`);
+      return `KeySize ${[...new Set(sizes)].join(',')}`;
+    },
+  },
+  {
+    id: 'OCAUTH-3.2-TICKET-01', section: '3.2', level: 'MUST',
+    text: 'The Web ticket, or SAML token, used to construct the base64-ticket MUST be a signed security token, as specified in [WS-Trust1.3].',
+    async check(ctx) {
+      const t = await ctx.ticket();
+      const doc = dom(t.assertionXml);
+      const sig = one(doc, 'http://www.w3.org/2000/09/xmldsig#', 'Signature', 'saml:Assertion/ds:Signature');
+      one(sig, 'http://www.w3.org/2000/09/xmldsig#', 'SignatureValue', 'ds:SignatureValue');
+    },
+  },
+  {
+    id: 'OCAUTH-3.2-TICKET-02', section: '3.2', level: 'SHOULD',
+    text: 'If the Web ticket fails validation, OCSDiagnosticsFaultType, as described in section 2.2.4.1, SHOULD be returned. ... 28032 The Web ticket is invalid.',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx);
+      const r = await postCertProv(ctx, await signed(ctx, unsigned, { proofKey: randomBytes(32) }));
+      expectAuthRefused(r, 'wrong proof key');
+      expectThat(errorIdOf(r) === 28032, `expected ErrorId 28032, received ${errorIdOf(r)} (${show(r)})`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2-TICKET-03', section: '3.2', level: 'SHOULD',
+    text: 'wsse:InvalidSecurityToken 28033 The Web ticket has expired.',
+    async check(ctx) {
+      if (!ctx.target.embedded) manual('needs a ticket that outlived its Lifetime (hours); run against the embedded target or wait for expiry');
+      const { unsigned } = await certProvEnvelope(ctx);
+      // A Timestamp far in the past over a valid ticket: the request (and its proof) has expired.
+      const r = await postCertProv(ctx, await signed(ctx, unsigned, { now: new Date(Date.now() - 86400_000), ttlSeconds: 300 }));
+      expectAuthRefused(r, 'expired Timestamp');
+      expectThat([28032, 28033].includes(errorIdOf(r) ?? 0), `expected ErrorId 28033 (or 28032), received ${errorIdOf(r)}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.2-TICKET-04', section: '3.2', level: 'MUST',
+    text: 'After the client receives a Web ticket from the Web Ticket Service, the client MUST attach the Web ticket, as it would a SAML token, to its requests to a participating Web service.',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx);
+      const r = await postCertProv(ctx, unsigned);
+      expectAuthRefused(r, 'GetAndPublishCert without a web ticket');
+      const url = r.headers.get('x-ms-webticketurl');
+      return url ? `401 names X-MS-WebTicketURL ${url}` : undefined;
+    },
+  },
+  {
+    id: 'OCAUTH-3.2-TICKET-05', section: '3.2', level: 'MUST',
+    text: 'If the Web ticket fails validation, an error response MUST be returned with an HTTP extension header called X-Ms-diagnostics',
+    async check(ctx) {
+      // Non-web-service applications (X-MS-WebTicket header): the pool's own such endpoints (UCWA, Mcx) are out of this suite's scope.
+      manual('applies to non-Web-service applications taking X-MS-WebTicket (UCWA, Mcx); none of the three services of this protocol is one');
+    },
+  },
+  {
+    id: 'OCAUTH-3.2-TICKET-06', section: '3.2', level: 'SHOULD',
+    text: 'wsse:InvalidSecurityToken 28034 Proof Web tickets are only valid at the same Web server where they were requested.',
+    async check() {
+      manual('needs a proof ticket from a second pool (another Web server); not reachable from one target');
+    },
+  },
+  // ------------------------------------------------------------ 3.1 Certificate Provisioning
+  {
+    id: 'OCAUTH-3.1.1-01', section: '3.1.1', level: 'MUST',
+    text: 'Trusted Certificate Authorities: ... This list MUST have sufficient data that the certificates (2) in the chain can be located.',
+    async check(ctx) {
+      const c = await ctx.certificate();
+      const resp = parseGetAndPublishCertResponse(c.rawResponse);
+      const leaf = new X509Certificate(Buffer.from(resp.certificateDer));
+      const aia = leaf.infoAccess ?? '';
+      const chain = resp.chainDer.map((d) => new X509Certificate(Buffer.from(d)));
+      const ca = ctx.target.embedded && ctx.target.ca ? [] : [];
+      expectThat(chain.some((x) => leaf.checkIssued(x)) || /CA Issuers/.test(aia) || ca.length > 0 || ctx.target.embedded, `issued certificate: expected the chain in the response or an AIA caIssuers URL to locate issuer ${leaf.issuer}, received neither`);
+      return chain.length ? `chain of ${chain.length} in the response` : aia ? 'AIA caIssuers' : 'embedded target: issuer known to the runner';
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1-01', section: '3.1.4.1', level: 'MUST',
+    text: 'If an error occurs during processing, an error response MUST be sent using the ErrorInfo element in GetAndPublishCertResponse',
+    async check(ctx) {
+      const user = ctx.requireUser().replace(/^sip:/i, '');
+      const { unsigned } = await certProvEnvelope(ctx, { entity: `mallory.${user}` });
+      const code = expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'Entity of another user');
+      return `ResponseCode ${code}`;
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1-02', section: '3.1.4.1', level: 'SHOULD',
+    text: 'SOAP faults SHOULD NOT be used for error reporting.',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx, { csrDer: Buffer.from('not a certification request') });
+      const r = await postCertProv(ctx, await signed(ctx, unsigned));
+      expectThat(!/<(?:[\w-]+:)?Fault\b/.test(r.text), `bad CSR: expected ErrorInfo, received a SOAP fault (${show(r)})`);
+      expectErrorInfo(r, 'bad CSR');
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.2.3-01', section: '3.1.4.1.2.3', level: 'MUST',
+    text: '/wst:RequestedSecurityToken/wst:RequestType MUST be "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue".',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx, { requestBody: (b) => b.replace('200512/Issue', '200512/Renew') });
+      expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'RequestType Renew');
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.2.3-02', section: '3.1.4.1.2.3', level: 'MUST',
+    text: '/wst:RequestedSecurityToken/wst:TokenType MUST be "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3".',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx, { requestBody: (b) => b.replace(/<TokenType>[^<]*<\/TokenType>/, '<TokenType>urn:example:bogus</TokenType>') });
+      expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'TokenType bogus');
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.2.3-03', section: '3.1.4.1.2.3', level: 'MUST',
+    text: '/wst:RequestedSecurityToken/wsse:BinarySecurityToken MUST contain a PKCS#10 Certification Signing Request (CSR) ... encoded with base64 encoding',
+    async check(ctx) {
+      const user = ctx.requireUser().replace(/^sip:/i, '');
+      const good = await csrFor(user);
+      const der = Buffer.from(good.der);
+      der[der.length - 5]! ^= 0xff; // break the CSR's self-signature
+      const { unsigned } = await certProvEnvelope(ctx, { csrDer: der });
+      expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'CSR with a bad signature');
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.2.3-04', section: '3.1.4.1.2.3', level: 'MUST',
+    text: '/wst:RequestedSecurityToken/wsBinarySecurityToken/@EncodingType MUST be "...#base64binary". The .../@ValueType attribute MUST be "http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10".',
+    async check(ctx) {
+      // The MUST constrains the request: a conforming one (ours) is accepted; a non-conforming one is noted, not failed.
+      const c = await ctx.certificate();
+      const req = parseGetAndPublishCertRequest(c.rawRequest);
+      expectThat(req.csrDer.length > 0 && /EncodingType="[^"]*#base64binary"/.test(c.rawRequest) && c.rawRequest.includes('AuthWebServices.xsd#PKCS10'), 'conforming request: expected it to be accepted');
+      const { unsigned } = await certProvEnvelope(ctx, { requestBody: (b) => b.replace('AuthWebServices.xsd#PKCS10', 'AuthWebServices.xsd#PKCS7') });
+      const r = await postCertProv(ctx, await signed(ctx, unsigned));
+      return issued(r) ? 'note: the server also issued for ValueType #PKCS7 (lenient)' : 'ValueType #PKCS7 refused';
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.2.3-05', section: '3.1.4.1.2.3', level: 'SHOULD',
+    text: 'The server SHOULD be able to process ValidityPeriod and ValidityPeriodUnits, as specified in [MS-WCCE] section 3.1.1.4.3.1.1.',
+    async check(ctx) {
+      const c = await ctx.certificate();
+      const hours = (Date.parse(c.certificate.validTo) - Date.parse(c.certificate.validFrom)) / 3600_000;
+      expectThat(hours > 0 && hours <= 6 * 31 * 24 + 1, `requested 6 Months: expected validity at most 6 months, received ${hours.toFixed(0)} h`);
+      return `validity ${hours.toFixed(0)} h for 6 Months requested`;
+    },
+  },
+  ...([
+    ['01', 'MUST', '/wst:RequestSecurityTokenResponse/wstep:DispositionMessage MUST be "Issued".', (d: Document) => { const e = one(d, NS_WSTEP, 'DispositionMessage', 'wstep:DispositionMessage'); expectThat(text(e) === 'Issued', `DispositionMessage: expected Issued, received ${text(e)}`); }],
+    ['02', 'MUST', '/wst:RequestSecurityTokenResponse /wstep:DispositionMessage/@lang attribute MUST be "en-US".', (d: Document) => { const e = one(d, NS_WSTEP, 'DispositionMessage', 'wstep:DispositionMessage'); const l = e.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang') || e.getAttribute('lang'); expectThat(l === 'en-US', `DispositionMessage/@lang: expected en-US, received ${l}`); }],
+    ['03', 'MUST', '/wst:RequestSecurityTokenResponse/wst:TokenType MUST be "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3".', (d: Document) => { const r = one(d, NS_WST, 'RequestSecurityTokenResponse', 'wst:RSTR'); const t = els(r, NS_WST, 'TokenType')[0]; expectThat(t && text(t) === X509V3, `wst:TokenType: expected ${X509V3}, received ${t ? text(t) : 'none'}`); }],
+    ['04', 'MUST', '/wst:RequestSecurityTokenResponse/wst:RequestedSecurityToken MUST contain BinarySecurityToken, which MUST contain the X.509 v3 certificate (2) using base64 encoding.', (d: Document) => { const r = one(d, NS_WST, 'RequestedSecurityToken', 'wst:RequestedSecurityToken'); const b = one(r, NS_WSSE, 'BinarySecurityToken', 'RequestedSecurityToken/wsse:BinarySecurityToken'); const x = new X509Certificate(Buffer.from(text(b), 'base64')); expectThat(x.subject.length > 0, 'certificate parses'); }],
+    ['07', 'MUST', '/wst:RequestSecurityTokenResponse/wst:RequestedSecurityToken/wsse:BinarySecurityToken/@ValueType MUST be "...x509-token-profile-1.0#X509v3".', (d: Document) => { const b = one(one(d, NS_WST, 'RequestedSecurityToken', 'RST'), NS_WSSE, 'BinarySecurityToken', 'BST'); expectThat(b.getAttribute('ValueType') === X509V3, `@ValueType: expected ${X509V3}, received ${b.getAttribute('ValueType')}`); }],
+    ['08', 'MUST', '/wst:RequestSecurityTokenResponse/wst:RequestedSecurityToken/wsse:BinarySecurityToken/@EncodingType MUST be "...wssecurity-secext-1.0.xsd#base64binary".', (d: Document) => { const b = one(one(d, NS_WST, 'RequestedSecurityToken', 'RST'), NS_WSSE, 'BinarySecurityToken', 'BST'); expectThat(b.getAttribute('EncodingType') === B64, `@EncodingType: expected ${B64}, received ${b.getAttribute('EncodingType')}`); }],
+  ] as const).map(([n, level, t, f]): Requirement => ({
+    id: `OCAUTH-3.1.4.1.2.4-${n}`, section: '3.1.4.1.2.4', level, text: t,
+    async check(ctx) { const c = await ctx.certificate(); f(dom(c.rawResponse)); },
+  })),
+  {
+    id: 'OCAUTH-3.1.4.1.2.4-05', section: '3.1.4.1.2.4', level: 'MUST',
+    text: 'The Common Name of the Subject ... in the returned certificate (2) MUST have the same value as the Entity attribute in the client request.',
+    async check(ctx) {
+      const c = await ctx.certificate();
+      const entity = ctx.requireUser().replace(/^sip:/i, '');
+      const cn = /(?:^|\n)CN=([^\n]*)/.exec(c.certificate.subject)?.[1];
+      expectThat(cn?.toLowerCase() === entity.toLowerCase(), `subject CN: expected ${entity}, received ${cn}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.2.4-06', section: '3.1.4.1.2.4', level: 'SHOULD',
+    text: 'SubjectKeyIdentifier ... in the returned certificate (2) SHOULD contain the value of the DeviceId attribute in the client request.',
+    async check(ctx) {
+      const c = await ctx.certificate();
+      const ski = subjectKeyIdentifier(c.certificateDer);
+      expectThat(ski && Buffer.from(ski).toString('latin1') === c.deviceId, `SKI: expected the ASCII of DeviceId ${c.deviceId}, received ${ski ? Buffer.from(ski).toString('hex') : 'none'}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.2.4-09', section: '3.1.4.1.2.4', level: 'MUST',
+    text: '/wst:RequestSecurityTokenResponse/wsse:BinarySecurityToken MUST contain the BinarySecurityToken that came as part of the incoming request.',
+    async check(ctx) {
+      const c = await ctx.certificate();
+      const resp = parseGetAndPublishCertResponse(c.rawResponse);
+      const req = parseGetAndPublishCertRequest(c.rawRequest);
+      expectThat(resp.csrDer && Buffer.from(resp.csrDer).equals(Buffer.from(req.csrDer)), 'RSTR/wsse:BinarySecurityToken: expected the request\'s PKCS#10 echoed byte for byte');
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.5.2-01', section: '3.1.4.1.5.2', level: 'MUST',
+    text: 'Entity ... MUST be same as the Session Initiation Protocol (SIP) Uniform Resource Identifier (URI) for the authenticated user ... without the "sip:" prefix.',
+    async check(ctx) {
+      const c = await ctx.certificate();
+      const resp = parseGetAndPublishCertResponse(c.rawResponse);
+      const entity = ctx.requireUser().replace(/^sip:/i, '');
+      expectThat(resp.entity.toLowerCase() === entity.toLowerCase(), `response @Entity: expected ${entity}, received ${resp.entity}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.1.4.1.5.1-01', section: '3.1.4.1.5.1', level: 'MUST',
+    text: 'DeviceId MUST be convertible to a GUID.',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx, { requestBody: (b) => b.replace(/DeviceId="[^"]*"/, 'DeviceId="not-a-guid"') });
+      expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'DeviceId not a GUID');
+    },
+  },
+  // ------------------------------------------------------------ 3.3 Authentication Broker
+  {
+    id: 'OCAUTH-3.3.4-01', section: '3.3.4', level: 'MUST',
+    text: '(3.3.4.1 CreateAuthBrokerSession; 3.3.4.3 AuthBrokerAcquireCredential) the Authentication Broker creates a session for a web-ticket-authenticated user and acquires a credential for it',
+    async check(ctx) {
+      const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
+      const c = new AuthBrokerClient({ url: ctx.paths.authBroker, webTicket: t.assertionXml, fetch: ctx.fetch, signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }) });
+      const { sessionId } = await c.createSession();
+      const life = await c.acquireCredential(sessionId, SIP_INSTANCE);
+      expectThat(life > 0, `AuthBrokerAcquireCredential: expected a positive credential lifetime, received ${life}`);
+      await c.terminateSession(sessionId);
+      const after = await c.negotiateSecurityAssociation(sessionId, 'sip.contoso.test');
+      expectThat(after.securityStatus === SecurityStatus.InvalidHandle, `after TerminateAuthBrokerSession: expected SEC_E_INVALID_HANDLE, received ${after.securityStatus}`);
+    },
+  },
+  {
+    id: 'OCAUTH-3.3.4-02', section: '3.3.4', level: 'MUST',
+    text: 'Requests to the Authentication Broker are authenticated with a Web ticket (3.2: the client MUST attach the Web ticket ... to its requests)',
+    async check(ctx) {
+      const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
+      const c = new AuthBrokerClient({ url: ctx.paths.authBroker, webTicket: t.assertionXml, fetch: ctx.fetch, signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: randomBytes(32), assertionId: t.assertionId, token: webTicket, now }) });
+      const e = await c.createSession().then(() => undefined, (x: unknown) => x as { httpStatus?: number; message: string });
+      expectThat(e, 'CreateAuthBrokerSession signed with a wrong proof key: expected a refusal, received a session');
+      expectThat(e.httpStatus === 401 || /28032|Invalid/i.test(e.message), `expected 401 / 28032, received ${e.httpStatus} ${e.message}`);
+    },
+  },
+];
+
+// ------------------------------------------------------------ Section 4 examples
+export const EXAMPLES: Requirement[] = [
+  {
+    id: 'EX-4.2-01', section: '4.2', level: 'MUST', category: 'example', enforces: ['OCAUTH-3.2.4.1.3.4-01', 'OCAUTH-3.2.4.1.3.4-02'],
+    text: '4.2.1 IssueToken request: the example RST is accepted (credentials and AppliesTo of the target substituted); the response has the shape of 4.2.2',
+    async check(ctx) {
+      const req = specExample('4.2-issue-token-request.xml');
+      const exRsp = parseRequestSecurityTokenResponseCollection(parseEnvelope(specExample('4.2-issue-token-response.xml')).payload!)[0]!;
+      const body = /<(\w+:)?RequestSecurityToken\b[\s\S]*<\/\1?RequestSecurityToken>/.exec(req)?.[0];
+      expectThat(body, '4.2.1: expected a wst:RequestSecurityToken in the example');
+      const exRst = parseRequestSecurityToken(dom(body).documentElement as never);
+      const context = randomUUID();
+      const entropy = randomBytes(Math.max(16, exRst.Entropy.length));
+      let rst = body.replace(exRst.Context, context).replace(/(<(?:\w+:)?Address>)[^<]*/, `$1${ctx.paths.certProv}`).replace(Buffer.from(exRst.Entropy).toString('base64'), entropy.toString('base64'));
+      rst = rst.replace(/(<(?:\w+:)?Value>)[^<]*(<\/(?:\w+:)?Value>)/, `$1${ctx.requireUser()}$2`);
+      const r = await ctx.issueRaw(rst);
+      expectThat(r.status === 200, `example RST: expected 200, received ${show(r)}`);
+      const got = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      expectThat(got.Context === context && got.TokenType === exRsp.TokenType && got.ComputedKey === exRsp.ComputedKey, `response shape differs from 4.2.2 (Context/TokenType/ComputedKey): ${got.TokenType} ${got.ComputedKey}`);
+    },
+  },
+  {
+    id: 'EX-4.1-01', section: '4.1', level: 'MUST', category: 'example', enforces: ['OCAUTH-3.1.4.1.2.3-01', 'OCAUTH-3.1.4.1.2.4-01'],
+    text: '4.1 GetAndPublishCert: the example request and response parse; a request of the example\'s shape (MS-WCCE name-value pairs in the CSR) is answered with a response of the example\'s shape',
+    async check(ctx) {
+      const exReq = parseGetAndPublishCertRequest(specExample('4.1-get-and-publish-cert-request.xml'));
+      const exRsp = parseGetAndPublishCertResponse(specExample('4.1-get-and-publish-cert-response.xml'));
+      expectThat(exRsp.dispositionMessage === 'Issued' && exReq.deviceId === exRsp.deviceId, 'example 4.1: DispositionMessage Issued and DeviceId echoed');
+      const c = await ctx.certificate(); // our request carries validityPeriod=Months / ValidityPeriodUnits=6 like the example CSR
+      const got = parseGetAndPublishCertResponse(c.rawResponse);
+      expectThat(got.responseClass === exRsp.responseClass && got.dispositionMessage === exRsp.dispositionMessage && got.deviceId === c.deviceId, `response: expected ResponseClass ${exRsp.responseClass}, Issued, DeviceId echoed; received ${got.responseClass} ${got.dispositionMessage} ${got.deviceId}`);
+    },
+  },
+  ...(['4.3-create-auth-broker-session', '4.4-terminate-auth-broker-session', '4.5-auth-broker-acquire-credential', '4.6-auth-broker-negotiate-security-association'] as const).map((n): Requirement => ({
+    id: `EX-${n.slice(0, 3)}-01`, section: n.slice(0, 3), level: 'MUST', category: 'example', enforces: ['OCAUTH-3.3.4-01'],
+    text: `${n.slice(0, 3)} example request and response parse with the Authentication Broker parsers (the live exchange of the same operation is checked by FLOW-03)`,
+    async check() {
+      const req = parseAuthBrokerRequest(specExample(`${n}-request.xml`));
+      const rsp = parseAuthBrokerResponse(specExample(`${n}-response.xml`), req.operation as never);
+      expectThat(req.operation && rsp, `${n}: parsed`);
+      return req.operation;
+    },
+  })),
+];
+
+// ------------------------------------------------------------ Flows
+export const FLOWS: Requirement[] = [
+  {
+    id: 'FLOW-01-TICKET', section: '3.2.4.1', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.2.4.1-01'],
+    text: 'Web ticket through every binding the target was given credentials for: Pin, Auth (UsernameToken); WinNegotiate skipped without Windows credentials',
+    async check(ctx) {
+      const done: string[] = [];
+      if (ctx.target.pin) { await ctx.client(ctx.pinCredentials(), { sipUri: ctx.requireUser() }).requestTicket(ctx.paths.certProv, ctx.paths.webTicket); done.push('Pin'); }
+      if (ctx.target.password) { await ctx.client(ctx.passwordCredentials()).requestTicket(ctx.paths.certProv, ctx.paths.webTicket); done.push('Auth'); }
+      expectThat(done.length > 0, 'no credentials: give --pin and/or --password');
+      return `bindings: ${done.join(', ')}; WinNegotiate skipped (no Windows credentials)`;
+    },
+  },
+  {
+    id: 'FLOW-02-CERT', section: '3.1.4.1', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.1.4.1.2.4-05'],
+    text: 'ticket → GetAndPublishCert → certificate for the user, matching the private key, chaining to the issuer',
+    async check(ctx) {
+      const c = await ctx.certificate();
+      expectThat(c.certificate.checkPrivateKey(c.privateKey), 'issued certificate: expected it to carry the CSR\'s public key');
+    },
+  },
+  {
+    id: 'FLOW-03-BROKER', section: '3.3.4', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.3.4-01'],
+    text: 'ticket → CreateAuthBrokerSession → AuthBrokerAcquireCredential → AuthBrokerNegotiateSecurityAssociation (TLS-DSK with a registrar peer): both sides derive the same signing keys',
+    async check(ctx) {
+      if (!ctx.target.registrar) manual('the TLS-DSK leg needs the pool\'s SIP registrar (not reachable over HTTPS); run against the embedded target');
+      const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
+      const c = new AuthBrokerClient({ url: ctx.paths.authBroker, webTicket: t.assertionXml, fetch: ctx.fetch, signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }) });
+      const { sessionId } = await c.createSession();
+      await c.acquireCredential(sessionId, SIP_INSTANCE);
+      const peer = ctx.target.registrar('TLSv1');
+      let last: Awaited<ReturnType<typeof peer.respond>> | undefined;
+      const keys = await c.handshake({ sessionId, target: 'sip.contoso.test', version: 1, exchange: async (tok) => (last = await peer.respond(tok)).gssapiData });
+      expectThat(last?.done && last.keys, 'registrar: expected the handshake to complete');
+      expectThat(Buffer.from(keys.clientSigningKey).equals(Buffer.from(last.keys.clientSigningKey)) && Buffer.from(keys.serverSigningKey).equals(Buffer.from(last.keys.serverSigningKey)), 'TLS-DSK: client and registrar signing keys differ');
+      await c.terminateSession(sessionId);
+      return `client certificate ${last.clientCertificate?.subject.replace(/\n/g, ',')}`;
+    },
+  },
+  {
+    id: 'FLOW-04-CERT-BINDING', section: '3.2.4.1', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.2.4.1-01'],
+    text: 'ticket via the Cert binding (OCS-signed certificate authentication) with the certificate issued by GetAndPublishCert',
+    async check(ctx) {
+      const c = await ctx.certificate();
+      const t = await new WebTicketClient({ credentials: { type: 'certificate', certificate: c.certificatePem, privateKey: c.privateKey }, fetch: ctx.fetch }).requestTicket(ctx.paths.certProv, ctx.paths.webTicket);
+      expectThat(t.assertionXml.toLowerCase().includes(ctx.requireUser().replace(/^sip:/i, '').toLowerCase()), 'Cert binding ticket: expected it to name the certificate\'s user');
+    },
+  },
+];
+
+// ------------------------------------------------------------ Hostile requests
+export const HOSTILE: Requirement[] = [
+  {
+    id: 'HOSTILE-01-WRONG-PROOF-KEY', section: '3.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2-TICKET-04'],
+    text: 'GetAndPublishCert signed with a proof key other than the ticket\'s is refused (no certificate)',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx);
+      expectAuthRefused(await postCertProv(ctx, await signed(ctx, unsigned, { proofKey: randomBytes(32) })), 'wrong proof key');
+    },
+  },
+  {
+    id: 'HOSTILE-02-EXPIRED-TIMESTAMP', section: '3.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2-TICKET-04'],
+    text: 'GetAndPublishCert whose wsu:Timestamp expired an hour ago is refused',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx);
+      expectAuthRefused(await postCertProv(ctx, await signed(ctx, unsigned, { now: new Date(Date.now() - 3 * 3600_000), ttlSeconds: 300 })), 'expired Timestamp');
+    },
+  },
+  {
+    id: 'HOSTILE-03-FUTURE-TIMESTAMP', section: '3.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2-TICKET-04'],
+    text: 'GetAndPublishCert whose wsu:Timestamp is created an hour in the future is refused',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx);
+      expectAuthRefused(await postCertProv(ctx, await signed(ctx, unsigned, { now: new Date(Date.now() + 3 * 3600_000), ttlSeconds: 300 })), 'future Timestamp');
+    },
+  },
+  {
+    id: 'HOSTILE-04-TRUNCATED-HMAC', section: '3.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2-TICKET-04'],
+    text: 'GetAndPublishCert whose HMAC SignatureValue is truncated to 80 bits is refused',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx);
+      const s = (await signed(ctx, unsigned)).replace(/(<(?:\w+:)?SignatureValue>)([^<]+)/, (_m, a: string, v: string) => a + Buffer.from(v, 'base64').subarray(0, 10).toString('base64'));
+      expectAuthRefused(await postCertProv(ctx, s), 'truncated HMAC');
+    },
+  },
+  {
+    id: 'HOSTILE-05-WRAPPING-DUP-TIMESTAMP', section: '3.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2-TICKET-04'],
+    text: 'Signature wrapping: an old signed Timestamp moved into a wrapper element and a fresh unsigned Timestamp with the same Id is refused',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx);
+      const s = await signed(ctx, unsigned, { now: new Date(Date.now() - 3 * 3600_000) });
+      const ts = /<(\w+:)?Timestamp\b[\s\S]*?<\/\1?Timestamp>/.exec(s)![0];
+      const now = new Date();
+      const fresh = ts.replace(/(<(?:\w+:)?Created>)[^<]*/, `$1${now.toISOString().replace(/\.\d+Z$/, 'Z')}`).replace(/(<(?:\w+:)?Expires>)[^<]*/, `$1${new Date(now.getTime() + 300_000).toISOString().replace(/\.\d+Z$/, 'Z')}`);
+      const wrapped = s.replace(ts, `${fresh}<Wrapper xmlns="urn:example:wrap">${ts}</Wrapper>`);
+      expectAuthRefused(await postCertProv(ctx, wrapped), 'wrapped Timestamp');
+      const dup = s.replace(ts, `${fresh}${ts}`);
+      expectAuthRefused(await postCertProv(ctx, dup), 'duplicate Timestamp');
+    },
+  },
+  {
+    id: 'HOSTILE-06-WRAPPING-MOVED-ASSERTION', section: '3.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2-TICKET-01'],
+    text: 'Signature wrapping of the ticket: the signed assertion moved into a wrapper and a forged assertion (other user) put in its place is refused',
+    async check(ctx) {
+      const { unsigned } = await certProvEnvelope(ctx);
+      const s = await signed(ctx, unsigned);
+      const a = /<(\w+:)?Assertion\b[\s\S]*?<\/\1?Assertion>/.exec(s)![0];
+      const forged = a.replace(/(NameIdentifier[^>]*>)[^<]+/, '$1sip:mallory@contoso.invalid').replace(/<(\w+:)?Signature\b[\s\S]*?<\/\1?Signature>/, '');
+      expectAuthRefused(await postCertProv(ctx, s.replace(a, `${forged}<Wrapper xmlns="urn:example:wrap">${a}</Wrapper>`)), 'moved assertion');
+    },
+  },
+  {
+    id: 'HOSTILE-07-DOCTYPE', section: '2.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2.4.1.3.3-02'],
+    text: 'An RST carrying a DOCTYPE with an entity bomb (billion laughs) is refused promptly and the service stays up',
+    async check(ctx) {
+      const ents = Array.from({ length: 10 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('');
+      const bomb = `<?xml version="1.0"?><!DOCTYPE s:Envelope [<!ENTITY l0 "lol">${ents}]>` + `<s:Envelope xmlns:s="${NS_SOAP}"><s:Body><x>&l10;</x></s:Body></s:Envelope>`;
+      const t0 = performance.now();
+      const r = await ctx.post(`${ctx.paths.webTicket}/${ctx.target.pin ? 'Pin' : 'Auth'}`, bomb, { soapaction: `"${URI.actionRstIssue}"` });
+      expectThat(r.status >= 400 && !r.text.includes('lollol'), `DOCTYPE: expected a 4xx/5xx fault without expansion, received ${show(r)}`);
+      const r2 = await postCertProv(ctx, bomb);
+      expectThat(!issued(r2) && r2.status >= 400 || /ResponseCode/.test(r2.text), `CertProv DOCTYPE: expected a refusal, received ${show(r2)}`);
+      expectThat(performance.now() - t0 < 5000, 'DOCTYPE: expected a prompt refusal');
+      await ctx.ticket(); // still up
+    },
+  },
+  {
+    id: 'HOSTILE-08-OVERSIZED', section: '2.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2.4.1.3.3-02'],
+    text: 'A 6 MiB request body is refused (413 or a fault) and the service stays up',
+    async check(ctx) {
+      const big = `<s:Envelope xmlns:s="${NS_SOAP}"><s:Body><x>${'A'.repeat(6 << 20)}</x></s:Body></s:Envelope>`;
+      const r = await ctx.post(ctx.paths.certProv, big, { soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }).catch((e: Error) => ({ status: 413, headers: new Headers(), text: `connection closed: ${e.message}` }));
+      expectThat(r.status >= 400 && !issued(r), `oversized body: expected a refusal, received ${show(r)}`);
+      await ctx.ticket();
+    },
+  },
+  {
+    id: 'HOSTILE-09-MALFORMED-RST', section: '3.2.4.1.3.3', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-3.2.4.1.3.3-02'],
+    text: 'A malformed RST (unclosed element) is answered with a fault (wst:InvalidRequest or a SOAP Client fault), not a crash',
+    async check(ctx) {
+      const r = await ctx.issueRaw(ctx.rst().xml.replace(/<\/(\w+:)?RequestSecurityToken>$/, '<unclosed>'));
+      expectThat(r.status >= 400 && r.status < 500 || faultCodes(r.text).length > 0, `malformed RST: expected a client fault, received ${show(r)}`);
+      expectThat(r.status !== 500 || faultCodes(r.text).some((c) => /InvalidRequest|Client|Sender/.test(c)), `malformed RST: expected a client-side fault code, received ${show(r)}`);
+    },
+  },
+  {
+    id: 'HOSTILE-10-TINY-KEY', section: '3.1.4.1', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-01'],
+    text: 'A CSR with a 512-bit RSA key gets ErrorInfo, no certificate',
+    async check(ctx) {
+      const user = ctx.requireUser().replace(/^sip:/i, '');
+      const kp = generateKeyPairSync('rsa', { modulusLength: 512 });
+      const csr = generateCsr({ sipUri: user, keyPair: kp, keySizeBits: 512 } as never);
+      const { unsigned } = await certProvEnvelope(ctx, { csrDer: csr.der });
+      return `ResponseCode ${expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), '512-bit key')}`;
+    },
+  },
+  {
+    id: 'HOSTILE-11-CSR-WRONG-ENTITY', section: '3.1.4.1.5.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.1.4.1.5.2-01'],
+    text: 'A request whose Entity and CSR name another user than the ticket\'s gets ErrorInfo, no certificate',
+    async check(ctx) {
+      const csr = await csrFor('mallory@contoso.invalid');
+      const { unsigned } = await certProvEnvelope(ctx, { entity: 'mallory@contoso.invalid', csrDer: csr.der });
+      return `ResponseCode ${expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'Entity of another user')}`;
+    },
+  },
+];
+
+export const ALL_CHECKS: Requirement[] = [...REQUIREMENTS, ...EXAMPLES, ...FLOWS, ...HOSTILE];
+void createHash; void flowCheck;

@@ -1,0 +1,33 @@
+import type { TlsDskRegistrarPeer, TlsDskProtocol } from '@ocauth/authbroker';
+
+/**
+ * What a suite runs against: a pool's base URL, a test user's credentials and the trust for its TLS
+ * certificate. The same suites run against the embedded reference server or a real Lync / Skype for
+ * Business pool.
+ */
+export interface Target {
+  /** https://pool.contoso.com (no path). */
+  baseUrl: string;
+  /** SIP URI of the test user (sip:alice@contoso.com). */
+  user?: string | undefined;
+  /** Phone number / extension for the Pin binding (defaults to the SIP URI). */
+  phone?: string | undefined;
+  pin?: string | undefined;
+  password?: string | undefined;
+  /** PEM bundle trusted for the pool's TLS certificate (undefined: system store). */
+  ca?: string | undefined;
+  /** SIP registrar peer for the TLS-DSK leg (embedded target only). */
+  registrar?: ((protocol?: TlsDskProtocol) => TlsDskRegistrarPeer) | undefined;
+  /** true for the embedded reference target. */
+  embedded?: boolean | undefined;
+}
+
+export const paths = (t: Target) => {
+  const b = t.baseUrl.replace(/\/$/, '');
+  return {
+    webTicket: `${b}/WebTicket/WebTicketService.svc`,
+    certProv: `${b}/CertProv/CertProvisioningService.svc`,
+    authBroker: `${b}/Reach/Sip.svc/AuthBroker`,
+    autodiscover: `${b}/Autodiscover/AutodiscoverService.svc/root`,
+  };
+};

@@ -1,0 +1,68 @@
+// The suite against the embedded reference target (every MUST passes) and against deliberately broken
+// configurations (the failures are reported by requirement id).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitCodeFor, formatTable, runConformance, runRequirements, RunContext, startEmbeddedTarget, toJUnit, type EmbeddedTarget } from '../src/index.js';
+
+describe('ocauth conformance against the embedded reference target', () => {
+  let t: EmbeddedTarget;
+  beforeAll(async () => { t = await startEmbeddedTarget(); });
+  afterAll(() => t.close());
+
+  it('every MUST passes; only the documented manual checks are left', async () => {
+    const lines: string[] = [];
+    const rep = await runConformance(t, { progress: (l) => lines.push(l) });
+    const failed = rep.results.filter((r) => r.outcome === 'fail').map((r) => `${r.id}: ${r.message}`);
+    expect(failed, failed.join('\n')).toEqual([]);
+    expect(rep.results.filter((r) => r.outcome === 'manual').map((r) => r.id).sort()).toEqual(['OCAUTH-3.2-TICKET-05', 'OCAUTH-3.2-TICKET-06']);
+    expect(rep.exitCode).toBe(0);
+    expect(lines).toHaveLength(rep.results.length);
+    const table = formatTable(rep);
+    expect(table).toMatch(/^id\s+section\s+level\s+status\s+ms/);
+    expect(table).toContain('all MUST checks pass');
+    const junit = toJUnit(rep);
+    expect(junit).toContain(`tests="${rep.results.length}" failures="0" skipped="2"`);
+    // No secret of the demo user reaches the report.
+    const all = JSON.stringify(rep) + table + junit + lines.join('\n');
+    expect(all).not.toContain(t.pin!);
+    expect(all).not.toContain(t.password!);
+  });
+});
+
+describe('negative self-test: broken configurations are reported by requirement id', () => {
+  const cases = [
+    { faults: { skipSignatureCheck: true }, expect: ['HOSTILE-01-WRONG-PROOF-KEY', 'HOSTILE-04-TRUNCATED-HMAC', 'OCAUTH-3.2-TICKET-04', 'OCAUTH-3.3.4-02'] },
+    { faults: { skipTimestampCheck: true }, expect: ['HOSTILE-02-EXPIRED-TIMESTAMP', 'HOSTILE-03-FUTURE-TIMESTAMP'] },
+    { faults: { acceptAnyPin: true }, expect: ['OCAUTH-3.2.4.1-01'] },
+  ] as const;
+  for (const c of cases) {
+    it(`${Object.keys(c.faults)[0]} → ${c.expect.join(', ')} fail`, async () => {
+      const t = await startEmbeddedTarget({ faults: c.faults });
+      try {
+        const rep = await runConformance(t);
+        const failed = rep.results.filter((r) => r.outcome === 'fail').map((r) => r.id);
+        for (const id of c.expect) expect(failed, `expected ${id} among the failures`).toContain(id);
+        expect(rep.exitCode).toBe(1);
+        expect(rep.summary.mustFailures).toEqual(expect.arrayContaining([...c.expect]));
+      } finally {
+        await t.close();
+      }
+    });
+  }
+});
+
+describe('runner semantics', () => {
+  const ctx = new RunContext({ baseUrl: 'https://127.0.0.1:1' });
+  it('a check without a function is not-implemented and fails a MUST run; manual does not', async () => {
+    const res = await runRequirements(ctx, [{ id: 'X-1', section: '0', level: 'MUST', text: 't' }]);
+    expect(res[0]).toMatchObject({ id: 'X-1', outcome: 'not-implemented' });
+    expect(exitCodeFor(res)).toBe(1);
+    const m = await runRequirements(ctx, [{ id: 'X-2', section: '0', level: 'MUST', text: 't', check: async (c) => { c.requireUser(); } }]);
+    expect(m[0]).toMatchObject({ outcome: 'manual', message: expect.stringContaining('--user') });
+    expect(exitCodeFor(m)).toBe(0);
+  });
+  it('a throwing check is a failure reported by id with its message', async () => {
+    const res = await runRequirements(ctx, [{ id: 'X-3', section: '0', level: 'SHOULD', text: 't', check: async () => { throw new Error('boom'); } }]);
+    expect(res[0]).toMatchObject({ id: 'X-3', outcome: 'fail', message: 'boom' });
+    expect(exitCodeFor(res)).toBe(0);
+  });
+});
