@@ -118,3 +118,54 @@ describe('CertificateAuthority', () => {
   });
 });
 
+
+describe('CertificateAuthority chains (issuing CA under a root)', () => {
+  const root = CertificateAuthority.create({ clock, commonName: 'Contoso Root CA', keySizeBits: 1024, validityDays: 3650 });
+  const issuing = CertificateAuthority.create({ clock, commonName: 'Contoso Issuing CA', keySizeBits: 1024, validityDays: 20000, issuer: root });
+
+  it('create({ issuer }) makes a CA certificate signed by the root (pathLen 0, AKI = root key id, validity capped)', () => {
+    expect(issuing.certificate.issuer).toBe('CN=Contoso Root CA');
+    expect(issuing.certificate.ca).toBe(true);
+    expect(issuing.certificate.verify(root.certificate.publicKey)).toBe(true);
+    expect(issuing.certificate.checkIssued(root.certificate)).toBe(true);
+    expect(issuing.chain.map((c) => c.subject)).toEqual(['CN=Contoso Issuing CA', 'CN=Contoso Root CA']);
+    expect(issuing.root.subject).toBe('CN=Contoso Root CA');
+    expect(root.chain).toHaveLength(1);
+    expect(new Date(issuing.certificate.validTo).getTime()).toBe(new Date(root.certificate.validTo).getTime());
+    if (hasTool('openssl')) {
+      const dir = mkdtempSync(join(tmpdir(), 'certprov-ca-chain-'));
+      writeFileSync(join(dir, 'issuing.pem'), issuing.certificatePem);
+      const t = openssl(['x509', '-in', join(dir, 'issuing.pem'), '-noout', '-text']);
+      expect(t.out).toMatch(/CA:TRUE, pathlen:0/);
+      expect(t.out).toMatch(/Authority Key Identifier/);
+    }
+  });
+
+  it('issued certificates chain leaf → issuing → root (openssl verify with the root as the only anchor)', () => {
+    const c = issuing.issue({ publicKey: user.publicKey, entity: 'alice@contoso.com', deviceId: DEVICE, validityHours: 8 });
+    expect(c.x509.issuer).toBe('CN=Contoso Issuing CA');
+    expect(c.x509.verify(issuing.certificate.publicKey)).toBe(true);
+    if (hasTool('openssl')) {
+      const dir = mkdtempSync(join(tmpdir(), 'certprov-ca-chain-'));
+      writeFileSync(join(dir, 'root.pem'), root.certificatePem);
+      writeFileSync(join(dir, 'issuing.pem'), issuing.certificatePem);
+      writeFileSync(join(dir, 'leaf.pem'), c.pem);
+      const at = String(Date.parse('2026-01-01T01:00:00Z') / 1000);
+      expect(openssl(['verify', '-attime', at, '-purpose', 'sslclient', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), join(dir, 'leaf.pem')]).out).toMatch(/leaf\.pem: OK/);
+      expect(openssl(['verify', '-attime', at, '-CAfile', join(dir, 'root.pem'), join(dir, 'leaf.pem')]).code).not.toBe(0);
+    }
+  });
+
+  it('load(cert, key, { chain }) keeps the chain and refuses one that did not issue the CA', () => {
+    const kp = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const sub = CertificateAuthority.create({ clock, commonName: 'Contoso Issuing CA 2', keyPair: kp, issuer: root });
+    const loaded = CertificateAuthority.load(sub.certificatePem, kp.privateKey, { chain: [root.certificatePem] });
+    expect(loaded.chain.map((c) => c.subject)).toEqual(['CN=Contoso Issuing CA 2', 'CN=Contoso Root CA']);
+    expect(loaded.issue({ publicKey: user.publicKey, entity: 'alice@contoso.com', deviceId: DEVICE, validityHours: 8 }).x509.verify(kp.publicKey)).toBe(true);
+    const stranger = CertificateAuthority.create({ clock, commonName: 'Contoso Root CA', keySizeBits: 1024 });
+    expect(() => CertificateAuthority.load(sub.certificatePem, kp.privateKey, { chain: [stranger.certificate] })).toThrow(
+      expect.objectContaining({ code: 'ERR_CERTPROV_CA_CHAIN', message: expect.stringMatching(/chain\[0\]: expected the issuer of CN=Contoso Issuing CA 2/) }),
+    );
+    expect(() => CertificateAuthority.create({ commonName: 'X', keySizeBits: 1024, issuer: root, chain: [root.certificate] })).toThrow(expect.objectContaining({ code: 'ERR_CERTPROV_CA_OPTIONS' }));
+  });
+});

@@ -57,7 +57,7 @@ beforeAll(async () => {
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
       const path = (req.url ?? '').split('?')[0]!;
-      const h = path.startsWith('/WebTicket/') ? webTicket : path.startsWith('/CertProv/') ? certProv : undefined;
+      const h = path.startsWith('/WebTicket/') ? webTicket : path.startsWith('/CertProv/') ? certProv : path.startsWith('/Chained/') ? chainedCertProv : undefined;
       const r = h ? await h(toRequest(req, Buffer.concat(chunks))) : new Response(null, { status: 404 });
       res.writeHead(r.status, Object.fromEntries(r.headers));
       res.end(Buffer.from(await r.arrayBuffer()));
@@ -71,10 +71,19 @@ beforeAll(async () => {
     ca, store, clock, webTicketUrl: `${base}/WebTicket/WebTicketService.svc`, serverFqdn: 'pool.contoso.test',
     userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined },
   });
+  chainedCertProv = createCertProvHandler({
+    ticketVerifier: createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: CHAINED() }),
+    ca: issuingCa, store, clock, chain: { include: true },
+  });
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 let webTicket: (r: Request) => Promise<Response>;
 let certProv: (r: Request) => Promise<Response>;
+let chainedCertProv: (r: Request) => Promise<Response>;
+const CHAINED = () => `${base}/Chained/CertProv/CertProvisioningService.svc`;
+// An issuing CA under an (offline) root: the service sends the chain as PKCS#7 and relying parties trust only the root.
+const rootCa = CertificateAuthority.create({ commonName: 'Contoso Root CA', keySizeBits: 2048 });
+const issuingCa = CertificateAuthority.create({ commonName: 'Contoso Issuing CA', keySizeBits: 2048, issuer: rootCa });
 const CERTPROV = () => `${base}/CertProv/CertProvisioningService.svc`;
 
 describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', () => {
@@ -184,5 +193,56 @@ describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', (
     const ticket = await client.getTicket(CERTPROV(), `${base}/WebTicket/WebTicketService.svc`);
     const got = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket, keySizeBits: 1024, clock });
     expect(got.certificate.subject).toBe('CN=alice@contoso.test');
+  });
+});
+
+describe('issuing CA under a root: the chain travels in the response (PKCS#7) and verifies up to the root', () => {
+  let got: Awaited<ReturnType<typeof requestCertificate>>;
+  let dir: string;
+  beforeAll(async () => {
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
+    got = await requestCertificate({ url: CHAINED(), sipUri: 'alice@contoso.test', webTicketClient: client, webTicketUrl: `${base}/WebTicket/WebTicketService.svc`, keySizeBits: 2048, clock });
+    dir = mkdtempSync(join(tmpdir(), 'certprov-chain-'));
+    writeFileSync(join(dir, 'root.pem'), rootCa.certificatePem);
+    writeFileSync(join(dir, 'chain.pem'), got.chainPem);
+    writeFileSync(join(dir, 'leaf.pem'), got.certificatePem);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the client returns the issuing CA and the root from the response', () => {
+    expect(got.certificate.issuer).toBe('CN=Contoso Issuing CA');
+    expect(got.chain.map((c) => c.subject)).toEqual(['CN=Contoso Issuing CA', 'CN=Contoso Root CA']);
+    expect(issuingCa.root.fingerprint256).toBe(rootCa.certificate.fingerprint256);
+    expect(got.chain[0]!.verify(rootCa.certificate.publicKey)).toBe(true);
+  });
+
+  it.runIf(hasTool('openssl', ['version']))('openssl verify: OK with the root as the only trust anchor and the sent chain as untrusted; fails without the chain', () => {
+    const ok = runTool('openssl', ['verify', '-purpose', 'sslclient', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'chain.pem'), join(dir, 'leaf.pem')]).toString();
+    expect(ok).toContain('leaf.pem: OK');
+    expect(() => runTool('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), join(dir, 'leaf.pem')])).toThrow();
+  });
+
+  it("Node's TLS server trusting only the root accepts the certificate plus the returned chain", async () => {
+    const serverCert = selfSigned('localhost');
+    const srv = tls.createServer({ key: serverCert.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: serverCert.certificate.toString(), ca: [rootCa.certificatePem], requestCert: true, rejectUnauthorized: true }, (s) => {
+      s.end(`hello ${s.getPeerX509Certificate()?.subject} via ${s.getPeerX509Certificate()?.issuer}`);
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const connect = (cert: string) => new Promise<string>((resolve, reject) => {
+      const c = tls.connect({ host: '127.0.0.1', port: (srv.address() as AddressInfo).port, key: got.privateKeyPem, cert, ca: [serverCert.certificate.toString()], checkServerIdentity: () => undefined });
+      let buf = '';
+      c.on('data', (d) => (buf += d));
+      c.on('end', () => resolve(buf));
+      c.on('error', reject);
+    });
+    try {
+      expect(await connect(got.certificatePem + got.chainPem)).toBe('hello CN=alice@contoso.test via CN=Contoso Issuing CA');
+      // without the issuing CA the server cannot build the path: the server refuses (TLS 1.3 reports the
+      // alert after the client's handshake, so the client sees an error or an empty, closed stream)
+      const refused = await connect(got.certificatePem).catch((e: Error) => `error ${e.message}`);
+      expect(refused).not.toContain('hello');
+    } finally {
+      srv.close();
+    }
   });
 });

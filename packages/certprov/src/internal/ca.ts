@@ -82,6 +82,8 @@ function extDer(id: string, critical: boolean, value: Uint8Array): Buffer {
 export interface TbsInput {
   serial: Uint8Array;
   issuerCn: string;
+  /** Issuer Name DER (byte-identical to the issuer's subject); overrides issuerCn. */
+  issuerNameDer?: Uint8Array;
   subjectCn: string;
   notBefore: Date;
   notAfter: Date;
@@ -96,7 +98,7 @@ function signCertificate(t: TbsInput, key: KeyObject): Uint8Array {
     asn1.create(CTX, 0, true, [asn1.create(U, T.INTEGER, false, '\x02')]),
     asn1.create(U, T.INTEGER, false, toBin(t.serial)),
     algId,
-    name(t.issuerCn),
+    t.issuerNameDer ? asn1.fromDer(toBin(t.issuerNameDer)) : name(t.issuerCn),
     asn1.create(U, T.SEQUENCE, true, [time(t.notBefore), time(t.notAfter)]),
     name(t.subjectCn),
     asn1.fromDer(toBin(t.spkiDer)),
@@ -123,6 +125,16 @@ export interface CertificateAuthorityOptions {
   randomBytes?: (n: number) => Uint8Array;
   /** Use this key pair for a new CA instead of generating one. */
   keyPair?: { privateKey: KeyObject; publicKey: KeyObject };
+  /**
+   * create(): make an issuing (subordinate) CA signed by this CA instead of a self-signed root
+   * (basicConstraints CA, pathLenConstraint 0; validity capped at the issuer's).
+   */
+  issuer?: CertificateAuthority;
+  /**
+   * load(): the certificates above this CA, issuer first, up to the root (PEM, DER or X509Certificate).
+   * The first must have issued this CA's certificate and each the one before it.
+   */
+  chain?: ReadonlyArray<X509Certificate | string | Uint8Array>;
 }
 
 export interface IssueOptions {
@@ -158,6 +170,7 @@ export class CertificateAuthority {
   readonly #issuerName: Buffer;
   readonly #aki: Buffer;
   readonly #algIds: Record<SignatureHash, Buffer>;
+  readonly #parents: X509Certificate[];
 
   private constructor(certDer: Uint8Array, key: KeyObject, opts: CertificateAuthorityOptions) {
     this.certificateDer = certDer;
@@ -166,6 +179,15 @@ export class CertificateAuthority {
       throw new CertificateAuthorityError('ERR_CERTPROV_CA_KEY_MISMATCH', 'privateKey: expected the key of the CA certificate, received a different key');
     this.commonName = /CN=([^\n]*)/.exec(this.certificate.subject)?.[1] ?? '';
     this.#key = key;
+    this.#parents = opts.issuer
+      ? opts.issuer.chain
+      : (opts.chain ?? []).map((c) => (c instanceof X509Certificate ? c : new X509Certificate(typeof c === 'string' ? c : Buffer.from(c))));
+    let child = this.certificate;
+    for (const [i, parent] of this.#parents.entries()) {
+      if (!child.checkIssued(parent) || !child.verify(parent.publicKey))
+        throw new CertificateAuthorityError('ERR_CERTPROV_CA_CHAIN', `chain[${i}]: expected the issuer of ${child.subject.replace(/\n/g, ', ')}, received ${parent.subject.replace(/\n/g, ', ')}`);
+      child = parent;
+    }
     this.#keyId = new Uint8Array(createHash('sha1').update(this.certificate.publicKey.export({ type: 'spki', format: 'der' })).digest());
     this.#hash = opts.hash ?? 'sha256';
     this.#clock = opts.clock ?? (() => new Date());
@@ -181,7 +203,10 @@ export class CertificateAuthority {
     };
   }
 
-  /** Creates a self-signed CA (RSA, default 2048 bits). */
+  /**
+   * Creates a CA (RSA, default 2048 bits): a self-signed root, or with `issuer` an issuing CA under
+   * that CA (e.g. a root kept offline and an issuing CA for the Certificate Provisioning Service).
+   */
   static create(opts: CertificateAuthorityOptions = {}): CertificateAuthority {
     const { privateKey, publicKey } = opts.keyPair ?? generateKeyPairSync('rsa', { modulusLength: opts.keySizeBits ?? 2048 });
     const now = (opts.clock ?? (() => new Date()))();
@@ -189,22 +214,35 @@ export class CertificateAuthority {
     const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
     const keyId = new Uint8Array(createHash('sha1').update(spki).digest());
     const random = opts.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    const parent = opts.issuer;
+    if (parent !== undefined && !(parent instanceof CertificateAuthority))
+      throw new CertificateAuthorityError('ERR_CERTPROV_CA_OPTIONS', `issuer: expected a CertificateAuthority, received ${typeof parent}`);
+    if (parent && opts.chain) throw new CertificateAuthorityError('ERR_CERTPROV_CA_OPTIONS', 'issuer and chain: expected one of them, received both (create() takes issuer, load() takes chain)');
+    let notAfter = new Date(now.getTime() + (opts.validityDays ?? 3650) * 86_400_000);
+    if (parent) {
+      const cap = new Date(parent.certificate.validTo);
+      if (notAfter > cap) notAfter = cap;
+      if (parent.commonName === cn) throw new CertificateAuthorityError('ERR_CERTPROV_CA_OPTIONS', `commonName: expected a name other than the issuer's (${cn}), received the same`);
+    }
     const der = signCertificate(
       {
         serial: serial(random),
         issuerCn: cn,
+        ...(parent ? { issuerNameDer: parent.#issuerName } : {}),
         subjectCn: cn,
         notBefore: new Date(now.getTime() - 60_000),
-        notAfter: new Date(now.getTime() + (opts.validityDays ?? 3650) * 86_400_000),
+        notAfter,
         spkiDer: spki,
         hash: opts.hash ?? 'sha256',
         extensions: [
-          ext('2.5.29.19', true, asn1.create(U, T.SEQUENCE, true, [asn1.create(U, T.BOOLEAN, false, '\xff')])),
+          // basicConstraints cA (a subordinate may issue only end-entity certificates: pathLen 0)
+          ext('2.5.29.19', true, asn1.create(U, T.SEQUENCE, true, [asn1.create(U, T.BOOLEAN, false, '\xff'), ...(parent ? [asn1.create(U, T.INTEGER, false, '\x00')] : [])])),
           ext('2.5.29.15', true, bitString([5, 6])),
           ext('2.5.29.14', false, asn1.create(U, T.OCTETSTRING, false, toBin(keyId))),
+          ...(parent ? [asn1.fromDer(toBin(parent.#aki))] : []),
         ],
       },
-      privateKey,
+      parent ? parent.#key : privateKey,
     );
     return new CertificateAuthority(der, privateKey, opts);
   }
@@ -220,9 +258,14 @@ export class CertificateAuthority {
     return pem(this.certificateDer, 'CERTIFICATE');
   }
 
-  /** The chain to return with an issued certificate (this CA is a root: just itself). */
+  /** This CA's certificate followed by the certificates above it, up to the root. */
   get chain(): X509Certificate[] {
-    return [this.certificate];
+    return [this.certificate, ...this.#parents];
+  }
+
+  /** The last certificate of `chain`: the trust anchor relying parties configure. */
+  get root(): X509Certificate {
+    return this.#parents.at(-1) ?? this.certificate;
   }
 
   issue(o: IssueOptions): IssuedCertificate {

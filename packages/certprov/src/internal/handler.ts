@@ -46,9 +46,10 @@ export interface CertProvHandlerOptions {
   onError?: (error: unknown) => void;
   /**
    * Send the chain: a PKCS#7 certs-only SignedData BinarySecurityToken (ValueType …#PKCS7) in the RSTR
-   * holding the issued certificate, the issuing CA and these further certificates (intermediates up
-   * to the root), so clients can build the path without fetching it. Default: not sent (as the 4.1.2
-   * example).
+   * holding the issued certificate, the CA's `chain` (issuing CA up to its root, see
+   * `CertificateAuthority.create({ issuer })` / `load(…, { chain })`) and these further certificates
+   * (duplicates dropped), so clients can build the path without fetching it. Default: not sent (as the
+   * 4.1.2 example).
    */
   chain?: { include: boolean; certificates?: ReadonlyArray<X509Certificate | string | Uint8Array> };
 }
@@ -122,7 +123,9 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
   const clock = o.clock ?? (() => new Date());
   const maxBody = o.maxBodyBytes ?? 1 << 20;
   const toDer = (c: X509Certificate | string | Uint8Array): Uint8Array => (c instanceof Uint8Array ? c : new Uint8Array((typeof c === 'string' ? new X509Certificate(c) : c).raw));
-  const chainDer = o.chain?.include ? [o.ca.certificateDer, ...(o.chain.certificates ?? []).map(toDer)] : undefined;
+  const chainDer = o.chain?.include
+    ? [...o.ca.chain.map(toDer), ...(o.chain.certificates ?? []).map(toDer)].filter((d, i, all) => all.findIndex((x) => Buffer.from(x).equals(Buffer.from(d))) === i)
+    : undefined;
   return async (req: Request): Promise<Response> => {
     let parsed: GetAndPublishCertRequest | undefined;
     if (req.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
