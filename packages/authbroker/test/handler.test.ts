@@ -273,6 +273,19 @@ describe('createAuthBrokerHandler: authentication and hostile requests', () => {
     expect(sa.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_ACTION');
   });
 
+  it('the verifier receives the request text and the handler\'s own parse of it (no second parse needed)', async () => {
+    const seen: unknown[][] = [];
+    const h = createAuthBrokerHandler({ ticketVerifier: { verify: async (...args: unknown[]) => { seen.push(args); return { sipUri: 'sip:user1@contoso.test' }; } }, credentialSource: { acquire: async () => null }, sweepIntervalSeconds: 0 });
+    const body = envelope('<t/>');
+    expect((await h(new Request('http://127.0.0.1/ab', { method: 'POST', body }))).status).toBe(200);
+    expect(seen).toHaveLength(1);
+    const [text, parsed] = seen[0] as [string, { document: { nodeType: number; documentElement: { localName: string; namespaceURI: string } } }];
+    expect(text).toBe(body);
+    expect(parsed.document.nodeType).toBe(9);
+    expect(parsed.document.documentElement.localName).toBe('Envelope');
+    expect(parsed.document.documentElement.namespaceURI).toBe('http://schemas.xmlsoap.org/soap/envelope/');
+  });
+
   it('a verifier that crashes or returns nonsense never crashes the handler', async () => {
     const h = createAuthBrokerHandler({ ticketVerifier: { verify: async () => ({}) as never }, credentialSource: { acquire: async () => null } });
     const r = await h(new Request('http://127.0.0.1/ab', { method: 'POST', body: envelope('<t/>') }));

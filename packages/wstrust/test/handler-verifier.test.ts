@@ -6,7 +6,7 @@ import {
 } from '../src/index.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import { parseMsDiagnostics as parseDiagnostics, parseOcsDiagnosticsFault, parseSoapFault } from '@ocauth/diagnostics';
-import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, buildSoapFault } from '../src/index.js';
+import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, buildSoapFault, parseXmlDocument } from '../src/index.js';
 import { issuerCert, otherCert, otherKey, poolKey, makeHandler, SERVICE } from './support.js';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
@@ -53,6 +53,18 @@ describe('IssueToken handler', () => {
     expect(v.sipUri).toBe('sip:alice@example.com');
     expect(Buffer.from(v.proofKey!)).toEqual(Buffer.from(proofKey));
     expect(v.signedElements[0]!.localName).toBe('Timestamp');
+  });
+  it('verify(envelope, { document }) uses the caller\'s parse of the request instead of parsing it again; checks are the same', async () => {
+    const { rstr, proofKey } = await obtain();
+    const req = serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey);
+    const once = await verifier().verify(req, { document: parseXmlDocument(req) });
+    expect(once.sipUri).toBe('sip:alice@example.com');
+    // The Document is what is verified (the text is not parsed again): a tampered Document fails even with intact text…
+    const tampered = parseXmlDocument(req.replace(/<u:Expires>2026-03-01T10:05/, '<u:Expires>2026-03-01T10:06'));
+    await expect(verifier().verify(req, { document: tampered })).rejects.toMatchObject({ errorId: 28032 });
+    // …and without a Document (or with something that is not one) the text is parsed as before.
+    expect((await verifier().verify(req, {})).sipUri).toBe('sip:alice@example.com');
+    expect((await verifier().verify(req, { document: { nodeType: 1 } as never })).sipUri).toBe('sip:alice@example.com');
   });
   it('the issued assertion signature verifies with xmlsec1 (RSA, enveloped, exc-c14n)', async () => {
     if (!hasTool('xmlsec1')) return;

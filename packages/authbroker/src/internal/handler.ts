@@ -1,4 +1,5 @@
 import { randomUUID as nodeRandomUUID, X509Certificate } from 'node:crypto';
+import type { Document } from '@xmldom/xmldom';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import {
   HASH_ALGORITHM_IDS,
@@ -35,7 +36,11 @@ export interface AuthBrokerTicket {
  * may carry `errorId` (28000–28035) and `code`, which the handler reports.
  */
 export interface AuthBrokerTicketVerifier {
-  verify(envelope: string): Promise<AuthBrokerTicket>;
+  /**
+   * `parsed.document` is the handler's own parse of `envelope` (@ocauth/c14n `parseXml`): a verifier that
+   * reads DOMs (@ocauth/wstrust createTicketVerifier does) can use it instead of parsing the request again.
+   */
+  verify(envelope: string, parsed?: { document: Document }): Promise<AuthBrokerTicket>;
 }
 
 export interface CredentialRequest {
@@ -393,7 +398,7 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
       if (!req.security) throw new Fault(401, 'Client', 'ERR_AUTHBROKER_TICKET', 'Header/Security: expected a wsse:Security header carrying the web ticket (MS-OCAUTHWS 3.3), received none', 28032);
       let ticket: AuthBrokerTicket;
       try {
-        ticket = await options.ticketVerifier.verify(text);
+        ticket = await options.ticketVerifier.verify(text, { document: req.document });
       } catch (e) {
         const err = e as { message?: string; errorId?: unknown; code?: unknown };
         const errorId = typeof err.errorId === 'number' ? err.errorId : 28032;

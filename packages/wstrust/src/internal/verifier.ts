@@ -56,8 +56,12 @@ export interface VerifiedTicket {
 }
 
 export interface TicketVerifier {
-  /** Verify a SOAP request carrying a web ticket (MS-OCAUTHWS 3.2, web service web applications). */
-  verify(envelope: string | Uint8Array | XDocument | ParsedEnvelope): Promise<VerifiedTicket>;
+  /**
+   * Verify a SOAP request carrying a web ticket (MS-OCAUTHWS 3.2, web service web applications).
+   * A caller that has already parsed `envelope` (with @ocauth/c14n `parseXml`) may pass that Document as
+   * `parsed.document` so the request is not parsed twice; it must be the parse of `envelope`.
+   */
+  verify(envelope: string | Uint8Array | XDocument | ParsedEnvelope, parsed?: { document?: XDocument }): Promise<VerifiedTicket>;
   /** Verify a bare ticket: an assertion XML or an X-MS-WebTicket header value (non-web-service applications). */
   verifyToken(tokenOrHeader: string): Promise<VerifiedTicket>;
 }
@@ -125,11 +129,13 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
   });
 
   return {
-    async verify(input) {
+    async verify(input, parsed) {
       const now = clock();
       let env: ParsedEnvelope;
       try {
-        env = typeof input === 'object' && 'envelope' in input && 'body' in input ? (input as ParsedEnvelope) : parseEnvelope(input as string);
+        const doc = parsed?.document;
+        const source = doc && typeof doc === 'object' && doc.nodeType === 9 && (typeof input === 'string' || input instanceof Uint8Array) ? doc : input;
+        env = typeof source === 'object' && 'envelope' in source && 'body' in source ? (source as ParsedEnvelope) : parseEnvelope(source as string);
       } catch (e) {
         throw invalid(`request: ${(e as Error).message}`, e);
       }
