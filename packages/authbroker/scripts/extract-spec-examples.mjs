@@ -22,7 +22,7 @@ import { join } from 'node:path';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const check = process.argv.includes('--check');
-const specPath = args[0] ?? '/work/shared/reference/MS-OCAUTHWS.txt';
+const specPath = args[0] ?? fileURLToPath(new URL('../../../vectors/spec/MS-OCAUTHWS.txt', import.meta.url));
 const outDir = args[1] ?? join(here, '../../../vectors/spec');
 
 export const EXAMPLES = [

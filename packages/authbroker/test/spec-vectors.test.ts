@@ -16,7 +16,7 @@ import { hasChangeCipherSpecAndFinished, scanRecords } from '../src/internal/tls
 import { EXAMPLES, extractAll } from '../scripts/extract-spec-examples.mjs';
 
 const dir = fileURLToPath(new URL('../../../vectors/spec/', import.meta.url));
-const SPEC = '/work/shared/reference/MS-OCAUTHWS.txt';
+const SPEC = fileURLToPath(new URL('../../../vectors/spec/MS-OCAUTHWS.txt', import.meta.url));
 const read = (f: string) => readFileSync(dir + f, 'utf8');
 const files = (EXAMPLES as { file: string }[]).map((e) => e.file);
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const specPath = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/work/shared/reference/MS-OCAUTHWS.txt';
+const specPath = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('../../../vectors/spec/MS-OCAUTHWS.txt', import.meta.url));
 const outDir = join(here, '../../../vectors/spec');
 const EXAMPLES = [
   { heading: '4.1.1 Request', file: '4.1-get-and-publish-cert-request.xml' },

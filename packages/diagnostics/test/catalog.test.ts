@@ -19,7 +19,8 @@ import { existsSync, readFileSync } from 'node:fs';
 const wstrustStandin = new URL('../../wstrust/src/internal/catalog.ts', import.meta.url);
 const authbrokerStandin = new URL('../../authbroker/src/internal/security-status.ts', import.meta.url);
 
-const spec = readFileSync(new URL('../../../../shared/reference/MS-OCAUTHWS.txt', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+// The specification text travels with the repository (vectors/spec/MS-OCAUTHWS.txt) so CI checks the catalog against it.
+const spec = readFileSync(new URL('../../../vectors/spec/MS-OCAUTHWS.txt', import.meta.url), 'utf8').replace(/\s+/g, ' ');
 
 describe('Web Ticket error catalog (MS-OCAUTHWS 3.2, 3.2.4.1)', () => {
   const ids = Object.keys(WEB_TICKET_ERRORS).map(Number);
