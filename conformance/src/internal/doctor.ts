@@ -1,1 +1,171 @@
-export async function runDoctorCli(_args: string[], out: (s: string) => void): Promise<number> { out('doctor: not implemented yet'); return 2; }
+// ocauth doctor: the synthetic transaction an administrator runs against a pool (like
+// Test-CsPhoneBootstrap / Test-CsClientAuth): TLS certificate checks, discovery, web ticket,
+// certificate, Authentication Broker. Each step reports timing, what was sent and received (secrets
+// redacted) and, on failure, an explanation from @ocauth/diagnostics.
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { signMessage, WebTicketClient, type WebTicket, type WebTicketCredentials } from '@ocauth/wstrust';
+import { buildGetAndPublishCertRequest, requestCertificate, type ProvisionedCertificate } from '@ocauth/certprov';
+import { AuthBrokerClient } from '@ocauth/authbroker';
+import { checkServerCertificate, explainAll, formatFindings, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
+import { httpsFetch } from './https-fetch.js';
+import { paths, type Target } from './target.js';
+
+export interface DoctorExchange { request: string; response: string; ms: number }
+export interface DoctorStep {
+  name: 'tls' | 'discovery' | 'ticket' | 'certificate' | 'broker';
+  ok: boolean;
+  skipped?: string;
+  ms: number;
+  summary: string;
+  exchanges: DoctorExchange[];
+  findings: Finding[];
+}
+export interface DoctorReport { target: string; ok: boolean; steps: DoctorStep[] }
+export interface DoctorOptions { target: Target; device?: 'phone' | 'pc' }
+
+const SIP_INSTANCE = '71F297D2-197D-545B-AA97-5701F5B5134D';
+
+/**
+ * Redact what must never reach a transcript: Authorization / X-MS-WebTicket values, passwords,
+ * entropy (wst:BinarySecret), encrypted proof keys (xenc:CipherValue), and truncate tickets
+ * (saml:Assertion) to their first bytes.
+ */
+export function redact(s: string, secrets: readonly (string | undefined)[] = []): string {
+  let out = s
+    .replace(/(authorization:\s*\w+)\s+[^\r\n]+/gi, '$1 [redacted]')
+    .replace(/(x-ms-webticket:\s*)[^\r\n]+/gi, '$1[redacted]')
+    .replace(/(<(?:[\w-]+:)?(?:Password|BinarySecret|CipherValue|Nonce)\b[^>]*>)[^<]*/g, '$1[redacted]')
+    .replace(/<((?:[\w-]+:)?Assertion)\b[\s\S]*?<\/\1>/g, (a) => `${a.slice(0, 80)}…[ticket truncated, ${a.length} bytes]`)
+    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[private key redacted]');
+  for (const x of secrets) if (x && x.length >= 3) out = out.split(x).join('[redacted]');
+  return out;
+}
+
+function explainError(e: unknown): Finding[] {
+  const f = explainAll(e);
+  if (f.length && !f.every((x) => /unrecogni[sz]ed/.test(x.id))) return f;
+  const msg = e instanceof Error ? e.message : String(e);
+  return [{ id: 'doctor.error', severity: 'error', summary: msg.slice(0, 300), cause: (e as { code?: string })?.code ?? 'unexpected error', remedy: 'See the transcript of this step.', specSection: 'MS-OCAUTHWS', references: [] } as Finding];
+}
+
+export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => void = () => {}): Promise<DoctorReport> {
+  const t = o.target;
+  const p = paths(t);
+  const device = o.device ?? (t.pin ? 'phone' : 'pc');
+  const secrets = [t.pin, t.password];
+  let current: DoctorExchange[] = [];
+  const f = httpsFetch({
+    ca: t.ca,
+    onExchange: (x) => {
+      const req = `${x.method} ${x.url}\n${Object.entries(x.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${x.requestBody}`;
+      const res = `HTTP ${x.status}\n${Object.entries(x.responseHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${x.responseBody}`;
+      current.push({ request: redact(req, secrets).slice(0, 4000), response: redact(res, secrets).slice(0, 4000), ms: Math.round(x.ms * 10) / 10 });
+    },
+  });
+  const steps: DoctorStep[] = [];
+  let failed = false;
+  async function step(name: DoctorStep['name'], fn: () => Promise<{ summary: string; findings?: Finding[]; ok?: boolean }>, skip?: string) {
+    current = [];
+    const t0 = performance.now();
+    let s: DoctorStep;
+    if (skip || failed) s = { name, ok: !failed, skipped: skip ?? 'an earlier step failed', ms: 0, summary: '', exchanges: [], findings: [] };
+    else {
+      try {
+        const r = await fn();
+        s = { name, ok: r.ok ?? true, ms: Math.round((performance.now() - t0) * 10) / 10, summary: redact(r.summary, secrets), exchanges: current, findings: r.findings ?? [] };
+      } catch (e) {
+        s = { name, ok: false, ms: Math.round((performance.now() - t0) * 10) / 10, summary: redact(e instanceof Error ? e.message : String(e), secrets), exchanges: current, findings: explainError(e) };
+      }
+      if (!s.ok) failed = true;
+    }
+    steps.push(s);
+    progress(s);
+  }
+
+  await step('tls', async () => {
+    const u = new URL(t.baseUrl);
+    const chain = await getServerCertificateChain({ host: u.hostname, port: Number(u.port || 443), timeoutMs: 10_000 });
+    const trust = t.ca ? (t.ca.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).map((x) => new X509Certificate(x)) : [];
+    const findings = checkServerCertificate({ certificate: chain[0]!, chain: chain.slice(1), hostname: u.hostname, ...(trust.length ? { trustList: trust } : {}), deviceKind: device });
+    const errors = findings.filter((x) => x.severity === 'error');
+    return { ok: errors.length === 0, findings, summary: `${chain[0]?.subject.replace(/\n/g, ',')} (chain of ${chain.length}); ${errors.length} errors, ${findings.length - errors.length} other findings` };
+  });
+
+  let webTicketUrl = p.webTicket;
+  await step('discovery', async () => {
+    const notes: string[] = [];
+    const ad = await f(p.autodiscover, { headers: { accept: 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } });
+    const xml = await ad.text();
+    const links = [...xml.matchAll(/<Link\s+token="([^"]+)"\s+href="([^"]+)"/g)].map((m) => `${m[1]}=${m[2]}`);
+    notes.push(ad.status === 200 ? `Autodiscover: ${links.length} links${links.some((l) => /AuthBroker/.test(l)) ? ' incl. AuthBroker' : ''}` : `Autodiscover: HTTP ${ad.status}`);
+    // MS-OCAUTHWS 1.3: an unauthenticated call to a service returns 401 with X-MS-WebTicketURL.
+    const probe = await f(p.certProv, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' }, body: `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${buildGetAndPublishCertRequest({ deviceId: '{00000000-0000-4000-8000-000000000000}', entity: (t.user ?? 'probe@example.invalid').replace(/^sip:/i, ''), csr: new Uint8Array([0x30, 0]), requestId: 'doctor-probe' })}</s:Body></s:Envelope>` });
+    await probe.arrayBuffer();
+    const wt = probe.headers.get('x-ms-webticketurl');
+    if (wt) webTicketUrl = wt.replace(/\/(Pin|Auth|Cert|WinNegotiate|mex)$/i, '');
+    notes.push(wt ? `CertProv 401 names the Web Ticket Service ${wt}` : `CertProv answered HTTP ${probe.status} without X-MS-WebTicketURL; using ${webTicketUrl}`);
+    return { summary: notes.join('; ') };
+  });
+
+  let ticket: WebTicket | undefined;
+  const creds: WebTicketCredentials | undefined = device === 'phone' && t.pin
+    ? { type: 'pin', identity: t.phone ?? t.user ?? '', pin: t.pin }
+    : t.password && t.user ? { type: 'password', username: t.user, password: t.password } : undefined;
+  await step('ticket', async () => {
+    const c = new WebTicketClient({ credentials: creds!, fetch: f, ...(t.user ? { sipUri: t.user } : {}) });
+    ticket = await c.requestTicket(p.certProv, webTicketUrl);
+    return { summary: `${creds!.type === 'pin' ? 'Pin' : 'Auth'} binding: ticket ${ticket.assertionId.slice(0, 24)}… for ${ticket.appliesTo}, expires ${ticket.expires.toISOString()}` };
+  }, creds ? undefined : 'no credentials (--pin or --password)');
+
+  let cert: ProvisionedCertificate | undefined;
+  await step('certificate', async () => {
+    cert = await requestCertificate({ url: p.certProv, sipUri: t.user!, ticket: ticket!, keySizeBits: 2048, fetch: f });
+    const findings = t.ca ? [] : [];
+    return { findings, summary: `issued ${cert.certificate.subject.replace(/\n/g, ',')} serial ${cert.certificate.serialNumber}, valid to ${cert.certificate.validTo}, DeviceId ${cert.deviceId}` };
+  }, t.user ? undefined : 'no user (--user)');
+
+  await step('broker', async () => {
+    const bt = await new WebTicketClient({ credentials: creds!, fetch: f }).requestTicket(p.authBroker, webTicketUrl);
+    const c = new AuthBrokerClient({ url: p.authBroker, webTicket: bt.assertionXml, fetch: f, signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: bt.proofKey, assertionId: bt.assertionId, token: webTicket, now }) });
+    const { sessionId } = await c.createSession();
+    const life = await c.acquireCredential(sessionId, SIP_INSTANCE);
+    await c.terminateSession(sessionId);
+    if (life <= 0) return { ok: false, findings: explainError({ code: 'ERR_AUTHBROKER_CREDENTIAL' }), summary: 'AuthBrokerAcquireCredential returned lifetime 0 (no certificate for the user)' };
+    return { summary: `session created, credential lifetime ${life} s, session terminated` };
+  });
+  return { target: t.baseUrl, ok: steps.every((s) => s.ok), steps };
+}
+
+export function formatDoctorStep(s: DoctorStep, verbose = false): string {
+  const head = `${s.skipped ? 'SKIP' : s.ok ? 'OK  ' : 'FAIL'} ${s.name.padEnd(12)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.skipped ?? s.summary}`;
+  const lines = [head];
+  if (verbose || !s.ok) for (const x of s.exchanges) lines.push(`  > ${x.request.split('\n')[0]}`, ...(verbose ? x.request.split('\n').slice(1).map((l) => `    ${l}`) : []), `  < ${x.response.split('\n')[0]} (${x.ms.toFixed(0)} ms)`, ...(verbose || !s.ok ? x.response.split('\n').slice(1).filter(Boolean).slice(0, 12).map((l) => `    ${l.slice(0, 300)}`) : []));
+  if (s.findings.length && (!s.ok || verbose)) lines.push(formatFindings(s.findings).split('\n').map((l) => `  ${l}`).join('\n'));
+  return lines.join('\n');
+}
+
+export async function runDoctorCli(args: string[], out: (s: string) => void): Promise<number> {
+  const flag = (n: string) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args[i + 1] : undefined; };
+  const url = flag('target');
+  const ca = flag('ca');
+  const device = flag('device');
+  let target: Target;
+  let close = async () => {};
+  if (!url) {
+    const { startEmbeddedTarget } = await import('./embedded.js');
+    const e = await startEmbeddedTarget();
+    target = e;
+    close = e.close;
+    out(`no --target: checking the embedded reference target at ${e.baseUrl}`);
+  } else {
+    target = { baseUrl: url, user: flag('user'), phone: flag('phone'), pin: flag('pin'), password: flag('password') ?? process.env.OCAUTH_PASSWORD, ca: ca ? readFileSync(ca, 'utf8') : undefined };
+  }
+  try {
+    const rep = await runDoctor({ target, ...(device === 'phone' || device === 'pc' ? { device } : {}) }, (s) => out(formatDoctorStep(s, args.includes('--verbose'))));
+    out(rep.ok ? 'doctor: all steps passed' : 'doctor: FAILED (see the explanation above)');
+    return rep.ok ? 0 : 1;
+  } finally {
+    await close();
+  }
+}
