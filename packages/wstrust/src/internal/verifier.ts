@@ -38,7 +38,9 @@ export interface TicketVerifierOptions {
   replayCache?: ReplayCache;
 }
 
-export interface VerifiedTicket {
+// A type alias (not an interface) so that it is assignable to index-signature types such as
+// @ocauth/authbroker's AuthBrokerTicket: the verifier can be handed to createAuthBrokerHandler as is.
+export type VerifiedTicket = {
   sipUri: string;
   assertionId: string;
   issuer: string;
@@ -53,7 +55,7 @@ export interface VerifiedTicket {
   /** Elements covered by the proof-of-possession signature. */
   signedElements: XElement[];
   envelope: ParsedEnvelope | undefined;
-}
+};
 
 export interface TicketVerifier {
   /**
