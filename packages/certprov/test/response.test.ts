@@ -6,7 +6,8 @@ import { GetAndPublishCertError, parseCsr, parseGetAndPublishCertResponse } from
 const vec = (f: string) => new URL(`../../../vectors/spec/${f}`, import.meta.url);
 const csrPem = readFileSync(vec('4.1-example-csr.pem'), 'utf8').replace('CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST').replace('END CERTIFICATE REQUEST', 'END NEW CERTIFICATE REQUEST');
 const certB64 = readFileSync(vec('4.1-example-certificate.b64'), 'utf8').trim();
-// Shape of the MS-OCAUTHWS 4.1.2 example (not its exact bytes; the byte-exact reconstruction is still to do).
+// Shape of the MS-OCAUTHWS 4.1.2 example with the certificate in several encodings (the byte-exact
+// reconstruction is vectors/spec/4.1-get-and-publish-cert-response.xml, replayed by spec-examples.test.ts).
 const response = (cert: string) => `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
 <GetAndPublishCertResponse ResponseClass="Success" DeviceId="{161CCE75-E0C7-5F60-BDD1-054099725B0B}" Entity="alice@contoso.com" xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/">
 <RequestSecurityTokenResponse xmlns="http://docs.oasis-open.org/ws-sx/ws-trust/200512/">

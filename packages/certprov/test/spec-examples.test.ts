@@ -1,11 +1,13 @@
 // MS-OCAUTHWS 4.1.1 / 4.1.2 reconstructed from the specification text
 // (packages/certprov/scripts/extract-spec-examples.mjs): parsed by our parsers, consistent with the
 // separately extracted example CSR and certificate, and accepted by the handler.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { hasTool, runTool } from '../../../testing/tools.js';
 import {
-  ACTION_GET_AND_PUBLISH_CERT, CertificateAuthority, createCertProvHandler, MemoryCertificateStore, parseCsr,
+  ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, MemoryCertificateStore, parseCsr,
   parseGetAndPublishCertRequest, parseGetAndPublishCertResponse, subjectKeyIdentifier,
 } from '@ocauth/certprov';
 
@@ -49,5 +51,25 @@ describe('spec 4.1 GetAndPublishCert examples', () => {
     const c = new X509Certificate(r.certificateDer);
     expect(c.subject).toBe('CN=alice@contoso.com');
     expect(new Date(c.validTo).getTime() - new Date(c.validFrom).getTime()).toBe(4320 * 3_600_000);
+  });
+
+  it('round trip: the 4.1.1 request rebuilt by buildGetAndPublishCertRequest parses to the same values and CSR bytes', () => {
+    const r = parseGetAndPublishCertRequest(request);
+    const rebuilt = buildGetAndPublishCertRequest({ deviceId: r.deviceId, entity: r.entity, csr: r.csrDer, requestId: r.requestId });
+    const again = parseGetAndPublishCertRequest(request.replace(/<GetAndPublishCert [^]*<\/GetAndPublishCert>/, rebuilt));
+    expect(again).toEqual(r);
+  });
+
+  it.runIf(hasTool('xmllint', ['--version']))('both examples are well-formed XML for libxml2 (xmllint)', () => {
+    for (const f of ['4.1-get-and-publish-cert-request.xml', '4.1-get-and-publish-cert-response.xml']) {
+      expect(() => runTool('xmllint', ['--noout', '-'], vec(f)), f).not.toThrow();
+    }
+  });
+
+  const specText = '/work/shared/reference/MS-OCAUTHWS.txt';
+  it.runIf(existsSync(specText))('the .xml files are what the extraction script reconstructs from the specification text (--check)', () => {
+    const out = execFileSync(process.execPath, [new URL('../scripts/extract-spec-examples.mjs', import.meta.url).pathname, '--check', specText]).toString();
+    expect(out).toMatch(/ok +4\.1-get-and-publish-cert-request\.xml/);
+    expect(out).toMatch(/ok +4\.1-get-and-publish-cert-response\.xml/);
   });
 });

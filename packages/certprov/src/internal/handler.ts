@@ -174,14 +174,16 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
       } catch (e) {
         throw new PolicyError('InvalidCSR', (e as Error).message);
       }
+      // The key is judged before the signature: a modulus above OpenSSL's 16384-bit limit cannot be
+      // verified at all, and the useful answer for it is InvalidPublicKey, not InvalidCSR.
+      if (csr.publicKey.asymmetricKeyType !== 'rsa' || csr.keySizeBits === undefined || csr.keySizeBits < p.minKeySizeBits || csr.keySizeBits > p.maxKeySizeBits)
+        throw new PolicyError('InvalidPublicKey', `CSR public key: expected RSA of ${p.minKeySizeBits}..${p.maxKeySizeBits} bits, received ${csr.publicKey.asymmetricKeyType} ${csr.keySizeBits ?? '?'} bits`);
       if (!csr.signatureValid) throw new PolicyError('InvalidCSR', 'CSR: expected a valid self-signature, received one that does not verify');
       // The CSR's own subject is not constrained (the spec's 4.1 example CSR says CN=test@test.com for
       // Entity alice@contoso.com); the issued certificate's CN is the Entity (3.1.4.1.2.4 (5)).
       // A requested EKU must allow client authentication: the certificate exists for TLS client auth.
       if (csr.extendedKeyUsage !== undefined && !csr.extendedKeyUsage.includes(OID_KP_CLIENT_AUTH) && !csr.extendedKeyUsage.includes(OID_ANY_EXTENDED_KEY_USAGE))
         throw new PolicyError('InvalidEKU', `CSR extendedKeyUsage: expected clientAuth (${OID_KP_CLIENT_AUTH}), received ${csr.extendedKeyUsage.join(', ') || 'an empty list'}`);
-      if (csr.publicKey.asymmetricKeyType !== 'rsa' || csr.keySizeBits === undefined || csr.keySizeBits < p.minKeySizeBits || csr.keySizeBits > p.maxKeySizeBits)
-        throw new PolicyError('InvalidPublicKey', `CSR public key: expected RSA of ${p.minKeySizeBits}..${p.maxKeySizeBits} bits, received ${csr.publicKey.asymmetricKeyType} ${csr.keySizeBits ?? '?'} bits`);
       let hours = requestedHours(csr.nameValuePairs) ?? p.defaultValidityHours;
       if (hours < p.minValidityHours || hours > p.maxValidityHours) {
         if (p.validityOutOfRange === 'reject') throw new PolicyError('InvalidValidityPeriod', `validity: expected ${p.minValidityHours}..${p.maxValidityHours} hours, received ${hours}`);
