@@ -234,6 +234,7 @@ describe('each GetAndPublishCert ResponseCode, provoked over loopback HTTP with 
       const r = await viaClient('alice', 'flaky', { deviceId: DEV });
       expect(r.code).toBe('DataStoreUnavailable');
       expect(r.error!.message).not.toContain('ECONNREFUSED');
+      expect(r.error!.responseCodeInfo?.remedy).toMatch(/restart the device/);
     } finally {
       faults.storeThrows = false;
     }

@@ -43,6 +43,9 @@ describe('parseGetAndPublishCertResponse', () => {
       expect(e).toBeInstanceOf(GetAndPublishCertError);
       expect((e as GetAndPublishCertError).responseCode).toBe('InvalidCSR');
       expect((e as GetAndPublishCertError).message).toMatch(/InvalidCSR: bad signature/);
+      // the @ocauth/diagnostics catalog entry travels with the error
+      expect((e as GetAndPublishCertError).responseCodeInfo?.specSection).toBe('MS-OCAUTHWS 3.1.4.1.4.1');
+      expect((e as GetAndPublishCertError).responseCodeInfo?.description).toBe('Indicates that the CSR is invalid.');
     }
   });
 

@@ -8,7 +8,9 @@ import { parseCsr } from './csr.js';
 import { ACTION_GET_AND_PUBLISH_CERT, parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from './request.js';
 import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST, VALUE_TYPE_PKCS7 } from './response.js';
 import type { CertificateStore } from './store.js';
-import { buildGetAndPublishCertErrorResponse, formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError } from '@ocauth/diagnostics';
+import {
+  buildGetAndPublishCertErrorResponse, formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError, type GetAndPublishCertResponseCode,
+} from '@ocauth/diagnostics';
 import { OID_ANY_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH } from './csr.js';
 
 export interface CertProvTicketVerifier {
@@ -60,8 +62,9 @@ function pkcs7CertsOnly(ders: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary'));
 }
 
+/** A refusal answered with ErrorInfo; codes are the @ocauth/diagnostics catalog's (3.1.4.1.4.1). */
 class PolicyError extends Error {
-  constructor(readonly responseCode: string, message: string) {
+  constructor(readonly responseCode: Exclude<GetAndPublishCertResponseCode, 'NoError'>, message: string) {
     super(message);
   }
 }
@@ -72,8 +75,8 @@ const envelope = (body: string) =>
 
 // MS-OCAUTHWS 3.1.4.1: "If an error occurs during processing, an error response MUST be sent using the
 // ErrorInfo element in GetAndPublishCertResponse ... SOAP faults SHOULD NOT be used."
-function errorResponse(deviceId: string, entity: string, code: string, description: string): Response {
-  const body = buildGetAndPublishCertErrorResponse({ deviceId: toDiagnosticsText(deviceId, 64).replace(/^-$/, ''), entity: toDiagnosticsText(entity, 256).replace(/^-$/, ''), responseCode: code as never, description: toDiagnosticsText(description, 512) });
+function errorResponse(deviceId: string, entity: string, code: GetAndPublishCertResponseCode, description: string): Response {
+  const body = buildGetAndPublishCertErrorResponse({ deviceId: toDiagnosticsText(deviceId, 64).replace(/^-$/, ''), entity: toDiagnosticsText(entity, 256).replace(/^-$/, ''), responseCode: code, description: toDiagnosticsText(description, 512) });
   return new Response(envelope(body), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
 }
 

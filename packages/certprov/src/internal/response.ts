@@ -12,6 +12,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { parseXml } from '@ocauth/c14n';
 import forge from 'node-forge';
+import { getAndPublishCertResponseCode, type GetAndPublishCertResponseCode, type GetAndPublishCertResponseCodeInfo } from '@ocauth/diagnostics';
 import { decodeBinaryToken } from './csr.js';
 
 export const NS_AUTHWS = 'http://schemas.microsoft.com/OCS/AuthWebServices/';
@@ -21,13 +22,19 @@ export const NS_ENROLLMENT = 'http://schemas.microsoft.com/windows/pki/2009/01/e
 
 export class GetAndPublishCertError extends Error {
   readonly code: string;
-  /** GetAndPublishCertResponseCodeType value (3.1.4.1.4.1) when the server sent ErrorInfo. */
-  readonly responseCode: string | undefined;
+  /**
+   * GetAndPublishCertResponseCodeType value (3.1.4.1.4.1) when the server sent ErrorInfo (kept as sent
+   * when it is outside the enumeration).
+   */
+  readonly responseCode: GetAndPublishCertResponseCode | (string & {}) | undefined;
+  /** The @ocauth/diagnostics catalog entry of `responseCode` (spec description, likely cause, remedy), when known. */
+  readonly responseCodeInfo: GetAndPublishCertResponseCodeInfo | undefined;
   constructor(code: string, message: string, responseCode?: string) {
     super(message);
     this.name = 'GetAndPublishCertError';
     this.code = code;
     this.responseCode = responseCode;
+    this.responseCodeInfo = responseCode === undefined ? undefined : getAndPublishCertResponseCode(responseCode);
   }
 }
 
