@@ -1,1 +1,15 @@
-export {};
+export { startServer, SERVICE_PATHS, ServerConfigError } from './internal/server.js';
+export type { ServerConfig, ServerPolicy, ServerLimits, RunningServer, DemoUser } from './internal/server.js';
+export type { ServerFaults } from './internal/faults.js';
+export { FAULT_NAMES } from './internal/faults.js';
+export { createHttpsFetch } from './internal/https-fetch.js';
+export type { HttpsFetchOptions } from './internal/https-fetch.js';
+export { autodiscoverLinks } from './internal/autodiscover.js';
+export { redact, stderrLogger } from './internal/logger.js';
+export type { Logger, LogEntry } from './internal/logger.js';
+export { issueServerCertificate } from './internal/pki.js';
+// stores
+export { openStore } from './internal/store/open.js';
+export { createMemoryStore, MemoryUserStore } from './internal/store/memory.js';
+export { StoreError } from './internal/store/types.js';
+export type { ServerStore, ServerUserDirectory, UserSeed, StoreConfig } from './internal/store/types.js';

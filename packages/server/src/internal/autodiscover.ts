@@ -1,0 +1,74 @@
+// Lync Autodiscover, as far as MS-OCAUTHWS needs it (1.5): the User links that tell a client where
+// the Authentication Broker (and the other authentication services) live. The XML shape is the 1.5
+// sample (AutodiscoverResponse/User/Link@token/@href); with `Accept: application/json` the same links
+// come as the JSON resource clients such as Lync mobile read ({ AccessLocation, User: { Links: [...] } }).
+import { escapeAttr } from '@ocauth/c14n';
+
+export interface AutodiscoverLinks {
+  /** Base URL clients use inside the network, e.g. https://pool1.contoso.com */
+  internalBase: string;
+  /** Base URL from outside (reverse proxy); defaults to internalBase. */
+  externalBase: string;
+}
+
+/** token → href, in the order of the 1.5 sample (Autodiscover, AuthBroker) plus the services of this server. */
+export function autodiscoverLinks(o: AutodiscoverLinks): { token: string; href: string }[] {
+  const out: { token: string; href: string }[] = [];
+  for (const [side, base] of [['Internal', o.internalBase], ['External', o.externalBase]] as const) {
+    out.push(
+      { token: `${side}/Autodiscover`, href: `${base}/Autodiscover/AutodiscoverService.svc/root` },
+      // MS-OCAUTHWS 1.5: "Internal/External AuthBroker Service URL ... part of the User type" (href as in the sample).
+      { token: `${side}/AuthBroker`, href: `${base}/Reach/sip.svc` },
+      // Not in the 1.5 sample: ocauth also advertises the Web Ticket and Certificate Provisioning services.
+      { token: `${side}/WebTicket`, href: `${base}/WebTicket/WebTicketService.svc` },
+      { token: `${side}/CertProvisioningService`, href: `${base}/CertProv/CertProvisioningService.svc` },
+    );
+  }
+  return out;
+}
+
+export function createAutodiscoverHandler(links: () => AutodiscoverLinks, sip: () => { fqdn: string; port: number }): (req: Request) => Promise<Response> {
+  return async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
+    const l = links();
+    const internal = new URL(l.internalBase).hostname === new URL(req.url).hostname || l.internalBase === l.externalBase;
+    const access = internal ? 'Internal' : 'External';
+    const all = autodiscoverLinks(l);
+    const s = sip();
+    if ((req.headers.get('accept') ?? '').toLowerCase().includes('json')) {
+      const body = {
+        AccessLocation: access,
+        User: {
+          SipServerInternalAccess: { fqdn: s.fqdn, port: s.port },
+          SipClientInternalAccess: { fqdn: s.fqdn, port: s.port },
+          Links: all,
+        },
+      };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+json; v=1' } });
+    }
+    const xml =
+      `<?xml version="1.0" encoding="utf-8"?>\n<AutodiscoverResponse AccessLocation="${access}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+      `<User><SipServerInternalAccess fqdn="${escapeAttr(s.fqdn)}" port="${s.port}"/><SipClientInternalAccess fqdn="${escapeAttr(s.fqdn)}" port="${s.port}"/>` +
+      all.map((x) => `<Link token="${escapeAttr(x.token)}" href="${escapeAttr(x.href)}"/>`).join('') +
+      `</User></AutodiscoverResponse>`;
+    return new Response(xml, { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } });
+  };
+}
+
+/**
+ * WSDL/WS-MEX metadata of the Certificate Provisioning Service, reduced to what clients read from it:
+ * the policy naming the Web Ticket Service as sp:IssuedToken issuer under EndorsingSupportingTokens
+ * (MS-OCAUTHWS 1.3.2 / 6.1), so `discoverFromMetadata` finds where tickets come from.
+ */
+export function certProvMetadata(certProvUrl: string, webTicketUrl: string): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<wsdl:definitions name="CertProvisioningService" targetNamespace="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd" xmlns:tns="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wsa10="http://www.w3.org/2005/08/addressing" xmlns:sp="http://schemas.xmlsoap.org/ws/2005/07/securitypolicy">
+<wsp:Policy wsu:Id="CertProvisioningService_policy"><wsp:ExactlyOne><wsp:All>
+<sp:TransportBinding><wsp:Policy><sp:TransportToken><wsp:Policy><sp:HttpsToken RequireClientCertificate="false"/></wsp:Policy></sp:TransportToken><sp:IncludeTimestamp/></wsp:Policy></sp:TransportBinding>
+<sp:EndorsingSupportingTokens><wsp:Policy><sp:IssuedToken sp:IncludeToken="http://schemas.xmlsoap.org/ws/2005/07/securitypolicy/IncludeToken/AlwaysToRecipient"><sp:Issuer><wsa10:Address>${escapeAttr(webTicketUrl)}</wsa10:Address></sp:Issuer><sp:RequestSecurityTokenTemplate><t:TokenType xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust">urn:oasis:names:tc:SAML:1.0:assertion</t:TokenType><t:KeyType xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust">http://schemas.xmlsoap.org/ws/2005/02/trust/SymmetricKey</t:KeyType></sp:RequestSecurityTokenTemplate><wsp:Policy><sp:RequireInternalReference/></wsp:Policy></sp:IssuedToken></wsp:Policy></sp:EndorsingSupportingTokens>
+</wsp:All></wsp:ExactlyOne></wsp:Policy>
+<wsdl:portType name="CertProvisioningService"><wsdl:operation name="GetAndPublishCert"/></wsdl:portType>
+<wsdl:service name="CertProvisioningService"><wsdl:port name="CertProvisioningService" binding="tns:CertProvisioningService"><soap:address location="${escapeAttr(certProvUrl)}"/></wsdl:port></wsdl:service>
+</wsdl:definitions>
+`;
+}

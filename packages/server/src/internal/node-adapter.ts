@@ -1,0 +1,132 @@
+// Binds web-standard handlers (Request → Promise<Response>) to node:http(s) request events:
+// bounded body size, a body deadline, and a catch-all that answers 500 and logs instead of crashing.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { errorFields, type Logger } from './logger.js';
+
+export type WebHandler = (req: Request) => Promise<Response>;
+
+export interface AdapterOptions {
+  /** Base URL (scheme://host:port) used to build Request URLs. */
+  origin: () => string;
+  route: (pathname: string) => WebHandler | undefined;
+  logger: Logger;
+  /** Largest accepted request body (default 1 MiB): larger bodies get 413 before any parsing. */
+  maxBodyBytes: number;
+  /** Whole body must arrive within this many ms (default 15 000): 408 otherwise. */
+  bodyTimeoutMs: number;
+}
+
+const text = (res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}) => {
+  if (res.headersSent) return res.destroy();
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+};
+
+/** The `request` listener for a node:http(s) server. */
+export function createNodeListener(o: AdapterOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const id = randomUUID();
+    let pathname = '/';
+    try {
+      pathname = new URL(req.url ?? '/', 'https://x').pathname;
+    } catch {
+      /* answered 400 below */
+    }
+    const log = (status: number, extra: Record<string, unknown> = {}) =>
+      o.logger({ level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info', msg: 'request', id, method: req.method, path: pathname.slice(0, 200), status, ms: Number(process.hrtime.bigint() - started) / 1e6, ...extra });
+    void (async () => {
+      try {
+        let url: URL;
+        try {
+          url = new URL(req.url ?? '/', o.origin());
+          if (!(req.url ?? '').startsWith('/')) throw new Error('not origin-form');
+        } catch {
+          text(res, 400, 'request-target: expected an origin-form path\n');
+          return log(400);
+        }
+        const handler = o.route(url.pathname);
+        if (!handler) {
+          text(res, 404, 'not found\n');
+          return log(404);
+        }
+        const declared = Number(req.headers['content-length'] ?? 0);
+        if (Number.isFinite(declared) && declared > o.maxBodyBytes) {
+          text(res, 413, `request body: expected at most ${o.maxBodyBytes} bytes, received Content-Length ${declared}\n`, { connection: 'close' });
+          req.resume();
+          return log(413);
+        }
+        const body = await readBody(req, o.maxBodyBytes, o.bodyTimeoutMs);
+        if (typeof body === 'number') {
+          text(res, body, body === 413 ? `request body: expected at most ${o.maxBodyBytes} bytes\n` : `request body: expected within ${o.bodyTimeoutMs} ms\n`, { connection: 'close' });
+          req.destroy();
+          return log(body);
+        }
+        const headers = new Headers();
+        for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+          const k = req.rawHeaders[i]!;
+          if (k.startsWith(':')) continue;
+          try {
+            headers.append(k, req.rawHeaders[i + 1]!);
+          } catch {
+            /* a header Fetch refuses is dropped */
+          }
+        }
+        const method = req.method ?? 'GET';
+        const request = new Request(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) });
+        let response: Response;
+        try {
+          response = await handler(request);
+        } catch (e) {
+          o.logger({ level: 'error', msg: 'handler failed', id, path: pathname, ...errorFields(e) });
+          text(res, 500, 'internal error\n');
+          return log(500);
+        }
+        const out = Buffer.from(await response.arrayBuffer());
+        const h: Record<string, string | string[]> = {};
+        response.headers.forEach((v, k) => {
+          if (k === 'set-cookie') h[k] = response.headers.getSetCookie();
+          else h[k] = v;
+        });
+        h['content-length'] = String(out.length);
+        res.writeHead(response.status, h);
+        res.end(method === 'HEAD' ? undefined : out);
+        const diag = response.headers.get('x-ms-diagnostics');
+        log(response.status, diag ? { diagnostics: diag.slice(0, 300) } : {});
+      } catch (e) {
+        o.logger({ level: 'error', msg: 'request failed', id, path: pathname, ...errorFields(e) });
+        try {
+          text(res, 500, 'internal error\n');
+        } catch {
+          res.destroy();
+        }
+      }
+    })();
+  };
+}
+
+function readBody(req: IncomingMessage, max: number, timeoutMs: number): Promise<Buffer | 413 | 408> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (v: Buffer | 413 | 408) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve(v);
+    };
+    const timer = setTimeout(() => finish(408), timeoutMs);
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > max) return finish(413);
+      chunks.push(c);
+    };
+    req.on('data', onData);
+    req.on('end', () => finish(Buffer.concat(chunks)));
+    req.on('error', () => finish(408));
+    req.on('aborted', () => finish(408));
+  });
+}

@@ -1,0 +1,322 @@
+// startServer: the reference MS-OCAUTHWS server. One HTTPS listener serving, on the paths real pools use,
+// the Web Ticket Service (3.2), the Certificate Provisioning Service (3.1), the Authentication Broker (3.3)
+// and Lync Autodiscover's User links (1.5). Zero setup: CA, TLS certificate, pool key and store are created
+// in dataDir on first start and reused afterwards.
+import { createServer, type Server } from 'node:https';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createTicketVerifier, createWebTicketHandler, type TicketVerifier } from '@ocauth/wstrust';
+import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certprov';
+import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
+import { atomicWriteFileSync } from './atomic-file.js';
+import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
+import { faultyDirectory, faultyVerifier, type ServerFaults } from './faults.js';
+import { silentLogger, stderrLogger, type Logger } from './logger.js';
+import { createNodeListener, type WebHandler } from './node-adapter.js';
+import { loadOrCreatePki } from './pki.js';
+import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
+import { openStore } from './store/open.js';
+
+export interface ServerPolicy {
+  /** Certificate Provisioning: RSA modulus limits of CSRs (defaults 1024 / 16384). */
+  minKeySize?: number;
+  maxKeySize?: number;
+  /** Certificate validity in hours (defaults 8 / 4320 / 8760). */
+  minValidityHours?: number;
+  defaultValidityHours?: number;
+  maxValidityHours?: number;
+  /** Out-of-range validity: clamp (default true) or answer InvalidValidityPeriod. */
+  clampValidity?: boolean;
+  /** Web ticket lifetime for public computers in seconds (default 900, MS-OCAUTHWS 3.2.4.1). */
+  ticketLifetimeSeconds?: number;
+  /** Web ticket lifetime for private computers (`X-MS-Computer-Type: private`; default 28 800). */
+  privateTicketLifetimeSeconds?: number;
+  /** Accepted clock skew for tickets and Timestamps (default 300). */
+  clockSkewSeconds?: number;
+  /** Authentication Broker session expiration timer (default 600). */
+  brokerSessionIdleSeconds?: number;
+  /** Validity of the certificates the broker obtains for its sessions (default 8 h). */
+  brokerCertificateValidityHours?: number;
+}
+
+export interface ServerLimits {
+  /** Largest request body (default 1 MiB): 413 beyond. */
+  maxBodyBytes?: number;
+  /** Request headers must be complete within (default 10 000 ms): slowloris connections are closed. */
+  headersTimeoutMs?: number;
+  /** Whole request (headers + body) within (default 30 000 ms). */
+  requestTimeoutMs?: number;
+  /** Idle keep-alive connections closed after (default 5 000 ms). */
+  keepAliveTimeoutMs?: number;
+}
+
+export interface ServerConfig {
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
+  /** Listen port (default 0: an ephemeral port). */
+  port?: number;
+  /** Pool FQDN (default localhost): in the TLS certificate's SAN, the ticket farm and Autodiscover. */
+  farmFqdn?: string;
+  /** Public base URL when the server sits behind a proxy (default https://HOST:PORT). */
+  externalUrl?: string;
+  /** SIP registrar advertised by Autodiscover (default farmFqdn:5061). */
+  sip?: { fqdn?: string; port?: number };
+  /** Where the CA, TLS key, pool key and SQLite file live (default: a new temporary directory). */
+  dataDir?: string;
+  /** Default: SQLite in dataDir. */
+  store?: StoreConfig;
+  /** Users to create or replace on start (secrets are stored hashed). */
+  users?: UserSeed[];
+  /** Create the demo user (default true). */
+  demoUser?: boolean;
+  policy?: ServerPolicy;
+  limits?: ServerLimits;
+  /** Trust anchors for SIP registrars the broker negotiates TLS-DSK with (default: this server's CA). */
+  registrarTrustedCertificates?: string[];
+  clock?: () => Date;
+  /** Deliberately broken behaviours (conformance negative tests). Never in production. */
+  faults?: ServerFaults;
+  /** Structured log sink (default: JSON lines on stderr; `false` for none). */
+  logger?: Logger | false;
+}
+
+export interface DemoUser {
+  sipUri: string;
+  pin: string;
+  password: string;
+  /** Phone number accepted as the Pin binding identity. */
+  phone: string;
+}
+
+export interface RunningServer {
+  /** https://HOST:PORT */
+  url: string;
+  port: number;
+  caCertificatePem: string;
+  tlsCertificatePem: string;
+  demoUser: DemoUser;
+  paths: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
+  /** Absolute URLs of the services. */
+  urls: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
+  dataDir: string;
+  store: ServerStore;
+  farmFqdn: string;
+  close(): Promise<void>;
+}
+
+export const SERVICE_PATHS = {
+  webTicket: '/WebTicket/WebTicketService.svc',
+  certProv: '/CertProv/CertProvisioningService.svc',
+  authBroker: '/Reach/Sip.svc/AuthBroker',
+  autodiscover: '/Autodiscover/AutodiscoverService.svc/root',
+} as const;
+
+export class ServerConfigError extends Error {
+  readonly code = 'ERR_SERVER_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerConfigError';
+  }
+}
+
+function checkConfig(c: ServerConfig): void {
+  const intIn = (name: string, v: unknown, min: number, max: number) => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) throw new ServerConfigError(`${name}: expected an integer in ${min}..${max}, received ${JSON.stringify(v)}`);
+  };
+  intIn('port', c.port, 0, 65535);
+  intIn('policy.minKeySize', c.policy?.minKeySize, 512, 16384);
+  intIn('policy.maxKeySize', c.policy?.maxKeySize, 512, 16384);
+  intIn('policy.ticketLifetimeSeconds', c.policy?.ticketLifetimeSeconds, 1, 7 * 86400);
+  intIn('policy.clockSkewSeconds', c.policy?.clockSkewSeconds, 0, 86400);
+  intIn('limits.maxBodyBytes', c.limits?.maxBodyBytes, 1024, 64 * 1024 * 1024);
+  if (c.farmFqdn !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(c.farmFqdn)) throw new ServerConfigError(`farmFqdn: expected a DNS name, received ${JSON.stringify(c.farmFqdn)}`);
+  if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize) throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
+}
+
+function loadOrCreateDemoUser(dataDir: string, domain: string): DemoUser {
+  const f = join(dataDir, 'demo-user.json');
+  if (existsSync(f)) {
+    try {
+      const d = JSON.parse(readFileSync(f, 'utf8')) as DemoUser;
+      if (typeof d.sipUri === 'string' && typeof d.pin === 'string' && typeof d.password === 'string') return d;
+    } catch {
+      /* recreate */
+    }
+  }
+  const d: DemoUser = { sipUri: `sip:demo@${domain}`, pin: String(randomInt(100000, 1000000)), password: randomBytes(12).toString('base64url'), phone: '+15550100' };
+  atomicWriteFileSync(f, JSON.stringify(d, null, 2) + '\n');
+  return d;
+}
+
+/** Start the reference server. Resolves once it listens; `close()` stops it and closes the store. */
+export async function startServer(config: ServerConfig = {}): Promise<RunningServer> {
+  checkConfig(config);
+  const logger: Logger = config.logger === false ? silentLogger : (config.logger ?? stderrLogger);
+  const host = config.host ?? '127.0.0.1';
+  const farmFqdn = (config.farmFqdn ?? 'localhost').toLowerCase();
+  const dataDir = config.dataDir ?? mkdtempSync(join(tmpdir(), 'ocauth-server-'));
+  const clock = config.clock ?? (() => new Date());
+  const faults = config.faults ?? {};
+  const policy = config.policy ?? {};
+  const limits = config.limits ?? {};
+  const pki = loadOrCreatePki(dataDir, farmFqdn, host === '0.0.0.0' || host === '::' ? [] : [host]);
+  const store = await openStore(config.store ?? { kind: 'sqlite' }, dataDir);
+  try {
+    const domain = farmFqdn.includes('.') ? farmFqdn.split('.').slice(1).join('.') || farmFqdn : 'ocauth.test';
+    const demoUser = loadOrCreateDemoUser(dataDir, domain);
+    if (config.demoUser !== false) await store.users.upsertUser({ sipUri: demoUser.sipUri, pin: demoUser.pin, password: demoUser.password, phones: [demoUser.phone], displayName: 'Demo User' });
+    for (const u of config.users ?? []) await store.users.upsertUser(u);
+
+    let origin = '';
+    let external = '';
+    const handlers: { webTicket?: WebHandler; certProv?: WebHandler; certProvMex?: WebHandler; authBroker?: WebHandler; autodiscover?: WebHandler } = {};
+    const route = (pathname: string): WebHandler | undefined => {
+      const p = pathname.toLowerCase().replace(/\/+$/, '');
+      const wt = SERVICE_PATHS.webTicket.toLowerCase();
+      const cp = SERVICE_PATHS.certProv.toLowerCase();
+      if (p === wt || p.startsWith(wt + '/')) return handlers.webTicket;
+      if (p === cp) return handlers.certProv;
+      if (p === cp + '/mex') return handlers.certProvMex;
+      if (p === SERVICE_PATHS.authBroker.toLowerCase() || p === '/reach/sip.svc') return handlers.authBroker;
+      if (p === SERVICE_PATHS.autodiscover.toLowerCase() || p === SERVICE_PATHS.autodiscover.toLowerCase() + '/user') return handlers.autodiscover;
+      return undefined;
+    };
+    const server: Server = createServer(
+      {
+        key: pki.tlsKeyPem,
+        cert: pki.tlsCertificatePem,
+        headersTimeout: limits.headersTimeoutMs ?? 10_000,
+        requestTimeout: limits.requestTimeoutMs ?? 30_000,
+        keepAliveTimeout: limits.keepAliveTimeoutMs ?? 5_000,
+        connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs ?? 10_000),
+        maxHeaderSize: 32 * 1024,
+      },
+      createNodeListener({ origin: () => origin, route, logger, maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
+    );
+    server.on('clientError', (err, socket) => {
+      logger({ level: 'warn', msg: 'client error', code: (err as { code?: string }).code ?? 'unknown' });
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    server.on('tlsClientError', (err) => logger({ level: 'debug', msg: 'tls client error', code: (err as { code?: string }).code ?? 'unknown' }));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    origin = `https://${urlHost}:${port}`;
+    external = (config.externalUrl ?? origin).replace(/\/+$/, '');
+    const urls = {
+      webTicket: origin + SERVICE_PATHS.webTicket,
+      certProv: origin + SERVICE_PATHS.certProv,
+      authBroker: origin + SERVICE_PATHS.authBroker,
+      autodiscover: origin + SERVICE_PATHS.autodiscover,
+    };
+    const farm = [...new Set([`${origin}/`, `${external}/`, `https://${farmFqdn}:${port}/`, `https://localhost:${port}/`, ...(port === 443 ? [`https://${farmFqdn}/`] : [])])];
+    const skew = faults.skipTimestampCheck ? 10 * 365 * 86400 : (policy.clockSkewSeconds ?? 300);
+    const audiences = [...new Set(farm.flatMap((f) => [f + SERVICE_PATHS.certProv.slice(1), f + SERVICE_PATHS.authBroker.slice(1), f + 'Reach/sip.svc']))];
+    // One verifier configuration (issuer = this server's ticket signing certificate, proof keys unwrapped
+    // with the pool key) shared by CertProv and the AuthBroker. The broker takes tickets as signed supporting
+    // tokens over TLS (spec 4.3.1 carries no proof-of-possession signature), CertProv requires the signature.
+    const verifierBase = {
+      issuerCertificates: [pki.tlsCertificatePem],
+      poolKeys: [pki.poolKey],
+      clock,
+      skewSeconds: skew,
+      ...(faults.skipAudienceCheck ? {} : { audience: audiences }),
+    };
+    const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults);
+    const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }), faults);
+    const users = faultyDirectory(store.users, faults);
+
+    handlers.webTicket = createWebTicketHandler({
+      serviceUrl: urls.webTicket,
+      fqdn: farmFqdn,
+      signingKey: pki.tlsKey,
+      certificate: pki.tlsCertificatePem,
+      poolKey: pki.poolKey,
+      farm,
+      userDirectory: users,
+      certificateValidator: storeCertificateValidator(store.certificates, { clock }),
+      lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
+      clock,
+    });
+    handlers.certProv = createCertProvHandler({
+      ticketVerifier: certProvVerifier,
+      ca: pki.ca,
+      store: store.certificates,
+      // certprov asks only whether the user exists and is enabled (AccountDisabled / UserImproperlyProvisioned).
+      userDirectory: { findUser: async (sipUri: string) => (await users.findUserBySipUri(/^sip:/i.test(sipUri) ? sipUri : `sip:${sipUri}`)) ?? undefined },
+      clock,
+      webTicketUrl: urls.webTicket,
+      serverFqdn: farmFqdn,
+      maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
+      policy: {
+        ...(policy.minKeySize ? { minKeySizeBits: policy.minKeySize } : {}),
+        ...(policy.maxKeySize ? { maxKeySizeBits: policy.maxKeySize } : {}),
+        ...(policy.minValidityHours ? { minValidityHours: policy.minValidityHours } : {}),
+        ...(policy.defaultValidityHours ? { defaultValidityHours: policy.defaultValidityHours } : {}),
+        ...(policy.maxValidityHours ? { maxValidityHours: policy.maxValidityHours } : {}),
+        validityOutOfRange: policy.clampValidity === false ? 'reject' : 'clamp',
+      },
+      onError: (e) => logger({ level: 'error', msg: 'certprov internal error', error: e instanceof Error ? e.name : typeof e, code: (e as { code?: string })?.code ?? 'unknown' }),
+    });
+    const metadata = certProvMetadata(urls.certProv, urls.webTicket);
+    handlers.certProvMex = async (req) =>
+      req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
+    const certProvHandler = handlers.certProv;
+    handlers.certProv = async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req));
+    const broker = createAuthBrokerHandler({
+      ticketVerifier: { verify: async (envelope: string) => ({ ...(await brokerVerifier.verify(envelope)) }) },
+      // MS-OCAUTHWS 1.3.3 / 3.3.4.3: the broker obtains the user's certificate from the certificate
+      // provisioning side: issued by this server's CA for the session's SIP URI, published to the store.
+      credentialSource: certProvCredentialSource({ ca: pki.ca, store: store.certificates, clock, validityHours: policy.brokerCertificateValidityHours ?? 8 }),
+      sessionStore: store.sessions,
+      clock,
+      sessionIdleSeconds: policy.brokerSessionIdleSeconds ?? 600,
+      registrarTrust: { trustedCertificates: config.registrarTrustedCertificates ?? [pki.caCertificatePem] },
+      webTicketUrl: urls.webTicket,
+      maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
+    });
+    handlers.authBroker = broker;
+    handlers.autodiscover = createAutodiscoverHandler(
+      () => ({ internalBase: origin, externalBase: external }),
+      () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
+    );
+    logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });
+
+    let closed: Promise<void> | undefined;
+    return {
+      url: origin,
+      port,
+      caCertificatePem: pki.caCertificatePem,
+      tlsCertificatePem: pki.tlsCertificatePem,
+      demoUser,
+      paths: { ...SERVICE_PATHS },
+      urls,
+      dataDir,
+      store,
+      farmFqdn,
+      close: () =>
+        (closed ??= (async () => {
+          broker.close();
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+          await store.close();
+          logger({ level: 'info', msg: 'closed', url: origin });
+        })()),
+    };
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+}

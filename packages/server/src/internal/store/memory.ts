@@ -1,0 +1,60 @@
+// In-memory ServerStore (tests, ephemeral demos): the same behaviour as the SQL stores, nothing persisted.
+import { MemoryCertificateStore } from '@ocauth/certprov';
+import { MemoryAuthBrokerSessionStore } from '@ocauth/authbroker';
+import type { DirectoryUser } from '@ocauth/wstrust';
+import { hashSecret, verifySecret } from '../secrets.js';
+import { checkSeed, identitiesOf, normSip, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
+
+interface Row { user: DirectoryUser; pinHash: string | null; passwordHash: string | null; identities: string[] }
+
+export class MemoryUserStore implements ServerUserDirectory {
+  readonly #rows = new Map<string, Row>();
+  async upsertUser(u: UserSeed): Promise<void> {
+    checkSeed(u);
+    const [pinHash, passwordHash] = await Promise.all([u.pin === undefined ? null : hashSecret(u.pin), u.password === undefined ? null : hashSecret(u.password)]);
+    this.#rows.set(normSip(u.sipUri), { user: { sipUri: u.sipUri, enabled: u.enabled ?? true, ...(u.displayName ? { displayName: u.displayName } : {}) }, pinHash, passwordHash, identities: identitiesOf(u) });
+  }
+  async setEnabled(sipUri: string, enabled: boolean): Promise<boolean> {
+    const r = this.#rows.get(normSip(sipUri));
+    if (!r) return false;
+    r.user = { ...r.user, enabled };
+    return true;
+  }
+  #byIdentity(id: string): Row | undefined {
+    const k = id.toLowerCase();
+    for (const r of this.#rows.values()) if (r.identities.includes(k)) return r;
+    return undefined;
+  }
+  async findUserBySipUri(sipUri: string): Promise<DirectoryUser | null> {
+    const r = this.#rows.get(normSip(sipUri));
+    return r ? { ...r.user } : null;
+  }
+  async findUserByAccount(account: string): Promise<DirectoryUser | null> {
+    const r = this.#byIdentity(account);
+    return r ? { ...r.user } : null;
+  }
+  async verifyPin(identity: string, pin: string): Promise<DirectoryUser | null> {
+    const r = this.#byIdentity(identity);
+    return r && (await verifySecret(pin, r.pinHash)) ? { ...r.user } : null;
+  }
+  async verifyPassword(username: string, password: string): Promise<DirectoryUser | null> {
+    const r = this.#byIdentity(username);
+    return r && (await verifySecret(password, r.passwordHash)) ? { ...r.user } : null;
+  }
+}
+
+class CountingCertificateStore extends MemoryCertificateStore {
+  #n = 0;
+  override async publish(...a: Parameters<MemoryCertificateStore['publish']>) {
+    const r = await super.publish(...a);
+    this.#n++;
+    return r;
+  }
+  async count() {
+    return this.#n;
+  }
+}
+
+export function createMemoryStore(): ServerStore {
+  return { kind: 'memory', users: new MemoryUserStore(), certificates: new CountingCertificateStore(), sessions: new MemoryAuthBrokerSessionStore(), close: async () => {} };
+}

@@ -1,0 +1,20 @@
+import { createMemoryStore } from './memory.js';
+import { StoreError, type ServerStore, type StoreConfig } from './types.js';
+
+/** Open the configured store (the SQLite file defaults to dataDir/ocauth.sqlite). */
+export async function openStore(config: StoreConfig, dataDir: string): Promise<ServerStore> {
+  switch (config.kind) {
+    case 'memory':
+      return createMemoryStore();
+    case 'sqlite': {
+      const { openSqliteStore } = await import('./sqlite.js');
+      return openSqliteStore(config.file ?? `${dataDir}/ocauth.sqlite`);
+    }
+    case 'postgres': {
+      const { openPostgresStore } = await import('./postgres.js');
+      return openPostgresStore(config.url, config.poolSize === undefined ? {} : { poolSize: config.poolSize });
+    }
+    default:
+      throw new StoreError('ERR_SERVER_STORE_CONFIG', `store.kind: expected memory, sqlite or postgres, received ${JSON.stringify((config as { kind?: unknown }).kind)}`);
+  }
+}

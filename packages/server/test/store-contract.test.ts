@@ -1,0 +1,120 @@
+// One contract suite for every ServerStore: memory, SQLite (sql.js file) and PostgreSQL. The same
+// assertions cover the user directory (hashed secrets), certificate publication with supersession,
+// revocation and the Authentication Broker's session records.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CertificateStoreError } from '@ocauth/certprov';
+import type { AuthBrokerSessionRecord } from '@ocauth/authbroker';
+import { openStore, StoreError, type ServerStore, type StoreConfig } from '@ocauth/server';
+import { pgUrlOrSkip } from './support/pg.js';
+
+const pgUrl = pgUrlOrSkip();
+const kinds: [string, () => StoreConfig | undefined][] = [
+  ['memory', () => ({ kind: 'memory' })],
+  ['sqlite', () => ({ kind: 'sqlite' })],
+  ['postgres', () => (pgUrl ? { kind: 'postgres', url: pgUrl } : undefined)],
+];
+
+const cert = (entity: string, deviceId: string, serial = randomBytes(8).toString('hex').toUpperCase()) => ({
+  entity, deviceId, serialNumber: serial, der: new Uint8Array(randomBytes(64)), notBefore: new Date(1_700_000_000_000), notAfter: new Date(1_800_000_000_000),
+});
+const session = (sipUri: string, lastActivity: number): AuthBrokerSessionRecord => ({
+  id: randomUUID(), sipUri, version: 2, protocol: 'TLSv1.2', hashAlgorithm: 'SHA256', createdAt: lastActivity, lastActivity, credentialRequested: false, sipInstance: null, credentialNotAfter: null,
+});
+
+for (const [name, config] of kinds) {
+  describe.skipIf(!config())(`ServerStore contract: ${name}`, () => {
+    const stores: ServerStore[] = [];
+    const open = async () => {
+      const s = await openStore(config()!, mkdtempSync(join(tmpdir(), 'ocauth-store-')));
+      stores.push(s);
+      return s;
+    };
+    afterAll(async () => {
+      for (const s of stores) await s.close().catch(() => {});
+    });
+    const u = `u${randomBytes(4).toString('hex')}`; // distinct users per run (PostgreSQL is shared)
+
+    it('users: PIN by phone or SIP URI, password by account; secrets stored hashed; disabled flag', async () => {
+      const s = await open();
+      await s.users.upsertUser({ sipUri: `sip:${u}@Contoso.test`, pin: '13579', password: 'pa55 word', phones: [`+1555${u}`], accounts: [`CONTOSO\\${u}`] });
+      expect(await s.users.findUserBySipUri(`sip:${u}@contoso.test`)).toMatchObject({ sipUri: `sip:${u}@Contoso.test`, enabled: true });
+      expect(await s.users.verifyPin(`+1555${u}`, '13579')).toMatchObject({ enabled: true });
+      expect(await s.users.verifyPin(`sip:${u}@contoso.test`, '13579')).not.toBeNull();
+      expect(await s.users.verifyPin(`+1555${u}`, '13578')).toBeNull();
+      expect(await s.users.verifyPin('+nobody', '13579')).toBeNull();
+      expect(await s.users.verifyPassword(`contoso\\${u}`, 'pa55 word')).not.toBeNull();
+      expect(await s.users.verifyPassword(`contoso\\${u}`, '13579')).toBeNull();
+      expect(await s.users.findUserByAccount(`CONTOSO\\${u}`)).toMatchObject({ sipUri: `sip:${u}@Contoso.test` });
+      expect(await s.users.setEnabled(`sip:${u}@contoso.test`, false)).toBe(true);
+      expect(await s.users.findUserBySipUri(`sip:${u}@contoso.test`)).toMatchObject({ enabled: false });
+      expect(await s.users.setEnabled('sip:nobody@contoso.test', false)).toBe(false);
+      await expect(s.users.upsertUser({ sipUri: 'alice' })).rejects.toMatchObject({ code: 'ERR_SERVER_USER' });
+      await expect(s.users.upsertUser({ sipUri: 'alice' })).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it('certificates: publish supersedes the same device, other devices untouched; duplicate serial refused; revoke', async () => {
+      const s = await open();
+      const dev1 = `{${randomUUID().toUpperCase()}}`, dev2 = `{${randomUUID().toUpperCase()}}`;
+      const a = cert(`${u}@contoso.test`, dev1), b = cert(`${u}@contoso.test`, dev2), c = cert(`${u}@CONTOSO.test`, dev1.toLowerCase());
+      const before = await s.certificates.count();
+      expect(await s.certificates.publish(a, new Date(1_750_000_000_000))).toEqual({ revoked: [] });
+      expect(await s.certificates.publish(b, new Date(1_750_000_000_000))).toEqual({ revoked: [] });
+      expect(await s.certificates.publish(c, new Date(1_750_000_001_000))).toEqual({ revoked: [a.serialNumber] });
+      expect((await s.certificates.findBySerial(a.serialNumber))?.revokedAt).toEqual(new Date(1_750_000_001_000));
+      expect((await s.certificates.findBySerial(b.serialNumber))?.revokedAt).toBeUndefined();
+      const got = await s.certificates.findBySerial(c.serialNumber.toLowerCase());
+      expect(got && Buffer.from(got.der).equals(Buffer.from(c.der))).toBe(true);
+      expect(got?.notAfter).toEqual(c.notAfter);
+      expect((await s.certificates.listForEntity(`sip:${u}@contoso.test`)).map((x) => x.serialNumber).sort()).toEqual([a, b, c].map((x) => x.serialNumber).sort());
+      const dup = await s.certificates.publish({ ...cert(`${u}@contoso.test`, dev2), serialNumber: b.serialNumber }, new Date()).catch((e: unknown) => e);
+      expect(dup).toBeInstanceOf(CertificateStoreError);
+      expect((dup as CertificateStoreError).code).toBe('ERR_CERTPROV_STORE_DUPLICATE_SERIAL');
+      expect((await s.certificates.findBySerial(b.serialNumber))?.revokedAt).toBeUndefined(); // failed publish changed nothing
+      expect(await s.certificates.revoke(b.serialNumber, new Date(1_760_000_000_000))).toBe(true);
+      expect(await s.certificates.revoke(b.serialNumber, new Date(1_760_000_000_000))).toBe(false);
+      expect(await s.certificates.count()).toBe(before + 3);
+    });
+
+    it('sessions: set/get round-trip, per-user count, sweep by idleness, delete', async () => {
+      const s = await open();
+      const sip = `sip:${u}@contoso.test`;
+      const old = session(sip, 1000), fresh = session(sip, 5000);
+      await s.sessions.set(old);
+      await s.sessions.set(fresh);
+      expect(await s.sessions.get(old.id)).toEqual(old);
+      await s.sessions.set({ ...fresh, credentialRequested: true, sipInstance: 'X', lastActivity: 6000 });
+      expect(await s.sessions.get(fresh.id)).toMatchObject({ credentialRequested: true, sipInstance: 'X', lastActivity: 6000 });
+      expect(await s.sessions.countForUser!(sip)).toBe(2);
+      expect(await s.sessions.sweep(2000)).toContain(old.id);
+      expect(await s.sessions.get(old.id)).toBeUndefined();
+      await s.sessions.delete(fresh.id);
+      expect(await s.sessions.get(fresh.id)).toBeUndefined();
+    });
+
+    it.runIf(name !== 'memory')('state survives close and reopen', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-'));
+      const cfg = config()!;
+      const s1 = await openStore(cfg, dir);
+      const c = cert(`${u}@contoso.test`, `{${randomUUID().toUpperCase()}}`);
+      await s1.certificates.publish(c, new Date());
+      const sess = session(`sip:${u}@contoso.test`, Date.now());
+      await s1.sessions.set(sess);
+      await s1.close();
+      const s2 = await openStore(cfg, dir);
+      stores.push(s2);
+      expect(await s2.certificates.findBySerial(c.serialNumber)).toMatchObject({ serialNumber: c.serialNumber });
+      expect(await s2.sessions.get(sess.id)).toEqual(sess);
+    });
+  });
+}
+
+it('an unreadable SQLite file is a typed error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-'));
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(dir, 'ocauth.sqlite'), 'not a database at all, just text that is long enough');
+  await expect(openStore({ kind: 'sqlite' }, dir)).rejects.toMatchObject({ code: 'ERR_SERVER_STORE_OPEN' });
+});
