@@ -87,11 +87,13 @@ function xmlAttrsOf(el: DNode | null): XmlAttrs {
 }
 const EMPTY: Scope = new Map();
 
+/** An attribute to render: an Attr node itself, or an inherited xml:* attribute with the same shape. */
 interface OutAttr {
-  ns: string;
-  local: string;
-  qname: string;
+  namespaceURI: string | null;
+  localName: string | null;
+  name: string;
   value: string;
+  prefix: string | null;
 }
 
 const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
@@ -152,10 +154,13 @@ function sortAttrs(list: OutAttr[]): void {
   // Insertion sort: elements carry few attributes; ordering by namespace URI, then local name (§2.2).
   for (let i = 1; i < list.length; i++) {
     const x = list[i]!;
+    const xns = x.namespaceURI ?? '';
+    const xl = x.localName ?? x.name;
     let j = i - 1;
     while (j >= 0) {
       const y = list[j]!;
-      const c = x.ns === y.ns ? compareCodePoints(y.local, x.local) : compareCodePoints(y.ns, x.ns);
+      const yns = y.namespaceURI ?? '';
+      const c = xns === yns ? compareCodePoints(y.localName ?? y.name, xl) : compareCodePoints(yns, xns);
       if (c <= 0) break;
       list[j + 1] = y;
       j--;
@@ -164,15 +169,19 @@ function sortAttrs(list: OutAttr[]): void {
   }
 }
 
-function sortDecls(list: [string, string][]): void {
-  for (let i = 1; i < list.length; i++) {
-    const x = list[i]!;
+/** Sort the first `n` declarations (parallel prefix/URI arrays) by prefix, default ('') first. */
+function sortDecls(ps: string[], us: string[], n: number): void {
+  for (let i = 1; i < n; i++) {
+    const p = ps[i]!;
+    const u = us[i]!;
     let j = i - 1;
-    while (j >= 0 && compareCodePoints(list[j]![0], x[0]) > 0) {
-      list[j + 1] = list[j]!;
+    while (j >= 0 && compareCodePoints(ps[j]!, p) > 0) {
+      ps[j + 1] = ps[j]!;
+      us[j + 1] = us[j]!;
       j--;
     }
-    list[j + 1] = x;
+    ps[j + 1] = p;
+    us[j + 1] = u;
   }
 }
 
@@ -297,28 +306,65 @@ class Canonicalizer {
     } else this.out += text;
   }
 
+  // Scratch buffers reused across elements (no per-element allocation on the common path).
+  private readonly attrBuf: OutAttr[] = [];
+  private readonly declP: string[] = [];
+  private readonly declU: string[] = [];
+  private declN = 0;
+  private readonly checkedUris = new Set<string>();
+
+  private checkUri(uri: string, el: DElement, prefix: string): void {
+    if (uri === '' || this.checkedUris.has(uri)) return;
+    checkNamespaceUri(uri, el, prefix);
+    this.checkedUris.add(uri);
+  }
+
+  /** Queue namespace (p, uri) for rendering unless the nearest rendered ancestor already has it. */
+  private consider(p: string, uri: string, parentRendered: Scope): void {
+    if (p === 'xml') return;
+    const prev = parentRendered.get(p);
+    if (uri === '') {
+      // Only the default namespace can be empty: emit xmlns="" to undo a rendered non-empty default.
+      if (p !== '' || prev === undefined || prev === '') return;
+    } else if (prev === uri) return;
+    const n = this.declN;
+    for (let i = 0; i < n; i++) if (this.declP[i] === p) return;
+    this.declP[n] = p;
+    this.declU[n] = uri;
+    this.declN = n + 1;
+  }
+
   private open(el: DElement): void {
     const depth = this.visible.length - 1;
     const parentVisible = this.visible[depth]!;
     const parentScope = this.scopes[depth]!;
     const parentRendered = this.rendered[depth]!;
-    if (el.parentNode?.nodeType === 9) this.afterDocElement = true;
+    if (!this.afterDocElement && el.parentNode?.nodeType === 9) this.afterDocElement = true;
+    const inSet = this.inSet;
+    const visible = inSet === null || inSet(el as DNode);
 
-    // In-scope namespaces: parent's plus this element's declarations (copy on write).
+    // One pass over the attributes: namespace declarations update the in-scope namespaces (copy on
+    // write); the others, if rendered, go to the attribute buffer.
     let scope = parentScope;
     const attrs = el.attributes;
     const n = attrs.length;
+    const list = this.attrBuf;
+    list.length = 0;
     for (let i = 0; i < n; i++) {
       const a = attrs[i]!;
-      if (!isNsDecl(a)) continue;
-      const p = declPrefix(a);
-      if (p === 'xml') continue;
-      if (scope.get(p) !== a.value) {
-        if (scope === parentScope) scope = new Map(parentScope);
-        (scope as Map<string, string>).set(p, a.value);
-      }
+      const ans = a.namespaceURI;
+      if (ans === XMLNS_NS || (ans == null && (a.name === 'xmlns' || a.name.startsWith('xmlns:')))) {
+        const p = a.name.length === 5 ? '' : a.prefix === 'xmlns' && a.localName !== null ? a.localName : a.name.slice(6);
+        if (p === 'xml') continue;
+        const v = a.value;
+        // Relative namespace URIs fail canonicalization (C14N 1.0 §2, "implementations MUST report").
+        if (visible) this.checkUri(v, el, p);
+        if (scope.get(p) !== v) {
+          if (scope === parentScope) scope = new Map(parentScope);
+          (scope as Map<string, string>).set(p, v);
+        }
+      } else if (visible && (inSet === null || inSet(a))) list.push(a);
     }
-    const visible = this.inSet === null || this.inSet(el as DNode);
     if (!visible) {
       this.visible.push(false);
       this.scopes.push(scope);
@@ -327,62 +373,39 @@ class Canonicalizer {
       return;
     }
 
-    // Relative namespace URIs fail canonicalization (C14N 1.0 §2, "implementations MUST report").
-    for (let i = 0; i < n; i++) {
-      const a = attrs[i]!;
-      if (isNsDecl(a)) checkNamespaceUri(a.value, el, declPrefix(a));
-    }
-
-    // Attributes (namespace declarations are not attributes in the XPath data model).
-    const list: OutAttr[] = [];
-    for (let i = 0; i < n; i++) {
-      const a = attrs[i]!;
-      if (isNsDecl(a)) continue;
-      if (this.inSet !== null && !this.inSet(a)) continue;
-      list.push({ ns: a.namespaceURI ?? '', local: a.localName ?? a.name, qname: a.name, value: a.value });
-    }
-
     // Namespace axis.
-    let rendered = parentRendered;
-    const decls: [string, string][] = [];
-    const consider = (p: string, uri: string): void => {
-      if (p === 'xml') return;
-      const prev = parentRendered.get(p);
-      if (uri === '') {
-        // Only the default namespace can be empty: emit xmlns="" to undo a rendered non-empty default.
-        if (p !== '' || prev === undefined || prev === '') return;
-      } else if (prev === uri) return;
-      for (const d of decls) if (d[0] === p) return;
-      decls.push([p, uri]);
-    };
+    this.declN = 0;
     const ownPrefix = el.prefix ?? '';
     const ownUri = el.namespaceURI ?? '';
     if (this.mode === Mode.EXC) {
       // Exc-C14N §3: render the namespaces visibly utilized by the element and its rendered attributes,
       // and those of the InclusiveNamespaces PrefixList per the inclusive rules.
-      consider(ownPrefix, ownUri);
-      for (const a of list) {
-        const p = a.qname.indexOf(':') > 0 ? a.qname.slice(0, a.qname.indexOf(':')) : '';
-        if (p !== '' && p !== 'xml') consider(p, a.ns);
+      this.consider(ownPrefix, ownUri, parentRendered);
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i]!;
+        const p = a.prefix;
+        if (p && p !== 'xml') this.consider(p, a.namespaceURI ?? '', parentRendered);
       }
       if (this.incl !== null) {
         for (const p of this.incl) {
           const uri = scope.get(p);
-          if (uri !== undefined) consider(p, uri);
+          if (uri !== undefined) this.consider(p, uri, parentRendered);
         }
       }
     } else {
-      for (const [p, uri] of scope) consider(p, uri);
+      for (const [p, uri] of scope) this.consider(p, uri, parentRendered);
       // Programmatic DOMs may bind the element's prefix without a declaration attribute.
-      if (scope.get(ownPrefix) === undefined && ownUri !== '') consider(ownPrefix, ownUri);
+      if (scope.get(ownPrefix) === undefined && ownUri !== '') this.consider(ownPrefix, ownUri, parentRendered);
     }
-    if (decls.length > 0) {
+    const nd = this.declN;
+    let rendered = parentRendered;
+    if (nd > 0) {
       rendered = new Map(parentRendered);
-      for (const [p, uri] of decls) {
-        checkNamespaceUri(uri, el, p);
-        (rendered as Map<string, string>).set(p, uri);
+      for (let i = 0; i < nd; i++) {
+        this.checkUri(this.declU[i]!, el, this.declP[i]!);
+        (rendered as Map<string, string>).set(this.declP[i]!, this.declU[i]!);
       }
-      if (decls.length > 1) sortDecls(decls);
+      if (nd > 1) sortDecls(this.declP, this.declU, nd);
     }
 
     // xml:* attributes of ancestors outside the node set (C14N 1.0 §2.4 / C14N 1.1 §2.4).
@@ -390,24 +413,30 @@ class Canonicalizer {
     if (list.length > 1) sortAttrs(list);
 
     let s = '<' + el.tagName;
-    for (const [p, uri] of decls) s += (p === '' ? ' xmlns="' : ' xmlns:' + p + '="') + escapeAttr(uri) + '"';
-    for (const a of list) s += ' ' + a.qname + '="' + escapeAttr(a.value) + '"';
+    for (let i = 0; i < nd; i++) {
+      const p = this.declP[i]!;
+      s += (p === '' ? ' xmlns="' : ' xmlns:' + p + '="') + escapeAttr(this.declU[i]!) + '"';
+    }
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      s += ' ' + a.name + '="' + escapeAttr(a.value) + '"';
+    }
     this.out += s + '>';
     this.visible.push(true);
     this.scopes.push(scope);
     this.rendered.push(rendered);
     this.xmlAttrs.push(this.mode === Mode.EXC ? NO_XML_ATTRS : withXmlAttrs(this.xmlAttrs[depth]!, el));
-    if (this.inSet !== null) this.openVisible.add(el);
+    if (inSet !== null) this.openVisible.add(el);
   }
 
   private inheritXmlAttrs(el: DElement, list: OutAttr[], inherited: XmlAttrs): void {
     const has = (local: string): number => {
-      for (let i = 0; i < list.length; i++) if (list[i]!.ns === XML_NS && list[i]!.local === local) return i;
+      for (let i = 0; i < list.length; i++) if (list[i]!.namespaceURI === XML_NS && (list[i]!.localName ?? list[i]!.name.slice(4)) === local) return i;
       return -1;
     };
     for (const [local, a] of inherited) {
       if (this.mode === Mode.C14N11 && (local === 'id' || local === 'base')) continue; // C14N 1.1 §2.4
-      if (has(local) < 0) list.push({ ns: XML_NS, local, qname: a.qname, value: a.value });
+      if (has(local) < 0) list.push({ namespaceURI: XML_NS, localName: local, name: a.qname, value: a.value, prefix: 'xml' });
     }
     if (this.mode !== Mode.C14N11) return;
     // C14N 1.1 §2.4 xml:base fix-up: join the xml:base values of the omitted ancestors (up to the
@@ -422,8 +451,10 @@ class Canonicalizer {
       if (v !== undefined) base = base === undefined ? v : resolveUri(v, base);
     }
     if (base !== undefined) {
-      if (baseIndex >= 0) list[baseIndex]!.value = base;
-      else list.push({ ns: XML_NS, local: 'base', qname: 'xml:base', value: base });
+      const fixed = { namespaceURI: XML_NS, localName: 'base', name: 'xml:base', value: base, prefix: 'xml' };
+      // Replace (never mutate) the element's own Attr node.
+      if (baseIndex >= 0) list[baseIndex] = fixed;
+      else list.push(fixed);
     }
   }
 

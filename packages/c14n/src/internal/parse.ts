@@ -92,6 +92,76 @@ function describeBytes(n: number): string {
   return `${n} bytes`;
 }
 
+interface ParseContext {
+  maxDepth: number;
+  maxAttributes: number;
+  allowDoctype: boolean;
+  pending: XmlParseError | undefined;
+}
+
+// The bounds of the parse in progress. Parsing is synchronous and calls no user code, so one slot is
+// enough; it lets the DOMParser and its handler class be built once per module (building them per
+// call costed a third of the parse time of a small SOAP message).
+let active: ParseContext | undefined;
+
+function fail(err: XmlParseError): never {
+  if (active) active.pending ??= err;
+  throw err;
+}
+
+class GuardedHandler extends BaseHandler {
+  depth = 0;
+  override startElement(ns: string, local: string, qName: string, attrs: SaxAttrs): void {
+    const ctx = active!;
+    this.depth++;
+    if (this.depth > ctx.maxDepth) {
+      fail(new XmlParseError('ERR_XML_LIMIT', `XML element <${qName}>: expected nesting depth at most ${ctx.maxDepth}, received deeper nesting`, pos(this.locator)));
+    }
+    if (attrs.length > ctx.maxAttributes) {
+      fail(new XmlParseError('ERR_XML_LIMIT', `XML element <${qName}>: expected at most ${ctx.maxAttributes} attributes, received ${attrs.length}`, pos(this.locator)));
+    }
+    for (let i = 0; i < attrs.length; i++) {
+      const q = attrs.getQName(i);
+      if (q.charCodeAt(0) !== 120 /* x */ || !q.startsWith('xmlns:')) continue;
+      const prefix = q.slice(6);
+      const value = attrs.getValue(i);
+      // Namespaces in XML 1.0 §3: xml is bound only to its namespace, xmlns is never declared,
+      // and neither namespace name may be bound to another prefix.
+      if (prefix === 'xmlns') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the prefix xmlns must not be declared`, pos(this.locator)));
+      if (prefix === 'xml' && value !== XML_NS) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected xmlns:xml to be ${XML_NS}, received ${JSON.stringify(value)}`, pos(this.locator)));
+      if (prefix !== 'xml' && (value === XML_NS || value === XMLNS_NS)) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the namespace ${value} must not be bound to prefix ${prefix}`, pos(this.locator)));
+      if (value === '') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected a namespace name for ${q}, received an empty value (prefix undeclaration is XML 1.1 only)`, pos(this.locator)));
+    }
+    super.startElement(ns, local, qName, attrs);
+  }
+  override endElement(ns: string, local: string, qName: string): void {
+    this.depth--;
+    super.endElement(ns, local, qName);
+  }
+  override startDTD(name: string, publicId: string, systemId: string, internalSubset: string): void {
+    if (!active!.allowDoctype) {
+      fail(new XmlParseError('ERR_XML_DOCTYPE', `XML input: expected no document type declaration, received <!DOCTYPE ${name}>`, pos(this.locator)));
+    }
+    if (publicId || systemId) {
+      fail(new XmlParseError('ERR_XML_DOCTYPE', `XML DOCTYPE ${name}: expected no external subset, received ${publicId ? `PUBLIC ${publicId}` : `SYSTEM ${systemId}`}`, pos(this.locator)));
+    }
+    checkInternalSubset(internalSubset ?? '', (msg) => fail(new XmlParseError('ERR_XML_DOCTYPE', `XML DOCTYPE ${name}: ${msg}`, pos(this.locator))));
+    super.startDTD(name, publicId, systemId, internalSubset);
+  }
+}
+
+const PARSER = new DOMParser({
+  locator: true,
+  normalizeLineEndings,
+  domHandler: GuardedHandler as never,
+  onError: (level: string, msg: string, handler: unknown) => {
+    // U+FFFD is an XML character like any other; bytes are decoded strictly here, so it is genuine
+    // data, not a decoding accident. This is the one xmldom warning that is not an error.
+    if (level === 'warning' && msg.startsWith('Unicode replacement character detected')) return;
+    fail(new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received ${level === 'fatalError' ? 'fatal error' : level} "${msg}"`, pos((handler as HandlerLike | undefined)?.locator)));
+  },
+} as never);
+
 /**
  * The one safe XML parser of ocauth, over @xmldom/xmldom 0.9.
  *
@@ -125,74 +195,21 @@ export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): 
 
   checkChars(text);
 
-  let pending: XmlParseError | undefined;
-  const fail = (err: XmlParseError): never => {
-    pending ??= err;
-    throw err;
-  };
-  const allowDoctype = opts.allowDoctype === true;
-
-  class GuardedHandler extends BaseHandler {
-    depth = 0;
-    override startElement(ns: string, local: string, qName: string, attrs: SaxAttrs): void {
-      this.depth++;
-      if (this.depth > maxDepth) {
-        fail(new XmlParseError('ERR_XML_LIMIT', `XML element <${qName}>: expected nesting depth at most ${maxDepth}, received deeper nesting`, pos(this.locator)));
-      }
-      if (attrs.length > maxAttributes) {
-        fail(new XmlParseError('ERR_XML_LIMIT', `XML element <${qName}>: expected at most ${maxAttributes} attributes, received ${attrs.length}`, pos(this.locator)));
-      }
-      for (let i = 0; i < attrs.length; i++) {
-        const q = attrs.getQName(i);
-        if (q.charCodeAt(0) !== 120 /* x */ || !q.startsWith('xmlns:')) continue;
-        const prefix = q.slice(6);
-        const value = attrs.getValue(i);
-        // Namespaces in XML 1.0 §3: xml is bound only to its namespace, xmlns is never declared,
-        // and neither namespace name may be bound to another prefix.
-        if (prefix === 'xmlns') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the prefix xmlns must not be declared`, pos(this.locator)));
-        if (prefix === 'xml' && value !== XML_NS) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected xmlns:xml to be ${XML_NS}, received ${JSON.stringify(value)}`, pos(this.locator)));
-        if (prefix !== 'xml' && (value === XML_NS || value === XMLNS_NS)) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the namespace ${value} must not be bound to prefix ${prefix}`, pos(this.locator)));
-        if (value === '') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected a namespace name for ${q}, received an empty value (prefix undeclaration is XML 1.1 only)`, pos(this.locator)));
-      }
-      super.startElement(ns, local, qName, attrs);
-    }
-    override endElement(ns: string, local: string, qName: string): void {
-      this.depth--;
-      super.endElement(ns, local, qName);
-    }
-    override startDTD(name: string, publicId: string, systemId: string, internalSubset: string): void {
-      if (!allowDoctype) {
-        fail(new XmlParseError('ERR_XML_DOCTYPE', `XML input: expected no document type declaration, received <!DOCTYPE ${name}>`, pos(this.locator)));
-      }
-      if (publicId || systemId) {
-        fail(new XmlParseError('ERR_XML_DOCTYPE', `XML DOCTYPE ${name}: expected no external subset, received ${publicId ? `PUBLIC ${publicId}` : `SYSTEM ${systemId}`}`, pos(this.locator)));
-      }
-      checkInternalSubset(internalSubset ?? '', (msg) => fail(new XmlParseError('ERR_XML_DOCTYPE', `XML DOCTYPE ${name}: ${msg}`, pos(this.locator))));
-      super.startDTD(name, publicId, systemId, internalSubset);
-    }
-  }
-
-  const parser = new DOMParser({
-    locator: true,
-    normalizeLineEndings,
-    domHandler: GuardedHandler as never,
-    onError: (level: string, msg: string, handler: unknown) => {
-      // U+FFFD is an XML character like any other; bytes are decoded strictly here, so it is genuine
-      // data, not a decoding accident. This is the one xmldom warning that is not an error.
-      if (level === 'warning' && msg.startsWith('Unicode replacement character detected')) return;
-      fail(new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received ${level === 'fatalError' ? 'fatal error' : level} "${msg}"`, pos((handler as HandlerLike | undefined)?.locator)));
-    },
-  } as never);
+  const ctx: ParseContext = { maxDepth, maxAttributes, allowDoctype: opts.allowDoctype === true, pending: undefined };
+  const outer = active;
+  active = ctx;
   let doc: XDocument;
   try {
-    doc = parser.parseFromString(text, 'text/xml') as unknown as XDocument;
+    doc = PARSER.parseFromString(text, 'text/xml') as unknown as XDocument;
   } catch (e) {
-    if (pending) throw pending;
+    if (ctx.pending) throw ctx.pending;
     if (e instanceof XmlParseError) throw e;
     const loc = (e as { locator?: Locator }).locator;
     throw new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received "${(e as Error).message}"`, pos(loc), { cause: e });
+  } finally {
+    active = outer;
   }
-  if (pending) throw pending;
+  if (ctx.pending) throw ctx.pending;
   if (!doc.documentElement) throw new XmlParseError('ERR_XML_PARSE', 'XML input: expected a document element, received none');
   return doc;
 }

@@ -1,0 +1,120 @@
+// Exclusive c14n throughput, against xml-crypto 6's ExclusiveCanonicalization and xmllint --exc-c14n
+// in the same run.
+// - xml-crypto bundles @xmldom/xmldom 0.8 and is only correct on its own DOMs (DESIGN.md traps), so for
+//   fairness each side canonicalizes a DOM from its own parser: ours from parseXml (xmldom 0.9), xml-crypto
+//   from xmldom 0.8. Parsing is outside the timed function in the c14n-only rows.
+// - xmllint includes process start and parsing, so it is compared with our parse + c14n of the same bytes.
+// Targets (issue #2): ≥ 3x xml-crypto's c14n throughput; parse + c14n of the Timestamp case ≥ 30k ops/s.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canonicalize, EXC_C14N, parseXml } from '../dist/index.js';
+
+const require = createRequire(new URL('../../../package.json', import.meta.url));
+const xmlCryptoRequire = createRequire(require.resolve('xml-crypto'));
+const { ExclusiveCanonicalization } = require('xml-crypto');
+const { DOMParser: DOMParser08 } = xmlCryptoRequire('@xmldom/xmldom');
+
+const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+const TS = `<u:Timestamp u:Id="_0"><u:Created>2026-11-23T08:00:00.000Z</u:Created><u:Expires>2026-11-23T08:05:00.000Z</u:Expires></u:Timestamp>`;
+
+function envelope(body) {
+  return (
+    `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://www.w3.org/2005/08/addressing" xmlns:u="${WSU}">` +
+    `<s:Header><a:Action s:mustUnderstand="1">http://tempuri.org/IService/Op</a:Action><a:MessageID>urn:uuid:7e62744e-bb8b-4f79-a4c8-623c866adf8c</a:MessageID>` +
+    `<o:Security s:mustUnderstand="1" xmlns:o="${WSSE}">${TS}</o:Security></s:Header>` +
+    `<s:Body u:Id="_1">${body}</s:Body></s:Envelope>`
+  );
+}
+
+/** A SOAP document of about `bytes` bytes: repeated namespaced records with attributes, text and escapes. */
+function soapOfSize(bytes) {
+  const item = (i) =>
+    `<m:Item xmlns:m="http://tempuri.org/model" m:id="${i}" kind="user" note="a &amp; b &lt; c"><m:Name>User ${i} &amp; Co</m:Name>` +
+    `<m:Uri>sip:user${i}@example.com</m:Uri><m:Flags xmlns="http://tempuri.org/flags" enabled="true">x</m:Flags><!-- c ${i} --></m:Item>`;
+  const parts = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const s = item(i);
+    parts.push(s);
+    size += s.length;
+  }
+  return envelope(`<m:List xmlns:m="http://tempuri.org/model">${parts.join('')}</m:List>`);
+}
+
+export default async function (h) {
+  const xc = new ExclusiveCanonicalization();
+  const dir = mkdtempSync(join(tmpdir(), 'ocauth-c14n-bench-'));
+  const rows = [];
+  const cases = [
+    { name: '1 MB SOAP document', xml: soapOfSize(1 << 20) },
+    { name: '10 MB SOAP document', xml: soapOfSize(10 << 20), time: 2000 },
+  ];
+  for (const c of cases) {
+    const ours = parseXml(c.xml);
+    const theirs = new DOMParser08().parseFromString(c.xml, 'text/xml');
+    // Sanity: both produce the same bytes on this comment-free-by-algorithm input.
+    const a = canonicalize(ours.documentElement, { algorithm: EXC_C14N });
+    const b = xc.process(theirs.documentElement, {});
+    if (a !== b) throw new Error(`${c.name}: xml-crypto and ocauth disagree (${a.length} vs ${b.length} chars)`);
+    rows.push(
+      await h.compare({
+        name: `exc-c14n of a ${c.name} (c14n only, each side on its own DOM)`,
+        subject: () => canonicalize(ours.documentElement, { algorithm: EXC_C14N }),
+        reference: () => xc.process(theirs.documentElement, {}),
+        referenceName: 'xml-crypto 6 ExclusiveCanonicalization (xmldom 0.8 DOM)',
+        target: { atLeast: 3 },
+        ...(c.time ? { time: c.time, rounds: 3 } : {}),
+      }),
+    );
+    const file = join(dir, `${c.name.replace(/\W+/g, '-')}.xml`);
+    writeFileSync(file, c.xml);
+    rows.push(
+      await h.compare({
+        name: `parse + exc-c14n of a ${c.name}`,
+        subject: () => canonicalize(parseXml(c.xml, { maxBytes: 64 << 20 }).documentElement, { algorithm: EXC_C14N }),
+        reference: () => {
+          const r = spawnSync('xmllint', ['--exc-c14n', file], { maxBuffer: 256 << 20 });
+          if (r.status !== 0) throw new Error(`xmllint failed: ${r.stderr}`);
+        },
+        referenceName: 'xmllint --exc-c14n (process, parse, c14n)',
+        ...(c.time ? { time: c.time, rounds: 3 } : {}),
+      }),
+    );
+  }
+
+  const env = envelope('<Op xmlns="http://tempuri.org/"><x>42</x></Op>');
+  const ours = parseXml(env);
+  const theirs = new DOMParser08().parseFromString(env, 'text/xml');
+  const tsOurs = ours.getElementsByTagNameNS(WSU, 'Timestamp')[0];
+  const tsTheirs = theirs.getElementsByTagNameNS(WSU, 'Timestamp')[0];
+  if (canonicalize(tsOurs, { algorithm: EXC_C14N }) !== xc.process(tsTheirs, {})) throw new Error('Timestamp: xml-crypto and ocauth disagree');
+  rows.push(
+    await h.compare({
+      name: 'exc-c14n of a wsu:Timestamp in an envelope (c14n only)',
+      subject: () => canonicalize(tsOurs, { algorithm: EXC_C14N }),
+      reference: () => xc.process(tsTheirs, {}),
+      referenceName: 'xml-crypto 6 ExclusiveCanonicalization (xmldom 0.8 DOM)',
+      target: { atLeast: 3 },
+    }),
+  );
+  rows.push(
+    await h.compare({
+      name: 'parse envelope + exc-c14n of its wsu:Timestamp',
+      subject: () => canonicalize(parseXml(env).getElementsByTagNameNS(WSU, 'Timestamp')[0], { algorithm: EXC_C14N }),
+      reference: () => xc.process(new DOMParser08().parseFromString(env, 'text/xml').getElementsByTagNameNS(WSU, 'Timestamp')[0], {}),
+      referenceName: 'xmldom 0.8 parse + xml-crypto 6 c14n',
+    }),
+  );
+  rows.push(
+    await h.throughput({
+      name: 'parse envelope + exc-c14n of its wsu:Timestamp (absolute)',
+      fn: () => canonicalize(parseXml(env).getElementsByTagNameNS(WSU, 'Timestamp')[0], { algorithm: EXC_C14N }),
+      target: { opsPerSec: 30_000 },
+    }),
+  );
+  return rows;
+}
