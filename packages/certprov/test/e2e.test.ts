@@ -152,7 +152,18 @@ describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', (
     const stale = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket, keySizeBits: 1024, clock: () => new Date(now.getTime() - 3600_000) }).catch((e) => e);
     expect(stale).toBeInstanceOf(CertificateRequestError);
     expect(stale.httpStatus).toBe(401);
-    expect([28032, 28033]).toContain(stale.errorId);
+    // an expired wsu:Timestamp fails the proof of possession: invalid request (28032), reason names it
+    expect(stale.errorId).toBe(28032);
+    expect(stale.reason).toMatch(/Timestamp|Expires|expired/i);
+    // a fresh signature on a ticket past its NotOnOrAfter: the ticket has expired (28033)
+    const saved = now;
+    now = new Date(ticket.expires.getTime() + 3600_000);
+    try {
+      const expired = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket, keySizeBits: 1024, clock }).catch((e) => e);
+      expect([expired.httpStatus, expired.errorId]).toEqual([401, 28033]);
+    } finally {
+      now = saved;
+    }
     // A ticket whose proof key is wrapped for another pool: issued by a second Web Ticket Service.
     const otherPool = { keyName: 'other-pool', key: randomBytes(32) };
     const otherService = createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey: otherPool, farm: [`${base}/`], userDirectory: users, clock });

@@ -194,4 +194,19 @@ describe('createCertProvHandler', () => {
     expect(e.code).toBe('ERR_CERTPROV_CERTIFICATE_MISMATCH');
     expect(e.message).toMatch(/certificate chain: expected the issuer/);
   });
+
+  it('requestCertificate refuses a response whose RequestID or echoed CSR is not ours', async () => {
+    const anyTicket = { verify: async () => ({ sipUri: 'sip:alice@contoso.com' }) };
+    const ticket = { assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>', assertionId: 'x', proofKey: new Uint8Array(32).fill(1), appliesTo: 'https://pool', expires: new Date(Date.now() + 3600_000), created: undefined };
+    const h = createCertProvHandler({ ticketVerifier: anyTicket, ca, store: new MemoryCertificateStore() });
+    const tampering = (edit: (xml: string) => string) => (async (u: string, init: RequestInit) => new Response(edit(await (await h(new Request(u, init))).text()), { status: 200 })) as unknown as typeof fetch;
+    const call = (edit: (xml: string) => string) => requestCertificate({ url: 'https://pool/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.com', ticket, keyPair: key1024, requestId: 'rid-ours', fetch: tampering(edit) }).catch((x) => x);
+    const e1 = await call((x) => x.replace('>rid-ours<', '>rid-theirs<'));
+    expect([e1.code, e1.message]).toEqual(['ERR_CERTPROV_CERTIFICATE_MISMATCH', 'response RequestID: expected rid-ours, received rid-theirs']);
+    const other = Buffer.from(generateCsr({ sipUri: 'alice@contoso.com', keyPair: small }).der).toString('base64');
+    const e2 = await call((x) => x.replace(/(#PKCS10" xmlns="[^"]*">)[^<]*/, `$1${other}`));
+    expect(e2.code).toBe('ERR_CERTPROV_CERTIFICATE_MISMATCH');
+    expect(e2.message).toMatch(/echo of our certificate request/);
+    expect((await call((x) => x)).requestId).toBe('rid-ours');
+  });
 });

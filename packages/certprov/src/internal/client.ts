@@ -117,6 +117,9 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   const mismatch = (what: string) => new CertificateRequestError('ERR_CERTPROV_CERTIFICATE_MISMATCH', what);
   if (r.deviceId && r.deviceId.toLowerCase() !== deviceId.toLowerCase()) throw mismatch(`response DeviceId: expected ${deviceId}, received ${r.deviceId}`);
   if (r.entity && r.entity.toLowerCase() !== entity.toLowerCase()) throw mismatch(`response Entity: expected ${entity}, received ${r.entity}`);
+  // wstep:RequestID and the echoed PKCS#10 (4.1.2) must be ours when the server sends them.
+  if (r.requestId !== undefined && r.requestId !== '' && r.requestId !== requestId) throw mismatch(`response RequestID: expected ${requestId}, received ${r.requestId.slice(0, 100)}`);
+  if (r.csrDer !== undefined && !Buffer.from(r.csrDer).equals(Buffer.from(csr.der))) throw mismatch('response PKCS#10 BinarySecurityToken: expected the echo of our certificate request, received another request');
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(r.certificateDer);
