@@ -62,6 +62,11 @@ export interface ServerConfig {
   farmFqdn?: string;
   /** Public base URL when the server sits behind a proxy (default https://HOST:PORT). */
   externalUrl?: string;
+  /**
+   * Further URL prefixes of the pool (other servers, the load balancer): tickets whose AppliesTo /
+   * Audience starts with one are accepted and issued (MS-OCAUTHWS 3.2.1 server farm).
+   */
+  farm?: string[];
   /** SIP registrar advertised by Autodiscover (default farmFqdn:5061). */
   sip?: { fqdn?: string; port?: number };
   /** Where the CA, TLS key, pool key and SQLite file live (default: a new temporary directory). */
@@ -219,7 +224,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       authBroker: origin + SERVICE_PATHS.authBroker,
       autodiscover: origin + SERVICE_PATHS.autodiscover,
     };
-    const farm = [...new Set([`${origin}/`, `${external}/`, `https://${farmFqdn}:${port}/`, `https://localhost:${port}/`, ...(port === 443 ? [`https://${farmFqdn}/`] : [])])];
+    const farm = [...new Set([`${origin}/`, `${external}/`, `https://${farmFqdn}:${port}/`, `https://localhost:${port}/`, ...(port === 443 ? [`https://${farmFqdn}/`] : []), ...(config.farm ?? []).map((u) => u.replace(/\/*$/, '/'))])];
     const skew = faults.skipTimestampCheck ? 10 * 365 * 86400 : (policy.clockSkewSeconds ?? 300);
     const audiences = [...new Set(farm.flatMap((f) => [f + SERVICE_PATHS.certProv.slice(1), f + SERVICE_PATHS.authBroker.slice(1), f + 'Reach/sip.svc']))];
     // One verifier configuration (issuer = this server's ticket signing certificate, proof keys unwrapped
