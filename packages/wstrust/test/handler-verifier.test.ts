@@ -202,7 +202,7 @@ describe('createTicketVerifier', () => {
     const { rstr, proofKey } = await obtain();
     const later = new Date(T0.getTime() + 900_000 + 300_000);
     const req = serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey, new Date(later.getTime() - 10_000));
-    await expect(verifier({ clock: () => later }).verify(req)).rejects.toMatchObject({ code: 'ERR_WSTRUST_TICKET_EXPIRED', errorId: 28033 });
+    await expect(verifier({ clock: () => later }).verify(req)).rejects.toMatchObject({ code: 'ERR_WSTRUST_TICKET_EXPIRED', errorId: 28033, finding: { id: 'webticket.28033', specSection: 'MS-OCAUTHWS 3.2 (sending the Web ticket as credentials)' } });
     const fresh = serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey);
     await expect(verifier({ clock: () => new Date(T0.getTime() + 700_000) }).verify(fresh)).rejects.toMatchObject({ errorId: 28032, cause: { code: 'ERR_WSTRUST_TIMESTAMP_EXPIRED' } });
   });

@@ -1,4 +1,4 @@
-import type { Finding } from '@ocauth/diagnostics';
+import { findingForWebTicketError, webTicketError, type Finding } from '@ocauth/diagnostics';
 
 /** Base class of every error thrown by @ocauth/wstrust; `code` is stable. */
 export class WsTrustError extends Error {
@@ -51,6 +51,12 @@ export class TicketError extends WsTrustError {
   constructor(code: 'ERR_WSTRUST_TICKET_INVALID' | 'ERR_WSTRUST_TICKET_EXPIRED' | 'ERR_WSTRUST_TICKET_OTHER_SERVER', message: string, cause?: unknown) {
     const errorId = code === 'ERR_WSTRUST_TICKET_EXPIRED' ? 28033 : code === 'ERR_WSTRUST_TICKET_OTHER_SERVER' ? 28034 : 28032;
     super(code, message, { errorId, faultcode: 'wsse:InvalidSecurityToken', cause });
+  }
+
+  /** @ocauth/diagnostics' explanation of this ErrorId (cause and remedy, for a server's log or an administrator). */
+  get finding(): Finding | undefined {
+    const e = this.errorId === undefined ? undefined : webTicketError(this.errorId);
+    return e ? findingForWebTicketError(e, { via: 'web ticket verification' }) : undefined;
   }
 }
 
