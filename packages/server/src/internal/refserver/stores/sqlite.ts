@@ -1,0 +1,74 @@
+// SQLite via sql.js (WebAssembly, no native build): the database lives in memory and is persisted to
+// its file after every committed transaction with an atomic replace (temp file + fsync + rename), so
+// a crash (even kill -9) loses no acknowledged write. One process owns the file (use PostgreSQL to
+// scale out).
+import { existsSync, readFileSync } from 'node:fs';
+import initSqlJs, { type Database } from 'sql.js';
+import { writeFileAtomic } from '../atomic-file.js';
+import { schema, sqlStore, type Query, type SqlBackend } from './sql-store.js';
+import { ServerStoreError, type ServerStore } from './types.js';
+
+let sqlJs: ReturnType<typeof initSqlJs> | undefined;
+
+function runner(db: Database): Query {
+  return async (sql, params = []) => {
+    const stmt = db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
+    try {
+      stmt.bind(params.map((p) => (p instanceof Uint8Array ? new Uint8Array(p) : p)) as never);
+      const rows: Record<string, unknown>[] = [];
+      while (stmt.step()) rows.push(stmt.getAsObject() as Record<string, unknown>);
+      return { rows, count: db.getRowsModified() };
+    } finally {
+      stmt.free();
+    }
+  };
+}
+
+export async function openSqliteStore(path: string): Promise<ServerStore> {
+  const SQL = await (sqlJs ??= initSqlJs());
+  let db: Database;
+  try {
+    db = existsSync(path) ? new SQL.Database(readFileSync(path)) : new SQL.Database();
+    db.exec('PRAGMA foreign_keys = ON');
+    for (const s of schema('BLOB')) db.exec(s);
+  } catch (e) {
+    throw new ServerStoreError('ERR_SERVER_STORE_OPEN', `SQLite store ${path}: expected a readable SQLite database, received ${(e as Error).message}`, { cause: e });
+  }
+  const persist = () => writeFileAtomic(path, db.export(), 0o600);
+  persist();
+  const q = runner(db);
+  let chain: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = chain.then(() => {
+      if (closed) throw new ServerStoreError('ERR_SERVER_STORE_CLOSED', 'SQLite store: expected an open store, received a call after close()');
+      return fn();
+    });
+    chain = p.catch(() => undefined);
+    return p;
+  };
+  const backend: SqlBackend = {
+    kind: 'sqlite',
+    read: (fn) => serial(() => fn(q)),
+    write: (fn) => serial(async () => {
+      db.exec('BEGIN IMMEDIATE');
+      let result;
+      try {
+        result = await fn(q);
+        db.exec('COMMIT');
+      } catch (e) {
+        try { db.exec('ROLLBACK'); } catch { /* no transaction left */ }
+        throw e;
+      }
+      try {
+        persist();
+      } catch (e) {
+        throw new ServerStoreError('ERR_SERVER_STORE_WRITE', `SQLite store ${path}: expected to persist the transaction, received ${(e as Error).message}`, { cause: e });
+      }
+      return result;
+    }),
+    lock: async () => {},
+    close: () => serial(async () => { closed = true; db.close(); }),
+  };
+  return sqlStore(backend);
+}
