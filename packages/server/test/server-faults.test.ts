@@ -1,0 +1,64 @@
+// Deliberately broken configurations (for the conformance runner's negative self-test): each fault
+// disables exactly one check, shown by a request the correct server refuses and the faulty one accepts.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebTicketClient } from '@ocauth/wstrust';
+import { CertificateRequestError, requestCertificate } from '@ocauth/certprov';
+import { createHttpsFetch, startServer, type RunningServer, type ServerFaults } from '@ocauth/server';
+import { configFromArgs } from '../src/cli.js';
+
+const servers: Record<string, RunningServer> = {};
+const start = async (name: string, faults: ServerFaults) => (servers[name] = await startServer({ store: { kind: 'memory' }, faults, logger: false }));
+beforeAll(async () => {
+  await Promise.all([start('correct', {}), start('skipSignatureCheck', { skipSignatureCheck: true }), start('skipTimestampCheck', { skipTimestampCheck: true }), start('acceptAnyPin', { acceptAnyPin: true })]);
+});
+afterAll(async () => {
+  await Promise.all(Object.values(servers).map((s) => s.close()));
+});
+
+const pinClient = (s: RunningServer, pin = s.demoUser.pin, clock?: () => Date) =>
+  new WebTicketClient({ credentials: { type: 'pin', identity: s.demoUser.phone, pin }, fetch: createHttpsFetch({ ca: s.caCertificatePem }), sipUri: s.demoUser.sipUri, ...(clock ? { clock } : {}) });
+
+async function certificateWithWrongProofKey(s: RunningServer): Promise<unknown> {
+  const ticket = await pinClient(s).getTicket(s.urls.certProv, s.urls.webTicket);
+  return requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, ticket: { ...ticket, proofKey: randomBytes(32) }, fetch: createHttpsFetch({ ca: s.caCertificatePem }), keySizeBits: 1024 }).catch((e: unknown) => e);
+}
+async function certificateWithStaleTimestamp(s: RunningServer): Promise<unknown> {
+  const ticket = await pinClient(s).getTicket(s.urls.certProv, s.urls.webTicket);
+  const stale = () => new Date(Date.now() - 2 * 3600_000);
+  return requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, ticket, clock: stale, fetch: createHttpsFetch({ ca: s.caCertificatePem }), keySizeBits: 1024 }).catch((e: unknown) => e);
+}
+
+describe('faults', () => {
+  it('skipSignatureCheck: a request signed with the wrong proof key gets a certificate (correct server: 401 28032)', async () => {
+    const ok = await certificateWithWrongProofKey(servers.correct!);
+    expect(ok).toBeInstanceOf(CertificateRequestError);
+    expect((ok as CertificateRequestError & { errorId?: number }).errorId).toBe(28032);
+    const broken = await certificateWithWrongProofKey(servers.skipSignatureCheck!);
+    expect(broken).not.toBeInstanceOf(Error);
+  });
+
+  it('skipTimestampCheck: a Timestamp two hours old is accepted (correct server: 401)', async () => {
+    expect(await certificateWithStaleTimestamp(servers.correct!)).toBeInstanceOf(CertificateRequestError);
+    expect(await certificateWithStaleTimestamp(servers.skipTimestampCheck!)).not.toBeInstanceOf(Error);
+  });
+
+  it('acceptAnyPin: a wrong PIN gets a ticket (correct server: 28024)', async () => {
+    const e = (await pinClient(servers.correct!, '000000').getTicket(servers.correct!.urls.certProv, servers.correct!.urls.webTicket).catch((x: unknown) => x)) as { errorId?: number };
+    expect(e.errorId).toBe(28024);
+    const t = await pinClient(servers.acceptAnyPin!, '000000').getTicket(servers.acceptAnyPin!.urls.certProv, servers.acceptAnyPin!.urls.webTicket);
+    expect(t.assertionXml).toContain(servers.acceptAnyPin!.demoUser.sipUri);
+  });
+});
+
+describe('ocauth-server flags', () => {
+  it('map to ServerConfig (flags override the config file) and reject unknown values with a typed error', () => {
+    const { config, json } = configFromArgs(['--port', '8443', '--farm-fqdn', 'pool0.contoso.test', '--pg-url', 'postgres://x@127.0.0.1/db', '--min-key-size', '2048', '--ticket-lifetime', '600', '--fault', 'acceptAnyPin', '--json']);
+    expect(config).toMatchObject({ port: 8443, farmFqdn: 'pool0.contoso.test', store: { kind: 'postgres', url: 'postgres://x@127.0.0.1/db' }, policy: { minKeySize: 2048, ticketLifetimeSeconds: 600 }, faults: { acceptAnyPin: true } });
+    expect(json).toBe(true);
+    expect(() => configFromArgs(['--fault', 'disableEverything'])).toThrow(/--fault: expected one of skipSignatureCheck/);
+    expect(() => configFromArgs(['--port', 'eighty'])).toThrow(/--port: expected a non-negative integer, received "eighty"/);
+    expect(() => configFromArgs(['--store', 'postgres'])).toThrow(/--pg-url/);
+    expect(() => configFromArgs(['--config', '/nonexistent/ocauth.json'])).toThrow(/--config: expected a readable file/);
+  });
+});
