@@ -256,6 +256,24 @@ describe('each GetAndPublishCert ResponseCode, provoked over loopback HTTP with 
     provoked.add('InternalError');
   });
 
+  it('a SOAP 1.2 request (action in the content type) is verified and answered in SOAP 1.2, errors too', async () => {
+    const t = await ticketFor('alice', 'default');
+    const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
+    const send = async (body: string) => {
+      const envelope = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><To s:mustUnderstand="1" xmlns="${ADDR}">${url('default')}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+      const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now: clock() });
+      return fetch(url('default'), { method: 'POST', headers: { 'content-type': `application/soap+xml; charset=utf-8; action="${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed });
+    };
+    const ok = await send(goodBody());
+    expect(ok.headers.get('content-type')).toMatch(/^application\/soap\+xml; charset=utf-8; action="http:\/\/schemas\.microsoft\.com\/OCS\/AuthWebServices\/GetAndPublishCertResponse"$/);
+    const xml = await ok.text();
+    expect(xml.startsWith('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">')).toBe(true);
+    expect(new X509Certificate(parseGetAndPublishCertResponse(xml).certificateDer).subject).toBe('CN=alice@contoso.test');
+    const refused = await (await send(goodBody('carol@contoso.test'))).text();
+    expect(refused.startsWith('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">')).toBe(true);
+    expect(refused).toContain('ResponseCode="InvalidSipUri"');
+  });
+
   it('every value of GetAndPublishCertResponseCodeType (diagnostics catalog) was provoked above', () => {
     expect([...provoked].sort()).toEqual(Object.keys(GET_AND_PUBLISH_CERT_RESPONSE_CODES).sort());
   });

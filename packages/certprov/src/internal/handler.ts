@@ -70,14 +70,19 @@ class PolicyError extends Error {
 }
 const GUID = /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/>/g, '&gt;');
-const envelope = (body: string) =>
-  `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><Action s:mustUnderstand="1" xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCertResponse</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+const RESPONSE_ACTION = 'http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCertResponse';
+type SoapVersion = '1.1' | '1.2';
+// MS-OCAUTHWS 2.1 binds SOAP 1.1 (4.1.2 example); a SOAP 1.2 request is answered in SOAP 1.2.
+const envelope = (body: string, v: SoapVersion) =>
+  `<s:Envelope xmlns:s="${v === '1.2' ? 'http://www.w3.org/2003/05/soap-envelope' : 'http://schemas.xmlsoap.org/soap/envelope/'}"><s:Header><Action s:mustUnderstand="1" xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">${RESPONSE_ACTION}</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+const soapResponse = (body: string, v: SoapVersion) =>
+  new Response(envelope(body, v), { status: 200, headers: { 'content-type': v === '1.2' ? `application/soap+xml; charset=utf-8; action="${RESPONSE_ACTION}"` : 'text/xml; charset=utf-8' } });
 
 // MS-OCAUTHWS 3.1.4.1: "If an error occurs during processing, an error response MUST be sent using the
 // ErrorInfo element in GetAndPublishCertResponse ... SOAP faults SHOULD NOT be used."
-function errorResponse(deviceId: string, entity: string, code: GetAndPublishCertResponseCode, description: string): Response {
+function errorResponse(deviceId: string, entity: string, code: GetAndPublishCertResponseCode, description: string, v: SoapVersion): Response {
   const body = buildGetAndPublishCertErrorResponse({ deviceId: toDiagnosticsText(deviceId, 64).replace(/^-$/, ''), entity: toDiagnosticsText(entity, 256).replace(/^-$/, ''), responseCode: code, description: toDiagnosticsText(description, 512) });
-  return new Response(envelope(body), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
+  return soapResponse(body, v);
 }
 
 /** The SOAP action of the request: SOAP 1.1 SOAPAction header or the SOAP 1.2 content-type action parameter. */
@@ -131,6 +136,8 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
     : undefined;
   return async (req: Request): Promise<Response> => {
     let parsed: GetAndPublishCertRequest | undefined;
+    const declaredVersion: SoapVersion = /^\s*application\/soap\+xml/i.test(req.headers.get('content-type') ?? '') ? '1.2' : '1.1';
+    const version = (): SoapVersion => parsed?.soapVersion ?? declaredVersion;
     if (req.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
     try {
       const xml = await readBody(req, maxBody);
@@ -208,11 +215,11 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
         `<RequestedSecurityToken><BinarySecurityToken EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary" ValueType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3" xmlns="${NS_WSSE}">${b64(cert.der)}</BinarySecurityToken></RequestedSecurityToken>` +
         (chainDer ? `<BinarySecurityToken EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary" ValueType="${VALUE_TYPE_PKCS7}" xmlns="${NS_WSSE}">${b64(pkcs7CertsOnly([cert.der, ...chainDer]))}</BinarySecurityToken>` : '') +
         `<RequestID xmlns="${NS_ENROLLMENT}">${esc(r.requestId)}</RequestID></RequestSecurityTokenResponse></GetAndPublishCertResponse>`;
-      return new Response(envelope(body), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
+      return soapResponse(body, version());
     } catch (e) {
-      if (e instanceof PolicyError) return errorResponse(parsed?.deviceId ?? '', parsed?.entity ?? '', e.responseCode, e.message);
+      if (e instanceof PolicyError) return errorResponse(parsed?.deviceId ?? '', parsed?.entity ?? '', e.responseCode, e.message, version());
       o.onError?.(e);
-      return errorResponse(parsed?.deviceId ?? '', parsed?.entity ?? '', 'InternalError', 'internal error');
+      return errorResponse(parsed?.deviceId ?? '', parsed?.entity ?? '', 'InternalError', 'internal error', version());
     }
   };
 }

@@ -30,6 +30,8 @@ export interface GetAndPublishCertRequest {
   requestId: string;
   /** Addressing Action header of the envelope (addressing/none or WS-Addressing 2005/08), when present. */
   action?: string;
+  /** SOAP version of the envelope, when the request came in one (the spec binds SOAP 1.1; 1.2 is tolerated). */
+  soapVersion?: '1.1' | '1.2';
 }
 
 const ADDRESSING_NS = ['http://schemas.microsoft.com/ws/2005/05/addressing/none', 'http://www.w3.org/2005/08/addressing'];
@@ -80,8 +82,10 @@ export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertReq
     throw new GetAndPublishCertRequestError((e as Error).message);
   }
   let action: string | undefined;
+  let soapVersion: '1.1' | '1.2' | undefined;
   const root = doc.documentElement;
   if (root && SOAP_NS.includes(root.namespaceURI ?? '') && root.localName === 'Envelope') {
+    soapVersion = root.namespaceURI === SOAP_NS[1] ? '1.2' : '1.1';
     for (let h = root.firstChild; h; h = h.nextSibling) {
       if (h.nodeType !== 1 || (h as Element).localName !== 'Header') continue;
       for (let a = h.firstChild; a; a = a.nextSibling) {
@@ -91,6 +95,7 @@ export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertReq
   }
   return {
     ...(action !== undefined ? { action } : {}),
+    ...(soapVersion !== undefined ? { soapVersion } : {}),
     deviceId: el.getAttribute('DeviceId') ?? '',
     entity: el.getAttribute('Entity') ?? '',
     csrDer,
