@@ -311,12 +311,20 @@ class Canonicalizer {
   private readonly declP: string[] = [];
   private readonly declU: string[] = [];
   private declN = 0;
-  private readonly checkedUris = new Set<string>();
 
   private checkUri(uri: string, el: DElement, prefix: string): void {
-    if (uri === '' || this.checkedUris.has(uri)) return;
+    // Fast path of hasScheme(): ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" (RFC 3986 §3.1).
+    if (uri === '') return;
+    let c = uri.charCodeAt(0) | 0x20;
+    if (c >= 0x61 && c <= 0x7a) {
+      for (let i = 1; i < uri.length; i++) {
+        c = uri.charCodeAt(i);
+        if (c === 0x3a) return;
+        const l = c | 0x20;
+        if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) break;
+      }
+    }
     checkNamespaceUri(uri, el, prefix);
-    this.checkedUris.add(uri);
   }
 
   /** Queue namespace (p, uri) for rendering unless the nearest rendered ancestor already has it. */
