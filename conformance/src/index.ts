@@ -3,7 +3,7 @@ export type { Requirement, Outcome, Result, Level, Category } from './internal/r
 export { REQUIREMENTS, EXAMPLES, FLOWS, HOSTILE, ALL_CHECKS } from './internal/suite.js';
 export { RunContext, ManualCheck, CheckFailed, manual } from './internal/context.js';
 export type { Target } from './internal/target.js';
-export { startEmbeddedTarget, DEMO_USER } from './internal/embedded.js';
+export { startEmbeddedTarget, startComposedTarget, DEMO_USER } from './internal/embedded.js';
 export type { EmbeddedTarget, EmbeddedFaults } from './internal/embedded.js';
 export { httpsFetch } from './internal/https-fetch.js';
 export { runConformance, formatTable, toJUnit } from './internal/report.js';

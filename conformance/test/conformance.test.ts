@@ -1,11 +1,14 @@
 // The suite against the embedded reference target (every MUST passes) and against deliberately broken
 // configurations (the failures are reported by requirement id).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeFor, formatTable, runConformance, runRequirements, RunContext, startEmbeddedTarget, toJUnit, type EmbeddedTarget } from '../src/index.js';
+import { exitCodeFor, formatTable, runConformance, runRequirements, RunContext, startComposedTarget, startEmbeddedTarget, toJUnit, type EmbeddedTarget } from '../src/index.js';
 
-describe('ocauth conformance against the embedded reference target', () => {
+describe.each([
+  ['the embedded reference server (@ocauth/server startServer)', startEmbeddedTarget],
+  ['the services composed in-process from the protocol packages', startComposedTarget],
+])('ocauth conformance against %s', (_name, start) => {
   let t: EmbeddedTarget;
-  beforeAll(async () => { t = await startEmbeddedTarget(); });
+  beforeAll(async () => { t = await start(); });
   afterAll(() => t.close());
 
   it('every MUST passes; only the documented manual checks are left', async () => {
@@ -30,7 +33,7 @@ describe('ocauth conformance against the embedded reference target', () => {
 
 describe('negative self-test: broken configurations are reported by requirement id', () => {
   const cases = [
-    { faults: { skipSignatureCheck: true }, expect: ['HOSTILE-01-WRONG-PROOF-KEY', 'HOSTILE-04-TRUNCATED-HMAC', 'OCAUTH-3.2-TICKET-04', 'OCAUTH-3.3.4-02'] },
+    { faults: { skipSignatureCheck: true }, expect: ['HOSTILE-01-WRONG-PROOF-KEY', 'HOSTILE-04-TRUNCATED-HMAC', 'OCAUTH-3.2-TICKET-02', 'OCAUTH-3.3.4-02'] },
     { faults: { skipTimestampCheck: true }, expect: ['HOSTILE-02-EXPIRED-TIMESTAMP', 'HOSTILE-03-FUTURE-TIMESTAMP'] },
     { faults: { acceptAnyPin: true }, expect: ['OCAUTH-3.2.4.1-01'] },
   ] as const;
@@ -42,7 +45,8 @@ describe('negative self-test: broken configurations are reported by requirement 
         const failed = rep.results.filter((r) => r.outcome === 'fail').map((r) => r.id);
         for (const id of c.expect) expect(failed, `expected ${id} among the failures`).toContain(id);
         expect(rep.exitCode).toBe(1);
-        expect(rep.summary.mustFailures).toEqual(expect.arrayContaining([...c.expect]));
+        expect(rep.summary.mustFailures).toEqual(expect.arrayContaining(c.expect.filter((id) => rep.results.find((r) => r.id === id)!.level === 'MUST')));
+        expect(rep.summary.mustFailures.length).toBeGreaterThan(0);
       } finally {
         await t.close();
       }

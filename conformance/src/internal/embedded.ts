@@ -1,7 +1,6 @@
-// The embedded target: the reference services of @ocauth/wstrust, @ocauth/certprov and
-// @ocauth/authbroker bound to HTTPS on 127.0.0.1 on the paths real pools use. This is the runner's
-// stand-in while @ocauth/server's startServer() has not landed; everything the suites need goes
-// through startEmbeddedTarget(), so switching to startServer is a one-line change there.
+// The embedded target: @ocauth/server's reference server on 127.0.0.1 (startEmbeddedTarget), and the
+// same services composed in-process from @ocauth/wstrust, @ocauth/certprov and @ocauth/authbroker behind
+// node:https (startComposedTarget), on the paths real pools use.
 import { generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +10,7 @@ import {
 } from '@ocauth/wstrust';
 import { CertificateAuthority, createCertProvHandler, MemoryCertificateStore, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
+import { startServer } from '@ocauth/server';
 import type { Target } from './target.js';
 
 /** Deliberately broken configurations (the negative self-test). Names follow @ocauth/server's ServerConfig.faults. */
@@ -56,8 +56,33 @@ function faultyDirectory(d: UserDirectory, f: EmbeddedFaults): UserDirectory {
   };
 }
 
-/** Start the embedded reference target (HTTPS on 127.0.0.1, ephemeral port). */
+/**
+ * Start the embedded reference target: @ocauth/server's startServer() on 127.0.0.1 (ephemeral port,
+ * temporary data directory, demo user), plus a SIP registrar peer for the TLS-DSK leg.
+ */
 export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
+  const registrarCred = selfSigned('sip.contoso.test');
+  const srv = await startServer({ logger: false, registrarTrustedCertificates: [registrarCred.pem], ...(opts.faults ? { faults: opts.faults } : {}) });
+  return {
+    baseUrl: srv.url,
+    ca: srv.caCertificatePem,
+    issuerCertificates: [srv.caCertificatePem],
+    user: srv.demoUser.sipUri,
+    phone: srv.demoUser.phone,
+    pin: srv.demoUser.pin,
+    password: srv.demoUser.password,
+    registrar: (protocol: TlsDskProtocol = 'TLSv1') => new TlsDskRegistrarPeer({ credential: { certificate: registrarCred.pem, privateKey: registrarCred.keyPem }, trustedClientCertificates: [srv.caCertificatePem], protocol }),
+    embedded: true,
+    close: () => srv.close(),
+  };
+}
+
+/**
+ * The same services composed in-process from the protocol packages (wstrust, certprov, authbroker)
+ * behind node:https, without @ocauth/server: a second deployment the suites run against, and the
+ * runner's fallback when the server package is unavailable.
+ */
+export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
   const faults = opts.faults ?? {};
   const tls = selfSigned('127.0.0.1', '127.0.0.1');
   const registrarCred = selfSigned('sip.contoso.test');
@@ -147,6 +172,7 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   return {
     baseUrl: base,
     ca: tls.pem,
+    issuerCertificates: [ca.certificate.toString()],
     user: DEMO_USER.sipUri,
     phone: DEMO_USER.phone,
     pin: DEMO_USER.pin,

@@ -18,7 +18,7 @@ export async function runConformance(target: Target, opts: { checks?: readonly R
   const t0 = performance.now();
   const ctx = new RunContext(target);
   const results = await runRequirements(ctx, opts.checks ?? ALL_CHECKS, (r, i, n) =>
-    opts.progress?.(`[${String(i + 1).padStart(2)}/${n}] ${r.outcome.toUpperCase().padEnd(8)} ${r.id} (${r.level}, ${r.ms.toFixed(0)} ms)${r.outcome !== 'pass' && r.message ? ` — ${r.message}` : ''}`),
+    opts.progress?.(`[${String(i + 1).padStart(2)}/${n}] ${r.outcome.toUpperCase().padEnd(8)} ${r.id} (${r.level}, ${r.ms.toFixed(0)} ms)${r.message ? ` — ${r.message}` : ''}`),
   );
   const c = (o: string) => results.filter((r) => r.outcome === o).length;
   return {

@@ -16,7 +16,7 @@ import {
 } from '@ocauth/certprov';
 import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse, SecurityStatus } from '@ocauth/authbroker';
 import { isGetAndPublishCertResponseCode, parseMsDiagnostics } from '@ocauth/diagnostics';
-import { expectThat, manual, type RawResponse, type RunContext } from './context.js';
+import { CheckFailed, expectThat, manual, type RawResponse, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';
 
 const NS_SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -333,10 +333,14 @@ export const REQUIREMENTS: Requirement[] = [
       const resp = parseGetAndPublishCertResponse(c.rawResponse);
       const leaf = new X509Certificate(Buffer.from(resp.certificateDer));
       const aia = leaf.infoAccess ?? '';
-      const chain = resp.chainDer.map((d) => new X509Certificate(Buffer.from(d)));
-      const ca = ctx.target.embedded && ctx.target.ca ? [] : [];
-      expectThat(chain.some((x) => leaf.checkIssued(x)) || /CA Issuers/.test(aia) || ca.length > 0 || ctx.target.embedded, `issued certificate: expected the chain in the response or an AIA caIssuers URL to locate issuer ${leaf.issuer}, received neither`);
-      return chain.length ? `chain of ${chain.length} in the response` : aia ? 'AIA caIssuers' : 'embedded target: issuer known to the runner';
+      const inResponse = resp.chainDer.map((d) => new X509Certificate(Buffer.from(d)));
+      const declared = (ctx.target.issuerCertificates ?? []).map((p) => new X509Certificate(p));
+      const verifies = (x: X509Certificate) => { try { return leaf.checkIssued(x) && leaf.verify(x.publicKey); } catch { return false; } };
+      if (inResponse.some(verifies)) return `issuer in the response's chain (${inResponse.length} certificates)`;
+      if (/CA Issuers - URI:/.test(aia)) return `issuer located by AIA caIssuers (${/CA Issuers - URI:(\S+)/.exec(aia)?.[1]})`;
+      if (declared.some(verifies)) return 'issuer located in the declared issuer CA list (--issuer-ca) and its signature verifies';
+      if (!declared.length) manual(`issuer ${leaf.issuer.replace(/\n/g, ',')} is neither in the response nor named by AIA; give --issuer-ca FILE to check it`);
+      throw new CheckFailed(`issued certificate: its issuer ${leaf.issuer.replace(/\n/g, ',')} is not in the response, not named by AIA caIssuers, and no declared issuer CA verifies its signature`);
     },
   },
   {
@@ -622,8 +626,12 @@ export const HOSTILE: Requirement[] = [
     text: 'GetAndPublishCert whose HMAC SignatureValue is truncated to 80 bits is refused',
     async check(ctx) {
       const { unsigned } = await certProvEnvelope(ctx);
-      const s = (await signed(ctx, unsigned)).replace(/(<(?:\w+:)?SignatureValue>)([^<]+)/, (_m, a: string, v: string) => a + Buffer.from(v, 'base64').subarray(0, 10).toString('base64'));
-      expectAuthRefused(await postCertProv(ctx, s), 'truncated HMAC');
+      const full = await signed(ctx, unsigned);
+      // The message signature (HMAC over the Timestamp), not the ticket's own RSA signature.
+      const hmacSig = [...full.matchAll(/<(\w+:)?Signature\b[\s\S]*?<\/\1?Signature>/g)].map((m) => m[0]).find((x) => /hmac-sha/.test(x));
+      expectThat(hmacSig, 'request: expected an HMAC ds:Signature made with the proof key');
+      const truncated = hmacSig.replace(/(<(?:\w+:)?SignatureValue>)([^<]+)/, (_m, a: string, v: string) => a + Buffer.from(v, 'base64').subarray(0, 10).toString('base64'));
+      expectAuthRefused(await postCertProv(ctx, full.replace(hmacSig, truncated)), 'truncated HMAC');
     },
   },
   {

@@ -16,6 +16,8 @@ export interface Target {
   password?: string | undefined;
   /** PEM bundle trusted for the pool's TLS certificate (undefined: system store). */
   ca?: string | undefined;
+  /** PEM certificates of the CA that issues users' certificates (checks chains of GetAndPublishCert; optional for a pool: --issuer-ca). */
+  issuerCertificates?: string[] | undefined;
   /** SIP registrar peer for the TLS-DSK leg (embedded target only). */
   registrar?: ((protocol?: TlsDskProtocol) => TlsDskRegistrarPeer) | undefined;
   /** true for the embedded reference target. */

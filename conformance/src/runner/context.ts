@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseXml } from '@ocauth/c14n';
 import { signMessage, WebTicketClient, type WebTicket } from '@ocauth/wstrust';
-import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, generateCsr, type GeneratedCsr } from '@ocauth/certprov';
+import { ACTION_GET_AND_PUBLISH_CERT, generateCsr, type GeneratedCsr } from '@ocauth/certprov';
 import { httpsFetch, type FetchLike } from './https-fetch.js';
 import type { Target } from './target.js';
 
@@ -161,7 +161,12 @@ export class RunContext {
   /** A GetAndPublishCert envelope (4.1.1 shape), unsigned. */
   getAndPublishCertEnvelope(o: { entity?: string; deviceId?: string; csr: Uint8Array; requestId?: string }): string {
     const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
-    const body = buildGetAndPublishCertRequest({ deviceId: o.deviceId ?? `{${randomUUID().toUpperCase()}}`, entity: o.entity ?? this.entity, csr: o.csr, requestId: o.requestId ?? randomUUID() });
+    // Written here rather than by @ocauth/certprov's builder, which refuses the hostile values the checks send.
+    const body =
+      `<GetAndPublishCert DeviceId="${esc(o.deviceId ?? `{${randomUUID().toUpperCase()}}`)}" Entity="${esc(o.entity ?? this.entity)}" xmlns="${NS.authws}">` +
+      `<RequestSecurityToken xmlns="${NS.wst}/"><TokenType>http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3</TokenType><RequestType>http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue</RequestType>` +
+      `<BinarySecurityToken EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary" ValueType="http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10" xmlns="${NS.wsse}">${Buffer.from(o.csr).toString('base64')}</BinarySecurityToken>` +
+      `<RequestID xmlns="${NS.wstep}">${esc(o.requestId ?? randomUUID())}</RequestID></RequestSecurityToken></GetAndPublishCert>`;
     return (
       `<s:Envelope xmlns:s="${NS.soap}"><s:Header>` +
       `<To s:mustUnderstand="1" xmlns="${ADDR}">${esc(this.urls.certProv)}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
