@@ -59,8 +59,9 @@ export function createNodeListener(o: AdapterOptions): (req: IncomingMessage, re
         }
         const body = await readBody(req, o.maxBodyBytes, o.bodyTimeoutMs);
         if (typeof body === 'number') {
+          // Answer first, then drop the connection (the rest of the body is never read).
+          res.once('finish', () => setImmediate(() => req.destroy()));
           text(res, body, body === 413 ? `request body: expected at most ${o.maxBodyBytes} bytes\n` : `request body: expected within ${o.bodyTimeoutMs} ms\n`, { connection: 'close' });
-          req.destroy();
           return log(body);
         }
         const headers = new Headers();
