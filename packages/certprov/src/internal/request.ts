@@ -51,9 +51,11 @@ export function buildGetAndPublishCertRequest(r: { deviceId: string; entity: str
   );
 }
 
-const child = (e: Element, ns: string, local: string): Element | undefined => {
-  for (let n = e.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) return n as Element;
-  return undefined;
+const child = (e: Element, ns: string, local: string): Element | undefined => kids(e, ns, local)[0];
+const kids = (e: Element, ns: string, local: string): Element[] => {
+  const out: Element[] = [];
+  for (let n = e.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) out.push(n as Element);
+  return out;
 };
 
 /** Parses and validates a GetAndPublishCert request (envelope or element). */
@@ -65,16 +67,34 @@ export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertReq
   } catch (e) {
     throw new GetAndPublishCertRequestError(`request: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`);
   }
-  const el = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCert')[0];
-  if (!el) throw new GetAndPublishCertRequestError('GetAndPublishCert: expected the element, received none');
-  const rst = child(el, NS_WST, 'RequestSecurityToken');
-  if (!rst) throw new GetAndPublishCertRequestError('RequestSecurityToken: expected one, received none');
+  // Exactly one GetAndPublishCert, and (in an envelope) as the only element of soap:Body: a second
+  // copy elsewhere (Header, nested) would make what is checked and what is issued ambiguous.
+  const all = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCert');
+  if (all.length !== 1) throw new GetAndPublishCertRequestError(`GetAndPublishCert: expected exactly one element, received ${all.length}`);
+  const el = all[0]!;
+  const top = doc.documentElement;
+  if (top && SOAP_NS.includes(top.namespaceURI ?? '') && top.localName === 'Envelope') {
+    const elementsOf = (e: Element) => { const out: Element[] = []; for (let n = e.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) out.push(n as Element); return out; };
+    const bodies = elementsOf(top).filter((k) => k.localName === 'Body' && k.namespaceURI === top.namespaceURI);
+    const inBody = bodies.length === 1 ? elementsOf(bodies[0]!) : [];
+    if (bodies.length !== 1 || inBody.length !== 1 || inBody[0] !== el)
+      throw new GetAndPublishCertRequestError(`soap:Body: expected exactly one Body whose only element is GetAndPublishCert, received ${bodies.length} Body element(s) with ${inBody.map((k) => k.localName).join(', ') || 'no elements'}`);
+  } else if (top !== el) {
+    throw new GetAndPublishCertRequestError(`request: expected a SOAP Envelope or a GetAndPublishCert element, received ${top?.localName ?? 'nothing'} as the root`);
+  }
+  const rsts = kids(el, NS_WST, 'RequestSecurityToken');
+  if (rsts.length !== 1) throw new GetAndPublishCertRequestError(`RequestSecurityToken: expected exactly one, received ${rsts.length}`);
+  const rst = rsts[0]!;
   const tokenType = child(rst, NS_WST, 'TokenType')?.textContent?.trim();
   if (tokenType !== TOKEN_TYPE_X509V3) throw new GetAndPublishCertRequestError(`TokenType: expected ${TOKEN_TYPE_X509V3}, received ${JSON.stringify(tokenType ?? null)}`);
   const requestType = child(rst, NS_WST, 'RequestType')?.textContent?.trim();
   if (requestType !== REQUEST_TYPE_ISSUE) throw new GetAndPublishCertRequestError(`RequestType: expected ${REQUEST_TYPE_ISSUE}, received ${JSON.stringify(requestType ?? null)}`);
-  const bst = child(rst, NS_WSSE, 'BinarySecurityToken');
-  if (!bst) throw new GetAndPublishCertRequestError('BinarySecurityToken: expected the PKCS#10 request, received none');
+  const bsts = kids(rst, NS_WSSE, 'BinarySecurityToken');
+  if (bsts.length !== 1) throw new GetAndPublishCertRequestError(`BinarySecurityToken: expected exactly one (the PKCS#10 request), received ${bsts.length}`);
+  const bst = bsts[0]!;
+  const valueType = bst.getAttribute('ValueType');
+  if (valueType !== null && valueType !== VALUE_TYPE_PKCS10 && !valueType.endsWith('#PKCS10'))
+    throw new GetAndPublishCertRequestError(`BinarySecurityToken/@ValueType: expected ${VALUE_TYPE_PKCS10}, received ${JSON.stringify(valueType.slice(0, 200))}`);
   let csrDer: Uint8Array;
   try {
     csrDer = decodeBinaryToken(bst.textContent ?? '', 'BinarySecurityToken');
