@@ -3,7 +3,7 @@
 // missing URL fails). Same inputs, same observable behaviour: users (hashed PIN/password), issued
 // certificates (publish supersedes the device's previous one, revocation), broker session records.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateStoreError, storeCertificateValidator, type StoredCertificate } from '@ocauth/certprov';
 import type { AuthBrokerSessionRecord } from '@ocauth/authbroker';
 import { openStore, type ServerStore, type StoreConfig } from '../src/internal/refserver/index.js';
+import { openStore as openPackageStore } from '@ocauth/server';
 
 const PG_URL = process.env.OCAUTH_TEST_PG_URL;
 
@@ -64,6 +65,52 @@ if (PG_URL) {
         try {
           const r = await c.query('SELECT * FROM ocauth_users');
           return JSON.stringify(r.rows);
+        } finally {
+          await c.end();
+        }
+      };
+      return { store, cleanup: () => db.drop(), raw: dump };
+    },
+  });
+}
+
+// The same suite also checks the package entry's stores (engineer A's src/internal/store), through a
+// shim for its user-seeding method name: two independent implementations held to one contract.
+type PackageStore = Awaited<ReturnType<typeof openPackageStore>>;
+const shim = (a: PackageStore): ServerStore => ({
+  kind: a.kind, certificates: a.certificates, sessions: a.sessions, close: () => a.close(),
+  users: {
+    findUserBySipUri: (x) => a.users.findUserBySipUri(x),
+    findUserByAccount: (x) => a.users.findUserByAccount!(x),
+    verifyPin: (i, p) => a.users.verifyPin(i, p),
+    verifyPassword: (i, p) => a.users.verifyPassword(i, p),
+    putUser: (u: Parameters<ServerStore['users']['putUser']>[0]) =>
+      a.users.upsertUser({ sipUri: u.sipUri, ...(u.enabled !== undefined ? { enabled: u.enabled } : {}), ...(u.displayName ? { displayName: u.displayName } : {}), ...(u.pin !== undefined ? { pin: u.pin } : {}), ...(u.password !== undefined ? { password: u.password } : {}), phones: u.phone ?? [], accounts: u.accounts ?? [] }),
+  },
+});
+kinds.push({
+  name: 'package-entry sqlite',
+  open: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-a-'));
+    const store = shim(await openPackageStore({ kind: 'sqlite' }, dir));
+    const file = () => { const f = readdirSync(dir).find((n: string) => n.endsWith('.sqlite') || n.endsWith('.db')); return f ? readFileSync(join(dir, f)).toString('latin1') : ''; };
+    return { store, cleanup: async () => rmSync(dir, { recursive: true, force: true }), raw: async () => file() };
+  },
+});
+if (PG_URL) {
+  kinds.push({
+    name: 'package-entry postgres',
+    open: async () => {
+      const db = await freshPostgresDatabase(PG_URL);
+      const store = shim(await openPackageStore({ kind: 'postgres', url: db.url }, tmpdir()));
+      const dump = async () => {
+        const c = new pg.Client({ connectionString: db.url });
+        await c.connect();
+        try {
+          const tables = await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
+          const out: unknown[] = [];
+          for (const t of tables.rows as { table_name: string }[]) out.push((await c.query(`SELECT * FROM "${t.table_name}"`)).rows);
+          return JSON.stringify(out);
         } finally {
           await c.end();
         }
