@@ -97,3 +97,28 @@ describe('parseCsr hostile input', () => {
     expect(() => parseCsr(input as string | Uint8Array)).toThrow(CsrError);
   });
 });
+
+describe('parseCsr on re-tagged and corrupted DER (regressions found by test/properties.test.ts)', () => {
+  const kp = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const der = generateCsr({ sipUri: 'alice@contoso.com', keyPair: kp }).der;
+  // Layout: 30 82 LL LL | 30 82 LL LL 02 01 00 | 30 1c 31 1a 30 18 06 03 55 04 03 0c 11 'alice@contoso.com' ...
+  it.each([
+    ['outer SEQUENCE re-tagged as SET (outside the signed bytes)', 0, 0x01],
+    ['subject RDN SET re-tagged as [APPLICATION 17]', 13, 0x60],
+    ['AttributeTypeAndValue SEQUENCE re-tagged', 15, 0x60],
+    ['commonName byte that makes it invalid UTF-8', 24, 0x80],
+  ])('%s: CsrError, never a valid signature or another exception', (_n, at, xor) => {
+    expect(der[22]).toBe(0x0c);
+    const bad = der.slice();
+    bad[at]! ^= xor;
+    let r: ReturnType<typeof parseCsr> | undefined;
+    try {
+      r = parseCsr(bad);
+    } catch (e) {
+      expect(e).toBeInstanceOf(CsrError);
+      expect((e as CsrError).code).toMatch(/^ERR_CERTPROV_CSR_/);
+      return;
+    }
+    expect(r.signatureValid).toBe(false);
+  });
+});

@@ -209,8 +209,37 @@ const HASH_BY_OID: Record<string, string> = {
   '1.2.840.10045.4.3.4': 'sha512',
 };
 
-/** Parses a PKCS#10 request (DER, base64 or PEM) and verifies its self-signature. */
+/** Header length (tag + length octets) of the DER TLV at `at` (input already parsed strictly). */
+function tlvHeaderLength(der: Uint8Array, at: number): number {
+  const l = der[at + 1]!;
+  return l < 0x80 ? 2 : 2 + (l & 0x7f);
+}
+/** Total length (header + content) of the DER TLV at `at`. */
+function tlvTotalLength(der: Uint8Array, at: number): number {
+  const l = der[at + 1]!;
+  if (l < 0x80) return 2 + l;
+  let n = 0;
+  for (let i = 0; i < (l & 0x7f); i++) n = n * 256 + der[at + 2 + i]!;
+  return 2 + (l & 0x7f) + n;
+}
+
+/**
+ * Parses a PKCS#10 request (DER, base64 or PEM) and verifies its self-signature. Any input that is not
+ * a CertificationRequest throws CsrError (ERR_CERTPROV_BASE64 / _CSR_DER / _CSR_STRUCTURE), never
+ * another exception.
+ */
 export function parseCsr(input: string | Uint8Array): ParsedCsr {
+  try {
+    return parseCsrStructure(input);
+  } catch (e) {
+    if (e instanceof CsrError) throw e;
+    // A DER tree of the wrong shape (a SET where a SEQUENCE belongs, a primitive where a constructed
+    // value belongs, ...) that slipped past the explicit checks.
+    throw new CsrError('ERR_CERTPROV_CSR_STRUCTURE', `csr: expected PKCS#10 CertificationRequest, received a DER structure that does not fit it (${(e as Error)?.name ?? 'error'})`);
+  }
+}
+
+function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   const der = decodeBinaryToken(input, 'csr');
   let root: forge.asn1.Asn1;
   try {
@@ -221,10 +250,19 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   const bad = (what: string): never => {
     throw new CsrError('ERR_CERTPROV_CSR_STRUCTURE', `csr: expected PKCS#10 CertificationRequest, ${what}`);
   };
+  // RFC 2986 4.2: CertificationRequest ::= SEQUENCE { certificationRequestInfo SEQUENCE,
+  // signatureAlgorithm AlgorithmIdentifier (SEQUENCE), signature BIT STRING }. The tags outside the
+  // signed CertificationRequestInfo are checked too: no other encoding of the same request passes.
+  const isSeq = (n: forge.asn1.Asn1 | undefined): n is forge.asn1.Asn1 => !!n && n.tagClass === C && n.type === T.SEQUENCE && n.constructed && Array.isArray(n.value);
   const top = root.value;
-  if (!Array.isArray(top) || top.length !== 3) return bad('top-level SEQUENCE must have 3 elements');
+  if (!isSeq(root) || !Array.isArray(top) || top.length !== 3) return bad('top-level SEQUENCE of 3 elements (certificationRequestInfo, signatureAlgorithm, signature)');
   const [info, algId, sigBits] = top as forge.asn1.Asn1[];
-  if (!info || !Array.isArray(info.value) || info.value.length < 3) return bad('CertificationRequestInfo malformed');
+  if (!isSeq(info) || (info.value as forge.asn1.Asn1[]).length < 3) return bad('CertificationRequestInfo malformed');
+  if (!isSeq(algId)) return bad('signatureAlgorithm must be an AlgorithmIdentifier SEQUENCE');
+  const algParts = algId.value as forge.asn1.Asn1[];
+  const algParams = algParts[1];
+  if (algParts.length > 2 || (algParams && !(algParams.tagClass === C && algParams.type === T.NULL && algParams.value === '')))
+    return bad('signatureAlgorithm parameters must be absent or NULL');
   const [version, subject, spkiNode, attrsNode] = info.value as forge.asn1.Asn1[];
   if (!version || version.type !== T.INTEGER || version.value !== '\x00') return bad('version must be 0');
   if (!subject || !Array.isArray(subject.value)) return bad('subject Name malformed');
@@ -232,8 +270,16 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   for (const rdn of subject.value) {
     for (const atv of (rdn.value as forge.asn1.Asn1[]) ?? []) {
       const [o, v] = atv.value as forge.asn1.Asn1[];
-      if (o && v && asn1.derToOid(o.value as string) === OID_COMMON_NAME)
-        cn = v.type === T.BMPSTRING ? (v.value as string) : forge.util.decodeUtf8(v.value as string);
+      if (o && v && asn1.derToOid(o.value as string) === OID_COMMON_NAME) {
+        if (v.type === T.BMPSTRING) cn = v.value as string;
+        else {
+          try {
+            cn = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(v.value as string, 'binary'));
+          } catch {
+            return bad('subject commonName is not valid UTF-8');
+          }
+        }
+      }
     }
   }
   let publicKey: KeyObject;
@@ -288,13 +334,14 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   // node-forge decodes a BIT STRING whose bytes happen to look like DER into children; the original
   // octets stay in bitStringContents.
   const sigRaw = sigBits && ((sigBits as { bitStringContents?: string }).bitStringContents ?? sigBits.value);
-  if (!sigBits || sigBits.type !== T.BITSTRING || typeof sigRaw !== 'string' || sigRaw.charCodeAt(0) !== 0)
+  if (!sigBits || sigBits.tagClass !== C || sigBits.type !== T.BITSTRING || typeof sigRaw !== 'string' || sigRaw.charCodeAt(0) !== 0)
     return bad('signature BIT STRING malformed');
   const hash = HASH_BY_OID[signatureAlgorithmOid];
   let signatureValid = false;
   const ecdsaOid = signatureAlgorithmOid.startsWith('1.2.840.10045.4.');
   if (hash && (ecdsaOid ? publicKey.asymmetricKeyType === 'ec' : publicKey.asymmetricKeyType === 'rsa')) {
-    const infoDer = Buffer.from(asn1.toDer(info).getBytes(), 'binary');
+    // Verify over the bytes as received (the signed CertificationRequestInfo TLV), not a re-encoding.
+    const infoDer = Buffer.from(der.subarray(tlvHeaderLength(der, 0), tlvHeaderLength(der, 0) + tlvTotalLength(der, tlvHeaderLength(der, 0))));
     signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigRaw.slice(1), 'binary'));
   }
   const keySizeBits = publicKey.asymmetricKeyDetails?.modulusLength;
