@@ -12,7 +12,7 @@ export interface Requirement {
   id: string;
   section: string;
   level: Level;
-  /** Text quoted from the spec. */
+  /** Text quoted from the spec (`...` marks elisions, `[editorial: ...]` our notes); a test checks it against the spec text. */
   text: string;
   category?: Category;
   /** For examples / flows / hostile requests: the requirement id(s) the expectation comes from. */
