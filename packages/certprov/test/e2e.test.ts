@@ -65,7 +65,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  webTicket = createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey, farm: [`${base}/`], userDirectory: users, clock });
+  webTicket = createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey, farm: [`${base}/`], userDirectory: users, clock, certificateValidator: storeCertificateValidator(store, { clock }) });
   certProv = createCertProvHandler({
     ticketVerifier: createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: `${base}/CertProv/CertProvisioningService.svc` }),
     ca, store, clock, webTicketUrl: `${base}/WebTicket/WebTicketService.svc`, serverFqdn: 'pool.contoso.test',
@@ -255,5 +255,27 @@ describe('issuing CA under a root: the chain travels in the response (PKCS#7) an
     } finally {
       srv.close();
     }
+  });
+});
+
+describe('the provisioned certificate authenticates at the Web Ticket Service (Cert binding) until it is revoked', () => {
+  it('PIN → certificate → Cert-binding ticket → renewed certificate; a revoked certificate gets no ticket', async () => {
+    const WTS = `${base}/WebTicket/WebTicketService.svc`;
+    const pinClient = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
+    const first = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', webTicketClient: pinClient, webTicketUrl: WTS, keySizeBits: 1024, clock });
+    // the phone now authenticates with its certificate (storeCertificateValidator behind the Cert binding)
+    const certClient = new WebTicketClient({ credentials: { type: 'certificate', certificate: first.certificate, privateKey: first.privateKey }, clock });
+    const ticket = await certClient.requestTicket(CERTPROV(), WTS);
+    const renewed = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket, deviceId: first.deviceId, keySizeBits: 1024, clock });
+    expect(renewed.certificate.serialNumber).not.toBe(first.certificate.serialNumber);
+    // renewal for the same DeviceId revoked the first certificate: it no longer gets a ticket
+    const stale = await certClient.requestTicket(CERTPROV(), WTS).catch((e) => e);
+    expect([stale.name, stale.errorId]).toEqual(['WebTicketServiceError', 28012]); // 28012: the certificate is invalid
+    // the renewed one does, until an administrator revokes it
+    const renewedClient = new WebTicketClient({ credentials: { type: 'certificate', certificate: renewed.certificate, privateKey: renewed.privateKey }, clock });
+    expect((await renewedClient.requestTicket(CERTPROV(), WTS)).assertionId).toBeTruthy();
+    expect(await store.revoke(renewed.certificate.serialNumber, clock())).toBe(true);
+    const revoked = await renewedClient.requestTicket(CERTPROV(), WTS).catch((e) => e);
+    expect([revoked.name, revoked.errorId]).toEqual(['WebTicketServiceError', 28012]);
   });
 });
