@@ -90,6 +90,8 @@ export interface RunningServer {
   /** Absolute URLs of the services. */
   urls: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
   store: ServerStore;
+  /** The router behind the HTTPS listener (Request → Response), for embedding in another HTTP stack or in-process calls. */
+  handler: (req: Request) => Promise<Response>;
   /** A SIP registrar peer for TLS-DSK tests: it presents the pool certificate and trusts the CA's user certificates. */
   createRegistrarPeer(protocol?: TlsDskProtocol): TlsDskRegistrarPeer;
   close(): Promise<void>;
@@ -254,7 +256,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     return {
       url: origin, port, farmFqdn, dataDir,
       caCertificatePem: pki.ca.certificatePem, tlsCertificatePem: pki.tlsCertificatePem,
-      demoUser: demo, paths: { ...SERVICE_PATHS }, urls: u, store,
+      demoUser: demo, paths: { ...SERVICE_PATHS }, urls: u, store, handler: route,
       createRegistrarPeer: (protocol: TlsDskProtocol = 'TLSv1.2') =>
         new TlsDskRegistrarPeer({ credential: { certificate: pki.tlsCertificatePem, privateKey: pki.tlsKeyPem }, trustedClientCertificates: [pki.ca.certificatePem], protocol }),
       close: () => (closed ??= (async () => {
