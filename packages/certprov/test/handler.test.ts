@@ -209,4 +209,20 @@ describe('createCertProvHandler', () => {
     expect(e2.message).toMatch(/echo of our certificate request/);
     expect((await call((x) => x)).requestId).toBe('rid-ours');
   });
+
+  it('requestCertificate fails with ERR_CERTPROV_TIMEOUT on a stalled server or body and ERR_CERTPROV_ABORTED when the caller aborts', async () => {
+    const ticket = { assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>', assertionId: 'x', proofKey: new Uint8Array(32).fill(1), appliesTo: 'https://pool', expires: new Date(Date.now() + 3600_000), created: undefined };
+    let sawAbort = false;
+    const never = (async (_u: string, init: RequestInit) => new Promise<Response>((_, reject) => init.signal?.addEventListener('abort', () => { sawAbort = true; reject(new Error('aborted')); }))) as unknown as typeof fetch;
+    const base = { url: 'https://pool/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.com', ticket, keyPair: key1024 };
+    const e1 = await requestCertificate({ ...base, fetch: never, timeoutMs: 30 }).catch((x) => x);
+    expect([e1.code, e1.message]).toEqual(['ERR_CERTPROV_TIMEOUT', 'GetAndPublishCert: expected a response within 30 ms, received none in time']);
+    expect(sawAbort).toBe(true);
+    const stalledBody = (async () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('<s:Envelope')); } }), { status: 200 })) as unknown as typeof fetch;
+    expect((await requestCertificate({ ...base, fetch: stalledBody, timeoutMs: 30 }).catch((x) => x)).code).toBe('ERR_CERTPROV_TIMEOUT');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 10);
+    expect((await requestCertificate({ ...base, fetch: never, signal: ac.signal }).catch((x) => x)).code).toBe('ERR_CERTPROV_ABORTED');
+    expect((await requestCertificate({ ...base, fetch: never, timeoutMs: -1 }).catch((x) => x)).code).toBe('ERR_CERTPROV_OPTIONS');
+  });
 });

@@ -40,6 +40,13 @@ export interface RequestCertificateOptions {
   keyPair?: { privateKey: KeyObject; publicKey: KeyObject };
   requestId?: string;
   fetch?: typeof fetch;
+  /**
+   * Deadline for the exchange (web ticket, request, response body), in milliseconds; default 60000.
+   * Past it the call fails with ERR_CERTPROV_TIMEOUT (and the direct fetch is aborted).
+   */
+  timeoutMs?: number;
+  /** Aborts the exchange (fails with ERR_CERTPROV_ABORTED). */
+  signal?: AbortSignal;
   clock?: () => Date;
 }
 
@@ -65,7 +72,7 @@ export interface ProvisionedCertificate {
  * when the server sent one) and a certificate that does not match what was asked for.
  */
 export class CertificateRequestError extends Error {
-  readonly code: 'ERR_CERTPROV_HTTP' | 'ERR_CERTPROV_CERTIFICATE_MISMATCH' | 'ERR_CERTPROV_OPTIONS';
+  readonly code: 'ERR_CERTPROV_HTTP' | 'ERR_CERTPROV_CERTIFICATE_MISMATCH' | 'ERR_CERTPROV_OPTIONS' | 'ERR_CERTPROV_TIMEOUT' | 'ERR_CERTPROV_ABORTED';
   readonly httpStatus: number | undefined;
   readonly errorId: number | undefined;
   readonly reason: string | undefined;
@@ -97,15 +104,42 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
     `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>` +
     `<To s:mustUnderstand="1" xmlns="${ADDR}">${escText(o.url)}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
     `</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+  const timeoutMs = o.timeoutMs ?? 60_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `timeoutMs: expected a positive number, received ${String(o.timeoutMs)}`);
+  if (o.signal?.aborted) throw new CertificateRequestError('ERR_CERTPROV_ABORTED', 'GetAndPublishCert: aborted by the caller before sending');
+  const ctl = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => ctl.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  // One deadline over the whole exchange, body included; the WebTicketClient path cannot take a
+  // signal, so the race also covers it.
+  const stop = new Promise<never>((_, reject) => {
+    const fail = () => reject(o.signal?.aborted
+      ? new CertificateRequestError('ERR_CERTPROV_ABORTED', 'GetAndPublishCert: aborted by the caller')
+      : new CertificateRequestError('ERR_CERTPROV_TIMEOUT', `GetAndPublishCert: expected a response within ${timeoutMs} ms, received none in time`));
+    ctl.signal.addEventListener('abort', fail, { once: true });
+    timer = setTimeout(() => ctl.abort(), timeoutMs);
+  });
   let res: Response;
-  if (o.webTicketClient) {
-    res = await o.webTicketClient.callService(o.url, envelope, { soapAction: ACTION_GET_AND_PUBLISH_CERT, ...(o.webTicketUrl ? { webTicketUrl: o.webTicketUrl } : {}) });
-  } else {
-    const t = o.ticket!;
-    const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, ...(o.clock ? { now: o.clock() } : {}) });
-    res = await (o.fetch ?? fetch)(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed });
+  let text: string;
+  try {
+    const exchange = async () => {
+      if (o.webTicketClient) {
+        res = await o.webTicketClient.callService(o.url, envelope, { soapAction: ACTION_GET_AND_PUBLISH_CERT, ...(o.webTicketUrl ? { webTicketUrl: o.webTicketUrl } : {}) });
+      } else {
+        const t = o.ticket!;
+        const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, ...(o.clock ? { now: o.clock() } : {}) });
+        res = await (o.fetch ?? fetch)(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed, signal: ctl.signal });
+      }
+      text = await res.text();
+    };
+    await Promise.race([exchange(), stop]);
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener('abort', onAbort);
   }
-  const text = await res.text();
+  res = res!;
+  text = text!;
   if (res.status !== 200) {
     const diag = parseMsDiagnostics(res.headers.get('x-ms-diagnostics') ?? '');
     const d = diag.ok ? diag.value : undefined;
