@@ -308,6 +308,7 @@ class Canonicalizer {
 
   // Scratch buffers reused across elements (no per-element allocation on the common path).
   private readonly attrBuf: OutAttr[] = [];
+  private readonly endTags = new Map<string, string>();
   private readonly declP: string[] = [];
   private readonly declU: string[] = [];
   private declN = 0;
@@ -481,7 +482,13 @@ class Canonicalizer {
     this.xmlAttrs.pop();
     this.rendered.pop();
     if (v) {
-      this.out += '</' + el.tagName + '>';
+      const tag = el.tagName;
+      let end = this.endTags.get(tag);
+      if (end === undefined) {
+        end = '</' + tag + '>';
+        if (this.endTags.size < 1024) this.endTags.set(tag, end);
+      }
+      this.out += end;
       if (this.inSet !== null) this.openVisible.delete(el);
     }
   }
