@@ -12,28 +12,9 @@ import { CertificateStoreError, storeCertificateValidator, type StoredCertificat
 import type { AuthBrokerSessionRecord } from '@ocauth/authbroker';
 import { openStore, type ServerStore, type StoreConfig } from '../src/internal/refserver/index.js';
 import { openStore as openPackageStore } from '@ocauth/server';
+import { freshPostgresDatabase } from './refserver-support/pg.js';
 
 const PG_URL = process.env.OCAUTH_TEST_PG_URL;
-
-/** A fresh database on the test server for this file, dropped afterwards. */
-export async function freshPostgresDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `ocauth_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 describe('PostgreSQL availability', () => {
   it('OCAUTH_TEST_PG_URL is set under CI (the Postgres store must be tested there)', () => {
