@@ -100,7 +100,7 @@ export const EXTRA_CHECKS: Requirement[] = [
   },
   {
     id: 'OCAUTH-2.2.4.1-01', section: '2.2.4.1', level: 'MUST',
-    text: '<xs:element name="ErrorId" type="xs:positiveInteger" minOccurs="1" maxOccurs="1" /> <xs:element name="Reason" type="xs:string" minOccurs="1" maxOccurs="1" /> (a refused web ticket carries an ErrorId and a Reason)',
+    text: '<xs:element name="ErrorId" type="xs:positiveInteger" minOccurs="1" maxOccurs="1" /> <xs:element name="Reason" type="xs:string" minOccurs="1" maxOccurs="1" /> [editorial: a refused web ticket carries a positive ErrorId and a non-empty Reason]',
     async check(ctx) {
       const r = await postCertProv(ctx, certProvEnvelope(ctx, { csr: generateCsr({ sipUri: entityOf(ctx), keySizeBits: 1024 }).der }), { proofKey: randomBytes(32) });
       const id = errorIdOf(r);
