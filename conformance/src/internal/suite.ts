@@ -18,6 +18,7 @@ import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse, Secu
 import { isGetAndPublishCertResponseCode, parseMsDiagnostics } from '@ocauth/diagnostics';
 import { CheckFailed, expectThat, manual, type RawResponse, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';
+import { EXTRA_CHECKS } from './extra-checks.js';
 
 const NS_SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/'; // GetAndPublishCert (4.1 example)
@@ -764,6 +765,8 @@ REQUIREMENTS.push(
     },
   },
 );
+// Engineer B's additional checks (src/internal/extra-checks.ts), each into its group.
+REQUIREMENTS.push(...EXTRA_CHECKS.filter((r) => (r.category ?? 'requirement') === 'requirement'));
 REQUIREMENTS.sort((a, b) => {
   const k = (r: Requirement) => r.section.split('.').map((x) => x.padStart(3, '0')).join('.');
   return k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -984,5 +987,8 @@ export const HOSTILE: Requirement[] = [
     },
   },
 ];
+
+FLOWS.push(...EXTRA_CHECKS.filter((r) => r.category === 'flow'));
+HOSTILE.push(...EXTRA_CHECKS.filter((r) => r.category === 'hostile'));
 
 export const ALL_CHECKS: Requirement[] = [...REQUIREMENTS, ...EXAMPLES, ...FLOWS, ...HOSTILE];
