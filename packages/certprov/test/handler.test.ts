@@ -225,4 +225,28 @@ describe('createCertProvHandler', () => {
     expect((await requestCertificate({ ...base, fetch: never, signal: ac.signal }).catch((x) => x)).code).toBe('ERR_CERTPROV_ABORTED');
     expect((await requestCertificate({ ...base, fetch: never, timeoutMs: -1 }).catch((x) => x)).code).toBe('ERR_CERTPROV_OPTIONS');
   });
+
+  it.each([
+    [{ ticketVerifier: undefined }, /ticketVerifier: expected/],
+    [{ policy: { minKeySizeBits: 4096, maxKeySizeBits: 2048 } }, /policy.minKeySizeBits: expected at most maxKeySizeBits 2048, received 4096/],
+    [{ policy: { minValidityHours: 10, defaultValidityHours: 5 } }, /expected min <= default <= max, received 10 \/ 5 \/ 8760/],
+    [{ policy: { maxValidityHours: 1.5 } }, /policy.maxValidityHours: expected a positive integer, received 1.5/],
+    [{ policy: { validityOutOfRange: 'truncate' } }, /validityOutOfRange: expected 'clamp' or 'reject', received "truncate"/],
+    [{ maxBodyBytes: 0 }, /maxBodyBytes: expected a positive integer/],
+  ])('createCertProvHandler refuses an unusable configuration %#', (bad, re) => {
+    expect(() => createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: new MemoryCertificateStore(), ...(bad as object) } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_CERTPROV_HANDLER_OPTIONS', message: expect.stringMatching(re) }),
+    );
+  });
+
+  it('without an explicit default, the default validity follows a narrowed range (max 24 h → 24 h certificates)', async () => {
+    const { handler } = setup({ maxValidityHours: 24 });
+    const r = parseGetAndPublishCertResponse(await (await post(handler, {})).text());
+    const c = new X509Certificate(r.certificateDer);
+    expect(new Date(c.validTo).getTime() - new Date(c.validFrom).getTime()).toBe(24 * 3_600_000);
+  });
+
+  it('explicitly undefined policy fields keep their defaults', () => {
+    expect(() => createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: new MemoryCertificateStore(), policy: { minKeySizeBits: undefined } as never })).not.toThrow();
+  });
 });

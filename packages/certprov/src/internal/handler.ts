@@ -126,8 +126,37 @@ function requestedHours(pairs: Array<{ name: string; value: string }>): number |
   return u * per;
 }
 
+/** A handler configuration that cannot work (thrown by createCertProvHandler, never per request). */
+export class CertProvHandlerOptionsError extends Error {
+  readonly code = 'ERR_CERTPROV_HANDLER_OPTIONS';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CertProvHandlerOptionsError';
+  }
+}
+
+function checkOptions(o: CertProvHandlerOptions, p: Required<CertProvPolicy>): void {
+  const fail = (m: string): never => { throw new CertProvHandlerOptionsError(m); };
+  if (!o || typeof o !== 'object') fail(`options: expected an object, received ${o === null ? 'null' : typeof o}`);
+  if (typeof o.ticketVerifier?.verify !== 'function') fail('ticketVerifier: expected an object with verify(envelopeXml), received none');
+  if (typeof o.ca?.issue !== 'function') fail('ca: expected a CertificateAuthority, received none');
+  if (typeof o.store?.publish !== 'function') fail('store: expected a CertificateStore, received none');
+  for (const k of ['minKeySizeBits', 'maxKeySizeBits', 'minValidityHours', 'defaultValidityHours', 'maxValidityHours'] as const) {
+    if (!Number.isInteger(p[k]) || p[k] <= 0) fail(`policy.${k}: expected a positive integer, received ${String(p[k])}`);
+  }
+  if (p.minKeySizeBits > p.maxKeySizeBits) fail(`policy.minKeySizeBits: expected at most maxKeySizeBits ${p.maxKeySizeBits}, received ${p.minKeySizeBits}`);
+  if (!(p.minValidityHours <= p.defaultValidityHours && p.defaultValidityHours <= p.maxValidityHours))
+    fail(`policy validity hours: expected min <= default <= max, received ${p.minValidityHours} / ${p.defaultValidityHours} / ${p.maxValidityHours}`);
+  if (p.validityOutOfRange !== 'clamp' && p.validityOutOfRange !== 'reject') fail(`policy.validityOutOfRange: expected 'clamp' or 'reject', received ${JSON.stringify(p.validityOutOfRange)}`);
+  if (o.maxBodyBytes !== undefined && (!Number.isInteger(o.maxBodyBytes) || o.maxBodyBytes <= 0)) fail(`maxBodyBytes: expected a positive integer, received ${String(o.maxBodyBytes)}`);
+}
+
 export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request) => Promise<Response> {
-  const p = { minKeySizeBits: 1024, maxKeySizeBits: 16384, minValidityHours: 8, defaultValidityHours: 4320, maxValidityHours: 8760, validityOutOfRange: 'clamp' as const, ...o.policy };
+  const p: Required<CertProvPolicy> = { minKeySizeBits: 1024, maxKeySizeBits: 16384, minValidityHours: 8, defaultValidityHours: 4320, maxValidityHours: 8760, validityOutOfRange: 'clamp', ...Object.fromEntries(Object.entries(o?.policy ?? {}).filter(([, v]) => v !== undefined)) };
+  // Without an explicit default, the default validity follows a narrowed range (e.g. max 24 hours).
+  if (o?.policy?.defaultValidityHours === undefined && Number.isInteger(p.minValidityHours) && Number.isInteger(p.maxValidityHours))
+    p.defaultValidityHours = Math.min(Math.max(p.defaultValidityHours, p.minValidityHours), p.maxValidityHours);
+  checkOptions(o, p);
   const clock = o.clock ?? (() => new Date());
   const maxBody = o.maxBodyBytes ?? 1 << 20;
   const toDer = (c: X509Certificate | string | Uint8Array): Uint8Array => (c instanceof Uint8Array ? c : new Uint8Array((typeof c === 'string' ? new X509Certificate(c) : c).raw));
