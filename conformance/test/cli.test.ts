@@ -1,0 +1,68 @@
+// The ocauth command line in-process: reports (--json, --junit), exit codes, the real-pool flags
+// (--target/--user/--pin/--ca) against a running server, and clear errors for bad flags.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/internal/cli-main.js';
+import { startEmbeddedTarget, type EmbeddedTarget } from '../src/index.js';
+import { hasTool, runTool } from '../../testing/tools.js';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'ocauth-cli-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ocauth conformance (CLI)', () => {
+  it('embedded target: progress lines, the table, --json and --junit; exit 0', async () => {
+    const lines: string[] = [];
+    const code = await main(['conformance', '--only', '^(EX-4\\.2|HOSTILE-0[12]|OCAUTH-3\\.2-TICKET-05)', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml')], (s) => lines.push(s));
+    expect(code).toBe(0);
+    expect(lines.some((l) => /^\[ 2\/4\] PASS {5}EX-4\.2-01 \(MUST, \d+ ms\)/.test(l))).toBe(true);
+    expect(lines.join('\n')).toMatch(/id\s+section\s+level\s+status\s+ms\n-+/);
+    const rep = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(rep.results.map((r: { id: string; outcome: string }) => `${r.id}:${r.outcome}`)).toEqual(['OCAUTH-3.2-TICKET-05:manual', 'EX-4.2-01:pass', 'HOSTILE-01-WRONG-PROOF-KEY:pass', 'HOSTILE-02-EXPIRED-TIMESTAMP:pass']);
+    const junit = readFileSync(join(dir, 'r.xml'), 'utf8');
+    expect(junit).toContain('tests="4" failures="0" skipped="1"');
+    if (hasTool('xmllint')) runTool('xmllint', ['--noout', join(dir, 'r.xml')]);
+  });
+
+  describe('--target a running (deliberately broken) server with --user/--pin/--ca', () => {
+    let t: EmbeddedTarget;
+    beforeAll(async () => { t = await startEmbeddedTarget({ faults: { skipTimestampCheck: true } }); writeFileSync(join(dir, 'ca.pem'), t.ca!); });
+    afterAll(() => t.close());
+    it('reports the failures by requirement id in JSON and JUnit and exits 1; no secret in the output', async () => {
+      const lines: string[] = [];
+      const code = await main(['conformance', '--target', t.baseUrl, '--user', t.user!, '--phone', t.phone!, '--pin', t.pin!, '--ca', join(dir, 'ca.pem'), '--only', '^HOSTILE-0[23]', '--json', join(dir, 'b.json'), '--junit', join(dir, 'b.xml')], (s) => lines.push(s));
+      expect(code).toBe(1);
+      const rep = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
+      expect(rep.summary.mustFailures).toEqual(['HOSTILE-02-EXPIRED-TIMESTAMP', 'HOSTILE-03-FUTURE-TIMESTAMP']);
+      expect(readFileSync(join(dir, 'b.xml'), 'utf8')).toMatch(/name="HOSTILE-02-EXPIRED-TIMESTAMP \(MUST\)"[^>]*><failure message="expired Timestamp: expected no certificate/);
+      expect(lines.join('\n')).toContain('MUST failures: HOSTILE-02-EXPIRED-TIMESTAMP, HOSTILE-03-FUTURE-TIMESTAMP');
+      expect(lines.join('\n') + readFileSync(join(dir, 'b.json'), 'utf8')).not.toContain(t.pin!);
+    });
+    it('without credentials the checks that need them are manual, not passed', async () => {
+      const lines: string[] = [];
+      await main(['conformance', '--target', t.baseUrl, '--ca', join(dir, 'ca.pem'), '--only', '^OCAUTH-3\\.1\\.4\\.1\\.2\\.4-0[1-3]$', '--json', join(dir, 'c.json')], (s) => lines.push(s));
+      const rep = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8'));
+      expect(rep.results.map((r: { outcome: string }) => r.outcome)).toEqual(['manual', 'manual', 'manual']);
+      expect(rep.results[0].message).toMatch(/no test user given/);
+    });
+  });
+
+  it('bad flags: exit 2 with a message naming the flag, what was expected and what was received', async () => {
+    const err: string[] = [];
+    expect(await main(['conformance', '--target', 'http://pool.contoso.com'], () => {}, (s) => err.push(s))).toBe(2);
+    expect(err.join('\n')).toContain('--target: expected the pool\'s base URL https://HOST[:PORT], received "http://pool.contoso.com"');
+    err.length = 0;
+    expect(await main(['conformance', '--target', 'https://pool.contoso.com', '--user', 'alice'], () => {}, (s) => err.push(s))).toBe(2);
+    expect(err.join('\n')).toContain('--user: expected sip:user@domain, received "alice"');
+    err.length = 0;
+    expect(await main(['conformance', '--pin'], () => {}, (s) => err.push(s))).toBe(2);
+    expect(err.join('\n')).toContain('--pin: expected a value, received nothing');
+    err.length = 0;
+    writeFileSync(join(dir, 'not.pem'), 'hello');
+    expect(await main(['conformance', '--target', 'https://pool.contoso.com', '--ca', join(dir, 'not.pem')], () => {}, (s) => err.push(s))).toBe(2);
+    expect(err.join('\n')).toMatch(/--ca .*not\.pem: expected PEM certificates/);
+    expect(await main(['frobnicate'], () => {}, () => {})).toBe(2);
+  });
+});
