@@ -140,3 +140,24 @@ describe.each(impls)('$name: faults disable exactly their check', ({ start }) =>
       expect(await wrongPin(s, f)).toBe('refused');
     }));
 });
+
+describe('refserver: slow clients', () => {
+  it('a client that never finishes its headers is cut off after limits.headersTimeoutMs (408 or close)', async () => {
+    const s = await startServer({ store: { kind: 'memory' }, farmFqdn: 'pool.contoso.test', demoUser: false, logger: () => {}, limits: { headersTimeoutMs: 1000 } });
+    try {
+      const u = new URL(s.url);
+      const started = Date.now();
+      const out = await new Promise<string>((resolve, reject) => {
+        const sock = tls.connect({ host: u.hostname, port: Number(u.port), ca: s.caCertificatePem, servername: 'localhost' }, () => sock.write('POST /CertProv/CertProvisioningService.svc HTTP/1.1\r\nhost: x\r\n'));
+        let buf = '';
+        sock.on('data', (d) => (buf += d));
+        sock.on('close', () => resolve(buf));
+        sock.on('error', reject);
+      });
+      expect(out === '' || out.startsWith('HTTP/1.1 408')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(8000);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -174,10 +174,13 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       key: pki.tlsKeyPem, cert: pki.tlsCertificatePem, ca: [pki.ca.certificatePem],
       headersTimeout: config.limits?.headersTimeoutMs ?? 10_000, requestTimeout: config.limits?.requestTimeoutMs ?? 30_000,
       keepAliveTimeout: 5_000, maxHeaderSize: 32 * 1024,
+      // how often Node enforces headersTimeout/requestTimeout on idle-but-open connections (slowloris)
+      connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor((config.limits?.headersTimeoutMs ?? 10_000) / 4))),
     });
     server.on('clientError', (err, socket) => {
       logger({ level: 'warn', msg: 'client error', ...errorFields(err) });
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'); else socket.destroy();
+      const timeout = (err as { code?: string }).code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      if (socket.writable) socket.end(timeout ? 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'); else socket.destroy();
     });
     server.on('tlsClientError', (err) => logger({ level: 'warn', msg: 'tls client error', ...errorFields(err) }));
     await new Promise<void>((resolve, reject) => {
