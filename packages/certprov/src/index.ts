@@ -27,7 +27,7 @@ export {
   VALUE_TYPE_PKCS10,
 } from './internal/request.js';
 export type { GetAndPublishCertRequest } from './internal/request.js';
-export { createCertProvHandler, CertProvHandlerOptionsError } from './internal/handler.js';
+export { canonicalDeviceId, createCertProvHandler, CertProvHandlerOptionsError } from './internal/handler.js';
 export type { CertProvHandlerOptions, CertProvPolicy, CertProvTicketVerifier, CertProvUserDirectory } from './internal/handler.js';
 export { requestCertificate, CertificateRequestError } from './internal/client.js';
 export type { RequestCertificateOptions, ProvisionedCertificate } from './internal/client.js';

@@ -155,10 +155,11 @@ describe('each GetAndPublishCert ResponseCode, provoked over loopback HTTP with 
     provoked.add('NoError');
   });
 
-  it('InvalidDeviceId: DeviceId that is not a GUID in braces', async () => {
-    const r = await viaRaw('alice', 'default', goodBody().replace(`DeviceId="${DEV}"`, 'DeviceId="161CCE75-E0C7-5F60-BDD1-054099725B0B"'));
+  it('InvalidDeviceId: DeviceId that is not convertible to a GUID (3.1.4.1.5.1)', async () => {
+    const r = await viaRaw('alice', 'default', goodBody().replace(`DeviceId="${DEV}"`, 'DeviceId="{161CCE75-E0C7-5F60-BDD1-054099725B0G}"'));
     expect(r.code).toBe('InvalidDeviceId');
-    expect(r.text).toContain('DeviceId: expected a GUID in braces');
+    expect(r.text).toContain('DeviceId: expected a GUID');
+    expect((await viaRaw('alice', 'default', goodBody().replace(`DeviceId="${DEV}"`, 'DeviceId="phone-1"'))).code).toBe('InvalidDeviceId');
     provoked.add('InvalidDeviceId');
   });
 

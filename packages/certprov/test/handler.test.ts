@@ -4,7 +4,7 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr, GetAndPublishCertError,
-  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, certificatesFromPkcs7, requestCertificate,
+  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, certificatesFromPkcs7, requestCertificate, canonicalDeviceId,
 } from '@ocauth/certprov';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
@@ -248,5 +248,20 @@ describe('createCertProvHandler', () => {
 
   it('explicitly undefined policy fields keep their defaults', () => {
     expect(() => createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: new MemoryCertificateStore(), policy: { minKeySizeBits: undefined } as never })).not.toThrow();
+  });
+
+  it('DeviceId in any .NET Guid form (B, D, N, P) is one device: the later certificate supersedes the earlier', async () => {
+    expect(['{161cce75-e0c7-5f60-bdd1-054099725b0b}', '161CCE75-E0C7-5F60-BDD1-054099725B0B', '161CCE75E0C75F60BDD1054099725B0B', '(161CCE75-E0C7-5F60-BDD1-054099725B0B)'].map(canonicalDeviceId)).toEqual(Array(4).fill(DEV));
+    expect(['', '{161CCE75-E0C7-5F60-BDD1-054099725B0B', '161CCE75-E0C75F60-BDD1-054099725B0B-', '{161CCE75E0C75F60BDD1054099725B0B}', 'x'.repeat(36)].map(canonicalDeviceId)).toEqual(Array(5).fill(undefined));
+    const { store, handler } = setup();
+    const raw = (deviceId: string) => buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r' }).replace(`DeviceId="${DEV}"`, `DeviceId="${deviceId}"`);
+    const r1 = parseGetAndPublishCertResponse(await (await post(handler, { raw: raw('161CCE75-E0C7-5F60-BDD1-054099725B0B') })).text());
+    expect(r1.deviceId).toBe('161CCE75-E0C7-5F60-BDD1-054099725B0B'); // echoed as sent
+    const c1 = new X509Certificate(r1.certificateDer);
+    const c2 = new X509Certificate(parseGetAndPublishCertResponse(await (await post(handler, { raw: raw('161cce75e0c75f60bdd1054099725b0b') })).text()).certificateDer);
+    const v = storeCertificateValidator(store, { clock: () => now });
+    expect(await v.validate(c1)).toBeNull();
+    expect(await v.validate(c2)).not.toBeNull();
+    expect((await store.listForEntity('alice@contoso.com')).map((c) => c.deviceId)).toEqual([DEV, DEV]);
   });
 });

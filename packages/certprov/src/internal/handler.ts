@@ -68,7 +68,20 @@ class PolicyError extends Error {
     super(message);
   }
 }
-const GUID = /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/;
+/**
+ * MS-OCAUTHWS 3.1.4.1.5.1: "DeviceId MUST be convertible to a GUID". Accepts the .NET Guid.Parse
+ * forms B `{…}` (what Lync and SIPE send), D (hyphenated), N (32 digits) and P `(…)`; returns the
+ * canonical B form in upper case (the device key of the store), or undefined.
+ */
+export function canonicalDeviceId(s: string): string | undefined {
+  const m = /^(?:\{([0-9A-Fa-f-]{36})\}|\(([0-9A-Fa-f-]{36})\)|([0-9A-Fa-f-]{36})|([0-9A-Fa-f]{32}))$/.exec(s.trim());
+  if (!m) return undefined;
+  const d = m[1] ?? m[2] ?? m[3];
+  const hex = d !== undefined ? (/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/.test(d) ? d.replace(/-/g, '') : undefined) : m[4];
+  if (hex === undefined) return undefined;
+  const u = hex.toUpperCase();
+  return `{${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}}`;
+}
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/>/g, '&gt;');
 const RESPONSE_ACTION = 'http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCertResponse';
 type SoapVersion = '1.1' | '1.2';
@@ -199,7 +212,8 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
         if (o.webTicketUrl) headers['x-ms-webticketurl'] = o.webTicketUrl;
         return new Response(null, { status, headers });
       }
-      if (!GUID.test(r.deviceId)) throw new PolicyError('InvalidDeviceId', `DeviceId: expected a GUID in braces, received ${JSON.stringify(r.deviceId)}`);
+      const deviceKey = canonicalDeviceId(r.deviceId);
+      if (deviceKey === undefined) throw new PolicyError('InvalidDeviceId', `DeviceId: expected a GUID ({xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}, or without braces), received ${JSON.stringify(r.deviceId.slice(0, 100))}`);
       if (r.entity.toLowerCase() !== sipUri.replace(/^sip:/i, '').toLowerCase())
         throw new PolicyError('InvalidSipUri', `Entity: expected the ticket's SIP URI ${sipUri.replace(/^sip:/i, '')}, received ${r.entity}`);
       if (o.userDirectory) {
@@ -231,7 +245,8 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
       const now = clock();
       const cert = o.ca.issue({ publicKey: csr.spkiDer, entity: r.entity, deviceId: r.deviceId, validityHours: hours, notBefore: now });
       try {
-        await o.store.publish({ entity: r.entity, deviceId: r.deviceId, serialNumber: cert.serialNumber, der: cert.der, notBefore: now, notAfter: new Date(now.getTime() + hours * 3_600_000) }, now);
+        // The store keys devices by the canonical GUID, so {a-…}, A-… and A… are one device.
+        await o.store.publish({ entity: r.entity, deviceId: deviceKey, serialNumber: cert.serialNumber, der: cert.der, notBefore: now, notAfter: new Date(now.getTime() + hours * 3_600_000) }, now);
       } catch {
         throw new PolicyError('DataStoreUnavailable', 'certificate store: the certificate could not be published; nothing was issued');
       }
