@@ -40,6 +40,11 @@ export interface CertProvHandlerOptions {
    * ticket, so clients can discover where to get one (MS-OCAUTHWS 3.2).
    */
   webTicketUrl?: string;
+  /**
+   * Longest wait for the store's publish (default 15000 ms); past it the answer is DataStoreUnavailable
+   * and a publish that completes later is revoked.
+   */
+  storeTimeoutMs?: number;
   /** Largest accepted request body in bytes (default 1 MiB); larger requests get HTTP 413. */
   maxBodyBytes?: number;
   /** FQDN reported as `source` in X-Ms-diagnostics. */
@@ -161,6 +166,7 @@ function checkOptions(o: CertProvHandlerOptions, p: Required<CertProvPolicy>): v
   if (!(p.minValidityHours <= p.defaultValidityHours && p.defaultValidityHours <= p.maxValidityHours))
     fail(`policy validity hours: expected min <= default <= max, received ${p.minValidityHours} / ${p.defaultValidityHours} / ${p.maxValidityHours}`);
   if (p.validityOutOfRange !== 'clamp' && p.validityOutOfRange !== 'reject') fail(`policy.validityOutOfRange: expected 'clamp' or 'reject', received ${JSON.stringify(p.validityOutOfRange)}`);
+  if (o.storeTimeoutMs !== undefined && (!Number.isFinite(o.storeTimeoutMs) || o.storeTimeoutMs <= 0)) fail(`storeTimeoutMs: expected a positive number, received ${String(o.storeTimeoutMs)}`);
   if (o.maxBodyBytes !== undefined && (!Number.isInteger(o.maxBodyBytes) || o.maxBodyBytes <= 0)) fail(`maxBodyBytes: expected a positive integer, received ${String(o.maxBodyBytes)}`);
 }
 
@@ -172,6 +178,7 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
   checkOptions(o, p);
   const clock = o.clock ?? (() => new Date());
   const maxBody = o.maxBodyBytes ?? 1 << 20;
+  const storeTimeoutMs = o.storeTimeoutMs ?? 15_000;
   const toDer = (c: X509Certificate | string | Uint8Array): Uint8Array => (c instanceof Uint8Array ? c : new Uint8Array((typeof c === 'string' ? new X509Certificate(c) : c).raw));
   const chainDer = o.chain?.include
     ? [...o.ca.chain.map(toDer), ...(o.chain.certificates ?? []).map(toDer)].filter((d, i, all) => all.findIndex((x) => Buffer.from(x).equals(Buffer.from(d))) === i)
@@ -244,12 +251,19 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
       }
       const now = clock();
       const cert = o.ca.issue({ publicKey: csr.spkiDer, entity: r.entity, deviceId: r.deviceId, validityHours: hours, notBefore: now });
-      try {
-        // The store keys devices by the canonical GUID, so {a-…}, A-… and A… are one device.
-        await o.store.publish({ entity: r.entity, deviceId: deviceKey, serialNumber: cert.serialNumber, der: cert.der, notBefore: now, notAfter: new Date(now.getTime() + hours * 3_600_000) }, now);
-      } catch {
-        throw new PolicyError('DataStoreUnavailable', 'certificate store: the certificate could not be published; nothing was issued');
+      // The store keys devices by the canonical GUID, so {a-…}, A-… and A… are one device.
+      const publishing = o.store.publish({ entity: r.entity, deviceId: deviceKey, serialNumber: cert.serialNumber, der: cert.der, notBefore: now, notAfter: new Date(now.getTime() + hours * 3_600_000) }, now);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const outcome = await Promise.race([
+        publishing.then(() => 'published' as const, () => 'failed' as const),
+        new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), storeTimeoutMs); }),
+      ]).finally(() => clearTimeout(timer));
+      if (outcome === 'timeout') {
+        // The client is told nothing was issued; if the write lands later, revoke what it published
+        // so no certificate the client never received stays valid.
+        publishing.then(() => o.store.revoke(cert.serialNumber, clock())).catch((e: unknown) => o.onError?.(e));
       }
+      if (outcome !== 'published') throw new PolicyError('DataStoreUnavailable', `certificate store: the certificate could not be published${outcome === 'timeout' ? ` within ${storeTimeoutMs} ms` : ''}; nothing was issued`);
       const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
       const body =
         `<GetAndPublishCertResponse ResponseClass="Success" DeviceId="${esc(r.deviceId)}" Entity="${esc(r.entity)}" xmlns="${NS_AUTHWS}">` +
