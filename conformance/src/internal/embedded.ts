@@ -1,16 +1,15 @@
 // The embedded target: @ocauth/server's reference server on 127.0.0.1 (startEmbeddedTarget), and the
 // same services composed in-process from @ocauth/wstrust, @ocauth/certprov and @ocauth/authbroker behind
 // node:https (startComposedTarget), on the paths real pools use.
-import { generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import forge from 'node-forge';
 import {
   createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, type DirectoryUser, type UserDirectory,
 } from '@ocauth/wstrust';
 import { CertificateAuthority, createCertProvHandler, MemoryCertificateStore, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
-import { startServer } from '@ocauth/server';
+import { issueServerCertificate, startServer } from '@ocauth/server';
 import type { Target } from './target.js';
 
 /** Deliberately broken configurations (the negative self-test). Names follow @ocauth/server's ServerConfig.faults. */
@@ -29,21 +28,21 @@ export interface EmbeddedTarget extends Target {
 
 export const DEMO_USER = { sipUri: 'sip:alice@contoso.test', phone: '+15550100', pin: '13579', password: 'Password!1' } as const;
 
-function selfSigned(cn: string, ip?: string): { privateKey: KeyObject; pem: string; keyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const c = forge.pki.createCertificate();
-  c.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  c.serialNumber = '0' + randomBytes(8).toString('hex');
-  c.validity.notBefore = new Date(Date.now() - 3600_000);
-  c.validity.notAfter = new Date(Date.now() + 86400_000 * 30);
-  c.setSubject([{ name: 'commonName', value: cn }]);
-  c.setIssuer([{ name: 'commonName', value: cn }]);
-  const ext: object[] = [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true }, { name: 'extKeyUsage', serverAuth: true, clientAuth: true }];
-  if (ip) ext.push({ name: 'subjectAltName', altNames: [{ type: 7, ip }, { type: 2, value: 'localhost' }] });
-  c.setExtensions(ext);
-  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  c.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
-  return { privateKey, pem: forge.pki.certificateToPem(c), keyPem };
+/**
+ * A throw-away PKI for the runner's own endpoints: a root made by @ocauth/certprov's CertificateAuthority
+ * with a key we hold, and TLS certificates issued from it by @ocauth/server's issueServerCertificate.
+ */
+function testPki(commonName: string): { caPem: string; issue: (names: string[]) => { pem: string; keyPem: string; privateKey: KeyObject } } {
+  const keyPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ca = CertificateAuthority.create({ commonName, keyPair, validityDays: 30 });
+  const caKeyPem = keyPair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return {
+    caPem: ca.certificatePem,
+    issue: (names) => {
+      const c = issueServerCertificate(ca.certificatePem, caKeyPem, names, 30);
+      return { pem: c.certificatePem, keyPem: c.privateKeyPem, privateKey: createPrivateKey(c.privateKeyPem) };
+    },
+  };
 }
 
 function faultyDirectory(d: UserDirectory, f: EmbeddedFaults): UserDirectory {
@@ -61,8 +60,9 @@ function faultyDirectory(d: UserDirectory, f: EmbeddedFaults): UserDirectory {
  * temporary data directory, demo user), plus a SIP registrar peer for the TLS-DSK leg.
  */
 export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
-  const registrarCred = selfSigned('sip.contoso.test');
-  const srv = await startServer({ logger: false, registrarTrustedCertificates: [registrarCred.pem], ...(opts.faults ? { faults: opts.faults } : {}) });
+  const sipPki = testPki('ocauth conformance SIP registrar CA');
+  const registrarCred = sipPki.issue(['sip.contoso.test']);
+  const srv = await startServer({ logger: false, registrarTrustedCertificates: [sipPki.caPem], ...(opts.faults ? { faults: opts.faults } : {}) });
   return {
     baseUrl: srv.url,
     ca: srv.caCertificatePem,
@@ -84,8 +84,9 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
  */
 export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
   const faults = opts.faults ?? {};
-  const tls = selfSigned('127.0.0.1', '127.0.0.1');
-  const registrarCred = selfSigned('sip.contoso.test');
+  const pki = testPki('ocauth conformance test CA');
+  const tls = pki.issue(['127.0.0.1', 'localhost']);
+  const registrarCred = pki.issue(['sip.contoso.test']);
   const poolBytes = randomBytes(32);
   const poolKey = { keyName: keyNameOf(poolBytes), key: poolBytes };
   const ca = CertificateAuthority.create({ commonName: 'ocauth embedded CA', keySizeBits: 2048 });
@@ -157,7 +158,7 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
       prefix: '/Reach/Sip.svc/AuthBroker',
       h: createAuthBrokerHandler({
         ticketVerifier: ticketVerifier as never, credentialSource: certProvCredentialSource({ ca, store }), webTicketUrl, sweepIntervalSeconds: 0,
-        registrarTrust: { trustedCertificates: [registrarCred.pem] },
+        registrarTrust: { trustedCertificates: [pki.caPem] },
       }),
     },
     {
@@ -171,7 +172,7 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
   );
   return {
     baseUrl: base,
-    ca: tls.pem,
+    ca: pki.caPem,
     issuerCertificates: [ca.certificate.toString()],
     user: DEMO_USER.sipUri,
     phone: DEMO_USER.phone,
