@@ -28,3 +28,30 @@ export function atomicWriteFileSync(path: string, data: Uint8Array | string, mod
 
 /** Alias of atomicWriteFileSync (name used by the stores). */
 export const writeFileAtomic = (path: string, data: Uint8Array | string, mode = 0o600): void => atomicWriteFileSync(path, data, mode);
+
+/** Asynchronous atomicWriteFileSync (same steps: temp file, fsync, rename, directory fsync), off the event loop. */
+export async function atomicWriteFile(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
+  const { open, rename, unlink } = await import('node:fs/promises');
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+  const fh = await open(tmp, 'w', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+  await fh.close();
+  await rename(tmp, path);
+  try {
+    const dh = await open(dirname(path), 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    /* directories cannot be fsynced on some platforms */
+  }
+}

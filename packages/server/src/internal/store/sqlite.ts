@@ -1,10 +1,12 @@
 // SQLite via sql.js (WebAssembly, no native build). The database lives in memory and is written to its
-// file after every committed transaction with an atomic replace (temp file + fsync + rename + directory
-// fsync): a publish that returned is on disk, so a crash (even kill -9) loses no issued certificate.
+// file after committed transactions with an atomic replace (temp file + fsync + rename + directory
+// fsync); a write resolves only once a file image containing its commit is on disk, so a publish that
+// returned survives a crash (even kill -9). Group commit: transactions committed while a file image is
+// being written share the next one, and the fsync runs off the event loop.
 // One process owns the file; use PostgreSQL to scale out.
 import { existsSync, readFileSync } from 'node:fs';
 import initSqlJs, { type Database } from 'sql.js';
-import { atomicWriteFileSync } from '../atomic-file.js';
+import { atomicWriteFile, atomicWriteFileSync } from '../atomic-file.js';
 import { schema, SCHEMA_VERSION, sqlStore, type Query, type SqlBackend } from './sql.js';
 import { StoreError, type ServerStore } from './types.js';
 
@@ -36,8 +38,7 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
   } catch (e) {
     throw new StoreError('ERR_SERVER_STORE_OPEN', `SQLite store ${path}: expected a readable ocauth SQLite database, received ${(e as Error).message}`, { cause: e });
   }
-  const persist = () => atomicWriteFileSync(path, db.export(), 0o600);
-  persist();
+  atomicWriteFileSync(path, db.export(), 0o600);
   const q = runner(db);
   let chain: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -50,6 +51,30 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
     chain = p.catch(() => undefined);
     return p;
   };
+  // Group commit: callers wait for a file image taken after their COMMIT.
+  let waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  let flushing = false;
+  const flush = async () => {
+    flushing = true;
+    while (waiters.length) {
+      const batch = waiters;
+      waiters = [];
+      try {
+        const image = await serial(async () => db.export()); // between transactions, never inside one
+        await atomicWriteFile(path, image, 0o600);
+        for (const w of batch) w.resolve();
+      } catch (e) {
+        const err = new StoreError('ERR_SERVER_STORE_WRITE', `SQLite store ${path}: expected to persist the transaction, received ${(e as Error).message}`, { cause: e });
+        for (const w of batch) w.reject(err);
+      }
+    }
+    flushing = false;
+  };
+  const durable = () =>
+    new Promise<void>((resolve, reject) => {
+      waiters.push({ resolve, reject });
+      if (!flushing) void flush();
+    });
   const backend: SqlBackend = {
     kind: 'sqlite',
     read: (fn) => serial(() => fn(q)),
@@ -68,19 +93,19 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
           }
           throw e;
         }
-        try {
-          persist();
-        } catch (e) {
-          throw new StoreError('ERR_SERVER_STORE_WRITE', `SQLite store ${path}: expected to persist the transaction, received ${(e as Error).message}`, { cause: e });
-        }
+        return result;
+      }).then(async (result) => {
+        await durable();
         return result;
       }),
     lock: async () => {},
-    close: () =>
-      serial(async () => {
+    close: async () => {
+      if (flushing || waiters.length) await durable().catch(() => {});
+      return serial(async () => {
         closed = true;
         db.close();
-      }),
+      });
+    },
   };
   return sqlStore(backend);
 }
