@@ -95,6 +95,28 @@ for (const [name, config] of kinds) {
       expect(await s.sessions.get(fresh.id)).toBeUndefined();
     });
 
+    it('concurrent publishes for one device (two store instances where the backend is shared) leave exactly one valid certificate', async () => {
+      const s1 = await open();
+      const s2 = name === 'postgres' ? await open() : s1; // PostgreSQL: two pools, as two server processes
+      const dev = `{${randomUUID().toUpperCase()}}`;
+      const certs = Array.from({ length: 12 }, () => cert(`${u}c@contoso.test`, dev));
+      const results = await Promise.all(certs.map((c, i) => (i % 2 ? s2 : s1).certificates.publish(c, new Date(1_750_000_000_000 + i))));
+      const all = await s1.certificates.listForEntity(`${u}c@contoso.test`);
+      expect(all).toHaveLength(12);
+      expect(all.filter((c) => !c.revokedAt)).toHaveLength(1);
+      // every certificate but the surviving one was revoked by exactly one later publish
+      expect(results.flatMap((r) => r.revoked).sort()).toEqual(all.filter((c) => c.revokedAt).map((c) => c.serialNumber).sort());
+    });
+
+    if (name !== 'memory') it('calls after close() fail with typed errors, never hang', async () => {
+      const s = await openStore(config()!, mkdtempSync(join(tmpdir(), 'ocauth-store-')));
+      await s.close();
+      const e = await s.certificates.publish(cert(`${u}@contoso.test`, `{${randomUUID().toUpperCase()}}`), new Date()).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(CertificateStoreError);
+      expect((e as CertificateStoreError).code).toBe('ERR_CERTPROV_STORE_UNAVAILABLE');
+      await expect(s.users.findUserBySipUri('sip:a@b.c')).rejects.toBeInstanceOf(Error);
+    });
+
     if (name !== 'memory') it('state survives close and reopen', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-'));
       const cfg = config()!;
