@@ -279,3 +279,25 @@ describe('the provisioned certificate authenticates at the Web Ticket Service (C
     expect([revoked.name, revoked.errorId]).toEqual(['WebTicketServiceError', 28012]);
   });
 });
+
+describe('a cached web ticket the service no longer accepts', () => {
+  it('requestCertificate gets a fresh ticket once and succeeds (401 28033 on the cached ticket)', async () => {
+    const WTS = `${base}/WebTicket/WebTicketService.svc`;
+    const saved = now;
+    // The client's clock stands still, so its cache keeps believing in the first ticket.
+    const frozen = new Date(now.getTime());
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock: () => frozen, sipUri: 'sip:alice@contoso.test' });
+    const first = await client.getTicket(CERTPROV(), WTS);
+    let calls = 0;
+    const counting = (async (u: string | URL | Request, init?: RequestInit) => { calls++; return fetch(u, init); }) as typeof fetch;
+    now = new Date(first.expires.getTime() + 60_000); // the service's clock: the cached ticket has expired
+    try {
+      const got = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', webTicketClient: client, webTicketUrl: WTS, keySizeBits: 1024, clock, fetch: counting });
+      expect(got.certificate.subject).toBe('CN=alice@contoso.test');
+      expect(client.cachedTicket(CERTPROV())?.assertionId).toBe(first.assertionId); // the stale one was used first
+      expect(calls).toBe(1); // the retry went through the caller's fetch, signed with the caller's clock
+    } finally {
+      now = saved;
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // signature (@ocauth/wstrust), and return a certificate + private key ready for TLS client auth.
 import { createPublicKey, randomUUID, type KeyObject, X509Certificate } from 'node:crypto';
 import { parseMsDiagnostics } from '@ocauth/diagnostics';
-import { signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
+import { discoverFromResponse, signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
 import { generateCsr, type CsrHash, type ValidityPeriod } from './csr.js';
 import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest } from './request.js';
 import { GetAndPublishCertError, parseGetAndPublishCertResponse } from './response.js';
@@ -124,12 +124,21 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   let text: string;
   try {
     const exchange = async () => {
+      const sendSigned = (t: WebTicket) => {
+        const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, ...(o.clock ? { now: o.clock() } : {}) });
+        return (o.fetch ?? fetch)(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed, signal: ctl.signal });
+      };
       if (o.webTicketClient) {
         res = await o.webTicketClient.callService(o.url, envelope, { soapAction: ACTION_GET_AND_PUBLISH_CERT, ...(o.webTicketUrl ? { webTicketUrl: o.webTicketUrl } : {}) });
+        // A cached ticket the service no longer accepts (expired by its clock, pool key rotated, ...):
+        // one more try with a freshly issued ticket (3.2.4.1.3.4: ask the Web Ticket Service again).
+        const wt = res.status === 401 ? o.webTicketUrl ?? discoverFromResponse(res) : undefined;
+        if (wt) {
+          await res.arrayBuffer();
+          res = await sendSigned(await o.webTicketClient.requestTicket(o.url, wt));
+        }
       } else {
-        const t = o.ticket!;
-        const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, ...(o.clock ? { now: o.clock() } : {}) });
-        res = await (o.fetch ?? fetch)(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed, signal: ctl.signal });
+        res = await sendSigned(o.ticket!);
       }
       text = await res.text();
     };
