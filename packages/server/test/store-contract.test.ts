@@ -140,3 +140,28 @@ it('an unreadable SQLite file is a typed error', async () => {
   writeFileSync(join(dir, 'ocauth.sqlite'), 'not a database at all, just text that is long enough');
   await expect(openStore({ kind: 'sqlite' }, dir)).rejects.toMatchObject({ code: 'ERR_SERVER_STORE_OPEN' });
 });
+
+it('SQLite: a failed file write is reported and rolled back (the certificate is not visible), and the store recovers', async () => {
+  const { rmSync, mkdirSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-'));
+  const s = await openStore({ kind: 'sqlite' }, dir);
+  try {
+    const file = join(dir, 'ocauth.sqlite');
+    rmSync(file);
+    mkdirSync(join(file, 'blocker'), { recursive: true }); // renaming over a non-empty directory fails
+    const c = cert('alice@contoso.test', `{${randomUUID().toUpperCase()}}`);
+    const e = await s.certificates.publish(c, new Date()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CertificateStoreError);
+    expect((e as CertificateStoreError).code).toBe('ERR_CERTPROV_STORE_UNAVAILABLE');
+    expect(await s.certificates.findBySerial(c.serialNumber)).toBeUndefined();
+    rmSync(file, { recursive: true });
+    const ok = cert('alice@contoso.test', `{${randomUUID().toUpperCase()}}`);
+    await s.certificates.publish(ok, new Date());
+    expect(await s.certificates.findBySerial(ok.serialNumber)).toBeDefined();
+  } finally {
+    await s.close();
+  }
+  const again = await openStore({ kind: 'sqlite' }, dir);
+  expect(await again.certificates.count()).toBe(1);
+  await again.close();
+});

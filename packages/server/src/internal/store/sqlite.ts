@@ -38,8 +38,12 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
   } catch (e) {
     throw new StoreError('ERR_SERVER_STORE_OPEN', `SQLite store ${path}: expected a readable ocauth SQLite database, received ${(e as Error).message}`, { cause: e });
   }
-  atomicWriteFileSync(path, db.export(), 0o600);
-  const q = runner(db);
+  // The last image known to be on disk: if persisting fails, the in-memory database goes back to it,
+  // so a write reported as failed is never visible afterwards.
+  let lastDurable = db.export();
+  atomicWriteFileSync(path, lastDurable, 0o600);
+  let generation = 0;
+  const q: Query = (sql, params) => runner(db)(sql, params);
   let chain: Promise<unknown> = Promise.resolve();
   let closed = false;
   // sql.js is synchronous and single-connection: units of work run one after the other.
@@ -62,9 +66,20 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
       try {
         const image = await serial(async () => db.export()); // between transactions, never inside one
         await atomicWriteFile(path, image, 0o600);
+        lastDurable = image;
         for (const w of batch) w.resolve();
       } catch (e) {
         const err = new StoreError('ERR_SERVER_STORE_WRITE', `SQLite store ${path}: expected to persist the transaction, received ${(e as Error).message}`, { cause: e });
+        // Roll the database back to the last durable image; every commit since is void (generation check).
+        await serial(async () => {
+          try {
+            db.close();
+          } catch {
+            /* already closed */
+          }
+          db = new SQL.Database(lastDurable);
+          generation++;
+        }).catch(() => {});
         for (const w of batch) w.reject(err);
       }
     }
@@ -81,6 +96,7 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
     write: (fn) =>
       serial(async () => {
         db.exec('BEGIN IMMEDIATE');
+        const gen = generation;
         let result;
         try {
           result = await fn(q);
@@ -93,9 +109,10 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
           }
           throw e;
         }
-        return result;
-      }).then(async (result) => {
+        return { result, gen };
+      }).then(async ({ result, gen }) => {
         await durable();
+        if (gen !== generation) throw new StoreError('ERR_SERVER_STORE_WRITE', `SQLite store ${path}: expected to persist the transaction, received a failed write of the database file (rolled back)`);
         return result;
       }),
     lock: async () => {},
