@@ -101,6 +101,8 @@ describe('startServer', () => {
     expect(xml).toContain('<AutodiscoverResponse AccessLocation="Internal"');
     expect(xml).toContain(`<Link token="Internal/AuthBroker" href="${srv.url}/Reach/sip.svc"/>`);
     expect(xml).toContain(`<Link token="External/Autodiscover" href="${srv.url}/Autodiscover/AutodiscoverService.svc/root"/>`);
+    expect(xml).toContain(`<Link token="Self" href="${srv.url}/Autodiscover/AutodiscoverService.svc/root/user"/>`);
+    expect(xml).toContain('<SipClientExternalAccess fqdn="pool0.ocauth.test" port="5061"/>');
     if (hasTool('xmllint', ['--version'])) expect(runTool('xmllint', ['--noout', '-'], xml).toString()).toBe('');
     const j = (await (await f(srv.urls.autodiscover, { headers: { accept: 'application/json' } })).json()) as { User: { Links: { token: string; href: string }[] } };
     expect(j.User.Links.find((l) => l.token === 'Internal/CertProvisioningService')?.href).toBe(srv.urls.certProv);

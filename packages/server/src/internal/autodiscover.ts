@@ -41,15 +41,21 @@ export function createAutodiscoverHandler(links: () => AutodiscoverLinks, sip: (
         User: {
           SipServerInternalAccess: { fqdn: s.fqdn, port: s.port },
           SipClientInternalAccess: { fqdn: s.fqdn, port: s.port },
-          Links: all,
+          SipServerExternalAccess: { fqdn: s.fqdn, port: s.port },
+          SipClientExternalAccess: { fqdn: s.fqdn, port: s.port },
+          Links: [...all, { token: 'Self', href: `${internal ? l.internalBase : l.externalBase}/Autodiscover/AutodiscoverService.svc/root/user` }],
         },
       };
       return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+json; v=1' } });
     }
     const xml =
       `<?xml version="1.0" encoding="utf-8"?>\n<AutodiscoverResponse AccessLocation="${access}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
-      `<User><SipServerInternalAccess fqdn="${escapeAttr(s.fqdn)}" port="${s.port}"/><SipClientInternalAccess fqdn="${escapeAttr(s.fqdn)}" port="${s.port}"/>` +
+      // Element order of the Lync Server 2013 documentation's response (SipServer/SipClient Internal/External
+      // access, then the links, then Self → …/root/user).
+      `<User>` +
+      ['SipServerInternalAccess', 'SipClientInternalAccess', 'SipServerExternalAccess', 'SipClientExternalAccess'].map((e) => `<${e} fqdn="${escapeAttr(s.fqdn)}" port="${s.port}"/>`).join('') +
       all.map((x) => `<Link token="${escapeAttr(x.token)}" href="${escapeAttr(x.href)}"/>`).join('') +
+      `<Link token="Self" href="${escapeAttr((internal ? l.internalBase : l.externalBase) + '/Autodiscover/AutodiscoverService.svc/root/user')}"/>` +
       `</User></AutodiscoverResponse>`;
     return new Response(xml, { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } });
   };
