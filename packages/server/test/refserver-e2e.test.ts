@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signMessage, WebTicketClient } from '@ocauth/wstrust';
-import { requestCertificate, storeCertificateValidator } from '@ocauth/certprov';
+import { buildGetAndPublishCertRequest, generateCsr, requestCertificate, storeCertificateValidator } from '@ocauth/certprov';
 import { AuthBrokerClient } from '@ocauth/authbroker';
 import { createHttpsFetch, startServer, type LogEntry, type RunningServer } from '../src/internal/refserver/index.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
@@ -115,12 +115,21 @@ describe('startServer over HTTPS (SQLite store in dataDir)', () => {
     expect(links['Internal/AuthBroker']).toBe(`${server.url}/Reach/Sip.svc`);
   });
 
-  it('WSDL (?wsdl) and the 401 discovery header of CertProv point at the Web Ticket Service', async () => {
+  it('WSDL (?wsdl) names the bindings; an unsigned GetAndPublishCert gets 401 with X-MS-WebTicketURL and no certificate', async () => {
     const wsdl = await f(`${server.urls.webTicket}?wsdl`);
     expect(wsdl.status).toBe(200);
-    expect(await wsdl.text()).toContain('wsdl:definitions');
-    const r = await f(server.urls.certProv, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>' });
-    expect([200, 401]).toContain(r.status);
+    const text = await wsdl.text();
+    expect(text).toContain('wsdl:definitions');
+    expect(text).toContain(`${server.urls.webTicket}/Pin`);
+    const d = server.demoUser!;
+    const csr = generateCsr({ sipUri: d.sipUri, keySizeBits: 1024 });
+    const body = buildGetAndPublishCertRequest({ deviceId: '{0F0E0D0C-0B0A-0908-0706-050403020100}', entity: d.sipUri.slice(4), csr: csr.der, requestId: 'unsigned-1' });
+    const envelope = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header/><s:Body>${body}</s:Body></s:Envelope>`;
+    const before = (await server.store.certificates.listForEntity(d.sipUri)).length;
+    const r = await f(server.urls.certProv, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' }, body: envelope });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('x-ms-webticketurl')).toBe(server.urls.webTicket);
+    expect((await server.store.certificates.listForEntity(d.sipUri)).length).toBe(before);
   });
 
   it('logs are structured and never contain the demo PIN or password', () => {
