@@ -2,7 +2,10 @@
 // same services composed in-process from @ocauth/wstrust, @ocauth/certprov and @ocauth/authbroker behind
 // node:https (startComposedTarget), on the paths real pools use.
 import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, type DirectoryUser, type UserDirectory,
@@ -62,7 +65,9 @@ function faultyDirectory(d: UserDirectory, f: EmbeddedFaults): UserDirectory {
 export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
   const sipPki = testPki('ocauth conformance SIP registrar CA');
   const registrarCred = sipPki.issue(['sip.contoso.test']);
-  const srv = await startServer({ logger: false, registrarTrustedCertificates: [sipPki.caPem], ...(opts.faults ? { faults: opts.faults } : {}) });
+  const dataDir = mkdtempSync(join(tmpdir(), 'ocauth-conformance-'));
+  const srv = await startServer({ dataDir, logger: false, registrarTrustedCertificates: [sipPki.caPem], ...(opts.faults ? { faults: opts.faults } : {}) });
+  let sibling: Promise<{ url: string; close(): Promise<void> }> | undefined;
   return {
     baseUrl: srv.url,
     ca: srv.caCertificatePem,
@@ -72,8 +77,23 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
     pin: srv.demoUser.pin,
     password: srv.demoUser.password,
     registrar: (protocol: TlsDskProtocol = 'TLSv1') => new TlsDskRegistrarPeer({ credential: { certificate: registrarCred.pem, privateKey: registrarCred.keyPem }, trustedClientCertificates: [srv.caCertificatePem], protocol }),
+    // Another Web server of the same pool (MS-OCAUTHWS 3.2, ErrorId 28034): same CA, TLS and signing
+    // certificate and users, its own proof-key (pool) key, serving this server's farm.
+    otherWebServer: async () => {
+      sibling ??= (async () => {
+        const dir2 = mkdtempSync(join(tmpdir(), 'ocauth-conformance-'));
+        for (const f of readdirSync(dataDir)) if (/\.pem$|^demo-user\.json$/.test(f)) copyFileSync(join(dataDir, f), join(dir2, f));
+        const s2 = await startServer({ dataDir: dir2, logger: false, farm: [`${srv.url}/`] });
+        return { url: s2.url, close: async () => { await s2.close(); rmSync(dir2, { recursive: true, force: true }); } };
+      })();
+      return { webTicketUrl: `${(await sibling).url}/WebTicket/WebTicketService.svc` };
+    },
     embedded: true,
-    close: () => srv.close(),
+    close: async () => {
+      if (sibling) await (await sibling).close();
+      await srv.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

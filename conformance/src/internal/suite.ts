@@ -365,8 +365,14 @@ export const REQUIREMENTS: Requirement[] = [
   {
     id: 'OCAUTH-3.2-TICKET-06', section: '3.2', level: 'SHOULD',
     text: 'wsse:InvalidSecurityToken 28034 Proof Web tickets are only valid at the same Web server where they were requested.',
-    async check() {
-      manual('needs a proof ticket from a second pool (another Web server); not reachable from one target');
+    async check(ctx) {
+      if (!ctx.target.otherWebServer) manual('needs a proof ticket from another Web server of the pool; give none for a real pool');
+      const { webTicketUrl } = await ctx.target.otherWebServer();
+      const t = await ctx.client(ctx.anyCredentials(), { sipUri: ctx.requireUser() }).requestTicket(ctx.paths.certProv, webTicketUrl);
+      const { unsigned } = await certProvEnvelope(ctx);
+      const r = await postCertProv(ctx, signMessage({ envelope: unsigned, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now: new Date() }));
+      expectAuthRefused(r, 'proof ticket of another Web server');
+      expectThat(errorIdOf(r) === 28034, `expected ErrorId 28034, received ${errorIdOf(r)} (${show(r)})`);
     },
   },
   // ------------------------------------------------------------ 3.1 Certificate Provisioning

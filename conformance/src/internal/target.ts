@@ -20,6 +20,8 @@ export interface Target {
   issuerCertificates?: string[] | undefined;
   /** SIP registrar peer for the TLS-DSK leg (embedded target only). */
   registrar?: ((protocol?: TlsDskProtocol) => TlsDskRegistrarPeer) | undefined;
+  /** Another Web server of the same pool with its own proof-key key (embedded target only; checks 28034). */
+  otherWebServer?: (() => Promise<{ webTicketUrl: string }>) | undefined;
   /** true for the embedded reference target. */
   embedded?: boolean | undefined;
 }
