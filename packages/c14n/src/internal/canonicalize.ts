@@ -262,7 +262,8 @@ class Canonicalizer {
           break;
         case 3:
         case 4:
-          if (node.parentNode?.nodeType !== 9 && (this.inSet === null || this.inSet(node))) {
+          // Text directly under the Document (only possible when no element is open) is not rendered.
+          if (this.visible.length > 1 && (this.inSet === null || this.inSet(node))) {
             this.out += escapeText((node as unknown as { data: string }).data);
           }
           break;
@@ -378,7 +379,7 @@ class Canonicalizer {
       this.visible.push(false);
       this.scopes.push(scope);
       this.rendered.push(parentRendered);
-      this.xmlAttrs.push(this.mode === Mode.EXC ? NO_XML_ATTRS : withXmlAttrs(this.xmlAttrs[depth]!, el));
+      if (this.mode !== Mode.EXC) this.xmlAttrs.push(withXmlAttrs(this.xmlAttrs[depth]!, el));
       return;
     }
 
@@ -434,7 +435,7 @@ class Canonicalizer {
     this.visible.push(true);
     this.scopes.push(scope);
     this.rendered.push(rendered);
-    this.xmlAttrs.push(this.mode === Mode.EXC ? NO_XML_ATTRS : withXmlAttrs(this.xmlAttrs[depth]!, el));
+    if (this.mode !== Mode.EXC) this.xmlAttrs.push(withXmlAttrs(this.xmlAttrs[depth]!, el));
     if (inSet !== null) this.openVisible.add(el);
   }
 
@@ -479,7 +480,7 @@ class Canonicalizer {
   private close(el: DElement): void {
     const v = this.visible.pop();
     this.scopes.pop();
-    this.xmlAttrs.pop();
+    if (this.mode !== Mode.EXC) this.xmlAttrs.pop();
     this.rendered.pop();
     if (v) {
       const tag = el.tagName;
