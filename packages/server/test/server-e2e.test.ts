@@ -18,7 +18,12 @@ let f: typeof fetch;
 const logs: LogEntry[] = [];
 
 beforeAll(async () => {
-  srv = await startServer({ store: { kind: 'memory' }, farmFqdn: 'pool0.ocauth.test', logger: (e) => logs.push(e) });
+  srv = await startServer({
+    store: { kind: 'memory' },
+    farmFqdn: 'pool0.ocauth.test',
+    logger: (e) => logs.push(e),
+    users: [{ sipUri: 'sip:off@ocauth.test', pin: '24680', phones: ['+15550111'], enabled: false }, { sipUri: 'sip:bob@ocauth.test', password: 'b0b-secret', accounts: ['OCAUTH\\bob'] }],
+  });
   f = createHttpsFetch({ ca: srv.caCertificatePem });
 });
 afterAll(async () => srv?.close());
@@ -77,6 +82,14 @@ describe('startServer', () => {
     // The broker's credential was published to the same store (the registrar's lookup sees it).
     expect(await srv.store.certificates.findBySerial(last!.clientCertificate!.serialNumber)).toBeDefined();
     await broker.terminateSession(sessionId);
+  });
+
+  it('seeded users: a disabled user is refused (28000), a password user gets a ticket on the Auth binding', async () => {
+    const off = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550111', pin: '24680' }, fetch: f });
+    const e = (await off.getTicket(srv.urls.certProv, srv.urls.webTicket).catch((x: unknown) => x)) as { errorId?: number };
+    expect(e.errorId).toBe(28000);
+    const bob = new WebTicketClient({ credentials: { type: 'password', username: 'OCAUTH\\bob', password: 'b0b-secret' }, fetch: f });
+    expect((await bob.getTicket(srv.urls.certProv, srv.urls.webTicket)).assertionXml).toContain('sip:bob@ocauth.test');
   });
 
   it('a wrong PIN is refused with 28024 and no ticket', async () => {

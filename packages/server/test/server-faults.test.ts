@@ -62,3 +62,33 @@ describe('ocauth-server flags', () => {
     expect(() => configFromArgs(['--config', '/nonexistent/ocauth.json'])).toThrow(/--config: expected a readable file/);
   });
 });
+
+describe('skipAudienceCheck', () => {
+  it("a ticket for another pool's CertProv is refused by a correct server and accepted by the faulty one", async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = mkdtempSync(join(tmpdir(), 'ocauth-aud-')); // same keys: only the audience differs
+    const other = await startServer({ dataDir, store: { kind: 'memory' }, logger: false });
+    const correct = await startServer({ dataDir, store: { kind: 'memory' }, logger: false });
+    const faulty = await startServer({ dataDir, store: { kind: 'memory' }, logger: false, faults: { skipAudienceCheck: true } });
+    try {
+      const ticket = await pinClient(other).getTicket(other.urls.certProv, other.urls.webTicket);
+      const at = (s: RunningServer) => requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, ticket, fetch: createHttpsFetch({ ca: s.caCertificatePem }), keySizeBits: 1024 }).catch((e: unknown) => e);
+      const refused = await at(correct);
+      expect(refused).toBeInstanceOf(CertificateRequestError);
+      expect((refused as { httpStatus?: number }).httpStatus).toBe(401);
+      expect(await at(faulty)).not.toBeInstanceOf(Error);
+    } finally {
+      await Promise.all([other.close(), correct.close(), faulty.close()]);
+    }
+  });
+
+  it('RunningServer.handler serves the same routes in-process (no HTTPS)', async () => {
+    const s = servers.correct!;
+    const r = await s.handler(new Request(s.urls.autodiscover));
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain('Internal/AuthBroker');
+    expect((await s.handler(new Request(`${s.url}/nope`))).status).toBe(404);
+  });
+});

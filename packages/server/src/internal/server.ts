@@ -109,6 +109,11 @@ export interface RunningServer {
   dataDir: string;
   store: ServerStore;
   farmFqdn: string;
+  /**
+   * The same routing and handlers without HTTPS: a web Request (URL on this server's origin) to its
+   * Response, for in-process tests and measurements. Unknown paths answer 404.
+   */
+  handler(req: Request): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -309,6 +314,10 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       dataDir,
       store,
       farmFqdn,
+      handler: async (req: Request) => {
+        const h = route(new URL(req.url).pathname);
+        return h ? h(req) : new Response(null, { status: 404 });
+      },
       close: () =>
         (closed ??= (async () => {
           broker.close();
