@@ -20,6 +20,7 @@ const logs: LogEntry[] = [];
 let server: RunningServer;
 let f: ReturnType<typeof createHttpsFetch>;
 let issuedSerial = '';
+let issuedCredential: { certificate: string; privateKey: string } | undefined;
 
 beforeAll(async () => {
   server = await startServer({ dataDir, farmFqdn: 'pool.contoso.test', logger: (e) => logs.push(e) });
@@ -53,6 +54,7 @@ describe('startServer over HTTPS (SQLite store in dataDir)', () => {
     expect(issued.certificate.checkPrivateKey(issued.privateKey)).toBe(true);
     expect(await storeCertificateValidator(server.store.certificates).validate(issued.certificate)).toEqual({ sipUri: d.sipUri });
     issuedSerial = issued.certificate.serialNumber;
+    issuedCredential = { certificate: issued.certificatePem, privateKey: issued.privateKeyPem };
     if (hasTool('openssl', ['version'])) {
       const dir = mkdtempSync(join(tmpdir(), 'ocauth-refserver-openssl-'));
       try {
@@ -96,6 +98,28 @@ describe('startServer over HTTPS (SQLite store in dataDir)', () => {
     expect(registrarKeys).toBeDefined();
     expect(Buffer.from(keys.clientSigningKey).equals(Buffer.from(registrarKeys!.clientSigningKey))).toBe(true);
     expect(await server.store.sessions.get(sessionId)).toMatchObject({ sipUri: d.sipUri, version: 2 });
+  });
+
+  it('Cert binding: the issued certificate gets a web ticket; after revocation it is refused', async () => {
+    const d = server.demoUser!;
+    const client = new WebTicketClient({ credentials: { type: 'certificate', ...issuedCredential! }, fetch: f });
+    const t = await client.getTicket(server.urls.certProv, server.urls.webTicket);
+    expect(t.assertionXml).toContain(d.sipUri);
+    expect(await server.store.certificates.revoke(issuedSerial, new Date())).toBe(true);
+    const again = new WebTicketClient({ credentials: { type: 'certificate', ...issuedCredential! }, fetch: f });
+    await expect(again.getTicket(server.urls.certProv, server.urls.webTicket)).rejects.toThrow();
+  });
+
+  it('Authentication Broker V1 (TLS 1.0 TLS-DSK, unsigned ticket as in spec 4.3.1) completes a handshake too', async () => {
+    const d = server.demoUser!;
+    const ticket = await new WebTicketClient({ credentials: { type: 'pin', identity: d.phone, pin: d.pin }, fetch: f }).getTicket(server.urls.authBroker, server.urls.webTicket);
+    const broker = new AuthBrokerClient({ url: server.urls.authBroker, webTicket: ticket.assertionXml, fetch: f });
+    const { sessionId } = await broker.createSession();
+    expect(await broker.acquireCredential(sessionId, SIP_INSTANCE)).toBeGreaterThan(3600);
+    const peer = server.createRegistrarPeer('TLSv1');
+    let registrarKeys: { serverSigningKey: Uint8Array } | undefined;
+    const keys = await broker.handshake({ sessionId, target: 'pool.contoso.test', version: 1, exchange: async (t) => { const r = await peer.respond(t); if (r.keys) registrarKeys = r.keys; return r.gssapiData; } });
+    expect(Buffer.from(keys.serverSigningKey).equals(Buffer.from(registrarKeys!.serverSigningKey))).toBe(true);
   });
 
   it('Autodiscover: root links to the user resource, which lists the AuthBroker (1.5), Web Ticket and CertProv URLs (XML and JSON)', async () => {
