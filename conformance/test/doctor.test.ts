@@ -21,6 +21,8 @@ describe('ocauth doctor', () => {
     expect(text).toMatch(/BinarySecret[^>]*>\[redacted\]/);
     expect(text).toContain('[ticket truncated');
     for (const s of rep.steps) expect(s.ms).toBeGreaterThan(0);
+    // The issued certificate is checked by @ocauth/diagnostics (SKI = DeviceId, CN = Entity, issuer signature).
+    expect(rep.steps.find((s) => s.name === 'certificate')!.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['cert.issued.ski-deviceid', 'cert.issued.entity', 'cert.issued.signature']));
   });
 
   it('the pc device uses the Auth binding (password) and never shows the password', async () => {

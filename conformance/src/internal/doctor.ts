@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { signMessage, WebTicketClient, type WebTicket, type WebTicketCredentials } from '@ocauth/wstrust';
 import { buildGetAndPublishCertRequest, requestCertificate, type ProvisionedCertificate } from '@ocauth/certprov';
 import { AuthBrokerClient } from '@ocauth/authbroker';
-import { checkServerCertificate, explainAll, formatFindings, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
+import { checkClientCertificate, checkIssuedCertificate, checkServerCertificate, explainAll, formatFindings, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
 import { httpsFetch } from './https-fetch.js';
 import { paths, type Target } from './target.js';
 
@@ -121,8 +121,14 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
   let cert: ProvisionedCertificate | undefined;
   await step('certificate', async () => {
     cert = await requestCertificate({ url: p.certProv, sipUri: t.user!, ticket: ticket!, keySizeBits: 2048, fetch: f });
-    const findings = t.ca ? [] : [];
-    return { findings, summary: `issued ${cert.certificate.subject.replace(/\n/g, ',')} serial ${cert.certificate.serialNumber}, valid to ${cert.certificate.validTo}, DeviceId ${cert.deviceId}` };
+    // The issued certificate against the GetAndPublishCert rules (CN = Entity, SKI = DeviceId, EKU, issuer).
+    const issuer = t.issuerCertificates?.[0];
+    const findings = [
+      ...checkIssuedCertificate({ certificate: cert.certificatePem, entity: t.user!.replace(/^sip:/i, ''), deviceId: cert.deviceId, ...(issuer ? { issuer } : {}) }),
+      ...checkClientCertificate({ certificate: cert.certificatePem }),
+    ];
+    const errors = findings.filter((f) => f.severity === 'error');
+    return { ok: errors.length === 0, findings, summary: `issued ${cert.certificate.subject.replace(/\n/g, ',')} serial ${cert.certificate.serialNumber}, valid to ${cert.certificate.validTo}, DeviceId ${cert.deviceId}` };
   }, t.user ? undefined : 'no user (--user)');
 
   await step('broker', async () => {
