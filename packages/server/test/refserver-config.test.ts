@@ -29,6 +29,22 @@ describe('refserver configuration errors', () => {
     }
   });
 
+  it('a SQLite file is owned by one process: a second open is ERR_SERVER_STORE_LOCKED; a dead owner\'s lock is taken over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocauth-cfg-'));
+    try {
+      const first = await openStore({ kind: 'sqlite' }, dir);
+      await expect(openStore({ kind: 'sqlite' }, dir)).rejects.toMatchObject({ code: 'ERR_SERVER_STORE_LOCKED', message: expect.stringContaining(`pid ${process.pid}`) });
+      await first.close();
+      const again = await openStore({ kind: 'sqlite' }, dir);
+      await again.close();
+      writeFileSync(join(dir, 'ocauth.sqlite.lock'), '999999999'); // no such process
+      const takeover = await openStore({ kind: 'sqlite' }, dir);
+      await takeover.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('identities that look like SQL are just unknown identities', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ocauth-cfg-'));
     const store = await openStore({ kind: 'sqlite' }, dir);

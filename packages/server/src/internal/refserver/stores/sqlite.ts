@@ -2,7 +2,7 @@
 // its file after every committed transaction with an atomic replace (temp file + fsync + rename), so
 // a crash (even kill -9) loses no acknowledged write. One process owns the file (use PostgreSQL to
 // scale out).
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import initSqlJs, { type Database } from 'sql.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { schema, sqlStore, type Query, type SqlBackend } from './sql-store.js';
@@ -24,18 +24,53 @@ function runner(db: Database): Query {
   };
 }
 
+/**
+ * One process owns the file: a second process writing its own in-memory copy would overwrite the
+ * first one's transactions. `<file>.lock` holds the owner's pid; a lock whose process is gone (crash,
+ * kill -9) is taken over.
+ */
+function acquireLock(path: string): () => void {
+  const lock = `${path}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => { try { unlinkSync(lock); } catch { /* already gone */ } };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      let alive = Number.isInteger(pid) && pid > 0;
+      if (alive) {
+        try { process.kill(pid, 0); } catch (k) { alive = (k as NodeJS.ErrnoException).code === 'EPERM'; }
+      }
+      if (alive) throw new ServerStoreError('ERR_SERVER_STORE_LOCKED', `SQLite store ${path}: expected no other process using it, received a lock held by pid ${pid} (use PostgreSQL for several servers)`);
+      try { unlinkSync(lock); } catch { /* raced with another taker */ }
+    }
+  }
+  throw new ServerStoreError('ERR_SERVER_STORE_LOCKED', `SQLite store ${path}: expected to take the lock ${lock}, received a concurrent taker`);
+}
+
 export async function openSqliteStore(path: string): Promise<ServerStore> {
   const SQL = await (sqlJs ??= initSqlJs());
+  const release = acquireLock(path);
   let db: Database;
   try {
     db = existsSync(path) ? new SQL.Database(readFileSync(path)) : new SQL.Database();
     db.exec('PRAGMA foreign_keys = ON');
     for (const s of schema('BLOB')) db.exec(s);
   } catch (e) {
+    release();
     throw new ServerStoreError('ERR_SERVER_STORE_OPEN', `SQLite store ${path}: expected a readable SQLite database, received ${(e as Error).message}`, { cause: e });
   }
   const persist = () => writeFileAtomic(path, db.export(), 0o600);
-  persist();
+  try {
+    persist();
+  } catch (e) {
+    db.close();
+    release();
+    throw new ServerStoreError('ERR_SERVER_STORE_WRITE', `SQLite store ${path}: expected a writable location, received ${(e as Error).message}`, { cause: e });
+  }
   const q = runner(db);
   let chain: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -68,7 +103,7 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
       return result;
     }),
     lock: async () => {},
-    close: () => serial(async () => { closed = true; db.close(); }),
+    close: () => serial(async () => { if (closed) return; closed = true; db.close(); release(); }),
   };
   return sqlStore(backend);
 }
