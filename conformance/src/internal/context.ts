@@ -100,10 +100,10 @@ export class RunContext {
     return { xml, context };
   }
   /** Send an RST body to the Pin (or Auth) binding with the target's credentials. */
-  async issueRaw(rstXml: string, opts: { binding?: 'Pin' | 'Auth'; pin?: string; extraHeaders?: string[] } = {}): Promise<RawResponse> {
+  async issueRaw(rstXml: string, opts: { binding?: 'Pin' | 'Auth'; pin?: string; extraHeaders?: string[]; messageId?: string } = {}): Promise<RawResponse> {
     const binding = opts.binding ?? (this.target.pin ? 'Pin' : 'Auth');
     const url = `${this.paths.webTicket}/${binding}`;
-    const headers = [...(opts.extraHeaders ?? []), ...buildAddressingHeaders({ action: URI.actionRstIssue, messageId: `urn:uuid:${randomUUID()}`, to: url })];
+    const headers = [...(opts.extraHeaders ?? []), ...buildAddressingHeaders({ action: URI.actionRstIssue, messageId: opts.messageId ?? `urn:uuid:${randomUUID()}`, to: url })];
     const h: Record<string, string> = { soapaction: `"${URI.actionRstIssue}"` };
     if (binding === 'Pin') {
       const c = this.pinCredentials() as { identity: string; pin: string };

@@ -873,6 +873,31 @@ export const FLOWS: Requirement[] = [
   },
 ];
 
+// Interoperability with real clients (DESIGN.md field notes): what they send must keep working.
+FLOWS.push(
+  {
+    id: 'FLOW-INTEROP-SIPE', section: '3.2.4.1.3.3', level: 'SHOULD', category: 'flow', enforces: ['OCAUTH-3.2.4.1.3.3-09'],
+    text: 'A SIPE-shaped RST is accepted: RequestType of the 2005/02 namespace inside the 2005/12 RST, 32-byte entropy, and the same wsa:MessageID on two requests',
+    async check(ctx) {
+      const messageId = `urn:uuid:${randomUUID()}`;
+      for (const n of [1, 2]) {
+        const r = await ctx.issueRaw(ctx.rst({ RequestType: URI.requestTypeIssue2005, Entropy: randomBytes(32) }).xml, { messageId });
+        expectThat(r.status === 200 && r.text.includes('RequestedSecurityToken'), `SIPE-shaped RST #${n}: expected a ticket, received ${show(r)}`);
+      }
+    },
+  },
+  {
+    id: 'FLOW-INTEROP-LYNC2013', section: '3.1.4.1.2.3', level: 'SHOULD', category: 'flow', enforces: ['OCAUTH-3.1.4.1.2.3-05'],
+    text: 'A Lync 2013-shaped GetAndPublishCert is served: 2048-bit key, ValidityPeriod=Hours, ValidityPeriodUnits=4320 in the CSR; the validity is at most what was asked',
+    async check(ctx) {
+      const got = await requestCertificate({ url: ctx.paths.certProv, sipUri: ctx.requireUser(), ticket: await ctx.ticket(), keySizeBits: 2048, validity: { period: 'Hours', units: 4320 }, fetch: ctx.fetch });
+      const hours = (Date.parse(got.certificate.validTo) - Date.parse(got.certificate.validFrom)) / 3600_000;
+      expectThat(hours > 0 && hours <= 4320 + 1, `validity: expected at most 4320 h, received ${hours.toFixed(1)} h`);
+      return `validity ${hours.toFixed(0)} h`;
+    },
+  },
+);
+
 // ------------------------------------------------------------ Hostile requests
 export const HOSTILE: Requirement[] = [
   {
