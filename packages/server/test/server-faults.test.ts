@@ -61,6 +61,20 @@ describe('ocauth-server flags', () => {
     expect(() => configFromArgs(['--store', 'postgres'])).toThrow(/--pg-url/);
     expect(() => configFromArgs(['--config', '/nonexistent/ocauth.json'])).toThrow(/--config: expected a readable file/);
   });
+
+  it('read a JSON config file (users, policy, faults); flags override its fields', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'ocauth-cfg-')), 'server.json');
+    writeFileSync(file, JSON.stringify({ port: 9443, farmFqdn: 'pool1.contoso.test', users: [{ sipUri: 'sip:carol@contoso.test', pin: '1357' }], policy: { maxValidityHours: 100 }, faults: { skipTimestampCheck: true } }));
+    const { config } = configFromArgs(['-c', file, '--port', '9444', '--max-key-size', '4096']);
+    expect(config).toMatchObject({ port: 9444, farmFqdn: 'pool1.contoso.test', users: [{ sipUri: 'sip:carol@contoso.test', pin: '1357' }], policy: { maxValidityHours: 100, maxKeySize: 4096 }, faults: { skipTimestampCheck: true } });
+    writeFileSync(file, '{ "port": 9443, ');
+    expect(() => configFromArgs(['-c', file])).toThrow(/expected JSON/);
+    writeFileSync(file, '[1, 2]');
+    expect(() => configFromArgs(['-c', file])).toThrow(/expected a JSON object/);
+  });
 });
 
 describe('skipAudienceCheck', () => {
@@ -90,5 +104,23 @@ describe('skipAudienceCheck', () => {
     expect(r.status).toBe(200);
     expect(await r.text()).toContain('Internal/AuthBroker');
     expect((await s.handler(new Request(`${s.url}/nope`))).status).toBe(404);
+  });
+});
+
+describe('startServer config validation', () => {
+  it('refuses bad values with ServerConfigError naming the field (never echoing a database password)', async () => {
+    const bad: [Parameters<typeof startServer>[0], RegExp][] = [
+      [{ port: 70000 }, /^port: expected an integer in 0\.\.65535, received 70000$/],
+      [{ farmFqdn: 'pool 0' }, /^farmFqdn: expected a DNS name/],
+      [{ policy: { minKeySize: 4096, maxKeySize: 2048 } }, /^policy\.minKeySize: expected at most maxKeySize \(2048\), received 4096$/],
+      [{ store: { kind: 'mysql' } as never }, /^store\.kind: expected memory, sqlite or postgres, received "mysql"$/],
+      [{ store: { kind: 'postgres', url: 'mysql://u:hunter2@db/x' } }, /^store\.url: expected a postgres:\/\/ URL, received "mysql:\/\/u:\*\*\*@db\/x"$/],
+      [{ faults: { disableEverything: true } as never }, /^faults\.disableEverything: expected one of/],
+    ];
+    for (const [config, message] of bad) {
+      const e = await startServer({ ...config, logger: false }).catch((x: unknown) => x);
+      expect(e, JSON.stringify(config)).toMatchObject({ code: 'ERR_SERVER_CONFIG', name: 'ServerConfigError' });
+      expect((e as Error).message).toMatch(message);
+    }
   });
 });

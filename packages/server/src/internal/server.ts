@@ -13,7 +13,7 @@ import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certpr
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
-import { faultyDirectory, faultyVerifier, type ServerFaults } from './faults.js';
+import { FAULT_NAMES, faultyDirectory, faultyVerifier, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
@@ -51,6 +51,8 @@ export interface ServerLimits {
   requestTimeoutMs?: number;
   /** Idle keep-alive connections closed after (default 5 000 ms). */
   keepAliveTimeoutMs?: number;
+  /** Simultaneous connections; further ones are refused (default 4096). */
+  maxConnections?: number;
 }
 
 export interface ServerConfig {
@@ -142,6 +144,17 @@ function checkConfig(c: ServerConfig): void {
   intIn('policy.ticketLifetimeSeconds', c.policy?.ticketLifetimeSeconds, 1, 7 * 86400);
   intIn('policy.clockSkewSeconds', c.policy?.clockSkewSeconds, 0, 86400);
   intIn('limits.maxBodyBytes', c.limits?.maxBodyBytes, 1024, 64 * 1024 * 1024);
+  intIn('limits.maxConnections', c.limits?.maxConnections, 1, 1_000_000);
+  intIn('limits.headersTimeoutMs', c.limits?.headersTimeoutMs, 100, 600_000);
+  intIn('limits.requestTimeoutMs', c.limits?.requestTimeoutMs, 100, 600_000);
+  intIn('policy.minValidityHours', c.policy?.minValidityHours, 1, 87_600);
+  intIn('policy.defaultValidityHours', c.policy?.defaultValidityHours, 1, 87_600);
+  intIn('policy.maxValidityHours', c.policy?.maxValidityHours, 1, 87_600);
+  if (c.store !== undefined && !['memory', 'sqlite', 'postgres'].includes((c.store as { kind?: string })?.kind ?? ''))
+    throw new ServerConfigError(`store.kind: expected memory, sqlite or postgres, received ${JSON.stringify((c.store as { kind?: unknown })?.kind)}`);
+  if (c.store?.kind === 'postgres' && (typeof c.store.url !== 'string' || !/^postgres(ql)?:\/\//.test(c.store.url)))
+    throw new ServerConfigError(`store.url: expected a postgres:// URL, received ${JSON.stringify(typeof c.store.url === 'string' ? c.store.url.replace(/:[^:@/]*@/, ':***@') : c.store.url)}`);
+  if (c.faults !== undefined) for (const k of Object.keys(c.faults)) if (!(FAULT_NAMES as readonly string[]).includes(k)) throw new ServerConfigError(`faults.${k}: expected one of ${FAULT_NAMES.join(', ')}`);
   if (c.farmFqdn !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(c.farmFqdn)) throw new ServerConfigError(`farmFqdn: expected a DNS name, received ${JSON.stringify(c.farmFqdn)}`);
   if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize) throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
 }
@@ -206,6 +219,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       },
       createNodeListener({ origin: () => origin, route, logger, maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
     );
+    server.maxConnections = limits.maxConnections ?? 4096;
     server.on('clientError', (err, socket) => {
       logger({ level: 'warn', msg: 'client error', code: (err as { code?: string }).code ?? 'unknown' });
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
