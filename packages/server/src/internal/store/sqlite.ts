@@ -117,6 +117,7 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
       }),
     lock: async () => {},
     close: async () => {
+      if (closed) return; // idempotent
       if (flushing || waiters.length) await durable().catch(() => {});
       return serial(async () => {
         closed = true;
