@@ -867,13 +867,24 @@ export const EXAMPLES: Requirement[] = [
 export const FLOWS: Requirement[] = [
   {
     id: 'FLOW-01-TICKET', section: '3.2.4.1', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.2.4.1-01'],
-    text: 'Web ticket through every binding the target was given credentials for: Pin, Auth (UsernameToken); WinNegotiate skipped without Windows credentials',
+    text: 'Web ticket through every binding the service metadata offers and the runner has credentials for: Pin, Auth (UsernameToken); Cert is FLOW-04; WinNegotiate skipped without Windows credentials',
     async check(ctx) {
+      const r = await ctx.fetch(`${ctx.paths.webTicket}?wsdl`);
+      const wsdl = await r.text();
+      const offered = new Set([...wsdl.matchAll(/<[\w:]*address\b[^>]*location="([^"]+)"/g)].map((m) => (/\/(Pin|Auth|Cert|Anon|WinNegotiate)$/i.exec(m[1]!)?.[1] ?? 'WinNegotiate')));
+      expectThat(r.status === 200 && offered.size > 0, `GET ?wsdl: expected the Web Ticket Service metadata with its ports, received HTTP ${r.status}`);
       const done: string[] = [];
-      if (ctx.target.pin) { await ctx.client(ctx.pinCredentials(), { sipUri: ctx.requireUser() }).requestTicket(ctx.paths.certProv, ctx.paths.webTicket); done.push('Pin'); }
-      if (ctx.target.password) { await ctx.client(ctx.passwordCredentials()).requestTicket(ctx.paths.certProv, ctx.paths.webTicket); done.push('Auth'); }
-      expectThat(done.length > 0, 'no credentials: give --pin and/or --password');
-      return `bindings: ${done.join(', ')}; WinNegotiate skipped (no Windows credentials)`;
+      const skipped: string[] = [];
+      if (offered.has('Pin')) {
+        if (ctx.target.pin) { await ctx.client(ctx.pinCredentials(), { sipUri: ctx.requireUser() }).requestTicket(ctx.paths.certProv, ctx.paths.webTicket); done.push('Pin'); } else skipped.push('Pin (no --pin)');
+      }
+      if (offered.has('Auth')) {
+        if (ctx.target.password) { await ctx.client(ctx.passwordCredentials()).requestTicket(ctx.paths.certProv, ctx.paths.webTicket); done.push('Auth'); } else skipped.push('Auth (no --password)');
+      }
+      if (offered.has('WinNegotiate')) skipped.push('WinNegotiate (no Windows credentials)');
+      if (offered.has('Cert')) skipped.push('Cert (see FLOW-04-CERT-BINDING)');
+      expectThat(done.length > 0, `no binding exercised: the service offers ${[...offered].join(', ')}; give --pin and/or --password`);
+      return `offered ${[...offered].join(', ')}; ticket via ${done.join(', ')}; skipped ${skipped.join(', ') || 'none'}`;
     },
   },
   {
