@@ -11,6 +11,7 @@ describe('ocauth vectors', () => {
     const lines: string[] = [];
     expect(await runVectorsCli(root, (s) => lines.push(s))).toBe(0);
     expect(lines.find((l) => l.includes('psha1/p-hash.json'))).toMatch(/24 cases, 24 replayed/);
+    expect(lines.find((l) => l.includes('wstrust/ws-security-hmac.json'))).toMatch(/15 cases, 15 replayed through @ocauth\/wstrust verifyMessage/);
   });
 
   it('a corrupted known answer and a case without tcId are reported by file and tcId', async () => {
@@ -22,10 +23,16 @@ describe('ocauth vectors', () => {
       t.outputHex = (t.outputHex[0] === '0' ? '1' : '0') + t.outputHex.slice(1);
       writeFileSync(join(dir, 'psha1/psha1.json'), JSON.stringify(j));
       writeFileSync(join(dir, 'other.json'), JSON.stringify({ tests: [{ result: 'valid' }] }));
+      mkdirSync(join(dir, 'wstrust'));
+      const h = JSON.parse(readFileSync(join(root, 'wstrust/ws-security-hmac.json'), 'utf8'));
+      const v = h.testGroups[0].tests[0];
+      v.msg = v.msg.replace(/(<(?:\w+:)?SignatureValue>)(.)/, (_m: string, a: string, c: string) => a + (c === 'A' ? 'B' : 'A'));
+      writeFileSync(join(dir, 'wstrust/ws-security-hmac.json'), JSON.stringify(h));
       const lines: string[] = [];
       expect(await runVectorsCli(dir, (s) => lines.push(s))).toBe(1);
       expect(lines.join('\n')).toContain(`replay mismatches tcId ${t.tcId}`);
       expect(lines.join('\n')).toMatch(/FAIL .*other\.json: 1 cases, 1 without tcId\/result/);
+      expect(lines.join('\n')).toMatch(new RegExp(`FAIL .*ws-security-hmac\\.json: 15 cases, 0 without tcId/result, replay mismatches tcId ${v.tcId}$`, 'm'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
