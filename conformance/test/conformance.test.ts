@@ -6,7 +6,7 @@ import { exitCodeFor, formatTable, runConformance, runRequirements, RunContext, 
 describe.each([
   ['the embedded reference server (@ocauth/server startServer)', startEmbeddedTarget, [] as string[]],
   // No second Web server of the pool there: 28034 stays manual.
-  ['the services composed in-process from the protocol packages', startComposedTarget, ['OCAUTH-3.2-TICKET-06']],
+  ['the services composed in-process from the protocol packages', startComposedTarget, ['HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-06']],
 ])('ocauth conformance against %s', (_name, start, extraManual) => {
   let t: EmbeddedTarget;
   beforeAll(async () => { t = await start(); });
@@ -41,6 +41,7 @@ describe('negative self-test: broken configurations are reported by requirement 
     { faults: { skipSignatureCheck: true }, expect: ['HOSTILE-01-WRONG-PROOF-KEY', 'HOSTILE-04-TRUNCATED-HMAC', 'OCAUTH-3.2-TICKET-02', 'OCAUTH-3.3.4-02'] },
     { faults: { skipTimestampCheck: true }, expect: ['HOSTILE-02-EXPIRED-TIMESTAMP', 'HOSTILE-03-FUTURE-TIMESTAMP'] },
     { faults: { acceptAnyPin: true }, expect: ['OCAUTH-3.2.4.1-01'] },
+    { faults: { skipAudienceCheck: true }, expect: ['HOSTILE-12-OTHER-AUDIENCE'] },
   ] as const;
   for (const c of cases) {
     it(`${Object.keys(c.faults)[0]} → ${c.expect.join(', ')} fail`, async () => {

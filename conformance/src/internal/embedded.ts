@@ -23,6 +23,8 @@ export interface EmbeddedFaults {
   skipTimestampCheck?: boolean;
   /** The Pin binding accepts any PIN for a known identity. */
   acceptAnyPin?: boolean;
+  /** Services accept tickets issued for another farm's services (no audience check; embedded server only). */
+  skipAudienceCheck?: boolean;
 }
 
 export interface EmbeddedTarget extends Target {
@@ -67,7 +69,17 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   const registrarCred = sipPki.issue(['sip.contoso.test']);
   const dataDir = mkdtempSync(join(tmpdir(), 'ocauth-conformance-'));
   const srv = await startServer({ dataDir, logger: false, registrarTrustedCertificates: [sipPki.caPem], ...(opts.faults ? { faults: opts.faults } : {}) });
-  let sibling: Promise<{ url: string; close(): Promise<void> }> | undefined;
+  type Twin = { url: string; close(): Promise<void> };
+  let sibling: Promise<Twin> | undefined;
+  let otherFarm: Promise<Twin> | undefined;
+  // A second server from a copy of this one's data directory: with the pool key (another farm) or
+  // without it (another Web server of this farm, with its own proof-key key).
+  const twin = async (withPoolKey: boolean): Promise<Twin> => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'ocauth-conformance-'));
+    for (const f of readdirSync(dataDir)) if (/\.pem$|^demo-user\.json$/.test(f) || (withPoolKey && /^pool-key/.test(f))) copyFileSync(join(dataDir, f), join(dir2, f));
+    const s2 = await startServer({ dataDir: dir2, logger: false, ...(withPoolKey ? {} : { farm: [`${srv.url}/`] }) });
+    return { url: s2.url, close: async () => { await s2.close(); rmSync(dir2, { recursive: true, force: true }); } };
+  };
   return {
     baseUrl: srv.url,
     ca: srv.caCertificatePem,
@@ -79,18 +91,16 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
     registrar: (protocol: TlsDskProtocol = 'TLSv1') => new TlsDskRegistrarPeer({ credential: { certificate: registrarCred.pem, privateKey: registrarCred.keyPem }, trustedClientCertificates: [srv.caCertificatePem], protocol }),
     // Another Web server of the same pool (MS-OCAUTHWS 3.2, ErrorId 28034): same CA, TLS and signing
     // certificate and users, its own proof-key (pool) key, serving this server's farm.
-    otherWebServer: async () => {
-      sibling ??= (async () => {
-        const dir2 = mkdtempSync(join(tmpdir(), 'ocauth-conformance-'));
-        for (const f of readdirSync(dataDir)) if (/\.pem$|^demo-user\.json$/.test(f)) copyFileSync(join(dataDir, f), join(dir2, f));
-        const s2 = await startServer({ dataDir: dir2, logger: false, farm: [`${srv.url}/`] });
-        return { url: s2.url, close: async () => { await s2.close(); rmSync(dir2, { recursive: true, force: true }); } };
-      })();
-      return { webTicketUrl: `${(await sibling).url}/WebTicket/WebTicketService.svc` };
+    otherWebServer: async () => ({ webTicketUrl: `${(await (sibling ??= twin(false))).url}/WebTicket/WebTicketService.svc` }),
+    // Another farm that shares the ticket-signing certificate and the proof-key key (a copied data
+    // directory): its tickets are genuine in every respect but their audience.
+    otherFarm: async () => {
+      const f = await (otherFarm ??= twin(true));
+      return { webTicketUrl: `${f.url}/WebTicket/WebTicketService.svc`, certProvUrl: `${f.url}/CertProv/CertProvisioningService.svc` };
     },
     embedded: true,
     close: async () => {
-      if (sibling) await (await sibling).close();
+      for (const t of [sibling, otherFarm]) if (t) await (await t).close();
       await srv.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1070,6 +1070,20 @@ export const HOSTILE: Requirement[] = [
   },
 ];
 
+HOSTILE.push({
+  id: 'HOSTILE-12-OTHER-AUDIENCE', section: '3.2.4.1.3.4', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2.4.1.3.4-04', 'OCAUTH-3.2-TICKET-02'],
+  text: 'A genuine ticket (right signer, right proof-key key) issued for another farm\'s service is refused: it does not apply to this server',
+  async check(ctx) {
+    if (!ctx.target.otherFarm) manual('needs a second farm sharing the ticket-signing certificate; embedded target only');
+    const other = await ctx.target.otherFarm();
+    const t = await ctx.client(ctx.anyCredentials(), { sipUri: ctx.requireUser() }).requestTicket(other.certProvUrl, other.webTicketUrl);
+    const { unsigned } = await certProvEnvelope(ctx);
+    const r = await postCertProv(ctx, signMessage({ envelope: unsigned, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now: new Date() }));
+    expectAuthRefused(r, `ticket for ${other.certProvUrl}`);
+    return `ErrorId ${errorIdOf(r)}`;
+  },
+});
+
 FLOWS.push(...EXTRA_CHECKS.filter((r) => r.category === 'flow'));
 HOSTILE.push(...EXTRA_CHECKS.filter((r) => r.category === 'hostile'));
 

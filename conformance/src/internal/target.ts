@@ -22,6 +22,8 @@ export interface Target {
   registrar?: ((protocol?: TlsDskProtocol) => TlsDskRegistrarPeer) | undefined;
   /** Another Web server of the same pool with its own proof-key key (embedded target only; checks 28034). */
   otherWebServer?: (() => Promise<{ webTicketUrl: string }>) | undefined;
+  /** Another farm sharing the signing certificate and proof-key key (embedded target only; audience checks). */
+  otherFarm?: (() => Promise<{ webTicketUrl: string; certProvUrl: string }>) | undefined;
   /** true for the embedded reference target. */
   embedded?: boolean | undefined;
 }
