@@ -107,18 +107,33 @@ describe('startServer', () => {
     expect(await wsdl.text()).toContain('wsdl:definitions');
   });
 
-  it('Autodiscover answers the User links (MS-OCAUTHWS 1.5) as XML and JSON', async () => {
-    const x = await f(srv.urls.autodiscover);
+  it('Autodiscover: anonymous /root carries Root/Link User (as pidgin-sipe follows) and the 1.5 User links; /root/user needs a web ticket', async () => {
+    const x = await f(srv.urls.autodiscover, { headers: { accept: 'application/vnd.microsoft.rtc.autodiscover+xml;v=1' } });
     expect(x.status).toBe(200);
+    expect(x.headers.get('content-type')).toMatch(/^application\/vnd\.microsoft\.rtc\.autodiscover\+xml/);
     const xml = await x.text();
     expect(xml).toContain('<AutodiscoverResponse AccessLocation="Internal"');
+    expect(xml).toContain(`<Root><Link token="User" href="${srv.urls.autodiscover}/user"/>`);
     expect(xml).toContain(`<Link token="Internal/AuthBroker" href="${srv.url}/Reach/sip.svc"/>`);
     expect(xml).toContain(`<Link token="External/Autodiscover" href="${srv.url}/Autodiscover/AutodiscoverService.svc/root"/>`);
-    expect(xml).toContain(`<Link token="Self" href="${srv.url}/Autodiscover/AutodiscoverService.svc/root/user"/>`);
     expect(xml).toContain('<SipClientExternalAccess fqdn="pool0.ocauth.test" port="5061"/>');
     if (hasTool('xmllint', ['--version'])) expect(runTool('xmllint', ['--noout', '-'], xml).toString()).toBe('');
     const j = (await (await f(srv.urls.autodiscover, { headers: { accept: 'application/json' } })).json()) as { User: { Links: { token: string; href: string }[] } };
     expect(j.User.Links.find((l) => l.token === 'Internal/CertProvisioningService')?.href).toBe(srv.urls.certProv);
+
+    const userUrl = `${srv.urls.autodiscover}/user`;
+    const anon = await f(userUrl);
+    expect(anon.status).toBe(401);
+    expect(anon.headers.get('x-ms-webticketurl')).toBe(srv.urls.webTicket);
+    const forged = await f(userUrl, { headers: { 'x-ms-webticket': 'opaque=PHg+' } });
+    expect(forged.status).toBe(401);
+    const client = new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f });
+    const ticket = await client.getTicket(userUrl, anon.headers.get('x-ms-webticketurl')!);
+    const user = await f(userUrl, { headers: { 'x-ms-webticket': client.headerValue(ticket) } });
+    expect(user.status).toBe(200);
+    const userXml = await user.text();
+    expect(userXml).not.toContain('<Root>');
+    expect(userXml).toContain(`<Link token="Self" href="${userUrl}"/>`);
   });
 
   it('logs one structured entry per request and never a PIN or password', () => {

@@ -27,36 +27,69 @@ export function autodiscoverLinks(o: AutodiscoverLinks): { token: string; href: 
   return out;
 }
 
-export function createAutodiscoverHandler(links: () => AutodiscoverLinks, sip: () => { fqdn: string; port: number }): (req: Request) => Promise<Response> {
+export interface AutodiscoverHandlerOptions {
+  links: () => AutodiscoverLinks;
+  sip: () => { fqdn: string; port: number };
+  /** Web Ticket Service URL advertised (X-MS-WebTicketURL) when /root/user is asked without a ticket. */
+  webTicketUrl: () => string;
+  /** Checks an X-MS-WebTicket header value; resolves with the ticket's SIP URI or throws. */
+  verifyTicket: (headerValue: string) => Promise<{ sipUri: string }>;
+}
+
+/**
+ * Lync Autodiscover (MS-OCAUTHWS 1.5 points at [MS-OCDISCWS] for it):
+ * - `GET …/root` (anonymous): `AutodiscoverResponse/Root/Link` with the `User` link real clients follow
+ *   (pidgin-sipe reads Root/Link token="User"), and — so that a client needing only the 1.5 User links
+ *   can read them without a ticket — the `User` element as well.
+ * - `GET …/root/user`: the User resource; it requires a web ticket (`X-MS-WebTicket`), otherwise 401
+ *   with `X-MS-WebTicketURL`, the discovery MS-OCAUTHWS 1.3.1 describes for non-web-service applications.
+ * XML (`application/vnd.microsoft.rtc.autodiscover+xml; v=1`, the type clients check) unless the Accept
+ * header asks for JSON.
+ */
+export function createAutodiscoverHandler(o: AutodiscoverHandlerOptions): (req: Request) => Promise<Response> {
   return async (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
-    const l = links();
-    const internal = new URL(l.internalBase).hostname === new URL(req.url).hostname || l.internalBase === l.externalBase;
+    const url = new URL(req.url);
+    const isUser = /\/root\/user\/?$/i.test(url.pathname);
+    if (isUser) {
+      const header = req.headers.get('x-ms-webticket');
+      let ok = false;
+      if (header) {
+        try {
+          await o.verifyTicket(header);
+          ok = true;
+        } catch {
+          ok = false;
+        }
+      }
+      if (!ok) return new Response(null, { status: 401, headers: { 'x-ms-webticketurl': o.webTicketUrl(), 'www-authenticate': 'MsRtcOAuth, Bearer' } });
+    }
+    const l = o.links();
+    const internal = new URL(l.internalBase).hostname === url.hostname || l.internalBase === l.externalBase;
     const access = internal ? 'Internal' : 'External';
-    const all = autodiscoverLinks(l);
-    const s = sip();
+    const base = internal ? l.internalBase : l.externalBase;
+    const root = `${base}/Autodiscover/AutodiscoverService.svc/root`;
+    const rootLinks = [
+      { token: 'User', href: `${root}/user` },
+      { token: 'Self', href: root },
+    ];
+    const userLinks = [...autodiscoverLinks(l), { token: 'Self', href: `${root}/user` }];
+    const s = o.sip();
+    const access4 = ['SipServerInternalAccess', 'SipClientInternalAccess', 'SipServerExternalAccess', 'SipClientExternalAccess'] as const;
     if ((req.headers.get('accept') ?? '').toLowerCase().includes('json')) {
-      const body = {
-        AccessLocation: access,
-        User: {
-          SipServerInternalAccess: { fqdn: s.fqdn, port: s.port },
-          SipClientInternalAccess: { fqdn: s.fqdn, port: s.port },
-          SipServerExternalAccess: { fqdn: s.fqdn, port: s.port },
-          SipClientExternalAccess: { fqdn: s.fqdn, port: s.port },
-          Links: [...all, { token: 'Self', href: `${internal ? l.internalBase : l.externalBase}/Autodiscover/AutodiscoverService.svc/root/user` }],
-        },
-      };
+      const user = { ...Object.fromEntries(access4.map((e) => [e, { fqdn: s.fqdn, port: s.port }])), Links: userLinks };
+      const body = isUser ? { AccessLocation: access, User: user } : { AccessLocation: access, Root: { Links: rootLinks }, User: user };
       return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+json; v=1' } });
     }
+    const link = (x: { token: string; href: string }) => `<Link token="${escapeAttr(x.token)}" href="${escapeAttr(x.href)}"/>`;
+    // Element order of the Lync Server 2013 documentation's response (SipServer/SipClient Internal/External
+    // access, then the links, then Self).
+    const userXml = `<User>` + access4.map((e) => `<${e} fqdn="${escapeAttr(s.fqdn)}" port="${s.port}"/>`).join('') + userLinks.map(link).join('') + `</User>`;
     const xml =
       `<?xml version="1.0" encoding="utf-8"?>\n<AutodiscoverResponse AccessLocation="${access}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
-      // Element order of the Lync Server 2013 documentation's response (SipServer/SipClient Internal/External
-      // access, then the links, then Self → …/root/user).
-      `<User>` +
-      ['SipServerInternalAccess', 'SipClientInternalAccess', 'SipServerExternalAccess', 'SipClientExternalAccess'].map((e) => `<${e} fqdn="${escapeAttr(s.fqdn)}" port="${s.port}"/>`).join('') +
-      all.map((x) => `<Link token="${escapeAttr(x.token)}" href="${escapeAttr(x.href)}"/>`).join('') +
-      `<Link token="Self" href="${escapeAttr((internal ? l.internalBase : l.externalBase) + '/Autodiscover/AutodiscoverService.svc/root/user')}"/>` +
-      `</User></AutodiscoverResponse>`;
+      (isUser ? '' : `<Root>${rootLinks.map(link).join('')}</Root>`) +
+      userXml +
+      `</AutodiscoverResponse>`;
     return new Response(xml, { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } });
   };
 }

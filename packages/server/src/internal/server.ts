@@ -310,10 +310,13 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
     handlers.authBroker = broker;
-    handlers.autodiscover = createAutodiscoverHandler(
-      () => ({ internalBase: origin, externalBase: external }),
-      () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
-    );
+    const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
+    handlers.autodiscover = createAutodiscoverHandler({
+      links: () => ({ internalBase: origin, externalBase: external }),
+      sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
+      webTicketUrl: () => urls.webTicket,
+      verifyTicket: (h) => autodiscoverVerifier.verifyToken(h),
+    });
     logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });
 
     let closed: Promise<void> | undefined;
