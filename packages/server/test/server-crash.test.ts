@@ -29,6 +29,7 @@ function startChild(dataDir: string): Promise<Started> {
       const nl = out.indexOf('\n');
       if (nl >= 0) {
         clearTimeout(t);
+        if (out.includes('PRIVATE KEY')) reject(new Error('ocauth-server printed a private key'));
         resolve({ child, info: JSON.parse(out.slice(0, nl)) });
       }
     });
