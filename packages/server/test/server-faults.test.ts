@@ -124,3 +124,32 @@ describe('startServer config validation', () => {
     }
   });
 });
+
+describe('acceptAnyPassword and acceptRevokedCertificates', () => {
+  it('each disables only its own check', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const run = async (faults: ServerFaults) => {
+      const s = await startServer({ dataDir: mkdtempSync(join(tmpdir(), 'ocauth-f-')), store: { kind: 'memory' }, logger: false, faults });
+      const f = createHttpsFetch({ ca: s.caCertificatePem });
+      try {
+        const pw = await new WebTicketClient({ credentials: { type: 'password', username: s.demoUser.phone, password: 'not-the-password' }, fetch: f })
+          .getTicket(s.urls.certProv, s.urls.webTicket).then(() => 'ticket', (e: { errorId?: number }) => e.errorId);
+        // Two certificates for one device: the second supersedes (revokes) the first.
+        const first = await requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, webTicketClient: pinClient(s), fetch: f, keySizeBits: 1024 });
+        await requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, webTicketClient: pinClient(s), fetch: f, keySizeBits: 1024, deviceId: first.deviceId });
+        const revoked = await new WebTicketClient({ credentials: { type: 'certificate', certificate: first.certificate, privateKey: first.privateKey }, fetch: f })
+          .getTicket(s.urls.certProv, s.urls.webTicket).then(() => 'ticket', (e: { errorId?: number }) => e.errorId);
+        return { pw, revoked };
+      } finally {
+        await s.close();
+      }
+    };
+    const [correct, anyPassword, revokedOk] = await Promise.all([run({}), run({ acceptAnyPassword: true }), run({ acceptRevokedCertificates: true })]);
+    expect(correct.pw).toBe(28024);
+    expect(typeof correct.revoked).toBe('number'); // refused with a 280xx error id
+    expect(anyPassword).toEqual({ pw: 'ticket', revoked: correct.revoked });
+    expect(revokedOk).toEqual({ pw: 28024, revoked: 'ticket' });
+  });
+});

@@ -4,6 +4,7 @@ import { XMLSerializer } from '@xmldom/xmldom';
 import { parseXml } from '@ocauth/c14n';
 import type { TicketVerifier } from '@ocauth/wstrust';
 import type { ServerUserDirectory } from './store/types.js';
+import type { CertificateStore } from '@ocauth/certprov';
 
 export interface ServerFaults {
   /** Accept a holder-of-key ticket without checking the proof-of-possession signature (it is removed before verification). */
@@ -14,9 +15,13 @@ export interface ServerFaults {
   acceptAnyPin?: boolean;
   /** Do not check a ticket's Audience against this server's services. */
   skipAudienceCheck?: boolean;
+  /** Auth binding: any password is accepted for a known user name. */
+  acceptAnyPassword?: boolean;
+  /** Cert binding: revoked (superseded) certificates still authenticate their user. */
+  acceptRevokedCertificates?: boolean;
 }
 
-export const FAULT_NAMES = ['skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck'] as const;
+export const FAULT_NAMES = ['skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates'] as const;
 
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -41,8 +46,29 @@ export function faultyVerifier(v: TicketVerifier, faults: ServerFaults): TicketV
 }
 
 export function faultyDirectory(d: ServerUserDirectory, faults: ServerFaults): ServerUserDirectory {
-  if (!faults.acceptAnyPin) return d;
-  return Object.assign(Object.create(d) as ServerUserDirectory, {
-    verifyPin: async (identity: string) => (await d.findUserByAccount?.(identity)) ?? (await d.findUserBySipUri(identity)),
-  });
+  if (!faults.acceptAnyPin && !faults.acceptAnyPassword) return d;
+  const anyone = async (identity: string) => (await d.findUserByAccount?.(identity)) ?? (await d.findUserBySipUri(identity));
+  return {
+    upsertUser: (u) => d.upsertUser(u),
+    setEnabled: (s, e) => d.setEnabled(s, e),
+    findUserBySipUri: (s) => d.findUserBySipUri(s),
+    ...(d.findUserByAccount ? { findUserByAccount: (a: string) => d.findUserByAccount!(a) } : {}),
+    verifyPin: faults.acceptAnyPin ? (identity) => anyone(identity) : (i, p) => d.verifyPin(i, p),
+    verifyPassword: faults.acceptAnyPassword ? (username) => anyone(username) : (u, p) => d.verifyPassword(u, p),
+  };
+}
+
+/** Cert binding validator that ignores revocation (acceptRevokedCertificates). */
+export function revocationBlindStore(store: CertificateStore): CertificateStore {
+  return {
+    publish: (c, now) => store.publish(c, now),
+    listForEntity: (e) => store.listForEntity(e),
+    revoke: (s, at) => store.revoke(s, at),
+    findBySerial: async (s) => {
+      const c = await store.findBySerial(s);
+      if (!c) return c;
+      const { revokedAt: _ignored, ...rest } = c;
+      return rest;
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certpr
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
-import { FAULT_NAMES, faultyDirectory, faultyVerifier, type ServerFaults } from './faults.js';
+import { FAULT_NAMES, faultyDirectory, faultyVerifier, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
@@ -268,7 +268,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       poolKey: pki.poolKey,
       farm,
       userDirectory: users,
-      certificateValidator: storeCertificateValidator(store.certificates, { clock }),
+      certificateValidator: storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, { clock }),
       lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
       clock,
     });
