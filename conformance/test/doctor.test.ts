@@ -57,6 +57,15 @@ describe('ocauth doctor', () => {
     }
   });
 
+  it('an unreachable pool fails the first step with a transport finding (what to check), not a stack trace', async () => {
+    const rep = await runDoctor({ target: { ...t, baseUrl: 'https://127.0.0.1:1' }, device: 'phone' });
+    const s = rep.steps[0]!;
+    expect([s.name, s.ok]).toEqual(['tls', false]);
+    expect(s.findings[0]!.id).toBe('transport.ECONNREFUSED');
+    expect(s.findings[0]!.remedy).toMatch(/port/);
+    expect(rep.steps.slice(1).every((x) => x.skipped === 'an earlier step failed')).toBe(true);
+  });
+
   it('redact removes PIN/password/entropy/proof keys/private keys and truncates tickets', () => {
     const s = redact('Authorization: Basic QWxhZGRpbjpvcGVu\n<t:BinarySecret Type="x">c2VjcmV0</t:BinarySecret><o:Password>pw</o:Password><e:CipherValue>abc</e:CipherValue><saml:Assertion ID="1">' + 'x'.repeat(500) + '</saml:Assertion>-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY----- pin 13579', ['13579']);
     expect(s).not.toMatch(/QWxhZGRpbjpvcGVu|c2VjcmV0|>pw<|>abc<|MII|13579|x{100}/);

@@ -1,8 +1,11 @@
 // The `ocauth` command line, as a function (tested in-process; src/cli.ts only wires process I/O).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { parseFlags, targetFromFlags } from './flags.js';
 import { formatTable, runConformance, toJUnit } from './report.js';
 import { startEmbeddedTarget } from './embedded.js';
 import type { Target } from './target.js';
+
+export { parseFlags, targetFromFlags } from './flags.js';
 
 export const USAGE = `usage:
   ocauth conformance [--target URL --user sip:U [--phone N] [--pin P] [--password W] [--ca FILE] [--issuer-ca FILE]]
@@ -13,44 +16,6 @@ export const USAGE = `usage:
   ocauth fuzz [--seconds N] [--seed S] [--case I]
   ocauth vectors [--dir DIR]
   The password may also come from OCAUTH_PASSWORD (keeps it out of the process list).`;
-
-const SECRET_FLAGS = new Set(['pin', 'password']);
-
-export function parseFlags(args: readonly string[]): { flags: Map<string, string>; errors: string[] } {
-  const flags = new Map<string, string>();
-  const errors: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) { errors.push(`unexpected argument ${JSON.stringify(a)}`); continue; }
-    const name = a.slice(2);
-    if (name === 'verbose') { flags.set(name, 'true'); continue; }
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) { errors.push(`--${name}: expected a value, received ${v === undefined ? 'nothing' : SECRET_FLAGS.has(name) ? 'another flag' : JSON.stringify(v)}`); continue; }
-    flags.set(name, v);
-    i++;
-  }
-  return { flags, errors };
-}
-
-function readPem(file: string | undefined, what: string): string | undefined {
-  if (!file) return undefined;
-  const pem = readFileSync(file, 'utf8');
-  if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new Error(`${what} ${file}: expected PEM certificates (-----BEGIN CERTIFICATE-----), received none`);
-  return pem;
-}
-
-export function targetFromFlags(flags: Map<string, string>, env: NodeJS.ProcessEnv = process.env): Target {
-  const url = flags.get('target')!;
-  if (!/^https:\/\/[^/]+\/?$/i.test(url)) throw new Error(`--target: expected the pool's base URL https://HOST[:PORT], received ${JSON.stringify(url)}`);
-  const user = flags.get('user');
-  if (user !== undefined && !/^sip:[^@\s]+@[^@\s]+$/i.test(user)) throw new Error(`--user: expected sip:user@domain, received ${JSON.stringify(user)}`);
-  const issuer = readPem(flags.get('issuer-ca'), '--issuer-ca');
-  return {
-    baseUrl: url.replace(/\/$/, ''), user, phone: flags.get('phone'), pin: flags.get('pin'), password: flags.get('password') ?? env.OCAUTH_PASSWORD,
-    ca: readPem(flags.get('ca'), '--ca'),
-    ...(issuer ? { issuerCertificates: issuer.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [] } : {}),
-  };
-}
 
 export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void = out): Promise<number> {
   const [cmd, ...rest] = argv;

@@ -2,13 +2,13 @@
 // Test-CsPhoneBootstrap / Test-CsClientAuth): TLS certificate checks, discovery, web ticket,
 // certificate, Authentication Broker. Each step reports timing, what was sent and received (secrets
 // redacted) and, on failure, an explanation from @ocauth/diagnostics.
-import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { signMessage, WebTicketClient, type WebTicket, type WebTicketCredentials } from '@ocauth/wstrust';
 import { buildGetAndPublishCertRequest, requestCertificate, type ProvisionedCertificate } from '@ocauth/certprov';
 import { AuthBrokerClient } from '@ocauth/authbroker';
 import { checkClientCertificate, checkIssuedCertificate, checkServerCertificate, explainAll, formatFindings, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
 import { httpsFetch } from './https-fetch.js';
+import { parseFlags, targetFromFlags } from './flags.js';
 import { paths, type Target } from './target.js';
 
 export interface DoctorExchange { request: string; response: string; ms: number }
@@ -42,7 +42,31 @@ export function redact(s: string, secrets: readonly (string | undefined)[] = [])
   return out;
 }
 
+/** Transport failures explain() does not cover (Node's TLS and socket error codes), with what to check. */
+const TRANSPORT: Record<string, { summary: string; cause: string; remedy: string; specSection: string }> = {
+  ECONNREFUSED: { summary: 'Nothing accepts connections at the pool address', cause: 'The host answered but no service listens on that port, or a firewall rejects the connection.', remedy: 'Check the pool URL and port (443 for the external web services), that the IIS web services are running, and the firewall / reverse proxy rules.', specSection: 'MS-OCAUTHWS 2.1' },
+  ENOTFOUND: { summary: 'The pool host name does not resolve', cause: 'DNS has no record for the web services FQDN the client uses.', remedy: 'Check the internal / external web services FQDN in DNS (split-brain DNS often has only one of them).', specSection: 'MS-OCAUTHWS 2.1' },
+  EAI_AGAIN: { summary: 'DNS lookup of the pool host failed temporarily', cause: 'The resolver did not answer.', remedy: 'Check the DNS servers the client uses, then retry.', specSection: 'MS-OCAUTHWS 2.1' },
+  ETIMEDOUT: { summary: 'The pool did not answer in time', cause: 'Packets are dropped on the way (firewall, proxy) or the server is overloaded.', remedy: 'Check reachability of the web services port from the client network and the reverse proxy.', specSection: 'MS-OCAUTHWS 2.1' },
+  ECONNRESET: { summary: 'The connection was reset by the pool or a device in between', cause: 'A proxy, load balancer or the server closed the connection (often TLS protocol or cipher mismatch).', remedy: 'Check TLS versions and ciphers on the load balancer / reverse proxy; older phones need TLS 1.0/1.2 with RSA key exchange.', specSection: 'MS-OCAUTHWS 2.1' },
+  DEPTH_ZERO_SELF_SIGNED_CERT: { summary: 'The pool presents a self-signed certificate that is not trusted', cause: 'The web services certificate is self-signed and not in the trust list.', remedy: 'Issue the web certificate from a CA the clients trust, or pass that CA with --ca.', specSection: 'RFC 5280 6.1' },
+  SELF_SIGNED_CERT_IN_CHAIN: { summary: 'The pool certificate chains to an untrusted root', cause: 'The root CA of the chain is not in the trust list.', remedy: 'Add the root CA to the clients\' (and phones\') trust store, or pass it with --ca.', specSection: 'RFC 5280 6.1' },
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: { summary: 'The pool certificate cannot be verified (missing intermediate or untrusted issuer)', cause: 'The server does not send the intermediate CA, or the issuer is not trusted.', remedy: 'Bind the full chain (leaf + intermediates) on the web services / reverse proxy and pass the root with --ca.', specSection: 'RFC 5280 6.1' },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { summary: 'The issuer of the pool certificate is unknown', cause: 'The issuing CA is neither sent by the server nor in the trust list.', remedy: 'Bind the full chain on the server and pass the root with --ca.', specSection: 'RFC 5280 6.1' },
+  CERT_HAS_EXPIRED: { summary: 'The pool certificate has expired', cause: 'notAfter of the web services certificate is in the past.', remedy: 'Renew the web services certificate (same names, full chain) and re-bind it.', specSection: 'RFC 5280 4.1.2.5' },
+};
+function transportFinding(e: unknown): Finding | undefined {
+  for (let x = e as { code?: unknown; cause?: unknown; message?: unknown } | undefined, n = 0; x && n < 4; x = x.cause as typeof x, n++) {
+    // The code, or (errors that wrap without a cause, e.g. getServerCertificateChain's) the code named in the message.
+    const code = typeof x.code === 'string' && TRANSPORT[x.code] ? x.code : Object.keys(TRANSPORT).find((k) => typeof x!.message === 'string' && new RegExp(`\\b${k}\\b`).test(x!.message));
+    if (code) return { id: `transport.${code}`, severity: 'error', ...TRANSPORT[code]!, references: [] } as Finding;
+  }
+  return undefined;
+}
+
 function explainError(e: unknown): Finding[] {
+  const t = transportFinding(e);
+  if (t) return [t];
   const f = explainAll(e);
   if (f.length && !f.every((x) => /unrecogni[sz]ed/.test(x.id))) return f;
   const msg = e instanceof Error ? e.message : String(e);
@@ -152,23 +176,23 @@ export function formatDoctorStep(s: DoctorStep, verbose = false): string {
 }
 
 export async function runDoctorCli(args: string[], out: (s: string) => void): Promise<number> {
-  const flag = (n: string) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args[i + 1] : undefined; };
-  const url = flag('target');
-  const ca = flag('ca');
-  const device = flag('device');
+  const { flags, errors } = parseFlags(args);
+  if (errors.length) { out(errors.join('\n')); return 2; }
+  const device = flags.get('device');
+  if (device !== undefined && device !== 'phone' && device !== 'pc') { out(`--device: expected phone or pc, received ${JSON.stringify(device)}`); return 2; }
   let target: Target;
   let close = async () => {};
-  if (!url) {
+  if (!flags.has('target')) {
     const { startEmbeddedTarget } = await import('./embedded.js');
     const e = await startEmbeddedTarget();
     target = e;
     close = e.close;
     out(`no --target: checking the embedded reference target at ${e.baseUrl}`);
   } else {
-    target = { baseUrl: url, user: flag('user'), phone: flag('phone'), pin: flag('pin'), password: flag('password') ?? process.env.OCAUTH_PASSWORD, ca: ca ? readFileSync(ca, 'utf8') : undefined };
+    try { target = targetFromFlags(flags); } catch (e) { out((e as Error).message); return 2; }
   }
   try {
-    const rep = await runDoctor({ target, ...(device === 'phone' || device === 'pc' ? { device } : {}) }, (s) => out(formatDoctorStep(s, args.includes('--verbose'))));
+    const rep = await runDoctor({ target, ...(device === 'phone' || device === 'pc' ? { device } : {}) }, (s) => out(formatDoctorStep(s, flags.has('verbose'))));
     out(rep.ok ? 'doctor: all steps passed' : 'doctor: FAILED (see the explanation above)');
     return rep.ok ? 0 : 1;
   } finally {
