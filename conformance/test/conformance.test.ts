@@ -1,6 +1,7 @@
 // The suite against the embedded reference target (every MUST passes) and against deliberately broken
 // configurations (the failures are reported by requirement id).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULT_NAMES } from '@ocauth/server';
 import { exitCodeFor, formatTable, runConformance, runRequirements, RunContext, startComposedTarget, startEmbeddedTarget, toJUnit, type EmbeddedTarget } from '../src/index.js';
 
 describe.each([
@@ -42,7 +43,12 @@ describe('negative self-test: broken configurations are reported by requirement 
     { faults: { skipTimestampCheck: true }, expect: ['HOSTILE-02-EXPIRED-TIMESTAMP', 'HOSTILE-03-FUTURE-TIMESTAMP'] },
     { faults: { acceptAnyPin: true }, expect: ['OCAUTH-3.2.4.1-01'] },
     { faults: { skipAudienceCheck: true }, expect: ['HOSTILE-12-OTHER-AUDIENCE'] },
+    { faults: { acceptAnyPassword: true }, expect: ['HOSTILE-13-WRONG-PASSWORD'] },
+    { faults: { acceptRevokedCertificates: true }, expect: ['HOSTILE-14-SUPERSEDED-CERTIFICATE'] },
   ] as const;
+  it('every fault @ocauth/server offers is covered by a case', () => {
+    expect(cases.map((c) => Object.keys(c.faults)[0]).sort()).toEqual([...FAULT_NAMES].sort());
+  });
   for (const c of cases) {
     it(`${Object.keys(c.faults)[0]} → ${c.expect.join(', ')} fail`, async () => {
       const t = await startEmbeddedTarget({ faults: c.faults });

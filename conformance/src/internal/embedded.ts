@@ -25,6 +25,10 @@ export interface EmbeddedFaults {
   acceptAnyPin?: boolean;
   /** Services accept tickets issued for another farm's services (no audience check; embedded server only). */
   skipAudienceCheck?: boolean;
+  /** The Auth binding accepts any password for a known user (embedded server only). */
+  acceptAnyPassword?: boolean;
+  /** The Cert binding accepts superseded (revoked) certificates (embedded server only). */
+  acceptRevokedCertificates?: boolean;
 }
 
 export interface EmbeddedTarget extends Target {

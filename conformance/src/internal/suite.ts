@@ -1084,6 +1084,34 @@ HOSTILE.push({
   },
 });
 
+HOSTILE.push(
+  {
+    id: 'HOSTILE-13-WRONG-PASSWORD', section: '3.2.4.1', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2.4.1-01'],
+    text: 'The Auth binding (wsse:UsernameToken) refuses a wrong password for a known user: no ticket',
+    async check(ctx) {
+      if (!ctx.target.password) manual('no password given (--password)');
+      const r = await ctx.issueRaw(ctx.rst().xml, { binding: 'Auth', pin: `${ctx.target.password}-wrong` });
+      expectThat(r.status !== 200 && !r.text.includes('RequestedSecurityToken'), `wrong password: expected no ticket, received ${show(r)}`);
+      return `ErrorId ${errorIdOf(r) ?? '-'}`;
+    },
+  },
+  {
+    id: 'HOSTILE-14-SUPERSEDED-CERTIFICATE', section: '3.1.4.1', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-03', 'OCAUTH-3.1.4.1.5.1-02'],
+    text: 'A certificate superseded by a new GetAndPublishCert for the same DeviceId no longer authenticates at the Cert binding; the new one does',
+    async check(ctx) {
+      const deviceId = `{${randomUUID().toUpperCase()}}`;
+      const ask = async () => requestCertificate({ url: ctx.paths.certProv, sipUri: ctx.requireUser(), ticket: await ctx.ticket(), deviceId, keySizeBits: 1024, fetch: ctx.fetch });
+      const first = await ask();
+      const second = await ask();
+      const certTicket = (c: typeof first) => new WebTicketClient({ credentials: { type: 'certificate', certificate: c.certificatePem, privateKey: c.privateKey }, fetch: ctx.fetch }).requestTicket(ctx.paths.certProv, ctx.paths.webTicket);
+      await certTicket(second);
+      const old = await certTicket(first).then(() => undefined, (e: unknown) => e as Error);
+      expectThat(old, 'superseded certificate: expected the Cert binding to refuse it, received a ticket');
+      return `refused: ${old.message.slice(0, 120)}`;
+    },
+  },
+);
+
 FLOWS.push(...EXTRA_CHECKS.filter((r) => r.category === 'flow'));
 HOSTILE.push(...EXTRA_CHECKS.filter((r) => r.category === 'hostile'));
 
