@@ -4,9 +4,7 @@
 // Three service instances share the Web Ticket Service: the default policy (clamp), a strict policy
 // (reject, 1100..1536-bit keys), and one whose store and directory can be made to fail.
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import forge from 'node-forge';
+import { selfSigned, serveLoopback } from './support/loopback.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, signMessage, WebTicketClient, type WebTicket } from '@ocauth/wstrust';
 import { GET_AND_PUBLISH_CERT_RESPONSE_CODES } from '@ocauth/diagnostics';
@@ -16,20 +14,8 @@ import {
   type CertificateStore, type StoredCertificate,
 } from '@ocauth/certprov';
 
-function selfSigned(cn: string) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-  const c = forge.pki.createCertificate();
-  c.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  c.serialNumber = '01';
-  c.validity.notBefore = new Date(Date.now() - 86400_000);
-  c.validity.notAfter = new Date(Date.now() + 86400_000 * 365);
-  c.setSubject([{ name: 'commonName', value: cn }]);
-  c.setIssuer([{ name: 'commonName', value: cn }]);
-  c.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()), forge.md.sha256.create());
-  return { privateKey, certificate: new X509Certificate(forge.pki.certificateToPem(c)) };
-}
 
-const signer = selfSigned('webticket.contoso.test');
+const signer = selfSigned('webticket.contoso.test', 1024);
 const poolBytes = randomBytes(32);
 const poolKey = { keyName: keyNameOf(poolBytes), key: poolBytes };
 const ca = CertificateAuthority.create({ commonName: 'Communications Server', keySizeBits: 1024 });
@@ -68,38 +54,23 @@ const strictStore = new MemoryCertificateStore();
 const flakyStore = new FlakyStore();
 const internalErrors: unknown[] = [];
 
-let server: Server;
+let closeServer: () => Promise<void>;
 let base = '';
 const handlers = new Map<string, (r: Request) => Promise<Response>>();
 const url = (svc: 'default' | 'strict' | 'flaky') => `${base}/${svc}/CertProv/CertProvisioningService.svc`;
 
-function toRequest(req: IncomingMessage, body: Buffer): Request {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  return new Request(`${base}${req.url}`, { method: req.method!, headers, ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body }) });
-}
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      const path = (req.url ?? '').split('?')[0]!;
-      const h = [...handlers].find(([prefix]) => path.startsWith(prefix))?.[1];
-      const r = h ? await h(toRequest(req, Buffer.concat(chunks))) : new Response(null, { status: 404 });
-      res.writeHead(r.status, Object.fromEntries(r.headers));
-      res.end(Buffer.from(await r.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const srv = await serveLoopback((path) => [...handlers].find(([prefix]) => path.startsWith(prefix))?.[1]);
+  base = srv.base;
+  closeServer = srv.close;
   handlers.set('/WebTicket/', createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey, farm: [`${base}/`], userDirectory: users, clock }));
   const verifier = (svc: 'default' | 'strict' | 'flaky') => createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: url(svc) });
   handlers.set('/default/', createCertProvHandler({ ticketVerifier: verifier('default'), ca, store: defaultStore, clock, userDirectory: certProvDirectory }));
   handlers.set('/strict/', createCertProvHandler({ ticketVerifier: verifier('strict'), ca, store: strictStore, clock, userDirectory: certProvDirectory, policy: { minKeySizeBits: 1100, maxKeySizeBits: 1536, validityOutOfRange: 'reject' } }));
   handlers.set('/flaky/', createCertProvHandler({ ticketVerifier: verifier('flaky'), ca, store: flakyStore, clock, userDirectory: certProvDirectory, onError: (e) => internalErrors.push(e) }));
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => closeServer());
 
 const WTS = () => `${base}/WebTicket/WebTicketService.svc`;
 const pins: Record<string, [string, string]> = { alice: ['+15550100', '13579'], carol: ['+15550300', '11223'], dave: ['+15550400', '44556'] };

@@ -4,12 +4,11 @@
 // Wrong keys, expired timestamps and tickets from another pool never get a certificate.
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { selfSigned, serveLoopback } from './support/loopback.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, WebTicketClient } from '@ocauth/wstrust';
 import {
@@ -18,19 +17,6 @@ import {
 } from '@ocauth/certprov';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
-
-function selfSigned(cn: string) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const c = forge.pki.createCertificate();
-  c.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  c.serialNumber = '01';
-  c.validity.notBefore = new Date(Date.now() - 86400_000);
-  c.validity.notAfter = new Date(Date.now() + 86400_000 * 365);
-  c.setSubject([{ name: 'commonName', value: cn }]);
-  c.setIssuer([{ name: 'commonName', value: cn }]);
-  c.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()), forge.md.sha256.create());
-  return { privateKey, certificate: new X509Certificate(forge.pki.certificateToPem(c)) };
-}
 
 const signer = selfSigned('webticket.contoso.test');
 const poolBytes = randomBytes(32);
@@ -42,29 +28,14 @@ const users = new MemoryUserDirectory()
   .add({ sipUri: 'sip:alice@contoso.test', enabled: true }, { pin: '13579', phone: ['+15550100'], password: 'pw-alice' })
   .add({ sipUri: 'sip:bob@contoso.test', enabled: false }, { pin: '24680', phone: ['+15550200'] });
 const store = new MemoryCertificateStore();
-let server: Server;
+let closeServer: () => Promise<void>;
 let base = '';
 
-function toRequest(req: IncomingMessage, body: Buffer): Request {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  return new Request(`${base}${req.url}`, { method: req.method!, headers, ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body }) });
-}
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      const path = (req.url ?? '').split('?')[0]!;
-      const h = path.startsWith('/WebTicket/') ? webTicket : path.startsWith('/CertProv/') ? certProv : path.startsWith('/Chained/') ? chainedCertProv : undefined;
-      const r = h ? await h(toRequest(req, Buffer.concat(chunks))) : new Response(null, { status: 404 });
-      res.writeHead(r.status, Object.fromEntries(r.headers));
-      res.end(Buffer.from(await r.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const srv = await serveLoopback((path) => (path.startsWith('/WebTicket/') ? webTicket : path.startsWith('/CertProv/') ? certProv : path.startsWith('/Chained/') ? chainedCertProv : undefined));
+  base = srv.base;
+  closeServer = srv.close;
   webTicket = createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey, farm: [`${base}/`], userDirectory: users, clock, certificateValidator: storeCertificateValidator(store, { clock }) });
   certProv = createCertProvHandler({
     ticketVerifier: createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: `${base}/CertProv/CertProvisioningService.svc` }),
@@ -76,7 +47,7 @@ beforeAll(async () => {
     ca: issuingCa, store, clock, chain: { include: true },
   });
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => closeServer());
 let webTicket: (r: Request) => Promise<Response>;
 let certProv: (r: Request) => Promise<Response>;
 let chainedCertProv: (r: Request) => Promise<Response>;
