@@ -133,6 +133,12 @@ describe('IssueToken handler', () => {
     expect(r.headers.get('x-ms-diagnostics')).toContain('28024');
     expect(r.headers.get('x-ms-diagnostics')).not.toContain('54321');
   });
+  it('Pin binding: an identity containing colons (sip:alice@…) is split from the PIN at the last colon', async () => {
+    const ok = await makeHandler(clock)(post('/Pin', rstEnvelope(), basic('sip:alice@example.com', '12345')));
+    expect(ok.status).toBe(200);
+    const bad = await makeHandler(clock)(post('/Pin', rstEnvelope(), basic('sip:alice@example.com', '99999')));
+    expect(bad.status).toBe(401);
+  });
   it('claimed SIP URI of another user → wst:RequestFailed 28035', async () => {
     const r = rst({ Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: 'sip:mallory@example.com' }] } });
     const res = await makeHandler(clock)(post('/Pin', rstEnvelope(r), basic('+15551234', '12345')));

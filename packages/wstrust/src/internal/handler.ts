@@ -116,7 +116,9 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
     if (binding === 'Pin') {
       const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authz);
       const creds = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
-      const i = creds.indexOf(':');
+      // The PIN is the part after the LAST colon: a PIN is digits, while the identity may itself contain
+      // colons (sip:alice@contoso.com, tel:+1555...), which RFC 7617's first-colon split would cut.
+      const i = creds.lastIndexOf(':');
       if (!m || i < 0) throw new HandlerFailure(new Response(null, { status: 401, headers: { 'www-authenticate': `Basic realm="${fqdn}"` } }));
       const u = await opts.userDirectory.verifyPin(creds.slice(0, i), creds.slice(i + 1));
       if (!u) throw httpError(28024, 401, { 'www-authenticate': `Basic realm="${fqdn}"` });
