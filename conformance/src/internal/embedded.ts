@@ -72,7 +72,14 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   const sipPki = testPki('ocauth conformance SIP registrar CA');
   const registrarCred = sipPki.issue(['sip.contoso.test']);
   const dataDir = mkdtempSync(join(tmpdir(), 'ocauth-conformance-'));
-  const srv = await startServer({ dataDir, logger: false, registrarTrustedCertificates: [sipPki.caPem], ...(opts.faults ? { faults: opts.faults } : {}) });
+  // The server's clock runs with an offset the runner can move (the 3.3.2 session expiration timer).
+  let offsetMs = 0;
+  const clock = () => new Date(Date.now() + offsetMs);
+  const brokerIdleSeconds = 120;
+  const srv = await startServer({
+    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds }, registrarTrustedCertificates: [sipPki.caPem],
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  });
   type Twin = { url: string; close(): Promise<void> };
   let sibling: Promise<Twin> | undefined;
   let otherFarm: Promise<Twin> | undefined;
@@ -102,6 +109,8 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
       const f = await (otherFarm ??= twin(true));
       return { webTicketUrl: `${f.url}/WebTicket/WebTicketService.svc`, certProvUrl: `${f.url}/CertProv/CertProvisioningService.svc` };
     },
+    clock: { now: clock, advance: (ms: number) => { offsetMs += ms; } },
+    brokerIdleSeconds,
     embedded: true,
     close: async () => {
       for (const t of [sibling, otherFarm]) if (t) await (await t).close();

@@ -763,7 +763,28 @@ REQUIREMENTS.push(
   {
     id: 'OCAUTH-3.3.2-01', section: '3.3.2', level: 'SHOULD',
     text: 'The server keeps track of the session using a session expiration timer that automatically terminates the session after a period of inactivity.',
-    async check() { manual('the inactivity period is implementation-defined (minutes); waiting for it does not fit a conformance run'); },
+    async check(ctx) {
+      const clk = ctx.target.clock;
+      const idle = ctx.target.brokerIdleSeconds;
+      if (!clk || !idle) manual('the inactivity period is implementation-defined (minutes) and the pool\'s clock cannot be moved; waiting for it does not fit a conformance run');
+      const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
+      const c = new AuthBrokerClient({ url: ctx.paths.authBroker, webTicket: t.assertionXml, fetch: ctx.fetch, clock: () => clk.now(), signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }) });
+      const { sessionId } = await c.createSession();
+      await c.acquireCredential(sessionId, SIP_INSTANCE);
+      const half = (idle * 1000) / 2 + 1000;
+      const moved = [0];
+      try {
+        clk.advance(half); moved[0]! += half;
+        const during = await c.negotiateSecurityAssociation(sessionId, 'sip.contoso.test');
+        expectThat(during.securityStatus !== SecurityStatus.ContextExpired && during.securityStatus !== SecurityStatus.InvalidHandle, `after ${half / 1000} s of inactivity (< ${idle} s): expected the session alive, received status ${during.securityStatus}`);
+        clk.advance(idle * 1000 + 1000); moved[0]! += idle * 1000 + 1000;
+        const after = await c.negotiateSecurityAssociation(sessionId, 'sip.contoso.test');
+        expectThat(after.securityStatus === SecurityStatus.ContextExpired || after.securityStatus === SecurityStatus.InvalidHandle, `after ${idle + 1} s of inactivity: expected the session terminated (SEC_E_CONTEXT_EXPIRED / SEC_E_INVALID_HANDLE), received status ${after.securityStatus}`);
+        return `session alive after ${half / 1000} s idle, terminated after ${idle + 1} s (inactivity period ${idle} s)`;
+      } finally {
+        clk.advance(-moved[0]!);
+      }
+    },
   },
   {
     id: 'OCAUTH-3.3.4.2-01', section: '3.3.4.2', level: 'MUST',

@@ -24,6 +24,10 @@ export interface Target {
   otherWebServer?: (() => Promise<{ webTicketUrl: string }>) | undefined;
   /** Another farm sharing the signing certificate and proof-key key (embedded target only; audience checks). */
   otherFarm?: (() => Promise<{ webTicketUrl: string; certProvUrl: string }>) | undefined;
+  /** The target's clock, when the runner controls it (embedded target only): 3.3.2 session expiry. */
+  clock?: { now(): Date; advance(ms: number): void } | undefined;
+  /** The Authentication Broker's session inactivity period, when known. */
+  brokerIdleSeconds?: number | undefined;
   /** true for the embedded reference target. */
   embedded?: boolean | undefined;
 }
