@@ -12,24 +12,11 @@ import {
 } from '@ocauth/wstrust';
 import { CertificateAuthority, createCertProvHandler, MemoryCertificateStore, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
-import { issueServerCertificate, startServer } from '@ocauth/server';
+import { issueServerCertificate, startServer, type ServerFaults } from '@ocauth/server';
 import type { Target } from './target.js';
 
-/** Deliberately broken configurations (the negative self-test). Names follow @ocauth/server's ServerConfig.faults. */
-export interface EmbeddedFaults {
-  /** Services accept web tickets and request signatures without checking them. */
-  skipSignatureCheck?: boolean;
-  /** Services accept any Timestamp (expired, future). */
-  skipTimestampCheck?: boolean;
-  /** The Pin binding accepts any PIN for a known identity. */
-  acceptAnyPin?: boolean;
-  /** Services accept tickets issued for another farm's services (no audience check; embedded server only). */
-  skipAudienceCheck?: boolean;
-  /** The Auth binding accepts any password for a known user (embedded server only). */
-  acceptAnyPassword?: boolean;
-  /** The Cert binding accepts superseded (revoked) certificates (embedded server only). */
-  acceptRevokedCertificates?: boolean;
-}
+/** Deliberately broken configurations (the negative self-test): exactly @ocauth/server's ServerConfig.faults. */
+export type EmbeddedFaults = ServerFaults;
 
 export interface EmbeddedTarget extends Target {
   close(): Promise<void>;

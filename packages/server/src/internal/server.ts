@@ -3,7 +3,7 @@
 // and Lync Autodiscover's User links (1.5). Zero setup: CA, TLS certificate, pool key and store are created
 // in dataDir on first start and reused afterwards.
 import { createServer, type Server } from 'node:https';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -71,7 +71,7 @@ export interface ServerConfig {
   farm?: string[];
   /** SIP registrar advertised by Autodiscover (default farmFqdn:5061). */
   sip?: { fqdn?: string; port?: number };
-  /** Where the CA, TLS key, pool key and SQLite file live (default: a new temporary directory). */
+  /** Where the CA, TLS key, pool key and SQLite file live (default: a new temporary directory, removed by close()). */
   dataDir?: string;
   /** Default: SQLite in dataDir. */
   store?: StoreConfig;
@@ -180,6 +180,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const logger: Logger = config.logger === false ? silentLogger : (config.logger ?? stderrLogger);
   const host = config.host ?? '127.0.0.1';
   const farmFqdn = (config.farmFqdn ?? 'localhost').toLowerCase();
+  // Without a dataDir the server is ephemeral: a temporary directory, removed again by close().
+  const ephemeral = config.dataDir === undefined;
   const dataDir = config.dataDir ?? mkdtempSync(join(tmpdir(), 'ocauth-server-'));
   const clock = config.clock ?? (() => new Date());
   const faults = config.faults ?? {};
@@ -343,11 +345,13 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
             server.closeAllConnections();
           });
           await store.close();
+          if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
           logger({ level: 'info', msg: 'closed', url: origin });
         })()),
     };
   } catch (e) {
     await store.close().catch(() => {});
+    if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
 }
