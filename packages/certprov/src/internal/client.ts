@@ -4,8 +4,8 @@
 import { createPublicKey, randomUUID, type KeyObject, X509Certificate } from 'node:crypto';
 import { parseMsDiagnostics } from '@ocauth/diagnostics';
 import { discoverFromResponse, signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
-import { generateCsr, type CsrHash, type ValidityPeriod } from './csr.js';
-import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest } from './request.js';
+import { generateCsr, pemArmour, type CsrHash, type ValidityPeriod } from './csr.js';
+import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, esc } from './request.js';
 import { GetAndPublishCertError, parseGetAndPublishCertResponse } from './response.js';
 import { subjectKeyIdentifier } from './x509-ext.js';
 
@@ -86,8 +86,6 @@ export class CertificateRequestError extends Error {
   }
 }
 
-const pem = (der: Uint8Array, label: string) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${label}-----\n`;
-const escText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** GetAndPublishCert end to end: returns the issued certificate and its private key, checked. */
 export async function requestCertificate(o: RequestCertificateOptions): Promise<ProvisionedCertificate> {
@@ -102,7 +100,7 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
   const envelope =
     `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>` +
-    `<To s:mustUnderstand="1" xmlns="${ADDR}">${escText(o.url)}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
+    `<To s:mustUnderstand="1" xmlns="${ADDR}">${esc(o.url)}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
     `</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
   const timeoutMs = o.timeoutMs ?? 60_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `timeoutMs: expected a positive number, received ${String(o.timeoutMs)}`);
@@ -187,7 +185,7 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   return {
     certificate: cert,
     certificateDer: r.certificateDer,
-    certificatePem: pem(r.certificateDer, 'CERTIFICATE'),
+    certificatePem: pemArmour(r.certificateDer, 'CERTIFICATE'),
     privateKey: csr.privateKey,
     privateKeyPem: csr.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     deviceId,
@@ -195,6 +193,6 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
     requestId,
     dispositionMessage: r.dispositionMessage,
     chain,
-    chainPem: chain.map((c) => pem(new Uint8Array(c.raw), 'CERTIFICATE')).join(''),
+    chainPem: chain.map((c) => pemArmour(new Uint8Array(c.raw), 'CERTIFICATE')).join(''),
   };
 }

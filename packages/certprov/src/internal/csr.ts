@@ -86,7 +86,8 @@ function bmp(s: string): forge.asn1.Asn1 {
 const toBin = (u: Uint8Array): string => Buffer.from(u).toString('binary');
 const fromBin = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'binary'));
 
-function pemArmour(der: Uint8Array, label: string): string {
+/** PEM armour: base64 in 64-character lines between BEGIN/END `label` lines, ending with a newline. */
+export function pemArmour(der: Uint8Array, label: string): string {
   const b64 = Buffer.from(der).toString('base64');
   return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
 }

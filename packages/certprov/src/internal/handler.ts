@@ -4,14 +4,13 @@
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import type { CertificateAuthority } from './ca.js';
-import { parseCsr } from './csr.js';
-import { ACTION_GET_AND_PUBLISH_CERT, parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from './request.js';
+import { OID_ANY_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH, parseCsr } from './csr.js';
+import { ACTION_GET_AND_PUBLISH_CERT, esc, parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from './request.js';
 import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST, VALUE_TYPE_PKCS7 } from './response.js';
 import type { CertificateStore } from './store.js';
 import {
   buildGetAndPublishCertErrorResponse, formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError, type GetAndPublishCertResponseCode,
 } from '@ocauth/diagnostics';
-import { OID_ANY_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH } from './csr.js';
 
 export interface CertProvTicketVerifier {
   verify(envelopeXml: string): Promise<{ sipUri: string }>;
@@ -87,7 +86,6 @@ export function canonicalDeviceId(s: string): string | undefined {
   const u = hex.toUpperCase();
   return `{${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}}`;
 }
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/>/g, '&gt;');
 const RESPONSE_ACTION = 'http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCertResponse';
 type SoapVersion = '1.1' | '1.2';
 // MS-OCAUTHWS 2.1 binds SOAP 1.1 (4.1.2 example); a SOAP 1.2 request is answered in SOAP 1.2.

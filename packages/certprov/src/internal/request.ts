@@ -21,7 +21,8 @@ export class GetAndPublishCertRequestError extends Error {
 }
 
 const GUID = /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/;
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/>/g, '&gt;');
+/** Escapes & < " > for XML text and attribute values (shared by the request builder, handler and client). */
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/>/g, '&gt;');
 
 export interface GetAndPublishCertRequest {
   deviceId: string;
