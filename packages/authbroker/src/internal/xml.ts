@@ -1,5 +1,5 @@
 import type { Document, Element, Node } from '@xmldom/xmldom';
-import { parseXml as parseXmlSafely, XmlParseError } from '@ocauth/c14n';
+import { escapeText as c14nEscapeText, parseXml as parseXmlSafely, XmlParseError } from '@ocauth/c14n';
 import { AuthBrokerError } from './errors.js';
 
 /** Namespaces of the Authentication Broker messages (MS-OCAUTHWS 6.3). */
@@ -63,9 +63,8 @@ export function isNil(e: Element): boolean {
   return v === 'true' || v === '1';
 }
 
-export function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
-}
+/** Text escaping (& < > CR), @ocauth/c14n's. */
+export const escapeText: (s: string) => string = c14nEscapeText;
 
 export function escapeAttr(s: string): string {
   return escapeText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;');

@@ -1,5 +1,5 @@
 import { XMLSerializer } from '@xmldom/xmldom';
-import { parseXml, XmlParseError } from '@ocauth/c14n';
+import { escapeAttr, escapeText, parseXml, XmlParseError } from '@ocauth/c14n';
 import { SoapFormatError } from './errors.js';
 
 export type XDocument = import('@xmldom/xmldom').Document;
@@ -83,13 +83,10 @@ export function descendants(el: XElement | XDocument, ns: string, local: string)
   return out;
 }
 
-export function escText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
-}
-
-export function escAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;').replace(/\r/g, '&#xD;');
-}
+/** Text escaping of Canonical XML (& < > CR): @ocauth/c14n's, so what we write is already canonical. */
+export const escText: (s: string) => string = escapeText;
+/** Attribute escaping of Canonical XML (& < " TAB LF CR): @ocauth/c14n's. */
+export const escAttr: (s: string) => string = escapeAttr;
 
 export function describe(el: XElement | undefined): string {
   if (!el) return 'nothing';
