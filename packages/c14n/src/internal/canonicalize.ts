@@ -2,6 +2,7 @@ import type { Node } from '@xmldom/xmldom';
 import { algorithmInfo, Mode, type C14nAlgorithm } from './algorithms.js';
 import { C14nError } from './errors.js';
 import { compareCodePoints, escapeAttr, escapeText } from './escape.js';
+import { exclusiveCanonicalize } from './exclusive.js';
 import { hasScheme, resolveUri } from './uri.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -215,6 +216,8 @@ export function canonicalize(node: Node, options: CanonicalizeOptions): string {
     else if (ns && typeof (ns as ReadonlySet<unknown>).has === 'function') inSet = (n) => (ns as ReadonlySet<unknown>).has(n);
     else throw new C14nError('ERR_C14N_INPUT', `canonicalize options.nodeSet: expected a Set of nodes or a predicate, received ${typeof ns}`);
   }
+  // The signature path (exclusive, no node set) has its own allocation-free walker.
+  if (mode === Mode.EXC && inSet === null) return exclusiveCanonicalize(start, withComments, incl);
   return new Canonicalizer(mode, withComments, incl, inSet).run(start);
 }
 

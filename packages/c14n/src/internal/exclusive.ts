@@ -1,0 +1,288 @@
+// Exclusive XML Canonicalization 1.0 of a whole Document or element subtree (no node set): the path
+// every WS-Security signature takes, so it is written for speed. The general walker in
+// canonicalize.ts handles node sets and the inclusive algorithms; a property test holds the two to
+// byte-identical output.
+//
+// Why it is faster than the general walker (measured on a 1 MB SOAP document, see bench/):
+// - Rendered and in-scope namespaces are flat stacks of (prefix, URI) searched from the top, not
+//   Map copies per element: an element costs no allocation besides its output.
+// - Exclusive c14n needs no in-scope namespace bookkeeping at all unless a PrefixList is given.
+// - Output is gathered in an array of pieces joined once, not a rope of per-element concatenations.
+import { C14nError } from './errors.js';
+import { compareCodePoints } from './escape.js';
+import { hasScheme } from './uri.js';
+import { Writer } from './writer.js';
+
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+interface N {
+  nodeType: number;
+  parentNode: N | null;
+  firstChild: N | null;
+  nextSibling: N | null;
+}
+interface A {
+  name: string;
+  prefix: string | null;
+  localName: string | null;
+  namespaceURI: string | null;
+  value: string;
+}
+interface E extends N {
+  tagName: string;
+  prefix: string | null;
+  namespaceURI: string | null;
+  attributes: { readonly length: number; readonly [i: number]: A };
+}
+
+function relativeNamespace(uri: string, el: E, prefix: string): never {
+  throw new C14nError('ERR_C14N_RELATIVE_NAMESPACE', `element <${el.tagName}> namespace declaration ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}: expected an absolute namespace URI, received the relative URI ${JSON.stringify(uri)}`);
+}
+
+/** RFC 3986 §3.1 scheme check with an ASCII fast path (C14N 1.0 §2: relative namespace URIs fail). */
+function checkUri(uri: string, el: E, prefix: string): void {
+  if (uri === '') return;
+  let c = uri.charCodeAt(0) | 0x20;
+  if (c >= 0x61 && c <= 0x7a) {
+    for (let i = 1; i < uri.length; i++) {
+      c = uri.charCodeAt(i);
+      if (c === 0x3a) return;
+      const l = c | 0x20;
+      if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) break;
+    }
+  }
+  if (!hasScheme(uri)) relativeNamespace(uri, el, prefix);
+}
+
+/** The prefix a namespace declaration attribute declares ('' for xmlns), or null if it is not one. */
+function declaredPrefix(a: A): string | null {
+  const ns = a.namespaceURI;
+  if (ns === XMLNS_NS) {
+    const name = a.name;
+    if (name.length === 5) return '';
+    const local = a.localName;
+    return a.prefix === 'xmlns' && local !== null ? local : name.slice(6);
+  }
+  if (ns == null) {
+    // Programmatically built attributes may lack the namespace; the name still says what it is.
+    const name = a.name;
+    if (name === 'xmlns') return '';
+    if (name.startsWith('xmlns:')) return name.slice(6);
+  }
+  return null;
+}
+
+function sortAttrs(list: A[], n: number): void {
+  // Insertion sort: elements carry few attributes; ordering by namespace URI, then local name (§2.2).
+  for (let i = 1; i < n; i++) {
+    const x = list[i]!;
+    const xns = x.namespaceURI ?? '';
+    const xl = x.localName ?? x.name;
+    let j = i - 1;
+    while (j >= 0) {
+      const y = list[j]!;
+      const yns = y.namespaceURI ?? '';
+      const c = xns === yns ? compareCodePoints(y.localName ?? y.name, xl) : compareCodePoints(yns, xns);
+      if (c <= 0) break;
+      list[j + 1] = y;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+}
+
+/**
+ * Exclusive c14n of `start` (Document or Element) and everything under it. `incl` is the parsed
+ * InclusiveNamespaces PrefixList ('' for #default) or null.
+ */
+export function exclusiveCanonicalize(start: N, withComments: boolean, incl: readonly string[] | null): string {
+  const out = new Writer();
+  // Rendered namespaces: (prefix, URI) pairs of the open elements' output, innermost last.
+  const rP: string[] = [];
+  const rU: string[] = [];
+  let rn = 0;
+  // In-scope declarations (only kept when a PrefixList needs them), innermost last; xmlns="" is ''.
+  const sP: string[] = [];
+  const sU: string[] = [];
+  let sn = 0;
+  // Per open element: rendered and in-scope stack heights to restore at its end tag.
+  const rMark: number[] = [];
+  const sMark: number[] = [];
+  let depth = 0;
+  // This element's namespace declarations to render (parallel arrays) and attributes to render.
+  const dP: string[] = [];
+  const dU: string[] = [];
+  const list: A[] = [];
+  let afterDocElement = false;
+
+  if (incl !== null && start.nodeType === 1) {
+    // The ancestors' declarations are in scope for the PrefixList (not rendered, Exc-C14N §3).
+    const chain: E[] = [];
+    for (let n = start.parentNode; n && n.nodeType === 1; n = n.parentNode) chain.push(n as E);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const attrs = chain[i]!.attributes;
+      for (let j = 0; j < attrs.length; j++) {
+        const p = declaredPrefix(attrs[j]!);
+        if (p === null || p === 'xml') continue;
+        sP[sn] = p;
+        sU[sn] = attrs[j]!.value;
+        sn++;
+      }
+    }
+  }
+
+  // Queue (p, uri) unless the nearest rendered ancestor binding already says the same.
+  let dn = 0;
+  const consider = (p: string, uri: string): void => {
+    let prev: string | undefined;
+    for (let j = rn - 1; j >= 0; j--) {
+      if (rP[j] === p) {
+        prev = rU[j];
+        break;
+      }
+    }
+    if (uri === '') {
+      // Only the default namespace can be empty: emit xmlns="" to undo a rendered non-empty default.
+      if (p !== '' || prev === undefined || prev === '') return;
+    } else if (prev === uri) return;
+    for (let i = 0; i < dn; i++) if (dP[i] === p) return;
+    dP[dn] = p;
+    dU[dn] = uri;
+    dn++;
+  };
+
+  const open = (el: E): void => {
+    rMark[depth] = rn;
+    sMark[depth] = sn;
+    depth++;
+    const attrs = el.attributes;
+    const n = attrs.length;
+    let ln = 0;
+    for (let i = 0; i < n; i++) {
+      const a = attrs[i]!;
+      const p = declaredPrefix(a);
+      if (p === null) {
+        list[ln++] = a;
+        continue;
+      }
+      if (p === 'xml') continue;
+      const v = a.value;
+      checkUri(v, el, p);
+      if (incl !== null) {
+        sP[sn] = p;
+        sU[sn] = v;
+        sn++;
+      }
+    }
+
+    // Namespace axis (Exc-C14N §3): the namespaces visibly utilized by the element and its attributes,
+    // and those of the PrefixList that are in scope, each unless an output ancestor already has it.
+    dn = 0;
+    const ownPrefix = el.prefix ?? '';
+    const ownUri = el.namespaceURI ?? '';
+    if (ownPrefix !== 'xml') consider(ownPrefix, ownUri);
+    for (let i = 0; i < ln; i++) {
+      const p = list[i]!.prefix;
+      if (p && p !== 'xml') consider(p, list[i]!.namespaceURI ?? '');
+    }
+    if (incl !== null) {
+      for (const p of incl) {
+        if (p === 'xml') continue;
+        for (let j = sn - 1; j >= 0; j--) {
+          if (sP[j] === p) {
+            consider(p, sU[j]!);
+            break;
+          }
+        }
+      }
+    }
+    out.startTag(el.tagName);
+    if (dn > 0) {
+      // Sort by prefix, default ('') first; record them as rendered for the descendants.
+      for (let i = 1; i < dn; i++) {
+        const p = dP[i]!;
+        const u = dU[i]!;
+        let j = i - 1;
+        while (j >= 0 && compareCodePoints(dP[j]!, p) > 0) {
+          dP[j + 1] = dP[j]!;
+          dU[j + 1] = dU[j]!;
+          j--;
+        }
+        dP[j + 1] = p;
+        dU[j + 1] = u;
+      }
+      for (let i = 0; i < dn; i++) {
+        const p = dP[i]!;
+        const u = dU[i]!;
+        checkUri(u, el, p);
+        rP[rn] = p;
+        rU[rn] = u;
+        rn++;
+        out.attribute(p === '' ? 'xmlns' : 'xmlns:' + p, u);
+      }
+    }
+    if (ln > 1) sortAttrs(list, ln);
+    for (let i = 0; i < ln; i++) {
+      const a = list[i]!;
+      out.attribute(a.name, a.value);
+    }
+    out.ch(0x3e); // >
+  };
+
+  const close = (el: E): void => {
+    depth--;
+    rn = rMark[depth]!;
+    sn = sMark[depth]!;
+    out.endTag(el.tagName);
+  };
+
+  const leaf = (node: N, text: string): void => {
+    // Comment or PI at document level: separated from the document element by #xA (C14N 1.0 §2.3).
+    const top = node.parentNode !== null && node.parentNode.nodeType === 9;
+    if (top && afterDocElement) out.ch(0x0a);
+    out.raw(text);
+    if (top && !afterDocElement) out.ch(0x0a);
+  };
+
+  let node: N = start;
+  for (;;) {
+    const t = node.nodeType;
+    if (t === 1) {
+      if (!afterDocElement && node.parentNode !== null && node.parentNode.nodeType === 9) afterDocElement = true;
+      open(node as E);
+      const first = node.firstChild;
+      if (first !== null) {
+        node = first;
+        continue;
+      }
+      close(node as E);
+    } else if (t === 3 || t === 4) {
+      // Text directly under the Document (only when no element is open) is not rendered.
+      if (depth > 0) out.text((node as unknown as { data: string }).data);
+    } else if (t === 9) {
+      const first = node.firstChild;
+      if (first !== null) {
+        node = first;
+        continue;
+      }
+    } else if (t === 7) {
+      const pi = node as unknown as { target: string; data: string };
+      // xmldom keeps the XML declaration as a PI node; it is not part of the data model.
+      if (!(pi.target === 'xml' && node.parentNode !== null && node.parentNode.nodeType === 9)) {
+        leaf(node, pi.data ? `<?${pi.target} ${pi.data}?>` : `<?${pi.target}?>`);
+      }
+    } else if (t === 8) {
+      if (withComments) leaf(node, `<!--${(node as unknown as { data: string }).data}-->`);
+    }
+    // DocumentType, entity references and the like are not part of the canonical form.
+    if (node === start) break;
+    while (node.nextSibling === null) {
+      node = node.parentNode!;
+      if (node.nodeType === 1) close(node as E);
+      if (node === start) return out.finish();
+    }
+    node = node.nextSibling;
+  }
+  return out.finish();
+}
+
