@@ -91,30 +91,167 @@ function sortAttrs(list: A[], n: number): void {
   }
 }
 
+// Walk state, module-wide: the function is synchronous and calls no user code, so calls cannot
+// interleave, and reusing the arrays leaves a call without per-call allocations. Every call resets it.
+const out = new Writer();
+// Rendered namespaces: (prefix, URI) pairs of the open elements' output, innermost last.
+const rP: string[] = [];
+const rU: string[] = [];
+let rn = 0;
+// In-scope declarations (only kept when a PrefixList needs them), innermost last; xmlns="" is ''.
+const sP: string[] = [];
+const sU: string[] = [];
+let sn = 0;
+// Per open element: rendered and in-scope stack heights to restore at its end tag.
+const rMark: number[] = [];
+const sMark: number[] = [];
+let depth = 0;
+// This element's namespace declarations to render (parallel arrays) and attributes to render.
+const dP: string[] = [];
+const dU: string[] = [];
+let dn = 0;
+const list: A[] = [];
+let afterDocElement = false;
+let incl: readonly string[] | null = null;
+
+// Queue (p, uri) unless the nearest rendered ancestor binding already says the same.
+function consider(p: string, uri: string): void {
+  let prev: string | undefined;
+  for (let j = rn - 1; j >= 0; j--) {
+    if (rP[j] === p) {
+      prev = rU[j];
+      break;
+    }
+  }
+  if (uri === '') {
+    // Only the default namespace can be empty: emit xmlns="" to undo a rendered non-empty default.
+    if (p !== '' || prev === undefined || prev === '') return;
+  } else if (prev === uri) return;
+  for (let i = 0; i < dn; i++) if (dP[i] === p) return;
+  dP[dn] = p;
+  dU[dn] = uri;
+  dn++;
+}
+
+function open(el: E): void {
+  rMark[depth] = rn;
+  sMark[depth] = sn;
+  depth++;
+  const attrs = el.attributes;
+  const n = attrs.length;
+  let ln = 0;
+  for (let i = 0; i < n; i++) {
+    const a = attrs[i]!;
+    const p = declaredPrefix(a);
+    if (p === null) {
+      list[ln++] = a;
+      continue;
+    }
+    if (p === 'xml') continue;
+    const v = a.value;
+    checkUri(v, el, p);
+    if (incl !== null) {
+      sP[sn] = p;
+      sU[sn] = v;
+      sn++;
+    }
+  }
+
+  // Namespace axis (Exc-C14N §3): the namespaces visibly utilized by the element and its attributes,
+  // and those of the PrefixList that are in scope, each unless an output ancestor already has it.
+  dn = 0;
+  const ownPrefix = el.prefix ?? '';
+  const ownUri = el.namespaceURI ?? '';
+  if (ownPrefix !== 'xml') consider(ownPrefix, ownUri);
+  for (let i = 0; i < ln; i++) {
+    const p = list[i]!.prefix;
+    if (p && p !== 'xml') consider(p, list[i]!.namespaceURI ?? '');
+  }
+  if (incl !== null) {
+    for (const p of incl) {
+      if (p === 'xml') continue;
+      for (let j = sn - 1; j >= 0; j--) {
+        if (sP[j] === p) {
+          consider(p, sU[j]!);
+          break;
+        }
+      }
+    }
+  }
+  out.startTag(el.tagName);
+  if (dn > 0) {
+    // Sort by prefix, default ('') first; record them as rendered for the descendants.
+    for (let i = 1; i < dn; i++) {
+      const p = dP[i]!;
+      const u = dU[i]!;
+      let j = i - 1;
+      while (j >= 0 && compareCodePoints(dP[j]!, p) > 0) {
+        dP[j + 1] = dP[j]!;
+        dU[j + 1] = dU[j]!;
+        j--;
+      }
+      dP[j + 1] = p;
+      dU[j + 1] = u;
+    }
+    for (let i = 0; i < dn; i++) {
+      const p = dP[i]!;
+      const u = dU[i]!;
+      checkUri(u, el, p);
+      rP[rn] = p;
+      rU[rn] = u;
+      rn++;
+      out.attribute(p === '' ? 'xmlns' : 'xmlns:' + p, u);
+    }
+  }
+  if (ln > 1) sortAttrs(list, ln);
+  for (let i = 0; i < ln; i++) {
+    const a = list[i]!;
+    out.attribute(a.name, a.value);
+  }
+  out.ch(0x3e); // >
+}
+
+function close(el: E): void {
+  depth--;
+  rn = rMark[depth]!;
+  sn = sMark[depth]!;
+  out.endTag(el.tagName);
+}
+
+function leaf(node: N, text: string): void {
+  // Comment or PI at document level: separated from the document element by #xA (C14N 1.0 §2.3).
+  const top = node.parentNode !== null && node.parentNode.nodeType === 9;
+  if (top && afterDocElement) out.ch(0x0a);
+  out.raw(text);
+  if (top && !afterDocElement) out.ch(0x0a);
+}
+
+function clear(a: unknown[]): void {
+  if (a.length > 64) a.length = 0;
+  else for (let i = 0; i < a.length; i++) a[i] = undefined;
+}
+
+/** The output; drops the references to the document the scratch arrays still hold. */
+function done(): string {
+  clear(list);
+  clear(rU);
+  clear(sU);
+  clear(dU);
+  return out.finish();
+}
+
 /**
  * Exclusive c14n of `start` (Document or Element) and everything under it. `incl` is the parsed
  * InclusiveNamespaces PrefixList ('' for #default) or null.
  */
-export function exclusiveCanonicalize(start: N, withComments: boolean, incl: readonly string[] | null): string {
-  const out = new Writer();
-  // Rendered namespaces: (prefix, URI) pairs of the open elements' output, innermost last.
-  const rP: string[] = [];
-  const rU: string[] = [];
-  let rn = 0;
-  // In-scope declarations (only kept when a PrefixList needs them), innermost last; xmlns="" is ''.
-  const sP: string[] = [];
-  const sU: string[] = [];
-  let sn = 0;
-  // Per open element: rendered and in-scope stack heights to restore at its end tag.
-  const rMark: number[] = [];
-  const sMark: number[] = [];
-  let depth = 0;
-  // This element's namespace declarations to render (parallel arrays) and attributes to render.
-  const dP: string[] = [];
-  const dU: string[] = [];
-  const list: A[] = [];
-  let afterDocElement = false;
-
+export function exclusiveCanonicalize(start: N, withComments: boolean, prefixes: readonly string[] | null): string {
+  out.reset();
+  rn = 0;
+  sn = 0;
+  dn = 0;
+  depth = 0;
+  afterDocElement = false;
+  incl = prefixes;
   if (incl !== null && start.nodeType === 1) {
     // The ancestors' declarations are in scope for the PrefixList (not rendered, Exc-C14N §3).
     const chain: E[] = [];
@@ -131,118 +268,9 @@ export function exclusiveCanonicalize(start: N, withComments: boolean, incl: rea
     }
   }
 
-  // Queue (p, uri) unless the nearest rendered ancestor binding already says the same.
-  let dn = 0;
-  const consider = (p: string, uri: string): void => {
-    let prev: string | undefined;
-    for (let j = rn - 1; j >= 0; j--) {
-      if (rP[j] === p) {
-        prev = rU[j];
-        break;
-      }
-    }
-    if (uri === '') {
-      // Only the default namespace can be empty: emit xmlns="" to undo a rendered non-empty default.
-      if (p !== '' || prev === undefined || prev === '') return;
-    } else if (prev === uri) return;
-    for (let i = 0; i < dn; i++) if (dP[i] === p) return;
-    dP[dn] = p;
-    dU[dn] = uri;
-    dn++;
-  };
 
-  const open = (el: E): void => {
-    rMark[depth] = rn;
-    sMark[depth] = sn;
-    depth++;
-    const attrs = el.attributes;
-    const n = attrs.length;
-    let ln = 0;
-    for (let i = 0; i < n; i++) {
-      const a = attrs[i]!;
-      const p = declaredPrefix(a);
-      if (p === null) {
-        list[ln++] = a;
-        continue;
-      }
-      if (p === 'xml') continue;
-      const v = a.value;
-      checkUri(v, el, p);
-      if (incl !== null) {
-        sP[sn] = p;
-        sU[sn] = v;
-        sn++;
-      }
-    }
 
-    // Namespace axis (Exc-C14N §3): the namespaces visibly utilized by the element and its attributes,
-    // and those of the PrefixList that are in scope, each unless an output ancestor already has it.
-    dn = 0;
-    const ownPrefix = el.prefix ?? '';
-    const ownUri = el.namespaceURI ?? '';
-    if (ownPrefix !== 'xml') consider(ownPrefix, ownUri);
-    for (let i = 0; i < ln; i++) {
-      const p = list[i]!.prefix;
-      if (p && p !== 'xml') consider(p, list[i]!.namespaceURI ?? '');
-    }
-    if (incl !== null) {
-      for (const p of incl) {
-        if (p === 'xml') continue;
-        for (let j = sn - 1; j >= 0; j--) {
-          if (sP[j] === p) {
-            consider(p, sU[j]!);
-            break;
-          }
-        }
-      }
-    }
-    out.startTag(el.tagName);
-    if (dn > 0) {
-      // Sort by prefix, default ('') first; record them as rendered for the descendants.
-      for (let i = 1; i < dn; i++) {
-        const p = dP[i]!;
-        const u = dU[i]!;
-        let j = i - 1;
-        while (j >= 0 && compareCodePoints(dP[j]!, p) > 0) {
-          dP[j + 1] = dP[j]!;
-          dU[j + 1] = dU[j]!;
-          j--;
-        }
-        dP[j + 1] = p;
-        dU[j + 1] = u;
-      }
-      for (let i = 0; i < dn; i++) {
-        const p = dP[i]!;
-        const u = dU[i]!;
-        checkUri(u, el, p);
-        rP[rn] = p;
-        rU[rn] = u;
-        rn++;
-        out.attribute(p === '' ? 'xmlns' : 'xmlns:' + p, u);
-      }
-    }
-    if (ln > 1) sortAttrs(list, ln);
-    for (let i = 0; i < ln; i++) {
-      const a = list[i]!;
-      out.attribute(a.name, a.value);
-    }
-    out.ch(0x3e); // >
-  };
 
-  const close = (el: E): void => {
-    depth--;
-    rn = rMark[depth]!;
-    sn = sMark[depth]!;
-    out.endTag(el.tagName);
-  };
-
-  const leaf = (node: N, text: string): void => {
-    // Comment or PI at document level: separated from the document element by #xA (C14N 1.0 §2.3).
-    const top = node.parentNode !== null && node.parentNode.nodeType === 9;
-    if (top && afterDocElement) out.ch(0x0a);
-    out.raw(text);
-    if (top && !afterDocElement) out.ch(0x0a);
-  };
 
   let node: N = start;
   for (;;) {
@@ -279,10 +307,10 @@ export function exclusiveCanonicalize(start: N, withComments: boolean, incl: rea
     while (node.nextSibling === null) {
       node = node.parentNode!;
       if (node.nodeType === 1) close(node as E);
-      if (node === start) return out.finish();
+      if (node === start) return done();
     }
     node = node.nextSibling;
   }
-  return out.finish();
+  return done();
 }
 

@@ -6,12 +6,13 @@
 // The buffer holds Latin-1 code units while every character fits; the first character above U+00FF
 // widens it to UTF-16 code units (the characters so far are copied over) and the rest continues there.
 
+import { escapeAttr, escapeText } from './escape.js';
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-// One scratch buffer per process, reused by every call (c14n is synchronous and calls no user code on
-// this path, so calls cannot interleave). Buffers that grew beyond KEEP bytes are not kept.
+// One writer per process is reused by every call (c14n is synchronous and calls no user code on this
+// path, so calls cannot interleave); buffers that grew beyond KEEP bytes are not kept.
 const KEEP = 4 << 20;
-let scratch8: Buffer | null = null;
 let scratch16: Uint16Array | null = null;
 
 const AMP = [0x26, 0x61, 0x6d, 0x70, 0x3b]; // &amp;
@@ -57,14 +58,33 @@ function escape8(b: Buffer, l: number, s: string, attribute: boolean): number {
   return l;
 }
 
+// Outputs up to this many UTF-16 units are built as a string (a few concatenations cost less than
+// setting up and decoding a buffer: the wsu:Timestamp case); longer ones spill into the buffer.
+const SMALL = 4096;
+const EMPTY = Buffer.alloc(0);
+
 export class Writer {
-  private b8: Buffer;
+  private str = '';
+  private buffered = false;
+  private b8: Buffer = EMPTY;
   private b16: Uint16Array | null = null;
   private len = 0;
 
-  constructor() {
-    this.b8 = scratch8 ?? Buffer.allocUnsafeSlow(4096);
-    scratch8 = null;
+  /** Start a new output (the byte buffer is kept for reuse). */
+  reset(): void {
+    this.str = '';
+    this.buffered = false;
+    this.b16 = null;
+    this.len = 0;
+  }
+
+  /** Leave string mode: move what was written into the byte buffer. */
+  private spill(): void {
+    this.buffered = true;
+    if (this.b8.length === 0) this.b8 = Buffer.allocUnsafeSlow(SMALL * 4);
+    const s = this.str;
+    this.str = '';
+    this.raw(s);
   }
 
   /** Room for `n` more code units. */
@@ -94,6 +114,11 @@ export class Writer {
 
   /** Append one character below U+0100. */
   ch(c: number): void {
+    if (!this.buffered) {
+      this.str += String.fromCharCode(c);
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
     this.reserve(1);
     if (this.b16 === null) this.b8[this.len++] = c;
     else this.b16[this.len++] = c;
@@ -101,6 +126,11 @@ export class Writer {
 
   /** Append `s` unescaped. */
   raw(s: string): void {
+    if (!this.buffered) {
+      this.str += s;
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
     const n = s.length;
     this.reserve(n);
     let i = 0;
@@ -124,6 +154,11 @@ export class Writer {
 
   /** Append `s` escaped as text (`attribute` false) or as an attribute value (`attribute` true). */
   escaped(s: string, attribute: boolean): void {
+    if (!this.buffered) {
+      this.str += attribute ? escapeAttr(s) : escapeText(s);
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
     const n = s.length;
     // Worst case: every character becomes a six-unit entity (&quot;).
     this.reserve(n * 6);
@@ -159,6 +194,11 @@ export class Writer {
 
   /** `<name` */
   startTag(name: string): void {
+    if (!this.buffered) {
+      this.str += '<' + name;
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
     if (this.b16 === null) {
       this.reserve(name.length + 1);
       const b = this.b8;
@@ -175,6 +215,11 @@ export class Writer {
 
   /** `</name>` */
   endTag(name: string): void {
+    if (!this.buffered) {
+      this.str += '</' + name + '>';
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
     if (this.b16 === null) {
       this.reserve(name.length + 3);
       const b = this.b8;
@@ -194,6 +239,11 @@ export class Writer {
 
   /** ` name="value"` with the value escaped; `name` null writes a namespace declaration of `prefix`. */
   attribute(name: string, value: string): void {
+    if (!this.buffered) {
+      this.str += ' ' + name + '="' + escapeAttr(value) + '"';
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
     if (this.b16 === null) {
       this.reserve(name.length + value.length * 6 + 4);
       const b = this.b8;
@@ -219,6 +269,11 @@ export class Writer {
 
   /** Text node content, escaped. */
   text(s: string): void {
+    if (!this.buffered) {
+      this.str += escapeText(s);
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
     if (this.b16 === null) {
       this.reserve(s.length * 6);
       const l = escape8(this.b8, this.len, s, false);
@@ -232,6 +287,7 @@ export class Writer {
 
   /** The text written so far, as one flat string; the writer must not be used afterwards. */
   finish(): string {
+    if (!this.buffered) return this.str;
     let out: string;
     if (this.b16 === null) {
       out = this.b8.toString('latin1', 0, this.len);
@@ -241,8 +297,9 @@ export class Writer {
       out = '';
       for (let i = 0; i < this.len; i += 8192) out += String.fromCharCode.apply(null, Array.from(this.b16.subarray(i, Math.min(this.len, i + 8192))));
     }
-    if (this.b8.length <= KEEP) scratch8 = this.b8;
+    if (this.b8.length > KEEP) this.b8 = EMPTY;
     if (this.b16 !== null && this.b16.length * 2 <= KEEP) scratch16 = this.b16;
+    this.b16 = null;
     return out;
   }
 }
