@@ -11,8 +11,16 @@ const QUICK = process.env.OCAUTH_BENCH_QUICK === '1';
  * `{ atLeast: 0.6 }` means subject must reach 60 % of the reference's rate; `{ atMost: 1.3 }` on
  * a cost ratio is expressed the same way by passing the reciprocal (atLeast: 1/1.3).
  */
-export async function compare({ name, subject, reference, subjectName = 'ocauth', referenceName = 'reference', target, rounds = QUICK ? 2 : 6, time = QUICK ? 100 : 400 }) {
+export async function compare({ name, subject, reference, subjectName = 'ocauth', referenceName = 'reference', target, rounds = QUICK ? 2 : 6, time = QUICK ? 100 : 400, batch = 1 }) {
   if (subjectName === referenceName) throw new Error(`${name}: subject and reference need different names`);
+  // Sub-microsecond operations: tinybench reads the clock around every iteration, and that fixed cost
+  // (~50-100 ns) would compress the ratio towards 1. `batch` runs a synchronous task that many times
+  // per iteration; reported rates are per operation.
+  if (batch > 1) {
+    const s0 = subject, r0 = reference;
+    subject = () => { for (let i = 0; i < batch; i++) s0(); };
+    reference = () => { for (let i = 0; i < batch; i++) r0(); };
+  }
   const ratios = [];
   const subj = [];
   const ref = [];
@@ -29,8 +37,8 @@ export async function compare({ name, subject, reference, subjectName = 'ocauth'
       return [t.name, t.result.throughput.mean];
     }));
     const s = byName.get(subjectName), r = byName.get(referenceName);
-    subj.push(s);
-    ref.push(r);
+    subj.push(s * batch);
+    ref.push(r * batch);
     ratios.push(s / r);
   }
   const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];

@@ -1,5 +1,5 @@
 import type { Node } from '@xmldom/xmldom';
-import { algorithmInfo, Mode, type C14nAlgorithm } from './algorithms.js';
+import { algorithmInfo, EXC_C14N, Mode, type C14nAlgorithm } from './algorithms.js';
 import { C14nError } from './errors.js';
 import { compareCodePoints, escapeAttr, escapeText } from './escape.js';
 import { exclusiveCanonicalize } from './exclusive.js';
@@ -199,6 +199,11 @@ function sortDecls(ps: string[], us: string[], n: number): void {
 export function canonicalize(node: Node, options: CanonicalizeOptions): string {
   if (options === null || typeof options !== 'object') {
     throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options: expected an object with an algorithm URI, received ${options === null ? 'null' : typeof options}`);
+  }
+  // The signature path first: exclusive c14n of an element or document, no PrefixList, no node set.
+  if (options.algorithm === EXC_C14N && options.nodeSet === undefined && options.inclusiveNamespaces === undefined) {
+    const n = node as unknown as DNode;
+    if (n !== null && typeof n === 'object' && (n.nodeType === 1 || n.nodeType === 9)) return exclusiveCanonicalize(n, false, null);
   }
   const { mode, withComments } = algorithmInfo(options.algorithm);
   const incl = parsePrefixList(options.inclusiveNamespaces);

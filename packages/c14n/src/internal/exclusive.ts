@@ -139,6 +139,30 @@ function open(el: E): void {
   depth++;
   const attrs = el.attributes;
   const n = attrs.length;
+  if (n === 0 && incl === null) {
+    // Most elements: no attributes, so at most the element's own namespace to render.
+    const p = el.prefix ?? '';
+    const uri = el.namespaceURI ?? '';
+    let prev: string | undefined;
+    for (let j = rn - 1; j >= 0; j--) {
+      if (rP[j] === p) {
+        prev = rU[j];
+        break;
+      }
+    }
+    if (prev === uri || p === 'xml' || (uri === '' && (p !== '' || prev === undefined))) {
+      out.element(el.tagName);
+      return;
+    }
+    checkUri(uri, el, p);
+    rP[rn] = p;
+    rU[rn] = uri;
+    rn++;
+    out.startTag(el.tagName);
+    out.namespace(p, uri);
+    out.raw('>');
+    return;
+  }
   let ln = 0;
   for (let i = 0; i < n; i++) {
     const a = attrs[i]!;
@@ -200,7 +224,7 @@ function open(el: E): void {
       rP[rn] = p;
       rU[rn] = u;
       rn++;
-      out.attribute(p === '' ? 'xmlns' : 'xmlns:' + p, u);
+      out.namespace(p, u);
     }
   }
   if (ln > 1) sortAttrs(list, ln);
@@ -208,7 +232,7 @@ function open(el: E): void {
     const a = list[i]!;
     out.attribute(a.name, a.value);
   }
-  out.ch(0x3e); // >
+  out.raw('>');
 }
 
 function close(el: E): void {
@@ -250,7 +274,8 @@ export function exclusiveCanonicalize(start: N, withComments: boolean, prefixes:
   sn = 0;
   dn = 0;
   depth = 0;
-  afterDocElement = false;
+  // Comments and PIs outside the document element only exist when the start is the Document.
+  afterDocElement = start.nodeType !== 9;
   incl = prefixes;
   if (incl !== null && start.nodeType === 1) {
     // The ancestors' declarations are in scope for the PrefixList (not rendered, Exc-C14N §3).

@@ -63,6 +63,18 @@ function escape8(b: Buffer, l: number, s: string, attribute: boolean): number {
 const SMALL = 4096;
 const EMPTY = Buffer.alloc(0);
 
+// A document declares few namespace URIs and its elements render the same ones over and over: the
+// last URI's escaped form is kept (namespace URIs rarely need escaping at all).
+let lastUri = '';
+let lastEscapedUri = '';
+function escapedUri(uri: string): string {
+  if (uri !== lastUri) {
+    lastEscapedUri = escapeAttr(uri);
+    lastUri = uri;
+  }
+  return lastEscapedUri;
+}
+
 export class Writer {
   private str = '';
   private buffered = false;
@@ -213,6 +225,17 @@ export class Writer {
     this.raw(name);
   }
 
+  /** `<name>` (an element start tag without attributes or namespace declarations). */
+  element(name: string): void {
+    if (!this.buffered) {
+      this.str += '<' + name + '>';
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
+    this.startTag(name);
+    this.ch(0x3e);
+  }
+
   /** `</name>` */
   endTag(name: string): void {
     if (!this.buffered) {
@@ -265,6 +288,16 @@ export class Writer {
     this.raw('="');
     this.escaped(value, true);
     this.ch(0x22);
+  }
+
+  /** ` xmlns:prefix="uri"` (` xmlns="uri"` for the default namespace). */
+  namespace(prefix: string, uri: string): void {
+    if (!this.buffered) {
+      this.str += (prefix === '' ? ' xmlns="' : ' xmlns:' + prefix + '="') + escapedUri(uri) + '"';
+      if (this.str.length > SMALL) this.spill();
+      return;
+    }
+    this.attribute(prefix === '' ? 'xmlns' : 'xmlns:' + prefix, uri);
   }
 
   /** Text node content, escaped. */
