@@ -131,6 +131,22 @@ describe('TLS-DSK engine ↔ registrar peer (MS-OCAUTHWS 3.3, MS-SIPAE 3.2.5)', 
     expect(client.state).toBe('failed');
   });
 
+  it('sends the target as SNI, and without a target checks the name localhost as tls.connect would', async () => {
+    const { client, peer } = pair('TLSv1.2');
+    const hello = await client.step();
+    const flight = await client.step(Buffer.from((await peer.respond(b64(hello.output))).gssapiData, 'base64'));
+    const r2 = await peer.respond(b64(flight.output));
+    expect(r2.serverName).toBe('sip.contoso.test');
+    expect((await client.step(Buffer.from(r2.gssapiData, 'base64'))).status).toBe(SecurityStatus.OK);
+
+    const noTarget = new TlsDskClient({ credential: pki.user, protocol: 'TLSv1.2', trustedCertificates: [pki.serverCa.certificate] });
+    const peer2 = new TlsDskRegistrarPeer({ credential: pki.registrar, trustedClientCertificates: [pki.userCa.certificate], protocol: 'TLSv1.2' });
+    const h2 = await noTarget.step();
+    const f2 = await noTarget.step(Buffer.from((await peer2.respond(b64(h2.output))).gssapiData, 'base64'));
+    expect(f2.status, 'the registrar certificate does not name localhost').toBe(SecurityStatus.WrongPrincipal);
+    expect(f2.output).toHaveLength(0);
+  });
+
   it('a SIP server whose certificate does not name the target fails at leg 2 with WrongPrincipal', async () => {
     const { client, peer } = pair('TLSv1.2', { target: 'other.contoso.test' });
     const hello = await client.step();

@@ -35,6 +35,8 @@ export interface TlsDskRegistrarResult {
   done: boolean;
   keys?: TlsDskKeys;
   clientCertificate?: X509Certificate;
+  /** The server name the client asked for (TLS SNI: the broker's targetname), once done; absent if none. */
+  serverName?: string;
 }
 
 /**
@@ -130,7 +132,8 @@ export class TlsDskRegistrarPeer {
     this._done = true;
     s.destroy();
     this.wire.destroy();
-    return { gssapiData: out, done: true, keys, ...(clientCertificate ? { clientCertificate } : {}) };
+    const serverName = typeof s.servername === 'string' && s.servername !== '' ? s.servername : undefined;
+    return { gssapiData: out, done: true, keys, ...(clientCertificate ? { clientCertificate } : {}), ...(serverName ? { serverName } : {}) };
   }
 
   private error(): TlsDskError {
