@@ -57,6 +57,22 @@ describe('exclusive c14n output buffer', () => {
     );
   });
 
+  it('widens in the byte buffer too (outputs past the small-output string mode), in every kind of piece', () => {
+    const filler = '<f a="1">plain latin-1 text é</f>'.repeat(400); // > 4096 chars before the first wide one
+    for (const wide of [
+      '<\u4e2d:x xmlns:\u4e2d="urn:wide">t</\u4e2d:x>', // element name
+      '<x a="v\u20ac&amp;&quot;&#9;"/>', // attribute value, with escapes after the wide character
+      '<x>text \u{1F600} &lt; &#xD; more</x>', // text, supplementary plane
+      '<x xmlns="urn:\u00e9\u0101"/>', // namespace URI
+      '<x \u0101b="1"/>', // attribute name
+    ]) {
+      const doc = parseXml(`<r>${filler}${wide}${filler}</r>`);
+      const fast = canonicalize(doc, { algorithm: EXC_C14N_WITH_COMMENTS });
+      expect(fast.length).toBeGreaterThan(8192);
+      expect(fast).toBe(canonicalize(doc, { algorithm: EXC_C14N_WITH_COMMENTS, nodeSet: ALL }));
+    }
+  });
+
   it('is reused cleanly: after a multi-megabyte output, after a wide output and after an error', () => {
     const big = `<r>${'<i a="1">text &amp; more</i>'.repeat(200_000)}</r>`;
     const bigOut = canonicalize(parseXml(big, { maxBytes: 64 << 20 }), { algorithm: EXC_C14N });

@@ -1,9 +1,10 @@
 import type { Node } from '@xmldom/xmldom';
 import { algorithmInfo, EXC_C14N, Mode, type C14nAlgorithm } from './algorithms.js';
 import { C14nError } from './errors.js';
-import { compareCodePoints, escapeAttr, escapeText } from './escape.js';
+import { escapeAttr, escapeText } from './escape.js';
 import { exclusiveCanonicalize } from './exclusive.js';
-import { hasScheme, resolveUri } from './uri.js';
+import { checkNamespaceUri, sortAttrs, sortDecls } from './namespaces.js';
+import { resolveUri } from './uri.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -125,13 +126,6 @@ function declPrefix(a: DAttr): string {
   return n === 'xmlns' ? '' : n.slice(6);
 }
 
-function checkNamespaceUri(uri: string, el: DElement, prefix: string): void {
-  // C14N 1.0 §2 and Exc-C14N: relative namespace URIs make the document uncanonicalizable.
-  if (uri !== '' && !hasScheme(uri)) {
-    throw new C14nError('ERR_C14N_RELATIVE_NAMESPACE', `element <${el.tagName}> namespace declaration ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}: expected an absolute namespace URI, received the relative URI ${JSON.stringify(uri)}`);
-  }
-}
-
 /** In-scope namespaces of `el` (nearest declaration wins; '' → '' records xmlns=""). */
 function scopeOf(el: DNode | null): Map<string, string> {
   const chain: DElement[] = [];
@@ -149,41 +143,6 @@ function scopeOf(el: DNode | null): Map<string, string> {
     }
   }
   return scope;
-}
-
-function sortAttrs(list: OutAttr[]): void {
-  // Insertion sort: elements carry few attributes; ordering by namespace URI, then local name (§2.2).
-  for (let i = 1; i < list.length; i++) {
-    const x = list[i]!;
-    const xns = x.namespaceURI ?? '';
-    const xl = x.localName ?? x.name;
-    let j = i - 1;
-    while (j >= 0) {
-      const y = list[j]!;
-      const yns = y.namespaceURI ?? '';
-      const c = xns === yns ? compareCodePoints(y.localName ?? y.name, xl) : compareCodePoints(yns, xns);
-      if (c <= 0) break;
-      list[j + 1] = y;
-      j--;
-    }
-    list[j + 1] = x;
-  }
-}
-
-/** Sort the first `n` declarations (parallel prefix/URI arrays) by prefix, default ('') first. */
-function sortDecls(ps: string[], us: string[], n: number): void {
-  for (let i = 1; i < n; i++) {
-    const p = ps[i]!;
-    const u = us[i]!;
-    let j = i - 1;
-    while (j >= 0 && compareCodePoints(ps[j]!, p) > 0) {
-      ps[j + 1] = ps[j]!;
-      us[j + 1] = us[j]!;
-      j--;
-    }
-    ps[j + 1] = p;
-    us[j + 1] = u;
-  }
 }
 
 /**
@@ -322,20 +281,6 @@ class Canonicalizer {
   private readonly declU: string[] = [];
   private declN = 0;
 
-  private checkUri(uri: string, el: DElement, prefix: string): void {
-    // Fast path of hasScheme(): ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" (RFC 3986 §3.1).
-    if (uri === '') return;
-    let c = uri.charCodeAt(0) | 0x20;
-    if (c >= 0x61 && c <= 0x7a) {
-      for (let i = 1; i < uri.length; i++) {
-        c = uri.charCodeAt(i);
-        if (c === 0x3a) return;
-        const l = c | 0x20;
-        if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) break;
-      }
-    }
-    checkNamespaceUri(uri, el, prefix);
-  }
 
   /** Queue namespace (p, uri) for rendering unless the nearest rendered ancestor already has it. */
   private consider(p: string, uri: string, parentRendered: Scope): void {
@@ -376,7 +321,7 @@ class Canonicalizer {
         if (p === 'xml') continue;
         const v = a.value;
         // Relative namespace URIs fail canonicalization (C14N 1.0 §2, "implementations MUST report").
-        if (visible) this.checkUri(v, el, p);
+        if (visible) checkNamespaceUri(v, el, p);
         if (scope.get(p) !== v) {
           if (scope === parentScope) scope = new Map(parentScope);
           (scope as Map<string, string>).set(p, v);
@@ -420,7 +365,7 @@ class Canonicalizer {
     if (nd > 0) {
       rendered = new Map(parentRendered);
       for (let i = 0; i < nd; i++) {
-        this.checkUri(this.declU[i]!, el, this.declP[i]!);
+        checkNamespaceUri(this.declU[i]!, el, this.declP[i]!);
         (rendered as Map<string, string>).set(this.declP[i]!, this.declU[i]!);
       }
       if (nd > 1) sortDecls(this.declP, this.declU, nd);
@@ -428,7 +373,7 @@ class Canonicalizer {
 
     // xml:* attributes of ancestors outside the node set (C14N 1.0 §2.4 / C14N 1.1 §2.4).
     if (!parentVisible && this.mode !== Mode.EXC) this.inheritXmlAttrs(el, list, this.xmlAttrs[depth]!);
-    if (list.length > 1) sortAttrs(list);
+    if (list.length > 1) sortAttrs(list, list.length);
 
     let s = '<' + el.tagName;
     for (let i = 0; i < nd; i++) {

@@ -8,9 +8,7 @@
 //   Map copies per element: an element costs no allocation besides its output.
 // - Exclusive c14n needs no in-scope namespace bookkeeping at all unless a PrefixList is given.
 // - Output is gathered in an array of pieces joined once, not a rope of per-element concatenations.
-import { C14nError } from './errors.js';
-import { compareCodePoints } from './escape.js';
-import { hasScheme } from './uri.js';
+import { checkNamespaceUri, sortAttrs, sortDecls } from './namespaces.js';
 import { Writer } from './writer.js';
 
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -35,25 +33,6 @@ interface E extends N {
   attributes: { readonly length: number; readonly [i: number]: A };
 }
 
-function relativeNamespace(uri: string, el: E, prefix: string): never {
-  throw new C14nError('ERR_C14N_RELATIVE_NAMESPACE', `element <${el.tagName}> namespace declaration ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}: expected an absolute namespace URI, received the relative URI ${JSON.stringify(uri)}`);
-}
-
-/** RFC 3986 §3.1 scheme check with an ASCII fast path (C14N 1.0 §2: relative namespace URIs fail). */
-function checkUri(uri: string, el: E, prefix: string): void {
-  if (uri === '') return;
-  let c = uri.charCodeAt(0) | 0x20;
-  if (c >= 0x61 && c <= 0x7a) {
-    for (let i = 1; i < uri.length; i++) {
-      c = uri.charCodeAt(i);
-      if (c === 0x3a) return;
-      const l = c | 0x20;
-      if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) break;
-    }
-  }
-  if (!hasScheme(uri)) relativeNamespace(uri, el, prefix);
-}
-
 /** The prefix a namespace declaration attribute declares ('' for xmlns), or null if it is not one. */
 function declaredPrefix(a: A): string | null {
   const ns = a.namespaceURI;
@@ -70,25 +49,6 @@ function declaredPrefix(a: A): string | null {
     if (name.startsWith('xmlns:')) return name.slice(6);
   }
   return null;
-}
-
-function sortAttrs(list: A[], n: number): void {
-  // Insertion sort: elements carry few attributes; ordering by namespace URI, then local name (§2.2).
-  for (let i = 1; i < n; i++) {
-    const x = list[i]!;
-    const xns = x.namespaceURI ?? '';
-    const xl = x.localName ?? x.name;
-    let j = i - 1;
-    while (j >= 0) {
-      const y = list[j]!;
-      const yns = y.namespaceURI ?? '';
-      const c = xns === yns ? compareCodePoints(y.localName ?? y.name, xl) : compareCodePoints(yns, xns);
-      if (c <= 0) break;
-      list[j + 1] = y;
-      j--;
-    }
-    list[j + 1] = x;
-  }
 }
 
 // Walk state, module-wide: the function is synchronous and calls no user code, so calls cannot
@@ -154,7 +114,7 @@ function open(el: E): void {
       out.element(el.tagName);
       return;
     }
-    checkUri(uri, el, p);
+    checkNamespaceUri(uri, el, p);
     rP[rn] = p;
     rU[rn] = uri;
     rn++;
@@ -173,7 +133,7 @@ function open(el: E): void {
     }
     if (p === 'xml') continue;
     const v = a.value;
-    checkUri(v, el, p);
+    checkNamespaceUri(v, el, p);
     if (incl !== null) {
       sP[sn] = p;
       sU[sn] = v;
@@ -205,22 +165,11 @@ function open(el: E): void {
   out.startTag(el.tagName);
   if (dn > 0) {
     // Sort by prefix, default ('') first; record them as rendered for the descendants.
-    for (let i = 1; i < dn; i++) {
-      const p = dP[i]!;
-      const u = dU[i]!;
-      let j = i - 1;
-      while (j >= 0 && compareCodePoints(dP[j]!, p) > 0) {
-        dP[j + 1] = dP[j]!;
-        dU[j + 1] = dU[j]!;
-        j--;
-      }
-      dP[j + 1] = p;
-      dU[j + 1] = u;
-    }
+    if (dn > 1) sortDecls(dP, dU, dn);
     for (let i = 0; i < dn; i++) {
       const p = dP[i]!;
       const u = dU[i]!;
-      checkUri(u, el, p);
+      checkNamespaceUri(u, el, p);
       rP[rn] = p;
       rU[rn] = u;
       rn++;

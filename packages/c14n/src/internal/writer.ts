@@ -90,6 +90,12 @@ export class Writer {
     this.len = 0;
   }
 
+  /** String mode: append, and spill into the buffer once the output is no longer small. */
+  private append(s: string): void {
+    this.str += s;
+    if (this.str.length > SMALL) this.spill();
+  }
+
   /** Leave string mode: move what was written into the byte buffer. */
   private spill(): void {
     this.buffered = true;
@@ -126,11 +132,7 @@ export class Writer {
 
   /** Append one character below U+0100. */
   ch(c: number): void {
-    if (!this.buffered) {
-      this.str += String.fromCharCode(c);
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append(String.fromCharCode(c));
     this.reserve(1);
     if (this.b16 === null) this.b8[this.len++] = c;
     else this.b16[this.len++] = c;
@@ -138,64 +140,40 @@ export class Writer {
 
   /** Append `s` unescaped. */
   raw(s: string): void {
-    if (!this.buffered) {
-      this.str += s;
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append(s);
     const n = s.length;
     this.reserve(n);
-    let i = 0;
     if (this.b16 === null) {
-      const b = this.b8;
-      let l = this.len;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c > 0xff) break;
-        b[l++] = c;
+      const l = copy8(this.b8, this.len, s);
+      if (l >= 0) {
+        this.len = l;
+        return;
       }
-      this.len = l;
-      if (i === n) return;
-      this.widen(n - i);
+      this.widen(n);
     }
     const w = this.b16!;
     let l = this.len;
-    for (; i < n; i++) w[l++] = s.charCodeAt(i);
+    for (let i = 0; i < n; i++) w[l++] = s.charCodeAt(i);
     this.len = l;
   }
 
   /** Append `s` escaped as text (`attribute` false) or as an attribute value (`attribute` true). */
   escaped(s: string, attribute: boolean): void {
-    if (!this.buffered) {
-      this.str += attribute ? escapeAttr(s) : escapeText(s);
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append(attribute ? escapeAttr(s) : escapeText(s));
     const n = s.length;
     // Worst case: every character becomes a six-unit entity (&quot;).
     this.reserve(n * 6);
-    let i = 0;
     if (this.b16 === null) {
-      const b = this.b8;
-      let l = this.len;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c > 0x3e) {
-          if (c > 0xff) break;
-          b[l++] = c;
-          continue;
-        }
-        const e = attribute ? attrEntity(c) : textEntity(c);
-        if (e === null) b[l++] = c;
-        else for (let k = 0; k < e.length; k++) b[l++] = e[k]!;
+      const l = escape8(this.b8, this.len, s, attribute);
+      if (l >= 0) {
+        this.len = l;
+        return;
       }
-      this.len = l;
-      if (i === n) return;
-      this.widen((n - i) * 6);
+      this.widen(n * 6);
     }
     const w = this.b16!;
     let l = this.len;
-    for (; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       const e = c > 0x3e ? null : attribute ? attrEntity(c) : textEntity(c);
       if (e === null) w[l++] = c;
@@ -206,11 +184,7 @@ export class Writer {
 
   /** `<name` */
   startTag(name: string): void {
-    if (!this.buffered) {
-      this.str += '<' + name;
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append('<' + name);
     if (this.b16 === null) {
       this.reserve(name.length + 1);
       const b = this.b8;
@@ -227,22 +201,14 @@ export class Writer {
 
   /** `<name>` (an element start tag without attributes or namespace declarations). */
   element(name: string): void {
-    if (!this.buffered) {
-      this.str += '<' + name + '>';
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append('<' + name + '>');
     this.startTag(name);
     this.ch(0x3e);
   }
 
   /** `</name>` */
   endTag(name: string): void {
-    if (!this.buffered) {
-      this.str += '</' + name + '>';
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append('</' + name + '>');
     if (this.b16 === null) {
       this.reserve(name.length + 3);
       const b = this.b8;
@@ -262,11 +228,7 @@ export class Writer {
 
   /** ` name="value"` with the value escaped; `name` null writes a namespace declaration of `prefix`. */
   attribute(name: string, value: string): void {
-    if (!this.buffered) {
-      this.str += ' ' + name + '="' + escapeAttr(value) + '"';
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append(' ' + name + '="' + escapeAttr(value) + '"');
     if (this.b16 === null) {
       this.reserve(name.length + value.length * 6 + 4);
       const b = this.b8;
@@ -292,21 +254,13 @@ export class Writer {
 
   /** ` xmlns:prefix="uri"` (` xmlns="uri"` for the default namespace). */
   namespace(prefix: string, uri: string): void {
-    if (!this.buffered) {
-      this.str += (prefix === '' ? ' xmlns="' : ' xmlns:' + prefix + '="') + escapedUri(uri) + '"';
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append((prefix === '' ? ' xmlns="' : ' xmlns:' + prefix + '="') + escapedUri(uri) + '"');
     this.attribute(prefix === '' ? 'xmlns' : 'xmlns:' + prefix, uri);
   }
 
   /** Text node content, escaped. */
   text(s: string): void {
-    if (!this.buffered) {
-      this.str += escapeText(s);
-      if (this.str.length > SMALL) this.spill();
-      return;
-    }
+    if (!this.buffered) return this.append(escapeText(s));
     if (this.b16 === null) {
       this.reserve(s.length * 6);
       const l = escape8(this.b8, this.len, s, false);

@@ -1,0 +1,67 @@
+// Namespace and attribute helpers shared by the general walker (canonicalize.ts) and the exclusive
+// fast path (exclusive.ts): one implementation of the ordering rules and the relative-URI check.
+import { C14nError } from './errors.js';
+import { compareCodePoints } from './escape.js';
+import { hasScheme } from './uri.js';
+
+/** What the ordering of attributes reads: an Attr node, or an inherited xml:* attribute of that shape. */
+export interface SortableAttr {
+  namespaceURI: string | null;
+  localName: string | null;
+  name: string;
+}
+
+/**
+ * C14N 1.0 §2 and Exc-C14N: a relative namespace URI makes the document uncanonicalizable
+ * (implementations MUST report it). ASCII fast path of RFC 3986 §3.1 scheme syntax first.
+ */
+export function checkNamespaceUri(uri: string, el: { tagName: string }, prefix: string): void {
+  if (uri === '') return;
+  let c = uri.charCodeAt(0) | 0x20;
+  if (c >= 0x61 && c <= 0x7a) {
+    for (let i = 1; i < uri.length; i++) {
+      c = uri.charCodeAt(i);
+      if (c === 0x3a) return;
+      const l = c | 0x20;
+      if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) break;
+    }
+  }
+  if (!hasScheme(uri)) {
+    throw new C14nError('ERR_C14N_RELATIVE_NAMESPACE', `element <${el.tagName}> namespace declaration ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}: expected an absolute namespace URI, received the relative URI ${JSON.stringify(uri)}`);
+  }
+}
+
+/** Sort the first `n` attributes by namespace URI, then local name (§2.2; insertion sort, few attributes). */
+export function sortAttrs(list: SortableAttr[], n: number): void {
+  for (let i = 1; i < n; i++) {
+    const x = list[i]!;
+    const xns = x.namespaceURI ?? '';
+    const xl = x.localName ?? x.name;
+    let j = i - 1;
+    while (j >= 0) {
+      const y = list[j]!;
+      const yns = y.namespaceURI ?? '';
+      const c = xns === yns ? compareCodePoints(y.localName ?? y.name, xl) : compareCodePoints(yns, xns);
+      if (c <= 0) break;
+      list[j + 1] = y;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+}
+
+/** Sort the first `n` declarations (parallel prefix/URI arrays) by prefix, default ('') first. */
+export function sortDecls(ps: string[], us: string[], n: number): void {
+  for (let i = 1; i < n; i++) {
+    const p = ps[i]!;
+    const u = us[i]!;
+    let j = i - 1;
+    while (j >= 0 && compareCodePoints(ps[j]!, p) > 0) {
+      ps[j + 1] = ps[j]!;
+      us[j + 1] = us[j]!;
+      j--;
+    }
+    ps[j + 1] = p;
+    us[j + 1] = u;
+  }
+}
