@@ -49,6 +49,22 @@ function soapOfSize(bytes) {
 }
 
 /**
+ * A SOAP document of about `bytes` bytes whose weight is in base64 blobs (certificates, CSRs, TLS
+ * flights: what MS-OCAUTHWS messages carry), deterministic so runs compare.
+ */
+function blobSoapOfSize(bytes) {
+  const blob = (i) => Buffer.from(Array.from({ length: 2250 }, (_, k) => (i * 131 + k * 7) & 0xff)).toString('base64');
+  const parts = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const s = `<b:Blob xmlns:b="http://tempuri.org/blob" b:n="${i}" type="x509">${blob(i)}</b:Blob>`;
+    parts.push(s);
+    size += s.length;
+  }
+  return envelope(`<b:Blobs xmlns:b="http://tempuri.org/blob">${parts.join('')}</b:Blobs>`);
+}
+
+/**
  * Same row shape as h.compare, for operations that take 10 ms to seconds: tinybench insists on at
  * least 64 iterations per task and round, which would take many minutes here. Interleaved rounds of
  * `n` runs each; median of the per-round ratios, as the harness does.
@@ -125,6 +141,22 @@ export default async function (h) {
         },
         referenceName: 'xmllint --exc-c14n (process, parse, c14n)',
         n: c.slow ? 2 : 5,
+      }),
+    );
+  }
+
+  // Informational: the same comparison on a blob-heavy document (long text nodes).
+  {
+    const xml = blobSoapOfSize(1 << 20);
+    const ours = parseXml(xml);
+    const a = canonicalize(ours.documentElement, { algorithm: EXC_C14N });
+    if (a !== xc.process(ours.documentElement, {})) throw new Error('blob document: xml-crypto and ocauth disagree');
+    rows.push(
+      await h.compare({
+        name: 'exc-c14n of a 1 MB SOAP document of base64 blobs (c14n only, same DOM; no target)',
+        subject: () => read(canonicalize(ours.documentElement, { algorithm: EXC_C14N })),
+        reference: () => read(xc.process(ours.documentElement, {})),
+        referenceName: 'xml-crypto 6 ExclusiveCanonicalization (same xmldom 0.9 DOM)',
       }),
     );
   }

@@ -73,6 +73,25 @@ describe('exclusive c14n output buffer', () => {
     }
   });
 
+  it('copies long pieces natively only when they need no escaping and are Latin-1', () => {
+    const long = 'QUJD'.repeat(40); // 160 chars of base64
+    const filler = '<f a="1">x</f>'.repeat(400);
+    for (const piece of [
+      `<t>${long}</t>`, // native
+      `<t>${long}\u00e9\u00ff</t>`, // native, Latin-1 above 0x7F
+      `<t>${long}&amp;</t>`, // escape at the end of a long text
+      `<t>${long}&#xD;</t>`, // CR at the end
+      `<t>${long}\u0101</t>`, // wide character at the end: widens
+      `<t a="${long}&quot;"/>`, // long attribute value with a quote
+      `<t a="${long}&#9;&#10;"/>`, // TAB and LF in a long attribute value
+      `<t a="${long}\u4e2d"/>`, // wide character in a long attribute value
+      `<t xmlns:p="urn:${long}" p:a="1"/>`, // long namespace URI
+    ]) {
+      const doc = parseXml(`<r>${filler}${piece}${filler}</r>`);
+      expect(canonicalize(doc, { algorithm: EXC_C14N })).toBe(canonicalize(doc, { algorithm: EXC_C14N, nodeSet: ALL }));
+    }
+  });
+
   it('is reused cleanly: after a multi-megabyte output, after a wide output and after an error', () => {
     const big = `<r>${'<i a="1">text &amp; more</i>'.repeat(200_000)}</r>`;
     const bigOut = canonicalize(parseXml(big, { maxBytes: 64 << 20 }), { algorithm: EXC_C14N });
