@@ -31,5 +31,6 @@ export { canonicalDeviceId, createCertProvHandler, CertProvHandlerOptionsError }
 export type { CertProvHandlerOptions, CertProvPolicy, CertProvTicketVerifier, CertProvUserDirectory } from './internal/handler.js';
 export { requestCertificate, CertificateRequestError } from './internal/client.js';
 export type { RequestCertificateOptions, ProvisionedCertificate } from './internal/client.js';
-export { subjectKeyIdentifier } from './internal/x509-ext.js';
+/** The Subject Key Identifier (DeviceId) bytes of a DER certificate; @ocauth/diagnostics reads it. */
+export { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 export { OID_EXTENSION_REQUEST, OID_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH, OID_KP_SERVER_AUTH, OID_ANY_EXTENDED_KEY_USAGE } from './internal/csr.js';

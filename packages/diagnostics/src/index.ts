@@ -42,6 +42,7 @@ export type { Finding } from './internal/finding.js';
 export { FIELD_NOTES, formatFindings } from './internal/finding.js';
 export { explain, explainAll, findingForWebTicketError, findingForResponseCode, findingForSecurityStatus } from './internal/explain.js';
 export { checkServerCertificate, checkClientCertificate, checkIssuedCertificate, EKU } from './internal/cert-checks.js';
+export { certificateSubjectKeyIdentifier } from './internal/der.js';
 export type { CertificateInput, CheckServerCertificateOptions, ClientCertificatePolicy } from './internal/cert-checks.js';
 export { getServerCertificateChain } from './internal/tls-probe.js';
 export type { ServerCertificateChainOptions } from './internal/tls-probe.js';

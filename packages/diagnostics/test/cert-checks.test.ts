@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:tls';
-import { checkClientCertificate, checkIssuedCertificate, checkServerCertificate, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
+import { certificateSubjectKeyIdentifier, checkClientCertificate, checkIssuedCertificate, checkServerCertificate, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 const HAVE = hasTool('openssl', ['version']);
@@ -187,6 +187,18 @@ describe('checkIssuedCertificate', () => {
     expect(ids(other)).toContain('cert.issued.bad-signature');
     const noSki = checkIssuedCertificate({ certificate: pem('clientnoeku'), entity: 'carol@contoso.com', deviceId: 'not-a-guid' });
     expect(ids(noSki)).toEqual(['cert.issued.ski-missing', 'cert.issued.deviceid-not-guid', 'cert.issued.san-missing', 'cert.issued.entity', 'cert.issued.eku']);
+  });
+  it.skipIf(!HAVE)('certificateSubjectKeyIdentifier reads the SKI openssl wrote, and nothing from certificates without one or from non-certificates', () => {
+    const der = (n: string) => new X509Certificate(pem(n)).raw;
+    expect(Buffer.from(certificateSubjectKeyIdentifier(der('issued'))!).toString('latin1')).toBe(DEVICE_ID);
+    // OpenSSL's own default: SKI = SHA-1 hash of the public key.
+    runTool('openssl', ['req', '-x509', '-key', p('leaf.key'), '-subj', '/CN=ski.contoso.com', '-days', '1', '-out', p('hashski.pem')]);
+    const hashSki = runTool('openssl', ['x509', '-in', p('hashski.pem'), '-noout', '-ext', 'subjectKeyIdentifier']).toString().split('\n')[1]!.trim().replace(/:/g, '');
+    expect(hashSki).toMatch(/^[0-9A-F]{40}$/);
+    expect(Buffer.from(certificateSubjectKeyIdentifier(der('hashski'))!).toString('hex').toUpperCase()).toBe(hashSki);
+    expect(certificateSubjectKeyIdentifier(der('clientnoeku'))).toBeUndefined();
+    expect(certificateSubjectKeyIdentifier(new Uint8Array([0x30, 0x82, 0xff, 0xff, 1, 2, 3]))).toBeUndefined();
+    expect(certificateSubjectKeyIdentifier(der('issued').subarray(0, 200))).toBeUndefined();
   });
 });
 

@@ -7,7 +7,7 @@ import { discoverFromResponse, signMessage, type WebTicket, type WebTicketClient
 import { generateCsr, pemArmour, type CsrHash, type ValidityPeriod } from './csr.js';
 import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, esc } from './request.js';
 import { GetAndPublishCertError, parseGetAndPublishCertResponse } from './response.js';
-import { subjectKeyIdentifier } from './x509-ext.js';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 
 export interface RequestCertificateOptions {
   /** Certificate Provisioning Service URL (…/CertProv/CertProvisioningService.svc). */

@@ -127,6 +127,17 @@ export function subjectKeyIdentifier(f: CertFields): Buffer | undefined {
   return t && t.tag === 0x04 ? t.value : undefined;
 }
 
+/**
+ * The Subject Key Identifier bytes of a DER certificate (extension 2.5.29.14), or undefined when the
+ * certificate has none or is not a readable certificate. Lync/Skype for Business put the DeviceId
+ * there (MS-OCAUTHWS 3.1.4.1.2.4).
+ */
+export function certificateSubjectKeyIdentifier(der: Uint8Array): Uint8Array | undefined {
+  const f = certFields(der);
+  const ski = f ? subjectKeyIdentifier(f) : undefined;
+  return ski ? new Uint8Array(ski) : undefined;
+}
+
 export interface GeneralNames {
   dns: string[];
   email: string[];
