@@ -3,11 +3,10 @@ import { algorithmInfo, EXC_C14N, Mode, type C14nAlgorithm } from './algorithms.
 import { C14nError } from './errors.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { exclusiveCanonicalize } from './exclusive.js';
-import { checkNamespaceUri, sortAttrs, sortDecls } from './namespaces.js';
+import { checkNamespaceUri, declaredPrefix, sortAttrs, sortDecls } from './namespaces.js';
 import { resolveUri } from './uri.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 /**
  * A document subset (XPath 1.0 data model) as XMLDSig transforms produce it: the elements, attributes
@@ -114,18 +113,6 @@ function parsePrefixList(v: readonly string[] | string | undefined): string[] | 
   return out;
 }
 
-function isNsDecl(a: DAttr): boolean {
-  if (a.namespaceURI === XMLNS_NS) return true;
-  // Programmatically built attributes may lack the namespace; the name still says what it is.
-  const n = a.name;
-  return a.namespaceURI == null && (n === 'xmlns' || n.startsWith('xmlns:'));
-}
-
-function declPrefix(a: DAttr): string {
-  const n = a.name;
-  return n === 'xmlns' ? '' : n.slice(6);
-}
-
 /** In-scope namespaces of `el` (nearest declaration wins; '' → '' records xmlns=""). */
 function scopeOf(el: DNode | null): Map<string, string> {
   const chain: DElement[] = [];
@@ -136,10 +123,8 @@ function scopeOf(el: DNode | null): Map<string, string> {
     const attrs = e.attributes;
     for (let j = 0; j < attrs.length; j++) {
       const a = attrs[j]!;
-      if (isNsDecl(a)) {
-        const p = declPrefix(a);
-        if (p !== 'xml') scope.set(p, a.value);
-      }
+      const p = declaredPrefix(a);
+      if (p !== null && p !== 'xml') scope.set(p, a.value);
     }
   }
   return scope;
@@ -315,9 +300,8 @@ class Canonicalizer {
     list.length = 0;
     for (let i = 0; i < n; i++) {
       const a = attrs[i]!;
-      const ans = a.namespaceURI;
-      if (ans === XMLNS_NS || (ans == null && (a.name === 'xmlns' || a.name.startsWith('xmlns:')))) {
-        const p = a.name.length === 5 ? '' : a.prefix === 'xmlns' && a.localName !== null ? a.localName : a.name.slice(6);
+      const p = declaredPrefix(a);
+      if (p !== null) {
         if (p === 'xml') continue;
         const v = a.value;
         // Relative namespace URIs fail canonicalization (C14N 1.0 §2, "implementations MUST report").

@@ -8,10 +8,9 @@
 //   Map copies per element: an element costs no allocation besides its output.
 // - Exclusive c14n needs no in-scope namespace bookkeeping at all unless a PrefixList is given.
 // - Output is gathered in an array of pieces joined once, not a rope of per-element concatenations.
-import { checkNamespaceUri, sortAttrs, sortDecls } from './namespaces.js';
+import { checkNamespaceUri, declaredPrefix, sortAttrs, sortDecls } from './namespaces.js';
 import { Writer } from './writer.js';
 
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 interface N {
   nodeType: number;
@@ -31,24 +30,6 @@ interface E extends N {
   prefix: string | null;
   namespaceURI: string | null;
   attributes: { readonly length: number; readonly [i: number]: A };
-}
-
-/** The prefix a namespace declaration attribute declares ('' for xmlns), or null if it is not one. */
-function declaredPrefix(a: A): string | null {
-  const ns = a.namespaceURI;
-  if (ns === XMLNS_NS) {
-    const name = a.name;
-    if (name.length === 5) return '';
-    const local = a.localName;
-    return a.prefix === 'xmlns' && local !== null ? local : name.slice(6);
-  }
-  if (ns == null) {
-    // Programmatically built attributes may lack the namespace; the name still says what it is.
-    const name = a.name;
-    if (name === 'xmlns') return '';
-    if (name.startsWith('xmlns:')) return name.slice(6);
-  }
-  return null;
 }
 
 // Walk state, module-wide: the function is synchronous and calls no user code, so calls cannot

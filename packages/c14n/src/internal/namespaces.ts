@@ -4,6 +4,34 @@ import { C14nError } from './errors.js';
 import { compareCodePoints } from './escape.js';
 import { hasScheme } from './uri.js';
 
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+/** What recognising a namespace declaration reads of an attribute. */
+export interface DeclLike {
+  name: string;
+  prefix: string | null;
+  localName: string | null;
+  namespaceURI: string | null;
+}
+
+/** The prefix a namespace declaration attribute declares ('' for xmlns), or null if it is not one. */
+export function declaredPrefix(a: DeclLike): string | null {
+  const ns = a.namespaceURI;
+  if (ns === XMLNS_NS) {
+    const name = a.name;
+    if (name.length === 5) return '';
+    const local = a.localName;
+    return a.prefix === 'xmlns' && local !== null ? local : name.slice(6);
+  }
+  if (ns == null) {
+    // Programmatically built attributes may lack the namespace; the name still says what it is.
+    const name = a.name;
+    if (name === 'xmlns') return '';
+    if (name.startsWith('xmlns:')) return name.slice(6);
+  }
+  return null;
+}
+
 /** What the ordering of attributes reads: an Attr node, or an inherited xml:* attribute of that shape. */
 export interface SortableAttr {
   namespaceURI: string | null;
