@@ -55,6 +55,8 @@ function errorIdOf(r: RawResponse): number | undefined {
   const m = /<(?:[\w-]+:)?ErrorId>\s*(\d+)\s*</.exec(r.text);
   return m ? Number(m[1]) : undefined;
 }
+/** The first RSTR of an IssueToken response. */
+const firstRstr = (r: RawResponse) => parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
 const issued = (r: RawResponse) => r.text.includes(X509V3) && /DispositionMessage[^>]*>\s*Issued/.test(r.text);
 function show(r: RawResponse): string {
   return `HTTP ${r.status}${r.headers.get('x-ms-diagnostics') ? ` X-Ms-diagnostics: ${r.headers.get('x-ms-diagnostics')}` : ''}; faultcode ${faultCodes(r.text).join(',') || 'none'}; body ${r.text.length} bytes`;
@@ -220,7 +222,7 @@ export const REQUIREMENTS: Requirement[] = [
       const { xml, context } = ctx.rst();
       const r = await ctx.issueRaw(xml);
       expectThat(r.status === 200, `RST: expected 200, received ${show(r)}`);
-      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      const rstr = firstRstr(r);
       expectThat(rstr.Context === context, `@Context: expected ${context}, received ${rstr.Context}`);
     },
   },
@@ -229,7 +231,7 @@ export const REQUIREMENTS: Requirement[] = [
     text: '/wst:RequestSecuritytokenResponse/wst:TokenType: A required element that MUST be set to "http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV1.1".',
     async check(ctx) {
       const r = await ctx.issueRaw(ctx.rst().xml);
-      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      const rstr = firstRstr(r);
       expectThat(rstr.TokenType === URI.tokenTypeSaml11, `wst:TokenType: expected ${URI.tokenTypeSaml11}, received ${rstr.TokenType}`);
     },
   },
@@ -248,7 +250,7 @@ export const REQUIREMENTS: Requirement[] = [
     text: '/wst:RequestSecurityTokenResponse/wsp:AppliesTo/wsa:EndpointReference/wsa:Address: A required element that MUST be set to the URL of the HTTP URL of the server farm or service to which the ticket applies.',
     async check(ctx) {
       const r = await ctx.issueRaw(ctx.rst().xml);
-      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      const rstr = firstRstr(r);
       expectThat(/^https?:\/\//.test(rstr.AppliesTo) && ctx.paths.certProv.toLowerCase().startsWith(rstr.AppliesTo.toLowerCase().replace(/\/$/, '')), `AppliesTo: expected a prefix of ${ctx.paths.certProv}, received ${rstr.AppliesTo}`);
     },
   },
@@ -257,7 +259,7 @@ export const REQUIREMENTS: Requirement[] = [
     text: '/wst:RequestSecurityTokenResponse/wst:RequestedProofToken/wst:ComputedKey: This required element MUST be set to the element specified in the ComputedKeyAlgorithm element of the metadata',
     async check(ctx) {
       const r = await ctx.issueRaw(ctx.rst().xml);
-      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      const rstr = firstRstr(r);
       expectThat(rstr.ComputedKey === URI.computedKeyPsha1, `wst:ComputedKey: expected ${URI.computedKeyPsha1}, received ${rstr.ComputedKey}`);
     },
   },
@@ -266,7 +268,7 @@ export const REQUIREMENTS: Requirement[] = [
     text: "/wst:RequestSecurityTokenResponse/wst:Entropy/wst:BinarySecret: ... The size of the element SHOULD be the same as the KeySize specified in the WS-Policy",
     async check(ctx) {
       const r = await ctx.issueRaw(ctx.rst().xml);
-      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      const rstr = firstRstr(r);
       expectThat(rstr.Entropy.length * 8 >= 128, `server entropy: expected at least 128 bits, received ${rstr.Entropy.length * 8}`);
       return `server entropy ${rstr.Entropy.length * 8} bits`;
     },
@@ -276,7 +278,7 @@ export const REQUIREMENTS: Requirement[] = [
     text: '/wst:RequestSecurityTokenResponse/wst:Lifetime/wsu:Expires: A required element that indicates the UTC time when the token expires.',
     async check(ctx) {
       const r = await ctx.issueRaw(ctx.rst().xml);
-      const rstr = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      const rstr = firstRstr(r);
       const exp = Date.parse(rstr.Lifetime.Expires);
       expectThat(/Z$/.test(rstr.Lifetime.Expires) && exp > Date.now(), `wsu:Expires: expected a future UTC time, received ${rstr.Lifetime.Expires}`);
     },
@@ -852,7 +854,7 @@ export const EXAMPLES: Requirement[] = [
       rst = rst.replace(/(<(?:\w+:)?Value>)[^<]*(<\/(?:\w+:)?Value>)/, `$1${ctx.requireUser()}$2`);
       const r = await ctx.issueRaw(rst);
       expectThat(r.status === 200, `example RST: expected 200, received ${show(r)}`);
-      const got = parseRequestSecurityTokenResponseCollection(parseEnvelope(r.text).payload!)[0]!;
+      const got = firstRstr(r);
       expectThat(got.Context === context && got.TokenType === exRsp.TokenType && got.ComputedKey === exRsp.ComputedKey, `response shape differs from 4.2.2 (Context/TokenType/ComputedKey): ${got.TokenType} ${got.ComputedKey}`);
     },
   },
