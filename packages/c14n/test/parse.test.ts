@@ -131,6 +131,16 @@ describe('parseXml', () => {
     }
   });
 
+  it('refuses two attributes with the same expanded name (xmldom alone keeps the last one silently)', () => {
+    const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+    const e = parseError(() => parseXml(`<a xmlns:u="${WSU}" xmlns:w="${WSU}">\n <b u:Id="signed" w:Id="other"/></a>`));
+    expect(e.code).toBe('ERR_XML_PARSE');
+    expect(e.message).toBe(`XML element <b>: attributes u:Id and w:Id have the same expanded name {${WSU}}Id (line 2, column 24)`);
+    // Same local name in different namespaces, or one unprefixed: distinct expanded names.
+    const ok = parseXml('<a xmlns:p="urn:p" xmlns:q="urn:q" p:x="1" q:x="2" x="3"/>').documentElement!;
+    expect([ok.getAttributeNS('urn:p', 'x'), ok.getAttributeNS('urn:q', 'x'), ok.getAttribute('x')]).toEqual(['1', '2', '3']);
+  });
+
   it('normalizes line endings as XML 1.0 does (CRLF and CR), keeping U+0085, U+2028 and U+2029', () => {
     const doc = parseXml('<a>1\r\n2\r3\u00854\u20285\u20296</a>');
     expect(doc.documentElement!.textContent).toBe('1\n2\n3\u00854\u20285\u20296');

@@ -30,7 +30,7 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 interface Locator { lineNumber?: number; columnNumber?: number }
-interface SaxAttrs { length: number; getQName(i: number): string; getURI(i: number): string; getValue(i: number): string; getLocalName?(i: number): string }
+interface SaxAttrs { length: number; getQName(i: number): string; getURI(i: number): string; getValue(i: number): string; getLocalName?(i: number): string; getLocator?(i: number): Locator }
 interface HandlerLike {
   locator?: Locator;
   startElement(ns: string, local: string, qName: string, attrs: SaxAttrs): void;
@@ -131,6 +131,21 @@ class GuardedHandler extends BaseHandler {
       if (prefix === 'xml' && value !== XML_NS) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected xmlns:xml to be ${XML_NS}, received ${JSON.stringify(value)}`, pos(this.locator)));
       if (prefix !== 'xml' && (value === XML_NS || value === XMLNS_NS)) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the namespace ${value} must not be bound to prefix ${prefix}`, pos(this.locator)));
       if (value === '') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected a namespace name for ${q}, received an empty value (prefix undeclaration is XML 1.1 only)`, pos(this.locator)));
+    }
+    // Namespaces in XML 1.0 §6.3: no two attributes may have the same expanded name (p:x and q:x with
+    // p and q bound to one URI). xmldom keeps only the last of them, silently: a signature check and a
+    // reader could then see different values of, say, wsu:Id.
+    if (attrs.length > 1) {
+      for (let i = 1; i < attrs.length; i++) {
+        const uri = attrs.getURI(i);
+        if (!uri || uri === XMLNS_NS) continue;
+        const localName = attrs.getLocalName!(i);
+        for (let j = 0; j < i; j++) {
+          if (attrs.getURI(j) === uri && attrs.getLocalName!(j) === localName) {
+            fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: attributes ${attrs.getQName(j)} and ${attrs.getQName(i)} have the same expanded name {${uri}}${localName}`, pos(attrs.getLocator ? attrs.getLocator(i) : this.locator)));
+          }
+        }
+      }
     }
     super.startElement(ns, local, qName, attrs);
   }
