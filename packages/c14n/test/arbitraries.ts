@@ -18,6 +18,8 @@ export interface DocumentShape {
   maxDepth?: number;
   maxChildren?: number;
   maxAttributes?: number;
+  /** Only ASCII element and attribute names (the documents SOAP stacks exchange). Default false. */
+  asciiNames?: boolean;
 }
 
 const PREFIXES = ['', 'a', 'b', 'c', 'd'] as const;
@@ -25,6 +27,8 @@ const URIS = ['http://example.test/a', 'http://example.test/b', 'urn:x-c', 'http
 const LOCALS = ['e', 'f', 'g', 'Z', 'é', '\u{10000}', '\uF900', 'xmlnsx', 'xmlns-y'] as const;
 const ATTR_LOCALS = ['id', 'z', 'A', 'é', '\u{10000}', '\uF900', 'xmlnsq', 'a1', 'b'] as const;
 const TEXTS = ['', 'x', ' ', '&', '<', '>', '"', "'", '\t', '\n', '\r', '\r\n', ']]>', 'é', '\u{1F600}', '\u2028', '\u0085', 'text with  spaces'] as const;
+const ASCII_LOCALS = ['e', 'f', 'g', 'Z', '_h.i', 'xmlnsx', 'xmlns-y'] as const;
+const ASCII_ATTR_LOCALS = ['id', 'z', 'A', 'c-d', 'xmlnsq', 'a1', 'b'] as const;
 const XML_ATTRS = [['lang', 'en'], ['lang', ''], ['space', 'preserve'], ['id', 'x1']] as const;
 
 class Tape {
@@ -52,6 +56,8 @@ interface Out {
 
 function build(ints: readonly number[], shape: Required<DocumentShape>): GeneratedDocument {
   const t = new Tape(ints);
+  const locals: readonly string[] = shape.asciiNames ? ASCII_LOCALS : LOCALS;
+  const attrLocals: readonly string[] = shape.asciiNames ? ASCII_ATTR_LOCALS : ATTR_LOCALS;
   const out: Out = { all: '', noComments: '' };
   const emit = (s: string, comment = false): void => {
     out.all += s;
@@ -82,7 +88,7 @@ function build(ints: readonly number[], shape: Required<DocumentShape>): Generat
     }
     const bound = [...local.keys()].filter((p) => p === '' || local.get(p) !== '');
     const prefix = t.pick(3) === 0 || bound.length === 0 ? '' : t.of(bound);
-    const qname = (prefix ? prefix + ':' : '') + t.of(LOCALS);
+    const qname = (prefix ? prefix + ':' : '') + t.of(locals);
     const attrs: string[] = [];
     const seen = new Set<string>();
     const nAttr = t.pick(shape.maxAttributes + 1);
@@ -100,11 +106,11 @@ function build(ints: readonly number[], shape: Required<DocumentShape>): Generat
         const prefixed = [...local.entries()].filter(([p, u]) => p !== '' && u !== '');
         if (prefixed.length === 0) continue;
         const [p, u] = t.of(prefixed);
-        const l = t.of(ATTR_LOCALS);
+        const l = t.of(attrLocals);
         name = `${p}:${l}`;
         key = `{${u}}${l}`;
       } else {
-        const l = t.of(ATTR_LOCALS);
+        const l = t.of(attrLocals);
         name = l;
         key = '{}' + l;
       }
@@ -153,7 +159,7 @@ function build(ints: readonly number[], shape: Required<DocumentShape>): Generat
 
 /** Namespace-heavy XML documents (with their comment-free twin). */
 export function namespaceHeavyDocument(shape: DocumentShape = {}): fc.Arbitrary<GeneratedDocument> {
-  const s: Required<DocumentShape> = { maxDepth: shape.maxDepth ?? 5, maxChildren: shape.maxChildren ?? 4, maxAttributes: shape.maxAttributes ?? 4 };
+  const s: Required<DocumentShape> = { maxDepth: shape.maxDepth ?? 5, maxChildren: shape.maxChildren ?? 4, maxAttributes: shape.maxAttributes ?? 4, asciiNames: shape.asciiNames ?? false };
   return fc.array(fc.nat({ max: 1 << 16 }), { minLength: 40, maxLength: 400 }).map((ints) => build(ints, s));
 }
 

@@ -1,5 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { XmlParseError } from './errors.js';
+import { fastParse } from './fast-parse.js';
 
 export type XDocument = import('@xmldom/xmldom').Document;
 
@@ -177,6 +178,12 @@ const PARSER = new DOMParser({
   },
 } as never);
 
+let fastPath = true;
+/** Tests only (not exported by the package): turn the fast path off to compare it with xmldom's. */
+export function setFastParse(on: boolean): void {
+  fastPath = on;
+}
+
 /**
  * The one safe XML parser of ocauth, over @xmldom/xmldom 0.9.
  *
@@ -209,6 +216,12 @@ export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): 
   }
 
   checkChars(text);
+
+  // The common case (ASCII names, no DOCTYPE, well-formed) is built without xmldom's SAX layer; the
+  // result is the DOM xmldom would build. Anything else, errors included, goes to xmldom below.
+  text = normalizeLineEndings(text);
+  const fast = fastPath ? fastParse(text, maxDepth, maxAttributes) : null;
+  if (fast !== null) return fast;
 
   const ctx: ParseContext = { maxDepth, maxAttributes, allowDoctype: opts.allowDoctype === true, pending: undefined };
   const outer = active;

@@ -1,0 +1,425 @@
+// A fast path of parseXml for the documents ocauth actually exchanges (SOAP envelopes, WS-Trust
+// messages, SAML assertions: ASCII names, namespaces, attributes, text, comments, CDATA, an XML
+// declaration). It builds the DOM with the same @xmldom/xmldom public API calls, in the same order and
+// with the same arguments, as xmldom's own DOMHandler, so the Document it returns is the one
+// `DOMParser.parseFromString` would have built (node for node, attribute for attribute, with the same
+// lineNumber/columnNumber), without xmldom's SAX layer: per-element attribute records, locator copies,
+// prototype-chained namespace maps, regular expressions re-validating every name, and the final
+// `normalize()` walk (no adjacent text nodes can arise here).
+//
+// It accepts only what it fully understands and returns null for anything else (a DOCTYPE, a
+// non-ASCII or otherwise unusual name, an entity or character reference that is not strictly well
+// formed, an unbound prefix, a duplicate attribute, a namespace-declaration rule broken, a bound
+// exceeded, malformed markup of any kind, an exception from the DOM): parseXml then parses the same
+// text with xmldom, which builds the document or raises the precise error. So this path decides
+// nothing about what is accepted; a differential property test holds it to xmldom's DOM.
+
+import { DOMImplementation } from '@xmldom/xmldom';
+import type { XDocument } from './parse.js';
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+// ASCII name characters: 1 = may start an NCName, 2 = may continue one.
+const NAME = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) NAME[c] = 3;
+  else if (/[0-9.-]/.test(ch)) NAME[c] = 2;
+}
+
+/** XML 1.0 §2.8 XMLDecl, as xmldom's grammar has it (its data is read by the PI rule below). */
+const XML_DECL =
+  /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][-A-Za-z0-9._]*"|'[A-Za-z][-A-Za-z0-9._]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
+
+const HEX = /^[0-9A-Fa-f]+$/;
+const DEC = /^[0-9]+$/;
+
+type Node = { lineNumber?: number; columnNumber?: number; appendChild(n: Node): Node };
+type El = Node & { setAttributeNode(a: unknown): unknown };
+type Attr = Node & { value: string; nodeValue: string };
+type Doc = Node & {
+  createElementNS(ns: string | null | undefined, q: string): El;
+  createAttributeNS(ns: string | null | undefined, q: string): Attr;
+  createTextNode(s: string): Node;
+  createComment(s: string): Node;
+  createCDATASection(s: string): Node;
+  createProcessingInstruction(t: string, d: string | undefined): Node;
+};
+
+const impl = new DOMImplementation();
+
+// Parse state. Parsing is synchronous and calls no user code, so one set per module is enough.
+let src = '';
+let line = 1;
+let lineStart = 0;
+let nextNl = -1;
+/** Index of the colon in the last name scanned by scanQName (-1: none). */
+let colon = -1;
+// Attributes of the start tag being read.
+const aName: string[] = [];
+const aColon: number[] = [];
+const aValue: string[] = [];
+const aAt: number[] = [];
+const aUri: (string | undefined)[] = [];
+// In-scope namespace bindings (prefix → URI, '' for the default namespace) and an undo log.
+const scope = new Map<string, string | null>();
+const undoPrefix: string[] = [];
+const undoUri: (string | null | undefined)[] = [];
+
+/** Set the 1-based line and column of source index `p` on `node` (indices only grow). */
+function place(node: Node, p: number): void {
+  while (nextNl >= 0 && nextNl < p) {
+    line++;
+    lineStart = nextNl + 1;
+    nextNl = src.indexOf('\n', lineStart);
+  }
+  node.lineNumber = line;
+  node.columnNumber = p - lineStart + 1;
+}
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09;
+}
+
+function skipWs(p: number): number {
+  while (isWs(src.charCodeAt(p))) p++;
+  return p;
+}
+
+function allWs(from: number, to: number): boolean {
+  for (let p = from; p < to; p++) if (!isWs(src.charCodeAt(p))) return false;
+  return true;
+}
+
+/** End of the ASCII QName (NCName or NCName:NCName) at `p`, or -1; sets `colon`. */
+function scanQName(p: number): number {
+  const start = p;
+  let c = src.charCodeAt(p);
+  if (!(c < 128 && NAME[c]! & 1)) return -1;
+  colon = -1;
+  for (p++; ; p++) {
+    c = src.charCodeAt(p);
+    if (c < 128 && NAME[c]! & 2) continue;
+    if (c !== 0x3a || colon >= 0) break;
+    const n = src.charCodeAt(p + 1);
+    if (!(n < 128 && NAME[n]! & 1)) return -1;
+    colon = p - start;
+    p++;
+  }
+  // A name that runs on into a character this path does not know (non-ASCII) is not ours.
+  return c >= 128 ? -1 : p;
+}
+
+/** `s` with its entity and character references replaced, or null if any is not well formed. */
+function decodeRefs(s: string): string | null {
+  let out = '';
+  let last = 0;
+  for (let amp = s.indexOf('&'); amp >= 0; amp = s.indexOf('&', last)) {
+    const semi = s.indexOf(';', amp + 1);
+    if (semi < 0) return null;
+    const ref = s.slice(amp + 1, semi);
+    let ch: string;
+    switch (ref) {
+      case 'amp': ch = '&'; break;
+      case 'lt': ch = '<'; break;
+      case 'gt': ch = '>'; break;
+      case 'quot': ch = '"'; break;
+      case 'apos': ch = "'"; break;
+      default: {
+        if (ref.charCodeAt(0) !== 0x23 /* # */) return null;
+        let cp: number;
+        if (ref.charCodeAt(1) === 0x78 /* x */) {
+          const h = ref.slice(2);
+          if (!HEX.test(h)) return null;
+          cp = parseInt(h, 16);
+        } else {
+          const d = ref.slice(1);
+          if (!DEC.test(d)) return null;
+          cp = parseInt(d, 10);
+        }
+        if (!(cp <= 0x10ffff)) return null;
+        ch = String.fromCodePoint(cp);
+      }
+    }
+    out += s.slice(last, amp) + ch;
+    last = semi + 1;
+  }
+  return out + s.slice(last);
+}
+
+/** The value of the attribute whose text is src[from, to), normalized as xmldom does, or null. */
+function attrValue(from: number, to: number): string | null {
+  let p = from;
+  for (; p < to; p++) {
+    const c = src.charCodeAt(p);
+    if (c === 0x26 || c === 0x3c || c === 0x09 || c === 0x0a) break;
+  }
+  const raw = src.slice(from, to);
+  if (p === to) return raw;
+  if (raw.indexOf('<') >= 0) return null;
+  const s = raw.replace(/[\t\n]/g, ' ');
+  return s.indexOf('&') < 0 ? s : decodeRefs(s);
+}
+
+function declare(prefix: string, uri: string | null): void {
+  undoPrefix.push(prefix);
+  undoUri.push(scope.get(prefix));
+  scope.set(prefix, uri);
+}
+
+function undo(mark: number): void {
+  while (undoPrefix.length > mark) {
+    const prefix = undoPrefix.pop()!;
+    const uri = undoUri.pop();
+    if (uri === undefined) scope.delete(prefix);
+    else scope.set(prefix, uri);
+  }
+}
+
+/**
+ * The Document xmldom would build from `text` (line endings already normalized, characters checked),
+ * or null when `text` is outside this path (see the top of this file).
+ */
+export function fastParse(text: string, maxDepth: number, maxAttributes: number): XDocument | null {
+  src = text;
+  line = 1;
+  lineStart = 0;
+  nextNl = text.indexOf('\n');
+  scope.clear();
+  scope.set('', null);
+  scope.set('xml', XML_NS);
+  undoPrefix.length = 0;
+  undoUri.length = 0;
+  try {
+    return run(maxDepth, maxAttributes);
+  } catch {
+    // A DOM operation refused something (xmldom reports it as a fatal error): let xmldom say what.
+    return null;
+  } finally {
+    src = '';
+    aName.length = aColon.length = aValue.length = aAt.length = aUri.length = 0;
+  }
+}
+
+function run(maxDepth: number, maxAttributes: number): XDocument | null {
+  const n = src.length;
+  const doc = impl.createDocument(null, '') as unknown as Doc;
+  const open: string[] = [];
+  const marks: number[] = [];
+  const parents: Node[] = [doc];
+  let parent: Node = doc;
+  let depth = 0;
+  let rooted = false;
+  let i = 0;
+
+  if (src.startsWith('<?xml') && (isWs(src.charCodeAt(5)) || src.charCodeAt(5) === 0x3f)) {
+    const m = XML_DECL.exec(src);
+    if (m === null) return null;
+    const end = m[0].length;
+    const pi = doc.createProcessingInstruction('xml', src.slice(skipWs(5), end - 2));
+    place(pi, 0);
+    doc.appendChild(pi);
+    i = end;
+  }
+
+  for (;;) {
+    const lt = src.indexOf('<', i);
+    const textEnd = lt < 0 ? n : lt;
+    if (textEnd > i) {
+      if (depth === 0) {
+        // Outside the document element only white space is allowed; xmldom keeps it as Text children
+        // of the Document, except after the last markup.
+        if (!allWs(i, textEnd)) return null;
+        if (lt >= 0) {
+          const t = doc.createTextNode(src.slice(i, textEnd));
+          doc.appendChild(t);
+          place(t, i);
+        }
+      } else {
+        let data = src.slice(i, textEnd);
+        if (data.indexOf('&') >= 0) {
+          const d = decodeRefs(data);
+          if (d === null) return null;
+          data = d;
+        }
+        const t = doc.createTextNode(data);
+        parent.appendChild(t);
+        place(t, i);
+      }
+    }
+    if (lt < 0) break;
+
+    const c1 = src.charCodeAt(lt + 1);
+    if (c1 === 0x2f /* / */) {
+      if (depth === 0) return null;
+      const name = open[depth - 1]!;
+      if (!src.startsWith(name, lt + 2)) return null;
+      const gt = skipWs(lt + 2 + name.length);
+      if (src.charCodeAt(gt) !== 0x3e) return null;
+      depth--;
+      open.length = depth;
+      undo(marks.pop()!);
+      parents.pop();
+      parent = parents[depth]!;
+      i = gt + 1;
+      continue;
+    }
+
+    if (c1 === 0x21 /* ! */) {
+      if (src.startsWith('<!--', lt)) {
+        const end = src.indexOf('-->', lt + 4);
+        if (end < 0) return null;
+        const data = src.slice(lt + 4, end);
+        if (data.indexOf('--') >= 0 || data.charCodeAt(data.length - 1) === 0x2d) return null;
+        const c = doc.createComment(data);
+        place(c, lt);
+        parent.appendChild(c);
+        i = end + 3;
+        continue;
+      }
+      if (depth > 0 && src.startsWith('<![CDATA[', lt)) {
+        const end = src.indexOf(']]>', lt + 9);
+        // An empty section makes no node in xmldom, which then merges the text around it.
+        if (end <= lt + 9) return null;
+        const c = doc.createCDATASection(src.slice(lt + 9, end));
+        parent.appendChild(c);
+        place(c, lt);
+        i = end + 3;
+        continue;
+      }
+      return null; // DOCTYPE, CDATA outside the document element, anything else
+    }
+
+    if (c1 === 0x3f /* ? */) {
+      const tEnd = scanQName(lt + 2);
+      if (tEnd < 0 || colon >= 0) return null;
+      const target = src.slice(lt + 2, tEnd);
+      if (target.toLowerCase() === 'xml') return null;
+      let data: string | undefined;
+      let end: number;
+      if (src.charCodeAt(tEnd) === 0x3f && src.charCodeAt(tEnd + 1) === 0x3e) {
+        data = undefined;
+        end = tEnd + 2;
+      } else {
+        if (!isWs(src.charCodeAt(tEnd))) return null;
+        const from = skipWs(tEnd);
+        const close = src.indexOf('?>', from);
+        if (close < 0) return null;
+        data = src.slice(from, close);
+        end = close + 2;
+      }
+      const pi = doc.createProcessingInstruction(target, data);
+      place(pi, lt);
+      parent.appendChild(pi);
+      i = end;
+      continue;
+    }
+
+    // Start tag.
+    if (depth === 0 && rooted) return null;
+    const nameEnd = scanQName(lt + 1);
+    if (nameEnd < 0) return null;
+    const qName = src.slice(lt + 1, nameEnd);
+    const elColon = colon;
+    let na = 0;
+    let p = nameEnd;
+    let empty: boolean;
+    for (;;) {
+      const k = skipWs(p);
+      const c = src.charCodeAt(k);
+      if (c === 0x3e /* > */) {
+        empty = false;
+        p = k + 1;
+        break;
+      }
+      if (c === 0x2f /* / */) {
+        if (src.charCodeAt(k + 1) !== 0x3e) return null;
+        empty = true;
+        p = k + 2;
+        break;
+      }
+      if (k === p) return null; // attributes are separated by white space
+      const aEnd = scanQName(k);
+      if (aEnd < 0) return null;
+      const ac = colon;
+      const eq = skipWs(aEnd);
+      if (src.charCodeAt(eq) !== 0x3d /* = */) return null;
+      const q = skipWs(eq + 1);
+      const quote = src.charCodeAt(q);
+      if (quote !== 0x22 && quote !== 0x27) return null;
+      const close = src.indexOf(quote === 0x22 ? '"' : "'", q + 1);
+      if (close < 0) return null;
+      const value = attrValue(q + 1, close);
+      if (value === null) return null;
+      if (na >= maxAttributes) return null;
+      aName[na] = src.slice(k, aEnd);
+      aColon[na] = ac;
+      aValue[na] = value;
+      aAt[na] = q;
+      na++;
+      p = close + 1;
+    }
+    if (depth >= maxDepth) return null;
+
+    // Namespace declarations first (they apply to the element's own name and attributes), with the
+    // Namespaces in XML rules parseXml enforces.
+    const mark = undoPrefix.length;
+    for (let a = 0; a < na; a++) {
+      const name = aName[a]!;
+      if (name === 'xmlns') {
+        declare('', aValue[a]!);
+      } else if (aColon[a] === 5 && name.startsWith('xmlns')) {
+        const prefix = name.slice(6);
+        const uri = aValue[a]!;
+        if (prefix === 'xmlns' || uri === '') return null;
+        if (prefix === 'xml' ? uri !== XML_NS : uri === XML_NS || uri === XMLNS_NS) return null;
+        declare(prefix, uri);
+      }
+    }
+    for (let a = 0; a < na; a++) {
+      const name = aName[a]!;
+      const ac = aColon[a]!;
+      let uri: string | undefined;
+      if (name === 'xmlns' || (ac === 5 && name.startsWith('xmlns'))) uri = XMLNS_NS;
+      else if (ac < 0) uri = undefined;
+      else {
+        const bound = scope.get(name.slice(0, ac));
+        if (bound === undefined || bound === null) return null;
+        uri = bound;
+      }
+      aUri[a] = uri;
+      // Duplicates by qualified name, or by expanded name (Namespaces in XML 1.0 §6.3).
+      for (let b = 0; b < a; b++) {
+        if (aName[b] === name) return null;
+        if (uri !== undefined && aUri[b] === uri && name.slice(ac + 1) === aName[b]!.slice(aColon[b]! + 1)) return null;
+      }
+    }
+    const ns = scope.get(elColon < 0 ? '' : qName.slice(0, elColon));
+    if (ns === undefined || (ns === null && elColon >= 0)) return null;
+
+    const el = doc.createElementNS(ns, qName);
+    parent.appendChild(el);
+    place(el, lt);
+    for (let a = 0; a < na; a++) {
+      const attr = doc.createAttributeNS(aUri[a], aName[a]!);
+      place(attr, aAt[a]!);
+      attr.value = attr.nodeValue = aValue[a]!;
+      el.setAttributeNode(attr);
+    }
+    if (depth === 0) rooted = true;
+    if (empty) {
+      undo(mark);
+    } else {
+      open[depth] = qName;
+      marks.push(mark);
+      depth++;
+      parents[depth] = el;
+      parent = el;
+    }
+    i = p;
+  }
+
+  if (depth > 0 || !rooted) return null;
+  return doc as unknown as XDocument;
+}
