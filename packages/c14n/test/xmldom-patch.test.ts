@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DOMParser as PatchedParser, XMLSerializer as PatchedSerializer } from '@xmldom/xmldom';
+import { DOMImplementation as PatchedImplementation, DOMParser as PatchedParser, XMLSerializer as PatchedSerializer } from '@xmldom/xmldom';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -18,7 +18,7 @@ const copy = mkdtempSync(join(tmpdir(), 'ocauth-xmldom-unpatched-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 cpSync(installed, copy, { recursive: true, dereference: true });
 execFileSync('git', ['apply', '-R', patchFile], { cwd: copy });
-const unpatched = require(join(copy, 'lib', 'index.js')) as { DOMParser: typeof PatchedParser; XMLSerializer: typeof PatchedSerializer };
+const unpatched = require(join(copy, 'lib', 'index.js')) as { DOMImplementation: typeof PatchedImplementation; DOMParser: typeof PatchedParser; XMLSerializer: typeof PatchedSerializer };
 
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
 
@@ -71,6 +71,35 @@ describe('@xmldom/xmldom patch keeps xmldom behaviour', () => {
     expect(readFileSync(join(installed, 'lib', 'dom.js'), 'utf8')).toContain('ocauth patch');
     expect(readFileSync(join(copy, 'lib', 'dom.js'), 'utf8')).not.toContain('ocauth patch');
     expect(readFileSync(join(copy, 'lib', 'sax.js'), 'utf8')).not.toContain('ocauth patch');
+  });
+
+  it('createElementNS and createAttributeNS accept, split and refuse qualified names as unpatched xmldom does', () => {
+    const XML = 'http://www.w3.org/XML/1998/namespace';
+    const names = ['a', 'A9', '_', '_a.b-c', 'a:b', 'p:_x.y-z', 'xml:lang', 'xmlns', 'xmlns:p', 'é', 'a:é', 'é:a', 'a\u0300', 'a\u00B7b', '\u{10000}', 'a:\u{10000}',
+      '', ':', 'a:', ':a', 'a:b:c', '1a', '-a', '.a', 'a:1', 'a b', 'a\n', 'a\nb', '\na', 'a>', 'a\u0080', 'a:b\n', 'a$'];
+    const namespaces = [null, '', 'urn:x', XML, XMLNS];
+    const probe = (Impl: typeof PatchedImplementation): unknown[] => {
+      const doc = new Impl().createDocument(null, '', null) as AnyDoc;
+      const out: unknown[] = [];
+      for (const q of names) {
+        for (const ns of namespaces) {
+          for (const make of ['createElementNS', 'createAttributeNS'] as const) {
+            try {
+              const n = doc[make](ns, q);
+              out.push([n.namespaceURI, n.prefix, n.localName, n.nodeName]);
+            } catch (e) {
+              out.push(`${(e as Error).name}: ${(e as Error).message}`);
+            }
+          }
+        }
+      }
+      return out;
+    };
+    const ours = probe(PatchedImplementation);
+    expect(ours).toEqual(probe(unpatched.DOMImplementation));
+    // Not vacuous: some names are refused, some accepted.
+    expect(ours.filter((x) => typeof x === 'string').length).toBeGreaterThan(50);
+    expect(ours.filter((x) => Array.isArray(x)).length).toBeGreaterThan(50);
   });
 
   it('attribute maps, namespace lookups, removal, programmatic nodes and clones answer as unpatched xmldom does', () => {

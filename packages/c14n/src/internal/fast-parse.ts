@@ -63,7 +63,10 @@ const aValue: string[] = [];
 const aAt: number[] = [];
 const aUri: (string | undefined)[] = [];
 // In-scope namespace bindings (prefix → URI, '' for the default namespace) and an undo log.
-const scope = new Map<string, string | null>();
+const scope = new Map<string, string | null>([
+  ['', null],
+  ['xml', XML_NS],
+]);
 const undoPrefix: string[] = [];
 const undoUri: (string | null | undefined)[] = [];
 
@@ -186,25 +189,24 @@ export function fastParse(text: string, maxDepth: number, maxAttributes: number)
   line = 1;
   lineStart = 0;
   nextNl = text.indexOf('\n');
-  scope.clear();
-  scope.set('', null);
-  scope.set('xml', XML_NS);
-  undoPrefix.length = 0;
-  undoUri.length = 0;
+  // A document parsed to its end leaves every binding undone; one abandoned half way may not.
+  if (undoPrefix.length > 0) undo(0);
   try {
     return run(maxDepth, maxAttributes);
   } catch {
     // A DOM operation refused something (xmldom reports it as a fatal error): let xmldom say what.
     return null;
   } finally {
+    // Names and values sliced from a large text would keep all of it alive until the next parse.
+    if (text.length > 1 << 16) aName.length = aColon.length = aValue.length = aAt.length = aUri.length = 0;
     src = '';
-    aName.length = aColon.length = aValue.length = aAt.length = aUri.length = 0;
   }
 }
 
 function run(maxDepth: number, maxAttributes: number): XDocument | null {
   const n = src.length;
   const doc = impl.createDocument(null, '') as unknown as Doc;
+  // Per depth: the open element's qualified name, its parent, and the undo mark of its declarations.
   const open: string[] = [];
   const marks: number[] = [];
   const parents: Node[] = [doc];
@@ -254,13 +256,12 @@ function run(maxDepth: number, maxAttributes: number): XDocument | null {
     if (c1 === 0x2f /* / */) {
       if (depth === 0) return null;
       const name = open[depth - 1]!;
-      if (!src.startsWith(name, lt + 2)) return null;
-      const gt = skipWs(lt + 2 + name.length);
+      const at = lt + 2;
+      for (let k = 0; k < name.length; k++) if (src.charCodeAt(at + k) !== name.charCodeAt(k)) return null;
+      const gt = skipWs(at + name.length);
       if (src.charCodeAt(gt) !== 0x3e) return null;
       depth--;
-      open.length = depth;
-      undo(marks.pop()!);
-      parents.pop();
+      undo(marks[depth]!);
       parent = parents[depth]!;
       i = gt + 1;
       continue;
@@ -412,7 +413,7 @@ function run(maxDepth: number, maxAttributes: number): XDocument | null {
       undo(mark);
     } else {
       open[depth] = qName;
-      marks.push(mark);
+      marks[depth] = mark;
       depth++;
       parents[depth] = el;
       parent = el;
