@@ -200,6 +200,19 @@ describe('parseXml fast path', () => {
     });
   }
 
+  it('finds duplicate attributes among many (hashed past eight) as among few', () => {
+    const many = Array.from({ length: 20 }, (_, i) => ` a${i}="${i}" p:b${i}="${i}"`).join('');
+    const ok = `<r xmlns:p="urn:p" xmlns:q="urn:q"><e${many} q:b3="x"/></r>`;
+    expect(takes(ok)).toBe(true);
+    same(ok);
+    for (const dup of [' a7="again"', ' xmlns:z="urn:p" z:b0="x"', ' xmlns:q="urn:p" q:b5="x"', ' p:b19="again"']) {
+      const bad = `<r xmlns:p="urn:p" xmlns:q="urn:q"><e${many}${dup}/></r>`;
+      expect(takes(bad), dup).toBe(false);
+      expect(outcome(bad, true), dup).toMatch(/^ERR_XML_PARSE: /);
+      same(bad);
+    }
+  });
+
   it('steps aside at the depth and attribute bounds, so the bound errors are xmldom-positioned as before', () => {
     const deep = '<a>'.repeat(5) + '</a>'.repeat(5);
     same(deep, { maxDepth: 4 });

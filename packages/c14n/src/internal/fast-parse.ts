@@ -32,8 +32,6 @@ for (let c = 0; c < 128; c++) {
 const XML_DECL =
   /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][-A-Za-z0-9._]*"|'[A-Za-z][-A-Za-z0-9._]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 
-const HEX = /^[0-9A-Fa-f]+$/;
-const DEC = /^[0-9]+$/;
 
 type Node = { lineNumber?: number; columnNumber?: number; appendChild(n: Node): Node };
 type El = Node & { setAttributeNode(a: unknown): unknown };
@@ -114,41 +112,35 @@ function scanQName(p: number): number {
   return c >= 128 ? -1 : p;
 }
 
-/** `s` with its entity and character references replaced, or null if any is not well formed. */
-function decodeRefs(s: string): string | null {
-  let out = '';
-  let last = 0;
-  for (let amp = s.indexOf('&'); amp >= 0; amp = s.indexOf('&', last)) {
-    const semi = s.indexOf(';', amp + 1);
-    if (semi < 0) return null;
-    const ref = s.slice(amp + 1, semi);
-    let ch: string;
-    switch (ref) {
-      case 'amp': ch = '&'; break;
-      case 'lt': ch = '<'; break;
-      case 'gt': ch = '>'; break;
-      case 'quot': ch = '"'; break;
-      case 'apos': ch = "'"; break;
-      default: {
-        if (ref.charCodeAt(0) !== 0x23 /* # */) return null;
-        let cp: number;
-        if (ref.charCodeAt(1) === 0x78 /* x */) {
-          const h = ref.slice(2);
-          if (!HEX.test(h)) return null;
-          cp = parseInt(h, 16);
-        } else {
-          const d = ref.slice(1);
-          if (!DEC.test(d)) return null;
-          cp = parseInt(d, 10);
-        }
-        if (!(cp <= 0x10ffff)) return null;
-        ch = String.fromCodePoint(cp);
-      }
-    }
-    out += s.slice(last, amp) + ch;
-    last = semi + 1;
+// A reference this path decodes, or (last alternative) any other `&`, which makes it step aside.
+const REF = /&(amp|lt|gt|quot|apos|#x[0-9A-Fa-f]+|#[0-9]+);|&/g;
+let badRef = false;
+function refChar(_m: string, ref: string | undefined): string {
+  switch (ref) {
+    case 'amp': return '&';
+    case 'lt': return '<';
+    case 'gt': return '>';
+    case 'quot': return '"';
+    case 'apos': return "'";
+    case undefined: badRef = true; return '';
   }
-  return out + s.slice(last);
+  const cp = ref.charCodeAt(1) === 0x78 /* x */ ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+  if (!(cp <= 0x10ffff)) {
+    badRef = true;
+    return '';
+  }
+  return String.fromCodePoint(cp);
+}
+
+/**
+ * `s` with its entity and character references replaced, or null if any is not well formed. (Built by
+ * one replace() so the result is a flat string: concatenating the pieces made ropes that every later
+ * read of the text paid for.)
+ */
+function decodeRefs(s: string): string | null {
+  badRef = false;
+  const out = s.replace(REF, refChar);
+  return badRef ? null : out;
 }
 
 /** The value of the attribute whose text is src[from, to), normalized as xmldom does, or null. */
@@ -163,6 +155,38 @@ function attrValue(from: number, to: number): string | null {
   if (raw.indexOf('<') >= 0) return null;
   const s = raw.replace(/[\t\n]/g, ' ');
   return s.indexOf('&') < 0 ? s : decodeRefs(s);
+}
+
+const seen = new Set<string>();
+/**
+ * Whether two of the `n` attributes read have the same qualified name, or the same expanded name
+ * (Namespaces in XML 1.0 §6.3). Pairwise for a few, hashed for many (256 attributes per element in
+ * every element of a large text must not cost 32k comparisons each).
+ */
+function hasDuplicate(n: number): boolean {
+  if (n <= 8) {
+    for (let a = 1; a < n; a++) {
+      const name = aName[a]!;
+      const uri = aUri[a];
+      for (let b = 0; b < a; b++) {
+        if (aName[b] === name) return true;
+        if (uri !== undefined && aUri[b] === uri && name.slice(aColon[a]! + 1) === aName[b]!.slice(aColon[b]! + 1)) return true;
+      }
+    }
+    return false;
+  }
+  seen.clear();
+  for (let a = 0; a < n; a++) {
+    // Unprefixed: the name (no space in it). Otherwise 'uri local': a local name has no space, so
+    // keys cannot collide, and two equal prefixed names (one binding per prefix) give equal keys.
+    const uri = aUri[a];
+    const key = uri === undefined ? aName[a]! : uri + ' ' + aName[a]!.slice(aColon[a]! + 1);
+    if (seen.has(key)) break;
+    seen.add(key);
+  }
+  const found = seen.size < n;
+  seen.clear(); // keys hold slices of the text
+  return found;
 }
 
 function declare(prefix: string, uri: string | null): void {
@@ -390,12 +414,8 @@ function run(maxDepth: number, maxAttributes: number): XDocument | null {
         uri = bound;
       }
       aUri[a] = uri;
-      // Duplicates by qualified name, or by expanded name (Namespaces in XML 1.0 §6.3).
-      for (let b = 0; b < a; b++) {
-        if (aName[b] === name) return null;
-        if (uri !== undefined && aUri[b] === uri && name.slice(ac + 1) === aName[b]!.slice(aColon[b]! + 1)) return null;
-      }
     }
+    if (na > 1 && hasDuplicate(na)) return null;
     const ns = scope.get(elColon < 0 ? '' : qName.slice(0, elColon));
     if (ns === undefined || (ns === null && elColon >= 0)) return null;
 

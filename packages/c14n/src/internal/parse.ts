@@ -136,16 +136,19 @@ class GuardedHandler extends BaseHandler {
     // Namespaces in XML 1.0 §6.3: no two attributes may have the same expanded name (p:x and q:x with
     // p and q bound to one URI). xmldom keeps only the last of them, silently: a signature check and a
     // reader could then see different values of, say, wsu:Id.
+    // Keyed by 'uri local' (a local name has no space): linear in the attributes, however many.
     if (attrs.length > 1) {
-      for (let i = 1; i < attrs.length; i++) {
+      const first = new Map<string, number>();
+      for (let i = 0; i < attrs.length; i++) {
         const uri = attrs.getURI(i);
         if (!uri || uri === XMLNS_NS) continue;
         const localName = attrs.getLocalName!(i);
-        for (let j = 0; j < i; j++) {
-          if (attrs.getURI(j) === uri && attrs.getLocalName!(j) === localName) {
-            fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: attributes ${attrs.getQName(j)} and ${attrs.getQName(i)} have the same expanded name {${uri}}${localName}`, pos(attrs.getLocator ? attrs.getLocator(i) : this.locator)));
-          }
+        const key = uri + ' ' + localName;
+        const j = first.get(key);
+        if (j !== undefined) {
+          fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: attributes ${attrs.getQName(j)} and ${attrs.getQName(i)} have the same expanded name {${uri}}${localName}`, pos(attrs.getLocator ? attrs.getLocator(i) : this.locator)));
         }
+        first.set(key, i);
       }
     }
     super.startElement(ns, local, qName, attrs);
