@@ -213,14 +213,14 @@ export function fastParse(text: string, maxDepth: number, maxAttributes: number)
   line = 1;
   lineStart = 0;
   nextNl = text.indexOf('\n');
-  // A document parsed to its end leaves every binding undone; one abandoned half way may not.
-  if (undoPrefix.length > 0) undo(0);
   try {
     return run(maxDepth, maxAttributes);
   } catch {
     // A DOM operation refused something (xmldom reports it as a fatal error): let xmldom say what.
     return null;
   } finally {
+    // A document parsed to its end leaves every binding undone; one abandoned half way may not.
+    if (undoPrefix.length > 0) undo(0);
     // Names and values sliced from a large text would keep all of it alive until the next parse.
     if (text.length > 1 << 16) aName.length = aColon.length = aValue.length = aAt.length = aUri.length = 0;
     src = '';
