@@ -203,6 +203,14 @@ describe('parseXml fast path', () => {
     });
   }
 
+  it('an abandoned parse leaves no namespace binding behind for the next one', () => {
+    expect(takes('<a xmlns:p="urn:p" xmlns="urn:d"><b>&bogus;</b></a>')).toBe(false);
+    expect(takes('<p:x/>')).toBe(false);
+    same('<p:x/>');
+    const doc = parseXml('<x/>');
+    expect(doc.documentElement!.namespaceURI).toBeNull();
+  });
+
   it('finds duplicate attributes among many (hashed past eight) as among few', () => {
     const many = Array.from({ length: 20 }, (_, i) => ` a${i}="${i}" p:b${i}="${i}"`).join('');
     const ok = `<r xmlns:p="urn:p" xmlns:q="urn:q"><e${many} q:b3="x"/></r>`;
