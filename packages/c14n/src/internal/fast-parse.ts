@@ -32,7 +32,6 @@ for (let c = 0; c < 128; c++) {
 const XML_DECL =
   /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][-A-Za-z0-9._]*"|'[A-Za-z][-A-Za-z0-9._]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 
-
 type Node = { lineNumber?: number; columnNumber?: number; appendChild(n: Node): Node };
 type El = Node & { setAttributeNode(a: unknown): unknown };
 type Attr = Node & { value: string; nodeValue: string };
