@@ -188,6 +188,17 @@ function hasDuplicate(n: number): boolean {
   return found;
 }
 
+// Namespace URIs of the text, one string object each: a document re-declares the same few URIs on
+// many elements, and every reader that compares them (c14n's rendered-namespace stack, lookups) then
+// compares pointers instead of reading characters.
+const uris = new Map<string, string>();
+function intern(uri: string): string {
+  const known = uris.get(uri);
+  if (known !== undefined) return known;
+  uris.set(uri, uri);
+  return uri;
+}
+
 function declare(prefix: string, uri: string | null): void {
   undoPrefix.push(prefix);
   undoUri.push(scope.get(prefix));
@@ -220,6 +231,7 @@ export function fastParse(text: string, maxDepth: number, maxAttributes: number)
   } finally {
     // A document parsed to its end leaves every binding undone; one abandoned half way may not.
     if (undoPrefix.length > 0) undo(0);
+    uris.clear();
     // Names and values sliced from a large text would keep all of it alive until the next parse.
     if (text.length > 1 << 16) aName.length = aColon.length = aValue.length = aAt.length = aUri.length = 0;
     src = '';
@@ -392,10 +404,10 @@ function run(maxDepth: number, maxAttributes: number): XDocument | null {
     for (let a = 0; a < na; a++) {
       const name = aName[a]!;
       if (name === 'xmlns') {
-        declare('', aValue[a]!);
+        declare('', (aValue[a] = intern(aValue[a]!)));
       } else if (aColon[a] === 5 && name.startsWith('xmlns')) {
         const prefix = name.slice(6);
-        const uri = aValue[a]!;
+        const uri = (aValue[a] = intern(aValue[a]!));
         if (prefix === 'xmlns' || uri === '') return null;
         if (prefix === 'xml' ? uri !== XML_NS : uri === XML_NS || uri === XMLNS_NS) return null;
         declare(prefix, uri);
