@@ -3,10 +3,9 @@ import { algorithmInfo, EXC_C14N, Mode, type C14nAlgorithm } from './algorithms.
 import { C14nError } from './errors.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { exclusiveCanonicalize } from './exclusive.js';
-import { checkNamespaceUri, declaredPrefix, sortAttrs, sortDecls } from './namespaces.js';
+import { checkNamespaceUri, declaredPrefix, sortAttrs, sortDecls, XML_NS } from './namespaces.js';
 import { resolveUri } from './uri.js';
 
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /**
  * A document subset (XPath 1.0 data model) as XMLDSig transforms produce it: the elements, attributes

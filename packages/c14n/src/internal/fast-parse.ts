@@ -15,10 +15,8 @@
 // nothing about what is accepted; a differential property test holds it to xmldom's DOM.
 
 import { DOMImplementation } from '@xmldom/xmldom';
+import { prefixDeclarationProblem, XML_NS, XMLNS_NS } from './namespaces.js';
 import type { XDocument } from './parse.js';
-
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 // ASCII name characters: 1 = may start an NCName, 2 = may continue one.
 const NAME = new Uint8Array(128);
@@ -399,32 +397,29 @@ function run(maxDepth: number, maxAttributes: number): XDocument | null {
     if (depth >= maxDepth) return null;
 
     // Namespace declarations first (they apply to the element's own name and attributes), with the
-    // Namespaces in XML rules parseXml enforces.
+    // Namespaces in XML rules parseXml enforces; they are in the XMLNS namespace, every other
+    // attribute is resolved below (unprefixed: no namespace).
     const mark = undoPrefix.length;
     for (let a = 0; a < na; a++) {
       const name = aName[a]!;
+      aUri[a] = undefined;
       if (name === 'xmlns') {
         declare('', (aValue[a] = intern(aValue[a]!)));
+        aUri[a] = XMLNS_NS;
       } else if (aColon[a] === 5 && name.startsWith('xmlns')) {
         const prefix = name.slice(6);
         const uri = (aValue[a] = intern(aValue[a]!));
-        if (prefix === 'xmlns' || uri === '') return null;
-        if (prefix === 'xml' ? uri !== XML_NS : uri === XML_NS || uri === XMLNS_NS) return null;
+        if (prefixDeclarationProblem(prefix, uri) !== null) return null;
         declare(prefix, uri);
+        aUri[a] = XMLNS_NS;
       }
     }
     for (let a = 0; a < na; a++) {
-      const name = aName[a]!;
       const ac = aColon[a]!;
-      let uri: string | undefined;
-      if (name === 'xmlns' || (ac === 5 && name.startsWith('xmlns'))) uri = XMLNS_NS;
-      else if (ac < 0) uri = undefined;
-      else {
-        const bound = scope.get(name.slice(0, ac));
-        if (bound === undefined || bound === null) return null;
-        uri = bound;
-      }
-      aUri[a] = uri;
+      if (aUri[a] !== undefined || ac < 0) continue;
+      const bound = scope.get(aName[a]!.slice(0, ac));
+      if (bound === undefined || bound === null) return null;
+      aUri[a] = bound;
     }
     if (na > 1 && hasDuplicate(na)) return null;
     const ns = scope.get(elColon < 0 ? '' : qName.slice(0, elColon));

@@ -1,10 +1,25 @@
-// Namespace and attribute helpers shared by the general walker (canonicalize.ts) and the exclusive
-// fast path (exclusive.ts): one implementation of the ordering rules and the relative-URI check.
+// Namespace and attribute helpers shared by the general walker (canonicalize.ts), the exclusive fast
+// path (exclusive.ts) and both parse paths (parse.ts, fast-parse.ts): one implementation of the
+// ordering rules, the relative-URI check and the rules on declaring prefixes.
 import { C14nError } from './errors.js';
 import { compareCodePoints } from './escape.js';
 import { hasScheme } from './uri.js';
 
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+/**
+ * Namespaces in XML 1.0 §3 on `xmlns:prefix="value"`: xml is bound only to its namespace, xmlns is
+ * never declared, neither namespace name is bound to another prefix, and a prefix is not undeclared
+ * (XML 1.1 only). What is wrong (first rule broken, in that order), or null.
+ */
+export function prefixDeclarationProblem(prefix: string, value: string): string | null {
+  if (prefix === 'xmlns') return 'the prefix xmlns must not be declared';
+  if (prefix === 'xml' && value !== XML_NS) return `expected xmlns:xml to be ${XML_NS}, received ${JSON.stringify(value)}`;
+  if (prefix !== 'xml' && (value === XML_NS || value === XMLNS_NS)) return `the namespace ${value} must not be bound to prefix ${prefix}`;
+  if (value === '') return `expected a namespace name for xmlns:${prefix}, received an empty value (prefix undeclaration is XML 1.1 only)`;
+  return null;
+}
 
 /** What recognising a namespace declaration reads of an attribute. */
 export interface DeclLike {

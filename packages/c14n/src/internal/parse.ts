@@ -1,6 +1,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { XmlParseError } from './errors.js';
 import { fastParse } from './fast-parse.js';
+import { prefixDeclarationProblem, XMLNS_NS } from './namespaces.js';
 
 export type XDocument = import('@xmldom/xmldom').Document;
 
@@ -27,8 +28,6 @@ export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 256;
 export const DEFAULT_MAX_ATTRIBUTES = 256;
 
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 interface Locator { lineNumber?: number; columnNumber?: number }
 interface SaxAttrs { length: number; getQName(i: number): string; getURI(i: number): string; getValue(i: number): string; getLocalName?(i: number): string; getLocator?(i: number): Locator }
@@ -124,14 +123,8 @@ class GuardedHandler extends BaseHandler {
     for (let i = 0; i < attrs.length; i++) {
       const q = attrs.getQName(i);
       if (q.charCodeAt(0) !== 120 /* x */ || !q.startsWith('xmlns:')) continue;
-      const prefix = q.slice(6);
-      const value = attrs.getValue(i);
-      // Namespaces in XML 1.0 §3: xml is bound only to its namespace, xmlns is never declared,
-      // and neither namespace name may be bound to another prefix.
-      if (prefix === 'xmlns') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the prefix xmlns must not be declared`, pos(this.locator)));
-      if (prefix === 'xml' && value !== XML_NS) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected xmlns:xml to be ${XML_NS}, received ${JSON.stringify(value)}`, pos(this.locator)));
-      if (prefix !== 'xml' && (value === XML_NS || value === XMLNS_NS)) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: the namespace ${value} must not be bound to prefix ${prefix}`, pos(this.locator)));
-      if (value === '') fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: expected a namespace name for ${q}, received an empty value (prefix undeclaration is XML 1.1 only)`, pos(this.locator)));
+      const problem = prefixDeclarationProblem(q.slice(6), attrs.getValue(i));
+      if (problem !== null) fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: ${problem}`, pos(this.locator)));
     }
     // Namespaces in XML 1.0 §6.3: no two attributes may have the same expanded name (p:x and q:x with
     // p and q bound to one URI). xmldom keeps only the last of them, silently: a signature check and a
