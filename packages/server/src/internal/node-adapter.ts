@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { errorFields, type Logger } from './logger.js';
+import { bindRequestContext } from './request-context.js';
 
 export type WebHandler = (req: Request) => Promise<Response>;
 
@@ -76,6 +77,7 @@ export function createNodeListener(o: AdapterOptions): (req: IncomingMessage, re
         }
         const method = req.method ?? 'GET';
         const request = new Request(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) });
+        bindRequestContext(request, req.socket);
         let response: Response;
         try {
           response = await handler(request);
