@@ -1,7 +1,7 @@
 // No certificate is lost on a crash: the server runs as a child process on SQLite, clients issue
 // certificates, the server is killed with SIGKILL mid-load, restarted on the same dataDir, and every
 // certificate whose response a client received is in the store (a publish is durable before the
-// response is sent: transaction + atomic file replace with fsync).
+// response is sent: one SQLite transaction, WAL fsynced at COMMIT).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
