@@ -13,3 +13,7 @@ export { openStore } from './internal/store/open.js';
 export { createMemoryStore, MemoryUserStore } from './internal/store/memory.js';
 export { StoreError } from './internal/store/types.js';
 export type { ServerStore, ServerUserDirectory, UserSeed, StoreConfig } from './internal/store/types.js';
+// security
+export { THROTTLE_DEFAULTS } from './internal/throttle.js';
+export type { SignInThrottlePolicy } from './internal/throttle.js';
+export type { SecurityStore, AttemptState } from './internal/store/security-tables.js';

@@ -19,6 +19,8 @@ import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
 import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
+import { requestContext } from './request-context.js';
+import { THROTTLE_DEFAULTS, throttledDirectory, withSignInSource, type SignInThrottlePolicy } from './throttle.js';
 
 export interface ServerPolicy {
   /** Certificate Provisioning: RSA modulus limits of CSRs (defaults 1024 / 16384). */
@@ -40,6 +42,11 @@ export interface ServerPolicy {
   brokerSessionIdleSeconds?: number;
   /** Validity of the certificates the broker obtains for its sessions (default 8 h). */
   brokerCertificateValidityHours?: number;
+  /**
+   * Sign-in throttling of the Pin and Auth bindings (issue 16): per-account lockout windows (PIN and
+   * password separately) and per-source blocking, shared through the store. `false` turns it off.
+   */
+  signInThrottle?: SignInThrottlePolicy | false;
 }
 
 export interface ServerLimits {
@@ -150,6 +157,19 @@ function checkConfig(c: ServerConfig): void {
   intIn('policy.minValidityHours', c.policy?.minValidityHours, 1, 87_600);
   intIn('policy.defaultValidityHours', c.policy?.defaultValidityHours, 1, 87_600);
   intIn('policy.maxValidityHours', c.policy?.maxValidityHours, 1, 87_600);
+  if (c.policy?.signInThrottle !== undefined && c.policy.signInThrottle !== false) {
+    const t = c.policy.signInThrottle;
+    if (typeof t !== 'object' || t === null) throw new ServerConfigError(`policy.signInThrottle: expected an object or false, received ${JSON.stringify(t)}`);
+    for (const k of Object.keys(t)) if (!(k in THROTTLE_DEFAULTS)) throw new ServerConfigError(`policy.signInThrottle.${k}: expected one of ${Object.keys(THROTTLE_DEFAULTS).join(', ')}`);
+    intIn('policy.signInThrottle.maxPinFailures', t.maxPinFailures, 1, 1000);
+    intIn('policy.signInThrottle.maxPasswordFailures', t.maxPasswordFailures, 1, 1000);
+    intIn('policy.signInThrottle.failureWindowSeconds', t.failureWindowSeconds, 1, 7 * 86400);
+    intIn('policy.signInThrottle.lockoutSeconds', t.lockoutSeconds, 1, 7 * 86400);
+    intIn('policy.signInThrottle.maxSourceFailures', t.maxSourceFailures, 1, 100_000);
+    intIn('policy.signInThrottle.sourceBlockSeconds', t.sourceBlockSeconds, 1, 86400);
+    intIn('policy.signInThrottle.blockedDelayMs', t.blockedDelayMs, 0, 60_000);
+    intIn('policy.signInThrottle.familiarSourceDays', t.familiarSourceDays, 0, 3650);
+  }
   if (c.store !== undefined && !['memory', 'sqlite', 'postgres'].includes((c.store as { kind?: string })?.kind ?? ''))
     throw new ServerConfigError(`store.kind: expected memory, sqlite or postgres, received ${JSON.stringify((c.store as { kind?: unknown })?.kind)}`);
   if (c.store?.kind === 'postgres' && (typeof c.store.url !== 'string' || !/^postgres(ql)?:\/\//.test(c.store.url)))
@@ -260,7 +280,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     };
     const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults);
     const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }), faults);
-    const users = faultyDirectory(store.users, faults);
+    // Security: sign-in throttling wraps the directory (after any deliberate fault, so a fault is still visible).
+    const users = policy.signInThrottle === false ? faultyDirectory(store.users, faults) : throttledDirectory(faultyDirectory(store.users, faults), store.security, policy.signInThrottle ?? {}, clock);
 
     handlers.webTicket = createWebTicketHandler({
       serviceUrl: urls.webTicket,
@@ -274,6 +295,9 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
       clock,
     });
+    // Security: the Web Ticket Service sees the request's source address (per-source sign-in throttling).
+    const webTicketHandler = handlers.webTicket;
+    handlers.webTicket = (req) => withSignInSource(requestContext(req)?.remoteAddress ?? '', () => webTicketHandler(req));
     handlers.certProv = createCertProvHandler({
       ticketVerifier: certProvVerifier,
       ca: pki.ca,

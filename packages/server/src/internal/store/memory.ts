@@ -3,6 +3,7 @@ import { MemoryCertificateStore } from '@ocauth/certprov';
 import { MemoryAuthBrokerSessionStore } from '@ocauth/authbroker';
 import type { DirectoryUser } from '@ocauth/wstrust';
 import { hashSecret, verifySecret } from '../secrets.js';
+import { MemorySecurityStore } from './security-tables.js';
 import { checkSeed, identitiesOf, normSip, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
 
 interface Row { user: DirectoryUser; pinHash: string | null; passwordHash: string | null; identities: string[] }
@@ -56,5 +57,5 @@ class CountingCertificateStore extends MemoryCertificateStore {
 }
 
 export function createMemoryStore(): ServerStore {
-  return { kind: 'memory', users: new MemoryUserStore(), certificates: new CountingCertificateStore(), sessions: new MemoryAuthBrokerSessionStore(), close: async () => {} };
+  return { kind: 'memory', users: new MemoryUserStore(), certificates: new CountingCertificateStore(), sessions: new MemoryAuthBrokerSessionStore(), security: new MemorySecurityStore(), close: async () => {} };
 }

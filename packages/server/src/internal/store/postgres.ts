@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { schema, SCHEMA_VERSION, sqlStore, type Query, type SqlBackend } from './sql.js';
 import { StoreError, type ServerStore } from './types.js';
+import { securitySchema } from './security-tables.js';
 
 export async function openPostgresStore(url: string, o: { poolSize?: number } = {}): Promise<ServerStore> {
   const pool = new pg.Pool({ connectionString: url, max: o.poolSize ?? 10 });
@@ -34,6 +35,7 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
     await tx(async (q) => {
       await q('SELECT pg_advisory_xact_lock(7268531)');
       for (const s of schema('BYTEA')) await q(s);
+      for (const s of securitySchema()) await q(s);
       const v = (await q('SELECT MAX(version) AS v FROM ocauth_schema'))[0]?.v;
       if (v === null || v === undefined) await q('INSERT INTO ocauth_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
       else if (Number(v) > SCHEMA_VERSION) throw new Error(`schema version ${v} is newer than this server's ${SCHEMA_VERSION}`);

@@ -5,6 +5,7 @@ import type { DirectoryUser } from '@ocauth/wstrust';
 import { CertificateStoreError, type StoredCertificate } from '@ocauth/certprov';
 import type { AuthBrokerSessionRecord, AuthBrokerSessionStore } from '@ocauth/authbroker';
 import { hashSecret, verifySecret } from '../secrets.js';
+import { SqlSecurityStore } from './security-tables.js';
 import { checkSeed, identitiesOf, normEntity, normSip, StoreError, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
 
 export type Row = Record<string, unknown>;
@@ -164,7 +165,7 @@ class SqlSessions implements AuthBrokerSessionStore {
 }
 
 export function sqlStore(db: SqlBackend): ServerStore {
-  return { kind: db.kind, users: new SqlUsers(db), certificates: new SqlCertificates(db), sessions: new SqlSessions(db), close: () => db.close() };
+  return { kind: db.kind, users: new SqlUsers(db), certificates: new SqlCertificates(db), sessions: new SqlSessions(db), security: new SqlSecurityStore(db), close: () => db.close() };
 }
 
 export { StoreError };

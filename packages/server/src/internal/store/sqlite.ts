@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { schema, SCHEMA_VERSION, sqlStore, type Query, type SqlBackend } from './sql.js';
 import { StoreError, type ServerStore } from './types.js';
+import { securitySchema } from './security-tables.js';
 
 type Db = InstanceType<typeof Database>;
 
@@ -40,6 +41,7 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
       db.pragma('foreign_keys = ON');
       db.transaction(() => {
         for (const s of schema('BLOB')) db.exec(s);
+        for (const s of securitySchema()) db.exec(s);
         const v = (db.prepare('SELECT MAX(version) AS v FROM ocauth_schema').get() as { v: number | null }).v;
         if (v === null || v === undefined) db.prepare('INSERT INTO ocauth_schema (version) VALUES (?)').run(SCHEMA_VERSION);
         else if (Number(v) > SCHEMA_VERSION) throw new Error(`schema version ${v} is newer than this server's ${SCHEMA_VERSION}`);

@@ -4,6 +4,7 @@
 import type { UserDirectory } from '@ocauth/wstrust';
 import type { CertificateStore } from '@ocauth/certprov';
 import type { AuthBrokerSessionStore } from '@ocauth/authbroker';
+import type { SecurityStore } from './security-tables.js';
 
 /** A user to create or replace. PIN and password are stored as scrypt hashes. */
 export interface UserSeed {
@@ -31,6 +32,8 @@ export interface ServerStore {
   readonly users: ServerUserDirectory;
   readonly certificates: CertificateStore & { count(): Promise<number> };
   readonly sessions: AuthBrokerSessionStore;
+  /** Sign-in failure counters and the replay cache (shared by a pool's servers). */
+  readonly security: SecurityStore;
   close(): Promise<void>;
 }
 

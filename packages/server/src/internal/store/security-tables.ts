@@ -1,0 +1,132 @@
+// Security state kept in the store so that every server of a pool shares it (PostgreSQL) and it survives
+// a restart (SQLite): sign-in failure counters with lockout windows (issue 16 item 1) and the replay
+// cache of proof-of-possession signatures (item 3). Separate tables from the directory and certificate
+// tables (schema additions do not touch them).
+import type { Query, SqlBackend } from './sql.js';
+
+/** Failure counter of one key (an account and secret kind, or a source address). */
+export interface AttemptState {
+  /** Failures counted in the current window. */
+  failures: number;
+  /** Epoch ms the current counting window started. */
+  windowStart: number;
+  /** Epoch ms until which the key is locked (0: not locked). */
+  lockedUntil: number;
+  /** How many times the key was locked recently (escalates the next lock). */
+  strikes: number;
+  /** Epoch ms after which the row may be forgotten. */
+  expiresAt: number;
+}
+
+export interface SecurityStore {
+  /** Current state of a key (undefined when none or expired). */
+  getAttempts(key: string, now: number): Promise<AttemptState | undefined>;
+  /** Atomically replace a key's state with `fn(previous)` (null deletes it); returns the new state. */
+  updateAttempts(key: string, now: number, fn: (prev: AttemptState | undefined) => AttemptState | null): Promise<AttemptState | null>;
+  /** Records `key` until `expiresAt`; false when it was already recorded and not expired (a replay). */
+  claimOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Number of live claims of keys starting with `prefix` (e.g. certificates obtained with one ticket). */
+  countClaims(prefix: string, now: number): Promise<number>;
+}
+
+export function securitySchema(): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ocauth_auth_failures (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, window_start BIGINT NOT NULL, locked_until BIGINT NOT NULL, strikes INTEGER NOT NULL, expires_at BIGINT NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS ocauth_auth_failures_expiry ON ocauth_auth_failures (expires_at)`,
+    `CREATE TABLE IF NOT EXISTS ocauth_replay_cache (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS ocauth_replay_cache_expiry ON ocauth_replay_cache (expires_at)`,
+  ];
+}
+
+const toState = (r: Record<string, unknown>): AttemptState => ({
+  failures: Number(r.failures),
+  windowStart: Number(r.window_start),
+  lockedUntil: Number(r.locked_until),
+  strikes: Number(r.strikes),
+  expiresAt: Number(r.expires_at),
+});
+
+export class SqlSecurityStore implements SecurityStore {
+  #writes = 0;
+  constructor(private readonly db: SqlBackend) {}
+  async #sweep(q: Query, now: number) {
+    // Expired rows are removed every 256 writes (bounded table: counters of random user names expire).
+    if (++this.#writes % 256 !== 0) return;
+    await q(`DELETE FROM ocauth_auth_failures WHERE expires_at < $1`, [now]);
+    await q(`DELETE FROM ocauth_replay_cache WHERE expires_at < $1`, [now]);
+  }
+  async getAttempts(key: string, now: number): Promise<AttemptState | undefined> {
+    const r = (await this.db.read((q) => q(`SELECT * FROM ocauth_auth_failures WHERE key = $1`, [key])))[0];
+    if (!r) return undefined;
+    const s = toState(r);
+    return s.expiresAt < now ? undefined : s;
+  }
+  async updateAttempts(key: string, now: number, fn: (prev: AttemptState | undefined) => AttemptState | null): Promise<AttemptState | null> {
+    return this.db.write(async (q) => {
+      await this.db.lock(q, `attempts|${key}`);
+      const r = (await q(`SELECT * FROM ocauth_auth_failures WHERE key = $1`, [key]))[0];
+      const prev = r ? toState(r) : undefined;
+      const next = fn(prev && prev.expiresAt >= now ? prev : undefined);
+      if (next === null) {
+        if (r) await q(`DELETE FROM ocauth_auth_failures WHERE key = $1`, [key]);
+      } else {
+        await q(
+          `INSERT INTO ocauth_auth_failures (key, failures, window_start, locked_until, strikes, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until, strikes = excluded.strikes, expires_at = excluded.expires_at`,
+          [key, next.failures, next.windowStart, next.lockedUntil, next.strikes, next.expiresAt],
+        );
+      }
+      await this.#sweep(q, now);
+      return next;
+    });
+  }
+  async claimOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.db.write(async (q) => {
+      await this.db.lock(q, `replay|${key}`);
+      const r = (await q(`SELECT expires_at FROM ocauth_replay_cache WHERE key = $1`, [key]))[0];
+      if (r && Number(r.expires_at) >= now) return false;
+      await q(`INSERT INTO ocauth_replay_cache (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at`, [key, expiresAt]);
+      await this.#sweep(q, now);
+      return true;
+    });
+  }
+  async countClaims(prefix: string, now: number): Promise<number> {
+    const like = prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    return Number((await this.db.read((q) => q(`SELECT COUNT(*) AS n FROM ocauth_replay_cache WHERE key LIKE $1 ESCAPE '\\' AND expires_at >= $2`, [like, now])))[0]?.n ?? 0);
+  }
+}
+
+export class MemorySecurityStore implements SecurityStore {
+  readonly #attempts = new Map<string, AttemptState>();
+  readonly #claims = new Map<string, number>();
+  #writes = 0;
+  #sweep(now: number) {
+    if (++this.#writes % 256 !== 0) return;
+    for (const [k, v] of this.#attempts) if (v.expiresAt < now) this.#attempts.delete(k);
+    for (const [k, v] of this.#claims) if (v < now) this.#claims.delete(k);
+  }
+  async getAttempts(key: string, now: number) {
+    const s = this.#attempts.get(key);
+    return s && s.expiresAt >= now ? { ...s } : undefined;
+  }
+  async updateAttempts(key: string, now: number, fn: (prev: AttemptState | undefined) => AttemptState | null) {
+    const prev = this.#attempts.get(key);
+    const next = fn(prev && prev.expiresAt >= now ? { ...prev } : undefined);
+    if (next === null) this.#attempts.delete(key);
+    else this.#attempts.set(key, { ...next });
+    this.#sweep(now);
+    return next;
+  }
+  async claimOnce(key: string, expiresAt: number, now: number) {
+    const e = this.#claims.get(key);
+    if (e !== undefined && e >= now) return false;
+    this.#claims.set(key, expiresAt);
+    this.#sweep(now);
+    return true;
+  }
+  async countClaims(prefix: string, now: number) {
+    let n = 0;
+    for (const [k, v] of this.#claims) if (v >= now && k.startsWith(prefix)) n++;
+    return n;
+  }
+}
