@@ -90,21 +90,29 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     }
     const account = `${kind}:${await canonical(identity)}`;
     let key = account;
-    let state = await store.getAttempts(account, now);
+    const state = await store.getAttempts(account, now);
     if (state && state.lockedUntil > now && p.familiarSourceDays > 0 && (await store.countClaims(`familiar|${account}|${source}|`, now)) > 0) {
       key = `${account}|${source}`; // the account's owner, where it signed in before: its own counter
-      state = await store.getAttempts(key, now);
     }
-    const locked = !!state && state.lockedUntil > now;
+    // The attempt is counted before the secret is checked, atomically in the store, so concurrent
+    // guesses cannot slip past the limit (exactly `max` guesses are checked per window); a right secret
+    // then clears the count.
+    const max = kind === 'pin' ? p.maxPinFailures : p.maxPasswordFailures;
+    let locked = false;
+    await store.updateAttempts(key, now, (prev) => {
+      if (prev && prev.lockedUntil > now) {
+        locked = true;
+        return prev;
+      }
+      return afterFailure(prev, now, max, windowMs, () => p.lockoutSeconds * 1000, 0);
+    });
     const user = await inner(identity, secret); // always the same work, locked or not
     if (locked) return null;
     if (user) {
-      if (state && state.failures > 0) await store.updateAttempts(key, now, (prev) => (prev && prev.strikes > 0 ? { ...prev, failures: 0 } : null));
+      await store.updateAttempts(key, now, () => null);
       if (p.familiarSourceDays > 0) await store.claimOnce(`familiar|${account}|${source}|`, now + p.familiarSourceDays * DAY, now);
       return user;
     }
-    const max = kind === 'pin' ? p.maxPinFailures : p.maxPasswordFailures;
-    await store.updateAttempts(key, now, (prev) => afterFailure(prev, now, max, windowMs, () => p.lockoutSeconds * 1000, 0));
     await store.updateAttempts(source, now, (prev) => afterFailure(prev, now, p.maxSourceFailures, windowMs, (strikes) => Math.min(86_400_000, p.sourceBlockSeconds * 1000 * 2 ** Math.min(strikes, 20)), DAY));
     return null;
   };
