@@ -19,6 +19,7 @@ import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
 import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
+import { guardConnections } from './limits.js';
 import { requestContext } from './request-context.js';
 import { THROTTLE_DEFAULTS, throttledDirectory, withSignInSource, type SignInThrottlePolicy } from './throttle.js';
 
@@ -47,6 +48,8 @@ export interface ServerPolicy {
    * password separately) and per-source blocking, shared through the store. `false` turns it off.
    */
   signInThrottle?: SignInThrottlePolicy | false;
+  /** OpenSSL cipher list for TLS 1.2 on the HTTPS listener (default: ECDHE with AES-GCM or ChaCha20-Poly1305 only). */
+  tlsCiphers?: string;
 }
 
 export interface ServerLimits {
@@ -60,6 +63,16 @@ export interface ServerLimits {
   keepAliveTimeoutMs?: number;
   /** Simultaneous connections; further ones are refused (default 4096). */
   maxConnections?: number;
+  /** A TLS handshake must complete within (default 5 000 ms): silent and slow-TLS sockets are closed. */
+  tlsHandshakeTimeoutMs?: number;
+  /** An established connection must send its first request within (default 10 000 ms). */
+  firstRequestTimeoutMs?: number;
+  /** Sockets still in the TLS handshake, counted apart from established ones; beyond, the oldest is closed (default 512). */
+  maxPendingHandshakes?: number;
+  /** The same per source address (default 64). */
+  maxPendingHandshakesPerSource?: number;
+  /** Established connections per source address; further ones are closed (default 256). */
+  maxConnectionsPerSource?: number;
 }
 
 export interface ServerConfig {
@@ -126,6 +139,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** TLS 1.2 suites of the HTTPS listener: ECDHE key exchange (forward secrecy) with AEAD ciphers only. */
+export const TLS12_AEAD_CIPHERS = ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305'].join(':');
+
 export const SERVICE_PATHS = {
   webTicket: '/WebTicket/WebTicketService.svc',
   certProv: '/CertProv/CertProvisioningService.svc',
@@ -154,6 +170,11 @@ function checkConfig(c: ServerConfig): void {
   intIn('limits.maxConnections', c.limits?.maxConnections, 1, 1_000_000);
   intIn('limits.headersTimeoutMs', c.limits?.headersTimeoutMs, 100, 600_000);
   intIn('limits.requestTimeoutMs', c.limits?.requestTimeoutMs, 100, 600_000);
+  intIn('limits.tlsHandshakeTimeoutMs', c.limits?.tlsHandshakeTimeoutMs, 100, 600_000);
+  intIn('limits.firstRequestTimeoutMs', c.limits?.firstRequestTimeoutMs, 100, 600_000);
+  intIn('limits.maxPendingHandshakes', c.limits?.maxPendingHandshakes, 1, 1_000_000);
+  intIn('limits.maxPendingHandshakesPerSource', c.limits?.maxPendingHandshakesPerSource, 1, 1_000_000);
+  intIn('limits.maxConnectionsPerSource', c.limits?.maxConnectionsPerSource, 1, 1_000_000);
   intIn('policy.minValidityHours', c.policy?.minValidityHours, 1, 87_600);
   intIn('policy.defaultValidityHours', c.policy?.defaultValidityHours, 1, 87_600);
   intIn('policy.maxValidityHours', c.policy?.maxValidityHours, 1, 87_600);
@@ -238,10 +259,23 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         keepAliveTimeout: limits.keepAliveTimeoutMs ?? 5_000,
         connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs ?? 10_000),
         maxHeaderSize: 32 * 1024,
+        // Security (issue 16 items 2, 10): a handshake deadline, and TLS 1.2 only with ECDHE AEAD suites
+        // (forward secrecy, no CBC); TLS 1.3's suites are all AEAD. TLS-DSK's TLS 1.0 engine is separate.
+        handshakeTimeout: limits.tlsHandshakeTimeoutMs ?? 5_000,
+        minVersion: 'TLSv1.2',
+        ciphers: policy.tlsCiphers ?? TLS12_AEAD_CIPHERS,
+        honorCipherOrder: true,
       },
       createNodeListener({ origin: () => origin, route, logger, maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
     );
     server.maxConnections = limits.maxConnections ?? 4096;
+    const connectionGuard = guardConnections(server, {
+      handshakeTimeoutMs: limits.tlsHandshakeTimeoutMs ?? 5_000,
+      firstRequestTimeoutMs: limits.firstRequestTimeoutMs ?? 10_000,
+      maxPendingHandshakes: limits.maxPendingHandshakes ?? 512,
+      maxPendingHandshakesPerSource: limits.maxPendingHandshakesPerSource ?? 64,
+      maxConnectionsPerSource: limits.maxConnectionsPerSource ?? 256,
+    });
     server.on('clientError', (err, socket) => {
       logger({ level: 'warn', msg: 'client error', code: (err as { code?: string }).code ?? 'unknown' });
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -364,6 +398,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       close: () =>
         (closed ??= (async () => {
           broker.close();
+          connectionGuard.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();

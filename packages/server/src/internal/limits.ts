@@ -1,0 +1,118 @@
+// Connection-level defences of the HTTPS listener (issue 16 item 2): sockets that never start TLS, start
+// it slowly, or never send a request must not hold the listener's connection slots. Pre-handshake sockets
+// are counted apart from established ones: each has a TLS handshake deadline, their number is capped
+// (overall and per source address) by closing the oldest pending one — a real client completes its
+// handshake within milliseconds, a flood's sockets are the old ones — and established connections are
+// capped per source. An established connection must send its first request within a deadline (headers
+// and body deadlines then apply, as configured on the node:https server).
+import type { Server } from 'node:https';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+
+export interface ConnectionGuardOptions {
+  handshakeTimeoutMs: number;
+  firstRequestTimeoutMs: number;
+  maxPendingHandshakes: number;
+  maxPendingHandshakesPerSource: number;
+  maxConnectionsPerSource: number;
+  onDrop?: (reason: 'handshake-timeout' | 'pending-evicted' | 'per-source-limit' | 'first-request-timeout') => void;
+}
+
+export interface ConnectionGuard {
+  stats(): { pendingHandshakes: number; established: number; dropped: Record<string, number> };
+  close(): void;
+}
+
+interface Pending { socket: Socket; source: string; timer: NodeJS.Timeout }
+
+export function guardConnections(server: Server, o: ConnectionGuardOptions): ConnectionGuard {
+  // Insertion order of a Map = age order: the first entry is the oldest pending handshake.
+  const pending = new Map<string, Pending>();
+  const pendingBySource = new Map<string, Map<string, Pending>>();
+  const established = new Map<string, number>();
+  const dropped: Record<string, number> = {};
+  const drop = (s: { destroy(): void }, reason: Parameters<NonNullable<ConnectionGuardOptions['onDrop']>>[0]) => {
+    dropped[reason] = (dropped[reason] ?? 0) + 1;
+    o.onDrop?.(reason);
+    s.destroy();
+  };
+  const keyOf = (s: { remoteAddress?: string | undefined; remotePort?: number | undefined }) => `${s.remoteAddress ?? ''}|${s.remotePort ?? 0}`;
+  const forget = (key: string) => {
+    const p = pending.get(key);
+    if (!p) return undefined;
+    clearTimeout(p.timer);
+    pending.delete(key);
+    const bySource = pendingBySource.get(p.source);
+    bySource?.delete(key);
+    if (bySource && bySource.size === 0) pendingBySource.delete(p.source);
+    return p;
+  };
+
+  const onConnection = (socket: Socket) => {
+    const key = keyOf(socket);
+    const source = socket.remoteAddress ?? '';
+    const timer = setTimeout(() => {
+      const p = forget(key);
+      if (p) drop(p.socket, 'handshake-timeout');
+    }, o.handshakeTimeoutMs);
+    timer.unref();
+    const entry: Pending = { socket, source, timer };
+    pending.set(key, entry);
+    let bySource = pendingBySource.get(source);
+    if (!bySource) pendingBySource.set(source, (bySource = new Map()));
+    bySource.set(key, entry);
+    socket.once('close', () => forget(key));
+    // Too many handshakes pending from this source, then overall: close the oldest.
+    if (bySource.size > o.maxPendingHandshakesPerSource) {
+      const oldest = bySource.keys().next().value as string;
+      const p = forget(oldest);
+      if (p) drop(p.socket, 'pending-evicted');
+    }
+    if (pending.size > o.maxPendingHandshakes) {
+      const oldest = pending.keys().next().value as string;
+      const p = forget(oldest);
+      if (p) drop(p.socket, 'pending-evicted');
+    }
+  };
+
+  const onSecure = (tls: TLSSocket) => {
+    forget(keyOf(tls));
+    const source = tls.remoteAddress ?? '';
+    const n = (established.get(source) ?? 0) + 1;
+    established.set(source, n);
+    let counted = true;
+    tls.once('close', () => {
+      if (!counted) return;
+      counted = false;
+      const m = (established.get(source) ?? 1) - 1;
+      if (m <= 0) established.delete(source);
+      else established.set(source, m);
+    });
+    if (n > o.maxConnectionsPerSource) return drop(tls, 'per-source-limit');
+    const timer = setTimeout(() => drop(tls, 'first-request-timeout'), o.firstRequestTimeoutMs);
+    timer.unref();
+    firstRequest.set(tls, timer);
+    tls.once('close', () => clearTimeout(timer));
+  };
+  const firstRequest = new WeakMap<object, NodeJS.Timeout>();
+  const onRequest = (req: { socket: object }) => {
+    const t = firstRequest.get(req.socket);
+    if (t) {
+      clearTimeout(t);
+      firstRequest.delete(req.socket);
+    }
+  };
+
+  server.on('connection', onConnection);
+  server.on('secureConnection', onSecure);
+  server.on('request', onRequest);
+  return {
+    stats: () => ({ pendingHandshakes: pending.size, established: [...established.values()].reduce((a, b) => a + b, 0), dropped: { ...dropped } }),
+    close: () => {
+      for (const k of [...pending.keys()]) forget(k)?.socket.destroy(); // server.close() does not wait for them
+      server.off('connection', onConnection);
+      server.off('secureConnection', onSecure);
+      server.off('request', onRequest);
+    },
+  };
+}
