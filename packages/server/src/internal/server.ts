@@ -48,6 +48,11 @@ export interface ServerPolicy {
    * password separately) and per-source blocking, shared through the store. `false` turns it off.
    */
   signInThrottle?: SignInThrottlePolicy | false;
+  /**
+   * Authentication Broker: accept a web ticket without proof of possession (no signature with its proof
+   * key), as the spec's example 4.3.1 shows. Off by default: the ticket alone would be a bearer token.
+   */
+  brokerAcceptUnsignedTickets?: boolean;
   /** OpenSSL cipher list for TLS 1.2 on the HTTPS listener (default: ECDHE with AES-GCM or ChaCha20-Poly1305 only). */
   tlsCiphers?: string;
 }
@@ -313,8 +318,15 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       ...(faults.skipAudienceCheck ? {} : { audience: audiences }),
     };
     const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults);
-    const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }), faults);
+    // Security (issue 16 item 4): the broker requires proof of possession of the holder-of-key ticket by
+    // default; policy.brokerAcceptUnsignedTickets admits the spec's unsigned example (4.3.1).
+    const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck && policy.brokerAcceptUnsignedTickets !== true }), faults);
     // Security: sign-in throttling wraps the directory (after any deliberate fault, so a fault is still visible).
+    const enabledAccount = async <T extends { sipUri: string }>(t: T): Promise<T> => {
+      const u = await store.users.findUserBySipUri(/^sip:/i.test(t.sipUri) ? t.sipUri : `sip:${t.sipUri}`);
+      if (!u || !u.enabled) throw Object.assign(new Error(`web ticket: expected the account ${t.sipUri} to exist and be enabled, received ${u ? 'a disabled account' : 'an unknown account'}`), { code: 'ERR_SERVER_ACCOUNT_DISABLED', errorId: 28000 });
+      return t;
+    };
     const users = policy.signInThrottle === false ? faultyDirectory(store.users, faults) : throttledDirectory(faultyDirectory(store.users, faults), store.security, policy.signInThrottle ?? {}, clock);
 
     handlers.webTicket = createWebTicketHandler({
@@ -358,7 +370,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     const certProvHandler = handlers.certProv;
     handlers.certProv = async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req));
     const broker = createAuthBrokerHandler({
-      ticketVerifier: { verify: async (envelope: string) => ({ ...(await brokerVerifier.verify(envelope)) }) },
+      // Security (issue 16 item 6): every broker call checks the ticket's account is still there and enabled.
+      ticketVerifier: { verify: async (envelope: string) => enabledAccount({ ...(await brokerVerifier.verify(envelope)) }) },
       // MS-OCAUTHWS 1.3.3 / 3.3.4.3: the broker obtains the user's certificate from the certificate
       // provisioning side: issued by this server's CA for the session's SIP URI, published to the store.
       credentialSource: certProvCredentialSource({ ca: pki.ca, store: store.certificates, clock, validityHours: policy.brokerCertificateValidityHours ?? 8 }),
@@ -375,7 +388,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       links: () => ({ internalBase: origin, externalBase: external }),
       sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
       webTicketUrl: () => urls.webTicket,
-      verifyTicket: (h) => autodiscoverVerifier.verifyToken(h),
+      verifyTicket: async (h) => enabledAccount(await autodiscoverVerifier.verifyToken(h)),
     });
     logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });
 
