@@ -348,3 +348,30 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   const keySizeBits = publicKey.asymmetricKeyDetails?.modulusLength;
   return { der, subjectCommonName: cn, publicKey, spkiDer, keySizeBits, signatureAlgorithmOid, signatureValid, nameValuePairs, attributeOids, extendedKeyUsage };
 }
+
+const SMALL_PRIMES = (() => {
+  const out: bigint[] = [];
+  for (let n = 3; n < 2000; n += 2) if (out.every((p) => BigInt(n) % p !== 0n)) out.push(BigInt(n));
+  return out;
+})();
+
+/**
+ * The usual sanity checks of an RSA public key a CA is asked to certify (issue 16 item 7): public
+ * exponent odd and at least 65537 (e = 1 makes "encryption" the identity; small e invites broadcast and
+ * padding attacks), below the modulus, modulus odd, of the stated size and without small prime factors.
+ * Returns the problem in words, or undefined when the key passes.
+ */
+export function rsaPublicKeyProblem(publicKey: KeyObject): string | undefined {
+  if (publicKey.asymmetricKeyType !== 'rsa') return `expected an RSA key, received ${publicKey.asymmetricKeyType}`;
+  const jwk = publicKey.export({ format: 'jwk' }) as { n?: string; e?: string };
+  if (!jwk.n || !jwk.e) return 'expected an RSA modulus and public exponent, received none';
+  const big = (b64u: string) => BigInt('0x' + (Buffer.from(b64u, 'base64url').toString('hex') || '0'));
+  const n = big(jwk.n);
+  const e = big(jwk.e);
+  if (e < 65537n) return `public exponent: expected at least 65537, received ${e}`;
+  if (e % 2n === 0n) return `public exponent: expected an odd number, received ${e}`;
+  if (e >= n) return 'public exponent: expected less than the modulus, received a larger one';
+  if (n % 2n === 0n) return 'modulus: expected an odd number, received an even one';
+  for (const p of SMALL_PRIMES) if (n % p === 0n) return `modulus: expected no small prime factors, received one divisible by ${p}`;
+  return undefined;
+}

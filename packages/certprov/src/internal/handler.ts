@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import type { CertificateAuthority } from './ca.js';
-import { OID_ANY_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH, parseCsr } from './csr.js';
+import { OID_ANY_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH, parseCsr, rsaPublicKeyProblem } from './csr.js';
 import { ACTION_GET_AND_PUBLISH_CERT, esc, parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from './request.js';
 import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST, VALUE_TYPE_PKCS7 } from './response.js';
 import type { CertificateStore } from './store.js';
@@ -16,7 +16,8 @@ export interface CertProvTicketVerifier {
   verify(envelopeXml: string): Promise<{ sipUri: string }>;
 }
 export interface CertProvUserDirectory {
-  findUser(sipUri: string): Promise<{ enabled: boolean } | undefined>;
+  /** The user (its canonical `sipUri`, when known, names the certificate's subject). */
+  findUser(sipUri: string): Promise<{ enabled: boolean; sipUri?: string } | undefined>;
 }
 export interface CertProvPolicy {
   minKeySizeBits?: number;
@@ -217,14 +218,24 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
         if (o.webTicketUrl) headers['x-ms-webticketurl'] = o.webTicketUrl;
         return new Response(null, { status, headers });
       }
+      // Security (issue 16 item 7): the DeviceId goes into the certificate, so only the GUID itself
+      // (at most the 38 characters of the braced form), never padding around it.
+      if (r.deviceId.length > 38 || r.deviceId !== r.deviceId.trim())
+        throw new PolicyError('InvalidDeviceId', `DeviceId: expected a GUID without surrounding whitespace (at most 38 characters), received ${r.deviceId.length} characters`);
       const deviceKey = canonicalDeviceId(r.deviceId);
       if (deviceKey === undefined) throw new PolicyError('InvalidDeviceId', `DeviceId: expected a GUID ({xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}, or without braces), received ${JSON.stringify(r.deviceId.slice(0, 100))}`);
-      if (r.entity.toLowerCase() !== sipUri.replace(/^sip:/i, '').toLowerCase())
+      // ASCII case folding only: String#toLowerCase folds look-alikes (U+212A KELVIN SIGN → k).
+      const fold = (x: string) => x.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      if (fold(r.entity) !== fold(sipUri.replace(/^sip:/i, '')))
         throw new PolicyError('InvalidSipUri', `Entity: expected the ticket's SIP URI ${sipUri.replace(/^sip:/i, '')}, received ${r.entity}`);
+      // The certificate names the user as the directory spells its SIP URI (else as the ticket does),
+      // never as the client spelled the Entity.
+      let subjectEntity = sipUri.replace(/^sip:/i, '');
       if (o.userDirectory) {
         const user = await o.userDirectory.findUser(`sip:${r.entity}`);
         if (!user) throw new PolicyError('UserImproperlyProvisioned', `Entity: expected a provisioned user, received ${r.entity}`);
         if (!user.enabled) throw new PolicyError('AccountDisabled', `Entity: the account of ${r.entity} is disabled`);
+        if (typeof user.sipUri === 'string' && user.sipUri) subjectEntity = user.sipUri.replace(/^sip:/i, '');
       }
       let csr;
       try {
@@ -236,6 +247,8 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
       // verified at all, and the useful answer for it is InvalidPublicKey, not InvalidCSR.
       if (csr.publicKey.asymmetricKeyType !== 'rsa' || csr.keySizeBits === undefined || csr.keySizeBits < p.minKeySizeBits || csr.keySizeBits > p.maxKeySizeBits)
         throw new PolicyError('InvalidPublicKey', `CSR public key: expected RSA of ${p.minKeySizeBits}..${p.maxKeySizeBits} bits, received ${csr.publicKey.asymmetricKeyType} ${csr.keySizeBits ?? '?'} bits`);
+      const keyProblem = rsaPublicKeyProblem(csr.publicKey);
+      if (keyProblem) throw new PolicyError('InvalidPublicKey', `CSR public key: ${keyProblem}`);
       if (!csr.signatureValid) throw new PolicyError('InvalidCSR', 'CSR: expected a valid self-signature, received one that does not verify');
       // The CSR's own subject is not constrained (the spec's 4.1 example CSR says CN=test@test.com for
       // Entity alice@contoso.com); the issued certificate's CN is the Entity (3.1.4.1.2.4 (5)).
@@ -248,9 +261,9 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
         hours = Math.min(Math.max(hours, p.minValidityHours), p.maxValidityHours);
       }
       const now = clock();
-      const cert = o.ca.issue({ publicKey: csr.spkiDer, entity: r.entity, deviceId: r.deviceId, validityHours: hours, notBefore: now });
+      const cert = o.ca.issue({ publicKey: csr.spkiDer, entity: subjectEntity, deviceId: r.deviceId, validityHours: hours, notBefore: now });
       // The store keys devices by the canonical GUID, so {a-…}, A-… and A… are one device.
-      const publishing = o.store.publish({ entity: r.entity, deviceId: deviceKey, serialNumber: cert.serialNumber, der: cert.der, notBefore: now, notAfter: new Date(now.getTime() + hours * 3_600_000) }, now);
+      const publishing = o.store.publish({ entity: subjectEntity, deviceId: deviceKey, serialNumber: cert.serialNumber, der: cert.der, notBefore: now, notAfter: new Date(now.getTime() + hours * 3_600_000) }, now);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const outcome = await Promise.race([
         publishing.then(() => 'published' as const, () => 'failed' as const),

@@ -327,7 +327,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       if (!u || !u.enabled) throw Object.assign(new Error(`web ticket: expected the account ${t.sipUri} to exist and be enabled, received ${u ? 'a disabled account' : 'an unknown account'}`), { code: 'ERR_SERVER_ACCOUNT_DISABLED', errorId: 28000 });
       return t;
     };
-    const users = policy.signInThrottle === false ? faultyDirectory(store.users, faults) : throttledDirectory(faultyDirectory(store.users, faults), store.security, policy.signInThrottle ?? {}, clock);
+    const users = throttledDirectory(faultyDirectory(store.users, faults), store.security, policy.signInThrottle ?? {}, clock);
 
     handlers.webTicket = createWebTicketHandler({
       serviceUrl: urls.webTicket,

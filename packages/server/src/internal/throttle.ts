@@ -64,8 +64,15 @@ function afterFailure(prev: AttemptState | undefined, now: number, max: number, 
   return s;
 }
 
-export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore, policy: SignInThrottlePolicy, clock: () => Date): ServerUserDirectory {
-  const p = { ...THROTTLE_DEFAULTS, ...policy };
+/** Control characters (C0, DEL, C1) never belong in a PIN, password or user name (issue 16 item 7: a PIN followed by NUL bytes). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The directory as the Web Ticket Service sees it: credentials with control characters always fail, and
+ * unless `policy` is false, sign-in attempts are throttled.
+ */
+export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore, policy: SignInThrottlePolicy | false, clock: () => Date): ServerUserDirectory {
+  const p = { ...THROTTLE_DEFAULTS, ...(policy || {}) };
   const windowMs = p.failureWindowSeconds * 1000;
   const canonical = async (identity: string): Promise<string> => {
     const id = identity.trim().toLowerCase().slice(0, 256);
@@ -80,7 +87,14 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  const verify = async (kind: 'pin' | 'password', identity: string, secret: string, inner: (i: string, s: string) => Promise<DirectoryUser | null>): Promise<DirectoryUser | null> => {
+  const verify = async (kind: 'pin' | 'password', identity: string, secret: string, check: (i: string, s: string) => Promise<DirectoryUser | null>): Promise<DirectoryUser | null> => {
+    // The secret is still hashed (same work), but a credential with control characters never succeeds.
+    const malformed = CONTROL.test(secret) || CONTROL.test(identity);
+    const inner = async (i: string, s: string) => {
+      const u = await check(i, s);
+      return malformed ? null : u;
+    };
+    if (policy === false) return inner(identity, secret);
     const now = clock().getTime();
     const source = `src:${sourceStore.getStore() ?? ''}`;
     const src = await store.getAttempts(source, now);

@@ -29,3 +29,37 @@ export async function signIn(srv: RunningServer, f: typeof fetch, cred: { type: 
   if (!last) throw new Error('no answer');
   return last;
 }
+
+// --- GetAndPublishCert built by hand (the attacks need bodies the real client refuses to build) ---
+import { randomUUID } from 'node:crypto';
+import { signMessage, type WebTicket } from '@ocauth/wstrust';
+import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, generateCsr, parseGetAndPublishCertResponse } from '@ocauth/certprov';
+
+export const ADDR_NONE = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
+
+/** An unsigned GetAndPublishCert envelope; `deviceId` is put in verbatim (after a valid body is built). */
+export function certProvEnvelope(srv: RunningServer, o: { entity: string; deviceId?: string; keyPair?: { privateKey: import('node:crypto').KeyObject; publicKey: import('node:crypto').KeyObject } }): string {
+  const good = `{${randomUUID().toUpperCase()}}`;
+  const csr = generateCsr({ sipUri: o.entity, keySizeBits: 1024, ...(o.keyPair ? { keyPair: o.keyPair } : {}) });
+  let body = buildGetAndPublishCertRequest({ deviceId: good, entity: o.entity.replace(/[^\x20-\x7e]/g, 'x'), csr: csr.der, requestId: randomUUID() });
+  body = body.replace(`DeviceId="${good}"`, `DeviceId="${o.deviceId ?? good}"`).replace(/Entity="[^"]*"/, `Entity="${o.entity}"`);
+  return `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><To s:mustUnderstand="1" xmlns="${ADDR_NONE}">${srv.urls.certProv}</To><Action s:mustUnderstand="1" xmlns="${ADDR_NONE}">${ACTION_GET_AND_PUBLISH_CERT}</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+}
+
+export const signWith = (t: WebTicket, envelope: string, now = new Date(), ttlSeconds = 300) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now, ttlSeconds });
+
+/** POST a (signed) GetAndPublishCert; the outcome: issued certificate DER (base64) or the ErrorInfo code / HTTP status. */
+export async function postCertProv(srv: RunningServer, f: typeof fetch, xml: string): Promise<{ status: number; certificate?: string; responseCode?: string }> {
+  const res = await f(srv.urls.certProv, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: xml });
+  const text = await res.text();
+  let cert: string | undefined;
+  let code: string | undefined;
+  if (res.status === 200) {
+    try {
+      cert = Buffer.from(parseGetAndPublishCertResponse(text).certificateDer).toString('base64');
+    } catch (e) {
+      code = (e as { responseCode?: string }).responseCode;
+    }
+  }
+  return { status: res.status, ...(cert ? { certificate: cert } : {}), ...(code ? { responseCode: code } : {}) };
+}
