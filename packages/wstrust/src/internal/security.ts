@@ -24,9 +24,12 @@ export function parseUtc(s: string): Date | undefined {
   const m = DATE_RE.exec(s.trim());
   if (!m) return undefined;
   const ms = m[7] ? Number((m[7] + '000').slice(1, 4)) : 0;
+  // Strict xsd:dateTime fields (issue 16 item 9): month 1–12 and a day of that month, never rolled over
+  // (Date.UTC turns 2026-13-05 into 2027-01-05 and 02-30 into 03-02).
+  if (+m[2]! < 1 || +m[2]! > 12 || +m[3]! < 1 || +m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) return undefined;
   const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms);
   const d = new Date(t);
-  if (Number.isNaN(t) || d.getUTCDate() !== +m[3]! || +m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) return undefined;
+  if (Number.isNaN(t) || d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) return undefined;
   return d;
 }
 
@@ -150,6 +153,13 @@ export interface VerifyMessageOptions {
   now?: Date;
   /** Clock skew tolerance in seconds (default 300). */
   skewSeconds?: number;
+  /**
+   * Bounds of the Timestamp beyond "Created not in the future, Expires not past" (issue 16 item 9): the
+   * earliest acceptable Created and the latest acceptable Expires, e.g. the ticket's issue time and
+   * expiry (SIPE's Timestamp spans its ticket's lifetime), skew included by the caller.
+   */
+  createdNotBefore?: Date;
+  expiresNotAfter?: Date;
   /** Replay defence; off by default because SIPE re-sends one Timestamp+Signature for a ticket's life. */
   replayCache?: ReplayCache;
   /** Allowed digest algorithms (default sha1, sha256). */
@@ -328,6 +338,10 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   if (expires.getTime() <= created.getTime()) throw err('ERR_WSTRUST_TIMESTAMP_INVALID', `wsu:Timestamp: expected Expires after Created ${isoUtc(created)}, received ${isoUtc(expires)}`);
   if (created.getTime() > now + skew) throw err('ERR_WSTRUST_TIMESTAMP_FUTURE', `wsu:Timestamp/wsu:Created: expected at most ${isoUtc(new Date(now + skew))} (now + skew), received ${isoUtc(created)}`, 'wsu:MessageExpired');
   if (expires.getTime() <= now - skew) throw err('ERR_WSTRUST_TIMESTAMP_EXPIRED', `wsu:Timestamp/wsu:Expires: expected after ${isoUtc(new Date(now - skew))} (now - skew), received ${isoUtc(expires)}`, 'wsu:MessageExpired');
+  if (opts.createdNotBefore && created.getTime() < opts.createdNotBefore.getTime())
+    throw err('ERR_WSTRUST_TIMESTAMP_STALE', `wsu:Timestamp/wsu:Created: expected at or after ${isoUtc(opts.createdNotBefore)} (the token's issue time minus skew), received ${isoUtc(created)}`, 'wsu:MessageExpired');
+  if (opts.expiresNotAfter && expires.getTime() > opts.expiresNotAfter.getTime())
+    throw err('ERR_WSTRUST_TIMESTAMP_INVALID', `wsu:Timestamp/wsu:Expires: expected at or before ${isoUtc(opts.expiresNotAfter)} (the token's expiry plus skew), received ${isoUtc(expires)}`, 'wsu:MessageExpired');
   if (opts.replayCache && opts.replayCache.checkAndStore(given.toString('base64'), expires.getTime() + skew)) {
     throw err('ERR_WSTRUST_REPLAY', `ds:SignatureValue: expected a signature not seen before, received a replay of a message signed at ${isoUtc(created)}`);
   }

@@ -157,6 +157,8 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
       try {
         const v = verifyMessage(env, {
           now, skewSeconds: skew / 1000, ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
+          // MS-OCAUTHWS 3.2 / issue 16 item 9: the Timestamp lies within the ticket's lifetime (plus skew).
+          createdNotBefore: new Date(a.NotBefore.getTime() - skew), expiresNotAfter: new Date(a.NotOnOrAfter.getTime() + skew),
           resolveKey: (ref) => {
             if (ref.keyIdentifier !== a.AssertionID) throw invalid(`wsse:KeyIdentifier: expected the AssertionID of the web ticket ${JSON.stringify(a.AssertionID)}, received ${JSON.stringify(ref.keyIdentifier.slice(0, 80))}`);
             return proofKey;
