@@ -9,7 +9,8 @@ import { certProvEnvelope, postCertProv, signWith } from './support/attack.js';
 let srv: RunningServer;
 let f: typeof fetch;
 beforeAll(async () => {
-  srv = await startServer({ store: { kind: 'memory' }, logger: false });
+  // several certificates per ticket, so that reusing one Timestamp (SIPE) is shown on its own
+  srv = await startServer({ store: { kind: 'memory' }, logger: false, policy: { certificatesPerTicket: 5 } });
   f = createHttpsFetch({ ca: srv.caCertificatePem });
 });
 afterAll(async () => srv?.close());

@@ -17,11 +17,12 @@ const rstEnv = () => buildEnvelope({
 const post = (body: string) => new Request(SERVICE + '/Cert', { method: 'POST', body });
 
 describe('X.509 endorsing token (Cert binding)', () => {
-  it('signWithCertificate output verifies; To and Timestamp are signed', () => {
+  it('signWithCertificate output verifies; Timestamp, To and Body are signed', () => {
     const signed = signWithCertificate({ envelope: rstEnv(), certificate: clientCert, privateKey: clientKey, now: T });
     const v = verifyCertificateMessage(signed, { now: T });
     expect(v.certificate.fingerprint256).toBe(x.fingerprint256);
-    expect(v.signedElements.map((e) => e.localName)).toEqual(['Timestamp', 'To']);
+    expect(v.signedElements.map((e) => e.localName)).toEqual(['Timestamp', 'To', 'Body']);
+    expect(signWithCertificate({ envelope: rstEnv(), certificate: clientCert, privateKey: clientKey, now: T, signBody: false })).not.toContain('URI="#_2"');
     for (const algorithm of ['rsa-sha256'] as const) verifyCertificateMessage(signWithCertificate({ envelope: rstEnv(), certificate: clientCert, privateKey: clientKey, now: T, algorithm }), { now: T });
   });
   it('a changed To, a swapped certificate or a stale Timestamp fail', () => {

@@ -42,7 +42,7 @@ describe('internal exclusive c14n agrees with libxml2 (xmllint --exc-c14n) on ge
 });
 
 describe('X.509 endorsing token interop', () => {
-  it('signWithCertificate output verifies with xmlsec1 (Timestamp and To references)', () => {
+  it('signWithCertificate output verifies with xmlsec1 (Timestamp, To and Body references)', () => {
     if (!hasTool('xmlsec1')) return;
     const F = new URL('./fixtures/', import.meta.url);
     const cert = readFileSync(new URL('client-cert.pem', F), 'utf8');
@@ -51,7 +51,7 @@ describe('X.509 endorsing token interop', () => {
     const d = mkdtempSync(join(tmpdir(), 'wst-x509-'));
     writeFileSync(join(d, 'm.xml'), signWithCertificate({ envelope: env, certificate: cert, privateKey: key }));
     writeFileSync(join(d, 'c.pem'), cert);
-    expect(() => runTool('xmlsec1', ['--verify', '--pubkey-cert-pem', join(d, 'c.pem'), '--id-attr:Id', `${NS.wsu}:Timestamp`, '--id-attr:Id', `${NS.wsa10}:To`, join(d, 'm.xml')])).not.toThrow();
+    expect(() => runTool('xmlsec1', ['--verify', '--pubkey-cert-pem', join(d, 'c.pem'), '--id-attr:Id', `${NS.wsu}:Timestamp`, '--id-attr:Id', `${NS.wsa10}:To`, '--id-attr:Id', `${NS.soap11}:Body`, join(d, 'm.xml')])).not.toThrow();
   });
 });
 

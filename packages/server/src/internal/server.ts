@@ -20,6 +20,7 @@ import { loadOrCreatePki } from './pki.js';
 import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
 import { guardConnections } from './limits.js';
+import { proofGuards } from './replay.js';
 import { requestContext } from './request-context.js';
 import { THROTTLE_DEFAULTS, throttledDirectory, withSignInSource, type SignInThrottlePolicy } from './throttle.js';
 
@@ -53,6 +54,12 @@ export interface ServerPolicy {
    * key), as the spec's example 4.3.1 shows. Off by default: the ticket alone would be a bearer token.
    */
   brokerAcceptUnsignedTickets?: boolean;
+  /** Refuse CertProv / broker requests whose soap:Body is not signed with the ticket's proof key (default false: SIPE does not sign it). */
+  requireSignedBody?: boolean;
+  /** Certificates one web ticket may obtain (default 1). */
+  certificatesPerTicket?: number;
+  /** Web Ticket Service Cert binding: accept a Body not signed by the certificate key (default false; the 6.2 policy names only To). */
+  certBindingAcceptUnsignedBody?: boolean;
   /** OpenSSL cipher list for TLS 1.2 on the HTTPS listener (default: ECDHE with AES-GCM or ChaCha20-Poly1305 only). */
   tlsCiphers?: string;
 }
@@ -183,6 +190,7 @@ function checkConfig(c: ServerConfig): void {
   intIn('policy.minValidityHours', c.policy?.minValidityHours, 1, 87_600);
   intIn('policy.defaultValidityHours', c.policy?.defaultValidityHours, 1, 87_600);
   intIn('policy.maxValidityHours', c.policy?.maxValidityHours, 1, 87_600);
+  intIn('policy.certificatesPerTicket', c.policy?.certificatesPerTicket, 1, 1000);
   if (c.policy?.signInThrottle !== undefined && c.policy.signInThrottle !== false) {
     const t = c.policy.signInThrottle;
     if (typeof t !== 'object' || t === null) throw new ServerConfigError(`policy.signInThrottle: expected an object or false, received ${JSON.stringify(t)}`);
@@ -317,10 +325,12 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       skewSeconds: skew,
       ...(faults.skipAudienceCheck ? {} : { audience: audiences }),
     };
-    const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults);
+    // Security (issue 16 item 3): replay defence, certificates per ticket, signed Bodies.
+    const guards = proofGuards(store.security, policy, clock, skew * 1000);
+    const certProvVerifier: TicketVerifier = guards.certProvGuarded(faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults));
     // Security (issue 16 item 4): the broker requires proof of possession of the holder-of-key ticket by
     // default; policy.brokerAcceptUnsignedTickets admits the spec's unsigned example (4.3.1).
-    const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck && policy.brokerAcceptUnsignedTickets !== true }), faults);
+    const brokerVerifier: TicketVerifier = guards.replayGuarded(faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck && policy.brokerAcceptUnsignedTickets !== true }), faults));
     // Security: sign-in throttling wraps the directory (after any deliberate fault, so a fault is still visible).
     const enabledAccount = async <T extends { sipUri: string }>(t: T): Promise<T> => {
       const u = await store.users.findUserBySipUri(/^sip:/i.test(t.sipUri) ? t.sipUri : `sip:${t.sipUri}`);
@@ -342,7 +352,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       clock,
     });
     // Security: the Web Ticket Service sees the request's source address (per-source sign-in throttling).
-    const webTicketHandler = handlers.webTicket;
+    const webTicketHandler = guards.webTicketHandler(handlers.webTicket);
     handlers.webTicket = (req) => withSignInSource(requestContext(req)?.remoteAddress ?? '', () => webTicketHandler(req));
     handlers.certProv = createCertProvHandler({
       ticketVerifier: certProvVerifier,
@@ -367,7 +377,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     const metadata = certProvMetadata(urls.certProv, urls.webTicket);
     handlers.certProvMex = async (req) =>
       req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
-    const certProvHandler = handlers.certProv;
+    const certProvHandler = guards.certProvHandler(handlers.certProv);
     handlers.certProv = async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req));
     const broker = createAuthBrokerHandler({
       // Security (issue 16 item 6): every broker call checks the ticket's account is still there and enabled.

@@ -15,6 +15,8 @@ export interface SignWithCertificateOptions {
   /** Basic256 of the 6.2 Cert policy: rsa-sha1 + sha1 (default); rsa-sha256 + sha256 also accepted. */
   algorithm?: 'rsa-sha1' | 'rsa-sha256';
   uuid?: () => string;
+  /** Also sign the soap:Body (default true; the 6.2 policy names only To, the reference server requires the Body). */
+  signBody?: boolean;
 }
 
 /**
@@ -35,12 +37,19 @@ export function signWithCertificate(opts: SignWithCertificateOptions): string {
   const to = env.header ? children(env.header, NS.wsa10, 'To')[0] : undefined;
   if (!to) throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', 'envelope: expected a wsa:To header to sign (Cert policy SignedParts), received none');
   to.setAttributeNS(NS.wsu, 'u:Id', '_1');
+  // The Body (the RST with the client's Entropy) is signed too, so a captured request cannot carry
+  // another Body (issue 16 item 3; the reference server requires it on the Cert binding).
+  const signBody = opts.signBody !== false;
+  if (signBody && !attr(env.body, 'Id', NS.wsu)) env.body.setAttributeNS(NS.wsu, 'u:Id', '_2');
+  const bodyId = signBody ? attr(env.body, 'Id', NS.wsu)! : '';
   const withId = serialize(env.doc as unknown as XNode);
-  const toC = excC14n(parseEnvelope(withId).header ? children(parseEnvelope(withId).header!, NS.wsa10, 'To')[0]! : to);
+  const reparsed = parseEnvelope(withId);
+  const toC = excC14n(reparsed.header ? children(reparsed.header, NS.wsa10, 'To')[0]! : to);
+  const bodyC = signBody ? excC14n(reparsed.body) : '';
   const ts = `<u:Timestamp xmlns:u="${NS.wsu}" u:Id="_0"><u:Created>${isoUtc(now)}</u:Created><u:Expires>${isoUtc(exp)}</u:Expires></u:Timestamp>`;
   const ref = (id: string, c: string) =>
     `<Reference URI="#${id}"><Transforms><Transform Algorithm="${URI.excC14n}"></Transform></Transforms><DigestMethod Algorithm="${dAlg === 'sha1' ? URI.sha1 : URI.sha256}"></DigestMethod><DigestValue>${createHash(dAlg).update(c).digest('base64')}</DigestValue></Reference>`;
-  const siInner = `<CanonicalizationMethod Algorithm="${URI.excC14n}"></CanonicalizationMethod><SignatureMethod Algorithm="${alg === 'rsa-sha1' ? URI.rsaSha1 : URI.rsaSha256}"></SignatureMethod>${ref('_0', ts)}${ref('_1', toC)}`;
+  const siInner = `<CanonicalizationMethod Algorithm="${URI.excC14n}"></CanonicalizationMethod><SignatureMethod Algorithm="${alg === 'rsa-sha1' ? URI.rsaSha1 : URI.rsaSha256}"></SignatureMethod>${ref('_0', ts)}${ref('_1', toC)}${signBody ? ref(bodyId, bodyC) : ''}`;
   const sv = createSign(alg === 'rsa-sha1' ? 'RSA-SHA1' : 'RSA-SHA256').update(`<SignedInfo xmlns="${NS.ds}">${siInner}</SignedInfo>`).sign(key, 'base64');
   const bst = `<o:BinarySecurityToken xmlns:o="${NS.wsse}" xmlns:u="${NS.wsu}" u:Id="${bstId}" ValueType="${URI.x509v3}" EncodingType="${URI.base64Binary}">${cert.raw.toString('base64')}</o:BinarySecurityToken>`;
   const sig = `<Signature xmlns="${NS.ds}"><SignedInfo>${siInner}</SignedInfo><SignatureValue>${sv}</SignatureValue><KeyInfo><o:SecurityTokenReference xmlns:o="${NS.wsse}"><o:Reference URI="#${bstId}" ValueType="${URI.x509v3}"/></o:SecurityTokenReference></KeyInfo></Signature>`;

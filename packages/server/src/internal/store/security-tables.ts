@@ -25,6 +25,8 @@ export interface SecurityStore {
   updateAttempts(key: string, now: number, fn: (prev: AttemptState | undefined) => AttemptState | null): Promise<AttemptState | null>;
   /** Records `key` until `expiresAt`; false when it was already recorded and not expired (a replay). */
   claimOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Forget a claim (a request that claimed and then failed gives it back). */
+  releaseClaim(key: string): Promise<void>;
   /** Number of live claims of keys starting with `prefix` (e.g. certificates obtained with one ticket). */
   countClaims(prefix: string, now: number): Promise<number>;
 }
@@ -90,6 +92,9 @@ export class SqlSecurityStore implements SecurityStore {
       return true;
     });
   }
+  async releaseClaim(key: string): Promise<void> {
+    await this.db.write((q) => q(`DELETE FROM ocauth_replay_cache WHERE key = $1`, [key]));
+  }
   async countClaims(prefix: string, now: number): Promise<number> {
     const like = prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
     return Number((await this.db.read((q) => q(`SELECT COUNT(*) AS n FROM ocauth_replay_cache WHERE key LIKE $1 ESCAPE '\\' AND expires_at >= $2`, [like, now])))[0]?.n ?? 0);
@@ -123,6 +128,9 @@ export class MemorySecurityStore implements SecurityStore {
     this.#claims.set(key, expiresAt);
     this.#sweep(now);
     return true;
+  }
+  async releaseClaim(key: string) {
+    this.#claims.delete(key);
   }
   async countClaims(prefix: string, now: number) {
     let n = 0;
