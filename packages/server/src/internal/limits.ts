@@ -116,3 +116,53 @@ export function guardConnections(server: Server, o: ConnectionGuardOptions): Con
     },
   };
 }
+
+export interface PreAuthGateOptions {
+  /** Largest body parsed before authentication (every request of the protocol is authenticated inside or beside it). */
+  maxBodyBytes: number;
+  /** Requests handled at once; further ones wait (bounded parse work and memory). */
+  maxConcurrent: number;
+  /** Requests waiting; beyond, 503 at once. */
+  maxQueued: number;
+}
+
+/**
+ * Cheap checks before the services parse anything (issue 16 item 5): a body cap far below the transport
+ * limit (a GetAndPublishCert or broker request with its ticket is a few KB; 800 KB credential-less
+ * bodies cost ~0.3 s of CPU each to parse), and a bound on concurrently handled requests.
+ */
+export function preAuthGate(o: PreAuthGateOptions): (h: (req: Request) => Promise<Response>) => (req: Request) => Promise<Response> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const acquire = async () => {
+    if (active < o.maxConcurrent) {
+      active++;
+      return true;
+    }
+    if (waiting.length >= o.maxQueued) return false;
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    return true; // the slot was handed over by release()
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
+  };
+  return (h) => async (req) => {
+    const declared = Number(req.headers.get('content-length') ?? NaN);
+    const tooBig = () => new Response(`request body: expected at most ${o.maxBodyBytes} bytes before authentication\n`, { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' } });
+    if (Number.isFinite(declared) && declared > o.maxBodyBytes) return tooBig();
+    let request = req;
+    if (req.body) {
+      const body = await req.arrayBuffer(); // already buffered by the adapter: no parse yet
+      if (body.byteLength > o.maxBodyBytes) return tooBig();
+      request = new Request(req, { body });
+    }
+    if (!(await acquire())) return new Response('busy\n', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' } });
+    try {
+      return await h(request);
+    } finally {
+      release();
+    }
+  };
+}

@@ -68,6 +68,12 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
       throw new ProofError('ERR_WSTRUST_REPLAY', `request: expected a message not seen before, received a replay (same signature and Body) signed at ${v.timestamp.created.toISOString()}`);
   };
 
+  // The store unreachable: fail closed, as a store outage (certprov answers DataStoreUnavailable).
+  const storeDown = (e: unknown): never => {
+    if (e instanceof ProofError) throw e;
+    throw Object.assign(new Error(`replay cache unavailable: ${(e as Error)?.message ?? String(e)}`), { code: typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_SERVER_STORE_UNAVAILABLE', errorId: 28032, httpStatus: 503, responseCode: 'DataStoreUnavailable' });
+  };
+
   return {
     /** Verifier for services called with a ticket: replay defence (and requireSignedBody). */
     replayGuarded(v: TicketVerifier): TicketVerifier {
@@ -75,7 +81,7 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
         ...v,
         verify: async (input, parsed) => {
           const r = await v.verify(input, parsed);
-          await guardReplay(r);
+          await guardReplay(r).catch(storeDown);
           return r;
         },
       };
@@ -86,12 +92,12 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
         ...v,
         verify: async (input, parsed) => {
           const r = await v.verify(input, parsed);
-          await guardReplay(r);
+          await guardReplay(r).catch(storeDown);
           const now = clock().getTime();
           const until = r.notOnOrAfter.getTime() + skewMs;
           for (let i = 0; i < perTicket; i++) {
             const key = `ticketcert|${r.assertionId}|${i}`;
-            if (await store.claimOnce(key, until, now)) {
+            if (await store.claimOnce(key, until, now).catch(storeDown)) {
               requestClaims.getStore()?.keys.push(key);
               return r;
             }

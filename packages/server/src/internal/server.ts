@@ -19,7 +19,7 @@ import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
 import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
-import { guardConnections } from './limits.js';
+import { guardConnections, preAuthGate } from './limits.js';
 import { proofGuards } from './replay.js';
 import { requestContext } from './request-context.js';
 import { THROTTLE_DEFAULTS, throttledDirectory, withSignInSource, type SignInThrottlePolicy } from './throttle.js';
@@ -85,6 +85,12 @@ export interface ServerLimits {
   maxPendingHandshakesPerSource?: number;
   /** Established connections per source address; further ones are closed (default 256). */
   maxConnectionsPerSource?: number;
+  /** Largest request body the services parse before authenticating it (default 64 KiB; 413 beyond). */
+  maxUnauthenticatedBodyBytes?: number;
+  /** Requests handled concurrently (default 64); further ones wait. */
+  maxConcurrentRequests?: number;
+  /** Requests waiting for a slot (default 1024); beyond, 503. */
+  maxQueuedRequests?: number;
 }
 
 export interface ServerConfig {
@@ -187,6 +193,9 @@ function checkConfig(c: ServerConfig): void {
   intIn('limits.maxPendingHandshakes', c.limits?.maxPendingHandshakes, 1, 1_000_000);
   intIn('limits.maxPendingHandshakesPerSource', c.limits?.maxPendingHandshakesPerSource, 1, 1_000_000);
   intIn('limits.maxConnectionsPerSource', c.limits?.maxConnectionsPerSource, 1, 1_000_000);
+  intIn('limits.maxUnauthenticatedBodyBytes', c.limits?.maxUnauthenticatedBodyBytes, 1024, 64 * 1024 * 1024);
+  intIn('limits.maxConcurrentRequests', c.limits?.maxConcurrentRequests, 1, 100_000);
+  intIn('limits.maxQueuedRequests', c.limits?.maxQueuedRequests, 0, 1_000_000);
   intIn('policy.minValidityHours', c.policy?.minValidityHours, 1, 87_600);
   intIn('policy.defaultValidityHours', c.policy?.defaultValidityHours, 1, 87_600);
   intIn('policy.maxValidityHours', c.policy?.maxValidityHours, 1, 87_600);
@@ -263,6 +272,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       if (p === SERVICE_PATHS.autodiscover.toLowerCase() || p === SERVICE_PATHS.autodiscover.toLowerCase() + '/user') return handlers.autodiscover;
       return undefined;
     };
+    // Security (issue 16 item 5): cheap checks and bounded work before any parsing.
+    const gate = preAuthGate({ maxBodyBytes: limits.maxUnauthenticatedBodyBytes ?? 64 * 1024, maxConcurrent: limits.maxConcurrentRequests ?? 64, maxQueued: limits.maxQueuedRequests ?? 1024 });
     const server: Server = createServer(
       {
         key: pki.tlsKeyPem,
@@ -279,7 +290,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         ciphers: policy.tlsCiphers ?? TLS12_AEAD_CIPHERS,
         honorCipherOrder: true,
       },
-      createNodeListener({ origin: () => origin, route, logger, maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
+      createNodeListener({ origin: () => origin, route: (p) => { const h = route(p); return h && gate(h); }, logger, maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
     );
     server.maxConnections = limits.maxConnections ?? 4096;
     const connectionGuard = guardConnections(server, {

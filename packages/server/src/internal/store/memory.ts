@@ -6,6 +6,10 @@ import { hashSecret, verifySecret } from '../secrets.js';
 import { MemorySecurityStore } from './security-tables.js';
 import { checkSeed, identitiesOf, normSip, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
 
+// Security (issue 16 item 11): an unknown user or a user without that secret costs the same scrypt as a wrong secret.
+let dummy: Promise<string> | undefined;
+const dummyHash = () => (dummy ??= hashSecret(`ocauth-dummy-${Math.random()}`));
+
 interface Row { user: DirectoryUser; pinHash: string | null; passwordHash: string | null; identities: string[] }
 
 export class MemoryUserStore implements ServerUserDirectory {
@@ -36,11 +40,11 @@ export class MemoryUserStore implements ServerUserDirectory {
   }
   async verifyPin(identity: string, pin: string): Promise<DirectoryUser | null> {
     const r = this.#byIdentity(identity);
-    return r && (await verifySecret(pin, r.pinHash)) ? { ...r.user } : null;
+    return (await verifySecret(pin, r?.pinHash || (await dummyHash()))) && r?.pinHash ? { ...r.user } : null; // a miss costs a hash too
   }
   async verifyPassword(username: string, password: string): Promise<DirectoryUser | null> {
     const r = this.#byIdentity(username);
-    return r && (await verifySecret(password, r.passwordHash)) ? { ...r.user } : null;
+    return (await verifySecret(password, r?.passwordHash || (await dummyHash()))) && r?.passwordHash ? { ...r.user } : null; // a miss costs a hash too
   }
 }
 
