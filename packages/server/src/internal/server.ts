@@ -290,7 +290,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         ciphers: policy.tlsCiphers ?? TLS12_AEAD_CIPHERS,
         honorCipherOrder: true,
       },
-      createNodeListener({ origin: () => origin, route: (p) => { const h = route(p); return h && gate(h); }, logger, maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
+      createNodeListener({ origin: () => origin, route: (p) => { const h = route(p); return h && gate(h); }, logger, maxBodyBytes: Math.min(limits.maxBodyBytes ?? 1024 * 1024, limits.maxUnauthenticatedBodyBytes ?? 64 * 1024), bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
     );
     server.maxConnections = limits.maxConnections ?? 4096;
     const connectionGuard = guardConnections(server, {
