@@ -64,7 +64,9 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   const clock = () => new Date(Date.now() + offsetMs);
   const brokerIdleSeconds = 120;
   const srv = await startServer({
-    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds }, registrarTrustedCertificates: [sipPki.caPem],
+    // certificatesPerTicket: the suite reuses one cached ticket for its many GetAndPublishCert checks
+    // (the server's default, one certificate per ticket, is tested in packages/server/test/security-replay).
+    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds, certificatesPerTicket: 1_000 }, registrarTrustedCertificates: [sipPki.caPem],
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
   type Twin = { url: string; close(): Promise<void> };
