@@ -51,6 +51,9 @@ export interface WebTicketHandlerOptions {
   uuid?: () => string;
 }
 
+/** Clock skew tolerated on a requested wst:Lifetime. */
+const LIFETIME_SKEW_MS = 300_000;
+
 class HandlerFailure extends Error {
   constructor(readonly response: Response) {
     super('handled');
@@ -253,8 +256,12 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
       // never longer than the policy lifetime for this computer type (3.2.4.1; 15 minutes public).
       let lifetimeSeconds = lifetimes[computerType(req)];
       if (rst.Lifetime) {
-        const asked = Math.floor((rst.Lifetime.Expires.getTime() - clock().getTime()) / 1000);
-        if (asked < 1) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a time after now (${isoUtc(clock())}), received ${isoUtc(rst.Lifetime.Expires)}`, undefined, env.version);
+        // The client's intent is a duration (Created → Expires, in whole seconds of its own clock); a request
+        // whose Expires is already past (beyond 5 minutes of clock skew) is stale.
+        const nowMs = clock().getTime();
+        if (rst.Lifetime.Expires.getTime() <= nowMs - LIFETIME_SKEW_MS) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a time after now (${isoUtc(clock())}), received ${isoUtc(rst.Lifetime.Expires)}`, undefined, env.version);
+        const asked = Math.round((rst.Lifetime.Expires.getTime() - (rst.Lifetime.Created?.getTime() ?? nowMs)) / 1000);
+        if (asked < 1) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a lifetime of at least one second, received ${isoUtc(rst.Lifetime.Expires)}`, undefined, env.version);
         lifetimeSeconds = Math.min(lifetimeSeconds, asked);
       }
       const rstrc = issue(rst, user, prefix, lifetimeSeconds);
