@@ -169,6 +169,16 @@ function checkConfig(c: ServerConfig): void {
   if (c.store?.kind === 'postgres' && (typeof c.store.url !== 'string' || !/^postgres(ql)?:\/\//.test(c.store.url)))
     throw new ServerConfigError(`store.url: expected a postgres:// URL, received ${JSON.stringify(typeof c.store.url === 'string' ? c.store.url.replace(/:[^:@/]*@/, ':***@') : c.store.url)}`);
   if (c.faults !== undefined) for (const k of Object.keys(c.faults)) if (!(FAULT_NAMES as readonly string[]).includes(k)) throw new ServerConfigError(`faults.${k}: expected one of ${FAULT_NAMES.join(', ')}`);
+  if (c.externalUrl !== undefined) {
+    let u: URL | undefined;
+    try {
+      u = typeof c.externalUrl === 'string' ? new URL(c.externalUrl) : undefined;
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.search || u.hash || u.username || u.password)
+      throw new ServerConfigError(`externalUrl: expected an absolute https URL without query, fragment or credentials (the public base of the services), received ${JSON.stringify(typeof c.externalUrl === 'string' ? c.externalUrl.slice(0, 200) : c.externalUrl)}`);
+  }
   if (c.farmFqdn !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(c.farmFqdn)) throw new ServerConfigError(`farmFqdn: expected a DNS name, received ${JSON.stringify(c.farmFqdn)}`);
   if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize) throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
 }

@@ -191,7 +191,7 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
     const assertionId = `SamlSecurityToken-${uuid()}`;
     const assertion = buildSignedAssertion(
       {
-        AssertionID: assertionId, Issuer: opts.serviceUrl, IssueInstant: now, NotBefore: now, NotOnOrAfter: expires, Audience: appliesTo,
+        AssertionID: assertionId, Issuer: publishedUrl, IssueInstant: now, NotBefore: now, NotOnOrAfter: expires, Audience: appliesTo,
         SipUri: user.sipUri, AuthenticationMethod: URI.authMethodUnspecified, AuthenticationInstant: now,
         ProofKey: { KeyName: opts.poolKey.keyName, CipherValue: wrapKey(opts.poolKey.key, proofKey) },
       },
