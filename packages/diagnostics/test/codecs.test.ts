@@ -242,6 +242,15 @@ describe('X-MS-WebTicket: compact web tickets (cwt=, Authorization: Bearer cwt=)
       if (!r.ok) expect(r.error.message, v).toMatch(re);
     }
   });
+  it('explain() recognises both header forms of a compact ticket', async () => {
+    const { explainAll } = await import('../src/index.js');
+    for (const v of [`cwt=${tok}`, `Bearer cwt=${tok}`, `X-MS-WebTicket: cwt=${tok}`]) {
+      const [f] = explainAll(v);
+      expect(f?.id, v).toBe('webticket.header-ok');
+      expect(f?.summary).toContain('compact web ticket');
+    }
+    expect(explainAll('cwt=a b')[0]?.severity).toBe('error');
+  });
   it('standard base64 in a compact ticket is a warning (an error in strict mode)', () => {
     expect(parseWebTicketHeader('cwt=ab+/').ok).toBe(true);
     expect(parseWebTicketHeader('cwt=ab+/', { strict: true }).ok).toBe(false);

@@ -132,6 +132,20 @@ describe('Lync 2013 / SfB desktop IssueToken shapes on /Auth', () => {
     expect(await off.text()).not.toContain('BinarySecurityToken');
   });
 
+  it('Context: a GUID in any case, in braces or as urn:uuid is echoed; anything else is wst:InvalidRequest', async () => {
+    for (const ctx of ['9e3c4a1f-6b2d-4e8a-b0c7-5d1f2a3b4c6e', '{9E3C4A1F-6B2D-4E8A-B0C7-5D1F2A3B4C6E}', 'urn:uuid:9e3c4a1f-6b2d-4e8a-b0c7-5d1f2a3b4c6e']) {
+      const res = await send(makeHandler(clock), lyncRequest({ context: ctx }));
+      const text = await res.text();
+      expect(res.status, ctx).toBe(200);
+      expect(parseCompactTicketResponse(parseEnvelope(text).payload!).Context).toBe(ctx);
+    }
+    for (const ctx of ['9E3C4A1F6B2D4E8AB0C75D1F2A3B4C6E', '{9E3C4A1F-6B2D-4E8A-B0C7-5D1F2A3B4C6E', 'request-1']) {
+      const res = await send(makeHandler(clock), lyncRequest({ context: ctx }));
+      expect(res.status, ctx).toBe(500);
+      expect(await res.text()).toContain('@Context');
+    }
+  });
+
   it('an AppliesTo outside the farm gets no ticket', async () => {
     const res = await send(makeHandler(clock), lyncRequest({ appliesTo: 'https://evil.example.net/WebTicket/WebTicketService.svc/Auth' }));
     expect(res.status).toBe(500);

@@ -126,7 +126,8 @@ export interface RequestSecurityToken {
   Claims?: { Dialect: string; ClaimTypes: { Uri: string; Value?: string }[] };
 }
 
-const UUID_RE = /^(urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+// A UUID (any case), also as urn:uuid: or in the braces of the .NET Guid "B" format clients may write.
+const UUID_RE = /^(?:(?:urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})$/;
 const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function decodeBase64Strict(field: string, s: string, mk: (f: string, e: string, r: string) => Error): Uint8Array {
