@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createTicketVerifier, createWebTicketHandler, type TicketVerifier } from '@ocauth/wstrust';
+import { compactTicketOfHeader, createTicketVerifier, createWebTicketHandler, TicketError, type TicketVerifier } from '@ocauth/wstrust';
 import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
@@ -62,6 +62,13 @@ export interface ServerPolicy {
   certBindingAcceptUnsignedBody?: boolean;
   /** OpenSSL cipher list for TLS 1.2 on the HTTPS listener (default: ECDHE with AES-GCM or ChaCha20-Poly1305 only). */
   tlsCiphers?: string;
+  /**
+   * Certificate Provisioning accepts a compact web ticket in `X-MS-WebTicket: cwt=…` /
+   * `Authorization: Bearer cwt=…` (default true). false: only the signed SAML ticket of MS-OCAUTHWS
+   * 3.1.4.1 (proof of possession). A SAML ticket in a header is never accepted there: it is holder-of-key
+   * and must be proven (wstrust README "Compact web tickets").
+   */
+  certProvCompactTickets?: boolean;
 }
 
 export interface ServerLimits {
@@ -144,8 +151,15 @@ export interface RunningServer {
   tlsCertificatePem: string;
   demoUser: DemoUser;
   paths: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
-  /** Absolute URLs of the services. */
+  /** Absolute URLs of the services on the listen origin (where this process answers). */
   urls: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
+  /** `externalUrl` (default: url), without a trailing slash. */
+  externalUrl: string;
+  /**
+   * The services' published addresses under `externalUrl`: what MEX/WSDL documents, Autodiscover links,
+   * `X-MS-WebTicketURL` and a TLS-DSK `sts-uri` name. Equal to `urls` without an externalUrl.
+   */
+  externalUrls: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
   dataDir: string;
   store: ServerStore;
   farmFqdn: string;
@@ -218,6 +232,16 @@ function checkConfig(c: ServerConfig): void {
   if (c.store?.kind === 'postgres' && (typeof c.store.url !== 'string' || !/^postgres(ql)?:\/\//.test(c.store.url)))
     throw new ServerConfigError(`store.url: expected a postgres:// URL, received ${JSON.stringify(typeof c.store.url === 'string' ? c.store.url.replace(/:[^:@/]*@/, ':***@') : c.store.url)}`);
   if (c.faults !== undefined) for (const k of Object.keys(c.faults)) if (!(FAULT_NAMES as readonly string[]).includes(k)) throw new ServerConfigError(`faults.${k}: expected one of ${FAULT_NAMES.join(', ')}`);
+  if (c.externalUrl !== undefined) {
+    let u: URL | undefined;
+    try {
+      u = typeof c.externalUrl === 'string' ? new URL(c.externalUrl) : undefined;
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.search || u.hash || u.username || u.password)
+      throw new ServerConfigError(`externalUrl: expected an absolute https URL without query, fragment or credentials (the public base of the services), received ${JSON.stringify(typeof c.externalUrl === 'string' ? c.externalUrl.slice(0, 200) : c.externalUrl)}`);
+  }
   if (c.farmFqdn !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(c.farmFqdn)) throw new ServerConfigError(`farmFqdn: expected a DNS name, received ${JSON.stringify(c.farmFqdn)}`);
   if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize) throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
 }
@@ -323,6 +347,14 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       authBroker: origin + SERVICE_PATHS.authBroker,
       autodiscover: origin + SERVICE_PATHS.autodiscover,
     };
+    // Every address the server publishes follows externalUrl (issue 14 item 5): behind a reverse proxy the
+    // listen origin is reachable by nobody but the proxy.
+    const externalUrls = {
+      webTicket: external + SERVICE_PATHS.webTicket,
+      certProv: external + SERVICE_PATHS.certProv,
+      authBroker: external + SERVICE_PATHS.authBroker,
+      autodiscover: external + SERVICE_PATHS.autodiscover,
+    };
     const farm = [...new Set([`${origin}/`, `${external}/`, `https://${farmFqdn}:${port}/`, `https://localhost:${port}/`, ...(port === 443 ? [`https://${farmFqdn}/`] : []), ...(config.farm ?? []).map((u) => u.replace(/\/*$/, '/'))])];
     const skew = faults.skipTimestampCheck ? 10 * 365 * 86400 : (policy.clockSkewSeconds ?? 300);
     const audiences = [...new Set(farm.flatMap((f) => [f + SERVICE_PATHS.certProv.slice(1), f + SERVICE_PATHS.authBroker.slice(1), f + 'Reach/sip.svc']))];
@@ -339,6 +371,15 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     // Security (issue 16 item 3): replay defence, certificates per ticket, signed Bodies.
     const guards = proofGuards(store.security, policy, clock, skew * 1000);
     const certProvVerifier: TicketVerifier = guards.certProvGuarded(faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults));
+    // Header tickets at CertProv: compact web tickets only (bearer by issue, bound to the farm, at most the
+    // ticket lifetime); the same verifier rules (issuer key, lifetime, audience) as the SAML path.
+    const certProvHeaderVerifier = createTicketVerifier({ ...verifierBase, compactTicketMaxLifetimeSeconds: Math.max(policy.ticketLifetimeSeconds ?? 900, policy.privateTicketLifetimeSeconds ?? 28800) });
+    const certProvHeaderTickets = policy.certProvCompactTickets === false ? undefined : {
+      verifyHeader: async (value: string) => {
+        if (compactTicketOfHeader(value) === undefined) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', 'X-MS-WebTicket: expected a compact web ticket (cwt=…); a SAML web ticket is accepted here only in the SOAP Security header with its proof-of-possession signature');
+        return certProvHeaderVerifier.verifyToken(value);
+      },
+    };
     // Security (issue 16 item 4): the broker requires proof of possession of the holder-of-key ticket by
     // default; policy.brokerAcceptUnsignedTickets admits the spec's unsigned example (4.3.1).
     const brokerVerifier: TicketVerifier = guards.replayGuarded(faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck && policy.brokerAcceptUnsignedTickets !== true }), faults));
@@ -352,6 +393,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
 
     handlers.webTicket = createWebTicketHandler({
       serviceUrl: urls.webTicket,
+      publishedUrl: externalUrls.webTicket,
       fqdn: farmFqdn,
       signingKey: pki.tlsKey,
       certificate: pki.tlsCertificatePem,
@@ -372,7 +414,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       // certprov asks only whether the user exists and is enabled (AccountDisabled / UserImproperlyProvisioned).
       userDirectory: { findUser: async (sipUri: string) => (await users.findUserBySipUri(/^sip:/i.test(sipUri) ? sipUri : `sip:${sipUri}`)) ?? undefined },
       clock,
-      webTicketUrl: urls.webTicket,
+      webTicketUrl: externalUrls.webTicket,
+      ...(certProvHeaderTickets ? { headerTicketVerifier: certProvHeaderTickets } : {}),
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
       policy: {
@@ -385,7 +428,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       },
       onError: (e) => logger({ level: 'error', msg: 'certprov internal error', error: e instanceof Error ? e.name : typeof e, code: (e as { code?: string })?.code ?? 'unknown' }),
     });
-    const metadata = certProvMetadata(urls.certProv, urls.webTicket);
+    const metadata = certProvMetadata(externalUrls.certProv, externalUrls.webTicket);
     handlers.certProvMex = async (req) =>
       req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
     const certProvHandler = guards.certProvHandler(handlers.certProv);
@@ -400,16 +443,24 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       clock,
       sessionIdleSeconds: policy.brokerSessionIdleSeconds ?? 600,
       registrarTrust: { trustedCertificates: config.registrarTrustedCertificates ?? [pki.caCertificatePem] },
-      webTicketUrl: urls.webTicket,
+      webTicketUrl: externalUrls.webTicket,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
     handlers.authBroker = broker;
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
     handlers.autodiscover = createAutodiscoverHandler({
-      links: () => ({ internalBase: origin, externalBase: external }),
+      // With an externalUrl both link sets name it: the listen origin is not a client-reachable address.
+      links: () => ({ internalBase: config.externalUrl ? external : origin, externalBase: external }),
       sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
-      webTicketUrl: () => urls.webTicket,
-      verifyTicket: async (h) => enabledAccount(await autodiscoverVerifier.verifyToken(h)),
+      webTicketUrl: () => externalUrls.webTicket,
+      // SAML (opaque=…) or compact (cwt=…, also as Authorization: Bearer cwt=…) tickets; like every service
+      // here, a ticket of a user disabled since it was issued no longer opens anything.
+      verifyTicket: async (h) => {
+        const t = await autodiscoverVerifier.verifyToken(h);
+        const u = await users.findUserBySipUri(t.sipUri);
+        if (!u || !u.enabled) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `web ticket: the user ${t.sipUri} is ${u ? 'disabled' : 'unknown'}`);
+        return t;
+      },
     });
     logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });
 
@@ -422,6 +473,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       demoUser,
       paths: { ...SERVICE_PATHS },
       urls,
+      externalUrl: external,
+      externalUrls,
       dataDir,
       store,
       farmFqdn,

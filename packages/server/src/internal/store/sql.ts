@@ -1,4 +1,4 @@
-// The SQL implementation shared by the SQLite (sql.js) and PostgreSQL (pg) stores: users with hashed
+// The SQL implementation shared by the SQLite (better-sqlite3) and PostgreSQL (pg) stores: users with hashed
 // PIN/password and their identities, issued certificates with revocations, broker session records.
 // Every write is one transaction; publish (store + revoke the device's previous certificates) is atomic.
 import type { DirectoryUser } from '@ocauth/wstrust';
