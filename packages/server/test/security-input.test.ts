@@ -29,7 +29,7 @@ describe('input checks (issue 16 item 7)', () => {
   it('a DeviceId padded with whitespace is refused, and nothing is stored', async () => {
     const before = await srv.store.certificates.count();
     const t = await kim().requestTicket(srv.urls.certProv, srv.urls.webTicket);
-    for (const deviceId of [`{${randomUUID().toUpperCase()}}${' '.repeat(100_000)}`, `  {${randomUUID().toUpperCase()}}`]) {
+    for (const deviceId of [`{${randomUUID().toUpperCase()}}${' '.repeat(30_000)}`, `  {${randomUUID().toUpperCase()}}`]) {
       const r = await postCertProv(srv, f, signWith(t, certProvEnvelope(srv, { entity: 'kim@ocauth.test', deviceId })));
       expect(r).toEqual({ status: 200, responseCode: 'InvalidDeviceId' });
     }

@@ -149,18 +149,13 @@ export function preAuthGate(o: PreAuthGateOptions): (h: (req: Request) => Promis
     else active--;
   };
   return (h) => async (req) => {
+    // The body was read by the node adapter with this cap as its limit (413 before any parsing, declared
+    // or chunked); a declared length above it never gets here. Checked again for other callers.
     const declared = Number(req.headers.get('content-length') ?? NaN);
-    const tooBig = () => new Response(`request body: expected at most ${o.maxBodyBytes} bytes before authentication\n`, { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' } });
-    if (Number.isFinite(declared) && declared > o.maxBodyBytes) return tooBig();
-    let request = req;
-    if (req.body) {
-      const body = await req.arrayBuffer(); // already buffered by the adapter: no parse yet
-      if (body.byteLength > o.maxBodyBytes) return tooBig();
-      request = new Request(req, { body });
-    }
+    if (Number.isFinite(declared) && declared > o.maxBodyBytes) return new Response(`request body: expected at most ${o.maxBodyBytes} bytes before authentication\n`, { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' } });
     if (!(await acquire())) return new Response('busy\n', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' } });
     try {
-      return await h(request);
+      return await h(req); // the same Request object: its connection context (source address) stays bound
     } finally {
       release();
     }
