@@ -202,9 +202,24 @@ export function setFastParse(on: boolean): void {
  *   line and column xmldom reports; nothing is logged, nothing is silently repaired.
  */
 export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): XDocument {
+  return parsePrepared(prepareXmlText(xml, opts), opts);
+}
+
+/** parseXml of a text already prepared by {@link prepareXmlText}. */
+export function parsePrepared(text: string, opts: ParseXmlOptions): XDocument {
+  // The common case (ASCII names, no DOCTYPE, well-formed) is built without xmldom's SAX layer; the
+  // result is the DOM xmldom would build. Anything else, errors included, goes to xmldom.
+  const fast = fastPath ? fastParse(text, opts.maxDepth ?? DEFAULT_MAX_DEPTH, opts.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES) : null;
+  if (fast !== null) return fast;
+  return slowParse(text, opts);
+}
+
+/**
+ * The text parseXml parses: the size bound checked, bytes decoded strictly, a BOM dropped, characters
+ * checked (XML 1.0 Char), line endings normalized. Shared with the streaming canonicalizer.
+ */
+export function prepareXmlText(xml: string | Uint8Array, opts: ParseXmlOptions): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const maxAttributes = opts.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES;
   let text: string;
   if (typeof xml === 'string') {
     if (xml.length > maxBytes || (xml.length * 3 > maxBytes && utf8Length(xml) > maxBytes)) {
@@ -221,12 +236,13 @@ export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): 
   }
 
   checkChars(text);
+  return normalizeLineEndings(text);
+}
 
-  // The common case (ASCII names, no DOCTYPE, well-formed) is built without xmldom's SAX layer; the
-  // result is the DOM xmldom would build. Anything else, errors included, goes to xmldom below.
-  text = normalizeLineEndings(text);
-  const fast = fastPath ? fastParse(text, maxDepth, maxAttributes) : null;
-  if (fast !== null) return fast;
+/** parseXml of a prepared text by xmldom (with the checks xmldom lacks); also the streaming path's fallback. */
+export function slowParse(text: string, opts: ParseXmlOptions): XDocument {
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxAttributes = opts.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES;
 
   // What xmldom accepts and XML 1.0 (and libxml2) do not: ']]>' in character data, malformed or
   // undeclared references (`&;`, `&#;`, `& `, `&élt;`), references to non-characters, attributes
