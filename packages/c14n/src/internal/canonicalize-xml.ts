@@ -27,7 +27,7 @@ export interface CanonicalizeByIdOptions extends CanonicalizeXmlOptions {
 export interface CanonicalizeXmlToOptions extends CanonicalizeByIdOptions {
   /** Canonicalize only the subtree of the element with this Id (as {@link canonicalizeById}). */
   id?: string;
-  /** Hand the output to `write` in pieces of about this many UTF-16 units (default 65536). */
+  /** Hand the output to `write` in pieces of about this many UTF-16 units (default 16384: pieces stay out of V8's large-object space). */
   chunkSize?: number;
 }
 
@@ -46,7 +46,7 @@ function job(options: CanonicalizeXmlToOptions, id: string | null, sink: StreamJ
   if (!Array.isArray(idAttributes) || idAttributes.some((a) => !a || typeof a.localName !== 'string' || (a.namespaceURI !== null && typeof a.namespaceURI !== 'string'))) {
     throw new C14nError('ERR_C14N_INPUT', 'canonicalizeById options.idAttributes: expected an array of { namespaceURI: string | null, localName: string }');
   }
-  const chunk = options.chunkSize ?? 65536;
+  const chunk = options.chunkSize ?? 16384;
   if (!(Number.isInteger(chunk) && chunk > 0)) throw new C14nError('ERR_C14N_INPUT', `canonicalizeXmlTo options.chunkSize: expected a positive integer, received ${String(chunk)}`);
   return { mode, withComments, incl, id, idAttributes, parse: options.parse ?? {}, sink, chunk };
 }

@@ -39,11 +39,19 @@ const URI_REFERENCE = new RegExp(
  * declaration whose value is not one ("namespace error: xmlns: '…' is not a valid URI"), so parseXml
  * does too (same acceptance as libxml2, issue #20). Empty values are judged by the callers.
  */
+// URIs already found valid, across parses (a process sees the same few namespace names over and over).
+const validUris = new Set<string>();
+
 export function namespaceNameProblem(value: string, prefix: string): string | null {
-  if (value === '') return null;
+  if (value === '' || validUris.has(value)) return null;
   // libxml2 checks the value with each '&' still written as the reference '&#38;' (its attribute
   // parser keeps it so when not substituting entities): 'h&p://x' passes there as a path and a fragment.
-  if (URI_REFERENCE.test(value.indexOf('&') < 0 ? value : value.replace(/&/g, '&#38;'))) return null;
+  if (URI_REFERENCE.test(value.indexOf('&') < 0 ? value : value.replace(/&/g, '&#38;'))) {
+    if (validUris.size >= 1024) validUris.clear();
+    // A copy: `value` may be a slice that would keep a whole (large) parsed text alive.
+    if (value.length <= 512) validUris.add(value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8'));
+    return null;
+  }
   return `expected a URI reference (RFC 3986) as the namespace name of ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}, received ${JSON.stringify(value)}`;
 }
 

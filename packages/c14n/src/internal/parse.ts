@@ -269,6 +269,7 @@ export function slowParse(text: string, opts: ParseXmlOptions): XDocument {
 }
 
 // XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+const MAYBE_NON_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const NON_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isXmlChar(c: number): boolean {
@@ -290,6 +291,8 @@ function lineColumn(text: string, index: number): { line: number; column: number
  * (Character references to them are refused where they are references: checkContent, fast-parse.)
  */
 function checkChars(text: string): void {
+  // A plain class first (no lookaround: several times faster); the exact expression only if it hits.
+  if (!MAYBE_NON_CHAR.test(text)) return;
   const m = NON_CHAR.exec(text);
   if (m) {
     const c = m[0].charCodeAt(0);

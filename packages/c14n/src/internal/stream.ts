@@ -81,11 +81,11 @@ const aValue: string[] = [];
 const aUri: (string | undefined)[] = [];
 const aLocal: string[] = [];
 const ord: number[] = [];
-// In-scope bindings (prefix → URI; '' default, null none) with an undo log in declaration order.
-const scope = new Map<string, string | null>();
+// In-scope bindings as a stack of declarations (prefix, URI; xmlns="" is ''), innermost last, searched
+// from the top: no Map churn per element (V8 chains the tables of a Map or Set that is rehashed or
+// cleared, which kept whole runs of garbage alive through scavenges).
 const undoPrefix: string[] = [];
-const undoUri: (string | null | undefined)[] = [];
-const uris = new Map<string, string>();
+const undoUri: string[] = [];
 // Rendered namespaces of the output ancestors (innermost last) and per-depth marks.
 const rP: string[] = [];
 const rU: string[] = [];
@@ -172,41 +172,58 @@ function attrValue(from: number, to: number): string | null {
   return s.indexOf('&') < 0 ? s : decodeRefs(s);
 }
 
-function intern(uri: string): string | null {
-  const known = uris.get(uri);
-  if (known !== undefined) return known;
-  if (namespaceNameProblem(uri, '') !== null) return null;
-  uris.set(uri, uri);
-  return uri;
+/** `uri` if it is a valid namespace name (a URI reference, as libxml2 requires), else null. */
+function validUri(uri: string): string | null {
+  return namespaceNameProblem(uri, '') === null ? uri : null;
 }
 
-function declare(prefix: string, uri: string | null): void {
-  undoPrefix.push(prefix);
-  undoUri.push(scope.get(prefix));
-  scope.set(prefix, uri);
+let sn = 0;
+function declare(prefix: string, uri: string): void {
+  undoPrefix[sn] = prefix;
+  undoUri[sn] = uri;
+  sn++;
 }
 function undo(mark: number): void {
-  while (undoPrefix.length > mark) {
-    const prefix = undoPrefix.pop()!;
-    const uri = undoUri.pop();
-    if (uri === undefined) scope.delete(prefix);
-    else scope.set(prefix, uri);
+  sn = mark;
+}
+/** The URI bound to `prefix` ('' for the default namespace): null when unbound (or undeclared by xmlns=""). */
+function lookup(prefix: string): string | null {
+  for (let j = sn - 1; j >= 0; j--) {
+    if (undoPrefix[j] === prefix) {
+      const u = undoUri[j]!;
+      return u === '' ? null : u;
+    }
   }
+  return prefix === 'xml' ? XML_NS : null;
+}
+/** The declared value for `prefix` ('' for xmlns=""), or null when no declaration is in scope. */
+function declared(prefix: string): string | null {
+  for (let j = sn - 1; j >= 0; j--) if (undoPrefix[j] === prefix) return undoUri[j]!;
+  return null;
 }
 
-const seen = new Set<string>();
 /** Whether two of the `n` attributes have the same qualified or expanded name (Namespaces §6.3). */
 function hasDuplicate(n: number): boolean {
-  seen.clear();
+  if (n <= 8) {
+    for (let a = 1; a < n; a++) {
+      const name = aName[a]!;
+      const uri = aUri[a];
+      for (let b = 0; b < a; b++) {
+        if (aName[b] === name) return true;
+        if (uri !== undefined && uri !== '' && aUri[b] === uri && name.slice(aColon[a]! + 1) === aName[b]!.slice(aColon[b]! + 1)) return true;
+      }
+    }
+    return false;
+  }
+  // A fresh Set each time (see the stack above on clearing one).
+  const seen = new Set<string>();
   for (let a = 0; a < n; a++) {
     const uri = aUri[a];
     const key = uri === undefined ? aName[a]! : uri + ' ' + aName[a]!.slice(aColon[a]! + 1);
-    if (seen.has(key)) break;
+    if (seen.has(key)) return true;
     seen.add(key);
   }
-  const found = seen.size < n;
-  seen.clear();
-  return found;
+  return false;
 }
 
 /** Queue (p, uri) for rendering unless the nearest rendered binding of p says the same. */
@@ -284,25 +301,22 @@ export function streamCanonicalize(text: string, job: StreamJob): string | typeo
   busy = true;
   src = text;
   out.reset();
-  scope.clear();
-  scope.set('', null);
-  scope.set('xml', XML_NS);
   rn = 0;
   dn = 0;
+  sn = 0;
   c14nError = null;
   try {
     return run(job);
   } finally {
-    undoPrefix.length = undoUri.length = 0;
-    uris.clear();
-    scope.clear();
+    sn = 0;
+    // Names and values sliced from a large text would keep all of it alive until the next run.
     if (text.length > 1 << 16) {
+      undoPrefix.length = undoUri.length = 0;
       aName.length = aColon.length = aValue.length = aUri.length = aLocal.length = 0;
       openName.length = 0;
       xmlAttrsAt.length = 0;
+      rP.length = rU.length = dP.length = dU.length = 0;
     }
-    for (let i = 0; i < rU.length; i++) rU[i] = '';
-    for (let i = 0; i < dU.length; i++) dU[i] = '';
     src = '';
     busy = false;
   }
@@ -484,20 +498,20 @@ function run(job: StreamJob): string | typeof BAIL {
 
     // Namespace declarations first, then the other attributes resolved (unprefixed: no namespace).
     // aUri: undefined for an attribute in no namespace, '' marks a declaration.
-    const mark = undoPrefix.length;
+    const mark = sn;
     let decls = 0;
     for (let a = 0; a < na; a++) {
       const name = aName[a]!;
       aUri[a] = undefined;
       if (name === 'xmlns') {
-        const uri = intern(aValue[a]!);
+        const uri = validUri(aValue[a]!);
         if (uri === null) return BAIL;
         aValue[a] = uri;
         declare('', uri);
         aUri[a] = '';
         decls++;
       } else if (aColon[a] === 5 && name.startsWith('xmlns')) {
-        const uri = intern(aValue[a]!);
+        const uri = validUri(aValue[a]!);
         if (uri === null || prefixDeclarationProblem(name.slice(6), uri) !== null) return BAIL;
         aValue[a] = uri;
         declare(name.slice(6), uri);
@@ -508,14 +522,14 @@ function run(job: StreamJob): string | typeof BAIL {
     for (let a = 0; a < na; a++) {
       const ac = aColon[a]!;
       if (aUri[a] !== undefined || ac < 0) continue;
-      const bound = scope.get(aName[a]!.slice(0, ac));
-      if (bound === undefined || bound === null) return BAIL;
+      const bound = lookup(aName[a]!.slice(0, ac));
+      if (bound === null) return BAIL;
       aUri[a] = bound;
     }
     if (na > 1 && hasDuplicate(na)) return BAIL;
     const elPrefix = elColon < 0 ? '' : qName.slice(0, elColon);
-    const ns = scope.get(elPrefix);
-    if (ns === undefined || (ns === null && elColon >= 0)) return BAIL;
+    const ns = lookup(elPrefix);
+    if (ns === null && elColon >= 0) return BAIL;
     const elUri = ns ?? '';
 
     // Is this the element with the Id?
@@ -612,8 +626,8 @@ function startTag(qName: string, elPrefix: string, elUri: string, na: number, ex
     if (incl !== null) {
       for (const p of incl) {
         if (p === 'xml') continue;
-        const u = scope.get(p);
-        if (u !== undefined && u !== null) consider(p, u);
+        const u = declared(p);
+        if (u !== null) consider(p, u);
       }
     }
   } else {
@@ -629,13 +643,13 @@ function startTag(qName: string, elPrefix: string, elUri: string, na: number, ex
       // Every in-scope namespace, in the order the DOM walker's scope map holds them (first
       // declaration of each prefix, from the document element down).
       const order: string[] = [];
-      for (let k = 0; k < undoPrefix.length; k++) {
+      for (let k = 0; k < sn; k++) {
         const p = undoPrefix[k]!;
         if (p !== 'xml' && !order.includes(p)) order.push(p);
       }
       for (const p of order) {
-        const u = scope.get(p);
-        if (u !== undefined && u !== null) consider(p, u);
+        const u = lookup(p);
+        if (u !== null) consider(p, u);
       }
     } else {
       for (let a = 0; a < na; a++) {
