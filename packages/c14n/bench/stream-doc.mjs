@@ -35,3 +35,31 @@ export function richSoapOfSize(bytes) {
   }
   return envelope(`<m:List xmlns:m="http://tempuri.org/model">${parts.join('')}</m:List>`);
 }
+
+/** Issue #2's 1 MB document (fewer namespaces: one declaration and one default per record). */
+export function plainSoapOfSize(bytes) {
+  const item = (i) =>
+    `<m:Item xmlns:m="http://tempuri.org/model" m:id="${i}" kind="user" note="a &amp; b &lt; c"><m:Name>User ${i} &amp; Co</m:Name>` +
+    `<m:Uri>sip:user${i}@example.com</m:Uri><m:Flags xmlns="http://tempuri.org/flags" enabled="true">x</m:Flags><!-- c ${i} --></m:Item>`;
+  const parts = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const s = item(i);
+    parts.push(s);
+    size += s.length;
+  }
+  return envelope(`<m:List xmlns:m="http://tempuri.org/model">${parts.join('')}</m:List>`);
+}
+
+/** A document whose weight is in base64 blobs (certificates, CSRs, TLS flights). */
+export function blobSoapOfSize(bytes) {
+  const blob = (i) => Buffer.from(Array.from({ length: 2250 }, (_, k) => (i * 131 + k * 7) & 0xff)).toString('base64');
+  const parts = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const s = `<b:Blob xmlns:b="http://tempuri.org/blob" b:n="${i}" type="x509">${blob(i)}</b:Blob>`;
+    parts.push(s);
+    size += s.length;
+  }
+  return envelope(`<b:Blobs xmlns:b="http://tempuri.org/blob">${parts.join('')}</b:Blobs>`);
+}

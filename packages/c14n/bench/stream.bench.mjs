@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalizeById, canonicalizeXml, EXC_C14N } from '../dist/index.js';
-import { envelope, richSoapOfSize } from './stream-doc.mjs';
+import { blobSoapOfSize, envelope, plainSoapOfSize, richSoapOfSize } from './stream-doc.mjs';
 
 const require = createRequire(new URL('../../../package.json', import.meta.url));
 const xmlCryptoRequire = createRequire(require.resolve('xml-crypto'));
@@ -118,6 +118,27 @@ export default async function (h) {
           referenceName: 'xmldom 0.8 DOMParser + xml-crypto 6 ExclusiveCanonicalization',
           target: { atLeast: 3 },
           n,
+        }),
+      );
+    }
+  }
+
+  // Informational (no target): documents libxml2's exclusive c14n finds easier (few namespace
+  // declarations; long base64 text).
+  if (drv) {
+    for (const [label, make] of [['1 MB SOAP document with one declaration per record (issue #2\'s)', plainSoapOfSize], ['1 MB SOAP document of base64 blobs', blobSoapOfSize]]) {
+      const xml = make(1 << 20);
+      const file = join(dir, `${make.name}.xml`);
+      writeFileSync(file, xml);
+      const opts = { algorithm: EXC_C14N, parse: { maxBytes: 64 << 20 } };
+      if (!libxml2Run(drv, file, 1).output.equals(Buffer.from(canonicalizeXml(xml, opts), 'utf8'))) throw new Error(`${label}: libxml2 and ocauth disagree`);
+      rows.push(
+        rounds({
+          name: `parse + exc-c14n of a ${label} (canonicalizeXml; no target)`,
+          subject: () => canonicalizeXml(xml, opts),
+          referenceRate: () => libxml2Run(drv, file, 10).rate,
+          referenceName: lx,
+          n: 10,
         }),
       );
     }
