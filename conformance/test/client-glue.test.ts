@@ -2,7 +2,7 @@
 // option that fixes it (not "TypeError: fetch failed"), and a WebTicket object is accepted where the
 // broker wants the ticket (or a typed error for anything else).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebTicketClient } from '@ocauth/wstrust';
+import { signMessage, WebTicketClient } from '@ocauth/wstrust';
 import { requestCertificate } from '@ocauth/certprov';
 import { AuthBrokerClient, AuthBrokerError } from '@ocauth/authbroker';
 import { TransportError } from '@ocauth/diagnostics';
@@ -43,7 +43,8 @@ describe('AuthBrokerClient webTicket', () => {
     const p = paths(t);
     const f = createHttpsFetch({ ca: t.ca! });
     const ticket = await new WebTicketClient({ credentials: { type: 'pin', identity: t.phone!, pin: t.pin! }, sipUri: t.user!, fetch: f }).requestTicket(p.authBroker, p.webTicket);
-    const c = new AuthBrokerClient({ url: p.authBroker, webTicket: ticket, fetch: f });
+    // The server requires proof of possession at the broker (issue 16 item 4): sign with the ticket's proof key.
+    const c = new AuthBrokerClient({ url: p.authBroker, webTicket: ticket, fetch: f, signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: webTicket, now }) });
     const { sessionId } = await c.createSession();
     expect(sessionId).toMatch(/\S/);
     await c.terminateSession(sessionId);
