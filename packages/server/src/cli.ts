@@ -131,6 +131,7 @@ async function main(): Promise<void> {
         `  Autodiscover              ${srv.urls.autodiscover}`,
         `  Trust this CA             ${join(srv.dataDir, 'ca-cert.pem')}`,
         `  Demo user                 ${srv.demoUser.sipUri}  phone ${srv.demoUser.phone}  PIN ${srv.demoUser.pin}  password ${srv.demoUser.password}`,
+        `                            account ${srv.demoUser.account}  UPN ${srv.demoUser.upn}  (user names for /Auth and NTLM on ${srv.urls.webTicket})`,
         '',
       ].join('\n'),
     );
