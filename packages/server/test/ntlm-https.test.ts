@@ -5,9 +5,9 @@
 import { Agent, request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, NS, parseMsDiagnosticsHeader, URI } from '@ocauth/wstrust';
+import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, NS, ntlmAuthorizer, parseMsDiagnosticsHeader, URI, WebTicketClient } from '@ocauth/wstrust';
 import { explain, parseSoapFault } from '@ocauth/diagnostics';
-import { startServer, type RunningServer } from '@ocauth/server';
+import { createHttpsFetch, startServer, type RunningServer } from '@ocauth/server';
 import { authenticateMessage, negotiateMessage, ntHashViaOpenssl, readChallenge } from '../../../testing/ntlm-oracle.js';
 import { hasTool } from '../../../testing/tools.js';
 
@@ -104,6 +104,18 @@ describe('WinNegotiate over HTTPS keep-alive (node:https Agent, maxSockets 1)', 
     expect(r2.status).toBe(200);
     expect(r2.body).toContain(srv.demoUser.sipUri);
     expect(JSON.stringify(logs)).not.toContain(srv.demoUser.password);
+  });
+  it('@ocauth/wstrust WebTicketClient with ntlmAuthorizer (NTLM and Negotiate) over a keep-alive agent gets a ticket for OCAUTH\\demo', async () => {
+    for (const scheme of ['NTLM', 'Negotiate'] as const) {
+      const agent = keepAlive();
+      const client = new WebTicketClient({
+        credentials: { type: 'negotiate', authorize: ntlmAuthorizer({ username: 'demo', domain: 'OCAUTH', password: srv.demoUser.password, scheme }) },
+        fetch: createHttpsFetch({ ca: srv.caCertificatePem, agent }),
+      });
+      const t = await client.getTicket(srv.urls.certProv, srv.urls.webTicket);
+      expect(t.assertionXml).toContain(srv.demoUser.sipUri);
+      agent.destroy();
+    }
   });
   it('wrong password: 401 + X-Ms-diagnostics 28024 and the schemes again; no 500, no hang', async () => {
     const { r2 } = await ntlmTicket(keepAlive(), 'User', 'OCAUTH', Buffer.alloc(16, 1));
