@@ -185,3 +185,18 @@ describe('Auth binding as the Lync 2013 / SfB desktop client sends it', () => {
     expect(wrong.status).toBe(500);
   });
 });
+
+describe('ntlm: false', () => {
+  it('the WinNegotiate binding is neither served (404) nor advertised', async () => {
+    const s = await startServer({ store: { kind: 'memory' }, ntlm: false, logger: false });
+    try {
+      const f = createHttpsFetch({ ca: s.caCertificatePem });
+      expect((await f(s.urls.webTicket, { method: 'POST', body: '<x/>', headers: { 'content-type': 'text/xml' } })).status).toBe(404);
+      const wsdl = await (await f(`${s.urls.webTicket}?wsdl`)).text();
+      expect(wsdl).not.toMatch(/<wsdl:port name="WebTicketServiceWinNegotiate"/);
+      expect(wsdl).toMatch(/<wsdl:port name="WebTicketServiceAuth"/);
+    } finally {
+      await s.close();
+    }
+  });
+});
