@@ -8,7 +8,7 @@ import { authenticateMessage, negotiateMessage, ntHashViaOpenssl, ntlmv2KnownAns
 import { hasTool } from '../../../testing/tools.js';
 import {
   buildAddressingHeaders, buildEnvelope, buildNegTokenInit, buildRequestSecurityToken, createNtlmAuthenticator, MemoryUserDirectory, ntHash, ntowfv2,
-  parseMsDiagnosticsHeader, parseSpnego, URI, type NtlmAuthenticatorOptions,
+  NtlmError, parseAvPairs, parseMsDiagnosticsHeader, parseNtlmAuthenticate, parseSpnego, URI, type NtlmAuthenticatorOptions,
 } from '../src/index.js';
 import { makeHandler, SERVICE } from './support.js';
 
@@ -293,5 +293,25 @@ describe('hostile tokens', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('parsers fail only with NtlmError (property, bounded)', () => {
+  const only = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(NtlmError);
+    }
+  };
+  it('parseSpnego on random DER-ish bytes', () => {
+    fc.assert(fc.property(fc.constantFrom(0x60, 0xa1, 0x30, 0x04), fc.uint8Array({ maxLength: 120 }), (tag, rest) => only(() => parseSpnego(Buffer.concat([Buffer.from([tag, rest.length & 0xff]), rest])))), { numRuns: 400 });
+  });
+  it('parseNtlmAuthenticate / parseAvPairs on random bytes after the signature', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 52, maxLength: 200 }), (rest) => {
+      const m = Buffer.concat([Buffer.from('NTLMSSP\0', 'latin1'), Buffer.from([3, 0, 0, 0]), rest]);
+      only(() => parseNtlmAuthenticate(m));
+      only(() => parseAvPairs(Buffer.from(rest)));
+    }), { numRuns: 400 });
   });
 });
