@@ -35,6 +35,7 @@ export { WEB_TICKET_ERRORS, formatMsDiagnosticsHeader, parseMsDiagnosticsHeader 
 export type { WebTicketErrorInfo } from './internal/catalog.js';
 export { buildSoapFault } from './internal/faults.js';
 export { buildWsdl, buildFaultEnvelope } from './internal/metadata.js';
+export type { WebTicketPortBinding } from './internal/metadata.js';
 export { WebTicketClient, discoverFromMetadata, discoverFromResponse } from './internal/client.js';
 export type { WebTicketClientOptions, WebTicketCredentials, WebTicket, WebTicketDiscovery, CompactWebTicket } from './internal/client.js';
 export { signWithCertificate, verifyCertificateMessage } from './internal/x509-token.js';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { signWithCertificate } from './x509-token.js';
-import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, webTicketError, type Finding } from '@ocauth/diagnostics';
+import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
 import { WebTicketServiceError, WsTrustError } from './errors.js';
 import { formatCompactWebTicketHeaderValue } from './cwt.js';
 import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseCompactTicketResponse, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
@@ -110,7 +110,7 @@ export class WebTicketClient {
   readonly #random: (n: number) => Uint8Array;
   constructor(opts: WebTicketClientOptions) {
     this.#o = opts;
-    this.#fetch = opts.fetch ?? fetch;
+    this.#fetch = withTransportErrors(opts.fetch ?? fetch, 'WebTicketClient');
     this.#clock = opts.clock ?? (() => new Date());
     this.#random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
   }
