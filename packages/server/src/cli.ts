@@ -17,6 +17,7 @@ const HELP = `Usage: ocauth-server [options]
   -p, --port N               listen port (default 0: ephemeral)
       --farm-fqdn NAME       pool FQDN (TLS SAN, farm, Autodiscover; default localhost)
       --external-url URL     public base URL behind a proxy
+      --sip-port N           run the laboratory SIP-over-TLS registrar (TLS-DSK) on port N (0: ephemeral)
   -d, --data-dir DIR         CA, TLS key, pool key, SQLite file (default: a new temporary directory)
       --store KIND           sqlite (default) | postgres | memory
       --pg-url URL           PostgreSQL connection string (implies --store postgres)
@@ -46,7 +47,7 @@ export function configFromArgs(argv: string[]): { config: ServerConfig; json: bo
     strict: true,
     options: {
       config: { type: 'string', short: 'c' }, host: { type: 'string' }, port: { type: 'string', short: 'p' }, 'farm-fqdn': { type: 'string' },
-      'external-url': { type: 'string' }, 'data-dir': { type: 'string', short: 'd' }, store: { type: 'string' }, 'pg-url': { type: 'string' },
+      'external-url': { type: 'string' }, 'sip-port': { type: 'string' }, 'data-dir': { type: 'string', short: 'd' }, store: { type: 'string' }, 'pg-url': { type: 'string' },
       'min-key-size': { type: 'string' }, 'max-key-size': { type: 'string' }, 'default-validity-hours': { type: 'string' }, 'max-validity-hours': { type: 'string' },
       'ticket-lifetime': { type: 'string' }, 'clock-skew': { type: 'string' }, fault: { type: 'string', multiple: true },
       json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -75,6 +76,8 @@ export function configFromArgs(argv: string[]): { config: ServerConfig; json: bo
   set('farmFqdn', values['farm-fqdn']);
   set('externalUrl', values['external-url']);
   set('dataDir', values['data-dir']);
+  const sipPort = int('sip-port', values['sip-port']);
+  if (sipPort !== undefined) config.sip = { ...(config.sip ?? {}), port: sipPort };
   if (values['pg-url']) config.store = { kind: 'postgres', url: values['pg-url'] };
   else if (values.store) {
     if (values.store === 'sqlite' || values.store === 'memory') config.store = { kind: values.store };
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
   }
   const srv = await startServer(parsed.config);
   if (parsed.json) {
-    process.stdout.write(JSON.stringify({ url: srv.url, urls: srv.urls, dataDir: srv.dataDir, store: srv.store.kind, caCertificateFile: join(srv.dataDir, 'ca-cert.pem'), caCertificatePem: srv.caCertificatePem, demoUser: srv.demoUser }) + '\n');
+    process.stdout.write(JSON.stringify({ url: srv.url, urls: srv.urls, ...(srv.sip ? { sip: srv.sip } : {}), dataDir: srv.dataDir, store: srv.store.kind, caCertificateFile: join(srv.dataDir, 'ca-cert.pem'), caCertificatePem: srv.caCertificatePem, demoUser: srv.demoUser }) + '\n');
   } else {
     const faults = Object.entries(parsed.config.faults ?? {}).filter(([, v]) => v).map(([k]) => k);
     process.stdout.write(
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
         `  Certificate Provisioning  ${srv.urls.certProv}`,
         `  Authentication Broker     ${srv.urls.authBroker}`,
         `  Autodiscover              ${srv.urls.autodiscover}`,
+        ...(srv.sip ? [`  SIP registrar (TLS-DSK)   ${srv.sip.fqdn}:${srv.sip.port} (sips, listening on ${parsed.config.sip?.host ?? parsed.config.host ?? '127.0.0.1'})`] : []),
         `  Trust this CA             ${join(srv.dataDir, 'ca-cert.pem')}`,
         `  Demo user                 ${srv.demoUser.sipUri}  phone ${srv.demoUser.phone}  PIN ${srv.demoUser.pin}  password ${srv.demoUser.password}`,
         '',

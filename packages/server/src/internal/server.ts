@@ -19,6 +19,7 @@ import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
 import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
+import { startSipRegistrar, type RunningSipRegistrar } from './sip/registrar.js';
 
 export interface ServerPolicy {
   /** Certificate Provisioning: RSA modulus limits of CSRs (defaults 1024 / 16384). */
@@ -69,8 +70,12 @@ export interface ServerConfig {
    * Audience starts with one are accepted and issued (MS-OCAUTHWS 3.2.1 server farm).
    */
   farm?: string[];
-  /** SIP registrar advertised by Autodiscover (default farmFqdn:5061). */
-  sip?: { fqdn?: string; port?: number };
+  /**
+   * The laboratory SIP-over-TLS registrar (TLS-DSK, [MS-SIPAE]): with `port` set (0 = ephemeral) it
+   * listens on `host` (default: the server's host) and Autodiscover advertises it; without `port`,
+   * Autodiscover advertises fqdn:5061 and no registrar runs. `fqdn` (default farmFqdn) is its targetname.
+   */
+  sip?: { fqdn?: string; port?: number; host?: string };
   /** Where the CA, TLS key, pool key and SQLite file live (default: a new temporary directory, removed by close()). */
   dataDir?: string;
   /** Default: SQLite in dataDir. */
@@ -111,6 +116,8 @@ export interface RunningServer {
   dataDir: string;
   store: ServerStore;
   farmFqdn: string;
+  /** The SIP registrar, when `sip.port` was configured. */
+  sip?: { port: number; fqdn: string };
   /**
    * The same routing and handlers without HTTPS: a web Request (URL on this server's origin) to its
    * Response, for in-process tests and measurements. Unknown paths answer 404.
@@ -139,6 +146,7 @@ function checkConfig(c: ServerConfig): void {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) throw new ServerConfigError(`${name}: expected an integer in ${min}..${max}, received ${JSON.stringify(v)}`);
   };
   intIn('port', c.port, 0, 65535);
+  intIn('sip.port', c.sip?.port, 0, 65535);
   intIn('policy.minKeySize', c.policy?.minKeySize, 512, 16384);
   intIn('policy.maxKeySize', c.policy?.maxKeySize, 512, 16384);
   intIn('policy.ticketLifetimeSeconds', c.policy?.ticketLifetimeSeconds, 1, 7 * 86400);
@@ -312,10 +320,27 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
     handlers.authBroker = broker;
+    let sipRegistrar: RunningSipRegistrar | undefined;
+    const sipFqdn = (config.sip?.fqdn ?? farmFqdn).toLowerCase();
+    if (config.sip?.port !== undefined) {
+      const certificateStore = faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates;
+      sipRegistrar = await startSipRegistrar({
+        host: config.sip.host ?? host,
+        port: config.sip.port,
+        certificatePem: pki.tlsCertificatePem,
+        privateKeyPem: pki.tlsKeyPem,
+        clientCaPem: pki.caCertificatePem,
+        fqdn: sipFqdn,
+        stsUri: () => external + SERVICE_PATHS.certProv,
+        certificateValidator: storeCertificateValidator(certificateStore, { clock }),
+        userEnabled: async (sipUri) => (await users.findUserBySipUri(sipUri))?.enabled === true,
+        logger,
+      });
+    }
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
     handlers.autodiscover = createAutodiscoverHandler({
       links: () => ({ internalBase: origin, externalBase: external }),
-      sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
+      sip: () => ({ fqdn: sipFqdn, port: sipRegistrar?.port ?? 5061 }),
       webTicketUrl: () => urls.webTicket,
       verifyTicket: (h) => autodiscoverVerifier.verifyToken(h),
     });
@@ -333,6 +358,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       dataDir,
       store,
       farmFqdn,
+      ...(sipRegistrar ? { sip: { port: sipRegistrar.port, fqdn: sipFqdn } } : {}),
       handler: async (req: Request) => {
         const h = route(new URL(req.url).pathname);
         return h ? h(req) : new Response(null, { status: 404 });
@@ -340,6 +366,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       close: () =>
         (closed ??= (async () => {
           broker.close();
+          await sipRegistrar?.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
