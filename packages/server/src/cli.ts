@@ -135,6 +135,7 @@ async function main(): Promise<void> {
         ...(srv.sip ? [`  SIP registrar (TLS-DSK)   ${srv.sip.fqdn}:${srv.sip.port} (sips, listening on ${parsed.config.sip?.host ?? parsed.config.host ?? '127.0.0.1'})`] : []),
         `  Trust this CA             ${join(srv.dataDir, 'ca-cert.pem')}`,
         `  Demo user                 ${srv.demoUser.sipUri}  phone ${srv.demoUser.phone}  PIN ${srv.demoUser.pin}  password ${srv.demoUser.password}`,
+        `                            account ${srv.demoUser.account}  UPN ${srv.demoUser.upn}  (user names for /Auth and NTLM on ${srv.urls.webTicket})`,
         '',
       ].join('\n'),
     );

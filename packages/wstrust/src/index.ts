@@ -24,8 +24,8 @@ export { buildSignedAssertion, parseAssertion, verifyAssertionSignature, wrapKey
 export type { WebTicketAssertion } from './internal/saml.js';
 export { createTicketVerifier, parseWebTicketHeaderValue, formatWebTicketHeaderValue } from './internal/verifier.js';
 export type { TicketVerifier, TicketVerifierOptions, VerifiedTicket, PoolKey } from './internal/verifier.js';
-export { MemoryUserDirectory } from './internal/directory.js';
-export type { UserDirectory, DirectoryUser, ClientCertificateValidator } from './internal/directory.js';
+export { MemoryUserDirectory, usernameTokenCandidates, decodeBase64Text, ntHash } from './internal/directory.js';
+export type { UserDirectory, DirectoryUser, ClientCertificateValidator, NtlmCredential, PasswordCandidate } from './internal/directory.js';
 export { createWebTicketHandler } from './internal/handler.js';
 export type { WebTicketHandlerOptions, WebTicketBinding } from './internal/handler.js';
 export { WEB_TICKET_ERRORS, formatMsDiagnosticsHeader, parseMsDiagnosticsHeader } from './internal/catalog.js';
@@ -38,3 +38,7 @@ export { signWithCertificate, verifyCertificateMessage } from './internal/x509-t
 export type { SignWithCertificateOptions, VerifiedCertificateMessage } from './internal/x509-token.js';
 export { ntlmAuthorizer, md4, ntowfv2, ntlmNegotiateMessage, parseNtlmChallenge, ntlmAuthenticateMessage, ntlmv2Responses, NtlmError } from './internal/ntlm.js';
 export type { NtlmChallenge } from './internal/ntlm.js';
+export { createNtlmAuthenticator, buildNtlmChallenge, parseNtlmAuthenticate, parseNtlmNegotiate, parseAvPairs, ntlmAccountNames, NTLMSSP, MSV_AV } from './internal/ntlm-server.js';
+export type { NtlmAuthenticator, NtlmAuthenticatorOptions, NtlmConnection, NtlmEvent, WindowsAuthResult, NtlmAuthenticate } from './internal/ntlm-server.js';
+export { parseSpnego, buildNegTokenResp, buildNegTokenInit } from './internal/spnego.js';
+export type { SpnegoToken } from './internal/spnego.js';
