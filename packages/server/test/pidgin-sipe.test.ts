@@ -38,7 +38,7 @@ function ensureServerBuilt(): void {
   const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
   const cli = join(repo, 'packages/server/dist/cli.js');
   if (existsSync(cli) && statSync(cli).mtimeMs >= newest(join(repo, 'packages/server/src'))) return;
-  execFileSync(join(repo, 'packages/server/node_modules/.bin/tsc'), ['-p', join(repo, 'packages/server/tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'packages/server/tsconfig.json')], { stdio: 'inherit' });
 }
 
 const work = mkdtempSync(join(tmpdir(), 'ocauth-sipe-'));
