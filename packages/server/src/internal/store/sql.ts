@@ -98,7 +98,7 @@ class SqlUsers implements ServerUserDirectory {
     const keys = [...new Set(names.map((n) => n.toLowerCase()))];
     if (keys.length === 0) return [];
     const rows = await this.db.read((q) =>
-      q(`SELECT i.identity, ${USER_COLUMNS} FROM ocauth_identities i JOIN ${USER_JOIN} ON u.sip_uri_norm = i.sip_uri_norm WHERE i.identity IN (${keys.map((_, k) => `$${k + 1}`).join(', ')})`, keys),
+      q(`SELECT i.identity, ${USER_COLUMNS} FROM ocauth_identities i JOIN ocauth_users u ON u.sip_uri_norm = i.sip_uri_norm LEFT JOIN ocauth_user_accounts a ON a.sip_uri_norm = u.sip_uri_norm WHERE i.identity IN (${keys.map((_, k) => `$${k + 1}`).join(', ')})`, keys),
     );
     return keys.flatMap((k) => rows.filter((r) => r.identity === k)) as (Row & { identity: string })[];
   }
