@@ -171,7 +171,7 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
     const r = await runSipLeg({ host: t.sip!.host, port: t.sip!.port, ca: t.ca, sipUri: t.user!, certificatePem: cert!.certificatePem, privateKey: cert!.privateKey, clientCertificate: cert!.certificate });
     current.push(...r.transcript.map((x) => ({ request: `SIP REGISTER sips:${t.sip!.host}:${t.sip!.port}`, response: redact(x, secrets), ms: 0 })));
     return { summary: r.summary };
-  }, !t.sip ? 'no SIP registrar (--sip HOST:PORT)' : !cert ? 'no certificate' : undefined);
+  }, failed ? undefined : !t.sip ? 'no SIP registrar (--sip HOST:PORT)' : !cert ? 'no certificate' : undefined);
   return { target: t.baseUrl, ok: steps.every((s) => s.ok), steps };
 }
 
