@@ -9,6 +9,9 @@ import { WebTicketClient } from '@ocauth/wstrust';
 import { requestCertificate } from '@ocauth/certprov';
 import { SecurityStatus, TlsDskClient } from '@ocauth/authbroker';
 import { createHttpsFetch, startServer, type LogEntry, type RunningServer } from '@ocauth/server';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSipRegistrar } from '../src/internal/sip/registrar.js';
 
 let srv: RunningServer;
 const logs: LogEntry[] = [];
@@ -256,6 +259,51 @@ describe('SIP registrar (TLS-DSK)', () => {
     again.send(register({ cseq: 1 }));
     expect((await again.read())!.status).toBe(401);
     again.close();
+  }, 30_000);
+
+  it('header values with a bare LF are refused (they would be echoed into the response): 400 and close', async () => {
+    const conn = await SipConn.open();
+    conn.send(register({ cseq: 1, callId: 'x\nInjected: yes' }));
+    const r = (await conn.read())!;
+    expect(r.status).toBe(400);
+    expect(r.raw).not.toContain('Injected');
+    expect(await conn.read(2000)).toBeUndefined();
+  });
+
+  it('pending TLS-DSK handshakes are bounded per connection and server-wide, and die with their connection', async () => {
+    const reg = await startSipRegistrar({
+      host: '127.0.0.1', port: 0, fqdn: 'pool0.ocauth.test', stsUri: () => 'https://pool0.ocauth.test/CertProv/CertProvisioningService.svc',
+      certificatePem: readFileSync(join(srv.dataDir, 'tls-cert.pem'), 'utf8'), privateKeyPem: readFileSync(join(srv.dataDir, 'tls-key.pem'), 'utf8'), clientCaPem: srv.caCertificatePem,
+      certificateValidator: { validate: async () => null }, userEnabled: async () => true, logger: () => {}, maxHandshakes: 3, maxHandshakesPerConnection: 2,
+    });
+    const open = () => new Promise<SipConn>((resolve, reject) => {
+      const s = tls.connect({ host: '127.0.0.1', port: reg.port, ca: srv.caCertificatePem, servername: 'pool0.ocauth.test' }, () => resolve(new SipConn(s)));
+      s.once('error', reject);
+    });
+    const hello = async () => Buffer.from((await new TlsDskClient({ credential: { certificate: cert.certificate.toString(), privateKey: cert.privateKey }, protocol: 'TLSv1', target: 'pool0.ocauth.test', trustedCertificates: [srv.caCertificatePem] }).step()).output).toString('base64');
+    const start = async (c: SipConn, cseq: number) => {
+      c.send(register({ cseq, auth: `TLS-DSK qop="auth", realm="${REALM}", targetname="pool0.ocauth.test", gssapi-data="${await hello()}", version=4` }));
+      return (await c.read())!;
+    };
+    try {
+      const a = await open();
+      expect((await start(a, 1)).status).toBe(401);
+      expect((await start(a, 2)).status).toBe(401);
+      const third = await start(a, 3);
+      expect([third.status, hv(third, 'Warning')[0]]).toEqual([503, expect.stringContaining('on this connection')]);
+      const b = await open();
+      expect(param(hv(await start(b, 1), 'WWW-Authenticate')[0]!, 'opaque')).toBeDefined();
+      const full = await start(b, 2);
+      expect([full.status, hv(full, 'Warning')[0]]).toEqual([503, expect.stringContaining('at most 3')]);
+      a.close();
+      await new Promise((r) => setTimeout(r, 300));
+      const again = await start(b, 3);
+      expect(again.status, 'the closed connection\'s handshakes were released').toBe(401);
+      expect(param(hv(again, 'WWW-Authenticate')[0]!, 'gssapi-data')).toBeDefined();
+      b.close();
+    } finally {
+      await reg.close();
+    }
   }, 30_000);
 
   it('Autodiscover advertises the registrar when it runs', async () => {

@@ -111,7 +111,10 @@ export class SipStreamParser {
       const colon = line.indexOf(':');
       const name = colon > 0 ? line.slice(0, colon).trim() : '';
       if (!name || !TOKEN.test(name)) throw new SipMessageError('ERR_SIP_MALFORMED', 400, `header: expected "Name: value", received ${JSON.stringify(line.slice(0, 80))}`);
-      msg.headers.push({ name, value: line.slice(colon + 1).trim() });
+      const value = line.slice(colon + 1).trim();
+      // Values are echoed into responses (Via, From, To, Call-ID, CSeq): no bare CR/LF/NUL may pass.
+      if (/[\r\n\0]/.test(value)) throw new SipMessageError('ERR_SIP_MALFORMED', 400, `header ${name}: expected no CR, LF or NUL in the value, received one`);
+      msg.headers.push({ name, value });
     }
     const cl = header(msg, 'content-length');
     if (cl !== undefined && !/^\d{1,9}$/.test(cl)) throw new SipMessageError('ERR_SIP_MALFORMED', 400, `Content-Length: expected a decimal length, received ${JSON.stringify(cl.slice(0, 20))}`);

@@ -40,6 +40,8 @@ export interface SipRegistrarOptions {
   maxBodyBytes?: number;
   /** TLS-DSK handshakes in progress, server-wide (default 256); further ones get 503. */
   maxHandshakes?: number;
+  /** TLS-DSK handshakes in progress on one SIP connection (default 4); further ones get 503. */
+  maxHandshakesPerConnection?: number;
   /** Established security associations kept (default 4096; the oldest is dropped). */
   maxAssociations?: number;
   /** A handshake must finish within (default 60 000 ms). */
@@ -56,6 +58,8 @@ export interface RunningSipRegistrar {
 
 interface Association {
   opaque: string;
+  /** The SIP connection the handshake runs on (pending handshakes die with it). */
+  connection: number;
   state: 'handshake' | 'established';
   peer?: TlsDskRegistrarPeer;
   busy: boolean;
@@ -100,9 +104,15 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
   const registrationSeconds = o.registrationSeconds ?? 7200;
   const credential = { certificate: o.certificatePem, privateKey: o.privateKeyPem };
 
+  const maxPerConnection = o.maxHandshakesPerConnection ?? 4;
+  const drop = (sa: Association) => {
+    sas.delete(sa.opaque);
+    sa.peer?.destroy();
+    sa.peer = undefined;
+  };
   const sweep = () => {
     const now = Date.now();
-    for (const [k, sa] of sas) if (sa.deadline <= now && !sa.busy) sas.delete(k);
+    for (const sa of sas.values()) if (sa.deadline <= now && !sa.busy) drop(sa);
   };
   const sweeper = setInterval(sweep, 10_000);
   sweeper.unref();
@@ -130,7 +140,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     return formatResponse(r.status, REASONS[r.status] ?? 'Error', h);
   }
 
-  async function register(req: SipMessage, toTag: string): Promise<Buffer> {
+  async function register(req: SipMessage, toTag: string, connection: number): Promise<Buffer> {
     const fromUri = addressOf(header(req, 'From')).toLowerCase();
     for (const n of ['From', 'To', 'Call-ID', 'CSeq', 'Via'])
       if (!header(req, n)) throw new Refusal(400, `${n}: expected the header, received none`, 'ERR_SIP_MISSING_HEADER', false);
@@ -160,11 +170,18 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
       if (v === undefined) throw new Refusal(401, 'gssapi-data: expected a TLS ClientHello record, received something else', 'ERR_SIP_GSSAPI_NOT_HELLO');
       sweep();
       let pending = 0;
-      for (const sa of sas.values()) if (sa.state === 'handshake') pending++;
+      let mine = 0;
+      for (const sa of sas.values()) {
+        if (sa.state !== 'handshake') continue;
+        pending++;
+        if (sa.connection === connection) mine++;
+      }
       if (pending >= maxHandshakes) throw new Refusal(503, `TLS-DSK handshakes in progress: at most ${maxHandshakes}, try again later`, 'ERR_SIP_BUSY', false);
+      if (mine >= maxPerConnection) throw new Refusal(503, `TLS-DSK handshakes in progress on this connection: at most ${maxPerConnection}`, 'ERR_SIP_BUSY_CONNECTION', false);
       const versionParam = Number(p.get('version') ?? '4');
       const sa: Association = {
         opaque: randomBytes(16).toString('hex').toUpperCase(),
+        connection,
         state: 'handshake',
         // TLS 1.2 where the client offers it, else TLS 1.0 (what SIPE offers for version 3/4).
         peer: new TlsDskRegistrarPeer({ credential, trustedClientCertificates: [o.clientCaPem], protocol: v >= 0x0303 ? 'TLSv1.2' : 'TLSv1' }),
@@ -179,7 +196,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
         const r = await sa.peer!.respond(gssapi);
         return formatResponse(401, 'Unauthorized', [...baseHeaders(req, toTag), { name: 'WWW-Authenticate', value: legChallenge(sa, r.gssapiData) }, { name: 'Server', value: 'ocauth-registrar' }]);
       } catch (e) {
-        sas.delete(sa.opaque);
+        drop(sa);
         throw new Refusal(401, `TLS-DSK handshake failed: ${e instanceof TlsDskError ? e.message : 'internal error'}`, e instanceof TlsDskError ? e.code : 'ERR_SIP_TLSDSK');
       } finally {
         sa.busy = false;
@@ -188,7 +205,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
 
     const sa = sas.get(opaque);
     if (!sa || sa.deadline <= Date.now()) {
-      if (sa) sas.delete(opaque);
+      if (sa && !sa.busy) drop(sa);
       throw new Refusal(401, 'opaque: expected a security association of this registrar, received an unknown or expired one', 'ERR_SIP_SA_UNKNOWN');
     }
     if (sa.busy) throw new Refusal(401, 'security association: a previous leg is still being processed', 'ERR_SIP_SA_BUSY');
@@ -216,14 +233,14 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
         sa.peer = undefined;
         // [MS-SIPAE] 3.2.2: the SA lives at most until the certificate expires, and at most 8 hours.
         sa.deadline = Math.min(Date.now() + 8 * 3600_000, Date.parse(cert.validTo));
-        for (const [k, other] of sas) {
+        for (const other of sas.values()) {
           if (sas.size <= maxAssociations) break;
-          if (other.state === 'established' && k !== sa.opaque) sas.delete(k);
+          if (other.state === 'established' && other !== sa) drop(other);
         }
         log({ level: 'info', msg: 'sip tls-dsk handshake complete', sipUri: sa.sipUri, certificateSerial: sa.serial, protocol: r.keys.protocol, cipher: r.keys.cipher });
         return formatResponse(401, 'Unauthorized', [...baseHeaders(req, toTag), { name: 'WWW-Authenticate', value: legChallenge(sa, r.gssapiData) }, { name: 'Server', value: 'ocauth-registrar' }]);
       } catch (e) {
-        sas.delete(sa.opaque);
+        drop(sa);
         throw e;
       } finally {
         sa.busy = false;
@@ -256,7 +273,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     return formatResponse(200, 'OK', h);
   }
 
-  async function handle(req: SipMessage): Promise<Buffer | undefined> {
+  async function handle(req: SipMessage, connection: number): Promise<Buffer | undefined> {
     if (req.method === undefined) return undefined; // responses to nothing we sent
     const toTag = randomBytes(6).toString('hex');
     if (req.method === 'ACK') return undefined;
@@ -266,7 +283,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
       return formatResponse(501, 'Not Implemented', h);
     }
     try {
-      return await register(req, toTag);
+      return await register(req, toTag, connection);
     } catch (e) {
       const r = e instanceof Refusal ? e : new Refusal(500, 'internal error', 'ERR_SIP_INTERNAL', false);
       if (!(e instanceof Refusal)) log({ level: 'error', msg: 'sip registrar internal error', ...errorFields(e) });
@@ -276,9 +293,15 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
   }
 
   const sockets = new Set<tls.TLSSocket>();
+  let connections = 0;
   const server = tls.createServer({ key: o.privateKeyPem, cert: o.certificatePem, minVersion: 'TLSv1.2' }, (socket) => {
+    const connection = ++connections;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      // Handshakes in progress end with their connection (established associations outlive it).
+      for (const sa of sas.values()) if (sa.connection === connection && sa.state === 'handshake' && !sa.busy) drop(sa);
+    });
     const parser = new SipStreamParser({ maxHeaderBytes: o.maxHeaderBytes, maxBodyBytes: o.maxBodyBytes });
     let chain = Promise.resolve();
     let queued = 0;
@@ -308,7 +331,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
         }
         const m = msg;
         chain = chain.then(async () => {
-          const out = await handle(m).catch(() => undefined);
+          const out = await handle(m, connection).catch(() => undefined);
           queued--;
           if (out && socket.writable) socket.write(out);
         });
@@ -331,7 +354,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweeper);
-        sas.clear();
+        for (const sa of [...sas.values()]) drop(sa);
         server.close(() => resolve());
         // Node 20's tls.Server has no closeAllConnections: end the open sockets ourselves.
         for (const s of sockets) s.destroy();
