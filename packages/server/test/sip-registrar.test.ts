@@ -114,8 +114,8 @@ function requestBuffer(crand: string, cnum: string, cseq: number, from = srv.dem
 }
 
 /** Run the TLS-DSK legs; returns the connection, the opaque and the client's keys. */
-async function handshake(conn: SipConn, credential = cert, from?: string) {
-  const client = new TlsDskClient({ credential: { certificate: credential.certificate.toString(), privateKey: credential.privateKey }, protocol: 'TLSv1', target: 'pool0.ocauth.test', trustedCertificates: [srv.caCertificatePem] });
+async function handshake(conn: SipConn, credential = cert, from?: string, protocol: 'TLSv1' | 'TLSv1.2' = 'TLSv1') {
+  const client = new TlsDskClient({ credential: { certificate: credential.certificate.toString(), privateKey: credential.privateKey }, protocol, target: 'pool0.ocauth.test', trustedCertificates: [srv.caCertificatePem] });
   const hello = await client.step();
   const base = `TLS-DSK qop="auth", realm="${REALM}", targetname="pool0.ocauth.test"`;
   conn.send(register({ cseq: 2, from, auth: `${base}, gssapi-data="${Buffer.from(hello.output).toString('base64')}", version=4` }));
@@ -182,6 +182,21 @@ describe('SIP registrar (TLS-DSK)', () => {
     expect(hv(replay, 'Warning')[0]).toContain('replay');
     // The next counter is accepted.
     conn.send(signed(6, '2'));
+    expect((await conn.read())!.status).toBe(200);
+    conn.close();
+  }, 30_000);
+
+  it('a client offering TLS 1.2 gets TLS 1.2 (the registrar follows the ClientHello), and the signed REGISTER is accepted', async () => {
+    const conn = await SipConn.open();
+    const { r2, client, opaque, base } = await handshake(conn, cert, undefined, 'TLSv1.2');
+    expect(r2.status, r2.raw).toBe(401);
+    const fin = await client.step(Buffer.from(param(hv(r2, 'WWW-Authenticate')[0]!, 'gssapi-data')!, 'base64'));
+    expect(fin.status, fin.error?.message).toBe(SecurityStatus.OK);
+    expect(fin.keys!.protocol).toBe('TLSv1.2');
+    expect(logs.some((e) => e.msg === 'sip tls-dsk handshake complete' && e.protocol === 'TLSv1.2')).toBe(true);
+    const crand = '12345678';
+    const response = createHmac('sha1', fin.keys!.clientSigningKey).update(requestBuffer(crand, '1', 4)).digest('hex');
+    conn.send(register({ cseq: 4, auth: `${base}, opaque="${opaque}", version=4, crand="${crand}", cnum="1", response="${response}"` }));
     expect((await conn.read())!.status).toBe(200);
     conn.close();
   }, 30_000);
