@@ -155,12 +155,12 @@ export function splitChallenges(value: string): string[] {
     const rest = value.slice(i + 1);
     const m = /^[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:[ \t]*(=))?/.exec(rest);
     if (m && !m[2]) {
-      const part = value.slice(start, i).trim();
+      const part = value.slice(start, i).replace(/^[\s,]+|[\s,]+$/g, '');
       if (part) out.push(part);
       start = i + 1;
     }
   }
-  const last = value.slice(start).trim();
+  const last = value.slice(start).replace(/^[\s,]+|[\s,]+$/g, ''); // empty list elements (RFC 9110 5.6.1)
   if (last) out.push(last);
   return out;
 }
