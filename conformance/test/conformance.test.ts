@@ -45,6 +45,7 @@ describe('negative self-test: broken configurations are reported by requirement 
     { faults: { skipAudienceCheck: true }, expect: ['HOSTILE-12-OTHER-AUDIENCE'] },
     { faults: { acceptAnyPassword: true }, expect: ['HOSTILE-13-WRONG-PASSWORD'] },
     { faults: { acceptRevokedCertificates: true }, expect: ['HOSTILE-14-SUPERSEDED-CERTIFICATE'] },
+    { faults: { sipSkipSignatureCheck: true }, expect: ['FLOW-05-SIP-TLSDSK'] },
   ] as const;
   it('every fault @ocauth/server offers is covered by a case', () => {
     expect(cases.map((c) => Object.keys(c.faults)[0]).sort()).toEqual([...FAULT_NAMES].sort());

@@ -149,10 +149,16 @@ export async function runSipLeg(o: { host: string; port: number; ca?: string | u
     // 3. REGISTER signed with the client signing key ([MS-SIPAE] 3.2.5.2, the v3/v4 buffer SIPE builds).
     const crand = randomBytes(4).toString('hex').toUpperCase();
     const cnum = '1';
-    const seq = cseq + 1;
-    const buffer = `<TLS-DSK><${crand}><${cnum}><${REALM}><${target}><${callId}><${seq}><REGISTER><${o.sipUri}><${fromTag}><${o.sipUri}><><><><>`;
-    const response = createHmac('sha1', keys.clientSigningKey).update(buffer).digest('hex').toUpperCase();
-    const ok = await conn.exchange(register(`${base}, opaque="${opaque}", version=${version}, crand="${crand}", cnum="${cnum}", response="${response}"`));
+    const signed = (key: Uint8Array) => {
+      const buffer = `<TLS-DSK><${crand}><${cnum}><${REALM}><${target}><${callId}><${cseq + 1}><REGISTER><${o.sipUri}><${fromTag}><${o.sipUri}><><><><>`;
+      const response = createHmac('sha1', key).update(buffer).digest('hex').toUpperCase();
+      return register(`${base}, opaque="${opaque}", version=${version}, crand="${crand}", cnum="${cnum}", response="${response}"`);
+    };
+    // First signed with the wrong key (the server's): a registrar must not accept it.
+    const forged = await conn.exchange(signed(keys.serverSigningKey));
+    note(forged);
+    expectThat(forged.status !== 200 && forged.status >= 400, `REGISTER signed with the wrong key: expected a refusal (401/403), received ${forged.status}`);
+    const ok = await conn.exchange(signed(keys.clientSigningKey));
     note(ok);
     expectThat(ok.status === 200, `signed REGISTER: expected 200 OK, received ${ok.status} ${get(ok, 'Warning').join(' ')}`);
     const info = get(ok, 'Authentication-Info').find((v) => /^TLS-DSK\s/i.test(v));
@@ -166,7 +172,7 @@ export async function runSipLeg(o: { host: string; port: number; ca?: string | u
     const respBuffer = `<TLS-DSK><${param(info, 'srand') ?? param(info, 'rand') ?? ''}><${param(info, 'snum') ?? param(info, 'num') ?? ''}><${param(info, 'realm') ?? ''}><${param(info, 'targetname') ?? ''}><${get(ok, 'Call-ID')[0] ?? ''}><${okCseq[0] ?? ''}><${okCseq[1] ?? ''}><${uriOf(from)}><${tagOf(from)}><${uriOf(to)}><${tagOf(to)}><${paiParts.find((p) => /^sips?:/i.test(p)) ?? ''}><${paiParts.find((p) => /^tel:/i.test(p)) ?? ''}><${get(ok, 'Expires')[0] ?? ''}><200>`;
     const want = createHmac('sha1', keys.serverSigningKey).update(respBuffer).digest();
     expectThat(/^[0-9a-fA-F]{40}$/.test(rspauth) && timingSafeEqual(want, Buffer.from(rspauth, 'hex')), '200 OK: rspauth does not verify with the TLS-DSK server signing key over the MS-SIPAE signature buffer');
-    return { summary: `REGISTER → 401 TLS-DSK (targetname ${target}, version ${version}) → ${keys.protocol} ${keys.cipher} → signed 200 OK, rspauth verified`, transcript };
+    return { summary: `REGISTER → 401 TLS-DSK (targetname ${target}, version ${version}) → ${keys.protocol} ${keys.cipher} → forged signature refused (${forged.status}) → signed 200 OK, rspauth verified`, transcript };
   } finally {
     conn.close();
   }
@@ -174,8 +180,8 @@ export async function runSipLeg(o: { host: string; port: number; ca?: string | u
 
 export const SIP_FLOWS: Requirement[] = [
   {
-    id: 'FLOW-05-SIP-TLSDSK', section: '3.1.4.1', level: 'SHOULD', category: 'flow', enforces: ['OCAUTH-3.3.4-01'],
-    text: 'The SIP leg of a sign-in with the certificate GetAndPublishCert issued: REGISTER → 401 TLS-DSK challenge with sts-uri → TLS-DSK legs in gssapi-data → REGISTER signed with the client key → 200 OK signed with the server key ([MS-SIPAE])',
+    id: 'FLOW-05-SIP-TLSDSK', section: '3.1.4.1', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.3.4-01'],
+    text: 'The SIP leg of a sign-in with the certificate GetAndPublishCert issued: REGISTER → 401 TLS-DSK challenge with sts-uri → TLS-DSK legs in gssapi-data → a REGISTER signed with the wrong key refused → REGISTER signed with the client key → 200 OK signed with the server key ([MS-SIPAE])',
     async check(ctx: RunContext) {
       const sip = ctx.target.sip;
       if (!sip) manual('needs the pool\'s SIP registrar address: give --sip HOST:PORT (the embedded target runs one)');

@@ -389,6 +389,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         certificateValidator: storeCertificateValidator(certificateStore, { clock }),
         userEnabled: async (sipUri) => (await users.findUserBySipUri(sipUri))?.enabled === true,
         logger,
+        ...(faults.sipSkipSignatureCheck ? { skipSignatureCheck: true } : {}),
       });
     }
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
