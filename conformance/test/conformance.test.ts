@@ -7,7 +7,7 @@ import { exitCodeFor, formatTable, runConformance, runRequirements, RunContext, 
 describe.each([
   ['the embedded reference server (@ocauth/server startServer)', startEmbeddedTarget, [] as string[]],
   // No second Web server of the pool there: 28034 stays manual.
-  ['the services composed in-process from the protocol packages', startComposedTarget, ['FLOW-05-SIP-TLSDSK', 'HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01']],
+  ['the services composed in-process from the protocol packages', startComposedTarget, ['FLOW-05-SIP-TLSDSK', 'FLOW-REAL-SIPE-METADATA', 'HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01']],
 ])('ocauth conformance against %s', (_name, start, extraManual) => {
   let t: EmbeddedTarget;
   beforeAll(async () => { t = await start(); });

@@ -20,6 +20,7 @@ import { SIP_FLOWS } from './sip-leg.js';
 import { CheckFailed, expectThat, manual, type RawResponse, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';
 import { EXTRA_CHECKS } from './extra-checks.js';
+import { REAL_CLIENT_CHECKS } from './real-client-checks.js';
 
 const NS_SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/'; // GetAndPublishCert (4.1 example)
@@ -1138,5 +1139,7 @@ HOSTILE.push(
 
 FLOWS.push(...EXTRA_CHECKS.filter((r) => r.category === 'flow'));
 HOSTILE.push(...EXTRA_CHECKS.filter((r) => r.category === 'hostile'));
+// Real-client flows (pidgin-sipe metadata walk, Lync 2013 / SfB compact web ticket): ./real-client-checks.ts.
+FLOWS.push(...REAL_CLIENT_CHECKS);
 
 export const ALL_CHECKS: Requirement[] = [...REQUIREMENTS, ...EXAMPLES, ...FLOWS, ...SIP_FLOWS, ...HOSTILE];
