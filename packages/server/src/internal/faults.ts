@@ -19,9 +19,11 @@ export interface ServerFaults {
   acceptAnyPassword?: boolean;
   /** Cert binding: revoked (superseded) certificates still authenticate their user. */
   acceptRevokedCertificates?: boolean;
+  /** SIP registrar: a signed REGISTER is accepted whatever its `response=` signature ([MS-SIPAE]). */
+  sipSkipSignatureCheck?: boolean;
 }
 
-export const FAULT_NAMES = ['skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates'] as const;
+export const FAULT_NAMES = ['skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates', 'sipSkipSignatureCheck'] as const;
 
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';

@@ -20,6 +20,7 @@ import { requestContext } from './request-context.js';
 import { loadOrCreatePki } from './pki.js';
 import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
+import { startSipRegistrar, type RunningSipRegistrar } from './sip/registrar.js';
 
 export interface ServerPolicy {
   /** Certificate Provisioning: RSA modulus limits of CSRs (defaults 1024 / 16384). */
@@ -77,8 +78,12 @@ export interface ServerConfig {
    * Audience starts with one are accepted and issued (MS-OCAUTHWS 3.2.1 server farm).
    */
   farm?: string[];
-  /** SIP registrar advertised by Autodiscover (default farmFqdn:5061). */
-  sip?: { fqdn?: string; port?: number };
+  /**
+   * The laboratory SIP-over-TLS registrar (TLS-DSK, [MS-SIPAE]): with `port` set (0 = ephemeral) it
+   * listens on `host` (default: the server's host) and Autodiscover advertises it; without `port`,
+   * Autodiscover advertises fqdn:5061 and no registrar runs. `fqdn` (default farmFqdn) is its targetname.
+   */
+  sip?: { fqdn?: string; port?: number; host?: string };
   /** Where the CA, TLS key, pool key and SQLite file live (default: a new temporary directory, removed by close()). */
   dataDir?: string;
   /** Default: SQLite in dataDir. */
@@ -135,6 +140,8 @@ export interface RunningServer {
   dataDir: string;
   store: ServerStore;
   farmFqdn: string;
+  /** The SIP registrar, when `sip.port` was configured. */
+  sip?: { port: number; fqdn: string };
   /**
    * The same routing and handlers without HTTPS: a web Request (URL on this server's origin) to its
    * Response, for in-process tests and measurements. Unknown paths answer 404.
@@ -163,6 +170,7 @@ function checkConfig(c: ServerConfig): void {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) throw new ServerConfigError(`${name}: expected an integer in ${min}..${max}, received ${JSON.stringify(v)}`);
   };
   intIn('port', c.port, 0, 65535);
+  intIn('sip.port', c.sip?.port, 0, 65535);
   intIn('policy.minKeySize', c.policy?.minKeySize, 512, 16384);
   intIn('policy.maxKeySize', c.policy?.maxKeySize, 512, 16384);
   intIn('policy.ticketLifetimeSeconds', c.policy?.ticketLifetimeSeconds, 1, 7 * 86400);
@@ -393,11 +401,29 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
     handlers.authBroker = broker;
+    let sipRegistrar: RunningSipRegistrar | undefined;
+    const sipFqdn = (config.sip?.fqdn ?? farmFqdn).toLowerCase();
+    if (config.sip?.port !== undefined) {
+      const certificateStore = faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates;
+      sipRegistrar = await startSipRegistrar({
+        host: config.sip.host ?? host,
+        port: config.sip.port,
+        certificatePem: pki.tlsCertificatePem,
+        privateKeyPem: pki.tlsKeyPem,
+        clientCaPem: pki.caCertificatePem,
+        fqdn: sipFqdn,
+        stsUri: () => external + SERVICE_PATHS.certProv,
+        certificateValidator: storeCertificateValidator(certificateStore, { clock }),
+        userEnabled: async (sipUri) => (await users.findUserBySipUri(sipUri))?.enabled === true,
+        logger,
+        ...(faults.sipSkipSignatureCheck ? { skipSignatureCheck: true } : {}),
+      });
+    }
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
     handlers.autodiscover = createAutodiscoverHandler({
       // With an externalUrl both link sets name it: the listen origin is not a client-reachable address.
       links: () => ({ internalBase: config.externalUrl ? external : origin, externalBase: external }),
-      sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
+      sip: () => ({ fqdn: sipFqdn, port: sipRegistrar?.port ?? 5061 }),
       webTicketUrl: () => externalUrls.webTicket,
       // SAML (opaque=…) or compact (cwt=…, also as Authorization: Bearer cwt=…) tickets; like every service
       // here, a ticket of a user disabled since it was issued no longer opens anything.
@@ -424,6 +450,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       dataDir,
       store,
       farmFqdn,
+      ...(sipRegistrar ? { sip: { port: sipRegistrar.port, fqdn: sipFqdn } } : {}),
       handler: async (req: Request) => {
         const h = route(new URL(req.url).pathname);
         return h ? h(req) : new Response(null, { status: 404 });
@@ -431,6 +458,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       close: () =>
         (closed ??= (async () => {
           broker.close();
+          await sipRegistrar?.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
