@@ -1,7 +1,7 @@
 // The `ocauth` command line, as a function (tested in-process; src/cli.ts only wires process I/O).
 import { writeFileSync } from 'node:fs';
 import { parseFlags, targetFromFlags } from './flags.js';
-import { formatTable, runConformance, toJUnit } from './report.js';
+import { formatTable, runConformance, selectChecks, toJUnit, unknownConformanceFlags } from './report.js';
 import { startEmbeddedTarget } from './embedded.js';
 import type { Target } from './target.js';
 
@@ -9,9 +9,10 @@ export { parseFlags, targetFromFlags } from './flags.js';
 
 export const USAGE = `usage:
   ocauth conformance [--target URL --user sip:U [--phone N] [--pin P] [--password W] [--ca FILE] [--issuer-ca FILE]]
-                     [--json FILE] [--junit FILE] [--only REGEX]
-      No --target: starts the embedded reference server (@ocauth/server) and tests it.
-      Exit 0 only if every MUST check passes (manual ones are listed with the reason).
+                     [--json FILE] [--junit FILE] [--only REGEX] [--strict]
+      No --target: starts the embedded reference server (@ocauth/server) and tests it (always strict).
+      Exit 0 only if every MUST check ran and passed; 1 if a MUST failed; 3 if some MUST could not be
+      checked against the target (listed with the reason; --strict makes that a failure, exit 1).
   ocauth doctor [--target URL --user sip:U [--pin P | --password W] [--ca FILE]] [--device phone|pc] [--verbose]
   ocauth fuzz [--seconds N] [--seed S] [--case I]
   ocauth vectors [--dir DIR]
@@ -22,7 +23,9 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   try {
     if (cmd === 'conformance') {
       const { flags, errors } = parseFlags(rest);
+      errors.push(...unknownConformanceFlags(flags));
       if (errors.length) { err(errors.join('\n')); err(USAGE); return 2; }
+      const checks = selectChecks(flags.get('only'));
       let target: Target;
       let close = async () => {};
       if (flags.has('target')) target = targetFromFlags(flags);
@@ -33,10 +36,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         close = t.close;
       }
       try {
-        const only = flags.get('only');
-        const { ALL_CHECKS } = await import('./suite.js');
-        const checks = only ? ALL_CHECKS.filter((r) => new RegExp(only).test(r.id)) : ALL_CHECKS;
-        const rep = await runConformance(target, { checks, progress: out });
+        const rep = await runConformance(target, { checks, progress: out, strict: flags.has('strict') || !flags.has('target') });
         out('');
         out(formatTable(rep));
         const json = flags.get('json');

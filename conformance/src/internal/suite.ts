@@ -16,7 +16,7 @@ import {
 } from '@ocauth/certprov';
 import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse, SecurityStatus } from '@ocauth/authbroker';
 import { isGetAndPublishCertResponseCode, parseMsDiagnostics } from '@ocauth/diagnostics';
-import { CheckFailed, expectThat, manual, type RawResponse, type RunContext } from './context.js';
+import { CheckFailed, clientOnly, expectThat, manual, type RawResponse, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';
 import { EXTRA_CHECKS } from './extra-checks.js';
 
@@ -180,7 +180,7 @@ function rstField(n: string, violation: string, text: string): Requirement {
 }
 const clientSide = (id: string, section: string, level: 'MUST' | 'SHOULD', text: string, where: string): Requirement => ({
   id, section, level, text,
-  async check() { manual(`constrains clients, not observable at a server; ${where}`); },
+  async check() { clientOnly(`constrains clients, not observable at a server; ${where}`); },
 });
 /** A fresh session with the Authentication Broker (ticket for the broker, proof-key signed requests). */
 async function brokerClient(ctx: RunContext) {

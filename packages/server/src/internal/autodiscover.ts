@@ -3,6 +3,7 @@
 // sample (AutodiscoverResponse/User/Link@token/@href); with `Accept: application/json` the same links
 // come as the JSON resource clients such as Lync mobile read ({ AccessLocation, User: { Links: [...] } }).
 import { escapeAttr } from '@ocauth/c14n';
+import { formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError } from '@ocauth/diagnostics';
 
 export interface AutodiscoverLinks {
   /** Base URL clients use inside the network, e.g. https://pool1.contoso.com */
@@ -34,6 +35,8 @@ export interface AutodiscoverHandlerOptions {
   webTicketUrl: () => string;
   /** Checks an X-MS-WebTicket header value; resolves with the ticket's SIP URI or throws. */
   verifyTicket: (headerValue: string) => Promise<{ sipUri: string }>;
+  /** FQDN named as `source` in X-Ms-diagnostics (MS-OCAUTHWS 3.2: source = FQDN of the server). */
+  serverFqdn?: string;
 }
 
 /**
@@ -54,15 +57,20 @@ export function createAutodiscoverHandler(o: AutodiscoverHandlerOptions): (req: 
     if (isUser) {
       const header = req.headers.get('x-ms-webticket');
       let ok = false;
+      let diagnostics: string | undefined;
       if (header) {
         try {
           await o.verifyTicket(header);
           ok = true;
-        } catch {
-          ok = false;
+        } catch (e) {
+          // MS-OCAUTHWS 3.2: "If the Web ticket fails validation, an error response MUST be returned with an
+          // HTTP extension header called X-Ms-diagnostics" (28032 invalid, 28033 expired, 28034 other server).
+          const id = (e as { errorId?: unknown }).errorId;
+          const errorId = typeof id === 'number' && webTicketError(id) ? id : 28032;
+          diagnostics = formatMsDiagnostics(webTicketDiagnostics(errorId, { ...(o.serverFqdn ? { source: o.serverFqdn } : {}), reason: toDiagnosticsText((e as Error)?.message ?? 'invalid web ticket', 200) }));
         }
       }
-      if (!ok) return new Response(null, { status: 401, headers: { 'x-ms-webticketurl': o.webTicketUrl(), 'www-authenticate': 'MsRtcOAuth, Bearer' } });
+      if (!ok) return new Response(null, { status: 401, headers: { 'x-ms-webticketurl': o.webTicketUrl(), 'www-authenticate': 'MsRtcOAuth, Bearer', ...(diagnostics ? { 'x-ms-diagnostics': diagnostics } : {}) } });
     }
     const l = o.links();
     const internal = new URL(l.internalBase).hostname === url.hostname || l.internalBase === l.externalBase;

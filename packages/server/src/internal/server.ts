@@ -309,6 +309,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       sessionIdleSeconds: policy.brokerSessionIdleSeconds ?? 600,
       registrarTrust: { trustedCertificates: config.registrarTrustedCertificates ?? [pki.caCertificatePem] },
       webTicketUrl: urls.webTicket,
+      serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
     handlers.authBroker = broker;
@@ -318,6 +319,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
       webTicketUrl: () => urls.webTicket,
       verifyTicket: (h) => autodiscoverVerifier.verifyToken(h),
+      serverFqdn: farmFqdn,
     });
     logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });
 
