@@ -13,7 +13,7 @@ import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certpr
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
-import { FAULT_NAMES, faultyDirectory, faultyVerifier, revocationBlindStore, type ServerFaults } from './faults.js';
+import { FAULT_NAMES, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyValidityPolicy, faultyVerifier, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
@@ -258,7 +258,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       skewSeconds: skew,
       ...(faults.skipAudienceCheck ? {} : { audience: audiences }),
     };
-    const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults);
+    const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults, createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }));
     const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }), faults);
     const users = faultyDirectory(store.users, faults);
 
@@ -273,6 +273,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       certificateValidator: storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, { clock }),
       lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
       clock,
+      ...faultyRandom(faults),
     });
     handlers.certProv = createCertProvHandler({
       ticketVerifier: certProvVerifier,
@@ -284,6 +285,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       webTicketUrl: urls.webTicket,
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
+      // MS-OCAUTHWS 3.1.1 Trusted Certificate Authorities: the issuing CA's chain travels with the certificate.
+      chain: { include: !faults.omitIssuerChain },
       policy: {
         ...(policy.minKeySize ? { minKeySizeBits: policy.minKeySize } : {}),
         ...(policy.maxKeySize ? { maxKeySizeBits: policy.maxKeySize } : {}),
@@ -291,13 +294,14 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         ...(policy.defaultValidityHours ? { defaultValidityHours: policy.defaultValidityHours } : {}),
         ...(policy.maxValidityHours ? { maxValidityHours: policy.maxValidityHours } : {}),
         validityOutOfRange: policy.clampValidity === false ? 'reject' : 'clamp',
+        ...faultyValidityPolicy(faults),
       },
       onError: (e) => logger({ level: 'error', msg: 'certprov internal error', error: e instanceof Error ? e.name : typeof e, code: (e as { code?: string })?.code ?? 'unknown' }),
     });
     const metadata = certProvMetadata(urls.certProv, urls.webTicket);
     handlers.certProvMex = async (req) =>
       req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
-    const certProvHandler = handlers.certProv;
+    const certProvHandler = faultyCertProvHandler(handlers.certProv, faults);
     handlers.certProv = async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req));
     const broker = createAuthBrokerHandler({
       ticketVerifier: { verify: async (envelope: string) => ({ ...(await brokerVerifier.verify(envelope)) }) },
@@ -312,15 +316,15 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
-    handlers.authBroker = broker;
+    handlers.authBroker = faultyBrokerHandler(broker, faults);
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
-    handlers.autodiscover = createAutodiscoverHandler({
+    handlers.autodiscover = faultyAutodiscoverHandler(createAutodiscoverHandler({
       links: () => ({ internalBase: origin, externalBase: external }),
       sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
       webTicketUrl: () => urls.webTicket,
       verifyTicket: (h) => autodiscoverVerifier.verifyToken(h),
       serverFqdn: farmFqdn,
-    });
+    }), faults);
     logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });
 
     let closed: Promise<void> | undefined;
