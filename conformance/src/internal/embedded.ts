@@ -195,7 +195,7 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
     {
       prefix: '/CertProv/',
       h: createCertProvHandler({
-        ticketVerifier, ca, store, webTicketUrl, serverFqdn: 'localhost', chain: { include: true },
+        ticketVerifier, ca, store, webTicketUrl, serverFqdn: 'localhost', chain: { include: true, certificates: [pki.caPem] }, // 3.1.1 Trusted Certificate Authorities: the TLS CA too
         userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined },
       }),
     },

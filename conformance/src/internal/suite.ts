@@ -526,6 +526,8 @@ export const REQUIREMENTS: Requirement[] = [
       if (inResponse.some(verifies)) return `issuer in the response's PKCS#7 chain (${inResponse.length} certificates)`;
       if (/CA Issuers - URI:/.test(aia)) return `issuer located by AIA caIssuers (${/CA Issuers - URI:(\S+)/.exec(aia)?.[1]})`;
       if (declared.some(verifies)) return 'issuer located in the declared issuer CA list (--issuer-ca) and its signature verifies';
+      // The reference server promises its chain in the response; a pool's clients may get it out of band.
+      if (!declared.length && ctx.target.embedded) throw new CheckFailed(`issued certificate: its issuer ${leaf.issuer.replace(/\n/g, ',')} is neither in the response's PKCS#7 chain nor named by AIA caIssuers`);
       if (!declared.length) manual(`issuer ${leaf.issuer.replace(/\n/g, ',')} is neither in the response nor named by AIA; give --issuer-ca FILE to check it`);
       throw new CheckFailed(`issued certificate: its issuer ${leaf.issuer.replace(/\n/g, ',')} is not in the response, not named by AIA caIssuers, and no declared issuer CA verifies its signature`);
     },
@@ -1052,6 +1054,7 @@ export const FLOWS: Requirement[] = [
       // The chain: from the leaf up to a self-signed root, through the certificates the response carries
       // (and --issuer-ca for a pool that sends none), every signature verified by Node's X509Certificate.
       const pool = [...certProvAnswer(c.rawResponse).chain(), ...(ctx.target.issuerCertificates ?? []).map((p) => new X509Certificate(p))];
+      expectThat(pool.length > 0 || !ctx.target.embedded, 'GetAndPublishCertResponse: expected the issuing CA\'s chain (PKCS#7) from the reference server, received none');
       if (pool.length === 0) manual('the response carries no CA chain and no --issuer-ca was given: the chain cannot be checked');
       const chain = chainUp(c.certificate, pool);
       expectThat(chain, `issued certificate: expected a chain to a self-signed root through the ${pool.length} CA certificate(s) at hand, found none (issuer ${c.certificate.issuer.replace(/\n/g, ',')})`);
