@@ -95,6 +95,7 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
     // No issuerCertificates: the issuing CA must be located from what the server sends (3.1.1).
     user: srv.demoUser.sipUri,
     otherUser: other.sipUri,
+    setUserEnabled: async (sipUri: string, enabled: boolean) => { await srv.store.users.setEnabled(sipUri, enabled); },
     phone: srv.demoUser.phone,
     pin: srv.demoUser.pin,
     password: srv.demoUser.password,

@@ -18,6 +18,8 @@ export interface Target {
   ca?: string | undefined;
   /** PEM certificates of the CA that issues users' certificates (checks chains of GetAndPublishCert; optional for a pool: --issuer-ca). */
   issuerCertificates?: string[] | undefined;
+  /** Enable / disable a user of the pool (embedded target only: 28014). */
+  setUserEnabled?: ((sipUri: string, enabled: boolean) => Promise<void>) | undefined;
   /** A second provisioned user of the pool (SIP URI; no credentials needed): Entity ⇔ ticket binding checks. */
   otherUser?: string | undefined;
   /**

@@ -40,12 +40,17 @@ export interface ServerFaults {
   acceptTruncatedHmac?: boolean;
   /** CertProv: the issuing CA's chain (PKCS#7) is left out of GetAndPublishCertResponse (3.1.1 Trusted Certificate Authorities). */
   omitIssuerChain?: boolean;
+  /** Web Ticket Service: the certificate (2) authentication errors 28011–28015 all reported as 28024 "Authentication failed". */
+  certErrorIdsCollapsed?: boolean;
+  /** Authentication Broker: X-Ms-diagnostics names a component (source="ocauth-authbroker"), not the server's FQDN (3.2.4.1 ABNF). */
+  diagnosticsSourceNotFqdn?: boolean;
 }
 
 export const FAULT_NAMES = [
   'skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates',
   'skipEntityCheck', 'ignoreRequestedValidity', 'refusalsAsInternalError', 'acceptAnyCsrValueType', 'shortServerEntropy', 'autodiscoverBare401',
   'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
+  'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn',
 ] as const;
 
 type WebHandler = (req: Request) => Promise<Response>;
@@ -107,10 +112,22 @@ export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebH
   };
 }
 
-/** The Authentication Broker with its faults: credentialLifetimeMilliseconds, swapTlsDskKeys (responses rewritten). */
+/** The Web Ticket Service with certErrorIdsCollapsed (ErrorId in X-Ms-diagnostics and af:ErrorId rewritten). */
+export function faultyWebTicketHandler(h: WebHandler, faults: ServerFaults): WebHandler {
+  if (!faults.certErrorIdsCollapsed) return h;
+  return async (req) => {
+    const r = await rewriteResponse(await h(req), (t) => t.replace(/(<(?:\w+:)?ErrorId>)2801[1-5]</g, '$128024<'));
+    const d = r.headers.get('x-ms-diagnostics');
+    if (d && /^2801[1-5]\b/.test(d)) r.headers.set('x-ms-diagnostics', d.replace(/^2801[1-5]/, '28024'));
+    return r;
+  };
+}
+
+/** The Authentication Broker with its faults: credentialLifetimeMilliseconds, swapTlsDskKeys, diagnosticsSourceNotFqdn (responses rewritten). */
 export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.credentialLifetimeMilliseconds && !faults.swapTlsDskKeys) return h;
-  return async (req) => rewriteResponse(await h(req), (t) => {
+  if (!faults.credentialLifetimeMilliseconds && !faults.swapTlsDskKeys && !faults.diagnosticsSourceNotFqdn) return h;
+  return async (req) => {
+    const r = await rewriteResponse(await h(req), (t) => {
     let out = t;
     if (faults.credentialLifetimeMilliseconds) out = out.replace(/(<(?:\w+:)?AuthBrokerAcquireCredential(?:V2)?Result>)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) * 1000}`);
     if (faults.swapTlsDskKeys) {
@@ -119,7 +136,11 @@ export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHan
       if (c && s) out = out.replace(/(<(?:\w+:)?ClientSigningKey>)[^<]*/, `$1${s}`).replace(/(<(?:\w+:)?ServerSigningKey>)[^<]*/, `$1${c}`);
     }
     return out;
-  });
+    });
+    const d = r.headers.get('x-ms-diagnostics');
+    if (faults.diagnosticsSourceNotFqdn && d) r.headers.set('x-ms-diagnostics', d.replace(/source="[^"]*"/, 'source="ocauth-authbroker"'));
+    return r;
+  };
 }
 
 /** Autodiscover with autodiscoverBare401: refusals lose their X-Ms-diagnostics. */

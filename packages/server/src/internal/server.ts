@@ -13,7 +13,7 @@ import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certpr
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
-import { FAULT_NAMES, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyValidityPolicy, faultyVerifier, revocationBlindStore, type ServerFaults } from './faults.js';
+import { FAULT_NAMES, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
@@ -262,7 +262,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }), faults);
     const users = faultyDirectory(store.users, faults);
 
-    handlers.webTicket = createWebTicketHandler({
+    handlers.webTicket = faultyWebTicketHandler(createWebTicketHandler({
       serviceUrl: urls.webTicket,
       fqdn: farmFqdn,
       signingKey: pki.tlsKey,
@@ -274,7 +274,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
       clock,
       ...faultyRandom(faults),
-    });
+    }), faults);
     handlers.certProv = createCertProvHandler({
       ticketVerifier: certProvVerifier,
       ca: pki.ca,
