@@ -73,6 +73,8 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { omitIssuerChain: true }, expect: ['OCAUTH-3.1.1-01', 'FLOW-02-CERT'] },
     { faults: { certErrorIdsCollapsed: true }, expect: ['OCAUTH-3.2.4.1-CERT-28011', 'OCAUTH-3.2.4.1-CERT-28012', 'OCAUTH-3.2.4.1-CERT-28013', 'OCAUTH-3.2.4.1-CERT-28014'] },
     { faults: { diagnosticsSourceNotFqdn: true }, expect: ['OCAUTH-3.2.4.1-DIAG-01'] },
+    { faults: { stubServiceDescriptions: true }, expect: ['OCAUTH-6.1-01', 'OCAUTH-6.3-01'] },
+    { faults: { autodiscoverWithoutBroker: true }, expect: ['OCAUTH-1.5-01'] },
   ];
   it('every fault @ocauth/server offers is covered by a case', () => {
     expect(cases.map((c) => Object.keys(c.faults)[0]).sort()).toEqual([...FAULT_NAMES].sort());

@@ -13,7 +13,7 @@ import {
 import { CertificateAuthority, createCertProvHandler, MemoryCertificateStore, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { formatMsDiagnostics, webTicketDiagnostics } from '@ocauth/diagnostics';
-import { issueServerCertificate, startServer, type ServerFaults } from '@ocauth/server';
+import { authBrokerWsdl, certProvMetadata, issueServerCertificate, startServer, type ServerFaults } from '@ocauth/server';
 import type { Target } from './target.js';
 import { hasOpenSsl, OpenSslRegistrar, type RegistrarPeer, type RegistrarProtocol } from './openssl-registrar.js';
 
@@ -152,7 +152,7 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
       if (size > 4 << 20) { res.writeHead(413, { connection: 'close', 'content-type': 'text/plain' }).end('request body larger than 4 MiB'); return; }
       try {
         const path = (req.url ?? '').split('?')[0]!;
-        const found = handlers.find((x) => path.toLowerCase().startsWith(x.prefix.toLowerCase()));
+        const found = handlers.find((x) => (x.prefix.includes('?') ? (req.url ?? '').toLowerCase() === x.prefix.toLowerCase() && req.method === 'GET' : path.toLowerCase().startsWith(x.prefix.toLowerCase())));
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
         const r = found
@@ -192,6 +192,15 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
         serviceUrl: webTicketUrl, signingKey: tls.privateKey, certificate: signer, poolKey, farm: [`${base}/`], userDirectory: directory,
         certificateValidator: storeCertificateValidator(store),
       }),
+    },
+    // MS-OCAUTHWS 6.1 / 6.3: the service descriptions at ?wsdl (as @ocauth/server serves them).
+    {
+      prefix: '/CertProv/CertProvisioningService.svc?wsdl',
+      h: async () => new Response(certProvMetadata(certProvUrl, webTicketUrl), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }),
+    },
+    {
+      prefix: '/Reach/Sip.svc/AuthBroker?wsdl',
+      h: async () => new Response(authBrokerWsdl(authBrokerUrl, webTicketUrl), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }),
     },
     {
       prefix: '/CertProv/',

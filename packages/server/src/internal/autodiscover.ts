@@ -3,6 +3,7 @@
 // sample (AutodiscoverResponse/User/Link@token/@href); with `Accept: application/json` the same links
 // come as the JSON resource clients such as Lync mobile read ({ AccessLocation, User: { Links: [...] } }).
 import { escapeAttr } from '@ocauth/c14n';
+import { certProvWsdlTypesAndPortType } from './spec-wsdl.js';
 import { formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError } from '@ocauth/diagnostics';
 
 export interface AutodiscoverLinks {
@@ -114,7 +115,7 @@ export function certProvMetadata(certProvUrl: string, webTicketUrl: string): str
 <sp:TransportBinding><wsp:Policy><sp:TransportToken><wsp:Policy><sp:HttpsToken RequireClientCertificate="false"/></wsp:Policy></sp:TransportToken><sp:IncludeTimestamp/></wsp:Policy></sp:TransportBinding>
 <sp:EndorsingSupportingTokens><wsp:Policy><sp:IssuedToken sp:IncludeToken="http://schemas.xmlsoap.org/ws/2005/07/securitypolicy/IncludeToken/AlwaysToRecipient"><sp:Issuer><wsa10:Address>${escapeAttr(webTicketUrl)}</wsa10:Address></sp:Issuer><sp:RequestSecurityTokenTemplate><t:TokenType xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust">urn:oasis:names:tc:SAML:1.0:assertion</t:TokenType><t:KeyType xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust">http://schemas.xmlsoap.org/ws/2005/02/trust/SymmetricKey</t:KeyType></sp:RequestSecurityTokenTemplate><wsp:Policy><sp:RequireInternalReference/></wsp:Policy></sp:IssuedToken></wsp:Policy></sp:EndorsingSupportingTokens>
 </wsp:All></wsp:ExactlyOne></wsp:Policy>
-<wsdl:portType name="CertProvisioningService"><wsdl:operation name="GetAndPublishCert"/></wsdl:portType>
+${certProvWsdlTypesAndPortType()}
 <wsdl:service name="CertProvisioningService"><wsdl:port name="CertProvisioningService" binding="tns:CertProvisioningService"><soap:address location="${escapeAttr(certProvUrl)}"/></wsdl:port></wsdl:service>
 </wsdl:definitions>
 `;

@@ -44,14 +44,29 @@ export interface ServerFaults {
   certErrorIdsCollapsed?: boolean;
   /** Authentication Broker: X-Ms-diagnostics names a component (source="ocauth-authbroker"), not the server's FQDN (3.2.4.1 ABNF). */
   diagnosticsSourceNotFqdn?: boolean;
+  /** The service descriptions lose what 6.1 and 6.3 print: CertProv ?wsdl without its types and portType, no AuthBroker ?wsdl. */
+  stubServiceDescriptions?: boolean;
+  /** Autodiscover's User links name no AuthBroker (1.5). */
+  autodiscoverWithoutBroker?: boolean;
 }
 
 export const FAULT_NAMES = [
   'skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates',
   'skipEntityCheck', 'ignoreRequestedValidity', 'refusalsAsInternalError', 'acceptAnyCsrValueType', 'shortServerEntropy', 'autodiscoverBare401',
   'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
-  'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn',
+  'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
 ] as const;
+
+/** stubServiceDescriptions: ?wsdl of CertProv reduced to its policy and service, of the broker refused. */
+export function faultyServiceDescription(h: WebHandler, faults: ServerFaults, service: 'certProv' | 'authBroker'): WebHandler {
+  if (!faults.stubServiceDescriptions) return h;
+  return async (req) => {
+    const isWsdl = req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl';
+    if (!isWsdl) return h(req);
+    if (service === 'authBroker') return new Response(null, { status: 405 });
+    return rewriteResponse(await h(req), (t) => t.replace(/<wsdl:types[\s\S]*<\/wsdl:portType>/, ''));
+  };
+}
 
 type WebHandler = (req: Request) => Promise<Response>;
 
@@ -143,11 +158,12 @@ export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHan
   };
 }
 
-/** Autodiscover with autodiscoverBare401: refusals lose their X-Ms-diagnostics. */
+/** Autodiscover with autodiscoverBare401 (refusals lose their X-Ms-diagnostics) and autodiscoverWithoutBroker. */
 export function faultyAutodiscoverHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.autodiscoverBare401) return h;
+  if (!faults.autodiscoverBare401 && !faults.autodiscoverWithoutBroker) return h;
   return async (req) => {
     const r = await h(req);
+    if (faults.autodiscoverWithoutBroker) return rewriteResponse(r, (t) => t.replace(/<Link token="(?:Internal|External)\/AuthBroker"[^>]*\/>/g, '').replace(/\{[^{}]*"(?:Internal|External)\/AuthBroker"[^{}]*\},?/g, ''));
     if (r.status !== 401) return r;
     const headers = new Headers(r.headers);
     headers.delete('x-ms-diagnostics');

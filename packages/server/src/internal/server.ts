@@ -13,7 +13,8 @@ import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certpr
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
-import { FAULT_NAMES, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
+import { authBrokerWsdl } from './spec-wsdl.js';
+import { FAULT_NAMES, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { loadOrCreatePki } from './pki.js';
@@ -302,7 +303,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     handlers.certProvMex = async (req) =>
       req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
     const certProvHandler = faultyCertProvHandler(handlers.certProv, faults);
-    handlers.certProv = async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req));
+    handlers.certProv = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req)), faults, 'certProv');
     const broker = createAuthBrokerHandler({
       ticketVerifier: { verify: async (envelope: string) => ({ ...(await brokerVerifier.verify(envelope)) }) },
       // MS-OCAUTHWS 1.3.3 / 3.3.4.3: the broker obtains the user's certificate from the certificate
@@ -316,7 +317,10 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
-    handlers.authBroker = faultyBrokerHandler(broker, faults);
+    // MS-OCAUTHWS 6.3: the broker's service description at …/AuthBroker?wsdl.
+    const brokerWsdl = authBrokerWsdl(urls.authBroker, urls.webTicket);
+    const brokerHandler = faultyBrokerHandler(broker, faults);
+    handlers.authBroker = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? new Response(brokerWsdl, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : brokerHandler(req)), faults, 'authBroker');
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
     handlers.autodiscover = faultyAutodiscoverHandler(createAutodiscoverHandler({
       links: () => ({ internalBase: origin, externalBase: external }),
