@@ -20,6 +20,7 @@ import { hasOpenSsl } from './openssl-registrar.js';
 import { httpsFetch } from './https-fetch.js';
 import { WEB_TICKET_ERROR_CHECKS } from './checks/web-ticket-errors.js';
 import { SERVICE_DESCRIPTION_CHECKS } from './checks/service-descriptions.js';
+import { BROKER_CHECKS } from './checks/broker.js';
 
 const NS_SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/'; // GetAndPublishCert (4.1 example)
@@ -966,7 +967,7 @@ REQUIREMENTS.push(
   },
 );
 // The additional checks (extra-checks.ts) and those of checks/, each into its group.
-REQUIREMENTS.push(...EXTRA_CHECKS.filter((r) => (r.category ?? 'requirement') === 'requirement'), ...WEB_TICKET_ERROR_CHECKS, ...SERVICE_DESCRIPTION_CHECKS);
+REQUIREMENTS.push(...EXTRA_CHECKS.filter((r) => (r.category ?? 'requirement') === 'requirement'), ...WEB_TICKET_ERROR_CHECKS, ...SERVICE_DESCRIPTION_CHECKS, ...BROKER_CHECKS);
 REQUIREMENTS.sort((a, b) => {
   const k = (r: Requirement) => r.section.split('.').map((x) => x.padStart(3, '0')).join('.');
   return k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

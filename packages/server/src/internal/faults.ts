@@ -48,6 +48,12 @@ export interface ServerFaults {
   stubServiceDescriptions?: boolean;
   /** Autodiscover's User links name no AuthBroker (1.5). */
   autodiscoverWithoutBroker?: boolean;
+  /** Authentication Broker: a second AuthBrokerAcquireCredential(V2) on a session is answered as the first (3.3.4 "once per session"). */
+  acquireCredentialRepeatable?: boolean;
+  /** Authentication Broker: MaxSignature 20 on every leg, not 0 before the signing keys (3.3.4.4.3.2). */
+  maxSignatureAlwaysSet?: boolean;
+  /** Authentication Broker: SHA-256 reported whatever the caller offered (3.3.4.1.3.1, 3.3.4.7.3). */
+  hashAlgorithmIgnoresOffer?: boolean;
 }
 
 export const FAULT_NAMES = [
@@ -55,6 +61,7 @@ export const FAULT_NAMES = [
   'skipEntityCheck', 'ignoreRequestedValidity', 'refusalsAsInternalError', 'acceptAnyCsrValueType', 'shortServerEntropy', 'autodiscoverBare401',
   'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
   'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
+  'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer',
 ] as const;
 
 /** stubServiceDescriptions: ?wsdl of CertProv reduced to its policy and service, of the broker refused. */
@@ -140,10 +147,19 @@ export function faultyWebTicketHandler(h: WebHandler, faults: ServerFaults): Web
 
 /** The Authentication Broker with its faults: credentialLifetimeMilliseconds, swapTlsDskKeys, diagnosticsSourceNotFqdn (responses rewritten). */
 export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.credentialLifetimeMilliseconds && !faults.swapTlsDskKeys && !faults.diagnosticsSourceNotFqdn) return h;
+  if (!faults.credentialLifetimeMilliseconds && !faults.swapTlsDskKeys && !faults.diagnosticsSourceNotFqdn && !faults.acquireCredentialRepeatable && !faults.maxSignatureAlwaysSet && !faults.hashAlgorithmIgnoresOffer) return h;
   return async (req) => {
-    const r = await rewriteResponse(await h(req), (t) => {
+    const res = await h(req);
+    let status = res.status;
+    const r = await rewriteResponse(res, (t) => {
     let out = t;
+    if (faults.acquireCredentialRepeatable && /once per session/.test(t)) {
+      const op = /(AuthBrokerAcquireCredential(?:V2)?): can be called once/.exec(t)?.[1] ?? 'AuthBrokerAcquireCredential';
+      status = 200;
+      out = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><${op}Response xmlns="http://tempuri.org/"><${op}Result>28000</${op}Result></${op}Response></s:Body></s:Envelope>`;
+    }
+    if (faults.maxSignatureAlwaysSet) out = out.replace(/(<(?:\w+:)?MaxSignature>)0</, '$120<');
+    if (faults.hashAlgorithmIgnoresOffer) out = out.replace(/(<(?:\w+:)?HashAlgorithm>)(?:SHA1|32772)</, (_m, a: string) => `${a}${/SHA1/.test(_m) ? 'SHA256' : '32780'}<`);
     if (faults.credentialLifetimeMilliseconds) out = out.replace(/(<(?:\w+:)?AuthBrokerAcquireCredential(?:V2)?Result>)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) * 1000}`);
     if (faults.swapTlsDskKeys) {
       const c = /<((?:\w+:)?ClientSigningKey)>([^<]*)</.exec(out)?.[2];
@@ -154,7 +170,7 @@ export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHan
     });
     const d = r.headers.get('x-ms-diagnostics');
     if (faults.diagnosticsSourceNotFqdn && d) r.headers.set('x-ms-diagnostics', d.replace(/source="[^"]*"/, 'source="ocauth-authbroker"'));
-    return r;
+    return status === r.status ? r : new Response(r.body, { status, headers: r.headers });
   };
 }
 
