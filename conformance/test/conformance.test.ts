@@ -76,6 +76,7 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { stubServiceDescriptions: true }, expect: ['OCAUTH-6.1-01', 'OCAUTH-6.3-01'] },
     { faults: { autodiscoverWithoutBroker: true }, expect: ['OCAUTH-1.5-01'] },
     { faults: { acquireCredentialRepeatable: true }, expect: ['OCAUTH-3.3.4-ONCE-01', 'OCAUTH-3.3.4-ONCE-02'] },
+    { faults: { refusePemArmouredCsr: true }, expect: ['EX-4.1-02'] },
     { faults: { maxSignatureAlwaysSet: true }, expect: ['OCAUTH-3.3.4.4.3.2-01'] },
     { faults: { hashAlgorithmIgnoresOffer: true }, expect: ['OCAUTH-3.3.4.1.3.1-01', 'OCAUTH-3.3.4.7.3.2-01'] },
   ];

@@ -21,6 +21,7 @@ import { httpsFetch } from './https-fetch.js';
 import { WEB_TICKET_ERROR_CHECKS } from './checks/web-ticket-errors.js';
 import { SERVICE_DESCRIPTION_CHECKS } from './checks/service-descriptions.js';
 import { BROKER_CHECKS } from './checks/broker.js';
+import { EXAMPLE_REPLAY_CHECKS } from './checks/examples.js';
 
 const NS_SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/'; // GetAndPublishCert (4.1 example)
@@ -1294,5 +1295,7 @@ HOSTILE.push(
 
 FLOWS.push(...EXTRA_CHECKS.filter((r) => r.category === 'flow'));
 HOSTILE.push(...EXTRA_CHECKS.filter((r) => r.category === 'hostile'));
+
+EXAMPLES.push(...EXAMPLE_REPLAY_CHECKS);
 
 export const ALL_CHECKS: Requirement[] = [...REQUIREMENTS, ...EXAMPLES, ...FLOWS, ...HOSTILE];

@@ -54,6 +54,8 @@ export interface ServerFaults {
   maxSignatureAlwaysSet?: boolean;
   /** Authentication Broker: SHA-256 reported whatever the caller offered (3.3.4.1.3.1, 3.3.4.7.3). */
   hashAlgorithmIgnoresOffer?: boolean;
+  /** CertProv: a PKCS#10 in PEM armour inside the BinarySecurityToken (as the 4.1.1 example sends it) is not understood. */
+  refusePemArmouredCsr?: boolean;
 }
 
 export const FAULT_NAMES = [
@@ -61,7 +63,7 @@ export const FAULT_NAMES = [
   'skipEntityCheck', 'ignoreRequestedValidity', 'refusalsAsInternalError', 'acceptAnyCsrValueType', 'shortServerEntropy', 'autodiscoverBare401',
   'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
   'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
-  'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer',
+  'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
 ] as const;
 
 /** stubServiceDescriptions: ?wsdl of CertProv reduced to its policy and service, of the broker refused. */
@@ -122,11 +124,15 @@ export function faultyVerifier(v: TicketVerifier, faults: ServerFaults, lax: Tic
 
 /** CertProv with its faults: acceptAnyCsrValueType (request rewritten), refusalsAsInternalError (response rewritten). */
 export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.acceptAnyCsrValueType && !faults.refusalsAsInternalError) return h;
+  if (!faults.acceptAnyCsrValueType && !faults.refusalsAsInternalError && !faults.refusePemArmouredCsr) return h;
   return async (req) => {
     let r = req;
-    if (faults.acceptAnyCsrValueType && req.method === 'POST') {
-      const body = (await req.text()).replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bValueType=")[^"]*(")/, '$1http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10$2');
+    if (faults.refusePemArmouredCsr && req.method === 'POST') {
+      const body = (await req.text()).replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*>)\s*-----BEGIN[^<]*/, '$1AAAA');
+      r = new Request(req.url, { method: req.method, headers: req.headers, body });
+    }
+    if (faults.acceptAnyCsrValueType && r.method === 'POST') {
+      const body = (await r.text()).replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bValueType=")[^"]*(")/, '$1http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10$2');
       r = new Request(req.url, { method: req.method, headers: req.headers, body });
     }
     const res = await h(r);
