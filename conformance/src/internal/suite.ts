@@ -260,7 +260,9 @@ function rstField(n: string, violation: string, text: string): Requirement {
     },
   };
 }
-const clientSide = (id: string, section: string, level: 'MUST' | 'SHOULD', text: string, where: string): Requirement => ({
+/** Ids of the statements that constrain only clients (reported `client-only`). */
+export const CLIENT_ONLY_IDS = new Set<string>();
+const clientSide = (id: string, section: string, level: 'MUST' | 'SHOULD', text: string, where: string): Requirement => (CLIENT_ONLY_IDS.add(id), {
   id, section, level, text,
   async check() { clientOnly(`constrains clients, not observable at a server; ${where}`); },
 });
