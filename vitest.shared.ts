@@ -10,6 +10,7 @@ export function ocauthConfig(name: string, extra: { testTimeout?: number } = {})
     resolve: {
       alias: [
         { find: /^@ocauth\/(psha1|c14n|wstrust|certprov|authbroker|diagnostics|server)$/, replacement: `${root}packages/$1/src/index.ts` },
+        { find: /^@ocauth\/server\/cli-args$/, replacement: `${root}packages/server/src/cli-args.ts` },
         { find: /^@ocauth\/conformance$/, replacement: `${root}conformance/src/index.ts` },
       ],
     },

@@ -6,5 +6,5 @@ export type { Target } from './internal/target.js';
 export { startEmbeddedTarget, startComposedTarget, DEMO_USER } from './internal/embedded.js';
 export type { EmbeddedTarget, EmbeddedFaults } from './internal/embedded.js';
 export { httpsFetch } from './internal/https-fetch.js';
-export { runConformance, formatTable, toJUnit, verdictLine, selectChecks, ConformanceUsageError, CONFORMANCE_FLAGS } from './internal/report.js';
+export { runConformance, formatTable, toJUnit, verdictLine, ConformanceUsageError } from './internal/report.js';
 export type { ConformanceReport } from './internal/report.js';

@@ -27,26 +27,6 @@ export class ConformanceUsageError extends Error {
   readonly code = 'ERR_CONFORMANCE_USAGE';
 }
 
-/** The flags `ocauth conformance` accepts; anything else is refused before a run starts. */
-export const CONFORMANCE_FLAGS = ['target', 'user', 'phone', 'pin', 'password', 'ca', 'issuer-ca', 'json', 'junit', 'only', 'strict'] as const;
-export function unknownConformanceFlags(flags: ReadonlyMap<string, string>): string[] {
-  return [...flags.keys()].filter((k) => !(CONFORMANCE_FLAGS as readonly string[]).includes(k)).map((k) => `--${k}: unknown flag for ocauth conformance (expected one of ${CONFORMANCE_FLAGS.map((f) => `--${f}`).join(', ')})`);
-}
-
-/** The checks `--only REGEX` selects; an invalid pattern or one that selects nothing is a usage error. */
-export function selectChecks(only: string | undefined, all: readonly Requirement[] = ALL_CHECKS): Requirement[] {
-  if (only === undefined) return [...all];
-  let re: RegExp;
-  try {
-    re = new RegExp(only);
-  } catch (e) {
-    throw new ConformanceUsageError(`--only: expected a regular expression, received ${JSON.stringify(only)} (${(e as Error).message})`);
-  }
-  const sel = all.filter((r) => re.test(r.id));
-  if (sel.length === 0) throw new ConformanceUsageError(`--only: expected a pattern matching at least one check id, received ${JSON.stringify(only)}, which matches none of ${all.length}`);
-  return sel;
-}
-
 export async function runConformance(target: Target, opts: { checks?: readonly Requirement[]; progress?: (line: string) => void; strict?: boolean } = {}): Promise<ConformanceReport> {
   const checks = opts.checks ?? ALL_CHECKS;
   if (checks.length === 0) throw new ConformanceUsageError('no checks selected: a run of zero checks proves nothing');

@@ -4,33 +4,49 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FAULT_NAMES, type ServerFaults } from './internal/faults.js';
-import { startServer, type ServerConfig } from './internal/server.js';
+import { startServer, type ServerConfig, type ServerLimits, type ServerPolicy } from './internal/server.js';
+import type { UserSeed } from './internal/store/types.js';
 import { silentLogger, stderrLogger } from './internal/logger.js';
+import { didYouMean, formatFlags, parseCli, UsageError, type FlagSpecs } from './cli-args.js';
 
-const HELP = `Usage: ocauth-server [options]
+/** Every flag of ocauth-server, one line each: parsed, validated and listed in --help from here. */
+export const SERVER_FLAGS = {
+  config: { type: 'string', short: 'c', arg: 'FILE', help: 'JSON config (ServerConfig keys, unknown keys refused); flags override it' },
+  host: { type: 'string', arg: 'ADDR', help: 'listen address (default 127.0.0.1)' },
+  port: { type: 'string', short: 'p', arg: 'N', help: 'listen port (default 0: ephemeral)' },
+  'farm-fqdn': { type: 'string', arg: 'NAME', help: 'pool FQDN (TLS SAN, farm, Autodiscover; default localhost)' },
+  'external-url': { type: 'string', arg: 'URL', help: 'public base URL behind a proxy' },
+  'data-dir': { type: 'string', short: 'd', arg: 'DIR', help: 'CA, TLS key, pool key, SQLite file (default: a new temporary directory)' },
+  store: { type: 'string', arg: 'KIND', help: 'sqlite (default) | postgres | memory' },
+  'pg-url': { type: 'string', arg: 'URL', help: 'PostgreSQL connection string (implies --store postgres)', secret: true },
+  'min-key-size': { type: 'string', arg: 'N', help: 'smallest RSA modulus accepted in a CSR, bits' },
+  'max-key-size': { type: 'string', arg: 'N', help: 'largest RSA modulus accepted in a CSR, bits' },
+  'default-validity-hours': { type: 'string', arg: 'N', help: 'certificate validity when the client asks none' },
+  'max-validity-hours': { type: 'string', arg: 'N', help: 'longest certificate validity' },
+  'ticket-lifetime': { type: 'string', arg: 'S', help: 'web ticket lifetime (public computers), seconds' },
+  'clock-skew': { type: 'string', arg: 'S', help: 'accepted clock skew, seconds' },
+  fault: { type: 'string', multiple: true, arg: 'NAME', help: `deliberately break a check: ${FAULT_NAMES.join(', ')}` },
+  json: { type: 'boolean', help: 'print the startup summary as one JSON line on stdout' },
+  quiet: { type: 'boolean', help: 'no request logs (errors still go to stderr)' },
+  version: { type: 'boolean', short: 'v', help: 'print the version and exit' },
+} satisfies FlagSpecs;
 
-  -c, --config FILE          JSON config (ServerConfig: host, port, farmFqdn, externalUrl, farm, dataDir,
-                             store, users, policy, limits, sip, faults); flags override it
-      --host ADDR            listen address (default 127.0.0.1)
-  -p, --port N               listen port (default 0: ephemeral)
-      --farm-fqdn NAME       pool FQDN (TLS SAN, farm, Autodiscover; default localhost)
-      --external-url URL     public base URL behind a proxy
-  -d, --data-dir DIR         CA, TLS key, pool key, SQLite file (default: a new temporary directory)
-      --store KIND           sqlite (default) | postgres | memory
-      --pg-url URL           PostgreSQL connection string (implies --store postgres)
-      --min-key-size N       --max-key-size N  --default-validity-hours N  --max-validity-hours N
-      --ticket-lifetime S    web ticket lifetime (public computers), seconds
-      --clock-skew S         accepted clock skew, seconds
-      --fault NAME           deliberately break a check (repeatable): ${FAULT_NAMES.join(', ')}
-      --json                 print the startup summary as one JSON line on stdout
-      --quiet                no request logs (errors still go to stderr)
-  -h, --help
+export const HELP = `Usage: ocauth-server [options]
+
+Starts the reference MS-OCAUTHWS server (Web Ticket, Certificate Provisioning, Authentication Broker,
+Autodiscover) over HTTPS and prints its URLs and demo user.
+
+${formatFlags(SERVER_FLAGS)}
 `;
 
-export class CliError extends Error {
-  readonly code = 'ERR_SERVER_CLI';
+export class CliError extends UsageError {
+  override readonly code = 'ERR_SERVER_CLI';
+}
+
+/** The package version (dist/cli.js and src/cli.ts both sit one level below package.json). */
+export function serverVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 const int = (name: string, v: string | undefined): number | undefined => {
@@ -39,19 +55,44 @@ const int = (name: string, v: string | undefined): number | undefined => {
   return Number(v);
 };
 
-/** Turn argv into a ServerConfig (exported for tests). */
-export function configFromArgs(argv: string[]): { config: ServerConfig; json: boolean; help: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      config: { type: 'string', short: 'c' }, host: { type: 'string' }, port: { type: 'string', short: 'p' }, 'farm-fqdn': { type: 'string' },
-      'external-url': { type: 'string' }, 'data-dir': { type: 'string', short: 'd' }, store: { type: 'string' }, 'pg-url': { type: 'string' },
-      'min-key-size': { type: 'string' }, 'max-key-size': { type: 'string' }, 'default-validity-hours': { type: 'string' }, 'max-validity-hours': { type: 'string' },
-      'ticket-lifetime': { type: 'string' }, 'clock-skew': { type: 'string' }, fault: { type: 'string', multiple: true },
-      json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
+// The keys a JSON config file may hold, checked against the TypeScript types (`-?` makes each key
+// mandatory here, so a field added to ServerConfig fails the build until it is listed). `clock` and
+// `logger` are functions: not expressible in JSON, so not accepted from a file.
+type Shape = true | { readonly [k: string]: Shape } | readonly [Shape];
+type Keys<T> = { readonly [K in keyof T]-?: Shape };
+const USER_SHAPE = { sipUri: true, enabled: true, displayName: true, pin: true, password: true, phones: true, accounts: true } as const satisfies Keys<UserSeed>;
+const POLICY_SHAPE = {
+  minKeySize: true, maxKeySize: true, minValidityHours: true, defaultValidityHours: true, maxValidityHours: true, clampValidity: true,
+  ticketLifetimeSeconds: true, privateTicketLifetimeSeconds: true, clockSkewSeconds: true, brokerSessionIdleSeconds: true, brokerCertificateValidityHours: true,
+} as const satisfies Keys<ServerPolicy>;
+const LIMITS_SHAPE = { maxBodyBytes: true, headersTimeoutMs: true, requestTimeoutMs: true, keepAliveTimeoutMs: true, maxConnections: true } as const satisfies Keys<ServerLimits>;
+const FAULTS_SHAPE = Object.fromEntries(FAULT_NAMES.map((n) => [n, true])) as Keys<ServerFaults>;
+export const CONFIG_SHAPE = {
+  host: true, port: true, farmFqdn: true, externalUrl: true, farm: true, sip: { fqdn: true, port: true }, dataDir: true,
+  store: { kind: true, file: true, url: true, poolSize: true }, users: [USER_SHAPE], demoUser: true, policy: POLICY_SHAPE,
+  limits: LIMITS_SHAPE, registrarTrustedCertificates: true, faults: FAULTS_SHAPE,
+} as const satisfies Keys<Omit<ServerConfig, 'clock' | 'logger'>>;
+
+/** Refuse keys a config file may not hold, naming the key's path and the closest known key. */
+export function checkConfigKeys(value: unknown, shape: Shape = CONFIG_SHAPE, path = ''): void {
+  if (shape === true || value === null || typeof value !== 'object') return;
+  if (Array.isArray(shape)) {
+    if (Array.isArray(value)) value.forEach((v, i) => checkConfigKeys(v, shape[0] as Shape, `${path}[${i}]`));
+    return;
+  }
+  if (Array.isArray(value)) return;
+  const known = Object.keys(shape);
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k;
+    const sub = (shape as Record<string, Shape>)[k];
+    if (sub === undefined) throw new CliError(`unknown key ${at}${didYouMean(k, known, path ? `${path}.` : '')}; expected one of ${known.join(', ')}`);
+    checkConfigKeys(v, sub, at);
+  }
+}
+
+/** Turn argv into a ServerConfig (exported for tests). Throws CliError (a UsageError: exit 2). */
+export function configFromArgs(argv: string[]): { config: ServerConfig; json: boolean; help: boolean; version: boolean } {
+  const { values, help } = parseCli(argv, SERVER_FLAGS);
   let config: ServerConfig = {};
   if (values.config) {
     let text: string;
@@ -66,6 +107,11 @@ export function configFromArgs(argv: string[]): { config: ServerConfig; json: bo
       throw new CliError(`--config ${values.config}: expected JSON, received ${(e as Error).message}`);
     }
     if (!config || typeof config !== 'object' || Array.isArray(config)) throw new CliError(`--config ${values.config}: expected a JSON object`);
+    try {
+      checkConfigKeys(config);
+    } catch (e) {
+      throw new CliError(`--config ${values.config}: ${(e as Error).message}`);
+    }
   }
   const set = <K extends keyof ServerConfig>(k: K, v: ServerConfig[K] | undefined) => {
     if (v !== undefined) config[k] = v;
@@ -101,7 +147,7 @@ export function configFromArgs(argv: string[]): { config: ServerConfig; json: bo
   }
   if (Object.keys(faults).length) config.faults = faults;
   config.logger = values.quiet ? silentLogger : stderrLogger;
-  return { config, json: values.json ?? false, help: values.help ?? false };
+  return { config, json: values.json ?? false, help, version: values.version ?? false };
 }
 
 async function main(): Promise<void> {
@@ -109,11 +155,16 @@ async function main(): Promise<void> {
   try {
     parsed = configFromArgs(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`ocauth-server: ${(e as Error).message}\n\n${HELP}`);
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`ocauth-server: ${e.message}\nRun ocauth-server --help for the options.\n`);
     process.exit(2);
   }
   if (parsed.help) {
     process.stdout.write(HELP);
+    return;
+  }
+  if (parsed.version) {
+    process.stdout.write(`${serverVersion()}\n`);
     return;
   }
   const srv = await startServer(parsed.config);

@@ -161,14 +161,36 @@ describe('IssueToken handler', () => {
     expect(r3.status).toBe(500);
     expect(await r3.text()).toContain('s:Client');
   });
-  it('serves the 6.2 WSDL with the five policies, and WS-MEX', async () => {
+  it('serves the 6.2 WSDL and WS-MEX naming only the bindings it serves (WinNegotiate with an authenticator; never Anon)', async () => {
     const h = makeHandler(clock);
     const w = await (await h(new Request(SERVICE + '?wsdl'))).text();
-    for (const p of ['WinNegotiate', 'Cert', 'Pin', 'Auth', 'Anon']) expect(w).toContain(`wsu:Id="WebTicketService${p}_policy"`);
+    for (const p of ['WinNegotiate', 'Pin', 'Auth']) expect(w).toContain(`wsu:Id="WebTicketService${p}_policy"`);
+    for (const p of ['Cert', 'Anon']) {
+      expect(w).not.toContain(`WebTicketService${p}_policy`);
+      expect(w).not.toContain(`name="WebTicketService${p}"`);
+    }
+    expect(w).not.toContain('WsFedBearer');
     expect(w).toContain(`<soap:address location="${SERVICE}/Pin"/>`);
+    expect(w).toContain(`<wsdl:port name="WebTicketServiceWinNegotiate" binding="tns:WebTicketServiceWinNegotiate"><soap:address location="${SERVICE}"/>`);
     if (hasTool('xmllint')) runTool('xmllint', ['--noout', '-'], w);
     const mex = await h(post('/mex', buildEnvelope({ version: '1.2', headers: buildAddressingHeaders({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get', messageId: 'urn:uuid:1' }), body: '' })));
-    expect(await mex.text()).toContain('MetadataSection Dialect="http://schemas.xmlsoap.org/wsdl/"');
+    const m = await mex.text();
+    expect(m).toContain('MetadataSection Dialect="http://schemas.xmlsoap.org/wsdl/"');
+    expect(m).not.toContain('WebTicketServiceAnon');
+    // Every advertised port answers (a challenge or a fault), none is 404.
+    for (const [, loc] of w.matchAll(/<soap:address location="([^"]+)"/g)) {
+      const r = await h(new Request(loc!, { method: 'POST', body: rstEnvelope(), headers: { 'content-type': 'text/xml; charset=utf-8' } }));
+      expect(r.status, loc).not.toBe(404);
+    }
+    expect((await h(new Request(SERVICE + '/Anon', { method: 'POST', body: rstEnvelope() }))).status).toBe(404);
+  });
+  it('without a windowsAuthenticator WinNegotiate is not advertised; with a certificate validator Cert is; publishedUrl names the ports', async () => {
+    const h = makeHandler(clock, { windowsAuthenticator: undefined, certificateValidator: { validate: async () => null }, publishedUrl: 'https://edge.example.net/pool/WebTicket/WebTicketService.svc' });
+    const w = await (await h(new Request(SERVICE + '/mex'))).text();
+    expect(w).not.toContain('WinNegotiate');
+    expect([...w.matchAll(/<wsdl:port name="([^"]+)"/g)].map((x) => x[1])).toEqual(['WebTicketServiceCert', 'WebTicketServicePin', 'WebTicketServiceAuth']);
+    expect([...w.matchAll(/<soap:address location="([^"]+)"/g)].map((x) => x[1])).toEqual(['Cert', 'Pin', 'Auth'].map((b) => `https://edge.example.net/pool/WebTicket/WebTicketService.svc/${b}`));
+    if (hasTool('xmllint')) runTool('xmllint', ['--noout', '-'], w);
   });
 });
 

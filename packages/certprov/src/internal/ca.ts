@@ -79,7 +79,8 @@ function extDer(id: string, critical: boolean, value: Uint8Array): Buffer {
   return tlv(0x30, derOf(oid(id)), critical ? Buffer.from([0x01, 0x01, 0xff]) : Buffer.alloc(0), tlv(0x04, value));
 }
 
-export interface TbsInput {
+// Internal (not exported): it carries node-forge ASN.1 nodes, and no third-party type may reach the public .d.ts.
+interface TbsInput {
   serial: Uint8Array;
   issuerCn: string;
   /** Issuer Name DER (byte-identical to the issuer's subject); overrides issuerCn. */

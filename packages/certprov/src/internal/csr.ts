@@ -240,6 +240,15 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   }
 }
 
+/** DER INTEGER contents of the PKCS#10 versions real clients send: 0 (RFC 2986) and 2 (pidgin-sipe's OpenSSL backend). */
+const CSR_VERSIONS = new Set(['\x00', '\x02']);
+
+function describeInteger(bin: string): string {
+  if (bin.length === 0 || bin.length > 8) return `an INTEGER of ${bin.length} bytes`;
+  const v = BigInt.asIntN(bin.length * 8, BigInt('0x' + Buffer.from(bin, 'binary').toString('hex')));
+  return v.toString();
+}
+
 function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   const der = decodeBinaryToken(input, 'csr');
   let root: forge.asn1.Asn1;
@@ -265,7 +274,11 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   if (algParts.length > 2 || (algParams && !(algParams.tagClass === C && algParams.type === T.NULL && algParams.value === '')))
     return bad('signatureAlgorithm parameters must be absent or NULL');
   const [version, subject, spkiNode, attrsNode] = info.value as forge.asn1.Asn1[];
-  if (!version || version.type !== T.INTEGER || version.value !== '\x00') return bad('version must be 0');
+  // RFC 2986 4.1 fixes version at 0 (v1). pidgin-sipe's OpenSSL backend (sipe-cert-crypto-openssl.c,
+  // X509_REQ_set_version(req, 2)) writes 2; its NSS backend writes 0. Both are accepted, nothing else
+  // (README "Interoperability").
+  if (!version || version.tagClass !== C || version.type !== T.INTEGER || version.constructed || !CSR_VERSIONS.has(version.value as string))
+    return bad(`version: expected 0 (RFC 2986) or 2 (pidgin-sipe/OpenSSL), received ${version && version.type === T.INTEGER && typeof version.value === 'string' ? describeInteger(version.value) : 'a non-INTEGER'}`);
   if (!subject || !Array.isArray(subject.value)) return bad('subject Name malformed');
   let cn: string | undefined;
   for (const rdn of subject.value) {

@@ -107,16 +107,33 @@ export function createAutodiscoverHandler(o: AutodiscoverHandlerOptions): (req: 
  * WSDL/WS-MEX metadata of the Certificate Provisioning Service, reduced to what clients read from it:
  * the policy naming the Web Ticket Service as sp:IssuedToken issuer under EndorsingSupportingTokens
  * (MS-OCAUTHWS 1.3.2 / 6.1), so `discoverFromMetadata` finds where tickets come from.
+ *
+ * Two names for the same policy and port: `CertProvisioningService` (ocauth's first name, kept for
+ * existing readers) and `CertProvisioningServiceWebTicketProof_SHA1`, the name real pools publish and
+ * pidgin-sipe looks for (sipe-certificate.c / sipe-webticket.c: direct child `Policy` of the document
+ * element with `Id` = `…WebTicketProof_SHA1_policy`, then
+ * `ExactlyOne/All/EndorsingSupportingTokens/Policy/IssuedToken/Issuer/Address`, then the
+ * `service/port[@name="CertProvisioningServiceWebTicketProof_SHA1"]/address/@location` it posts to).
+ * The document element is `wsdl:definitions` itself, as SIPE's `GET …/mex` expects (no SOAP envelope).
+ * Both addresses are the published (external) ones.
  */
+export const CERTPROV_PORT_NAMES = ['CertProvisioningServiceWebTicketProof_SHA1', 'CertProvisioningService'] as const;
+
 export function certProvMetadata(certProvUrl: string, webTicketUrl: string): string {
-  return `<?xml version="1.0" encoding="utf-8"?>
-<wsdl:definitions name="CertProvisioningService" targetNamespace="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd" xmlns:tns="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wsa10="http://www.w3.org/2005/08/addressing" xmlns:sp="http://schemas.xmlsoap.org/ws/2005/07/securitypolicy">
-<wsp:Policy wsu:Id="CertProvisioningService_policy"><wsp:ExactlyOne><wsp:All>
+  const policy = (name: string) =>
+    `<wsp:Policy wsu:Id="${name}_policy"><wsp:ExactlyOne><wsp:All>
 <sp:TransportBinding><wsp:Policy><sp:TransportToken><wsp:Policy><sp:HttpsToken RequireClientCertificate="false"/></wsp:Policy></sp:TransportToken><sp:IncludeTimestamp/></wsp:Policy></sp:TransportBinding>
 <sp:EndorsingSupportingTokens><wsp:Policy><sp:IssuedToken sp:IncludeToken="http://schemas.xmlsoap.org/ws/2005/07/securitypolicy/IncludeToken/AlwaysToRecipient"><sp:Issuer><wsa10:Address>${escapeAttr(webTicketUrl)}</wsa10:Address></sp:Issuer><sp:RequestSecurityTokenTemplate><t:TokenType xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust">urn:oasis:names:tc:SAML:1.0:assertion</t:TokenType><t:KeyType xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust">http://schemas.xmlsoap.org/ws/2005/02/trust/SymmetricKey</t:KeyType></sp:RequestSecurityTokenTemplate><wsp:Policy><sp:RequireInternalReference/></wsp:Policy></sp:IssuedToken></wsp:Policy></sp:EndorsingSupportingTokens>
 </wsp:All></wsp:ExactlyOne></wsp:Policy>
-${certProvWsdlTypesAndPortType()}
-<wsdl:service name="CertProvisioningService"><wsdl:port name="CertProvisioningService" binding="tns:CertProvisioningService"><soap:address location="${escapeAttr(certProvUrl)}"/></wsdl:port></wsdl:service>
+`;
+  const binding = (name: string) =>
+    `<wsdl:binding name="${name}" type="tns:CertProvisioningService"><wsp:PolicyReference URI="#${name}_policy"/><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/><wsdl:operation name="GetAndPublishCert"><soap:operation soapAction="http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert" style="document"/></wsdl:operation></wsdl:binding>
+`;
+  const port = (name: string) => `<wsdl:port name="${name}" binding="tns:${name}"><soap:address location="${escapeAttr(certProvUrl)}"/></wsdl:port>`;
+  return `<?xml version="1.0" encoding="utf-8"?>
+<wsdl:definitions name="CertProvisioningService" targetNamespace="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd" xmlns:tns="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wsa10="http://www.w3.org/2005/08/addressing" xmlns:sp="http://schemas.xmlsoap.org/ws/2005/07/securitypolicy">
+${CERTPROV_PORT_NAMES.map(policy).join('')}${certProvWsdlTypesAndPortType()}
+${CERTPROV_PORT_NAMES.map(binding).join('')}<wsdl:service name="CertProvisioningService">${CERTPROV_PORT_NAMES.map(port).join('')}</wsdl:service>
 </wsdl:definitions>
 `;
 }

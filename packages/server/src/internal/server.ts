@@ -107,8 +107,15 @@ export interface RunningServer {
   tlsCertificatePem: string;
   demoUser: DemoUser;
   paths: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
-  /** Absolute URLs of the services. */
+  /** Absolute URLs of the services on the listen origin (where this process answers). */
   urls: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
+  /** `externalUrl` (default: url), without a trailing slash. */
+  externalUrl: string;
+  /**
+   * The services' published addresses under `externalUrl`: what MEX/WSDL documents, Autodiscover links,
+   * `X-MS-WebTicketURL` and a TLS-DSK `sts-uri` name. Equal to `urls` without an externalUrl.
+   */
+  externalUrls: { webTicket: string; certProv: string; authBroker: string; autodiscover: string };
   dataDir: string;
   store: ServerStore;
   farmFqdn: string;
@@ -246,6 +253,14 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       authBroker: origin + SERVICE_PATHS.authBroker,
       autodiscover: origin + SERVICE_PATHS.autodiscover,
     };
+    // Every address the server publishes follows externalUrl (issue 14 item 5): behind a reverse proxy the
+    // listen origin is reachable by nobody but the proxy.
+    const externalUrls = {
+      webTicket: external + SERVICE_PATHS.webTicket,
+      certProv: external + SERVICE_PATHS.certProv,
+      authBroker: external + SERVICE_PATHS.authBroker,
+      autodiscover: external + SERVICE_PATHS.autodiscover,
+    };
     const farm = [...new Set([`${origin}/`, `${external}/`, `https://${farmFqdn}:${port}/`, `https://localhost:${port}/`, ...(port === 443 ? [`https://${farmFqdn}/`] : []), ...(config.farm ?? []).map((u) => u.replace(/\/*$/, '/'))])];
     const skew = faults.skipTimestampCheck ? 10 * 365 * 86400 : (policy.clockSkewSeconds ?? 300);
     const audiences = [...new Set(farm.flatMap((f) => [f + SERVICE_PATHS.certProv.slice(1), f + SERVICE_PATHS.authBroker.slice(1), f + 'Reach/sip.svc']))];
@@ -265,6 +280,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
 
     handlers.webTicket = faultyWebTicketHandler(createWebTicketHandler({
       serviceUrl: urls.webTicket,
+      publishedUrl: externalUrls.webTicket,
       fqdn: farmFqdn,
       signingKey: pki.tlsKey,
       certificate: pki.tlsCertificatePem,
@@ -283,7 +299,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       // certprov asks only whether the user exists and is enabled (AccountDisabled / UserImproperlyProvisioned).
       userDirectory: { findUser: async (sipUri: string) => (await users.findUserBySipUri(/^sip:/i.test(sipUri) ? sipUri : `sip:${sipUri}`)) ?? undefined },
       clock,
-      webTicketUrl: urls.webTicket,
+      webTicketUrl: externalUrls.webTicket,
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
       // MS-OCAUTHWS 3.1.1 Trusted Certificate Authorities: the issuing CA's chain travels with the certificate.
@@ -299,7 +315,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       },
       onError: (e) => logger({ level: 'error', msg: 'certprov internal error', error: e instanceof Error ? e.name : typeof e, code: (e as { code?: string })?.code ?? 'unknown' }),
     });
-    const metadata = certProvMetadata(urls.certProv, urls.webTicket);
+    const metadata = certProvMetadata(externalUrls.certProv, externalUrls.webTicket);
     handlers.certProvMex = async (req) =>
       req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
     const certProvHandler = faultyCertProvHandler(handlers.certProv, faults);
@@ -313,19 +329,20 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       clock,
       sessionIdleSeconds: policy.brokerSessionIdleSeconds ?? 600,
       registrarTrust: { trustedCertificates: config.registrarTrustedCertificates ?? [pki.caCertificatePem] },
-      webTicketUrl: urls.webTicket,
+      webTicketUrl: externalUrls.webTicket,
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
     // MS-OCAUTHWS 6.3: the broker's service description at …/AuthBroker?wsdl.
-    const brokerWsdl = authBrokerWsdl(urls.authBroker, urls.webTicket);
+    const brokerWsdl = authBrokerWsdl(externalUrls.authBroker, externalUrls.webTicket);
     const brokerHandler = faultyBrokerHandler(broker, faults);
     handlers.authBroker = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? new Response(brokerWsdl, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : brokerHandler(req)), faults, 'authBroker');
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
     handlers.autodiscover = faultyAutodiscoverHandler(createAutodiscoverHandler({
-      links: () => ({ internalBase: origin, externalBase: external }),
+      // With an externalUrl both link sets name it: the listen origin is not a client-reachable address.
+      links: () => ({ internalBase: config.externalUrl ? external : origin, externalBase: external }),
       sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
-      webTicketUrl: () => urls.webTicket,
+      webTicketUrl: () => externalUrls.webTicket,
       verifyTicket: (h) => autodiscoverVerifier.verifyToken(h),
       serverFqdn: farmFqdn,
     }), faults);
@@ -340,6 +357,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       demoUser,
       paths: { ...SERVICE_PATHS },
       urls,
+      externalUrl: external,
+      externalUrls,
       dataDir,
       store,
       farmFqdn,

@@ -18,6 +18,11 @@ export type WebTicketBinding = 'WinNegotiate' | 'Auth' | 'Pin' | 'Cert' | 'Anon'
 export interface WebTicketHandlerOptions {
   /** Public URL of the service, e.g. https://pool0.example.com/WebTicket/WebTicketService.svc (Issuer, binding base). */
   serviceUrl: string;
+  /**
+   * Address published in the WSDL / WS-MEX ports when clients reach the service through another URL
+   * (reverse proxy, `externalUrl`); default serviceUrl. Routing still follows serviceUrl's path.
+   */
+  publishedUrl?: string;
   /** Server FQDN for X-Ms-diagnostics `source` (default: host of serviceUrl). */
   fqdn?: string;
   /** RSA key and certificate that sign tickets (services trust this certificate). */
@@ -71,6 +76,11 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
   const lifetimes = { public: opts.lifetimes?.publicSeconds ?? 900, private: opts.lifetimes?.privateSeconds ?? 28800 };
   const computerType = opts.computerType ?? ((req: Request) => (req.headers.get('x-ms-computer-type')?.toLowerCase() === 'private' ? 'private' : 'public'));
   const bindings: Record<string, WebTicketBinding> = { '': 'WinNegotiate', '/auth': 'Auth', '/pin': 'Pin', ...(opts.certificateValidator ? { '/cert': 'Cert' as const } : {}) };
+  // Advertised = usable: the metadata names only the bindings this handler can complete. WinNegotiate
+  // only with a windowsAuthenticator (without one it can only answer 401), Cert only with a validator,
+  // Anon never (not served: 404).
+  const advertised: WebTicketBinding[] = [...(opts.windowsAuthenticator ? ['WinNegotiate' as const] : []), ...(opts.certificateValidator ? ['Cert' as const] : []), 'Pin', 'Auth'];
+  const publishedUrl = opts.publishedUrl ?? opts.serviceUrl;
 
   const xml = (status: number, body: string, headers: Record<string, string> = {}) =>
     new Response(body, { status, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } });
@@ -191,13 +201,13 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
       if (!rel.toLowerCase().startsWith(basePath.toLowerCase())) return new Response(null, { status: 404 });
       rel = rel.slice(basePath.length).toLowerCase();
       if (req.method === 'GET' && (url.searchParams.has('wsdl') || url.search.toLowerCase() === '?wsdl' || rel === '/mex')) {
-        return xml(200, buildWsdl(opts.serviceUrl));
+        return xml(200, buildWsdl(publishedUrl, advertised));
       }
       if (req.method === 'POST' && rel === '/mex') {
         const body = await readBody(req);
         let env: ParsedEnvelope;
         try { env = parseEnvelope(body); } catch (e) { return xml(500, buildFaultEnvelope('s:Client', (e as Error).message)); }
-        return xml(200, mexResponse(opts.serviceUrl, env.addressing.messageId));
+        return xml(200, mexResponse(publishedUrl, env.addressing.messageId, advertised));
       }
       const binding = bindings[rel];
       if (!binding) return new Response(null, { status: 404 });
