@@ -77,6 +77,7 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { autodiscoverWithoutBroker: true }, expect: ['OCAUTH-1.5-01'] },
     { faults: { acquireCredentialRepeatable: true }, expect: ['OCAUTH-3.3.4-ONCE-01', 'OCAUTH-3.3.4-ONCE-02'] },
     { faults: { refusePemArmouredCsr: true }, expect: ['EX-4.1-02'] },
+    { faults: { createSessionWithoutHashAlgorithm: true }, expect: ['EX-4.3-02', 'OCAUTH-3.3.4.1.3.1-01'] },
     { faults: { maxSignatureAlwaysSet: true }, expect: ['OCAUTH-3.3.4.4.3.2-01'] },
     { faults: { hashAlgorithmIgnoresOffer: true }, expect: ['OCAUTH-3.3.4.1.3.1-01', 'OCAUTH-3.3.4.7.3.2-01'] },
   ];

@@ -56,6 +56,8 @@ export interface ServerFaults {
   hashAlgorithmIgnoresOffer?: boolean;
   /** CertProv: a PKCS#10 in PEM armour inside the BinarySecurityToken (as the 4.1.1 example sends it) is not understood. */
   refusePemArmouredCsr?: boolean;
+  /** Authentication Broker: CreateAuthBrokerSession answered without HashAlgorithm (the 4.3.2 / 3.3.4.1.3.1 shape lost). */
+  createSessionWithoutHashAlgorithm?: boolean;
 }
 
 export const FAULT_NAMES = [
@@ -64,6 +66,7 @@ export const FAULT_NAMES = [
   'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
   'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
   'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
+  'createSessionWithoutHashAlgorithm',
 ] as const;
 
 /** stubServiceDescriptions: ?wsdl of CertProv reduced to its policy and service, of the broker refused. */
@@ -153,7 +156,7 @@ export function faultyWebTicketHandler(h: WebHandler, faults: ServerFaults): Web
 
 /** The Authentication Broker with its faults: credentialLifetimeMilliseconds, swapTlsDskKeys, diagnosticsSourceNotFqdn (responses rewritten). */
 export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.credentialLifetimeMilliseconds && !faults.swapTlsDskKeys && !faults.diagnosticsSourceNotFqdn && !faults.acquireCredentialRepeatable && !faults.maxSignatureAlwaysSet && !faults.hashAlgorithmIgnoresOffer) return h;
+  if (!faults.credentialLifetimeMilliseconds && !faults.swapTlsDskKeys && !faults.diagnosticsSourceNotFqdn && !faults.acquireCredentialRepeatable && !faults.maxSignatureAlwaysSet && !faults.hashAlgorithmIgnoresOffer && !faults.createSessionWithoutHashAlgorithm) return h;
   return async (req) => {
     const res = await h(req);
     let status = res.status;
@@ -164,6 +167,7 @@ export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHan
       status = 200;
       out = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><${op}Response xmlns="http://tempuri.org/"><${op}Result>28000</${op}Result></${op}Response></s:Body></s:Envelope>`;
     }
+    if (faults.createSessionWithoutHashAlgorithm && /CreateAuthBrokerSessionResult/.test(out)) out = out.replace(/<((?:\w+:)?HashAlgorithm)\b[^>]*(?:\/>|>[^<]*<\/\1>)/, '');
     if (faults.maxSignatureAlwaysSet) out = out.replace(/(<(?:\w+:)?MaxSignature>)0</, '$120<');
     if (faults.hashAlgorithmIgnoresOffer) out = out.replace(/(<(?:\w+:)?HashAlgorithm>)(?:SHA1|32772)</, (_m, a: string) => `${a}${/SHA1/.test(_m) ? 'SHA256' : '32780'}<`);
     if (faults.credentialLifetimeMilliseconds) out = out.replace(/(<(?:\w+:)?AuthBrokerAcquireCredential(?:V2)?Result>)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) * 1000}`);
