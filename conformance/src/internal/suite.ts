@@ -595,7 +595,10 @@ export const REQUIREMENTS: Requirement[] = [
       // What a server can do about the MUST: not take a token of another ValueType for a PKCS#10.
       const { unsigned } = await certProvEnvelope(ctx, { requestBody: (b) => b.replace('AuthWebServices.xsd#PKCS10', 'AuthWebServices.xsd#PKCS7') });
       const code = expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'BinarySecurityToken/@ValueType #PKCS7', ['RequestMalformed', 'InvalidCSR']);
-      return `ValueType #PKCS7 refused: ${code}`;
+      const hex = await certProvEnvelope(ctx, { requestBody: (b) => b.replace(/(EncodingType="[^"]*#)base64binary"/i, '$1HexBinary"') });
+      expectThat(/#HexBinary"/.test(hex.unsigned), 'request: expected to set EncodingType …#HexBinary');
+      const code2 = expectErrorInfo(await postCertProv(ctx, await signed(ctx, hex.unsigned)), 'BinarySecurityToken/@EncodingType #HexBinary', ['RequestMalformed', 'InvalidCSR']);
+      return `ValueType #PKCS7 refused: ${code}; EncodingType #HexBinary refused: ${code2}`;
     },
   },
   {

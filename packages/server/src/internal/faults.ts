@@ -26,7 +26,7 @@ export interface ServerFaults {
   ignoreRequestedValidity?: boolean;
   /** CertProv: every refusal is answered ResponseCode InternalError (3.1.4.1.4.1 meanings lost). */
   refusalsAsInternalError?: boolean;
-  /** CertProv: a BinarySecurityToken whose @ValueType is not #PKCS10 is taken as one (3.1.4.1.2.3). */
+  /** CertProv: a BinarySecurityToken whose @ValueType is not #PKCS10 or whose @EncodingType is not #base64binary is taken as one (3.1.4.1.2.3). */
   acceptAnyCsrValueType?: boolean;
   /** Web Ticket Service: 128-bit server entropy for the 256-bit key (3.2.4.1.3.4 Entropy "the same as the KeySize"). */
   shortServerEntropy?: boolean;
@@ -135,7 +135,9 @@ export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebH
       r = new Request(req.url, { method: req.method, headers: req.headers, body });
     }
     if (faults.acceptAnyCsrValueType && r.method === 'POST') {
-      const body = (await r.text()).replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bValueType=")[^"]*(")/, '$1http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10$2');
+      const body = (await r.text())
+        .replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bValueType=")[^"]*(")/, '$1http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10$2')
+        .replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bEncodingType=")[^"]*(")/, '$1http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary$2');
       r = new Request(req.url, { method: req.method, headers: req.headers, body });
     }
     const res = await h(r);
