@@ -70,7 +70,9 @@ export function formatRows(rows) {
   const fmt = (n) => (n === undefined ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
   const lines = [];
   for (const r of rows) {
-    if (r.reference) {
+    if (r.display) {
+      lines.push(`  ${r.name}: ${r.display}`);
+    } else if (r.reference) {
       lines.push(`  ${r.name}: ${r.subject} ${fmt(r.subjectOpsPerSec)} ops/s vs ${r.reference} ${fmt(r.referenceOpsPerSec)} ops/s → ratio ${r.ratio.toFixed(2)}x` + (r.target !== undefined ? ` (target ≥ ${Number(r.target.toFixed(2))}x: ${r.met ? 'met' : 'MISSED'})` : ''));
     } else {
       lines.push(`  ${r.name}: ${fmt(r.subjectOpsPerSec)} ops/s` + (r.target !== undefined ? ` (target ≥ ${fmt(r.target)} ops/s: ${r.met ? 'met' : 'MISSED'})` : ''));

@@ -14,7 +14,7 @@ describe.each([
   // 28015 (an internal error of the certificate store) cannot be provoked from outside.
   ['the embedded reference server (@ocauth/server startServer)', startEmbeddedTarget, ['OCAUTH-3.2.4.1-CERT-28015']],
   // No second Web server or farm, no movable clock there: 28033, 28034, the audience and session expiry stay unchecked.
-  ['the services composed in-process from the protocol packages', startComposedTarget, ['HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-03', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01', 'OCAUTH-3.2.4.1-CERT-28011', 'OCAUTH-3.2.4.1-CERT-28014', 'OCAUTH-3.2.4.1-CERT-28015']],
+  ['the services composed in-process from the protocol packages', startComposedTarget, ['FLOW-REAL-SIPE-METADATA', 'HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-03', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01', 'OCAUTH-3.2.4.1-CERT-28011', 'OCAUTH-3.2.4.1-CERT-28014', 'OCAUTH-3.2.4.1-CERT-28015']],
 ])('ocauth conformance against %s', (_name, start, extraManual) => {
   let t: EmbeddedTarget;
   beforeAll(async () => { t = await start(); });

@@ -3,6 +3,7 @@
 // certificate, Authentication Broker. Each step reports timing, what was sent and received (secrets
 // redacted) and, on failure, an explanation from @ocauth/diagnostics.
 import { X509Certificate } from 'node:crypto';
+import { connect as netConnect } from 'node:net';
 import { signMessage, WebTicketClient, type WebTicket, type WebTicketCredentials } from '@ocauth/wstrust';
 import { buildGetAndPublishCertRequest, requestCertificate, type ProvisionedCertificate } from '@ocauth/certprov';
 import { AuthBrokerClient } from '@ocauth/authbroker';
@@ -20,6 +21,8 @@ export interface DoctorStep {
   summary: string;
   exchanges: DoctorExchange[];
   findings: Finding[];
+  /** The step passed but could not check everything (e.g. no --ca: the TLS chain is not verified). */
+  warning?: string;
 }
 export interface DoctorReport { target: string; ok: boolean; steps: DoctorStep[] }
 export interface DoctorOptions { target: Target; device?: 'phone' | 'pc' }
@@ -47,6 +50,7 @@ const TRANSPORT: Record<string, { summary: string; cause: string; remedy: string
   ECONNREFUSED: { summary: 'Nothing accepts connections at the pool address', cause: 'The host answered but no service listens on that port, or a firewall rejects the connection.', remedy: 'Check the pool URL and port (443 for the external web services), that the IIS web services are running, and the firewall / reverse proxy rules.', specSection: 'MS-OCAUTHWS 2.1' },
   ENOTFOUND: { summary: 'The pool host name does not resolve', cause: 'DNS has no record for the web services FQDN the client uses.', remedy: 'Check the internal / external web services FQDN in DNS (split-brain DNS often has only one of them).', specSection: 'MS-OCAUTHWS 2.1' },
   EAI_AGAIN: { summary: 'DNS lookup of the pool host failed temporarily', cause: 'The resolver did not answer.', remedy: 'Check the DNS servers the client uses, then retry.', specSection: 'MS-OCAUTHWS 2.1' },
+  ERR_DOCTOR_PLAIN_HTTP: { summary: 'This port speaks plain HTTP, not TLS', cause: 'The URL points at a listener without TLS (an HTTP port, or a reverse-proxy rule that does not terminate TLS); the MS-OCAUTHWS services are reached over HTTPS.', remedy: 'Use the HTTPS port of the web services (https://HOST:PORT; 443 for the external web services, 4443 for the internal ones on Lync / Skype for Business), or enable TLS on that listener.', specSection: 'MS-OCAUTHWS 2.1' },
   ETIMEDOUT: { summary: 'The pool did not answer in time', cause: 'Packets are dropped on the way (firewall, proxy) or the server is overloaded.', remedy: 'Check reachability of the web services port from the client network and the reverse proxy.', specSection: 'MS-OCAUTHWS 2.1' },
   ECONNRESET: { summary: 'The connection was reset by the pool or a device in between', cause: 'A proxy, load balancer or the server closed the connection (often TLS protocol or cipher mismatch).', remedy: 'Check TLS versions and ciphers on the load balancer / reverse proxy; older phones need TLS 1.0/1.2 with RSA key exchange.', specSection: 'MS-OCAUTHWS 2.1' },
   DEPTH_ZERO_SELF_SIGNED_CERT: { summary: 'The pool presents a self-signed certificate that is not trusted', cause: 'The web services certificate is self-signed and not in the trust list.', remedy: 'Issue the web certificate from a CA the clients trust, or pass that CA with --ca.', specSection: 'RFC 5280 6.1' },
@@ -62,6 +66,20 @@ function transportFinding(e: unknown): Finding | undefined {
     if (code) return { id: `transport.${code}`, severity: 'error', ...TRANSPORT[code]!, references: [] } as Finding;
   }
   return undefined;
+}
+
+/** After a failed TLS handshake: does the port answer an HTTP/1.0 request in clear text? (the status line, or undefined) */
+function plainHttpStatusLine(host: string, port: number, timeoutMs = 3000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const s = netConnect({ host, port });
+    let buf = '';
+    const done = (v: string | undefined) => { clearTimeout(timer); s.destroy(); resolve(v); };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    s.once('connect', () => s.write(`HEAD / HTTP/1.0\r\nHost: ${host}\r\n\r\n`));
+    s.on('data', (d: Buffer) => { buf += d.toString('latin1'); if (buf.includes('\n') || buf.length > 200) done(/^HTTP\/\d/.test(buf) ? buf.split(/\r?\n/)[0]!.slice(0, 100) : undefined); });
+    s.once('error', () => done(undefined));
+    s.once('end', () => done(/^HTTP\/\d/.test(buf) ? buf.split(/\r?\n/)[0]!.slice(0, 100) : undefined));
+  });
 }
 
 function explainError(e: unknown): Finding[] {
@@ -89,7 +107,7 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
   });
   const steps: DoctorStep[] = [];
   let failed = false;
-  async function step(name: DoctorStep['name'], fn: () => Promise<{ summary: string; findings?: Finding[]; ok?: boolean }>, skip?: string) {
+  async function step(name: DoctorStep['name'], fn: () => Promise<{ summary: string; findings?: Finding[]; ok?: boolean; warning?: string }>, skip?: string) {
     current = [];
     const t0 = performance.now();
     let s: DoctorStep;
@@ -97,7 +115,7 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
     else {
       try {
         const r = await fn();
-        s = { name, ok: r.ok ?? true, ms: Math.round((performance.now() - t0) * 10) / 10, summary: redact(r.summary, secrets), exchanges: current, findings: r.findings ?? [] };
+        s = { name, ok: r.ok ?? true, ms: Math.round((performance.now() - t0) * 10) / 10, summary: redact(r.summary, secrets), exchanges: current, findings: r.findings ?? [], ...(r.warning ? { warning: r.warning } : {}) };
       } catch (e) {
         s = { name, ok: false, ms: Math.round((performance.now() - t0) * 10) / 10, summary: redact(e instanceof Error ? e.message : String(e), secrets), exchanges: current, findings: explainError(e) };
       }
@@ -109,11 +127,23 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
 
   await step('tls', async () => {
     const u = new URL(t.baseUrl);
-    const chain = await getServerCertificateChain({ host: u.hostname, port: Number(u.port || 443), timeoutMs: 10_000 });
+    const port = Number(u.port || 443);
+    let chain: X509Certificate[];
+    try {
+      chain = await getServerCertificateChain({ host: u.hostname, port, timeoutMs: 10_000 });
+    } catch (e) {
+      // A plain-HTTP listener makes OpenSSL report a "wrong version number": say what it is instead.
+      const status = await plainHttpStatusLine(u.hostname, port);
+      if (status) throw Object.assign(new Error(`this port speaks plain HTTP, not TLS: ${u.hostname}:${port} answered an HTTP request with "${status}"`), { code: 'ERR_DOCTOR_PLAIN_HTTP' });
+      throw e;
+    }
     const trust = t.ca ? (t.ca.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).map((x) => new X509Certificate(x)) : [];
     const findings = checkServerCertificate({ certificate: chain[0]!, chain: chain.slice(1), hostname: u.hostname, ...(trust.length ? { trustList: trust } : {}), deviceKind: device });
     const errors = findings.filter((x) => x.severity === 'error');
-    return { ok: errors.length === 0, findings, summary: `${chain[0]?.subject.replace(/\n/g, ',')} (chain of ${chain.length}); ${errors.length} errors, ${findings.length - errors.length} other findings` };
+    return {
+      ok: errors.length === 0, findings, summary: `${chain[0]?.subject.replace(/\n/g, ',')} (chain of ${chain.length}); ${errors.length} errors, ${findings.length - errors.length} other findings`,
+      ...(trust.length ? {} : { warning: 'not verified: no --ca given, so the chain was not checked against a trust anchor (pass the CA that issued the pool certificate with --ca)' }),
+    };
   });
 
   let webTicketUrl = p.webTicket;
@@ -169,7 +199,7 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
 }
 
 export function formatDoctorStep(s: DoctorStep, verbose = false): string {
-  const head = `${s.skipped ? 'SKIP' : s.ok ? 'OK  ' : 'FAIL'} ${s.name.padEnd(12)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.skipped ?? s.summary}`;
+  const head = `${s.skipped ? 'SKIP' : !s.ok ? 'FAIL' : s.warning ? 'WARN' : 'OK  '} ${s.name.padEnd(12)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.skipped ?? (s.warning && s.ok ? `${s.warning}; ${s.summary}` : s.summary)}`;
   const lines = [head];
   if (verbose || !s.ok) for (const x of s.exchanges) lines.push(`  > ${x.request.split('\n')[0]}`, ...(verbose ? x.request.split('\n').slice(1).map((l) => `    ${l}`) : []), `  < ${x.response.split('\n')[0]} (${x.ms.toFixed(0)} ms)`, ...(verbose || !s.ok ? x.response.split('\n').slice(1).filter(Boolean).slice(0, 12).map((l) => `    ${l.slice(0, 300)}`) : []));
   if (s.findings.length && (!s.ok || verbose)) lines.push(formatFindings(s.findings).split('\n').map((l) => `  ${l}`).join('\n'));

@@ -22,6 +22,7 @@ import { WEB_TICKET_ERROR_CHECKS } from './checks/web-ticket-errors.js';
 import { SERVICE_DESCRIPTION_CHECKS } from './checks/service-descriptions.js';
 import { BROKER_CHECKS } from './checks/broker.js';
 import { EXAMPLE_REPLAY_CHECKS } from './checks/examples.js';
+import { REAL_CLIENT_CHECKS } from './real-client-checks.js';
 
 const NS_SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/'; // GetAndPublishCert (4.1 example)
@@ -1300,6 +1301,8 @@ HOSTILE.push(
 
 FLOWS.push(...EXTRA_CHECKS.filter((r) => r.category === 'flow'));
 HOSTILE.push(...EXTRA_CHECKS.filter((r) => r.category === 'hostile'));
+// Real-client flows (pidgin-sipe metadata walk, Lync 2013 / SfB compact web ticket): ./real-client-checks.ts.
+FLOWS.push(...REAL_CLIENT_CHECKS);
 
 EXAMPLES.push(...EXAMPLE_REPLAY_CHECKS);
 

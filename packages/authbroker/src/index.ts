@@ -61,5 +61,5 @@ export {
   type CredentialRequest,
   type AcquiredCredential,
 } from './internal/handler.js';
-export { AuthBrokerClient, type AuthBrokerClientOptions, type NegotiateSaResult, type GssapiExchange } from './internal/client.js';
+export { AuthBrokerClient, type AuthBrokerClientOptions, type WebTicketInput, type NegotiateSaResult, type GssapiExchange } from './internal/client.js';
 export { tlsPrf, deriveTlsDskKeys } from './internal/tls-prf.js';

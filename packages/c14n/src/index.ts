@@ -12,7 +12,16 @@ export {
 } from './internal/algorithms.js';
 export { canonicalize, type CanonicalizeOptions, type NodeSet } from './internal/canonicalize.js';
 export { withoutSubtree } from './internal/node-set.js';
-export { canonicalizeXml, type CanonicalizeXmlOptions } from './internal/canonicalize-xml.js';
+export {
+  canonicalizeXml,
+  canonicalizeById,
+  canonicalizeXmlTo,
+  DEFAULT_ID_ATTRIBUTES,
+  type CanonicalizeXmlOptions,
+  type CanonicalizeByIdOptions,
+  type CanonicalizeXmlToOptions,
+  type IdAttribute,
+} from './internal/canonicalize-xml.js';
 export { XmlParseError, C14nError, type XmlParseErrorCode, type C14nErrorCode } from './internal/errors.js';
 export { parseXml, type ParseXmlOptions, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ATTRIBUTES } from './internal/parse.js';
 export { escapeText, escapeAttr, compareCodePoints } from './internal/escape.js';

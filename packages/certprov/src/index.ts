@@ -28,7 +28,7 @@ export {
 } from './internal/request.js';
 export type { GetAndPublishCertRequest } from './internal/request.js';
 export { canonicalDeviceId, createCertProvHandler, CertProvHandlerOptionsError } from './internal/handler.js';
-export type { CertProvHandlerOptions, CertProvPolicy, CertProvTicketVerifier, CertProvUserDirectory } from './internal/handler.js';
+export type { CertProvHandlerOptions, CertProvPolicy, CertProvTicketVerifier, CertProvHeaderTicketVerifier, CertProvUserDirectory } from './internal/handler.js';
 export { requestCertificate, CertificateRequestError } from './internal/client.js';
 export type { RequestCertificateOptions, ProvisionedCertificate } from './internal/client.js';
 /** The Subject Key Identifier (DeviceId) bytes of a DER certificate; @ocauth/diagnostics reads it. */

@@ -46,3 +46,5 @@ export { certificateSubjectKeyIdentifier } from './internal/der.js';
 export type { CertificateInput, CheckServerCertificateOptions, ClientCertificatePolicy } from './internal/cert-checks.js';
 export { getServerCertificateChain } from './internal/tls-probe.js';
 export type { ServerCertificateChainOptions } from './internal/tls-probe.js';
+export { TransportError, transportError, withTransportErrors } from './internal/transport.js';
+export type { TransportErrorCode } from './internal/transport.js';

@@ -211,3 +211,49 @@ describe('ErrorInfo', () => {
     expect(parseErrorInfo('<ErrorInfo xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"/>').ok).toBe(false);
   });
 });
+
+describe('X-MS-WebTicket: compact web tickets (cwt=, Authorization: Bearer cwt=)', () => {
+  const tok = Buffer.from('compact-ticket-bytes\xff\xfe', 'latin1').toString('base64url');
+  it('parses cwt=<base64url> and Bearer cwt=<base64url>, keeping the token text', () => {
+    for (const [v, bearer] of [[`cwt=${tok}`, false], [`X-MS-WebTicket: cwt=${tok}`, false], [`Bearer cwt=${tok}`, true], [`Authorization: Bearer cwt=${tok}`, true]] as const) {
+      const r = parseWebTicketHeader(v);
+      expect(r.ok, v).toBe(true);
+      if (!r.ok) continue;
+      expect(r.value.kind).toBe('cwt');
+      expect(r.value.compact).toBe(tok);
+      expect(Buffer.from(r.value.token).toString('latin1')).toBe('compact-ticket-bytes\xff\xfe');
+      expect(r.value.bearer === true).toBe(bearer);
+    }
+    const o = parseWebTicketHeader('opaque=YWI=');
+    expect(o.ok && o.value.kind).toBe('opaque');
+  });
+  it('refuses what is not a compact ticket, with the reason', () => {
+    const cases: [string, RegExp][] = [
+      ['cwt=', /empty/],
+      [`cwt=${tok};ver=2`, /extensions do not follow/],
+      ['cwt=ab cd', /base64url characters/],
+      ['cwt=A', /whole number of bytes/],
+      ['cwt=ab=c', /trailing padding/],
+      ['Bearer opaque=YWI=', /Bearer cwt=/],
+    ];
+    for (const [v, re] of cases) {
+      const r = parseWebTicketHeader(v);
+      expect(r.ok, v).toBe(false);
+      if (!r.ok) expect(r.error.message, v).toMatch(re);
+    }
+  });
+  it('explain() recognises both header forms of a compact ticket', async () => {
+    const { explainAll } = await import('../src/index.js');
+    for (const v of [`cwt=${tok}`, `Bearer cwt=${tok}`, `X-MS-WebTicket: cwt=${tok}`]) {
+      const [f] = explainAll(v);
+      expect(f?.id, v).toBe('webticket.header-ok');
+      expect(f?.summary).toContain('compact web ticket');
+    }
+    expect(explainAll('cwt=a b')[0]?.severity).toBe('error');
+  });
+  it('standard base64 in a compact ticket is a warning (an error in strict mode)', () => {
+    expect(parseWebTicketHeader('cwt=ab+/').ok).toBe(true);
+    expect(parseWebTicketHeader('cwt=ab+/', { strict: true }).ok).toBe(false);
+    expect(parseWebTicketHeader(`CWT=${tok}`, { strict: true }).ok).toBe(false);
+  });
+});

@@ -63,7 +63,7 @@ type Keys<T> = { readonly [K in keyof T]-?: Shape };
 const USER_SHAPE = { sipUri: true, enabled: true, displayName: true, pin: true, password: true, phones: true, accounts: true } as const satisfies Keys<UserSeed>;
 const POLICY_SHAPE = {
   minKeySize: true, maxKeySize: true, minValidityHours: true, defaultValidityHours: true, maxValidityHours: true, clampValidity: true,
-  ticketLifetimeSeconds: true, privateTicketLifetimeSeconds: true, clockSkewSeconds: true, brokerSessionIdleSeconds: true, brokerCertificateValidityHours: true,
+  ticketLifetimeSeconds: true, privateTicketLifetimeSeconds: true, clockSkewSeconds: true, brokerSessionIdleSeconds: true, brokerCertificateValidityHours: true, certProvCompactTickets: true,
 } as const satisfies Keys<ServerPolicy>;
 const LIMITS_SHAPE = { maxBodyBytes: true, headersTimeoutMs: true, requestTimeoutMs: true, keepAliveTimeoutMs: true, maxConnections: true } as const satisfies Keys<ServerLimits>;
 const FAULTS_SHAPE = Object.fromEntries(FAULT_NAMES.map((n) => [n, true])) as Keys<ServerFaults>;

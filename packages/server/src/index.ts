@@ -5,6 +5,7 @@ export { FAULT_NAMES } from './internal/faults.js';
 export { createHttpsFetch } from './internal/https-fetch.js';
 export type { HttpsFetchOptions } from './internal/https-fetch.js';
 export { autodiscoverLinks, certProvMetadata } from './internal/autodiscover.js';
+export type { AutodiscoverLinks } from './internal/autodiscover.js';
 export { authBrokerWsdl } from './internal/spec-wsdl.js';
 export { redact, stderrLogger } from './internal/logger.js';
 export type { Logger, LogEntry } from './internal/logger.js';

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpsFetch, startServer, type RunningServer } from '@ocauth/server';
+import { createHttpsFetch, ServerConfigError, startServer, type RunningServer } from '@ocauth/server';
+import { WebTicketClient } from '@ocauth/wstrust';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 const EXTERNAL = 'https://sip-edge.contoso.test:4443';
@@ -111,5 +112,29 @@ describe.runIf(hasTool('xmllint'))('SIPE reads the metadata behind a reverse pro
     expect(cp.headers.get('x-ms-webticketurl')).toBe(srv.externalUrls.webTicket);
     const ab = await viaProxy(srv.externalUrls.authBroker, { method: 'POST', body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>', headers: { 'content-type': 'text/xml; charset=utf-8' } });
     if (ab.status === 401) expect(ab.headers.get('x-ms-webticketurl')).toBe(srv.externalUrls.webTicket);
+  });
+});
+
+describe('externalUrl configuration', () => {
+  it('refuses what cannot be a public base URL, naming the field', async () => {
+    for (const bad of ['pool.contoso.com', 'ftp://pool.contoso.com', 'https://pool.contoso.com/?x=1', 'https://u:p@pool.contoso.com', 'https://pool.contoso.com/#f']) {
+      await expect(startServer({ store: { kind: 'memory' }, logger: false, externalUrl: bad }), bad).rejects.toThrow(ServerConfigError);
+      await expect(startServer({ store: { kind: 'memory' }, logger: false, externalUrl: bad })).rejects.toThrow(/^externalUrl: expected an absolute https URL/);
+    }
+  });
+  it('a path prefix is kept in every published address, and tickets name it as their Issuer', async () => {
+    const s = await startServer({ store: { kind: 'memory' }, logger: false, externalUrl: 'https://edge.contoso.test/lync/' });
+    try {
+      expect(s.externalUrls.certProv).toBe('https://edge.contoso.test/lync/CertProv/CertProvisioningService.svc');
+      const ff = createHttpsFetch({ ca: s.caCertificatePem });
+      const md = await (await ff(`${s.urls.certProv}/mex`)).text();
+      expect(md).toContain('<soap:address location="https://edge.contoso.test/lync/CertProv/CertProvisioningService.svc"/>');
+      expect(md).toContain('<wsa10:Address>https://edge.contoso.test/lync/WebTicket/WebTicketService.svc</wsa10:Address>');
+      const c = new WebTicketClient({ credentials: { type: 'pin', identity: s.demoUser.phone, pin: s.demoUser.pin }, fetch: ff });
+      const t = await c.requestTicket(s.urls.certProv, s.urls.webTicket);
+      expect(/\bIssuer="([^"]+)"/.exec(t.assertionXml)?.[1]).toBe('https://edge.contoso.test/lync/WebTicket/WebTicketService.svc');
+    } finally {
+      await s.close();
+    }
   });
 });

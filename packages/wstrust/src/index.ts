@@ -17,12 +17,15 @@ export {
   parseRequestSecurityTokenResponse,
   parseRequestSecurityTokenResponseCollection,
 } from './internal/messages.js';
-export type { SoapVersion, AddressingHeaders, ParsedEnvelope, RequestSecurityToken, RequestSecurityTokenResponse } from './internal/messages.js';
+export { buildCompactTicketResponseCollection, parseCompactTicketResponse } from './internal/messages.js';
+export type { SoapVersion, AddressingHeaders, ParsedEnvelope, RequestSecurityToken, RequestSecurityTokenResponse, CompactTicketResponse } from './internal/messages.js';
 export { signMessage, verifyMessage, insertSecurity, MemoryReplayCache, isoUtc, parseUtc } from './internal/security.js';
 export type { SignMessageOptions, VerifyMessageOptions, VerifiedMessage, KeyReference, ReplayCache, DigestAlgorithm, HmacAlgorithm } from './internal/security.js';
 export { buildSignedAssertion, parseAssertion, verifyAssertionSignature, wrapKey, unwrapKey, keyNameOf, certificateThumbprintSha1, AssertionError } from './internal/saml.js';
 export type { WebTicketAssertion } from './internal/saml.js';
 export { createTicketVerifier, parseWebTicketHeaderValue, formatWebTicketHeaderValue } from './internal/verifier.js';
+export { mintCompactWebTicket, openCompactWebTicket, deriveCompactTicketKey, formatCompactWebTicketHeaderValue, compactTicketOfHeader, CWT_VERSION, CWT_MAX_LENGTH } from './internal/cwt.js';
+export type { CompactWebTicketClaims } from './internal/cwt.js';
 export type { TicketVerifier, TicketVerifierOptions, VerifiedTicket, PoolKey } from './internal/verifier.js';
 export { MemoryUserDirectory } from './internal/directory.js';
 export type { UserDirectory, DirectoryUser, ClientCertificateValidator } from './internal/directory.js';
@@ -32,8 +35,9 @@ export { WEB_TICKET_ERRORS, formatMsDiagnosticsHeader, parseMsDiagnosticsHeader 
 export type { WebTicketErrorInfo } from './internal/catalog.js';
 export { buildSoapFault } from './internal/faults.js';
 export { buildWsdl, buildFaultEnvelope } from './internal/metadata.js';
+export type { WebTicketPortBinding } from './internal/metadata.js';
 export { WebTicketClient, discoverFromMetadata, discoverFromResponse } from './internal/client.js';
-export type { WebTicketClientOptions, WebTicketCredentials, WebTicket, WebTicketDiscovery } from './internal/client.js';
+export type { WebTicketClientOptions, WebTicketCredentials, WebTicket, WebTicketDiscovery, CompactWebTicket } from './internal/client.js';
 export { signWithCertificate, verifyCertificateMessage } from './internal/x509-token.js';
 export type { SignWithCertificateOptions, VerifiedCertificateMessage } from './internal/x509-token.js';
 export { ntlmAuthorizer, md4, ntowfv2, ntlmNegotiateMessage, parseNtlmChallenge, ntlmAuthenticateMessage, ntlmv2Responses, NtlmError } from './internal/ntlm.js';

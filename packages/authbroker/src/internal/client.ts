@@ -1,5 +1,5 @@
 import { randomUUID as nodeRandomUUID } from 'node:crypto';
-import { explainAll, findingForWebTicketError, parseMsDiagnostics, webTicketError } from '@ocauth/diagnostics';
+import { explainAll, findingForWebTicketError, parseMsDiagnostics, webTicketError, withTransportErrors } from '@ocauth/diagnostics';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromId, type HashAlgorithmName } from './hash-algorithm.js';
 import {
@@ -12,11 +12,23 @@ import {
 import { actionOf, type AuthBrokerOperation } from './operations.js';
 import { formatSecurityStatus, SecurityStatus } from './security-status.js';
 
+/** A web ticket as XML, or an object carrying it (a WebTicket from @ocauth/wstrust). */
+export type WebTicketInput = string | { readonly assertionXml: string };
+
+const ticketXml = (t: unknown): string => {
+  if (typeof t === 'string') return t;
+  if (t && typeof t === 'object' && typeof (t as { assertionXml?: unknown }).assertionXml === 'string') return (t as { assertionXml: string }).assertionXml;
+  throw new AuthBrokerError('ERR_AUTHBROKER_TICKET', `webTicket: expected the saml:Assertion XML string or a WebTicket (with assertionXml), received ${describeReceived(t)}`);
+};
+
 export interface AuthBrokerClientOptions {
   /** The broker's URL, e.g. https://pool.contoso.com/Reach/Sip.svc/AuthBroker (sent as wsa:To). */
   url: string;
-  /** The web ticket (saml:Assertion XML as issued by the Web Ticket Service), or a function returning it. */
-  webTicket: string | (() => string | Promise<string>);
+  /**
+   * The web ticket: the saml:Assertion XML as issued by the Web Ticket Service, a WebTicket from
+   * @ocauth/wstrust (its `assertionXml` is used), or a function returning either.
+   */
+  webTicket: WebTicketInput | (() => WebTicketInput | Promise<WebTicketInput>);
   fetch?: typeof fetch;
   clock?: () => Date;
   randomUUID?: () => string;
@@ -62,14 +74,15 @@ export class AuthBrokerClient {
     if (!options || typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
       throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `url: expected an http(s) URL, received ${describeReceived(options?.url)}`);
     }
-    this.fetch = options.fetch ?? globalThis.fetch;
+    this.fetch = withTransportErrors(options.fetch ?? globalThis.fetch, 'AuthBrokerClient');
+    if (typeof options.webTicket !== 'function') ticketXml(options.webTicket);
   }
 
   /** Send one operation and return its parsed response body. */
   async call<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerRequestBodies[O]): Promise<AuthBrokerResponseBodies[O]> {
     const now = this.options.clock?.() ?? new Date();
     const messageId = `urn:uuid:${(this.options.randomUUID ?? nodeRandomUUID)()}`;
-    const ticket = typeof this.options.webTicket === 'function' ? await this.options.webTicket() : this.options.webTicket;
+    const ticket = ticketXml(typeof this.options.webTicket === 'function' ? await this.options.webTicket() : this.options.webTicket);
     const sign = this.options.signEnvelope;
     const xml = sign
       ? await sign(buildAuthBrokerRequest(operation, body, { messageId, to: this.options.url }), { webTicket: ticket, now })

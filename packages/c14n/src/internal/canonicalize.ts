@@ -98,7 +98,7 @@ interface OutAttr {
 
 const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
 
-function parsePrefixList(v: readonly string[] | string | undefined): string[] | null {
+export function parsePrefixList(v: readonly string[] | string | undefined): string[] | null {
   if (v === undefined) return null;
   const tokens = typeof v === 'string' ? v.split(/[ \t\r\n]+/).filter((t) => t !== '') : [...v];
   const out: string[] = [];

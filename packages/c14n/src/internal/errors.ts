@@ -21,13 +21,14 @@ export class XmlParseError extends Error {
 }
 
 /** Codes carried by {@link C14nError}. */
-export type C14nErrorCode = 'ERR_C14N_RELATIVE_NAMESPACE' | 'ERR_C14N_ALGORITHM' | 'ERR_C14N_INPUT';
+export type C14nErrorCode = 'ERR_C14N_RELATIVE_NAMESPACE' | 'ERR_C14N_ALGORITHM' | 'ERR_C14N_INPUT' | 'ERR_C14N_ID_NOT_FOUND' | 'ERR_C14N_DUPLICATE_ID';
 
 /**
  * Raised by `canonicalize` when the input cannot be canonicalized: a relative namespace URI
  * (`ERR_C14N_RELATIVE_NAMESPACE`, C14N 1.0 §2.3 / Exc-C14N §4), an unknown algorithm URI or an
- * option the algorithm does not take (`ERR_C14N_ALGORITHM`), or something that is not a DOM node
- * this package can walk (`ERR_C14N_INPUT`).
+ * option the algorithm does not take (`ERR_C14N_ALGORITHM`), something that is not a DOM node
+ * this package can walk (`ERR_C14N_INPUT`), or, for canonicalizeById, no element or more than one
+ * element with the Id (`ERR_C14N_ID_NOT_FOUND`, `ERR_C14N_DUPLICATE_ID`).
  */
 export class C14nError extends Error {
   readonly code: C14nErrorCode;

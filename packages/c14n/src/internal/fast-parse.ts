@@ -15,8 +15,8 @@
 // nothing about what is accepted; a differential property test holds it to xmldom's DOM.
 
 import { DOMImplementation } from '@xmldom/xmldom';
-import { prefixDeclarationProblem, XML_NS, XMLNS_NS } from './namespaces.js';
-import type { XDocument } from './parse.js';
+import { namespaceNameProblem, prefixDeclarationProblem, XML_NS, XMLNS_NS } from './namespaces.js';
+import { isXmlChar, type XDocument } from './parse.js';
 
 // ASCII name characters: 1 = may start an NCName, 2 = may continue one.
 const NAME = new Uint8Array(128);
@@ -122,7 +122,8 @@ function refChar(_m: string, ref: string | undefined): string {
     case undefined: badRef = true; return '';
   }
   const cp = ref.charCodeAt(1) === 0x78 /* x */ ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-  if (!(cp <= 0x10ffff)) {
+  // WFC Legal Character: only references to XML 1.0 characters (parse.ts refuses the others).
+  if (!isXmlChar(cp)) {
     badRef = true;
     return '';
   }
@@ -189,10 +190,12 @@ function hasDuplicate(n: number): boolean {
 // Namespace URIs of the text, one string object each: a document re-declares the same few URIs on
 // many elements, and every reader that compares them (c14n's rendered-namespace stack, lookups) then
 // compares pointers instead of reading characters.
+// A URI is checked (a URI reference, as libxml2 requires of a namespace name) when first seen.
 const uris = new Map<string, string>();
-function intern(uri: string): string {
+function intern(uri: string): string | null {
   const known = uris.get(uri);
   if (known !== undefined) return known;
+  if (namespaceNameProblem(uri, '') !== null) return null;
   uris.set(uri, uri);
   return uri;
 }
@@ -273,6 +276,9 @@ function run(maxDepth: number, maxAttributes: number): XDocument | null {
         }
       } else {
         let data = src.slice(i, textEnd);
+        // XML 1.0 §2.4: CharData must not contain ']]>' (libxml2 refuses it; xmldom does not, so the
+        // xmldom path checks it too: parse.ts).
+        if (data.indexOf(']]>') >= 0) return null;
         if (data.indexOf('&') >= 0) {
           const d = decodeRefs(data);
           if (d === null) return null;
@@ -404,12 +410,15 @@ function run(maxDepth: number, maxAttributes: number): XDocument | null {
       const name = aName[a]!;
       aUri[a] = undefined;
       if (name === 'xmlns') {
-        declare('', (aValue[a] = intern(aValue[a]!)));
+        const uri = intern(aValue[a]!);
+        if (uri === null) return null;
+        declare('', (aValue[a] = uri));
         aUri[a] = XMLNS_NS;
       } else if (aColon[a] === 5 && name.startsWith('xmlns')) {
         const prefix = name.slice(6);
-        const uri = (aValue[a] = intern(aValue[a]!));
-        if (prefixDeclarationProblem(prefix, uri) !== null) return null;
+        const uri = intern(aValue[a]!);
+        if (uri === null || prefixDeclarationProblem(prefix, uri) !== null) return null;
+        aValue[a] = uri;
         declare(prefix, uri);
         aUri[a] = XMLNS_NS;
       }

@@ -21,6 +21,40 @@ export function prefixDeclarationProblem(prefix: string, value: string): string 
   return null;
 }
 
+// RFC 3986 §4.1 URI-reference, as libxml2 (uri.c, xmlParseURI) reads a namespace name: ASCII only, `%`
+// followed by two hex digits, `[`…`]` only around an IP literal host and (libxml2's leniency) in the
+// fragment. Built from the RFC's productions: pchar, query, fragment, authority, the path forms; "//"
+// always starts an authority (libxml2 does not fall back to a path when the authority is malformed).
+const PCHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})";
+const PCHAR_NC = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=@]|%[0-9A-Fa-f]{2})";
+const AUTHORITY = "(?:(?:[A-Za-z0-9\\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?(?:\\[[^\\]]*\\]|(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]+)?";
+const TAIL = `(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?\\[\\]])*)?$`;
+const URI_REFERENCE = new RegExp(
+  `^(?:[A-Za-z][A-Za-z0-9+.-]*:(?://${AUTHORITY}(?:/${PCHAR}*)*|(?!//)(?:${PCHAR}|/)*)${TAIL}` +
+    `|(?://${AUTHORITY}(?:/${PCHAR}*)*|/(?!/)(?:${PCHAR}|/)*|${PCHAR_NC}+(?:/(?:${PCHAR}|/)*)?|)${TAIL})`,
+);
+
+/**
+ * Namespaces in XML 1.0 §2: a namespace name is a URI reference (RFC 3986). libxml2 refuses a
+ * declaration whose value is not one ("namespace error: xmlns: '…' is not a valid URI"), so parseXml
+ * does too (same acceptance as libxml2, issue #20). Empty values are judged by the callers.
+ */
+// URIs already found valid, across parses (a process sees the same few namespace names over and over).
+const validUris = new Set<string>();
+
+export function namespaceNameProblem(value: string, prefix: string): string | null {
+  if (value === '' || validUris.has(value)) return null;
+  // libxml2 checks the value with each '&' still written as the reference '&#38;' (its attribute
+  // parser keeps it so when not substituting entities): 'h&p://x' passes there as a path and a fragment.
+  if (URI_REFERENCE.test(value.indexOf('&') < 0 ? value : value.replace(/&/g, '&#38;'))) {
+    if (validUris.size >= 1024) validUris.clear();
+    // A copy: `value` may be a slice that would keep a whole (large) parsed text alive.
+    if (value.length <= 512) validUris.add(value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8'));
+    return null;
+  }
+  return `expected a URI reference (RFC 3986) as the namespace name of ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}, received ${JSON.stringify(value)}`;
+}
+
 /** What recognising a namespace declaration reads of an attribute. */
 export interface DeclLike {
   name: string;

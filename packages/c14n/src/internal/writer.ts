@@ -279,6 +279,29 @@ export class Writer {
     this.escaped(s, false);
   }
 
+  /** How many UTF-16 units are waiting (for a streaming caller deciding when to drain). */
+  get pending(): number {
+    return this.buffered ? this.len : this.str.length;
+  }
+
+  /** The text written since the last drain, as one flat string; the writer stays usable. */
+  drain(): string {
+    if (!this.buffered) {
+      const s = this.str;
+      this.str = '';
+      return s;
+    }
+    let out: string;
+    if (this.b16 === null) out = this.b8.toString('latin1', 0, this.len);
+    else if (LITTLE_ENDIAN) out = Buffer.from(this.b16.buffer, this.b16.byteOffset, this.len * 2).toString('utf16le');
+    else {
+      out = '';
+      for (let i = 0; i < this.len; i += 8192) out += String.fromCharCode.apply(null, Array.from(this.b16.subarray(i, Math.min(this.len, i + 8192))));
+    }
+    this.len = 0;
+    return out;
+  }
+
   /** The text written so far, as one flat string; the writer must not be used afterwards. */
   finish(): string {
     if (!this.buffered) return this.str;

@@ -2,7 +2,7 @@
 // a PKCS#10 request for the user's SIP URI, send it with the web ticket and the proof-of-possession
 // signature (@ocauth/wstrust), and return a certificate + private key ready for TLS client auth.
 import { createPublicKey, randomUUID, type KeyObject, X509Certificate } from 'node:crypto';
-import { parseMsDiagnostics } from '@ocauth/diagnostics';
+import { parseMsDiagnostics, withTransportErrors } from '@ocauth/diagnostics';
 import { discoverFromResponse, signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
 import { generateCsr, pemArmour, type CsrHash, type ValidityPeriod } from './csr.js';
 import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, esc } from './request.js';
@@ -124,7 +124,7 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
     const exchange = async () => {
       const sendSigned = (t: WebTicket) => {
         const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, ...(o.clock ? { now: o.clock() } : {}) });
-        return (o.fetch ?? fetch)(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed, signal: ctl.signal });
+        return withTransportErrors(o.fetch ?? fetch, 'requestCertificate')(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed, signal: ctl.signal });
       };
       if (o.webTicketClient) {
         res = await o.webTicketClient.callService(o.url, envelope, { soapAction: ACTION_GET_AND_PUBLISH_CERT, ...(o.webTicketUrl ? { webTicketUrl: o.webTicketUrl } : {}) });

@@ -15,6 +15,14 @@ import {
 export interface CertProvTicketVerifier {
   verify(envelopeXml: string): Promise<{ sipUri: string }>;
 }
+/**
+ * Verifies a ticket presented in an HTTP header (`X-MS-WebTicket: cwt=…` or `Authorization: Bearer cwt=…`,
+ * the compact web tickets of the Lync 2013 / Skype for Business clients); resolves with its SIP URI or
+ * throws (an `errorId` 28032/28033/28034 on the error is reported as such).
+ */
+export interface CertProvHeaderTicketVerifier {
+  verifyHeader(value: string): Promise<{ sipUri: string }>;
+}
 export interface CertProvUserDirectory {
   findUser(sipUri: string): Promise<{ enabled: boolean } | undefined>;
 }
@@ -39,6 +47,12 @@ export interface CertProvHandlerOptions {
    * ticket, so clients can discover where to get one (MS-OCAUTHWS 3.2).
    */
   webTicketUrl?: string;
+  /**
+   * Accept a ticket in an HTTP header instead of the SOAP Security header (README "Header tickets"):
+   * without it only the signed SAML ticket of MS-OCAUTHWS 3.1.4.1 authenticates a request. When a request
+   * carries `X-MS-WebTicket` or `Authorization: Bearer cwt=…`, that header alone authenticates it.
+   */
+  headerTicketVerifier?: CertProvHeaderTicketVerifier;
   /**
    * Longest wait for the store's publish (default 15000 ms); past it the answer is DataStoreUnavailable
    * and a publish that completes later is revoked.
@@ -168,6 +182,14 @@ function checkOptions(o: CertProvHandlerOptions, p: Required<CertProvPolicy>): v
   if (o.maxBodyBytes !== undefined && (!Number.isInteger(o.maxBodyBytes) || o.maxBodyBytes <= 0)) fail(`maxBodyBytes: expected a positive integer, received ${String(o.maxBodyBytes)}`);
 }
 
+/** The header ticket of a request: X-MS-WebTicket, else an Authorization `Bearer cwt=…` value. */
+function headerTicketOf(req: Request): string | undefined {
+  const x = req.headers.get('x-ms-webticket');
+  if (x !== null && x.trim() !== '') return x;
+  const a = req.headers.get('authorization');
+  return a !== null && /^\s*bearer\s+cwt\s*=/i.test(a) ? a : undefined;
+}
+
 export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request) => Promise<Response> {
   const p: Required<CertProvPolicy> = { minKeySizeBits: 1024, maxKeySizeBits: 16384, minValidityHours: 8, defaultValidityHours: 4320, maxValidityHours: 8760, validityOutOfRange: 'clamp', ...Object.fromEntries(Object.entries(o?.policy ?? {}).filter(([, v]) => v !== undefined)) };
   // Without an explicit default, the default validity follows a narrowed range (e.g. max 24 hours).
@@ -204,7 +226,8 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
       const r = parsed;
       let sipUri: string;
       try {
-        ({ sipUri } = await o.ticketVerifier.verify(xml));
+        const header = o.headerTicketVerifier ? headerTicketOf(req) : undefined;
+        ({ sipUri } = header !== undefined ? await o.headerTicketVerifier!.verifyHeader(header) : await o.ticketVerifier.verify(xml));
       } catch (e) {
         // Authentication failures are the ticket verifier's (28032 invalid / 28033 expired / 28034 other
         // server's proof ticket): HTTP 401 with X-Ms-diagnostics, and the Web Ticket Service to ask.

@@ -201,10 +201,10 @@ function explainString(input: string): Finding[] {
   const s = input.trim();
   if (s === '') return [unrecognised('an empty string')];
   if (s.startsWith('<')) return explainXml(input);
-  if (/^x-ms-webticket\s*:|^opaque\s*=/i.test(s)) {
+  if (/^x-ms-webticket\s*:|^opaque\s*=|^cwt\s*=|^(?:authorization\s*:\s*)?bearer\s+cwt\s*=/i.test(s)) {
     const r = parseWebTicketHeader(s);
     if (!r.ok) return [malformed('X-MS-WebTicket header', r.error, 'MS-OCAUTHWS 3.2 (X-MS-WebTicket ABNF)')];
-    return [{ id: 'webticket.header-ok', severity: 'info', summary: `Well-formed X-MS-WebTicket header carrying a ${r.value.token.byteLength}-byte token`, cause: 'The header follows the ABNF; whether the ticket is valid is for the service to check (28032/28033 otherwise).', remedy: 'Nothing to do for the header format.', specSection: 'MS-OCAUTHWS 3.2', references: [], details: { tokenBytes: r.value.token.byteLength, warnings: r.issues.length } }];
+    return [{ id: 'webticket.header-ok', severity: 'info', summary: `Well-formed X-MS-WebTicket header carrying a ${r.value.token.byteLength}-byte ${r.value.kind === 'cwt' ? 'compact web ticket' : 'token'}`, cause: 'The header follows the ABNF; whether the ticket is valid is for the service to check (28032/28033 otherwise).', remedy: 'Nothing to do for the header format.', specSection: 'MS-OCAUTHWS 3.2', references: [], details: { tokenBytes: r.value.token.byteLength, warnings: r.issues.length } }];
   }
   if (/^\d+$/.test(s)) return explainNumber(Number(s));
   if (/^0x[0-9a-f]{1,8}$/i.test(s) || /^-\d{1,10}$/.test(s)) {

@@ -12,14 +12,25 @@
  * .NET's decoder requires. `formatWebTicketHeader` pads (option `padding: false` for the literal ABNF);
  * `parseWebTicketHeader` accepts both.
  *
+ * Compact web tickets (Lync 2013 / Skype for Business, UCWA-style clients; not in MS-OCAUTHWS):
+ * `X-MS-WebTicket: cwt=<token>` and, as an OAuth-style bearer, `Authorization: Bearer cwt=<token>`. The token
+ * is opaque and URL-safe: `parseWebTicketHeader` accepts base64url (and standard base64) characters for it,
+ * reports `kind: 'cwt'` and keeps the token text in `compact`.
+ *
  * format* THROWS DiagnosticsError on unrepresentable input; parse* never throws.
  */
 import { DiagnosticsError, describeReceived, type ParseIssue, type ParseResult } from './errors.js';
 import { limit } from './xml.js';
 
 export interface WebTicketHeader {
-  /** The token bytes (a signed SAML 1.1 assertion, UTF-8 XML). */
+  /** `opaque` (MS-OCAUTHWS: base64 of a SAML assertion) or `cwt` (a compact web ticket). */
+  kind: 'opaque' | 'cwt';
+  /** The token bytes (opaque: a signed SAML 1.1 assertion, UTF-8 XML; cwt: the decoded compact token). */
   token: Uint8Array;
+  /** cwt: the token text as sent (what a service verifies). */
+  compact?: string;
+  /** The value came from `Authorization: Bearer cwt=…`. */
+  bearer?: boolean;
   /** ticket-extns, in order. */
   extensions: Record<string, string>;
 }
@@ -73,6 +84,12 @@ export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHea
   if (ctl) return fail(`X-MS-WebTicket: expected no control characters, received U+${ctl[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${ctl.index}`, ctl.index);
   let s = header.replace(/^\s*x-ms-webticket\s*:/i, '');
   if (s !== s.trim()) { s = s.trim(); }
+  // Authorization: Bearer cwt=… (compact ticket only: a SAML ticket is not sent as a bearer this way).
+  const bearerMatch = /^(?:authorization\s*:\s*)?bearer\s+/i.exec(s);
+  if (bearerMatch) s = s.slice(bearerMatch[0].length);
+  const cwtMatch = /^cwt\s*=\s*(.*)$/i.exec(s);
+  if (cwtMatch) return parseCompact(cwtMatch[1]!.trim(), !!bearerMatch, s, issues, fail, warn, options?.strict === true);
+  if (bearerMatch) return fail(`Authorization: expected "Bearer cwt=<compact web ticket>", received ${describeReceived(s, 30)}`, 0);
   const parts = s.split(';');
   const first = parts[0]!;
   const m = /^\s*([A-Za-z]+)\s*=\s*(.*?)\s*$/.exec(first);
@@ -105,7 +122,25 @@ export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHea
   }
   const w = options?.strict ? issues.find((x) => x.severity === 'warning') : undefined;
   if (w) return fail(`X-MS-WebTicket (strict): ${w.message.replace(/^X-MS-WebTicket:? ?/, '')}`);
-  return { ok: true, value: { token, extensions }, issues };
+  return { ok: true, value: { kind: 'opaque', token, extensions }, issues };
+}
+
+function parseCompact(
+  t: string, bearer: boolean, whole: string, issues: ParseIssue[],
+  fail: (m: string, o?: number) => ParseResult<WebTicketHeader>, warn: (m: string) => void, strict: boolean,
+): ParseResult<WebTicketHeader> {
+  if (!/^cwt=/.test(whole)) warn('X-MS-WebTicket: compact ticket parameter is not written exactly "cwt="');
+  if (t.length === 0) return fail('X-MS-WebTicket cwt: expected a compact web ticket, received an empty value');
+  const bad = /[^A-Za-z0-9_\-+/=]/.exec(t);
+  if (bad) return fail(`X-MS-WebTicket cwt: expected base64url characters (ALPHA / DIGIT / "-" / "_"), received ${JSON.stringify(bad[0])} at position ${bad.index}${bad[0] === ';' ? ' (extensions do not follow a compact ticket)' : ''}`);
+  if (/[+/=]/.test(t)) warn('X-MS-WebTicket cwt: standard base64 characters ("+", "/", "=") in a compact ticket; URL-safe base64url is expected');
+  const core = t.replace(/=+$/, '');
+  if (core.includes('=')) return fail('X-MS-WebTicket cwt: expected "=" only as trailing padding');
+  if (core.length % 4 === 1) return fail(`X-MS-WebTicket cwt: expected a base64url length that is a whole number of bytes, received ${t.length} characters`);
+  const token = new Uint8Array(Buffer.from(core.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url'));
+  const w = strict ? issues.find((x) => x.severity === 'warning') : undefined;
+  if (w) return fail(`X-MS-WebTicket (strict): ${w.message.replace(/^X-MS-WebTicket:? ?/, '')}`);
+  return { ok: true, value: { kind: 'cwt', token, compact: t, extensions: {}, ...(bearer ? { bearer: true } : {}) }, issues };
 }
 
 /** The decoded token as UTF-8 text (the SAML assertion XML). */

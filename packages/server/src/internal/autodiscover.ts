@@ -34,7 +34,7 @@ export interface AutodiscoverHandlerOptions {
   sip: () => { fqdn: string; port: number };
   /** Web Ticket Service URL advertised (X-MS-WebTicketURL) when /root/user is asked without a ticket. */
   webTicketUrl: () => string;
-  /** Checks an X-MS-WebTicket header value; resolves with the ticket's SIP URI or throws. */
+  /** Checks an X-MS-WebTicket value (or an Authorization `Bearer cwt=…` value); resolves with the ticket's SIP URI or throws. */
   verifyTicket: (headerValue: string) => Promise<{ sipUri: string }>;
   /** FQDN named as `source` in X-Ms-diagnostics (MS-OCAUTHWS 3.2: source = FQDN of the server). */
   serverFqdn?: string;
@@ -56,7 +56,10 @@ export function createAutodiscoverHandler(o: AutodiscoverHandlerOptions): (req: 
     const url = new URL(req.url);
     const isUser = /\/root\/user\/?$/i.test(url.pathname);
     if (isUser) {
-      const header = req.headers.get('x-ms-webticket');
+      // X-MS-WebTicket (opaque=… SAML or cwt=… compact ticket), or the compact ticket as an OAuth-style
+      // bearer (`Authorization: Bearer cwt=…`, as UCWA-style clients send their access_token).
+      const authz = req.headers.get('authorization');
+      const header = req.headers.get('x-ms-webticket') ?? (authz && /^\s*bearer\s+cwt\s*=/i.test(authz) ? authz : null);
       let ok = false;
       let diagnostics: string | undefined;
       if (header) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createTicketVerifier, createWebTicketHandler, type TicketVerifier } from '@ocauth/wstrust';
+import { compactTicketOfHeader, createTicketVerifier, createWebTicketHandler, TicketError, type TicketVerifier } from '@ocauth/wstrust';
 import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
@@ -41,6 +41,13 @@ export interface ServerPolicy {
   brokerSessionIdleSeconds?: number;
   /** Validity of the certificates the broker obtains for its sessions (default 8 h). */
   brokerCertificateValidityHours?: number;
+  /**
+   * Certificate Provisioning accepts a compact web ticket in `X-MS-WebTicket: cwt=…` /
+   * `Authorization: Bearer cwt=…` (default true). false: only the signed SAML ticket of MS-OCAUTHWS
+   * 3.1.4.1 (proof of possession). A SAML ticket in a header is never accepted there: it is holder-of-key
+   * and must be proven (wstrust README "Compact web tickets").
+   */
+  certProvCompactTickets?: boolean;
 }
 
 export interface ServerLimits {
@@ -163,6 +170,16 @@ function checkConfig(c: ServerConfig): void {
   if (c.store?.kind === 'postgres' && (typeof c.store.url !== 'string' || !/^postgres(ql)?:\/\//.test(c.store.url)))
     throw new ServerConfigError(`store.url: expected a postgres:// URL, received ${JSON.stringify(typeof c.store.url === 'string' ? c.store.url.replace(/:[^:@/]*@/, ':***@') : c.store.url)}`);
   if (c.faults !== undefined) for (const k of Object.keys(c.faults)) if (!(FAULT_NAMES as readonly string[]).includes(k)) throw new ServerConfigError(`faults.${k}: expected one of ${FAULT_NAMES.join(', ')}`);
+  if (c.externalUrl !== undefined) {
+    let u: URL | undefined;
+    try {
+      u = typeof c.externalUrl === 'string' ? new URL(c.externalUrl) : undefined;
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.search || u.hash || u.username || u.password)
+      throw new ServerConfigError(`externalUrl: expected an absolute https URL without query, fragment or credentials (the public base of the services), received ${JSON.stringify(typeof c.externalUrl === 'string' ? c.externalUrl.slice(0, 200) : c.externalUrl)}`);
+  }
   if (c.farmFqdn !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(c.farmFqdn)) throw new ServerConfigError(`farmFqdn: expected a DNS name, received ${JSON.stringify(c.farmFqdn)}`);
   if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize) throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
 }
@@ -275,6 +292,15 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       ...(faults.skipAudienceCheck ? {} : { audience: audiences }),
     };
     const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults, createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }));
+    // Header tickets at CertProv: compact web tickets only (bearer by issue, bound to the farm, at most the
+    // ticket lifetime); the same verifier rules (issuer key, lifetime, audience) as the SAML path.
+    const certProvHeaderVerifier = createTicketVerifier({ ...verifierBase, compactTicketMaxLifetimeSeconds: Math.max(policy.ticketLifetimeSeconds ?? 900, policy.privateTicketLifetimeSeconds ?? 28800) });
+    const certProvHeaderTickets = policy.certProvCompactTickets === false ? undefined : {
+      verifyHeader: async (value: string) => {
+        if (compactTicketOfHeader(value) === undefined) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', 'X-MS-WebTicket: expected a compact web ticket (cwt=…); a SAML web ticket is accepted here only in the SOAP Security header with its proof-of-possession signature');
+        return certProvHeaderVerifier.verifyToken(value);
+      },
+    };
     const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }), faults);
     const users = faultyDirectory(store.users, faults);
 
@@ -300,6 +326,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       userDirectory: { findUser: async (sipUri: string) => (await users.findUserBySipUri(/^sip:/i.test(sipUri) ? sipUri : `sip:${sipUri}`)) ?? undefined },
       clock,
       webTicketUrl: externalUrls.webTicket,
+      ...(certProvHeaderTickets ? { headerTicketVerifier: certProvHeaderTickets } : {}),
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
       // MS-OCAUTHWS 3.1.1 Trusted Certificate Authorities: the issuing CA's chain travels with the certificate.
@@ -343,7 +370,14 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       links: () => ({ internalBase: config.externalUrl ? external : origin, externalBase: external }),
       sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
       webTicketUrl: () => externalUrls.webTicket,
-      verifyTicket: (h) => autodiscoverVerifier.verifyToken(h),
+      // SAML (opaque=…) or compact (cwt=…, also as Authorization: Bearer cwt=…) tickets; like every service
+      // here, a ticket of a user disabled since it was issued no longer opens anything.
+      verifyTicket: async (h) => {
+        const t = await autodiscoverVerifier.verifyToken(h);
+        const u = await users.findUserBySipUri(t.sipUri);
+        if (!u || !u.enabled) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `web ticket: the user ${t.sipUri} is ${u ? 'disabled' : 'unknown'}`);
+        return t;
+      },
       serverFqdn: farmFqdn,
     }), faults);
     logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });

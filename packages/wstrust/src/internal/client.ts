@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { signWithCertificate } from './x509-token.js';
-import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, webTicketError, type Finding } from '@ocauth/diagnostics';
+import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
 import { WebTicketServiceError, WsTrustError } from './errors.js';
-import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
+import { formatCompactWebTicketHeaderValue } from './cwt.js';
+import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseCompactTicketResponse, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
 import { NS, URI } from './ns.js';
 import { computeProofKey } from './psha1.js';
 import { insertSecurity, parseUtc, signMessage, type DigestAlgorithm, type HmacAlgorithm } from './security.js';
@@ -25,6 +26,19 @@ export interface WebTicket {
   assertionId: string;
   /** PSHA1(client entropy, server entropy). Never logged. */
   proofKey: Uint8Array;
+  appliesTo: string;
+  expires: Date;
+  created: Date | undefined;
+}
+
+/**
+ * A compact web ticket (TokenType user-cwt-1): a bearer token for `X-MS-WebTicket: cwt=…` or
+ * `Authorization: Bearer cwt=…`. No proof key. Never logged.
+ */
+export interface CompactWebTicket {
+  token: string;
+  /** `cwt=<token>`, the X-MS-WebTicket value (prefix `Bearer ` for Authorization). */
+  headerValue: string;
   appliesTo: string;
   expires: Date;
   created: Date | undefined;
@@ -96,7 +110,7 @@ export class WebTicketClient {
   readonly #random: (n: number) => Uint8Array;
   constructor(opts: WebTicketClientOptions) {
     this.#o = opts;
-    this.#fetch = opts.fetch ?? fetch;
+    this.#fetch = withTransportErrors(opts.fetch ?? fetch, 'WebTicketClient');
     this.#clock = opts.clock ?? (() => new Date());
     this.#random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
   }
@@ -129,8 +143,6 @@ export class WebTicketClient {
 
   /** IssueToken round trip (no cache). */
   async requestTicket(serviceUrl: string, webTicketUrl: string): Promise<WebTicket> {
-    const cred = this.#o.credentials;
-    const endpoint = webTicketUrl.replace(/\/$/, '') + BINDING_SUFFIX[cred.type];
     const keyBits = this.#o.keySizeBits ?? 256;
     const entropy = this.#random(keyBits / 8);
     const context = randomUUID();
@@ -138,6 +150,54 @@ export class WebTicketClient {
       Context: context, TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: serviceUrl, Entropy: entropy, KeyType: URI.keyTypeSymmetric,
       ...(this.#o.sipUri ? { Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: this.#o.sipUri }] } } : {}),
     });
+    const text = await this.#issueToken(webTicketUrl, rst);
+    let parsed;
+    try {
+      const env = parseEnvelope(text);
+      if (!env.payload) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');
+      parsed = parseRequestSecurityTokenResponseCollection(env.payload)[0]!;
+    } finally {
+      // the entropy is needed below; nothing to clear yet
+    }
+    if (parsed.Context !== context) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:RequestSecurityTokenResponse/@Context: expected ${context}, received ${JSON.stringify(parsed.Context)}`);
+    if (parsed.ComputedKey !== URI.computedKeyPsha1) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:ComputedKey: expected ${URI.computedKeyPsha1}, received ${JSON.stringify(parsed.ComputedKey)}`);
+    const expires = parseUtc(parsed.Lifetime.Expires);
+    if (!expires) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:Lifetime/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify(parsed.Lifetime.Expires)}`);
+    const proofKey = computeProofKey(entropy, parsed.Entropy, keyBits);
+    entropy.fill(0);
+    return {
+      assertionXml: parsed.RequestedSecurityToken, assertionId: parsed.AssertionId, proofKey, appliesTo: parsed.AppliesTo, expires,
+      created: parsed.Lifetime.Created ? parseUtc(parsed.Lifetime.Created) : undefined,
+    };
+  }
+
+  /**
+   * IssueToken for a compact web ticket (TokenType user-cwt-1), shaped as the Lync 2013 / Skype for
+   * Business desktop client asks: RequestType of WS-Trust 2005/02, no wst:Entropy, KeyType SymmetricKey
+   * and a requested wst:Lifetime (default 15 minutes; the server grants at most its policy).
+   */
+  async requestCompactTicket(serviceUrl: string, webTicketUrl: string, opts: { lifetimeSeconds?: number } = {}): Promise<CompactWebTicket> {
+    const context = randomUUID();
+    const now = this.#clock();
+    const rst = buildRequestSecurityToken({
+      Context: context, TokenType: URI.tokenTypeCwt, RequestType: URI.requestTypeIssue2005, AppliesTo: serviceUrl, Entropy: new Uint8Array(0), KeyType: URI.keyTypeSymmetric,
+      Lifetime: { Created: now, Expires: new Date(now.getTime() + (opts.lifetimeSeconds ?? 900) * 1000) },
+      ...(this.#o.sipUri ? { Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: this.#o.sipUri }] } } : {}),
+    });
+    const text = await this.#issueToken(webTicketUrl, rst);
+    const env = parseEnvelope(text);
+    if (!env.payload) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');
+    const parsed = parseCompactTicketResponse(env.payload);
+    if (parsed.Context !== context) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:RequestSecurityTokenResponse/@Context: expected ${context}, received ${JSON.stringify(parsed.Context)}`);
+    const expires = parseUtc(parsed.Lifetime.Expires);
+    if (!expires) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:Lifetime/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify(parsed.Lifetime.Expires)}`);
+    return { token: parsed.token, headerValue: formatCompactWebTicketHeaderValue(parsed.token), appliesTo: parsed.AppliesTo, expires, created: parsed.Lifetime.Created ? parseUtc(parsed.Lifetime.Created) : undefined };
+  }
+
+  /** Send an RST on the credentials' binding; the response text of an HTTP 200, else WebTicketServiceError. */
+  async #issueToken(webTicketUrl: string, rst: string): Promise<string> {
+    const cred = this.#o.credentials;
+    const endpoint = webTicketUrl.replace(/\/$/, '') + BINDING_SUFFIX[cred.type];
     const headers = buildAddressingHeaders({ action: URI.actionRstIssue, messageId: `urn:uuid:${randomUUID()}`, to: endpoint });
     if (cred.type === 'password') {
       headers.unshift(`<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>${escText(cred.username)}</o:Username><o:Password Type="${URI.passwordText}">${escText(cred.password)}</o:Password></o:UsernameToken></o:Security>`);
@@ -166,24 +226,7 @@ export class WebTicketClient {
     }
     const text = await res.text();
     if (res.status !== 200) throw await this.#failure(res, text);
-    let parsed;
-    try {
-      const env = parseEnvelope(text);
-      if (!env.payload) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');
-      parsed = parseRequestSecurityTokenResponseCollection(env.payload)[0]!;
-    } finally {
-      // the entropy is needed below; nothing to clear yet
-    }
-    if (parsed.Context !== context) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:RequestSecurityTokenResponse/@Context: expected ${context}, received ${JSON.stringify(parsed.Context)}`);
-    if (parsed.ComputedKey !== URI.computedKeyPsha1) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:ComputedKey: expected ${URI.computedKeyPsha1}, received ${JSON.stringify(parsed.ComputedKey)}`);
-    const expires = parseUtc(parsed.Lifetime.Expires);
-    if (!expires) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:Lifetime/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify(parsed.Lifetime.Expires)}`);
-    const proofKey = computeProofKey(entropy, parsed.Entropy, keyBits);
-    entropy.fill(0);
-    return {
-      assertionXml: parsed.RequestedSecurityToken, assertionId: parsed.AssertionId, proofKey, appliesTo: parsed.AppliesTo, expires,
-      created: parsed.Lifetime.Created ? parseUtc(parsed.Lifetime.Created) : undefined,
-    };
+    return text;
   }
 
   async #failure(res: Response, text: string): Promise<WebTicketServiceError> {

@@ -5,7 +5,8 @@ import { verifyCertificateMessage } from './x509-token.js';
 import { SecurityError } from './errors.js';
 import { InvalidRequestError, WsTrustError } from './errors.js';
 import { buildFaultEnvelope, buildWsdl, mexResponse } from './metadata.js';
-import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityTokenResponseCollection, claimedSipUri, parseEnvelope, parseRequestSecurityToken, type ParsedEnvelope, type RequestSecurityToken } from './messages.js';
+import { mintCompactWebTicket } from './cwt.js';
+import { buildAddressingHeaders, buildCompactTicketResponseCollection, buildEnvelope, buildRequestSecurityTokenResponseCollection, claimedSipUri, parseEnvelope, parseRequestSecurityToken, type ParsedEnvelope, type RequestSecurityToken } from './messages.js';
 import { NS, URI } from './ns.js';
 import { computeProofKey } from './psha1.js';
 import { buildSignedAssertion, wrapKey } from './saml.js';
@@ -49,6 +50,9 @@ export interface WebTicketHandlerOptions {
   random?: (n: number) => Uint8Array;
   uuid?: () => string;
 }
+
+/** Clock skew tolerated on a requested wst:Lifetime. */
+const LIFETIME_SKEW_MS = 300_000;
 
 class HandlerFailure extends Error {
   constructor(readonly response: Response) {
@@ -173,12 +177,21 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
   function issue(rst: RequestSecurityToken, user: DirectoryUser, appliesTo: string, lifetimeSeconds: number): string {
     const now = clock();
     const expires = new Date(now.getTime() + lifetimeSeconds * 1000);
+    if (rst.TokenType === URI.tokenTypeCwt) {
+      // Compact web ticket (Lync 2013 / SfB user-cwt-1): bearer, bound to the user, the farm prefix, the
+      // granted lifetime and a unique id, AES-256-GCM under a key derived from the pool key (cwt.ts).
+      // Whole seconds: the token carries Unix seconds, and the RSTR's Lifetime must say what it carries.
+      const iat = new Date(Math.floor(now.getTime() / 1000) * 1000);
+      const exp = new Date(iat.getTime() + lifetimeSeconds * 1000);
+      const token = mintCompactWebTicket({ sipUri: user.sipUri, audience: appliesTo, issuedAt: iat, expiresAt: exp, id: random(16) }, opts.poolKey, { nonce: random(12) });
+      return buildCompactTicketResponseCollection({ Context: rst.Context, TokenType: URI.tokenTypeCwt, token, Lifetime: { Created: isoUtc(iat), Expires: isoUtc(exp) }, AppliesTo: appliesTo });
+    }
     const serverEntropy = random(keyBits / 8);
     const proofKey = computeProofKey(rst.Entropy, serverEntropy, keyBits);
     const assertionId = `SamlSecurityToken-${uuid()}`;
     const assertion = buildSignedAssertion(
       {
-        AssertionID: assertionId, Issuer: opts.serviceUrl, IssueInstant: now, NotBefore: now, NotOnOrAfter: expires, Audience: appliesTo,
+        AssertionID: assertionId, Issuer: publishedUrl, IssueInstant: now, NotBefore: now, NotOnOrAfter: expires, Audience: appliesTo,
         SipUri: user.sipUri, AuthenticationMethod: URI.authMethodUnspecified, AuthenticationInstant: now,
         ProofKey: { KeyName: opts.poolKey.keyName, CipherValue: wrapKey(opts.poolKey.key, proofKey) },
       },
@@ -238,8 +251,20 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
       if (!prefix) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wsp:AppliesTo: expected a URL under ${opts.farm.join(' or ')}, received ${JSON.stringify(rst.AppliesTo)}`, undefined, env.version);
       const claimed = claimedSipUri(rst);
       if (claimed !== undefined && claimed.toLowerCase() !== user.sipUri.toLowerCase()) throw soapFault('wst:RequestFailed', WEB_TICKET_ERRORS[28035]!.reason, 28035, env.version);
-      if (rst.KeySize !== undefined && rst.KeySize !== keyBits) throw soapFault('wst:InvalidRequest', `wst:KeySize: expected ${keyBits}, received ${rst.KeySize}`, undefined, env.version);
-      const rstrc = issue(rst, user, prefix, lifetimes[computerType(req)]);
+      if (rst.TokenType !== URI.tokenTypeCwt && rst.KeySize !== undefined && rst.KeySize !== keyBits) throw soapFault('wst:InvalidRequest', `wst:KeySize: expected ${keyBits}, received ${rst.KeySize}`, undefined, env.version);
+      // A requested wst:Lifetime is honoured within policy: the ticket lives until the requested Expires,
+      // never longer than the policy lifetime for this computer type (3.2.4.1; 15 minutes public).
+      let lifetimeSeconds = lifetimes[computerType(req)];
+      if (rst.Lifetime) {
+        // The client's intent is a duration (Created → Expires, in whole seconds of its own clock); a request
+        // whose Expires is already past (beyond 5 minutes of clock skew) is stale.
+        const nowMs = clock().getTime();
+        if (rst.Lifetime.Expires.getTime() <= nowMs - LIFETIME_SKEW_MS) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a time after now (${isoUtc(clock())}), received ${isoUtc(rst.Lifetime.Expires)}`, undefined, env.version);
+        const asked = Math.round((rst.Lifetime.Expires.getTime() - (rst.Lifetime.Created?.getTime() ?? nowMs)) / 1000);
+        if (asked < 1) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a lifetime of at least one second, received ${isoUtc(rst.Lifetime.Expires)}`, undefined, env.version);
+        lifetimeSeconds = Math.min(lifetimeSeconds, asked);
+      }
+      const rstrc = issue(rst, user, prefix, lifetimeSeconds);
       const headers = buildAddressingHeaders({ action: URI.actionRstrcIssueFinal, ...(env.addressing.messageId ? { relatesTo: env.addressing.messageId } : {}) });
       return xml(200, buildEnvelope({ version: env.version, headers, body: rstrc }), env.version === '1.2' ? { 'content-type': 'application/soap+xml; charset=utf-8' } : {});
     } catch (e) {

@@ -112,16 +112,22 @@ export interface RequestSecurityToken {
   RequestType: string;
   /** wsp:AppliesTo/wsa:EndpointReference/wsa:Address. */
   AppliesTo: string;
-  /** wst:Entropy/wst:BinarySecret (requestor entropy). */
+  /**
+   * wst:Entropy/wst:BinarySecret (requestor entropy). Empty (length 0) for a compact web ticket request,
+   * which carries none (the ticket is bearer; no proof key is computed).
+   */
   Entropy: Uint8Array;
   KeyType: string;
+  /** wst:Lifetime the client asks for (wsu:Created / wsu:Expires); the server grants at most its policy. */
+  Lifetime?: { Created?: Date; Expires: Date };
   /** wst:KeySize, optional. */
   KeySize?: number;
   /** wst:Claims with the authclaims dialect: auth:ClaimType Uri=.../claims/uri, auth:Value = SIP URI. */
   Claims?: { Dialect: string; ClaimTypes: { Uri: string; Value?: string }[] };
 }
 
-const UUID_RE = /^(urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+// A UUID (any case), also as urn:uuid: or in the braces of the .NET Guid "B" format clients may write.
+const UUID_RE = /^(?:(?:urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})$/;
 const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function decodeBase64Strict(field: string, s: string, mk: (f: string, e: string, r: string) => Error): Uint8Array {
@@ -147,11 +153,40 @@ export function buildRequestSecurityToken(rst: RequestSecurityToken): string {
     `<RequestType>${escText(rst.RequestType)}</RequestType>` +
     `<AppliesTo xmlns="${NS.wsp}"><EndpointReference xmlns="${NS.wsa10}"><Address>${escText(rst.AppliesTo)}</Address></EndpointReference></AppliesTo>` +
     claims +
-    `<Entropy><BinarySecret>${b64(rst.Entropy)}</BinarySecret></Entropy>` +
+    (rst.Lifetime ? `<Lifetime>${rst.Lifetime.Created ? `<Created xmlns="${NS.wsu}">${escText(isoSeconds(rst.Lifetime.Created))}</Created>` : ''}<Expires xmlns="${NS.wsu}">${escText(isoSeconds(rst.Lifetime.Expires))}</Expires></Lifetime>` : '') +
+    (rst.Entropy.length > 0 ? `<Entropy><BinarySecret>${b64(rst.Entropy)}</BinarySecret></Entropy>` : '') +
     `<KeyType>${escText(rst.KeyType)}</KeyType>` +
     (rst.KeySize !== undefined ? `<KeySize>${rst.KeySize}</KeySize>` : '') +
     `</RequestSecurityToken>`
   );
+}
+
+function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** xs:dateTime of a wsu:Created / wsu:Expires (UTC "Z" or an offset; fractional seconds allowed). */
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseLifetime(el: XElement, wst: string, F: string): { Created?: Date; Expires: Date } | undefined {
+  const lt = one(el, wst, 'Lifetime', `${F}/wst:Lifetime`, false);
+  if (!lt) return undefined;
+  const date = (local: 'Created' | 'Expires', required: boolean): Date | undefined => {
+    const list = children(lt, NS.wsu, local);
+    if (list.length > 1) throw inv(`${F}/wst:Lifetime/wsu:${local}`, 'at most one element', `${list.length}`);
+    if (list.length === 0) {
+      if (required) throw inv(`${F}/wst:Lifetime/wsu:${local}`, 'a required element', 'none');
+      return undefined;
+    }
+    const t = (textOf(list[0]!) ?? '').trim();
+    const d = new Date(t);
+    if (!DATETIME_RE.test(t) || Number.isNaN(d.getTime())) throw inv(`${F}/wst:Lifetime/wsu:${local}`, 'an xs:dateTime with a time zone (e.g. 2013-05-01T10:00:00Z)', JSON.stringify(t.slice(0, 40)));
+    return d;
+  };
+  const Created = date('Created', false);
+  const Expires = date('Expires', true)!;
+  if (Created && Expires.getTime() <= Created.getTime()) throw inv(`${F}/wst:Lifetime/wsu:Expires`, `a time after wsu:Created ${isoSeconds(Created)}`, isoSeconds(Expires));
+  return Created ? { Created, Expires } : { Expires };
 }
 
 function inv(field: string, expected: string, received: string): InvalidRequestError {
@@ -197,21 +232,30 @@ export function parseRequestSecurityToken(el: XElement): RequestSecurityToken {
   if (Context === undefined) throw inv(`${F}/@Context`, 'a UUID', 'no Context attribute');
   if (!UUID_RE.test(Context)) throw inv(`${F}/@Context`, 'a UUID', JSON.stringify(Context.slice(0, 60)));
   const TokenType = (textOf(one(el, wst, 'TokenType', `${F}/wst:TokenType`, true)) ?? '').trim();
-  if (TokenType !== URI.tokenTypeSaml11) throw inv(`${F}/wst:TokenType`, URI.tokenTypeSaml11, JSON.stringify(TokenType.slice(0, 100)));
+  if (TokenType !== URI.tokenTypeSaml11 && TokenType !== URI.tokenTypeCwt) throw inv(`${F}/wst:TokenType`, `${URI.tokenTypeSaml11} or ${URI.tokenTypeCwt}`, JSON.stringify(TokenType.slice(0, 100)));
+  const compact = TokenType === URI.tokenTypeCwt;
   const RequestType = (textOf(one(el, wst, 'RequestType', `${F}/wst:RequestType`, true)) ?? '').trim();
   if (RequestType !== URI.requestTypeIssue && RequestType !== URI.requestTypeIssue2005) {
     throw inv(`${F}/wst:RequestType`, URI.requestTypeIssue, JSON.stringify(RequestType.slice(0, 100)));
   }
   const AppliesTo = appliesToAddress(el, `${F}/wsp:AppliesTo`, inv);
   if (AppliesTo === undefined) throw inv(`${F}/wsp:AppliesTo`, 'a required element', 'none');
-  const ent = one(el, wst, 'Entropy', `${F}/wst:Entropy`, true);
-  const bs = one(ent, wst, 'BinarySecret', `${F}/wst:Entropy/wst:BinarySecret`, true);
-  const Entropy = decodeBase64Strict(`${F}/wst:Entropy/wst:BinarySecret`, textOf(bs) ?? '', inv);
-  if (Entropy.length < 16) throw inv(`${F}/wst:Entropy/wst:BinarySecret`, 'at least 128 bits of entropy', `${Entropy.length * 8} bits`);
-  if (Entropy.length > 512) throw inv(`${F}/wst:Entropy/wst:BinarySecret`, 'at most 4096 bits of entropy', `${Entropy.length * 8} bits`);
+  // A SAML ticket is holder-of-key: requestor entropy is required (3.2.4.1.3.3). A compact web ticket is
+  // bearer: the Lync 2013 / SfB desktop request carries no wst:Entropy (entropy that is sent is ignored).
+  const ent = compact ? one(el, wst, 'Entropy', `${F}/wst:Entropy`, false) : one(el, wst, 'Entropy', `${F}/wst:Entropy`, true);
+  let Entropy: Uint8Array = new Uint8Array(0);
+  if (ent && !compact) {
+    const bs = one(ent, wst, 'BinarySecret', `${F}/wst:Entropy/wst:BinarySecret`, true);
+    Entropy = decodeBase64Strict(`${F}/wst:Entropy/wst:BinarySecret`, textOf(bs) ?? '', inv);
+    if (Entropy.length < 16) throw inv(`${F}/wst:Entropy/wst:BinarySecret`, 'at least 128 bits of entropy', `${Entropy.length * 8} bits`);
+    if (Entropy.length > 512) throw inv(`${F}/wst:Entropy/wst:BinarySecret`, 'at most 4096 bits of entropy', `${Entropy.length * 8} bits`);
+  }
   const KeyType = (textOf(one(el, wst, 'KeyType', `${F}/wst:KeyType`, true)) ?? '').trim();
-  if (KeyType !== URI.keyTypeSymmetric) throw inv(`${F}/wst:KeyType`, URI.keyTypeSymmetric, JSON.stringify(KeyType.slice(0, 100)));
+  const keyTypes: string[] = compact ? [URI.keyTypeSymmetric, URI.keyTypeSymmetric2005, URI.keyTypeBearer] : [URI.keyTypeSymmetric];
+  if (!keyTypes.includes(KeyType)) throw inv(`${F}/wst:KeyType`, keyTypes.join(' or '), JSON.stringify(KeyType.slice(0, 100)));
   const rst: RequestSecurityToken = { Context, TokenType, RequestType, AppliesTo, Entropy, KeyType };
+  const Lifetime = parseLifetime(el, wst, F);
+  if (Lifetime) rst.Lifetime = Lifetime;
   const ks = one(el, wst, 'KeySize', `${F}/wst:KeySize`, false);
   if (ks) {
     const t = (textOf(ks) ?? '').trim();
@@ -368,4 +412,63 @@ export function parseRequestSecurityTokenResponseCollection(el: XElement): (Requ
   const list = children(el, el.namespaceURI!, 'RequestSecurityTokenResponse');
   if (list.length === 0) throw rinv('wst:RequestSecurityTokenResponseCollection/wst:RequestSecurityTokenResponse', 'at least one', 'none');
   return list.map(parseRequestSecurityTokenResponse);
+}
+
+/** An RSTR carrying a compact web ticket (TokenType user-cwt-1): bearer, so no proof token and no entropy. */
+export interface CompactTicketResponse {
+  Context: string;
+  TokenType: string;
+  /** The compact web ticket: sent as `X-MS-WebTicket: cwt=<token>` or `Authorization: Bearer cwt=<token>`. */
+  token: string;
+  /** The lifetime the server granted (at most its policy, at most what was asked). */
+  Lifetime: { Created: string; Expires: string };
+  AppliesTo: string;
+}
+
+/**
+ * `wst:RequestSecurityTokenResponseCollection` for a compact web ticket: TokenType, the token in a
+ * `wsse:BinarySecurityToken` whose ValueType is the token type (text: the base64url token, the value
+ * after `cwt=`), the granted wst:Lifetime and wsp:AppliesTo. No RequestedProofToken, no Entropy.
+ */
+export function buildCompactTicketResponseCollection(r: CompactTicketResponse): string {
+  return (
+    `<RequestSecurityTokenResponseCollection xmlns="${NS.wst}"><RequestSecurityTokenResponse Context="${escAttr(r.Context)}">` +
+    `<TokenType>${escText(r.TokenType)}</TokenType>` +
+    `<RequestedSecurityToken><o:BinarySecurityToken xmlns:o="${NS.wsse}" ValueType="${escAttr(URI.tokenTypeCwt)}">${escText(r.token)}</o:BinarySecurityToken></RequestedSecurityToken>` +
+    `<Lifetime><Created xmlns="${NS.wsu}">${escText(r.Lifetime.Created)}</Created><Expires xmlns="${NS.wsu}">${escText(r.Lifetime.Expires)}</Expires></Lifetime>` +
+    `<AppliesTo xmlns="${NS.wsp}"><EndpointReference xmlns="${NS.wsa10}"><Address>${escText(r.AppliesTo)}</Address></EndpointReference></AppliesTo>` +
+    `</RequestSecurityTokenResponse></RequestSecurityTokenResponseCollection>`
+  );
+}
+
+/** Parse the RSTR(C) of a compact web ticket request (client side). */
+export function parseCompactTicketResponse(el: XElement): CompactTicketResponse {
+  let rstr = el;
+  if (el.localName === 'RequestSecurityTokenResponseCollection' && nsEq(el.namespaceURI, NS.wst)) {
+    const list = children(el, NS.wst, 'RequestSecurityTokenResponse');
+    if (list.length !== 1) throw rinv('wst:RequestSecurityTokenResponseCollection/wst:RequestSecurityTokenResponse', 'exactly one', `${list.length}`);
+    rstr = list[0]!;
+  }
+  const F = 'wst:RequestSecurityTokenResponse';
+  if (rstr.localName !== 'RequestSecurityTokenResponse' || !nsEq(rstr.namespaceURI, NS.wst)) throw rinv(F, `{${NS.wst}}RequestSecurityTokenResponse`, describe(rstr));
+  const req = (local: string): XElement => {
+    const l = children(rstr, NS.wst, local);
+    if (l.length !== 1) throw rinv(`${F}/wst:${local}`, 'exactly one element', `${l.length}`);
+    return l[0]!;
+  };
+  const Context = attr(rstr, 'Context');
+  if (Context === undefined) throw rinv(`${F}/@Context`, 'the Context of the request', 'none');
+  const TokenType = (textOf(req('TokenType')) ?? '').trim();
+  if (TokenType !== URI.tokenTypeCwt) throw rinv(`${F}/wst:TokenType`, URI.tokenTypeCwt, JSON.stringify(TokenType.slice(0, 100)));
+  const bst = children(req('RequestedSecurityToken'), NS.wsse, 'BinarySecurityToken');
+  if (bst.length !== 1) throw rinv(`${F}/wst:RequestedSecurityToken/wsse:BinarySecurityToken`, 'exactly one', `${bst.length}`);
+  const token = (textOf(bst[0]!) ?? '').trim();
+  if (!/^[A-Za-z0-9_-]{1,4096}$/.test(token)) throw rinv(`${F}/wst:RequestedSecurityToken/wsse:BinarySecurityToken`, 'a base64url compact web ticket', JSON.stringify(token.slice(0, 40)));
+  const lt = req('Lifetime');
+  const created = (textOf(children(lt, NS.wsu, 'Created')[0]) ?? '').trim();
+  const expires = (textOf(children(lt, NS.wsu, 'Expires')[0]) ?? '').trim();
+  if (!expires || Number.isNaN(Date.parse(expires))) throw rinv(`${F}/wst:Lifetime/wsu:Expires`, 'an xs:dateTime', JSON.stringify(expires.slice(0, 40)));
+  const AppliesTo = appliesToAddress(rstr, `${F}/wsp:AppliesTo`, rinv);
+  if (AppliesTo === undefined) throw rinv(`${F}/wsp:AppliesTo`, 'a required element', 'none');
+  return { Context, TokenType, token, Lifetime: { Created: created, Expires: expires }, AppliesTo };
 }

@@ -34,6 +34,10 @@ export const NS = {
 /** URIs with protocol meaning (MS-OCAUTHWS 3.2.4.1.3.3–3.2.4.1.3.4). */
 export const URI = {
   tokenTypeSaml11: 'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV1.1',
+  /** Compact web ticket (Lync 2013 / Skype for Business desktop, mobile, UCWA); not in MS-OCAUTHWS. */
+  tokenTypeCwt: 'urn:component:Microsoft.Rtc.WebAuthentication.2010:user-cwt-1',
+  /** WS-Trust 2005/02 SymmetricKey, sent by some clients next to the 2005/02 RequestType. */
+  keyTypeSymmetric2005: 'http://schemas.xmlsoap.org/ws/2005/02/trust/SymmetricKey',
   requestTypeIssue: 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue',
   /** What SIPE and the spec's own 4.2 example send inside a 2005/12 RST. */
   requestTypeIssue2005: 'http://schemas.xmlsoap.org/ws/2005/02/trust/Issue',

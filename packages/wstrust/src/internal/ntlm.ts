@@ -116,7 +116,7 @@ export function fileTime(d: Date): Uint8Array {
 }
 
 /** MS-NLMP 3.3.2 NTLMv2 responses. */
-export function ntlmv2Responses(key: Uint8Array, serverChallenge: Uint8Array, clientChallenge: Uint8Array, time: Uint8Array, targetInfo: Uint8Array) {
+export function ntlmv2Responses(key: Uint8Array, serverChallenge: Uint8Array, clientChallenge: Uint8Array, time: Uint8Array, targetInfo: Uint8Array): { ntChallengeResponse: Buffer; lmChallengeResponse: Buffer; sessionBaseKey: Uint8Array } {
   const temp = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), time, clientChallenge, Buffer.alloc(4), targetInfo, Buffer.alloc(4)]);
   const ntProofStr = hmacMd5(key, serverChallenge, temp);
   return {

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
+import { compactTicketOfHeader, openCompactWebTicket } from './cwt.js';
 import { TicketError, WsTrustError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
-import { NS } from './ns.js';
+import { NS, URI } from './ns.js';
 import { parseAssertion, unwrapKey, verifyAssertionSignature, type WebTicketAssertion } from './saml.js';
 import { isoUtc, verifyMessage, type ReplayCache } from './security.js';
 import { children, parseXmlDocument, type XDocument, type XElement } from './xml.js';
@@ -36,6 +37,13 @@ export interface TicketVerifierOptions {
    */
   requireProofOfPossession?: boolean;
   replayCache?: ReplayCache;
+  /**
+   * Compact web tickets (`cwt=…` in X-MS-WebTicket or `Authorization: Bearer`) in verifyToken: accepted
+   * (default) when poolKeys are configured, since the CWT key is derived from the pool key.
+   */
+  compactTickets?: boolean;
+  /** Longest CWT lifetime (exp − iat) accepted, in seconds (default 28 800, the private-computer ticket lifetime). */
+  compactTicketMaxLifetimeSeconds?: number;
 }
 
 // A type alias (not an interface) so that it is assignable to index-signature types such as
@@ -55,6 +63,8 @@ export type VerifiedTicket = {
   /** Elements covered by the proof-of-possession signature. */
   signedElements: XElement[];
   envelope: ParsedEnvelope | undefined;
+  /** `cwt` for a compact web ticket (bearer: no proof key; `assertionId` is `cwt-<id hex>`), else `saml`. */
+  kind?: 'saml' | 'cwt';
 };
 
 export interface TicketVerifier {
@@ -64,7 +74,10 @@ export interface TicketVerifier {
    * `parsed.document` so the request is not parsed twice; it must be the parse of `envelope`.
    */
   verify(envelope: string | Uint8Array | XDocument | ParsedEnvelope, parsed?: { document?: XDocument }): Promise<VerifiedTicket>;
-  /** Verify a bare ticket: an assertion XML or an X-MS-WebTicket header value (non-web-service applications). */
+  /**
+   * Verify a bare ticket: an assertion XML, an X-MS-WebTicket header value (`opaque=…` SAML or `cwt=…`
+   * compact ticket) or an Authorization value `Bearer cwt=…` (non-web-service applications).
+   */
   verifyToken(tokenOrHeader: string): Promise<VerifiedTicket>;
 }
 
@@ -127,7 +140,7 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
 
   const result = (a: WebTicketAssertion, proofKey: Uint8Array | undefined, extra: Partial<VerifiedTicket> = {}): VerifiedTicket => ({
     sipUri: a.SipUri, assertionId: a.AssertionID, issuer: a.Issuer, audience: a.Audience, notBefore: a.NotBefore, notOnOrAfter: a.NotOnOrAfter,
-    authenticationMethod: a.AuthenticationMethod, proofKey, timestamp: undefined, signedElements: [], envelope: undefined, ...extra,
+    authenticationMethod: a.AuthenticationMethod, proofKey, timestamp: undefined, signedElements: [], envelope: undefined, kind: 'saml', ...extra,
   });
 
   return {
@@ -170,6 +183,22 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
     },
     async verifyToken(tokenOrHeader) {
       const now = clock();
+      const cwt = typeof tokenOrHeader === 'string' ? compactTicketOfHeader(tokenOrHeader) : undefined;
+      if (cwt !== undefined) {
+        if (opts.compactTickets === false || poolKeys.length === 0) throw invalid('cwt: expected a SAML web ticket (opaque=…), received a compact web ticket, which this service does not accept');
+        const c = openCompactWebTicket(cwt, poolKeys);
+        // The same lifetime, audience and subject rules as a SAML ticket's (checkAssertion).
+        if (now.getTime() + skew < c.issuedAt.getTime()) throw invalid(`cwt iat: expected at most ${isoUtc(new Date(now.getTime() + skew))}, received ${isoUtc(c.issuedAt)}`);
+        if (now.getTime() - skew >= c.expiresAt.getTime()) throw new TicketError('ERR_WSTRUST_TICKET_EXPIRED', `cwt exp: expected after ${isoUtc(new Date(now.getTime() - skew))}, received ${isoUtc(c.expiresAt)} (the web ticket has expired)`);
+        const maxLife = opts.compactTicketMaxLifetimeSeconds ?? 28_800;
+        if (c.expiresAt.getTime() - c.issuedAt.getTime() > maxLife * 1000) throw invalid(`cwt lifetime: expected at most ${maxLife} s, received ${(c.expiresAt.getTime() - c.issuedAt.getTime()) / 1000} s`);
+        if (audiences && !audiences.some((u) => u === c.audience || u.startsWith(c.audience))) throw invalid(`cwt audience: expected a prefix of ${audiences.join(' or ')}, received ${JSON.stringify(c.audience)}`);
+        if (!/^sips?:[^\s@]+@[^\s@]+$/i.test(c.sipUri)) throw invalid(`cwt SIP URI: expected a SIP URI, received ${JSON.stringify(c.sipUri.slice(0, 80))}`);
+        return {
+          sipUri: c.sipUri, assertionId: `cwt-${Buffer.from(c.id).toString('hex')}`, issuer: URI.tokenTypeCwt, audience: c.audience, notBefore: c.issuedAt, notOnOrAfter: c.expiresAt,
+          authenticationMethod: URI.authMethodUnspecified, proofKey: undefined, timestamp: undefined, signedElements: [], envelope: undefined, kind: 'cwt',
+        };
+      }
       const xml = tokenOrHeader.trimStart().startsWith('<') ? tokenOrHeader : parseWebTicketHeaderValue(tokenOrHeader);
       let el: XElement;
       try {

@@ -1,0 +1,3 @@
+import { ocauthConfig } from '../../vitest.shared.js';
+
+export default ocauthConfig('vectors', { testTimeout: 60_000 });
