@@ -60,7 +60,7 @@ const int = (name: string, v: string | undefined): number | undefined => {
 // `logger` are functions: not expressible in JSON, so not accepted from a file.
 type Shape = true | { readonly [k: string]: Shape } | readonly [Shape];
 type Keys<T> = { readonly [K in keyof T]-?: Shape };
-const USER_SHAPE = { sipUri: true, enabled: true, displayName: true, pin: true, password: true, phones: true, accounts: true } as const satisfies Keys<UserSeed>;
+const USER_SHAPE = { sipUri: true, enabled: true, displayName: true, pin: true, password: true, phones: true, account: true, upn: true, accounts: true } as const satisfies Keys<UserSeed>;
 const POLICY_SHAPE = {
   minKeySize: true, maxKeySize: true, minValidityHours: true, defaultValidityHours: true, maxValidityHours: true, clampValidity: true,
   ticketLifetimeSeconds: true, privateTicketLifetimeSeconds: true, clockSkewSeconds: true, brokerSessionIdleSeconds: true, brokerCertificateValidityHours: true, certProvCompactTickets: true,
@@ -70,7 +70,7 @@ const FAULTS_SHAPE = Object.fromEntries(FAULT_NAMES.map((n) => [n, true])) as Ke
 export const CONFIG_SHAPE = {
   host: true, port: true, farmFqdn: true, externalUrl: true, farm: true, sip: { fqdn: true, port: true }, dataDir: true,
   store: { kind: true, file: true, url: true, poolSize: true }, users: [USER_SHAPE], demoUser: true, policy: POLICY_SHAPE,
-  limits: LIMITS_SHAPE, registrarTrustedCertificates: true, faults: FAULTS_SHAPE,
+  limits: LIMITS_SHAPE, registrarTrustedCertificates: true, faults: FAULTS_SHAPE, ntlm: { netbiosDomain: true, maxPendingContexts: true },
 } as const satisfies Keys<Omit<ServerConfig, 'clock' | 'logger'>>;
 
 /** Refuse keys a config file may not hold, naming the key's path and the closest known key. */
@@ -182,6 +182,7 @@ async function main(): Promise<void> {
         `  Autodiscover              ${srv.urls.autodiscover}`,
         `  Trust this CA             ${join(srv.dataDir, 'ca-cert.pem')}`,
         `  Demo user                 ${srv.demoUser.sipUri}  phone ${srv.demoUser.phone}  PIN ${srv.demoUser.pin}  password ${srv.demoUser.password}`,
+        `                            account ${srv.demoUser.account}  UPN ${srv.demoUser.upn}  (user names for /Auth and NTLM on ${srv.urls.webTicket})`,
         '',
       ].join('\n'),
     );

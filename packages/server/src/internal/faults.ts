@@ -217,8 +217,11 @@ export function faultyDirectory(d: ServerUserDirectory, faults: ServerFaults): S
     setEnabled: (s, e) => d.setEnabled(s, e),
     findUserBySipUri: (s) => d.findUserBySipUri(s),
     ...(d.findUserByAccount ? { findUserByAccount: (a: string) => d.findUserByAccount!(a) } : {}),
+    ...(d.findNtlmCredential ? { findNtlmCredential: (n: readonly string[]) => d.findNtlmCredential!(n) } : {}),
     verifyPin: faults.acceptAnyPin ? (identity) => anyone(identity) : (i, p) => d.verifyPin(i, p),
-    verifyPassword: faults.acceptAnyPassword ? (username) => anyone(username) : (u, p) => d.verifyPassword(u, p),
+    verifyPassword: faults.acceptAnyPassword
+      ? async (username, _p, alt = []) => (await anyone(username)) ?? (alt[0] ? anyone(alt[0].username) : null)
+      : (u, p, alt) => d.verifyPassword(u, p, alt),
   };
 }
 
