@@ -3,7 +3,8 @@
 import { canonicalize, type CanonicalizeOptions } from './canonicalize.js';
 import { C14nError } from './errors.js';
 import { XMLNS_NS } from './namespaces.js';
-import { parsePrepared, prepareXmlText, type ParseXmlOptions, type XDocument } from './parse.js';
+import type { DElement, DNode, XDocument } from './dom.js';
+import { parsePrepared, prepareXmlText, type ParseXmlOptions } from './parse.js';
 import { BAIL, DEFAULT_ID_ATTRIBUTES, idProblem, streamCanonicalize, streamOptions, type IdAttribute, type StreamJob } from './stream.js';
 
 export { DEFAULT_ID_ATTRIBUTES, type IdAttribute } from './stream.js';
@@ -56,17 +57,15 @@ function checkId(id: unknown): string {
   return id;
 }
 
-type El = { nodeType: number; firstChild: El | null; nextSibling: El | null; parentNode: El | null; attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string | null; name: string; value: string } } };
-
 /** The one element of `doc` whose Id attribute (any of `attrs`) is `id`; throws for none or several. */
-export function elementById(doc: XDocument, id: string, attrs: readonly IdAttribute[]): El {
-  let found: El | null = null;
+export function elementById(doc: XDocument, id: string, attrs: readonly IdAttribute[]): DElement {
+  let found: DElement | null = null;
   let count = 0;
-  const root = doc as unknown as El;
-  let n: El | null = root.firstChild;
+  const root = doc as unknown as DNode;
+  let n: DNode | null = root.firstChild;
   while (n !== null) {
     if (n.nodeType === 1) {
-      const as = n.attributes;
+      const as = (n as DElement).attributes;
       for (let i = 0; i < as.length; i++) {
         const a = as[i]!;
         if (a.value !== id || a.namespaceURI === XMLNS_NS) continue;
@@ -74,7 +73,7 @@ export function elementById(doc: XDocument, id: string, attrs: readonly IdAttrib
         const uri = a.namespaceURI === '' ? null : a.namespaceURI;
         if (attrs.some((x) => x.localName === local && x.namespaceURI === uri)) {
           count++;
-          found ??= n;
+          found ??= n as DElement;
           break;
         }
       }

@@ -1,5 +1,6 @@
 import type { Node } from '@xmldom/xmldom';
 import { algorithmInfo, EXC_C14N, Mode, type C14nAlgorithm } from './algorithms.js';
+import type { DElement, DNode } from './dom.js';
 import { C14nError } from './errors.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { exclusiveCanonicalize } from './exclusive.js';
@@ -28,28 +29,6 @@ export interface CanonicalizeOptions {
    * whole Document, or the whole element subtree, is the node set.
    */
   nodeSet?: NodeSet;
-}
-
-// Structural views of the xmldom 0.9 DOM (also fits other W3C DOMs with the same properties).
-interface DNode {
-  nodeType: number;
-  parentNode: DNode | null;
-  firstChild: DNode | null;
-  nextSibling: DNode | null;
-}
-interface DAttr extends DNode {
-  name: string;
-  prefix: string | null;
-  localName: string | null;
-  namespaceURI: string | null;
-  value: string;
-}
-interface DElement extends DNode {
-  tagName: string;
-  prefix: string | null;
-  localName: string | null;
-  namespaceURI: string | null;
-  attributes: { readonly length: number; item(i: number): DAttr | null; readonly [i: number]: DAttr };
 }
 
 type Scope = ReadonlyMap<string, string>;

@@ -16,7 +16,8 @@
 
 import { DOMImplementation } from '@xmldom/xmldom';
 import { namespaceNameProblem, prefixDeclarationProblem, XML_NS, XMLNS_NS } from './namespaces.js';
-import { isXmlChar, type XDocument } from './parse.js';
+import { isXmlChar } from './chars.js';
+import type { BuiltDocument, BuiltNode, XDocument } from './dom.js';
 
 // ASCII name characters: 1 = may start an NCName, 2 = may continue one.
 const NAME = new Uint8Array(128);
@@ -29,18 +30,6 @@ for (let c = 0; c < 128; c++) {
 /** XML 1.0 §2.8 XMLDecl, as xmldom's grammar has it (its data is read by the PI rule below). */
 const XML_DECL =
   /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][-A-Za-z0-9._]*"|'[A-Za-z][-A-Za-z0-9._]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
-
-type Node = { lineNumber?: number; columnNumber?: number; appendChild(n: Node): Node };
-type El = Node & { setAttributeNode(a: unknown): unknown };
-type Attr = Node & { value: string; nodeValue: string };
-type Doc = Node & {
-  createElementNS(ns: string | null | undefined, q: string): El;
-  createAttributeNS(ns: string | null | undefined, q: string): Attr;
-  createTextNode(s: string): Node;
-  createComment(s: string): Node;
-  createCDATASection(s: string): Node;
-  createProcessingInstruction(t: string, d: string | undefined): Node;
-};
 
 const impl = new DOMImplementation();
 
@@ -66,7 +55,7 @@ const undoPrefix: string[] = [];
 const undoUri: (string | null | undefined)[] = [];
 
 /** Set the 1-based line and column of source index `p` on `node` (indices only grow). */
-function place(node: Node, p: number): void {
+function place(node: BuiltNode, p: number): void {
   while (nextNl >= 0 && nextNl < p) {
     line++;
     lineStart = nextNl + 1;
@@ -241,12 +230,12 @@ export function fastParse(text: string, maxDepth: number, maxAttributes: number)
 
 function run(maxDepth: number, maxAttributes: number): XDocument | null {
   const n = src.length;
-  const doc = impl.createDocument(null, '') as unknown as Doc;
+  const doc = impl.createDocument(null, '') as unknown as BuiltDocument;
   // Per depth: the open element's qualified name, its parent, and the undo mark of its declarations.
   const open: string[] = [];
   const marks: number[] = [];
-  const parents: Node[] = [doc];
-  let parent: Node = doc;
+  const parents: BuiltNode[] = [doc];
+  let parent: BuiltNode = doc;
   let depth = 0;
   let rooted = false;
   let i = 0;

@@ -1,9 +1,10 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { XmlParseError } from './errors.js';
+import { isXmlChar } from './chars.js';
+import type { XDocument } from './dom.js';
 import { fastParse } from './fast-parse.js';
 import { namespaceNameProblem, prefixDeclarationProblem, XMLNS_NS } from './namespaces.js';
 
-export type XDocument = import('@xmldom/xmldom').Document;
 
 /** Options of {@link parseXml}. Every bound is checked while parsing, so work stays bounded. */
 export interface ParseXmlOptions {
@@ -271,10 +272,6 @@ export function slowParse(text: string, opts: ParseXmlOptions): XDocument {
 // XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 const MAYBE_NON_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const NON_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-export function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
 
 function lineColumn(text: string, index: number): { line: number; column: number } {
   let line = 1;

@@ -23,7 +23,8 @@ import { parsePrefixList } from './canonicalize.js';
 import { C14nError } from './errors.js';
 import { compareCodePoints } from './escape.js';
 import { checkNamespaceUri, namespaceNameProblem, prefixDeclarationProblem, XML_NS } from './namespaces.js';
-import { isXmlChar, type ParseXmlOptions, DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_DEPTH } from './parse.js';
+import { isXmlChar } from './chars.js';
+import { type ParseXmlOptions, DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_DEPTH } from './parse.js';
 import { resolveUri } from './uri.js';
 import { Writer } from './writer.js';
 
