@@ -1,10 +1,11 @@
+// canonicalize(): Canonical XML 1.0 / 1.1 and Exclusive c14n of a DOM node, with or without a document subset (node set).
 import type { Node } from '@xmldom/xmldom';
 import { algorithmInfo, EXC_C14N, Mode, type C14nAlgorithm } from './algorithms.js';
 import type { DElement, DNode } from './dom.js';
 import { C14nError } from './errors.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { exclusiveCanonicalize } from './exclusive.js';
-import { checkNamespaceUri, declaredPrefix, sortAttrs, sortDecls } from './namespaces.js';
+import { checkNamespaceUri, declaredPrefix, parsePrefixList, sortAttrs, sortDecls } from './namespaces.js';
 import { XmlAttrStack, type OutAttr } from './xml-attrs.js';
 
 
@@ -33,22 +34,6 @@ export interface CanonicalizeOptions {
 
 type Scope = ReadonlyMap<string, string>;
 const EMPTY: Scope = new Map();
-
-const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
-
-export function parsePrefixList(v: readonly string[] | string | undefined): string[] | null {
-  if (v === undefined) return null;
-  const tokens = typeof v === 'string' ? v.split(/[ \t\r\n]+/).filter((t) => t !== '') : [...v];
-  const out: string[] = [];
-  for (const t of tokens) {
-    if (typeof t !== 'string' || (t !== '#default' && !NCNAME.test(t))) {
-      throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.inclusiveNamespaces: expected NCName prefixes or #default, received ${JSON.stringify(t)}`);
-    }
-    const p = t === '#default' ? '' : t;
-    if (!out.includes(p)) out.push(p);
-  }
-  return out;
-}
 
 /** In-scope namespaces of `el` (nearest declaration wins; '' → '' records xmlns=""). */
 function scopeOf(el: DNode | null): Map<string, string> {

@@ -1,3 +1,4 @@
+// parseXml, the one safe XML parser of ocauth: input preparation, the fast path, and @xmldom/xmldom with the checks it lacks.
 import { DOMParser } from '@xmldom/xmldom';
 import { XmlParseError } from './errors.js';
 import { isXmlChar } from './chars.js';

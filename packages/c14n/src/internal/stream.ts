@@ -19,10 +19,9 @@
 // - The apex of a subtree inherits the ancestors' xml:* attributes: C14N 1.0 all, C14N 1.1 xml:lang
 //   and xml:space plus the xml:base fix-up (§2.4), Exclusive none.
 import { algorithmInfo, Mode } from './algorithms.js';
-import { parsePrefixList } from './canonicalize.js';
 import { C14nError } from './errors.js';
 import { compareCodePoints } from './escape.js';
-import { checkNamespaceUri, namespaceNameProblem, prefixDeclarationProblem, XML_NS } from './namespaces.js';
+import { checkNamespaceUri, namespaceNameProblem, parsePrefixList, prefixDeclarationProblem, XML_NS } from './namespaces.js';
 import { isXmlChar } from './chars.js';
 import { type ParseXmlOptions, DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_DEPTH } from './parse.js';
 import { Writer } from './writer.js';
