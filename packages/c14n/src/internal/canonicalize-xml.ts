@@ -32,12 +32,6 @@ export interface CanonicalizeXmlToOptions extends CanonicalizeByIdOptions {
   chunkSize?: number;
 }
 
-let streaming = true;
-/** Tests only (not exported by the package): force the DOM path to compare it with the streaming one. */
-export function setStreaming(on: boolean): void {
-  streaming = on;
-}
-
 function job(options: CanonicalizeXmlToOptions, id: string | null, sink: StreamJob['sink']): StreamJob {
   if (options && (options as CanonicalizeOptions).nodeSet !== undefined) {
     throw new C14nError('ERR_C14N_INPUT', 'canonicalizeXml options.nodeSet: expected none (the nodes of a parse are unknown to the caller), received a node set; parse with parseXml and call canonicalize');
@@ -98,10 +92,11 @@ function viaDom(text: string, options: CanonicalizeXmlToOptions, j: StreamJob): 
   return canonicalize(node as never, { algorithm: options.algorithm, inclusiveNamespaces: options.inclusiveNamespaces });
 }
 
-function runJob(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, id: string | null): string {
+/** One canonicalization; `stream` false (tests only) goes straight to the DOM path. */
+function runJob(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, id: string | null, stream: boolean): string {
   const j = job(options, id, null);
   const text = prepareXmlText(xml, j.parse);
-  if (streaming) {
+  if (stream) {
     const r = streamCanonicalize(text, j);
     if (r !== BAIL) return r;
   }
@@ -115,7 +110,7 @@ function runJob(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, id:
  * otherwise; the same output and errors either way.
  */
 export function canonicalizeXml(xml: string | Uint8Array, options: CanonicalizeXmlOptions): string {
-  return runJob(xml, options, null);
+  return runJob(xml, options, null, true);
 }
 
 /**
@@ -125,7 +120,7 @@ export function canonicalizeXml(xml: string | Uint8Array, options: CanonicalizeX
  * error (`ERR_C14N_ID_NOT_FOUND`, `ERR_C14N_DUPLICATE_ID`: a duplicate Id is signature wrapping).
  */
 export function canonicalizeById(xml: string | Uint8Array, id: string, options: CanonicalizeByIdOptions): string {
-  return runJob(xml, options, checkId(id));
+  return runJob(xml, options, checkId(id), true);
 }
 
 /**
@@ -136,6 +131,26 @@ export function canonicalizeById(xml: string | Uint8Array, id: string, options: 
  * canonicalized through the DOM and the rest of their output written at the end.
  */
 export function canonicalizeXmlTo(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, write: (chunk: string) => void): void {
+  runJobTo(xml, options, write, true);
+}
+
+/**
+ * Tests only (not exported by the package): the three entry points with the streaming path on (as
+ * exported) or off (the DOM path alone), to hold one to the other.
+ */
+export function entryPoints(stream: boolean): {
+  canonicalizeXml: typeof canonicalizeXml;
+  canonicalizeById: typeof canonicalizeById;
+  canonicalizeXmlTo: typeof canonicalizeXmlTo;
+} {
+  return {
+    canonicalizeXml: (xml, options) => runJob(xml, options, null, stream),
+    canonicalizeById: (xml, id, options) => runJob(xml, options, checkId(id), stream),
+    canonicalizeXmlTo: (xml, options, write) => runJobTo(xml, options, write, stream),
+  };
+}
+
+function runJobTo(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, write: (chunk: string) => void, stream: boolean): void {
   const id = options && options.id !== undefined ? checkId(options.id) : null;
   if (typeof write !== 'function') throw new C14nError('ERR_C14N_INPUT', `canonicalizeXmlTo write: expected a function, received ${typeof write}`);
   let written = 0;
@@ -145,7 +160,7 @@ export function canonicalizeXmlTo(xml: string | Uint8Array, options: Canonicaliz
   };
   const j = job(options, id, sink);
   const text = prepareXmlText(xml, j.parse);
-  if (streaming) {
+  if (stream) {
     const r = streamCanonicalize(text, j);
     if (r !== BAIL) {
       if (r !== '') write(r);
