@@ -7,7 +7,7 @@ import { exitCodeFor, formatTable, runConformance, runRequirements, RunContext, 
 describe.each([
   ['the embedded reference server (@ocauth/server startServer)', startEmbeddedTarget, [] as string[]],
   // No second Web server of the pool there: 28034 stays manual.
-  ['the services composed in-process from the protocol packages', startComposedTarget, ['FLOW-REAL-SIPE-METADATA', 'HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01']],
+  ['the services composed in-process from the protocol packages', startComposedTarget, ['FLOW-05-SIP-TLSDSK', 'FLOW-REAL-SIPE-METADATA', 'HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01']],
 ])('ocauth conformance against %s', (_name, start, extraManual) => {
   let t: EmbeddedTarget;
   beforeAll(async () => { t = await start(); });
@@ -45,6 +45,7 @@ describe('negative self-test: broken configurations are reported by requirement 
     { faults: { skipAudienceCheck: true }, expect: ['HOSTILE-12-OTHER-AUDIENCE'] },
     { faults: { acceptAnyPassword: true }, expect: ['HOSTILE-13-WRONG-PASSWORD'] },
     { faults: { acceptRevokedCertificates: true }, expect: ['HOSTILE-14-SUPERSEDED-CERTIFICATE'] },
+    { faults: { sipSkipSignatureCheck: true }, expect: ['FLOW-05-SIP-TLSDSK'] },
   ] as const;
   it('every fault @ocauth/server offers is covered by a case', () => {
     expect(cases.map((c) => Object.keys(c.faults)[0]).sort()).toEqual([...FAULT_NAMES].sort());

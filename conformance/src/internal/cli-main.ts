@@ -21,6 +21,7 @@ const TARGET_FLAGS = {
   password: { type: 'string', arg: 'W', help: 'password of the test user (or OCAUTH_PASSWORD)', secret: true },
   ca: { type: 'string', arg: 'FILE', help: "PEM CA certificate(s) that issued the pool's TLS certificate" },
   'issuer-ca': { type: 'string', arg: 'FILE', help: 'PEM CA certificate(s) that issue the client certificates' },
+  sip: { type: 'string', arg: 'HOST:PORT', help: "the pool's SIP registrar over TLS: runs the SIP leg (REGISTER, TLS-DSK, signed 200 OK)" },
 } as const satisfies FlagSpecs;
 
 interface Command { summary: string; usage: string; flags: FlagSpecs; notes?: string }

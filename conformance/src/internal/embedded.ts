@@ -64,7 +64,7 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   const clock = () => new Date(Date.now() + offsetMs);
   const brokerIdleSeconds = 120;
   const srv = await startServer({
-    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds }, registrarTrustedCertificates: [sipPki.caPem],
+    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds }, registrarTrustedCertificates: [sipPki.caPem], sip: { port: 0 },
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
   type Twin = { url: string; close(): Promise<void> };
@@ -87,6 +87,8 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
     pin: srv.demoUser.pin,
     password: srv.demoUser.password,
     registrar: (protocol: TlsDskProtocol = 'TLSv1') => new TlsDskRegistrarPeer({ credential: { certificate: registrarCred.pem, privateKey: registrarCred.keyPem }, trustedClientCertificates: [srv.caCertificatePem], protocol }),
+    // The server's laboratory SIP registrar (TLS-DSK): the SIP leg of a sign-in.
+    ...(srv.sip ? { sip: { host: '127.0.0.1', port: srv.sip.port } } : {}),
     // Another Web server of the same pool (MS-OCAUTHWS 3.2, ErrorId 28034): same CA, TLS and signing
     // certificate and users, its own proof-key (pool) key, serving this server's farm.
     otherWebServer: async () => ({ webTicketUrl: `${(await (sibling ??= twin(false))).url}/WebTicket/WebTicketService.svc` }),

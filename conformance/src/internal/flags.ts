@@ -33,9 +33,13 @@ export function targetFromFlags(flags: Map<string, string>, env: NodeJS.ProcessE
   const user = flags.get('user');
   if (user !== undefined && !/^sip:[^@\s]+@[^@\s]+$/i.test(user)) throw new Error(`--user: expected sip:user@domain, received ${JSON.stringify(user)}`);
   const issuer = readPem(flags.get('issuer-ca'), '--issuer-ca');
+  const sipFlag = flags.get('sip');
+  const sip = sipFlag === undefined ? undefined : /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(sipFlag);
+  if (sipFlag !== undefined && (!sip || Number(sip[2]) < 1 || Number(sip[2]) > 65535)) throw new Error(`--sip: expected the SIP registrar's HOST:PORT (TLS), received ${JSON.stringify(sipFlag)}`);
   return {
     baseUrl: url.replace(/\/$/, ''), user, phone: flags.get('phone'), pin: flags.get('pin'), password: flags.get('password') ?? env.OCAUTH_PASSWORD,
     ca: readPem(flags.get('ca'), '--ca'),
+    ...(sip ? { sip: { host: sip[1]!.replace(/^\[|\]$/g, ''), port: Number(sip[2]) } } : {}),
     ...(issuer ? { issuerCertificates: issuer.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [] } : {}),
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '@ocauth/certprov';
 import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse, SecurityStatus } from '@ocauth/authbroker';
 import { isGetAndPublishCertResponseCode, parseMsDiagnostics } from '@ocauth/diagnostics';
+import { SIP_FLOWS } from './sip-leg.js';
 import { CheckFailed, expectThat, manual, type RawResponse, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';
 import { EXTRA_CHECKS } from './extra-checks.js';
@@ -1141,4 +1142,4 @@ HOSTILE.push(...EXTRA_CHECKS.filter((r) => r.category === 'hostile'));
 // Real-client flows (pidgin-sipe metadata walk, Lync 2013 / SfB compact web ticket): ./real-client-checks.ts.
 FLOWS.push(...REAL_CLIENT_CHECKS);
 
-export const ALL_CHECKS: Requirement[] = [...REQUIREMENTS, ...EXAMPLES, ...FLOWS, ...HOSTILE];
+export const ALL_CHECKS: Requirement[] = [...REQUIREMENTS, ...EXAMPLES, ...FLOWS, ...SIP_FLOWS, ...HOSTILE];

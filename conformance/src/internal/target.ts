@@ -18,6 +18,8 @@ export interface Target {
   ca?: string | undefined;
   /** PEM certificates of the CA that issues users' certificates (checks chains of GetAndPublishCert; optional for a pool: --issuer-ca). */
   issuerCertificates?: string[] | undefined;
+  /** The pool's SIP-over-TLS registrar (--sip HOST:PORT; the embedded target runs one): the SIP leg of a sign-in. */
+  sip?: { host: string; port: number } | undefined;
   /** SIP registrar peer for the TLS-DSK leg (embedded target only). */
   registrar?: ((protocol?: TlsDskProtocol) => TlsDskRegistrarPeer) | undefined;
   /** Another Web server of the same pool with its own proof-key key (embedded target only; checks 28034). */

@@ -19,9 +19,11 @@ export interface ServerFaults {
   acceptAnyPassword?: boolean;
   /** Cert binding: revoked (superseded) certificates still authenticate their user. */
   acceptRevokedCertificates?: boolean;
+  /** SIP registrar: a signed REGISTER is accepted whatever its `response=` signature ([MS-SIPAE]). */
+  sipSkipSignatureCheck?: boolean;
 }
 
-export const FAULT_NAMES = ['skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates'] as const;
+export const FAULT_NAMES = ['skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates', 'sipSkipSignatureCheck'] as const;
 
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -53,8 +55,11 @@ export function faultyDirectory(d: ServerUserDirectory, faults: ServerFaults): S
     setEnabled: (s, e) => d.setEnabled(s, e),
     findUserBySipUri: (s) => d.findUserBySipUri(s),
     ...(d.findUserByAccount ? { findUserByAccount: (a: string) => d.findUserByAccount!(a) } : {}),
+    ...(d.findNtlmCredential ? { findNtlmCredential: (n: readonly string[]) => d.findNtlmCredential!(n) } : {}),
     verifyPin: faults.acceptAnyPin ? (identity) => anyone(identity) : (i, p) => d.verifyPin(i, p),
-    verifyPassword: faults.acceptAnyPassword ? (username) => anyone(username) : (u, p) => d.verifyPassword(u, p),
+    verifyPassword: faults.acceptAnyPassword
+      ? async (username, _p, alt = []) => (await anyone(username)) ?? (alt[0] ? anyone(alt[0].username) : null)
+      : (u, p, alt) => d.verifyPassword(u, p, alt),
   };
 }
 

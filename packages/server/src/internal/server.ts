@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { compactTicketOfHeader, createTicketVerifier, createWebTicketHandler, TicketError, type TicketVerifier } from '@ocauth/wstrust';
+import { compactTicketOfHeader, createNtlmAuthenticator, createTicketVerifier, createWebTicketHandler, TicketError, type TicketVerifier } from '@ocauth/wstrust';
 import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
@@ -16,9 +16,11 @@ import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
 import { FAULT_NAMES, faultyDirectory, faultyVerifier, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
+import { requestContext } from './request-context.js';
 import { loadOrCreatePki } from './pki.js';
 import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
+import { startSipRegistrar, type RunningSipRegistrar } from './sip/registrar.js';
 
 export interface ServerPolicy {
   /** Certificate Provisioning: RSA modulus limits of CSRs (defaults 1024 / 16384). */
@@ -76,8 +78,12 @@ export interface ServerConfig {
    * Audience starts with one are accepted and issued (MS-OCAUTHWS 3.2.1 server farm).
    */
   farm?: string[];
-  /** SIP registrar advertised by Autodiscover (default farmFqdn:5061). */
-  sip?: { fqdn?: string; port?: number };
+  /**
+   * The laboratory SIP-over-TLS registrar (TLS-DSK, [MS-SIPAE]): with `port` set (0 = ephemeral) it
+   * listens on `host` (default: the server's host) and Autodiscover advertises it; without `port`,
+   * Autodiscover advertises fqdn:5061 and no registrar runs. `fqdn` (default farmFqdn) is its targetname.
+   */
+  sip?: { fqdn?: string; port?: number; host?: string };
   /** Where the CA, TLS key, pool key and SQLite file live (default: a new temporary directory, removed by close()). */
   dataDir?: string;
   /** Default: SQLite in dataDir. */
@@ -86,6 +92,12 @@ export interface ServerConfig {
   users?: UserSeed[];
   /** Create the demo user (default true). */
   demoUser?: boolean;
+  /**
+   * Integrated Windows authentication (NTLM, MS-NLMP) on the Web Ticket WinNegotiate binding (default on):
+   * the NetBIOS domain (default OCAUTH; the demo user is OCAUTH\\demo) and the bound on half-open contexts;
+   * `false` turns the binding off.
+   */
+  ntlm?: false | { netbiosDomain?: string; maxPendingContexts?: number };
   policy?: ServerPolicy;
   limits?: ServerLimits;
   /** Trust anchors for SIP registrars the broker negotiates TLS-DSK with (default: this server's CA). */
@@ -99,6 +111,9 @@ export interface ServerConfig {
 
 export interface DemoUser {
   sipUri: string;
+  /** Windows account name (DOMAIN\\user) and UPN: the Auth binding and NTLM accept them as user name. */
+  account: string;
+  upn: string;
   pin: string;
   password: string;
   /** Phone number accepted as the Pin binding identity. */
@@ -125,6 +140,8 @@ export interface RunningServer {
   dataDir: string;
   store: ServerStore;
   farmFqdn: string;
+  /** The SIP registrar, when `sip.port` was configured. */
+  sip?: { port: number; fqdn: string };
   /**
    * The same routing and handlers without HTTPS: a web Request (URL on this server's origin) to its
    * Response, for in-process tests and measurements. Unknown paths answer 404.
@@ -153,6 +170,7 @@ function checkConfig(c: ServerConfig): void {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) throw new ServerConfigError(`${name}: expected an integer in ${min}..${max}, received ${JSON.stringify(v)}`);
   };
   intIn('port', c.port, 0, 65535);
+  intIn('sip.port', c.sip?.port, 0, 65535);
   intIn('policy.minKeySize', c.policy?.minKeySize, 512, 16384);
   intIn('policy.maxKeySize', c.policy?.maxKeySize, 512, 16384);
   intIn('policy.ticketLifetimeSeconds', c.policy?.ticketLifetimeSeconds, 1, 7 * 86400);
@@ -169,6 +187,10 @@ function checkConfig(c: ServerConfig): void {
   if (c.store?.kind === 'postgres' && (typeof c.store.url !== 'string' || !/^postgres(ql)?:\/\//.test(c.store.url)))
     throw new ServerConfigError(`store.url: expected a postgres:// URL, received ${JSON.stringify(typeof c.store.url === 'string' ? c.store.url.replace(/:[^:@/]*@/, ':***@') : c.store.url)}`);
   if (c.faults !== undefined) for (const k of Object.keys(c.faults)) if (!(FAULT_NAMES as readonly string[]).includes(k)) throw new ServerConfigError(`faults.${k}: expected one of ${FAULT_NAMES.join(', ')}`);
+  if (c.ntlm !== undefined && c.ntlm !== false && (typeof c.ntlm !== 'object' || c.ntlm === null)) throw new ServerConfigError(`ntlm: expected false or an object, received ${JSON.stringify(c.ntlm)}`);
+  if (c.ntlm && c.ntlm.netbiosDomain !== undefined && (typeof c.ntlm.netbiosDomain !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,14}$/.test(c.ntlm.netbiosDomain)))
+    throw new ServerConfigError(`ntlm.netbiosDomain: expected a NetBIOS domain name (1-15 letters, digits, - or _), received ${JSON.stringify(c.ntlm.netbiosDomain)}`);
+  if (c.ntlm) intIn('ntlm.maxPendingContexts', c.ntlm.maxPendingContexts, 1, 1_000_000);
   if (c.externalUrl !== undefined) {
     let u: URL | undefined;
     try {
@@ -183,17 +205,19 @@ function checkConfig(c: ServerConfig): void {
   if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize) throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
 }
 
-function loadOrCreateDemoUser(dataDir: string, domain: string): DemoUser {
+function loadOrCreateDemoUser(dataDir: string, domain: string, netbios: string): DemoUser {
   const f = join(dataDir, 'demo-user.json');
+  const names = (sipUri: string) => ({ account: `${netbios}\\${sipUri.replace(/^sip:/i, '').split('@')[0]}`, upn: sipUri.replace(/^sip:/i, '') });
   if (existsSync(f)) {
     try {
       const d = JSON.parse(readFileSync(f, 'utf8')) as DemoUser;
-      if (typeof d.sipUri === 'string' && typeof d.pin === 'string' && typeof d.password === 'string') return d;
+      if (typeof d.sipUri === 'string' && typeof d.pin === 'string' && typeof d.password === 'string') return { ...d, ...names(d.sipUri) };
     } catch {
       /* recreate */
     }
   }
-  const d: DemoUser = { sipUri: `sip:demo@${domain}`, pin: String(randomInt(100000, 1000000)), password: randomBytes(12).toString('base64url'), phone: '+15550100' };
+  const sipUri = `sip:demo@${domain}`;
+  const d: DemoUser = { sipUri, ...names(sipUri), pin: String(randomInt(100000, 1000000)), password: randomBytes(12).toString('base64url'), phone: '+15550100' };
   atomicWriteFileSync(f, JSON.stringify(d, null, 2) + '\n');
   return d;
 }
@@ -215,8 +239,9 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const store = await openStore(config.store ?? { kind: 'sqlite' }, dataDir);
   try {
     const domain = farmFqdn.includes('.') ? farmFqdn.split('.').slice(1).join('.') || farmFqdn : 'ocauth.test';
-    const demoUser = loadOrCreateDemoUser(dataDir, domain);
-    if (config.demoUser !== false) await store.users.upsertUser({ sipUri: demoUser.sipUri, pin: demoUser.pin, password: demoUser.password, phones: [demoUser.phone], displayName: 'Demo User' });
+    const netbiosDomain = (config.ntlm ? config.ntlm.netbiosDomain : undefined) ?? 'OCAUTH';
+    const demoUser = loadOrCreateDemoUser(dataDir, domain, netbiosDomain);
+    if (config.demoUser !== false) await store.users.upsertUser({ sipUri: demoUser.sipUri, account: demoUser.account, upn: demoUser.upn, pin: demoUser.pin, password: demoUser.password, phones: [demoUser.phone], displayName: 'Demo User' });
     for (const u of config.users ?? []) await store.users.upsertUser(u);
 
     let origin = '';
@@ -313,6 +338,27 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       farm,
       userDirectory: users,
       certificateValidator: storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, { clock }),
+      // MS-OCAUTHWS 3.2.4.1 Integrated Windows authentication: NTLM (MS-NLMP) bound to the HTTPS connection.
+      ...(config.ntlm === false
+        ? {}
+        : {
+            windowsAuthenticator: createNtlmAuthenticator({
+              directory: users,
+              netbiosDomain,
+              dnsDomain: domain,
+              netbiosComputer: farmFqdn.split('.')[0]!.toUpperCase().slice(0, 15),
+              dnsComputer: farmFqdn,
+              clock,
+              maxSkewSeconds: policy.clockSkewSeconds ?? 300,
+              ...(config.ntlm?.maxPendingContexts ? { maxPendingContexts: config.ntlm.maxPendingContexts } : {}),
+              connection: (req) => {
+                const c = requestContext(req);
+                const socket = c?.socket;
+                return c && socket ? { id: c.connectionId, onClose: (l: () => void) => void socket.once('close', l) } : undefined;
+              },
+              log: (e) => logger({ level: e.event === 'ntlm.failed' ? 'warn' : 'info', msg: e.event, ...e }),
+            }),
+          }),
       lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
       clock,
     });
@@ -355,11 +401,29 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
     handlers.authBroker = broker;
+    let sipRegistrar: RunningSipRegistrar | undefined;
+    const sipFqdn = (config.sip?.fqdn ?? farmFqdn).toLowerCase();
+    if (config.sip?.port !== undefined) {
+      const certificateStore = faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates;
+      sipRegistrar = await startSipRegistrar({
+        host: config.sip.host ?? host,
+        port: config.sip.port,
+        certificatePem: pki.tlsCertificatePem,
+        privateKeyPem: pki.tlsKeyPem,
+        clientCaPem: pki.caCertificatePem,
+        fqdn: sipFqdn,
+        stsUri: () => external + SERVICE_PATHS.certProv,
+        certificateValidator: storeCertificateValidator(certificateStore, { clock }),
+        userEnabled: async (sipUri) => (await users.findUserBySipUri(sipUri))?.enabled === true,
+        logger,
+        ...(faults.sipSkipSignatureCheck ? { skipSignatureCheck: true } : {}),
+      });
+    }
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
     handlers.autodiscover = createAutodiscoverHandler({
       // With an externalUrl both link sets name it: the listen origin is not a client-reachable address.
       links: () => ({ internalBase: config.externalUrl ? external : origin, externalBase: external }),
-      sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
+      sip: () => ({ fqdn: sipFqdn, port: sipRegistrar?.port ?? 5061 }),
       webTicketUrl: () => externalUrls.webTicket,
       // SAML (opaque=…) or compact (cwt=…, also as Authorization: Bearer cwt=…) tickets; like every service
       // here, a ticket of a user disabled since it was issued no longer opens anything.
@@ -386,6 +450,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       dataDir,
       store,
       farmFqdn,
+      ...(sipRegistrar ? { sip: { port: sipRegistrar.port, fqdn: sipFqdn } } : {}),
       handler: async (req: Request) => {
         const h = route(new URL(req.url).pathname);
         return h ? h(req) : new Response(null, { status: 404 });
@@ -393,6 +458,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       close: () =>
         (closed ??= (async () => {
           broker.close();
+          await sipRegistrar?.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
