@@ -177,7 +177,8 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
   await step('certificate', async () => {
     cert = await requestCertificate({ url: p.certProv, sipUri: t.user!, ticket: ticket!, keySizeBits: 2048, fetch: f });
     // The issued certificate against the GetAndPublishCert rules (CN = Entity, SKI = DeviceId, EKU, issuer).
-    const issuer = t.issuerCertificates?.[0];
+    // The issuer: as given (--issuer-ca), else the one in the response's PKCS#7 chain that signed the leaf.
+    const issuer = t.issuerCertificates?.[0] ?? cert.chain.find((x) => { try { return cert!.certificate.checkIssued(x) && cert!.certificate.verify(x.publicKey); } catch { return false; } })?.toString();
     const findings = [
       ...checkIssuedCertificate({ certificate: cert.certificatePem, entity: t.user!.replace(/^sip:/i, ''), deviceId: cert.deviceId, ...(issuer ? { issuer } : {}) }),
       ...checkClientCertificate({ certificate: cert.certificatePem }),

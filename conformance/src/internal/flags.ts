@@ -11,7 +11,7 @@ export function parseFlags(args: readonly string[]): { flags: Map<string, string
     const a = args[i]!;
     if (!a.startsWith('--')) { errors.push(`unexpected argument ${JSON.stringify(a)}`); continue; }
     const name = a.slice(2);
-    if (name === 'verbose') { flags.set(name, 'true'); continue; }
+    if (name === 'verbose' || name === 'strict') { flags.set(name, 'true'); continue; }
     const v = args[i + 1];
     if (v === undefined || v.startsWith('--')) { errors.push(`--${name}: expected a value, received ${v === undefined ? 'nothing' : SECRET_FLAGS.has(name) ? 'another flag' : JSON.stringify(v)}`); continue; }
     flags.set(name, v);

@@ -66,8 +66,8 @@ describe('IssueToken handler', () => {
     expect((await verifier().verify(req, {})).sipUri).toBe('sip:alice@example.com');
     expect((await verifier().verify(req, { document: { nodeType: 1 } as never })).sipUri).toBe('sip:alice@example.com');
   });
-  it('the issued assertion signature verifies with xmlsec1 (RSA, enveloped, exc-c14n)', async () => {
-    if (!hasTool('xmlsec1')) return;
+  it('the issued assertion signature verifies with xmlsec1 (RSA, enveloped, exc-c14n)', async (ctx) => {
+    if (!hasTool('xmlsec1')) return ctx.skip('xmlsec1 is not on PATH (under CI hasTool throws instead)');
     const { rstr } = await obtain();
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const { join } = await import('node:path');

@@ -13,7 +13,8 @@ import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certpr
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
-import { FAULT_NAMES, faultyDirectory, faultyVerifier, revocationBlindStore, type ServerFaults } from './faults.js';
+import { authBrokerWsdl } from './spec-wsdl.js';
+import { FAULT_NAMES, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { requestContext } from './request-context.js';
@@ -315,7 +316,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       skewSeconds: skew,
       ...(faults.skipAudienceCheck ? {} : { audience: audiences }),
     };
-    const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults);
+    const certProvVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults, createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }));
     // Header tickets at CertProv: compact web tickets only (bearer by issue, bound to the farm, at most the
     // ticket lifetime); the same verifier rules (issuer key, lifetime, audience) as the SAML path.
     const certProvHeaderVerifier = createTicketVerifier({ ...verifierBase, compactTicketMaxLifetimeSeconds: Math.max(policy.ticketLifetimeSeconds ?? 900, policy.privateTicketLifetimeSeconds ?? 28800) });
@@ -328,7 +329,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     const brokerVerifier: TicketVerifier = faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: false }), faults);
     const users = faultyDirectory(store.users, faults);
 
-    handlers.webTicket = createWebTicketHandler({
+    handlers.webTicket = faultyWebTicketHandler(createWebTicketHandler({
       serviceUrl: urls.webTicket,
       publishedUrl: externalUrls.webTicket,
       fqdn: farmFqdn,
@@ -361,7 +362,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
           }),
       lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
       clock,
-    });
+      ...faultyRandom(faults),
+    }), faults);
     handlers.certProv = createCertProvHandler({
       ticketVerifier: certProvVerifier,
       ca: pki.ca,
@@ -373,6 +375,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       ...(certProvHeaderTickets ? { headerTicketVerifier: certProvHeaderTickets } : {}),
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
+      // MS-OCAUTHWS 3.1.1 Trusted Certificate Authorities: the issuing CA's chain travels with the certificate.
+      chain: { include: !faults.omitIssuerChain },
       policy: {
         ...(policy.minKeySize ? { minKeySizeBits: policy.minKeySize } : {}),
         ...(policy.maxKeySize ? { maxKeySizeBits: policy.maxKeySize } : {}),
@@ -380,14 +384,15 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         ...(policy.defaultValidityHours ? { defaultValidityHours: policy.defaultValidityHours } : {}),
         ...(policy.maxValidityHours ? { maxValidityHours: policy.maxValidityHours } : {}),
         validityOutOfRange: policy.clampValidity === false ? 'reject' : 'clamp',
+        ...faultyValidityPolicy(faults),
       },
       onError: (e) => logger({ level: 'error', msg: 'certprov internal error', error: e instanceof Error ? e.name : typeof e, code: (e as { code?: string })?.code ?? 'unknown' }),
     });
     const metadata = certProvMetadata(externalUrls.certProv, externalUrls.webTicket);
     handlers.certProvMex = async (req) =>
       req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
-    const certProvHandler = handlers.certProv;
-    handlers.certProv = async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req));
+    const certProvHandler = faultyCertProvHandler(handlers.certProv, faults);
+    handlers.certProv = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req)), faults, 'certProv');
     const broker = createAuthBrokerHandler({
       ticketVerifier: { verify: async (envelope: string) => ({ ...(await brokerVerifier.verify(envelope)) }) },
       // MS-OCAUTHWS 1.3.3 / 3.3.4.3: the broker obtains the user's certificate from the certificate
@@ -398,9 +403,13 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       sessionIdleSeconds: policy.brokerSessionIdleSeconds ?? 600,
       registrarTrust: { trustedCertificates: config.registrarTrustedCertificates ?? [pki.caCertificatePem] },
       webTicketUrl: externalUrls.webTicket,
+      serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
-    handlers.authBroker = broker;
+    // MS-OCAUTHWS 6.3: the broker's service description at …/AuthBroker?wsdl.
+    const brokerWsdl = authBrokerWsdl(externalUrls.authBroker, externalUrls.webTicket);
+    const brokerHandler = faultyBrokerHandler(broker, faults);
+    handlers.authBroker = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? new Response(brokerWsdl, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : brokerHandler(req)), faults, 'authBroker');
     let sipRegistrar: RunningSipRegistrar | undefined;
     const sipFqdn = (config.sip?.fqdn ?? farmFqdn).toLowerCase();
     if (config.sip?.port !== undefined) {
@@ -420,7 +429,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       });
     }
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
-    handlers.autodiscover = createAutodiscoverHandler({
+    handlers.autodiscover = faultyAutodiscoverHandler(createAutodiscoverHandler({
       // With an externalUrl both link sets name it: the listen origin is not a client-reachable address.
       links: () => ({ internalBase: config.externalUrl ? external : origin, externalBase: external }),
       sip: () => ({ fqdn: sipFqdn, port: sipRegistrar?.port ?? 5061 }),
@@ -433,7 +442,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         if (!u || !u.enabled) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `web ticket: the user ${t.sipUri} is ${u ? 'disabled' : 'unknown'}`);
         return t;
       },
-    });
+      serverFqdn: farmFqdn,
+    }), faults);
     logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });
 
     let closed: Promise<void> | undefined;
