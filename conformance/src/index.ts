@@ -1,12 +1,12 @@
-export { runRequirements, exitCodeFor } from './internal/requirements.js';
+export { runRequirements, exitCodeFor, mustVerdict, EXIT } from './internal/requirements.js';
 export type { Requirement, Outcome, Result, Level, Category } from './internal/requirements.js';
 export { REQUIREMENTS, EXAMPLES, FLOWS, HOSTILE, ALL_CHECKS } from './internal/suite.js';
-export { RunContext, ManualCheck, CheckFailed, manual } from './internal/context.js';
+export { RunContext, ManualCheck, ClientOnly, CheckFailed, manual, clientOnly } from './internal/context.js';
 export type { RawResponse } from './internal/context.js';
 export type { Target } from './internal/target.js';
 export { startEmbeddedTarget, startComposedTarget, DEMO_USER } from './internal/embedded.js';
 export type { EmbeddedTarget, EmbeddedFaults } from './internal/embedded.js';
 export { httpsFetch } from './internal/https-fetch.js';
 export type { HttpsFetchOptions } from './internal/https-fetch.js';
-export { runConformance, formatTable, toJUnit } from './internal/report.js';
+export { runConformance, formatTable, toJUnit, verdictLine, ConformanceUsageError } from './internal/report.js';
 export type { ConformanceReport } from './internal/report.js';

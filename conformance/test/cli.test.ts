@@ -15,15 +15,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('ocauth conformance (CLI)', () => {
   it('embedded target: progress lines, the table, --json and --junit; exit 0', async () => {
     const lines: string[] = [];
-    const code = await main(['conformance', '--only', '^(EX-4\\.2|HOSTILE-0[12]|OCAUTH-3\\.2-TICKET-05)', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml')], (s) => lines.push(s));
+    const code = await main(['conformance', '--only', '^(EX-4\\.2|HOSTILE-0[12]|OCAUTH-3\\.2-TICKET-05|OCAUTH-3\\.2-CLIENT-01)', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml')], (s) => lines.push(s));
     expect(code).toBe(0);
-    expect(lines.some((l) => /^\[ 2\/4\] PASS {5}EX-4\.2-01 \(MUST, \d+ ms\)/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\[ 3\/5\] PASS {5}EX-4\.2-01 \(MUST, \d+ ms\)/.test(l))).toBe(true);
     expect(lines.join('\n')).toMatch(/id\s+section\s+level\s+status\s+ms\n-+/);
+    expect(lines.join('\n')).toContain('all MUST checks pass');
     const rep = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
-    expect(rep.results.map((r: { id: string; outcome: string }) => `${r.id}:${r.outcome}`)).toEqual(['OCAUTH-3.2-TICKET-05:manual', 'EX-4.2-01:pass', 'HOSTILE-01-WRONG-PROOF-KEY:pass', 'HOSTILE-02-EXPIRED-TIMESTAMP:pass']);
+    expect(rep.strict).toBe(true);
+    expect(rep.results.map((r: { id: string; outcome: string }) => `${r.id}:${r.outcome}`)).toEqual(['OCAUTH-3.2-CLIENT-01:client-only', 'OCAUTH-3.2-TICKET-05:pass', 'EX-4.2-01:pass', 'HOSTILE-01-WRONG-PROOF-KEY:pass', 'HOSTILE-02-EXPIRED-TIMESTAMP:pass']);
     const junit = readFileSync(join(dir, 'r.xml'), 'utf8');
-    expect(junit).toContain('tests="4" failures="0" skipped="1"');
-    if (hasTool('xmllint')) runTool('xmllint', ['--noout', join(dir, 'r.xml')]);
+    expect(junit).toContain('tests="5" failures="0" skipped="1"');
+    expect(hasTool('xmllint'), 'xmllint (installed by .ci/run) checks the JUnit file').toBe(true);
+    runTool('xmllint', ['--noout', join(dir, 'r.xml')]);
   });
 
   describe('--target a running (deliberately broken) server with --user/--pin/--ca', () => {
@@ -40,12 +43,18 @@ describe('ocauth conformance (CLI)', () => {
       expect(lines.join('\n')).toContain('MUST failures: HOSTILE-02-EXPIRED-TIMESTAMP, HOSTILE-03-FUTURE-TIMESTAMP');
       expect(lines.join('\n') + readFileSync(join(dir, 'b.json'), 'utf8')).not.toContain(t.pin!);
     });
-    it('without credentials the checks that need them are manual, not passed', async () => {
+    it('without credentials the checks that need them are manual, not passed: "3 MUST unchecked", exit 3; --strict exits 1', async () => {
       const lines: string[] = [];
-      await main(['conformance', '--target', t.baseUrl, '--ca', join(dir, 'ca.pem'), '--only', '^OCAUTH-3\\.1\\.4\\.1\\.2\\.4-0[1-3]$', '--json', join(dir, 'c.json')], (s) => lines.push(s));
+      const args = ['conformance', '--target', t.baseUrl, '--ca', join(dir, 'ca.pem'), '--only', '^OCAUTH-3\\.1\\.4\\.1\\.2\\.4-0[1-3]$', '--json', join(dir, 'c.json')];
+      expect(await main(args, (s) => lines.push(s))).toBe(3);
       const rep = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8'));
       expect(rep.results.map((r: { outcome: string }) => r.outcome)).toEqual(['manual', 'manual', 'manual']);
       expect(rep.results[0].message).toMatch(/no test user given/);
+      expect(lines.join('\n')).not.toContain('all MUST checks pass');
+      expect(lines.join('\n')).toContain('3 MUST unchecked: OCAUTH-3.1.4.1.2.4-01, OCAUTH-3.1.4.1.2.4-02, OCAUTH-3.1.4.1.2.4-03');
+      lines.length = 0;
+      expect(await main([...args, '--strict'], (s) => lines.push(s))).toBe(1);
+      expect(lines.join('\n')).toContain('3 MUST unchecked (a failure: strict run)');
     });
   });
 
@@ -64,5 +73,14 @@ describe('ocauth conformance (CLI)', () => {
     expect(await main(['conformance', '--target', 'https://pool.contoso.com', '--ca', join(dir, 'not.pem')], () => {}, (s) => err.push(s))).toBe(2);
     expect(err.join('\n')).toMatch(/--ca .*not\.pem: expected PEM certificates/);
     expect(await main(['frobnicate'], () => {}, () => {})).toBe(2);
+    err.length = 0;
+    expect(await main(['conformance', '--only', 'NOMATCH'], () => {}, (s) => err.push(s))).toBe(2);
+    expect(err.join('\n')).toContain('--only: expected a pattern matching at least one check id, received "NOMATCH"');
+    err.length = 0;
+    expect(await main(['conformance', '--only', '(['], () => {}, (s) => err.push(s))).toBe(2);
+    expect(err.join('\n')).toContain('--only: expected a regular expression');
+    err.length = 0;
+    expect(await main(['conformance', '--strcit', 'yes'], () => {}, (s) => err.push(s))).toBe(2);
+    expect(err.join('\n')).toMatch(/unknown flag --strcit.*did you mean --strict/);
   });
 });

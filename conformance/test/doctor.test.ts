@@ -11,8 +11,10 @@ describe('ocauth doctor', () => {
 
   it('passes every step against the embedded target, with timings and redacted transcripts', async () => {
     const rep = await runDoctor({ target: t, device: 'phone' });
-    expect(rep.steps.map((s) => [s.name, s.ok])).toEqual([['tls', true], ['discovery', true], ['ticket', true], ['certificate', true], ['broker', true]]);
+    expect(rep.steps.map((s) => [s.name, s.ok])).toEqual([['tls', true], ['discovery', true], ['ticket', true], ['certificate', true], ['broker', true], ['sip', true]]);
     expect(rep.ok).toBe(true);
+    // The SIP leg against the embedded target's registrar: TLS-DSK with the certificate just issued.
+    expect(rep.steps.find((s) => s.name === 'sip')!.summary).toMatch(/signed 200 OK, rspauth verified/);
     expect(rep.steps.find((s) => s.name === 'discovery')!.summary).toContain('401 names the Web Ticket Service');
     const text = JSON.stringify(rep) + rep.steps.map((s) => formatDoctorStep(s, true)).join('\n');
     expect(text).not.toContain(t.pin!);

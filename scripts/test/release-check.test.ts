@@ -22,6 +22,6 @@ describe.runIf(built || process.env.CI === 'true')('release:check', () => {
       expect(out).toMatch(must);
     // every package README's example is type-checked and run (server: the first flow + issueServerCertificate)
     expect(out).toMatch(/^ok {3}README examples type-check against the packed types$/m);
-    expect(out.match(/^ok {3}@ocauth\/\S+ README example \S+ runs$/gm)?.length ?? 0).toBeGreaterThanOrEqual(10);
+    expect(out.match(/^ok {3}@ocauth\/\S+ README example \S+ runs$/gm)?.length ?? 0).toBeGreaterThanOrEqual(9); // 8 packages, server has two
   });
 });

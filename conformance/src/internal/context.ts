@@ -17,6 +17,11 @@ export class ManualCheck extends Error {
 export function manual(reason: string): never {
   throw new ManualCheck(reason);
 }
+/** Thrown by checks of statements that constrain only clients (reported `client-only` with the reason; not a server verdict). */
+export class ClientOnly extends ManualCheck {}
+export function clientOnly(reason: string): never {
+  throw new ClientOnly(reason);
+}
 export class CheckFailed extends Error {
   readonly code = 'ERR_CONFORMANCE_CHECK';
 }

@@ -11,10 +11,11 @@ import { checkClientCertificate, checkIssuedCertificate, checkServerCertificate,
 import { httpsFetch } from './https-fetch.js';
 import { parseFlags, targetFromFlags } from './flags.js';
 import { paths, type Target } from './target.js';
+import { runSipLeg } from './sip-leg.js';
 
 export interface DoctorExchange { request: string; response: string; ms: number }
 export interface DoctorStep {
-  name: 'tls' | 'discovery' | 'ticket' | 'certificate' | 'broker';
+  name: 'tls' | 'discovery' | 'ticket' | 'certificate' | 'broker' | 'sip';
   ok: boolean;
   skipped?: string;
   ms: number;
@@ -176,7 +177,8 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
   await step('certificate', async () => {
     cert = await requestCertificate({ url: p.certProv, sipUri: t.user!, ticket: ticket!, keySizeBits: 2048, fetch: f });
     // The issued certificate against the GetAndPublishCert rules (CN = Entity, SKI = DeviceId, EKU, issuer).
-    const issuer = t.issuerCertificates?.[0];
+    // The issuer: as given (--issuer-ca), else the one in the response's PKCS#7 chain that signed the leaf.
+    const issuer = t.issuerCertificates?.[0] ?? cert.chain.find((x) => { try { return cert!.certificate.checkIssued(x) && cert!.certificate.verify(x.publicKey); } catch { return false; } })?.toString();
     const findings = [
       ...checkIssuedCertificate({ certificate: cert.certificatePem, entity: t.user!.replace(/^sip:/i, ''), deviceId: cert.deviceId, ...(issuer ? { issuer } : {}) }),
       ...checkClientCertificate({ certificate: cert.certificatePem }),
@@ -194,6 +196,13 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
     if (life <= 0) return { ok: false, findings: explainError({ code: 'ERR_AUTHBROKER_CREDENTIAL' }), summary: 'AuthBrokerAcquireCredential returned lifetime 0 (no certificate for the user)' };
     return { summary: `session created, credential lifetime ${life} s, session terminated` };
   });
+
+  // The SIP leg of a sign-in with the certificate just issued ([MS-SIPAE] TLS-DSK; sip-leg.ts).
+  await step('sip', async () => {
+    const r = await runSipLeg({ host: t.sip!.host, port: t.sip!.port, ca: t.ca, sipUri: t.user!, certificatePem: cert!.certificatePem, privateKey: cert!.privateKey, clientCertificate: cert!.certificate });
+    current.push(...r.transcript.map((x) => ({ request: `SIP REGISTER sips:${t.sip!.host}:${t.sip!.port}`, response: redact(x, secrets), ms: 0 })));
+    return { summary: r.summary };
+  }, failed ? undefined : !t.sip ? 'no SIP registrar (--sip HOST:PORT)' : !cert ? 'no certificate' : undefined);
   return { target: t.baseUrl, ok: steps.every((s) => s.ok), steps };
 }
 

@@ -11,9 +11,11 @@ import {
   createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, type DirectoryUser, type UserDirectory,
 } from '@ocauth/wstrust';
 import { CertificateAuthority, createCertProvHandler, MemoryCertificateStore, storeCertificateValidator } from '@ocauth/certprov';
-import { certProvCredentialSource, createAuthBrokerHandler, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
-import { issueServerCertificate, startServer, type ServerFaults } from '@ocauth/server';
+import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
+import { formatMsDiagnostics, webTicketDiagnostics } from '@ocauth/diagnostics';
+import { authBrokerWsdl, certProvMetadata, issueServerCertificate, startServer, type ServerFaults } from '@ocauth/server';
 import type { Target } from './target.js';
+import { hasOpenSsl, OpenSslRegistrar, type RegistrarPeer, type RegistrarProtocol } from './openssl-registrar.js';
 
 /** Deliberately broken configurations (the negative self-test): exactly @ocauth/server's ServerConfig.faults. */
 export type EmbeddedFaults = ServerFaults;
@@ -23,6 +25,12 @@ export interface EmbeddedTarget extends Target {
 }
 
 export const DEMO_USER = { sipUri: 'sip:alice@contoso.test', phone: '+15550100', pin: '13579', password: 'Password!1' } as const;
+
+/** The TLS-DSK registrar: `openssl s_server` (no code shared with @ocauth/authbroker); none without an openssl binary (the checks then say so). */
+function opensslRegistrar(cred: { pem: string; keyPem: string }, trusted: string[]): ((protocol?: RegistrarProtocol) => RegistrarPeer) | undefined {
+  if (!hasOpenSsl()) return undefined;
+  return (protocol: RegistrarProtocol = 'TLSv1') => new OpenSslRegistrar({ certificatePem: cred.pem, privateKeyPem: cred.keyPem, trustedClientCertificates: trusted, protocol });
+}
 
 /**
  * A throw-away PKI for the runner's own endpoints: a root made by @ocauth/certprov's CertificateAuthority
@@ -63,10 +71,13 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
   const brokerIdleSeconds = 120;
+  // A second provisioned user: the Entity ⇔ ticket binding is judged with a user the server knows.
+  const other = { sipUri: 'sip:bob@ocauth.test', pin: randomBytes(6).toString('hex'), password: randomBytes(12).toString('base64url') };
   const srv = await startServer({
+    users: [other],
     // certificatesPerTicket: the suite reuses one cached ticket for its many GetAndPublishCert checks
     // (the server's default, one certificate per ticket, is tested in packages/server/test/security-replay).
-    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds, certificatesPerTicket: 1_000 }, registrarTrustedCertificates: [sipPki.caPem],
+    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds, certificatesPerTicket: 1_000 }, registrarTrustedCertificates: [sipPki.caPem], sip: { port: 0 },
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
   type Twin = { url: string; close(): Promise<void> };
@@ -83,12 +94,16 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   return {
     baseUrl: srv.url,
     ca: srv.caCertificatePem,
-    issuerCertificates: [srv.caCertificatePem],
+    // No issuerCertificates: the issuing CA must be located from what the server sends (3.1.1).
     user: srv.demoUser.sipUri,
+    otherUser: other.sipUri,
+    setUserEnabled: async (sipUri: string, enabled: boolean) => { await srv.store.users.setEnabled(sipUri, enabled); },
     phone: srv.demoUser.phone,
     pin: srv.demoUser.pin,
     password: srv.demoUser.password,
-    registrar: (protocol: TlsDskProtocol = 'TLSv1') => new TlsDskRegistrarPeer({ credential: { certificate: registrarCred.pem, privateKey: registrarCred.keyPem }, trustedClientCertificates: [srv.caCertificatePem], protocol }),
+    registrar: opensslRegistrar(registrarCred, [srv.caCertificatePem]),
+    // The server's laboratory SIP registrar (TLS-DSK): the SIP leg of a sign-in.
+    ...(srv.sip ? { sip: { host: '127.0.0.1', port: srv.sip.port } } : {}),
     // Another Web server of the same pool (MS-OCAUTHWS 3.2, ErrorId 28034): same CA, TLS and signing
     // certificate and users, its own proof-key (pool) key, serving this server's farm.
     otherWebServer: async () => ({ webTicketUrl: `${(await (sibling ??= twin(false))).url}/WebTicket/WebTicketService.svc` }),
@@ -123,7 +138,10 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
   const poolKey = { keyName: keyNameOf(poolBytes), key: poolBytes };
   const ca = CertificateAuthority.create({ commonName: 'ocauth embedded CA', keySizeBits: 2048 });
   const store = new MemoryCertificateStore();
-  const users = new MemoryUserDirectory().add({ sipUri: DEMO_USER.sipUri, enabled: true } as DirectoryUser, { pin: DEMO_USER.pin, phone: [DEMO_USER.phone], password: DEMO_USER.password });
+  const OTHER_USER = 'sip:bob@contoso.test';
+  const users = new MemoryUserDirectory()
+    .add({ sipUri: DEMO_USER.sipUri, enabled: true } as DirectoryUser, { pin: DEMO_USER.pin, phone: [DEMO_USER.phone], password: DEMO_USER.password })
+    .add({ sipUri: OTHER_USER, enabled: true } as DirectoryUser, { pin: randomBytes(6).toString('hex'), password: randomBytes(12).toString('base64url') });
   const directory = faultyDirectory(users, faults);
   let base = '';
   const handlers: { prefix: string; h: (r: Request) => Promise<Response> }[] = [];
@@ -138,7 +156,7 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
       if (size > 4 << 20) { res.writeHead(413, { connection: 'close', 'content-type': 'text/plain' }).end('request body larger than 4 MiB'); return; }
       try {
         const path = (req.url ?? '').split('?')[0]!;
-        const found = handlers.find((x) => path.toLowerCase().startsWith(x.prefix.toLowerCase()));
+        const found = handlers.find((x) => (x.prefix.includes('?') ? (req.url ?? '').toLowerCase() === x.prefix.toLowerCase() && req.method === 'GET' : path.toLowerCase().startsWith(x.prefix.toLowerCase())));
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
         const r = found
@@ -179,10 +197,19 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
         certificateValidator: storeCertificateValidator(store),
       }),
     },
+    // MS-OCAUTHWS 6.1 / 6.3: the service descriptions at ?wsdl (as @ocauth/server serves them).
+    {
+      prefix: '/CertProv/CertProvisioningService.svc?wsdl',
+      h: async () => new Response(certProvMetadata(certProvUrl, webTicketUrl), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }),
+    },
+    {
+      prefix: '/Reach/Sip.svc/AuthBroker?wsdl',
+      h: async () => new Response(authBrokerWsdl(authBrokerUrl, webTicketUrl), { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }),
+    },
     {
       prefix: '/CertProv/',
       h: createCertProvHandler({
-        ticketVerifier, ca, store, webTicketUrl, serverFqdn: '127.0.0.1',
+        ticketVerifier, ca, store, webTicketUrl, serverFqdn: 'localhost', chain: { include: true, certificates: [pki.caPem] }, // 3.1.1 Trusted Certificate Authorities: the TLS CA too
         userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined },
       }),
     },
@@ -195,23 +222,39 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
     },
     {
       prefix: '/Autodiscover/AutodiscoverService.svc/root',
-      // MS-OCAUTHWS 1.5: the User links name the AuthBroker service.
-      h: async () => new Response(
+      // MS-OCAUTHWS 1.5: the User links name the AuthBroker service; …/root/user wants an X-MS-WebTicket
+      // and answers a refused one with X-Ms-diagnostics (3.2).
+      h: async (req) => {
+        if (/\/root\/user\/?$/i.test(new URL(req.url).pathname)) {
+          const header = req.headers.get('x-ms-webticket');
+          let errorId = 28032;
+          if (header) {
+            try {
+              await verifier.verifyToken(header);
+              errorId = 0;
+            } catch (e) {
+              errorId = (e as { errorId?: number }).errorId ?? 28032;
+            }
+          }
+          if (errorId) return new Response(null, { status: 401, headers: { 'x-ms-webticketurl': webTicketUrl, ...(header ? { 'x-ms-diagnostics': formatMsDiagnostics(webTicketDiagnostics(errorId, { source: 'localhost' })) } : {}) } });
+        }
+        return new Response(
         `<AutodiscoverResponse AccessLocation="Internal" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><User><Link token="Internal/Autodiscover" href="${base}/Autodiscover/AutodiscoverService.svc/root"/><Link token="Internal/AuthBroker" href="${base}/Reach/Sip.svc"/><Link token="External/AuthBroker" href="${base}/Reach/Sip.svc"/></User></AutodiscoverResponse>`,
         { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } },
-      ),
+      );
+      },
     },
   );
   return {
     baseUrl: base,
     ca: pki.caPem,
-    issuerCertificates: [ca.certificate.toString()],
     user: DEMO_USER.sipUri,
+    otherUser: OTHER_USER,
     phone: DEMO_USER.phone,
     pin: DEMO_USER.pin,
     password: DEMO_USER.password,
     // The SIP registrar side of the TLS-DSK handshake (a real pool's front end is not reachable over HTTPS).
-    registrar: (protocol: TlsDskProtocol = 'TLSv1') => new TlsDskRegistrarPeer({ credential: { certificate: registrarCred.pem, privateKey: registrarCred.keyPem }, trustedClientCertificates: [ca.certificate.toString()], protocol }),
+    registrar: opensslRegistrar(registrarCred, [ca.certificate.toString()]),
     embedded: true,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

@@ -1,31 +1,60 @@
-// Running a whole conformance pass and reporting it: progress lines, the final table, JSON and JUnit.
+// Running a whole conformance pass and reporting it: progress lines, the final table, JSON and JUnit,
+// and the verdict (a MUST that could not be checked is never reported as passing).
 import { ALL_CHECKS } from './suite.js';
 import { RunContext } from './context.js';
-import { exitCodeFor, runRequirements, type Requirement, type Result } from './requirements.js';
+import { exitCodeFor, mustVerdict, runRequirements, type Requirement, type Result } from './requirements.js';
 import type { Target } from './target.js';
 
 export interface ConformanceReport {
   target: string;
   startedAt: string;
   ms: number;
+  /** true: a MUST left unchecked fails the run (`--strict`; always for the embedded target). */
+  strict: boolean;
   results: Result[];
-  summary: { total: number; pass: number; fail: number; manual: number; notImplemented: number; mustFailures: string[] };
+  summary: {
+    total: number; pass: number; fail: number; manual: number; clientOnly: number; notImplemented: number;
+    /** MUSTs that failed or have no check. */
+    mustFailures: string[];
+    /** MUSTs that could not be checked against this target (`manual`). */
+    mustUnchecked: string[];
+  };
   exitCode: number;
 }
 
-export async function runConformance(target: Target, opts: { checks?: readonly Requirement[]; progress?: (line: string) => void } = {}): Promise<ConformanceReport> {
+/** A conformance run that cannot start (no checks selected): the command line reports it as a usage error. */
+export class ConformanceUsageError extends Error {
+  readonly code = 'ERR_CONFORMANCE_USAGE';
+}
+
+export async function runConformance(target: Target, opts: { checks?: readonly Requirement[]; progress?: (line: string) => void; strict?: boolean } = {}): Promise<ConformanceReport> {
+  const checks = opts.checks ?? ALL_CHECKS;
+  if (checks.length === 0) throw new ConformanceUsageError('no checks selected: a run of zero checks proves nothing');
+  const strict = opts.strict ?? false;
   const started = new Date();
   const t0 = performance.now();
   const ctx = new RunContext(target);
-  const results = await runRequirements(ctx, opts.checks ?? ALL_CHECKS, (r, i, n) =>
+  const results = await runRequirements(ctx, checks, (r, i, n) =>
     opts.progress?.(`[${String(i + 1).padStart(2)}/${n}] ${r.outcome.toUpperCase().padEnd(8)} ${r.id} (${r.level}, ${r.ms.toFixed(0)} ms)${r.message ? ` — ${r.message}` : ''}`),
   );
   const c = (o: string) => results.filter((r) => r.outcome === o).length;
+  const v = mustVerdict(results);
   return {
-    target: target.baseUrl, startedAt: started.toISOString(), ms: performance.now() - t0, results,
-    summary: { total: results.length, pass: c('pass'), fail: c('fail'), manual: c('manual'), notImplemented: c('not-implemented'), mustFailures: results.filter((r) => r.level === 'MUST' && (r.outcome === 'fail' || r.outcome === 'not-implemented')).map((r) => r.id) },
-    exitCode: exitCodeFor(results),
+    target: target.baseUrl, startedAt: started.toISOString(), ms: performance.now() - t0, strict, results,
+    summary: { total: results.length, pass: c('pass'), fail: c('fail'), manual: c('manual'), clientOnly: c('client-only'), notImplemented: c('not-implemented'), mustFailures: v.failed, mustUnchecked: v.unchecked },
+    exitCode: exitCodeFor(results, { strict }),
   };
+}
+
+/** The last line of a run: "all MUST checks pass" only when every MUST ran and passed. */
+export function verdictLine(rep: ConformanceReport): string {
+  const s = rep.summary;
+  const unchecked = s.mustUnchecked.length
+    ? `${s.mustUnchecked.length} MUST unchecked${rep.strict ? ' (a failure: strict run)' : ''}: ${s.mustUnchecked.join(', ')}`
+    : '';
+  if (s.mustFailures.length) return [`MUST failures: ${s.mustFailures.join(', ')}`, unchecked].filter(Boolean).join('\n');
+  if (unchecked) return `${unchecked}\nnot verified: these MUSTs could not be checked against this target (give what their reason names, or --strict to fail on them)`;
+  return `all MUST checks pass${s.clientOnly ? ` (${s.clientOnly} client-only rules listed above do not apply to a server)` : ''}`;
 }
 
 export function formatTable(rep: ConformanceReport): string {
@@ -35,19 +64,21 @@ export function formatTable(rep: ConformanceReport): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 4 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ');
   const s = rep.summary;
   return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line), '',
-    `${s.total} checks: ${s.pass} pass, ${s.fail} fail, ${s.manual} manual, ${s.notImplemented} not implemented; ${(rep.ms / 1000).toFixed(1)} s`,
-    s.mustFailures.length ? `MUST failures: ${s.mustFailures.join(', ')}` : 'all MUST checks pass (manual ones listed above need a human)',
+    `${s.total} checks: ${s.pass} pass, ${s.fail} fail, ${s.manual} manual, ${s.clientOnly} client-only, ${s.notImplemented} not implemented; ${(rep.ms / 1000).toFixed(1)} s`,
+    verdictLine(rep),
   ].join('\n');
 }
 
 const x = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 export function toJUnit(rep: ConformanceReport): string {
+  const failing = (r: Result) => r.outcome === 'fail' || r.outcome === 'not-implemented' || (rep.strict && r.level === 'MUST' && r.outcome === 'manual');
   const cases = rep.results.map((r) => {
-    const inner = r.outcome === 'fail' || r.outcome === 'not-implemented'
-      ? `<failure message="${x(r.message ?? r.outcome)}" type="${r.level}"/>`
-      : r.outcome === 'manual' ? `<skipped message="${x(`manual: ${r.message ?? ''}`)}"/>` : '';
+    const inner = failing(r)
+      ? `<failure message="${x(r.message ?? r.outcome)}" type="${r.level}${r.outcome === 'manual' ? ' unchecked' : ''}"/>`
+      : r.outcome === 'manual' || r.outcome === 'client-only' ? `<skipped message="${x(`${r.outcome}: ${r.message ?? ''}`)}"/>` : '';
     return `<testcase classname="ocauth.conformance.${x(r.section)}" name="${x(`${r.id} (${r.level})`)}" time="${(r.ms / 1000).toFixed(3)}">${inner}</testcase>`;
   });
-  const s = rep.summary;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="ocauth conformance ${x(rep.target)}" tests="${s.total}" failures="${s.fail + s.notImplemented}" skipped="${s.manual}" time="${(rep.ms / 1000).toFixed(3)}" timestamp="${rep.startedAt}">${cases.join('')}</testsuite></testsuites>\n`;
+  const failures = rep.results.filter(failing).length;
+  const skipped = rep.results.filter((r) => (r.outcome === 'manual' || r.outcome === 'client-only') && !failing(r)).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="ocauth conformance ${x(rep.target)}" tests="${rep.results.length}" failures="${failures}" skipped="${skipped}" time="${(rep.ms / 1000).toFixed(3)}" timestamp="${rep.startedAt}">${cases.join('')}</testsuite></testsuites>\n`;
 }

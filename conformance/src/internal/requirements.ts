@@ -1,8 +1,9 @@
 // The requirements registry: every normative MUST / SHOULD of MS-OCAUTHWS sections 2–3 the runner
-// knows, each with the spec's text (quoted from /work/shared/reference/MS-OCAUTHWS.txt) and a check
-// against a black-box target. Checks that cannot be automated say so (`manual`, with the reason).
+// knows, each with the spec's text (quoted from vectors/spec/MS-OCAUTHWS.txt) and a check against a
+// black-box target. Checks that cannot be automated against a target say so (`manual`, with the
+// reason); rules that constrain only clients say so too (`client-only`).
 import type { RunContext } from './context.js';
-import { ManualCheck } from './context.js';
+import { ClientOnly, ManualCheck } from './context.js';
 
 export type Level = 'MUST' | 'SHOULD';
 export type Category = 'requirement' | 'example' | 'flow' | 'hostile';
@@ -20,7 +21,11 @@ export interface Requirement {
   /** Resolves (pass) or throws (fail; a ManualCheck means `manual`). May return a note. */
   check?: (ctx: RunContext) => Promise<void | string>;
 }
-export type Outcome = 'pass' | 'fail' | 'manual' | 'not-implemented';
+/**
+ * `manual`: the check could not run against this target (a MUST left unchecked);
+ * `client-only`: the statement constrains clients, nothing a server does can be observed.
+ */
+export type Outcome = 'pass' | 'fail' | 'manual' | 'client-only' | 'not-implemented';
 export interface Result {
   id: string;
   section: string;
@@ -45,7 +50,7 @@ export async function runRequirements(ctx: RunContext, reqs: readonly Requiremen
         res = { ...base, outcome: 'pass', ms: performance.now() - t0, ...(note ? { message: note } : {}) };
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        res = { ...base, outcome: e instanceof ManualCheck ? 'manual' : 'fail', ms: performance.now() - t0, message };
+        res = { ...base, outcome: e instanceof ClientOnly ? 'client-only' : e instanceof ManualCheck ? 'manual' : 'fail', ms: performance.now() - t0, message };
       }
     }
     progress(res, i, reqs.length);
@@ -54,10 +59,26 @@ export async function runRequirements(ctx: RunContext, reqs: readonly Requiremen
   return out;
 }
 
+/** Exit codes of a conformance run (2 is the command line's: bad flags, no checks selected, unreadable files). */
+export const EXIT = { pass: 0, mustFailed: 1, usage: 2, mustUnchecked: 3 } as const;
+
+/** MUST requirements that failed (or have no check) and MUST requirements that could not be checked here. */
+export function mustVerdict(results: readonly Result[]): { failed: string[]; unchecked: string[] } {
+  const musts = results.filter((r) => r.level === 'MUST');
+  return {
+    failed: musts.filter((r) => r.outcome === 'fail' || r.outcome === 'not-implemented').map((r) => r.id),
+    unchecked: musts.filter((r) => r.outcome === 'manual').map((r) => r.id),
+  };
+}
+
 /**
- * Exit code 0 only if every MUST passes. `manual` MUSTs do not fail the run (they cannot be automated
- * against this target and are listed with the reason); `not-implemented` MUSTs do.
+ * 0 only if every MUST ran and passed (client-only rules aside); 1 if a MUST failed or has no check;
+ * otherwise 3 when some MUST could not be checked against this target — or 1 under `strict` (`--strict`,
+ * and always for the embedded target, where every server-side MUST can be checked).
  */
-export function exitCodeFor(results: readonly Result[]): number {
-  return results.every((r) => r.level !== 'MUST' || r.outcome === 'pass' || r.outcome === 'manual') ? 0 : 1;
+export function exitCodeFor(results: readonly Result[], opts: { strict?: boolean } = {}): number {
+  const v = mustVerdict(results);
+  if (v.failed.length) return EXIT.mustFailed;
+  if (v.unchecked.length) return opts.strict ? EXIT.mustFailed : EXIT.mustUnchecked;
+  return EXIT.pass;
 }

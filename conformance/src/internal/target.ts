@@ -1,4 +1,4 @@
-import type { TlsDskRegistrarPeer, TlsDskProtocol } from '@ocauth/authbroker';
+import type { RegistrarPeer, RegistrarProtocol } from './openssl-registrar.js';
 
 /**
  * What a suite runs against: a pool's base URL, a test user's credentials and the trust for its TLS
@@ -18,8 +18,17 @@ export interface Target {
   ca?: string | undefined;
   /** PEM certificates of the CA that issues users' certificates (checks chains of GetAndPublishCert; optional for a pool: --issuer-ca). */
   issuerCertificates?: string[] | undefined;
-  /** SIP registrar peer for the TLS-DSK leg (embedded target only). */
-  registrar?: ((protocol?: TlsDskProtocol) => TlsDskRegistrarPeer) | undefined;
+  /** The pool's SIP-over-TLS registrar (--sip HOST:PORT; the embedded target runs one): the SIP leg of a sign-in. */
+  sip?: { host: string; port: number } | undefined;
+  /** Enable / disable a user of the pool (embedded target only: 28014). */
+  setUserEnabled?: ((sipUri: string, enabled: boolean) => Promise<void>) | undefined;
+  /** A second provisioned user of the pool (SIP URI; no credentials needed): Entity ⇔ ticket binding checks. */
+  otherUser?: string | undefined;
+  /**
+   * SIP registrar peer for the TLS-DSK leg (embedded target: `openssl s_server`, which shares no code
+   * with @ocauth/authbroker, so the keys it exports judge the broker's).
+   */
+  registrar?: ((protocol?: RegistrarProtocol) => RegistrarPeer) | undefined;
   /** Another Web server of the same pool with its own proof-key key (embedded target only; checks 28034). */
   otherWebServer?: (() => Promise<{ webTicketUrl: string }>) | undefined;
   /** Another farm sharing the signing certificate and proof-key key (embedded target only; audience checks). */

@@ -235,7 +235,12 @@ describe('createAuthBrokerHandler: authentication and hostile requests', () => {
     expect(r.status).toBe(401);
     expect(r.headers.get('x-ms-diagnostics')).toMatch(/^28032;/);
     expect(r.headers.get('x-ms-webticketurl')).toBe('https://pool.contoso.test/WebTicket/WebTicketService.svc');
-    await expect(r.text().then((t) => parseAuthBrokerResponse(t))).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_SOAP_FAULT', faultCode: 's:Client' });
+    // MS-OCAUTHWS 3.2: the fault of the 3.2 table with OCSDiagnosticsFaultType (2.2.4.1) as its detail.
+    const body = await r.clone().text();
+    expect(body).toMatch(/<faultcode xmlns:wsse="[^"]+">wsse:InvalidSecurityToken<\/faultcode>/);
+    expect(body).toMatch(/<af:OCSDiagnosticsFault [^>]*><af:Ms-Diagnostics-Fault><af:ErrorId>28032<\/af:ErrorId><af:Reason>[^<]+<\/af:Reason>/);
+    expect(body).toContain('<a:RelatesTo>urn:uuid:1</a:RelatesTo>');
+    await expect(r.text().then((t) => parseAuthBrokerResponse(t))).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_SOAP_FAULT', faultCode: 'wsse:InvalidSecurityToken' });
   });
 
   it('a forged or expired ticket → 401 with the verifier\'s error id', async () => {

@@ -35,8 +35,8 @@ describe('MS-OCAUTHWS 4.3–4.6 examples (vectors/spec)', () => {
     }
   });
 
-  it('every example is well-formed for libxml2 (xmllint)', () => {
-    if (!hasTool('xmllint')) return;
+  it('every example is well-formed for libxml2 (xmllint)', (ctx) => {
+    if (!hasTool('xmllint')) return ctx.skip('xmllint is not on PATH (under CI hasTool throws instead)');
     for (const f of files) expect(() => runTool('xmllint', ['--noout', dir + f]), f).not.toThrow();
   });
 

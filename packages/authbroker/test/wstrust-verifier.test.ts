@@ -85,7 +85,7 @@ describe('broker behind @ocauth/wstrust createTicketVerifier (holder-of-key tick
         expect(err.diagnostics, name).toMatch(new RegExp(`^${id};`));
         // The header is what @ocauth/diagnostics formats and reads strictly; the client parsed it and explains it.
         const strict = parseMsDiagnostics(err.diagnostics, { strict: true });
-        expect(strict.ok && strict.value, name).toMatchObject({ errorId: Number(id), source: 'ocauth-authbroker', fault: 'wsse:InvalidSecurityToken' });
+        expect(strict.ok && strict.value, name).toMatchObject({ errorId: Number(id), source: 'localhost', fault: 'wsse:InvalidSecurityToken' });
         expect(err, name).toMatchObject({ errorId: Number(id), finding: { id: `webticket.${id}` } });
         expect(err.reason, name).toMatch(/^web ticket rejected: /);
       }

@@ -47,9 +47,15 @@ describe('GetAndPublishCert request parser against wrapping and duplicates', () 
     ['two RequestSecurityToken', body.replace(/(<RequestSecurityToken[^]*<\/RequestSecurityToken>)/, '$1$1'), /RequestSecurityToken: expected exactly one, received 2/],
     ['two BinarySecurityToken', body.replace(/(<BinarySecurityToken[^]*<\/BinarySecurityToken>)/, '$1$1'), /BinarySecurityToken: expected exactly one/],
     ['a BinarySecurityToken of another ValueType', body.replace('AuthWebServices.xsd#PKCS10', 'AuthWebServices.xsd#X509v3'), /ValueType: expected/],
+    ['a BinarySecurityToken of another EncodingType', body.replace('secext-1.0.xsd#base64binary', 'secext-1.0.xsd#HexBinary'), /EncodingType: expected/],
     ['GetAndPublishCert below another root', `<x:Root xmlns:x="urn:x">${body}</x:Root>`, /expected a SOAP Envelope or a GetAndPublishCert element, received Root/],
   ])('refuses %s (RequestMalformed)', (_n, xml, re) => {
     expect(() => parseGetAndPublishCertRequest(xml)).toThrow(expect.objectContaining({ code: 'ERR_CERTPROV_REQUEST_MALFORMED', message: expect.stringMatching(re) }));
+  });
+  it('accepts EncodingType #Base64Binary (pidgin-sipe\'s WSS spelling) and no EncodingType', () => {
+    expect(body).toContain('#base64binary');
+    expect(parseGetAndPublishCertRequest(body.replace('#base64binary', '#Base64Binary')).entity).toBe('alice@contoso.com');
+    expect(parseGetAndPublishCertRequest(body.replace(/ EncodingType="[^"]*"/, '')).entity).toBe('alice@contoso.com');
   });
   it('accepts the element alone and the element in a SOAP 1.2 envelope', () => {
     expect(parseGetAndPublishCertRequest(body).entity).toBe('alice@contoso.com');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { DOMParser } from '@xmldom/xmldom';
 import { buildGetAndPublishCertErrorResponse, buildOcsDiagnosticsFault, explain, explainAll, formatFindings, parseOcsDiagnosticsFault, parseSoapFault, type Finding } from '@ocauth/diagnostics';
 
@@ -116,5 +117,26 @@ describe('DOM input (a caller that already parsed the envelope)', () => {
     }
     const detail = doc.getElementsByTagNameNS('urn:component:Microsoft.Rtc.WebAuthentication.2010', 'OCSDiagnosticsFault')[0]!;
     expect(parseOcsDiagnosticsFault(detail).ok).toBe(true);
+  });
+});
+
+describe('28020 after a UsernameToken (real pools answer wrong credentials with it)', () => {
+  const capture = JSON.parse(readFileSync(new URL('../../../vectors/diagnostics/faults.json', import.meta.url), 'utf8')).testGroups[0].tests[0].xml as string;
+  it('the real pool fault (a:FailedAuthentication, "No valid security token.") says to check the user name and password', () => {
+    const f = explain(capture) as Finding;
+    expect(f.id).toBe('webticket.28020');
+    expect(f.remedy).toMatch(/^Check the user name and password/);
+    expect(f.cause).toMatch(/user name or the password/);
+  });
+  it('the same via X-Ms-diagnostics with fault=FailedAuthentication, and an error object with faultcode or credential', () => {
+    expect((explain('X-Ms-diagnostics: 28020;source="pool.contoso.com";reason="No valid security token.";fault="wsse:FailedAuthentication"') as Finding).remedy).toMatch(/^Check the user name and password/);
+    expect((explain({ errorId: 28020, faultcode: 'a:FailedAuthentication' }) as Finding).remedy).toMatch(/^Check the user name and password/);
+    expect((explain({ errorId: 28020, credential: 'UsernameToken' }) as Finding).remedy).toMatch(/^Check the user name and password/);
+  });
+  it('keeps the spec table meaning otherwise (no token / InvalidSecurity)', () => {
+    for (const input of [28020, '28020;reason="There is no valid security token."', { errorId: 28020, faultcode: 'wsse:InvalidSecurity' }]) {
+      const f = explain(input) as Finding;
+      expect(f.remedy, JSON.stringify(input)).toBe('Check the client sends the token inside wsse:Security as the service policy (MEX) requires.');
+    }
   });
 });

@@ -17,6 +17,7 @@ export const SERVER_FLAGS = {
   port: { type: 'string', short: 'p', arg: 'N', help: 'listen port (default 0: ephemeral)' },
   'farm-fqdn': { type: 'string', arg: 'NAME', help: 'pool FQDN (TLS SAN, farm, Autodiscover; default localhost)' },
   'external-url': { type: 'string', arg: 'URL', help: 'public base URL behind a proxy' },
+  'sip-port': { type: 'string', arg: 'N', help: 'run the laboratory SIP-over-TLS registrar (TLS-DSK) on port N (0: ephemeral)' },
   'data-dir': { type: 'string', short: 'd', arg: 'DIR', help: 'CA, TLS key, pool key, SQLite file (default: a new temporary directory)' },
   store: { type: 'string', arg: 'KIND', help: 'sqlite (default) | postgres | memory' },
   'pg-url': { type: 'string', arg: 'URL', help: 'PostgreSQL connection string (implies --store postgres)', secret: true },
@@ -60,7 +61,7 @@ const int = (name: string, v: string | undefined): number | undefined => {
 // `logger` are functions: not expressible in JSON, so not accepted from a file.
 type Shape = true | { readonly [k: string]: Shape } | readonly [Shape];
 type Keys<T> = { readonly [K in keyof T]-?: Shape };
-const USER_SHAPE = { sipUri: true, enabled: true, displayName: true, pin: true, password: true, phones: true, accounts: true } as const satisfies Keys<UserSeed>;
+const USER_SHAPE = { sipUri: true, enabled: true, displayName: true, pin: true, password: true, phones: true, account: true, upn: true, accounts: true } as const satisfies Keys<UserSeed>;
 const POLICY_SHAPE = {
   minKeySize: true, maxKeySize: true, minValidityHours: true, defaultValidityHours: true, maxValidityHours: true, clampValidity: true,
   ticketLifetimeSeconds: true, privateTicketLifetimeSeconds: true, clockSkewSeconds: true, brokerSessionIdleSeconds: true, brokerCertificateValidityHours: true, certProvCompactTickets: true,
@@ -76,9 +77,9 @@ const LIMITS_SHAPE = {
 } as const satisfies Keys<ServerLimits>;
 const FAULTS_SHAPE = Object.fromEntries(FAULT_NAMES.map((n) => [n, true])) as Keys<ServerFaults>;
 export const CONFIG_SHAPE = {
-  host: true, port: true, farmFqdn: true, externalUrl: true, farm: true, sip: { fqdn: true, port: true }, dataDir: true,
+  host: true, port: true, farmFqdn: true, externalUrl: true, farm: true, sip: { fqdn: true, port: true, host: true }, dataDir: true,
   store: { kind: true, file: true, url: true, poolSize: true }, users: [USER_SHAPE], demoUser: true, policy: POLICY_SHAPE,
-  limits: LIMITS_SHAPE, registrarTrustedCertificates: true, faults: FAULTS_SHAPE,
+  limits: LIMITS_SHAPE, registrarTrustedCertificates: true, faults: FAULTS_SHAPE, ntlm: { netbiosDomain: true, maxPendingContexts: true },
 } as const satisfies Keys<Omit<ServerConfig, 'clock' | 'logger'>>;
 
 /** Refuse keys a config file may not hold, naming the key's path and the closest known key. */
@@ -129,6 +130,8 @@ export function configFromArgs(argv: string[]): { config: ServerConfig; json: bo
   set('farmFqdn', values['farm-fqdn']);
   set('externalUrl', values['external-url']);
   set('dataDir', values['data-dir']);
+  const sipPort = int('sip-port', values['sip-port']);
+  if (sipPort !== undefined) config.sip = { ...(config.sip ?? {}), port: sipPort };
   if (values['pg-url']) config.store = { kind: 'postgres', url: values['pg-url'] };
   else if (values.store) {
     if (values.store === 'sqlite' || values.store === 'memory') config.store = { kind: values.store };
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
   }
   const srv = await startServer(parsed.config);
   if (parsed.json) {
-    process.stdout.write(JSON.stringify({ url: srv.url, urls: srv.urls, dataDir: srv.dataDir, store: srv.store.kind, caCertificateFile: join(srv.dataDir, 'ca-cert.pem'), caCertificatePem: srv.caCertificatePem, demoUser: srv.demoUser }) + '\n');
+    process.stdout.write(JSON.stringify({ url: srv.url, urls: srv.urls, ...(srv.sip ? { sip: srv.sip } : {}), dataDir: srv.dataDir, store: srv.store.kind, caCertificateFile: join(srv.dataDir, 'ca-cert.pem'), caCertificatePem: srv.caCertificatePem, demoUser: srv.demoUser }) + '\n');
   } else {
     const faults = Object.entries(parsed.config.faults ?? {}).filter(([, v]) => v).map(([k]) => k);
     process.stdout.write(
@@ -188,8 +191,10 @@ async function main(): Promise<void> {
         `  Certificate Provisioning  ${srv.urls.certProv}`,
         `  Authentication Broker     ${srv.urls.authBroker}`,
         `  Autodiscover              ${srv.urls.autodiscover}`,
+        ...(srv.sip ? [`  SIP registrar (TLS-DSK)   ${srv.sip.fqdn}:${srv.sip.port} (sips, listening on ${parsed.config.sip?.host ?? parsed.config.host ?? '127.0.0.1'})`] : []),
         `  Trust this CA             ${join(srv.dataDir, 'ca-cert.pem')}`,
         `  Demo user                 ${srv.demoUser.sipUri}  phone ${srv.demoUser.phone}  PIN ${srv.demoUser.pin}  password ${srv.demoUser.password}`,
+        `                            account ${srv.demoUser.account}  UPN ${srv.demoUser.upn}  (user names for /Auth and NTLM on ${srv.urls.webTicket})`,
         '',
       ].join('\n'),
     );

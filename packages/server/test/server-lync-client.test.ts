@@ -48,8 +48,11 @@ function lyncIssueToken(user: string, password: string, appliesTo: string): stri
     `</RequestSecurityToken></s:Body></s:Envelope>`
   );
 }
-async function compactTicket(user = 'OCAUTH\\carol', password = 'c4rol-secret'): Promise<string> {
-  const res = await f(`${srv.urls.webTicket}/Auth`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': UA }, body: lyncIssueToken(user, password, `${srv.urls.webTicket}/Auth`) });
+// The desktop client puts base64(user) and base64(password) in the UsernameToken; the server reads both forms.
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+async function compactTicket(user = 'OCAUTH\\carol', password = 'c4rol-secret', asDesktopClient = true): Promise<string> {
+  const [u, p] = asDesktopClient ? [b64(user), b64(password)] : [user, password];
+  const res = await f(`${srv.urls.webTicket}/Auth`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': UA }, body: lyncIssueToken(u, p, `${srv.urls.webTicket}/Auth`) });
   const text = await res.text();
   expect(res.status, text).toBe(200);
   const r = parseCompactTicketResponse(parseEnvelope(text).payload!);
@@ -111,7 +114,7 @@ describe('a Lync 2013 / SfB-style client with a compact web ticket (issue 15)', 
   });
 
   it('expiry and revocation: a disabled user\'s CWT opens nothing; an expired one gets 28033', async () => {
-    const dave = await compactTicket('OCAUTH\\dave', 'd4ve-secret');
+    const dave = await compactTicket('OCAUTH\\dave', 'd4ve-secret', false); // plain-text UsernameToken too
     expect((await userResource({ 'x-ms-webticket': `cwt=${dave}` })).status).toBe(200);
     await srv.store.users.setEnabled('sip:dave@ocauth.test', false);
     expect((await userResource({ 'x-ms-webticket': `cwt=${dave}` })).status).toBe(401);

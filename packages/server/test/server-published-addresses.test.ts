@@ -78,11 +78,11 @@ describe.runIf(hasTool('xmllint'))('SIPE reads the metadata behind a reverse pro
     const wsdl = await wt.text();
     expect(xpath(wsdl, 'name(/*)')).toBe('wsdl:definitions');
     const names = xpath(wsdl, "/*/*[local-name()='service']/*[local-name()='port']/@name").trim().split(/\s+/).map((a) => a.replace(/^name="|"$/g, ''));
-    // Advertised = usable: no windowsAuthenticator here (WinNegotiate would only answer 401), no Cert
-    // validator missing (the server has one), never Anon (404), never WsFedBearer.
-    expect(names).toEqual(['WebTicketServiceCert', 'WebTicketServicePin', 'WebTicketServiceAuth']);
+    // Advertised = usable: WinNegotiate (the server speaks NTLM on it), Cert (the server has a validator),
+    // never Anon (404), never WsFedBearer.
+    expect(names).toEqual(['WebTicketServiceWinNegotiate', 'WebTicketServiceCert', 'WebTicketServicePin', 'WebTicketServiceAuth']);
     const locations = xpath(wsdl, "/*/*[local-name()='service']/*[local-name()='port']/*[local-name()='address'][1]/@location").trim().split(/\s+/).map((a) => a.replace(/^location="|"$/g, ''));
-    expect(locations).toEqual(['Cert', 'Pin', 'Auth'].map((b) => `${srv.externalUrls.webTicket}/${b}`));
+    expect(locations).toEqual([srv.externalUrls.webTicket, ...['Cert', 'Pin', 'Auth'].map((b) => `${srv.externalUrls.webTicket}/${b}`)]);
     for (const loc of locations) expect((await viaProxy(loc, { method: 'POST', body: '<x/>', headers: { 'content-type': 'text/xml; charset=utf-8' } })).status, loc).not.toBe(404);
     // ?wsdl and the WS-MEX POST form carry the same addresses.
     const q = await (await viaProxy(`${srv.externalUrls.webTicket}?wsdl`)).text();

@@ -1,7 +1,7 @@
 // One contract suite for every ServerStore: memory, SQLite (better-sqlite3, WAL) and PostgreSQL. The same
 // assertions cover the user directory (hashed secrets), certificate publication with supersession,
 // revocation and the Authentication Broker's session records.
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -54,6 +54,61 @@ for (const [name, config] of kinds) {
       expect(await s.users.setEnabled('sip:nobody@contoso.test', false)).toBe(false);
       await expect(s.users.upsertUser({ sipUri: 'alice' })).rejects.toMatchObject({ code: 'ERR_SERVER_USER' });
       await expect(s.users.upsertUser({ sipUri: 'alice' })).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it('users: account and UPN; DOMAIN\\user, user@domain, sip:user@domain and bare user@domain name one user, case-insensitively; NT hash sealed at rest', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-'));
+      const s = await openStore(config()!, dir);
+      stores.push(s);
+      await s.users.upsertUser({ sipUri: `sip:${u}n@Contoso.test`, account: `CONTOSO\\${u}N`, upn: `${u}N@corp.contoso.test`, password: 'Password', displayName: 'N' });
+      const want = { sipUri: `sip:${u}n@Contoso.test`, account: `CONTOSO\\${u}N`, upn: `${u}N@corp.contoso.test`, enabled: true };
+      for (const name of [`contoso\\${u}n`, `CONTOSO\\${u.toUpperCase()}N`, `${u}n@CORP.contoso.test`, `SIP:${u}N@contoso.TEST`, `${u}n@contoso.test`]) {
+        expect(await s.users.findUserByAccount!(name), name).toMatchObject(want);
+        expect(await s.users.verifyPassword(name, 'Password'), name).toMatchObject(want);
+      }
+      expect(await s.users.findUserBySipUri(`sip:${u}n@contoso.test`)).toMatchObject(want);
+      expect(await s.users.findUserByAccount!(`OTHER\\${u}n`)).toBeNull();
+      // NTLM: the first existing name wins; the NT hash is MD4(UTF-16LE "Password") (MS-NLMP 4.2.2.1.2).
+      const cred = await s.users.findNtlmCredential!([`NOPE\\${u}n`, `${u}n@corp.contoso.test`]);
+      expect(cred?.user).toMatchObject(want);
+      expect(Buffer.from(cred!.ntHash!).toString('hex')).toBe('a4f49c406510bdcab6824ee7c30fd852');
+      expect(await s.users.findNtlmCredential!([`NOPE\\${u}n`])).toBeNull();
+      // a user without a password has no NT hash; setting the password creates it
+      await s.users.upsertUser({ sipUri: `sip:${u}p@contoso.test`, account: `CONTOSO\\${u}p`, pin: '1234' });
+      expect(await s.users.findNtlmCredential!([`CONTOSO\\${u}p`])).toMatchObject({ ntHash: null });
+      await s.users.upsertUser({ sipUri: `sip:${u}p@contoso.test`, account: `CONTOSO\\${u}p`, password: 'Password' });
+      expect((await s.users.findNtlmCredential!([`CONTOSO\\${u}p`]))?.ntHash).not.toBeNull();
+      // UsernameToken readings: one call, plain first, then the alternative
+      expect(await s.users.verifyPassword(Buffer.from(`CONTOSO\\${u}n`).toString('base64'), Buffer.from('Password').toString('base64'), [{ username: `CONTOSO\\${u}n`, password: 'Password' }])).toMatchObject(want);
+      expect(await s.users.verifyPassword(`CONTOSO\\${u}n`, 'wrong', [{ username: `CONTOSO\\${u}n`, password: 'also wrong' }])).toBeNull();
+      await expect(s.users.upsertUser({ sipUri: `sip:${u}x@contoso.test`, account: 'no-backslash' })).rejects.toMatchObject({ code: 'ERR_SERVER_USER' });
+      await expect(s.users.upsertUser({ sipUri: `sip:${u}x@contoso.test`, upn: 'no-at-sign' })).rejects.toMatchObject({ code: 'ERR_SERVER_USER' });
+      // at rest: the credential key lives in dataDir (0600); the database holds no NT hash in any encoding
+      expect(statSync(join(dir, 'credential-key.bin')).mode & 0o777).toBe(0o600);
+      const nt = Buffer.from('a4f49c406510bdcab6824ee7c30fd852', 'hex');
+      let image: Buffer | undefined;
+      if (name === 'sqlite') {
+        await s.certificates.count(); // after the writes above were flushed
+        image = readFileSync(join(dir, 'ocauth.sqlite'));
+      } else if (name === 'postgres') {
+        const pg = (await import('pg')).default;
+        const c = new pg.Client({ connectionString: pgUrl! });
+        await c.connect();
+        const r = await c.query(`SELECT a.* FROM ocauth_user_accounts a WHERE a.sip_uri_norm = $1`, [`sip:${u}n@contoso.test`]);
+        await c.end();
+        expect(String(r.rows[0].nt_hash_sealed)).toMatch(/^aes256gcm\$/);
+        image = Buffer.from(JSON.stringify(r.rows));
+      }
+      if (image) for (const form of [nt, Buffer.from(nt.toString('hex')), Buffer.from(nt.toString('base64').replace(/=+$/, ''))]) expect(image.includes(form)).toBe(false);
+      if (name !== 'memory') {
+        // under another server key the sealed hash does not open (NTLM unavailable), the password still works
+        const d2 = mkdtempSync(join(tmpdir(), 'ocauth-store-')); // a new dataDir: another credential key
+        if (name === 'sqlite') copyFileSync(join(dir, 'ocauth.sqlite'), join(d2, 'ocauth.sqlite'));
+        const other = await openStore(config()!, d2);
+        stores.push(other);
+        expect(await other.users.findNtlmCredential!([`CONTOSO\\${u}n`])).toMatchObject({ ntHash: null });
+        expect(await other.users.verifyPassword(`CONTOSO\\${u}n`, 'Password')).toMatchObject(want);
+      }
     });
 
     it('certificates: publish supersedes the same device, other devices untouched; duplicate serial refused; revoke', async () => {

@@ -1,11 +1,11 @@
 // Reconstructs the Web Ticket Service WSDL of MS-OCAUTHWS 6.2 from the text extraction of the PDF
-// (shared/reference/MS-OCAUTHWS.txt) into vectors/spec/6.2-web-ticket-service.wsdl and
+// (vectors/spec/MS-OCAUTHWS.txt, the copy in this repository) into vectors/spec/6.2-web-ticket-service.wsdl and
 // src/internal/wsdl-data.ts. Rules (also in vectors/spec/README.md): drop blank lines and the one-space
 // margin; a line that does not start with "<" continues the previous one: joined with one space when it
 // starts an attribute (name=), else with nothing (a URL or name the PDF wrapped).
 import { readFileSync, writeFileSync } from 'node:fs';
 const here = new URL('.', import.meta.url);
-const lines = readFileSync(new URL('../../../../shared/reference/MS-OCAUTHWS.txt', here), 'utf8').split('\n');
+const lines = readFileSync(new URL('../../../vectors/spec/MS-OCAUTHWS.txt', here), 'utf8').split('\n');
 const start = lines.findIndex((l) => l.startsWith('6.2 Web Ticket Service WSDL'));
 const end = lines.findIndex((l, i) => i > start && l.includes('</wsdl:definitions>'));
 const out = [];

@@ -27,8 +27,8 @@ export { createTicketVerifier, parseWebTicketHeaderValue, formatWebTicketHeaderV
 export { mintCompactWebTicket, openCompactWebTicket, deriveCompactTicketKey, formatCompactWebTicketHeaderValue, compactTicketOfHeader, CWT_VERSION, CWT_MAX_LENGTH } from './internal/cwt.js';
 export type { CompactWebTicketClaims } from './internal/cwt.js';
 export type { TicketVerifier, TicketVerifierOptions, VerifiedTicket, PoolKey } from './internal/verifier.js';
-export { MemoryUserDirectory } from './internal/directory.js';
-export type { UserDirectory, DirectoryUser, ClientCertificateValidator } from './internal/directory.js';
+export { MemoryUserDirectory, usernameTokenCandidates, decodeBase64Text, ntHash } from './internal/directory.js';
+export type { UserDirectory, DirectoryUser, ClientCertificateValidator, NtlmCredential, PasswordCandidate } from './internal/directory.js';
 export { createWebTicketHandler } from './internal/handler.js';
 export type { WebTicketHandlerOptions, WebTicketBinding } from './internal/handler.js';
 export { WEB_TICKET_ERRORS, formatMsDiagnosticsHeader, parseMsDiagnosticsHeader } from './internal/catalog.js';
@@ -42,3 +42,7 @@ export { signWithCertificate, verifyCertificateMessage } from './internal/x509-t
 export type { SignWithCertificateOptions, VerifiedCertificateMessage } from './internal/x509-token.js';
 export { ntlmAuthorizer, md4, ntowfv2, ntlmNegotiateMessage, parseNtlmChallenge, ntlmAuthenticateMessage, ntlmv2Responses, NtlmError } from './internal/ntlm.js';
 export type { NtlmChallenge } from './internal/ntlm.js';
+export { createNtlmAuthenticator, buildNtlmChallenge, parseNtlmAuthenticate, parseNtlmNegotiate, parseAvPairs, ntlmAccountNames, NTLMSSP, MSV_AV } from './internal/ntlm-server.js';
+export type { NtlmAuthenticator, NtlmAuthenticatorOptions, NtlmConnection, NtlmEvent, WindowsAuthResult, NtlmAuthenticate } from './internal/ntlm-server.js';
+export { parseSpnego, buildNegTokenResp, buildNegTokenInit } from './internal/spnego.js';
+export type { SpnegoToken } from './internal/spnego.js';

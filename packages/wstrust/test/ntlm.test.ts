@@ -13,8 +13,8 @@ describe('MD4 and NTLMv2 known answers', () => {
     expect(hex(md4(Buffer.from('abc')))).toBe('a448017aaf21d8525fc10ae87aa6729d');
     expect(hex(md4(Buffer.from('12345678901234567890123456789012345678901234567890123456789012345678901234567890')))).toBe('e33b4ddc9c38f2199c3e7b164fcc0536');
   });
-  it('MD4 equals openssl dgst -md4 (legacy provider) on random inputs', () => {
-    if (!hasTool('openssl', ['version'])) return;
+  it('MD4 equals openssl dgst -md4 (legacy provider) on random inputs', (ctx) => {
+    if (!hasTool('openssl', ['version'])) return ctx.skip('openssl is not on PATH (under CI hasTool throws instead)');
     fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
       const ref = runTool('openssl', ['dgst', '-md4', '-provider', 'legacy', '-provider', 'default', '-r'], b).toString().split(' ')[0];
       expect(hex(md4(b))).toBe(ref);

@@ -16,7 +16,7 @@ import {
   type ParsedAuthBrokerRequest,
 } from './messages.js';
 import { actionOf, type AuthBrokerOperation } from './operations.js';
-import { formatMsDiagnostics, toDiagnosticsText, webTicketError } from '@ocauth/diagnostics';
+import { buildOcsDiagnosticsFault, formatMsDiagnostics, toDiagnosticsText, webTicketError } from '@ocauth/diagnostics';
 import { SecurityStatus } from './security-status.js';
 import { MemoryAuthBrokerSessionStore, type AuthBrokerSessionRecord, type AuthBrokerSessionStore } from './session-store.js';
 import { TlsDskClient } from './tls-dsk-client.js';
@@ -85,6 +85,8 @@ export interface AuthBrokerHandlerOptions {
   registrarTrust?: { trustedCertificates?: ReadonlyArray<string | Uint8Array>; verifyServer?: boolean };
   /** Included as X-MS-WebTicketURL in 401 answers, so clients know where to get a ticket. */
   webTicketUrl?: string;
+  /** FQDN of this server, the `source` of X-Ms-diagnostics (MS-OCAUTHWS 3.2.4.1: the FQDN of the server that generated the error). */
+  serverFqdn?: string;
   /** Limits (defaults: 1 MiB body, 64 KiB gssapi-data, 10 000 sessions, 8 targets per session). */
   maxBodyBytes?: number;
   maxInputBytes?: number;
@@ -413,11 +415,18 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
       if (f.errorId !== undefined) {
         // MS-OCAUTHWS 3.2.4.1 X-Ms-diagnostics, formatted by @ocauth/diagnostics (reason reduced to the header's character set).
         const fault = webTicketError(f.errorId)?.faultcode;
-        headers['x-ms-diagnostics'] = formatMsDiagnostics({ errorId: f.errorId, source: 'ocauth-authbroker', reason: toDiagnosticsText(f.message, 300), ...(fault ? { fault } : {}) });
+        headers['x-ms-diagnostics'] = formatMsDiagnostics({ errorId: f.errorId, source: options.serverFqdn ?? 'localhost', reason: toDiagnosticsText(f.message, 300), ...(fault ? { fault } : {}) });
         if (f.status === 401 && options.webTicketUrl) headers['x-ms-webticketurl'] = options.webTicketUrl;
       }
       headers['x-ocauth-error'] = f.code;
-      const body = buildSoapFault({ code: f.faultCode, reason: f.message, ...(relatesTo !== undefined ? { relatesTo } : {}) });
+      // MS-OCAUTHWS 3.2: a web ticket that fails validation is answered with the SOAP fault of the 3.2 table
+      // (wsse:InvalidSecurityToken for 28032–28034) whose detail is OCSDiagnosticsFaultType (2.2.4.1).
+      const ticketFault = f.errorId !== undefined && webTicketError(f.errorId)
+        ? buildOcsDiagnosticsFault({ errorId: f.errorId, faultstring: toDiagnosticsText(f.message, 300) })
+        : undefined;
+      const body = ticketFault
+        ? `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action s:mustUnderstand="1">http://www.w3.org/2005/08/addressing/soap/fault</a:Action>${relatesTo !== undefined ? `<a:RelatesTo>${escapeText(relatesTo)}</a:RelatesTo>` : ''}</s:Header><s:Body>${ticketFault}</s:Body></s:Envelope>`
+        : buildSoapFault({ code: f.faultCode, reason: f.message, ...(relatesTo !== undefined ? { relatesTo } : {}) });
       // SOAP 1.1 faults travel with HTTP 500 unless the failure is HTTP-level (401, 405, 413, 503).
       return new Response(body, { status: f.status === 400 ? 500 : f.status, headers });
     }
@@ -436,3 +445,5 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
   return Object.assign(handler, { sweep, sessionCount: () => store.size(), close });
 }
 
+
+const escapeText = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -18,7 +18,7 @@ import {
   type TlsDskProtocol,
 } from './tls-dsk-common.js';
 import { cachedSecureContext } from './secure-context-cache.js';
-import { ContentType, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
+import { coalesceHandshakeRecords, ContentType, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
 
 export interface TlsDskClientOptions {
   credential: TlsDskCredential;
@@ -173,7 +173,7 @@ export class TlsDskClient {
     const out = this.wire.drain();
     if (out.length === 0) return this.fail(new Error('the TLS client produced no client_hello'));
     this._state = 'hello-sent';
-    return { status: SecurityStatus.ContinueNeeded, output: new Uint8Array(out) };
+    return { status: SecurityStatus.ContinueNeeded, output: this.reframe(out) };
   }
 
   private feed(input: Uint8Array): TlsDskStep | undefined {
@@ -204,7 +204,7 @@ export class TlsDskClient {
       return this.fail(early);
     }
     this._state = 'flight-sent';
-    return { status: SecurityStatus.ContinueNeeded, output: new Uint8Array(this.wire.drain()) };
+    return { status: SecurityStatus.ContinueNeeded, output: this.reframe(this.wire.drain()) };
   }
 
   private async finish(input: Uint8Array): Promise<TlsDskStep> {
@@ -220,10 +220,22 @@ export class TlsDskClient {
     const extra = this.wire.drain();
     this._state = 'complete';
     this.destroy();
-    return { status: SecurityStatus.OK, output: new Uint8Array(extra), keys };
+    return { status: SecurityStatus.OK, output: this.reframe(extra), keys };
   }
 
   private serverChecked = false;
+  /** A ChangeCipherSpec left: the records that follow are encrypted and keep their framing. */
+  private encrypted = false;
+
+  /**
+   * One flight in as few TLS records as the record size allows (certificate, client_key_exchange and
+   * certificate_verify share a record, as Schannel sends them; see coalesceHandshakeRecords).
+   */
+  private reframe(flight: Buffer): Uint8Array {
+    const r = coalesceHandshakeRecords(flight, this.encrypted);
+    this.encrypted = r.encrypted;
+    return new Uint8Array(r.bytes);
+  }
 
   /**
    * The SIP server's chain (as OpenSSL verified it while reading the server's Certificate message,

@@ -17,7 +17,7 @@ import {
   type TlsDskProtocol,
 } from './tls-dsk-common.js';
 import { cachedSecureContext } from './secure-context-cache.js';
-import { hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
+import { coalesceHandshakeRecords, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
 
 export interface TlsDskRegistrarPeerOptions {
   /** The SIP server's own certificate and key. */
@@ -53,6 +53,8 @@ export class TlsDskRegistrarPeer {
   private secure = false;
   private events = 0;
   private _done = false;
+  /** A ChangeCipherSpec left: the records that follow are encrypted and keep their framing. */
+  private encrypted = false;
 
   constructor(options: TlsDskRegistrarPeerOptions) {
     const protocol = options.protocol ?? 'TLSv1';
@@ -116,7 +118,7 @@ export class TlsDskRegistrarPeer {
     if (firstLeg) {
       await settle(() => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ServerHelloDone), progress);
       if (this.failure !== undefined) throw this.error();
-      return { gssapiData: this.wire.drain().toString('base64'), done: false };
+      return { gssapiData: Buffer.from(this.reframe(this.wire.drain())).toString('base64'), done: false };
     }
     await settle(() => this.failure !== undefined || (this.secure && hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records)), progress);
     if (this.failure !== undefined) throw this.error();
@@ -128,12 +130,19 @@ export class TlsDskRegistrarPeer {
     const keys: TlsDskKeys = { ...splitKeyBlock(block), protocol: s.getProtocol() ?? '', cipher: s.getCipher()?.name ?? '' };
     block.fill(0);
     const clientCertificate = this.clientCertificate;
-    const out = this.wire.drain().toString('base64');
+    const out = Buffer.from(this.reframe(this.wire.drain())).toString('base64');
     this._done = true;
     s.destroy();
     this.wire.destroy();
     const serverName = typeof s.servername === 'string' && s.servername !== '' ? s.servername : undefined;
     return { gssapiData: out, done: true, keys, ...(clientCertificate ? { clientCertificate } : {}), ...(serverName ? { serverName } : {}) };
+  }
+
+  /** One flight in as few records as possible, as Schannel registrars send it (see coalesceHandshakeRecords). */
+  private reframe(flight: Buffer): Uint8Array {
+    const r = coalesceHandshakeRecords(flight, this.encrypted);
+    this.encrypted = r.encrypted;
+    return r.bytes;
   }
 
   private error(): TlsDskError {

@@ -82,3 +82,55 @@ export function helloRandom(buf: Uint8Array, type: 1 | 2): Uint8Array | undefine
   }
   return undefined;
 }
+
+/** Largest TLSPlaintext fragment (RFC 2246 / RFC 5246 6.2.1: 2^14 bytes). */
+export const MAX_TLS_PLAINTEXT = 16384;
+
+export interface ReframeResult {
+  bytes: Uint8Array;
+  /** True once a ChangeCipherSpec left this endpoint: later handshake records are encrypted. */
+  encrypted: boolean;
+}
+
+/**
+ * Re-frame one flight the way Schannel writes it: consecutive plaintext handshake records of the same
+ * version become as few records as the 2^14-byte limit allows (RFC 5246 6.2.1 lets handshake messages
+ * share and span records). Node/OpenSSL write each handshake message in its own record, and SIPE's
+ * `sipe-tls.c handshake_parse()` rejects a record holding only the body-less ServerHelloDone.
+ * ChangeCipherSpec, alerts and everything after a ChangeCipherSpec (encrypted, MAC'd with the record
+ * sequence number) pass unchanged; so do trailing bytes of a partial record. `encrypted` carries the
+ * endpoint's state from one leg to the next.
+ */
+export function coalesceHandshakeRecords(buf: Uint8Array, encrypted = false): ReframeResult {
+  const scan = scanRecords(buf);
+  if (scan.malformed || scan.records.length < 2) {
+    const ccs = scan.records.some((r) => r.contentType === ContentType.ChangeCipherSpec);
+    return { bytes: buf, encrypted: encrypted || ccs };
+  }
+  const out: Buffer[] = [];
+  let run: TlsRecord[] = [];
+  const header = (type: number, version: number, len: number) => Buffer.from([type, version >> 8, version & 0xff, len >> 8, len & 0xff]);
+  const flush = () => {
+    if (run.length === 0) return;
+    const body = Buffer.concat(run.map((r) => r.fragment));
+    const version = run[0]!.version;
+    for (let off = 0; off < body.length; off += MAX_TLS_PLAINTEXT) {
+      const part = body.subarray(off, off + MAX_TLS_PLAINTEXT);
+      out.push(header(ContentType.Handshake, version, part.length), part);
+    }
+    run = [];
+  };
+  for (const r of scan.records) {
+    if (!encrypted && r.contentType === ContentType.Handshake) {
+      if (run.length > 0 && run[0]!.version !== r.version) flush();
+      run.push(r);
+      continue;
+    }
+    flush();
+    if (r.contentType === ContentType.ChangeCipherSpec) encrypted = true;
+    out.push(header(r.contentType, r.version, r.fragment.length), Buffer.from(r.fragment));
+  }
+  flush();
+  if (scan.trailing > 0) out.push(Buffer.from(buf.subarray(buf.length - scan.trailing)));
+  return { bytes: new Uint8Array(Buffer.concat(out)), encrypted };
+}

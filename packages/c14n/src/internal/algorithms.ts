@@ -1,3 +1,4 @@
+// The six W3C canonicalization algorithm URIs (C14N 1.0, C14N 1.1, Exc-C14N, each ± comments) and what each selects.
 import { C14nError } from './errors.js';
 
 /** Canonical XML 1.0 (W3C REC 2001-03-15), comments omitted. */

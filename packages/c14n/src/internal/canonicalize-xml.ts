@@ -3,7 +3,8 @@
 import { canonicalize, type CanonicalizeOptions } from './canonicalize.js';
 import { C14nError } from './errors.js';
 import { XMLNS_NS } from './namespaces.js';
-import { parsePrepared, prepareXmlText, type ParseXmlOptions, type XDocument } from './parse.js';
+import type { DElement, DNode, XDocument } from './dom.js';
+import { parsePrepared, prepareXmlText, type ParseXmlOptions } from './parse.js';
 import { BAIL, DEFAULT_ID_ATTRIBUTES, idProblem, streamCanonicalize, streamOptions, type IdAttribute, type StreamJob } from './stream.js';
 
 export { DEFAULT_ID_ATTRIBUTES, type IdAttribute } from './stream.js';
@@ -31,12 +32,6 @@ export interface CanonicalizeXmlToOptions extends CanonicalizeByIdOptions {
   chunkSize?: number;
 }
 
-let streaming = true;
-/** Tests only (not exported by the package): force the DOM path to compare it with the streaming one. */
-export function setStreaming(on: boolean): void {
-  streaming = on;
-}
-
 function job(options: CanonicalizeXmlToOptions, id: string | null, sink: StreamJob['sink']): StreamJob {
   if (options && (options as CanonicalizeOptions).nodeSet !== undefined) {
     throw new C14nError('ERR_C14N_INPUT', 'canonicalizeXml options.nodeSet: expected none (the nodes of a parse are unknown to the caller), received a node set; parse with parseXml and call canonicalize');
@@ -56,17 +51,15 @@ function checkId(id: unknown): string {
   return id;
 }
 
-type El = { nodeType: number; firstChild: El | null; nextSibling: El | null; parentNode: El | null; attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string | null; name: string; value: string } } };
-
 /** The one element of `doc` whose Id attribute (any of `attrs`) is `id`; throws for none or several. */
-export function elementById(doc: XDocument, id: string, attrs: readonly IdAttribute[]): El {
-  let found: El | null = null;
+export function elementById(doc: XDocument, id: string, attrs: readonly IdAttribute[]): DElement {
+  let found: DElement | null = null;
   let count = 0;
-  const root = doc as unknown as El;
-  let n: El | null = root.firstChild;
+  const root = doc as unknown as DNode;
+  let n: DNode | null = root.firstChild;
   while (n !== null) {
     if (n.nodeType === 1) {
-      const as = n.attributes;
+      const as = (n as DElement).attributes;
       for (let i = 0; i < as.length; i++) {
         const a = as[i]!;
         if (a.value !== id || a.namespaceURI === XMLNS_NS) continue;
@@ -74,7 +67,7 @@ export function elementById(doc: XDocument, id: string, attrs: readonly IdAttrib
         const uri = a.namespaceURI === '' ? null : a.namespaceURI;
         if (attrs.some((x) => x.localName === local && x.namespaceURI === uri)) {
           count++;
-          found ??= n;
+          found ??= n as DElement;
           break;
         }
       }
@@ -99,10 +92,11 @@ function viaDom(text: string, options: CanonicalizeXmlToOptions, j: StreamJob): 
   return canonicalize(node as never, { algorithm: options.algorithm, inclusiveNamespaces: options.inclusiveNamespaces });
 }
 
-function runJob(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, id: string | null): string {
+/** One canonicalization; `stream` false (tests only) goes straight to the DOM path. */
+function runJob(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, id: string | null, stream: boolean): string {
   const j = job(options, id, null);
   const text = prepareXmlText(xml, j.parse);
-  if (streaming) {
+  if (stream) {
     const r = streamCanonicalize(text, j);
     if (r !== BAIL) return r;
   }
@@ -116,7 +110,7 @@ function runJob(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, id:
  * otherwise; the same output and errors either way.
  */
 export function canonicalizeXml(xml: string | Uint8Array, options: CanonicalizeXmlOptions): string {
-  return runJob(xml, options, null);
+  return runJob(xml, options, null, true);
 }
 
 /**
@@ -126,7 +120,7 @@ export function canonicalizeXml(xml: string | Uint8Array, options: CanonicalizeX
  * error (`ERR_C14N_ID_NOT_FOUND`, `ERR_C14N_DUPLICATE_ID`: a duplicate Id is signature wrapping).
  */
 export function canonicalizeById(xml: string | Uint8Array, id: string, options: CanonicalizeByIdOptions): string {
-  return runJob(xml, options, checkId(id));
+  return runJob(xml, options, checkId(id), true);
 }
 
 /**
@@ -137,6 +131,26 @@ export function canonicalizeById(xml: string | Uint8Array, id: string, options: 
  * canonicalized through the DOM and the rest of their output written at the end.
  */
 export function canonicalizeXmlTo(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, write: (chunk: string) => void): void {
+  runJobTo(xml, options, write, true);
+}
+
+/**
+ * Tests only (not exported by the package): the three entry points with the streaming path on (as
+ * exported) or off (the DOM path alone), to hold one to the other.
+ */
+export function entryPoints(stream: boolean): {
+  canonicalizeXml: typeof canonicalizeXml;
+  canonicalizeById: typeof canonicalizeById;
+  canonicalizeXmlTo: typeof canonicalizeXmlTo;
+} {
+  return {
+    canonicalizeXml: (xml, options) => runJob(xml, options, null, stream),
+    canonicalizeById: (xml, id, options) => runJob(xml, options, checkId(id), stream),
+    canonicalizeXmlTo: (xml, options, write) => runJobTo(xml, options, write, stream),
+  };
+}
+
+function runJobTo(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, write: (chunk: string) => void, stream: boolean): void {
   const id = options && options.id !== undefined ? checkId(options.id) : null;
   if (typeof write !== 'function') throw new C14nError('ERR_C14N_INPUT', `canonicalizeXmlTo write: expected a function, received ${typeof write}`);
   let written = 0;
@@ -146,7 +160,7 @@ export function canonicalizeXmlTo(xml: string | Uint8Array, options: Canonicaliz
   };
   const j = job(options, id, sink);
   const text = prepareXmlText(xml, j.parse);
-  if (streaming) {
+  if (stream) {
     const r = streamCanonicalize(text, j);
     if (r !== BAIL) {
       if (r !== '') write(r);

@@ -1,10 +1,12 @@
+// canonicalize(): Canonical XML 1.0 / 1.1 and Exclusive c14n of a DOM node, with or without a document subset (node set).
 import type { Node } from '@xmldom/xmldom';
 import { algorithmInfo, EXC_C14N, Mode, type C14nAlgorithm } from './algorithms.js';
+import type { DElement, DNode } from './dom.js';
 import { C14nError } from './errors.js';
 import { escapeAttr, escapeText } from './escape.js';
 import { exclusiveCanonicalize } from './exclusive.js';
-import { checkNamespaceUri, declaredPrefix, sortAttrs, sortDecls, XML_NS } from './namespaces.js';
-import { resolveUri } from './uri.js';
+import { checkNamespaceUri, declaredPrefix, parsePrefixList, sortAttrs, sortDecls } from './namespaces.js';
+import { XmlAttrStack, type OutAttr } from './xml-attrs.js';
 
 
 /**
@@ -30,87 +32,8 @@ export interface CanonicalizeOptions {
   nodeSet?: NodeSet;
 }
 
-// Structural views of the xmldom 0.9 DOM (also fits other W3C DOMs with the same properties).
-interface DNode {
-  nodeType: number;
-  parentNode: DNode | null;
-  firstChild: DNode | null;
-  nextSibling: DNode | null;
-}
-interface DAttr extends DNode {
-  name: string;
-  prefix: string | null;
-  localName: string | null;
-  namespaceURI: string | null;
-  value: string;
-}
-interface DElement extends DNode {
-  tagName: string;
-  prefix: string | null;
-  localName: string | null;
-  namespaceURI: string | null;
-  attributes: { readonly length: number; item(i: number): DAttr | null; readonly [i: number]: DAttr };
-}
-
 type Scope = ReadonlyMap<string, string>;
-type XmlAttrs = ReadonlyMap<string, { qname: string; value: string }>;
-const NO_XML_ATTRS: XmlAttrs = new Map();
-
-function xmlAttrValue(e: DElement, local: string): string | undefined {
-  const attrs = e.attributes;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs[i]!;
-    if (a.namespaceURI === XML_NS && (a.localName ?? a.name.slice(4)) === local) return a.value;
-  }
-  return undefined;
-}
-
-/** `inherited` overridden by the xml:* attributes of `e` (copy on write). */
-function withXmlAttrs(inherited: XmlAttrs, e: DElement): XmlAttrs {
-  let out = inherited;
-  const attrs = e.attributes;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs[i]!;
-    if (a.namespaceURI !== XML_NS) continue;
-    if (out === inherited) out = new Map(inherited);
-    (out as Map<string, { qname: string; value: string }>).set(a.localName ?? a.name.slice(4), { qname: a.name, value: a.value });
-  }
-  return out;
-}
-
-function xmlAttrsOf(el: DNode | null): XmlAttrs {
-  const chain: DElement[] = [];
-  for (let n = el; n && n.nodeType === 1; n = n.parentNode) chain.push(n as DElement);
-  let acc = NO_XML_ATTRS;
-  for (let i = chain.length - 1; i >= 0; i--) acc = withXmlAttrs(acc, chain[i]!);
-  return acc;
-}
 const EMPTY: Scope = new Map();
-
-/** An attribute to render: an Attr node itself, or an inherited xml:* attribute with the same shape. */
-interface OutAttr {
-  namespaceURI: string | null;
-  localName: string | null;
-  name: string;
-  value: string;
-  prefix: string | null;
-}
-
-const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
-
-export function parsePrefixList(v: readonly string[] | string | undefined): string[] | null {
-  if (v === undefined) return null;
-  const tokens = typeof v === 'string' ? v.split(/[ \t\r\n]+/).filter((t) => t !== '') : [...v];
-  const out: string[] = [];
-  for (const t of tokens) {
-    if (typeof t !== 'string' || (t !== '#default' && !NCNAME.test(t))) {
-      throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.inclusiveNamespaces: expected NCName prefixes or #default, received ${JSON.stringify(t)}`);
-    }
-    const p = t === '#default' ? '' : t;
-    if (!out.includes(p)) out.push(p);
-  }
-  return out;
-}
 
 /** In-scope namespaces of `el` (nearest declaration wins; '' → '' records xmlns=""). */
 function scopeOf(el: DNode | null): Map<string, string> {
@@ -175,9 +98,8 @@ class Canonicalizer {
   private readonly visible: boolean[] = [];
   private readonly scopes: Scope[] = [];
   private readonly rendered: Scope[] = [];
-  // xml:* attributes in effect from the ancestors (nearest wins), local name → attribute; maintained
-  // incrementally so orphan elements of a node set find them in O(1) (C14N 1.0/1.1 only).
-  private readonly xmlAttrs: XmlAttrs[] = [];
+  // xml:* attributes in effect from the ancestors (C14N 1.0/1.1 only).
+  private readonly xmlAttrs: XmlAttrStack;
   private afterDocElement = false;
 
   constructor(
@@ -185,7 +107,9 @@ class Canonicalizer {
     private readonly withComments: boolean,
     private readonly incl: string[] | null,
     private readonly inSet: ((n: DNode) => boolean) | null,
-  ) {}
+  ) {
+    this.xmlAttrs = new XmlAttrStack(mode);
+  }
 
   run(start: DNode): string {
     let baseScope: Scope = EMPTY;
@@ -193,7 +117,7 @@ class Canonicalizer {
     this.visible.push(false);
     this.scopes.push(baseScope);
     this.rendered.push(EMPTY);
-    this.xmlAttrs.push(this.mode === Mode.EXC || start.nodeType !== 1 ? NO_XML_ATTRS : xmlAttrsOf(start.parentNode));
+    this.xmlAttrs.begin(start);
     let node: DNode = start;
     for (;;) {
       let descended = false;
@@ -315,7 +239,7 @@ class Canonicalizer {
       this.visible.push(false);
       this.scopes.push(scope);
       this.rendered.push(parentRendered);
-      if (this.mode !== Mode.EXC) this.xmlAttrs.push(withXmlAttrs(this.xmlAttrs[depth]!, el));
+      this.xmlAttrs.push(el);
       return;
     }
 
@@ -355,7 +279,7 @@ class Canonicalizer {
     }
 
     // xml:* attributes of ancestors outside the node set (C14N 1.0 §2.4 / C14N 1.1 §2.4).
-    if (!parentVisible && this.mode !== Mode.EXC) this.inheritXmlAttrs(el, list, this.xmlAttrs[depth]!);
+    if (!parentVisible) this.xmlAttrs.inherit(el, list, inSet !== null ? this.openVisible : null);
     if (list.length > 1) sortAttrs(list, list.length);
 
     let s = '<' + el.tagName;
@@ -371,52 +295,17 @@ class Canonicalizer {
     this.visible.push(true);
     this.scopes.push(scope);
     this.rendered.push(rendered);
-    if (this.mode !== Mode.EXC) this.xmlAttrs.push(withXmlAttrs(this.xmlAttrs[depth]!, el));
+    this.xmlAttrs.push(el);
     if (inSet !== null) this.openVisible.add(el);
   }
 
-  private inheritXmlAttrs(el: DElement, list: OutAttr[], inherited: XmlAttrs): void {
-    const has = (local: string): number => {
-      for (let i = 0; i < list.length; i++) if (list[i]!.namespaceURI === XML_NS && (list[i]!.localName ?? list[i]!.name.slice(4)) === local) return i;
-      return -1;
-    };
-    for (const [local, a] of inherited) {
-      if (this.mode === Mode.C14N11 && (local === 'id' || local === 'base')) continue; // C14N 1.1 §2.4
-      if (has(local) < 0) list.push({ namespaceURI: XML_NS, localName: local, name: a.qname, value: a.value, prefix: 'xml' });
-    }
-    if (this.mode !== Mode.C14N11) return;
-    // C14N 1.1 §2.4 xml:base fix-up: join the xml:base values of the omitted ancestors (up to the
-    // nearest rendered one), nearest first, with this element's own value. The walk stops at the
-    // first rendered ancestor, so it is bounded by the run of omitted ancestors.
-    const baseIndex = has('base');
-    let base = baseIndex >= 0 ? list[baseIndex]!.value : undefined;
-    for (let anc = el.parentNode; anc && anc.nodeType === 1; anc = anc.parentNode) {
-      const e = anc as DElement;
-      if (this.inSet !== null && this.isRenderedAncestor(e)) break;
-      const v = xmlAttrValue(e, 'base');
-      if (v !== undefined) base = base === undefined ? v : resolveUri(v, base);
-    }
-    if (base !== undefined) {
-      const fixed = { namespaceURI: XML_NS, localName: 'base', name: 'xml:base', value: base, prefix: 'xml' };
-      // Replace (never mutate) the element's own Attr node.
-      if (baseIndex >= 0) list[baseIndex] = fixed;
-      else list.push(fixed);
-    }
-  }
-
-  /** An ancestor element rendered in this run (inside the start subtree and in the node set). */
-  private isRenderedAncestor(e: DElement): boolean {
-    // Ancestors of the start node are never rendered; inside the subtree, the open visible elements
-    // are exactly the rendered ancestors of the element being opened.
-    return this.openVisible.has(e);
-  }
-
+  // The open rendered elements (with a node set): where the C14N 1.1 xml:base join stops.
   private readonly openVisible = new Set<DElement>();
 
   private close(el: DElement): void {
     const v = this.visible.pop();
     this.scopes.pop();
-    if (this.mode !== Mode.EXC) this.xmlAttrs.pop();
+    this.xmlAttrs.pop();
     this.rendered.pop();
     if (v) {
       const tag = el.tagName;

@@ -1,3 +1,4 @@
+// The error classes of @ocauth/c14n: XmlParseError (parseXml) and C14nError (canonicalization), each with a closed code union.
 /** Codes carried by {@link XmlParseError}. */
 export type XmlParseErrorCode = 'ERR_XML_PARSE' | 'ERR_XML_DOCTYPE' | 'ERR_XML_LIMIT';
 

@@ -8,29 +8,10 @@
 //   Map copies per element: an element costs no allocation besides its output.
 // - Exclusive c14n needs no in-scope namespace bookkeeping at all unless a PrefixList is given.
 // - Output is gathered in an array of pieces joined once, not a rope of per-element concatenations.
+import type { DAttr as A, DElement as E, DNode as N } from './dom.js';
 import { checkNamespaceUri, declaredPrefix, sortAttrs, sortDecls } from './namespaces.js';
 import { Writer } from './writer.js';
 
-
-interface N {
-  nodeType: number;
-  parentNode: N | null;
-  firstChild: N | null;
-  nextSibling: N | null;
-}
-interface A {
-  name: string;
-  prefix: string | null;
-  localName: string | null;
-  namespaceURI: string | null;
-  value: string;
-}
-interface E extends N {
-  tagName: string;
-  prefix: string | null;
-  namespaceURI: string | null;
-  attributes: { readonly length: number; readonly [i: number]: A };
-}
 
 // Walk state, module-wide: the function is synchronous and calls no user code, so calls cannot
 // interleave, and reusing the arrays leaves a call without per-call allocations. Every call resets it.

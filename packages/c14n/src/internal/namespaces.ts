@@ -1,6 +1,7 @@
 // Namespace and attribute helpers shared by the general walker (canonicalize.ts), the exclusive fast
-// path (exclusive.ts) and both parse paths (parse.ts, fast-parse.ts): one implementation of the
-// ordering rules, the relative-URI check and the rules on declaring prefixes.
+// path (exclusive.ts), the streaming path (stream.ts) and both parse paths (parse.ts, fast-parse.ts):
+// one implementation of the ordering rules, the relative-URI check, the rules on declaring prefixes
+// and the InclusiveNamespaces PrefixList.
 import { C14nError } from './errors.js';
 import { compareCodePoints } from './escape.js';
 import { hasScheme } from './uri.js';
@@ -141,4 +142,24 @@ export function sortDecls(ps: string[], us: string[], n: number): void {
     ps[j + 1] = p;
     us[j + 1] = u;
   }
+}
+
+const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
+
+/**
+ * Exc-C14N §3 / XMLDSig InclusiveNamespaces PrefixList: NCName prefixes and `#default` (returned as
+ * ''), as an array or the whitespace-separated attribute value; duplicates dropped. null: no list.
+ */
+export function parsePrefixList(v: readonly string[] | string | undefined): string[] | null {
+  if (v === undefined) return null;
+  const tokens = typeof v === 'string' ? v.split(/[ \t\r\n]+/).filter((t) => t !== '') : [...v];
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (typeof t !== 'string' || (t !== '#default' && !NCNAME.test(t))) {
+      throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.inclusiveNamespaces: expected NCName prefixes or #default, received ${JSON.stringify(t)}`);
+    }
+    const p = t === '#default' ? '' : t;
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
 }

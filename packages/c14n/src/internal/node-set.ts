@@ -1,10 +1,8 @@
+// XMLDSig §6.6.4 enveloped-signature transform as a node-set predicate for canonicalize.
 import type { Node } from '@xmldom/xmldom';
+import type { DNode } from './dom.js';
 
-interface N {
-  nodeType: number;
-  parentNode: N | null;
-  ownerElement?: N | null;
-}
+type N = DNode & { ownerElement?: N | null };
 
 /**
  * The node set "everything except `excluded` and its descendants (attributes included)" as a

@@ -1,9 +1,11 @@
+// parseXml, the one safe XML parser of ocauth: input preparation, the fast path, and @xmldom/xmldom with the checks it lacks.
 import { DOMParser } from '@xmldom/xmldom';
 import { XmlParseError } from './errors.js';
+import { isXmlChar } from './chars.js';
+import type { XDocument } from './dom.js';
 import { fastParse } from './fast-parse.js';
 import { namespaceNameProblem, prefixDeclarationProblem, XMLNS_NS } from './namespaces.js';
 
-export type XDocument = import('@xmldom/xmldom').Document;
 
 /** Options of {@link parseXml}. Every bound is checked while parsing, so work stays bounded. */
 export interface ParseXmlOptions {
@@ -183,12 +185,6 @@ const PARSER = new DOMParser({
   },
 } as never);
 
-let fastPath = true;
-/** Tests only (not exported by the package): turn the fast path off to compare it with xmldom's. */
-export function setFastParse(on: boolean): void {
-  fastPath = on;
-}
-
 /**
  * The one safe XML parser of ocauth, over @xmldom/xmldom 0.9.
  *
@@ -205,12 +201,15 @@ export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): 
   return parsePrepared(prepareXmlText(xml, opts), opts);
 }
 
-/** parseXml of a text already prepared by {@link prepareXmlText}. */
-export function parsePrepared(text: string, opts: ParseXmlOptions): XDocument {
+/**
+ * parseXml of a text already prepared by {@link prepareXmlText}. `fast` false (tests and the bench
+ * only) skips the fast path, to hold it to the xmldom path.
+ */
+export function parsePrepared(text: string, opts: ParseXmlOptions, fast = true): XDocument {
   // The common case (ASCII names, no DOCTYPE, well-formed) is built without xmldom's SAX layer; the
   // result is the DOM xmldom would build. Anything else, errors included, goes to xmldom.
-  const fast = fastPath ? fastParse(text, opts.maxDepth ?? DEFAULT_MAX_DEPTH, opts.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES) : null;
-  if (fast !== null) return fast;
+  const built = fast ? fastParse(text, opts.maxDepth ?? DEFAULT_MAX_DEPTH, opts.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES) : null;
+  if (built !== null) return built;
   return slowParse(text, opts);
 }
 
@@ -271,10 +270,6 @@ export function slowParse(text: string, opts: ParseXmlOptions): XDocument {
 // XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 const MAYBE_NON_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const NON_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-export function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
 
 function lineColumn(text: string, index: number): { line: number; column: number } {
   let line = 1;

@@ -19,13 +19,13 @@
 // - The apex of a subtree inherits the ancestors' xml:* attributes: C14N 1.0 all, C14N 1.1 xml:lang
 //   and xml:space plus the xml:base fix-up (§2.4), Exclusive none.
 import { algorithmInfo, Mode } from './algorithms.js';
-import { parsePrefixList } from './canonicalize.js';
 import { C14nError } from './errors.js';
 import { compareCodePoints } from './escape.js';
-import { checkNamespaceUri, namespaceNameProblem, prefixDeclarationProblem, XML_NS } from './namespaces.js';
-import { isXmlChar, type ParseXmlOptions, DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_DEPTH } from './parse.js';
-import { resolveUri } from './uri.js';
+import { checkNamespaceUri, namespaceNameProblem, parsePrefixList, prefixDeclarationProblem, XML_NS } from './namespaces.js';
+import { isXmlChar } from './chars.js';
+import { type ParseXmlOptions, DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_DEPTH } from './parse.js';
 import { Writer } from './writer.js';
+import { inheritsXmlAttr, joinXmlBase } from './xml-attrs.js';
 
 export const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 
@@ -713,8 +713,7 @@ function inheritXml(ln: number, na: number, mode: Mode, apexAt: number): number 
   };
   let extra = na;
   for (const [local, v] of inherited) {
-    if (mode === Mode.C14N11 && (local === 'id' || local === 'base')) continue;
-    if (has(local) >= 0) continue;
+    if (!inheritsXmlAttr(mode, local) || has(local) >= 0) continue;
     aName[extra] = 'xml:' + local;
     aColon[extra] = 3;
     aValue[extra] = v;
@@ -726,7 +725,7 @@ function inheritXml(ln: number, na: number, mode: Mode, apexAt: number): number 
   let base = bi >= 0 ? aValue[ord[bi]!] : undefined;
   for (let d = apexAt - 1; d >= 0; d--) {
     const v = xmlAttrsAt[d]?.get('base');
-    if (v !== undefined) base = base === undefined ? v : resolveUri(v, base);
+    if (v !== undefined) base = joinXmlBase(base, v);
   }
   if (base !== undefined) {
     if (bi >= 0) {

@@ -9,7 +9,7 @@ import { ACTION_GET_AND_PUBLISH_CERT, esc, parseGetAndPublishCertRequest, type G
 import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST, VALUE_TYPE_PKCS7 } from './response.js';
 import type { CertificateStore } from './store.js';
 import {
-  buildGetAndPublishCertErrorResponse, formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError, type GetAndPublishCertResponseCode,
+  buildGetAndPublishCertErrorResponse, buildOcsDiagnosticsFault, formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError, type GetAndPublishCertResponseCode,
 } from '@ocauth/diagnostics';
 
 export interface CertProvTicketVerifier {
@@ -244,7 +244,10 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
           'x-ms-diagnostics': formatMsDiagnostics(webTicketDiagnostics(errorId, { ...(o.serverFqdn ? { source: o.serverFqdn } : {}), reason: toDiagnosticsText((e as Error)?.message ?? 'invalid web ticket', 200) })),
         };
         if (o.webTicketUrl) headers['x-ms-webticketurl'] = o.webTicketUrl;
-        return new Response(null, { status, headers });
+        // MS-OCAUTHWS 3.2: "If the Web ticket fails validation, OCSDiagnosticsFaultType ... SHOULD be returned"
+        // (2.2.4.1), with the faultcode of the 3.2 table (wsse:InvalidSecurityToken for 28032–28034).
+        headers['content-type'] = 'text/xml; charset=utf-8';
+        return new Response(buildOcsDiagnosticsFault({ errorId, envelope: true }), { status, headers });
       }
       // Security (issue 16 item 7): the DeviceId goes into the certificate, so only the GUID itself
       // (at most the 38 characters of the braced form), never padding around it.

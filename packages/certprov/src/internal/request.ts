@@ -96,6 +96,11 @@ export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertReq
   const valueType = bst.getAttribute('ValueType');
   if (valueType !== null && valueType !== VALUE_TYPE_PKCS10 && !valueType.endsWith('#PKCS10'))
     throw new GetAndPublishCertRequestError(`BinarySecurityToken/@ValueType: expected ${VALUE_TYPE_PKCS10}, received ${JSON.stringify(valueType.slice(0, 200))}`);
+  // MS-OCAUTHWS 3.1.4.1.2.3: @EncodingType MUST be "…#base64binary" (pidgin-sipe writes "#Base64Binary", the
+  // WSS spelling: the fragment is compared without regard to case).
+  const encodingType = bst.getAttribute('EncodingType');
+  if (encodingType !== null && !encodingType.toLowerCase().endsWith('#base64binary'))
+    throw new GetAndPublishCertRequestError(`BinarySecurityToken/@EncodingType: expected ${ENCODING_TYPE_BASE64}, received ${JSON.stringify(encodingType.slice(0, 200))}`);
   let csrDer: Uint8Array;
   try {
     csrDer = decodeBinaryToken(bst.textContent ?? '', 'BinarySecurityToken');

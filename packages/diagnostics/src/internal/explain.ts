@@ -17,7 +17,27 @@ import { findElement, parseXmlSafe, type ElementLike } from './xml.js';
 
 const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-export function findingForWebTicketError(e: WebTicketErrorInfo, extra: { source?: string; reason?: string; fault?: string; via?: string } = {}): Finding {
+/**
+ * 28020 sent with faultcode FailedAuthentication (any prefix; real pools write `a:FailedAuthentication` with `a`
+ * bound to the WS-Security namespace) is how Lync Server / Skype for Business Server answer a UsernameToken
+ * (Auth binding) whose user name or password is wrong: "No valid security token." means bad credentials there,
+ * not a missing token as the spec's InvalidSecurity row describes.
+ */
+function isUsernameTokenRejection(e: WebTicketErrorInfo, extra: { fault?: string; credential?: string }): boolean {
+  if (e.errorId !== 28020) return false;
+  if (extra.credential !== undefined) return /usernametoken|password|^auth$/i.test(extra.credential);
+  return extra.fault !== undefined && /(^|:)FailedAuthentication$/.test(extra.fault.trim());
+}
+
+export function findingForWebTicketError(e: WebTicketErrorInfo, extra: { source?: string; reason?: string; fault?: string; via?: string; credential?: string } = {}): Finding {
+  if (isUsernameTokenRejection(e, extra)) {
+    e = {
+      ...e,
+      when: 'A UsernameToken (Auth binding: user name and password) was rejected; real pools answer wrong credentials with 28020 and faultcode FailedAuthentication.',
+      cause: 'The user name or the password in wsse:UsernameToken is wrong (or the account cannot sign in with a password), so the server found no valid security token.',
+      remedy: 'Check the user name and password (DOMAIN\\user, user@domain or the SIP URI, as plain text or base64 as the Lync desktop client sends them), and that the account is enabled and not locked out.',
+    };
+  }
   const details: Record<string, string | number | boolean> = { errorId: e.errorId, name: e.name, faultcode: e.faultcode, httpStatus: e.httpStatus };
   if (extra.source !== undefined) details.source = clip(extra.source, 100);
   if (extra.reason !== undefined && extra.reason !== e.reason) details.reasonSent = clip(extra.reason);
@@ -229,7 +249,8 @@ function explainObject(o: Record<string, unknown>): Finding[] {
     if (typeof o.reason === 'string') d.reason = o.reason;
     if (typeof o.source === 'string') d.source = o.source;
     const w = webTicketError(d.errorId);
-    const f = w ? findingForWebTicketError(w, { ...(d.reason ? { reason: d.reason } : {}), ...(d.source ? { source: d.source } : {}), via: 'error object' }) : findingForUnknownErrorId(d, 'error object');
+    const hint = { ...(typeof o.faultcode === 'string' ? { fault: o.faultcode } : {}), ...(typeof o.credential === 'string' ? { credential: o.credential } : {}) };
+    const f = w ? findingForWebTicketError(w, { ...(d.reason ? { reason: d.reason } : {}), ...(d.source ? { source: d.source } : {}), ...hint, via: 'error object' }) : findingForUnknownErrorId(d, 'error object');
     if (typeof o.code === 'string') f.details = { ...f.details, code: clip(o.code, 80) };
     if (typeof o.message === 'string' && o.message) f.details = { ...f.details, message: clip(o.message, 300) };
     out.push(f);

@@ -3,6 +3,8 @@
 // sample (AutodiscoverResponse/User/Link@token/@href); with `Accept: application/json` the same links
 // come as the JSON resource clients such as Lync mobile read ({ AccessLocation, User: { Links: [...] } }).
 import { escapeAttr } from '@ocauth/c14n';
+import { certProvWsdlTypesAndPortType } from './spec-wsdl.js';
+import { formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError } from '@ocauth/diagnostics';
 
 export interface AutodiscoverLinks {
   /** Base URL clients use inside the network, e.g. https://pool1.contoso.com */
@@ -34,6 +36,8 @@ export interface AutodiscoverHandlerOptions {
   webTicketUrl: () => string;
   /** Checks an X-MS-WebTicket value (or an Authorization `Bearer cwt=…` value); resolves with the ticket's SIP URI or throws. */
   verifyTicket: (headerValue: string) => Promise<{ sipUri: string }>;
+  /** FQDN named as `source` in X-Ms-diagnostics (MS-OCAUTHWS 3.2: source = FQDN of the server). */
+  serverFqdn?: string;
 }
 
 /**
@@ -57,15 +61,20 @@ export function createAutodiscoverHandler(o: AutodiscoverHandlerOptions): (req: 
       const authz = req.headers.get('authorization');
       const header = req.headers.get('x-ms-webticket') ?? (authz && /^\s*bearer\s+cwt\s*=/i.test(authz) ? authz : null);
       let ok = false;
+      let diagnostics: string | undefined;
       if (header) {
         try {
           await o.verifyTicket(header);
           ok = true;
-        } catch {
-          ok = false;
+        } catch (e) {
+          // MS-OCAUTHWS 3.2: "If the Web ticket fails validation, an error response MUST be returned with an
+          // HTTP extension header called X-Ms-diagnostics" (28032 invalid, 28033 expired, 28034 other server).
+          const id = (e as { errorId?: unknown }).errorId;
+          const errorId = typeof id === 'number' && webTicketError(id) ? id : 28032;
+          diagnostics = formatMsDiagnostics(webTicketDiagnostics(errorId, { ...(o.serverFqdn ? { source: o.serverFqdn } : {}), reason: toDiagnosticsText((e as Error)?.message ?? 'invalid web ticket', 200) }));
         }
       }
-      if (!ok) return new Response(null, { status: 401, headers: { 'x-ms-webticketurl': o.webTicketUrl(), 'www-authenticate': 'MsRtcOAuth, Bearer' } });
+      if (!ok) return new Response(null, { status: 401, headers: { 'x-ms-webticketurl': o.webTicketUrl(), 'www-authenticate': 'MsRtcOAuth, Bearer', ...(diagnostics ? { 'x-ms-diagnostics': diagnostics } : {}) } });
     }
     const l = o.links();
     const internal = new URL(l.internalBase).hostname === url.hostname || l.internalBase === l.externalBase;
@@ -126,7 +135,7 @@ export function certProvMetadata(certProvUrl: string, webTicketUrl: string): str
   const port = (name: string) => `<wsdl:port name="${name}" binding="tns:${name}"><soap:address location="${escapeAttr(certProvUrl)}"/></wsdl:port>`;
   return `<?xml version="1.0" encoding="utf-8"?>
 <wsdl:definitions name="CertProvisioningService" targetNamespace="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd" xmlns:tns="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wsa10="http://www.w3.org/2005/08/addressing" xmlns:sp="http://schemas.xmlsoap.org/ws/2005/07/securitypolicy">
-${CERTPROV_PORT_NAMES.map(policy).join('')}<wsdl:portType name="CertProvisioningService"><wsdl:operation name="GetAndPublishCert"/></wsdl:portType>
+${CERTPROV_PORT_NAMES.map(policy).join('')}${certProvWsdlTypesAndPortType()}
 ${CERTPROV_PORT_NAMES.map(binding).join('')}<wsdl:service name="CertProvisioningService">${CERTPROV_PORT_NAMES.map(port).join('')}</wsdl:service>
 </wsdl:definitions>
 `;

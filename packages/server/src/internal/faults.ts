@@ -1,5 +1,6 @@
-// Deliberately broken behaviours for the conformance runner's negative self-test. Each fault turns
-// off one security check so a conformance suite can show it reports the matching requirement.
+// Deliberately broken behaviours for the conformance runner's negative self-test. Each fault breaks
+// exactly one behaviour a conformance check judges, so the suite can show that check able to fail.
+import { randomBytes } from 'node:crypto';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { parseXml } from '@ocauth/c14n';
 import type { TicketVerifier } from '@ocauth/wstrust';
@@ -19,9 +20,77 @@ export interface ServerFaults {
   acceptAnyPassword?: boolean;
   /** Cert binding: revoked (superseded) certificates still authenticate their user. */
   acceptRevokedCertificates?: boolean;
+  /** SIP registrar: a signed REGISTER is accepted whatever its `response=` signature ([MS-SIPAE]). */
+  sipSkipSignatureCheck?: boolean;
+  /** CertProv: the Entity is not compared with the ticket's SIP URI (3.1.4.1.5.2): any provisioned user's certificate is issued. */
+  skipEntityCheck?: boolean;
+  /** CertProv: the requested ValidityPeriod/ValidityPeriodUnits are ignored (3.1.4.1.2.3): every certificate gets the policy maximum. */
+  ignoreRequestedValidity?: boolean;
+  /** CertProv: every refusal is answered ResponseCode InternalError (3.1.4.1.4.1 meanings lost). */
+  refusalsAsInternalError?: boolean;
+  /** CertProv: a BinarySecurityToken whose @ValueType is not #PKCS10 or whose @EncodingType is not #base64binary is taken as one (3.1.4.1.2.3). */
+  acceptAnyCsrValueType?: boolean;
+  /** Web Ticket Service: 128-bit server entropy for the 256-bit key (3.2.4.1.3.4 Entropy "the same as the KeySize"). */
+  shortServerEntropy?: boolean;
+  /** Autodiscover: a refused X-MS-WebTicket is a bare 401 without X-Ms-diagnostics (3.2). */
+  autodiscoverBare401?: boolean;
+  /** Authentication Broker: AuthBrokerAcquireCredentialResult in milliseconds instead of seconds (3.3.4.3). */
+  credentialLifetimeMilliseconds?: boolean;
+  /** Authentication Broker: client and server signing keys swapped (key block bytes 96–127 / 64–127 of [MS-SIPAE] taken the wrong way round). */
+  swapTlsDskKeys?: boolean;
+  /** A message signature whose ds:SignatureMethod carries ds:HMACOutputLength is not verified (CVE-2009-0217). */
+  acceptTruncatedHmac?: boolean;
+  /** CertProv: the issuing CA's chain (PKCS#7) is left out of GetAndPublishCertResponse (3.1.1 Trusted Certificate Authorities). */
+  omitIssuerChain?: boolean;
+  /** Web Ticket Service: the certificate (2) authentication errors 28011–28015 all reported as 28024 "Authentication failed". */
+  certErrorIdsCollapsed?: boolean;
+  /** Authentication Broker: X-Ms-diagnostics names a component (source="ocauth-authbroker"), not the server's FQDN (3.2.4.1 ABNF). */
+  diagnosticsSourceNotFqdn?: boolean;
+  /** The service descriptions lose what 6.1 and 6.3 print: CertProv ?wsdl without its types and portType, no AuthBroker ?wsdl. */
+  stubServiceDescriptions?: boolean;
+  /** Autodiscover's User links name no AuthBroker (1.5). */
+  autodiscoverWithoutBroker?: boolean;
+  /** Authentication Broker: a second AuthBrokerAcquireCredential(V2) on a session is answered as the first (3.3.4 "once per session"). */
+  acquireCredentialRepeatable?: boolean;
+  /** Authentication Broker: MaxSignature 20 on every leg, not 0 before the signing keys (3.3.4.4.3.2). */
+  maxSignatureAlwaysSet?: boolean;
+  /** Authentication Broker: SHA-256 reported whatever the caller offered (3.3.4.1.3.1, 3.3.4.7.3). */
+  hashAlgorithmIgnoresOffer?: boolean;
+  /** CertProv: a PKCS#10 in PEM armour inside the BinarySecurityToken (as the 4.1.1 example sends it) is not understood. */
+  refusePemArmouredCsr?: boolean;
+  /** Authentication Broker: CreateAuthBrokerSession answered without HashAlgorithm (the 4.3.2 / 3.3.4.1.3.1 shape lost). */
+  createSessionWithoutHashAlgorithm?: boolean;
 }
 
-export const FAULT_NAMES = ['skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates'] as const;
+export const FAULT_NAMES = [
+  'sipSkipSignatureCheck',
+  'skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates',
+  'skipEntityCheck', 'ignoreRequestedValidity', 'refusalsAsInternalError', 'acceptAnyCsrValueType', 'shortServerEntropy', 'autodiscoverBare401',
+  'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
+  'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
+  'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
+  'createSessionWithoutHashAlgorithm',
+] as const;
+
+/** stubServiceDescriptions: ?wsdl of CertProv reduced to its policy and service, of the broker refused. */
+export function faultyServiceDescription(h: WebHandler, faults: ServerFaults, service: 'certProv' | 'authBroker'): WebHandler {
+  if (!faults.stubServiceDescriptions) return h;
+  return async (req) => {
+    const isWsdl = req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl';
+    if (!isWsdl) return h(req);
+    if (service === 'authBroker') return new Response(null, { status: 405 });
+    return rewriteResponse(await h(req), (t) => t.replace(/<wsdl:types[\s\S]*<\/wsdl:portType>/, ''));
+  };
+}
+
+type WebHandler = (req: Request) => Promise<Response>;
+
+async function rewriteResponse(r: Response, f: (text: string) => string): Promise<Response> {
+  const text = await r.text();
+  const headers = new Headers(r.headers);
+  headers.delete('content-length');
+  return new Response(f(text), { status: r.status, headers });
+}
 
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -37,12 +106,110 @@ export function stripMessageSignature(xml: string): string {
   return new XMLSerializer().serializeToString(doc as never);
 }
 
-export function faultyVerifier(v: TicketVerifier, faults: ServerFaults): TicketVerifier {
-  if (!faults.skipSignatureCheck) return v;
+/**
+ * The ticket verifier with the verifier-level faults: skipSignatureCheck (message signature removed),
+ * acceptTruncatedHmac (a signature carrying HMACOutputLength removed, the rest checked by `lax`, a verifier
+ * without the proof-of-possession requirement), skipEntityCheck (the SIP URI reported is the request's Entity).
+ */
+export function faultyVerifier(v: TicketVerifier, faults: ServerFaults, lax: TicketVerifier = v): TicketVerifier {
+  if (!faults.skipSignatureCheck && !faults.acceptTruncatedHmac && !faults.skipEntityCheck) return v;
+  const text = (input: unknown) => (typeof input === 'string' ? input : input instanceof Uint8Array ? Buffer.from(input).toString('utf8') : undefined);
   return {
     ...v,
-    verify: async (input) => v.verify(typeof input === 'string' || input instanceof Uint8Array ? stripMessageSignature(typeof input === 'string' ? input : Buffer.from(input).toString('utf8')) : input),
+    verify: async (input, ...rest) => {
+      const xml = text(input);
+      let out;
+      if (faults.skipSignatureCheck && xml !== undefined) out = await v.verify(stripMessageSignature(xml));
+      else if (faults.acceptTruncatedHmac && xml !== undefined && /HMACOutputLength/.test(xml)) out = await lax.verify(stripMessageSignature(xml));
+      else out = await (v.verify as (...a: unknown[]) => ReturnType<TicketVerifier['verify']>)(input, ...rest);
+      const entity = faults.skipEntityCheck && xml !== undefined ? /<(?:\w+:)?GetAndPublishCert\b[^>]*\bEntity="([^"]+)"/.exec(xml)?.[1] : undefined;
+      return entity ? { ...out, sipUri: `sip:${entity}` } : out;
+    },
   };
+}
+
+/** CertProv with its faults: acceptAnyCsrValueType (request rewritten), refusalsAsInternalError (response rewritten). */
+export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebHandler {
+  if (!faults.acceptAnyCsrValueType && !faults.refusalsAsInternalError && !faults.refusePemArmouredCsr) return h;
+  return async (req) => {
+    let r = req;
+    if (faults.refusePemArmouredCsr && req.method === 'POST') {
+      const body = (await req.text()).replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*>)\s*-----BEGIN[^<]*/, '$1AAAA');
+      r = new Request(req.url, { method: req.method, headers: req.headers, body });
+    }
+    if (faults.acceptAnyCsrValueType && r.method === 'POST') {
+      const body = (await r.text())
+        .replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bValueType=")[^"]*(")/, '$1http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10$2')
+        .replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bEncodingType=")[^"]*(")/, '$1http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary$2');
+      r = new Request(req.url, { method: req.method, headers: req.headers, body });
+    }
+    const res = await h(r);
+    return faults.refusalsAsInternalError ? rewriteResponse(res, (t) => t.replace(/ResponseCode="(?!NoError")[^"]*"/g, 'ResponseCode="InternalError"')) : res;
+  };
+}
+
+/** The Web Ticket Service with certErrorIdsCollapsed (ErrorId in X-Ms-diagnostics and af:ErrorId rewritten). */
+export function faultyWebTicketHandler(h: WebHandler, faults: ServerFaults): WebHandler {
+  if (!faults.certErrorIdsCollapsed) return h;
+  return async (req) => {
+    const r = await rewriteResponse(await h(req), (t) => t.replace(/(<(?:\w+:)?ErrorId>)2801[1-5]</g, '$128024<'));
+    const d = r.headers.get('x-ms-diagnostics');
+    if (d && /^2801[1-5]\b/.test(d)) r.headers.set('x-ms-diagnostics', d.replace(/^2801[1-5]/, '28024'));
+    return r;
+  };
+}
+
+/** The Authentication Broker with its faults: credentialLifetimeMilliseconds, swapTlsDskKeys, diagnosticsSourceNotFqdn (responses rewritten). */
+export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHandler {
+  if (!faults.credentialLifetimeMilliseconds && !faults.swapTlsDskKeys && !faults.diagnosticsSourceNotFqdn && !faults.acquireCredentialRepeatable && !faults.maxSignatureAlwaysSet && !faults.hashAlgorithmIgnoresOffer && !faults.createSessionWithoutHashAlgorithm) return h;
+  return async (req) => {
+    const res = await h(req);
+    let status = res.status;
+    const r = await rewriteResponse(res, (t) => {
+    let out = t;
+    if (faults.acquireCredentialRepeatable && /once per session/.test(t)) {
+      const op = /(AuthBrokerAcquireCredential(?:V2)?): can be called once/.exec(t)?.[1] ?? 'AuthBrokerAcquireCredential';
+      status = 200;
+      out = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><${op}Response xmlns="http://tempuri.org/"><${op}Result>28000</${op}Result></${op}Response></s:Body></s:Envelope>`;
+    }
+    if (faults.createSessionWithoutHashAlgorithm && /CreateAuthBrokerSessionResult/.test(out)) out = out.replace(/<((?:\w+:)?HashAlgorithm)\b[^>]*(?:\/>|>[^<]*<\/\1>)/, '');
+    if (faults.maxSignatureAlwaysSet) out = out.replace(/(<(?:\w+:)?MaxSignature>)0</, '$120<');
+    if (faults.hashAlgorithmIgnoresOffer) out = out.replace(/(<(?:\w+:)?HashAlgorithm>)(?:SHA1|32772)</, (_m, a: string) => `${a}${/SHA1/.test(_m) ? 'SHA256' : '32780'}<`);
+    if (faults.credentialLifetimeMilliseconds) out = out.replace(/(<(?:\w+:)?AuthBrokerAcquireCredential(?:V2)?Result>)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) * 1000}`);
+    if (faults.swapTlsDskKeys) {
+      const c = /<((?:\w+:)?ClientSigningKey)>([^<]*)</.exec(out)?.[2];
+      const s = /<((?:\w+:)?ServerSigningKey)>([^<]*)</.exec(out)?.[2];
+      if (c && s) out = out.replace(/(<(?:\w+:)?ClientSigningKey>)[^<]*/, `$1${s}`).replace(/(<(?:\w+:)?ServerSigningKey>)[^<]*/, `$1${c}`);
+    }
+    return out;
+    });
+    const d = r.headers.get('x-ms-diagnostics');
+    if (faults.diagnosticsSourceNotFqdn && d) r.headers.set('x-ms-diagnostics', d.replace(/source="[^"]*"/, 'source="ocauth-authbroker"'));
+    return status === r.status ? r : new Response(r.body, { status, headers: r.headers });
+  };
+}
+
+/** Autodiscover with autodiscoverBare401 (refusals lose their X-Ms-diagnostics) and autodiscoverWithoutBroker. */
+export function faultyAutodiscoverHandler(h: WebHandler, faults: ServerFaults): WebHandler {
+  if (!faults.autodiscoverBare401 && !faults.autodiscoverWithoutBroker) return h;
+  return async (req) => {
+    const r = await h(req);
+    if (faults.autodiscoverWithoutBroker) return rewriteResponse(r, (t) => t.replace(/<Link token="(?:Internal|External)\/AuthBroker"[^>]*\/>/g, '').replace(/\{[^{}]*"(?:Internal|External)\/AuthBroker"[^{}]*\},?/g, ''));
+    if (r.status !== 401) return r;
+    const headers = new Headers(r.headers);
+    headers.delete('x-ms-diagnostics');
+    return new Response(r.body, { status: r.status, headers });
+  };
+}
+
+/** shortServerEntropy: the Web Ticket Service's random source returns 16 bytes when 32 (the 256-bit key's entropy) are asked. */
+export function faultyRandom(faults: ServerFaults): { random?: (n: number) => Uint8Array } {
+  return faults.shortServerEntropy ? { random: (n: number) => new Uint8Array(randomBytes(n === 32 ? 16 : n)) } : {};
+}
+
+/** ignoreRequestedValidity: a policy that gives every certificate the maximum validity whatever was asked. */
+export function faultyValidityPolicy(faults: ServerFaults): { minValidityHours?: number; defaultValidityHours?: number; maxValidityHours?: number } {
+  return faults.ignoreRequestedValidity ? { minValidityHours: 8760, defaultValidityHours: 8760, maxValidityHours: 8760 } : {};
 }
 
 export function faultyDirectory(d: ServerUserDirectory, faults: ServerFaults): ServerUserDirectory {
@@ -53,8 +220,11 @@ export function faultyDirectory(d: ServerUserDirectory, faults: ServerFaults): S
     setEnabled: (s, e) => d.setEnabled(s, e),
     findUserBySipUri: (s) => d.findUserBySipUri(s),
     ...(d.findUserByAccount ? { findUserByAccount: (a: string) => d.findUserByAccount!(a) } : {}),
+    ...(d.findNtlmCredential ? { findNtlmCredential: (n: readonly string[]) => d.findNtlmCredential!(n) } : {}),
     verifyPin: faults.acceptAnyPin ? (identity) => anyone(identity) : (i, p) => d.verifyPin(i, p),
-    verifyPassword: faults.acceptAnyPassword ? (username) => anyone(username) : (u, p) => d.verifyPassword(u, p),
+    verifyPassword: faults.acceptAnyPassword
+      ? async (username, _p, alt = []) => (await anyone(username)) ?? (alt[0] ? anyone(alt[0].username) : null)
+      : (u, p, alt) => d.verifyPassword(u, p, alt),
   };
 }
 

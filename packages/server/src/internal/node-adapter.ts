@@ -90,6 +90,9 @@ export function createNodeListener(o: AdapterOptions): (req: IncomingMessage, re
         const h: Record<string, string | string[]> = {};
         response.headers.forEach((v, k) => {
           if (k === 'set-cookie') h[k] = response.headers.getSetCookie();
+          // Fetch Headers join repeated fields with ", "; challenges go out one per header line (as IIS
+          // sends them: SIPE matches a scheme by the prefix of each WWW-Authenticate value).
+          else if (k === 'www-authenticate') h[k] = splitChallenges(v);
           else h[k] = v;
         });
         h['content-length'] = String(out.length);
@@ -132,4 +135,32 @@ function readBody(req: IncomingMessage, max: number, timeoutMs: number): Promise
     req.on('error', () => finish(408));
     req.on('aborted', () => finish(408));
   });
+}
+
+/**
+ * Split a comma-joined WWW-Authenticate value into its challenges (RFC 9110 11.6.1): a comma starts a new
+ * challenge when the next item is a token NOT followed by "=" (an auth-param is `token = value`; a
+ * token68 only follows a scheme and a space). Quoted strings are skipped whole.
+ */
+export function splitChallenges(value: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '"') {
+      for (i++; i < value.length && value[i] !== '"'; i++) if (value[i] === '\\') i++;
+      continue;
+    }
+    if (c !== ',') continue;
+    const rest = value.slice(i + 1);
+    const m = /^[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:[ \t]*(=))?/.exec(rest);
+    if (m && !m[2]) {
+      const part = value.slice(start, i).replace(/^[\s,]+|[\s,]+$/g, '');
+      if (part) out.push(part);
+      start = i + 1;
+    }
+  }
+  const last = value.slice(start).replace(/^[\s,]+|[\s,]+$/g, ''); // empty list elements (RFC 9110 5.6.1)
+  if (last) out.push(last);
+  return out;
 }

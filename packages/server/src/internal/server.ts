@@ -8,21 +8,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { compactTicketOfHeader, createTicketVerifier, createWebTicketHandler, TicketError, type TicketVerifier } from '@ocauth/wstrust';
+import { compactTicketOfHeader, createNtlmAuthenticator, createTicketVerifier, createWebTicketHandler, TicketError, type TicketVerifier } from '@ocauth/wstrust';
 import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
-import { FAULT_NAMES, faultyDirectory, faultyVerifier, revocationBlindStore, type ServerFaults } from './faults.js';
+import { authBrokerWsdl } from './spec-wsdl.js';
+import { FAULT_NAMES, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
+import { requestContext } from './request-context.js';
 import { loadOrCreatePki } from './pki.js';
 import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
 import { guardConnections, preAuthGate } from './limits.js';
 import { proofGuards } from './replay.js';
-import { requestContext } from './request-context.js';
 import { THROTTLE_DEFAULTS, throttledDirectory, withSignInSource, type SignInThrottlePolicy } from './throttle.js';
+import { startSipRegistrar, type RunningSipRegistrar } from './sip/registrar.js';
 
 export interface ServerPolicy {
   /** Certificate Provisioning: RSA modulus limits of CSRs (defaults 1024 / 16384). */
@@ -114,8 +116,12 @@ export interface ServerConfig {
    * Audience starts with one are accepted and issued (MS-OCAUTHWS 3.2.1 server farm).
    */
   farm?: string[];
-  /** SIP registrar advertised by Autodiscover (default farmFqdn:5061). */
-  sip?: { fqdn?: string; port?: number };
+  /**
+   * The laboratory SIP-over-TLS registrar (TLS-DSK, [MS-SIPAE]): with `port` set (0 = ephemeral) it
+   * listens on `host` (default: the server's host) and Autodiscover advertises it; without `port`,
+   * Autodiscover advertises fqdn:5061 and no registrar runs. `fqdn` (default farmFqdn) is its targetname.
+   */
+  sip?: { fqdn?: string; port?: number; host?: string };
   /** Where the CA, TLS key, pool key and SQLite file live (default: a new temporary directory, removed by close()). */
   dataDir?: string;
   /** Default: SQLite in dataDir. */
@@ -124,6 +130,12 @@ export interface ServerConfig {
   users?: UserSeed[];
   /** Create the demo user (default true). */
   demoUser?: boolean;
+  /**
+   * Integrated Windows authentication (NTLM, MS-NLMP) on the Web Ticket WinNegotiate binding (default on):
+   * the NetBIOS domain (default OCAUTH; the demo user is OCAUTH\\demo) and the bound on half-open contexts;
+   * `false` turns the binding off.
+   */
+  ntlm?: false | { netbiosDomain?: string; maxPendingContexts?: number };
   policy?: ServerPolicy;
   limits?: ServerLimits;
   /** Trust anchors for SIP registrars the broker negotiates TLS-DSK with (default: this server's CA). */
@@ -137,6 +149,9 @@ export interface ServerConfig {
 
 export interface DemoUser {
   sipUri: string;
+  /** Windows account name (DOMAIN\\user) and UPN: the Auth binding and NTLM accept them as user name. */
+  account: string;
+  upn: string;
   pin: string;
   password: string;
   /** Phone number accepted as the Pin binding identity. */
@@ -163,6 +178,8 @@ export interface RunningServer {
   dataDir: string;
   store: ServerStore;
   farmFqdn: string;
+  /** The SIP registrar, when `sip.port` was configured. */
+  sip?: { port: number; fqdn: string };
   /**
    * The same routing and handlers without HTTPS: a web Request (URL on this server's origin) to its
    * Response, for in-process tests and measurements. Unknown paths answer 404.
@@ -194,6 +211,7 @@ function checkConfig(c: ServerConfig): void {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) throw new ServerConfigError(`${name}: expected an integer in ${min}..${max}, received ${JSON.stringify(v)}`);
   };
   intIn('port', c.port, 0, 65535);
+  intIn('sip.port', c.sip?.port, 0, 65535);
   intIn('policy.minKeySize', c.policy?.minKeySize, 512, 16384);
   intIn('policy.maxKeySize', c.policy?.maxKeySize, 512, 16384);
   intIn('policy.ticketLifetimeSeconds', c.policy?.ticketLifetimeSeconds, 1, 7 * 86400);
@@ -232,6 +250,10 @@ function checkConfig(c: ServerConfig): void {
   if (c.store?.kind === 'postgres' && (typeof c.store.url !== 'string' || !/^postgres(ql)?:\/\//.test(c.store.url)))
     throw new ServerConfigError(`store.url: expected a postgres:// URL, received ${JSON.stringify(typeof c.store.url === 'string' ? c.store.url.replace(/:[^:@/]*@/, ':***@') : c.store.url)}`);
   if (c.faults !== undefined) for (const k of Object.keys(c.faults)) if (!(FAULT_NAMES as readonly string[]).includes(k)) throw new ServerConfigError(`faults.${k}: expected one of ${FAULT_NAMES.join(', ')}`);
+  if (c.ntlm !== undefined && c.ntlm !== false && (typeof c.ntlm !== 'object' || c.ntlm === null)) throw new ServerConfigError(`ntlm: expected false or an object, received ${JSON.stringify(c.ntlm)}`);
+  if (c.ntlm && c.ntlm.netbiosDomain !== undefined && (typeof c.ntlm.netbiosDomain !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,14}$/.test(c.ntlm.netbiosDomain)))
+    throw new ServerConfigError(`ntlm.netbiosDomain: expected a NetBIOS domain name (1-15 letters, digits, - or _), received ${JSON.stringify(c.ntlm.netbiosDomain)}`);
+  if (c.ntlm) intIn('ntlm.maxPendingContexts', c.ntlm.maxPendingContexts, 1, 1_000_000);
   if (c.externalUrl !== undefined) {
     let u: URL | undefined;
     try {
@@ -246,17 +268,19 @@ function checkConfig(c: ServerConfig): void {
   if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize) throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
 }
 
-function loadOrCreateDemoUser(dataDir: string, domain: string): DemoUser {
+function loadOrCreateDemoUser(dataDir: string, domain: string, netbios: string): DemoUser {
   const f = join(dataDir, 'demo-user.json');
+  const names = (sipUri: string) => ({ account: `${netbios}\\${sipUri.replace(/^sip:/i, '').split('@')[0]}`, upn: sipUri.replace(/^sip:/i, '') });
   if (existsSync(f)) {
     try {
       const d = JSON.parse(readFileSync(f, 'utf8')) as DemoUser;
-      if (typeof d.sipUri === 'string' && typeof d.pin === 'string' && typeof d.password === 'string') return d;
+      if (typeof d.sipUri === 'string' && typeof d.pin === 'string' && typeof d.password === 'string') return { ...d, ...names(d.sipUri) };
     } catch {
       /* recreate */
     }
   }
-  const d: DemoUser = { sipUri: `sip:demo@${domain}`, pin: String(randomInt(100000, 1000000)), password: randomBytes(12).toString('base64url'), phone: '+15550100' };
+  const sipUri = `sip:demo@${domain}`;
+  const d: DemoUser = { sipUri, ...names(sipUri), pin: String(randomInt(100000, 1000000)), password: randomBytes(12).toString('base64url'), phone: '+15550100' };
   atomicWriteFileSync(f, JSON.stringify(d, null, 2) + '\n');
   return d;
 }
@@ -278,8 +302,9 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const store = await openStore(config.store ?? { kind: 'sqlite' }, dataDir);
   try {
     const domain = farmFqdn.includes('.') ? farmFqdn.split('.').slice(1).join('.') || farmFqdn : 'ocauth.test';
-    const demoUser = loadOrCreateDemoUser(dataDir, domain);
-    if (config.demoUser !== false) await store.users.upsertUser({ sipUri: demoUser.sipUri, pin: demoUser.pin, password: demoUser.password, phones: [demoUser.phone], displayName: 'Demo User' });
+    const netbiosDomain = (config.ntlm ? config.ntlm.netbiosDomain : undefined) ?? 'OCAUTH';
+    const demoUser = loadOrCreateDemoUser(dataDir, domain, netbiosDomain);
+    if (config.demoUser !== false) await store.users.upsertUser({ sipUri: demoUser.sipUri, account: demoUser.account, upn: demoUser.upn, pin: demoUser.pin, password: demoUser.password, phones: [demoUser.phone], displayName: 'Demo User' });
     for (const u of config.users ?? []) await store.users.upsertUser(u);
 
     let origin = '';
@@ -370,7 +395,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     };
     // Security (issue 16 item 3): replay defence, certificates per ticket, signed Bodies.
     const guards = proofGuards(store.security, policy, clock, skew * 1000);
-    const certProvVerifier: TicketVerifier = guards.certProvGuarded(faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults));
+    const certProvVerifier: TicketVerifier = guards.certProvGuarded(faultyVerifier(createTicketVerifier({ ...verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults, createTicketVerifier({ ...verifierBase, requireProofOfPossession: false })));
     // Header tickets at CertProv: compact web tickets only (bearer by issue, bound to the farm, at most the
     // ticket lifetime); the same verifier rules (issuer key, lifetime, audience) as the SAML path.
     const certProvHeaderVerifier = createTicketVerifier({ ...verifierBase, compactTicketMaxLifetimeSeconds: Math.max(policy.ticketLifetimeSeconds ?? 900, policy.privateTicketLifetimeSeconds ?? 28800) });
@@ -391,7 +416,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     };
     const users = throttledDirectory(faultyDirectory(store.users, faults), store.security, policy.signInThrottle ?? {}, clock);
 
-    handlers.webTicket = createWebTicketHandler({
+    handlers.webTicket = faultyWebTicketHandler(createWebTicketHandler({
       serviceUrl: urls.webTicket,
       publishedUrl: externalUrls.webTicket,
       fqdn: farmFqdn,
@@ -401,9 +426,31 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       farm,
       userDirectory: users,
       certificateValidator: storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, { clock }),
+      // MS-OCAUTHWS 3.2.4.1 Integrated Windows authentication: NTLM (MS-NLMP) bound to the HTTPS connection.
+      ...(config.ntlm === false
+        ? {}
+        : {
+            windowsAuthenticator: createNtlmAuthenticator({
+              directory: users,
+              netbiosDomain,
+              dnsDomain: domain,
+              netbiosComputer: farmFqdn.split('.')[0]!.toUpperCase().slice(0, 15),
+              dnsComputer: farmFqdn,
+              clock,
+              maxSkewSeconds: policy.clockSkewSeconds ?? 300,
+              ...(config.ntlm?.maxPendingContexts ? { maxPendingContexts: config.ntlm.maxPendingContexts } : {}),
+              connection: (req) => {
+                const c = requestContext(req);
+                const socket = c?.socket;
+                return c && socket ? { id: c.connectionId, onClose: (l: () => void) => void socket.once('close', l) } : undefined;
+              },
+              log: (e) => logger({ level: e.event === 'ntlm.failed' ? 'warn' : 'info', msg: e.event, ...e }),
+            }),
+          }),
       lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
       clock,
-    });
+      ...faultyRandom(faults),
+    }), faults);
     // Security: the Web Ticket Service sees the request's source address (per-source sign-in throttling).
     const webTicketHandler = guards.webTicketHandler(handlers.webTicket);
     handlers.webTicket = (req) => withSignInSource(requestContext(req)?.remoteAddress ?? '', () => webTicketHandler(req));
@@ -418,6 +465,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       ...(certProvHeaderTickets ? { headerTicketVerifier: certProvHeaderTickets } : {}),
       serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
+      // MS-OCAUTHWS 3.1.1 Trusted Certificate Authorities: the issuing CA's chain travels with the certificate.
+      chain: { include: !faults.omitIssuerChain },
       policy: {
         ...(policy.minKeySize ? { minKeySizeBits: policy.minKeySize } : {}),
         ...(policy.maxKeySize ? { maxKeySizeBits: policy.maxKeySize } : {}),
@@ -425,14 +474,15 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         ...(policy.defaultValidityHours ? { defaultValidityHours: policy.defaultValidityHours } : {}),
         ...(policy.maxValidityHours ? { maxValidityHours: policy.maxValidityHours } : {}),
         validityOutOfRange: policy.clampValidity === false ? 'reject' : 'clamp',
+        ...faultyValidityPolicy(faults),
       },
       onError: (e) => logger({ level: 'error', msg: 'certprov internal error', error: e instanceof Error ? e.name : typeof e, code: (e as { code?: string })?.code ?? 'unknown' }),
     });
     const metadata = certProvMetadata(externalUrls.certProv, externalUrls.webTicket);
     handlers.certProvMex = async (req) =>
       req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
-    const certProvHandler = guards.certProvHandler(handlers.certProv);
-    handlers.certProv = async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req));
+    const certProvHandler = faultyCertProvHandler(guards.certProvHandler(handlers.certProv), faults);
+    handlers.certProv = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? handlers.certProvMex!(req) : certProvHandler(req)), faults, 'certProv');
     const broker = createAuthBrokerHandler({
       // Security (issue 16 item 6): every broker call checks the ticket's account is still there and enabled.
       ticketVerifier: { verify: async (envelope: string) => enabledAccount({ ...(await brokerVerifier.verify(envelope)) }) },
@@ -444,14 +494,36 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       sessionIdleSeconds: policy.brokerSessionIdleSeconds ?? 600,
       registrarTrust: { trustedCertificates: config.registrarTrustedCertificates ?? [pki.caCertificatePem] },
       webTicketUrl: externalUrls.webTicket,
+      serverFqdn: farmFqdn,
       maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
     });
-    handlers.authBroker = broker;
+    // MS-OCAUTHWS 6.3: the broker's service description at …/AuthBroker?wsdl.
+    const brokerWsdl = authBrokerWsdl(externalUrls.authBroker, externalUrls.webTicket);
+    const brokerHandler = faultyBrokerHandler(broker, faults);
+    handlers.authBroker = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? new Response(brokerWsdl, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : brokerHandler(req)), faults, 'authBroker');
+    let sipRegistrar: RunningSipRegistrar | undefined;
+    const sipFqdn = (config.sip?.fqdn ?? farmFqdn).toLowerCase();
+    if (config.sip?.port !== undefined) {
+      const certificateStore = faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates;
+      sipRegistrar = await startSipRegistrar({
+        host: config.sip.host ?? host,
+        port: config.sip.port,
+        certificatePem: pki.tlsCertificatePem,
+        privateKeyPem: pki.tlsKeyPem,
+        clientCaPem: pki.caCertificatePem,
+        fqdn: sipFqdn,
+        stsUri: () => external + SERVICE_PATHS.certProv,
+        certificateValidator: storeCertificateValidator(certificateStore, { clock }),
+        userEnabled: async (sipUri) => (await users.findUserBySipUri(sipUri))?.enabled === true,
+        logger,
+        ...(faults.sipSkipSignatureCheck ? { skipSignatureCheck: true } : {}),
+      });
+    }
     const autodiscoverVerifier = createTicketVerifier({ ...verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
-    handlers.autodiscover = createAutodiscoverHandler({
+    handlers.autodiscover = faultyAutodiscoverHandler(createAutodiscoverHandler({
       // With an externalUrl both link sets name it: the listen origin is not a client-reachable address.
       links: () => ({ internalBase: config.externalUrl ? external : origin, externalBase: external }),
-      sip: () => ({ fqdn: config.sip?.fqdn ?? farmFqdn, port: config.sip?.port ?? 5061 }),
+      sip: () => ({ fqdn: sipFqdn, port: sipRegistrar?.port ?? 5061 }),
       webTicketUrl: () => externalUrls.webTicket,
       // SAML (opaque=…) or compact (cwt=…, also as Authorization: Bearer cwt=…) tickets; like every service
       // here, a ticket of a user disabled since it was issued no longer opens anything.
@@ -461,7 +533,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         if (!u || !u.enabled) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `web ticket: the user ${t.sipUri} is ${u ? 'disabled' : 'unknown'}`);
         return t;
       },
-    });
+      serverFqdn: farmFqdn,
+    }), faults);
     logger({ level: 'info', msg: 'listening', url: origin, farmFqdn, store: store.kind, dataDir, faults: Object.keys(faults).filter((k) => (faults as Record<string, unknown>)[k]) });
 
     let closed: Promise<void> | undefined;
@@ -478,6 +551,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       dataDir,
       store,
       farmFqdn,
+      ...(sipRegistrar ? { sip: { port: sipRegistrar.port, fqdn: sipFqdn } } : {}),
       handler: async (req: Request) => {
         const h = route(new URL(req.url).pathname);
         return h ? h(req) : new Response(null, { status: 404 });
@@ -486,6 +560,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         (closed ??= (async () => {
           broker.close();
           connectionGuard.close();
+          await sipRegistrar?.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();

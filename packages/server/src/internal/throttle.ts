@@ -133,7 +133,10 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
 
   // Every other member of the directory (lookups, provisioning, whatever a later version adds) passes through.
   const verifyPin: ServerUserDirectory['verifyPin'] = (identity, pin) => verify('pin', identity, pin, (i, s) => d.verifyPin(i, s));
-  const verifyPassword: ServerUserDirectory['verifyPassword'] = (username, password) => verify('password', username, password, (i, s) => d.verifyPassword(i, s));
+  // Alternatives (base64-decoded UsernameToken candidates of the Lync desktop client) pass through; the
+  // attempt counts once, whichever candidate matches.
+  const verifyPassword: ServerUserDirectory['verifyPassword'] = (username, password, alternatives) =>
+    verify('password', username, password, (i, s) => (alternatives === undefined ? d.verifyPassword(i, s) : d.verifyPassword(i, s, alternatives)));
   return new Proxy(d, {
     get(target, prop) {
       if (prop === 'verifyPin') return verifyPin;

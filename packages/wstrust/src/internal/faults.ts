@@ -3,7 +3,8 @@ import { escText } from './xml.js';
 import { buildOcsDiagnosticsFault } from '@ocauth/diagnostics';
 import type { WebTicketErrorInfo } from './catalog.js';
 
-const FAULT_NS: Record<string, string> = { wsse: NS.wsse, wst: NS.wst, wsu: NS.wsu, s: NS.soap11 };
+// `a` is how a real pool binds the WS-Security namespace in its FailedAuthentication faultcode (a:FailedAuthentication).
+const FAULT_NS: Record<string, string> = { wsse: NS.wsse, wst: NS.wst, wsu: NS.wsu, s: NS.soap11, a: NS.wsse };
 
 // Characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF) become '?' in a faultstring (not U+FFFD: xmldom-based readers, @ocauth/diagnostics' among them, refuse it).
 const NON_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\uD800-\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

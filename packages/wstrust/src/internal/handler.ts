@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, type WebTicketErrorInfo } from './catalog.js';
-import type { ClientCertificateValidator, DirectoryUser, UserDirectory } from './directory.js';
+import { usernameTokenCandidates, type ClientCertificateValidator, type DirectoryUser, type UserDirectory } from './directory.js';
+import type { WindowsAuthResult } from './ntlm-server.js';
 import { verifyCertificateMessage } from './x509-token.js';
 import { SecurityError } from './errors.js';
 import { InvalidRequestError, WsTrustError } from './errors.js';
@@ -37,8 +38,13 @@ export interface WebTicketHandlerOptions {
   userDirectory: UserDirectory;
   /** Cert binding (X.509 endorsing token): maps a UAS-issued client certificate to a user. Without it /Cert is 404. */
   certificateValidator?: ClientCertificateValidator;
-  /** Integrated Windows authentication (Negotiate/NTLM) on the WinNegotiate binding: return the account, a challenge, or null. */
-  windowsAuthenticator?: (authorization: string, req: Request) => Promise<{ account: string } | { challenge: string } | null>;
+  /**
+   * Integrated Windows authentication (Negotiate/NTLM) on the WinNegotiate binding (e.g. `createNtlmAuthenticator`):
+   * return the account, a challenge (`Scheme <token>`), a failure (401 + X-Ms-diagnostics) or null. Called with
+   * '' for a request without credentials, so connection-based schemes can accept an authenticated connection.
+   * Without it (and without oauthValidator) the WinNegotiate binding is not served.
+   */
+  windowsAuthenticator?: (authorization: string, req: Request) => Promise<WindowsAuthResult>;
   /** OAuth2 bearer on the WinNegotiate binding: validate and map to a user's SIP URI, or null. */
   oauthValidator?: (token: string) => Promise<{ sipUri: string } | null>;
   /** Ticket lifetime by computer type (defaults: public 15 min, private 8 h). */
@@ -79,7 +85,7 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
   const keyBits = opts.keySizeBits ?? 256;
   const lifetimes = { public: opts.lifetimes?.publicSeconds ?? 900, private: opts.lifetimes?.privateSeconds ?? 28800 };
   const computerType = opts.computerType ?? ((req: Request) => (req.headers.get('x-ms-computer-type')?.toLowerCase() === 'private' ? 'private' : 'public'));
-  const bindings: Record<string, WebTicketBinding> = { '': 'WinNegotiate', '/auth': 'Auth', '/pin': 'Pin', ...(opts.certificateValidator ? { '/cert': 'Cert' as const } : {}) };
+  const bindings: Record<string, WebTicketBinding> = { ...(opts.windowsAuthenticator || opts.oauthValidator ? { '': 'WinNegotiate' as const } : {}), '/auth': 'Auth', '/pin': 'Pin', ...(opts.certificateValidator ? { '/cert': 'Cert' as const } : {}) };
   // Advertised = usable: the metadata names only the bindings this handler can complete. WinNegotiate
   // only with a windowsAuthenticator (without one it can only answer 401), Cert only with a validator,
   // Anon never (not served: 404).
@@ -111,18 +117,30 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
         if (!u.enabled) throw httpError(28000);
         return u;
       }
-      const challenges = ['Negotiate', 'NTLM', ...(opts.oauthValidator ? ['Bearer'] : [])];
-      if (!opts.windowsAuthenticator || (scheme !== 'negotiate' && scheme !== 'ntlm')) {
-        throw new HandlerFailure(new Response(null, { status: 401, headers: { 'www-authenticate': challenges.join(', ') } }));
-      }
-      let r: { account: string } | { challenge: string } | null;
+      // One WWW-Authenticate header line per scheme, as IIS sends them: SIPE matches a scheme by the prefix
+      // of each header value, so the comma-joined form ("Negotiate, NTLM") is never used.
+      const schemes = [...(opts.windowsAuthenticator ? ['Negotiate', 'NTLM'] : []), ...(opts.oauthValidator ? ['Bearer'] : [])];
+      const unauthorized = (extra: [string, string][] = [], challenge?: string, status = 401) => {
+        const h = new Headers(extra);
+        for (const c of challenge ? [challenge] : schemes) h.append('www-authenticate', c);
+        return new HandlerFailure(new Response(null, { status, headers: h }));
+      };
+      const isIwa = scheme === 'negotiate' || scheme === 'ntlm';
+      if (!opts.windowsAuthenticator || (!isIwa && authz.trim() !== '')) throw unauthorized();
+      let r: WindowsAuthResult;
       try {
-        r = await opts.windowsAuthenticator(authz, req);
+        r = await opts.windowsAuthenticator(isIwa ? authz : '', req);
       } catch {
         throw httpError(28001);
       }
-      if (!r) throw new HandlerFailure(new Response(null, { status: 401, headers: { 'www-authenticate': challenges.join(', ') } }));
-      if ('challenge' in r) throw new HandlerFailure(new Response(null, { status: 401, headers: { 'www-authenticate': r.challenge } }));
+      if (!r) throw unauthorized();
+      if ('challenge' in r) throw unauthorized([], r.challenge);
+      if ('failure' in r) {
+        // MS-OCAUTHWS 3.2.4.1: the failure is reported in X-Ms-diagnostics; the schemes are offered again.
+        const info = WEB_TICKET_ERRORS[r.failure.errorId];
+        const diag: Record<string, string> = info ? diagHeader({ ...info, reason: r.failure.reason }) : {};
+        throw unauthorized([...Object.entries(diag), ...(r.failure.status === 503 ? [['retry-after', '5'] as [string, string]] : [])], undefined, r.failure.status ?? 401);
+      }
       const u = opts.userDirectory.findUserByAccount ? await opts.userDirectory.findUserByAccount(r.account) : null;
       if (!u || !u.enabled) throw httpError(28000); // authenticated but not SIP enabled
       return u;
@@ -168,8 +186,16 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
     const pw = children(ut[0]!, NS.wsse, 'Password')[0];
     const type = pw?.getAttribute('Type');
     if (!pw || (type && type !== URI.passwordText)) throw soapFault('wsse:UnsupportedSecurityToken', `wsse:Password/@Type: expected ${URI.passwordText}, received ${JSON.stringify(type ?? 'none')}`, 28021, env.version);
-    const u = await opts.userDirectory.verifyPassword(name, pw.textContent ?? '');
-    if (!u) throw soapFault('wsse:FailedAuthentication', 'Authentication failed.', 28024, env.version);
+    // The Lync 2013 / SfB desktop client sends base64(user) and base64(password): the text as sent is tried
+    // first, then its base64 reading (only canonical base64 of UTF-8): one directory call, one attempt.
+    const [first, ...alternatives] = usernameTokenCandidates(name, pw.textContent ?? '');
+    const u = await opts.userDirectory.verifyPassword(first!.username, first!.password, alternatives);
+    if (!u) {
+      // What a real pool answers (Lync Server 2013 / SfB Server): HTTP 500, faultcode a:FailedAuthentication
+      // with a bound to the WS-Security namespace, "No valid security token.", ErrorId 28020.
+      const info = { ...WEB_TICKET_ERRORS[28020]!, faultcode: 'a:FailedAuthentication', reason: 'No valid security token.' };
+      throw new HandlerFailure(xml(500, buildFaultEnvelope(info.faultcode, info.reason, info, env.version), { ...diagHeader({ ...info, faultcode: 'wsse:FailedAuthentication' }), ...(env.version === '1.2' ? { 'content-type': 'application/soap+xml; charset=utf-8' } : {}) }));
+    }
     if (!u.enabled) throw soapFault('wsse:FailedAuthentication', 'The user was not found when queried in the database.', 28014, env.version);
     return u;
   }
@@ -250,7 +276,8 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
       const prefix = opts.farm.find((p) => rst.AppliesTo.toLowerCase().startsWith(p.toLowerCase()));
       if (!prefix) throw soapFault('wst:InvalidRequest', `wst:RequestSecurityToken/wsp:AppliesTo: expected a URL under ${opts.farm.join(' or ')}, received ${JSON.stringify(rst.AppliesTo)}`, undefined, env.version);
       const claimed = claimedSipUri(rst);
-      if (claimed !== undefined && claimed.toLowerCase() !== user.sipUri.toLowerCase()) throw soapFault('wst:RequestFailed', WEB_TICKET_ERRORS[28035]!.reason, 28035, env.version);
+      // Wording of a real pool's faultstring (the detail's Reason is the spec's, 3.2.4.1).
+      if (claimed !== undefined && claimed.toLowerCase() !== user.sipUri.toLowerCase()) throw soapFault('wst:RequestFailed', 'The SIP URI in the claim type requirements of the web ticket request does not match the SIP URI associated with the presented credentials.', 28035, env.version);
       if (rst.TokenType !== URI.tokenTypeCwt && rst.KeySize !== undefined && rst.KeySize !== keyBits) throw soapFault('wst:InvalidRequest', `wst:KeySize: expected ${keyBits}, received ${rst.KeySize}`, undefined, env.version);
       // A requested wst:Lifetime is honoured within policy: the ticket lives until the requested Expires,
       // never longer than the policy lifetime for this computer type (3.2.4.1; 15 minutes public).

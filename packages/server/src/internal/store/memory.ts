@@ -1,23 +1,31 @@
 // In-memory ServerStore (tests, ephemeral demos): the same behaviour as the SQL stores, nothing persisted.
 import { MemoryCertificateStore } from '@ocauth/certprov';
 import { MemoryAuthBrokerSessionStore } from '@ocauth/authbroker';
-import type { DirectoryUser } from '@ocauth/wstrust';
-import { hashSecret, verifySecret } from '../secrets.js';
+import { ntHash, type DirectoryUser, type NtlmCredential, type PasswordCandidate } from '@ocauth/wstrust';
+import { randomBytes } from 'node:crypto';
+import { hashSecret, openSecret, sealSecret, verifySecret } from '../secrets.js';
 import { MemorySecurityStore } from './security-tables.js';
-import { checkSeed, identitiesOf, normSip, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
+import { checkSeed, identitiesOf, MAX_PASSWORD_CANDIDATES, normSip, StoreError, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
 
-// Security (issue 16 item 11): an unknown user or a user without that secret costs the same scrypt as a wrong secret.
-let dummy: Promise<string> | undefined;
-const dummyHash = () => (dummy ??= hashSecret(`ocauth-dummy-${Math.random()}`));
-
-interface Row { user: DirectoryUser; pinHash: string | null; passwordHash: string | null; identities: string[] }
+interface Row { user: DirectoryUser; pinHash: string | null; passwordHash: string | null; ntHashSealed: string | null; identities: string[] }
+let dummyHash: Promise<string> | undefined;
 
 export class MemoryUserStore implements ServerUserDirectory {
   readonly #rows = new Map<string, Row>();
+  // Even in memory the NT hash is kept sealed (a heap dump shows no password equivalent); the key is
+  // per process unless openStore hands the dataDir's credential key over.
+  #credentialKey: Uint8Array = new Uint8Array(randomBytes(32));
+  useCredentialKey(key: Uint8Array): void {
+    if (key.length !== 32) throw new StoreError('ERR_SERVER_STORE_CONFIG', `credential key: expected 32 bytes, received ${key.length}`);
+    this.#credentialKey = new Uint8Array(key);
+  }
   async upsertUser(u: UserSeed): Promise<void> {
     checkSeed(u);
     const [pinHash, passwordHash] = await Promise.all([u.pin === undefined ? null : hashSecret(u.pin), u.password === undefined ? null : hashSecret(u.password)]);
-    this.#rows.set(normSip(u.sipUri), { user: { sipUri: u.sipUri, enabled: u.enabled ?? true, ...(u.displayName ? { displayName: u.displayName } : {}) }, pinHash, passwordHash, identities: identitiesOf(u) });
+    const key = normSip(u.sipUri);
+    const ntHashSealed = u.password === undefined ? null : sealSecret(this.#credentialKey, ntHash(u.password), key);
+    const user: DirectoryUser = { sipUri: u.sipUri, enabled: u.enabled ?? true, ...(u.displayName ? { displayName: u.displayName } : {}), ...(u.account ? { account: u.account } : {}), ...(u.upn ? { upn: u.upn } : {}) };
+    this.#rows.set(key, { user, pinHash, passwordHash, ntHashSealed, identities: identitiesOf(u) });
   }
   async setEnabled(sipUri: string, enabled: boolean): Promise<boolean> {
     const r = this.#rows.get(normSip(sipUri));
@@ -38,13 +46,31 @@ export class MemoryUserStore implements ServerUserDirectory {
     const r = this.#byIdentity(account);
     return r ? { ...r.user } : null;
   }
+  async findNtlmCredential(names: readonly string[]): Promise<NtlmCredential | null> {
+    for (const n of names.slice(0, 4)) {
+      const r = this.#byIdentity(n);
+      if (r) return { user: { ...r.user }, ntHash: openSecret(this.#credentialKey, r.ntHashSealed, normSip(r.user.sipUri)) };
+    }
+    return null;
+  }
+  async #check(stored: string | null | undefined, secret: string): Promise<boolean> {
+    if (!stored) {
+      await verifySecret(secret, await (dummyHash ??= hashSecret('ocauth-dummy'))); // a miss costs as much as a wrong secret
+      return false;
+    }
+    return verifySecret(secret, stored);
+  }
   async verifyPin(identity: string, pin: string): Promise<DirectoryUser | null> {
     const r = this.#byIdentity(identity);
-    return (await verifySecret(pin, r?.pinHash || (await dummyHash()))) && r?.pinHash ? { ...r.user } : null; // a miss costs a hash too
+    return (await this.#check(r?.pinHash, pin)) ? { ...r!.user } : null;
   }
-  async verifyPassword(username: string, password: string): Promise<DirectoryUser | null> {
-    const r = this.#byIdentity(username);
-    return (await verifySecret(password, r?.passwordHash || (await dummyHash()))) && r?.passwordHash ? { ...r.user } : null; // a miss costs a hash too
+  async verifyPassword(username: string, password: string, alternatives: readonly PasswordCandidate[] = []): Promise<DirectoryUser | null> {
+    let found: DirectoryUser | null = null;
+    for (const c of [{ username, password }, ...alternatives].slice(0, MAX_PASSWORD_CANDIDATES)) {
+      const r = this.#byIdentity(c.username);
+      if ((await this.#check(r?.passwordHash, c.password)) && !found) found = { ...r!.user };
+    }
+    return found;
   }
 }
 

@@ -1,8 +1,25 @@
+import { mkdirSync } from 'node:fs';
+import { loadOrCreateCredentialKey } from '../secrets.js';
 import { createMemoryStore } from './memory.js';
 import { StoreError, type ServerStore, type StoreConfig } from './types.js';
 
-/** Open the configured store (the SQLite file defaults to dataDir/ocauth.sqlite). */
+/**
+ * Open the configured store (the SQLite file defaults to dataDir/ocauth.sqlite); NT hashes are sealed
+ * under dataDir/credential-key.bin (created when missing).
+ */
 export async function openStore(config: StoreConfig, dataDir: string): Promise<ServerStore> {
+  const store = await openStoreKind(config, dataDir);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    store.users.useCredentialKey?.(loadOrCreateCredentialKey(dataDir));
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw new StoreError('ERR_SERVER_STORE_OPEN', `credential key in ${dataDir}: expected a readable or creatable 32-byte file, received ${(e as Error).message}`, { cause: e });
+  }
+  return store;
+}
+
+async function openStoreKind(config: StoreConfig, dataDir: string): Promise<ServerStore> {
   switch (config.kind) {
     case 'memory':
       return createMemoryStore();

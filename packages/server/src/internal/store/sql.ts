@@ -1,12 +1,12 @@
 // The SQL implementation shared by the SQLite (better-sqlite3) and PostgreSQL (pg) stores: users with hashed
 // PIN/password and their identities, issued certificates with revocations, broker session records.
 // Every write is one transaction; publish (store + revoke the device's previous certificates) is atomic.
-import type { DirectoryUser } from '@ocauth/wstrust';
+import { ntHash, type DirectoryUser, type NtlmCredential, type PasswordCandidate } from '@ocauth/wstrust';
 import { CertificateStoreError, type StoredCertificate } from '@ocauth/certprov';
 import type { AuthBrokerSessionRecord, AuthBrokerSessionStore } from '@ocauth/authbroker';
-import { hashSecret, verifySecret } from '../secrets.js';
+import { hashSecret, openSecret, sealSecret, verifySecret } from '../secrets.js';
+import { checkSeed, identitiesOf, MAX_PASSWORD_CANDIDATES, normEntity, normSip, StoreError, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
 import { SqlSecurityStore } from './security-tables.js';
-import { checkSeed, identitiesOf, normEntity, normSip, StoreError, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
 
 export type Row = Record<string, unknown>;
 /** One statement with $1, $2 … placeholders, inside the current unit of work. */
@@ -32,11 +32,22 @@ export function schema(blob: 'BLOB' | 'BYTEA'): string[] {
     `CREATE TABLE IF NOT EXISTS ocauth_sessions (id TEXT PRIMARY KEY, sip_uri TEXT NOT NULL, last_activity BIGINT NOT NULL, record TEXT NOT NULL)`,
     `CREATE INDEX IF NOT EXISTS ocauth_sessions_user ON ocauth_sessions (sip_uri)`,
     `CREATE TABLE IF NOT EXISTS ocauth_schema (version INTEGER NOT NULL)`,
+    // Added without a version bump (a new table; servers that predate it ignore it): the user's Windows
+    // account name and UPN as given, and the NT hash sealed under the credential key (NTLM).
+    `CREATE TABLE IF NOT EXISTS ocauth_user_accounts (sip_uri_norm TEXT PRIMARY KEY, account TEXT, upn TEXT, nt_hash_sealed TEXT)`,
   ];
 }
 export const SCHEMA_VERSION = 1;
 
-const toUser = (r: Row): DirectoryUser => ({ sipUri: String(r.sip_uri), enabled: Number(r.enabled) === 1, ...(r.display_name ? { displayName: String(r.display_name) } : {}) });
+const toUser = (r: Row): DirectoryUser => ({
+  sipUri: String(r.sip_uri),
+  enabled: Number(r.enabled) === 1,
+  ...(r.display_name ? { displayName: String(r.display_name) } : {}),
+  ...(r.account ? { account: String(r.account) } : {}),
+  ...(r.upn ? { upn: String(r.upn) } : {}),
+});
+const USER_COLUMNS = `u.sip_uri, u.sip_uri_norm, u.enabled, u.display_name, u.pin_hash, u.password_hash, a.account, a.upn, a.nt_hash_sealed`;
+const USER_JOIN = `ocauth_users u LEFT JOIN ocauth_user_accounts a ON a.sip_uri_norm = u.sip_uri_norm`;
 const toCert = (r: Row): StoredCertificate => ({
   entity: String(r.entity),
   deviceId: String(r.device_id),
@@ -49,16 +60,28 @@ const toCert = (r: Row): StoredCertificate => ({
 let dummyHash: Promise<string> | undefined;
 
 class SqlUsers implements ServerUserDirectory {
+  #credentialKey: Uint8Array | undefined;
   constructor(private readonly db: SqlBackend) {}
+  useCredentialKey(key: Uint8Array): void {
+    if (key.length !== 32) throw new StoreError('ERR_SERVER_STORE_CONFIG', `credential key: expected 32 bytes, received ${key.length}`);
+    this.#credentialKey = new Uint8Array(key);
+  }
   async upsertUser(u: UserSeed): Promise<void> {
     checkSeed(u);
     const [pin, pw] = await Promise.all([u.pin === undefined ? null : hashSecret(u.pin), u.password === undefined ? null : hashSecret(u.password)]);
     const key = normSip(u.sipUri);
+    // The NT hash exists only sealed; it is made when the password is set (and only with a credential key).
+    const nt = u.password !== undefined && this.#credentialKey ? sealSecret(this.#credentialKey, ntHash(u.password), key) : null;
     await this.db.write(async (q) => {
       await q(
         `INSERT INTO ocauth_users (sip_uri_norm, sip_uri, enabled, display_name, pin_hash, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (sip_uri_norm) DO UPDATE SET sip_uri = excluded.sip_uri, enabled = excluded.enabled, display_name = excluded.display_name, pin_hash = excluded.pin_hash, password_hash = excluded.password_hash`,
         [key, u.sipUri, u.enabled === false ? 0 : 1, u.displayName ?? null, pin, pw],
+      );
+      await q(
+        `INSERT INTO ocauth_user_accounts (sip_uri_norm, account, upn, nt_hash_sealed) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (sip_uri_norm) DO UPDATE SET account = excluded.account, upn = excluded.upn, nt_hash_sealed = excluded.nt_hash_sealed`,
+        [key, u.account ?? null, u.upn ?? null, nt],
       );
       await q(`DELETE FROM ocauth_identities WHERE sip_uri_norm = $1`, [key]);
       for (const i of identitiesOf(u)) await q(`INSERT INTO ocauth_identities (identity, sip_uri_norm) VALUES ($1, $2) ON CONFLICT (identity) DO UPDATE SET sip_uri_norm = excluded.sip_uri_norm`, [i, key]);
@@ -68,32 +91,53 @@ class SqlUsers implements ServerUserDirectory {
     return this.db.write(async (q) => (await q(`UPDATE ocauth_users SET enabled = $1 WHERE sip_uri_norm = $2 RETURNING sip_uri`, [enabled ? 1 : 0, normSip(sipUri)])).length > 0);
   }
   async findUserBySipUri(sipUri: string): Promise<DirectoryUser | null> {
-    const rows = await this.db.read((q) => q(`SELECT sip_uri, enabled, display_name FROM ocauth_users WHERE sip_uri_norm = $1`, [normSip(sipUri)]));
+    const rows = await this.db.read((q) => q(`SELECT ${USER_COLUMNS} FROM ${USER_JOIN} WHERE u.sip_uri_norm = $1`, [normSip(sipUri)]));
     return rows[0] ? toUser(rows[0]) : null;
   }
-  #byIdentity(identity: string): Promise<Row | undefined> {
-    return this.db
-      .read((q) => q(`SELECT u.sip_uri, u.enabled, u.display_name, u.pin_hash, u.password_hash FROM ocauth_identities i JOIN ocauth_users u ON u.sip_uri_norm = i.sip_uri_norm WHERE i.identity = $1`, [identity.toLowerCase()]))
-      .then((r) => r[0]);
+  /** Rows for several names in one query, in the order of `names` (misses skipped). */
+  async #byIdentities(names: readonly string[]): Promise<(Row & { identity: string })[]> {
+    const keys = [...new Set(names.map((n) => n.toLowerCase()))];
+    if (keys.length === 0) return [];
+    const rows = await this.db.read((q) =>
+      q(`SELECT i.identity, ${USER_COLUMNS} FROM ocauth_identities i JOIN ocauth_users u ON u.sip_uri_norm = i.sip_uri_norm LEFT JOIN ocauth_user_accounts a ON a.sip_uri_norm = u.sip_uri_norm WHERE i.identity IN (${keys.map((_, k) => `$${k + 1}`).join(', ')})`, keys),
+    );
+    return keys.flatMap((k) => rows.filter((r) => r.identity === k)) as (Row & { identity: string })[];
+  }
+  async #byIdentity(identity: string): Promise<Row | undefined> {
+    return (await this.#byIdentities([identity]))[0];
   }
   async findUserByAccount(account: string): Promise<DirectoryUser | null> {
     const r = await this.#byIdentity(account);
     return r ? toUser(r) : null;
   }
-  async #verify(identity: string, secret: string, column: 'pin_hash' | 'password_hash'): Promise<DirectoryUser | null> {
-    const r = await this.#byIdentity(identity);
-    const stored = r?.[column] as string | null | undefined;
-    if (!r || !stored) {
+  async findNtlmCredential(names: readonly string[]): Promise<NtlmCredential | null> {
+    const r = (await this.#byIdentities(names.slice(0, 4)))[0];
+    if (!r) return null;
+    const nt = this.#credentialKey ? openSecret(this.#credentialKey, r.nt_hash_sealed as string | null, String(r.sip_uri_norm)) : null;
+    return { user: toUser(r), ntHash: nt };
+  }
+  async #check(row: Row | undefined, secret: string, column: 'pin_hash' | 'password_hash'): Promise<boolean> {
+    const stored = row?.[column] as string | null | undefined;
+    if (!row || !stored) {
       await verifySecret(secret, await (dummyHash ??= hashSecret('ocauth-dummy'))); // a miss costs as much as a wrong secret
-      return null;
+      return false;
     }
-    return (await verifySecret(secret, stored)) ? toUser(r) : null;
+    return verifySecret(secret, stored);
   }
-  verifyPin(identity: string, pin: string) {
-    return this.#verify(identity, pin, 'pin_hash');
+  async verifyPin(identity: string, pin: string): Promise<DirectoryUser | null> {
+    const r = await this.#byIdentity(identity);
+    return (await this.#check(r, pin, 'pin_hash')) ? toUser(r!) : null;
   }
-  verifyPassword(username: string, password: string) {
-    return this.#verify(username, password, 'password_hash');
+  async verifyPassword(username: string, password: string, alternatives: readonly PasswordCandidate[] = []): Promise<DirectoryUser | null> {
+    // One attempt, every reading checked in order (no early exit: the time does not tell which reading named a user).
+    const readings = [{ username, password }, ...alternatives].slice(0, MAX_PASSWORD_CANDIDATES);
+    const rows = await this.#byIdentities(readings.map((c) => c.username));
+    let found: DirectoryUser | null = null;
+    for (const c of readings) {
+      const r = rows.find((x) => x.identity === c.username.toLowerCase());
+      if ((await this.#check(r, c.password, 'password_hash')) && !found) found = toUser(r!);
+    }
+    return found;
   }
 }
 

@@ -18,13 +18,22 @@ export interface UserSeed {
   password?: string;
   /** Phone numbers / extensions accepted as the Pin identity. */
   phones?: string[];
-  /** Account names (DOMAIN\\user, UPN) accepted as user name. */
+  /** Windows account name `DOMAIN\\user` (Auth binding user name, NTLM). */
+  account?: string;
+  /** User principal name `user@domain` (Auth binding user name, NTLM with an empty domain). */
+  upn?: string;
+  /** Further names (DOMAIN\\user, UPN) accepted as user name. */
   accounts?: string[];
 }
 
 export interface ServerUserDirectory extends UserDirectory {
   upsertUser(user: UserSeed): Promise<void>;
   setEnabled(sipUri: string, enabled: boolean): Promise<boolean>;
+  /**
+   * The key NT hashes are sealed under (AES-256-GCM; openStore passes dataDir/credential-key.bin). From then
+   * on, setting a password also stores its NT hash for NTLM; without a key no NT hash is stored.
+   */
+  useCredentialKey?(key: Uint8Array): void;
 }
 
 export interface ServerStore {
@@ -54,9 +63,20 @@ export const normSip = (s: string) => 'sip:' + s.replace(/^sip:/i, '').toLowerCa
 export function checkSeed(u: UserSeed): void {
   if (!u || typeof u.sipUri !== 'string' || !/^sip:[^@\s]+@[^@\s]+$/i.test(u.sipUri))
     throw new StoreError('ERR_SERVER_USER', `users[].sipUri: expected sip:user@domain, received ${JSON.stringify(String(u?.sipUri).slice(0, 100))}`);
+  if (u.account !== undefined && (typeof u.account !== 'string' || !/^[^\\\s@/]{1,64}\\[^\\\s@/]{1,104}$/.test(u.account)))
+    throw new StoreError('ERR_SERVER_USER', `users[].account: expected DOMAIN\\user, received ${JSON.stringify(String(u.account).slice(0, 100))}`);
+  if (u.upn !== undefined && (typeof u.upn !== 'string' || !/^[^@\s\\:]{1,104}@[^@\s\\]{1,255}$/.test(u.upn)))
+    throw new StoreError('ERR_SERVER_USER', `users[].upn: expected user@domain, received ${JSON.stringify(String(u.upn).slice(0, 100))}`);
 }
 
+/**
+ * Every name that denotes the user, lower-cased: the SIP URI with and without `sip:`, phone numbers, the
+ * account `DOMAIN\\user`, the UPN and further accounts. Lookups lower-case the name they are given.
+ */
 export function identitiesOf(u: UserSeed): string[] {
   const sip = normSip(u.sipUri);
-  return [...new Set([sip, sip.slice(4), ...(u.phones ?? []), ...(u.accounts ?? [])].map((s) => s.toLowerCase()))];
+  return [...new Set([sip, sip.slice(4), ...(u.phones ?? []), ...(u.account ? [u.account] : []), ...(u.upn ? [u.upn] : []), ...(u.accounts ?? [])].map((s) => s.toLowerCase()))];
 }
+
+/** At most this many readings of one UsernameToken are checked (plain, then base64-decoded). */
+export const MAX_PASSWORD_CANDIDATES = 2;

@@ -1,0 +1,67 @@
+// Where each section the registry checks is implemented (repository paths), and the spec map generated
+// from the registry into conformance/SPEC-MAP.md: section → requirement ids (level, how judged) → code.
+// A test checks that every file named here cites its section (MS-OCAUTHWS x.y.z in a comment).
+import type { Requirement } from './requirements.js';
+
+/** Section → the source files implementing it (server side). Longest prefix wins for unlisted sub-sections. */
+export const IMPLEMENTED_BY: Readonly<Record<string, readonly string[]>> = {
+  '1.5': ['packages/server/src/internal/autodiscover.ts'],
+  '2.1': ['packages/certprov/src/internal/handler.ts'],
+  '2.2.4.1': ['packages/diagnostics/src/internal/ocs-fault.ts', 'packages/certprov/src/internal/handler.ts', 'packages/authbroker/src/internal/handler.ts'],
+  '3.1.1': ['packages/server/src/internal/server.ts'],
+  '3.1.3': ['packages/certprov/src/internal/ca.ts'],
+  '3.1.4.1': ['packages/certprov/src/internal/handler.ts'],
+  '3.1.4.1.2.2': ['packages/certprov/src/internal/handler.ts'],
+  '3.1.4.1.2.3': ['packages/certprov/src/internal/request.ts'],
+  '3.1.4.1.2.4': ['packages/certprov/src/internal/handler.ts', 'packages/certprov/src/internal/response.ts'],
+  '3.1.4.1.3.2': ['packages/certprov/src/internal/response.ts'],
+  '3.1.4.1.3.3': ['packages/diagnostics/src/internal/error-info.ts'],
+  '3.1.4.1.5.1': ['packages/certprov/src/internal/handler.ts'],
+  '3.1.4.1.5.2': ['packages/certprov/src/internal/handler.ts'],
+  '3.2': ['packages/wstrust/src/internal/verifier.ts', 'packages/certprov/src/internal/handler.ts', 'packages/authbroker/src/internal/handler.ts', 'packages/server/src/internal/autodiscover.ts'],
+  '3.2.1': ['packages/wstrust/src/internal/handler.ts'],
+  '3.2.4.1': ['packages/wstrust/src/internal/handler.ts'],
+  '3.2.4.1.3.3': ['packages/wstrust/src/internal/handler.ts', 'packages/wstrust/src/internal/messages.ts'],
+  '3.2.4.1.3.4': ['packages/wstrust/src/internal/messages.ts'],
+  '3.3.1': ['packages/authbroker/src/internal/session-store.ts'],
+  '3.3.2': ['packages/authbroker/src/internal/handler.ts'],
+  '3.3.4': ['packages/authbroker/src/internal/handler.ts', 'packages/authbroker/src/internal/operations.ts'],
+  '3.3.4.1.3.1': ['packages/authbroker/src/internal/messages.ts'],
+  '3.3.4.2': ['packages/authbroker/src/internal/handler.ts'],
+  '3.3.4.3': ['packages/authbroker/src/internal/certprov-credential-source.ts'],
+  '3.3.4.4': ['packages/authbroker/src/internal/handler.ts'],
+  '3.3.4.4.3.2': ['packages/authbroker/src/internal/handler.ts'],
+  '3.3.4.5': ['packages/authbroker/src/internal/tls-dsk-common.ts'],
+  '3.3.4.7.3.2': ['packages/authbroker/src/internal/hash-algorithm.ts', 'packages/authbroker/src/internal/messages.ts'],
+  '6.1': ['packages/server/src/internal/spec-wsdl.ts'],
+  '6.3': ['packages/server/src/internal/spec-wsdl.ts'],
+};
+
+/** The files implementing a section: its own entry, else the nearest ancestor's. */
+export function implementedBy(section: string): readonly string[] {
+  for (let s = section; s; s = s.includes('.') ? s.slice(0, s.lastIndexOf('.')) : '') if (IMPLEMENTED_BY[s]) return IMPLEMENTED_BY[s]!;
+  return [];
+}
+
+const sectionKey = (s: string) => s.split('.').map((x) => x.padStart(3, '0')).join('.');
+
+/** Markdown: one table per section, the requirement ids with level and kind, and the implementing files. */
+export function specMapMarkdown(checks: readonly Requirement[], judged: (r: Requirement) => 'check' | 'client-only' = () => 'check'): string {
+  const bySection = new Map<string, Requirement[]>();
+  for (const r of checks) bySection.set(r.section, [...(bySection.get(r.section) ?? []), r]);
+  const lines = [
+    '# MS-OCAUTHWS spec map',
+    '',
+    'Generated from the conformance registry by `node conformance/scripts/spec-map.mjs` (a test keeps it current):',
+    'each section the suite judges, its requirement ids (level; `check`: judged against a target, `client-only`:',
+    'constrains clients, with the reason in the registry) and the files implementing it on the server side.',
+    '',
+    '| section | requirements | implemented by |',
+    '|---|---|---|',
+  ];
+  for (const s of [...bySection.keys()].sort((a, b) => (sectionKey(a) < sectionKey(b) ? -1 : 1))) {
+    const reqs = bySection.get(s)!.map((r) => `${r.id} (${r.level}${(r.category ?? 'requirement') === 'requirement' ? '' : `, ${r.category}`}${judged(r) === 'client-only' ? ', client-only' : ''})`);
+    lines.push(`| ${s} | ${reqs.join('<br>')} | ${implementedBy(s).map((f) => `\`${f}\``).join('<br>') || '—'} |`);
+  }
+  return lines.join('\n') + '\n';
+}
