@@ -1,7 +1,7 @@
 // One contract suite for every ServerStore: memory, SQLite (better-sqlite3, WAL) and PostgreSQL. The same
 // assertions cover the user directory (hashed secrets), certificate publication with supersession,
 // revocation and the Authentication Broker's session records.
-import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -103,7 +103,8 @@ for (const [name, config] of kinds) {
       if (name !== 'memory') {
         // under another server key the sealed hash does not open (NTLM unavailable), the password still works
         const d2 = mkdtempSync(join(tmpdir(), 'ocauth-store-')); // a new dataDir: another credential key
-        if (name === 'sqlite') copyFileSync(join(dir, 'ocauth.sqlite'), join(d2, 'ocauth.sqlite'));
+        // WAL mode: committed pages may still be in ocauth.sqlite-wal (copied with the database)
+        if (name === 'sqlite') for (const f of ['ocauth.sqlite', 'ocauth.sqlite-wal']) if (existsSync(join(dir, f))) copyFileSync(join(dir, f), join(d2, f));
         const other = await openStore(config()!, d2);
         stores.push(other);
         expect(await other.users.findNtlmCredential!([`CONTOSO\\${u}n`])).toMatchObject({ ntHash: null });
