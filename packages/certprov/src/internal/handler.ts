@@ -231,9 +231,10 @@ export function createCertProvHandler(o: CertProvHandlerOptions): (req: Request)
         ({ sipUri } = header !== undefined ? await o.headerTicketVerifier!.verifyHeader(header) : await o.ticketVerifier.verify(xml));
       } catch (e) {
         // A verifier that could not reach its state (e.g. the server's replay cache in the store) says so.
-        if ((e as { responseCode?: unknown })?.responseCode === 'DataStoreUnavailable') {
+        const rc = (e as { responseCode?: unknown })?.responseCode;
+        if (rc === 'DataStoreUnavailable' || rc === 'InternalError') {
           o.onError?.(e);
-          throw new PolicyError('DataStoreUnavailable', `web ticket: could not be checked (${(e as Error).message}); nothing was issued`);
+          throw new PolicyError(rc, `web ticket: could not be checked (${(e as Error).message}); nothing was issued`);
         }
         // Authentication failures are the ticket verifier's (28032 invalid / 28033 expired / 28034 other
         // server's proof ticket): HTTP 401 with X-Ms-diagnostics, and the Web Ticket Service to ask.

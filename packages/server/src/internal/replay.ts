@@ -68,10 +68,10 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
       throw new ProofError('ERR_WSTRUST_REPLAY', `request: expected a message not seen before, received a replay (same signature and Body) signed at ${v.timestamp.created.toISOString()}`);
   };
 
-  // The store unreachable: fail closed, as a store outage (certprov answers DataStoreUnavailable).
+  // The store unreachable: fail closed, as a store outage (certprov answers InternalError, as for a failing user lookup).
   const storeDown = (e: unknown): never => {
     if (e instanceof ProofError) throw e;
-    throw Object.assign(new Error(`replay cache unavailable: ${(e as Error)?.message ?? String(e)}`), { code: typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_SERVER_STORE_UNAVAILABLE', errorId: 28032, httpStatus: 503, responseCode: 'DataStoreUnavailable' });
+    throw Object.assign(new Error(`replay cache unavailable: ${(e as Error)?.message ?? String(e)}`), { code: typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_SERVER_STORE_UNAVAILABLE', errorId: 28032, httpStatus: 503, responseCode: 'InternalError' });
   };
 
   return {

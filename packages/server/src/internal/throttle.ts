@@ -108,25 +108,20 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     if (state && state.lockedUntil > now && p.familiarSourceDays > 0 && (await store.countClaims(`familiar|${account}|${source}|`, now)) > 0) {
       key = `${account}|${source}`; // the account's owner, where it signed in before: its own counter
     }
-    // The attempt is counted before the secret is checked, atomically in the store, so concurrent
-    // guesses cannot slip past the limit (exactly `max` guesses are checked per window); a right secret
-    // then clears the count.
+    // Locked is decided before the secret is checked and failures are counted after it: concurrent
+    // guesses racing the lock can exceed the limit by their concurrency (bounded by the connection
+    // limits); counting in flight instead would lock out an owner's concurrent legitimate sign-ins.
     const max = kind === 'pin' ? p.maxPinFailures : p.maxPasswordFailures;
-    let locked = false;
-    await store.updateAttempts(key, now, (prev) => {
-      if (prev && prev.lockedUntil > now) {
-        locked = true;
-        return prev;
-      }
-      return afterFailure(prev, now, max, windowMs, () => p.lockoutSeconds * 1000, 0);
-    });
+    const current = key === account ? state : await store.getAttempts(key, now);
+    const locked = !!current && current.lockedUntil > now;
     const user = await inner(identity, secret); // always the same work, locked or not
     if (locked) return null;
     if (user) {
-      await store.updateAttempts(key, now, () => null);
+      if (current) await store.updateAttempts(key, now, () => null);
       if (p.familiarSourceDays > 0) await store.claimOnce(`familiar|${account}|${source}|`, now + p.familiarSourceDays * DAY, now);
       return user;
     }
+    await store.updateAttempts(key, now, (prev) => (prev && prev.lockedUntil > now ? prev : afterFailure(prev, now, max, windowMs, () => p.lockoutSeconds * 1000, 0)));
     await store.updateAttempts(source, now, (prev) => afterFailure(prev, now, p.maxSourceFailures, windowMs, (strikes) => Math.min(86_400_000, p.sourceBlockSeconds * 1000 * 2 ** Math.min(strikes, 20)), DAY));
     return null;
   };
