@@ -4,7 +4,7 @@
 import { NtlmError } from './ntlm.js';
 
 const OID_SPNEGO = Buffer.from('2b0601050502', 'hex'); // 1.3.6.1.5.5.2
-export const OID_NTLM = Buffer.from('2b06010401823702020a', 'hex'); // 1.3.6.1.4.1.311.2.2.10
+export const OID_NTLM: Buffer = Buffer.from('2b06010401823702020a', 'hex'); // 1.3.6.1.4.1.311.2.2.10
 
 interface Tlv {
   tag: number;
