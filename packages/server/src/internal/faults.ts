@@ -63,13 +63,12 @@ export interface ServerFaults {
 }
 
 export const FAULT_NAMES = [
-  'sipSkipSignatureCheck',
   'skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates',
   'skipEntityCheck', 'ignoreRequestedValidity', 'refusalsAsInternalError', 'acceptAnyCsrValueType', 'shortServerEntropy', 'autodiscoverBare401',
   'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
   'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
   'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
-  'createSessionWithoutHashAlgorithm',
+  'createSessionWithoutHashAlgorithm', 'sipSkipSignatureCheck',
 ] as const;
 
 /** stubServiceDescriptions: ?wsdl of CertProv reduced to its policy and service, of the broker refused. */
