@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ocauth-lync-'));
 
 beforeAll(async () => {
   srv = await startServer({
-    store: { kind: 'memory' }, farmFqdn: 'pool0.ocauth.test', logger: false, clock: () => new Date(now),
+    store: { kind: 'memory' }, farmFqdn: 'pool0.ocauth.test', logger: false, clock: () => new Date(now), policy: { certProvCompactTickets: true },
     users: [{ sipUri: 'sip:carol@ocauth.test', password: 'c4rol-secret', accounts: ['OCAUTH\\carol'] }, { sipUri: 'sip:dave@ocauth.test', password: 'd4ve-secret', accounts: ['OCAUTH\\dave'] }],
   });
   f = createHttpsFetch({ ca: srv.caCertificatePem });
@@ -142,9 +142,9 @@ describe('a Lync 2013 / SfB-style client with a compact web ticket (issue 15)', 
   });
 });
 
-describe('policy.certProvCompactTickets: false', () => {
-  it('CertProv then requires the signed SAML ticket; Autodiscover still takes the CWT', async () => {
-    const strict = await startServer({ store: { kind: 'memory' }, logger: false, policy: { certProvCompactTickets: false }, users: [{ sipUri: 'sip:erin@ocauth.test', password: 'erin-pw-1', accounts: ['OCAUTH\\erin'] }] });
+describe('default policy (certProvCompactTickets unset, i.e. false)', () => {
+  it('CertProv requires the signed SAML ticket; Autodiscover still takes the CWT', async () => {
+    const strict = await startServer({ store: { kind: 'memory' }, logger: false, users: [{ sipUri: 'sip:erin@ocauth.test', password: 'erin-pw-1', accounts: ['OCAUTH\\erin'] }] });
     try {
       const sf = createHttpsFetch({ ca: strict.caCertificatePem });
       const c = new WebTicketClient({ credentials: { type: 'password', username: 'OCAUTH\\erin', password: 'erin-pw-1' }, fetch: sf });

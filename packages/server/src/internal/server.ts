@@ -66,8 +66,9 @@ export interface ServerPolicy {
   tlsCiphers?: string;
   /**
    * Certificate Provisioning accepts a compact web ticket in `X-MS-WebTicket: cwt=…` /
-   * `Authorization: Bearer cwt=…` (default true). false: only the signed SAML ticket of MS-OCAUTHWS
-   * 3.1.4.1 (proof of possession). A SAML ticket in a header is never accepted there: it is holder-of-key
+   * `Authorization: Bearer cwt=…` (default false: only the signed SAML ticket of MS-OCAUTHWS
+   * 3.1.4.1, with proof of possession, the replay cache and the certificates-per-ticket limit). true: a bearer
+   * compact ticket alone obtains a certificate until it expires. A SAML ticket in a header is never accepted there: it is holder-of-key
    * and must be proven (wstrust README "Compact web tickets").
    */
   certProvCompactTickets?: boolean;
@@ -399,7 +400,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     // Header tickets at CertProv: compact web tickets only (bearer by issue, bound to the farm, at most the
     // ticket lifetime); the same verifier rules (issuer key, lifetime, audience) as the SAML path.
     const certProvHeaderVerifier = createTicketVerifier({ ...verifierBase, compactTicketMaxLifetimeSeconds: Math.max(policy.ticketLifetimeSeconds ?? 900, policy.privateTicketLifetimeSeconds ?? 28800) });
-    const certProvHeaderTickets = policy.certProvCompactTickets === false ? undefined : {
+    const certProvHeaderTickets = policy.certProvCompactTickets !== true ? undefined : {
       verifyHeader: async (value: string) => {
         if (compactTicketOfHeader(value) === undefined) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', 'X-MS-WebTicket: expected a compact web ticket (cwt=…); a SAML web ticket is accepted here only in the SOAP Security header with its proof-of-possession signature');
         return certProvHeaderVerifier.verifyToken(value);
