@@ -23,7 +23,7 @@ import type { ServerStore, UserSeed, StoreConfig } from './store/types.js';
 import { openStore } from './store/open.js';
 import { guardConnections, preAuthGate } from './limits.js';
 import { proofGuards } from './replay.js';
-import { THROTTLE_DEFAULTS, throttledDirectory, withSignInSource, type SignInThrottlePolicy } from './throttle.js';
+import { signInGuard, THROTTLE_DEFAULTS, throttledDirectory, withSignInSource, type SignInThrottlePolicy } from './throttle.js';
 import { startSipRegistrar, type RunningSipRegistrar } from './sip/registrar.js';
 
 export interface ServerPolicy {
@@ -433,6 +433,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         : {
             windowsAuthenticator: createNtlmAuthenticator({
               directory: users,
+              // NTLM guesses count against the same per-account and per-source limits as UsernameToken passwords.
+              ...(signInGuard(users) ? { guard: signInGuard(users)! } : {}),
               netbiosDomain,
               dnsDomain: domain,
               netbiosComputer: farmFqdn.split('.')[0]!.toUpperCase().slice(0, 15),

@@ -132,7 +132,7 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
   // attempt counts once, whichever candidate matches.
   const verifyPassword: ServerUserDirectory['verifyPassword'] = (username, password, alternatives) =>
     verify('password', username, password, (i, s) => (alternatives === undefined ? d.verifyPassword(i, s) : d.verifyPassword(i, s, alternatives)));
-  return new Proxy(d, {
+  const proxy = new Proxy(d, {
     get(target, prop) {
       if (prop === 'verifyPin') return verifyPin;
       if (prop === 'verifyPassword') return verifyPassword;
@@ -140,4 +140,16 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
+  // Sign-ins whose secret the directory does not check itself (NTLM: the NTProofStr is checked against the
+  // NT hash in the authenticator) are counted as password attempts of the same account through this guard.
+  guards.set(proxy, (identity, check) => verify('password', identity, '', () => check()));
+  return proxy;
+}
+
+type SignInGuard = (identity: string, check: () => Promise<DirectoryUser | null>) => Promise<DirectoryUser | null>;
+const guards = new WeakMap<object, SignInGuard>();
+
+/** The password-attempt guard of a throttled directory (undefined for a directory that is not throttled). */
+export function signInGuard(d: ServerUserDirectory): SignInGuard | undefined {
+  return guards.get(d);
 }

@@ -220,6 +220,12 @@ export interface NtlmAuthenticatorOptions {
   maxPendingContexts?: number;
   /** Structured events for the server log (no secrets: names and reasons only). */
   log?: (e: NtlmEvent) => void;
+  /**
+   * Sign-in guard (throttling, lockout): called once per AUTHENTICATE_MESSAGE that reaches the password
+   * check, with the account name as sent (`DOMAIN\\user` or `user`) and the check itself, which resolves to
+   * the user on a right password and null otherwise. The guard may refuse (null) without running it.
+   */
+  guard?: (identity: string, check: () => Promise<DirectoryUser | null>) => Promise<DirectoryUser | null>;
 }
 
 interface Pending {
@@ -377,15 +383,25 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
     const d = clientTime > nowFt ? clientTime - nowFt : nowFt - clientTime;
     if (d > skew) return fail(conn.id, 28024, 'Authentication failed.', `NTLMv2 timestamp ${Number(d / 10_000_000n)} s away from the server clock (limit ${Number(skew / 10_000_000n)} s)`, who);
 
-    const cred = o.directory.findNtlmCredential ? await o.directory.findNtlmCredential(ntlmAccountNames(a.user, a.domain)) : null;
-    // Compute the proof even for an unknown user or one without an NT hash, so the answer costs the same.
-    const ntHash = cred?.ntHash && cred.ntHash.length === 16 ? cred.ntHash : Buffer.alloc(16);
-    const responseKeyNT = hmacMd5(ntHash, utf16(upcase(a.user) + a.domain)); // NTOWFv2
-    const expected = hmacMd5(responseKeyNT, p.serverChallenge, temp);
-    const match = timingSafeEqual(expected, ntProofStr);
-    if (!cred) return fail(conn.id, 28024, 'Authentication failed.', 'NTLM: no such account', who);
-    if (!cred.ntHash) return fail(conn.id, 28024, 'Authentication failed.', 'NTLM: the account has no NT hash (its password was set before NTLM support or by a store without the credential key); set the password again', who);
-    if (!match) return fail(conn.id, 28024, 'Authentication failed.', 'NTLM: NTProofStr does not match (wrong password)', who);
+    const found: { cred: NtlmCredential | null } = { cred: null };
+    let responseKeyNT = Buffer.alloc(16);
+    let refusal = 'NTLM: refused by the sign-in guard (throttled or locked)';
+    const check = async (): Promise<DirectoryUser | null> => {
+      const cred = (found.cred = o.directory.findNtlmCredential ? await o.directory.findNtlmCredential(ntlmAccountNames(a.user, a.domain)) : null);
+      // Compute the proof even for an unknown user or one without an NT hash, so the answer costs the same.
+      const ntHash = cred?.ntHash && cred.ntHash.length === 16 ? cred.ntHash : Buffer.alloc(16);
+      responseKeyNT = hmacMd5(ntHash, utf16(upcase(a.user) + a.domain)); // NTOWFv2
+      const match = timingSafeEqual(hmacMd5(responseKeyNT, p.serverChallenge, temp), ntProofStr);
+      if (!cred) refusal = 'NTLM: no such account';
+      else if (!cred.ntHash) refusal = 'NTLM: the account has no NT hash (its password was set before NTLM support or by a store without the credential key); set the password again';
+      else if (!match) refusal = 'NTLM: NTProofStr does not match (wrong password)';
+      else return cred.user;
+      return null;
+    };
+    const identity = a.domain ? `${a.domain}\\${a.user}` : a.user;
+    const signedIn = o.guard ? await o.guard(identity, check) : await check();
+    const cred = found.cred;
+    if (!signedIn || !cred) return fail(conn.id, 28024, 'Authentication failed.', refusal, who);
 
     // MS-NLMP 3.2.5.1.2: when MsvAvFlags announces a MIC, verify it over the three messages.
     const avFlags = avs.get(MSV_AV.Flags);
