@@ -52,6 +52,12 @@ export interface SignMessageOptions {
   timestampId?: string;
   digestAlgorithm?: DigestAlgorithm;
   signatureAlgorithm?: HmacAlgorithm;
+  /**
+   * Also sign the soap:Body (given a wsu:Id if it has none, default `_1`), so the signature binds this Body and a
+   * captured Security header cannot be grafted onto another (servers with a strict `requireSignedBody` policy
+   * require it). Default false: the spec and real clients (SIPE, Lync) sign only the Timestamp.
+   */
+  signBody?: boolean;
 }
 
 /**
@@ -73,18 +79,30 @@ export function signMessage(opts: SignMessageOptions): string {
   if (!(hmac in HMAC_URI)) throw new SecurityError('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `signatureAlgorithm: expected hmac-sha1 or hmac-sha256, received ${String(hmac)}`);
   // Built directly in canonical form (exclusive c14n of these subtrees is the text itself).
   const ts = `<u:Timestamp xmlns:u="${NS.wsu}" u:Id="${id}"><u:Created>${isoUtc(now)}</u:Created><u:Expires>${isoUtc(expires)}</u:Expires></u:Timestamp>`;
-  const dv = createHash(digest).update(ts).digest('base64');
+  const reference = (refId: string, canonical: string) =>
+    `<Reference URI="#${escAttr(refId)}"><Transforms><Transform Algorithm="${URI.excC14n}"></Transform></Transforms>` +
+    `<DigestMethod Algorithm="${DIGEST_URI[digest]}"></DigestMethod><DigestValue>${createHash(digest).update(canonical).digest('base64')}</DigestValue></Reference>`;
+  let envelope = opts.envelope;
+  let bodyReference = '';
+  if (opts.signBody) {
+    const env = parseEnvelope(envelope);
+    if (!attr(env.body, 'Id', NS.wsu)) env.body.setAttributeNS(NS.wsu, 'u:Id', id === '_1' ? '_2' : '_1');
+    envelope = serialize(env.doc as unknown as XNode);
+    const body = parseEnvelope(envelope).body;
+    const bodyId = attr(body, 'Id', NS.wsu)!;
+    if (bodyId === id) throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', `timestampId: expected an Id other than the Body's wsu:Id, received ${JSON.stringify(id)}`);
+    bodyReference = reference(bodyId, excC14n(body));
+  }
   const siInner =
     `<CanonicalizationMethod Algorithm="${URI.excC14n}"></CanonicalizationMethod>` +
     `<SignatureMethod Algorithm="${HMAC_URI[hmac]}"></SignatureMethod>` +
-    `<Reference URI="#${id}"><Transforms><Transform Algorithm="${URI.excC14n}"></Transform></Transforms>` +
-    `<DigestMethod Algorithm="${DIGEST_URI[digest]}"></DigestMethod><DigestValue>${dv}</DigestValue></Reference>`;
+    reference(id, ts) + bodyReference;
   const siCanonical = `<SignedInfo xmlns="${NS.ds}">${siInner}</SignedInfo>`;
   const sv = createHmac(hmac === 'hmac-sha1' ? 'sha1' : 'sha256', opts.proofKey).update(siCanonical).digest('base64');
   const sig =
     `<Signature xmlns="${NS.ds}"><SignedInfo>${siInner}</SignedInfo><SignatureValue>${sv}</SignatureValue>` +
     `<KeyInfo><o:SecurityTokenReference xmlns:o="${NS.wsse}"><o:KeyIdentifier ValueType="${URI.samlAssertionIdValueType}">${escText(opts.assertionId)}</o:KeyIdentifier></o:SecurityTokenReference></KeyInfo></Signature>`;
-  return insertSecurity(opts.envelope, [ts, opts.token ?? '', sig].join(''));
+  return insertSecurity(envelope, [ts, opts.token ?? '', sig].join(''));
 }
 
 /** Insert header content into wsse:Security (created as the first header block if missing). */
