@@ -28,7 +28,7 @@ export interface ServerFaults {
   ignoreRequestedValidity?: boolean;
   /** CertProv: every refusal is answered ResponseCode InternalError (3.1.4.1.4.1 meanings lost). */
   refusalsAsInternalError?: boolean;
-  /** CertProv: a BinarySecurityToken whose @ValueType is not #PKCS10 or whose @EncodingType is not #base64binary is taken as one (3.1.4.1.2.3). */
+  /** CertProv: a BinarySecurityToken whose ValueType attribute is not #PKCS10 or whose EncodingType attribute is not #base64binary is taken as one (3.1.4.1.2.3). */
   acceptAnyCsrValueType?: boolean;
   /** Web Ticket Service: 128-bit server entropy for the 256-bit key (3.2.4.1.3.4 Entropy "the same as the KeySize"). */
   shortServerEntropy?: boolean;
