@@ -114,7 +114,7 @@ export class OpenSslRegistrar implements RegistrarPeer {
     }
   }
 
-  async respond(gssapiData: string) {
+  async respond(gssapiData: string): ReturnType<RegistrarPeer['respond']> {
     if (!this.proc) await this.start();
     this.legs++;
     this.inbox = Buffer.alloc(0);
