@@ -69,13 +69,20 @@ export class RunContext {
   }
   /** A web ticket for the Certificate Provisioning Service (cached for the run). */
   ticket(): Promise<WebTicket> {
-    this.#ticket ??= this.client(this.anyCredentials(), { sipUri: this.requireUser() }).requestTicket(this.paths.certProv, this.paths.webTicket);
+    this.#ticket ??= this.freshTicket();
     return this.#ticket;
+  }
+  /**
+   * A new web ticket for the Certificate Provisioning Service, for each GetAndPublishCert request: a server
+   * may issue one certificate per ticket (the reference server's default, `certificatesPerTicket: 1`).
+   */
+  freshTicket(): Promise<WebTicket> {
+    return this.client(this.anyCredentials(), { sipUri: this.requireUser() }).requestTicket(this.paths.certProv, this.paths.webTicket);
   }
   /** A certificate issued by GetAndPublishCert, with the raw request/response (cached for the run). */
   certificate(): Promise<ProvisionedCertificate & { rawRequest: string; rawResponse: string }> {
     this.#cert ??= (async () => {
-      const ticket = await this.ticket();
+      const ticket = await this.freshTicket();
       let rawRequest = '';
       let rawResponse = '';
       const f = (async (u: string | URL | Request, init?: RequestInit) => {

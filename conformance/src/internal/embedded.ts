@@ -75,9 +75,9 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   const other = { sipUri: 'sip:bob@ocauth.test', pin: randomBytes(6).toString('hex'), password: randomBytes(12).toString('base64url') };
   const srv = await startServer({
     users: [other],
-    // certificatesPerTicket: the suite reuses one cached ticket for its many GetAndPublishCert checks
-    // (the server's default, one certificate per ticket, is tested in packages/server/test/security-replay).
-    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds, certificatesPerTicket: 1_000 }, registrarTrustedCertificates: [sipPki.caPem], sip: { port: 0 },
+    // Default certificate policy (one certificate per ticket): the suite takes a fresh ticket for each
+    // GetAndPublishCert request (RunContext.freshTicket), as it must against any pool.
+    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds }, registrarTrustedCertificates: [sipPki.caPem], sip: { port: 0 },
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
   type Twin = { url: string; close(): Promise<void> };

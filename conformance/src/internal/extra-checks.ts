@@ -70,7 +70,7 @@ function certProvEnvelope(ctx: RunContext, o: { csr: Uint8Array; entity?: string
   );
 }
 async function postCertProv(ctx: RunContext, envelope: string, o: { ticket?: WebTicket; proofKey?: Uint8Array } = {}): Promise<RawResponse> {
-  const t = o.ticket ?? (await ctx.ticket());
+  const t = o.ticket ?? (await ctx.freshTicket());
   const signed = signMessage({ envelope, proofKey: o.proofKey ?? t.proofKey, assertionId: t.assertionId, token: t.assertionXml });
   return ctx.post(ctx.paths.certProv, signed, { soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` });
 }

@@ -124,7 +124,7 @@ async function csrFor(entity: string, bits = 2048) {
   return c;
 }
 async function signed(ctx: RunContext, unsigned: string, o: { now?: Date; proofKey?: Uint8Array; ttlSeconds?: number } = {}): Promise<string> {
-  const t = await ctx.ticket();
+  const t = await ctx.freshTicket();
   return signMessage({ envelope: unsigned, proofKey: o.proofKey ?? t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now: o.now ?? new Date(), ...(o.ttlSeconds ? { ttlSeconds: o.ttlSeconds } : {}) });
 }
 const postCertProv = (ctx: RunContext, xml: string) => ctx.post(ctx.paths.certProv, xml, { soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` });
@@ -609,7 +609,7 @@ export const REQUIREMENTS: Requirement[] = [
     text: 'The server SHOULD be able to process ValidityPeriod and ValidityPeriodUnits, as specified in [MS-WCCE] section 3.1.1.4.3.1.1.',
     async check(ctx) {
       // 14 days: unlike 6 months or 4320 hours, no server's default; an ignored request shows.
-      const got = await requestCertificate({ url: ctx.paths.certProv, sipUri: ctx.requireUser(), ticket: await ctx.ticket(), keySizeBits: 1024, validity: { period: 'Days', units: 14 }, fetch: ctx.fetch });
+      const got = await requestCertificate({ url: ctx.paths.certProv, sipUri: ctx.requireUser(), ticket: await ctx.freshTicket(), keySizeBits: 1024, validity: { period: 'Days', units: 14 }, fetch: ctx.fetch });
       const x = certProvAnswerCert(got.certificatePem);
       const hours = (Date.parse(x.validTo) - Date.parse(x.validFrom)) / 3600_000;
       expectThat(hours > 0 && hours <= 14 * 24 + 1, `requested 14 Days: expected a validity of at most 336 h, received ${hours.toFixed(0)} h`);
@@ -1119,7 +1119,7 @@ FLOWS.push(
     id: 'FLOW-INTEROP-LYNC2013', section: '3.1.4.1.2.3', level: 'SHOULD', category: 'flow', enforces: ['OCAUTH-3.1.4.1.2.3-05'],
     text: 'A Lync 2013-shaped GetAndPublishCert is served: 2048-bit key, ValidityPeriod=Hours, ValidityPeriodUnits=4320 in the CSR; the validity is at most what was asked',
     async check(ctx) {
-      const got = await requestCertificate({ url: ctx.paths.certProv, sipUri: ctx.requireUser(), ticket: await ctx.ticket(), keySizeBits: 2048, validity: { period: 'Hours', units: 4320 }, fetch: ctx.fetch });
+      const got = await requestCertificate({ url: ctx.paths.certProv, sipUri: ctx.requireUser(), ticket: await ctx.freshTicket(), keySizeBits: 2048, validity: { period: 'Hours', units: 4320 }, fetch: ctx.fetch });
       const hours = (Date.parse(got.certificate.validTo) - Date.parse(got.certificate.validFrom)) / 3600_000;
       expectThat(hours > 0 && hours <= 4320 + 1, `validity: expected at most 4320 h, received ${hours.toFixed(1)} h`);
       return `validity ${hours.toFixed(0)} h`;
@@ -1289,7 +1289,7 @@ HOSTILE.push(
     text: 'A certificate superseded by a new GetAndPublishCert for the same DeviceId no longer authenticates at the Cert binding; the new one does',
     async check(ctx) {
       const deviceId = `{${randomUUID().toUpperCase()}}`;
-      const ask = async () => requestCertificate({ url: ctx.paths.certProv, sipUri: ctx.requireUser(), ticket: await ctx.ticket(), deviceId, keySizeBits: 1024, fetch: ctx.fetch });
+      const ask = async () => requestCertificate({ url: ctx.paths.certProv, sipUri: ctx.requireUser(), ticket: await ctx.freshTicket(), deviceId, keySizeBits: 1024, fetch: ctx.fetch });
       const first = await ask();
       const second = await ask();
       const certTicket = (c: typeof first) => new WebTicketClient({ credentials: { type: 'certificate', certificate: c.certificatePem, privateKey: c.privateKey }, fetch: ctx.fetch }).requestTicket(ctx.paths.certProv, ctx.paths.webTicket);

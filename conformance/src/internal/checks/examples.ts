@@ -62,7 +62,7 @@ export const EXAMPLE_REPLAY_CHECKS: Requirement[] = [
         expectThat(re.test(req), `4.1.1: expected ${re} in the printed request`);
         req = req.replace(re, to);
       }
-      const t = await ctx.ticket();
+      const t = await ctx.freshTicket();
       const signed = signMessage({ envelope: req, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now: new Date() });
       // Everything but the three substitutions and the added header is the printed text, byte for byte.
       expectThat(signed.includes(req.slice(req.indexOf('<s:Body'))), '4.1.1: expected the printed s:Body (Entity substituted) to be sent byte for byte');
