@@ -208,7 +208,10 @@ try {
     const ex2 = rep2.results.filter((x) => /^EX-4\.[1-6]/.test(x.id));
     // EX-4.6 (the final TLS-DSK leg) needs the pool's SIP registrar, which a --target run does not have
     const ok46 = (x) => x.outcome === 'pass' || (/^EX-4\.6/.test(x.id) && x.outcome === 'manual' && /registrar/.test(x.message ?? ''));
-    check(r.status === 0 && ex2.length >= 6 && ex2.every(ok46), `ocauth conformance --target ${info.url}: EX-4.1–4.5 pass, 4.6 pass or manual for want of a registrar (${ex2.map((x) => `${x.id}:${x.outcome}`).join(' ')})${r.status ? `\n${r.out.slice(-1500)}` : ''}`);
+    // Honest verdicts: with EX-4.6 left manual the run exits 3 ("1 MUST unchecked"), never 0; all passing exits 0.
+    const unchecked = ex2.filter((x) => x.outcome === 'manual').map((x) => x.id);
+    const exitOk = unchecked.length === 0 ? r.status === 0 : r.status === 3 && r.out.includes(`${unchecked.length} MUST unchecked: ${unchecked.join(', ')}`);
+    check(exitOk && ex2.length >= 6 && ex2.every(ok46), `ocauth conformance --target ${info.url}: EX-4.1–4.5 pass, 4.6 pass or manual for want of a registrar (${ex2.map((x) => `${x.id}:${x.outcome}`).join(' ')})${r.status ? `\n${r.out.slice(-1500)}` : ''}`);
     check(!r.out.includes(u.pin) && !readFileSync(join(other, 'url.json'), 'utf8').includes(u.pin), 'the PIN appears in no output');
   } finally {
     srv.kill('SIGTERM');
