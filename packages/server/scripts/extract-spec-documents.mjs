@@ -3,30 +3,14 @@
 //   6.1 Certificate Provisioning Service WSDL  → vectors/spec/6.1-certificate-provisioning-service.wsdl
 //   6.3 Authentication Broker Service WSDL     → vectors/spec/6.3-authentication-broker-service.wsdl
 //   1.5 the sample Autodiscover response       → vectors/spec/1.5-autodiscover-response.xml
-// Rules (as packages/wstrust/scripts/extract-wsdl.mjs for 6.2, see vectors/spec/README.md): blank lines,
-// page footers and the one-space margin dropped; a line that does not start with "<" continues the
-// previous one, joined with one space when it starts an attribute (name=), else with nothing (a URL or
-// name the PDF wrapped). `--check` compares instead of writing (exit 1 on a difference).
+// The reconstruction rule is scripts/spec-text.mjs's, shared with packages/wstrust/scripts/extract-wsdl.mjs
+// (6.2). `--check` compares instead of writing (exit 1 on a difference).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { reconstructLines, SPEC_PATH as specPath, specLines } from '../../../scripts/spec-text.mjs';
 
-const specPath = fileURLToPath(new URL('../../../vectors/spec/MS-OCAUTHWS.txt', import.meta.url));
 const outDir = new URL('../../../vectors/spec/', import.meta.url);
-const lines = readFileSync(specPath, 'utf8').split('\n');
-
-function reconstruct(from, to) {
-  const out = [];
-  for (const raw of lines.slice(from, to + 1)) {
-    const l = raw.replace(/\s+$/, '');
-    if (l.trim() === '' || /^\d+ \/ \d+$/.test(l.trim()) || l.startsWith('[MS-OCAUTHWS]') || l.startsWith('Copyright')) continue;
-    const body = l.startsWith(' ') ? l.slice(1) : l;
-    if (out.length > 0 && !/^\s*</.test(body)) {
-      const t = body.trim();
-      out[out.length - 1] += (/^[\w:.-]+=/.test(t) ? ' ' : '') + t;
-    } else out.push(body);
-  }
-  return out.join('\n') + '\n';
-}
+const lines = specLines();
+const reconstruct = (from, to) => reconstructLines(lines, from, to).join('\n') + '\n';
 /** Lines from the first matching `start` (after the heading `after`) to the first matching `end`. */
 function section(after, start, end) {
   const h = lines.findIndex((l) => l.startsWith(after));
