@@ -79,9 +79,7 @@ export function signMessage(opts: SignMessageOptions): string {
   if (!(hmac in HMAC_URI)) throw new SecurityError('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `signatureAlgorithm: expected hmac-sha1 or hmac-sha256, received ${String(hmac)}`);
   // Built directly in canonical form (exclusive c14n of these subtrees is the text itself).
   const ts = `<u:Timestamp xmlns:u="${NS.wsu}" u:Id="${id}"><u:Created>${isoUtc(now)}</u:Created><u:Expires>${isoUtc(expires)}</u:Expires></u:Timestamp>`;
-  const reference = (refId: string, canonical: string) =>
-    `<Reference URI="#${escAttr(refId)}"><Transforms><Transform Algorithm="${URI.excC14n}"></Transform></Transforms>` +
-    `<DigestMethod Algorithm="${DIGEST_URI[digest]}"></DigestMethod><DigestValue>${createHash(digest).update(canonical).digest('base64')}</DigestValue></Reference>`;
+  const reference = (refId: string, canonical: string) => digestReference(refId, canonical, digest);
   let envelope = opts.envelope;
   let bodyReference = '';
   if (opts.signBody) {
@@ -103,6 +101,17 @@ export function signMessage(opts: SignMessageOptions): string {
     `<Signature xmlns="${NS.ds}"><SignedInfo>${siInner}</SignedInfo><SignatureValue>${sv}</SignatureValue>` +
     `<KeyInfo><o:SecurityTokenReference xmlns:o="${NS.wsse}"><o:KeyIdentifier ValueType="${URI.samlAssertionIdValueType}">${escText(opts.assertionId)}</o:KeyIdentifier></o:SecurityTokenReference></KeyInfo></Signature>`;
   return insertSecurity(envelope, [ts, opts.token ?? '', sig].join(''));
+}
+
+/**
+ * A ds:Reference to the element with wsu:Id `id` whose exclusive canonical form is `canonical`: one
+ * exc-c14n Transform, the digest of that form (serialized in canonical form, as it goes into SignedInfo).
+ */
+export function digestReference(id: string, canonical: string, digest: DigestAlgorithm): string {
+  return (
+    `<Reference URI="#${escAttr(id)}"><Transforms><Transform Algorithm="${URI.excC14n}"></Transform></Transforms>` +
+    `<DigestMethod Algorithm="${DIGEST_URI[digest]}"></DigestMethod><DigestValue>${createHash(digest).update(canonical).digest('base64')}</DigestValue></Reference>`
+  );
 }
 
 /** Insert header content into wsse:Security (created as the first header block if missing). */

@@ -3,7 +3,7 @@ import { excC14n } from './c14n.js';
 import { SecurityError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
 import { NS, URI } from './ns.js';
-import { insertSecurity, isoUtc, verifyMessage, type KeyReference, type VerifiedMessage } from './security.js';
+import { digestReference, insertSecurity, isoUtc, verifyMessage, type KeyReference, type VerifiedMessage } from './security.js';
 import { attr, children, parseXmlDocument, serialize, type XElement, type XNode } from './xml.js';
 
 export interface SignWithCertificateOptions {
@@ -47,8 +47,7 @@ export function signWithCertificate(opts: SignWithCertificateOptions): string {
   const toC = excC14n(reparsed.header ? children(reparsed.header, NS.wsa10, 'To')[0]! : to);
   const bodyC = signBody ? excC14n(reparsed.body) : '';
   const ts = `<u:Timestamp xmlns:u="${NS.wsu}" u:Id="_0"><u:Created>${isoUtc(now)}</u:Created><u:Expires>${isoUtc(exp)}</u:Expires></u:Timestamp>`;
-  const ref = (id: string, c: string) =>
-    `<Reference URI="#${id}"><Transforms><Transform Algorithm="${URI.excC14n}"></Transform></Transforms><DigestMethod Algorithm="${dAlg === 'sha1' ? URI.sha1 : URI.sha256}"></DigestMethod><DigestValue>${createHash(dAlg).update(c).digest('base64')}</DigestValue></Reference>`;
+  const ref = (id: string, c: string) => digestReference(id, c, dAlg);
   const siInner = `<CanonicalizationMethod Algorithm="${URI.excC14n}"></CanonicalizationMethod><SignatureMethod Algorithm="${alg === 'rsa-sha1' ? URI.rsaSha1 : URI.rsaSha256}"></SignatureMethod>${ref('_0', ts)}${ref('_1', toC)}${signBody ? ref(bodyId, bodyC) : ''}`;
   const sv = createSign(alg === 'rsa-sha1' ? 'RSA-SHA1' : 'RSA-SHA256').update(`<SignedInfo xmlns="${NS.ds}">${siInner}</SignedInfo>`).sign(key, 'base64');
   const bst = `<o:BinarySecurityToken xmlns:o="${NS.wsse}" xmlns:u="${NS.wsu}" u:Id="${bstId}" ValueType="${URI.x509v3}" EncodingType="${URI.base64Binary}">${cert.raw.toString('base64')}</o:BinarySecurityToken>`;
