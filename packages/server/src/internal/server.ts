@@ -416,6 +416,9 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       return t;
     };
     const users = throttledDirectory(faultyDirectory(store.users, faults), store.security, policy.signInThrottle ?? {}, clock);
+    const guard = signInGuard(users);
+    // Is this client certificate one CertProv issued and published for the user (Cert binding, SIP registrar)?
+    const clientCertificateValidator = storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, { clock });
 
     handlers.webTicket = faultyWebTicketHandler(createWebTicketHandler({
       serviceUrl: urls.webTicket,
@@ -426,7 +429,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       poolKey: pki.poolKey,
       farm,
       userDirectory: users,
-      certificateValidator: storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, { clock }),
+      certificateValidator: clientCertificateValidator,
       // MS-OCAUTHWS 3.2.4.1 Integrated Windows authentication: NTLM (MS-NLMP) bound to the HTTPS connection.
       ...(config.ntlm === false
         ? {}
@@ -434,7 +437,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
             windowsAuthenticator: createNtlmAuthenticator({
               directory: users,
               // NTLM guesses count against the same per-account and per-source limits as UsernameToken passwords.
-              ...(signInGuard(users) ? { guard: signInGuard(users)! } : {}),
+              ...(guard ? { guard } : {}),
               netbiosDomain,
               dnsDomain: domain,
               netbiosComputer: farmFqdn.split('.')[0]!.toUpperCase().slice(0, 15),
@@ -507,7 +510,6 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     let sipRegistrar: RunningSipRegistrar | undefined;
     const sipFqdn = (config.sip?.fqdn ?? farmFqdn).toLowerCase();
     if (config.sip?.port !== undefined) {
-      const certificateStore = faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates;
       sipRegistrar = await startSipRegistrar({
         host: config.sip.host ?? host,
         port: config.sip.port,
@@ -515,8 +517,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         privateKeyPem: pki.tlsKeyPem,
         clientCaPem: pki.caCertificatePem,
         fqdn: sipFqdn,
-        stsUri: () => external + SERVICE_PATHS.certProv,
-        certificateValidator: storeCertificateValidator(certificateStore, { clock }),
+        stsUri: () => externalUrls.certProv,
+        certificateValidator: clientCertificateValidator,
         userEnabled: async (sipUri) => (await users.findUserBySipUri(sipUri))?.enabled === true,
         logger,
         ...(faults.sipSkipSignatureCheck ? { skipSignatureCheck: true } : {}),
