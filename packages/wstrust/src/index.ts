@@ -32,7 +32,7 @@ export type { UserDirectory, DirectoryUser, ClientCertificateValidator, NtlmCred
 export { readSoapRequest, SoapRequestError } from './internal/soap-request.js';
 export type { SoapRequest, SoapRequestErrorCode, ReadSoapRequestOptions } from './internal/soap-request.js';
 export { createWebTicketHandler } from './internal/handler.js';
-export type { WebTicketHandlerOptions, WebTicketBinding } from './internal/handler.js';
+export type { WebTicketHandlerOptions, WebTicketBinding } from './internal/issue-token/options.js';
 export { WEB_TICKET_ERRORS, formatMsDiagnosticsHeader, parseMsDiagnosticsHeader } from './internal/catalog.js';
 export type { WebTicketErrorInfo } from './internal/catalog.js';
 export { buildSoapFault } from './internal/faults.js';

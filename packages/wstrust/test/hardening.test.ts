@@ -71,6 +71,8 @@ describe('handler against hostile input', () => {
     expect((await h(new Request(SERVICE + '/Pin', { method: 'PUT', body: 'x' }))).status).toBe(405);
     expect((await h(new Request(SERVICE + '/Nope', { method: 'POST', body: 'x' }))).status).toBe(404);
     expect((await h(new Request(SERVICE + '/Cert', { method: 'POST', body: 'x' }))).status).toBe(404);
+    // A path that names an Object.prototype member is no binding either.
+    for (const p of ['constructor', '/constructor', '/__proto__', '/toString']) expect((await h(new Request(SERVICE + p, { method: 'POST', body: 'x', headers: basic }))).status).toBe(404);
   });
   it('invalid UTF-8 is a s:Client fault (never decoded leniently); a SOAP 1.2 envelope sent as text/xml is 415', async () => {
     const env = `<s:Envelope xmlns:s="${NS.soap11}"><s:Body><x>\u00e9</x></s:Body></s:Envelope>`;
