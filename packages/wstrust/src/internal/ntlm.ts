@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { WsTrustError } from './errors.js';
+import { NtlmError } from './errors.js';
+export { NtlmError } from './errors.js';
 
 /**
  * MD4 (RFC 1320). OpenSSL 3's default provider no longer offers MD4 (`createHash('md4')` throws
@@ -58,11 +59,6 @@ export function ntowfv2(password: string, user: string, domain: string): Uint8Ar
   return hmacMd5(md4(utf16(password)), utf16(user.toUpperCase() + domain));
 }
 
-export class NtlmError extends WsTrustError {
-  constructor(message: string) {
-    super('ERR_WSTRUST_NTLM', message);
-  }
-}
 
 const SIG = Buffer.from('NTLMSSP\0', 'latin1');
 // UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY | TARGET_INFO | 128 | 56

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createSign, createVerify, KeyObject, X509Certificate, createPublicKey } from 'node:crypto';
 import { excC14n } from './c14n.js';
-import { WsTrustError } from './errors.js';
+import { AssertionError, type AssertionErrorCode } from './errors.js';
+export { AssertionError } from './errors.js';
 import { NS, URI } from './ns.js';
 import { attr, children, describe, escAttr, escText, parseXmlDocument, type XElement } from './xml.js';
 import { isoUtc, parseUtc } from './security.js';
@@ -35,11 +36,6 @@ export interface WebTicketAssertion {
   ProofKey?: { KeyName: string; CipherValue: Uint8Array };
 }
 
-export class AssertionError extends WsTrustError {
-  constructor(code: string, message: string) {
-    super(code, message, { faultcode: 'wsse:InvalidSecurityToken' });
-  }
-}
 
 /** AES key wrap (RFC 3394, xmlenc kw-aes256). */
 export function wrapKey(kek: Uint8Array, key: Uint8Array): Uint8Array {
@@ -90,7 +86,7 @@ export function buildSignedAssertion(a: WebTicketAssertion, signer: { privateKey
   );
 }
 
-const fail = (code: string, m: string) => new AssertionError(code, m);
+const fail = (code: AssertionErrorCode, m: string) => new AssertionError(code, m);
 
 function one(p: XElement, ns: string, local: string, field: string): XElement {
   const l = children(p, ns, local);

@@ -1,6 +1,6 @@
 import { createHash, createHmac, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { excC14n } from './c14n.js';
-import { SecurityError, SoapFormatError } from './errors.js';
+import { SecurityError, SoapFormatError, type SecurityErrorCode } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
 import { NS, URI } from './ns.js';
 import { attr, children, describe, escAttr, escText, parseXmlDocument, serialize, type XDocument, type XElement, type XNode } from './xml.js';
@@ -209,7 +209,7 @@ export interface VerifiedMessage {
   signedElements: XElement[];
 }
 
-const err = (code: string, msg: string, faultcode = 'wsse:InvalidSecurity') => new SecurityError(code, msg, { faultcode });
+const err = (code: SecurityErrorCode, msg: string, faultcode = 'wsse:InvalidSecurity') => new SecurityError(code, msg, { faultcode });
 
 function idOf(el: XElement): string | undefined {
   return attr(el, 'Id', NS.wsu) ?? attr(el, 'Id') ?? attr(el, 'ID') ?? attr(el, 'AssertionID');

@@ -5,7 +5,7 @@ import { parseEnvelope, type ParsedEnvelope } from './messages.js';
 import { NS, URI } from './ns.js';
 import { parseAssertion, unwrapKey, verifyAssertionSignature, type WebTicketAssertion } from './saml.js';
 import { isoUtc, verifyMessage, type ReplayCache } from './security.js';
-import { children, parseXmlDocument, type XDocument, type XElement } from './xml.js';
+import { children, parseXmlDocument, xmlCauseOf, type XDocument, type XElement } from './xml.js';
 
 /** A pool key-encryption key: every server of the pool holds it so any of them can recover proof keys. */
 export interface PoolKey {
@@ -152,7 +152,7 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
         const source = doc && typeof doc === 'object' && doc.nodeType === 9 && (typeof input === 'string' || input instanceof Uint8Array) ? doc : input;
         env = typeof source === 'object' && 'envelope' in source && 'body' in source ? (source as ParsedEnvelope) : parseEnvelope(source as string);
       } catch (e) {
-        throw invalid(`request: ${(e as Error).message}`, e);
+        throw invalid(`request: ${(e as Error).message}`, xmlCauseOf(e));
       }
       const sec = env.header ? children(env.header, NS.wsse, 'Security') : [];
       if (sec.length !== 1) throw invalid(`soap:Header/wsse:Security: expected exactly one carrying the web ticket, received ${sec.length}`);
@@ -206,7 +206,7 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
       try {
         el = parseXmlDocument(xml, 'web ticket').documentElement!;
       } catch (e) {
-        throw invalid(`web ticket: ${(e as Error).message}`, e);
+        throw invalid(`web ticket: ${(e as Error).message}`, xmlCauseOf(e));
       }
       const a = checkAssertion(el, now);
       return result(a, undefined);

@@ -4,7 +4,7 @@ import { SecurityError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
 import { NS, URI } from './ns.js';
 import { digestReference, insertSecurity, isoUtc, verifyMessage, type KeyReference, type VerifiedMessage } from './security.js';
-import { attr, children, parseXmlDocument, serialize, type XElement, type XNode } from './xml.js';
+import { attr, children, serialize, type XElement, type XNode } from './xml.js';
 
 export interface SignWithCertificateOptions {
   envelope: string;

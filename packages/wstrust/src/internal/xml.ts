@@ -25,6 +25,11 @@ export function parseXmlDocument(xml: string | Uint8Array, what = 'XML'): XDocum
   }
 }
 
+/** The XmlParseError behind a parse failure (what a caller's error keeps as `cause`), else the error itself. */
+export function xmlCauseOf(e: unknown): unknown {
+  return e instanceof SoapFormatError && e.cause instanceof XmlParseError ? e.cause : e;
+}
+
 export function serialize(node: XNode): string {
   return new XMLSerializer().serializeToString(node as never);
 }
