@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { XmlParseError } from '@ocauth/c14n';
 import { describe, expect, it } from 'vitest';
-import { createTicketVerifier, InvalidRequestError, parseEnvelope, SoapFormatError, SoapRequestError, TicketError, WebTicketServiceError, WsTrustError } from '../src/index.js';
+import { createTicketVerifier, InvalidRequestError, parseEnvelope, SoapFormatError, SoapRequestError, TicketError, WebTicketServiceError, WsTrustError } from './internals.js';
 
 const issuerCert = readFileSync(new URL('./fixtures/issuer-cert.pem', import.meta.url), 'utf8');
 

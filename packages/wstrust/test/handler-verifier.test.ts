@@ -3,10 +3,10 @@ import {
   URI, NS, buildEnvelope, buildAddressingHeaders, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection,
   computeProofKey, signMessage, createTicketVerifier, TicketError, parseAssertion, parseMsDiagnosticsHeader, formatWebTicketHeaderValue,
   keyNameOf, type RequestSecurityToken,
-} from '../src/index.js';
+} from './internals.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import { parseMsDiagnostics as parseDiagnostics, parseOcsDiagnosticsFault, parseSoapFault } from '@ocauth/diagnostics';
-import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, buildSoapFault, parseXmlDocument } from '../src/index.js';
+import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, buildSoapFault, parseXmlDocument } from './internals.js';
 import { issuerCert, otherCert, otherKey, poolKey, makeHandler, SERVICE } from './support.js';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
@@ -221,7 +221,7 @@ describe('createTicketVerifier', () => {
     const { rstr, proofKey } = await obtain();
     const k = proofKey.slice(); k[5] ^= 0x80;
     await expect(verifier().verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, k))).rejects.toMatchObject({ code: 'ERR_WSTRUST_TICKET_INVALID', errorId: 28032 });
-    const { createWebTicketHandler } = await import('../src/index.js');
+    const { createWebTicketHandler } = await import('./internals.js');
     const { directory } = await import('./support.js');
     const evil = createWebTicketHandler({ serviceUrl: SERVICE, signingKey: otherKey, certificate: otherCert, poolKey, farm: ['https://pool0.example.com/'], userDirectory: directory(), clock });
     const res = await evil(post('/Pin', rstEnvelope(), basic('1234', '12345')));

@@ -1,7 +1,7 @@
 // readSoapRequest against hostile and real request shapes (codes, statuses, causes, what it returns).
 import { XmlParseError } from '@ocauth/c14n';
 import { describe, expect, it } from 'vitest';
-import { readSoapRequest, SoapRequestError } from '../src/index.js';
+import { readSoapRequest, SoapRequestError } from './internals.js';
 
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const S12 = 'http://www.w3.org/2003/05/soap-envelope';

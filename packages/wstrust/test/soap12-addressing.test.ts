@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NS, URI, buildEnvelope, buildAddressingHeaders, buildAddressingNoneHeaders, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection, createTicketVerifier, computeProofKey, signMessage } from '../src/index.js';
+import { NS, URI, buildEnvelope, buildAddressingHeaders, buildAddressingNoneHeaders, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection, createTicketVerifier, computeProofKey, signMessage } from './internals.js';
 import { issuerCert, makeHandler, poolKey, SERVICE } from './support.js';
 
 const T = new Date('2026-03-01T10:00:00Z');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createWebTicketHandler, MemoryUserDirectory, keyNameOf, type WebTicketHandlerOptions } from '../src/index.js';
+import { createWebTicketHandler, MemoryUserDirectory, keyNameOf, type WebTicketHandlerOptions } from './internals.js';
 
 const F = new URL('./fixtures/', import.meta.url);
 export const issuerKey = readFileSync(new URL('issuer-key.pem', F), 'utf8');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildEnvelope, buildAddressingHeaders, signMessage, verifyMessage, WsTrustError } from '../src/index.js';
+import { buildEnvelope, buildAddressingHeaders, signMessage, verifyMessage, WsTrustError } from './internals.js';
 
 const key = new Uint8Array(32).fill(0x5a);
 const T0 = new Date('2026-01-01T00:00:00.000Z');
