@@ -3,9 +3,10 @@
 // expensive steps (RSA key generation, round trips).
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, NS, URI, WebTicketClient, type RequestSecurityToken, type WebTicket,
+  buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, URI, WebTicketClient, type RequestSecurityToken, type WebTicket,
   type WebTicketCredentials,
 } from '@ocauth/wstrust';
+import { NS } from '@ocauth/diagnostics';
 import { requestCertificate, type ProvisionedCertificate } from '@ocauth/certprov';
 import { httpsFetch } from './https-fetch.js';
 import { paths, type Target } from './target.js';

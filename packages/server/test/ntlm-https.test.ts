@@ -5,8 +5,8 @@
 import { Agent, request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, NS, ntlmAuthorizer, URI, WebTicketClient } from '@ocauth/wstrust';
-import { parseMsDiagnostics } from '@ocauth/diagnostics';
+import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, ntlmAuthorizer, URI, WebTicketClient } from '@ocauth/wstrust';
+import { NS, parseMsDiagnostics } from '@ocauth/diagnostics';
 import { explain, parseSoapFault } from '@ocauth/diagnostics';
 import { createHttpsFetch, startServer, type RunningServer } from '@ocauth/server';
 import { authenticateMessage, negotiateMessage, ntHashViaOpenssl, readChallenge } from '../../../testing/ntlm-oracle.js';

@@ -22,7 +22,6 @@ export { ntlmAuthorizer } from './internal/ntlm.js';
 
 // SOAP and WS-Trust messages.
 export { URI } from './internal/ns.js';
-export { NS } from './internal/ns.js';
 export { readSoapRequest, SoapRequestError } from './internal/soap-request.js';
 export type { SoapRequest, SoapRequestErrorCode, ReadSoapRequestOptions } from './internal/soap-request.js';
 export { buildEnvelope, buildAddressingHeaders, parseEnvelope, buildRequestSecurityToken, parseRequestSecurityToken, parseRequestSecurityTokenResponseCollection, parseCompactTicketResponse } from './internal/messages.js';

@@ -103,7 +103,7 @@ describe('IssueToken handler', () => {
     // Characters XML cannot carry (controls, lone surrogates) in a faultstring become '?' instead of a malformed fault.
     const fault = buildSoapFault('wst:InvalidRequest', 'bad \u0001 input \uD800 here', { errorId: 28020, reason: 'There is no valid security token.' });
     const parsed = parseOcsDiagnosticsFault(fault);
-    expect(parsed.ok && parsed.value).toMatchObject({ errorId: 28020, reason: 'There is no valid security token.', fault: { faultcode: 'wst:InvalidRequest', faultcodeNamespace: NS.wst, faultstring: 'bad ? input ? here' } });
+    expect(parsed.ok && parsed.value).toMatchObject({ errorId: 28020, reason: 'There is no valid security token.', fault: { faultcode: 'wst:InvalidRequest', faultcodeNamespace: NS.trust, faultstring: 'bad ? input ? here' } });
     for (const v of ['1.1', '1.2'] as const) {
       const plain = parseSoapFault(buildEnvelope({ version: v, body: buildSoapFault('s:Client', 'x\u0000y', undefined, v) }));
       expect(plain.ok && plain.value.faultstring, v).toBe('x?y');

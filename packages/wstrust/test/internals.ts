@@ -15,3 +15,4 @@ export { buildWsdl, buildFaultEnvelope } from '../src/internal/metadata.js';
 export { md4, ntowfv2, ntlmNegotiateMessage, parseNtlmChallenge, ntlmAuthenticateMessage, ntlmv2Responses } from '../src/internal/ntlm.js';
 export { buildNtlmChallenge, parseNtlmAuthenticate, parseNtlmNegotiate, parseAvPairs, ntlmAccountNames, NTLMSSP, MSV_AV } from '../src/internal/ntlm-server.js';
 export { parseSpnego, buildNegTokenResp, buildNegTokenInit } from '../src/internal/spnego.js';
+export { NS } from '@ocauth/diagnostics';

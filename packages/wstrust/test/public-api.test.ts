@@ -5,7 +5,7 @@ import * as api from '../src/index.js';
 describe('public API of @ocauth/wstrust', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
-      'AssertionError', 'InvalidRequestError', 'InvalidResponseError', 'MemoryReplayCache', 'MemoryUserDirectory', 'NS', 'NtlmError', 'SecurityError',
+      'AssertionError', 'InvalidRequestError', 'InvalidResponseError', 'MemoryReplayCache', 'MemoryUserDirectory', 'NtlmError', 'SecurityError',
       'SoapFormatError', 'SoapRequestError', 'TicketError', 'URI', 'WebTicketClient', 'WebTicketServiceError', 'WsTrustError',
       'buildAddressingHeaders', 'buildEnvelope', 'buildRequestSecurityToken', 'buildSignedAssertion', 'compactTicketOfHeader', 'createNtlmAuthenticator',
       'createTicketVerifier', 'createWebTicketHandler', 'discoverFromMetadata', 'discoverFromResponse', 'keyNameOf', 'mintCompactWebTicket', 'ntHash',

@@ -14,7 +14,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { canonicalize, EXC_C14N } from '@ocauth/c14n';
 import { buildOcsDiagnosticsFault, formatMsDiagnostics, toDiagnosticsText, WEB_TICKET_ERRORS } from '@ocauth/diagnostics';
-import { NS, verifyCertificateMessage, type TicketVerifier, type VerifiedTicket } from '@ocauth/wstrust';
+import { NS } from '@ocauth/diagnostics';
+import { verifyCertificateMessage, type TicketVerifier, type VerifiedTicket } from '@ocauth/wstrust';
 import type { SecurityStore } from './store/security-tables.js';
 import type { WebHandler } from './node-adapter.js';
 

@@ -1,10 +1,11 @@
+import { NS } from '@ocauth/diagnostics';
 import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { signWithCertificate } from './x509-token.js';
 import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
 import { WebTicketServiceError, WsTrustError } from './errors.js';
 import { formatCompactWebTicketHeaderValue } from './cwt.js';
 import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseCompactTicketResponse, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { computeProofKey } from './psha1.js';
 import { insertSecurity, parseUtc, signMessage, type DigestAlgorithm, type HmacAlgorithm } from './security.js';
 import { formatWebTicketHeaderValue } from './verifier.js';
@@ -70,7 +71,7 @@ export interface WebTicketDiscovery {
 export function discoverFromMetadata(xml: string): WebTicketDiscovery[] {
   const doc = parseXmlDocument(xml, 'WS-MEX metadata');
   const out: WebTicketDiscovery[] = [];
-  for (const spNs of [NS.sp, NS.sp12]) {
+  for (const spNs of [NS.sp2005, NS.sp12]) {
     for (const it of descendants(doc, spNs, 'IssuedToken')) {
       const issuer = children(it, spNs, 'Issuer')[0];
       const addr = issuer && (children(issuer, NS.wsa10, 'Address')[0] ?? children(issuer, NS.wsa2004, 'Address')[0]);

@@ -1,5 +1,6 @@
+import { NS } from '@ocauth/diagnostics';
 import { InvalidRequestError, InvalidResponseError, SoapFormatError } from './errors.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { attr, child, children, describe, escAttr, escText, nsEq, parseXmlDocument, serialize, textOf, type XDocument, type XElement } from './xml.js';
 
 export type SoapVersion = '1.1' | '1.2';
@@ -148,7 +149,7 @@ export function buildRequestSecurityToken(rst: RequestSecurityToken): string {
       ).join('')}</Claims>`
     : '';
   return (
-    `<RequestSecurityToken Context="${escAttr(rst.Context)}" xmlns="${NS.wst}">` +
+    `<RequestSecurityToken Context="${escAttr(rst.Context)}" xmlns="${NS.trust}">` +
     `<TokenType>${escText(rst.TokenType)}</TokenType>` +
     `<RequestType>${escText(rst.RequestType)}</RequestType>` +
     `<AppliesTo xmlns="${NS.wsp}"><EndpointReference xmlns="${NS.wsa10}"><Address>${escText(rst.AppliesTo)}</Address></EndpointReference></AppliesTo>` +
@@ -224,8 +225,8 @@ function appliesToAddress(parent: XElement, field: string, mk: (f: string, e: st
 /** Find the RST inside a parsed envelope body (or accept the element itself) and validate it per 3.2.4.1.3.3. */
 export function parseRequestSecurityToken(el: XElement): RequestSecurityToken {
   const F = 'wst:RequestSecurityToken';
-  if (el.localName !== 'RequestSecurityToken' || !(nsEq(el.namespaceURI, NS.wst) || nsEq(el.namespaceURI, NS.wst2005))) {
-    throw inv(F, `{${NS.wst}}RequestSecurityToken`, describe(el));
+  if (el.localName !== 'RequestSecurityToken' || !(nsEq(el.namespaceURI, NS.trust) || nsEq(el.namespaceURI, NS.wst2005))) {
+    throw inv(F, `{${NS.trust}}RequestSecurityToken`, describe(el));
   }
   const wst = el.namespaceURI!;
   const Context = attr(el, 'Context');
@@ -339,7 +340,7 @@ export function buildRequestSecurityTokenResponse(r: RequestSecurityTokenRespons
 }
 
 export function buildRequestSecurityTokenResponseCollection(rs: readonly RequestSecurityTokenResponse[]): string {
-  return `<RequestSecurityTokenResponseCollection xmlns="${NS.wst}">${rs.map(buildRequestSecurityTokenResponse).join('')}</RequestSecurityTokenResponseCollection>`;
+  return `<RequestSecurityTokenResponseCollection xmlns="${NS.trust}">${rs.map(buildRequestSecurityTokenResponse).join('')}</RequestSecurityTokenResponseCollection>`;
 }
 
 function rinv(field: string, expected: string, received: string): InvalidResponseError {
@@ -356,7 +357,7 @@ function strKeyId(parent: XElement | undefined): string | undefined {
 /** Parse one RSTR element per 3.2.4.1.3.4 (the assertion is kept as an element and serialized). */
 export function parseRequestSecurityTokenResponse(el: XElement): RequestSecurityTokenResponse & { assertionElement: XElement } {
   const F = 'wst:RequestSecurityTokenResponse';
-  if (el.localName !== 'RequestSecurityTokenResponse' || !nsEq(el.namespaceURI, NS.wst)) throw rinv(F, `{${NS.wst}}RequestSecurityTokenResponse`, describe(el));
+  if (el.localName !== 'RequestSecurityTokenResponse' || !nsEq(el.namespaceURI, NS.trust)) throw rinv(F, `{${NS.trust}}RequestSecurityTokenResponse`, describe(el));
   const wst = el.namespaceURI!;
   const req = (local: string): XElement => {
     const l = children(el, wst, local);
@@ -406,8 +407,8 @@ export function parseRequestSecurityTokenResponse(el: XElement): RequestSecurity
 /** Parse an RSTR collection (or a bare RSTR) from an envelope payload. */
 export function parseRequestSecurityTokenResponseCollection(el: XElement): (RequestSecurityTokenResponse & { assertionElement: XElement })[] {
   if (el.localName === 'RequestSecurityTokenResponse') return [parseRequestSecurityTokenResponse(el)];
-  if (el.localName !== 'RequestSecurityTokenResponseCollection' || !nsEq(el.namespaceURI, NS.wst)) {
-    throw rinv('wst:RequestSecurityTokenResponseCollection', `{${NS.wst}}RequestSecurityTokenResponseCollection`, describe(el));
+  if (el.localName !== 'RequestSecurityTokenResponseCollection' || !nsEq(el.namespaceURI, NS.trust)) {
+    throw rinv('wst:RequestSecurityTokenResponseCollection', `{${NS.trust}}RequestSecurityTokenResponseCollection`, describe(el));
   }
   const list = children(el, el.namespaceURI!, 'RequestSecurityTokenResponse');
   if (list.length === 0) throw rinv('wst:RequestSecurityTokenResponseCollection/wst:RequestSecurityTokenResponse', 'at least one', 'none');
@@ -432,7 +433,7 @@ export interface CompactTicketResponse {
  */
 export function buildCompactTicketResponseCollection(r: CompactTicketResponse): string {
   return (
-    `<RequestSecurityTokenResponseCollection xmlns="${NS.wst}"><RequestSecurityTokenResponse Context="${escAttr(r.Context)}">` +
+    `<RequestSecurityTokenResponseCollection xmlns="${NS.trust}"><RequestSecurityTokenResponse Context="${escAttr(r.Context)}">` +
     `<TokenType>${escText(r.TokenType)}</TokenType>` +
     `<RequestedSecurityToken><o:BinarySecurityToken xmlns:o="${NS.wsse}" ValueType="${escAttr(URI.tokenTypeCwt)}">${escText(r.token)}</o:BinarySecurityToken></RequestedSecurityToken>` +
     `<Lifetime><Created xmlns="${NS.wsu}">${escText(r.Lifetime.Created)}</Created><Expires xmlns="${NS.wsu}">${escText(r.Lifetime.Expires)}</Expires></Lifetime>` +
@@ -444,15 +445,15 @@ export function buildCompactTicketResponseCollection(r: CompactTicketResponse): 
 /** Parse the RSTR(C) of a compact web ticket request (client side). */
 export function parseCompactTicketResponse(el: XElement): CompactTicketResponse {
   let rstr = el;
-  if (el.localName === 'RequestSecurityTokenResponseCollection' && nsEq(el.namespaceURI, NS.wst)) {
-    const list = children(el, NS.wst, 'RequestSecurityTokenResponse');
+  if (el.localName === 'RequestSecurityTokenResponseCollection' && nsEq(el.namespaceURI, NS.trust)) {
+    const list = children(el, NS.trust, 'RequestSecurityTokenResponse');
     if (list.length !== 1) throw rinv('wst:RequestSecurityTokenResponseCollection/wst:RequestSecurityTokenResponse', 'exactly one', `${list.length}`);
     rstr = list[0]!;
   }
   const F = 'wst:RequestSecurityTokenResponse';
-  if (rstr.localName !== 'RequestSecurityTokenResponse' || !nsEq(rstr.namespaceURI, NS.wst)) throw rinv(F, `{${NS.wst}}RequestSecurityTokenResponse`, describe(rstr));
+  if (rstr.localName !== 'RequestSecurityTokenResponse' || !nsEq(rstr.namespaceURI, NS.trust)) throw rinv(F, `{${NS.trust}}RequestSecurityTokenResponse`, describe(rstr));
   const req = (local: string): XElement => {
-    const l = children(rstr, NS.wst, local);
+    const l = children(rstr, NS.trust, local);
     if (l.length !== 1) throw rinv(`${F}/wst:${local}`, 'exactly one element', `${l.length}`);
     return l[0]!;
   };

@@ -1,8 +1,9 @@
+import { NS } from '@ocauth/diagnostics';
 import { createCipheriv, createDecipheriv, createHash, createSign, createVerify, KeyObject, X509Certificate, createPublicKey } from 'node:crypto';
 import { excC14n } from './c14n.js';
 import { AssertionError, type AssertionErrorCode } from './errors.js';
 export { AssertionError } from './errors.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { attr, children, describe, escAttr, escText, parseXmlDocument, type XElement } from './xml.js';
 import { isoUtc, parseUtc } from './security.js';
 

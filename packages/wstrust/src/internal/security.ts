@@ -1,8 +1,9 @@
+import { NS } from '@ocauth/diagnostics';
 import { createHash, createHmac, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { excC14n } from './c14n.js';
 import { SecurityError, SoapFormatError, type SecurityErrorCode } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { attr, children, describe, escAttr, escText, parseXmlDocument, serialize, type XDocument, type XElement, type XNode } from './xml.js';
 
 export type DigestAlgorithm = 'sha1' | 'sha256';

@@ -1,8 +1,9 @@
 // readSoapRequest: the one SOAP-over-HTTP request reader (SOAP 1.1 §6 / SOAP 1.2 Part 2 §7 HTTP bindings, MS-OCAUTHWS 2.1).
+import { NS } from '@ocauth/diagnostics';
 import { parseXml, XmlParseError } from '@ocauth/c14n';
 import type { Document, Element } from '@xmldom/xmldom';
 import { WsTrustError, type SoapRequestErrorCode } from './errors.js';
-import { NS } from './ns.js';
+
 
 export type { SoapRequestErrorCode } from './errors.js';
 

@@ -1,8 +1,10 @@
+import { formatWebTicketHeader, parseWebTicketHeader, webTicketTokenText } from '@ocauth/diagnostics';
+import { NS } from '@ocauth/diagnostics';
 import { X509Certificate } from 'node:crypto';
 import { compactTicketOfHeader, openCompactWebTicket } from './cwt.js';
 import { TicketError, WsTrustError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { parseAssertion, unwrapKey, verifyAssertionSignature, type WebTicketAssertion } from './saml.js';
 import { isoUtc, verifyMessage, type ReplayCache } from './security.js';
 import { children, parseXmlDocument, xmlCauseOf, type XDocument, type XElement } from './xml.js';
@@ -85,16 +87,22 @@ function toCert(c: X509Certificate | string | Uint8Array): X509Certificate {
   return c instanceof X509Certificate ? c : new X509Certificate(typeof c === 'string' ? c : Buffer.from(c));
 }
 
-/** Decode `X-MS-WebTicket: opaque=<base64>[;ext=val]` (MS-OCAUTHWS 3.2). */
+/**
+ * Decode `X-MS-WebTicket: opaque=<base64>[;ext=val]` (MS-OCAUTHWS 3.2) with @ocauth/diagnostics' codec.
+ *
+ * @throws {TicketError} ERR_WSTRUST_TICKET_INVALID when the value is not an opaque= ticket header
+ */
 export function parseWebTicketHeaderValue(value: string): string {
-  const m = /^\s*opaque=([A-Za-z0-9+/]+={0,2})\s*(;\s*[A-Za-z0-9-]+=[A-Za-z0-9-]+\s*)*$/.exec(value);
-  if (!m) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `X-MS-WebTicket: expected "opaque=<base64 SAML token>", received ${JSON.stringify(value.slice(0, 40))}`);
-  return Buffer.from(m[1]!, 'base64').toString('utf8');
+  const r = parseWebTicketHeader(value);
+  if (!r.ok || r.value.kind !== 'opaque') {
+    throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `X-MS-WebTicket: expected "opaque=<base64 SAML token>", received ${JSON.stringify(value.slice(0, 40))}${r.ok ? '' : ` (${r.error.message})`}`);
+  }
+  return webTicketTokenText(r.value);
 }
 
-/** Encode a ticket for the X-MS-WebTicket header. */
+/** Encode a ticket for the X-MS-WebTicket header (@ocauth/diagnostics' codec). */
 export function formatWebTicketHeaderValue(assertionXml: string): string {
-  return `opaque=${Buffer.from(assertionXml, 'utf8').toString('base64')}`;
+  return formatWebTicketHeader(assertionXml);
 }
 
 /**

@@ -1,8 +1,9 @@
+import { NS } from '@ocauth/diagnostics';
 import { createHash, createPrivateKey, createSign, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { excC14n } from './c14n.js';
 import { SecurityError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { digestReference, insertSecurity, isoUtc, verifyMessage, type KeyReference, type VerifiedMessage } from './security.js';
 import { attr, children, serialize, type XElement, type XNode } from './xml.js';
 

@@ -1,10 +1,11 @@
 // MS-OCAUTHWS 3.2.4.1 authentication of an IssueToken request, one step per binding of 6.2 (WinNegotiate, Pin, Cert, Auth).
+import { NS } from '@ocauth/diagnostics';
 import { WEB_TICKET_ERRORS } from '../catalog.js';
 import { usernameTokenCandidates, type DirectoryUser } from '../directory.js';
 import { SecurityError } from '../errors.js';
 import type { ParsedEnvelope } from '../messages.js';
 import type { WindowsAuthResult } from '../ntlm-server.js';
-import { NS, URI } from '../ns.js';
+import { URI } from '../ns.js';
 import { children } from '../xml.js';
 import { verifyCertificateMessage } from '../x509-token.js';
 import type { IssueTokenContext, WebTicketBinding } from './options.js';
