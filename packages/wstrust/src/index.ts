@@ -7,6 +7,8 @@ export type { WsTrustErrorCode, WsTrustErrorOptions, SecurityErrorCode, Assertio
 
 // Web Ticket Service: client, handler, ticket verifier.
 export { WebTicketClient, discoverFromMetadata, discoverFromResponse } from './internal/client.js';
+export { webTicketBindings } from './internal/bindings.js';
+export type { WebTicketBindingInfo } from './internal/bindings.js';
 export type { WebTicketClientOptions, WebTicketCredentials, WebTicket, WebTicketDiscovery, CompactWebTicket } from './internal/client.js';
 export { createWebTicketHandler } from './internal/handler.js';
 export type { WebTicketHandlerOptions, WebTicketBinding } from './internal/issue-token/options.js';

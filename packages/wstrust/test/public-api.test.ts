@@ -10,7 +10,7 @@ describe('public API of @ocauth/wstrust', () => {
       'buildAddressingHeaders', 'buildEnvelope', 'buildRequestSecurityToken', 'buildSignedAssertion', 'compactTicketOfHeader', 'createNtlmAuthenticator',
       'createTicketVerifier', 'createWebTicketHandler', 'discoverFromMetadata', 'discoverFromResponse', 'keyNameOf', 'mintCompactWebTicket', 'ntHash',
       'ntlmAuthorizer', 'openCompactWebTicket', 'parseAssertion', 'parseCompactTicketResponse', 'parseEnvelope', 'parseRequestSecurityToken',
-      'parseRequestSecurityTokenResponseCollection', 'readSoapRequest', 'signMessage', 'signWithCertificate', 'verifyCertificateMessage', 'verifyMessage', 'wrapKey',
+      'parseRequestSecurityTokenResponseCollection', 'readSoapRequest', 'signMessage', 'signWithCertificate', 'verifyCertificateMessage', 'verifyMessage', 'webTicketBindings', 'wrapKey',
     ].sort());
   });
   it('none of the removed names is back', () => {

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'n
 import { signWithCertificate } from './x509-token.js';
 import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
 import { WebTicketServiceError, WsTrustError } from './errors.js';
+import { webTicketBindings } from './bindings.js';
 import { formatCompactWebTicketHeaderValue } from './cwt.js';
 import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseCompactTicketResponse, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
 import { URI } from './ns.js';
@@ -58,6 +59,13 @@ export interface WebTicketClientOptions {
   computerType?: 'public' | 'private';
   digestAlgorithm?: DigestAlgorithm;
   signatureAlgorithm?: HmacAlgorithm;
+  /**
+   * Read the Web Ticket Service's WSDL (`<webTicketUrl>?wsdl`, once per service) and use the credentials' binding
+   * only when its policy carries af:Binding (MS-OCAUTHWS 2.2.4.3; without it the client MUST NOT communicate with
+   * the port), at the port's published address. Default false: the binding's address is `<webTicketUrl>` + its
+   * suffix (/Pin, /Auth, /Cert, none), as real clients do.
+   */
+  bindingsFromMetadata?: boolean;
 }
 
 /** Where a service says its tickets come from (WS-MEX policy or 401 X-MS-WebTicketURL). */
@@ -97,6 +105,8 @@ export function discoverFromResponse(res: Response): string | undefined {
 }
 
 const BINDING_SUFFIX: Record<WebTicketCredentials['type'], string> = { pin: '/Pin', password: '/Auth', bearer: '', negotiate: '', certificate: '/Cert' };
+/** The 6.2 binding each kind of credentials uses. */
+const BINDING_NAME: Record<WebTicketCredentials['type'], string> = { pin: 'WebTicketServicePin', password: 'WebTicketServiceAuth', bearer: 'WebTicketServiceWinNegotiate', negotiate: 'WebTicketServiceWinNegotiate', certificate: 'WebTicketServiceCert' };
 
 /**
  * Web Ticket client: obtains tickets (IssueToken), caches them by AppliesTo prefix, renews them
@@ -109,6 +119,7 @@ export class WebTicketClient {
   readonly #inflight = new Map<string, Promise<WebTicket>>();
   readonly #clock: () => Date;
   readonly #random: (n: number) => Uint8Array;
+  readonly #endpoints = new Map<string, Promise<string>>();
   constructor(opts: WebTicketClientOptions) {
     this.#o = opts;
     this.#fetch = withTransportErrors(opts.fetch ?? fetch, 'WebTicketClient');
@@ -195,10 +206,37 @@ export class WebTicketClient {
     return { token: parsed.token, headerValue: formatCompactWebTicketHeaderValue(parsed.token), appliesTo: parsed.AppliesTo, expires, created: parsed.Lifetime.Created ? parseUtc(parsed.Lifetime.Created) : undefined };
   }
 
+  /**
+   * The IssueToken address of the credentials' binding: `<webTicketUrl>` + its suffix, or (bindingsFromMetadata)
+   * the port the WSDL publishes for it, only when its policy carries af:Binding (MS-OCAUTHWS 2.2.4.3).
+   */
+  #endpoint(webTicketUrl: string): Promise<string> {
+    const type = this.#o.credentials.type;
+    const base = webTicketUrl.replace(/\/$/, '');
+    if (!this.#o.bindingsFromMetadata) return Promise.resolve(base + BINDING_SUFFIX[type]);
+    let p = this.#endpoints.get(base);
+    if (!p) {
+      p = (async () => {
+        const res = await this.#fetch(`${base}?wsdl`, { method: 'GET' });
+        const text = await res.text();
+        if (res.status !== 200) throw new WebTicketServiceError(`${base}?wsdl: expected HTTP 200 with the Web Ticket Service WSDL, received HTTP ${res.status}`, { status: res.status });
+        const name = BINDING_NAME[type];
+        const b = webTicketBindings(text).find((x) => x.name === name);
+        if (!b?.usable) {
+          throw new WsTrustError('ERR_WSTRUST_BINDING', `${base}?wsdl ${name}: expected a binding whose policy carries af:Binding (MS-OCAUTHWS 2.2.4.3), received ${b ? 'a policy without it' : 'no such binding'}`, { field: `wsdl:binding[@name="${name}"]` });
+        }
+        return b.address ?? base + BINDING_SUFFIX[type];
+      })();
+      p.catch(() => this.#endpoints.delete(base));
+      this.#endpoints.set(base, p);
+    }
+    return p;
+  }
+
   /** Send an RST on the credentials' binding; the response text of an HTTP 200, else WebTicketServiceError. */
   async #issueToken(webTicketUrl: string, rst: string): Promise<string> {
     const cred = this.#o.credentials;
-    const endpoint = webTicketUrl.replace(/\/$/, '') + BINDING_SUFFIX[cred.type];
+    const endpoint = await this.#endpoint(webTicketUrl);
     const headers = buildAddressingHeaders({ action: URI.actionRstIssue, messageId: `urn:uuid:${randomUUID()}`, to: endpoint });
     if (cred.type === 'password') {
       headers.unshift(`<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>${escText(cred.username)}</o:Username><o:Password Type="${URI.passwordText}">${escText(cred.password)}</o:Password></o:UsernameToken></o:Security>`);

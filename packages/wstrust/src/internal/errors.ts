@@ -45,7 +45,8 @@ export type WsTrustErrorCode =
   | 'ERR_WSTRUST_CWT_CLAIMS'
   | 'ERR_WSTRUST_CWT_KEY'
   | 'ERR_WSTRUST_HANDLER_OPTIONS'
-  | 'ERR_WSTRUST_VERIFIER_OPTIONS';
+  | 'ERR_WSTRUST_VERIFIER_OPTIONS'
+  | 'ERR_WSTRUST_BINDING';
 
 /** Options of {@link WsTrustError}. */
 export interface WsTrustErrorOptions {
