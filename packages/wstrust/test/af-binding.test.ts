@@ -5,7 +5,6 @@ import { webTicketBindings, WebTicketClient, WsTrustError } from './internals.js
 import { makeHandler, SERVICE } from './support.js';
 
 const specWsdl = readFileSync(new URL('../../../vectors/spec/6.2-web-ticket-service.wsdl', import.meta.url), 'utf8');
-const AF = '<af:Binding xmlns:af="urn:component:Microsoft.Rtc.WebAuthentication.2010"/>';
 /** The WSDL with af:Binding removed from the policy `policyId` only. */
 function withoutAfBinding(wsdl: string, policyId: string): string {
   const start = wsdl.indexOf(`wsu:Id="${policyId}"`);

@@ -19,7 +19,7 @@ describe('wstrust error model', () => {
   });
 
   it('a parse failure keeps the XmlParseError as cause (envelope and verifier)', async () => {
-    const e = (() => { try { parseEnvelope('<s:Envelope'); } catch (x) { return x; } })();
+    const e = (() => { try { parseEnvelope('<s:Envelope'); return undefined; } catch (x) { return x; } })();
     expect(e).toBeInstanceOf(SoapFormatError);
     expect((e as Error).cause).toBeInstanceOf(XmlParseError);
     const v = createTicketVerifier({ issuerCertificates: [issuerCert] });
@@ -33,7 +33,7 @@ describe('wstrust error model', () => {
     const finding = { errorId: 28020, title: 't' } as never;
     const w = new WebTicketServiceError('refused', { status: 500, errorId: 28020, finding });
     expect(Object.isFrozen(w.finding)).toBe(true);
-    expect(() => { (w.finding as { title: string }).title = 'changed'; }).toThrow(TypeError);
+    expect(() => { (w.finding as unknown as { title: string }).title = 'changed'; }).toThrow(TypeError);
     const t = new TicketError('ERR_WSTRUST_TICKET_EXPIRED', 'expired');
     expect(t.errorId).toBe(28033);
     expect(Object.isFrozen(t.finding)).toBe(true);

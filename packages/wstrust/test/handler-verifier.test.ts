@@ -219,7 +219,7 @@ describe('createTicketVerifier', () => {
   });
   it('wrong proof key → 28032; ticket from an untrusted issuer → 28032', async () => {
     const { rstr, proofKey } = await obtain();
-    const k = proofKey.slice(); k[5] ^= 0x80;
+    const k = proofKey.slice(); k[5]! ^= 0x80;
     await expect(verifier().verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, k))).rejects.toMatchObject({ code: 'ERR_WSTRUST_TICKET_INVALID', errorId: 28032 });
     const { createWebTicketHandler } = await import('./internals.js');
     const { directory } = await import('./support.js');

@@ -79,7 +79,7 @@ describe('signMessage / verifyMessage', () => {
       });
     }
     it('fails with a wrong key (one bit)', () => {
-      const k2 = key.slice(); k2[0] ^= 1;
+      const k2 = key.slice(); k2[0]! ^= 1;
       expect(code(() => verifyMessage(xml, vopts({ resolveKey: () => k2 })))).toBe('ERR_WSTRUST_SIGNATURE_INVALID');
     });
     it('clock: expired beyond skew, created in the future beyond skew, inside skew ok', () => {

@@ -9,7 +9,7 @@ const xml = signMessage({ envelope: buildEnvelope({ headers: buildAddressingHead
 const start = xml.indexOf('<u:Timestamp');
 // Timestamp, SignedInfo and SignatureValue (KeyInfo is not covered by the signature; its KeyIdentifier is checked by resolveKey).
 const end = xml.indexOf('<KeyInfo>');
-const resolveKey = (r: { keyIdentifier: string }) => { if (r.keyIdentifier !== AID) throw new WsTrustError('ERR_TEST_UNKNOWN_TOKEN', 'unknown token'); return key; };
+const resolveKey = (r: { keyIdentifier: string }) => { if (r.keyIdentifier !== AID) throw new WsTrustError('ERR_WSTRUST_KEY_REFERENCE', 'unknown token'); return key; };
 
 describe('any single-character change in the signed region is refused with a typed error', () => {
   it('baseline verifies', () => expect(verifyMessage(xml, { now: T0, resolveKey }).timestamp.id).toBe('_0'));

@@ -236,9 +236,9 @@ interface Pending {
   spnego: boolean;
 }
 interface ConnState {
-  pending?: Pending;
+  pending?: Pending | undefined;
   /** Account authenticated on this connection (IIS connection-based NTLM: later requests need no header). */
-  authenticated?: string;
+  authenticated?: string | undefined;
 }
 
 export interface NtlmAuthenticator {
