@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.2 Web Ticket client: discovery (WS-MEX, 401 X-MS-WebTicketURL), IssueToken (3.2.4.1) per binding, ticket cache, signing.
 import { NS } from '@ocauth/diagnostics';
 import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { signWithCertificate } from './x509-token.js';
@@ -75,7 +76,11 @@ export interface WebTicketDiscovery {
   proof: boolean;
 }
 
-/** Parse a service's WSDL/MEX metadata: sp:IssuedToken/sp:Issuer/wsa10:Address under (Endorsing|Signed)SupportingTokens. */
+/**
+ * Parse a service's WSDL/MEX metadata: sp:IssuedToken/sp:Issuer/wsa10:Address under (Endorsing|Signed)SupportingTokens.
+ *
+ * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when the metadata is not well-formed XML (cause: the XmlParseError)
+ */
 export function discoverFromMetadata(xml: string): WebTicketDiscovery[] {
   const doc = parseXmlDocument(xml, 'WS-MEX metadata');
   const out: WebTicketDiscovery[] = [];
@@ -98,7 +103,11 @@ export function discoverFromMetadata(xml: string): WebTicketDiscovery[] {
   return out;
 }
 
-/** 401 discovery: the X-MS-WebTicketURL header of a web service's challenge. */
+/**
+ * 401 discovery: the X-MS-WebTicketURL header of a web service's challenge.
+ *
+ * @throws never
+ */
 export function discoverFromResponse(res: Response): string | undefined {
   const v = res.headers.get('x-ms-webticketurl');
   return v ? v.trim() : undefined;
@@ -111,6 +120,13 @@ const BINDING_NAME: Record<WebTicketCredentials['type'], string> = { pin: 'WebTi
 /**
  * Web Ticket client: obtains tickets (IssueToken), caches them by AppliesTo prefix, renews them
  * before expiry, and signs requests with the proof key or encodes them for X-MS-WebTicket.
+ *
+ * @throws {WebTicketServiceError} ERR_WSTRUST_SERVICE (methods) when the Web Ticket Service or a web service refuses (ErrorId, reason, finding)
+ * @throws {InvalidResponseError} ERR_WSTRUST_INVALID_RESPONSE (methods) when an RSTR lacks what MS-OCAUTHWS 3.2.4.1.3.4 requires
+ * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT (methods) when a response or the metadata is not a SOAP envelope / well-formed XML
+ * @throws {WsTrustError} ERR_WSTRUST_BINDING (methods, bindingsFromMetadata) when the credentials' binding has no af:Binding
+ * @throws {NtlmError} ERR_WSTRUST_NTLM (methods, negotiate credentials) when the NTLM challenge cannot be read
+ * @throws {TransportError} (methods) network failures, as @ocauth/diagnostics classifies them
  */
 export class WebTicketClient {
   readonly #o: WebTicketClientOptions;

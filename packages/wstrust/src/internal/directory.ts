@@ -1,3 +1,4 @@
+// The user directory the Web Ticket Service authenticates against (PIN, password, NTLM credentials, certificates; MS-OCAUTHWS 3.2.4.1).
 import { timingSafeEqual, type X509Certificate } from 'node:crypto';
 import { md4 } from './ntlm.js';
 
@@ -80,7 +81,11 @@ export function usernameTokenCandidates(username: string, password: string): Pas
   return [plain, { username: du ?? username, password: dp ?? password }];
 }
 
-/** NT hash (MS-NLMP 3.3.1 NTOWFv1): MD4 of the UTF-16LE password. Password-equivalent: store it encrypted. */
+/**
+ * NT hash (MS-NLMP 3.3.1 NTOWFv1): MD4 of the UTF-16LE password. Password-equivalent: store it encrypted.
+ *
+ * @throws never
+ */
 export function ntHash(password: string): Uint8Array {
   return md4(Buffer.from(password, 'utf16le'));
 }
@@ -92,7 +97,11 @@ export interface ClientCertificateValidator {
 
 interface MemoryEntry { user: DirectoryUser; pins: string[]; accounts: string[]; password?: string; ntHash?: Uint8Array }
 
-/** In-memory UserDirectory for tests and examples (constant-time secret comparison). */
+/**
+ * In-memory UserDirectory for tests and examples (constant-time secret comparison).
+ *
+ * @throws never
+ */
 export class MemoryUserDirectory implements UserDirectory {
   readonly #users: MemoryEntry[] = [];
   add(user: DirectoryUser, secrets: { pin?: string; phone?: string[]; password?: string; accounts?: string[] } = {}): this {

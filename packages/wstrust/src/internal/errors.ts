@@ -60,7 +60,11 @@ export interface WsTrustErrorOptions {
   faultcode?: string;
 }
 
-/** Base class of every error thrown by @ocauth/wstrust; `code` is stable, the fields are read-only. */
+/**
+ * Base class of every error thrown by @ocauth/wstrust; `code` is stable, the fields are read-only.
+ *
+ * @throws never (constructing an error does not throw)
+ */
 export class WsTrustError extends Error {
   readonly code: WsTrustErrorCode;
   /** The message field the error is about, when one is. */
@@ -79,7 +83,11 @@ export class WsTrustError extends Error {
   }
 }
 
-/** Malformed XML or SOAP framing (faultcode s:Client); an XML failure keeps its XmlParseError as `cause`. */
+/**
+ * Malformed XML or SOAP framing (faultcode s:Client); an XML failure keeps its XmlParseError as `cause`.
+ *
+ * @throws never
+ */
 export class SoapFormatError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_SOAP_FORMAT';
   constructor(message: string, cause?: unknown) {
@@ -87,7 +95,11 @@ export class SoapFormatError extends WsTrustError {
   }
 }
 
-/** An RST that violates MS-OCAUTHWS 3.2.4.1.3.3: fault wst:InvalidRequest (WS-Trust 1.3 §3). */
+/**
+ * An RST that violates MS-OCAUTHWS 3.2.4.1.3.3: fault wst:InvalidRequest (WS-Trust 1.3 §3).
+ *
+ * @throws never
+ */
 export class InvalidRequestError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_INVALID_REQUEST';
   declare readonly field: string;
@@ -96,7 +108,11 @@ export class InvalidRequestError extends WsTrustError {
   }
 }
 
-/** An RSTR that does not carry what MS-OCAUTHWS 3.2.4.1.3.4 requires. */
+/**
+ * An RSTR that does not carry what MS-OCAUTHWS 3.2.4.1.3.4 requires.
+ *
+ * @throws never
+ */
 export class InvalidResponseError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_INVALID_RESPONSE';
   declare readonly field: string;
@@ -105,7 +121,11 @@ export class InvalidResponseError extends WsTrustError {
   }
 }
 
-/** WS-Security signature / timestamp failure (faultcode wsse:InvalidSecurity or wsse:FailedCheck). */
+/**
+ * WS-Security signature / timestamp failure (faultcode wsse:InvalidSecurity or wsse:FailedCheck).
+ *
+ * @throws never
+ */
 export class SecurityError extends WsTrustError {
   declare readonly code: SecurityErrorCode;
   constructor(code: SecurityErrorCode, message: string, options: { errorId?: number; faultcode?: string; field?: string } = {}) {
@@ -113,7 +133,11 @@ export class SecurityError extends WsTrustError {
   }
 }
 
-/** A SAML 1.1 assertion that is malformed or not signed by a trusted certificate (faultcode wsse:InvalidSecurityToken). */
+/**
+ * A SAML 1.1 assertion that is malformed or not signed by a trusted certificate (faultcode wsse:InvalidSecurityToken).
+ *
+ * @throws never
+ */
 export class AssertionError extends WsTrustError {
   declare readonly code: AssertionErrorCode;
   constructor(code: AssertionErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
@@ -121,7 +145,11 @@ export class AssertionError extends WsTrustError {
   }
 }
 
-/** A presented web ticket failed validation (MS-OCAUTHWS 3.2: 28032 invalid, 28033 expired, 28034 other server). */
+/**
+ * A presented web ticket failed validation (MS-OCAUTHWS 3.2: 28032 invalid, 28033 expired, 28034 other server).
+ *
+ * @throws never
+ */
 export class TicketError extends WsTrustError {
   declare readonly code: TicketErrorCode;
   declare readonly errorId: 28032 | 28033 | 28034;
@@ -137,7 +165,11 @@ export class TicketError extends WsTrustError {
   }
 }
 
-/** An NTLM message that cannot be read or built (MS-NLMP 2.2.1). */
+/**
+ * An NTLM message that cannot be read or built (MS-NLMP 2.2.1).
+ *
+ * @throws never
+ */
 export class NtlmError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_NTLM';
   constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
@@ -149,6 +181,8 @@ export class NtlmError extends WsTrustError {
  * The Web Ticket Service refused a request (client side); carries the ErrorId, reason and source the server
  * sent (X-Ms-diagnostics header or af:OCSDiagnosticsFault detail, parsed by @ocauth/diagnostics) and the
  * administrator-facing `finding` of @ocauth/diagnostics `explain` for it (frozen).
+ *
+ * @throws never
  */
 export class WebTicketServiceError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_SERVICE';

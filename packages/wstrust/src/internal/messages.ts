@@ -1,3 +1,4 @@
+// SOAP 1.1/1.2 envelope, WS-Addressing headers, and the RST / RSTR of MS-OCAUTHWS 3.2.4.1.3.3–3.2.4.1.3.4.
 import { NS } from '@ocauth/diagnostics';
 import { InvalidRequestError, InvalidResponseError, SoapFormatError } from './errors.js';
 import { URI } from './ns.js';
@@ -29,14 +30,22 @@ export function soapNs(version: SoapVersion): string {
   return version === '1.2' ? NS.soap12 : NS.soap11;
 }
 
-/** SOAP 1.1 (default) or 1.2 envelope around already-serialized header blocks and body content. */
+/**
+ * SOAP 1.1 (default) or 1.2 envelope around already-serialized header blocks and body content.
+ *
+ * @throws never
+ */
 export function buildEnvelope(opts: { version?: SoapVersion; headers?: readonly string[]; body: string }): string {
   const ns = soapNs(opts.version ?? '1.1');
   const h = opts.headers && opts.headers.length > 0 ? `<s:Header>${opts.headers.join('')}</s:Header>` : '';
   return `<s:Envelope xmlns:s="${ns}">${h}<s:Body>${opts.body}</s:Body></s:Envelope>`;
 }
 
-/** WS-Addressing 2005/08 header blocks (`a:` prefix as WCF emits them). */
+/**
+ * WS-Addressing 2005/08 header blocks (`a:` prefix as WCF emits them).
+ *
+ * @throws never
+ */
 export function buildAddressingHeaders(h: AddressingHeaders, version: SoapVersion = '1.1'): string[] {
   const mu = ` s:mustUnderstand="1"`;
   const out: string[] = [];
@@ -61,7 +70,11 @@ export function buildAddressingNoneHeaders(h: { action?: string; to?: string }):
   return out;
 }
 
-/** Parse a SOAP 1.1 or 1.2 envelope (any prefixes). Repeated MessageIDs are kept (SIPE sends them). */
+/**
+ * Parse a SOAP 1.1 or 1.2 envelope (any prefixes). Repeated MessageIDs are kept (SIPE sends them).
+ *
+ * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when the input is not well-formed XML (cause: the XmlParseError) or not a SOAP 1.1/1.2 Envelope with one Body
+ */
 export function parseEnvelope(input: string | Uint8Array | XDocument): ParsedEnvelope {
   const doc = typeof input === 'string' || input instanceof Uint8Array ? parseXmlDocument(input, 'SOAP envelope') : input;
   const envelope = doc.documentElement as XElement | null;
@@ -141,7 +154,11 @@ function b64(u: Uint8Array): string {
   return Buffer.from(u).toString('base64');
 }
 
-/** Serialize an RST element (wst default namespace, the layout of the spec's 4.2.1 example). */
+/**
+ * Serialize an RST element (wst default namespace, the layout of the spec's 4.2.1 example).
+ *
+ * @throws never
+ */
 export function buildRequestSecurityToken(rst: RequestSecurityToken): string {
   const claims = rst.Claims
     ? `<Claims Dialect="${escAttr(rst.Claims.Dialect)}" xmlns:auth="${NS.auth}">${rst.Claims.ClaimTypes.map(
@@ -222,7 +239,11 @@ function appliesToAddress(parent: XElement, field: string, mk: (f: string, e: st
   return v;
 }
 
-/** Find the RST inside a parsed envelope body (or accept the element itself) and validate it per 3.2.4.1.3.3. */
+/**
+ * Find the RST inside a parsed envelope body (or accept the element itself) and validate it per 3.2.4.1.3.3.
+ *
+ * @throws {InvalidRequestError} ERR_WSTRUST_INVALID_REQUEST when the RST violates MS-OCAUTHWS 3.2.4.1.3.3 (`field` names the element)
+ */
 export function parseRequestSecurityToken(el: XElement): RequestSecurityToken {
   const F = 'wst:RequestSecurityToken';
   if (el.localName !== 'RequestSecurityToken' || !(nsEq(el.namespaceURI, NS.trust) || nsEq(el.namespaceURI, NS.wst2005))) {
@@ -404,7 +425,11 @@ export function parseRequestSecurityTokenResponse(el: XElement): RequestSecurity
   return r;
 }
 
-/** Parse an RSTR collection (or a bare RSTR) from an envelope payload. */
+/**
+ * Parse an RSTR collection (or a bare RSTR) from an envelope payload.
+ *
+ * @throws {InvalidResponseError} ERR_WSTRUST_INVALID_RESPONSE when the RSTRC lacks what MS-OCAUTHWS 3.2.4.1.3.4 requires (`field` names the element)
+ */
 export function parseRequestSecurityTokenResponseCollection(el: XElement): (RequestSecurityTokenResponse & { assertionElement: XElement })[] {
   if (el.localName === 'RequestSecurityTokenResponse') return [parseRequestSecurityTokenResponse(el)];
   if (el.localName !== 'RequestSecurityTokenResponseCollection' || !nsEq(el.namespaceURI, NS.trust)) {
@@ -442,7 +467,11 @@ export function buildCompactTicketResponseCollection(r: CompactTicketResponse): 
   );
 }
 
-/** Parse the RSTR(C) of a compact web ticket request (client side). */
+/**
+ * Parse the RSTR(C) of a compact web ticket request (client side).
+ *
+ * @throws {InvalidResponseError} ERR_WSTRUST_INVALID_RESPONSE when the RSTRC does not carry one compact web ticket response
+ */
 export function parseCompactTicketResponse(el: XElement): CompactTicketResponse {
   let rstr = el;
   if (el.localName === 'RequestSecurityTokenResponseCollection' && nsEq(el.namespaceURI, NS.trust)) {

@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 6.2 Web Ticket Service WSDL and its WS-MEX response, reduced to the served bindings.
 import { NS } from '@ocauth/diagnostics';
 import type { WebTicketErrorInfo } from './catalog.js';
 import { buildSoapFault } from './faults.js';

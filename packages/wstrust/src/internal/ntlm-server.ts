@@ -252,6 +252,8 @@ const AUTH_RE = /^(NTLM|Negotiate)[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i;
 /**
  * An NTLM acceptor for `createWebTicketHandler({ windowsAuthenticator })`. It keeps per-connection state
  * (one half-open context per connection, the authenticated account afterwards), bounded across the server.
+ *
+ * @throws never (failures are answered as `{ failure: { errorId, reason } }`)
  */
 export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthenticator {
   const clock = o.clock ?? (() => new Date());

@@ -1,3 +1,4 @@
+// MS-NLMP NTLMv2 client (NEGOTIATE / CHALLENGE / AUTHENTICATE, NTOWFv2) for the WinNegotiate binding.
 import { createHmac, randomBytes } from 'node:crypto';
 import { NtlmError } from './errors.js';
 export { NtlmError } from './errors.js';
@@ -146,6 +147,8 @@ export function ntlmAuthenticateMessage(ch: NtlmChallenge, cred: { username: str
 /**
  * An `authorize` function for WebTicketClient's `negotiate` credentials speaking NTLMv2 (raw NTLMSSP
  * in the HTTP Negotiate or NTLM scheme, RFC 4559). Kerberos is not offered.
+ *
+ * @throws {NtlmError} ERR_WSTRUST_NTLM (rejection of the returned function) when the challenge is not an NTLM CHALLENGE_MESSAGE
  */
 export function ntlmAuthorizer(cred: { username: string; password: string; domain: string; workstation?: string; scheme?: 'NTLM' | 'Negotiate'; random?: (n: number) => Uint8Array; clock?: () => Date }) {
   const scheme = cred.scheme ?? 'Negotiate';

@@ -20,6 +20,8 @@ const STATUS: Readonly<Record<SoapRequestErrorCode, number>> = Object.freeze({
  * A request that is not a readable SOAP message. `status` is the HTTP status a handler answers with when it
  * does not answer with a SOAP fault (405 method, 413 too large, 400 encoding / XML / envelope, 415 a
  * Content-Type that contradicts the envelope's SOAP version). An XML failure keeps the `XmlParseError` as `cause`.
+ *
+ * @throws never
  */
 export class SoapRequestError extends WsTrustError {
   declare readonly code: SoapRequestErrorCode;

@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.2 web ticket verification at a web service: issuer signature, lifetime (28033), audience, proof key (28034), proof of possession.
 import { formatWebTicketHeader, parseWebTicketHeader, webTicketTokenText } from '@ocauth/diagnostics';
 import { NS } from '@ocauth/diagnostics';
 import { X509Certificate } from 'node:crypto';
@@ -108,6 +109,9 @@ export function formatWebTicketHeaderValue(assertionXml: string): string {
 /**
  * The verifier a relying service uses: trusted issuer signature, lifetime (28033), audience,
  * proof key unwrap (28034 when wrapped for another pool), then the proof-of-possession signature.
+ *
+ * @throws {WsTrustError} ERR_WSTRUST_VERIFIER_OPTIONS when no issuer certificate is given
+ * @throws {TicketError} ERR_WSTRUST_TICKET_INVALID, ERR_WSTRUST_TICKET_EXPIRED, ERR_WSTRUST_TICKET_OTHER_SERVER (rejections of `verify` / `verifyToken`: 28032, 28033, 28034)
  */
 export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifier {
   const issuers = [...(opts.issuerCertificates ?? []), ...(opts.issuerCertificate !== undefined ? [opts.issuerCertificate] : [])].map(toCert);
