@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ALL_CHECKS } from '../dist/index.js';
 import { specMapMarkdown } from '../dist/internal/spec-map.js';
-import { CLIENT_ONLY_IDS } from '../dist/internal/suite.js';
+import { CLIENT_ONLY_IDS } from '../dist/internal/checks/index.js';
 
 const file = new URL('../SPEC-MAP.md', import.meta.url);
 const md = specMapMarkdown(ALL_CHECKS, (r) => (CLIENT_ONLY_IDS.has(r.id) ? 'client-only' : 'check'));

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/index.js';
-import { CLIENT_ONLY_IDS } from '../src/internal/suite.js';
+import { CLIENT_ONLY_IDS } from '../src/internal/checks/index.js';
 import { IMPLEMENTED_BY, implementedBy, specMapMarkdown } from '../src/internal/spec-map.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -46,7 +46,7 @@ async function brokerRequestAsPrinted(ctx: RunContext, printed: string, ticket: 
   return { envelope: signMessage({ envelope: env, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: ticket.assertionXml, now: new Date() }), body };
 }
 
-export const EXAMPLE_REPLAY_CHECKS: Requirement[] = [
+export const EXAMPLE_REPLAY_CHECKS: readonly Requirement[] = [
   {
     id: 'EX-4.1-02', section: '4.1', level: 'MUST', category: 'example', enforces: ['OCAUTH-3.1.4.1-03', 'OCAUTH-3.1.4.1.2.4-01'],
     text: '4.1.1 GetAndPublishCert request sent as printed (its PKCS#10, DeviceId and RequestID unchanged) is answered with a response of the structure of 4.1.2. Substituted: the To address (this pool), Entity (the test user, bound to the ticket), and a wsse:Security header (ticket, Timestamp, proof-of-possession signature) added',

@@ -38,7 +38,7 @@ async function served(ctx: RunContext, url: string): Promise<string> {
   return text;
 }
 
-export const SERVICE_DESCRIPTION_CHECKS: Requirement[] = [
+export const SERVICE_DESCRIPTION_CHECKS: readonly Requirement[] = [
   {
     id: 'OCAUTH-6.1-01', section: '6.1', level: 'SHOULD',
     text: 'Certificate Provisioning Service WSDL [editorial: the served description carries the schema components, messages and portType operation of 6.1]',
