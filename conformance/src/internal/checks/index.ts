@@ -16,6 +16,7 @@ import { SERVICE_DESCRIPTION_CHECKS } from './service-descriptions.js';
 import { SECTION_2_CHECKS } from './transport.js';
 import { WEB_TICKET_ERROR_CHECKS } from './web-ticket-errors.js';
 import { WEB_TICKET_CHECKS } from './web-ticket.js';
+import { WEB_TICKET_TABLE_CHECKS } from './web-ticket-tables.js';
 
 const sectionKey = (r: Requirement) => r.section.split('.').map((x) => x.padStart(3, '0')).join('.');
 const bySectionThenId = (a: Requirement, b: Requirement) => {
@@ -27,7 +28,7 @@ const ofCategory = (c: Requirement['category']) => (r: Requirement) => (r.catego
 /** The normative statements of MS-OCAUTHWS 1.5, 2, 3 and 6, each with its check (or its client-only reason). */
 export const REQUIREMENTS: readonly Requirement[] = [
   ...SECTION_2_CHECKS, ...CERT_PROV_CHECKS, ...WEB_TICKET_CHECKS, ...AUTH_BROKER_CHECKS,
-  ...HAND_BUILT_CHECKS.filter(ofCategory('requirement')), ...WEB_TICKET_ERROR_CHECKS, ...SERVICE_DESCRIPTION_CHECKS, ...BROKER_CHECKS,
+  ...HAND_BUILT_CHECKS.filter(ofCategory('requirement')), ...WEB_TICKET_ERROR_CHECKS, ...WEB_TICKET_TABLE_CHECKS, ...SERVICE_DESCRIPTION_CHECKS, ...BROKER_CHECKS,
 ].sort(bySectionThenId);
 /** The section 4 examples: shapes, then byte replays. */
 export const EXAMPLES: readonly Requirement[] = [...EXAMPLE_SHAPE_CHECKS, ...EXAMPLE_REPLAY_CHECKS];

@@ -57,6 +57,22 @@ export const SERVICE_DESCRIPTION_CHECKS: readonly Requirement[] = [
     },
   },
   {
+    id: 'OCAUTH-6.2-01', section: '6.2', level: 'SHOULD',
+    text: 'Web Ticket Service WSDL [editorial: the served description carries the messages and the IWebTicketService portType of 6.2, IssueToken with its wsaw:Action values]',
+    async check(ctx) {
+      const spec = parse(vector('6.2-web-ticket-service.wsdl'), 'vectors/spec 6.2');
+      const got = parse(await served(ctx, `${ctx.paths.webTicket}?wsdl`), 'Web Ticket ?wsdl');
+      const WSAW = 'http://www.w3.org/2006/05/addressing/wsdl';
+      const kinds: [string, string][] = [[WSDL, 'message'], [WSDL, 'portType']];
+      const missing = [...names(spec, kinds)].filter((n) => !names(got, kinds).has(n));
+      expectThat(missing.length === 0, `Web Ticket ?wsdl: expected the messages and portType of 6.2, missing ${missing.join(', ') }`);
+      const actions = (d: Document) => els(d, WSDL, 'portType').flatMap((p) => els(p, WSDL, 'operation')).flatMap((o) => ['input', 'output'].map((io) => `${o.getAttribute('name')} ${io} ${els(o, WSDL, io)[0]?.getAttributeNS(WSAW, 'Action') ?? ''}`));
+      const lost = actions(spec).filter((a) => !actions(got).includes(a));
+      expectThat(lost.length === 0, `Web Ticket ?wsdl portType: expected ${lost.join('; ')} as printed in 6.2, received ${actions(got).join('; ') || 'none'}`);
+      return `messages, portType and ${actions(spec).length} wsaw:Action values of 6.2 present`;
+    },
+  },
+  {
     id: 'OCAUTH-6.3-01', section: '6.3', level: 'SHOULD',
     text: 'Authentication Broker Service WSDL [editorial: the served description carries the operations of 6.3 with their soapAction, and the schema elements of their messages]',
     async check(ctx) {
