@@ -64,6 +64,8 @@ export interface ServerFaults {
   acceptUnverifiedOAuth2?: boolean;
   /** Web Ticket Service: the errors 28020 / 28021 (SOAP error table) and 28035 (RST table) of 3.2.4.1 reported as 28024 "Authentication failed". */
   securityTokenErrorIdsCollapsed?: boolean;
+  /** Web Ticket Service: the RSTR's wst:Lifetime (wsu:Created / wsu:Expires) is left out (3.2.4.1.3.4). */
+  omitTicketLifetime?: boolean;
 }
 
 export const FAULT_NAMES = [
@@ -72,7 +74,7 @@ export const FAULT_NAMES = [
   'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
   'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
   'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
-  'createSessionWithoutHashAlgorithm', 'sipSkipSignatureCheck', 'acceptUnverifiedOAuth2', 'securityTokenErrorIdsCollapsed',
+  'createSessionWithoutHashAlgorithm', 'sipSkipSignatureCheck', 'acceptUnverifiedOAuth2', 'securityTokenErrorIdsCollapsed', 'omitTicketLifetime',
 ] as const;
 
 /** acceptUnverifiedOAuth2: the OAuth2 validator of a server that validates nothing (the payload's sip or smtp claim is the user). */
@@ -168,12 +170,13 @@ export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebH
   };
 }
 
-/** The Web Ticket Service with certErrorIdsCollapsed / securityTokenErrorIdsCollapsed (ErrorId in X-Ms-diagnostics and af:ErrorId rewritten). */
+/** The Web Ticket Service with certErrorIdsCollapsed / securityTokenErrorIdsCollapsed (ErrorId in X-Ms-diagnostics and af:ErrorId rewritten) and omitTicketLifetime. */
 export function faultyWebTicketHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.certErrorIdsCollapsed && !faults.securityTokenErrorIdsCollapsed) return h;
+  const base: WebHandler = faults.omitTicketLifetime ? async (req) => rewriteResponse(await h(req), (t) => t.replace(/<((?:\w+:)?Lifetime)\b[\s\S]*?<\/\1>/, '')) : h;
+  if (!faults.certErrorIdsCollapsed && !faults.securityTokenErrorIdsCollapsed) return base;
   const ids = faults.certErrorIdsCollapsed ? '2801[1-5]' : '(?:2802[01]|28035)';
   return async (req) => {
-    const r = await rewriteResponse(await h(req), (t) => t.replace(new RegExp(`(<(?:\\w+:)?ErrorId>)${ids}<`, 'g'), '$128024<'));
+    const r = await rewriteResponse(await base(req), (t) => t.replace(new RegExp(`(<(?:\\w+:)?ErrorId>)${ids}<`, 'g'), '$128024<'));
     const d = r.headers.get('x-ms-diagnostics');
     if (d && new RegExp(`^${ids}\\b`).test(d)) r.headers.set('x-ms-diagnostics', d.replace(new RegExp(`^${ids}`), '28024'));
     return r;
