@@ -11,7 +11,7 @@ import { specText } from '../../testing/spec.js';
 const CLIENT_ONLY = ['OCAUTH-2.2.4-01', 'OCAUTH-3.1.4.1.2.4-11', 'OCAUTH-3.1.4.1.5.1-02', 'OCAUTH-3.2-CLIENT-01', 'OCAUTH-3.2.4.1.3.3-15', 'OCAUTH-3.2.4.1.3.4-09'];
 
 const UNREACHABLE = [
-  'OCAUTH-3.1.4.1.4.1-01', 'OCAUTH-3.1.4.1.4.1-04', 'OCAUTH-3.1.4.1.4.1-05', 'OCAUTH-3.1.4.1.4.1-06',
+  'OCAUTH-3.1.4.1.4.1-04', 'OCAUTH-3.1.4.1.4.1-05', 'OCAUTH-3.1.4.1.4.1-06',
   'OCAUTH-3.2.4.1-IWA-28000', 'OCAUTH-3.2.4.1-IWA-28001',
   'OCAUTH-3.2.4.1-LIVEID-28017', 'OCAUTH-3.2.4.1-LIVEID-28018', 'OCAUTH-3.2.4.1-LIVEID-28019', 'OCAUTH-3.2.4.1-LIVEID-28022', 'OCAUTH-3.2.4.1-LIVEID-28023', 'OCAUTH-3.2.4.1-LIVEID-28028',
   'OCAUTH-3.2.4.1-INTERNAL-28025', 'OCAUTH-3.2.4.1-INTERNAL-28026', 'OCAUTH-3.2.4.1-INTERNAL-28027',
@@ -73,7 +73,7 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { sipSkipSignatureCheck: true }, expect: ['FLOW-05-SIP-TLSDSK'] },
     { faults: { skipEntityCheck: true }, expect: ['HOSTILE-11-CSR-WRONG-ENTITY', 'OCAUTH-3.1.4.1.5.2-01'] },
     { faults: { ignoreRequestedValidity: true }, expect: ['OCAUTH-3.1.4.1.2.3-05', 'FLOW-INTEROP-LYNC2013'] },
-    { faults: { refusalsAsInternalError: true }, expect: ['OCAUTH-3.1.4.1.3.3-01', 'OCAUTH-3.1.4.1-01', 'HOSTILE-10-TINY-KEY', 'OCAUTH-3.1.4.1.4.1-02', 'OCAUTH-3.1.4.1.4.1-03'] },
+    { faults: { refusalsAsInternalError: true }, expect: ['OCAUTH-3.1.4.1.3.3-01', 'OCAUTH-3.1.4.1-01', 'HOSTILE-10-TINY-KEY', 'OCAUTH-3.1.4.1.4.1-01', 'OCAUTH-3.1.4.1.4.1-02', 'OCAUTH-3.1.4.1.4.1-03'] },
     { faults: { acceptAnyCsrValueType: true }, expect: ['OCAUTH-3.1.4.1.2.3-04'] },
     { faults: { shortServerEntropy: true }, expect: ['OCAUTH-3.2.4.1.3.4-06', 'OCAUTH-3.2.4.1.3.3-06'] },
     { faults: { autodiscoverBare401: true }, expect: ['OCAUTH-3.2-TICKET-05'] },

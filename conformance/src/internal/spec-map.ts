@@ -80,7 +80,7 @@ export function statementTableMarkdown(statements: readonly Statement[], map: re
     `Every normative statement of sections 1.5, 1.8, 2, 3 and 6 (${statements.length}), extracted from`,
     '`vectors/spec/MS-OCAUTHWS.txt` by the rule in `conformance/src/internal/spec-statements.ts` (RFC 2119 keyword',
     'sentences, the 3.2 / 3.2.4.1 ErrorId table rows, the 3.2 OAuth2 validation list, the 3.1.4.1.4.1 ResponseCode',
-    'meanings, the 1.5 sample and the 6.x WSDLs), and the registry ids that judge it',
+    'meanings, the 3.3.4 operation table, the 1.5 sample and the 6.x WSDLs), and the registry ids that judge it',
     '(`conformance/src/internal/spec-statement-map.ts`).',
     '',
     '| section | kind | statement | registry ids |',

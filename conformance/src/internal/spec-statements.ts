@@ -12,10 +12,11 @@
 // 4. `oauth2`: each item of the OAuth2 token validation list of 3.2 (the bullets after "validates that:").
 // 5. `response-code`: each meaning of a GetAndPublishCertResponseCodeType value (3.1.4.1.4.1, `Value: Indicates …`).
 // 6. `document`: the 1.5 Autodiscover sample and each 6.x WSDL, one statement each.
+// 7. `operation-table`: each row of the 3.3.4 operation table (an operation name in CamelCase starts a row).
 // A statement's key is its section and its first 90 characters (whitespace collapsed; ` #2` for the second
 // printing of the same row): stable across re-extraction, readable in the table.
 
-export type StatementKind = 'keyword' | 'error-table' | 'oauth2' | 'response-code' | 'document';
+export type StatementKind = 'keyword' | 'error-table' | 'oauth2' | 'response-code' | 'document' | 'operation-table';
 export interface Statement {
   section: string;
   kind: StatementKind;
@@ -89,6 +90,16 @@ export function normativeStatements(spec: string): Statement[] {
         }
         for (const item of items) add(section, 'oauth2', item);
       }
+    }
+    // rule 7
+    if (section === '3.3.4') {
+      const table = body.slice(body.indexOf('Operation Description') + 'Operation Description'.length);
+      const rows: string[] = [];
+      for (const l of table.split('\n')) {
+        if (/^\s*([A-Z][a-z]+(?:[A-Z][a-z0-9]*)+) /.test(l)) rows.push(l);
+        else if (rows.length && l.trim()) rows[rows.length - 1] += ` ${l}`;
+      }
+      for (const r of rows) add(section, 'operation-table', r);
     }
     // rule 5
     if (section === '3.1.4.1.4.1') for (const part of collapse(body).split(/(?=\b[A-Z][A-Za-z]+: Indicates )/)) if (/^[A-Z][A-Za-z]+: Indicates /.test(part)) add(section, 'response-code', part);

@@ -1,7 +1,7 @@
 // MS-OCAUTHWS 3.2 OAuth2 token validation and the 3.2.4.1 error tables (Integrated Windows
 // authentication, Live ID / security token SOAP faults, internal failures), plus the
 // 3.1.4.1.4.1 ResponseCode meanings no other check provokes. Answers are read here (raw header and body).
-import { randomUUID } from 'node:crypto';
+import { randomUUID, sign, type KeyObject } from 'node:crypto';
 import { buildAddressingHeaders, buildEnvelope, URI } from '@ocauth/wstrust';
 import { generateCsr } from '@ocauth/certprov';
 import { esc, expectThat, manual, type RawResponse, type RunContext } from '../context.js';
@@ -139,13 +139,46 @@ const tableChecks: Requirement[] = [
 ];
 
 // ---- 3.1.4.1.4.1 ResponseCode meanings -------------------------------------------------------------------
+/** DER TLV at `at`: [header length, content length]. */
+function tlv(der: Uint8Array, at: number): [number, number] {
+  const first = der[at + 1]!;
+  if (first < 0x80) return [2, first];
+  const n = first & 0x7f;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[at + 2 + i]!;
+  return [2 + n, len];
+}
+/**
+ * The CSR with its validityPeriod name-value pair (MS-WCCE, a BMPString) rewritten to a period of the same
+ * length, and the certificationRequestInfo signed again with the CSR's key: a well-formed, self-signed PKCS#10
+ * asking for a period no server knows (@ocauth/certprov's builder refuses to write one).
+ */
+function csrWithPeriod(csr: { der: Uint8Array; privateKey: KeyObject }, period: string): Uint8Array {
+  const der = Buffer.from(csr.der);
+  const [h0] = tlv(der, 0);
+  const [h1, l1] = tlv(der, h0); // certificationRequestInfo
+  const criEnd = h0 + h1 + l1;
+  const from = Buffer.from('Months', 'utf16le').swap16();
+  const to = Buffer.from(period, 'utf16le').swap16();
+  const at = der.indexOf(from, h0);
+  expectThat(at > 0 && at < criEnd && to.length === from.length, 'CSR: expected the validityPeriod name-value pair Months in certificationRequestInfo');
+  to.copy(der, at);
+  const sig = sign('sha256', der.subarray(h0, criEnd), csr.privateKey);
+  const [hAlg, lAlg] = tlv(der, criEnd);
+  const bits = criEnd + hAlg + lAlg;
+  const [hBits, lBits] = tlv(der, bits);
+  expectThat(lBits === sig.length + 1, 'CSR: expected a signature of the same length after re-signing');
+  sig.copy(der, bits + hBits + 1);
+  return der;
+}
 const responseCodeChecks: Requirement[] = [
   {
     id: 'OCAUTH-3.1.4.1.4.1-01', section: '3.1.4.1.4.1', level: 'SHOULD', text: 'InvalidValidityPeriod: Indicates that the CSR contained an invalid or unacceptable validity period.',
-    async check() {
-      // A CSR whose name-value pairs carry an unknown period must be written and self-signed by hand: the
-      // runner's CSR builder refuses to write one, and editing a built CSR breaks its signature (InvalidCSR first).
-      manual('the runner cannot yet write a self-signed CSR with an invalid validityPeriod; packages/certprov/test/e2e-response-codes.test.ts covers this ResponseCode against the handler');
+    async check(ctx) {
+      const user = ctx.requireUser().replace(/^sip:/i, '');
+      const csr = csrWithPeriod(generateCsr({ sipUri: user, keySizeBits: 1024, validity: { period: 'Months', units: 3 } }), 'Monthz');
+      const { unsigned } = await certProvEnvelope(ctx, { csrDer: csr });
+      return `ResponseCode ${expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'CSR validityPeriod=Monthz (MS-WCCE name-value pair), self-signature valid', ['InvalidValidityPeriod'])}`;
     },
   },
   {
