@@ -10,10 +10,10 @@ import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { parseRequestSecurityToken, signMessage, URI, WebTicketClient } from '@ocauth/wstrust';
 import {
   ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, generateCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse,
-  requestCertificate, subjectKeyIdentifier,
+  requestCertificate,
 } from '@ocauth/certprov';
 import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse, SecurityStatus } from '@ocauth/authbroker';
-import { isGetAndPublishCertResponseCode, parseMsDiagnostics } from '@ocauth/diagnostics';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier, isGetAndPublishCertResponseCode, parseMsDiagnostics } from '@ocauth/diagnostics';
 import { SIP_FLOWS } from './sip-leg.js';
 import { CheckFailed, clientOnly, expectThat, manual, type RawResponse, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';

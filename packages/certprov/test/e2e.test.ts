@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, WebTicketClient } from '@ocauth/wstrust';
 import {
   CertificateAuthority, CertificateRequestError, createCertProvHandler, GetAndPublishCertError, MemoryCertificateStore,
-  requestCertificate, storeCertificateValidator, subjectKeyIdentifier,
+  requestCertificate, storeCertificateValidator,
 } from '@ocauth/certprov';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 

@@ -4,8 +4,9 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr, GetAndPublishCertError,
-  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, certificatesFromPkcs7, requestCertificate, canonicalDeviceId,
+  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, requestCertificate, canonicalDeviceId,
 } from '@ocauth/certprov';
+import { certificatesFromPkcs7 } from '../src/internal/response.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 const now = new Date('2026-01-01T00:00:00Z');

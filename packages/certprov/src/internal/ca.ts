@@ -1,22 +1,14 @@
-// Certificate issuance for the Certificate Provisioning Service — MS-OCAUTHWS 3.1.4.1.2.4 (the
-// issued X.509 v3 certificate); shape follows the 4.1.2 example: subject CN = Entity, SAN
-// rfc822Name, EKU clientAuth, SKI = ASCII DeviceId, AKI = issuer key id.
+// The certification authority of the Certificate Provisioning Service — MS-OCAUTHWS 3.1.3 (a CA initialized with
+// a key pair) issuing the X.509 v3 certificate of 3.1.4.1.2.4; shape follows the 4.1.2 example: subject CN = Entity,
+// SAN rfc822Name, EKU clientAuth, SKI = ASCII DeviceId, AKI = issuer key id.
 import { createHash, generateKeyPairSync, randomBytes as nodeRandomBytes, sign, X509Certificate, type KeyObject, createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
+import { CertificateAuthorityError } from './errors.js';
 
 const asn1 = forge.asn1;
 const T = asn1.Type;
 const U = asn1.Class.UNIVERSAL;
 const CTX = asn1.Class.CONTEXT_SPECIFIC;
-
-export class CertificateAuthorityError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'CertificateAuthorityError';
-    this.code = code;
-  }
-}
 
 export type SignatureHash = 'sha1' | 'sha256';
 

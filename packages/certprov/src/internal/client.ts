@@ -5,8 +5,10 @@ import { createPublicKey, randomUUID, type KeyObject, X509Certificate } from 'no
 import { parseMsDiagnostics, withTransportErrors } from '@ocauth/diagnostics';
 import { discoverFromResponse, signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
 import { generateCsr, pemArmour, type CsrHash, type ValidityPeriod } from './csr.js';
-import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, esc } from './request.js';
-import { GetAndPublishCertError, parseGetAndPublishCertResponse } from './response.js';
+import { ACTION_GET_AND_PUBLISH_CERT, NS_ADDRESSING_NONE } from './namespaces.js';
+import { buildGetAndPublishCertRequest, esc } from './request.js';
+import { CertificateRequestError, GetAndPublishCertError } from './errors.js';
+import { parseGetAndPublishCertResponse } from './response.js';
 import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 
 export interface RequestCertificateOptions {
@@ -67,26 +69,6 @@ export interface ProvisionedCertificate {
   chainPem: string;
 }
 
-/**
- * Failure of the provisioning call outside ErrorInfo: HTTP errors (with the X-Ms-diagnostics ErrorId
- * when the server sent one) and a certificate that does not match what was asked for.
- */
-export class CertificateRequestError extends Error {
-  readonly code: 'ERR_CERTPROV_HTTP' | 'ERR_CERTPROV_CERTIFICATE_MISMATCH' | 'ERR_CERTPROV_OPTIONS' | 'ERR_CERTPROV_TIMEOUT' | 'ERR_CERTPROV_ABORTED';
-  readonly httpStatus: number | undefined;
-  readonly errorId: number | undefined;
-  readonly reason: string | undefined;
-  constructor(code: CertificateRequestError['code'], message: string, extra: { httpStatus?: number; errorId?: number; reason?: string } = {}) {
-    super(message);
-    this.name = 'CertificateRequestError';
-    this.code = code;
-    this.httpStatus = extra.httpStatus;
-    this.errorId = extra.errorId;
-    this.reason = extra.reason;
-  }
-}
-
-
 /** GetAndPublishCert end to end: returns the issued certificate and its private key, checked. */
 export async function requestCertificate(o: RequestCertificateOptions): Promise<ProvisionedCertificate> {
   if (!o || typeof o.url !== 'string' || !/^https?:\/\//i.test(o.url)) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `url: expected an http(s) URL, received ${JSON.stringify(o?.url)}`);
@@ -97,10 +79,9 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   const csr = generateCsr({ sipUri: entity, ...(o.keySizeBits ? { keySizeBits: o.keySizeBits } : {}), ...(o.hash ? { hash: o.hash } : {}), ...(o.validity ? { validity: o.validity } : {}), ...(o.keyPair ? { keyPair: o.keyPair } : {}), ...(o.extendedKeyUsage ? { extendedKeyUsage: o.extendedKeyUsage } : {}) });
   const body = buildGetAndPublishCertRequest({ deviceId, entity, csr: csr.der, requestId });
   // MS-OCAUTHWS 4.1.1: To and Action headers of the addressing/none namespace.
-  const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
   const envelope =
     `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>` +
-    `<To s:mustUnderstand="1" xmlns="${ADDR}">${esc(o.url)}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
+    `<To s:mustUnderstand="1" xmlns="${NS_ADDRESSING_NONE}">${esc(o.url)}</To><Action s:mustUnderstand="1" xmlns="${NS_ADDRESSING_NONE}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
     `</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
   const timeoutMs = o.timeoutMs ?? 60_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `timeoutMs: expected a positive number, received ${String(o.timeoutMs)}`);
@@ -165,7 +146,7 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   try {
     cert = new X509Certificate(r.certificateDer);
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `RequestedSecurityToken: expected an X.509 certificate, received bytes that do not parse (${(e as Error).message})`);
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `RequestedSecurityToken: expected an X.509 certificate, received bytes that do not parse (${(e as Error).message})`, { field: 'RequestedSecurityToken', cause: e });
   }
   const certSpki = cert.publicKey.export({ type: 'spki', format: 'der' });
   const ourSpki = createPublicKey(csr.privateKey).export({ type: 'spki', format: 'der' });

@@ -3,6 +3,7 @@
 // MS-WCCE enrollment name-value pairs (validityPeriod, ValidityPeriodUnits, CertificateTemplate).
 import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { CsrError } from './errors.js';
 
 const asn1 = forge.asn1;
 const T = asn1.Type;
@@ -19,16 +20,6 @@ export const OID_EXTENDED_KEY_USAGE = '2.5.29.37';
 export const OID_KP_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 export const OID_KP_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 export const OID_ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
-
-/** Error raised for an unusable certificate request. */
-export class CsrError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'CsrError';
-    this.code = code;
-  }
-}
 
 export type CsrHash = 'sha1' | 'sha256';
 export type ValidityPeriod = 'Hours' | 'Days' | 'Months';

@@ -4,21 +4,11 @@
 import type { Element } from '@xmldom/xmldom';
 import { parseXml } from '@ocauth/c14n';
 import { decodeBinaryToken } from './csr.js';
-import { NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST } from './response.js';
-
-export const TOKEN_TYPE_X509V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
-export const REQUEST_TYPE_ISSUE = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue';
-export const ENCODING_TYPE_BASE64 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary';
-export const VALUE_TYPE_PKCS10 = 'http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10';
-export const ACTION_GET_AND_PUBLISH_CERT = 'http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert';
-
-export class GetAndPublishCertRequestError extends Error {
-  readonly code = 'ERR_CERTPROV_REQUEST_MALFORMED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'GetAndPublishCertRequestError';
-  }
-}
+import { GetAndPublishCertRequestError } from './errors.js';
+import {
+  ACTION_GET_AND_PUBLISH_CERT, ENCODING_TYPE_BASE64, NS_ADDRESSING, NS_ADDRESSING_NONE, NS_AUTHWS, NS_ENROLLMENT, NS_SOAP11, NS_SOAP12, NS_WSSE, NS_WST, REQUEST_TYPE_ISSUE,
+  TOKEN_TYPE_X509V3, VALUE_TYPE_PKCS10,
+} from './namespaces.js';
 
 const GUID = /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/;
 /** Escapes & < " > for XML text and attribute values (shared by the request builder, handler and client). */
@@ -35,8 +25,8 @@ export interface GetAndPublishCertRequest {
   soapVersion?: '1.1' | '1.2';
 }
 
-const ADDRESSING_NS = ['http://schemas.microsoft.com/ws/2005/05/addressing/none', 'http://www.w3.org/2005/08/addressing'];
-const SOAP_NS = ['http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope'];
+const ADDRESSING_NS = [NS_ADDRESSING_NONE, NS_ADDRESSING];
+const SOAP_NS = [NS_SOAP11, NS_SOAP12];
 
 /** Builds the GetAndPublishCert body element (to go in the SOAP Body). */
 export function buildGetAndPublishCertRequest(r: { deviceId: string; entity: string; csr: Uint8Array; requestId: string }): string {
@@ -59,15 +49,27 @@ const kids = (e: Element, ns: string, local: string): Element[] => {
   return out;
 };
 
-/** Parses and validates a GetAndPublishCert request (envelope or element). */
+type XmlDocument = ReturnType<typeof parseXml>;
+
+/**
+ * Parses and validates a GetAndPublishCert request (MS-OCAUTHWS 3.1.4.1.2.3): a SOAP envelope whose Body
+ * holds only GetAndPublishCert, or the element itself.
+ * @throws {GetAndPublishCertRequestError} ERR_CERTPROV_REQUEST_MALFORMED when the XML does not parse (the
+ * XmlParseError is the `cause`) or the request does not have the 3.1.4.1.2.3 shape.
+ */
 export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertRequest {
   let doc;
   try {
     // The one safe parser: any DOCTYPE refused (no entity expansion), size/depth/attribute bounds.
     doc = parseXml(xml, { maxBytes: 1 << 20, maxDepth: 64 });
   } catch (e) {
-    throw new GetAndPublishCertRequestError(`request: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`);
+    throw new GetAndPublishCertRequestError(`request: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`, { cause: e });
   }
+  return requestOfDocument(doc);
+}
+
+/** {@link parseGetAndPublishCertRequest} of a document already parsed with @ocauth/c14n `parseXml`. */
+export function requestOfDocument(doc: XmlDocument): GetAndPublishCertRequest {
   // Exactly one GetAndPublishCert, and (in an envelope) as the only element of soap:Body: a second
   // copy elsewhere (Header, nested) would make what is checked and what is issued ambiguous.
   const all = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCert');
@@ -105,7 +107,7 @@ export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertReq
   try {
     csrDer = decodeBinaryToken(bst.textContent ?? '', 'BinarySecurityToken');
   } catch (e) {
-    throw new GetAndPublishCertRequestError((e as Error).message);
+    throw new GetAndPublishCertRequestError((e as Error).message, { field: 'BinarySecurityToken', cause: e });
   }
   let action: string | undefined;
   let soapVersion: '1.1' | '1.2' | undefined;

@@ -1,4 +1,5 @@
-// GetAndPublishCertResponse parsing — MS-OCAUTHWS 3.1.4.1.2.4 and 3.1.4.1.3.2/3.1.4.1.3.3.
+// GetAndPublishCertResponse builder and parser — MS-OCAUTHWS 3.1.4.1.2.2 (the element), 3.1.4.1.2.4 (its RSTR),
+// 3.1.4.1.3.2/3.1.4.1.3.3 (its types).
 //
 // <xs:complexType name="GetAndPublishCertResponseType">
 //   <xs:sequence>
@@ -14,29 +15,9 @@ import { parseXml } from '@ocauth/c14n';
 import forge from 'node-forge';
 import { getAndPublishCertResponseCode, type GetAndPublishCertResponseCode, type GetAndPublishCertResponseCodeInfo } from '@ocauth/diagnostics';
 import { decodeBinaryToken } from './csr.js';
-
-export const NS_AUTHWS = 'http://schemas.microsoft.com/OCS/AuthWebServices/';
-export const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/';
-export const NS_WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-export const NS_ENROLLMENT = 'http://schemas.microsoft.com/windows/pki/2009/01/enrollment';
-
-export class GetAndPublishCertError extends Error {
-  readonly code: string;
-  /**
-   * GetAndPublishCertResponseCodeType value (3.1.4.1.4.1) when the server sent ErrorInfo (kept as sent
-   * when it is outside the enumeration).
-   */
-  readonly responseCode: GetAndPublishCertResponseCode | (string & {}) | undefined;
-  /** The @ocauth/diagnostics catalog entry of `responseCode` (spec description, likely cause, remedy), when known. */
-  readonly responseCodeInfo: GetAndPublishCertResponseCodeInfo | undefined;
-  constructor(code: string, message: string, responseCode?: string) {
-    super(message);
-    this.name = 'GetAndPublishCertError';
-    this.code = code;
-    this.responseCode = responseCode;
-    this.responseCodeInfo = responseCode === undefined ? undefined : getAndPublishCertResponseCode(responseCode);
-  }
-}
+import { GetAndPublishCertError } from './errors.js';
+import { ENCODING_TYPE_BASE64, NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST, TOKEN_TYPE_X509V3, VALUE_TYPE_PKCS10, VALUE_TYPE_PKCS7 } from './namespaces.js';
+import { esc } from './request.js';
 
 export interface GetAndPublishCertResponse {
   responseClass: string;
@@ -55,9 +36,17 @@ export interface GetAndPublishCertResponse {
   chainDer: Uint8Array[];
 }
 
-export const VALUE_TYPE_PKCS7 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#PKCS7';
+/** A PKCS#7 certs-only SignedData holding `ders` (the chain token of a Success response). */
+export function pkcs7CertsOnly(ders: readonly Uint8Array[]): Uint8Array {
+  const p7 = forge.pkcs7.createSignedData();
+  for (const d of ders) p7.addCertificate(forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(d).toString('binary'))));
+  return new Uint8Array(Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary'));
+}
 
-/** DER certificates inside a PKCS#7 SignedData (certs-only or not). Throws GetAndPublishCertError when malformed. */
+/**
+ * DER certificates inside a PKCS#7 SignedData (certs-only or not).
+ * @throws {GetAndPublishCertError} ERR_CERTPROV_RESPONSE_MALFORMED when the bytes are not a SignedData.
+ */
 export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
   try {
     const root = forge.asn1.fromDer(Buffer.from(der).toString('binary'));
@@ -65,7 +54,7 @@ export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
     const certs = msg.rawCapture?.certificates?.value ?? [];
     return certs.map((c) => new Uint8Array(Buffer.from(forge.asn1.toDer(c).getBytes(), 'binary')));
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `PKCS#7 BinarySecurityToken: expected a SignedData with certificates, received bytes that do not decode (${(e as Error).message})`);
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `PKCS#7 BinarySecurityToken: expected a SignedData with certificates, received bytes that do not decode (${(e as Error).message})`, { field: 'BinarySecurityToken', cause: e });
   }
 }
 
@@ -75,13 +64,47 @@ const kids = (e: Element, ns: string, local: string): Element[] => {
   return out;
 };
 
-/** Parses a GetAndPublishCertResponse (whole SOAP envelope or the element itself). ErrorInfo → GetAndPublishCertError. */
+/** What a Success GetAndPublishCertResponse carries (MS-OCAUTHWS 3.1.4.1.2.4, the 4.1.2 example's layout). */
+export interface GetAndPublishCertSuccess {
+  deviceId: string;
+  entity: string;
+  requestId: string;
+  /** The PKCS#10 request, echoed. */
+  csrDer: Uint8Array;
+  /** The issued certificate. */
+  certificateDer: Uint8Array;
+  /** The certificates of the PKCS#7 chain token (issued certificate first), when the chain is sent. */
+  chainDer?: readonly Uint8Array[];
+}
+
+/** Builds a Success GetAndPublishCertResponse element (to go in the SOAP Body), the 4.1.2 example's shape. */
+export function buildGetAndPublishCertResponse(r: GetAndPublishCertSuccess): string {
+  const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+  const token = (valueType: string, der: Uint8Array) => `<BinarySecurityToken EncodingType="${ENCODING_TYPE_BASE64}" ValueType="${valueType}" xmlns="${NS_WSSE}">${b64(der)}</BinarySecurityToken>`;
+  return (
+    `<GetAndPublishCertResponse ResponseClass="Success" DeviceId="${esc(r.deviceId)}" Entity="${esc(r.entity)}" xmlns="${NS_AUTHWS}">` +
+    `<RequestSecurityTokenResponse xmlns="${NS_WST}"><TokenType>${TOKEN_TYPE_X509V3}</TokenType>` +
+    `<DispositionMessage xml:lang="en-US" xmlns="${NS_ENROLLMENT}">Issued</DispositionMessage>` +
+    token(VALUE_TYPE_PKCS10, r.csrDer) +
+    `<RequestedSecurityToken>${token(TOKEN_TYPE_X509V3, r.certificateDer)}</RequestedSecurityToken>` +
+    (r.chainDer ? token(VALUE_TYPE_PKCS7, pkcs7CertsOnly(r.chainDer)) : '') +
+    `<RequestID xmlns="${NS_ENROLLMENT}">${esc(r.requestId)}</RequestID></RequestSecurityTokenResponse></GetAndPublishCertResponse>`
+  );
+}
+
+/**
+ * Parses a GetAndPublishCertResponse (whole SOAP envelope or the element itself).
+ * @throws {GetAndPublishCertError} ERR_CERTPROV_RESPONSE_ERROR when the response carries ErrorInfo or is not
+ * a Success (`responseCode` holds the spec's ResponseCode); ERR_CERTPROV_RESPONSE_MALFORMED when the XML does
+ * not parse (the XmlParseError is the `cause`) or a required element is missing.
+ * @throws {CsrError} ERR_CERTPROV_BASE64 when a BinarySecurityToken is not base64.
+ */
 export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertResponse {
   let doc: ReturnType<typeof parseXml>;
   try {
     doc = parseXml(xml, { maxBytes: 4 << 20, maxDepth: 64 });
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`);
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`, { cause: e });
   }
   const el = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCertResponse')[0];
   if (!el) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'response: expected a GetAndPublishCertResponse element, received none');
@@ -92,7 +115,7 @@ export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertRe
   if (info || responseClass !== 'Success') {
     const code = info?.getAttribute('ResponseCode') ?? undefined;
     const desc = info ? kids(info, NS_AUTHWS, 'Description')[0]?.textContent ?? '' : '';
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_ERROR', `GetAndPublishCert: expected ResponseClass Success, received ${responseClass || '(none)'} with ResponseCode ${code ?? '(none)'}${desc ? `: ${desc}` : ''}`, code);
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_ERROR', `GetAndPublishCert: expected ResponseClass Success, received ${responseClass || '(none)'} with ResponseCode ${code ?? '(none)'}${desc ? `: ${desc}` : ''}`, { field: 'ErrorInfo', ...(code !== undefined ? { responseCode: code } : {}) });
   }
   const rstr = kids(el, NS_WST, 'RequestSecurityTokenResponse')[0];
   if (!rstr) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestSecurityTokenResponse: expected one in a Success response, received none');

@@ -3,6 +3,7 @@
 // (revokes) the previous one. All calls are async (durable stores live in @ocauth/server).
 import type { X509Certificate } from 'node:crypto';
 import type { ClientCertificateValidator } from '@ocauth/wstrust';
+import { CertificateStoreError } from './errors.js';
 
 export interface StoredCertificate {
   /** SIP URI without `sip:`. */
@@ -21,15 +22,6 @@ export interface CertificateStore {
   findBySerial(serialNumber: string): Promise<StoredCertificate | undefined>;
   listForEntity(entity: string): Promise<StoredCertificate[]>;
   revoke(serialNumber: string, at: Date): Promise<boolean>;
-}
-
-export class CertificateStoreError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'CertificateStoreError';
-    this.code = code;
-  }
 }
 
 const norm = (e: string) => e.replace(/^sip:/i, '').toLowerCase();
