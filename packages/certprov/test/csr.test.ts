@@ -35,7 +35,7 @@ describe('spec 4.1 example CSR (MS-OCAUTHWS 4.1.1)', () => {
 
   it('detects a tampered signature', () => {
     const der = new Uint8Array(readFileSync(vec('4.1-example-csr.der')));
-    der[der.length - 5] ^= 1;
+    der[der.length - 5]! ^= 1;
     expect(parseCsr(der).signatureValid).toBe(false);
   });
 });

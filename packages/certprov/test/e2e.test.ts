@@ -2,7 +2,7 @@
 // @ocauth/wstrust: PIN → web ticket (SAML HoK, proof key by PSHA1) → GetAndPublishCert signed with the
 // proof key → certificate; then `openssl verify` and Node's TLS accept it as a client certificate.
 // Wrong keys, expired timestamps and tickets from another pool never get a certificate.
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { selfSigned, serveLoopback } from './support/loopback.js';

@@ -199,6 +199,8 @@ export class CertificateAuthority {
   /**
    * Creates a CA (RSA, default 2048 bits): a self-signed root, or with `issuer` an issuing CA under
    * that CA (e.g. a root kept offline and an issuing CA for the Certificate Provisioning Service).
+   * @throws {CertificateAuthorityError} ERR_CERTPROV_CA_OPTIONS when `issuer` is not a CertificateAuthority, is
+   * given with `chain`, or has the same commonName; ERR_CERTPROV_CA_KEY_MISMATCH when `keyPair` is not a pair.
    */
   static create(opts: CertificateAuthorityOptions = {}): CertificateAuthority {
     const { privateKey, publicKey } = opts.keyPair ?? generateKeyPairSync('rsa', { modulusLength: opts.keySizeBits ?? 2048 });
@@ -240,7 +242,12 @@ export class CertificateAuthority {
     return new CertificateAuthority(der, privateKey, opts);
   }
 
-  /** Loads a CA from its certificate and private key (PEM or DER). */
+  /**
+   * Loads a CA from its certificate and private key (PEM or DER).
+   * @throws {CertificateAuthorityError} ERR_CERTPROV_CA_KEY_MISMATCH when the key is not the certificate's;
+   * ERR_CERTPROV_CA_CHAIN when a `chain` certificate did not issue the one before it. A certificate or key that
+   * does not parse throws node:crypto's error.
+   */
   static load(certificate: string | Uint8Array, privateKey: string | KeyObject, opts: CertificateAuthorityOptions = {}): CertificateAuthority {
     const x = new X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate));
     const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
@@ -261,6 +268,10 @@ export class CertificateAuthority {
     return this.#parents.at(-1) ?? this.certificate;
   }
 
+  /**
+   * Issues a user certificate (MS-OCAUTHWS 3.1.4.1.2.4, the 4.1.2 example's shape).
+   * @throws {CertificateAuthorityError} ERR_CERTPROV_VALIDITY when validityHours is not a positive number.
+   */
   issue(o: IssueOptions): IssuedCertificate {
     if (!Number.isFinite(o.validityHours) || o.validityHours <= 0)
       throw new CertificateAuthorityError('ERR_CERTPROV_VALIDITY', `validityHours: expected a positive number, received ${String(o.validityHours)}`);

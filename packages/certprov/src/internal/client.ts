@@ -69,7 +69,20 @@ export interface ProvisionedCertificate {
   chainPem: string;
 }
 
-/** GetAndPublishCert end to end: returns the issued certificate and its private key, checked. */
+/**
+ * GetAndPublishCert end to end (MS-OCAUTHWS 3.1.4.1): returns the issued certificate and its private key, checked.
+ * @throws {CertificateRequestError} ERR_CERTPROV_OPTIONS for unusable options (url, no ticket source, timeoutMs);
+ * ERR_CERTPROV_TIMEOUT / ERR_CERTPROV_ABORTED past the deadline or on abort; ERR_CERTPROV_HTTP for an answer other
+ * than HTTP 200 (`httpStatus`, `errorId`, `reason` from X-Ms-diagnostics); ERR_CERTPROV_CERTIFICATE_MISMATCH when
+ * the certificate or the echoed DeviceId, Entity, RequestID or PKCS#10 are not what was asked for.
+ * @throws {GetAndPublishCertError} ERR_CERTPROV_RESPONSE_ERROR when the service answers ErrorInfo (`responseCode`);
+ * ERR_CERTPROV_RESPONSE_MALFORMED when the answer is not a usable GetAndPublishCertResponse.
+ * @throws {CsrError} ERR_CERTPROV_KEY_SIZE, _HASH, _SIP_URI, _VALIDITY, _EKU for CSR options `generateCsr` refuses;
+ * ERR_CERTPROV_BASE64 for a response token that is not base64.
+ * @throws {GetAndPublishCertRequestError} ERR_CERTPROV_REQUEST_MALFORMED for a `deviceId` that is not a braced GUID.
+ * @throws {TransportError} (@ocauth/diagnostics) ERR_TRANSPORT_TLS_* when the service's TLS certificate is not trusted;
+ * errors of the `webTicketClient` (@ocauth/wstrust) pass through.
+ */
 export async function requestCertificate(o: RequestCertificateOptions): Promise<ProvisionedCertificate> {
   if (!o || typeof o.url !== 'string' || !/^https?:\/\//i.test(o.url)) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `url: expected an http(s) URL, received ${JSON.stringify(o?.url)}`);
   if (!o.webTicketClient && !o.ticket) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', 'webTicketClient or ticket: expected one, received neither');

@@ -6,7 +6,7 @@ import { parseXml } from '@ocauth/c14n';
 import { decodeBinaryToken } from './csr.js';
 import { GetAndPublishCertRequestError } from './errors.js';
 import {
-  ACTION_GET_AND_PUBLISH_CERT, ENCODING_TYPE_BASE64, NS_ADDRESSING, NS_ADDRESSING_NONE, NS_AUTHWS, NS_ENROLLMENT, NS_SOAP11, NS_SOAP12, NS_WSSE, NS_WST, REQUEST_TYPE_ISSUE,
+  ENCODING_TYPE_BASE64, NS_ADDRESSING, NS_ADDRESSING_NONE, NS_AUTHWS, NS_ENROLLMENT, NS_SOAP11, NS_SOAP12, NS_WSSE, NS_WST, REQUEST_TYPE_ISSUE,
   TOKEN_TYPE_X509V3, VALUE_TYPE_PKCS10,
 } from './namespaces.js';
 
@@ -28,7 +28,11 @@ export interface GetAndPublishCertRequest {
 const ADDRESSING_NS = [NS_ADDRESSING_NONE, NS_ADDRESSING];
 const SOAP_NS = [NS_SOAP11, NS_SOAP12];
 
-/** Builds the GetAndPublishCert body element (to go in the SOAP Body). */
+/**
+ * Builds the GetAndPublishCert body element (to go in the SOAP Body), MS-OCAUTHWS 3.1.4.1.2.3.
+ * @throws {GetAndPublishCertRequestError} ERR_CERTPROV_REQUEST_MALFORMED when DeviceId is not a GUID in braces
+ * or Entity is not user@domain without "sip:".
+ */
 export function buildGetAndPublishCertRequest(r: { deviceId: string; entity: string; csr: Uint8Array; requestId: string }): string {
   if (!GUID.test(r.deviceId)) throw new GetAndPublishCertRequestError(`DeviceId: expected a GUID in braces, received ${JSON.stringify(r.deviceId)}`);
   if (/^sip:/i.test(r.entity) || !/^[^@\s]+@[^@\s]+$/.test(r.entity))
@@ -68,7 +72,10 @@ export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertReq
   return requestOfDocument(doc);
 }
 
-/** {@link parseGetAndPublishCertRequest} of a document already parsed with @ocauth/c14n `parseXml`. */
+/**
+ * {@link parseGetAndPublishCertRequest} of a document already parsed with @ocauth/c14n `parseXml`.
+ * @throws {GetAndPublishCertRequestError} ERR_CERTPROV_REQUEST_MALFORMED as parseGetAndPublishCertRequest.
+ */
 export function requestOfDocument(doc: XmlDocument): GetAndPublishCertRequest {
   // Exactly one GetAndPublishCert, and (in an envelope) as the only element of soap:Body: a second
   // copy elsewhere (Header, nested) would make what is checked and what is issued ambiguous.

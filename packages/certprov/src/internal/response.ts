@@ -13,7 +13,6 @@
 import type { Element } from '@xmldom/xmldom';
 import { parseXml } from '@ocauth/c14n';
 import forge from 'node-forge';
-import { getAndPublishCertResponseCode, type GetAndPublishCertResponseCode, type GetAndPublishCertResponseCodeInfo } from '@ocauth/diagnostics';
 import { decodeBinaryToken } from './csr.js';
 import { GetAndPublishCertError } from './errors.js';
 import { ENCODING_TYPE_BASE64, NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST, TOKEN_TYPE_X509V3, VALUE_TYPE_PKCS10, VALUE_TYPE_PKCS7 } from './namespaces.js';
