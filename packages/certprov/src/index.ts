@@ -15,7 +15,7 @@ export { MemoryCertificateStore, storeCertificateValidator } from './internal/st
 export type { CertificateStore, StoredCertificate } from './internal/store.js';
 export { generateCsr, parseCsr } from './internal/csr.js';
 export type { CsrHash, GenerateCsrOptions, GeneratedCsr, ParsedCsr, ValidityPeriod } from './internal/csr.js';
-export { ACTION_GET_AND_PUBLISH_CERT } from './internal/namespaces.js';
+export { ACTION_GET_AND_PUBLISH_CERT } from './internal/uris.js';
 export { buildGetAndPublishCertRequest, parseGetAndPublishCertRequest } from './internal/request.js';
 export type { GetAndPublishCertRequest } from './internal/request.js';
 export { parseGetAndPublishCertResponse } from './internal/response.js';

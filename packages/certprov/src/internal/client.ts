@@ -2,14 +2,13 @@
 // a PKCS#10 request for the user's SIP URI, send it with the web ticket and the proof-of-possession
 // signature (@ocauth/wstrust), and return a certificate + private key ready for TLS client auth.
 import { createPublicKey, randomUUID, type KeyObject, X509Certificate } from 'node:crypto';
-import { parseMsDiagnostics, withTransportErrors } from '@ocauth/diagnostics';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier, NS, parseMsDiagnostics, withTransportErrors } from '@ocauth/diagnostics';
 import { discoverFromResponse, signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
 import { generateCsr, pemArmour, type CsrHash, type ValidityPeriod } from './csr.js';
-import { ACTION_GET_AND_PUBLISH_CERT, NS_ADDRESSING_NONE } from './namespaces.js';
+import { ACTION_GET_AND_PUBLISH_CERT } from './uris.js';
 import { buildGetAndPublishCertRequest, esc } from './request.js';
 import { CertificateRequestError, GetAndPublishCertError } from './errors.js';
 import { parseGetAndPublishCertResponse } from './response.js';
-import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 
 export interface RequestCertificateOptions {
   /** Certificate Provisioning Service URL (…/CertProv/CertProvisioningService.svc). */
@@ -94,7 +93,7 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   // MS-OCAUTHWS 4.1.1: To and Action headers of the addressing/none namespace.
   const envelope =
     `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>` +
-    `<To s:mustUnderstand="1" xmlns="${NS_ADDRESSING_NONE}">${esc(o.url)}</To><Action s:mustUnderstand="1" xmlns="${NS_ADDRESSING_NONE}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
+    `<To s:mustUnderstand="1" xmlns="${NS.wsaNone}">${esc(o.url)}</To><Action s:mustUnderstand="1" xmlns="${NS.wsaNone}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
     `</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
   const timeoutMs = o.timeoutMs ?? 60_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `timeoutMs: expected a positive number, received ${String(o.timeoutMs)}`);

@@ -1,11 +1,9 @@
 // Options of the Certificate Provisioning Service handler (MS-OCAUTHWS 3.1.4.1) and their checks (3.1.3 initialization).
 import { X509Certificate } from 'node:crypto';
-import type { parseXml } from '@ocauth/c14n';
+import type { XDocument } from '@ocauth/c14n';
 import type { CertificateAuthority } from './ca.js';
 import { CertProvHandlerOptionsError } from './errors.js';
 import type { CertificateStore } from './store.js';
-
-type XmlDocument = ReturnType<typeof parseXml>;
 
 /**
  * Verifies the web ticket of a SOAP request (MS-OCAUTHWS 3.2): resolves with its SIP URI or throws (an
@@ -13,7 +11,7 @@ type XmlDocument = ReturnType<typeof parseXml>;
  * handler parsed it (@ocauth/c14n `parseXml`), so a verifier such as @ocauth/wstrust's need not parse it again.
  */
 export interface CertProvTicketVerifier {
-  verify(envelopeXml: string, parsed?: { document?: XmlDocument }): Promise<{ sipUri: string }>;
+  verify(envelopeXml: string, parsed?: { document?: XDocument }): Promise<{ sipUri: string }>;
 }
 /**
  * Verifies a ticket presented in an HTTP header (`X-MS-WebTicket: cwt=…` or `Authorization: Bearer cwt=…`,

@@ -21,16 +21,15 @@ import { buildGetAndPublishCertResponse } from './response.js';
 export function createCertProvHandler(options: CertProvHandlerOptions): (req: Request) => Promise<Response> {
   const c = resolveHandlerOptions(options);
   return async (req: Request): Promise<Response> => {
-    if (req.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
     let version = declaredSoapVersion(req);
     let request: GetAndPublishCertRequest | undefined;
     try {
       const read = await readRequest(req, c.maxBodyBytes); // MS-OCAUTHWS 2.1, 3.1.4.1.2.3
-      if (read === undefined) return new Response(null, { status: 413 });
-      request = read.request;
-      version = request.soapVersion ?? version;
-      checkAction(req, request); // MS-OCAUTHWS 4.1.1
-      const user = await authenticate(req, read.xml, c); // MS-OCAUTHWS 3.2
+      if (read instanceof Response) return read;
+      ({ request } = read);
+      version = read.soap.version;
+      checkAction(read.soap); // MS-OCAUTHWS 4.1.1
+      const user = await authenticate(req, read.soap, c); // MS-OCAUTHWS 3.2
       if (user instanceof Response) return user;
       const deviceKey = checkDeviceId(request.deviceId); // MS-OCAUTHWS 3.1.4.1.5.1
       const entity = await checkEntity(request.entity, user.sipUri, options.userDirectory); // MS-OCAUTHWS 3.1.4.1.5.2

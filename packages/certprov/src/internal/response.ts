@@ -10,12 +10,12 @@
 //   <xs:attribute name="Entity" type="xs:anyURI" use="required" />
 //   <xs:attribute name="ResponseClass" type="tns:ResponseClassType" use="required" />
 // </xs:complexType>
-import type { Element } from '@xmldom/xmldom';
-import { parseXml } from '@ocauth/c14n';
+import { childElements, parseXml, type XDocument } from '@ocauth/c14n';
+import { NS } from '@ocauth/diagnostics';
 import forge from 'node-forge';
 import { decodeBinaryToken } from './csr.js';
 import { GetAndPublishCertError } from './errors.js';
-import { ENCODING_TYPE_BASE64, NS_AUTHWS, NS_ENROLLMENT, NS_WSSE, NS_WST, TOKEN_TYPE_X509V3, VALUE_TYPE_PKCS10, VALUE_TYPE_PKCS7 } from './namespaces.js';
+import { ENCODING_TYPE_BASE64, TOKEN_TYPE_X509V3, VALUE_TYPE_PKCS10, VALUE_TYPE_PKCS7 } from './uris.js';
 import { esc } from './request.js';
 
 export interface GetAndPublishCertResponse {
@@ -57,11 +57,6 @@ export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
   }
 }
 
-const kids = (e: Element, ns: string, local: string): Element[] => {
-  const out: Element[] = [];
-  for (let n = e.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) out.push(n as Element);
-  return out;
-};
 
 /** What a Success GetAndPublishCertResponse carries (MS-OCAUTHWS 3.1.4.1.2.4, the 4.1.2 example's layout). */
 export interface GetAndPublishCertSuccess {
@@ -79,15 +74,15 @@ export interface GetAndPublishCertSuccess {
 /** Builds a Success GetAndPublishCertResponse element (to go in the SOAP Body), the 4.1.2 example's shape. */
 export function buildGetAndPublishCertResponse(r: GetAndPublishCertSuccess): string {
   const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
-  const token = (valueType: string, der: Uint8Array) => `<BinarySecurityToken EncodingType="${ENCODING_TYPE_BASE64}" ValueType="${valueType}" xmlns="${NS_WSSE}">${b64(der)}</BinarySecurityToken>`;
+  const token = (valueType: string, der: Uint8Array) => `<BinarySecurityToken EncodingType="${ENCODING_TYPE_BASE64}" ValueType="${valueType}" xmlns="${NS.wsse}">${b64(der)}</BinarySecurityToken>`;
   return (
-    `<GetAndPublishCertResponse ResponseClass="Success" DeviceId="${esc(r.deviceId)}" Entity="${esc(r.entity)}" xmlns="${NS_AUTHWS}">` +
-    `<RequestSecurityTokenResponse xmlns="${NS_WST}"><TokenType>${TOKEN_TYPE_X509V3}</TokenType>` +
-    `<DispositionMessage xml:lang="en-US" xmlns="${NS_ENROLLMENT}">Issued</DispositionMessage>` +
+    `<GetAndPublishCertResponse ResponseClass="Success" DeviceId="${esc(r.deviceId)}" Entity="${esc(r.entity)}" xmlns="${NS.tns}">` +
+    `<RequestSecurityTokenResponse xmlns="${NS.wst}"><TokenType>${TOKEN_TYPE_X509V3}</TokenType>` +
+    `<DispositionMessage xml:lang="en-US" xmlns="${NS.wstep}">Issued</DispositionMessage>` +
     token(VALUE_TYPE_PKCS10, r.csrDer) +
     `<RequestedSecurityToken>${token(TOKEN_TYPE_X509V3, r.certificateDer)}</RequestedSecurityToken>` +
     (r.chainDer ? token(VALUE_TYPE_PKCS7, pkcs7CertsOnly(r.chainDer)) : '') +
-    `<RequestID xmlns="${NS_ENROLLMENT}">${esc(r.requestId)}</RequestID></RequestSecurityTokenResponse></GetAndPublishCertResponse>`
+    `<RequestID xmlns="${NS.wstep}">${esc(r.requestId)}</RequestID></RequestSecurityTokenResponse></GetAndPublishCertResponse>`
   );
 }
 
@@ -99,29 +94,29 @@ export function buildGetAndPublishCertResponse(r: GetAndPublishCertSuccess): str
  * @throws {CsrError} ERR_CERTPROV_BASE64 when a BinarySecurityToken is not base64.
  */
 export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertResponse {
-  let doc: ReturnType<typeof parseXml>;
+  let doc: XDocument;
   try {
     doc = parseXml(xml, { maxBytes: 4 << 20, maxDepth: 64 });
   } catch (e) {
     throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`, { cause: e });
   }
-  const el = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCertResponse')[0];
+  const el = doc.getElementsByTagNameNS(NS.tns, 'GetAndPublishCertResponse')[0];
   if (!el) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'response: expected a GetAndPublishCertResponse element, received none');
   const responseClass = el.getAttribute('ResponseClass') ?? '';
   const deviceId = el.getAttribute('DeviceId') ?? '';
   const entity = el.getAttribute('Entity') ?? '';
-  const info = kids(el, NS_AUTHWS, 'ErrorInfo')[0];
+  const info = childElements(el, NS.tns, 'ErrorInfo')[0];
   if (info || responseClass !== 'Success') {
     const code = info?.getAttribute('ResponseCode') ?? undefined;
-    const desc = info ? kids(info, NS_AUTHWS, 'Description')[0]?.textContent ?? '' : '';
+    const desc = info ? childElements(info, NS.tns, 'Description')[0]?.textContent ?? '' : '';
     throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_ERROR', `GetAndPublishCert: expected ResponseClass Success, received ${responseClass || '(none)'} with ResponseCode ${code ?? '(none)'}${desc ? `: ${desc}` : ''}`, { field: 'ErrorInfo', ...(code !== undefined ? { responseCode: code } : {}) });
   }
-  const rstr = kids(el, NS_WST, 'RequestSecurityTokenResponse')[0];
+  const rstr = childElements(el, NS.wst, 'RequestSecurityTokenResponse')[0];
   if (!rstr) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestSecurityTokenResponse: expected one in a Success response, received none');
-  const rst = kids(rstr, NS_WST, 'RequestedSecurityToken')[0];
-  const bst = rst && kids(rst, NS_WSSE, 'BinarySecurityToken')[0];
+  const rst = childElements(rstr, NS.wst, 'RequestedSecurityToken')[0];
+  const bst = rst && childElements(rst, NS.wsse, 'BinarySecurityToken')[0];
   if (!bst) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestedSecurityToken/BinarySecurityToken: expected the issued certificate, received none');
-  const tokens = kids(rstr, NS_WSSE, 'BinarySecurityToken');
+  const tokens = childElements(rstr, NS.wsse, 'BinarySecurityToken');
   const echoed = tokens.find((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS10')) ?? tokens.find((t) => !(t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'));
   const chainDer = tokens
     .filter((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'))
@@ -130,8 +125,8 @@ export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertRe
     responseClass,
     deviceId,
     entity,
-    dispositionMessage: kids(rstr, NS_ENROLLMENT, 'DispositionMessage')[0]?.textContent ?? undefined,
-    requestId: kids(rstr, NS_ENROLLMENT, 'RequestID')[0]?.textContent?.trim() ?? undefined,
+    dispositionMessage: childElements(rstr, NS.wstep, 'DispositionMessage')[0]?.textContent ?? undefined,
+    requestId: childElements(rstr, NS.wstep, 'RequestID')[0]?.textContent?.trim() ?? undefined,
     certificateDer: decodeBinaryToken(bst.textContent ?? '', 'RequestedSecurityToken/BinarySecurityToken'),
     csrDer: echoed ? decodeBinaryToken(echoed.textContent ?? '', 'RequestSecurityTokenResponse/BinarySecurityToken') : undefined,
     chainDer,

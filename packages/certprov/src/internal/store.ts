@@ -37,7 +37,7 @@ export class MemoryCertificateStore implements CertificateStore {
   readonly #byDevice = new Map<string, string[]>();
   #failures = 0;
 
-  /** Makes the next `n` publishes fail with ERR_CERTPROV_STORE_UNAVAILABLE. @throws Never throws. */
+  /** Makes the next `n` publishes fail with ERR_CERTPROV_STORE_UNAVAILABLE. @throws never */
   failNext(n = 1): void {
     this.#failures = n;
   }
@@ -72,18 +72,18 @@ export class MemoryCertificateStore implements CertificateStore {
     return { revoked };
   }
 
-  /** The certificate of a serial number (any case), or undefined. @throws Never throws. */
+  /** The certificate of a serial number (any case), or undefined. @throws never */
   async findBySerial(serialNumber: string): Promise<StoredCertificate | undefined> {
     const c = this.#bySerial.get(serialNumber.toUpperCase());
     return c && copy(c);
   }
 
-  /** Every certificate of a user (`sip:` optional, any case). @throws Never throws. */
+  /** Every certificate of a user (`sip:` optional, any case). @throws never */
   async listForEntity(entity: string): Promise<StoredCertificate[]> {
     return [...this.#bySerial.values()].filter((c) => norm(c.entity) === norm(entity)).map(copy);
   }
 
-  /** Revokes a certificate; false when it is unknown or already revoked. @throws Never throws. */
+  /** Revokes a certificate; false when it is unknown or already revoked. @throws never */
   async revoke(serialNumber: string, at: Date): Promise<boolean> {
     const c = this.#bySerial.get(serialNumber.toUpperCase());
     if (!c || c.revokedAt) return false;
@@ -95,7 +95,7 @@ export class MemoryCertificateStore implements CertificateStore {
 /**
  * wstrust's ClientCertificateValidator backed by the store: a client certificate is valid for its
  * user when it is byte-identical to a published, unrevoked, unexpired certificate.
- * @throws Never throws itself; `validate` rejects with whatever the store's `findBySerial` rejects with.
+ * @throws never itself; `validate` rejects with whatever the store's `findBySerial` rejects with.
  */
 export function storeCertificateValidator(store: CertificateStore, opts: { clock?: () => Date } = {}): ClientCertificateValidator {
   const clock = opts.clock ?? (() => new Date());

@@ -1,5 +1,6 @@
 // MS-OCAUTHWS 3.2 authenticate: the web ticket of a GetAndPublishCert request (SOAP Security header, or a header ticket); failures answered 401 (2.2.4.1).
 import { buildOcsDiagnosticsFault, formatMsDiagnostics, toDiagnosticsText, webTicketDiagnostics, webTicketError } from '@ocauth/diagnostics';
+import type { SoapRequest } from '@ocauth/wstrust';
 import type { HandlerConfig } from '../handler-options.js';
 import { Refusal } from './respond.js';
 
@@ -16,11 +17,11 @@ function headerTicketOf(req: Request): string | undefined {
  * HTTP 401 answer when the ticket fails. A verifier that could not reach its state (e.g. the server's
  * replay cache in the store) is refused with its ResponseCode (DataStoreUnavailable / InternalError).
  */
-export async function authenticate(req: Request, xml: string, c: HandlerConfig): Promise<{ sipUri: string } | Response> {
+export async function authenticate(req: Request, soap: SoapRequest, c: HandlerConfig): Promise<{ sipUri: string } | Response> {
   const o = c.options;
   try {
     const header = o.headerTicketVerifier ? headerTicketOf(req) : undefined;
-    return header !== undefined ? await o.headerTicketVerifier!.verifyHeader(header) : await o.ticketVerifier.verify(xml);
+    return header !== undefined ? await o.headerTicketVerifier!.verifyHeader(header) : await o.ticketVerifier.verify(soap.text, { document: soap.document });
   } catch (e) {
     const rc = (e as { responseCode?: unknown })?.responseCode;
     if (rc === 'DataStoreUnavailable' || rc === 'InternalError') {

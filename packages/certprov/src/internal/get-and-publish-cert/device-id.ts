@@ -5,7 +5,7 @@ import { Refusal } from './respond.js';
  * MS-OCAUTHWS 3.1.4.1.5.1: "DeviceId MUST be convertible to a GUID". Accepts the .NET Guid.Parse forms
  * B `{…}` (what Lync and SIPE send), D (hyphenated), N (32 digits) and P `(…)`; returns the canonical B
  * form in upper case (the device key of the store), or undefined.
- * @throws Never throws.
+ * @throws never
  */
 export function canonicalDeviceId(s: string): string | undefined {
   const m = /^(?:\{([0-9A-Fa-f-]{36})\}|\(([0-9A-Fa-f-]{36})\)|([0-9A-Fa-f-]{36})|([0-9A-Fa-f]{32}))$/.exec(s.trim());

@@ -1,54 +1,36 @@
-// MS-OCAUTHWS 2.1 / 3.1.4.1.1.1 read the GetAndPublishCertMsg: the SOAP request body (capped), its shape and its action.
-import { ACTION_GET_AND_PUBLISH_CERT } from '../namespaces.js';
-import { parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from '../request.js';
+// MS-OCAUTHWS 2.1 / 3.1.4.1.1.1 read the GetAndPublishCertMsg: the SOAP request (@ocauth/wstrust readSoapRequest), its GetAndPublishCert and its action.
+import { readSoapRequest, SoapRequestError, type SoapRequest } from '@ocauth/wstrust';
+import { ACTION_GET_AND_PUBLISH_CERT } from '../uris.js';
+import { requestOfDocument, type GetAndPublishCertRequest } from '../request.js';
 import { Refusal } from './respond.js';
 
-/** The request as read: its text and the GetAndPublishCert it carries (3.1.4.1.2.3). */
+/** The request as read: the SOAP message (text, document, version, actions) and the GetAndPublishCert it carries. */
 export interface ReadRequest {
-  xml: string;
+  soap: SoapRequest;
   request: GetAndPublishCertRequest;
 }
 
-async function readBody(req: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) return undefined;
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
- * Reads the body (at most `maxBodyBytes`; undefined past it, answered 413) and parses the GetAndPublishCert
- * it carries; a request that is not one is refused RequestMalformed.
+ * Reads the SOAP request (body streamed with the `maxBodyBytes` cap, strict UTF-8, parsed once) and the
+ * GetAndPublishCert it carries (3.1.4.1.2.3). A request that cannot be read at the HTTP level is answered with
+ * its bare status (405 not POST, 413 too large, 415 a Content-Type of the other SOAP version); one that is not
+ * a GetAndPublishCert SOAP message (encoding, XML, envelope, shape) is refused RequestMalformed.
  */
-export async function readRequest(req: Request, maxBodyBytes: number): Promise<ReadRequest | undefined> {
-  const xml = await readBody(req, maxBodyBytes);
-  if (xml === undefined) return undefined;
+export async function readRequest(req: Request, maxBodyBytes: number): Promise<ReadRequest | Response> {
+  let soap: SoapRequest;
   try {
-    return { xml, request: parseGetAndPublishCertRequest(xml) };
+    soap = await readSoapRequest(req, { maxBytes: maxBodyBytes });
+  } catch (e) {
+    if (!(e instanceof SoapRequestError)) throw e;
+    if (e.code === 'ERR_SOAP_METHOD') return new Response(null, { status: 405, headers: { allow: 'POST' } });
+    if (e.code === 'ERR_SOAP_TOO_LARGE' || e.code === 'ERR_SOAP_VERSION') return new Response(null, { status: e.status });
+    throw new Refusal('RequestMalformed', `request: ${e.message}`, { cause: e });
+  }
+  try {
+    return { soap, request: requestOfDocument(soap.document) };
   } catch (e) {
     throw new Refusal('RequestMalformed', (e as Error).message, { cause: e });
   }
-}
-
-/** The SOAP action of the request: SOAP 1.1 SOAPAction header or the SOAP 1.2 content-type action parameter. */
-function requestAction(req: Request): string | undefined {
-  const h = req.headers.get('soapaction');
-  if (h !== null) return h.trim().replace(/^"(.*)"$/, '$1');
-  const m = /;\s*action\s*=\s*"?([^";]*)"?/i.exec(req.headers.get('content-type') ?? '');
-  return m?.[1];
 }
 
 /**
@@ -56,10 +38,9 @@ function requestAction(req: Request): string | undefined {
  * "http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"; the spec's example carries the same
  * URI as the addressing Action header (4.1.1).
  */
-export function checkAction(req: Request, r: GetAndPublishCertRequest): void {
-  const action = requestAction(req);
-  if (action !== undefined && action !== '' && action !== ACTION_GET_AND_PUBLISH_CERT)
-    throw new Refusal('RequestMalformed', `SOAPAction: expected ${ACTION_GET_AND_PUBLISH_CERT}, received ${JSON.stringify(action.slice(0, 200))}`);
-  if (r.action !== undefined && r.action !== ACTION_GET_AND_PUBLISH_CERT)
-    throw new Refusal('RequestMalformed', `Action header: expected ${ACTION_GET_AND_PUBLISH_CERT}, received ${JSON.stringify(r.action.slice(0, 200))}`);
+export function checkAction(soap: SoapRequest): void {
+  if (soap.soapAction !== undefined && soap.soapAction !== '' && soap.soapAction !== ACTION_GET_AND_PUBLISH_CERT)
+    throw new Refusal('RequestMalformed', `SOAPAction: expected ${ACTION_GET_AND_PUBLISH_CERT}, received ${JSON.stringify(soap.soapAction.slice(0, 200))}`);
+  if (soap.action !== undefined && soap.action !== ACTION_GET_AND_PUBLISH_CERT)
+    throw new Refusal('RequestMalformed', `Action header: expected ${ACTION_GET_AND_PUBLISH_CERT}, received ${JSON.stringify(soap.action.slice(0, 200))}`);
 }

@@ -1,6 +1,6 @@
 // MS-OCAUTHWS 3.1.4.1 respond: the GetAndPublishCertResponse in its SOAP envelope; failures as ErrorInfo (3.1.4.1.4.1), never SOAP faults.
-import { buildGetAndPublishCertErrorResponse, toDiagnosticsText, type GetAndPublishCertResponseCode } from '@ocauth/diagnostics';
-import { ACTION_GET_AND_PUBLISH_CERT_RESPONSE, NS_ADDRESSING_NONE, NS_SOAP11, NS_SOAP12 } from '../namespaces.js';
+import { buildGetAndPublishCertErrorResponse, NS, toDiagnosticsText, type GetAndPublishCertResponseCode } from '@ocauth/diagnostics';
+import { ACTION_GET_AND_PUBLISH_CERT_RESPONSE } from '../uris.js';
 import type { GetAndPublishCertRequest } from '../request.js';
 
 export type SoapVersion = '1.1' | '1.2';
@@ -23,7 +23,7 @@ export function declaredSoapVersion(req: Request): SoapVersion {
 
 // MS-OCAUTHWS 2.1 binds SOAP 1.1 (4.1.2 example); a SOAP 1.2 request is answered in SOAP 1.2.
 const envelope = (body: string, v: SoapVersion) =>
-  `<s:Envelope xmlns:s="${v === '1.2' ? NS_SOAP12 : NS_SOAP11}"><s:Header><Action s:mustUnderstand="1" xmlns="${NS_ADDRESSING_NONE}">${ACTION_GET_AND_PUBLISH_CERT_RESPONSE}</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+  `<s:Envelope xmlns:s="${v === '1.2' ? NS.soap12 : NS.soap11}"><s:Header><Action s:mustUnderstand="1" xmlns="${NS.wsaNone}">${ACTION_GET_AND_PUBLISH_CERT_RESPONSE}</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
 
 /** HTTP 200 with `body` (a GetAndPublishCertResponse element) in a SOAP envelope of version `v`. */
 export function respond(body: string, v: SoapVersion): Response {

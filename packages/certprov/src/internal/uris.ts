@@ -1,14 +1,4 @@
-// The namespaces and URIs of GetAndPublishCert messages — MS-OCAUTHWS 2.2.1 (namespaces) and 3.1.4.1.2.3 (URIs).
-export const NS_AUTHWS = 'http://schemas.microsoft.com/OCS/AuthWebServices/';
-export const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/';
-export const NS_WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-export const NS_ENROLLMENT = 'http://schemas.microsoft.com/windows/pki/2009/01/enrollment';
-/** The addressing namespace of the 4.1.1 example's To and Action headers. */
-export const NS_ADDRESSING_NONE = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
-export const NS_ADDRESSING = 'http://www.w3.org/2005/08/addressing';
-export const NS_SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
-export const NS_SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
-
+// The URIs of GetAndPublishCert messages — MS-OCAUTHWS 3.1.4.1.2.3 and the 4.1 examples (namespaces: @ocauth/diagnostics NS, 2.2.1).
 export const TOKEN_TYPE_X509V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
 export const REQUEST_TYPE_ISSUE = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue';
 export const ENCODING_TYPE_BASE64 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary';
