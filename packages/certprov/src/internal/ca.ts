@@ -150,7 +150,11 @@ export interface IssuedCertificate {
   serialNumber: string;
 }
 
-/** A certification authority that issues user certificates, signing with node:crypto. */
+/**
+ * A certification authority that issues user certificates, signing with node:crypto. Made by `create` or `load`.
+ * @throws {CertificateAuthorityError} ERR_CERTPROV_CA_KEY_MISMATCH, ERR_CERTPROV_CA_CHAIN, ERR_CERTPROV_CA_OPTIONS
+ * from `create`/`load`, ERR_CERTPROV_VALIDITY from `issue` (see each).
+ */
 export class CertificateAuthority {
   readonly certificate: X509Certificate;
   readonly certificateDer: Uint8Array;

@@ -48,6 +48,7 @@ export class CertProvError extends Error {
   readonly code: CertProvErrorCode;
   /** The field, element or option at fault, when one is. */
   declare readonly field?: string;
+  /** @throws never */
   constructor(code: CertProvErrorCode, message: string, options: CertProvErrorOptions = {}) {
     super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'CertProvError';
@@ -59,6 +60,7 @@ export class CertProvError extends Error {
 /** An unusable certificate request or CSR option (`generateCsr`, `parseCsr`). */
 export class CsrError extends CertProvError {
   declare readonly code: 'ERR_CERTPROV_BASE64' | 'ERR_CERTPROV_CSR_DER' | 'ERR_CERTPROV_CSR_STRUCTURE' | 'ERR_CERTPROV_KEY_SIZE' | 'ERR_CERTPROV_HASH' | 'ERR_CERTPROV_SIP_URI' | 'ERR_CERTPROV_VALIDITY' | 'ERR_CERTPROV_EKU';
+  /** @throws never */
   constructor(code: CsrError['code'], message: string, options?: CertProvErrorOptions) {
     super(code, message, options);
     this.name = 'CsrError';
@@ -68,6 +70,7 @@ export class CsrError extends CertProvError {
 /** A CA that cannot be created or loaded, or a certificate it cannot issue (`CertificateAuthority`). */
 export class CertificateAuthorityError extends CertProvError {
   declare readonly code: 'ERR_CERTPROV_CA_KEY_MISMATCH' | 'ERR_CERTPROV_CA_CHAIN' | 'ERR_CERTPROV_CA_OPTIONS' | 'ERR_CERTPROV_VALIDITY';
+  /** @throws never */
   constructor(code: CertificateAuthorityError['code'], message: string, options?: CertProvErrorOptions) {
     super(code, message, options);
     this.name = 'CertificateAuthorityError';
@@ -77,6 +80,7 @@ export class CertificateAuthorityError extends CertProvError {
 /** A publication the certificate store refused (`CertificateStore.publish`). */
 export class CertificateStoreError extends CertProvError {
   declare readonly code: 'ERR_CERTPROV_STORE_UNAVAILABLE' | 'ERR_CERTPROV_STORE_DUPLICATE_SERIAL';
+  /** @throws never */
   constructor(code: CertificateStoreError['code'], message: string, options?: CertProvErrorOptions) {
     super(code, message, options);
     this.name = 'CertificateStoreError';
@@ -86,6 +90,7 @@ export class CertificateStoreError extends CertProvError {
 /** A GetAndPublishCert request that cannot be built or does not have the 3.1.4.1.2.3 shape. */
 export class GetAndPublishCertRequestError extends CertProvError {
   declare readonly code: 'ERR_CERTPROV_REQUEST_MALFORMED';
+  /** @throws never */
   constructor(message: string, options?: CertProvErrorOptions) {
     super('ERR_CERTPROV_REQUEST_MALFORMED', message, options);
     this.name = 'GetAndPublishCertRequestError';
@@ -106,6 +111,7 @@ export class GetAndPublishCertError extends CertProvError {
   readonly responseCode: GetAndPublishCertResponseCode | (string & {}) | undefined;
   /** The @ocauth/diagnostics catalog entry of `responseCode` (spec description, likely cause, remedy), when known. */
   readonly responseCodeInfo: GetAndPublishCertResponseCodeInfo | undefined;
+  /** @throws never */
   constructor(code: GetAndPublishCertError['code'], message: string, options: CertProvErrorOptions & { responseCode?: string } = {}) {
     super(code, message, options);
     this.name = 'GetAndPublishCertError';
@@ -117,6 +123,7 @@ export class GetAndPublishCertError extends CertProvError {
 /** A handler configuration that cannot work (thrown by `createCertProvHandler`, never per request). */
 export class CertProvHandlerOptionsError extends CertProvError {
   declare readonly code: 'ERR_CERTPROV_HANDLER_OPTIONS';
+  /** @throws never */
   constructor(message: string, options?: CertProvErrorOptions) {
     super('ERR_CERTPROV_HANDLER_OPTIONS', message, options);
     this.name = 'CertProvHandlerOptionsError';
@@ -135,6 +142,7 @@ export class CertificateRequestError extends CertProvError {
   readonly errorId: number | undefined;
   /** X-Ms-diagnostics reason of the answer. */
   readonly reason: string | undefined;
+  /** @throws never */
   constructor(code: CertificateRequestError['code'], message: string, options: CertProvErrorOptions & { httpStatus?: number; errorId?: number; reason?: string } = {}) {
     super(code, message, options);
     this.name = 'CertificateRequestError';
