@@ -86,9 +86,10 @@ export interface SipLegResult {
  * Run the SIP leg against `host:port` for `sipUri` with a certificate GetAndPublishCert issued.
  * Throws CheckFailed (expectThat) naming the step that went wrong.
  */
-export async function runSipLeg(o: { host: string; port: number; ca?: string | undefined; sipUri: string; certificatePem: string; privateKey: KeyObject | string; clientCertificate: X509Certificate }): Promise<SipLegResult> {
+export async function runSipLeg(o: { host: string; port: number; servername?: string | undefined; ca?: string | undefined; sipUri: string; certificatePem: string; privateKey: KeyObject | string; clientCertificate: X509Certificate }): Promise<SipLegResult> {
   const transcript: string[] = [];
-  const conn = await SipConnection.open(o.host, o.port, o.ca, undefined);
+  // `servername`: the registrar's FQDN when `host` is the address a resolver gave (SNI and the name the certificate must carry).
+  const conn = await SipConnection.open(o.host, o.port, o.ca, o.servername);
   const callId = randomBytes(8).toString('hex');
   const fromTag = randomBytes(4).toString('hex');
   const domain = o.sipUri.split('@')[1]!;
