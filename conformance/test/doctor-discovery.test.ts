@@ -11,7 +11,7 @@ import { startServer } from '@ocauth/server';
 import { CertificateAuthority } from '@ocauth/certprov';
 import { runDoctor, type DoctorReport } from '../src/internal/doctor.js';
 import { main } from '../src/internal/cli-main.js';
-import { startDnsServer, type TestDnsServer } from './discovery-dns-server.js';
+import { startDnsServer } from './discovery-dns-server.js';
 import { hasTool, runTool } from '../../testing/tools.js';
 
 const HAVE = hasTool('openssl', ['version']);

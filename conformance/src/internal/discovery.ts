@@ -83,7 +83,10 @@ export class DiscoveryError extends Error {
   }
 }
 
-/** The SIP domain of `contoso.com`, `sip:alice@contoso.com` or `alice@contoso.com` (lower case, no trailing dot). */
+/**
+ * The SIP domain of `contoso.com`, `sip:alice@contoso.com` or `alice@contoso.com` (lower case, no trailing dot).
+ * @throws {DiscoveryError} ERR_DOCTOR_DISCOVERY_INPUT when the input is not a DNS name with at least two labels.
+ */
 export function sipDomainOf(input: string): string {
   const d = input.trim().replace(/^sips?:/i, '').replace(/^[^@]*@/, '').replace(/\.$/, '').toLowerCase();
   if (!/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(d))
@@ -111,7 +114,10 @@ export function makeResolver(servers: readonly string[] | undefined, timeoutMs =
   return r;
 }
 
-/** A's of `host` through `resolver`, else (no answer there) the system's getaddrinfo; [] when nothing resolves. */
+/**
+ * A's of `host` through `resolver`, else (no answer there) the system's getaddrinfo; [] when nothing resolves.
+ * @throws never: a name that does not resolve gives [].
+ */
 export async function resolveHost(resolver: dnsPromises.Resolver, host: string): Promise<string[]> {
   if (isIP(host)) return [host];
   try {
@@ -163,7 +169,8 @@ function parseAutodiscover(xml: string): Pick<AutodiscoverAnswer, 'accessLocatio
 
 /**
  * The SIP registrar the Autodiscover response of a pool names, in the order a client inside the network
- * tries them (SipClientInternalAccess, SipServerInternalAccess, then the external ones).
+ * tries them (SipClientInternalAccess, SipServerInternalAccess, then the external ones), without duplicates.
+ * @throws never.
  */
 export function registrarCandidates(sip: AutodiscoverAnswer['sip']): HostPort[] {
   const out: HostPort[] = [];
