@@ -33,13 +33,15 @@ function dataDirWithCertificate(dnsNames: string[]): string {
   return dir;
 }
 
-async function scenario(dnsNames: string[]) {
+async function scenario(dnsNames: string[], edge?: string) {
   const dataDir = dataDirWithCertificate(dnsNames);
   const srv = await startServer({ dataDir, logger: false, farmFqdn: 'localhost', sip: { port: 0, fqdn: REGISTRAR } });
   const dns = await startDnsServer({
     [DOMAIN]: [],
     [`_sipinternaltls._tcp.${DOMAIN}`]: [{ type: 'SRV', priority: 0, weight: 0, port: srv.sip!.port, target: REGISTRAR }],
     [REGISTRAR]: [{ type: 'A', address: '127.0.0.1' }],
+    // The Access Edge: here the same laboratory registrar under another name.
+    ...(edge ? { [`_sip._tls.${DOMAIN}`]: [{ type: 'SRV' as const, priority: 0, weight: 0, port: srv.sip!.port, target: edge }], [edge]: [{ type: 'A' as const, address: '127.0.0.1' }] } : {}),
     [`lyncdiscoverinternal.${DOMAIN}`]: [{ type: 'A', address: '127.0.0.1' }],
   });
   const port = Number(new URL(srv.url).port);
@@ -92,7 +94,7 @@ describe.skipIf(!HAVE)('doctor from a SIP domain: the certificate names the regi
 
 describe.skipIf(!HAVE)('doctor from a SIP domain: the registrar is covered only by a wildcard', () => {
   let s: Awaited<ReturnType<typeof scenario>>;
-  beforeAll(async () => { s = await scenario([`lyncdiscoverinternal.${DOMAIN}`, `*.${DOMAIN}`]); }, 60_000);
+  beforeAll(async () => { s = await scenario([`lyncdiscoverinternal.${DOMAIN}`, `*.${DOMAIN}`], `sip.${DOMAIN}`); }, 60_000);
   afterAll(() => s?.close());
 
   it('fails the registrar certificate for a Lync Phone Edition device (the PC client and Node accept it; the SIP leg still runs)', async () => {
@@ -100,6 +102,9 @@ describe.skipIf(!HAVE)('doctor from a SIP domain: the registrar is covered only 
     expect(phone.ok).toBe(false);
     expect(step(phone, 'registrar-cert').ok).toBe(false);
     expect(ids(phone, 'registrar-cert')).toContain('error cert.server.wildcard-only');
+    // The Edge (SRV _sip._tls) is judged by the same rule, under the name the SRV record gives.
+    expect(step(phone, 'edge-cert').ok).toBe(false);
+    expect(step(phone, 'edge-cert').findings.find((f) => f.id === 'cert.server.wildcard-only')!.summary).toContain(`sip.${DOMAIN} is covered only by the wildcard *.${DOMAIN}`);
     expect(step(phone, 'registrar-cert').findings.find((f) => f.id === 'cert.server.wildcard-only')!.remedy).toContain(`Add ${REGISTRAR} as an explicit SubjectAltName`);
     // The registrar's certificate is a finding, not a stop: the rest of the sign-in is still diagnosed.
     expect(step(phone, 'ticket').summary).toMatch(/^Pin binding/);
@@ -108,6 +113,7 @@ describe.skipIf(!HAVE)('doctor from a SIP domain: the registrar is covered only 
     // Firmware 4.0.7577.4100 (June 2012 CU) and later accept the wildcard: a warning.
     const updated = await runDoctor({ target: s.target, domain: DOMAIN, dnsServers: [s.dns.server], autodiscoverPort: s.port, device: 'phone', phoneFirmware: '4.0.7577.4100' });
     expect(ids(updated, 'registrar-cert')).toContain('warning cert.server.wildcard-only');
+    expect(ids(updated, 'edge-cert')).toContain('warning cert.server.wildcard-only');
     expect(updated.ok, updated.steps.filter((x) => !x.ok).map((x) => x.name).join(',')).toBe(true);
   });
 });
