@@ -11,6 +11,9 @@ export class XmlParseError extends Error {
   readonly code: XmlParseErrorCode;
   readonly line: number | undefined;
   readonly column: number | undefined;
+  /**
+   * @throws never
+   */
   constructor(code: XmlParseErrorCode, message: string, position?: { line?: number; column?: number }, options?: { cause?: unknown }) {
     const where = position?.line !== undefined ? ` (line ${position.line}, column ${position.column ?? '?'})` : '';
     super(message + where, options);
@@ -33,6 +36,9 @@ export type C14nErrorCode = 'ERR_C14N_RELATIVE_NAMESPACE' | 'ERR_C14N_ALGORITHM'
  */
 export class C14nError extends Error {
   readonly code: C14nErrorCode;
+  /**
+   * @throws never
+   */
   constructor(code: C14nErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'C14nError';

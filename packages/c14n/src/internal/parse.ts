@@ -196,6 +196,10 @@ const PARSER = new DOMParser({
  * - Size, nesting depth and attributes per element are bounded (`ERR_XML_LIMIT`), checked while parsing.
  * - Every xmldom warning, error and fatal error becomes an `XmlParseError` (`ERR_XML_PARSE`) with the
  *   line and column xmldom reports; nothing is logged, nothing is silently repaired.
+ *
+ * @throws {XmlParseError} ERR_XML_PARSE for malformed XML, invalid bytes or an unsupported encoding,
+ * @throws ERR_XML_DOCTYPE for a document type declaration, ERR_XML_LIMIT when a size, depth or attribute bound
+ * @throws is exceeded.
  */
 export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): XDocument {
   return parsePrepared(prepareXmlText(xml, opts), opts);
