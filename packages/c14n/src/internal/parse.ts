@@ -57,7 +57,7 @@ function decodeBytes(bytes: Uint8Array): string {
     try {
       return d.decode(bytes);
     } catch (e) {
-      throw new XmlParseError('ERR_XML_PARSE', `XML input: expected ${name} bytes, received an invalid ${name} sequence`, undefined, { cause: e });
+      throw new XmlParseError('ERR_XML_PARSE', `XML input: expected ${name} bytes, received an invalid ${name} sequence`, { cause: e });
     }
   };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return strict(utf16le, 'UTF-16');
@@ -262,7 +262,7 @@ export function slowParse(text: string, opts: ParseXmlOptions): XDocument {
     if (ctx.pending) throw ctx.pending;
     if (e instanceof XmlParseError) throw e;
     const loc = (e as { locator?: Locator }).locator;
-    throw new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received "${(e as Error).message}"`, pos(loc), { cause: e });
+    throw new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received "${(e as Error).message}"`, { ...pos(loc), cause: e });
   } finally {
     active = outer;
   }
