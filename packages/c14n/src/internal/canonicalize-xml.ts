@@ -89,7 +89,7 @@ export function elementById(doc: XDocument, id: string, attrs: readonly IdAttrib
 function viaDom(text: string, options: CanonicalizeXmlToOptions, j: StreamJob): string {
   const doc = parsePrepared(text, j.parse);
   const node = j.id === null ? doc : elementById(doc, j.id, j.idAttributes);
-  return canonicalize(node as never, { algorithm: options.algorithm, inclusiveNamespaces: options.inclusiveNamespaces });
+  return canonicalize(node as never, { algorithm: options.algorithm, ...(options.inclusiveNamespaces !== undefined ? { inclusiveNamespaces: options.inclusiveNamespaces } : {}) });
 }
 
 /** One canonicalization; `stream` false (tests only) goes straight to the DOM path. */

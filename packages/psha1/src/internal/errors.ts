@@ -19,7 +19,7 @@ export class Psha1Error extends Error {
   /**
    * @throws never
    */
-  constructor(code: Psha1ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: Psha1ErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
     super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
     this.field = options.field;
