@@ -51,7 +51,12 @@ function checkText(field: string, v: unknown): string {
   return v;
 }
 
-/** `<ErrorInfo xmlns="…AuthWebServices/" ResponseCode="…"><Description>…</Description></ErrorInfo>`. */
+/**
+ * `<ErrorInfo xmlns="…AuthWebServices/" ResponseCode="…"><Description>…</Description></ErrorInfo>`.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ResponseCode is not a GetAndPublishCertResponseCodeType
+ * @throws value or the description holds characters XML 1.0 cannot carry.
+ */
 export function buildErrorInfo(e: ErrorInfo, options: { xmlns?: boolean } = {}): string {
   if (typeof e !== 'object' || e === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo: expected { responseCode, description? }, received ${describeReceived(e)}`);
   if (!isGetAndPublishCertResponseCode(e.responseCode)) {
@@ -61,7 +66,12 @@ export function buildErrorInfo(e: ErrorInfo, options: { xmlns?: boolean } = {}):
   return `<ErrorInfo${options.xmlns === false ? '' : ` xmlns="${NS.tns}"`} ResponseCode="${e.responseCode}">${desc}</ErrorInfo>`;
 }
 
-/** A complete GetAndPublishCertResponse (ResponseClass="Error") carrying ErrorInfo (3.1.4.1.3.2). */
+/**
+ * A complete GetAndPublishCertResponse (ResponseClass="Error") carrying ErrorInfo (3.1.4.1.3.2).
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ResponseCode, DeviceId, Entity or description cannot
+ * @throws be written (see {@link buildErrorInfo}).
+ */
 export function buildGetAndPublishCertErrorResponse(o: ErrorInfo & { deviceId: string; entity: string }): string {
   const deviceId = checkText('DeviceId', o.deviceId);
   const entity = checkText('Entity', o.entity);
@@ -71,6 +81,8 @@ export function buildGetAndPublishCertErrorResponse(o: ErrorInfo & { deviceId: s
 /**
  * Find and parse the ErrorInfo of a GetAndPublishCert response (envelope, GetAndPublishCertResponse, or the
  * ErrorInfo element; text, bytes or DOM node). Never throws. Fails when no ErrorInfo is present.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_XML*, ERR_DIAGNOSTICS_ERROR_INFO).
  */
 export function parseErrorInfo(input: unknown, options: { xml?: SafeXmlOptions } = {}): ParseResult<ParsedErrorInfo> {
   const issues: ParseIssue[] = [];

@@ -81,6 +81,8 @@ function checkText(field: string, v: string): void {
 /**
  * Replace what an X-Ms-diagnostics reason cannot carry (DQUOTE, backslash, controls, non-ASCII) so that an
  * arbitrary message can be put in a header: `formatMsDiagnostics({ errorId, reason: toDiagnosticsText(msg) })`.
+ *
+ * @throws never
  */
 export function toDiagnosticsText(s: string, maxLength = 256): string {
   const t = s.replace(/["\\]/g, "'").replace(/[^\x20-\x7E]+/g, ' ').replace(/\s+/g, ' ').trim();
@@ -88,7 +90,12 @@ export function toDiagnosticsText(s: string, maxLength = 256): string {
   return out.length > 0 ? out : '-';
 }
 
-/** Format one X-Ms-diagnostics value. Throws DiagnosticsError (ERR_DIAGNOSTICS_FIELD) naming the bad field. */
+/**
+ * Format one X-Ms-diagnostics value. Throws DiagnosticsError (ERR_DIAGNOSTICS_FIELD) naming the bad field.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD naming the field that cannot be written (errorId, source,
+ * @throws reason, fault, fields).
+ */
 export function formatMsDiagnostics(d: MsDiagnostics, options: FormatMsDiagnosticsOptions = {}): string {
   const style = options.style ?? 'named';
   if (typeof d !== 'object' || d === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics: expected an object { errorId, … }, received ${describeReceived(d)}`);
@@ -132,7 +139,11 @@ export function formatMsDiagnostics(d: MsDiagnostics, options: FormatMsDiagnosti
 const HEADER_PREFIX = /^\s*(?:x-ms-diagnostics|ms-diagnostics(?:-public)?)\s*:/i;
 const POSITIONAL = ['source', 'reason', 'fault'] as const;
 
-/** Parse an X-Ms-diagnostics value (one or several entries). Never throws. */
+/**
+ * Parse an X-Ms-diagnostics value (one or several entries). Never throws.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_HEADER).
+ */
 export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsOptions = {}): MsDiagnosticsParseResult {
   const maxLength = limit(options?.maxLength, 8192);
   const maxEntries = limit(options?.maxEntries, 16);
@@ -304,6 +315,9 @@ function nextDelimiter(s: string, from: number, end: number, entryComma: (at: nu
  * The X-Ms-diagnostics entry a server sends for a catalog error: `{ errorId, source, reason, fault }` with the
  * spec's reason and faultcode. `formatMsDiagnostics(webTicketDiagnostics(28033, { source: fqdn }))`.
  * Throws DiagnosticsError for an ErrorId/name the catalog does not define.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ErrorId or name is not in the MS-OCAUTHWS 3.2.4.1
+ * @throws catalog, or a source/reason cannot be written.
  */
 export function webTicketDiagnostics(errorIdOrName: number | string, options: { source?: string; reason?: string } = {}): MsDiagnostics {
   const e = webTicketError(errorIdOrName);

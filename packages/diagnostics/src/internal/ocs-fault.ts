@@ -62,7 +62,12 @@ function checkXmlText(field: string, v: unknown): string {
   return v;
 }
 
-/** The af:OCSDiagnosticsFault element alone (for a detail you assemble yourself). */
+/**
+ * The af:OCSDiagnosticsFault element alone (for a detail you assemble yourself).
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ErrorId is not a positive integer or the reason holds
+ * @throws characters XML 1.0 cannot carry.
+ */
 export function buildOcsDiagnosticsFaultDetail(d: MsDiagnosticsFault): string {
   if (!Number.isSafeInteger(d.errorId) || d.errorId < 1) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(d.errorId)}`, { field: 'errorId' });
   const reason = checkXmlText('af:Reason', d.reason);
@@ -219,6 +224,8 @@ function parseDiagnostics(root: ElementLike, issues: ParseIssue[]): { ok: true; 
 /**
  * Parse a SOAP fault (envelope, Fault element, or bare detail/OCSDiagnosticsFault) of SOAP 1.1 or 1.2, any
  * prefixes. Never throws. `value.diagnostics` is set when an af:OCSDiagnosticsFault is present.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_XML*, ERR_DIAGNOSTICS_FAULT).
  */
 export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlOptions } = {}): ParseResult<SoapFault> {
   const issues: ParseIssue[] = [];
@@ -303,6 +310,8 @@ export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlO
 /**
  * Parse af:OCSDiagnosticsFault from a SOAP fault (envelope or Fault, SOAP 1.1/1.2), a detail element, the
  * af:OCSDiagnosticsFault or af:Ms-Diagnostics-Fault element itself; XML text/bytes or a DOM node. Never throws.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_XML*, ERR_DIAGNOSTICS_FAULT).
  */
 export function parseOcsDiagnosticsFault(input: Input | unknown, options: { xml?: SafeXmlOptions } = {}): ParseResult<OcsDiagnosticsFault> {
   const r = rootOf(input, 'OCSDiagnosticsFault', options.xml);

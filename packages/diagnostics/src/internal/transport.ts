@@ -45,6 +45,9 @@ const causeCodeOf = (e: unknown): string | undefined => {
 /**
  * The TransportError for a rejected fetch (undefined when it is not a network/TLS failure, e.g. an
  * abort, which callers handle themselves). `client` names the API whose `fetch` option fixes a trust problem.
+ *
+ * @throws never: it builds the TransportError (ERR_TRANSPORT_TLS_UNTRUSTED, ERR_TRANSPORT_TLS_HOSTNAME,
+ * @throws ERR_TRANSPORT_TLS_EXPIRED, ERR_TRANSPORT) for the caller to throw.
  */
 export function transportError(e: unknown, url: string, client: string): TransportError | undefined {
   if ((e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError' || !(e instanceof TypeError)) return undefined;
@@ -60,6 +63,10 @@ export function transportError(e: unknown, url: string, client: string): Transpo
 /**
  * `f` with TLS certificate failures (untrusted, wrong host name, expired) rethrown as TransportError naming
  * `client` and the fix; other failures (refused, DNS, aborts) pass through unchanged for the client to report.
+ *
+ * @throws {TransportError} ERR_TRANSPORT_TLS_UNTRUSTED, ERR_TRANSPORT_TLS_HOSTNAME, ERR_TRANSPORT_TLS_EXPIRED: the
+ * @throws returned fetch rejects with these for TLS certificate failures; other rejections pass through. Wrapping
+ * @throws itself never throws.
  */
 export function withTransportErrors(f: typeof fetch, client: string): typeof fetch {
   const wrapped = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
