@@ -15,9 +15,6 @@ const KNOWN_UNCITED: readonly string[] = [
   '3.1.3 packages/certprov/src/internal/ca.ts',
   '3.1.4.1.2.2 packages/certprov/src/internal/handler.ts',
   '3.1.4.1.5.2 packages/certprov/src/internal/handler.ts',
-  '3.3.4.2 packages/authbroker/src/internal/handler.ts',
-  '3.3.4.4 packages/authbroker/src/internal/handler.ts',
-  '3.3.4.4.3.2 packages/authbroker/src/internal/handler.ts',
 ];
 
 describe('spec map', () => {

@@ -12,7 +12,7 @@ export { TlsDskClient, type TlsDskClientOptions, type TlsDskStep, type TlsDskCli
 export { certProvCredentialSource, deviceIdFor, type CertProvCredentialSourceOptions } from './internal/certprov-credential-source.js';
 export { TlsDskRegistrarPeer, type TlsDskRegistrarPeerOptions, type TlsDskRegistrarResult } from './internal/tls-dsk-registrar-peer.js';
 export { NS as AUTH_BROKER_NS } from './internal/xml.js';
-export { AUTH_BROKER_OPERATIONS, AUTH_BROKER_ACTION_BASE, actionOf, operationOfAction, type AuthBrokerOperation } from './internal/operations.js';
+export { AUTH_BROKER_OPERATIONS, AUTH_BROKER_ACTION_BASE, actionOf, operationOfAction, type AuthBrokerOperation } from './internal/actions.js';
 export {
   HASH_ALGORITHMS,
   HASH_ALGORITHM_IDS,
@@ -51,8 +51,8 @@ export {
   type NegotiateSaResponseV2,
 } from './internal/messages.js';
 export { MemoryAuthBrokerSessionStore, type AuthBrokerSessionRecord, type AuthBrokerSessionStore } from './internal/session-store.js';
+export { createAuthBrokerHandler } from './internal/handler.js';
 export {
-  createAuthBrokerHandler,
   type AuthBrokerHandler,
   type AuthBrokerHandlerOptions,
   type AuthBrokerTicket,
@@ -60,6 +60,6 @@ export {
   type CredentialSource,
   type CredentialRequest,
   type AcquiredCredential,
-} from './internal/handler.js';
+} from './internal/options.js';
 export { AuthBrokerClient, type AuthBrokerClientOptions, type WebTicketInput, type NegotiateSaResult, type GssapiExchange } from './internal/client.js';
 export { tlsPrf, deriveTlsDskKeys } from './internal/tls-prf.js';

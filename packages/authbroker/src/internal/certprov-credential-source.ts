@@ -6,7 +6,7 @@
 import { createHash, generateKeyPair, type KeyObject, X509Certificate } from 'node:crypto';
 import type { CertificateAuthority, CertificateStore, SignatureHash } from '@ocauth/certprov';
 import { AuthBrokerError } from './errors.js';
-import type { AcquiredCredential, CredentialRequest, CredentialSource } from './handler.js';
+import type { AcquiredCredential, CredentialRequest, CredentialSource } from './options.js';
 
 export interface CertProvCredentialSourceOptions {
   /** Issuing CA (the same one the Certificate Provisioning Service uses). */

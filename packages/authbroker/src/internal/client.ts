@@ -9,7 +9,7 @@ import {
   type AuthBrokerRequestBodies,
   type AuthBrokerResponseBodies,
 } from './messages.js';
-import { actionOf, type AuthBrokerOperation } from './operations.js';
+import { actionOf, type AuthBrokerOperation } from './actions.js';
 import { formatSecurityStatus, SecurityStatus } from './security-status.js';
 
 /** A web ticket as XML, or an object carrying it (a WebTicket from @ocauth/wstrust). */

@@ -1,7 +1,7 @@
 import type { Finding } from '@ocauth/diagnostics';
 import type { Document, Element } from '@xmldom/xmldom';
 import { AuthBrokerError, describeReceived } from './errors.js';
-import { actionOf, type AuthBrokerOperation, operationOfAction } from './operations.js';
+import { actionOf, type AuthBrokerOperation, operationOfAction } from './actions.js';
 import { childElements, isElement, isNil, NS, parseXml, qname, serialize, textOf, type XNode } from './xml.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { TicketVerifier } from '@ocauth/wstrust';
-import type { AuthBrokerTicketVerifier } from './handler.js';
+import type { AuthBrokerTicketVerifier } from './options.js';
 
 /**
  * Compile-time guarantee (checked by every build): @ocauth/wstrust's `createTicketVerifier(...)` is an
