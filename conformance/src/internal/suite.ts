@@ -12,8 +12,8 @@ import {
   ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, generateCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse,
   requestCertificate, subjectKeyIdentifier,
 } from '@ocauth/certprov';
-import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse, SecurityStatus } from '@ocauth/authbroker';
-import { isGetAndPublishCertResponseCode, parseMsDiagnostics } from '@ocauth/diagnostics';
+import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse } from '@ocauth/authbroker';
+import { isGetAndPublishCertResponseCode, parseMsDiagnostics, SecurityStatus } from '@ocauth/diagnostics';
 import { SIP_FLOWS } from './sip-leg.js';
 import { CheckFailed, clientOnly, expectThat, manual, type RawResponse, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';

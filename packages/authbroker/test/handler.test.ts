@@ -6,8 +6,8 @@ import {
   createAuthBrokerHandler,
   MemoryAuthBrokerSessionStore,
   parseAuthBrokerResponse,
-  SecurityStatus,
 } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { makeBroker, pki, registrar, SIP_INSTANCE, TARGET } from './support/fixture.js';
 import { issueTicket, testTicketVerifier } from './support/tickets.js';
 

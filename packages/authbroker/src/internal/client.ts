@@ -1,5 +1,5 @@
 import { randomUUID as nodeRandomUUID } from 'node:crypto';
-import { explainAll, findingForWebTicketError, parseMsDiagnostics, webTicketError, withTransportErrors } from '@ocauth/diagnostics';
+import { explainAll, findingForWebTicketError, parseMsDiagnostics, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromId, type HashAlgorithmName } from './hash-algorithm.js';
 import {
@@ -126,25 +126,7 @@ export class AuthBrokerClient {
       }
       return parsed.body;
     } catch (e) {
-      if (e instanceof AuthBrokerSoapFault) {
-        e.httpStatus = res.status;
-        const diag = res.headers.get('x-ms-diagnostics');
-        const url = res.headers.get('x-ms-webticketurl');
-        const code = res.headers.get('x-ocauth-error');
-        if (diag !== null) {
-          e.diagnostics = diag;
-          const d = parseMsDiagnostics(diag);
-          if (d.ok) {
-            e.errorId = d.value.errorId;
-            if (d.value.reason !== undefined) e.reason = d.value.reason;
-            const known = webTicketError(d.value.errorId);
-            const extra = { ...(d.value.reason !== undefined ? { reason: d.value.reason } : {}), ...(d.value.source !== undefined ? { source: d.value.source } : {}) };
-            e.finding = known ? findingForWebTicketError(known, { ...extra, via: 'x-ms-diagnostics' }) : explainAll({ errorId: d.value.errorId, ...extra })[0];
-          }
-        }
-        if (url !== null) e.webTicketUrl = url;
-        if (code !== null) e.errorCode = code;
-      }
+      if (e instanceof AuthBrokerSoapFault) throw withHttpAnswer(e, res);
       throw e;
     }
   }
@@ -210,6 +192,32 @@ export class AuthBrokerClient {
     }
     throw new AuthBrokerError('ERR_AUTHBROKER_NEGOTIATION', `TLS-DSK with ${params.target} failed: SecurityStatus ${formatSecurityStatus(r.securityStatus)}`);
   }
+}
+
+/** The fault with what the HTTP answer around it says (status, X-Ms-diagnostics, X-MS-WebTicketURL, X-OCAuth-Error). */
+function withHttpAnswer(e: AuthBrokerSoapFault, res: Response): AuthBrokerSoapFault {
+  const diagnostics = res.headers.get('x-ms-diagnostics') ?? undefined;
+  const d = diagnostics !== undefined ? parseMsDiagnostics(diagnostics) : undefined;
+  let found: { errorId: number; reason: string | undefined; finding: Finding | undefined } | undefined;
+  if (d?.ok) {
+    const known = webTicketError(d.value.errorId);
+    const extra = { ...(d.value.reason !== undefined ? { reason: d.value.reason } : {}), ...(d.value.source !== undefined ? { source: d.value.source } : {}) };
+    const finding = known ? findingForWebTicketError(known, { ...extra, via: 'x-ms-diagnostics' }) : explainAll({ errorId: d.value.errorId, ...extra })[0];
+    found = { errorId: d.value.errorId, reason: d.value.reason, finding };
+  }
+  return new AuthBrokerSoapFault(
+    {
+      faultCode: e.faultCode,
+      faultString: e.faultString,
+      detail: e.detail,
+      httpStatus: res.status,
+      diagnostics,
+      ...found,
+      webTicketUrl: res.headers.get('x-ms-webticketurl') ?? undefined,
+      errorCode: res.headers.get('x-ocauth-error') ?? undefined,
+    },
+    { cause: e.cause },
+  );
 }
 
 function decode(r: AuthBrokerResponseBodies['AuthBrokerNegotiateSecurityAssociationV2']): NegotiateSaResult {

@@ -501,28 +501,51 @@ export interface ParsedAuthBrokerResponse<O extends AuthBrokerOperation = AuthBr
   relatesTo: string | undefined;
 }
 
-/** A SOAP fault received instead of a response. */
+/** What an AuthBrokerSoapFault carries: the fault, and (from AuthBrokerClient) the HTTP answer around it. */
+export interface AuthBrokerSoapFaultInit {
+  faultCode: string;
+  faultString: string;
+  detail?: Element | undefined;
+  /** HTTP status of the answer. */
+  httpStatus?: number | undefined;
+  /** The X-Ms-diagnostics header as received. */
+  diagnostics?: string | undefined;
+  /** From X-Ms-diagnostics (parsed by @ocauth/diagnostics): the ErrorId (28032 invalid / 28033 expired web ticket …) and reason. */
+  errorId?: number | undefined;
+  reason?: string | undefined;
+  /** @ocauth/diagnostics' explanation of the ErrorId (cause, remedy) for an administrator. */
+  finding?: Finding | undefined;
+  /** X-MS-WebTicketURL: where to get a web ticket. */
+  webTicketUrl?: string | undefined;
+  /** X-OCAuth-Error: the server's error code. */
+  errorCode?: string | undefined;
+}
+
+/** A SOAP fault received instead of a response (code ERR_AUTHBROKER_SOAP_FAULT); immutable. */
 export class AuthBrokerSoapFault extends AuthBrokerError {
   readonly faultCode: string;
   readonly faultString: string;
   readonly detail: Element | undefined;
-  /** Set by AuthBrokerClient: HTTP status, X-Ms-diagnostics, X-MS-WebTicketURL and X-OCAuth-Error of the answer. */
-  httpStatus?: number;
-  /** The X-Ms-diagnostics header as received. */
-  diagnostics?: string;
-  /** Set by AuthBrokerClient from X-Ms-diagnostics (parsed by @ocauth/diagnostics): the ErrorId (28032 invalid / 28033 expired web ticket …) and reason. */
-  errorId?: number;
-  reason?: string;
-  /** Set by AuthBrokerClient: @ocauth/diagnostics' explanation of the ErrorId (cause, remedy) for an administrator. */
-  finding?: Finding;
-  webTicketUrl?: string;
-  errorCode?: string;
-  constructor(faultCode: string, faultString: string, detail: Element | undefined) {
-    super('ERR_AUTHBROKER_SOAP_FAULT', `SOAP fault ${faultCode}: ${faultString}`);
+  readonly httpStatus: number | undefined;
+  readonly diagnostics: string | undefined;
+  readonly errorId: number | undefined;
+  readonly reason: string | undefined;
+  readonly finding: Finding | undefined;
+  readonly webTicketUrl: string | undefined;
+  readonly errorCode: string | undefined;
+  constructor(init: AuthBrokerSoapFaultInit, options: { cause?: unknown } = {}) {
+    super('ERR_AUTHBROKER_SOAP_FAULT', `SOAP fault ${init.faultCode}: ${init.faultString}`, options);
     this.name = 'AuthBrokerSoapFault';
-    this.faultCode = faultCode;
-    this.faultString = faultString;
-    this.detail = detail;
+    this.faultCode = init.faultCode;
+    this.faultString = init.faultString;
+    this.detail = init.detail;
+    this.httpStatus = init.httpStatus;
+    this.diagnostics = init.diagnostics;
+    this.errorId = init.errorId;
+    this.reason = init.reason;
+    this.finding = init.finding;
+    this.webTicketUrl = init.webTicketUrl;
+    this.errorCode = init.errorCode;
   }
 }
 
@@ -533,7 +556,7 @@ export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: st
     const kids = childElements(payload);
     const code = kids.find((k) => k.localName === 'faultcode');
     const str = kids.find((k) => k.localName === 'faultstring');
-    throw new AuthBrokerSoapFault(code ? textOf(code).trim() : '', str ? textOf(str) : '', kids.find((k) => k.localName === 'detail'));
+    throw new AuthBrokerSoapFault({ faultCode: code ? textOf(code).trim() : '', faultString: str ? textOf(str) : '', detail: kids.find((k) => k.localName === 'detail') });
   }
   const op = action ? operationOfAction(action) : undefined;
   const byBody = payload.namespaceURI === NS.tempuri && (payload.localName ?? "").endsWith('Response') ? ((payload.localName ?? "").slice(0, -'Response'.length) as AuthBrokerOperation) : undefined;
