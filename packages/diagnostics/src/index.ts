@@ -1,7 +1,7 @@
 // @ocauth/diagnostics — MS-OCAUTHWS error catalog, header/fault codecs, findings and certificate checks.
 export { DiagnosticsError } from './internal/errors.js';
 export type { DiagnosticsErrorCode, ParseIssue, ParseResult } from './internal/errors.js';
-export { NS as DIAGNOSTICS_NS } from './internal/ns.js';
+export { NS, type NamespacePrefix } from './internal/ns.js';
 
 export { WEB_TICKET_ERRORS, webTicketError, isWebTicketErrorRange } from './internal/web-ticket-errors.js';
 export type { WebTicketErrorInfo, WebTicketErrorName, WebTicketErrorStage } from './internal/web-ticket-errors.js';

@@ -37,6 +37,8 @@ export interface ParseIssue {
   message: string;
   /** Character offset in the input where the problem was seen, when meaningful. */
   offset?: number;
+  /** The underlying error (an @ocauth/c14n XmlParseError for XML refusals). */
+  cause?: unknown;
 }
 
 export type ParseResult<T> =
