@@ -45,9 +45,9 @@ export interface ParsedErrorInfo extends ErrorInfo {
 }
 
 function checkText(field: string, v: unknown): string {
-  if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, field);
+  if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, { field });
   const bad = xmlIllegalIndex(v);
-  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, field);
+  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, { field });
   return v;
 }
 
@@ -55,7 +55,7 @@ function checkText(field: string, v: unknown): string {
 export function buildErrorInfo(e: ErrorInfo, options: { xmlns?: boolean } = {}): string {
   if (typeof e !== 'object' || e === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo: expected { responseCode, description? }, received ${describeReceived(e)}`);
   if (!isGetAndPublishCertResponseCode(e.responseCode)) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo ResponseCode: expected a GetAndPublishCertResponseCodeType value (NoError, InternalError, …, UserImproperlyProvisioned), received ${describeReceived(e.responseCode)}`, 'responseCode');
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo ResponseCode: expected a GetAndPublishCertResponseCodeType value (NoError, InternalError, …, UserImproperlyProvisioned), received ${describeReceived(e.responseCode)}`, { field: 'responseCode' });
   }
   const desc = e.description === undefined ? '' : `<Description>${escXml(checkText('Description', e.description))}</Description>`;
   return `<ErrorInfo${options.xmlns === false ? '' : ` xmlns="${NS.tns}"`} ResponseCode="${e.responseCode}">${desc}</ErrorInfo>`;

@@ -56,15 +56,15 @@ const PREFIX_NS: Record<string, string> = { wsse: NS.wsse, wst: NS.wst, wsu: NS.
 const QNAME = /^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)$/;
 
 function checkXmlText(field: string, v: unknown): string {
-  if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, field);
+  if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, { field });
   const bad = xmlIllegalIndex(v);
-  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, field);
+  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, { field });
   return v;
 }
 
 /** The af:OCSDiagnosticsFault element alone (for a detail you assemble yourself). */
 export function buildOcsDiagnosticsFaultDetail(d: MsDiagnosticsFault): string {
-  if (!Number.isSafeInteger(d.errorId) || d.errorId < 1) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(d.errorId)}`, 'errorId');
+  if (!Number.isSafeInteger(d.errorId) || d.errorId < 1) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(d.errorId)}`, { field: 'errorId' });
   const reason = checkXmlText('af:Reason', d.reason);
   return `<af:OCSDiagnosticsFault xmlns:af="${NS.af}"><af:Ms-Diagnostics-Fault><af:ErrorId>${d.errorId}</af:ErrorId><af:Reason>${escXml(reason)}</af:Reason></af:Ms-Diagnostics-Fault></af:OCSDiagnosticsFault>`;
 }
@@ -74,20 +74,20 @@ export function buildOcsDiagnosticsFault(o: BuildOcsDiagnosticsFaultOptions): st
   if (typeof o !== 'object' || o === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `OCSDiagnosticsFault: expected options { errorId, … }, received ${describeReceived(o)}`);
   const known = webTicketError(o.errorId);
   const reason = o.reason ?? known?.reason;
-  if (reason === undefined) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:Reason: expected a reason (ErrorId ${o.errorId} is not in the catalog), received none`, 'reason');
+  if (reason === undefined) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:Reason: expected a reason (ErrorId ${o.errorId} is not in the catalog), received none`, { field: 'reason' });
   const detail = buildOcsDiagnosticsFaultDetail({ errorId: o.errorId, reason });
   const faultcode = o.faultcode ?? known?.faultcode ?? 'wsse:FailedAuthentication';
   const m = QNAME.exec(faultcode);
-  if (!m) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcode: expected a qualified name prefix:local (e.g. wsse:FailedAuthentication), received ${describeReceived(faultcode)}`, 'faultcode');
+  if (!m) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcode: expected a qualified name prefix:local (e.g. wsse:FailedAuthentication), received ${describeReceived(faultcode)}`, { field: 'faultcode' });
   const prefix = m[1]!;
   const version = o.soapVersion ?? '1.1';
   const envNs = version === '1.2' ? NS.soap12 : NS.soap11;
   const codeNs = prefix === 's' ? envNs : (o.faultcodeNamespace ?? PREFIX_NS[prefix]);
-  if (!codeNs) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcodeNamespace: expected the namespace of prefix "${prefix}" (only s, wsse, wst, wsu are known), received none`, 'faultcodeNamespace');
-  if (o.faultcodeNamespace !== undefined && prefix === 's') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'faultcodeNamespace: expected none for the envelope prefix "s", received one', 'faultcodeNamespace');
+  if (!codeNs) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcodeNamespace: expected the namespace of prefix "${prefix}" (only s, wsse, wst, wsu are known), received none`, { field: 'faultcodeNamespace' });
+  if (o.faultcodeNamespace !== undefined && prefix === 's') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'faultcodeNamespace: expected none for the envelope prefix "s", received one', { field: 'faultcodeNamespace' });
   const faultstring = checkXmlText('faultstring', o.faultstring ?? reason);
   const lang = o.lang ?? 'en-US';
-  if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `lang: expected a language tag (en-US), received ${describeReceived(lang)}`, 'lang');
+  if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `lang: expected a language tag (en-US), received ${describeReceived(lang)}`, { field: 'lang' });
   const decl = prefix === 's' ? '' : ` xmlns:${prefix}="${escXml(codeNs)}"`;
   let fault: string;
   if (version === '1.2') {

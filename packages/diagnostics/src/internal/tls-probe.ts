@@ -41,6 +41,6 @@ export function getServerCertificateChain(o: ServerCertificateChainOptions): Pro
       socket.end();
       resolve(chain);
     });
-    socket.once('error', (e) => { clearTimeout(timer); reject(new DiagnosticsError('ERR_DIAGNOSTICS_INPUT', `getServerCertificateChain: TLS connection to ${o.host}:${o.port} failed: ${e.message}`)); });
+    socket.once('error', (e) => { clearTimeout(timer); reject(new DiagnosticsError('ERR_DIAGNOSTICS_INPUT', `getServerCertificateChain: TLS connection to ${o.host}:${o.port} failed: ${e.message}`, { cause: e })); });
   });
 }

@@ -46,16 +46,16 @@ const EXT_RE = /^[A-Za-z0-9-]+$/;
 export function formatWebTicketHeader(input: { token: string | Uint8Array; extensions?: Record<string, string> } | string | Uint8Array, options: FormatWebTicketHeaderOptions = {}): string {
   const o = typeof input === 'string' || input instanceof Uint8Array ? { token: input } : input;
   if (typeof o !== 'object' || o === null || (typeof o.token !== 'string' && !(o.token instanceof Uint8Array))) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket token: expected the SAML assertion as a string or Uint8Array, received ${describeReceived((o as { token?: unknown } | null)?.token)}`, 'token');
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket token: expected the SAML assertion as a string or Uint8Array, received ${describeReceived((o as { token?: unknown } | null)?.token)}`, { field: 'token' });
   }
   const bytes = typeof o.token === 'string' ? Buffer.from(o.token, 'utf8') : Buffer.from(o.token.buffer, o.token.byteOffset, o.token.byteLength);
-  if (bytes.length === 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'X-MS-WebTicket token: expected at least one byte (base64-ticket is 1*…), received an empty token', 'token');
+  if (bytes.length === 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'X-MS-WebTicket token: expected at least one byte (base64-ticket is 1*…), received an empty token', { field: 'token' });
   let b64 = bytes.toString('base64');
   if (options.padding === false) b64 = b64.replace(/=+$/, '');
   let out = `opaque=${b64}`;
   for (const [k, v] of Object.entries(o.extensions ?? {})) {
-    if (!EXT_RE.test(k) || k.toLowerCase() === 'opaque') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension name: expected 1*(ALPHA / DIGIT / "-") other than opaque, received ${describeReceived(k)}`, `extensions.${k}`);
-    if (typeof v !== 'string' || !EXT_RE.test(v)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension ${k}: expected a value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(v)}`, `extensions.${k}`);
+    if (!EXT_RE.test(k) || k.toLowerCase() === 'opaque') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension name: expected 1*(ALPHA / DIGIT / "-") other than opaque, received ${describeReceived(k)}`, { field: `extensions.${k}` });
+    if (typeof v !== 'string' || !EXT_RE.test(v)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension ${k}: expected a value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(v)}`, { field: `extensions.${k}` });
     out += `;${k}=${v}`;
   }
   return out;
