@@ -31,8 +31,8 @@ export type { MsDiagnostics, MsDiagnosticsParseResult, FormatMsDiagnosticsOption
 export { formatWebTicketHeader, parseWebTicketHeader, parseWebTicketUrlHeader, webTicketTokenText } from './internal/web-ticket-header.js';
 export type { WebTicketHeader, WebTicketUrlHeader, FormatWebTicketHeaderOptions, ParseWebTicketHeaderOptions } from './internal/web-ticket-header.js';
 
-export { buildOcsDiagnosticsFault, buildOcsDiagnosticsFaultDetail, parseOcsDiagnosticsFault, parseSoapFault } from './internal/ocs-fault.js';
-export type { BuildOcsDiagnosticsFaultOptions, MsDiagnosticsFault, OcsDiagnosticsFault, SoapFault } from './internal/ocs-fault.js';
+export { buildOcsDiagnosticsFault, buildOcsDiagnosticsFaultDetail, buildSoapFault, parseOcsDiagnosticsFault, parseSoapFault } from './internal/ocs-fault.js';
+export type { BuildOcsDiagnosticsFaultOptions, BuildSoapFaultOptions, MsDiagnosticsFault, OcsDiagnosticsFault, SoapFault } from './internal/ocs-fault.js';
 
 export { buildErrorInfo, buildGetAndPublishCertErrorResponse, parseErrorInfo } from './internal/error-info.js';
 export type { ErrorInfo, ParsedErrorInfo } from './internal/error-info.js';
