@@ -1,8 +1,7 @@
 // MS-OCAUTHWS 3.2 / 2.2.4.1: how the broker answers a refused request (SOAP fault, X-Ms-diagnostics).
-import { buildOcsDiagnosticsFault, formatMsDiagnostics, toDiagnosticsText, webTicketError } from '@ocauth/diagnostics';
+import { buildOcsDiagnosticsFault, buildSoapFault, formatMsDiagnostics, toDiagnosticsText, webTicketError } from '@ocauth/diagnostics';
 import { AuthBrokerError, type AuthBrokerErrorCode, type AuthBrokerErrorOptions } from './errors.js';
-import { buildSoapFault } from './messages.js';
-import { escapeText } from './xml.js';
+import { buildAuthBrokerFaultEnvelope } from './messages.js';
 import type { AuthBrokerHandlerOptions } from './options.js';
 
 /** A refusal of the handler: HTTP status, SOAP faultcode and, for a web-ticket problem, its ErrorId (3.2). */
@@ -44,13 +43,13 @@ export function faultResponse(e: unknown, relatesTo: string | undefined, options
   headers['x-ocauth-error'] = f.reportedCode;
   // MS-OCAUTHWS 3.2: a web ticket that fails validation is answered with the SOAP fault of the 3.2 table
   // (wsse:InvalidSecurityToken for 28032–28034) whose detail is OCSDiagnosticsFaultType (2.2.4.1).
-  const body = ticketError && f.errorId !== undefined
-    ? ticketFaultEnvelope(buildOcsDiagnosticsFault({ errorId: f.errorId, faultstring: toDiagnosticsText(f.message, 300) }), relatesTo)
-    : buildSoapFault({ code: f.faultCode, reason: f.message, ...(relatesTo !== undefined ? { relatesTo } : {}) });
+  const fault = ticketError && f.errorId !== undefined
+    ? buildOcsDiagnosticsFault({ errorId: f.errorId, faultstring: toDiagnosticsText(f.message, 300) })
+    : buildSoapFault({ faultcode: `s:${f.faultCode}`, faultstring: xmlCharacters(f.message) });
+  const body = buildAuthBrokerFaultEnvelope(fault, relatesTo);
   // SOAP 1.1 faults travel with HTTP 500 unless the failure is HTTP-level (401, 405, 413, 503).
   return new Response(body, { status: f.status === 400 ? 500 : f.status, headers });
 }
 
-function ticketFaultEnvelope(fault: string, relatesTo: string | undefined): string {
-  return `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action s:mustUnderstand="1">http://www.w3.org/2005/08/addressing/soap/fault</a:Action>${relatesTo !== undefined ? `<a:RelatesTo>${escapeText(relatesTo)}</a:RelatesTo>` : ''}</s:Header><s:Body>${fault}</s:Body></s:Envelope>`;
-}
+/** The message with every character XML 1.0 cannot carry replaced by '?' (a fault must always be writable). */
+const xmlCharacters = (text: string): string => text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '?');

@@ -32,9 +32,10 @@ export function createAuthBrokerHandler(options: AuthBrokerHandlerOptions): Auth
   const handler = async (request: Request): Promise<Response> => {
     let relatesTo: string | undefined;
     try {
-      const { text, parsed } = await readBrokerRequest(request, state.maxBodyBytes);
+      const read = await readBrokerRequest(request, state.maxBodyBytes);
+      const { text, parsed } = read;
       relatesTo = parsed.messageId;
-      checkSoapAction(request, parsed);
+      checkSoapAction(read);
       const ticket = await authenticate(options.ticketVerifier, text, parsed);
       const xml = await OPERATIONS[parsed.operation](state, parsed, ticket);
       return new Response(xml, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });

@@ -1,8 +1,9 @@
-import type { Finding } from '@ocauth/diagnostics';
+import { childElements, describeElement as qname, isElement } from '@ocauth/c14n';
+import { NS, type Finding } from '@ocauth/diagnostics';
 import type { Document, Element } from '@xmldom/xmldom';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { actionOf, type AuthBrokerOperation, operationOfAction } from './actions.js';
-import { childElements, isElement, isNil, NS, parseXml, qname, serialize, textOf, type XNode } from './xml.js';
+import { isNil, parseXml, serialize, textOf, type XNode } from './xml.js';
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies (MS-OCAUTHWS 3.3.4.x.2.1). `undefined` = element absent (minOccurs="0"),
@@ -333,7 +334,7 @@ export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(operation:
   }
   const env: XNode = {
     name: 's:Envelope',
-    attrs: [['xmlns:a', NS.wsa], ['xmlns:s', NS.soap]],
+    attrs: [['xmlns:a', NS.wsa10], ['xmlns:s', NS.soap11]],
     children: [{ name: 's:Header', children: header }, { name: 's:Body', children: [bodyNode(operation, b)] }],
   };
   return serialize(env, !!options.indent);
@@ -357,7 +358,7 @@ export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation
   if (headers.relatesTo !== undefined) header.push({ name: 'a:RelatesTo', text: headers.relatesTo });
   const env: XNode = {
     name: 's:Envelope',
-    attrs: [['xmlns:s', NS.soap], ['xmlns:a', NS.wsa]],
+    attrs: [['xmlns:s', NS.soap11], ['xmlns:a', NS.wsa10]],
     children: [
       { name: 's:Header', children: header },
       { name: 's:Body', children: [{ name: `${operation}Response`, attrs: [['xmlns', NS.tempuri]], children: inner }] },
@@ -366,20 +367,18 @@ export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation
   return serialize(env, !!options.indent);
 }
 
-/** A SOAP 1.1 fault (what the service answers for a message it cannot process). */
-export function buildSoapFault(fault: { code: 'Client' | 'Server'; reason: string; relatesTo?: string; detail?: string }, options: BuildOptions = {}): string {
+/**
+ * The SOAP 1.1 envelope of a fault answer: wsa:Action soap/fault, wsa:RelatesTo the request's MessageID, and
+ * `fault`, an s:Fault element built by @ocauth/diagnostics `buildSoapFault` (the one SOAP Fault builder).
+ */
+export function buildAuthBrokerFaultEnvelope(fault: string, relatesTo: string | undefined, options: BuildOptions = {}): string {
   const header: XNode[] = [{ name: 'a:Action', attrs: [['s:mustUnderstand', '1']], text: 'http://www.w3.org/2005/08/addressing/soap/fault' }];
-  if (fault.relatesTo !== undefined) header.push({ name: 'a:RelatesTo', text: fault.relatesTo });
-  const f: XNode[] = [
-    { name: 'faultcode', text: `s:${fault.code}` },
-    { name: 'faultstring', attrs: [['xml:lang', 'en-US']], text: fault.reason },
-  ];
-  if (fault.detail) f.push({ name: 'detail', children: [{ name: '', raw: fault.detail }] });
+  if (relatesTo !== undefined) header.push({ name: 'a:RelatesTo', text: relatesTo });
   return serialize(
     {
       name: 's:Envelope',
-      attrs: [['xmlns:s', NS.soap], ['xmlns:a', NS.wsa]],
-      children: [{ name: 's:Header', children: header }, { name: 's:Body', children: [{ name: 's:Fault', children: f }] }],
+      attrs: [['xmlns:s', NS.soap11], ['xmlns:a', NS.wsa10]],
+      children: [{ name: 's:Header', children: header }, { name: 's:Body', children: [{ name: '', raw: fault }] }],
     },
     !!options.indent,
   );
@@ -399,28 +398,28 @@ interface EnvelopeParts {
 function envelopeParts(input: string | Uint8Array | Document): EnvelopeParts {
   const document = typeof input === 'string' || input instanceof Uint8Array ? parseXml(input) : input;
   const env = document.documentElement!;
-  if (!isElement(env, NS.soap, 'Envelope')) {
-    throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `root: expected {${NS.soap}}Envelope (SOAP 1.1), received ${qname(env)}`);
+  if (!isElement(env, NS.soap11, 'Envelope')) {
+    throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `root: expected {${NS.soap11}}Envelope (SOAP 1.1), received ${qname(env)}`);
   }
   const kids = childElements(env);
   let header: Element | undefined;
   let body: Element | undefined;
   for (const k of kids) {
-    if (isElement(k, NS.soap, 'Header') && !header && !body) header = k;
-    else if (isElement(k, NS.soap, 'Body') && !body) body = k;
+    if (isElement(k, NS.soap11, 'Header') && !header && !body) header = k;
+    else if (isElement(k, NS.soap11, 'Body') && !body) body = k;
     else throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Envelope: expected Header? then Body, received an unexpected ${qname(k)}`);
   }
   if (!body) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'Envelope: expected a Body, received none');
   const payloads = childElements(body);
   if (payloads.length !== 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Body: expected exactly one element, received ${payloads.length}`);
-  const actions = header ? childElements(header).filter((e) => isElement(e, NS.wsa, 'Action')) : [];
+  const actions = header ? childElements(header).filter((e) => isElement(e, NS.wsa10, 'Action')) : [];
   if (actions.length > 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Header: expected one wsa:Action, received ${actions.length}`);
   return { document, header, payload: payloads[0]!, action: actions[0] ? textOf(actions[0]).trim() : undefined };
 }
 
 function headerText(header: Element | undefined, local: string): string | undefined {
   if (!header) return undefined;
-  const found = childElements(header).filter((e) => isElement(e, NS.wsa, local));
+  const found = childElements(header).filter((e) => isElement(e, NS.wsa10, local));
   if (found.length > 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Header: expected at most one wsa:${local}, received ${found.length}`);
   return found[0] ? textOf(found[0]).trim() : undefined;
 }
@@ -552,7 +551,7 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
 /** Parse a response envelope; throws AuthBrokerSoapFault for a fault. */
 export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: string | Uint8Array | Document, expected?: O): ParsedAuthBrokerResponse<O> {
   const { header, payload, action } = envelopeParts(input);
-  if (isElement(payload, NS.soap, 'Fault')) {
+  if (payload.namespaceURI === NS.soap11 && payload.localName === 'Fault') {
     const kids = childElements(payload);
     const code = kids.find((k) => k.localName === 'faultcode');
     const str = kids.find((k) => k.localName === 'faultstring');

@@ -1,44 +1,54 @@
-// MS-OCAUTHWS 3.3.4: reading an IAuthBroker request (HTTP POST, size cap, UTF-8, SOAP 1.1, wsa:Action = SOAPAction).
-import { AuthBrokerError, describeReceived } from './errors.js';
+// MS-OCAUTHWS 3.3.4: reading an IAuthBroker request (the one SOAP request reader, then the operation of its wsa:Action).
+import { readSoapRequest, SoapRequestError, type SoapRequest, type SoapRequestErrorCode } from '@ocauth/wstrust';
+import { AuthBrokerError, describeReceived, type AuthBrokerErrorCode } from './errors.js';
 import { actionOf } from './actions.js';
 import { BrokerFault } from './fault.js';
 import { parseAuthBrokerRequest, type ParsedAuthBrokerRequest } from './messages.js';
+import { MAX_XML_DEPTH } from './xml.js';
 
-/** A request as read: its text (what the ticket verifier sees) and its parsed operation. */
+/** A request as read: its text (what the ticket verifier sees), its SOAPAction and its parsed operation. */
 export interface BrokerRequest {
   text: string;
+  soapAction: string | undefined;
   parsed: ParsedAuthBrokerRequest;
 }
 
-/** Read and parse the request; every refusal is a BrokerFault (405, 413, or 400 with the parser's code). */
+/** How each refusal of @ocauth/wstrust's readSoapRequest is answered: HTTP status and the broker's code. */
+const SOAP_REFUSALS: Readonly<Record<SoapRequestErrorCode, AuthBrokerErrorCode>> = {
+  ERR_SOAP_METHOD: 'ERR_AUTHBROKER_HTTP', // 405
+  ERR_SOAP_TOO_LARGE: 'ERR_AUTHBROKER_HTTP', // 413
+  ERR_SOAP_VERSION: 'ERR_AUTHBROKER_HTTP', // 415
+  ERR_SOAP_ENCODING: 'ERR_AUTHBROKER_XML',
+  ERR_SOAP_XML: 'ERR_AUTHBROKER_XML',
+  ERR_SOAP_ENVELOPE: 'ERR_AUTHBROKER_MESSAGE',
+};
+
+/**
+ * Read the request with the one SOAP request reader (@ocauth/wstrust readSoapRequest: streamed with a cap,
+ * fatal UTF-8, c14n parseXml) and parse its IAuthBroker operation; every refusal is a BrokerFault.
+ */
 export async function readBrokerRequest(request: Request, maxBodyBytes: number): Promise<BrokerRequest> {
-  if (request.method !== 'POST') throw new BrokerFault(405, 'Client', 'ERR_AUTHBROKER_HTTP', `HTTP method: expected POST, received ${request.method}`);
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBodyBytes) throw new BrokerFault(413, 'Client', 'ERR_AUTHBROKER_HTTP', `body: expected at most ${maxBodyBytes} bytes, received ${declared}`);
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > maxBodyBytes) throw new BrokerFault(413, 'Client', 'ERR_AUTHBROKER_HTTP', `body: expected at most ${maxBodyBytes} bytes, received ${bytes.byteLength}`);
-  let text: string;
+  let soap: SoapRequest;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    soap = await readSoapRequest(request, { maxBytes: maxBodyBytes, maxDepth: MAX_XML_DEPTH });
   } catch (e) {
-    throw new BrokerFault(400, 'Client', 'ERR_AUTHBROKER_XML', 'body: expected UTF-8 XML, received bytes that are not UTF-8', { cause: e });
+    if (!(e instanceof SoapRequestError)) throw e;
+    throw new BrokerFault(e.status, 'Client', SOAP_REFUSALS[e.code], e.message, { cause: e });
   }
   let parsed: ParsedAuthBrokerRequest;
   try {
-    parsed = parseAuthBrokerRequest(text);
+    parsed = parseAuthBrokerRequest(soap.document);
   } catch (e) {
     if (e instanceof AuthBrokerError) throw new BrokerFault(400, 'Client', e.code, e.message, { cause: e });
     throw e;
   }
-  return { text, parsed };
+  return { text: soap.text, soapAction: soap.soapAction, parsed };
 }
 
-/** A SOAPAction header, when present and not empty, names the same operation as wsa:Action. */
-export function checkSoapAction(request: Request, parsed: ParsedAuthBrokerRequest): void {
-  const header = request.headers.get('soapaction');
-  const soapAction = header?.replace(/^"|"$/g, '') ?? '';
+/** A SOAPAction (header, or the Content-Type action parameter), when present and not empty, names the same operation as wsa:Action. */
+export function checkSoapAction({ soapAction, parsed }: BrokerRequest): void {
   const expected = actionOf(parsed.operation, 'request');
-  if (soapAction !== '' && soapAction !== expected) {
-    throw new BrokerFault(400, 'Client', 'ERR_AUTHBROKER_ACTION', `SOAPAction: expected "${expected}" (the wsa:Action), received ${describeReceived(header)}`, { field: 'SOAPAction' });
+  if (soapAction !== undefined && soapAction !== '' && soapAction !== expected) {
+    throw new BrokerFault(400, 'Client', 'ERR_AUTHBROKER_ACTION', `SOAPAction: expected "${expected}" (the wsa:Action), received ${describeReceived(soapAction)}`, { field: 'SOAPAction' });
   }
 }
