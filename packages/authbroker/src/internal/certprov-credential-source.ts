@@ -45,7 +45,10 @@ interface Cached {
   notAfter: Date;
 }
 
-/** Name-based GUID (SHA-256 of the input, RFC 4122 variant bits, version 5-style) with braces. */
+/**
+ * Name-based GUID (SHA-256 of the input, RFC 4122 variant bits, version 5-style) with braces: the DeviceId of a user endpoint.
+ * @throws never
+ */
 export function deviceIdFor(sipUri: string, sipInstance: string): string {
   const h = createHash('sha256').update(`ocauth-authbroker-device\0${sipUri.toLowerCase()}\0${sipInstance}`).digest();
   h[6] = (h[6]! & 0x0f) | 0x50;

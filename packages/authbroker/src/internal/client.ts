@@ -67,6 +67,13 @@ export type GssapiExchange = (gssapiData: string) => Promise<string | null>;
 /**
  * Client of the Authentication Broker Service (MS-OCAUTHWS 3.3): all seven operations, plus
  * `handshake()`, which drives a whole TLS-DSK negotiation between the broker and a SIP server.
+ * @throws {AuthBrokerError} from the constructor: ERR_AUTHBROKER_HTTP (`url` not http(s)), ERR_AUTHBROKER_TICKET (`webTicket`
+ *   neither XML nor a WebTicket). Every operation rejects with ERR_AUTHBROKER_HTTP (transport failure, timeout, not a SOAP
+ *   answer, not HTTP 200), ERR_AUTHBROKER_XML / ERR_AUTHBROKER_ACTION / ERR_AUTHBROKER_MESSAGE (the answer is not the
+ *   operation's response, or RelatesTo differs), ERR_AUTHBROKER_TICKET (a `webTicket` function returned neither);
+ *   `handshake()` also with ERR_AUTHBROKER_NEGOTIATION (a status other than ContinueNeeded/OK, or no gssapi-data).
+ * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a fault (with its HTTP status,
+ *   X-Ms-diagnostics ErrorId and finding).
  */
 export class AuthBrokerClient {
   private readonly fetch: typeof fetch;

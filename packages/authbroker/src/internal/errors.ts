@@ -31,7 +31,10 @@ export interface AuthBrokerErrorOptions {
   cause?: unknown;
 }
 
-/** Base class of every error of @ocauth/authbroker: a stable `code`, an optional `field` and `cause`. */
+/**
+ * Base class of every error of @ocauth/authbroker: a stable `code`, an optional `field` and `cause`.
+ * @throws never
+ */
 export class AuthBrokerError extends Error {
   readonly code: AuthBrokerErrorCode;
   readonly field: string | undefined;
@@ -43,7 +46,10 @@ export class AuthBrokerError extends Error {
   }
 }
 
-/** Raised by the TLS-DSK engine and the registrar peer; `securityStatus` is the SSPI value reported. */
+/**
+ * Raised by the TLS-DSK engine and the registrar peer; `securityStatus` is the SSPI value reported.
+ * @throws never
+ */
 export class TlsDskError extends AuthBrokerError {
   readonly securityStatus: number;
   /** OpenSSL / Node error code of the underlying failure, when there is one (e.g. `ERR_SSL_...`). */

@@ -315,7 +315,10 @@ function checkBody(operation: AuthBrokerOperation, body: Record<string, unknown>
   }
 }
 
-/** A request envelope for one of the seven operations, laid out like the spec examples (4.3.1 …). */
+/**
+ * A request envelope for one of the seven operations, laid out like the spec examples (4.3.1 …).
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_MESSAGE when a body field has the wrong type (e.g. a non-integer where xs:int is expected).
+ */
 export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerRequestBodies[O], headers: AuthBrokerRequestHeaders, options: BuildOptions = {}): string {
   const b = body as unknown as Record<string, unknown>;
   checkBody(operation, b, REQUEST_FIELDS[operation]);
@@ -340,7 +343,10 @@ export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(operation:
   return serialize(env, !!options.indent);
 }
 
-/** A response envelope, laid out like the spec examples (4.3.2 …). */
+/**
+ * A response envelope, laid out like the spec examples (4.3.2 …).
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_MESSAGE when a body field has the wrong type.
+ */
 export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerResponseBodies[O], headers: { relatesTo?: string }, options: BuildOptions = {}): string {
   const layout = RESPONSE_LAYOUT[operation];
   const b = body as unknown as Record<string, unknown>;
@@ -472,7 +478,11 @@ export interface ParsedAuthBrokerRequest<O extends AuthBrokerOperation = AuthBro
   document: Document;
 }
 
-/** Parse a request envelope; the wsa:Action must name one of the seven operations and match the body. */
+/**
+ * Parse a request envelope; the wsa:Action must name one of the seven operations and match the body.
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_XML (not well-formed, DOCTYPE, limits; the XmlParseError is the `cause`),
+ *   ERR_AUTHBROKER_ACTION (no or an unknown wsa:Action), ERR_AUTHBROKER_MESSAGE (envelope or body not as the schema says).
+ */
 export function parseAuthBrokerRequest(input: string | Uint8Array | Document): ParsedAuthBrokerRequest {
   const { document, header, payload, action } = envelopeParts(input);
   if (action === undefined) throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', 'Header/Action: expected a WS-Addressing (2005/08) Action, received none');
@@ -520,7 +530,10 @@ export interface AuthBrokerSoapFaultInit {
   errorCode?: string | undefined;
 }
 
-/** A SOAP fault received instead of a response (code ERR_AUTHBROKER_SOAP_FAULT); immutable. */
+/**
+ * A SOAP fault received instead of a response (code ERR_AUTHBROKER_SOAP_FAULT); immutable.
+ * @throws never
+ */
 export class AuthBrokerSoapFault extends AuthBrokerError {
   readonly faultCode: string;
   readonly faultString: string;
@@ -548,7 +561,12 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
   }
 }
 
-/** Parse a response envelope; throws AuthBrokerSoapFault for a fault. */
+/**
+ * Parse a response envelope.
+ * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the envelope carries a SOAP fault.
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_XML (not well-formed; the XmlParseError is the `cause`), ERR_AUTHBROKER_ACTION
+ *   (not the `expected` operation's response action), ERR_AUTHBROKER_MESSAGE (envelope or body not as the schema says).
+ */
 export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: string | Uint8Array | Document, expected?: O): ParsedAuthBrokerResponse<O> {
   const { header, payload, action } = envelopeParts(input);
   if (payload.namespaceURI === NS.soap11 && payload.localName === 'Fault') {

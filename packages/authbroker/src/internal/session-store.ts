@@ -39,7 +39,10 @@ export interface AuthBrokerSessionStore {
   countForUser?(sipUri: string): Promise<number>;
 }
 
-/** In-memory session store (copies records in and out, like a database would). */
+/**
+ * In-memory session store (copies records in and out, like a database would).
+ * @throws never
+ */
 export class MemoryAuthBrokerSessionStore implements AuthBrokerSessionStore {
   private readonly records = new Map<string, AuthBrokerSessionRecord>();
   async get(id: string) {

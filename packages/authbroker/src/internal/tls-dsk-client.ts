@@ -66,6 +66,8 @@ export type TlsDskClientState = 'initial' | 'hello-sent' | 'flight-sent' | 'comp
  *    certificate_verify, change_cipher_spec, finished, ContinueNeeded;
  * 3. `step(serverFinished)` (change_cipher_spec, finished) → OK with the signing keys.
  * A leg whose input is cut short returns IncompleteMessage and waits for the rest.
+ * @throws {TlsDskError} ERR_TLSDSK_CONFIG from the constructor (no credential, an unusable protocol or Node.js version);
+ *   `step()` never throws: failures come back as `{ status, error }`.
  */
 export class TlsDskClient {
   private readonly wire = new MemoryDuplex();

@@ -44,6 +44,9 @@ export interface TlsDskRegistrarResult {
  * server that requires and verifies the client certificate, fed through base64 gssapi-data exactly
  * as a registrar receives it in SIP REGISTER Authorization headers. It derives the same key block as
  * the client, so both sides' signing keys can be compared.
+ * @throws {TlsDskError} ERR_TLSDSK_CONFIG from the constructor (no trusted client CA, an unusable protocol);
+ *   `respond()` rejects with ERR_TLSDSK_STATE (handshake already done), ERR_TLSDSK_INPUT (not base64),
+ *   ERR_TLSDSK_HANDSHAKE (the TLS handshake failed) or ERR_TLSDSK_CONFIG.
  */
 export class TlsDskRegistrarPeer {
   private readonly wire = new MemoryDuplex();
