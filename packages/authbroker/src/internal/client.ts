@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.3 Authentication Broker client: the seven operations over HTTP(S) and a whole TLS-DSK handshake.
 import { randomUUID as nodeRandomUUID } from 'node:crypto';
 import { explainAll, findingForWebTicketError, parseMsDiagnostics, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
 import { AuthBrokerError, describeReceived } from './errors.js';

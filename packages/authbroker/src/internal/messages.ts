@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.3.4 / 6.3: the IAuthBroker messages of the seven operations, built and parsed.
 import { childElements, describeElement as qname, isElement } from '@ocauth/c14n';
 import { NS, type Finding } from '@ocauth/diagnostics';
 import type { Document, Element } from '@xmldom/xmldom';

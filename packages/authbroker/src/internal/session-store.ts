@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.3.1 Abstract Data Model: the persistent session record and its store.
 import type { HashAlgorithmName } from './hash-algorithm.js';
 import type { TlsDskProtocol } from './tls-dsk-common.js';
 

@@ -1,3 +1,4 @@
+// Compile-time check that @ocauth/wstrust's ticket verifier fits createAuthBrokerHandler as is.
 import type { TicketVerifier } from '@ocauth/wstrust';
 import type { AuthBrokerTicketVerifier } from './options.js';
 
