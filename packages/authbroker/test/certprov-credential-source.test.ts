@@ -14,7 +14,10 @@ const req = (sipUri: string, sipInstance = SIP_INSTANCE): CredentialRequest => (
 describe('certProvCredentialSource', () => {
   it('issues, publishes and hands the broker a certificate the registrar accepts (V2 handshake, equal keys)', async () => {
     const store = new MemoryCertificateStore();
-    const { client } = makeBroker({ credentialSource: certProvCredentialSource({ ca, store }) });
+    // The source issues on the broker's clock: a real-time source would count key generation into the lifetime.
+    let brokerClock = () => new Date();
+    const { client, clock } = makeBroker({ credentialSource: certProvCredentialSource({ ca, store, clock: () => brokerClock() }) });
+    brokerClock = clock;
     const c = client('sip:user1@contoso.test');
     const { sessionId } = await c.createSessionV2();
     const lifetime = await c.acquireCredentialV2(sessionId, SIP_INSTANCE);
