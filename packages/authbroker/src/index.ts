@@ -34,6 +34,21 @@ export {
   type BuildOptions,
   type ParsedAuthBrokerRequest,
   type ParsedAuthBrokerResponse,
+  // The message types, named after the spec's elements (3.3.4.n.2 / 3.3.4.n.3).
+  type CreateAuthBrokerSession,
+  type CreateAuthBrokerSessionResponse,
+  type TerminateAuthBrokerSession,
+  type TerminateAuthBrokerSessionResponse,
+  type AuthBrokerAcquireCredential,
+  type AuthBrokerAcquireCredentialResponse,
+  type AuthBrokerNegotiateSecurityAssociation,
+  type NegotiateSaResponse,
+  type CreateAuthBrokerSessionV2,
+  type CreateAuthBrokerSessionV2Response,
+  type AuthBrokerAcquireCredentialV2,
+  type AuthBrokerAcquireCredentialV2Response,
+  type AuthBrokerNegotiateSecurityAssociationV2,
+  type NegotiateSaResponseV2,
 } from './internal/messages.js';
 
 // TLS-DSK (MS-SIPAE): the broker's engine and the SIP registrar's side.
