@@ -14,7 +14,7 @@ import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authb
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
 import { authBrokerWsdl } from './spec-wsdl.js';
-import { FAULT_NAMES, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
+import { FAULT_NAMES, unverifiedOAuth2, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { requestContext } from './request-context.js';
@@ -420,7 +420,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     // Is this client certificate one CertProv issued and published for the user (Cert binding, SIP registrar)?
     const clientCertificateValidator = storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, { clock });
 
-    handlers.webTicket = faultyWebTicketHandler(createWebTicketHandler({
+    handlers.webTicket = faultyServiceDescription(faultyWebTicketHandler(createWebTicketHandler({
       serviceUrl: urls.webTicket,
       publishedUrl: externalUrls.webTicket,
       fqdn: farmFqdn,
@@ -430,6 +430,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       farm,
       userDirectory: users,
       certificateValidator: clientCertificateValidator,
+      ...unverifiedOAuth2(faults),
       // MS-OCAUTHWS 3.2.4.1 Integrated Windows authentication: NTLM (MS-NLMP) bound to the HTTPS connection.
       ...(config.ntlm === false
         ? {}
@@ -456,7 +457,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
       clock,
       ...faultyRandom(faults),
-    }), faults);
+    }), faults), faults, 'webTicket');
     // Security: the Web Ticket Service sees the request's source address (per-source sign-in throttling).
     const webTicketHandler = guards.webTicketHandler(handlers.webTicket);
     handlers.webTicket = (req) => withSignInSource(requestContext(req)?.remoteAddress ?? '', () => webTicketHandler(req));
