@@ -216,7 +216,7 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
     {
       prefix: '/Reach/Sip.svc/AuthBroker',
       h: createAuthBrokerHandler({
-        ticketVerifier: ticketVerifier as never, credentialSource: certProvCredentialSource({ ca, store }), webTicketUrl, sweepIntervalSeconds: 0,
+        ticketVerifier: ticketVerifier as never, credentialSource: certProvCredentialSource({ ca, store, userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined } }), webTicketUrl, sweepIntervalSeconds: 0,
         registrarTrust: { trustedCertificates: [pki.caPem] },
       }),
     },

@@ -495,7 +495,11 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       ticketVerifier: { verify: async (envelope: string) => enabledAccount({ ...(await brokerVerifier.verify(envelope)) }) },
       // MS-OCAUTHWS 1.3.3 / 3.3.4.3: the broker obtains the user's certificate from the certificate
       // provisioning side: issued by this server's CA for the session's SIP URI, published to the store.
-      credentialSource: certProvCredentialSource({ ca: pki.ca, store: store.certificates, clock, validityHours: policy.brokerCertificateValidityHours ?? 8 }),
+      credentialSource: certProvCredentialSource({
+        ca: pki.ca, store: store.certificates, clock, validityHours: policy.brokerCertificateValidityHours ?? 8,
+        // MS-OCAUTHWS 3.3.4.3: a disabled account obtains no certificate (lifetime 0), not even a cached one.
+        userDirectory: { findUser: async (u) => (await store.users.findUserBySipUri(u)) ?? undefined },
+      }),
       sessionStore: store.sessions,
       clock,
       sessionIdleSeconds: policy.brokerSessionIdleSeconds ?? 600,
