@@ -35,7 +35,7 @@ export class DiagnosticsError extends Error {
   /**
    * @throws never
    */
-  constructor(code: DiagnosticsErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: DiagnosticsErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
     super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'DiagnosticsError';
     this.code = code;
