@@ -1,4 +1,6 @@
-export { startServer, SERVICE_PATHS, ServerConfigError } from './internal/server.js';
+export { startServer, SERVICE_PATHS } from './internal/server.js';
+export { ServerError, ServerConfigError, type ServerErrorCode } from './internal/errors.js';
+export { registerSip, type RegisterSipOptions, type SipRegistration, type SipTlsDskChallenge, type SipTlsDskKeys, type SipGssapiExchange } from './internal/sip/client.js';
 export type { ServerConfig, ServerPolicy, ServerLimits, RunningServer, DemoUser } from './internal/server.js';
 export type { ServerFaults } from './internal/faults.js';
 export { FAULT_NAMES } from './internal/faults.js';

@@ -25,6 +25,7 @@ import { guardConnections, preAuthGate } from './limits.js';
 import { proofGuards } from './replay.js';
 import { signInGuard, THROTTLE_DEFAULTS, throttledDirectory, withSignInSource, type SignInThrottlePolicy } from './throttle.js';
 import { startSipRegistrar, type RunningSipRegistrar } from './sip/registrar.js';
+import { ServerConfigError, ServerError } from './errors.js';
 
 export interface ServerPolicy {
   /** Certificate Provisioning: RSA modulus limits of CSRs (defaults 1024 / 16384). */
@@ -198,14 +199,6 @@ export const SERVICE_PATHS = {
   authBroker: '/Reach/Sip.svc/AuthBroker',
   autodiscover: '/Autodiscover/AutodiscoverService.svc/root',
 } as const;
-
-export class ServerConfigError extends Error {
-  readonly code = 'ERR_SERVER_CONFIG';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ServerConfigError';
-  }
-}
 
 function checkConfig(c: ServerConfig): void {
   const intIn = (name: string, v: unknown, min: number, max: number) => {
@@ -412,7 +405,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     // Security: sign-in throttling wraps the directory (after any deliberate fault, so a fault is still visible).
     const enabledAccount = async <T extends { sipUri: string }>(t: T): Promise<T> => {
       const u = await store.users.findUserBySipUri(/^sip:/i.test(t.sipUri) ? t.sipUri : `sip:${t.sipUri}`);
-      if (!u || !u.enabled) throw Object.assign(new Error(`web ticket: expected the account ${t.sipUri} to exist and be enabled, received ${u ? 'a disabled account' : 'an unknown account'}`), { code: 'ERR_SERVER_ACCOUNT_DISABLED', errorId: 28000 });
+      if (!u || !u.enabled) throw Object.assign(new ServerError('ERR_SERVER_ACCOUNT_DISABLED', `web ticket: expected the account ${t.sipUri} to exist and be enabled, received ${u ? 'a disabled account' : 'an unknown account'}`, { field: 'sipUri' }), { errorId: 28000 });
       return t;
     };
     const users = throttledDirectory(faultyDirectory(store.users, faults), store.security, policy.signInThrottle ?? {}, clock);
