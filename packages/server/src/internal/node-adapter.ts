@@ -19,7 +19,10 @@ export interface AdapterOptions {
 }
 
 const text = (res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}) => {
-  if (res.headersSent) return res.destroy();
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);
 };

@@ -49,9 +49,9 @@ export function headers(m: SipMessage, name: string): string[] {
 
 export interface SipParserLimits {
   /** Largest start line + headers (default 16 KiB). */
-  maxHeaderBytes?: number;
+  maxHeaderBytes?: number | undefined;
   /** Largest body (default 64 KiB). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Most header lines (default 100). */
   maxHeaders?: number;
 }
