@@ -97,8 +97,8 @@ try {
     overrides: Object.fromEntries(pkgs.map((p) => [p.name, `$${p.name}`])),
     devDependencies: { '@types/node': '^20.19.0' },
   }, null, 2));
-  const inst = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app });
-  if (!check(inst.status === 0, 'npm install')) throw new Error(inst.stderr || inst.stdout);
+  const inst = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, timeout: 540_000 }); // better-sqlite3 may build natively
+  if (!check(inst.status === 0, 'npm install')) throw new Error(inst.stderr || inst.stdout || String(inst.error ?? inst.signal));
   for (const p of pkgs) {
     const got = JSON.parse(readFileSync(join(app, 'node_modules', p.name, 'package.json'), 'utf8'));
     check(got.version === p.version && !existsSync(join(app, 'node_modules', p.name, 'node_modules', '@ocauth')), `${p.name}@${p.version} installed once, from the tarball`);

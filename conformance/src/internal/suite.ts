@@ -19,7 +19,7 @@ import { CheckFailed, clientOnly, expectThat, manual, type RawResponse, type Run
 import type { Requirement } from './requirements.js';
 import { EXTRA_CHECKS } from './extra-checks.js';
 import { hasOpenSsl } from './openssl-registrar.js';
-import { httpsFetch } from './https-fetch.js';
+import { createHttpsFetch } from '@ocauth/server';
 import { WEB_TICKET_ERROR_CHECKS } from './checks/web-ticket-errors.js';
 import { SERVICE_DESCRIPTION_CHECKS } from './checks/service-descriptions.js';
 import { BROKER_CHECKS } from './checks/broker.js';
@@ -748,7 +748,7 @@ REQUIREMENTS.push(
       // trusting only that list can open a TLS connection to the server.
       const chain = certProvAnswer((await ctx.certificate()).rawResponse).chain();
       if (chain.length === 0) manual('GetAndPublishCertResponse carries no CA chain: the server\'s trusted CA list is not observable');
-      const f = httpsFetch({ ca: chain.map((x) => x.toString()).join('\n') });
+      const f = createHttpsFetch({ ca: chain.map((x) => x.toString()).join('\n') });
       const r = await f(`${ctx.paths.webTicket}?wsdl`).then((x) => x.arrayBuffer().then(() => x.status), (e: Error) => e);
       expectThat(typeof r === 'number', `TLS to the pool trusting only the CAs of the GetAndPublishCert chain: expected it to validate, received ${(r as Error).message}`);
       return `the pool's TLS chain validates against the ${chain.length} CA certificate(s) the server sends`;

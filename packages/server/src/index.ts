@@ -1,23 +1,23 @@
+// @ocauth/server: the reference MS-OCAUTHWS pool (3.1 CertProv, 3.2 Web Ticket, 3.3 AuthBroker, 1.5 Autodiscover) and its SIP registrar.
+// the server
 export { startServer, SERVICE_PATHS } from './internal/server.js';
-export { ServerError, ServerConfigError, type ServerErrorCode } from './internal/errors.js';
-export { registerSip, type RegisterSipOptions, type SipRegistration, type SipTlsDskChallenge, type SipTlsDskKeys, type SipGssapiExchange } from './internal/sip/client.js';
 export type { ServerConfig, ServerPolicy, ServerLimits, RunningServer, DemoUser } from './internal/server.js';
-export type { ServerFaults } from './internal/faults.js';
-export { FAULT_NAMES } from './internal/faults.js';
-export { createHttpsFetch } from './internal/https-fetch.js';
-export type { HttpsFetchOptions } from './internal/https-fetch.js';
-export { autodiscoverLinks, certProvMetadata } from './internal/autodiscover.js';
-export type { AutodiscoverLinks } from './internal/autodiscover.js';
-export { authBrokerWsdl } from './internal/spec-wsdl.js';
-export { redact, stderrLogger } from './internal/logger.js';
+export type { SignInThrottlePolicy } from './internal/throttle.js';
 export type { Logger, LogEntry } from './internal/logger.js';
+export { ServerError, ServerConfigError, type ServerErrorCode } from './internal/errors.js';
+// clients and glue for a first flow
+export { createHttpsFetch } from './internal/https-fetch.js';
+export type { HttpsFetchOptions, HttpsExchange } from './internal/https-fetch.js';
+export { registerSip, type RegisterSipOptions, type SipRegistration, type SipTlsDskChallenge, type SipTlsDskKeys, type SipGssapiExchange } from './internal/sip/client.js';
 export { issueServerCertificate } from './internal/pki.js';
+export { nodeListener, type NodeListenerOptions, type WebHandler } from './internal/node-adapter.js';
+// service descriptions, for composing the protocol packages' handlers yourself
+export { certProvMetadata } from './internal/autodiscover.js';
+export { authBrokerWsdl } from './internal/spec-wsdl.js';
 // stores
 export { openStore } from './internal/store/open.js';
-export { createMemoryStore, MemoryUserStore } from './internal/store/memory.js';
 export { StoreError } from './internal/store/types.js';
 export type { ServerStore, ServerUserDirectory, UserSeed, StoreConfig } from './internal/store/types.js';
-// security
-export { THROTTLE_DEFAULTS } from './internal/throttle.js';
-export type { SignInThrottlePolicy } from './internal/throttle.js';
 export type { SecurityStore, AttemptState } from './internal/store/security-tables.js';
+// deliberately broken servers (conformance self-test only)
+export { FAULT_NAMES, type ServerFaults } from './internal/faults.js';

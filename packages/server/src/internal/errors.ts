@@ -1,9 +1,14 @@
 // The one error model of @ocauth/server (issue 19 item 4): ServerError with a closed ServerErrorCode.
 
+/** The codes of StoreError (openStore and the stores). */
+export type StoreErrorCode = 'ERR_SERVER_STORE_CONFIG' | 'ERR_SERVER_STORE_OPEN' | 'ERR_SERVER_STORE_CLOSED' | 'ERR_SERVER_STORE_WRITE' | 'ERR_SERVER_USER';
+
 /** Every `code` a ServerError of this package can carry. */
 export type ServerErrorCode =
   /** A ServerConfig value is out of range or malformed (the message names the field). */
   | 'ERR_SERVER_CONFIG'
+  /** issueServerCertificate: a name, the validity or the CA's PEM is invalid. */
+  | 'ERR_SERVER_CERTIFICATE'
   /** A web ticket names an account that is unknown or disabled (MS-OCAUTHWS 2.2.2.1 ErrorId 28000). */
   | 'ERR_SERVER_ACCOUNT_DISABLED'
   /** registerSip: the SIP registrar could not be reached, or the connection failed or timed out. */
@@ -12,6 +17,8 @@ export type ServerErrorCode =
   | 'ERR_SERVER_SIP_REGISTER'
   /** registerSip: the 200 OK's rspauth does not verify with the TLS-DSK server signing key. */
   | 'ERR_SERVER_SIP_SIGNATURE'
+  /** Stores: a bad store configuration, a store that cannot be opened, is closed, or refused a write; a bad user seed. */
+  | StoreErrorCode
   /** A SIP message is malformed (RFC 3261 7) or too large. */
   | 'ERR_SIP_MALFORMED'
   | 'ERR_SIP_TOO_LARGE'
