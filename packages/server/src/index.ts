@@ -1,7 +1,7 @@
 // @ocauth/server: the reference MS-OCAUTHWS pool (3.1 CertProv, 3.2 Web Ticket, 3.3 AuthBroker, 1.5 Autodiscover) and its SIP registrar.
 // the server
-export { startServer, SERVICE_PATHS } from './internal/server.js';
-export type { ServerConfig, ServerPolicy, ServerLimits, RunningServer, DemoUser } from './internal/server.js';
+export { startServer } from './internal/server.js';
+export { SERVICE_PATHS, type ServerConfig, type ServerPolicy, type ServerLimits, type RunningServer, type DemoUser } from './internal/config.js';
 export type { SignInThrottlePolicy } from './internal/throttle.js';
 export type { Logger, LogEntry } from './internal/logger.js';
 export { ServerError, ServerConfigError, type ServerErrorCode } from './internal/errors.js';

@@ -29,6 +29,7 @@ export type ServerErrorCode =
 export class ServerError extends Error {
   readonly code: ServerErrorCode;
   readonly field: string | undefined;
+  /** @throws never */
   constructor(code: ServerErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServerError';
@@ -40,6 +41,7 @@ export class ServerError extends Error {
 /** A ServerConfig value is invalid; `field` is its path (e.g. `limits.maxBodyBytes`). Code ERR_SERVER_CONFIG. */
 export class ServerConfigError extends ServerError {
   declare readonly code: 'ERR_SERVER_CONFIG';
+  /** `field` defaults to the path the message starts with (`limits.maxBodyBytes: expected …`). @throws never */
   constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
     const field = options.field ?? /^([\w.]+):/.exec(message)?.[1];
     super('ERR_SERVER_CONFIG', message, { ...(field === undefined ? {} : { field }), ...(options.cause === undefined ? {} : { cause: options.cause }) });

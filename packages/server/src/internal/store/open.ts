@@ -1,3 +1,4 @@
+// openStore: the configured ServerStore (memory, SQLite in dataDir, or PostgreSQL) with the NT-hash sealing key of dataDir.
 import { mkdirSync } from 'node:fs';
 import { loadOrCreateCredentialKey } from '../secrets.js';
 import { createMemoryStore } from './memory.js';

@@ -52,6 +52,7 @@ export type StoreConfig = { kind: 'memory' } | { kind: 'sqlite'; file?: string }
 /** A store failure (one of the ServerError model's ERR_SERVER_STORE_* / ERR_SERVER_USER codes). */
 export class StoreError extends ServerError {
   declare readonly code: StoreErrorCode;
+  /** @throws never */
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options?.cause === undefined ? {} : { cause: options.cause });
     this.name = 'StoreError';
