@@ -4,7 +4,7 @@ export { startServer } from './internal/server.js';
 export { SERVICE_PATHS, type ServerConfig, type ServerPolicy, type ServerLimits, type RunningServer, type DemoUser } from './internal/config.js';
 export type { SignInThrottlePolicy } from './internal/throttle.js';
 export type { Logger, LogEntry } from './internal/logger.js';
-export { ServerError, ServerConfigError, type ServerErrorCode } from './internal/errors.js';
+export { ServerError, ServerConfigError, type ServerErrorCode, type StoreErrorCode } from './internal/errors.js';
 // clients and glue for a first flow
 export { createHttpsFetch } from './internal/https-fetch.js';
 export type { HttpsFetchOptions, HttpsExchange } from './internal/https-fetch.js';
