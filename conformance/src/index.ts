@@ -1,6 +1,6 @@
 export { runRequirements, exitCodeFor, mustVerdict, EXIT } from './internal/requirements.js';
 export type { Requirement, Outcome, Result, Level, Category } from './internal/requirements.js';
-export { REQUIREMENTS, EXAMPLES, FLOWS, HOSTILE, ALL_CHECKS } from './internal/suite.js';
+export { REQUIREMENTS, EXAMPLES, FLOWS, HOSTILE, ALL_CHECKS } from './internal/checks/index.js';
 export { RunContext, ManualCheck, ClientOnly, CheckFailed, manual, clientOnly } from './internal/context.js';
 export type { RawResponse } from './internal/context.js';
 export type { Target } from './internal/target.js';

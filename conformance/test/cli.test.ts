@@ -17,14 +17,14 @@ describe('ocauth conformance (CLI)', () => {
     const lines: string[] = [];
     const code = await main(['conformance', '--only', '^(EX-4\\.2|HOSTILE-0[12]|OCAUTH-3\\.2-TICKET-05|OCAUTH-3\\.2-CLIENT-01)', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml')], (s) => lines.push(s));
     expect(code).toBe(0);
-    expect(lines.some((l) => /^\[ 3\/5\] PASS {5}EX-4\.2-01 \(MUST, \d+ ms\)/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\[ 3\/6\] PASS {5}EX-4\.2-01 \(MUST, \d+ ms\)/.test(l))).toBe(true);
     expect(lines.join('\n')).toMatch(/id\s+section\s+level\s+status\s+ms\n-+/);
     expect(lines.join('\n')).toContain('all MUST checks pass');
     const rep = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     expect(rep.strict).toBe(true);
-    expect(rep.results.map((r: { id: string; outcome: string }) => `${r.id}:${r.outcome}`)).toEqual(['OCAUTH-3.2-CLIENT-01:client-only', 'OCAUTH-3.2-TICKET-05:pass', 'EX-4.2-01:pass', 'HOSTILE-01-WRONG-PROOF-KEY:pass', 'HOSTILE-02-EXPIRED-TIMESTAMP:pass']);
+    expect(rep.results.map((r: { id: string; outcome: string }) => `${r.id}:${r.outcome}`)).toEqual(['OCAUTH-3.2-CLIENT-01:client-only', 'OCAUTH-3.2-TICKET-05:pass', 'EX-4.2-01:pass', 'EX-4.2-02:pass', 'HOSTILE-01-WRONG-PROOF-KEY:pass', 'HOSTILE-02-EXPIRED-TIMESTAMP:pass']);
     const junit = readFileSync(join(dir, 'r.xml'), 'utf8');
-    expect(junit).toContain('tests="5" failures="0" skipped="1"');
+    expect(junit).toContain('tests="6" failures="0" skipped="1"');
     expect(hasTool('xmllint'), 'xmllint (installed by .ci/run) checks the JUnit file').toBe(true);
     runTool('xmllint', ['--noout', join(dir, 'r.xml')]);
   });

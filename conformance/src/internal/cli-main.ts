@@ -125,7 +125,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       if (only !== undefined) {
         try { onlyRe = new RegExp(only); } catch (e) { throw new UsageError(`--only: expected a regular expression, received ${JSON.stringify(only)} (${(e as Error).message})`); }
       }
-      const { ALL_CHECKS } = await import('./suite.js');
+      const { ALL_CHECKS } = await import('./checks/index.js');
       const checks = onlyRe ? ALL_CHECKS.filter((r) => onlyRe.test(r.id)) : ALL_CHECKS;
       if (checks.length === 0) throw new UsageError(`--only: expected a pattern matching at least one check id, received ${JSON.stringify(only)}`);
       let target: Target;

@@ -1,6 +1,6 @@
 // Running a whole conformance pass and reporting it: progress lines, the final table, JSON and JUnit,
 // and the verdict (a MUST that could not be checked is never reported as passing).
-import { ALL_CHECKS } from './suite.js';
+import { ALL_CHECKS } from './checks/index.js';
 import { RunContext } from './context.js';
 import { exitCodeFor, mustVerdict, runRequirements, type Requirement, type Result } from './requirements.js';
 import type { Target } from './target.js';

@@ -18,6 +18,8 @@ export interface Requirement {
   category?: Category;
   /** For examples / flows / hostile requests: the requirement id(s) the expectation comes from. */
   enforces?: string[];
+  /** Set when the statement constrains only clients: how ocauth's own client keeps it (the check reports `client-only`). */
+  clientOnly?: string;
   /** Resolves (pass) or throws (fail; a ManualCheck means `manual`). May return a note. */
   check?: (ctx: RunContext) => Promise<void | string>;
 }

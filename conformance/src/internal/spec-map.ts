@@ -2,6 +2,7 @@
 // from the registry into conformance/SPEC-MAP.md: section → requirement ids (level, how judged) → code.
 // A test checks that every file named here cites its section (MS-OCAUTHWS x.y.z in a comment).
 import type { Requirement } from './requirements.js';
+import type { Statement } from './spec-statements.js';
 
 /** Section → the source files implementing it (server side). Longest prefix wins for unlisted sub-sections. */
 export const IMPLEMENTED_BY: Readonly<Record<string, readonly string[]>> = {
@@ -33,7 +34,9 @@ export const IMPLEMENTED_BY: Readonly<Record<string, readonly string[]>> = {
   '3.3.4.4.3.2': ['packages/authbroker/src/internal/handler.ts'],
   '3.3.4.5': ['packages/authbroker/src/internal/tls-dsk-common.ts'],
   '3.3.4.7.3.2': ['packages/authbroker/src/internal/hash-algorithm.ts', 'packages/authbroker/src/internal/messages.ts'],
+  '3.1.4.1.4.1': ['packages/certprov/src/internal/handler.ts'],
   '6.1': ['packages/server/src/internal/spec-wsdl.ts'],
+  '6.2': ['packages/wstrust/src/internal/metadata.ts'],
   '6.3': ['packages/server/src/internal/spec-wsdl.ts'],
 };
 
@@ -63,5 +66,26 @@ export function specMapMarkdown(checks: readonly Requirement[], judged: (r: Requ
     const reqs = bySection.get(s)!.map((r) => `${r.id} (${r.level}${(r.category ?? 'requirement') === 'requirement' ? '' : `, ${r.category}`}${judged(r) === 'client-only' ? ', client-only' : ''})`);
     lines.push(`| ${s} | ${reqs.join('<br>')} | ${implementedBy(s).map((f) => `\`${f}\``).join('<br>') || '—'} |`);
   }
+  return lines.join('\n') + '\n';
+}
+
+/** Markdown: every normative statement (./spec-statements.ts rule) and the registry ids judging it. */
+export function statementTableMarkdown(statements: readonly Statement[], map: readonly (readonly [string, readonly string[]])[]): string {
+  const ids = new Map(map);
+  const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/</g, '&lt;');
+  const lines = [
+    '',
+    '## Normative statements',
+    '',
+    `Every normative statement of sections 1.5, 1.8, 2, 3 and 6 (${statements.length}), extracted from`,
+    '`vectors/spec/MS-OCAUTHWS.txt` by the rule in `conformance/src/internal/spec-statements.ts` (RFC 2119 keyword',
+    'sentences, the 3.2 / 3.2.4.1 ErrorId table rows, the 3.2 OAuth2 validation list, the 3.1.4.1.4.1 ResponseCode',
+    'meanings, the 3.3.4 operation table, the 1.5 sample and the 6.x WSDLs), and the registry ids that judge it',
+    '(`conformance/src/internal/spec-statement-map.ts`).',
+    '',
+    '| section | kind | statement | registry ids |',
+    '|---|---|---|---|',
+  ];
+  for (const s of statements) lines.push(`| ${s.section} | ${s.kind} | ${cell(s.text.length > 160 ? `${s.text.slice(0, 157)}...` : s.text)} | ${(ids.get(s.key) ?? []).join('<br>') || '**none**'} |`);
   return lines.join('\n') + '\n';
 }

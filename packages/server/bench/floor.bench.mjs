@@ -10,14 +10,22 @@
 //    certificate TBS with the server's CA key, the proof key's AES-256 key wrap (RFC 3394) under the pool
 //    key, and the store's durable write of the certificate record (SQLite store: append + fdatasync of
 //    the record to a file; PostgreSQL store: one autocommitted INSERT of the record).
-//    A second, informational floor adds the scrypt check of the PIN (the server stores PINs as scrypt
-//    hashes, N=4096 r=8 p=1; the issue's floor does not list it, but no flow can skip it).
+//    Two ratios, both against a target of 0.7 (issue 20 item 4), both measured in the same alternating
+//    rounds:
+//    a. against the issue's floor as written (2 RSA signs + key wrap + durable write);
+//    b. against that floor + one PIN verification with the server's own KDF (scrypt, with the N, r, p read
+//       from the hash the server stored for the bench user). A PIN is a 4–8 digit secret: the server keeps
+//       only a memory-hard hash of it, and every sign-in must compute that hash once. That single scrypt
+//       costs 5–10× the issue's whole floor, so no server that hashes PINs can reach 0.7 of (a); (b) is the
+//       floor of the work the flow must do, and the target we hold the server to. PIN hashing is not
+//       weakened to meet (a) (see packages/server/README.md "Speed").
 // 2. p50 / p99 latency of the flow over HTTPS (loopback, real TLS, keep-alive) at 16 and 64 concurrent
 //    clients, each client a distinct seeded user, 0 failures required and certificates stored = flows;
 //    SQLite store and PostgreSQL store (OCAUTH_TEST_PG_URL; the row is skipped with a reason without it).
 //    The clients run in the same process as the server (2 cores here): latencies include client work.
 // 3. TLS-DSK handshakes through the broker vs plain Node TLS with client certificates: the authbroker
-//    bench's row (packages/authbroker/bench/handshake.bench.mjs) re-run here with issue 20's target 0.6.
+//    bench's rows (packages/authbroker/bench/handshake.bench.mjs, issue 20's target 0.6) re-run here so
+//    `pnpm bench server` reports every item-4 row (OCAUTH_FLOOR_TLSDSK=0 leaves them out).
 //
 // Policy: sign-in throttling / lockout and one-certificate-per-ticket (another branch) must not be what is
 // measured. Every client is its own user with the right PIN and every flow takes a fresh ticket, so
@@ -67,6 +75,43 @@ function flowFor(srv, seeds, keys) {
     const client = new WebTicketClient({ credentials: { type: 'pin', identity: u.phones[0], pin: u.pin }, fetch: f, sipUri: u.sipUri });
     const r = await requestCertificate({ url: srv.urls.certProv, sipUri: u.sipUri, webTicketClient: client, fetch: f, keyPair: keys[i], webTicketUrl: srv.urls.webTicket });
     if (!r) throw new Error('no certificate');
+  };
+}
+
+/**
+ * The server's PIN KDF as it is configured: the N, r, p, salt and length of the hash the server stored for
+ * `sipUri` (`scrypt$N$r$p$salt$hash`), read from its database; verify(pin) derives once with them (what
+ * the server's PIN check costs, the database read aside).
+ */
+async function pinKdf(srv, kind, sipUri) {
+  const sql = `SELECT u.pin_hash FROM ocauth_users u WHERE u.sip_uri_norm = $1`;
+  let stored;
+  if (kind === 'postgres') {
+    const pg = (await import('pg')).default;
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      stored = (await c.query(sql, [sipUri.toLowerCase()])).rows[0]?.pin_hash;
+    } finally {
+      await c.end();
+    }
+  } else {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(srv.dataDir, 'ocauth.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      stored = db.prepare(sql.replace('$1', '?')).get(sipUri.toLowerCase())?.pin_hash;
+    } finally {
+      db.close();
+    }
+  }
+  const m = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(String(stored));
+  if (!m) throw new Error(`floor: expected the server's PIN hash (scrypt$N$r$p$salt$hash) for ${sipUri}, received ${stored === undefined ? 'none' : 'another format'}`);
+  const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const salt = Buffer.from(m[4], 'base64');
+  const len = Buffer.from(m[5], 'base64').length;
+  return {
+    label: `scrypt N=${N} r=${r} p=${p}`,
+    verify: (pin) => new Promise((res, rej) => scrypt(pin, salt, len, { N, r, p, maxmem: 64 << 20 }, (e, k) => (e ? rej(e) : res(k)))),
   };
 }
 
@@ -121,9 +166,9 @@ async function perFlowVsFloor(h, kind) {
     const signedInfo = Buffer.from('<SignedInfo xmlns="http://www.w3.org/2000/09/xmldsig#">' + 'x'.repeat(560) + '</SignedInfo>');
     const tbs = randomBytes(900);
     const record = randomBytes(1300);
-    const salt = randomBytes(16);
+    const kdf = await pinKdf(srv, kind, seeds[0].sipUri);
     const floorOp = async (withScrypt) => {
-      if (withScrypt) await new Promise((res, rej) => scrypt('123456', salt, 32, { N: 4096, r: 8, p: 1, maxmem: 64 << 20 }, (e, k) => (e ? rej(e) : res(k))));
+      if (withScrypt) await kdf.verify('123456');
       sign('sha256', signedInfo, ticketKey);
       const w = createCipheriv('id-aes256-wrap', poolKey, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
       Buffer.concat([w.update(randomBytes(32)), w.final()]);
@@ -171,20 +216,20 @@ async function perFlowVsFloor(h, kind) {
       sign: await each(() => sign('sha256', tbs, caKey)),
       wrap: await each(() => { const w = createCipheriv('id-aes256-wrap', poolKey, Buffer.from('A6A6A6A6A6A6A6A6', 'hex')); Buffer.concat([w.update(randomBytes(32)), w.final()]); }),
       write: await each(() => writer.write(record)),
-      scrypt: await each(() => new Promise((res, rej) => scrypt('123456', salt, 32, { N: 4096, r: 8, p: 1, maxmem: 64 << 20 }, (e, k) => (e ? rej(e) : res(k))))),
+      scrypt: await each(() => kdf.verify('123456')),
     };
     const per = (k) => (parts[k] / partFlows).toFixed(1);
     const other = ((parts.WebTicket + parts.CertProv - parts.verifyPin - parts.publish) / partFlows).toFixed(1);
-    const breakdown = `server per flow ${((parts.WebTicket + parts.CertProv) / partFlows).toFixed(1)} ms = WebTicket ${per('WebTicket')} (PIN check ${per('verifyPin')}) + CertProv ${per('CertProv')} (store publish ${per('publish')}); rest (XML, signatures, verification, routing) ${other} ms. Floor parts: RSA-2048 sign ${fp.sign.toFixed(2)} ms (×2), key wrap ${fp.wrap.toFixed(3)} ms, durable write ${fp.write.toFixed(1)} ms; scrypt ${fp.scrypt.toFixed(1)} ms`;
+    const breakdown = `server per flow ${((parts.WebTicket + parts.CertProv) / partFlows).toFixed(1)} ms = WebTicket ${per('WebTicket')} (PIN check ${per('verifyPin')}) + CertProv ${per('CertProv')} (store publish ${per('publish')}); rest (XML, signatures, verification, routing) ${other} ms. Floor parts: RSA-2048 sign ${fp.sign.toFixed(2)} ms (×2), key wrap ${fp.wrap.toFixed(3)} ms, durable write ${fp.write.toFixed(1)} ms; PIN KDF (${kdf.label}) ${fp.scrypt.toFixed(1)} ms = ${(fp.scrypt / (2 * fp.sign + fp.wrap + fp.write)).toFixed(1)}× the issue's floor`;
     const store = kind === 'postgres' ? 'PostgreSQL store, floor write = one INSERT' : 'SQLite store, floor write = append + fdatasync';
     return [
       {
-        name: `server per-flow cost (Pin ticket + GetAndPublishCert, in process, time inside the handler) vs floor (2 RSA-2048 signs + AES key wrap + durable write), ${store}`,
+        name: `(a) server per-flow cost (Pin ticket + GetAndPublishCert, in process, time inside the handler) vs the issue's floor (2 RSA-2048 signs + AES key wrap + durable write), ${store} — unreachable while PINs are hashed (one PIN KDF alone is several times this floor)`,
         subject: 'server flows', subjectOpsPerSec: med(s), reference: 'floor', referenceOpsPerSec: med(f), ratio: ratio(s, f), target: 0.7, met: ratio(s, f) >= 0.7,
       },
       {
-        name: `same vs floor + scrypt PIN check (N=4096, r=8), ${store}`,
-        subject: 'server flows', subjectOpsPerSec: med(s), reference: 'floor + scrypt', referenceOpsPerSec: med(fs), ratio: ratio(s, fs),
+        name: `(b) same vs floor + one PIN verification with the server's KDF (${kdf.label}), ${store}`,
+        subject: 'server flows', subjectOpsPerSec: med(s), reference: 'floor + PIN KDF', referenceOpsPerSec: med(fs), ratio: ratio(s, fs), target: 0.7, met: ratio(s, fs) >= 0.7,
       },
       { name: `where the time goes, ${kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} store`, display: breakdown, breakdownMs: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / partFlows])), floorPartsMs: fp },
     ];
@@ -265,10 +310,9 @@ export default async function (h) {
       rows.push(await latency(k, c, keys));
     }
   if (process.env.OCAUTH_FLOOR_TLSDSK !== '0') {
-    // Item 3: the authbroker's own bench row, re-run with issue 20's target (0.6); its first row is the handshake.
+    // Item 3: the authbroker's own bench rows (target 0.6 for the handshake).
     const mod = await import('../../authbroker/bench/handshake.bench.mjs');
-    const wrapped = { ...h, compare: (o) => h.compare(o.subjectName === 'broker handshake' ? { ...o, target: { atLeast: 0.6 } } : o) };
-    rows.push(...(await mod.default(wrapped)));
+    rows.push(...(await mod.default(h)));
   }
   return rows;
 }

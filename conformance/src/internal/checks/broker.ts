@@ -1,5 +1,5 @@
 // MS-OCAUTHWS 3.3.4 statements about the Authentication Broker's operations that the 3.3 checks of
-// suite.ts do not cover: "once per session", MaxSignature, the hash algorithm negotiation. Requests are
+// auth-broker.ts do not cover: "once per session", MaxSignature, the hash algorithm negotiation. Requests are
 // sent with @ocauth/authbroker's client; every answer is judged from the raw response text, read here.
 import { signMessage } from '@ocauth/wstrust';
 import { AuthBrokerClient } from '@ocauth/authbroker';
@@ -44,7 +44,7 @@ async function negotiateAll(ctx: RunContext, version: 1 | 2, hashes: string[]) {
   return { legs, create: raw[0]!.text };
 }
 
-export const BROKER_CHECKS: Requirement[] = [
+export const BROKER_CHECKS: readonly Requirement[] = [
   ...(['AuthBrokerAcquireCredential', 'AuthBrokerAcquireCredentialV2'] as const).map((op): Requirement => ({
     id: `OCAUTH-3.3.4-ONCE-${op.endsWith('V2') ? '02' : '01'}`, section: '3.3.4', level: 'SHOULD',
     text: op.endsWith('V2') ? 'AuthBrokerAcquireCredentialV2 Associates a specific SIPInstance with the session. This can be called once per session.' : 'AuthBrokerAcquireCredential Associates a specific SIPInstance with the session. This can be called once per session.',

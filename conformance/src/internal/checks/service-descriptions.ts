@@ -38,7 +38,7 @@ async function served(ctx: RunContext, url: string): Promise<string> {
   return text;
 }
 
-export const SERVICE_DESCRIPTION_CHECKS: Requirement[] = [
+export const SERVICE_DESCRIPTION_CHECKS: readonly Requirement[] = [
   {
     id: 'OCAUTH-6.1-01', section: '6.1', level: 'SHOULD',
     text: 'Certificate Provisioning Service WSDL [editorial: the served description carries the schema components, messages and portType operation of 6.1]',
@@ -54,6 +54,22 @@ export const SERVICE_DESCRIPTION_CHECKS: Requirement[] = [
       const io = op ? [els(op, WSDL, 'input')[0]?.getAttribute('message'), els(op, WSDL, 'output')[0]?.getAttribute('message')] : [];
       expectThat(/GetAndPublishCertMsg$/.test(io[0] ?? '') && /GetAndPublishCertResponseMsg$/.test(io[1] ?? ''), `portType GetAndPublishCert: expected input GetAndPublishCertMsg and output GetAndPublishCertResponseMsg, received ${io.join(' / ') || 'none'}`);
       return `${want.size} components of 6.1 present`;
+    },
+  },
+  {
+    id: 'OCAUTH-6.2-01', section: '6.2', level: 'SHOULD',
+    text: 'Web Ticket Service WSDL [editorial: the served description carries the messages and the IWebTicketService portType of 6.2, IssueToken with its wsaw:Action values]',
+    async check(ctx) {
+      const spec = parse(vector('6.2-web-ticket-service.wsdl'), 'vectors/spec 6.2');
+      const got = parse(await served(ctx, `${ctx.paths.webTicket}?wsdl`), 'Web Ticket ?wsdl');
+      const WSAW = 'http://www.w3.org/2006/05/addressing/wsdl';
+      const kinds: [string, string][] = [[WSDL, 'message'], [WSDL, 'portType']];
+      const missing = [...names(spec, kinds)].filter((n) => !names(got, kinds).has(n));
+      expectThat(missing.length === 0, `Web Ticket ?wsdl: expected the messages and portType of 6.2, missing ${missing.join(', ') }`);
+      const actions = (d: Document) => els(d, WSDL, 'portType').flatMap((p) => els(p, WSDL, 'operation')).flatMap((o) => ['input', 'output'].map((io) => `${o.getAttribute('name')} ${io} ${els(o, WSDL, io)[0]?.getAttributeNS(WSAW, 'Action') ?? ''}`));
+      const lost = actions(spec).filter((a) => !actions(got).includes(a));
+      expectThat(lost.length === 0, `Web Ticket ?wsdl portType: expected ${lost.join('; ')} as printed in 6.2, received ${actions(got).join('; ') || 'none'}`);
+      return `messages, portType and ${actions(spec).length} wsaw:Action values of 6.2 present`;
     },
   },
   {

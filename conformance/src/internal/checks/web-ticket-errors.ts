@@ -63,7 +63,7 @@ function foreignCertificate(cn: string): { certificate: string; privateKey: stri
 
 const TABLE = 'The following table lists certificate (2) authentication errors while processing the contents of a certificate (2) signed by the UAS.';
 
-export const WEB_TICKET_ERROR_CHECKS: Requirement[] = [
+export const WEB_TICKET_ERROR_CHECKS: readonly Requirement[] = [
   {
     id: 'OCAUTH-3.2.4.1-DIAG-01', section: '3.2.4.1', level: 'MUST',
     text: 'X-Ms-diagnostics = errorId ";" source ";" reason ";" fault errorId = 1*DIGIT source = DQUOTE 1*(ALPHA / DIGIT / "-" / "." / "_" / "~") DQUOTE ; Fully qualified domain name of server',

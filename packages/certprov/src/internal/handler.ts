@@ -2,7 +2,6 @@
 // ticket + proof of possession via the injected verifier), enforce policy, issue, publish, answer.
 // Errors are GetAndPublishCertResponse/ErrorInfo with a ResponseCode (3.1.4.1.4.1), never SOAP faults.
 import { X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
 import type { CertificateAuthority } from './ca.js';
 import { OID_ANY_EXTENDED_KEY_USAGE, OID_KP_CLIENT_AUTH, parseCsr, rsaPublicKeyProblem } from './csr.js';
 import { ACTION_GET_AND_PUBLISH_CERT, esc, parseGetAndPublishCertRequest, type GetAndPublishCertRequest } from './request.js';
@@ -75,10 +74,21 @@ export interface CertProvHandlerOptions {
   chain?: { include: boolean; certificates?: ReadonlyArray<X509Certificate | string | Uint8Array> };
 }
 
+/** DER TLV with a definite length. */
+function derTlv(tag: number, content: Uint8Array): Buffer {
+  const n = content.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...len]), content]);
+}
+// RFC 2315 degenerate SignedData ("certs-only"): ContentInfo { signedData, [0] SignedData { version 1,
+// digestAlgorithms {}, contentInfo { data }, certificates [0] IMPLICIT the DERs as given, signerInfos {} } }.
+// Encoded directly: the certificates keep their exact bytes (parsing and re-encoding each one through
+// node-forge cost ~1 ms per response); openssl pkcs7 -print_certs reads it in the handler tests.
+const OID_SIGNED_DATA = Buffer.from('06092a864886f70d010702', 'hex');
+const SIGNED_DATA_HEAD = Buffer.from('020101' + '3100' + '300b06092a864886f70d010701', 'hex');
 function pkcs7CertsOnly(ders: Uint8Array[]): Uint8Array {
-  const p7 = forge.pkcs7.createSignedData();
-  for (const d of ders) p7.addCertificate(forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(d).toString('binary'))));
-  return new Uint8Array(Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary'));
+  const signedData = derTlv(0x30, Buffer.concat([SIGNED_DATA_HEAD, derTlv(0xa0, Buffer.concat(ders)), Buffer.from('3100', 'hex')]));
+  return new Uint8Array(derTlv(0x30, Buffer.concat([OID_SIGNED_DATA, derTlv(0xa0, signedData)])));
 }
 
 /** A refusal answered with ErrorInfo; codes are the @ocauth/diagnostics catalog's (3.1.4.1.4.1). */

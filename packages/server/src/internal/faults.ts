@@ -46,7 +46,7 @@ export interface ServerFaults {
   certErrorIdsCollapsed?: boolean;
   /** Authentication Broker: X-Ms-diagnostics names a component (source="ocauth-authbroker"), not the server's FQDN (3.2.4.1 ABNF). */
   diagnosticsSourceNotFqdn?: boolean;
-  /** The service descriptions lose what 6.1 and 6.3 print: CertProv ?wsdl without its types and portType, no AuthBroker ?wsdl. */
+  /** The service descriptions lose what 6.1, 6.2 and 6.3 print: CertProv ?wsdl without its types and portType, Web Ticket ?wsdl without its messages and portType, no AuthBroker ?wsdl. */
   stubServiceDescriptions?: boolean;
   /** Autodiscover's User links name no AuthBroker (1.5). */
   autodiscoverWithoutBroker?: boolean;
@@ -60,6 +60,12 @@ export interface ServerFaults {
   refusePemArmouredCsr?: boolean;
   /** Authentication Broker: CreateAuthBrokerSession answered without HashAlgorithm (the 4.3.2 / 3.3.4.1.3.1 shape lost). */
   createSessionWithoutHashAlgorithm?: boolean;
+  /** Web Ticket Service: an OAuth2 bearer token is taken at its word (its sip/smtp claim names the user; issuer, signature, actor token and audience unchecked: MS-OCAUTHWS 3.2). */
+  acceptUnverifiedOAuth2?: boolean;
+  /** Web Ticket Service: the errors 28020 / 28021 (SOAP error table) and 28035 (RST table) of 3.2.4.1 reported as 28024 "Authentication failed". */
+  securityTokenErrorIdsCollapsed?: boolean;
+  /** Web Ticket Service: the RSTR's wst:Lifetime (wsu:Created / wsu:Expires) is left out (3.2.4.1.3.4). */
+  omitTicketLifetime?: boolean;
 }
 
 export const FAULT_NAMES = [
@@ -68,16 +74,33 @@ export const FAULT_NAMES = [
   'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
   'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
   'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
-  'createSessionWithoutHashAlgorithm', 'sipSkipSignatureCheck',
+  'createSessionWithoutHashAlgorithm', 'sipSkipSignatureCheck', 'acceptUnverifiedOAuth2', 'securityTokenErrorIdsCollapsed', 'omitTicketLifetime',
 ] as const;
 
-/** stubServiceDescriptions: ?wsdl of CertProv reduced to its policy and service, of the broker refused. */
-export function faultyServiceDescription(h: WebHandler, faults: ServerFaults, service: 'certProv' | 'authBroker'): WebHandler {
+/** acceptUnverifiedOAuth2: the OAuth2 validator of a server that validates nothing (the payload's sip or smtp claim is the user). */
+export function unverifiedOAuth2(faults: ServerFaults): { oauthValidator?: (token: string) => Promise<{ sipUri: string } | null> } {
+  if (!faults.acceptUnverifiedOAuth2) return {};
+  return {
+    oauthValidator: async (token) => {
+      try {
+        const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sip?: unknown; smtp?: unknown };
+        const who = typeof claims.sip === 'string' ? claims.sip : typeof claims.smtp === 'string' ? claims.smtp : undefined;
+        return who ? { sipUri: who.startsWith('sip:') ? who : `sip:${who}` } : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** stubServiceDescriptions: ?wsdl of CertProv and the Web Ticket Service reduced to their policy and service, of the broker refused. */
+export function faultyServiceDescription(h: WebHandler, faults: ServerFaults, service: 'certProv' | 'webTicket' | 'authBroker'): WebHandler {
   if (!faults.stubServiceDescriptions) return h;
   return async (req) => {
     const isWsdl = req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl';
     if (!isWsdl) return h(req);
     if (service === 'authBroker') return new Response(null, { status: 405 });
+    if (service === 'webTicket') return rewriteResponse(await h(req), (t) => t.replace(/<wsdl:message\b[\s\S]*<\/wsdl:portType>/, ''));
     return rewriteResponse(await h(req), (t) => t.replace(/<wsdl:types[\s\S]*<\/wsdl:portType>/, ''));
   };
 }
@@ -147,13 +170,15 @@ export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebH
   };
 }
 
-/** The Web Ticket Service with certErrorIdsCollapsed (ErrorId in X-Ms-diagnostics and af:ErrorId rewritten). */
+/** The Web Ticket Service with certErrorIdsCollapsed / securityTokenErrorIdsCollapsed (ErrorId in X-Ms-diagnostics and af:ErrorId rewritten) and omitTicketLifetime. */
 export function faultyWebTicketHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.certErrorIdsCollapsed) return h;
+  const base: WebHandler = faults.omitTicketLifetime ? async (req) => rewriteResponse(await h(req), (t) => t.replace(/<((?:\w+:)?Lifetime)\b[\s\S]*?<\/\1>/, '')) : h;
+  if (!faults.certErrorIdsCollapsed && !faults.securityTokenErrorIdsCollapsed) return base;
+  const ids = faults.certErrorIdsCollapsed ? '2801[1-5]' : '(?:2802[01]|28035)';
   return async (req) => {
-    const r = await rewriteResponse(await h(req), (t) => t.replace(/(<(?:\w+:)?ErrorId>)2801[1-5]</g, '$128024<'));
+    const r = await rewriteResponse(await base(req), (t) => t.replace(new RegExp(`(<(?:\\w+:)?ErrorId>)${ids}<`, 'g'), '$128024<'));
     const d = r.headers.get('x-ms-diagnostics');
-    if (d && /^2801[1-5]\b/.test(d)) r.headers.set('x-ms-diagnostics', d.replace(/^2801[1-5]/, '28024'));
+    if (d && new RegExp(`^${ids}\\b`).test(d)) r.headers.set('x-ms-diagnostics', d.replace(new RegExp(`^${ids}`), '28024'));
     return r;
   };
 }

@@ -14,7 +14,7 @@ import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authb
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
 import { authBrokerWsdl } from './spec-wsdl.js';
-import { faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
+import { unverifiedOAuth2, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { requestContext } from './request-context.js';
@@ -299,7 +299,7 @@ function poolSecurity(s: Setup, store: ServerStore, addr: Addresses): PoolSecuri
 function webTicketService(s: Setup, addr: Addresses, pool: PoolSecurity): WebHandler {
   const { config, policy, pki, clock, faults, farmFqdn, logger } = s;
   const guard = signInGuard(pool.users);
-  const handler = faultyWebTicketHandler(createWebTicketHandler({
+  const handler = faultyServiceDescription(faultyWebTicketHandler(createWebTicketHandler({
     serviceUrl: addr.urls.webTicket,
     publishedUrl: addr.externalUrls.webTicket,
     fqdn: farmFqdn,
@@ -309,6 +309,7 @@ function webTicketService(s: Setup, addr: Addresses, pool: PoolSecurity): WebHan
     farm: addr.farm,
     userDirectory: pool.users,
     certificateValidator: pool.clientCertificateValidator,
+    ...unverifiedOAuth2(faults),
     // MS-OCAUTHWS 3.2.4.1 Integrated Windows authentication: NTLM (MS-NLMP) bound to the HTTPS connection.
     ...(config.ntlm === false
       ? {}
@@ -335,7 +336,7 @@ function webTicketService(s: Setup, addr: Addresses, pool: PoolSecurity): WebHan
     lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
     clock,
     ...faultyRandom(faults),
-  }), faults);
+  }), faults), faults, 'webTicket');
   // Security: the Web Ticket Service sees the request's source address (per-source sign-in throttling).
   const guarded = pool.guards.webTicketHandler(handler);
   return (req) => withSignInSource(requestContext(req)?.remoteAddress ?? '', () => guarded(req));

@@ -2,9 +2,31 @@
 // transaction, publications for one user device are serialised by an advisory lock, and the schema is
 // migrated on start under an advisory lock so servers starting together create it once.
 import pg from 'pg';
+import { CertificateStoreError } from '@ocauth/certprov';
 import { schema, SCHEMA_VERSION, sqlStore, type Query, type SqlBackend } from './sql.js';
 import { StoreError, type ServerStore } from './types.js';
 import { securitySchema } from './security-tables.js';
+
+// MS-OCAUTHWS 3.1.4.1: publish = store the certificate and revoke the device's previous ones, atomically.
+// One server-side function, called as one autocommitted statement: the same steps as the SQLite path
+// (advisory lock on the user's device, duplicate-serial check, revocation, insert) in one round trip
+// instead of six (BEGIN, lock, two SELECTs, INSERT, COMMIT). Each statement of a (volatile) PL/pgSQL
+// function takes a fresh snapshot, so after the lock the UPDATE sees a publication committed meanwhile
+// for the same device, exactly as the transaction it replaces did. The lock key is the one the
+// transaction used (hashtext('<entity>|<device>')), so servers of both versions sharing a database
+// serialise against each other.
+const PUBLISH_FUNCTION = `CREATE OR REPLACE FUNCTION ocauth_publish_certificate_v1(p_serial TEXT, p_entity TEXT, p_entity_norm TEXT, p_device_id TEXT, p_device_norm TEXT, p_der BYTEA, p_not_before BIGINT, p_not_after BIGINT, p_revoked_at BIGINT, p_now BIGINT)
+RETURNS TABLE (revoked_serial TEXT) LANGUAGE plpgsql VOLATILE AS $fn$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext(p_entity_norm || '|' || p_device_norm));
+  IF EXISTS (SELECT 1 FROM ocauth_certificates c WHERE c.serial = p_serial) THEN
+    RAISE EXCEPTION USING ERRCODE = 'unique_violation', MESSAGE = 'ocauth_certificates: duplicate serial';
+  END IF;
+  RETURN QUERY UPDATE ocauth_certificates c SET revoked_at = p_now WHERE c.entity_norm = p_entity_norm AND c.device_norm = p_device_norm AND c.revoked_at IS NULL RETURNING c.serial;
+  INSERT INTO ocauth_certificates (serial, entity, entity_norm, device_id, device_norm, der, not_before, not_after, revoked_at)
+    VALUES (p_serial, p_entity, p_entity_norm, p_device_id, p_device_norm, p_der, p_not_before, p_not_after, p_revoked_at);
+END
+$fn$`;
 
 export async function openPostgresStore(url: string, o: { poolSize?: number } = {}): Promise<ServerStore> {
   const pool = new pg.Pool({ connectionString: url, max: o.poolSize ?? 10 });
@@ -36,6 +58,7 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
       await q('SELECT pg_advisory_xact_lock(7268531)');
       for (const s of schema('BYTEA')) await q(s);
       for (const s of securitySchema()) await q(s);
+      await q(PUBLISH_FUNCTION);
       const v = (await q('SELECT MAX(version) AS v FROM ocauth_schema'))[0]?.v;
       if (v === null || v === undefined) await q('INSERT INTO ocauth_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
       else if (Number(v) > SCHEMA_VERSION) throw new Error(`schema version ${v} is newer than this server's ${SCHEMA_VERSION}`);
@@ -49,6 +72,19 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
     kind: 'postgres',
     read: (fn) => fn(run(pool)),
     write: tx,
+    writeOne: (sql, params) => run(pool)(sql, params),
+    publishCertificate: async (r, now) => {
+      try {
+        const rows = await run(pool)(`SELECT revoked_serial FROM ocauth_publish_certificate_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+          r.serial, r.entity, r.entityNorm, r.deviceId, r.deviceNorm, Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength), r.notBefore, r.notAfter, r.revokedAt, now,
+        ]);
+        return rows.map((x) => String(x.revoked_serial));
+      } catch (e) {
+        // 23505: the function's duplicate check, or the primary key when two publications of one serial raced.
+        if ((e as { code?: string })?.code === '23505') throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${r.serial}`);
+        throw e;
+      }
+    },
     lock: async (q, key) => {
       await q('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
     },

@@ -54,6 +54,9 @@ export class SqlSecurityStore implements SecurityStore {
   async #sweep(q: Query, now: number) {
     // Expired rows are removed every 256 writes (bounded table: counters of random user names expire).
     if (++this.#writes % 256 !== 0) return;
+    await this.#sweepNow(q, now);
+  }
+  async #sweepNow(q: Query, now: number) {
     await q(`DELETE FROM ocauth_auth_failures WHERE expires_at < $1`, [now]);
     await q(`DELETE FROM ocauth_replay_cache WHERE expires_at < $1`, [now]);
   }
@@ -83,14 +86,20 @@ export class SqlSecurityStore implements SecurityStore {
     });
   }
   async claimOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
-    return this.db.write(async (q) => {
-      await this.db.lock(q, `replay|${key}`);
-      const r = (await q(`SELECT expires_at FROM ocauth_replay_cache WHERE key = $1`, [key]))[0];
-      if (r && Number(r.expires_at) >= now) return false;
-      await q(`INSERT INTO ocauth_replay_cache (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at`, [key, expiresAt]);
-      await this.#sweep(q, now);
-      return true;
-    });
+    // A live claim is answered by a read, without a write transaction (the familiar-source claim of
+    // every successful sign-in is usually live already).
+    const r = (await this.db.read((q) => q(`SELECT expires_at FROM ocauth_replay_cache WHERE key = $1`, [key])))[0];
+    if (r && Number(r.expires_at) >= now) return false;
+    // One atomic statement (PostgreSQL: autocommitted, one round trip instead of BEGIN, lock, SELECT,
+    // INSERT, COMMIT): inserts the key, or takes over an expired row; a live row — a concurrent claim
+    // that won — is left as it is and nothing is returned.
+    const won = await this.db.writeOne(
+      `INSERT INTO ocauth_replay_cache (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE ocauth_replay_cache.expires_at < $3 RETURNING key`,
+      [key, expiresAt, now],
+    );
+    if (won.length === 0) return false;
+    if (++this.#writes % 256 === 0) await this.db.write((q) => this.#sweepNow(q, now));
+    return true;
   }
   async releaseClaim(key: string): Promise<void> {
     await this.db.write((q) => q(`DELETE FROM ocauth_replay_cache WHERE key = $1`, [key]));

@@ -17,9 +17,31 @@ export interface SqlBackend {
   read<T>(fn: (q: Query) => Promise<T>): Promise<T>;
   /** A transaction: committed (and durable) when fn resolves, rolled back when it throws. */
   write<T>(fn: (q: Query) => Promise<T>): Promise<T>;
+  /** One statement, atomic and durable on its own (PostgreSQL: autocommitted, one round trip). */
+  writeOne(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Serialise writers touching the same key within a transaction (PostgreSQL advisory lock; SQLite writers are serial). */
   lock(q: Query, key: string): Promise<void>;
+  /**
+   * The whole publication (lock, duplicate check, revocation of the device's live certificates, insert)
+   * as one call when the backend has it (PostgreSQL: one server-side function, one round trip instead of
+   * six); the serials revoked. Throws CertificateStoreError ERR_CERTPROV_STORE_DUPLICATE_SERIAL for a serial
+   * already published.
+   */
+  publishCertificate?(row: CertificateRow, now: number): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** A certificate row as stored (normalised keys beside the names as issued). */
+export interface CertificateRow {
+  serial: string;
+  entity: string;
+  entityNorm: string;
+  deviceId: string;
+  deviceNorm: string;
+  der: Uint8Array;
+  notBefore: number;
+  notAfter: number;
+  revokedAt: number | null;
 }
 
 /** Schema version 1 (migrations append statements; `ocauth_schema` records the applied version). */
@@ -150,6 +172,13 @@ class SqlCertificates {
     const entity = normEntity(cert.entity);
     const device = cert.deviceId.toUpperCase();
     try {
+      if (this.db.publishCertificate) {
+        const row: CertificateRow = {
+          serial, entity: cert.entity, entityNorm: entity, deviceId: cert.deviceId, deviceNorm: device, der: cert.der,
+          notBefore: cert.notBefore.getTime(), notAfter: cert.notAfter.getTime(), revokedAt: cert.revokedAt ? cert.revokedAt.getTime() : null,
+        };
+        return { revoked: await this.db.publishCertificate(row, now.getTime()) };
+      }
       return await this.db.write(async (q) => {
         await this.db.lock(q, `${entity}|${device}`);
         if ((await q(`SELECT 1 FROM ocauth_certificates WHERE serial = $1`, [serial])).length)

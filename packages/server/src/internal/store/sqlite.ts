@@ -94,6 +94,8 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
           throw e;
         }
       }),
+    // SQLite: a statement outside BEGIN is its own transaction; through write() it keeps the same error model.
+    writeOne: (sql, params) => backend.write((q) => q(sql, params)),
     lock: async () => {},
     close: async () => {
       if (closed) return; // idempotent

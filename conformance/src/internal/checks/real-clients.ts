@@ -11,8 +11,8 @@
 //   `X-MS-WebTicket: cwt=…` at Autodiscover /root/user.
 import { randomUUID } from 'node:crypto';
 import { parseXml } from '@ocauth/c14n';
-import { esc, expectThat, manual, type RunContext } from './context.js';
-import type { Requirement } from './requirements.js';
+import { esc, expectThat, manual, type RunContext } from '../context.js';
+import type { Requirement } from '../requirements.js';
 
 interface Node { nodeType: number; localName: string | null; textContent: string | null; firstChild: Node | null; nextSibling: Node | null; attributes?: ArrayLike<{ localName: string; value: string }> }
 
@@ -62,7 +62,7 @@ function lyncCwtRequest(user: string, password: string, appliesTo: string, now: 
   );
 }
 
-export const REAL_CLIENT_CHECKS: Requirement[] = [
+export const REAL_CLIENT_CHECKS: readonly Requirement[] = [
   {
     id: 'FLOW-REAL-SIPE-METADATA', section: '3.1.4.1', level: 'SHOULD', category: 'flow', enforces: ['OCAUTH-2.2.4-01'],
     text: 'pidgin-sipe metadata walk: CertProv /mex names the CertProvisioningServiceWebTicketProof_SHA1 policy (EndorsingSupportingTokens issuer) and port; the issuer\'s /mex lists Web Ticket ports, each of which answers',

@@ -1,17 +1,15 @@
-// Further requirement checks (engineer B), in the registry format of ./requirements.ts and against the
-// same RunContext, covering what ./suite.ts does not (as of 09:10 UTC): HTTPS transport (2.1), the
-// ErrorId/Reason of Ms-Diagnostics-Fault (2.2.4.1), a proof key computed here as PSHA1 from a raw RSTR
-// and accepted by the Certificate Provisioning Service, and hostile requests (CSR with a broken
-// signature, a token that is not a PKCS#10, no web ticket, malformed XML, wrong PIN).
-// Ids are unnumbered so they cannot collide with the suite's numbered ones. To run them with the
-// suite: `ALL_CHECKS = [...REQUIREMENTS, ...EXAMPLES, ...FLOWS, ...HOSTILE, ...EXTRA_CHECKS]`.
+// Checks whose requests are written here byte by byte (the 4.1.1 GetAndPublishCert envelope with hostile
+// values that @ocauth/certprov's builder refuses, a raw IssueToken): HTTPS transport (MS-OCAUTHWS 2.1), the
+// ErrorId/Reason of OCSDiagnosticsFault (2.2.4.1), a PSHA1 proof key computed here from a raw RSTR
+// (3.2.4.1.3.4), and hostile requests (CSR with a broken signature, a token that is not a PKCS#10, no web
+// ticket, malformed XML, wrong PIN). Ids are unnumbered so they cannot collide with the numbered ones.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parseXml } from '@ocauth/c14n';
 import { computedKey } from '@ocauth/psha1';
 import { ACTION_GET_AND_PUBLISH_CERT, generateCsr } from '@ocauth/certprov';
 import { signMessage, type WebTicket } from '@ocauth/wstrust';
-import { esc, expectThat, type RawResponse, type RunContext } from './context.js';
-import type { Requirement } from './requirements.js';
+import { esc, expectThat, type RawResponse, type RunContext } from '../context.js';
+import type { Requirement } from '../requirements.js';
 
 const NS = {
   soap: 'http://schemas.xmlsoap.org/soap/envelope/',
@@ -87,7 +85,7 @@ function expectResponseCode(r: RawResponse, codes: string[], what: string): stri
 }
 
 
-export const EXTRA_CHECKS: Requirement[] = [
+export const HAND_BUILT_CHECKS: readonly Requirement[] = [
   {
     id: 'OCAUTH-2.1-01', section: '2.1', level: 'MUST',
     text: 'It transmits those messages using HTTPS, as specified in [RFC2818].',
