@@ -41,10 +41,12 @@ export const COMMANDS = {
     notes: 'Exit 0 only if every MUST check ran and passed; 1 if a MUST failed; 3 if some MUST could not be checked\nagainst the target (listed with the reason; --strict makes that a failure, exit 1).',
   },
   doctor: {
-    summary: 'step-by-step diagnosis of a pool (TLS, Autodiscover, web ticket, certificate), with causes and remedies',
-    usage: 'ocauth doctor [--target URL --user sip:U [--pin P | --password W] [--ca FILE]] [--device phone|pc] [--verbose]',
+    summary: 'step-by-step diagnosis of a pool (DNS SRV / lyncdiscover, registrar and Edge certificates, TLS, Autodiscover, web ticket, certificate, TLS-DSK), with causes and remedies',
+    usage: 'ocauth doctor [SIP-DOMAIN | https://POOL] [--target URL] [--user sip:U [--pin P | --password W] [--ca FILE]] [--dns IP[:PORT]] [--device phone|pc [--phone-firmware V]] [--verbose]',
     flags: {
       ...TARGET_FLAGS,
+      dns: { type: 'string', arg: 'IP[:PORT]', help: 'DNS server(s) for the SRV / lyncdiscover lookups, comma-separated (default: the system resolver)' },
+      'phone-firmware': { type: 'string', arg: 'V', help: 'Lync Phone Edition firmware to judge wildcard certificates for (4.0.7577.4100 and later accept them)' },
       device: { type: 'string', arg: 'phone|pc', help: 'the kind of client to diagnose for' },
       verbose: { type: 'boolean', help: 'print each step in detail' },
     },
@@ -112,7 +114,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     }
     if (!(NAMES as string[]).includes(cmd)) throw unknownCommand('ocauth', cmd, NAMES);
     const name = cmd as CommandName;
-    const { values, help } = parseCli(rest, COMMANDS[name].flags);
+    const { values, help, positionals } = parseCli(rest, COMMANDS[name].flags, { positionals: name === 'doctor' });
+    if (positionals.length > 1) throw new UsageError(`expected at most one SIP domain or pool URL, received ${positionals.map((x) => JSON.stringify(x)).join(', ')}`);
     if (help) { out(commandHelp(name)); return 0; }
     const v = values as Record<string, string | boolean | undefined>;
 
@@ -157,7 +160,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       if (typeof v.target === 'string') {
         try { targetFromFlags(toMap(v)); } catch (e) { throw new UsageError((e as Error).message); }
       }
-      return await (await import('./doctor.js')).runDoctorCli(toArgs(v), out);
+      return await (await import('./doctor.js')).runDoctorCli([...positionals, ...toArgs(v)], out);
     }
     if (name === 'fuzz') {
       for (const [flag, re, what] of [['seconds', /^\d+(\.\d+)?$/, 'a positive number of seconds'], ['seed', /^\d+$/, 'a non-negative integer'], ['case', /^\d+$/, 'a non-negative integer']] as const) {

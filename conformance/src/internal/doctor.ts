@@ -12,10 +12,11 @@ import { createHttpsFetch } from '@ocauth/server';
 import { parseFlags, targetFromFlags } from './flags.js';
 import { paths, type Target } from './target.js';
 import { runSipLeg } from './sip-leg.js';
+import { discover, makeResolver, registrarCandidates, resolveHost, sipDomainOf, type DiscoveryResult } from './discovery.js';
 
 export interface DoctorExchange { request: string; response: string; ms: number }
 export interface DoctorStep {
-  name: 'tls' | 'discovery' | 'ticket' | 'certificate' | 'broker' | 'sip';
+  name: 'dns' | 'registrar-cert' | 'edge-cert' | 'tls' | 'discovery' | 'ticket' | 'certificate' | 'broker' | 'sip';
   ok: boolean;
   skipped?: string;
   ms: number;
@@ -25,8 +26,24 @@ export interface DoctorStep {
   /** The step passed but could not check everything (e.g. no --ca: the TLS chain is not verified). */
   warning?: string;
 }
-export interface DoctorReport { target: string; ok: boolean; steps: DoctorStep[] }
-export interface DoctorOptions { target: Target; device?: 'phone' | 'pc' }
+export interface DoctorReport { target: string; ok: boolean; steps: DoctorStep[]; discovery?: DiscoveryResult }
+export interface DoctorOptions {
+  /** The pool and test user. `baseUrl: ''` with `domain`: the pool's URL comes from Autodiscover. */
+  target: Target;
+  device?: 'phone' | 'pc';
+  /**
+   * The SIP domain to start from, as a client does (discovery.ts): SRV `_sipinternaltls._tcp` / `_sip._tls`,
+   * lyncdiscover(internal), Autodiscover; then the registrar's and Edge's certificates (Phone Edition rules)
+   * and the TLS-DSK leg against the registrar found.
+   */
+  domain?: string | undefined;
+  /** DNS servers to ask (`IP` or `IP:PORT`); default: the system's resolver. */
+  dnsServers?: readonly string[] | undefined;
+  /** HTTPS port of lyncdiscover(internal).<domain> (default 443). */
+  autodiscoverPort?: number | undefined;
+  /** Lync Phone Edition firmware the wildcard rule is judged for (see checkServerCertificate). */
+  phoneFirmware?: string | undefined;
+}
 
 const SIP_INSTANCE = '71F297D2-197D-545B-AA97-5701F5B5134D';
 
@@ -93,9 +110,26 @@ function explainError(e: unknown): Finding[] {
 }
 
 export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => void = () => {}): Promise<DoctorReport> {
-  const t = o.target;
-  const p = paths(t);
+  let t = o.target;
   const device = o.device ?? (t.pin ? 'phone' : 'pc');
+  const pre: DoctorStep[] = [];
+  let found: DiscoveryResult | undefined;
+  let registrar: { host: string; port: number; address: string } | undefined;
+  if (o.domain !== undefined) {
+    const d = await discoveryPrelude(o, device, (s) => { pre.push(s); progress(s); });
+    found = d.discovery;
+    registrar = d.registrar;
+    if (!t.baseUrl && d.discovery?.autodiscover) t = { ...t, baseUrl: d.discovery.autodiscover.poolBaseUrl };
+    if (!t.sip && registrar) t = { ...t, sip: { host: registrar.host, port: registrar.port } };
+    if (!t.baseUrl) {
+      const rep: DoctorReport = { target: o.domain, ok: false, steps: pre, ...(found ? { discovery: found } : {}) };
+      const s: DoctorStep = { name: 'tls', ok: false, skipped: 'no pool URL: Autodiscover did not answer (give --target https://POOL)', ms: 0, summary: '', exchanges: [], findings: [] };
+      rep.steps.push(s);
+      progress(s);
+      return rep;
+    }
+  }
+  const p = paths(t);
   const secrets = [t.pin, t.password];
   let current: DoctorExchange[] = [];
   const f = createHttpsFetch({
@@ -107,7 +141,7 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
       current.push({ request: redact(req, secrets).slice(0, 4000), response: redact(res, secrets).slice(0, 4000), ms: Math.round(x.ms * 10) / 10 });
     },
   });
-  const steps: DoctorStep[] = [];
+  const steps: DoctorStep[] = [...pre];
   let failed = false;
   async function step(name: DoctorStep['name'], fn: () => Promise<{ summary: string; findings?: Finding[]; ok?: boolean; warning?: string }>, skip?: string) {
     current = [];
@@ -200,11 +234,66 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
 
   // The SIP leg of a sign-in with the certificate just issued ([MS-SIPAE] TLS-DSK; sip-leg.ts).
   await step('sip', async () => {
-    const r = await runSipLeg({ host: t.sip!.host, port: t.sip!.port, ca: t.ca, sipUri: t.user!, certificatePem: cert!.certificatePem, privateKey: cert!.privateKey, clientCertificate: cert!.certificate });
+    // A registrar found by discovery is reached at the address the settable resolver gave, and its
+    // certificate is checked against the SRV target's name (as the client connects to it).
+    const via = registrar && registrar.host === t.sip!.host && registrar.port === t.sip!.port ? registrar : undefined;
+    const r = await runSipLeg({ host: via?.address ?? t.sip!.host, ...(via ? { servername: via.host } : {}), port: t.sip!.port, ca: t.ca, sipUri: t.user!, certificatePem: cert!.certificatePem, privateKey: cert!.privateKey, clientCertificate: cert!.certificate });
     current.push(...r.transcript.map((x) => ({ request: `SIP REGISTER sips:${t.sip!.host}:${t.sip!.port}`, response: redact(x, secrets), ms: 0 })));
     return { summary: r.summary };
   }, failed ? undefined : !t.sip ? 'no SIP registrar (--sip HOST:PORT)' : !cert ? 'no certificate' : undefined);
-  return { target: t.baseUrl, ok: steps.every((s) => s.ok), steps };
+  return { target: o.domain ?? t.baseUrl, ok: steps.every((s) => s.ok), steps, ...(found ? { discovery: found } : {}) };
+}
+
+const stepOf = (name: DoctorStep['name'], t0: number, r: { ok: boolean; summary: string; findings: Finding[]; exchanges?: DoctorExchange[]; warning?: string; skipped?: string }): DoctorStep =>
+  ({ name, ok: r.ok, ms: Math.round((performance.now() - t0) * 10) / 10, summary: r.summary, exchanges: r.exchanges ?? [], findings: r.findings, ...(r.warning ? { warning: r.warning } : {}), ...(r.skipped ? { skipped: r.skipped } : {}) });
+
+/**
+ * Discovery from the SIP domain, then the certificates of the registrar (`_sipinternaltls._tcp`, else the
+ * Autodiscover's SIP access point) and of the Access Edge (`_sip._tls`), judged as the device kind does
+ * (Lync Phone Edition: exact FQDN, roots only). These steps report but do not stop the later ones.
+ */
+async function discoveryPrelude(o: DoctorOptions, device: 'phone' | 'pc', emit: (s: DoctorStep) => void): Promise<{ discovery?: DiscoveryResult; registrar?: { host: string; port: number; address: string } }> {
+  let t0 = performance.now();
+  let d: DiscoveryResult;
+  try {
+    d = await discover({ domain: o.domain!, dnsServers: o.dnsServers, autodiscoverPort: o.autodiscoverPort, ca: o.target.ca });
+  } catch (e) {
+    emit(stepOf('dns', t0, { ok: false, summary: (e as Error).message, findings: explainError(e) }));
+    return {};
+  }
+  const errors = d.findings.filter((f) => f.severity === 'error');
+  emit(stepOf('dns', t0, { ok: errors.length === 0, summary: d.log.join('; '), findings: d.findings, exchanges: d.log.map((l) => ({ request: l.split(':')[0]!, response: l.slice(l.indexOf(':') + 1).trim(), ms: 0 })) }));
+  const resolver = makeResolver(o.dnsServers);
+  const trust = o.target.ca ? (o.target.ca.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).map((x) => new X509Certificate(x)) : [];
+  const checkCert = async (name: 'registrar-cert' | 'edge-cert', host: string, port: number, role: string): Promise<string | undefined> => {
+    t0 = performance.now();
+    const address = (await resolveHost(resolver, host))[0];
+    if (!address) {
+      emit(stepOf(name, t0, { ok: false, summary: `${role} ${host}:${port}: the host name does not resolve`, findings: [{ id: 'discovery.target-unresolved', severity: 'error', summary: `${host} (the ${role} DNS names) has no address`, cause: 'The SRV record / Autodiscover points at a host name without an A record.', remedy: `Publish an A record for ${host}, or correct the SRV target.`, specSection: 'RFC 2782', references: [] }] }));
+      return undefined;
+    }
+    try {
+      const chain = await getServerCertificateChain({ host: address, servername: host, port, timeoutMs: 10_000 });
+      const findings = checkServerCertificate({ certificate: chain[0]!, chain: chain.slice(1), hostname: host, deviceKind: device, ...(o.phoneFirmware ? { phoneFirmware: o.phoneFirmware } : {}), ...(trust.length ? { trustList: trust } : {}) });
+      const bad = findings.filter((f) => f.severity === 'error');
+      emit(stepOf(name, t0, { ok: bad.length === 0, findings, summary: `${role} ${host}:${port} (${address}): ${chain[0]!.subject.replace(/\n/g, ',')} (chain of ${chain.length}) for a ${device === 'phone' ? 'Lync Phone Edition device' : 'PC client'}; ${bad.length} errors, ${findings.length - bad.length} other findings`, ...(trust.length ? {} : { warning: 'chain not verified: no --ca given' }) }));
+      return address;
+    } catch (e) {
+      emit(stepOf(name, t0, { ok: false, summary: `${role} ${host}:${port} (${address}): ${(e as Error).message}`, findings: explainError(e) }));
+      return undefined;
+    }
+  };
+  const fromAutodiscover = d.autodiscover ? registrarCandidates(d.autodiscover.sip)[0] : undefined;
+  const reg = d.srv.internal[0] ? { host: d.srv.internal[0].name, port: d.srv.internal[0].port } : fromAutodiscover;
+  let registrar: { host: string; port: number; address: string } | undefined;
+  if (reg) {
+    const address = await checkCert('registrar-cert', reg.host, reg.port, d.srv.internal[0] ? `registrar (SRV ${`_sipinternaltls._tcp.${d.domain}`})` : 'registrar (Autodiscover)');
+    if (address) registrar = { ...reg, address };
+  } else emit(stepOf('registrar-cert', performance.now(), { ok: true, skipped: 'no registrar found (no _sipinternaltls._tcp SRV record, no Autodiscover SIP access point)', summary: '', findings: [] }));
+  const edge = d.srv.edge[0];
+  if (edge) await checkCert('edge-cert', edge.name, edge.port, `Access Edge (SRV _sip._tls.${d.domain})`);
+  else emit(stepOf('edge-cert', performance.now(), { ok: true, skipped: `no _sip._tls.${d.domain} SRV record (no Access Edge published in this DNS view)`, summary: '', findings: [] }));
+  return { discovery: d, ...(registrar ? { registrar } : {}) };
 }
 
 export function formatDoctorStep(s: DoctorStep, verbose = false): string {
@@ -215,14 +304,32 @@ export function formatDoctorStep(s: DoctorStep, verbose = false): string {
   return lines.join('\n');
 }
 
+/**
+ * `ocauth doctor [<sip-domain-or-url>] [flags]`: a SIP domain (or sip:user@domain) starts from discovery; an
+ * https:// URL is the pool (as --target); neither: the embedded reference target.
+ */
 export async function runDoctorCli(args: string[], out: (s: string) => void): Promise<number> {
-  const { flags, errors } = parseFlags(args);
+  const subject = args[0] !== undefined && !args[0].startsWith('--') ? args[0] : undefined;
+  const { flags, errors } = parseFlags(subject === undefined ? args : args.slice(1));
   if (errors.length) { out(errors.join('\n')); return 2; }
   const device = flags.get('device');
   if (device !== undefined && device !== 'phone' && device !== 'pc') { out(`--device: expected phone or pc, received ${JSON.stringify(device)}`); return 2; }
+  let domain: string | undefined;
+  if (subject !== undefined) {
+    if (/^https:\/\//i.test(subject)) {
+      if (flags.has('target') && flags.get('target') !== subject) { out(`doctor: expected one pool URL, received ${JSON.stringify(subject)} and --target ${JSON.stringify(flags.get('target'))}`); return 2; }
+      flags.set('target', subject);
+    } else {
+      try { domain = sipDomainOf(subject); } catch (e) { out((e as Error).message); return 2; }
+    }
+  }
+  const dns = flags.get('dns')?.split(',').map((x) => x.trim()).filter(Boolean);
   let target: Target;
   let close = async () => {};
-  if (!flags.has('target')) {
+  if (domain !== undefined && !flags.has('target')) {
+    // The pool's URL comes from Autodiscover; the rest of the target (user, credentials, --ca, --sip) from the flags.
+    try { target = { ...targetFromFlags(new Map([...flags, ['target', 'https://pool.invalid']])), baseUrl: '' }; } catch (e) { out((e as Error).message); return 2; }
+  } else if (!flags.has('target')) {
     const { startEmbeddedTarget } = await import('./embedded.js');
     const e = await startEmbeddedTarget();
     target = e;
@@ -232,9 +339,16 @@ export async function runDoctorCli(args: string[], out: (s: string) => void): Pr
     try { target = targetFromFlags(flags); } catch (e) { out((e as Error).message); return 2; }
   }
   try {
-    const rep = await runDoctor({ target, ...(device === 'phone' || device === 'pc' ? { device } : {}) }, (s) => out(formatDoctorStep(s, flags.has('verbose'))));
+    const rep = await runDoctor({
+      target, ...(device === 'phone' || device === 'pc' ? { device } : {}),
+      ...(domain !== undefined ? { domain } : {}), ...(dns?.length ? { dnsServers: dns } : {}),
+      ...(flags.has('phone-firmware') ? { phoneFirmware: flags.get('phone-firmware') } : {}),
+    }, (s) => out(formatDoctorStep(s, flags.has('verbose'))));
     out(rep.ok ? 'doctor: all steps passed' : 'doctor: FAILED (see the explanation above)');
     return rep.ok ? 0 : 1;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_DOCTOR_DISCOVERY_INPUT') { out((e as Error).message); return 2; }
+    throw e;
   } finally {
     await close();
   }

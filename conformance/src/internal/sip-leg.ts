@@ -8,6 +8,8 @@ import tls from 'node:tls';
 import { SecurityStatus, TlsDskClient } from '@ocauth/authbroker';
 import { expectThat, manual, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';
+import { paths } from './target.js';
+import { fetchAutodiscover, registrarCandidates } from './discovery.js';
 
 const REALM = 'SIP Communications Service';
 
@@ -86,9 +88,10 @@ export interface SipLegResult {
  * Run the SIP leg against `host:port` for `sipUri` with a certificate GetAndPublishCert issued.
  * Throws CheckFailed (expectThat) naming the step that went wrong.
  */
-export async function runSipLeg(o: { host: string; port: number; ca?: string | undefined; sipUri: string; certificatePem: string; privateKey: KeyObject | string; clientCertificate: X509Certificate }): Promise<SipLegResult> {
+export async function runSipLeg(o: { host: string; port: number; servername?: string | undefined; ca?: string | undefined; sipUri: string; certificatePem: string; privateKey: KeyObject | string; clientCertificate: X509Certificate }): Promise<SipLegResult> {
   const transcript: string[] = [];
-  const conn = await SipConnection.open(o.host, o.port, o.ca, undefined);
+  // `servername`: the registrar's FQDN when `host` is the address a resolver gave (SNI and the name the certificate must carry).
+  const conn = await SipConnection.open(o.host, o.port, o.ca, o.servername);
   const callId = randomBytes(8).toString('hex');
   const fromTag = randomBytes(4).toString('hex');
   const domain = o.sipUri.split('@')[1]!;
@@ -183,11 +186,39 @@ export const SIP_FLOWS: Requirement[] = [
     id: 'FLOW-05-SIP-TLSDSK', section: '3.1.4.1', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.3.4-01'],
     text: 'The SIP leg of a sign-in with the certificate GetAndPublishCert issued: REGISTER → 401 TLS-DSK challenge with sts-uri → TLS-DSK legs in gssapi-data → a REGISTER signed with the wrong key refused → REGISTER signed with the client key → 200 OK signed with the server key ([MS-SIPAE])',
     async check(ctx: RunContext) {
-      const sip = ctx.target.sip;
-      if (!sip) manual('needs the pool\'s SIP registrar address: give --sip HOST:PORT (the embedded target runs one)');
+      // The registrar: --sip HOST:PORT, else the one the pool's Autodiscover names (SipClientInternalAccess,
+      // SipServerInternalAccess, then the external ones), as a client finds it (discovery.ts).
+      let candidates: { host: string; port: number }[];
+      let from = '--sip';
+      if (ctx.target.sip) candidates = [ctx.target.sip];
+      else {
+        const url = paths(ctx.target).autodiscover;
+        let found: Awaited<ReturnType<typeof fetchAutodiscover>>;
+        try {
+          found = await fetchAutodiscover(url, { ca: ctx.target.ca });
+        } catch (e) {
+          manual(`needs the pool's SIP registrar: its Autodiscover (${url}) did not answer (${(e as Error).message.slice(0, 160)}); give --sip HOST:PORT`);
+        }
+        candidates = registrarCandidates(found.sip);
+        if (candidates.length === 0) manual(`needs the pool's SIP registrar: its Autodiscover (${url}) names no SIP access point (SipServerInternalAccess / SipClientExternalAccess …); give --sip HOST:PORT`);
+        from = 'Autodiscover';
+      }
       const c = await ctx.certificate();
-      const r = await runSipLeg({ host: sip.host, port: sip.port, ca: ctx.target.ca, sipUri: ctx.requireUser(), certificatePem: c.certificatePem, privateKey: c.privateKey, clientCertificate: c.certificate });
-      return r.summary;
+      const unanswered: string[] = [];
+      for (const sip of candidates) {
+        try {
+          const r = await runSipLeg({ host: sip.host, port: sip.port, ca: ctx.target.ca, sipUri: ctx.requireUser(), certificatePem: c.certificatePem, privateKey: c.privateKey, clientCertificate: c.certificate });
+          return `registrar ${sip.host}:${sip.port} (from ${from}): ${r.summary}`;
+        } catch (e) {
+          // An access point that does not answer at all (e.g. the Edge seen from inside, or a firewall between the
+          // runner and the pool): the next one; if none answers the leg could not be checked from here (manual).
+          // Anything after the TCP connection (TLS, SIP, TLS-DSK) is the registrar's answer: a failure.
+          const code = (e as { code?: string }).code ?? '';
+          if (from === 'Autodiscover' && ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code)) { unanswered.push(`${sip.host}:${sip.port} ${code}`); continue; }
+          throw Object.assign(e as Error, { message: `registrar ${sip.host}:${sip.port} (from ${from}): ${(e as Error).message}` });
+        }
+      }
+      manual(`the SIP registrar(s) the pool's Autodiscover names do not answer from here (registrar ${unanswered.join(', ')} (from Autodiscover)); check the network path or give --sip HOST:PORT`);
     },
   },
 ];

@@ -40,6 +40,8 @@ beforeAll(() => {
   const server = ['basicConstraints=CA:FALSE', 'extendedKeyUsage=serverAuth'];
   issue('exact', { subj: '/CN=pool01.contoso.com', ext: [...server, 'subjectAltName=DNS:pool01.contoso.com,DNS:*.contoso.com'], ca: 'inter', key: 'leaf.key' });
   issue('wildcard', { subj: '/CN=*.contoso.com', ext: [...server, 'subjectAltName=DNS:*.contoso.com,DNS:contoso.com'], ca: 'inter', key: 'leaf.key' });
+  issue('exactwildcn', { subj: '/CN=*.contoso.com', ext: [...server, 'subjectAltName=DNS:sip.contoso.com,DNS:*.contoso.com'], ca: 'inter', key: 'leaf.key' });
+  issue('cnwildonly', { subj: '/CN=*.contoso.com', ext: [...server], ca: 'inter', key: 'leaf.key' });
   issue('loopback', { subj: '/CN=localhost', ext: [...server, 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'], ca: 'inter', key: 'leaf.key' });
   issue('selfsigned', { subj: '/CN=pool01.contoso.com', ext: [...server, 'subjectAltName=DNS:pool01.contoso.com'], key: 'leaf.key' });
   issue('clientgood', { subj: '/CN=alice@contoso.com', ext: ['extendedKeyUsage=clientAuth'], ca: 'inter', key: 'leaf.key', days: 180 });
@@ -89,6 +91,45 @@ describe.skipIf(!HAVE)('checkServerCertificate', () => {
     const deep = checkServerCertificate({ certificate: pem('wildcard'), hostname: 'a.b.contoso.com', now });
     expect(ids(deep)).toContain('cert.server.name-mismatch');
     expect(opensslHostMatch('wildcard', 'a.b.contoso.com')).toBe(false);
+  });
+  it('Phone Edition wildcard rule: firmware 4.0.7577.4100 (June 2012 CU) accepts a wildcard SAN; a wildcard CN alone fails; a wildcard subject with the exact SAN is a warning', () => {
+    const wild = (fw: string | undefined) => checkServerCertificate({ certificate: pem('wildcard'), hostname: 'sip.contoso.com', now, deviceKind: 'phone', ...(fw ? { phoneFirmware: fw } : {}) }).find((x) => x.id === 'cert.server.wildcard-only')!.severity;
+    expect(wild(undefined)).toBe('error');
+    expect(wild('4.0.7577.107')).toBe('error'); // CU1, the firmware of the field note's failing CX600
+    expect(wild('4.0.7577.4051')).toBe('error');
+    expect(wild('4.0.7577.4100')).toBe('warning');
+    expect(wild('4.0.7577.4487')).toBe('warning');
+    expect(wild('garbage')).toBe('error');
+    // No SubjectAltName, the wildcard only in the CN: still wildcard-only for a phone (openssl agrees it matches).
+    const cn = checkServerCertificate({ certificate: pem('cnwildonly'), hostname: 'sip.contoso.com', now, deviceKind: 'phone' });
+    expect(cn.find((x) => x.id === 'cert.server.wildcard-only')?.severity).toBe('error');
+    // Exact SAN, wildcard subject CN: the name matches; a warning for phones only.
+    const both = checkServerCertificate({ certificate: pem('exactwildcn'), hostname: 'sip.contoso.com', now, deviceKind: 'phone' });
+    expect(ids(both)).toEqual(expect.arrayContaining(['cert.server.name-exact', 'cert.server.wildcard-subject']));
+    expect(both.find((x) => x.id === 'cert.server.wildcard-subject')!.severity).toBe('warning');
+    expect(ids(checkServerCertificate({ certificate: pem('exactwildcn'), hostname: 'sip.contoso.com', now }))).not.toContain('cert.server.wildcard-subject');
+    expect(opensslHostMatch('exactwildcn', 'sip.contoso.com')).toBe(true);
+  });
+  it('the root chain a phone needs: intermediates sent by the server, the path ending at a self-signed root', () => {
+    // The server does not send the intermediate; the trust list holds it (a PC's store may): a PC passes with a
+    // warning, a phone (roots only) fails. openssl verify with only the root agrees that the chain is incomplete.
+    const base = { certificate: pem('exact'), hostname: 'pool01.contoso.com', trustList: [pem('root'), pem('inter')], now };
+    const phone = checkServerCertificate({ ...base, deviceKind: 'phone' });
+    const ns = phone.find((x) => x.id === 'cert.server.intermediate-not-sent')!;
+    expect(ns.severity).toBe('error');
+    expect(ns.summary).toContain('ocauth Test Issuing CA');
+    expect(ns.remedy).toMatch(/full chain/);
+    expect(ids(phone)).not.toContain('cert.server.chain-ok');
+    const pc = checkServerCertificate(base);
+    expect(pc.find((x) => x.id === 'cert.server.intermediate-not-sent')!.severity).toBe('warning');
+    expect(ids(pc)).toContain('cert.server.chain-ok');
+    expect(opensslVerify('exact', ['root'], [], now)).toBe(false);
+    expect(opensslVerify('exact', ['root', 'inter'], [], now)).toBe(true);
+    // The intermediate is sent, but only the intermediate is trusted: the path ends at no root.
+    const interOnly = checkServerCertificate({ certificate: pem('exact'), chain: [pem('inter')], hostname: 'pool01.contoso.com', trustList: [pem('inter')], now, deviceKind: 'phone' });
+    expect(interOnly.find((x) => x.id === 'cert.server.anchor-not-root')?.severity).toBe('error');
+    // Intermediate sent, root trusted: fine for a phone, even when the trust list also holds the intermediate.
+    expect(ids(checkServerCertificate({ certificate: pem('exact'), chain: [pem('inter')], hostname: 'pool01.contoso.com', trustList: [pem('root'), pem('inter')], now, deviceKind: 'phone' }))).toEqual(['cert.server.name-exact', 'cert.server.chain-ok']);
   });
   it('IP addresses match iPAddress SANs only (the ocauth server listens on 127.0.0.1); agrees with openssl -checkip', () => {
     for (const [ip, want] of [['127.0.0.1', true], ['::1', true], ['[::1]', true], ['0:0:0:0:0:0:0:1', true], ['10.0.0.1', false]] as const) {

@@ -73,6 +73,20 @@ function wildcardMatches(pattern: string, host: string): boolean {
   return label.length > 0 && !label.includes('.');
 }
 
+/** The firmware from which Lync Phone Edition accepts wildcard certificates (June 2012 cumulative update). */
+const PHONE_WILDCARD_FIRMWARE = '4.0.7577.4100';
+
+/** Dotted numeric version comparison; false when `v` is absent or not dotted numbers. */
+function firmwareAtLeast(v: string | undefined, min: string): boolean {
+  if (v === undefined || !/^\d+(\.\d+)*$/.test(v.trim())) return false;
+  const a = v.trim().split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+const selfSigned = (c: X509Certificate) => { try { return c.checkIssued(c) && c.verify(c.publicKey); } catch { return false; } };
+
 export interface CheckServerCertificateOptions {
   /** The server (leaf) certificate, or the chain as served with the leaf first. */
   certificate?: CertificateInput;
@@ -82,22 +96,31 @@ export interface CheckServerCertificateOptions {
   /** Trusted roots (what the device trusts). Without it the chain is not checked (info finding). */
   trustList?: CertificateInput[];
   now?: Date;
-  /** 'phone' = Lync Phone Edition (needs the exact FQDN; wildcard-only coverage is a failure). Default 'pc'. */
+  /**
+   * 'phone' = Lync Phone Edition: needs the exact FQDN it connects to (wildcard-only coverage is a failure), and
+   * holds root certificates only (the well-known CAs it ships with and the root chain it downloads), so the chain
+   * must end at a self-signed root of the trust list with every intermediate sent by the server. Default 'pc'.
+   */
   deviceKind?: 'phone' | 'pc';
+  /**
+   * Lync Phone Edition firmware (e.g. `4.0.7577.4100`). From 4.0.7577.4100 (the June 2012 cumulative update) the
+   * phone accepts a wildcard SubjectAltName, so wildcard-only coverage is a warning, not a failure.
+   */
+  phoneFirmware?: string;
   /** Warn when the certificate expires within this many days (default 30). */
   expiryWarningDays?: number;
 }
 
-function chainFindings(leaf: X509Certificate, intermediates: X509Certificate[], roots: X509Certificate[], now: Date, who: string): Finding[] {
+function chainFindings(leaf: X509Certificate, intermediates: X509Certificate[], roots: X509Certificate[], now: Date, who: string, found: { anchor?: X509Certificate } = {}): Finding[] {
   const out: Finding[] = [];
   const path: X509Certificate[] = [leaf];
   const same = (a: X509Certificate, b: X509Certificate) => a.raw.equals(b.raw);
   let cur = leaf;
   for (let depth = 0; depth < 10; depth++) {
-    if (roots.some((r) => same(r, cur))) return finishChain(path, now, who, out);
+    if (roots.some((r) => same(r, cur))) { found.anchor = cur; return finishChain(path, now, who, out); }
     const issuedBy = (c: X509Certificate) => { try { return cur.checkIssued(c) && cur.verify(c.publicKey); } catch { return false; } };
     const anchor = roots.find(issuedBy);
-    if (anchor) { path.push(anchor); return finishChain(path, now, who, out); }
+    if (anchor) { path.push(anchor); found.anchor = anchor; return finishChain(path, now, who, out); }
     const next = intermediates.find((c) => !path.some((p) => same(p, c)) && issuedBy(c));
     if (!next) break;
     if (!next.ca) {
@@ -166,7 +189,9 @@ function checkServerCertificateImpl(o: CheckServerCertificateOptions): Finding[]
       out.push({ id: 'cert.server.name-exact', severity: 'info', summary: `The certificate names ${host} exactly${san.dns.length === 0 ? ' (in the subject CN; there is no SubjectAltName)' : ''}`, cause: 'The FQDN the client connects to is in the certificate.', remedy: 'Nothing to do.', specSection: 'RFC 6125 6.4.1', references: [], details });
       if (san.dns.length === 0) out.push({ id: 'cert.server.cn-only', severity: 'warning', summary: 'The certificate has no DNS SubjectAltName; the name is only in the subject CN', cause: 'Modern TLS clients ignore the CN when matching names.', remedy: 'Reissue with the FQDN as a DNS SubjectAltName (and keep it as CN).', specSection: 'RFC 6125 6.4.4', references: [], details });
     } else if (wildcard) {
-      const phone = kind === 'phone';
+      // Field note (phone-edition-wildcard-certificates.txt): wildcard support came with the June 2012 CU,
+      // firmware 4.0.7577.4100; older phones need the exact FQDN.
+      const phone = kind === 'phone' && !firmwareAtLeast(o.phoneFirmware, PHONE_WILDCARD_FIRMWARE);
       out.push({
         id: 'cert.server.wildcard-only', severity: phone ? 'error' : 'warning',
         summary: `${host} is covered only by the wildcard ${wildcard}${phone ? ': Lync Phone Edition devices will fail to sign in' : ' (Windows clients accept it; Lync Phone Edition devices do not)'}`,
@@ -182,6 +207,12 @@ function checkServerCertificateImpl(o: CheckServerCertificateOptions): Finding[]
         specSection: 'RFC 6125 6.4', references: [FIELD_NOTES.phoneWildcard], details,
       });
     }
+    // Field note: a Front End / Edge certificate whose subject is a wildcard was still refused by phones with
+    // firmware 4.0.7577.4100 ("The connection was closed before TLS negotiation completed") while a UC
+    // certificate from the same CA worked: phones match strictly, so a wildcard CN is a risk even with the exact SAN.
+    const wildcardCn = cns.find((n) => n.trim().startsWith('*'));
+    if (kind === 'phone' && wildcardCn && exact)
+      out.push({ id: 'cert.server.wildcard-subject', severity: 'warning', summary: `The certificate's subject is the wildcard CN=${wildcardCn}; Lync Phone Edition matches names strictly`, cause: 'Phones were reported refusing wildcard certificates on the Front End, Director and Edge even with the June 2012 firmware (4.0.7577.4100), while a certificate naming the pool FQDN as CN and SubjectAltName from the same CA worked.', remedy: `Issue the registrar / Edge certificate with the pool FQDN (${host}) as subject CN and as SubjectAltName; keep wildcards for the simple URLs only.`, specSection: 'RFC 6125 6.4.4', references: [FIELD_NOTES.phoneWildcard], details: { ...details, commonName: wildcardCn } });
     // Consistency with OpenSSL's own matcher through node:crypto.
     let nodeMatch: string | undefined;
     try { nodeMatch = leaf!.cert.checkHost(host, { wildcards: true, partialWildcards: false }); } catch { nodeMatch = undefined; }
@@ -204,7 +235,33 @@ function checkServerCertificateImpl(o: CheckServerCertificateOptions): Finding[]
     const roots = o.trustList.map((c, i) => load(c, `trust list certificate ${i}`));
     const badRoots = roots.filter(isFinding);
     out.push(...badRoots);
-    out.push(...chainFindings(leaf!.cert, rest.map((r) => r.cert), (roots.filter((r) => !isFinding(r)) as Loaded[]).map((r) => r.cert), now, 'server'));
+    const trusted = (roots.filter((r) => !isFinding(r)) as Loaded[]).map((r) => r.cert);
+    const sent = rest.map((r) => r.cert);
+    const found: { anchor?: X509Certificate } = {};
+    const full = chainFindings(leaf!.cert, sent, trusted, now, 'server', found);
+    const untrusted = (fs: Finding[]) => fs.some((f) => f.id === 'cert.server.untrusted-chain');
+    // A phone holds root certificates only (field note receive-and-publish-certificate-troubleshooting.txt: the
+    // CAs it ships with and the root chain it downloads): the path must end at a self-signed root, and every
+    // intermediate must come from the server.
+    const rootsOnly = trusted.filter(selfSigned);
+    const strict = rootsOnly.length === trusted.length ? full : chainFindings(leaf!.cert, sent, rootsOnly, now, 'server');
+    if (!untrusted(full) && untrusted(strict) && found.anchor) {
+      const a = found.anchor;
+      const wasSent = sent.some((c) => c.raw.equals(a.raw));
+      const phone = kind === 'phone';
+      out.push({
+        id: wasSent ? 'cert.server.anchor-not-root' : 'cert.server.intermediate-not-sent', severity: phone ? 'error' : 'warning',
+        summary: wasSent
+          ? `The chain is trusted only through the intermediate CA ${subjectOf(a)}, not through a root${phone ? ': a phone cannot verify it' : ' (a phone could not verify it)'}`
+          : `The server does not send the intermediate CA ${subjectOf(a)}; the chain is trusted only because the trust list holds that intermediate${phone ? ': a phone cannot verify it' : ' (a phone could not verify it)'}`,
+        cause: 'Lync Phone Edition verifies server certificates against root certificates only: the well-known CAs it ships with and the root chain it downloads from the web server. It does not fetch or store intermediate CAs, so the server must send every intermediate and the path must end at a root the device can have.',
+        remedy: wasSent
+          ? 'Make sure the root CA above this intermediate is a well-known CA or is published to the phones (the root chain the device downloads), and trust that root rather than the intermediate.'
+          : 'Bind the full chain (leaf and every intermediate) on the Front End / Director / Edge (and reverse proxy) so the server sends it in the TLS handshake; the root must be a well-known CA or published to the phones.',
+        specSection: 'RFC 5280 6.1; MS-OCAUTHWS 3.1', references: [FIELD_NOTES.receiveAndPublish], details: { anchor: subjectOf(a), sent: sent.length, deviceKind: kind },
+      });
+      if (!phone) out.push(...full);
+    } else out.push(...(kind === 'phone' ? strict : full));
   }
   return out;
 }
