@@ -8,7 +8,8 @@ export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'conformance/vitest.mutation.config.ts', dir: 'conformance' },
-  mutate: ['packages/certprov/src/internal/handler.ts:207-294'],
+  // The request pipeline up to issuance (was handler.ts lines 207-294 before the pipeline split).
+  mutate: ['packages/certprov/src/internal/handler.ts', ...['read', 'authenticate', 'device-id', 'entity', 'csr-policy', 'validity'].map((s) => `packages/certprov/src/internal/get-and-publish-cert/${s}.ts`)],
   coverageAnalysis: 'perTest',
   concurrency: 1,
   timeoutMS: 60_000,

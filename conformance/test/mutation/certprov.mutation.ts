@@ -1,7 +1,7 @@
 // The test StrykerJS runs for `pnpm mutation` (stryker.config.mjs): the conformance suite against the
 // embedded reference target, restricted to the checks that exercise the Certificate Provisioning Service
 // (MS-OCAUTHWS 3.1 and the 4.1 example, plus the flows and hostile cases that call GetAndPublishCert).
-// A mutant of packages/certprov/src/internal/handler.ts is killed when any of these checks fails.
+// A mutant of the CertProv request pipeline (handler.ts and get-and-publish-cert/*, stryker.config.mjs) is killed when any of these checks fails.
 // Not part of `pnpm test` (its own vitest config: conformance/vitest.mutation.config.ts).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ALL_CHECKS, runConformance, startEmbeddedTarget, type EmbeddedTarget } from '../../src/index.js';

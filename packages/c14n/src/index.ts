@@ -22,6 +22,25 @@ export {
   type CanonicalizeXmlToOptions,
   type IdAttribute,
 } from './internal/canonicalize-xml.js';
-export { XmlParseError, C14nError, type XmlParseErrorCode, type C14nErrorCode } from './internal/errors.js';
+export { XmlError, XmlParseError, C14nError, type XmlErrorCode, type XmlParseErrorCode, type C14nErrorCode } from './internal/errors.js';
 export { parseXml, type ParseXmlOptions, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ATTRIBUTES } from './internal/parse.js';
 export { escapeText, escapeAttr, compareCodePoints } from './internal/escape.js';
+export {
+  attributeValue,
+  childElement,
+  childElements,
+  descendantElements,
+  describeElement,
+  findElement,
+  isElement,
+  isElementLike,
+  namespaceIgnoringTrailingSlash,
+  serializeXml,
+  type ElementLike,
+  type NamespaceTest,
+  type NodeLike,
+  type ParentLike,
+  type XDocument,
+  type XElement,
+  type XNode,
+} from './internal/dom.js';

@@ -105,7 +105,7 @@ describe.skipIf(!haveXmllint())('acceptance = libxml2 (xmllint --noout)', () => 
     // number that is not `1.` and digits (XML 1.0 §2.8 VersionNum; libxml2 warns "Unsupported
     // version" and reads on).
     const docs = fc
-      .sample(nearMiss, { numRuns: RUNS, seed: SEED })
+      .sample(nearMiss, { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) })
       .filter(
         (s) =>
           !s.includes('<!DOCTYPE') &&

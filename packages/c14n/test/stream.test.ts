@@ -77,7 +77,7 @@ const startTags = (xml: string): RegExpMatchArray[] => [...xml.matchAll(TOKEN)].
 function withId(xml: string, k: number, kind: number, id = 'T', apexBase = ''): string {
   const starts = startTags(xml);
   const m = starts[k % starts.length]!;
-  const at = m.index + m[0].length;
+  const at = m.index! + m[0].length;
   if (kind === 1 && m[0].includes(' xml:id=')) kind = 0; // one xml:id per element
   let attr = kind === 0 ? ` Id="${id}"` : kind === 1 ? ` xml:id="${id}"` : ` xmlns:wsu="${WSU}" wsu:Id="${id}"`;
   // An xml:base of the apex's own, joined with the ancestors' by C14N 1.1 (not on the document element,
@@ -89,7 +89,7 @@ function withId(xml: string, k: number, kind: number, id = 'T', apexBase = ''): 
 /** `xml` with xml:base (and xml:lang) on its document element, for the inherited-attribute rules. */
 function withXmlBase(xml: string, base: string): string {
   const m = startTags(xml)[0]!;
-  const at = m.index + m[0].length;
+  const at = m.index! + m[0].length;
   const lang = m[0].includes(' xml:lang=') ? '' : ' xml:lang="fr"';
   return xml.slice(0, at) + ` xml:base="${base}"` + lang + xml.slice(at);
 }
@@ -336,7 +336,7 @@ describe('the c14n corpora (W3C/libxml2, xmlsec, Santuario) through the streamin
         // Name the apex by one of its attributes that no other element carries with that value.
         const doc = parseXml(input);
         const [apex] = selectNodes(doc, c.apex.xpath, c.apex.namespaces) as unknown as { attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string; name: string; value: string } } }[];
-        const all = [...(doc as unknown as { getElementsByTagName(n: string): ArrayLike<{ attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string; value: string } } }> }).getElementsByTagName('*')];
+        const all = Array.from((doc as unknown as { getElementsByTagName(n: string): ArrayLike<{ attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string; value: string } } }> }).getElementsByTagName('*'));
         for (let i = 0; i < (apex?.attributes.length ?? 0); i++) {
           const a = apex!.attributes[i]!;
           if (a.name.startsWith('xmlns')) continue;
@@ -349,7 +349,7 @@ describe('the c14n corpora (W3C/libxml2, xmlsec, Santuario) through the streamin
         }
         if (id === null) continue;
       }
-      const run = (): string => (id === null ? canonicalizeXml(input, opts) : canonicalizeById(input, id, { ...opts, idAttributes }));
+      const run = (): string => (id === null ? canonicalizeXml(input, opts) : canonicalizeById(input, id, { ...opts, ...(idAttributes !== undefined ? { idAttributes } : {}) }));
       if (c.result === 'invalid') {
         let code: unknown = 'no error';
         try { run(); } catch (e) { code = (e as { code?: unknown }).code; }

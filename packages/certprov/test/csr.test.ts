@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CsrError, generateCsr, parseCsr, OID_ENROLLMENT_NAME_VALUE_PAIR } from '@ocauth/certprov';
+import { CsrError, generateCsr, parseCsr } from '@ocauth/certprov';
+
+/** MS-WCCE 2.2.2.7.10 enrollment name-value pair attribute. */
+const OID_ENROLLMENT_NAME_VALUE_PAIR = '1.3.6.1.4.1.311.13.2.1';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { hasTool } from '../../../testing/tools.js';
@@ -32,7 +35,7 @@ describe('spec 4.1 example CSR (MS-OCAUTHWS 4.1.1)', () => {
 
   it('detects a tampered signature', () => {
     const der = new Uint8Array(readFileSync(vec('4.1-example-csr.der')));
-    der[der.length - 5] ^= 1;
+    der[der.length - 5]! ^= 1;
     expect(parseCsr(der).signatureValid).toBe(false);
   });
 });

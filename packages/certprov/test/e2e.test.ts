@@ -2,7 +2,7 @@
 // @ocauth/wstrust: PIN → web ticket (SAML HoK, proof key by PSHA1) → GetAndPublishCert signed with the
 // proof key → certificate; then `openssl verify` and Node's TLS accept it as a client certificate.
 // Wrong keys, expired timestamps and tickets from another pool never get a certificate.
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { selfSigned, serveLoopback } from './support/loopback.js';
@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, WebTicketClient } from '@ocauth/wstrust';
 import {
   CertificateAuthority, CertificateRequestError, createCertProvHandler, GetAndPublishCertError, MemoryCertificateStore,
-  requestCertificate, storeCertificateValidator, subjectKeyIdentifier,
+  requestCertificate, storeCertificateValidator,
 } from '@ocauth/certprov';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 

@@ -4,8 +4,9 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr, GetAndPublishCertError,
-  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, certificatesFromPkcs7, requestCertificate, canonicalDeviceId,
+  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, requestCertificate, canonicalDeviceId,
 } from '@ocauth/certprov';
+import { certificatesFromPkcs7 } from '../src/internal/response.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
@@ -112,8 +113,35 @@ describe('createCertProvHandler', () => {
     expect(await code(r1)).toBe('RequestMalformed');
     const r2 = await handler(new Request(url, { method: 'POST', body: env('<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">urn:x</Action>') }));
     expect(await code(r2)).toBe('RequestMalformed');
-    const r3 = await handler(new Request(url, { method: 'POST', body: env('<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert</Action>'), headers: { 'content-type': 'application/soap+xml; charset=utf-8; action="http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' } }));
+    const soap12 = 'application/soap+xml; charset=utf-8; action="http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"';
+    const action = '<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert</Action>';
+    const r3 = await handler(new Request(url, { method: 'POST', body: env(action).replace('http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope'), headers: { 'content-type': soap12 } }));
     expect(await code(r3)).toBe('Success');
+    // The SOAP 1.2 media type with a SOAP 1.1 envelope contradicts itself: 415 (the shared readSoapRequest).
+    const r4 = await handler(new Request(url, { method: 'POST', body: env(action), headers: { 'content-type': soap12 } }));
+    expect(r4.status).toBe(415);
+  });
+
+  it('parses a request once: the ticket verifier receives the handler\'s document beside the text', async () => {
+    const seen: Array<{ xml: string; document: unknown }> = [];
+    const verifier = { async verify(xml: string, parsed?: { document?: unknown }) { seen.push({ xml, document: parsed?.document }); return fakeVerifier.verify(xml); } };
+    const handler = createCertProvHandler({ ticketVerifier: verifier, ca, store: new MemoryCertificateStore(), clock: () => now });
+    expect(await code(await post(handler, {}))).toBe('Success');
+    expect(seen).toHaveLength(1);
+    const doc = seen[0]!.document as { nodeType?: number; documentElement?: { localName?: string; getElementsByTagName(n: string): { length: number } } };
+    expect([doc?.nodeType, doc?.documentElement?.localName, doc?.documentElement?.getElementsByTagName('Ticket').length]).toEqual([9, 'Envelope', 1]);
+    expect(seen[0]!.xml).toContain('<Ticket>sip:alice@contoso.com</Ticket>');
+  });
+
+  it('a body that is not UTF-8 is RequestMalformed (strict decoding), nothing issued', async () => {
+    const { handler, store } = setup();
+    const ok = new TextEncoder().encode(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><Ticket>sip:alice@contoso.com</Ticket></s:Header><s:Body>${buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r\u00e9' })}</s:Body></s:Envelope>`);
+    const at = ok.indexOf(0xc3);
+    const bad = ok.slice();
+    bad[at] = 0xff;
+    expect(await code(await handler(new Request('http://127.0.0.1/c', { method: 'POST', body: bad })))).toBe('RequestMalformed');
+    expect(await store.listForEntity('alice@contoso.com')).toHaveLength(0);
+    expect(await code(await handler(new Request('http://127.0.0.1/c', { method: 'POST', body: ok })))).toBe('Success');
   });
 
   it('refuses other methods (405) and oversized bodies (413) before parsing', async () => {

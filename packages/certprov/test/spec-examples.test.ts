@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import {
   ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, MemoryCertificateStore, parseCsr,
-  parseGetAndPublishCertRequest, parseGetAndPublishCertResponse, subjectKeyIdentifier,
+  parseGetAndPublishCertRequest, parseGetAndPublishCertResponse,
 } from '@ocauth/certprov';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 
 const vec = (f: string) => readFileSync(new URL(`../../../vectors/spec/${f}`, import.meta.url));
 const request = vec('4.1-get-and-publish-cert-request.xml').toString('utf8');

@@ -1,7 +1,7 @@
 // @ocauth/diagnostics — MS-OCAUTHWS error catalog, header/fault codecs, findings and certificate checks.
 export { DiagnosticsError } from './internal/errors.js';
 export type { DiagnosticsErrorCode, ParseIssue, ParseResult } from './internal/errors.js';
-export { NS as DIAGNOSTICS_NS } from './internal/ns.js';
+export { NS, type NamespacePrefix } from './internal/ns.js';
 
 export { WEB_TICKET_ERRORS, webTicketError, isWebTicketErrorRange } from './internal/web-ticket-errors.js';
 export type { WebTicketErrorInfo, WebTicketErrorName, WebTicketErrorStage } from './internal/web-ticket-errors.js';
@@ -31,8 +31,8 @@ export type { MsDiagnostics, MsDiagnosticsParseResult, FormatMsDiagnosticsOption
 export { formatWebTicketHeader, parseWebTicketHeader, parseWebTicketUrlHeader, webTicketTokenText } from './internal/web-ticket-header.js';
 export type { WebTicketHeader, WebTicketUrlHeader, FormatWebTicketHeaderOptions, ParseWebTicketHeaderOptions } from './internal/web-ticket-header.js';
 
-export { buildOcsDiagnosticsFault, buildOcsDiagnosticsFaultDetail, parseOcsDiagnosticsFault, parseSoapFault } from './internal/ocs-fault.js';
-export type { BuildOcsDiagnosticsFaultOptions, MsDiagnosticsFault, OcsDiagnosticsFault, SoapFault } from './internal/ocs-fault.js';
+export { buildOcsDiagnosticsFault, buildOcsDiagnosticsFaultDetail, buildSoapFault, parseOcsDiagnosticsFault, parseSoapFault } from './internal/ocs-fault.js';
+export type { BuildOcsDiagnosticsFaultOptions, BuildSoapFaultOptions, MsDiagnosticsFault, OcsDiagnosticsFault, SoapFault } from './internal/ocs-fault.js';
 
 export { buildErrorInfo, buildGetAndPublishCertErrorResponse, parseErrorInfo } from './internal/error-info.js';
 export type { ErrorInfo, ParsedErrorInfo } from './internal/error-info.js';

@@ -177,7 +177,7 @@ describe.skipIf(!HAVE)('checkServerCertificate', () => {
     expect(ids(checkServerCertificate({ certificate: 'not a cert', hostname: 'x.y' }))).toEqual(['cert.unparseable']);
     expect(ids(checkServerCertificate({ hostname: 'x.y' }))).toEqual(['cert.missing']);
     expect(ids(checkServerCertificate({ certificate: pem('exact'), hostname: 'bad host!', now }))).toContain('cert.server.bad-hostname');
-    const any = (x: unknown) => x as Parameters<typeof checkServerCertificate>[0];
+    const any = (x: unknown) => x as never;
     expect(ids(checkServerCertificate(any(null)))).toEqual(['input.malformed']);
     expect(ids(checkServerCertificate(any({ certificate: pem('exact'), hostname: 'x.y', trustList: 'root' })))[0]).toBe('input.malformed');
     expect(checkServerCertificate(any({ certificate: pem('exact'), hostname: 'x.y', now: new Date('nope') }))[0]!.summary).toMatch(/valid Date/);

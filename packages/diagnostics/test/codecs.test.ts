@@ -4,6 +4,7 @@ import {
   buildErrorInfo,
   buildGetAndPublishCertErrorResponse,
   buildOcsDiagnosticsFault,
+  buildSoapFault,
   formatMsDiagnostics,
   formatWebTicketHeader,
   parseErrorInfo,
@@ -255,5 +256,26 @@ describe('X-MS-WebTicket: compact web tickets (cwt=, Authorization: Bearer cwt=)
     expect(parseWebTicketHeader('cwt=ab+/').ok).toBe(true);
     expect(parseWebTicketHeader('cwt=ab+/', { strict: true }).ok).toBe(false);
     expect(parseWebTicketHeader(`CWT=${tok}`, { strict: true }).ok).toBe(false);
+  });
+});
+
+describe('buildSoapFault (the one SOAP Fault builder)', () => {
+  it('writes SOAP 1.1 and 1.2 faults that parse back, with and without af:OCSDiagnosticsFault', () => {
+    const plain = buildSoapFault({ faultcode: 's:Client', faultstring: 'bad <request>' });
+    expect(plain).toBe('<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>s:Client</faultcode><faultstring xml:lang="en-US">bad &lt;request&gt;</faultstring></s:Fault>');
+    const p = parseSoapFault(plain);
+    expect(p.ok && [p.value.soapVersion, p.value.faultcode, p.value.faultstring, p.value.diagnostics]).toEqual(['1.1', 's:Client', 'bad <request>', undefined]);
+    const v12 = parseSoapFault(buildSoapFault({ faultcode: 's:Server', faultstring: 'x', soapVersion: '1.2', envelope: true }));
+    expect(v12.ok && [v12.value.soapVersion, v12.value.code, v12.value.faultcode]).toEqual(['1.2', 's:Receiver', 's:Receiver']);
+    const sub = parseSoapFault(buildSoapFault({ faultcode: 'wsse:FailedAuthentication', faultstring: 'x', soapVersion: '1.2', diagnostics: { errorId: 28020, reason: 'r' } }));
+    expect(sub.ok && [sub.value.code, sub.value.faultcode, sub.value.faultcodeNamespace, sub.value.diagnostics]).toEqual(['s:Sender', 'wsse:FailedAuthentication', 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd', { errorId: 28020, reason: 'r' }]);
+    const own = parseSoapFault(buildSoapFault({ faultcode: 'a:FailedAuthentication', faultcodeNamespace: 'urn:a', faultstring: 'x' }));
+    expect(own.ok && own.value.faultcodeNamespace).toBe('urn:a');
+  });
+  it('refuses what it cannot write', () => {
+    throwsCode(() => buildSoapFault({ faultcode: 'Client', faultstring: 'x' }), 'ERR_DIAGNOSTICS_FIELD', /qualified name/);
+    throwsCode(() => buildSoapFault({ faultcode: 'q:X', faultstring: 'x' }), 'ERR_DIAGNOSTICS_FIELD', /faultcodeNamespace/);
+    throwsCode(() => buildSoapFault({ faultcode: 's:Client', faultstring: 'a\u0000' }), 'ERR_DIAGNOSTICS_FIELD', /U\+0000/);
+    throwsCode(() => buildSoapFault({ faultcode: 's:Client', faultstring: 'x', diagnostics: { errorId: -1, reason: 'r' } }), 'ERR_DIAGNOSTICS_FIELD', /positiveInteger/);
   });
 });

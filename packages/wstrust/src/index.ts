@@ -29,6 +29,8 @@ export type { CompactWebTicketClaims } from './internal/cwt.js';
 export type { TicketVerifier, TicketVerifierOptions, VerifiedTicket, PoolKey } from './internal/verifier.js';
 export { MemoryUserDirectory, usernameTokenCandidates, decodeBase64Text, ntHash } from './internal/directory.js';
 export type { UserDirectory, DirectoryUser, ClientCertificateValidator, NtlmCredential, PasswordCandidate } from './internal/directory.js';
+export { readSoapRequest, SoapRequestError } from './internal/soap-request.js';
+export type { SoapRequest, SoapRequestErrorCode, ReadSoapRequestOptions } from './internal/soap-request.js';
 export { createWebTicketHandler } from './internal/handler.js';
 export type { WebTicketHandlerOptions, WebTicketBinding } from './internal/handler.js';
 export { WEB_TICKET_ERRORS, formatMsDiagnosticsHeader, parseMsDiagnosticsHeader } from './internal/catalog.js';

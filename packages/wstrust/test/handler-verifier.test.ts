@@ -175,7 +175,7 @@ describe('IssueToken handler', () => {
     expect(w).toContain(`<soap:address location="${SERVICE}/Pin"/>`);
     expect(w).toContain(`<wsdl:port name="WebTicketServiceWinNegotiate" binding="tns:WebTicketServiceWinNegotiate"><soap:address location="${SERVICE}"/>`);
     if (hasTool('xmllint')) runTool('xmllint', ['--noout', '-'], w);
-    const mex = await h(post('/mex', buildEnvelope({ version: '1.2', headers: buildAddressingHeaders({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get', messageId: 'urn:uuid:1' }), body: '' })));
+    const mex = await h(post('/mex', buildEnvelope({ version: '1.2', headers: buildAddressingHeaders({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get', messageId: 'urn:uuid:1' }), body: '' }), { 'content-type': 'application/soap+xml; charset=utf-8' }));
     const m = await mex.text();
     expect(m).toContain('MetadataSection Dialect="http://schemas.xmlsoap.org/wsdl/"');
     expect(m).not.toContain('WebTicketServiceAnon');

@@ -2,7 +2,8 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { type Document } from '@xmldom/xmldom';
 import { WebTicketClient } from '@ocauth/wstrust';
-import { generateCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse, requestCertificate, subjectKeyIdentifier } from '@ocauth/certprov';
+import { generateCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse, requestCertificate } from '@ocauth/certprov';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 import { CheckFailed, expectThat, manual } from '../context.js';
 import { createHttpsFetch } from '@ocauth/server';
 import { type Requirement } from '../requirements.js';

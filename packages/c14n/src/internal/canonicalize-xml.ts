@@ -89,7 +89,7 @@ export function elementById(doc: XDocument, id: string, attrs: readonly IdAttrib
 function viaDom(text: string, options: CanonicalizeXmlToOptions, j: StreamJob): string {
   const doc = parsePrepared(text, j.parse);
   const node = j.id === null ? doc : elementById(doc, j.id, j.idAttributes);
-  return canonicalize(node as never, { algorithm: options.algorithm, inclusiveNamespaces: options.inclusiveNamespaces });
+  return canonicalize(node as never, { algorithm: options.algorithm, ...(options.inclusiveNamespaces !== undefined ? { inclusiveNamespaces: options.inclusiveNamespaces } : {}) });
 }
 
 /** One canonicalization; `stream` false (tests only) goes straight to the DOM path. */
@@ -108,6 +108,10 @@ function runJob(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, id:
  * well-formedness, DOCTYPE refused, bounds, strict decoding). One pass over the text without a DOM
  * for the documents parseXml's fast path reads (ASCII names, no DOCTYPE); parseXml + canonicalize
  * otherwise; the same output and errors either way.
+ *
+ * @throws {XmlParseError} ERR_XML_PARSE, ERR_XML_DOCTYPE, ERR_XML_LIMIT when `xml` is not accepted by parseXml.
+ * @throws {C14nError} ERR_C14N_ALGORITHM for an unknown algorithm or an option it does not take, ERR_C14N_INPUT for
+ * @throws bad options, ERR_C14N_RELATIVE_NAMESPACE for a relative namespace URI.
  */
 export function canonicalizeXml(xml: string | Uint8Array, options: CanonicalizeXmlOptions): string {
   return runJob(xml, options, null, true);
@@ -118,6 +122,10 @@ export function canonicalizeXml(xml: string | Uint8Array, options: CanonicalizeX
  * default) is `id`: the ancestors' in-scope namespaces and, for C14N 1.0/1.1, xml:* attributes as each
  * algorithm says (what `canonicalize(element)` gives). No element, or more than one, with that Id is an
  * error (`ERR_C14N_ID_NOT_FOUND`, `ERR_C14N_DUPLICATE_ID`: a duplicate Id is signature wrapping).
+ *
+ * @throws {XmlParseError} ERR_XML_PARSE, ERR_XML_DOCTYPE, ERR_XML_LIMIT when `xml` is not accepted by parseXml.
+ * @throws {C14nError} ERR_C14N_ID_NOT_FOUND / ERR_C14N_DUPLICATE_ID when not exactly one element has the Id,
+ * @throws ERR_C14N_ALGORITHM, ERR_C14N_INPUT (bad id or options), ERR_C14N_RELATIVE_NAMESPACE.
  */
 export function canonicalizeById(xml: string | Uint8Array, id: string, options: CanonicalizeByIdOptions): string {
   return runJob(xml, options, checkId(id), true);
@@ -129,6 +137,10 @@ export function canonicalizeById(xml: string | Uint8Array, id: string, options: 
  * the input for documents the streaming path reads. If it throws, discard what `write` received (an
  * error, a duplicate Id say, can come after output). Documents outside the streaming path are
  * canonicalized through the DOM and the rest of their output written at the end.
+ *
+ * @throws {XmlParseError} ERR_XML_PARSE, ERR_XML_DOCTYPE, ERR_XML_LIMIT when `xml` is not accepted by parseXml.
+ * @throws {C14nError} ERR_C14N_INPUT (`write` not a function, bad chunkSize or id), ERR_C14N_ID_NOT_FOUND,
+ * @throws ERR_C14N_DUPLICATE_ID, ERR_C14N_ALGORITHM, ERR_C14N_RELATIVE_NAMESPACE; and whatever `write` throws.
  */
 export function canonicalizeXmlTo(xml: string | Uint8Array, options: CanonicalizeXmlToOptions, write: (chunk: string) => void): void {
   runJobTo(xml, options, write, true);

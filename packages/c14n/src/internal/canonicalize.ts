@@ -61,6 +61,10 @@ function scopeOf(el: DNode | null): Map<string, string> {
  *   namespace declarations are in scope (inclusive c14n renders them on the element, exclusive only the
  *   visibly utilized ones), and their xml:* attributes are inherited as the algorithm says
  *   (C14N 1.0 all xml:*, C14N 1.1 xml:lang/xml:space plus xml:base fix-up, Exclusive none).
+ *
+ * @throws {C14nError} ERR_C14N_ALGORITHM for an unknown algorithm URI or an option it does not take,
+ * @throws ERR_C14N_INPUT when `node` is not a Document or Element or the node set is neither a Set nor a
+ * @throws predicate, ERR_C14N_RELATIVE_NAMESPACE for a relative namespace URI in the output.
  */
 export function canonicalize(node: Node, options: CanonicalizeOptions): string {
   if (options === null || typeof options !== 'object') {

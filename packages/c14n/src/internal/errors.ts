@@ -1,28 +1,54 @@
-// The error classes of @ocauth/c14n: XmlParseError (parseXml) and C14nError (canonicalization), each with a closed code union.
+// The one error model of @ocauth/c14n: XmlError (base, closed XmlErrorCode union, (code, message, { field?, cause? })),
+// with XmlParseError (parseXml) and C14nError (canonicalization) as its two kinds.
 /** Codes carried by {@link XmlParseError}. */
 export type XmlParseErrorCode = 'ERR_XML_PARSE' | 'ERR_XML_DOCTYPE' | 'ERR_XML_LIMIT';
+
+/** Codes carried by {@link C14nError}. */
+export type C14nErrorCode = 'ERR_C14N_RELATIVE_NAMESPACE' | 'ERR_C14N_ALGORITHM' | 'ERR_C14N_INPUT' | 'ERR_C14N_ID_NOT_FOUND' | 'ERR_C14N_DUPLICATE_ID';
+
+/** Every code this package throws. */
+export type XmlErrorCode = XmlParseErrorCode | C14nErrorCode;
+
+/**
+ * The base of every error @ocauth/c14n throws: a stable `code`, a message naming what was expected and
+ * what was received, the `field` (argument or option) it is about when there is one, and `cause`.
+ */
+export class XmlError extends Error {
+  readonly code: XmlErrorCode;
+  /** The argument or option the error is about, when there is one. */
+  readonly field: string | undefined;
+  /**
+   * @throws never
+   */
+  constructor(code: XmlErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = 'XmlError';
+    this.code = code;
+    this.field = options.field;
+  }
+}
 
 /**
  * Raised by `parseXml` for input that is not accepted: malformed XML or invalid UTF-8
  * (`ERR_XML_PARSE`), a document type declaration (`ERR_XML_DOCTYPE`) or a size/depth/attribute bound
- * exceeded (`ERR_XML_LIMIT`). `line`/`column` are 1-based positions in the decoded text when known.
+ * exceeded (`ERR_XML_LIMIT`). `line`/`column` are 1-based positions in the decoded text when known
+ * (and then appended to the message).
  */
-export class XmlParseError extends Error {
-  readonly code: XmlParseErrorCode;
+export class XmlParseError extends XmlError {
+  declare readonly code: XmlParseErrorCode;
   readonly line: number | undefined;
   readonly column: number | undefined;
-  constructor(code: XmlParseErrorCode, message: string, position?: { line?: number; column?: number }, options?: { cause?: unknown }) {
-    const where = position?.line !== undefined ? ` (line ${position.line}, column ${position.column ?? '?'})` : '';
-    super(message + where, options);
+  /**
+   * @throws never
+   */
+  constructor(code: XmlParseErrorCode, message: string, options: { line?: number | undefined; column?: number | undefined; field?: string | undefined; cause?: unknown } = {}) {
+    const where = options.line !== undefined ? ` (line ${options.line}, column ${options.column ?? '?'})` : '';
+    super(code, message + where, options);
     this.name = 'XmlParseError';
-    this.code = code;
-    this.line = position?.line;
-    this.column = position?.column;
+    this.line = options.line;
+    this.column = options.column;
   }
 }
-
-/** Codes carried by {@link C14nError}. */
-export type C14nErrorCode = 'ERR_C14N_RELATIVE_NAMESPACE' | 'ERR_C14N_ALGORITHM' | 'ERR_C14N_INPUT' | 'ERR_C14N_ID_NOT_FOUND' | 'ERR_C14N_DUPLICATE_ID';
 
 /**
  * Raised by `canonicalize` when the input cannot be canonicalized: a relative namespace URI
@@ -31,11 +57,13 @@ export type C14nErrorCode = 'ERR_C14N_RELATIVE_NAMESPACE' | 'ERR_C14N_ALGORITHM'
  * this package can walk (`ERR_C14N_INPUT`), or, for canonicalizeById, no element or more than one
  * element with the Id (`ERR_C14N_ID_NOT_FOUND`, `ERR_C14N_DUPLICATE_ID`).
  */
-export class C14nError extends Error {
-  readonly code: C14nErrorCode;
-  constructor(code: C14nErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class C14nError extends XmlError {
+  declare readonly code: C14nErrorCode;
+  /**
+   * @throws never
+   */
+  constructor(code: C14nErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
+    super(code, message, options);
     this.name = 'C14nError';
-    this.code = code;
   }
 }

@@ -3,7 +3,11 @@
 const TEXT_SPECIAL = /[&<>\r]/;
 const ATTR_SPECIAL = /[&<"\t\n\r]/;
 
-/** Text node: & < > and CR are replaced by &amp; &lt; &gt; &#xD;. */
+/**
+ * Text node: & < > and CR are replaced by &amp; &lt; &gt; &#xD;.
+ *
+ * @throws never
+ */
 export function escapeText(s: string): string {
   if (!TEXT_SPECIAL.test(s)) return s;
   let out = '';
@@ -24,7 +28,11 @@ export function escapeText(s: string): string {
   return last === 0 ? out : out + s.slice(last);
 }
 
-/** Attribute value: & < " TAB LF CR are replaced by &amp; &lt; &quot; &#x9; &#xA; &#xD;. */
+/**
+ * Attribute value: & < " TAB LF CR are replaced by &amp; &lt; &quot; &#x9; &#xA; &#xD;.
+ *
+ * @throws never
+ */
 export function escapeAttr(s: string): string {
   if (!ATTR_SPECIAL.test(s)) return s;
   let out = '';
@@ -51,6 +59,8 @@ export function escapeAttr(s: string): string {
  * Compare two strings by Unicode code point (C14N 1.0 §2.2 "lexicographic order ... by code point"),
  * not by UTF-16 code unit: a supplementary character (surrogate pair, U+10000 and up) sorts after
  * U+E000..U+FFFF, although its first code unit 0xD800..0xDBFF is smaller.
+ *
+ * @throws never
  */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;

@@ -9,7 +9,7 @@
 // - Exclusive c14n needs no in-scope namespace bookkeeping at all unless a PrefixList is given.
 // - Output is gathered in an array of pieces joined once, not a rope of per-element concatenations.
 import type { DAttr as A, DElement as E, DNode as N } from './dom.js';
-import { checkNamespaceUri, declaredPrefix, sortAttrs, sortDecls } from './namespaces.js';
+import { checkNamespaceUri, declaredPrefix, rendersNamespace, sortAttrs, sortDecls } from './namespaces.js';
 import { Writer } from './writer.js';
 
 
@@ -38,18 +38,7 @@ let incl: readonly string[] | null = null;
 
 // Queue (p, uri) unless the nearest rendered ancestor binding already says the same.
 function consider(p: string, uri: string): void {
-  let prev: string | undefined;
-  for (let j = rn - 1; j >= 0; j--) {
-    if (rP[j] === p) {
-      prev = rU[j];
-      break;
-    }
-  }
-  if (uri === '') {
-    // Only the default namespace can be empty: emit xmlns="" to undo a rendered non-empty default.
-    if (p !== '' || prev === undefined || prev === '') return;
-  } else if (prev === uri) return;
-  for (let i = 0; i < dn; i++) if (dP[i] === p) return;
+  if (!rendersNamespace(rP, rU, rn, dP, dn, p, uri)) return;
   dP[dn] = p;
   dU[dn] = uri;
   dn++;

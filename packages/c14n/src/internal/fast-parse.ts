@@ -16,20 +16,8 @@
 
 import { DOMImplementation } from '@xmldom/xmldom';
 import { namespaceNameProblem, prefixDeclarationProblem, XML_NS, XMLNS_NS } from './namespaces.js';
-import { isXmlChar } from './chars.js';
+import { allWs, attrValue, colon, decodeRefs, isWs, scanQName, skipWs, XML_DECL } from './scan.js';
 import type { BuiltDocument, BuiltNode, XDocument } from './dom.js';
-
-// ASCII name characters: 1 = may start an NCName, 2 = may continue one.
-const NAME = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z_]/.test(ch)) NAME[c] = 3;
-  else if (/[0-9.-]/.test(ch)) NAME[c] = 2;
-}
-
-/** XML 1.0 §2.8 XMLDecl, as xmldom's grammar has it (its data is read by the PI rule below). */
-const XML_DECL =
-  /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][-A-Za-z0-9._]*"|'[A-Za-z][-A-Za-z0-9._]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 
 const impl = new DOMImplementation();
 
@@ -38,8 +26,6 @@ let src = '';
 let line = 1;
 let lineStart = 0;
 let nextNl = -1;
-/** Index of the colon in the last name scanned by scanQName (-1: none). */
-let colon = -1;
 // Attributes of the start tag being read.
 const aName: string[] = [];
 const aColon: number[] = [];
@@ -63,85 +49,6 @@ function place(node: BuiltNode, p: number): void {
   }
   node.lineNumber = line;
   node.columnNumber = p - lineStart + 1;
-}
-
-function isWs(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09;
-}
-
-function skipWs(p: number): number {
-  while (isWs(src.charCodeAt(p))) p++;
-  return p;
-}
-
-function allWs(from: number, to: number): boolean {
-  for (let p = from; p < to; p++) if (!isWs(src.charCodeAt(p))) return false;
-  return true;
-}
-
-/** End of the ASCII QName (NCName or NCName:NCName) at `p`, or -1; sets `colon`. */
-function scanQName(p: number): number {
-  const start = p;
-  let c = src.charCodeAt(p);
-  if (!(c < 128 && NAME[c]! & 1)) return -1;
-  colon = -1;
-  for (p++; ; p++) {
-    c = src.charCodeAt(p);
-    if (c < 128 && NAME[c]! & 2) continue;
-    if (c !== 0x3a || colon >= 0) break;
-    const n = src.charCodeAt(p + 1);
-    if (!(n < 128 && NAME[n]! & 1)) return -1;
-    colon = p - start;
-    p++;
-  }
-  // A name that runs on into a character this path does not know (non-ASCII) is not ours.
-  return c >= 128 ? -1 : p;
-}
-
-// A reference this path decodes, or (last alternative) any other `&`, which makes it step aside.
-const REF = /&(amp|lt|gt|quot|apos|#x[0-9A-Fa-f]+|#[0-9]+);|&/g;
-let badRef = false;
-function refChar(_m: string, ref: string | undefined): string {
-  switch (ref) {
-    case 'amp': return '&';
-    case 'lt': return '<';
-    case 'gt': return '>';
-    case 'quot': return '"';
-    case 'apos': return "'";
-    case undefined: badRef = true; return '';
-  }
-  const cp = ref.charCodeAt(1) === 0x78 /* x */ ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-  // WFC Legal Character: only references to XML 1.0 characters (parse.ts refuses the others).
-  if (!isXmlChar(cp)) {
-    badRef = true;
-    return '';
-  }
-  return String.fromCodePoint(cp);
-}
-
-/**
- * `s` with its entity and character references replaced, or null if any is not well formed. (Built by
- * one replace() so the result is a flat string: concatenating the pieces made ropes that every later
- * read of the text paid for.)
- */
-function decodeRefs(s: string): string | null {
-  badRef = false;
-  const out = s.replace(REF, refChar);
-  return badRef ? null : out;
-}
-
-/** The value of the attribute whose text is src[from, to), normalized as xmldom does, or null. */
-function attrValue(from: number, to: number): string | null {
-  let p = from;
-  for (; p < to; p++) {
-    const c = src.charCodeAt(p);
-    if (c === 0x26 || c === 0x3c || c === 0x09 || c === 0x0a) break;
-  }
-  const raw = src.slice(from, to);
-  if (p === to) return raw;
-  if (raw.indexOf('<') >= 0) return null;
-  const s = raw.replace(/[\t\n]/g, ' ');
-  return s.indexOf('&') < 0 ? s : decodeRefs(s);
 }
 
 const seen = new Set<string>();
@@ -275,7 +182,7 @@ function readXmlDecl(): number {
   const m = XML_DECL.exec(src);
   if (m === null) return -1;
   const end = m[0].length;
-  const pi = doc!.createProcessingInstruction('xml', src.slice(skipWs(5), end - 2));
+  const pi = doc!.createProcessingInstruction('xml', src.slice(skipWs(src, 5), end - 2));
   place(pi, 0);
   doc!.appendChild(pi);
   return end;
@@ -286,7 +193,7 @@ function readText(from: number, to: number, more: boolean): boolean {
   if (depth === 0) {
     // Outside the document element only white space is allowed; xmldom keeps it as Text children of
     // the Document, except after the last markup.
-    if (!allWs(from, to)) return false;
+    if (!allWs(src, from, to)) return false;
     if (more) {
       const t = doc!.createTextNode(src.slice(from, to));
       doc!.appendChild(t);
@@ -315,7 +222,7 @@ function readEndTag(lt: number): number {
   const name = open[depth - 1]!;
   const at = lt + 2;
   for (let k = 0; k < name.length; k++) if (src.charCodeAt(at + k) !== name.charCodeAt(k)) return -1;
-  const gt = skipWs(at + name.length);
+  const gt = skipWs(src, at + name.length);
   if (src.charCodeAt(gt) !== 0x3e) return -1;
   depth--;
   undo(marks[depth]!);
@@ -349,7 +256,7 @@ function readCommentOrCData(lt: number): number {
 
 /** §2.6 PI at `lt` (target an NCName, not xml): the index after it, or -1. */
 function readPI(lt: number): number {
-  const tEnd = scanQName(lt + 2);
+  const tEnd = scanQName(src, lt + 2);
   if (tEnd < 0 || colon >= 0) return -1;
   const target = src.slice(lt + 2, tEnd);
   if (target.toLowerCase() === 'xml') return -1;
@@ -360,7 +267,7 @@ function readPI(lt: number): number {
     end = tEnd + 2;
   } else {
     if (!isWs(src.charCodeAt(tEnd))) return -1;
-    const from = skipWs(tEnd);
+    const from = skipWs(src, tEnd);
     const close = src.indexOf('?>', from);
     if (close < 0) return -1;
     data = src.slice(from, close);
@@ -378,7 +285,7 @@ function readPI(lt: number): number {
  */
 function readStartTag(lt: number): number {
   if (depth === 0 && rooted) return -1;
-  const nameEnd = scanQName(lt + 1);
+  const nameEnd = scanQName(src, lt + 1);
   if (nameEnd < 0) return -1;
   const qName = src.slice(lt + 1, nameEnd);
   const elColon = colon;
@@ -425,7 +332,7 @@ let tagEmpty = false;
 function readAttributes(p: number): number {
   let na = 0;
   for (;;) {
-    const k = skipWs(p);
+    const k = skipWs(src, p);
     const c = src.charCodeAt(k);
     if (c === 0x3e /* > */) {
       tagEmpty = false;
@@ -439,17 +346,17 @@ function readAttributes(p: number): number {
       return na;
     }
     if (k === p) return -1; // attributes are separated by white space
-    const aEnd = scanQName(k);
+    const aEnd = scanQName(src, k);
     if (aEnd < 0) return -1;
     const ac = colon;
-    const eq = skipWs(aEnd);
+    const eq = skipWs(src, aEnd);
     if (src.charCodeAt(eq) !== 0x3d /* = */) return -1;
-    const q = skipWs(eq + 1);
+    const q = skipWs(src, eq + 1);
     const quote = src.charCodeAt(q);
     if (quote !== 0x22 && quote !== 0x27) return -1;
     const close = src.indexOf(quote === 0x22 ? '"' : "'", q + 1);
     if (close < 0) return -1;
-    const value = attrValue(q + 1, close);
+    const value = attrValue(src, q + 1, close);
     if (value === null) return -1;
     if (na >= maxAttributes) return -1;
     aName[na] = src.slice(k, aEnd);

@@ -128,6 +128,28 @@ export function sortAttrs(list: SortableAttr[], n: number): void {
   }
 }
 
+/**
+ * Exc-C14N §3 namespace axis (and C14N's rendering rule, §4.7 of XML-C14N 1.0): whether the namespace
+ * node (p, uri) of an element is to be rendered, given the rendered bindings of its output ancestors (the
+ * first `rn` of rP/rU, innermost last) and the `dn` already queued on this element (dP). Not when the
+ * nearest rendered binding of p says the same, nor a second time on one element; an empty URI only
+ * for the default namespace, as xmlns="" undoing a rendered non-empty default.
+ */
+export function rendersNamespace(rP: readonly string[], rU: readonly string[], rn: number, dP: readonly string[], dn: number, p: string, uri: string): boolean {
+  let prev: string | undefined;
+  for (let j = rn - 1; j >= 0; j--) {
+    if (rP[j] === p) {
+      prev = rU[j];
+      break;
+    }
+  }
+  if (uri === '') {
+    if (p !== '' || prev === undefined || prev === '') return false;
+  } else if (prev === uri) return false;
+  for (let i = 0; i < dn; i++) if (dP[i] === p) return false;
+  return true;
+}
+
 /** Sort the first `n` declarations (parallel prefix/URI arrays) by prefix, default ('') first. */
 export function sortDecls(ps: string[], us: string[], n: number): void {
   for (let i = 1; i < n; i++) {

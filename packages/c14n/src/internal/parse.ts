@@ -57,7 +57,7 @@ function decodeBytes(bytes: Uint8Array): string {
     try {
       return d.decode(bytes);
     } catch (e) {
-      throw new XmlParseError('ERR_XML_PARSE', `XML input: expected ${name} bytes, received an invalid ${name} sequence`, undefined, { cause: e });
+      throw new XmlParseError('ERR_XML_PARSE', `XML input: expected ${name} bytes, received an invalid ${name} sequence`, { cause: e });
     }
   };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return strict(utf16le, 'UTF-16');
@@ -196,6 +196,10 @@ const PARSER = new DOMParser({
  * - Size, nesting depth and attributes per element are bounded (`ERR_XML_LIMIT`), checked while parsing.
  * - Every xmldom warning, error and fatal error becomes an `XmlParseError` (`ERR_XML_PARSE`) with the
  *   line and column xmldom reports; nothing is logged, nothing is silently repaired.
+ *
+ * @throws {XmlParseError} ERR_XML_PARSE for malformed XML, invalid bytes or an unsupported encoding,
+ * @throws ERR_XML_DOCTYPE for a document type declaration, ERR_XML_LIMIT when a size, depth or attribute bound
+ * @throws is exceeded.
  */
 export function parseXml(xml: string | Uint8Array, opts: ParseXmlOptions = {}): XDocument {
   return parsePrepared(prepareXmlText(xml, opts), opts);
@@ -258,7 +262,7 @@ export function slowParse(text: string, opts: ParseXmlOptions): XDocument {
     if (ctx.pending) throw ctx.pending;
     if (e instanceof XmlParseError) throw e;
     const loc = (e as { locator?: Locator }).locator;
-    throw new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received "${(e as Error).message}"`, pos(loc), { cause: e });
+    throw new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received "${(e as Error).message}"`, { ...pos(loc), cause: e });
   } finally {
     active = outer;
   }

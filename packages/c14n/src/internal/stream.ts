@@ -21,8 +21,8 @@
 import { algorithmInfo, Mode } from './algorithms.js';
 import { C14nError } from './errors.js';
 import { compareCodePoints } from './escape.js';
-import { checkNamespaceUri, namespaceNameProblem, parsePrefixList, prefixDeclarationProblem, XML_NS } from './namespaces.js';
-import { isXmlChar } from './chars.js';
+import { checkNamespaceUri, namespaceNameProblem, parsePrefixList, prefixDeclarationProblem, rendersNamespace, sortDecls, XML_NS } from './namespaces.js';
+import { allWs, attrValue, colon, decodeRefs, isWs, scanQName, skipWs, XML_DECL } from './scan.js';
 import { type ParseXmlOptions, DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_DEPTH } from './parse.js';
 import { Writer } from './writer.js';
 import { inheritsXmlAttr, joinXmlBase } from './xml-attrs.js';
@@ -58,21 +58,10 @@ export interface StreamJob {
 /** Result of a run: the output (what was not handed to the sink), or BAIL (step aside: use the DOM). */
 export const BAIL = Symbol('bail');
 
-// ASCII name characters: 1 = may start an NCName, 2 = may continue one.
-const NAME = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z_]/.test(ch)) NAME[c] = 3;
-  else if (/[0-9.-]/.test(ch)) NAME[c] = 2;
-}
-const XML_DECL =
-  /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][-A-Za-z0-9._]*"|'[A-Za-z][-A-Za-z0-9._]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
-
 // Run state, module-wide (a run is synchronous and calls no user code but the sink, which cannot
 // start another run on this state: see `busy`).
 let busy = false;
 let src = '';
-let colon = -1;
 const out = new Writer();
 // Attributes of the start tag being read (parallel arrays).
 const aName: string[] = [];
@@ -103,74 +92,6 @@ const openRendered: number[] = [];
 const xmlAttrsAt: (Map<string, string> | null)[] = [];
 // The first c14n error met (a relative namespace URI): raised once the text is known to be well formed.
 let c14nError: C14nError | null = null;
-
-function isWs(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09;
-}
-function skipWs(p: number): number {
-  while (isWs(src.charCodeAt(p))) p++;
-  return p;
-}
-function allWs(from: number, to: number): boolean {
-  for (let p = from; p < to; p++) if (!isWs(src.charCodeAt(p))) return false;
-  return true;
-}
-
-/** End of the ASCII QName at `p`, or -1; sets `colon`. */
-function scanQName(p: number): number {
-  const start = p;
-  let c = src.charCodeAt(p);
-  if (!(c < 128 && NAME[c]! & 1)) return -1;
-  colon = -1;
-  for (p++; ; p++) {
-    c = src.charCodeAt(p);
-    if (c < 128 && NAME[c]! & 2) continue;
-    if (c !== 0x3a || colon >= 0) break;
-    const n = src.charCodeAt(p + 1);
-    if (!(n < 128 && NAME[n]! & 1)) return -1;
-    colon = p - start;
-    p++;
-  }
-  return c >= 128 ? -1 : p;
-}
-
-const REF = /&(amp|lt|gt|quot|apos|#x[0-9A-Fa-f]+|#[0-9]+);|&/g;
-let badRef = false;
-function refChar(_m: string, ref: string | undefined): string {
-  switch (ref) {
-    case 'amp': return '&';
-    case 'lt': return '<';
-    case 'gt': return '>';
-    case 'quot': return '"';
-    case 'apos': return "'";
-    case undefined: badRef = true; return '';
-  }
-  const cp = ref.charCodeAt(1) === 0x78 /* x */ ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-  if (!isXmlChar(cp)) {
-    badRef = true;
-    return '';
-  }
-  return String.fromCodePoint(cp);
-}
-function decodeRefs(s: string): string | null {
-  badRef = false;
-  const r = s.replace(REF, refChar);
-  return badRef ? null : r;
-}
-
-/** The value of the attribute whose text is src[from, to), normalized (§3.3.3), or null. */
-function attrValue(from: number, to: number): string | null {
-  let p = from;
-  for (; p < to; p++) {
-    const c = src.charCodeAt(p);
-    if (c === 0x26 || c === 0x3c || c === 0x09 || c === 0x0a) break;
-  }
-  const raw = src.slice(from, to);
-  if (p === to) return raw;
-  if (raw.indexOf('<') >= 0) return null;
-  const s = raw.replace(/[\t\n]/g, ' ');
-  return s.indexOf('&') < 0 ? s : decodeRefs(s);
-}
 
 /** `uri` if it is a valid namespace name (a URI reference, as libxml2 requires), else null. */
 function validUri(uri: string): string | null {
@@ -228,35 +149,10 @@ function hasDuplicate(n: number): boolean {
 
 /** Queue (p, uri) for rendering unless the nearest rendered binding of p says the same. */
 function consider(p: string, uri: string): void {
-  let prev: string | undefined;
-  for (let j = rn - 1; j >= 0; j--) {
-    if (rP[j] === p) {
-      prev = rU[j];
-      break;
-    }
-  }
-  if (uri === '') {
-    if (p !== '' || prev === undefined || prev === '') return;
-  } else if (prev === uri) return;
-  for (let i = 0; i < dn; i++) if (dP[i] === p) return;
+  if (!rendersNamespace(rP, rU, rn, dP, dn, p, uri)) return;
   dP[dn] = p;
   dU[dn] = uri;
   dn++;
-}
-
-function sortDeclsHere(): void {
-  for (let i = 1; i < dn; i++) {
-    const p = dP[i]!;
-    const u = dU[i]!;
-    let j = i - 1;
-    while (j >= 0 && compareCodePoints(dP[j]!, p) > 0) {
-      dP[j + 1] = dP[j]!;
-      dU[j + 1] = dU[j]!;
-      j--;
-    }
-    dP[j + 1] = p;
-    dU[j + 1] = u;
-  }
 }
 
 /** Order the first `n` entries of `ord` (attribute indexes) by namespace URI, then local name (§2.2). */
@@ -350,7 +246,7 @@ function run(job: StreamJob): string | typeof BAIL {
     const textEnd = lt < 0 ? n : lt;
     if (textEnd > i) {
       if (depth === 0) {
-        if (!allWs(i, textEnd)) return BAIL;
+        if (!allWs(src, i, textEnd)) return BAIL;
       } else {
         let data = src.slice(i, textEnd);
         if (data.indexOf(']]>') >= 0) return BAIL;
@@ -371,7 +267,7 @@ function run(job: StreamJob): string | typeof BAIL {
       const name = openName[depth - 1]!;
       const at = lt + 2;
       for (let k = 0; k < name.length; k++) if (src.charCodeAt(at + k) !== name.charCodeAt(k)) return BAIL;
-      const gt = skipWs(at + name.length);
+      const gt = skipWs(src, at + name.length);
       if (src.charCodeAt(gt) !== 0x3e) return BAIL;
       depth--;
       undo(openMark[depth]!);
@@ -420,7 +316,7 @@ function run(job: StreamJob): string | typeof BAIL {
     }
 
     if (c1 === 0x3f /* ? */) {
-      const tEnd = scanQName(lt + 2);
+      const tEnd = scanQName(src, lt + 2);
       if (tEnd < 0 || colon >= 0) return BAIL;
       const target = src.slice(lt + 2, tEnd);
       if (target.toLowerCase() === 'xml') return BAIL;
@@ -430,7 +326,7 @@ function run(job: StreamJob): string | typeof BAIL {
         end = tEnd + 2;
       } else {
         if (!isWs(src.charCodeAt(tEnd))) return BAIL;
-        const from = skipWs(tEnd);
+        const from = skipWs(src, tEnd);
         const close = src.indexOf('?>', from);
         if (close < 0) return BAIL;
         data = src.slice(from, close);
@@ -453,7 +349,7 @@ function run(job: StreamJob): string | typeof BAIL {
 
     // Start tag.
     if (depth === 0 && rooted) return BAIL;
-    const nameEnd = scanQName(lt + 1);
+    const nameEnd = scanQName(src, lt + 1);
     if (nameEnd < 0) return BAIL;
     const qName = src.slice(lt + 1, nameEnd);
     const elColon = colon;
@@ -461,7 +357,7 @@ function run(job: StreamJob): string | typeof BAIL {
     let p = nameEnd;
     let empty: boolean;
     for (;;) {
-      const k = skipWs(p);
+      const k = skipWs(src, p);
       const c = src.charCodeAt(k);
       if (c === 0x3e /* > */) {
         empty = false;
@@ -475,17 +371,17 @@ function run(job: StreamJob): string | typeof BAIL {
         break;
       }
       if (k === p) return BAIL;
-      const aEnd = scanQName(k);
+      const aEnd = scanQName(src, k);
       if (aEnd < 0) return BAIL;
       const ac = colon;
-      const eq = skipWs(aEnd);
+      const eq = skipWs(src, aEnd);
       if (src.charCodeAt(eq) !== 0x3d) return BAIL;
-      const q = skipWs(eq + 1);
+      const q = skipWs(src, eq + 1);
       const quote = src.charCodeAt(q);
       if (quote !== 0x22 && quote !== 0x27) return BAIL;
       const close = src.indexOf(quote === 0x22 ? '"' : "'", q + 1);
       if (close < 0) return BAIL;
-      const value = attrValue(q + 1, close);
+      const value = attrValue(src, q + 1, close);
       if (value === null) return BAIL;
       if (na >= maxAttributes) return BAIL;
       aName[na] = src.slice(k, aEnd);
@@ -661,7 +557,7 @@ function startTag(qName: string, elPrefix: string, elUri: string, na: number, ex
   }
   // Rendered declarations: checked (in consider order for inclusive, sorted for exclusive).
   if (!exclusive) for (let k = 0; k < dn; k++) if (!check(dU[k]!, qName, dP[k]!)) return false;
-  if (dn > 1) sortDeclsHere();
+  if (dn > 1) sortDecls(dP, dU, dn);
   if (exclusive) for (let k = 0; k < dn; k++) if (!check(dU[k]!, qName, dP[k]!)) return false;
 
   // Attributes, with a subtree apex's inherited xml:* ones (inclusive only) appended as extra indexes.

@@ -1,22 +1,14 @@
-// Certificate issuance for the Certificate Provisioning Service — MS-OCAUTHWS 3.1.4.1.2.4 (the
-// issued X.509 v3 certificate); shape follows the 4.1.2 example: subject CN = Entity, SAN
-// rfc822Name, EKU clientAuth, SKI = ASCII DeviceId, AKI = issuer key id.
+// The certification authority of the Certificate Provisioning Service — MS-OCAUTHWS 3.1.3 (a CA initialized with
+// a key pair) issuing the X.509 v3 certificate of 3.1.4.1.2.4; shape follows the 4.1.2 example: subject CN = Entity,
+// SAN rfc822Name, EKU clientAuth, SKI = ASCII DeviceId, AKI = issuer key id.
 import { createHash, generateKeyPairSync, randomBytes as nodeRandomBytes, sign, X509Certificate, type KeyObject, createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
+import { CertificateAuthorityError } from './errors.js';
 
 const asn1 = forge.asn1;
 const T = asn1.Type;
 const U = asn1.Class.UNIVERSAL;
 const CTX = asn1.Class.CONTEXT_SPECIFIC;
-
-export class CertificateAuthorityError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'CertificateAuthorityError';
-    this.code = code;
-  }
-}
 
 export type SignatureHash = 'sha1' | 'sha256';
 
@@ -158,7 +150,11 @@ export interface IssuedCertificate {
   serialNumber: string;
 }
 
-/** A certification authority that issues user certificates, signing with node:crypto. */
+/**
+ * A certification authority that issues user certificates, signing with node:crypto. Made by `create` or `load`.
+ * @throws {CertificateAuthorityError} ERR_CERTPROV_CA_KEY_MISMATCH, ERR_CERTPROV_CA_CHAIN, ERR_CERTPROV_CA_OPTIONS
+ * from `create`/`load`, ERR_CERTPROV_VALIDITY from `issue` (see each).
+ */
 export class CertificateAuthority {
   readonly certificate: X509Certificate;
   readonly certificateDer: Uint8Array;
@@ -207,6 +203,8 @@ export class CertificateAuthority {
   /**
    * Creates a CA (RSA, default 2048 bits): a self-signed root, or with `issuer` an issuing CA under
    * that CA (e.g. a root kept offline and an issuing CA for the Certificate Provisioning Service).
+   * @throws {CertificateAuthorityError} ERR_CERTPROV_CA_OPTIONS when `issuer` is not a CertificateAuthority, is
+   * given with `chain`, or has the same commonName; ERR_CERTPROV_CA_KEY_MISMATCH when `keyPair` is not a pair.
    */
   static create(opts: CertificateAuthorityOptions = {}): CertificateAuthority {
     const { privateKey, publicKey } = opts.keyPair ?? generateKeyPairSync('rsa', { modulusLength: opts.keySizeBits ?? 2048 });
@@ -248,7 +246,12 @@ export class CertificateAuthority {
     return new CertificateAuthority(der, privateKey, opts);
   }
 
-  /** Loads a CA from its certificate and private key (PEM or DER). */
+  /**
+   * Loads a CA from its certificate and private key (PEM or DER).
+   * @throws {CertificateAuthorityError} ERR_CERTPROV_CA_KEY_MISMATCH when the key is not the certificate's;
+   * ERR_CERTPROV_CA_CHAIN when a `chain` certificate did not issue the one before it. A certificate or key that
+   * does not parse throws node:crypto's error.
+   */
   static load(certificate: string | Uint8Array, privateKey: string | KeyObject, opts: CertificateAuthorityOptions = {}): CertificateAuthority {
     const x = new X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate));
     const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
@@ -269,6 +272,10 @@ export class CertificateAuthority {
     return this.#parents.at(-1) ?? this.certificate;
   }
 
+  /**
+   * Issues a user certificate (MS-OCAUTHWS 3.1.4.1.2.4, the 4.1.2 example's shape).
+   * @throws {CertificateAuthorityError} ERR_CERTPROV_VALIDITY when validityHours is not a positive number.
+   */
   issue(o: IssueOptions): IssuedCertificate {
     if (!Number.isFinite(o.validityHours) || o.validityHours <= 0)
       throw new CertificateAuthorityError('ERR_CERTPROV_VALIDITY', `validityHours: expected a positive number, received ${String(o.validityHours)}`);

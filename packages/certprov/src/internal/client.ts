@@ -2,12 +2,13 @@
 // a PKCS#10 request for the user's SIP URI, send it with the web ticket and the proof-of-possession
 // signature (@ocauth/wstrust), and return a certificate + private key ready for TLS client auth.
 import { createPublicKey, randomUUID, type KeyObject, X509Certificate } from 'node:crypto';
-import { parseMsDiagnostics, withTransportErrors } from '@ocauth/diagnostics';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier, NS, parseMsDiagnostics, withTransportErrors } from '@ocauth/diagnostics';
 import { discoverFromResponse, signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
 import { generateCsr, pemArmour, type CsrHash, type ValidityPeriod } from './csr.js';
-import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, esc } from './request.js';
-import { GetAndPublishCertError, parseGetAndPublishCertResponse } from './response.js';
-import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
+import { ACTION_GET_AND_PUBLISH_CERT } from './uris.js';
+import { buildGetAndPublishCertRequest, esc } from './request.js';
+import { CertificateRequestError, GetAndPublishCertError } from './errors.js';
+import { parseGetAndPublishCertResponse } from './response.js';
 
 export interface RequestCertificateOptions {
   /** Certificate Provisioning Service URL (…/CertProv/CertProvisioningService.svc). */
@@ -68,26 +69,19 @@ export interface ProvisionedCertificate {
 }
 
 /**
- * Failure of the provisioning call outside ErrorInfo: HTTP errors (with the X-Ms-diagnostics ErrorId
- * when the server sent one) and a certificate that does not match what was asked for.
+ * GetAndPublishCert end to end (MS-OCAUTHWS 3.1.4.1): returns the issued certificate and its private key, checked.
+ * @throws {CertificateRequestError} ERR_CERTPROV_OPTIONS for unusable options (url, no ticket source, timeoutMs);
+ * ERR_CERTPROV_TIMEOUT / ERR_CERTPROV_ABORTED past the deadline or on abort; ERR_CERTPROV_HTTP for an answer other
+ * than HTTP 200 (`httpStatus`, `errorId`, `reason` from X-Ms-diagnostics); ERR_CERTPROV_CERTIFICATE_MISMATCH when
+ * the certificate or the echoed DeviceId, Entity, RequestID or PKCS#10 are not what was asked for.
+ * @throws {GetAndPublishCertError} ERR_CERTPROV_RESPONSE_ERROR when the service answers ErrorInfo (`responseCode`);
+ * ERR_CERTPROV_RESPONSE_MALFORMED when the answer is not a usable GetAndPublishCertResponse.
+ * @throws {CsrError} ERR_CERTPROV_KEY_SIZE, _HASH, _SIP_URI, _VALIDITY, _EKU for CSR options `generateCsr` refuses;
+ * ERR_CERTPROV_BASE64 for a response token that is not base64.
+ * @throws {GetAndPublishCertRequestError} ERR_CERTPROV_REQUEST_MALFORMED for a `deviceId` that is not a braced GUID.
+ * @throws {TransportError} (@ocauth/diagnostics) ERR_TRANSPORT_TLS_* when the service's TLS certificate is not trusted;
+ * errors of the `webTicketClient` (@ocauth/wstrust) pass through.
  */
-export class CertificateRequestError extends Error {
-  readonly code: 'ERR_CERTPROV_HTTP' | 'ERR_CERTPROV_CERTIFICATE_MISMATCH' | 'ERR_CERTPROV_OPTIONS' | 'ERR_CERTPROV_TIMEOUT' | 'ERR_CERTPROV_ABORTED';
-  readonly httpStatus: number | undefined;
-  readonly errorId: number | undefined;
-  readonly reason: string | undefined;
-  constructor(code: CertificateRequestError['code'], message: string, extra: { httpStatus?: number; errorId?: number; reason?: string } = {}) {
-    super(message);
-    this.name = 'CertificateRequestError';
-    this.code = code;
-    this.httpStatus = extra.httpStatus;
-    this.errorId = extra.errorId;
-    this.reason = extra.reason;
-  }
-}
-
-
-/** GetAndPublishCert end to end: returns the issued certificate and its private key, checked. */
 export async function requestCertificate(o: RequestCertificateOptions): Promise<ProvisionedCertificate> {
   if (!o || typeof o.url !== 'string' || !/^https?:\/\//i.test(o.url)) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `url: expected an http(s) URL, received ${JSON.stringify(o?.url)}`);
   if (!o.webTicketClient && !o.ticket) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', 'webTicketClient or ticket: expected one, received neither');
@@ -97,10 +91,9 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   const csr = generateCsr({ sipUri: entity, ...(o.keySizeBits ? { keySizeBits: o.keySizeBits } : {}), ...(o.hash ? { hash: o.hash } : {}), ...(o.validity ? { validity: o.validity } : {}), ...(o.keyPair ? { keyPair: o.keyPair } : {}), ...(o.extendedKeyUsage ? { extendedKeyUsage: o.extendedKeyUsage } : {}) });
   const body = buildGetAndPublishCertRequest({ deviceId, entity, csr: csr.der, requestId });
   // MS-OCAUTHWS 4.1.1: To and Action headers of the addressing/none namespace.
-  const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
   const envelope =
     `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>` +
-    `<To s:mustUnderstand="1" xmlns="${ADDR}">${esc(o.url)}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
+    `<To s:mustUnderstand="1" xmlns="${NS.wsaNone}">${esc(o.url)}</To><Action s:mustUnderstand="1" xmlns="${NS.wsaNone}">${ACTION_GET_AND_PUBLISH_CERT}</Action>` +
     `</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
   const timeoutMs = o.timeoutMs ?? 60_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CertificateRequestError('ERR_CERTPROV_OPTIONS', `timeoutMs: expected a positive number, received ${String(o.timeoutMs)}`);
@@ -165,7 +158,7 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   try {
     cert = new X509Certificate(r.certificateDer);
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `RequestedSecurityToken: expected an X.509 certificate, received bytes that do not parse (${(e as Error).message})`);
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `RequestedSecurityToken: expected an X.509 certificate, received bytes that do not parse (${(e as Error).message})`, { field: 'RequestedSecurityToken', cause: e });
   }
   const certSpki = cert.publicKey.export({ type: 'spki', format: 'der' });
   const ourSpki = createPublicKey(csr.privateKey).export({ type: 'spki', format: 'der' });

@@ -3,6 +3,7 @@
 // MS-WCCE enrollment name-value pairs (validityPeriod, ValidityPeriodUnits, CertificateTemplate).
 import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { CsrError } from './errors.js';
 
 const asn1 = forge.asn1;
 const T = asn1.Type;
@@ -19,16 +20,6 @@ export const OID_EXTENDED_KEY_USAGE = '2.5.29.37';
 export const OID_KP_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 export const OID_KP_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 export const OID_ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
-
-/** Error raised for an unusable certificate request. */
-export class CsrError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'CsrError';
-    this.code = code;
-  }
-}
 
 export type CsrHash = 'sha1' | 'sha256';
 export type ValidityPeriod = 'Hours' | 'Days' | 'Months';
@@ -92,7 +83,12 @@ export function pemArmour(der: Uint8Array, label: string): string {
   return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
 }
 
-/** Generates an RSA key pair (node:crypto) and a PKCS#10 request for it. */
+/**
+ * Generates an RSA key pair (node:crypto) and a PKCS#10 request for it (MS-OCAUTHWS 3.1.4.1.2.3 (3)).
+ * @throws {CsrError} ERR_CERTPROV_KEY_SIZE (keySizeBits outside 512..16384), ERR_CERTPROV_HASH (not sha1/sha256),
+ * ERR_CERTPROV_SIP_URI (not user@domain), ERR_CERTPROV_VALIDITY (period or units unusable), ERR_CERTPROV_EKU
+ * (an extendedKeyUsage that is not a dotted OID).
+ */
 export function generateCsr(opts: GenerateCsrOptions): GeneratedCsr {
   const keySizeBits = opts.keySizeBits ?? 2048;
   if (!Number.isInteger(keySizeBits) || keySizeBits < 512 || keySizeBits > 16384)
@@ -225,9 +221,9 @@ function tlvTotalLength(der: Uint8Array, at: number): number {
 }
 
 /**
- * Parses a PKCS#10 request (DER, base64 or PEM) and verifies its self-signature. Any input that is not
- * a CertificationRequest throws CsrError (ERR_CERTPROV_BASE64 / _CSR_DER / _CSR_STRUCTURE), never
- * another exception.
+ * Parses a PKCS#10 request (DER, base64 or PEM) and verifies its self-signature (`signatureValid`).
+ * @throws {CsrError} ERR_CERTPROV_BASE64 (text that is not base64), ERR_CERTPROV_CSR_DER (bytes that are not DER),
+ * ERR_CERTPROV_CSR_STRUCTURE (DER that is not a CertificationRequest of version 0 or 2); never another exception.
  */
 export function parseCsr(input: string | Uint8Array): ParsedCsr {
   try {

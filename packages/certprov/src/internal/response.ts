@@ -1,4 +1,5 @@
-// GetAndPublishCertResponse parsing — MS-OCAUTHWS 3.1.4.1.2.4 and 3.1.4.1.3.2/3.1.4.1.3.3.
+// GetAndPublishCertResponse builder and parser — MS-OCAUTHWS 3.1.4.1.2.2 (the element), 3.1.4.1.2.4 (its RSTR),
+// 3.1.4.1.3.2/3.1.4.1.3.3 (its types).
 //
 // <xs:complexType name="GetAndPublishCertResponseType">
 //   <xs:sequence>
@@ -9,34 +10,13 @@
 //   <xs:attribute name="Entity" type="xs:anyURI" use="required" />
 //   <xs:attribute name="ResponseClass" type="tns:ResponseClassType" use="required" />
 // </xs:complexType>
-import type { Element } from '@xmldom/xmldom';
-import { parseXml } from '@ocauth/c14n';
+import { childElements, parseXml, type XDocument } from '@ocauth/c14n';
+import { NS } from '@ocauth/diagnostics';
 import forge from 'node-forge';
-import { getAndPublishCertResponseCode, type GetAndPublishCertResponseCode, type GetAndPublishCertResponseCodeInfo } from '@ocauth/diagnostics';
 import { decodeBinaryToken } from './csr.js';
-
-export const NS_AUTHWS = 'http://schemas.microsoft.com/OCS/AuthWebServices/';
-export const NS_WST = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/';
-export const NS_WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-export const NS_ENROLLMENT = 'http://schemas.microsoft.com/windows/pki/2009/01/enrollment';
-
-export class GetAndPublishCertError extends Error {
-  readonly code: string;
-  /**
-   * GetAndPublishCertResponseCodeType value (3.1.4.1.4.1) when the server sent ErrorInfo (kept as sent
-   * when it is outside the enumeration).
-   */
-  readonly responseCode: GetAndPublishCertResponseCode | (string & {}) | undefined;
-  /** The @ocauth/diagnostics catalog entry of `responseCode` (spec description, likely cause, remedy), when known. */
-  readonly responseCodeInfo: GetAndPublishCertResponseCodeInfo | undefined;
-  constructor(code: string, message: string, responseCode?: string) {
-    super(message);
-    this.name = 'GetAndPublishCertError';
-    this.code = code;
-    this.responseCode = responseCode;
-    this.responseCodeInfo = responseCode === undefined ? undefined : getAndPublishCertResponseCode(responseCode);
-  }
-}
+import { GetAndPublishCertError } from './errors.js';
+import { ENCODING_TYPE_BASE64, TOKEN_TYPE_X509V3, VALUE_TYPE_PKCS10, VALUE_TYPE_PKCS7 } from './uris.js';
+import { esc } from './request.js';
 
 export interface GetAndPublishCertResponse {
   responseClass: string;
@@ -55,9 +35,28 @@ export interface GetAndPublishCertResponse {
   chainDer: Uint8Array[];
 }
 
-export const VALUE_TYPE_PKCS7 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#PKCS7';
+/** DER TLV with a definite length. */
+function derTlv(tag: number, content: Uint8Array): Buffer {
+  const n = content.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...len]), content]);
+}
+// RFC 2315 degenerate SignedData ("certs-only"): ContentInfo { signedData, [0] SignedData { version 1,
+// digestAlgorithms {}, contentInfo { data }, certificates [0] IMPLICIT the DERs as given, signerInfos {} } }.
+// Encoded directly: the certificates keep their exact bytes (parsing and re-encoding each one through
+// node-forge cost ~1 ms per response); openssl pkcs7 -print_certs reads it in the handler tests.
+const OID_SIGNED_DATA = Buffer.from('06092a864886f70d010702', 'hex');
+const SIGNED_DATA_HEAD = Buffer.from('020101' + '3100' + '300b06092a864886f70d010701', 'hex');
+/** A PKCS#7 certs-only SignedData holding `ders` (the chain token of a Success response). */
+function pkcs7CertsOnly(ders: readonly Uint8Array[]): Uint8Array {
+  const signedData = derTlv(0x30, Buffer.concat([SIGNED_DATA_HEAD, derTlv(0xa0, Buffer.concat(ders)), Buffer.from('3100', 'hex')]));
+  return new Uint8Array(derTlv(0x30, Buffer.concat([OID_SIGNED_DATA, derTlv(0xa0, signedData)])));
+}
 
-/** DER certificates inside a PKCS#7 SignedData (certs-only or not). Throws GetAndPublishCertError when malformed. */
+/**
+ * DER certificates inside a PKCS#7 SignedData (certs-only or not).
+ * @throws {GetAndPublishCertError} ERR_CERTPROV_RESPONSE_MALFORMED when the bytes are not a SignedData.
+ */
 export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
   try {
     const root = forge.asn1.fromDer(Buffer.from(der).toString('binary'));
@@ -65,41 +64,70 @@ export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
     const certs = msg.rawCapture?.certificates?.value ?? [];
     return certs.map((c) => new Uint8Array(Buffer.from(forge.asn1.toDer(c).getBytes(), 'binary')));
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `PKCS#7 BinarySecurityToken: expected a SignedData with certificates, received bytes that do not decode (${(e as Error).message})`);
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `PKCS#7 BinarySecurityToken: expected a SignedData with certificates, received bytes that do not decode (${(e as Error).message})`, { field: 'BinarySecurityToken', cause: e });
   }
 }
 
-const kids = (e: Element, ns: string, local: string): Element[] => {
-  const out: Element[] = [];
-  for (let n = e.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) out.push(n as Element);
-  return out;
-};
 
-/** Parses a GetAndPublishCertResponse (whole SOAP envelope or the element itself). ErrorInfo → GetAndPublishCertError. */
+/** What a Success GetAndPublishCertResponse carries (MS-OCAUTHWS 3.1.4.1.2.4, the 4.1.2 example's layout). */
+export interface GetAndPublishCertSuccess {
+  deviceId: string;
+  entity: string;
+  requestId: string;
+  /** The PKCS#10 request, echoed. */
+  csrDer: Uint8Array;
+  /** The issued certificate. */
+  certificateDer: Uint8Array;
+  /** The certificates of the PKCS#7 chain token (issued certificate first), when the chain is sent. */
+  chainDer?: readonly Uint8Array[];
+}
+
+/** Builds a Success GetAndPublishCertResponse element (to go in the SOAP Body), the 4.1.2 example's shape. */
+export function buildGetAndPublishCertResponse(r: GetAndPublishCertSuccess): string {
+  const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+  const token = (valueType: string, der: Uint8Array) => `<BinarySecurityToken EncodingType="${ENCODING_TYPE_BASE64}" ValueType="${valueType}" xmlns="${NS.wsse}">${b64(der)}</BinarySecurityToken>`;
+  return (
+    `<GetAndPublishCertResponse ResponseClass="Success" DeviceId="${esc(r.deviceId)}" Entity="${esc(r.entity)}" xmlns="${NS.tns}">` +
+    `<RequestSecurityTokenResponse xmlns="${NS.wst}"><TokenType>${TOKEN_TYPE_X509V3}</TokenType>` +
+    `<DispositionMessage xml:lang="en-US" xmlns="${NS.wstep}">Issued</DispositionMessage>` +
+    token(VALUE_TYPE_PKCS10, r.csrDer) +
+    `<RequestedSecurityToken>${token(TOKEN_TYPE_X509V3, r.certificateDer)}</RequestedSecurityToken>` +
+    (r.chainDer ? token(VALUE_TYPE_PKCS7, pkcs7CertsOnly(r.chainDer)) : '') +
+    `<RequestID xmlns="${NS.wstep}">${esc(r.requestId)}</RequestID></RequestSecurityTokenResponse></GetAndPublishCertResponse>`
+  );
+}
+
+/**
+ * Parses a GetAndPublishCertResponse (whole SOAP envelope or the element itself).
+ * @throws {GetAndPublishCertError} ERR_CERTPROV_RESPONSE_ERROR when the response carries ErrorInfo or is not
+ * a Success (`responseCode` holds the spec's ResponseCode); ERR_CERTPROV_RESPONSE_MALFORMED when the XML does
+ * not parse (the XmlParseError is the `cause`) or a required element is missing.
+ * @throws {CsrError} ERR_CERTPROV_BASE64 when a BinarySecurityToken is not base64.
+ */
 export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertResponse {
-  let doc: ReturnType<typeof parseXml>;
+  let doc: XDocument;
   try {
     doc = parseXml(xml, { maxBytes: 4 << 20, maxDepth: 64 });
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`);
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`, { cause: e });
   }
-  const el = doc.getElementsByTagNameNS(NS_AUTHWS, 'GetAndPublishCertResponse')[0];
+  const el = doc.getElementsByTagNameNS(NS.tns, 'GetAndPublishCertResponse')[0];
   if (!el) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'response: expected a GetAndPublishCertResponse element, received none');
   const responseClass = el.getAttribute('ResponseClass') ?? '';
   const deviceId = el.getAttribute('DeviceId') ?? '';
   const entity = el.getAttribute('Entity') ?? '';
-  const info = kids(el, NS_AUTHWS, 'ErrorInfo')[0];
+  const info = childElements(el, NS.tns, 'ErrorInfo')[0];
   if (info || responseClass !== 'Success') {
     const code = info?.getAttribute('ResponseCode') ?? undefined;
-    const desc = info ? kids(info, NS_AUTHWS, 'Description')[0]?.textContent ?? '' : '';
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_ERROR', `GetAndPublishCert: expected ResponseClass Success, received ${responseClass || '(none)'} with ResponseCode ${code ?? '(none)'}${desc ? `: ${desc}` : ''}`, code);
+    const desc = info ? childElements(info, NS.tns, 'Description')[0]?.textContent ?? '' : '';
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_ERROR', `GetAndPublishCert: expected ResponseClass Success, received ${responseClass || '(none)'} with ResponseCode ${code ?? '(none)'}${desc ? `: ${desc}` : ''}`, { field: 'ErrorInfo', ...(code !== undefined ? { responseCode: code } : {}) });
   }
-  const rstr = kids(el, NS_WST, 'RequestSecurityTokenResponse')[0];
+  const rstr = childElements(el, NS.wst, 'RequestSecurityTokenResponse')[0];
   if (!rstr) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestSecurityTokenResponse: expected one in a Success response, received none');
-  const rst = kids(rstr, NS_WST, 'RequestedSecurityToken')[0];
-  const bst = rst && kids(rst, NS_WSSE, 'BinarySecurityToken')[0];
+  const rst = childElements(rstr, NS.wst, 'RequestedSecurityToken')[0];
+  const bst = rst && childElements(rst, NS.wsse, 'BinarySecurityToken')[0];
   if (!bst) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestedSecurityToken/BinarySecurityToken: expected the issued certificate, received none');
-  const tokens = kids(rstr, NS_WSSE, 'BinarySecurityToken');
+  const tokens = childElements(rstr, NS.wsse, 'BinarySecurityToken');
   const echoed = tokens.find((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS10')) ?? tokens.find((t) => !(t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'));
   const chainDer = tokens
     .filter((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'))
@@ -108,8 +136,8 @@ export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertRe
     responseClass,
     deviceId,
     entity,
-    dispositionMessage: kids(rstr, NS_ENROLLMENT, 'DispositionMessage')[0]?.textContent ?? undefined,
-    requestId: kids(rstr, NS_ENROLLMENT, 'RequestID')[0]?.textContent?.trim() ?? undefined,
+    dispositionMessage: childElements(rstr, NS.wstep, 'DispositionMessage')[0]?.textContent ?? undefined,
+    requestId: childElements(rstr, NS.wstep, 'RequestID')[0]?.textContent?.trim() ?? undefined,
     certificateDer: decodeBinaryToken(bst.textContent ?? '', 'RequestedSecurityToken/BinarySecurityToken'),
     csrDer: echoed ? decodeBinaryToken(echoed.textContent ?? '', 'RequestSecurityTokenResponse/BinarySecurityToken') : undefined,
     chainDer,

@@ -3,6 +3,7 @@
 // (revokes) the previous one. All calls are async (durable stores live in @ocauth/server).
 import type { X509Certificate } from 'node:crypto';
 import type { ClientCertificateValidator } from '@ocauth/wstrust';
+import { CertificateStoreError } from './errors.js';
 
 export interface StoredCertificate {
   /** SIP URI without `sip:`. */
@@ -23,29 +24,29 @@ export interface CertificateStore {
   revoke(serialNumber: string, at: Date): Promise<boolean>;
 }
 
-export class CertificateStoreError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'CertificateStoreError';
-    this.code = code;
-  }
-}
-
 const norm = (e: string) => e.replace(/^sip:/i, '').toLowerCase();
 const copy = (c: StoredCertificate): StoredCertificate => ({ ...c, der: new Uint8Array(c.der) });
 
-/** In-memory CertificateStore. `failNext(n)` makes the next n publishes fail (for tests of DataStoreUnavailable). */
+/**
+ * In-memory CertificateStore. `failNext(n)` makes the next n publishes fail (for tests of DataStoreUnavailable).
+ * Only `publish` throws (rejects), as documented there.
+ */
 export class MemoryCertificateStore implements CertificateStore {
   readonly #bySerial = new Map<string, StoredCertificate>();
   /** entity|deviceId → serials, so publish does not scan the whole store. */
   readonly #byDevice = new Map<string, string[]>();
   #failures = 0;
 
+  /** Makes the next `n` publishes fail with ERR_CERTPROV_STORE_UNAVAILABLE. @throws never */
   failNext(n = 1): void {
     this.#failures = n;
   }
 
+  /**
+   * Stores `cert` and revokes the unrevoked certificates of the same entity and device, all or nothing.
+   * @throws {CertificateStoreError} ERR_CERTPROV_STORE_DUPLICATE_SERIAL when the serial is already published;
+   * ERR_CERTPROV_STORE_UNAVAILABLE for a failure set up with `failNext`.
+   */
   async publish(cert: StoredCertificate, now: Date): Promise<{ revoked: string[] }> {
     if (this.#failures > 0) {
       this.#failures--;
@@ -71,15 +72,18 @@ export class MemoryCertificateStore implements CertificateStore {
     return { revoked };
   }
 
+  /** The certificate of a serial number (any case), or undefined. @throws never */
   async findBySerial(serialNumber: string): Promise<StoredCertificate | undefined> {
     const c = this.#bySerial.get(serialNumber.toUpperCase());
     return c && copy(c);
   }
 
+  /** Every certificate of a user (`sip:` optional, any case). @throws never */
   async listForEntity(entity: string): Promise<StoredCertificate[]> {
     return [...this.#bySerial.values()].filter((c) => norm(c.entity) === norm(entity)).map(copy);
   }
 
+  /** Revokes a certificate; false when it is unknown or already revoked. @throws never */
   async revoke(serialNumber: string, at: Date): Promise<boolean> {
     const c = this.#bySerial.get(serialNumber.toUpperCase());
     if (!c || c.revokedAt) return false;
@@ -91,6 +95,7 @@ export class MemoryCertificateStore implements CertificateStore {
 /**
  * wstrust's ClientCertificateValidator backed by the store: a client certificate is valid for its
  * user when it is byte-identical to a published, unrevoked, unexpired certificate.
+ * @throws never itself; `validate` rejects with whatever the store's `findBySerial` rejects with.
  */
 export function storeCertificateValidator(store: CertificateStore, opts: { clock?: () => Date } = {}): ClientCertificateValidator {
   const clock = opts.clock ?? (() => new Date());

@@ -131,6 +131,8 @@ export function subjectKeyIdentifier(f: CertFields): Buffer | undefined {
  * The Subject Key Identifier bytes of a DER certificate (extension 2.5.29.14), or undefined when the
  * certificate has none or is not a readable certificate. Lync/Skype for Business put the DeviceId
  * there (MS-OCAUTHWS 3.1.4.1.2.4).
+ *
+ * @throws never: an unreadable certificate gives undefined.
  */
 export function certificateSubjectKeyIdentifier(der: Uint8Array): Uint8Array | undefined {
   const f = certFields(der);

@@ -45,23 +45,33 @@ export interface ParsedErrorInfo extends ErrorInfo {
 }
 
 function checkText(field: string, v: unknown): string {
-  if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, field);
+  if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, { field });
   const bad = xmlIllegalIndex(v);
-  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, field);
+  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, { field });
   return v;
 }
 
-/** `<ErrorInfo xmlns="…AuthWebServices/" ResponseCode="…"><Description>…</Description></ErrorInfo>`. */
+/**
+ * `<ErrorInfo xmlns="…AuthWebServices/" ResponseCode="…"><Description>…</Description></ErrorInfo>`.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ResponseCode is not a GetAndPublishCertResponseCodeType
+ * @throws value or the description holds characters XML 1.0 cannot carry.
+ */
 export function buildErrorInfo(e: ErrorInfo, options: { xmlns?: boolean } = {}): string {
   if (typeof e !== 'object' || e === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo: expected { responseCode, description? }, received ${describeReceived(e)}`);
   if (!isGetAndPublishCertResponseCode(e.responseCode)) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo ResponseCode: expected a GetAndPublishCertResponseCodeType value (NoError, InternalError, …, UserImproperlyProvisioned), received ${describeReceived(e.responseCode)}`, 'responseCode');
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo ResponseCode: expected a GetAndPublishCertResponseCodeType value (NoError, InternalError, …, UserImproperlyProvisioned), received ${describeReceived(e.responseCode)}`, { field: 'responseCode' });
   }
   const desc = e.description === undefined ? '' : `<Description>${escXml(checkText('Description', e.description))}</Description>`;
   return `<ErrorInfo${options.xmlns === false ? '' : ` xmlns="${NS.tns}"`} ResponseCode="${e.responseCode}">${desc}</ErrorInfo>`;
 }
 
-/** A complete GetAndPublishCertResponse (ResponseClass="Error") carrying ErrorInfo (3.1.4.1.3.2). */
+/**
+ * A complete GetAndPublishCertResponse (ResponseClass="Error") carrying ErrorInfo (3.1.4.1.3.2).
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ResponseCode, DeviceId, Entity or description cannot
+ * @throws be written (see {@link buildErrorInfo}).
+ */
 export function buildGetAndPublishCertErrorResponse(o: ErrorInfo & { deviceId: string; entity: string }): string {
   const deviceId = checkText('DeviceId', o.deviceId);
   const entity = checkText('Entity', o.entity);
@@ -71,6 +81,8 @@ export function buildGetAndPublishCertErrorResponse(o: ErrorInfo & { deviceId: s
 /**
  * Find and parse the ErrorInfo of a GetAndPublishCert response (envelope, GetAndPublishCertResponse, or the
  * ErrorInfo element; text, bytes or DOM node). Never throws. Fails when no ErrorInfo is present.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_XML*, ERR_DIAGNOSTICS_ERROR_INFO).
  */
 export function parseErrorInfo(input: unknown, options: { xml?: SafeXmlOptions } = {}): ParseResult<ParsedErrorInfo> {
   const issues: ParseIssue[] = [];

@@ -16,17 +16,30 @@ export type DiagnosticsErrorCode =
   | 'ERR_DIAGNOSTICS_XML_LIMIT'
   | 'ERR_DIAGNOSTICS_FAULT'
   | 'ERR_DIAGNOSTICS_ERROR_INFO'
-  | 'ERR_DIAGNOSTICS_INPUT';
+  | 'ERR_DIAGNOSTICS_INPUT'
+  // TransportError (a DiagnosticsError): a request of an MS-OCAUTHWS client could not be sent or answered
+  | 'ERR_TRANSPORT_TLS_UNTRUSTED'
+  | 'ERR_TRANSPORT_TLS_HOSTNAME'
+  | 'ERR_TRANSPORT_TLS_EXPIRED'
+  | 'ERR_TRANSPORT';
 
+/**
+ * The one error class of @ocauth/diagnostics: a stable `code` from the closed {@link DiagnosticsErrorCode}
+ * union, a message naming the field, what was expected and what was received, the `field` it is about
+ * and the underlying error as `cause`.
+ */
 export class DiagnosticsError extends Error {
   readonly code: DiagnosticsErrorCode;
   /** The field (header parameter, element, option) the error is about. */
   readonly field: string | undefined;
-  constructor(code: DiagnosticsErrorCode, message: string, field?: string) {
-    super(message);
+  /**
+   * @throws never
+   */
+  constructor(code: DiagnosticsErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'DiagnosticsError';
     this.code = code;
-    this.field = field;
+    this.field = options.field;
   }
 }
 
@@ -37,6 +50,8 @@ export interface ParseIssue {
   message: string;
   /** Character offset in the input where the problem was seen, when meaningful. */
   offset?: number;
+  /** The underlying error (an @ocauth/c14n XmlParseError for XML refusals). */
+  cause?: unknown;
 }
 
 export type ParseResult<T> =

@@ -29,6 +29,9 @@ function isUsernameTokenRejection(e: WebTicketErrorInfo, extra: { fault?: string
   return extra.fault !== undefined && /(^|:)FailedAuthentication$/.test(extra.fault.trim());
 }
 
+/**
+ * @throws never
+ */
 export function findingForWebTicketError(e: WebTicketErrorInfo, extra: { source?: string; reason?: string; fault?: string; via?: string; credential?: string } = {}): Finding {
   if (isUsernameTokenRejection(e, extra)) {
     e = {
@@ -75,6 +78,9 @@ function findingForUnknownErrorId(d: MsDiagnostics, via: string): Finding {
   };
 }
 
+/**
+ * @throws never
+ */
 export function findingForResponseCode(c: GetAndPublishCertResponseCodeInfo, extra: { description?: string; deviceId?: string; entity?: string } = {}): Finding {
   const details: Record<string, string | number | boolean> = { responseCode: c.code };
   if (extra.description) details.description = clip(extra.description);
@@ -92,6 +98,9 @@ export function findingForResponseCode(c: GetAndPublishCertResponseCodeInfo, ext
   };
 }
 
+/**
+ * @throws never
+ */
 export function findingForSecurityStatus(s: SecurityStatusInfo): Finding {
   const details: Record<string, string | number | boolean> = { securityStatus: s.hex, name: s.name, sspiConstant: s.sspiConstant };
   if (s.specName) details.specTableName = s.specName;
@@ -283,7 +292,11 @@ function explainObject(o: Record<string, unknown>): Finding[] {
   return out.length > 0 ? out : [unrecognised('the object')];
 }
 
-/** Every finding for the input (several for a header carrying several entries). Never throws. */
+/**
+ * Every finding for the input (several for a header carrying several entries). Never throws.
+ *
+ * @throws never: input it cannot read gives a finding saying so.
+ */
 export function explainAll(input: unknown): Finding[] {
   try {
     if (typeof input === 'number') return explainNumber(input);
@@ -304,6 +317,8 @@ export function explainAll(input: unknown): Finding[] {
  * Returns one Finding, or an array when a header carries several entries. Never throws.
  * Names shared by two catalogs (`InternalError`) resolve to the GetAndPublishCert ResponseCode; pass
  * `{ securityStatus: 'InternalError' }` for the SSPI one.
+ *
+ * @throws never: input it cannot read gives a finding saying so.
  */
 export function explain(input: unknown): Finding | Finding[] {
   const all = explainAll(input);

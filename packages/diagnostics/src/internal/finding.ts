@@ -27,6 +27,8 @@ export const FIELD_NOTES = {
 /**
  * Plain-text rendering of findings for a CLI or a log (the doctor command): one block per finding,
  * `SEVERITY id — summary`, then cause, remedy, spec section and field notes, indented.
+ *
+ * @throws never
  */
 export function formatFindings(findings: Finding | readonly Finding[], options: { details?: boolean } = {}): string {
   const list = Array.isArray(findings) ? findings : [findings as Finding];

@@ -70,17 +70,19 @@ const TEXT_RE = /^[\t\x20\x21\x23-\x5B\x5D-\x7E]*$/;
 const KNOWN = new Set(['source', 'reason', 'fault']);
 
 function checkText(field: string, v: string): void {
-  if (v.length === 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected a non-empty string, received an empty string`, field);
+  if (v.length === 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected a non-empty string, received an empty string`, { field });
   if (!TEXT_RE.test(v)) {
     const bad = [...v].find((c) => !TEXT_RE.test(c)) ?? '';
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected printable ASCII without DQUOTE or backslash, received ${describeReceived(v)} containing U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`, field);
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected printable ASCII without DQUOTE or backslash, received ${describeReceived(v)} containing U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`, { field });
   }
-  if (v !== v.trim()) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected no leading or trailing whitespace, received ${describeReceived(v)}`, field);
+  if (v !== v.trim()) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected no leading or trailing whitespace, received ${describeReceived(v)}`, { field });
 }
 
 /**
  * Replace what an X-Ms-diagnostics reason cannot carry (DQUOTE, backslash, controls, non-ASCII) so that an
  * arbitrary message can be put in a header: `formatMsDiagnostics({ errorId, reason: toDiagnosticsText(msg) })`.
+ *
+ * @throws never
  */
 export function toDiagnosticsText(s: string, maxLength = 256): string {
   const t = s.replace(/["\\]/g, "'").replace(/[^\x20-\x7E]+/g, ' ').replace(/\s+/g, ' ').trim();
@@ -88,27 +90,32 @@ export function toDiagnosticsText(s: string, maxLength = 256): string {
   return out.length > 0 ? out : '-';
 }
 
-/** Format one X-Ms-diagnostics value. Throws DiagnosticsError (ERR_DIAGNOSTICS_FIELD) naming the bad field. */
+/**
+ * Format one X-Ms-diagnostics value. Throws DiagnosticsError (ERR_DIAGNOSTICS_FIELD) naming the bad field.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD naming the field that cannot be written (errorId, source,
+ * @throws reason, fault, fields).
+ */
 export function formatMsDiagnostics(d: MsDiagnostics, options: FormatMsDiagnosticsOptions = {}): string {
   const style = options.style ?? 'named';
   if (typeof d !== 'object' || d === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics: expected an object { errorId, … }, received ${describeReceived(d)}`);
   if (!Number.isSafeInteger(d.errorId) || d.errorId < 0) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics errorId: expected a non-negative integer (1*DIGIT), received ${describeReceived(d.errorId)}`, 'errorId');
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics errorId: expected a non-negative integer (1*DIGIT), received ${describeReceived(d.errorId)}`, { field: 'errorId' });
   }
   if (d.source !== undefined && !SOURCE_RE.test(d.source)) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics source: expected a server FQDN of 1*(ALPHA / DIGIT / "-" / "." / "_" / "~"), received ${describeReceived(d.source)}`, 'source');
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics source: expected a server FQDN of 1*(ALPHA / DIGIT / "-" / "." / "_" / "~"), received ${describeReceived(d.source)}`, { field: 'source' });
   }
   if (d.reason !== undefined) checkText('reason', d.reason);
   if (d.fault !== undefined && !FAULT_RE.test(d.fault)) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fault: expected 1*ALPHA ":" 1*ALPHA (e.g. wsse:FailedAuthentication), received ${describeReceived(d.fault)}`, 'fault');
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fault: expected 1*ALPHA ":" 1*ALPHA (e.g. wsse:FailedAuthentication), received ${describeReceived(d.fault)}`, { field: 'fault' });
   }
   const extra = Object.entries(d.fields ?? {});
   if (style === 'positional') {
     if (d.source === undefined || d.reason === undefined || d.fault === undefined) {
       const missing = (['source', 'reason', 'fault'] as const).filter((k) => d[k] === undefined).join(', ');
-      throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics (positional style): expected source, reason and fault, received none for ${missing}`, missing.split(',')[0]);
+      throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics (positional style): expected source, reason and fault, received none for ${missing}`, { field: missing.split(',')[0] });
     }
-    if (extra.length > 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields: expected none with the positional style, received ${extra.length}`, 'fields');
+    if (extra.length > 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields: expected none with the positional style, received ${extra.length}`, { field: 'fields' });
     return `${d.errorId};"${d.source}";"${d.reason}";"${d.fault}"`;
   }
   let out = String(d.errorId);
@@ -119,10 +126,10 @@ export function formatMsDiagnostics(d: MsDiagnostics, options: FormatMsDiagnosti
   for (const [k, v] of extra) {
     const lk = k.toLowerCase();
     if (!NAME_RE.test(k) || KNOWN.has(lk) || lk === 'faultcode' || seen.has(lk)) {
-      throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields: expected distinct parameter names of ALPHA *(ALPHA / DIGIT / "_" / "." / "-") other than source/reason/fault, received ${describeReceived(k)}`, `fields.${k}`);
+      throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields: expected distinct parameter names of ALPHA *(ALPHA / DIGIT / "_" / "." / "-") other than source/reason/fault, received ${describeReceived(k)}`, { field: `fields.${k}` });
     }
     seen.add(lk);
-    if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields.${k}: expected a string, received ${describeReceived(v)}`, `fields.${k}`);
+    if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields.${k}: expected a string, received ${describeReceived(v)}`, { field: `fields.${k}` });
     checkText(`fields.${k}`, v);
     out += `;${k}="${v}"`;
   }
@@ -132,7 +139,11 @@ export function formatMsDiagnostics(d: MsDiagnostics, options: FormatMsDiagnosti
 const HEADER_PREFIX = /^\s*(?:x-ms-diagnostics|ms-diagnostics(?:-public)?)\s*:/i;
 const POSITIONAL = ['source', 'reason', 'fault'] as const;
 
-/** Parse an X-Ms-diagnostics value (one or several entries). Never throws. */
+/**
+ * Parse an X-Ms-diagnostics value (one or several entries). Never throws.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_HEADER).
+ */
 export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsOptions = {}): MsDiagnosticsParseResult {
   const maxLength = limit(options?.maxLength, 8192);
   const maxEntries = limit(options?.maxEntries, 16);
@@ -304,10 +315,13 @@ function nextDelimiter(s: string, from: number, end: number, entryComma: (at: nu
  * The X-Ms-diagnostics entry a server sends for a catalog error: `{ errorId, source, reason, fault }` with the
  * spec's reason and faultcode. `formatMsDiagnostics(webTicketDiagnostics(28033, { source: fqdn }))`.
  * Throws DiagnosticsError for an ErrorId/name the catalog does not define.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ErrorId or name is not in the MS-OCAUTHWS 3.2.4.1
+ * @throws catalog, or a source/reason cannot be written.
  */
 export function webTicketDiagnostics(errorIdOrName: number | string, options: { source?: string; reason?: string } = {}): MsDiagnostics {
   const e = webTicketError(errorIdOrName);
-  if (!e) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `errorId: expected a Web Ticket ErrorId or name defined by MS-OCAUTHWS 3.2.4.1, received ${describeReceived(errorIdOrName)}`, 'errorId');
+  if (!e) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `errorId: expected a Web Ticket ErrorId or name defined by MS-OCAUTHWS 3.2.4.1, received ${describeReceived(errorIdOrName)}`, { field: 'errorId' });
   const d: MsDiagnostics = { errorId: e.errorId };
   if (options.source !== undefined) d.source = options.source;
   d.reason = options.reason ?? e.reason;

@@ -56,50 +56,111 @@ const PREFIX_NS: Record<string, string> = { wsse: NS.wsse, wst: NS.wst, wsu: NS.
 const QNAME = /^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)$/;
 
 function checkXmlText(field: string, v: unknown): string {
-  if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, field);
+  if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, { field });
   const bad = xmlIllegalIndex(v);
-  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, field);
+  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, { field });
   return v;
 }
 
-/** The af:OCSDiagnosticsFault element alone (for a detail you assemble yourself). */
+/**
+ * The af:OCSDiagnosticsFault element alone (for a detail you assemble yourself).
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ErrorId is not a positive integer or the reason holds
+ * @throws characters XML 1.0 cannot carry.
+ */
 export function buildOcsDiagnosticsFaultDetail(d: MsDiagnosticsFault): string {
-  if (!Number.isSafeInteger(d.errorId) || d.errorId < 1) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(d.errorId)}`, 'errorId');
+  if (!Number.isSafeInteger(d.errorId) || d.errorId < 1) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(d.errorId)}`, { field: 'errorId' });
   const reason = checkXmlText('af:Reason', d.reason);
   return `<af:OCSDiagnosticsFault xmlns:af="${NS.af}"><af:Ms-Diagnostics-Fault><af:ErrorId>${d.errorId}</af:ErrorId><af:Reason>${escXml(reason)}</af:Reason></af:Ms-Diagnostics-Fault></af:OCSDiagnosticsFault>`;
 }
 
-/** A SOAP 1.1 or 1.2 Fault whose detail is af:OCSDiagnosticsFault. Throws DiagnosticsError for bad fields. */
-export function buildOcsDiagnosticsFault(o: BuildOcsDiagnosticsFaultOptions): string {
-  if (typeof o !== 'object' || o === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `OCSDiagnosticsFault: expected options { errorId, … }, received ${describeReceived(o)}`);
-  const known = webTicketError(o.errorId);
-  const reason = o.reason ?? known?.reason;
-  if (reason === undefined) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:Reason: expected a reason (ErrorId ${o.errorId} is not in the catalog), received none`, 'reason');
-  const detail = buildOcsDiagnosticsFaultDetail({ errorId: o.errorId, reason });
-  const faultcode = o.faultcode ?? known?.faultcode ?? 'wsse:FailedAuthentication';
-  const m = QNAME.exec(faultcode);
-  if (!m) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcode: expected a qualified name prefix:local (e.g. wsse:FailedAuthentication), received ${describeReceived(faultcode)}`, 'faultcode');
+/** What {@link buildSoapFault} writes: a SOAP 1.1 or 1.2 Fault, with an optional detail. */
+export interface BuildSoapFaultOptions {
+  /** Qualified fault code (`wsse:FailedAuthentication`, `s:Client`); `s` is the envelope prefix. */
+  faultcode: string;
+  /** Namespace of the faultcode's prefix when it is not one of s, wsse, wst, wsu. */
+  faultcodeNamespace?: string;
+  /** faultstring / env:Reason text. */
+  faultstring: string;
+  /** af:OCSDiagnosticsFault detail (MS-OCAUTHWS 2.2.4.1). */
+  diagnostics?: MsDiagnosticsFault;
+  soapVersion?: '1.1' | '1.2';
+  /**
+   * SOAP 1.2 env:Code value when the faultcode is not an envelope code (it then becomes the Subcode),
+   * default Sender. The SOAP 1.1 codes `s:Client` / `s:Server` are written as `s:Sender` / `s:Receiver`.
+   */
+  code?: 'Sender' | 'Receiver';
+  /** xml:lang of the faultstring (default en-US). */
+  lang?: string;
+  /** Wrap in a complete s:Envelope (default false: the s:Fault element alone, with its own xmlns:s). */
+  envelope?: boolean;
+}
+
+/**
+ * The one SOAP Fault builder of ocauth: a SOAP 1.1 `s:Fault` (faultcode, faultstring, detail) or a SOAP
+ * 1.2 `env:Fault` (Code/Subcode, Reason, Detail), whose detail is af:OCSDiagnosticsFault when
+ * `diagnostics` is given (MS-OCAUTHWS 2.2.4.1, 3.2.4.1).
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when a field cannot be written: a faultcode that is not
+ * a qualified name, an unknown prefix without `faultcodeNamespace`, characters XML 1.0 cannot carry, a
+ * bad language tag, or an af:ErrorId that is not a positive integer.
+ */
+export function buildSoapFault(o: BuildSoapFaultOptions): string {
+  if (typeof o !== 'object' || o === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `SOAP Fault: expected options { faultcode, faultstring, … }, received ${describeReceived(o)}`);
+  const detail = o.diagnostics !== undefined ? buildOcsDiagnosticsFaultDetail(o.diagnostics) : undefined;
+  const faultcode = o.faultcode;
+  const m = typeof faultcode === 'string' ? QNAME.exec(faultcode) : null;
+  if (!m) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcode: expected a qualified name prefix:local (e.g. wsse:FailedAuthentication), received ${describeReceived(faultcode)}`, { field: 'faultcode' });
   const prefix = m[1]!;
   const version = o.soapVersion ?? '1.1';
   const envNs = version === '1.2' ? NS.soap12 : NS.soap11;
   const codeNs = prefix === 's' ? envNs : (o.faultcodeNamespace ?? PREFIX_NS[prefix]);
-  if (!codeNs) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcodeNamespace: expected the namespace of prefix "${prefix}" (only s, wsse, wst, wsu are known), received none`, 'faultcodeNamespace');
-  if (o.faultcodeNamespace !== undefined && prefix === 's') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'faultcodeNamespace: expected none for the envelope prefix "s", received one', 'faultcodeNamespace');
-  const faultstring = checkXmlText('faultstring', o.faultstring ?? reason);
+  if (!codeNs) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcodeNamespace: expected the namespace of prefix "${prefix}" (only s, wsse, wst, wsu are known), received none`, { field: 'faultcodeNamespace' });
+  if (o.faultcodeNamespace !== undefined && prefix === 's') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'faultcodeNamespace: expected none for the envelope prefix "s", received one', { field: 'faultcodeNamespace' });
+  const faultstring = checkXmlText('faultstring', o.faultstring);
   const lang = o.lang ?? 'en-US';
-  if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `lang: expected a language tag (en-US), received ${describeReceived(lang)}`, 'lang');
+  if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `lang: expected a language tag (en-US), received ${describeReceived(lang)}`, { field: 'lang' });
   const decl = prefix === 's' ? '' : ` xmlns:${prefix}="${escXml(codeNs)}"`;
   let fault: string;
   if (version === '1.2') {
-    // SOAP 1.2 §5.4.6: failures of the server itself (internal errors after authentication) are env:Receiver.
-    const code = o.code ?? (known && (known.stage === 'after-authentication' || /InternalError$/.test(known.name)) ? 'Receiver' : 'Sender');
+    // SOAP 1.2 part 1 §5.4.6: the 1.1 codes Client/Server are Sender/Receiver; a WS-Security/WS-Trust code is the Subcode.
+    const local = m[2]!;
+    const value = prefix !== 's' ? `s:${o.code ?? 'Sender'}` : local === 'Client' ? 's:Sender' : local === 'Server' ? 's:Receiver' : faultcode;
     const sub = prefix === 's' ? '' : `<s:Subcode><s:Value${decl}>${faultcode}</s:Value></s:Subcode>`;
-    const value = prefix === 's' ? faultcode : `s:${code}`;
-    fault = `<s:Fault xmlns:s="${envNs}"><s:Code><s:Value>${value}</s:Value>${sub}</s:Code><s:Reason><s:Text xml:lang="${lang}">${escXml(faultstring)}</s:Text></s:Reason><s:Detail>${detail}</s:Detail></s:Fault>`;
+    fault = `<s:Fault xmlns:s="${envNs}"><s:Code><s:Value>${value}</s:Value>${sub}</s:Code><s:Reason><s:Text xml:lang="${lang}">${escXml(faultstring)}</s:Text></s:Reason>${detail !== undefined ? `<s:Detail>${detail}</s:Detail>` : ''}</s:Fault>`;
   } else {
-    fault = `<s:Fault xmlns:s="${envNs}"><faultcode${decl}>${faultcode}</faultcode><faultstring xml:lang="${lang}">${escXml(faultstring)}</faultstring><detail>${detail}</detail></s:Fault>`;
+    fault = `<s:Fault xmlns:s="${envNs}"><faultcode${decl}>${faultcode}</faultcode><faultstring xml:lang="${lang}">${escXml(faultstring)}</faultstring>${detail !== undefined ? `<detail>${detail}</detail>` : ''}</s:Fault>`;
   }
   return o.envelope ? `<s:Envelope xmlns:s="${envNs}"><s:Body>${fault}</s:Body></s:Envelope>` : fault;
+}
+
+/**
+ * A SOAP 1.1 or 1.2 Fault whose detail is af:OCSDiagnosticsFault, with the reason, faultcode and SOAP 1.2
+ * code of the catalog entry for the ErrorId (MS-OCAUTHWS 3.2.4.1) unless given: {@link buildSoapFault}
+ * with the catalog's defaults.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ErrorId is not a positive integer, has no
+ * catalog entry and no `reason` is given, or a field cannot be written (see {@link buildSoapFault}).
+ */
+export function buildOcsDiagnosticsFault(o: BuildOcsDiagnosticsFaultOptions): string {
+  if (typeof o !== 'object' || o === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `OCSDiagnosticsFault: expected options { errorId, … }, received ${describeReceived(o)}`);
+  const known = webTicketError(o.errorId);
+  const reason = o.reason ?? known?.reason;
+  if (reason === undefined) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:Reason: expected a reason (ErrorId ${o.errorId} is not in the catalog), received none`, { field: 'reason' });
+  const diagnostics = { errorId: o.errorId, reason };
+  buildOcsDiagnosticsFaultDetail(diagnostics);
+  // SOAP 1.2 §5.4.6: failures of the server itself (internal errors after authentication) are env:Receiver.
+  const code = o.code ?? (known && (known.stage === 'after-authentication' || /InternalError$/.test(known.name)) ? 'Receiver' : 'Sender');
+  return buildSoapFault({
+    faultcode: o.faultcode ?? known?.faultcode ?? 'wsse:FailedAuthentication',
+    faultstring: o.faultstring ?? reason,
+    diagnostics,
+    code,
+    ...(o.faultcodeNamespace !== undefined ? { faultcodeNamespace: o.faultcodeNamespace } : {}),
+    ...(o.soapVersion !== undefined ? { soapVersion: o.soapVersion } : {}),
+    ...(o.lang !== undefined ? { lang: o.lang } : {}),
+    ...(o.envelope !== undefined ? { envelope: o.envelope } : {}),
+  });
 }
 
 /** A SOAP fault as parsed. */
@@ -163,6 +224,8 @@ function parseDiagnostics(root: ElementLike, issues: ParseIssue[]): { ok: true; 
 /**
  * Parse a SOAP fault (envelope, Fault element, or bare detail/OCSDiagnosticsFault) of SOAP 1.1 or 1.2, any
  * prefixes. Never throws. `value.diagnostics` is set when an af:OCSDiagnosticsFault is present.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_XML*, ERR_DIAGNOSTICS_FAULT).
  */
 export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlOptions } = {}): ParseResult<SoapFault> {
   const issues: ParseIssue[] = [];
@@ -247,6 +310,8 @@ export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlO
 /**
  * Parse af:OCSDiagnosticsFault from a SOAP fault (envelope or Fault, SOAP 1.1/1.2), a detail element, the
  * af:OCSDiagnosticsFault or af:Ms-Diagnostics-Fault element itself; XML text/bytes or a DOM node. Never throws.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_XML*, ERR_DIAGNOSTICS_FAULT).
  */
 export function parseOcsDiagnosticsFault(input: Input | unknown, options: { xml?: SafeXmlOptions } = {}): ParseResult<OcsDiagnosticsFault> {
   const r = rootOf(input, 'OCSDiagnosticsFault', options.xml);

@@ -100,12 +100,20 @@ export const GET_AND_PUBLISH_CERT_RESPONSE_CODES: Readonly<Record<GetAndPublishC
   ) as Record<GetAndPublishCertResponseCode, GetAndPublishCertResponseCodeInfo>,
 );
 
-/** True for a value of the spec's enumeration (exact, case-sensitive as xs:string enumerations are). */
+/**
+ * True for a value of the spec's enumeration (exact, case-sensitive as xs:string enumerations are).
+ *
+ * @throws never
+ */
 export function isGetAndPublishCertResponseCode(v: unknown): v is GetAndPublishCertResponseCode {
   return typeof v === 'string' && Object.prototype.hasOwnProperty.call(GET_AND_PUBLISH_CERT_RESPONSE_CODES, v);
 }
 
-/** Catalog entry for a ResponseCode name (case-insensitive lookup) or its enumeration ordinal. */
+/**
+ * Catalog entry for a ResponseCode name (case-insensitive lookup) or its enumeration ordinal.
+ *
+ * @throws never: an unknown code gives undefined.
+ */
 export function getAndPublishCertResponseCode(codeOrOrdinal: string | number): GetAndPublishCertResponseCodeInfo | undefined {
   if (typeof codeOrOrdinal === 'number') return Object.values(GET_AND_PUBLISH_CERT_RESPONSE_CODES).find((c) => c.ordinal === codeOrOrdinal);
   if (isGetAndPublishCertResponseCode(codeOrOrdinal)) return GET_AND_PUBLISH_CERT_RESPONSE_CODES[codeOrOrdinal];

@@ -137,7 +137,11 @@ export const SECURITY_STATUSES: Readonly<Record<SecurityStatusName, SecurityStat
 
 const byValue = new Map<number, SecurityStatusInfo>(Object.values(SECURITY_STATUSES).map((s) => [s.value, s]));
 
-/** Catalog entry for a SecurityStatus value (signed or unsigned 32-bit) or name. */
+/**
+ * Catalog entry for a SecurityStatus value (signed or unsigned 32-bit) or name.
+ *
+ * @throws never: an unknown status gives undefined.
+ */
 export function securityStatus(valueOrName: number | string): SecurityStatusInfo | undefined {
   if (typeof valueOrName === 'string') {
     if (Object.prototype.hasOwnProperty.call(SECURITY_STATUSES, valueOrName)) return SECURITY_STATUSES[valueOrName as SecurityStatusName];
@@ -148,23 +152,39 @@ export function securityStatus(valueOrName: number | string): SecurityStatusInfo
   return byValue.get(valueOrName | 0);
 }
 
-/** Name of a SecurityStatus value (`'ContinueNeeded'`), or undefined for a value outside the table. */
+/**
+ * Name of a SecurityStatus value (`'ContinueNeeded'`), or undefined for a value outside the table.
+ *
+ * @throws never
+ */
 export function securityStatusName(value: number): SecurityStatusName | undefined {
   return securityStatus(value)?.name;
 }
 
-/** True for success and informational values (severity bit clear). */
+/**
+ * True for success and informational values (severity bit clear).
+ *
+ * @throws never
+ */
 export function isSecurityStatusSuccess(value: number): boolean {
   return (value | 0) >= 0;
 }
 
-/** `0x80090325 (UntrustedRoot)` — for messages. */
+/**
+ * `0x80090325 (UntrustedRoot)` — for messages.
+ *
+ * @throws never
+ */
 export function formatSecurityStatus(value: number): string {
   const name = securityStatusName(value);
   return name ? `${hex8(value)} (${name})` : hex8(value);
 }
 
-/** `"0x80090325"`, `"-2146893019"`, `"2148074277"` → signed int; undefined when not a 32-bit number. */
+/**
+ * `"0x80090325"`, `"-2146893019"`, `"2148074277"` → signed int; undefined when not a 32-bit number.
+ *
+ * @throws never: text that is no 32-bit number gives undefined.
+ */
 export function parseSecurityStatusNumber(s: string): number | undefined {
   const t = s.trim();
   let n: number;

@@ -19,6 +19,9 @@ export interface ServerCertificateChainOptions {
 /**
  * The chain as served, leaf first (self-signed anchors included when the server sends them). Rejects with
  * DiagnosticsError `ERR_DIAGNOSTICS_INPUT` for bad options and the socket error (with host:port) otherwise.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_INPUT (as a rejection) for bad options, no handshake within the
+ * @throws timeout, or a failed TLS connection (the socket error as `cause`).
  */
 export function getServerCertificateChain(o: ServerCertificateChainOptions): Promise<X509Certificate[]> {
   if (typeof o !== 'object' || o === null || typeof o.host !== 'string' || o.host === '' || !Number.isInteger(o.port) || o.port < 1 || o.port > 65535) {
@@ -41,6 +44,6 @@ export function getServerCertificateChain(o: ServerCertificateChainOptions): Pro
       socket.end();
       resolve(chain);
     });
-    socket.once('error', (e) => { clearTimeout(timer); reject(new DiagnosticsError('ERR_DIAGNOSTICS_INPUT', `getServerCertificateChain: TLS connection to ${o.host}:${o.port} failed: ${e.message}`)); });
+    socket.once('error', (e) => { clearTimeout(timer); reject(new DiagnosticsError('ERR_DIAGNOSTICS_INPUT', `getServerCertificateChain: TLS connection to ${o.host}:${o.port} failed: ${e.message}`, { cause: e })); });
   });
 }

@@ -282,14 +282,22 @@ export const WEB_TICKET_ERRORS: Readonly<Record<number, WebTicketErrorInfo>> = O
 
 const byName = new Map<string, WebTicketErrorInfo>(Object.values(WEB_TICKET_ERRORS).map((e) => [e.name, e]));
 
-/** The catalog entry for an ErrorId (number or decimal string) or a name; undefined when MS-OCAUTHWS does not define it. */
+/**
+ * The catalog entry for an ErrorId (number or decimal string) or a name; undefined when MS-OCAUTHWS does not define it.
+ *
+ * @throws never: an unknown ErrorId or name gives undefined.
+ */
 export function webTicketError(errorIdOrName: number | string): WebTicketErrorInfo | undefined {
   if (typeof errorIdOrName === 'string' && !/^\d+$/.test(errorIdOrName)) return byName.get(errorIdOrName);
   const n = Number(errorIdOrName);
   return Number.isSafeInteger(n) ? WEB_TICKET_ERRORS[n] : undefined;
 }
 
-/** True when the ErrorId lies in the Web Ticket Service range 28000–28035 (defined or not). */
+/**
+ * True when the ErrorId lies in the Web Ticket Service range 28000–28035 (defined or not).
+ *
+ * @throws never
+ */
 export function isWebTicketErrorRange(errorId: number): boolean {
   return Number.isInteger(errorId) && errorId >= 28000 && errorId <= 28035;
 }

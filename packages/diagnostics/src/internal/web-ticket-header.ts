@@ -42,20 +42,25 @@ export interface FormatWebTicketHeaderOptions {
 
 const EXT_RE = /^[A-Za-z0-9-]+$/;
 
-/** `opaque=<base64>[;name=value…]`. `token` is the assertion XML (UTF-8 encoded) or its bytes. */
+/**
+ * `opaque=<base64>[;name=value…]`. `token` is the assertion XML (UTF-8 encoded) or its bytes.
+ *
+ * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD for an empty or non-string/bytes token, or an extension
+ * @throws name/value outside 1*(ALPHA / DIGIT / "-").
+ */
 export function formatWebTicketHeader(input: { token: string | Uint8Array; extensions?: Record<string, string> } | string | Uint8Array, options: FormatWebTicketHeaderOptions = {}): string {
   const o = typeof input === 'string' || input instanceof Uint8Array ? { token: input } : input;
   if (typeof o !== 'object' || o === null || (typeof o.token !== 'string' && !(o.token instanceof Uint8Array))) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket token: expected the SAML assertion as a string or Uint8Array, received ${describeReceived((o as { token?: unknown } | null)?.token)}`, 'token');
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket token: expected the SAML assertion as a string or Uint8Array, received ${describeReceived((o as { token?: unknown } | null)?.token)}`, { field: 'token' });
   }
   const bytes = typeof o.token === 'string' ? Buffer.from(o.token, 'utf8') : Buffer.from(o.token.buffer, o.token.byteOffset, o.token.byteLength);
-  if (bytes.length === 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'X-MS-WebTicket token: expected at least one byte (base64-ticket is 1*…), received an empty token', 'token');
+  if (bytes.length === 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'X-MS-WebTicket token: expected at least one byte (base64-ticket is 1*…), received an empty token', { field: 'token' });
   let b64 = bytes.toString('base64');
   if (options.padding === false) b64 = b64.replace(/=+$/, '');
   let out = `opaque=${b64}`;
   for (const [k, v] of Object.entries(o.extensions ?? {})) {
-    if (!EXT_RE.test(k) || k.toLowerCase() === 'opaque') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension name: expected 1*(ALPHA / DIGIT / "-") other than opaque, received ${describeReceived(k)}`, `extensions.${k}`);
-    if (typeof v !== 'string' || !EXT_RE.test(v)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension ${k}: expected a value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(v)}`, `extensions.${k}`);
+    if (!EXT_RE.test(k) || k.toLowerCase() === 'opaque') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension name: expected 1*(ALPHA / DIGIT / "-") other than opaque, received ${describeReceived(k)}`, { field: `extensions.${k}` });
+    if (typeof v !== 'string' || !EXT_RE.test(v)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension ${k}: expected a value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(v)}`, { field: `extensions.${k}` });
     out += `;${k}=${v}`;
   }
   return out;
@@ -68,7 +73,11 @@ export interface ParseWebTicketHeaderOptions {
   strict?: boolean;
 }
 
-/** Parse an X-MS-WebTicket value. Never throws; `value.token` holds the decoded bytes. */
+/**
+ * Parse an X-MS-WebTicket value. Never throws; `value.token` holds the decoded bytes.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_HEADER).
+ */
 export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHeaderOptions = {}): ParseResult<WebTicketHeader> {
   const maxLength = limit(options?.maxLength, 262_144);
   const issues: ParseIssue[] = [];
@@ -143,7 +152,11 @@ function parseCompact(
   return { ok: true, value: { kind: 'cwt', token, compact: t, extensions: {}, ...(bearer ? { bearer: true } : {}) }, issues };
 }
 
-/** The decoded token as UTF-8 text (the SAML assertion XML). */
+/**
+ * The decoded token as UTF-8 text (the SAML assertion XML).
+ *
+ * @throws never
+ */
 export function webTicketTokenText(h: WebTicketHeader): string {
   return Buffer.from(h.token.buffer, h.token.byteOffset, h.token.byteLength).toString('utf8');
 }
@@ -155,7 +168,11 @@ export interface WebTicketUrlHeader {
   raw: string;
 }
 
-/** Parse an X-MS-WebTicketURL value (absolute https URL of the Web Ticket Service). Never throws. */
+/**
+ * Parse an X-MS-WebTicketURL value (absolute https URL of the Web Ticket Service). Never throws.
+ *
+ * @throws never: a refusal is the result's `error` (ERR_DIAGNOSTICS_HEADER).
+ */
 export function parseWebTicketUrlHeader(header: unknown, options: { maxLength?: number } = {}): ParseResult<WebTicketUrlHeader> {
   const maxLength = limit(options?.maxLength, 4096);
   const issues: ParseIssue[] = [];

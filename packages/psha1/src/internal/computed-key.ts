@@ -25,8 +25,8 @@ function checkKeySize(bits: unknown, field: string): number {
   if (typeof bits !== 'number' || !Number.isSafeInteger(bits) || bits <= 0 || bits % 8 !== 0 || bits > MAX_COMPUTED_KEY_SIZE_BITS) {
     throw new Psha1Error(
       'ERR_PSHA1_INVALID_KEY_SIZE',
-      field,
       `${field} must be a positive multiple of 8 bits, at most ${MAX_COMPUTED_KEY_SIZE_BITS}; received ${describe(bits)}`,
+      { field },
     );
   }
   return bits;
@@ -35,6 +35,9 @@ function checkKeySize(bits: unknown, field: string): number {
 /**
  * The key size WS-Trust 1.3 says a computed key has: the RSTR's `wst:KeySize` if present, else the
  * RST's, else 256 bits.
+ *
+ * @throws {Psha1Error} ERR_PSHA1_INVALID_KEY_SIZE when the key size given is not a positive multiple of 8 bits
+ * @throws within the maximum.
  */
 export function computedKeySizeBits(input: Pick<ComputedKeyInput, 'keySizeBits' | 'requestKeySizeBits'>): number {
   if (input.keySizeBits !== undefined) return checkKeySize(input.keySizeBits, 'keySizeBits');
@@ -46,16 +49,19 @@ export function computedKeySizeBits(input: Pick<ComputedKeyInput, 'keySizeBits' 
  * The proof key of a WS-Trust 1.3 exchange with combined entropy (§4.4.4):
  * `P_SHA1(requestorEntropy, issuerEntropy)` truncated to the key size of {@link computedKeySizeBits}.
  * Both entropies must be non-empty: a proof key with only one side's entropy is not a computed key.
+ *
+ * @throws {Psha1Error} ERR_PSHA1_INVALID_BYTES when an entropy is not a Uint8Array (or `input` not an object),
+ * @throws ERR_PSHA1_EMPTY_ENTROPY when one is empty, ERR_PSHA1_INVALID_KEY_SIZE for a bad key size.
  */
 export function computedKey(input: ComputedKeyInput): Uint8Array {
   if (input === null || typeof input !== 'object') {
-    throw new Psha1Error('ERR_PSHA1_INVALID_BYTES', 'input', `computedKey expects an object { requestorEntropy, issuerEntropy, keySizeBits? }; received ${describe(input)}`);
+    throw new Psha1Error('ERR_PSHA1_INVALID_BYTES', `computedKey expects an object { requestorEntropy, issuerEntropy, keySizeBits? }; received ${describe(input)}`, { field: 'input' });
   }
   const { requestorEntropy, issuerEntropy } = input;
   assertBytes(requestorEntropy, 'requestorEntropy');
   assertBytes(issuerEntropy, 'issuerEntropy');
-  if (requestorEntropy.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_ENTROPY', 'requestorEntropy', 'requestorEntropy must not be empty; received 0 bytes');
-  if (issuerEntropy.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_ENTROPY', 'issuerEntropy', 'issuerEntropy must not be empty; received 0 bytes');
+  if (requestorEntropy.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_ENTROPY', 'requestorEntropy must not be empty; received 0 bytes', { field: 'requestorEntropy' });
+  if (issuerEntropy.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_ENTROPY', 'issuerEntropy must not be empty; received 0 bytes', { field: 'issuerEntropy' });
   const bits = computedKeySizeBits(input);
   return pHashUnchecked('sha1', requestorEntropy, issuerEntropy, bits / 8);
 }

@@ -14,11 +14,15 @@ export type Psha1ErrorCode =
 export class Psha1Error extends Error {
   override readonly name = 'Psha1Error';
   readonly code: Psha1ErrorCode;
-  readonly field: string;
-  constructor(code: Psha1ErrorCode, field: string, message: string) {
-    super(message);
+  /** The argument that was wrong. */
+  readonly field: string | undefined;
+  /**
+   * @throws never
+   */
+  constructor(code: Psha1ErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
-    this.field = field;
+    this.field = options.field;
   }
 }
 

@@ -18,7 +18,7 @@ export const P_HASH_ALGORITHMS: readonly PHashAlgorithm[] = Object.freeze(['sha1
 
 export function assertBytes(value: unknown, field: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
-    throw new Psha1Error('ERR_PSHA1_INVALID_BYTES', field, `${field} must be a Uint8Array (or Buffer); received ${describe(value)}`);
+    throw new Psha1Error('ERR_PSHA1_INVALID_BYTES', `${field} must be a Uint8Array (or Buffer); received ${describe(value)}`, { field });
   }
 }
 
@@ -26,8 +26,8 @@ export function assertLength(length: unknown, field = 'length'): asserts length 
   if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || length > MAX_OUTPUT_BYTES) {
     throw new Psha1Error(
       'ERR_PSHA1_INVALID_LENGTH',
-      field,
       `${field} must be an integer number of bytes from 0 to ${MAX_OUTPUT_BYTES}; received ${describe(length)}`,
+      { field },
     );
   }
 }
@@ -40,15 +40,19 @@ export function assertLength(length: unknown, field = 'length'): asserts length 
  *
  * `secret` may be empty (HMAC defines it); `seed` must not be (an empty seed is always a bug in
  * the callers this package serves: WS-Trust entropy, TLS randoms).
+ *
+ * @throws {Psha1Error} ERR_PSHA1_INVALID_HASH for a hash not in P_HASH_ALGORITHMS, ERR_PSHA1_INVALID_BYTES when
+ * @throws `secret` or `seed` is not a Uint8Array, ERR_PSHA1_EMPTY_SEED for an empty seed, ERR_PSHA1_INVALID_LENGTH
+ * @throws for a length that is not an integer from 0 to the maximum.
  */
 export function pHash(hash: PHashAlgorithm, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   if (typeof hash !== 'string' || !Object.hasOwn(HASH_BYTES, hash)) {
-    throw new Psha1Error('ERR_PSHA1_INVALID_HASH', 'hash', `hash must be one of ${P_HASH_ALGORITHMS.join(', ')}; received ${typeof hash === 'string' ? JSON.stringify(hash.slice(0, 32)) : describe(hash)}`);
+    throw new Psha1Error('ERR_PSHA1_INVALID_HASH', `hash must be one of ${P_HASH_ALGORITHMS.join(', ')}; received ${typeof hash === 'string' ? JSON.stringify(hash.slice(0, 32)) : describe(hash)}`, { field: 'hash' });
   }
   assertBytes(secret, 'secret');
   assertBytes(seed, 'seed');
   assertLength(length);
-  if (seed.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_SEED', 'seed', 'seed must not be empty; received 0 bytes');
+  if (seed.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_SEED', 'seed must not be empty; received 0 bytes', { field: 'seed' });
   return pHashUnchecked(hash, secret, seed, length);
 }
 

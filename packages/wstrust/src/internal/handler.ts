@@ -12,7 +12,8 @@ import { NS, URI } from './ns.js';
 import { computeProofKey } from './psha1.js';
 import { buildSignedAssertion, wrapKey } from './saml.js';
 import { isoUtc } from './security.js';
-import { children, type XElement } from './xml.js';
+import { children, type XDocument, type XElement } from './xml.js';
+import { readSoapRequest, SoapRequestError } from './soap-request.js';
 import type { PoolKey } from './verifier.js';
 
 export type WebTicketBinding = 'WinNegotiate' | 'Auth' | 'Pin' | 'Cert' | 'Anon';
@@ -243,21 +244,13 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
         return xml(200, buildWsdl(publishedUrl, advertised));
       }
       if (req.method === 'POST' && rel === '/mex') {
-        const body = await readBody(req);
-        let env: ParsedEnvelope;
-        try { env = parseEnvelope(body); } catch (e) { return xml(500, buildFaultEnvelope('s:Client', (e as Error).message)); }
+        const env = await readEnvelope(req);
         return xml(200, mexResponse(publishedUrl, env.addressing.messageId, advertised));
       }
       const binding = bindings[rel];
       if (!binding) return new Response(null, { status: 404 });
       if (req.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
-      const body = await readBody(req);
-      let env: ParsedEnvelope;
-      try {
-        env = parseEnvelope(body);
-      } catch (e) {
-        return xml(500, buildFaultEnvelope('s:Client', (e as Error).message));
-      }
+      const env = await readEnvelope(req);
       // wsa:Action, when present, must name IssueToken (3.2.4.1; the 2005/02 form is what older clients send).
       const action = env.addressing.action;
       if (action !== undefined && action !== URI.actionRstIssue && action !== 'http://schemas.xmlsoap.org/ws/2005/02/trust/RST/Issue') {
@@ -302,11 +295,23 @@ export function createWebTicketHandler(opts: WebTicketHandlerOptions): (req: Req
   };
 }
 
-async function readBody(req: Request): Promise<string> {
-  const max = 1024 * 1024;
-  const len = Number(req.headers.get('content-length') ?? '0');
-  if (len > max) throw new HandlerFailure(new Response(null, { status: 413 }));
-  const buf = new Uint8Array(await req.arrayBuffer());
-  if (buf.length > max) throw new HandlerFailure(new Response(null, { status: 413 }));
-  return new TextDecoder().decode(buf);
+/** Largest IssueToken / MEX request accepted (bytes). */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/**
+ * The request as a SOAP envelope (readSoapRequest: streamed with a cap, strict UTF-8, DOCTYPE refused). Too large
+ * is 413 and a Content-Type contradicting the envelope's version 415, without a body; anything else unreadable is
+ * a SOAP 1.1 s:Client fault (HTTP 500), as before.
+ */
+async function readEnvelope(req: Request): Promise<ParsedEnvelope> {
+  try {
+    const soap = await readSoapRequest(req, { maxBytes: MAX_REQUEST_BYTES, maxDepth: 65 });
+    return parseEnvelope(soap.document as unknown as XDocument);
+  } catch (e) {
+    if (e instanceof SoapRequestError && (e.code === 'ERR_SOAP_TOO_LARGE' || e.code === 'ERR_SOAP_VERSION' || e.code === 'ERR_SOAP_METHOD')) {
+      throw new HandlerFailure(new Response(null, { status: e.status, ...(e.code === 'ERR_SOAP_METHOD' ? { headers: { allow: 'POST' } } : {}) }));
+    }
+    const message = e instanceof SoapRequestError && e.code === 'ERR_SOAP_XML' ? `SOAP envelope: ${(e.cause as Error).message}` : (e as Error).message;
+    throw new HandlerFailure(new Response(buildFaultEnvelope('s:Client', message), { status: 500, headers: { 'content-type': 'text/xml; charset=utf-8' } }));
+  }
 }
