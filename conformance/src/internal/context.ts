@@ -7,7 +7,7 @@ import {
   type WebTicketCredentials,
 } from '@ocauth/wstrust';
 import { requestCertificate, type ProvisionedCertificate } from '@ocauth/certprov';
-import { httpsFetch } from './https-fetch.js';
+import { createHttpsFetch } from '@ocauth/server';
 import { paths, type Target } from './target.js';
 
 export class ManualCheck extends Error {
@@ -42,7 +42,7 @@ export class RunContext {
   #cert: Promise<ProvisionedCertificate & { rawRequest: string; rawResponse: string }> | undefined;
 
   constructor(readonly target: Target) {
-    this.fetch = httpsFetch({ ca: target.ca });
+    this.fetch = createHttpsFetch({ ca: target.ca, timeoutMs: 15_000 });
     this.paths = paths(target);
   }
 

@@ -85,7 +85,7 @@ const hv = (r: { headers: [string, string][] }, name: string) => r.headers.filte
 interface Reg {
   cseq: number;
   auth?: string;
-  from?: string;
+  from?: string | undefined;
   callId?: string;
 }
 const FROM_TAG = 'a1b2c3';
