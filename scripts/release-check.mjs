@@ -7,7 +7,9 @@
 //      tarballs — `overrides` pin them there —, third-party dependencies from the npm registry);
 //   4. compiles a consumer of every package's public types with tsc 5.5, 5.9 and the current release,
 //      skipLibCheck false (no third-party type may be missing);
-//   5. type-checks and runs the README examples marked ```ts example (or ```js example);
+//   5. type-checks and runs the README examples marked ```ts example (or ```js example), the packages' and the
+//      repository's (the first flow: server → ticket → certificate → broker → TLS-DSK REGISTER with the registrar);
+//      `stdout="…"` after the marker names text the run must print;
 //   6. runs the CLIs: ocauth --help/--version/vectors/conformance (embedded, and against ocauth-server over
 //      HTTPS with the spec examples), ocauth-server --help; the vectors' Python replay (python3, stdlib only).
 // Usage: node scripts/release-check.mjs [--keep] [--skip-tsc-matrix]   (run `pnpm build` first)
@@ -95,8 +97,8 @@ try {
     overrides: Object.fromEntries(pkgs.map((p) => [p.name, `$${p.name}`])),
     devDependencies: { '@types/node': '^20.19.0' },
   }, null, 2));
-  const inst = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app });
-  if (!check(inst.status === 0, 'npm install')) throw new Error(inst.stderr || inst.stdout);
+  const inst = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, timeout: 540_000 }); // better-sqlite3 may build natively
+  if (!check(inst.status === 0, 'npm install')) throw new Error(inst.stderr || inst.stdout || String(inst.error ?? inst.signal));
   for (const p of pkgs) {
     const got = JSON.parse(readFileSync(join(app, 'node_modules', p.name, 'package.json'), 'utf8'));
     check(got.version === p.version && !existsSync(join(app, 'node_modules', p.name, 'node_modules', '@ocauth')), `${p.name}@${p.version} installed once, from the tarball`);
@@ -139,15 +141,18 @@ try {
   step('README examples (```ts example / ```js example blocks)');
   mkdirSync(join(app, 'examples'));
   const examples = [];
-  for (const p of pkgs) {
-    const readme = readFileSync(join(app, 'node_modules', p.name, 'README.md'), 'utf8');
-    const re = /^```(ts|js) example[^\n]*\n([\s\S]*?)^```/gm;
+  // each installed package's README, and the repository's own README (its first flow runs from the tarballs too)
+  const readmes = [...pkgs.map((p) => ({ pkg: p.name, stem: p.name.split('/')[1], text: readFileSync(join(app, 'node_modules', p.name, 'README.md'), 'utf8') })),
+    { pkg: 'README.md (repository)', stem: 'root', text: readFileSync(join(repo, 'README.md'), 'utf8') }];
+  for (const { pkg, stem, text } of readmes) {
+    // ```ts example [stdout="…"]: an optional text the run must print (what proves the example did its job)
+    const re = /^```(ts|js) example([^\n]*)\n([\s\S]*?)^```/gm;
     let m;
     let n = 0;
-    while ((m = re.exec(readme))) {
-      const file = `${p.name.split('/')[1]}-${++n}.${m[1] === 'ts' ? 'mts' : 'mjs'}`;
-      writeFileSync(join(app, 'examples', file), m[2]);
-      examples.push({ pkg: p.name, file, ts: m[1] === 'ts' });
+    while ((m = re.exec(text))) {
+      const file = `${stem}-${++n}.${m[1] === 'ts' ? 'mts' : 'mjs'}`;
+      writeFileSync(join(app, 'examples', file), m[3]);
+      examples.push({ pkg, file, ts: m[1] === 'ts', stdout: /stdout="([^"]*)"/.exec(m[2])?.[1] });
     }
   }
   log(`${examples.length} examples marked runnable`);
@@ -160,6 +165,7 @@ try {
     const js = e.ts ? join(app, 'examples-js', e.file.replace(/\.mts$/, '.mjs')) : join(app, 'examples', e.file);
     const r = run(process.execPath, [js], { cwd: app, timeout: 60_000 });
     check(r.status === 0, `${e.pkg} README example ${e.file} runs${r.status !== 0 ? `:\n${(r.stderr || r.stdout).split('\n').slice(0, 10).join('\n')}` : ''}`);
+    if (e.stdout !== undefined) check(r.status === 0 && r.stdout.includes(e.stdout), `${e.pkg} README example ${e.file} prints ${JSON.stringify(e.stdout)}${r.status === 0 && !r.stdout.includes(e.stdout) ? `:\n${r.stdout.slice(-600)}` : ''}`);
   }
 
   // ---------------------------------------------------------------- 6. the CLIs

@@ -7,7 +7,5 @@ export type { Target } from './internal/target.js';
 export { startEmbeddedTarget, startComposedTarget, DEMO_USER } from './internal/embedded.js';
 export type { EmbeddedTarget, EmbeddedFaults } from './internal/embedded.js';
 export type { RegistrarPeer, RegistrarProtocol } from './internal/openssl-registrar.js';
-export { httpsFetch } from './internal/https-fetch.js';
-export type { HttpsFetchOptions } from './internal/https-fetch.js';
 export { runConformance, formatTable, toJUnit, verdictLine, ConformanceUsageError } from './internal/report.js';
 export type { ConformanceReport } from './internal/report.js';

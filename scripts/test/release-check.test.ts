@@ -23,5 +23,8 @@ describe.runIf(built || process.env.CI === 'true')('release:check', () => {
     // every package README's example is type-checked and run (server: the first flow + issueServerCertificate)
     expect(out).toMatch(/^ok {3}README examples type-check against the packed types$/m);
     expect(out.match(/^ok {3}@ocauth\/\S+ README example \S+ runs$/gm)?.length ?? 0).toBeGreaterThanOrEqual(9); // 8 packages, server has two
+    // the repository README's first flow ends with a registered SIP session (TLS-DSK through the broker, issue 18 item 6)
+    expect(out).toMatch(/^ok {3}README\.md \(repository\) README example root-1\.mts prints "registered sip:demo@"$/m);
+    expect(out).toMatch(/^ok {3}@ocauth\/server README example server-1\.mts prints "registered sip:demo@"$/m);
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '@ocauth/wstrust';
 import { NS } from '@ocauth/diagnostics';
 import { requestCertificate, type ProvisionedCertificate } from '@ocauth/certprov';
-import { httpsFetch } from './https-fetch.js';
+import { createHttpsFetch } from '@ocauth/server';
 import { paths, type Target } from './target.js';
 
 export class ManualCheck extends Error {
@@ -43,7 +43,7 @@ export class RunContext {
   #cert: Promise<ProvisionedCertificate & { rawRequest: string; rawResponse: string }> | undefined;
 
   constructor(readonly target: Target) {
-    this.fetch = httpsFetch({ ca: target.ca });
+    this.fetch = createHttpsFetch({ ca: target.ca, timeoutMs: 15_000 });
     this.paths = paths(target);
   }
 

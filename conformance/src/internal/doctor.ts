@@ -8,7 +8,7 @@ import { signMessage, WebTicketClient, type WebTicket, type WebTicketCredentials
 import { buildGetAndPublishCertRequest, requestCertificate, type ProvisionedCertificate } from '@ocauth/certprov';
 import { AuthBrokerClient } from '@ocauth/authbroker';
 import { checkClientCertificate, checkIssuedCertificate, checkServerCertificate, explainAll, formatFindings, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
-import { httpsFetch } from './https-fetch.js';
+import { createHttpsFetch } from '@ocauth/server';
 import { parseFlags, targetFromFlags } from './flags.js';
 import { paths, type Target } from './target.js';
 import { runSipLeg } from './sip-leg.js';
@@ -132,8 +132,9 @@ export async function runDoctor(o: DoctorOptions, progress: (s: DoctorStep) => v
   const p = paths(t);
   const secrets = [t.pin, t.password];
   let current: DoctorExchange[] = [];
-  const f = httpsFetch({
+  const f = createHttpsFetch({
     ca: t.ca,
+    timeoutMs: 15_000,
     onExchange: (x) => {
       const req = `${x.method} ${x.url}\n${Object.entries(x.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${x.requestBody}`;
       const res = `HTTP ${x.status}\n${Object.entries(x.responseHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${x.responseBody}`;

@@ -13,7 +13,7 @@ import {
 import { CertificateAuthority, createCertProvHandler, MemoryCertificateStore, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { formatMsDiagnostics, webTicketDiagnostics } from '@ocauth/diagnostics';
-import { authBrokerWsdl, certProvMetadata, issueServerCertificate, startServer, type ServerFaults } from '@ocauth/server';
+import { authBrokerWsdl, certProvMetadata, issueServerCertificate, nodeListener, startServer, type ServerFaults } from '@ocauth/server';
 import type { Target } from './target.js';
 import { hasOpenSsl, OpenSslRegistrar, type RegistrarPeer, type RegistrarProtocol } from './openssl-registrar.js';
 
@@ -145,31 +145,13 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
   const directory = faultyDirectory(users, faults);
   let base = '';
   const handlers: { prefix: string; h: (r: Request) => Promise<Response> }[] = [];
-  const server = https.createServer({ key: tls.keyPem, cert: tls.pem }, (req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= 4 << 20) chunks.push(c);
-    });
-    req.on('end', async () => {
-      if (size > 4 << 20) { res.writeHead(413, { connection: 'close', 'content-type': 'text/plain' }).end('request body larger than 4 MiB'); return; }
-      try {
-        const path = (req.url ?? '').split('?')[0]!;
-        const found = handlers.find((x) => (x.prefix.includes('?') ? (req.url ?? '').toLowerCase() === x.prefix.toLowerCase() && req.method === 'GET' : path.toLowerCase().startsWith(x.prefix.toLowerCase())));
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-        const r = found
-          ? await found.h(new Request(`${base}${req.url}`, { method: req.method!, headers, ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }) }))
-          : new Response('not found', { status: 404 });
-        res.writeHead(r.status, Object.fromEntries(r.headers));
-        res.end(Buffer.from(await r.arrayBuffer()));
-      } catch {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      }
-    });
-  });
+  // The request is bound by @ocauth/server's one Node → Request adapter (body cap 4 MiB); routing by prefix here.
+  const server = https.createServer({ key: tls.keyPem, cert: tls.pem }, nodeListener(async (r) => {
+    const u = new URL(r.url);
+    const path = u.pathname + u.search;
+    const found = handlers.find((x) => (x.prefix.includes('?') ? path.toLowerCase() === x.prefix.toLowerCase() && r.method === 'GET' : u.pathname.toLowerCase().startsWith(x.prefix.toLowerCase())));
+    return found ? found.h(r) : new Response('not found', { status: 404 });
+  }, { origin: () => base, maxBodyBytes: 4 << 20 }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const webTicketUrl = `${base}/WebTicket/WebTicketService.svc`;
@@ -216,7 +198,7 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
     {
       prefix: '/Reach/Sip.svc/AuthBroker',
       h: createAuthBrokerHandler({
-        ticketVerifier: ticketVerifier as never, credentialSource: certProvCredentialSource({ ca, store }), webTicketUrl, sweepIntervalSeconds: 0,
+        ticketVerifier: ticketVerifier as never, credentialSource: certProvCredentialSource({ ca, store, userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined } }), webTicketUrl, sweepIntervalSeconds: 0,
         registrarTrust: { trustedCertificates: [pki.caPem] },
       }),
     },

@@ -5,7 +5,8 @@
 // (sipe-sign.c, sip-transport.c) and share no code with @ocauth/server's registrar.
 import { createHmac, randomBytes, timingSafeEqual, type KeyObject, type X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { SecurityStatus, TlsDskClient } from '@ocauth/authbroker';
+import { TlsDskClient } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { expectThat, manual, type RunContext } from './context.js';
 import type { Requirement } from './requirements.js';
 import { paths } from './target.js';

@@ -1,40 +1,40 @@
-export { AuthBrokerError, TlsDskError, type AuthBrokerErrorCode } from './internal/errors.js';
-export { SecurityStatus, securityStatusName, isSecurityStatusSuccess, formatSecurityStatus, type SecurityStatusName } from './internal/security-status.js';
-export {
-  splitKeyBlock,
-  TLS_DSK_KEY_LABEL,
-  TLS_DSK_KEY_BLOCK_LENGTH,
-  type TlsDskCredential,
-  type TlsDskKeys,
-  type TlsDskProtocol,
-} from './internal/tls-dsk-common.js';
-export { TlsDskClient, type TlsDskClientOptions, type TlsDskStep, type TlsDskClientState } from './internal/tls-dsk-client.js';
+// Public API of @ocauth/authbroker: the Authentication Broker Service of MS-OCAUTHWS 3.3 and the TLS-DSK engine of MS-SIPAE.
+// SecurityStatus values and their explanations are @ocauth/diagnostics' (SecurityStatus, explain({ securityStatus })).
+export { AuthBrokerError, TlsDskError, type AuthBrokerErrorCode, type AuthBrokerErrorOptions } from './internal/errors.js';
+export { AuthBrokerSoapFault, type AuthBrokerSoapFaultInit } from './internal/messages.js';
+
+// The service (MS-OCAUTHWS 3.3).
+export { createAuthBrokerHandler } from './internal/handler.js';
+export type {
+  AuthBrokerHandler,
+  AuthBrokerHandlerOptions,
+  AuthBrokerTicket,
+  AuthBrokerTicketVerifier,
+  CredentialSource,
+  CredentialRequest,
+  AcquiredCredential,
+} from './internal/options.js';
 export { certProvCredentialSource, deviceIdFor, type CertProvCredentialSourceOptions } from './internal/certprov-credential-source.js';
-export { TlsDskRegistrarPeer, type TlsDskRegistrarPeerOptions, type TlsDskRegistrarResult } from './internal/tls-dsk-registrar-peer.js';
-export { NS as AUTH_BROKER_NS } from './internal/xml.js';
-export { AUTH_BROKER_OPERATIONS, AUTH_BROKER_ACTION_BASE, actionOf, operationOfAction, type AuthBrokerOperation } from './internal/operations.js';
-export {
-  HASH_ALGORITHMS,
-  HASH_ALGORITHM_IDS,
-  HASH_DIGEST_BYTES,
-  normalizeHashAlgorithm,
-  hashAlgorithmFromId,
-  negotiateHashAlgorithm,
-  type HashAlgorithmName,
-} from './internal/hash-algorithm.js';
+export { MemoryAuthBrokerSessionStore, type AuthBrokerSessionRecord, type AuthBrokerSessionStore } from './internal/session-store.js';
+
+// The client.
+export { AuthBrokerClient, type AuthBrokerClientOptions, type WebTicketInput, type NegotiateSaResult, type GssapiExchange } from './internal/client.js';
+
+// The messages (MS-OCAUTHWS 3.3.4, WSDL 6.3).
+export { AUTH_BROKER_OPERATIONS, type AuthBrokerOperation } from './internal/actions.js';
+export { HASH_ALGORITHMS, type HashAlgorithmName } from './internal/hash-algorithm.js';
 export {
   buildAuthBrokerRequest,
   buildAuthBrokerResponse,
-  buildSoapFault,
   parseAuthBrokerRequest,
   parseAuthBrokerResponse,
-  AuthBrokerSoapFault,
+  type AuthBrokerRequestBodies,
+  type AuthBrokerResponseBodies,
   type AuthBrokerRequestHeaders,
   type BuildOptions,
   type ParsedAuthBrokerRequest,
   type ParsedAuthBrokerResponse,
-  type AuthBrokerRequestBodies,
-  type AuthBrokerResponseBodies,
+  // The message types, named after the spec's elements (3.3.4.n.2 / 3.3.4.n.3).
   type CreateAuthBrokerSession,
   type CreateAuthBrokerSessionResponse,
   type TerminateAuthBrokerSession,
@@ -50,16 +50,8 @@ export {
   type AuthBrokerNegotiateSecurityAssociationV2,
   type NegotiateSaResponseV2,
 } from './internal/messages.js';
-export { MemoryAuthBrokerSessionStore, type AuthBrokerSessionRecord, type AuthBrokerSessionStore } from './internal/session-store.js';
-export {
-  createAuthBrokerHandler,
-  type AuthBrokerHandler,
-  type AuthBrokerHandlerOptions,
-  type AuthBrokerTicket,
-  type AuthBrokerTicketVerifier,
-  type CredentialSource,
-  type CredentialRequest,
-  type AcquiredCredential,
-} from './internal/handler.js';
-export { AuthBrokerClient, type AuthBrokerClientOptions, type WebTicketInput, type NegotiateSaResult, type GssapiExchange } from './internal/client.js';
-export { tlsPrf, deriveTlsDskKeys } from './internal/tls-prf.js';
+
+// TLS-DSK (MS-SIPAE): the broker's engine and the SIP registrar's side.
+export { TlsDskClient, type TlsDskClientOptions, type TlsDskStep, type TlsDskClientState } from './internal/tls-dsk-client.js';
+export { TlsDskRegistrarPeer, type TlsDskRegistrarPeerOptions, type TlsDskRegistrarResult } from './internal/tls-dsk-registrar-peer.js';
+export type { TlsDskCredential, TlsDskKeys, TlsDskProtocol } from './internal/tls-dsk-common.js';

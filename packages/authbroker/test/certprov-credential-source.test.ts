@@ -4,6 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { CertificateAuthority, MemoryCertificateStore } from '@ocauth/certprov';
 import { certProvCredentialSource, deviceIdFor, TlsDskRegistrarPeer, type CredentialRequest } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { describe, expect, it } from 'vitest';
 import { makeBroker, pki, SIP_INSTANCE, TARGET } from './support/fixture.js';
 
@@ -13,7 +14,10 @@ const req = (sipUri: string, sipInstance = SIP_INSTANCE): CredentialRequest => (
 describe('certProvCredentialSource', () => {
   it('issues, publishes and hands the broker a certificate the registrar accepts (V2 handshake, equal keys)', async () => {
     const store = new MemoryCertificateStore();
-    const { client } = makeBroker({ credentialSource: certProvCredentialSource({ ca, store }) });
+    // The source issues on the broker's clock: a real-time source would count key generation into the lifetime.
+    let brokerClock = () => new Date();
+    const { client, clock } = makeBroker({ credentialSource: certProvCredentialSource({ ca, store, clock: () => brokerClock() }) });
+    brokerClock = clock;
     const c = client('sip:user1@contoso.test');
     const { sessionId } = await c.createSessionV2();
     const lifetime = await c.acquireCredentialV2(sessionId, SIP_INSTANCE);
@@ -72,6 +76,32 @@ describe('certProvCredentialSource', () => {
     const { sessionId } = await c.createSession();
     expect(await c.acquireCredential(sessionId, SIP_INSTANCE)).toBe(0);
     expect(await store.listForEntity('user1@contoso.test')).toHaveLength(0);
+  });
+
+  it('MS-OCAUTHWS 3.3.4.3: a disabled or unknown account obtains no certificate (lifetime 0), not even the one issued to it earlier', async () => {
+    const store = new MemoryCertificateStore();
+    const enabled = new Map([['sip:carol@contoso.test', true]]);
+    const userDirectory = { findUser: async (sipUri: string) => (enabled.has(sipUri) ? { enabled: enabled.get(sipUri)!, sipUri } : undefined) };
+    const { client } = makeBroker({ credentialSource: certProvCredentialSource({ ca, store, userDirectory }) });
+    const carol = client('sip:carol@contoso.test');
+    const first = await carol.createSession();
+    expect(await carol.acquireCredential(first.sessionId, SIP_INSTANCE)).toBeGreaterThan(7 * 3600);
+    enabled.set('sip:carol@contoso.test', false); // disabled after her certificate was issued (and cached)
+    const second = await carol.createSession();
+    expect(await carol.acquireCredential(second.sessionId, SIP_INSTANCE)).toBe(0);
+    const leg = await carol.negotiateSecurityAssociation(second.sessionId, TARGET);
+    expect(leg.securityStatus).toBe(SecurityStatus.NoCredentials);
+    expect(leg.outString).toBe('');
+    expect(await store.listForEntity('carol@contoso.test')).toHaveLength(1); // nothing new issued
+    const dave = client('sip:dave@contoso.test'); // not in the directory
+    const s = await dave.createSessionV2();
+    expect(await dave.acquireCredentialV2(s.sessionId, SIP_INSTANCE)).toBe(0);
+    expect(await store.listForEntity('dave@contoso.test')).toHaveLength(0);
+    await expect(certProvCredentialSource({ ca, store, userDirectory }).acquire(req('sip:carol@contoso.test'))).rejects.toMatchObject({
+      code: 'ERR_AUTHBROKER_CREDENTIAL',
+      field: 'sipUri',
+      message: 'sipUri: expected an enabled account, received a disabled account sip:carol@contoso.test',
+    });
   });
 
   it('rejects bad configuration and malformed SIP URIs with typed errors', async () => {

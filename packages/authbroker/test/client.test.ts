@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AuthBrokerClient, AuthBrokerError, buildAuthBrokerResponse, SecurityStatus, TlsDskClient } from '@ocauth/authbroker';
+import { AuthBrokerClient, AuthBrokerError, buildAuthBrokerResponse, TlsDskClient } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { makeBroker, pki, SIP_INSTANCE, TARGET } from './support/fixture.js';
 
 const fakeFetch = (respond: (body: string) => Response | Promise<Response>) => (async (_u: unknown, init?: RequestInit) => respond(String(init?.body))) as typeof fetch;

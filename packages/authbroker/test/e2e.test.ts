@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthBrokerClient, AuthBrokerError, SecurityStatus, TlsDskError, type TlsDskRegistrarResult } from '@ocauth/authbroker';
+import { AuthBrokerClient, AuthBrokerError, TlsDskError, type TlsDskRegistrarResult } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { makeBroker, registrar, SIP_INSTANCE, TARGET } from './support/fixture.js';
 import { serve } from './support/serve.js';
 import { issueTicket } from './support/tickets.js';

@@ -6,8 +6,8 @@ import {
   createAuthBrokerHandler,
   MemoryAuthBrokerSessionStore,
   parseAuthBrokerResponse,
-  SecurityStatus,
 } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { makeBroker, pki, registrar, SIP_INSTANCE, TARGET } from './support/fixture.js';
 import { issueTicket, testTicketVerifier } from './support/tickets.js';
 
@@ -276,6 +276,19 @@ describe('createAuthBrokerHandler: authentication and hostile requests', () => {
     expect(bad.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_XML');
     const sa = await post(envelope(issueTicket('sip:user1@contoso.test', new Date(Date.now() + 3600_000))), { soapaction: '"http://tempuri.org/IAuthBroker/Other"' });
     expect(sa.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_ACTION');
+  });
+
+  it('the body is read as a stream with the cap (no Content-Length), and a SOAP 1.1 Envelope sent as SOAP 1.2 is 415', async () => {
+    const small = createAuthBrokerHandler({ ticketVerifier: testTicketVerifier(clock), credentialSource: { acquire: async () => null }, maxBodyBytes: 100, sweepIntervalSeconds: 0 });
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({ pull: (c) => { pulled++; c.enqueue(new Uint8Array(64).fill(0x20)); } });
+    const big = await small(new Request('http://127.0.0.1/ab', { method: 'POST', body: endless, duplex: 'half' } as RequestInit));
+    expect(big.status).toBe(413);
+    expect(big.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_HTTP');
+    expect(pulled).toBeLessThan(10);
+    const v = await handler(new Request('http://127.0.0.1/ab', { method: 'POST', body: envelope(), headers: { 'content-type': 'application/soap+xml; charset=utf-8' } }));
+    expect(v.status).toBe(415);
+    expect(v.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_HTTP');
   });
 
   it('the verifier receives the request text and the handler\'s own parse of it (no second parse needed)', async () => {

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createAuthBrokerHandler, parseAuthBrokerResponse, SecurityStatus } from '@ocauth/authbroker';
+import { createAuthBrokerHandler, parseAuthBrokerResponse } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { pki } from './support/fixture.js';
 
 const dir = fileURLToPath(new URL('../../../vectors/spec/', import.meta.url));

@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import {
   buildAuthBrokerRequest,
   buildAuthBrokerResponse,
-  HASH_DIGEST_BYTES,
   parseAuthBrokerRequest,
   parseAuthBrokerResponse,
-  SecurityStatus,
   type AuthBrokerOperation,
 } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
+import { HASH_DIGEST_BYTES } from '../src/internal/hash-algorithm.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import { hasChangeCipherSpecAndFinished, scanRecords } from '../src/internal/tls-records.js';
 // @ts-expect-error plain .mjs script without types

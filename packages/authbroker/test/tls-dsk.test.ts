@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { deriveTlsDskKeys, SecurityStatus, TlsDskClient, TlsDskError, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
+import { TlsDskClient, TlsDskError, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
+import { deriveTlsDskKeys } from '../src/internal/tls-prf.js';
 import { helloRandom } from '../src/internal/tls-records.js';
 import { testPki } from './support/pki.js';
 

@@ -3,7 +3,8 @@
 // Node/OpenSSL write unless the engine re-frames. The oracle is a hand parser of the bytes below,
 // which shares no code with tls-records.ts.
 import { describe, expect, it } from 'vitest';
-import { SecurityStatus, TlsDskClient, TlsDskRegistrarPeer } from '@ocauth/authbroker';
+import { TlsDskClient, TlsDskRegistrarPeer } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { coalesceHandshakeRecords } from '../src/internal/tls-records.js';
 import { testPki } from './support/pki.js';
 

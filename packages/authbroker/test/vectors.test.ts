@@ -3,16 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SecurityStatus as DiagnosticsSecurityStatus, SECURITY_STATUSES } from '@ocauth/diagnostics';
 import { XmlParseError } from '@ocauth/c14n';
-import {
-  AuthBrokerError,
-  deriveTlsDskKeys,
-  HASH_DIGEST_BYTES,
-  negotiateHashAlgorithm,
-  parseAuthBrokerRequest,
-  SecurityStatus,
-  securityStatusName,
-  type HashAlgorithmName,
-} from '@ocauth/authbroker';
+import { AuthBrokerError, parseAuthBrokerRequest, type HashAlgorithmName } from '@ocauth/authbroker';
+import { HASH_DIGEST_BYTES, negotiateHashAlgorithm } from '../src/internal/hash-algorithm.js';
+import { SecurityStatus, securityStatusName } from '../src/internal/security-status.js';
+import { deriveTlsDskKeys } from '../src/internal/tls-prf.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 const dir = fileURLToPath(new URL('../../../vectors/authbroker/', import.meta.url));

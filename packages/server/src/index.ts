@@ -1,21 +1,23 @@
-export { startServer, SERVICE_PATHS, ServerConfigError } from './internal/server.js';
-export type { ServerConfig, ServerPolicy, ServerLimits, RunningServer, DemoUser } from './internal/server.js';
-export type { ServerFaults } from './internal/faults.js';
-export { FAULT_NAMES } from './internal/faults.js';
-export { createHttpsFetch } from './internal/https-fetch.js';
-export type { HttpsFetchOptions } from './internal/https-fetch.js';
-export { autodiscoverLinks, certProvMetadata } from './internal/autodiscover.js';
-export type { AutodiscoverLinks } from './internal/autodiscover.js';
-export { authBrokerWsdl } from './internal/spec-wsdl.js';
-export { redact, stderrLogger } from './internal/logger.js';
+// @ocauth/server: the reference MS-OCAUTHWS pool (3.1 CertProv, 3.2 Web Ticket, 3.3 AuthBroker, 1.5 Autodiscover) and its SIP registrar.
+// the server
+export { startServer } from './internal/server.js';
+export { SERVICE_PATHS, type ServerConfig, type ServerPolicy, type ServerLimits, type RunningServer, type DemoUser } from './internal/config.js';
+export type { SignInThrottlePolicy } from './internal/throttle.js';
 export type { Logger, LogEntry } from './internal/logger.js';
+export { ServerError, ServerConfigError, type ServerErrorCode, type StoreErrorCode } from './internal/errors.js';
+// clients and glue for a first flow
+export { createHttpsFetch } from './internal/https-fetch.js';
+export type { HttpsFetchOptions, HttpsExchange } from './internal/https-fetch.js';
+export { registerSip, type RegisterSipOptions, type SipRegistration, type SipTlsDskChallenge, type SipTlsDskKeys, type SipGssapiExchange } from './internal/sip/client.js';
 export { issueServerCertificate } from './internal/pki.js';
+export { nodeListener, type NodeListenerOptions, type WebHandler } from './internal/node-adapter.js';
+// service descriptions, for composing the protocol packages' handlers yourself
+export { certProvMetadata } from './internal/autodiscover.js';
+export { authBrokerWsdl } from './internal/spec-wsdl.js';
 // stores
 export { openStore } from './internal/store/open.js';
-export { createMemoryStore, MemoryUserStore } from './internal/store/memory.js';
 export { StoreError } from './internal/store/types.js';
 export type { ServerStore, ServerUserDirectory, UserSeed, StoreConfig } from './internal/store/types.js';
-// security
-export { THROTTLE_DEFAULTS } from './internal/throttle.js';
-export type { SignInThrottlePolicy } from './internal/throttle.js';
 export type { SecurityStore, AttemptState } from './internal/store/security-tables.js';
+// deliberately broken servers (conformance self-test only)
+export { FAULT_NAMES, type ServerFaults } from './internal/faults.js';

@@ -55,7 +55,8 @@ describe('connection flood (issue 16 item 2)', () => {
       const loris = await Promise.all(
         Array.from({ length: 40 }, () =>
           new Promise<ReturnType<typeof tlsConnect>>((resolve, reject) => {
-            const t = tlsConnect({ host: '127.0.0.1', port: srv.port, localAddress: '127.0.0.4', ca: srv.caCertificatePem, servername: 'localhost' }, () => {
+            const options = { host: '127.0.0.1', port: srv.port, localAddress: '127.0.0.4', ca: srv.caCertificatePem, servername: 'localhost' }; // localAddress: a net option tls.connect passes on
+            const t = tlsConnect(options, () => {
               t.write('POST /WebTicket/WebTicketService.svc HTTP/1.1\r\nHost: localhost\r\nX-A: ');
               const drip = setInterval(() => (t.destroyed ? clearInterval(drip) : t.write('a')), 300);
               t.once('close', () => clearInterval(drip));

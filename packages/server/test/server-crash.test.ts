@@ -71,7 +71,7 @@ describe.runIf(existsSync(cli) || process.env.CI === 'true')('crash safety (SQLi
     expect(again.info.caCertificatePem).toBe(info.caCertificatePem);
     const f2 = createHttpsFetch({ ca: again.info.caCertificatePem });
     const wt2 = new WebTicketClient({ credentials: { type: 'pin', identity: again.info.demoUser.phone, pin: again.info.demoUser.pin }, fetch: f2, sipUri: again.info.demoUser.sipUri });
-    const after = await requestCertificate({ url: again.info.urls.certProv, sipUri: again.info.demoUser.sipUri, webTicketClient: wt2, fetch: f2, keyPair: keys[0], webTicketUrl: again.info.urls.webTicket });
+    const after = await requestCertificate({ url: again.info.urls.certProv, sipUri: again.info.demoUser.sipUri, webTicketClient: wt2, fetch: f2, keyPair: keys[0]!, webTicketUrl: again.info.urls.webTicket });
     again.child.kill('SIGTERM');
     await new Promise((r) => again.child.once('exit', r));
 

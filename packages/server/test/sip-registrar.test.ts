@@ -7,7 +7,8 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebTicketClient } from '@ocauth/wstrust';
 import { requestCertificate } from '@ocauth/certprov';
-import { SecurityStatus, TlsDskClient } from '@ocauth/authbroker';
+import { TlsDskClient } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { createHttpsFetch, startServer, type LogEntry, type RunningServer } from '@ocauth/server';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,7 +85,7 @@ const hv = (r: { headers: [string, string][] }, name: string) => r.headers.filte
 interface Reg {
   cseq: number;
   auth?: string;
-  from?: string;
+  from?: string | undefined;
   callId?: string;
 }
 const FROM_TAG = 'a1b2c3';

@@ -48,7 +48,7 @@ for (const [name, config] of kinds) {
       expect(await s.users.verifyPin('+nobody', '13579')).toBeNull();
       expect(await s.users.verifyPassword(`contoso\\${u}`, 'pa55 word')).not.toBeNull();
       expect(await s.users.verifyPassword(`contoso\\${u}`, '13579')).toBeNull();
-      expect(await s.users.findUserByAccount(`CONTOSO\\${u}`)).toMatchObject({ sipUri: `sip:${u}@Contoso.test` });
+      expect(await s.users.findUserByAccount!(`CONTOSO\\${u}`)).toMatchObject({ sipUri: `sip:${u}@Contoso.test` });
       expect(await s.users.setEnabled(`sip:${u}@contoso.test`, false)).toBe(true);
       expect(await s.users.findUserBySipUri(`sip:${u}@contoso.test`)).toMatchObject({ enabled: false });
       expect(await s.users.setEnabled('sip:nobody@contoso.test', false)).toBe(false);

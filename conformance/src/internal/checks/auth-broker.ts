@@ -1,7 +1,8 @@
 // MS-OCAUTHWS 3.3 Authentication Broker Service: sessions, credentials and the TLS-DSK negotiation.
 import { randomBytes } from 'node:crypto';
 import { signMessage } from '@ocauth/wstrust';
-import { AuthBrokerClient, SecurityStatus } from '@ocauth/authbroker';
+import { AuthBrokerClient } from '@ocauth/authbroker';
+import { SecurityStatus } from '@ocauth/diagnostics';
 import { expectThat, manual } from '../context.js';
 import { type Requirement } from '../requirements.js';
 import { SIP_INSTANCE, brokerClient, brokerHandshake } from './common.js';

@@ -5,7 +5,7 @@ import { WebTicketClient } from '@ocauth/wstrust';
 import { generateCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse, requestCertificate } from '@ocauth/certprov';
 import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 import { CheckFailed, expectThat, manual } from '../context.js';
-import { httpsFetch } from '../https-fetch.js';
+import { createHttpsFetch } from '@ocauth/server';
 import { type Requirement } from '../requirements.js';
 import { NS_WST, NS_WSSE, NS_WSTEP, X509V3, B64, els, one, text, dom, issued, show, certProvEnvelope, csrFor, signed, postCertProv, certProvAnswer, certProvAnswerCert, issuedBy, expectErrorInfo, stillUp, clientSide } from './common.js';
 
@@ -206,7 +206,7 @@ export const CERT_PROV_CHECKS: readonly Requirement[] = [
       // trusting only that list can open a TLS connection to the server.
       const chain = certProvAnswer((await ctx.certificate()).rawResponse).chain();
       if (chain.length === 0) manual('GetAndPublishCertResponse carries no CA chain: the server\'s trusted CA list is not observable');
-      const f = httpsFetch({ ca: chain.map((x) => x.toString()).join('\n') });
+      const f = createHttpsFetch({ ca: chain.map((x) => x.toString()).join('\n') });
       const r = await f(`${ctx.paths.webTicket}?wsdl`).then((x) => x.arrayBuffer().then(() => x.status), (e: Error) => e);
       expectThat(typeof r === 'number', `TLS to the pool trusting only the CAs of the GetAndPublishCert chain: expected it to validate, received ${(r as Error).message}`);
       return `the pool's TLS chain validates against the ${chain.length} CA certificate(s) the server sends`;

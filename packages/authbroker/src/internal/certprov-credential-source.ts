@@ -4,15 +4,22 @@
 // for the session's SIP URI, published to the CertificateStore (so the registrar's lookup and
 // revocation see it) — and kept for reuse until shortly before it expires or is revoked.
 import { createHash, generateKeyPair, type KeyObject, X509Certificate } from 'node:crypto';
-import type { CertificateAuthority, CertificateStore, SignatureHash } from '@ocauth/certprov';
+import type { CertificateAuthority, CertificateStore, CertProvUserDirectory, SignatureHash } from '@ocauth/certprov';
 import { AuthBrokerError } from './errors.js';
-import type { AcquiredCredential, CredentialRequest, CredentialSource } from './handler.js';
+import type { AcquiredCredential, CredentialRequest, CredentialSource } from './options.js';
 
 export interface CertProvCredentialSourceOptions {
   /** Issuing CA (the same one the Certificate Provisioning Service uses). */
   ca: CertificateAuthority;
   /** Where issued certificates are published; a new one supersedes the previous one of the device. */
   store: CertificateStore;
+  /**
+   * The account state of a user (the same directory the Certificate Provisioning Service asks, MS-OCAUTHWS
+   * 3.1.4.1.3.3 AccountDisabled / UserImproperlyProvisioned). When given, a disabled or unknown user
+   * obtains no certificate, not even one issued earlier, so AuthBrokerAcquireCredential answers 0
+   * (MS-OCAUTHWS 3.3.4.3.2.2).
+   */
+  userDirectory?: CertProvUserDirectory;
   /** Validity of issued certificates in hours (default 8, the private web-ticket lifetime). */
   validityHours?: number;
   /** RSA modulus size (default 2048; the CA's policy limits apply on the registrar side). */
@@ -38,7 +45,10 @@ interface Cached {
   notAfter: Date;
 }
 
-/** Name-based GUID (SHA-256 of the input, RFC 4122 variant bits, version 5-style) with braces. */
+/**
+ * Name-based GUID (SHA-256 of the input, RFC 4122 variant bits, version 5-style) with braces: the DeviceId of a user endpoint.
+ * @throws never
+ */
 export function deviceIdFor(sipUri: string, sipInstance: string): string {
   const h = createHash('sha256').update(`ocauth-authbroker-device\0${sipUri.toLowerCase()}\0${sipInstance}`).digest();
   h[6] = (h[6]! & 0x0f) | 0x50;
@@ -54,8 +64,11 @@ const rsaKeyPair = (bits: number) =>
 
 /**
  * A {@link CredentialSource} backed by a certprov CA and store. Concurrent acquisitions for the same
- * user endpoint share one issuance; failures (store down, CA refuses) propagate, which the handler
- * answers with a credential lifetime of 0 (MS-OCAUTHWS 3.3.4.3.2.2).
+ * user endpoint share one issuance; failures (a disabled or unknown account, store down, CA refuses)
+ * propagate, which the handler answers with a credential lifetime of 0 (MS-OCAUTHWS 3.3.4.3.2.2).
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_CREDENTIAL when `ca` or `store` is missing, or `validityHours` / `keySize` is out of range;
+ *   its `acquire` rejects with ERR_AUTHBROKER_CREDENTIAL for a SIP URI that is not sip:user@domain or an account
+ *   `userDirectory` reports disabled or unknown, and passes on the CA's and the store's errors.
  */
 export function certProvCredentialSource(options: CertProvCredentialSourceOptions): CredentialSource {
   if (!options?.ca || typeof options.ca.issue !== 'function') throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', 'ca: expected a certprov CertificateAuthority, received none');
@@ -81,12 +94,22 @@ export function certProvCredentialSource(options: CertProvCredentialSourceOption
     return { certificate: issued.pem, privateKey, serialNumber: issued.serialNumber, notAfter };
   }
 
+  /** MS-OCAUTHWS 3.3.4.3.2.2: obtaining the certificate fails for an account that may not have one. */
+  async function checkAccount(entity: string, key: string): Promise<void> {
+    if (!options.userDirectory) return;
+    const user = await options.userDirectory.findUser(`sip:${entity}`);
+    if (user?.enabled) return;
+    cache.delete(key);
+    throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `sipUri: expected an enabled account, received ${user ? 'a disabled' : 'an unknown'} account sip:${entity}`, { field: 'sipUri' });
+  }
+
   return {
     async acquire(request: CredentialRequest): Promise<AcquiredCredential | null> {
       const entity = request.sipUri.replace(/^sip:/i, '');
       if (!entity.includes('@')) throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `sipUri: expected sip:user@domain, received ${JSON.stringify(request.sipUri.slice(0, 128))}`);
       const deviceId = deviceIdOf(request);
       const key = `${entity.toLowerCase()}|${deviceId}`;
+      await checkAccount(entity, key);
       const now = clock().getTime();
       const hit = cache.get(key);
       if (hit && hit.notAfter.getTime() - renewMs > now) {

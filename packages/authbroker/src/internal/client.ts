@@ -1,5 +1,6 @@
+// MS-OCAUTHWS 3.3 Authentication Broker client: the seven operations over HTTP(S) and a whole TLS-DSK handshake.
 import { randomUUID as nodeRandomUUID } from 'node:crypto';
-import { explainAll, findingForWebTicketError, parseMsDiagnostics, webTicketError, withTransportErrors } from '@ocauth/diagnostics';
+import { explainAll, findingForWebTicketError, parseMsDiagnostics, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromId, type HashAlgorithmName } from './hash-algorithm.js';
 import {
@@ -9,7 +10,7 @@ import {
   type AuthBrokerRequestBodies,
   type AuthBrokerResponseBodies,
 } from './messages.js';
-import { actionOf, type AuthBrokerOperation } from './operations.js';
+import { actionOf, type AuthBrokerOperation } from './actions.js';
 import { formatSecurityStatus, SecurityStatus } from './security-status.js';
 
 /** A web ticket as XML, or an object carrying it (a WebTicket from @ocauth/wstrust). */
@@ -67,6 +68,13 @@ export type GssapiExchange = (gssapiData: string) => Promise<string | null>;
 /**
  * Client of the Authentication Broker Service (MS-OCAUTHWS 3.3): all seven operations, plus
  * `handshake()`, which drives a whole TLS-DSK negotiation between the broker and a SIP server.
+ * @throws {AuthBrokerError} from the constructor: ERR_AUTHBROKER_HTTP (`url` not http(s)), ERR_AUTHBROKER_TICKET (`webTicket`
+ *   neither XML nor a WebTicket). Every operation rejects with ERR_AUTHBROKER_HTTP (transport failure, timeout, not a SOAP
+ *   answer, not HTTP 200), ERR_AUTHBROKER_XML / ERR_AUTHBROKER_ACTION / ERR_AUTHBROKER_MESSAGE (the answer is not the
+ *   operation's response, or RelatesTo differs), ERR_AUTHBROKER_TICKET (a `webTicket` function returned neither);
+ *   `handshake()` also with ERR_AUTHBROKER_NEGOTIATION (a status other than ContinueNeeded/OK, or no gssapi-data).
+ * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a fault (with its HTTP status,
+ *   X-Ms-diagnostics ErrorId and finding).
  */
 export class AuthBrokerClient {
   private readonly fetch: typeof fetch;
@@ -126,25 +134,7 @@ export class AuthBrokerClient {
       }
       return parsed.body;
     } catch (e) {
-      if (e instanceof AuthBrokerSoapFault) {
-        e.httpStatus = res.status;
-        const diag = res.headers.get('x-ms-diagnostics');
-        const url = res.headers.get('x-ms-webticketurl');
-        const code = res.headers.get('x-ocauth-error');
-        if (diag !== null) {
-          e.diagnostics = diag;
-          const d = parseMsDiagnostics(diag);
-          if (d.ok) {
-            e.errorId = d.value.errorId;
-            if (d.value.reason !== undefined) e.reason = d.value.reason;
-            const known = webTicketError(d.value.errorId);
-            const extra = { ...(d.value.reason !== undefined ? { reason: d.value.reason } : {}), ...(d.value.source !== undefined ? { source: d.value.source } : {}) };
-            e.finding = known ? findingForWebTicketError(known, { ...extra, via: 'x-ms-diagnostics' }) : explainAll({ errorId: d.value.errorId, ...extra })[0];
-          }
-        }
-        if (url !== null) e.webTicketUrl = url;
-        if (code !== null) e.errorCode = code;
-      }
+      if (e instanceof AuthBrokerSoapFault) throw withHttpAnswer(e, res);
       throw e;
     }
   }
@@ -210,6 +200,32 @@ export class AuthBrokerClient {
     }
     throw new AuthBrokerError('ERR_AUTHBROKER_NEGOTIATION', `TLS-DSK with ${params.target} failed: SecurityStatus ${formatSecurityStatus(r.securityStatus)}`);
   }
+}
+
+/** The fault with what the HTTP answer around it says (status, X-Ms-diagnostics, X-MS-WebTicketURL, X-OCAuth-Error). */
+function withHttpAnswer(e: AuthBrokerSoapFault, res: Response): AuthBrokerSoapFault {
+  const diagnostics = res.headers.get('x-ms-diagnostics') ?? undefined;
+  const d = diagnostics !== undefined ? parseMsDiagnostics(diagnostics) : undefined;
+  let found: { errorId: number; reason: string | undefined; finding: Finding | undefined } | undefined;
+  if (d?.ok) {
+    const known = webTicketError(d.value.errorId);
+    const extra = { ...(d.value.reason !== undefined ? { reason: d.value.reason } : {}), ...(d.value.source !== undefined ? { source: d.value.source } : {}) };
+    const finding = known ? findingForWebTicketError(known, { ...extra, via: 'x-ms-diagnostics' }) : explainAll({ errorId: d.value.errorId, ...extra })[0];
+    found = { errorId: d.value.errorId, reason: d.value.reason, finding };
+  }
+  return new AuthBrokerSoapFault(
+    {
+      faultCode: e.faultCode,
+      faultString: e.faultString,
+      detail: e.detail,
+      httpStatus: res.status,
+      diagnostics,
+      ...found,
+      webTicketUrl: res.headers.get('x-ms-webticketurl') ?? undefined,
+      errorCode: res.headers.get('x-ocauth-error') ?? undefined,
+    },
+    { cause: e.cause },
+  );
 }
 
 function decode(r: AuthBrokerResponseBodies['AuthBrokerNegotiateSecurityAssociationV2']): NegotiateSaResult {

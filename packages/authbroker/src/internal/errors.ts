@@ -1,6 +1,7 @@
+// The one error model of @ocauth/authbroker: AuthBrokerError, its closed code union and its subclasses.
 /**
- * Typed errors of @ocauth/authbroker. Every error carries a stable `code`; messages name the field,
- * what was expected and what was received, and never contain key material.
+ * Stable codes of every error @ocauth/authbroker throws. Messages name the field, what was expected and
+ * what was received, and never contain key material.
  */
 export type AuthBrokerErrorCode =
   | 'ERR_AUTHBROKER_XML'
@@ -22,25 +23,42 @@ export type AuthBrokerErrorCode =
   | 'ERR_TLSDSK_HANDSHAKE'
   | 'ERR_TLSDSK_CONFIG';
 
+/** The options every AuthBrokerError takes: the field at fault and the underlying error. */
+export interface AuthBrokerErrorOptions {
+  /** The field, element or option at fault (e.g. `sessionid`, `Header/Action`). */
+  field?: string;
+  /** The underlying error (an XmlParseError for a parse failure, a Node TLS error …). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error of @ocauth/authbroker: a stable `code`, an optional `field` and `cause`.
+ * @throws never
+ */
 export class AuthBrokerError extends Error {
   readonly code: AuthBrokerErrorCode;
-  constructor(code: AuthBrokerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly field: string | undefined;
+  constructor(code: AuthBrokerErrorCode, message: string, options: AuthBrokerErrorOptions = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'AuthBrokerError';
     this.code = code;
+    this.field = options.field;
   }
 }
 
-/** Raised by the TLS-DSK engine and the registrar peer; `securityStatus` is the SSPI value reported. */
+/**
+ * Raised by the TLS-DSK engine and the registrar peer; `securityStatus` is the SSPI value reported.
+ * @throws never
+ */
 export class TlsDskError extends AuthBrokerError {
   readonly securityStatus: number;
   /** OpenSSL / Node error code of the underlying failure, when there is one (e.g. `ERR_SSL_...`). */
   readonly tlsCode: string | undefined;
-  constructor(code: AuthBrokerErrorCode, message: string, securityStatus: number, tlsCode?: string, options?: { cause?: unknown }) {
+  constructor(code: AuthBrokerErrorCode, message: string, options: AuthBrokerErrorOptions & { securityStatus: number; tlsCode?: string | undefined }) {
     super(code, message, options);
     this.name = 'TlsDskError';
-    this.securityStatus = securityStatus;
-    this.tlsCode = tlsCode;
+    this.securityStatus = options.securityStatus;
+    this.tlsCode = options.tlsCode;
   }
 }
 

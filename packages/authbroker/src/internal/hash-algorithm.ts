@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.3.4.1.2.1 / 3.3.4.6.2.1 / 3.3.4.7.3.2: hash algorithm names, ALG_IDs and the server's choice.
 import { AuthBrokerError } from './errors.js';
 
 /**

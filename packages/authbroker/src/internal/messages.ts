@@ -1,8 +1,10 @@
-import type { Finding } from '@ocauth/diagnostics';
+// MS-OCAUTHWS 3.3.4 / 6.3: the IAuthBroker messages of the seven operations, built and parsed.
+import { childElements, describeElement as qname, isElement } from '@ocauth/c14n';
+import { NS, type Finding } from '@ocauth/diagnostics';
 import type { Document, Element } from '@xmldom/xmldom';
 import { AuthBrokerError, describeReceived } from './errors.js';
-import { actionOf, type AuthBrokerOperation, operationOfAction } from './operations.js';
-import { childElements, isElement, isNil, NS, parseXml, qname, serialize, textOf, type XNode } from './xml.js';
+import { actionOf, type AuthBrokerOperation, operationOfAction } from './actions.js';
+import { isNil, parseXml, serialize, textOf, type XNode } from './xml.js';
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies (MS-OCAUTHWS 3.3.4.x.2.1). `undefined` = element absent (minOccurs="0"),
@@ -314,7 +316,10 @@ function checkBody(operation: AuthBrokerOperation, body: Record<string, unknown>
   }
 }
 
-/** A request envelope for one of the seven operations, laid out like the spec examples (4.3.1 …). */
+/**
+ * A request envelope for one of the seven operations, laid out like the spec examples (4.3.1 …).
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_MESSAGE when a body field has the wrong type (e.g. a non-integer where xs:int is expected).
+ */
 export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerRequestBodies[O], headers: AuthBrokerRequestHeaders, options: BuildOptions = {}): string {
   const b = body as unknown as Record<string, unknown>;
   checkBody(operation, b, REQUEST_FIELDS[operation]);
@@ -333,13 +338,16 @@ export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(operation:
   }
   const env: XNode = {
     name: 's:Envelope',
-    attrs: [['xmlns:a', NS.wsa], ['xmlns:s', NS.soap]],
+    attrs: [['xmlns:a', NS.wsa10], ['xmlns:s', NS.soap11]],
     children: [{ name: 's:Header', children: header }, { name: 's:Body', children: [bodyNode(operation, b)] }],
   };
   return serialize(env, !!options.indent);
 }
 
-/** A response envelope, laid out like the spec examples (4.3.2 …). */
+/**
+ * A response envelope, laid out like the spec examples (4.3.2 …).
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_MESSAGE when a body field has the wrong type.
+ */
 export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerResponseBodies[O], headers: { relatesTo?: string }, options: BuildOptions = {}): string {
   const layout = RESPONSE_LAYOUT[operation];
   const b = body as unknown as Record<string, unknown>;
@@ -357,7 +365,7 @@ export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation
   if (headers.relatesTo !== undefined) header.push({ name: 'a:RelatesTo', text: headers.relatesTo });
   const env: XNode = {
     name: 's:Envelope',
-    attrs: [['xmlns:s', NS.soap], ['xmlns:a', NS.wsa]],
+    attrs: [['xmlns:s', NS.soap11], ['xmlns:a', NS.wsa10]],
     children: [
       { name: 's:Header', children: header },
       { name: 's:Body', children: [{ name: `${operation}Response`, attrs: [['xmlns', NS.tempuri]], children: inner }] },
@@ -366,20 +374,18 @@ export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation
   return serialize(env, !!options.indent);
 }
 
-/** A SOAP 1.1 fault (what the service answers for a message it cannot process). */
-export function buildSoapFault(fault: { code: 'Client' | 'Server'; reason: string; relatesTo?: string; detail?: string }, options: BuildOptions = {}): string {
+/**
+ * The SOAP 1.1 envelope of a fault answer: wsa:Action soap/fault, wsa:RelatesTo the request's MessageID, and
+ * `fault`, an s:Fault element built by @ocauth/diagnostics `buildSoapFault` (the one SOAP Fault builder).
+ */
+export function buildAuthBrokerFaultEnvelope(fault: string, relatesTo: string | undefined, options: BuildOptions = {}): string {
   const header: XNode[] = [{ name: 'a:Action', attrs: [['s:mustUnderstand', '1']], text: 'http://www.w3.org/2005/08/addressing/soap/fault' }];
-  if (fault.relatesTo !== undefined) header.push({ name: 'a:RelatesTo', text: fault.relatesTo });
-  const f: XNode[] = [
-    { name: 'faultcode', text: `s:${fault.code}` },
-    { name: 'faultstring', attrs: [['xml:lang', 'en-US']], text: fault.reason },
-  ];
-  if (fault.detail) f.push({ name: 'detail', children: [{ name: '', raw: fault.detail }] });
+  if (relatesTo !== undefined) header.push({ name: 'a:RelatesTo', text: relatesTo });
   return serialize(
     {
       name: 's:Envelope',
-      attrs: [['xmlns:s', NS.soap], ['xmlns:a', NS.wsa]],
-      children: [{ name: 's:Header', children: header }, { name: 's:Body', children: [{ name: 's:Fault', children: f }] }],
+      attrs: [['xmlns:s', NS.soap11], ['xmlns:a', NS.wsa10]],
+      children: [{ name: 's:Header', children: header }, { name: 's:Body', children: [{ name: '', raw: fault }] }],
     },
     !!options.indent,
   );
@@ -399,28 +405,28 @@ interface EnvelopeParts {
 function envelopeParts(input: string | Uint8Array | Document): EnvelopeParts {
   const document = typeof input === 'string' || input instanceof Uint8Array ? parseXml(input) : input;
   const env = document.documentElement!;
-  if (!isElement(env, NS.soap, 'Envelope')) {
-    throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `root: expected {${NS.soap}}Envelope (SOAP 1.1), received ${qname(env)}`);
+  if (!isElement(env, NS.soap11, 'Envelope')) {
+    throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `root: expected {${NS.soap11}}Envelope (SOAP 1.1), received ${qname(env)}`);
   }
   const kids = childElements(env);
   let header: Element | undefined;
   let body: Element | undefined;
   for (const k of kids) {
-    if (isElement(k, NS.soap, 'Header') && !header && !body) header = k;
-    else if (isElement(k, NS.soap, 'Body') && !body) body = k;
+    if (isElement(k, NS.soap11, 'Header') && !header && !body) header = k;
+    else if (isElement(k, NS.soap11, 'Body') && !body) body = k;
     else throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Envelope: expected Header? then Body, received an unexpected ${qname(k)}`);
   }
   if (!body) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'Envelope: expected a Body, received none');
   const payloads = childElements(body);
   if (payloads.length !== 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Body: expected exactly one element, received ${payloads.length}`);
-  const actions = header ? childElements(header).filter((e) => isElement(e, NS.wsa, 'Action')) : [];
+  const actions = header ? childElements(header).filter((e) => isElement(e, NS.wsa10, 'Action')) : [];
   if (actions.length > 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Header: expected one wsa:Action, received ${actions.length}`);
   return { document, header, payload: payloads[0]!, action: actions[0] ? textOf(actions[0]).trim() : undefined };
 }
 
 function headerText(header: Element | undefined, local: string): string | undefined {
   if (!header) return undefined;
-  const found = childElements(header).filter((e) => isElement(e, NS.wsa, local));
+  const found = childElements(header).filter((e) => isElement(e, NS.wsa10, local));
   if (found.length > 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Header: expected at most one wsa:${local}, received ${found.length}`);
   return found[0] ? textOf(found[0]).trim() : undefined;
 }
@@ -473,7 +479,11 @@ export interface ParsedAuthBrokerRequest<O extends AuthBrokerOperation = AuthBro
   document: Document;
 }
 
-/** Parse a request envelope; the wsa:Action must name one of the seven operations and match the body. */
+/**
+ * Parse a request envelope; the wsa:Action must name one of the seven operations and match the body.
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_XML (not well-formed, DOCTYPE, limits; the XmlParseError is the `cause`),
+ *   ERR_AUTHBROKER_ACTION (no or an unknown wsa:Action), ERR_AUTHBROKER_MESSAGE (envelope or body not as the schema says).
+ */
 export function parseAuthBrokerRequest(input: string | Uint8Array | Document): ParsedAuthBrokerRequest {
   const { document, header, payload, action } = envelopeParts(input);
   if (action === undefined) throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', 'Header/Action: expected a WS-Addressing (2005/08) Action, received none');
@@ -501,39 +511,70 @@ export interface ParsedAuthBrokerResponse<O extends AuthBrokerOperation = AuthBr
   relatesTo: string | undefined;
 }
 
-/** A SOAP fault received instead of a response. */
+/** What an AuthBrokerSoapFault carries: the fault, and (from AuthBrokerClient) the HTTP answer around it. */
+export interface AuthBrokerSoapFaultInit {
+  faultCode: string;
+  faultString: string;
+  detail?: Element | undefined;
+  /** HTTP status of the answer. */
+  httpStatus?: number | undefined;
+  /** The X-Ms-diagnostics header as received. */
+  diagnostics?: string | undefined;
+  /** From X-Ms-diagnostics (parsed by @ocauth/diagnostics): the ErrorId (28032 invalid / 28033 expired web ticket …) and reason. */
+  errorId?: number | undefined;
+  reason?: string | undefined;
+  /** @ocauth/diagnostics' explanation of the ErrorId (cause, remedy) for an administrator. */
+  finding?: Finding | undefined;
+  /** X-MS-WebTicketURL: where to get a web ticket. */
+  webTicketUrl?: string | undefined;
+  /** X-OCAuth-Error: the server's error code. */
+  errorCode?: string | undefined;
+}
+
+/**
+ * A SOAP fault received instead of a response (code ERR_AUTHBROKER_SOAP_FAULT); immutable.
+ * @throws never
+ */
 export class AuthBrokerSoapFault extends AuthBrokerError {
   readonly faultCode: string;
   readonly faultString: string;
   readonly detail: Element | undefined;
-  /** Set by AuthBrokerClient: HTTP status, X-Ms-diagnostics, X-MS-WebTicketURL and X-OCAuth-Error of the answer. */
-  httpStatus?: number;
-  /** The X-Ms-diagnostics header as received. */
-  diagnostics?: string;
-  /** Set by AuthBrokerClient from X-Ms-diagnostics (parsed by @ocauth/diagnostics): the ErrorId (28032 invalid / 28033 expired web ticket …) and reason. */
-  errorId?: number;
-  reason?: string;
-  /** Set by AuthBrokerClient: @ocauth/diagnostics' explanation of the ErrorId (cause, remedy) for an administrator. */
-  finding?: Finding;
-  webTicketUrl?: string;
-  errorCode?: string;
-  constructor(faultCode: string, faultString: string, detail: Element | undefined) {
-    super('ERR_AUTHBROKER_SOAP_FAULT', `SOAP fault ${faultCode}: ${faultString}`);
+  readonly httpStatus: number | undefined;
+  readonly diagnostics: string | undefined;
+  readonly errorId: number | undefined;
+  readonly reason: string | undefined;
+  readonly finding: Finding | undefined;
+  readonly webTicketUrl: string | undefined;
+  readonly errorCode: string | undefined;
+  constructor(init: AuthBrokerSoapFaultInit, options: { cause?: unknown } = {}) {
+    super('ERR_AUTHBROKER_SOAP_FAULT', `SOAP fault ${init.faultCode}: ${init.faultString}`, options);
     this.name = 'AuthBrokerSoapFault';
-    this.faultCode = faultCode;
-    this.faultString = faultString;
-    this.detail = detail;
+    this.faultCode = init.faultCode;
+    this.faultString = init.faultString;
+    this.detail = init.detail;
+    this.httpStatus = init.httpStatus;
+    this.diagnostics = init.diagnostics;
+    this.errorId = init.errorId;
+    this.reason = init.reason;
+    this.finding = init.finding;
+    this.webTicketUrl = init.webTicketUrl;
+    this.errorCode = init.errorCode;
   }
 }
 
-/** Parse a response envelope; throws AuthBrokerSoapFault for a fault. */
+/**
+ * Parse a response envelope.
+ * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the envelope carries a SOAP fault.
+ * @throws {AuthBrokerError} ERR_AUTHBROKER_XML (not well-formed; the XmlParseError is the `cause`), ERR_AUTHBROKER_ACTION
+ *   (not the `expected` operation's response action), ERR_AUTHBROKER_MESSAGE (envelope or body not as the schema says).
+ */
 export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: string | Uint8Array | Document, expected?: O): ParsedAuthBrokerResponse<O> {
   const { header, payload, action } = envelopeParts(input);
-  if (isElement(payload, NS.soap, 'Fault')) {
+  if (payload.namespaceURI === NS.soap11 && payload.localName === 'Fault') {
     const kids = childElements(payload);
     const code = kids.find((k) => k.localName === 'faultcode');
     const str = kids.find((k) => k.localName === 'faultstring');
-    throw new AuthBrokerSoapFault(code ? textOf(code).trim() : '', str ? textOf(str) : '', kids.find((k) => k.localName === 'detail'));
+    throw new AuthBrokerSoapFault({ faultCode: code ? textOf(code).trim() : '', faultString: str ? textOf(str) : '', detail: kids.find((k) => k.localName === 'detail') });
   }
   const op = action ? operationOfAction(action) : undefined;
   const byBody = payload.namespaceURI === NS.tempuri && (payload.localName ?? "").endsWith('Response') ? ((payload.localName ?? "").slice(0, -'Response'.length) as AuthBrokerOperation) : undefined;

@@ -1,3 +1,4 @@
+// A small cache of Node TLS SecureContexts per credential, so each TLS-DSK leg does not reload the same key.
 import { KeyObject } from 'node:crypto';
 import tls from 'node:tls';
 

@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.3.4.4.3.3 SecurityStatus: @ocauth/diagnostics' SSPI status catalog, used by the engine and handler.
 /**
  * SecurityStatus of tns:AuthReturnValuePair (MS-OCAUTHWS 3.3.4.4.3.3), an `xs:int` carrying SSPI
  * status codes.

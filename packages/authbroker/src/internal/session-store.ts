@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.3.1 Abstract Data Model: the persistent session record and its store.
 import type { HashAlgorithmName } from './hash-algorithm.js';
 import type { TlsDskProtocol } from './tls-dsk-common.js';
 
@@ -39,7 +40,10 @@ export interface AuthBrokerSessionStore {
   countForUser?(sipUri: string): Promise<number>;
 }
 
-/** In-memory session store (copies records in and out, like a database would). */
+/**
+ * In-memory session store (copies records in and out, like a database would).
+ * @throws never
+ */
 export class MemoryAuthBrokerSessionStore implements AuthBrokerSessionStore {
   private readonly records = new Map<string, AuthBrokerSessionRecord>();
   async get(id: string) {

@@ -66,6 +66,8 @@ export type TlsDskClientState = 'initial' | 'hello-sent' | 'flight-sent' | 'comp
  *    certificate_verify, change_cipher_spec, finished, ContinueNeeded;
  * 3. `step(serverFinished)` (change_cipher_spec, finished) → OK with the signing keys.
  * A leg whose input is cut short returns IncompleteMessage and waits for the rest.
+ * @throws {TlsDskError} ERR_TLSDSK_CONFIG from the constructor (no credential, an unusable protocol or Node.js version);
+ *   `step()` never throws: failures come back as `{ status, error }`.
  */
 export class TlsDskClient {
   private readonly wire = new MemoryDuplex();
@@ -84,7 +86,7 @@ export class TlsDskClient {
   constructor(options: TlsDskClientOptions) {
     const cred = options.credential;
     if (!cred || cred.certificate === undefined || cred.privateKey === undefined) {
-      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'credential: expected { certificate, privateKey }, received none', SecurityStatus.NoCredentials);
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'credential: expected { certificate, privateKey }, received none', { securityStatus: SecurityStatus.NoCredentials });
     }
     const protocol = options.protocol ?? 'TLSv1';
     const verify = options.verifyServer ?? true;
@@ -109,7 +111,7 @@ export class TlsDskClient {
     const socket = new tls.TLSSocket(this.wire as unknown as net.Socket, { secureContext, isServer: false, requestCert: true, rejectUnauthorized: verify });
     const internal = socket as unknown as { _releaseControl?: () => boolean; _start?: () => void; setServername(name: string): void };
     if (typeof internal._start !== 'function') {
-      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'this Node.js version does not expose TLSSocket._start(), needed to run a TLS client over an in-memory wire', SecurityStatus.InternalError);
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'this Node.js version does not expose TLSSocket._start(), needed to run a TLS client over an in-memory wire', { securityStatus: SecurityStatus.InternalError });
     }
     internal._releaseControl?.();
     if (options.target && !/^[\d.:]+$/.test(options.target)) internal.setServername(options.target);
@@ -180,7 +182,7 @@ export class TlsDskClient {
     const joined = Buffer.concat([this.partial, input]);
     const scan = scanRecords(joined);
     if (scan.malformed) {
-      return this.fail(new TlsDskError('ERR_TLSDSK_INPUT', `input: expected TLS records (content type 20–23, version 3.x), received ${input.length} bytes starting 0x${Buffer.from(input.subarray(0, 3)).toString('hex')}`, SecurityStatus.InvalidToken));
+      return this.fail(new TlsDskError('ERR_TLSDSK_INPUT', `input: expected TLS records (content type 20–23, version 3.x), received ${input.length} bytes starting 0x${Buffer.from(input.subarray(0, 3)).toString('hex')}`, { securityStatus: SecurityStatus.InvalidToken }));
     }
     this.partial = Buffer.from(joined.subarray(joined.length - scan.trailing));
     this.wire.feed(input);
@@ -273,7 +275,7 @@ export class TlsDskClient {
   }
 
   private reject(status: number, why: string, fatal: boolean): TlsDskStep {
-    const error = new TlsDskError('ERR_TLSDSK_STATE', `TLS-DSK security association (state ${this._state}): ${why}; status ${formatSecurityStatus(status)}`, status);
+    const error = new TlsDskError('ERR_TLSDSK_STATE', `TLS-DSK security association (state ${this._state}): ${why}; status ${formatSecurityStatus(status)}`, { securityStatus: status });
     if (fatal) this._state = 'failed';
     return { status: status as SecurityStatus, output: new Uint8Array(0), error };
   }
@@ -284,7 +286,7 @@ export class TlsDskClient {
     const error =
       cause instanceof TlsDskError
         ? cause
-        : new TlsDskError('ERR_TLSDSK_HANDSHAKE', `TLS-DSK handshake failed in state ${this._state}: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, status, tlsCode, { cause });
+        : new TlsDskError('ERR_TLSDSK_HANDSHAKE', `TLS-DSK handshake failed in state ${this._state}: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, { securityStatus: status, tlsCode, cause });
     // An alert the TLS client wrote on its way out is still worth sending to the SIP server.
     const out = this.wire.drain();
     const alert = scanRecords(out).records.some((r) => r.contentType === ContentType.Alert) ? new Uint8Array(out) : new Uint8Array(0);

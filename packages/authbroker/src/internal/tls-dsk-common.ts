@@ -36,7 +36,7 @@ export const TLS_DSK_KEY_BLOCK_LENGTH = 128;
 /** Split an exported key block into the two signing keys ([MS-SIPAE] 3.2.5.1). */
 export function splitKeyBlock(block: Uint8Array): { clientSigningKey: Uint8Array; serverSigningKey: Uint8Array } {
   if (block.length !== TLS_DSK_KEY_BLOCK_LENGTH) {
-    throw new TlsDskError('ERR_TLSDSK_HANDSHAKE', `key block: expected ${TLS_DSK_KEY_BLOCK_LENGTH} bytes, received ${block.length}`, SecurityStatus.InternalError);
+    throw new TlsDskError('ERR_TLSDSK_HANDSHAKE', `key block: expected ${TLS_DSK_KEY_BLOCK_LENGTH} bytes, received ${block.length}`, { securityStatus: SecurityStatus.InternalError });
   }
   return { clientSigningKey: new Uint8Array(block.subarray(64, 96)), serverSigningKey: new Uint8Array(block.subarray(96, 128)) };
 }
@@ -54,7 +54,7 @@ export function certToPem(v: string | Uint8Array): string {
 
 export function protocolOptions(protocol: TlsDskProtocol, ciphers?: string) {
   if (protocol !== 'TLSv1' && protocol !== 'TLSv1.2') {
-    throw new TlsDskError('ERR_TLSDSK_CONFIG', `protocol: expected 'TLSv1' or 'TLSv1.2', received ${JSON.stringify(protocol)}`, SecurityStatus.Unsupported);
+    throw new TlsDskError('ERR_TLSDSK_CONFIG', `protocol: expected 'TLSv1' or 'TLSv1.2', received ${JSON.stringify(protocol)}`, { securityStatus: SecurityStatus.Unsupported });
   }
   // OpenSSL 3 refuses TLS 1.0 and SHA-1 signatures above security level 0.
   return { minVersion: protocol, maxVersion: protocol, ciphers: ciphers ?? 'DEFAULT:@SECLEVEL=0' } as const;

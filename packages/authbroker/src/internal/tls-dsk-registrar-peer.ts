@@ -44,6 +44,9 @@ export interface TlsDskRegistrarResult {
  * server that requires and verifies the client certificate, fed through base64 gssapi-data exactly
  * as a registrar receives it in SIP REGISTER Authorization headers. It derives the same key block as
  * the client, so both sides' signing keys can be compared.
+ * @throws {TlsDskError} ERR_TLSDSK_CONFIG from the constructor (no trusted client CA, an unusable protocol);
+ *   `respond()` rejects with ERR_TLSDSK_STATE (handshake already done), ERR_TLSDSK_INPUT (not base64),
+ *   ERR_TLSDSK_HANDSHAKE (the TLS handshake failed) or ERR_TLSDSK_CONFIG.
  */
 export class TlsDskRegistrarPeer {
   private readonly wire = new MemoryDuplex();
@@ -60,7 +63,7 @@ export class TlsDskRegistrarPeer {
     const protocol = options.protocol ?? 'TLSv1';
     const cred = options.credential;
     if (!options.trustedClientCertificates || options.trustedClientCertificates.length === 0) {
-      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'trustedClientCertificates: expected at least one CA certificate, received none', SecurityStatus.NoAuthenticatingAuthority);
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'trustedClientCertificates: expected at least one CA certificate, received none', { securityStatus: SecurityStatus.NoAuthenticatingAuthority });
     }
     const proto = protocolOptions(protocol, options.ciphers);
     const cert = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
@@ -82,7 +85,7 @@ export class TlsDskRegistrarPeer {
       this.events++;
       const handle = (this.socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
       if (typeof handle?.verifyError !== 'function') {
-        this.failure ??= new TlsDskError('ERR_TLSDSK_CONFIG', 'registrar peer: this Node.js version does not expose the TLS verification result', SecurityStatus.InternalError);
+        this.failure ??= new TlsDskError('ERR_TLSDSK_CONFIG', 'registrar peer: this Node.js version does not expose the TLS verification result', { securityStatus: SecurityStatus.InternalError });
         return;
       }
       const verifyError = handle.verifyError() as (Error & { code?: string }) | null;
@@ -106,10 +109,10 @@ export class TlsDskRegistrarPeer {
 
   /** Process one gssapi-data token from the client; throws TlsDskError when the handshake fails. */
   async respond(gssapiData: string): Promise<TlsDskRegistrarResult> {
-    if (this._done) throw new TlsDskError('ERR_TLSDSK_STATE', 'registrar peer: the handshake is already complete', SecurityStatus.OutOfSequence);
+    if (this._done) throw new TlsDskError('ERR_TLSDSK_STATE', 'registrar peer: the handshake is already complete', { securityStatus: SecurityStatus.OutOfSequence });
     if (this.failure !== undefined) throw this.error();
     if (typeof gssapiData !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(gssapiData) || gssapiData.length % 4 !== 0) {
-      throw new TlsDskError('ERR_TLSDSK_INPUT', `gssapi-data: expected base64, received ${typeof gssapiData === 'string' ? `${gssapiData.length} chars` : typeof gssapiData}`, SecurityStatus.InvalidToken);
+      throw new TlsDskError('ERR_TLSDSK_INPUT', `gssapi-data: expected base64, received ${typeof gssapiData === 'string' ? `${gssapiData.length} chars` : typeof gssapiData}`, { securityStatus: SecurityStatus.InvalidToken });
     }
     const input = Buffer.from(gssapiData, 'base64');
     const firstLeg = plaintextHandshakeTypes(scanRecords(input).records).includes(HandshakeType.ClientHello);
@@ -150,7 +153,7 @@ export class TlsDskRegistrarPeer {
     const status = statusForTlsError(cause);
     // Alert records the server wrote are dropped: a registrar answers a failed TLS-DSK with a 401.
     this.wire.drain();
-    return new TlsDskError('ERR_TLSDSK_HANDSHAKE', `registrar peer: TLS-DSK handshake failed: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, status, tlsCodeOf(cause), { cause });
+    return new TlsDskError('ERR_TLSDSK_HANDSHAKE', `registrar peer: TLS-DSK handshake failed: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, { securityStatus: status, tlsCode: tlsCodeOf(cause), cause });
   }
 
   destroy(): void {

@@ -1,3 +1,4 @@
+// The TLS 1.0/1.2 PRF and the MS-SIPAE TLS-DSK key derivation from a master secret (an independent path to the keys, for tests).
 import { createHmac } from 'node:crypto';
 import { AuthBrokerError } from './errors.js';
 import { splitKeyBlock, TLS_DSK_KEY_BLOCK_LENGTH, TLS_DSK_KEY_LABEL } from './tls-dsk-common.js';

@@ -1,5 +1,6 @@
+// Compile-time check that @ocauth/wstrust's ticket verifier fits createAuthBrokerHandler as is.
 import type { TicketVerifier } from '@ocauth/wstrust';
-import type { AuthBrokerTicketVerifier } from './handler.js';
+import type { AuthBrokerTicketVerifier } from './options.js';
 
 /**
  * Compile-time guarantee (checked by every build): @ocauth/wstrust's `createTicketVerifier(...)` is an

@@ -1,19 +1,8 @@
+// XML for the AuthBroker messages: the c14n parser mapped to AuthBrokerError, text readers and a small writer.
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { escapeText as c14nEscapeText, parseXml as parseXmlSafely, XmlParseError } from '@ocauth/c14n';
+import { NS } from '@ocauth/diagnostics';
 import { AuthBrokerError } from './errors.js';
-
-/** Namespaces of the Authentication Broker messages (MS-OCAUTHWS 6.3). */
-export const NS = {
-  soap: 'http://schemas.xmlsoap.org/soap/envelope/',
-  wsa: 'http://www.w3.org/2005/08/addressing',
-  wsse: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
-  wsu: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
-  tempuri: 'http://tempuri.org/',
-  datacontract: 'http://schemas.datacontract.org/2004/07/Microsoft.Rtc.Internal.WebRelay.Sip',
-  arrays: 'http://schemas.microsoft.com/2003/10/Serialization/Arrays',
-  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
-  saml: 'urn:oasis:names:tc:SAML:1.0:assertion',
-} as const;
 
 export const DEFAULT_MAX_XML_BYTES = 1 << 20;
 
@@ -33,20 +22,6 @@ export function parseXml(xml: string | Uint8Array, maxBytes = DEFAULT_MAX_XML_BY
     const m = e instanceof XmlParseError ? e.message : `expected well-formed XML, received ${(e as Error)?.message ?? String(e)}`;
     throw new AuthBrokerError('ERR_AUTHBROKER_XML', `message: ${m}`, { cause: e });
   }
-}
-
-export function childElements(parent: Element | Document): Element[] {
-  const out: Element[] = [];
-  for (let n: Node | null = parent.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) out.push(n as Element);
-  return out;
-}
-
-export function isElement(e: Element | undefined, ns: string, local: string): boolean {
-  return !!e && e.namespaceURI === ns && e.localName === local;
-}
-
-export function qname(e: Element): string {
-  return `{${e.namespaceURI ?? ''}}${e.localName}`;
 }
 
 export function textOf(e: Element): string {

@@ -45,7 +45,7 @@ function issue(opts: {
   if (opts.uri) alt.push({ type: 6, value: opts.uri });
   if (alt.length) ext.push({ name: 'subjectAltName', altNames: alt });
   c.setExtensions(ext);
-  c.sign(opts.issuer?.key ?? kp.priv, forge.md.sha256.create());
+  c.sign((opts.issuer?.key ?? kp.priv) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return { cert: c, key: kp.priv, certificate: forge.pki.certificateToPem(c), privateKey: kp.pem };
 }
 

@@ -106,6 +106,9 @@ export function createAutodiscoverHandler(o: AutodiscoverHandlerOptions): (req: 
   };
 }
 
+/** The two port/policy names of the CertProv metadata (see certProvMetadata). */
+export const CERTPROV_PORT_NAMES = ['CertProvisioningServiceWebTicketProof_SHA1', 'CertProvisioningService'] as const;
+
 /**
  * WSDL/WS-MEX metadata of the Certificate Provisioning Service, reduced to what clients read from it:
  * the policy naming the Web Ticket Service as sp:IssuedToken issuer under EndorsingSupportingTokens
@@ -119,9 +122,9 @@ export function createAutodiscoverHandler(o: AutodiscoverHandlerOptions): (req: 
  * `service/port[@name="CertProvisioningServiceWebTicketProof_SHA1"]/address/@location` it posts to).
  * The document element is `wsdl:definitions` itself, as SIPE's `GET …/mex` expects (no SOAP envelope).
  * Both addresses are the published (external) ones.
+ *
+ * @throws never: the URLs are escaped into attributes as given.
  */
-export const CERTPROV_PORT_NAMES = ['CertProvisioningServiceWebTicketProof_SHA1', 'CertProvisioningService'] as const;
-
 export function certProvMetadata(certProvUrl: string, webTicketUrl: string): string {
   const policy = (name: string) =>
     `<wsp:Policy wsu:Id="${name}_policy"><wsp:ExactlyOne><wsp:All>

@@ -19,7 +19,10 @@ export interface AdapterOptions {
 }
 
 const text = (res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}) => {
-  if (res.headersSent) return res.destroy();
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);
 };
@@ -163,4 +166,34 @@ export function splitChallenges(value: string): string[] {
   const last = value.slice(start).replace(/^[\s,]+|[\s,]+$/g, ''); // empty list elements (RFC 9110 5.6.1)
   if (last) out.push(last);
   return out;
+}
+
+/** Options of `nodeListener`. */
+export interface NodeListenerOptions {
+  /** Base URL (scheme://host:port) of the Request URLs the handler sees; a function when the port is known only after listen(). */
+  origin: string | (() => string);
+  /** Largest request body (default 1 MiB): 413 beyond, before the handler runs. */
+  maxBodyBytes?: number;
+  /** The whole body must arrive within (default 30 000 ms): 408 otherwise. */
+  bodyTimeoutMs?: number;
+  /** One JSON entry per request and for handler failures (default: none). */
+  logger?: Logger;
+}
+
+/**
+ * The one Node → web Request adapter: binds a transport-neutral handler (`Request` → `Promise<Response>`,
+ * e.g. `createWebTicketHandler`, `createCertProvHandler`, `createAuthBrokerHandler`) to `node:http(s)`
+ * request events, with a body cap and deadline; a handler that throws answers 500 and is logged.
+ *
+ * @throws never: every failure becomes an HTTP answer (400, 408, 413, 500).
+ */
+export function nodeListener(handler: WebHandler, options: NodeListenerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const origin = options.origin;
+  return createNodeListener({
+    origin: typeof origin === 'string' ? () => origin : origin,
+    route: () => handler,
+    logger: options.logger ?? (() => {}),
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
+  });
 }

@@ -9,6 +9,7 @@ import forge from 'node-forge';
 import { CertificateAuthority } from '@ocauth/certprov';
 import { keyNameOf, type PoolKey } from '@ocauth/wstrust';
 import { atomicWriteFileSync } from './atomic-file.js';
+import { ServerError } from './errors.js';
 
 export interface ServerPki {
   ca: CertificateAuthority;
@@ -23,11 +24,29 @@ export interface ServerPki {
 
 export const PKI_FILES = { caCert: 'ca-cert.pem', caKey: 'ca-key.pem', tlsCert: 'tls-cert.pem', tlsKey: 'tls-key.pem', poolKey: 'pool-key.bin' } as const;
 
-/** Issue a TLS server certificate (serverAuth + clientAuth) for `names` (DNS names or IPv4 literals), signed by the CA. */
+/**
+ * Issue a TLS server certificate (RSA 2048, serverAuth + clientAuth, SAN = `names`: DNS names or IPv4
+ * literals) signed by the CA, valid for `days` (default 825): e.g. a SIP registrar's identity for TLS-DSK.
+ *
+ * @throws {ServerError} ERR_SERVER_CERTIFICATE when `names` is empty or holds something that is not a DNS name / IPv4 literal, `days` is not a positive integer, or the CA certificate / key PEM cannot be read
+ */
 export function issueServerCertificate(caCertPem: string, caKeyPem: string, names: readonly string[], days = 825): { certificatePem: string; privateKeyPem: string } {
+  const bad = names.find((n) => typeof n !== 'string' || !/^(?:[A-Za-z0-9*](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(n));
+  if (names.length === 0 || bad !== undefined) throw new ServerError('ERR_SERVER_CERTIFICATE', `names: expected one or more DNS names or IPv4 literals, received ${names.length === 0 ? 'none' : JSON.stringify(bad)}`, { field: 'names' });
+  if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new ServerError('ERR_SERVER_CERTIFICATE', `days: expected an integer in 1..36500, received ${JSON.stringify(days)}`, { field: 'days' });
+  let caCert: forge.pki.Certificate;
+  let caKey: forge.pki.rsa.PrivateKey;
+  try {
+    caCert = forge.pki.certificateFromPem(caCertPem);
+  } catch (e) {
+    throw new ServerError('ERR_SERVER_CERTIFICATE', `caCertPem: expected a PEM RSA CA certificate, received something node-forge cannot read (${(e as Error).message})`, { field: 'caCertPem', cause: e });
+  }
+  try {
+    caKey = forge.pki.privateKeyFromPem(caKeyPem) as forge.pki.rsa.PrivateKey;
+  } catch (e) {
+    throw new ServerError('ERR_SERVER_CERTIFICATE', 'caKeyPem: expected the PEM RSA private key of the CA, received something that does not parse', { field: 'caKeyPem', cause: e });
+  }
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const caCert = forge.pki.certificateFromPem(caCertPem);
-  const caKey = forge.pki.privateKeyFromPem(caKeyPem);
   const c = forge.pki.createCertificate();
   c.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
   c.serialNumber = '01' + randomBytes(15).toString('hex');

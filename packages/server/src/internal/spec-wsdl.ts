@@ -20,6 +20,8 @@ export function certProvWsdlTypesAndPortType(): string {
  * Bearer → SymmetricKey: the Web Ticket Service issues holder-of-key tickets only, as 3.2.4.1.3.3 says
  * ("MUST be set to …/SymmetricKey"), so the policy names what clients must ask for; (3) a wsdl:service
  * with the broker's soap:address appended (the printed document has none).
+ *
+ * @throws never: the URLs are escaped into attributes as given.
  */
 export function authBrokerWsdl(brokerUrl: string, webTicketUrl: string): string {
   return SPEC_WSDL_6_3

@@ -1,14 +1,14 @@
 // SIP messages over a stream transport (RFC 3261 7, 18.3): start line, headers, Content-Length framed
 // body. Only what a laboratory registrar needs; anything else is refused with a typed error.
+import { ServerError } from '../errors.js';
 
-export class SipMessageError extends Error {
-  readonly code: 'ERR_SIP_MALFORMED' | 'ERR_SIP_TOO_LARGE';
+export class SipMessageError extends ServerError {
+  declare readonly code: 'ERR_SIP_MALFORMED' | 'ERR_SIP_TOO_LARGE';
   /** The SIP status to answer with (400 Bad Request, 513 Message Too Large; RFC 3261 21.4.1 / 21.5.9). */
   readonly status: number;
   constructor(code: 'ERR_SIP_MALFORMED' | 'ERR_SIP_TOO_LARGE', status: number, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'SipMessageError';
-    this.code = code;
     this.status = status;
   }
 }
@@ -49,9 +49,9 @@ export function headers(m: SipMessage, name: string): string[] {
 
 export interface SipParserLimits {
   /** Largest start line + headers (default 16 KiB). */
-  maxHeaderBytes?: number;
+  maxHeaderBytes?: number | undefined;
   /** Largest body (default 64 KiB). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Most header lines (default 100). */
   maxHeaders?: number;
 }

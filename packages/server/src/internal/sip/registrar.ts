@@ -63,7 +63,7 @@ interface Association {
   /** The SIP connection the handshake runs on (pending handshakes die with it). */
   connection: number;
   state: 'handshake' | 'established';
-  peer?: TlsDskRegistrarPeer;
+  peer?: TlsDskRegistrarPeer | undefined;
   busy: boolean;
   deadline: number;
   version: number;

@@ -3,12 +3,13 @@
 // with the TLS-DSK client signing key (requests) or server signing key (responses); hex in the
 // `response=` / `rspauth=` auth parameter.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ServerError } from '../errors.js';
 import { addressOf, header, tagOf, type SipMessage } from './message.js';
 
-export class SipAuthHeaderError extends Error {
-  readonly code = 'ERR_SIP_AUTH_HEADER';
+export class SipAuthHeaderError extends ServerError {
+  declare readonly code: 'ERR_SIP_AUTH_HEADER';
   constructor(message: string) {
-    super(message);
+    super('ERR_SIP_AUTH_HEADER', message);
     this.name = 'SipAuthHeaderError';
   }
 }

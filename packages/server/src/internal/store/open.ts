@@ -1,3 +1,4 @@
+// openStore: the configured ServerStore (memory, SQLite in dataDir, or PostgreSQL) with the NT-hash sealing key of dataDir.
 import { mkdirSync } from 'node:fs';
 import { loadOrCreateCredentialKey } from '../secrets.js';
 import { createMemoryStore } from './memory.js';
@@ -6,6 +7,8 @@ import { StoreError, type ServerStore, type StoreConfig } from './types.js';
 /**
  * Open the configured store (the SQLite file defaults to dataDir/ocauth.sqlite); NT hashes are sealed
  * under dataDir/credential-key.bin (created when missing).
+ *
+ * @throws {StoreError} ERR_SERVER_STORE_CONFIG when the store configuration is invalid, ERR_SERVER_STORE_OPEN when the database cannot be opened or migrated
  */
 export async function openStore(config: StoreConfig, dataDir: string): Promise<ServerStore> {
   const store = await openStoreKind(config, dataDir);

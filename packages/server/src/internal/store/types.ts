@@ -1,6 +1,7 @@
 // The server's persistent state behind one interface: the user directory the Web Ticket Service
 // consults (wstrust UserDirectory), the certificates certprov publishes (CertificateStore, with
 // revocations) and the Authentication Broker's session records (AuthBrokerSessionStore).
+import { ServerError, type StoreErrorCode } from '../errors.js';
 import type { UserDirectory } from '@ocauth/wstrust';
 import type { CertificateStore } from '@ocauth/certprov';
 import type { AuthBrokerSessionStore } from '@ocauth/authbroker';
@@ -48,12 +49,13 @@ export interface ServerStore {
 
 export type StoreConfig = { kind: 'memory' } | { kind: 'sqlite'; file?: string } | { kind: 'postgres'; url: string; poolSize?: number };
 
-export class StoreError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+/** A store failure (one of the ServerError model's ERR_SERVER_STORE_* / ERR_SERVER_USER codes). */
+export class StoreError extends ServerError {
+  declare readonly code: StoreErrorCode;
+  /** @throws never */
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options?.cause === undefined ? {} : { cause: options.cause });
     this.name = 'StoreError';
-    this.code = code;
   }
 }
 

@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.3.4 / 6.3: the seven IAuthBroker operations and their WS-Addressing actions.
 /**
  * The seven operations of the IAuthBroker port type (MS-OCAUTHWS 3.3.4, WSDL 6.3) with their
  * WS-Addressing actions (`wsaw:Action`).
