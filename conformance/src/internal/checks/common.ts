@@ -55,7 +55,8 @@ export function errorIdOf(r: RawResponse): number | undefined {
   return d ? Number(d[1]) : undefined;
 }
 /** The first RSTR of an IssueToken response (3.2.4.1.3.4), read here. */
-export function firstRstr(r: RawResponse) {
+export interface RstrFields { Context: string | undefined; TokenType: string; AppliesTo: string; ComputedKey: string; Entropy: Buffer; Lifetime: { Expires: string }; KeySize?: number }
+export function firstRstr(r: RawResponse): RstrFields {
   const d = dom(r.text);
   const rstr = one(d, NS_WST13, 'RequestSecurityTokenResponse', 'IssueToken response');
   const kid = (p: Element | undefined, ns: string, local: string) => (p ? els(p, ns, local)[0] : undefined);
@@ -124,7 +125,8 @@ export function pkcs7Certificates(der: Buffer): X509Certificate[] {
   return (r.stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).map((p) => new X509Certificate(p));
 }
 /** A GetAndPublishCertResponse read here (3.1.4.1.2.4): issued certificate, echoed CSR, the PKCS#7 chain if any. */
-export function certProvAnswer(xml: string) {
+export interface CertProvAnswer { deviceId: string; entity: string; certificate: X509Certificate | undefined; csrEcho: Buffer | undefined; chain: () => X509Certificate[] }
+export function certProvAnswer(xml: string): CertProvAnswer {
   const d = dom(xml);
   const resp = one(d, NS_AUTHWS, 'GetAndPublishCertResponse', 'GetAndPublishCertResponse');
   const tokens = els(resp, NS_WSSE, 'BinarySecurityToken');
