@@ -26,7 +26,7 @@ describe('ocauth fuzz', () => {
   it.runIf(hasTool('xmllint'))('a canonicalizer that drops comments is caught', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fuzz-test-'));
     try {
-      const broken = (x: string, a: string) => canonicalizeXml(x, { algorithm: a as never }).replace(/<!--[^]*?-->/g, '');
+      const broken = (x: string, a: string) => canonicalizeXml(x, { algorithm: a as never }).replace(/<!--[\s\S]*?-->/g, '');
       const caught = Array.from({ length: 40 }, (_, i) => c14nCase(3, i, dir, broken)).filter((f) => typeof f === 'string');
       expect(caught.length).toBeGreaterThan(0);
       expect(caught[0]).toMatch(/output differs\n {2}input: /);

@@ -16,7 +16,7 @@ const signerFrom = (x: { certificate: string; privateKey: string }) => ({ certif
 describe('broker behind @ocauth/wstrust createTicketVerifier (holder-of-key tickets with proof of possession)', () => {
   const issuer = signerFrom(pki.serverCa);
   const pool = { keyName: '54aae93a-2d06-573b-b07b-768c3ba1fc56:8d18f6a2ac8b8c8', key: randomBytes(32) };
-  let now = new Date();
+  const now = new Date();
   const clock = () => now;
   const ticketFor = (sipUri: string, opts: { notOnOrAfter?: Date; kek?: Uint8Array; keyName?: string; signer?: typeof issuer } = {}) => {
     const proofKey = randomBytes(32);

@@ -13,7 +13,7 @@ for (let i = 0; size < mb << 20; i++) {
   parts.push(s);
   size += s.length;
 }
-let xml = envelope(`<m:List xmlns:m="http://tempuri.org/model">${parts.join('')}</m:List>`);
+const xml = envelope(`<m:List xmlns:m="http://tempuri.org/model">${parts.join('')}</m:List>`);
 parts.length = 0;
 xml.charCodeAt(xml.length >> 1);
 globalThis.gc?.();

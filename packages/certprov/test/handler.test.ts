@@ -3,7 +3,7 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr, GetAndPublishCertError,
+  buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr, type GetAndPublishCertError,
   MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, requestCertificate, canonicalDeviceId,
 } from '@ocauth/certprov';
 import { certificatesFromPkcs7 } from '../src/internal/response.js';

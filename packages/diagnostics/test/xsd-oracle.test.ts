@@ -42,7 +42,9 @@ describe.skipIf(!HAVE)('XSD oracle (xmllint --schema)', () => {
     const descs = fc.sample(xmlText, { numRuns: codes.length, seed: 7 });
     const docs = codes.map((responseCode, i) => buildGetAndPublishCertErrorResponse({ responseCode, description: descs[i]!, deviceId: '{161CCE75-E0C7-5F60-BDD1-054099725B0B}', entity: 'a&b@contoso.com' }));
     const verdict = validate('authws.xsd', docs, 'built-errorinfo');
-    docs.forEach((d, i) => expect(verdict[i], `xmllint on ${d.slice(0, 200)}`).toBe(true));
+    docs.forEach((d, i) => {
+      expect(verdict[i], `xmllint on ${d.slice(0, 200)}`).toBe(true);
+    });
     // Control: a value outside the enumeration is rejected by the schema (the oracle is live).
     expect(validate('authws.xsd', [docs[0]!.replace('ResponseCode="NoError"', 'ResponseCode="Bogus"')], 'control')[0]).toBe(false);
   });

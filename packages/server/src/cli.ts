@@ -87,7 +87,9 @@ export const CONFIG_SHAPE = {
 export function checkConfigKeys(value: unknown, shape: Shape = CONFIG_SHAPE, path = ''): void {
   if (shape === true || value === null || typeof value !== 'object') return;
   if (Array.isArray(shape)) {
-    if (Array.isArray(value)) value.forEach((v, i) => checkConfigKeys(v, shape[0] as Shape, `${path}[${i}]`));
+    if (Array.isArray(value)) value.forEach((v, i) => {
+        checkConfigKeys(v, shape[0] as Shape, `${path}[${i}]`);
+      });
     return;
   }
   if (Array.isArray(value)) return;
@@ -163,7 +165,7 @@ export function configFromArgs(argv: string[]): { config: ServerConfig; json: bo
 }
 
 async function main(): Promise<void> {
-  let parsed;
+  let parsed: ReturnType<typeof configFromArgs>;
   try {
     parsed = configFromArgs(process.argv.slice(2));
   } catch (e) {

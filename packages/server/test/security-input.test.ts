@@ -2,7 +2,7 @@
 // startServer: a whitespace-padded DeviceId (copied into ~880 KB certificates before), an Entity spelled
 // with a look-alike (U+212A KELVIN SIGN) or in another case (the certificate must carry the directory's
 // canonical SIP URI), CSRs with small public exponents, and a PIN followed by NUL bytes.
-import { generateKeyPairSync, randomUUID, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebTicketClient } from '@ocauth/wstrust';
 import { requestCertificate } from '@ocauth/certprov';

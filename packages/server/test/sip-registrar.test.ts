@@ -37,11 +37,11 @@ class SipConn {
   constructor(readonly socket: tls.TLSSocket) {
     socket.on('data', (d: Buffer) => {
       this.buf = Buffer.concat([this.buf, d]);
-      this.waiters.splice(0).forEach((w) => w());
+      for (const w of this.waiters.splice(0)) w();
     });
     socket.on('close', () => {
       this.closed = true;
-      this.waiters.splice(0).forEach((w) => w());
+      for (const w of this.waiters.splice(0)) w();
     });
     socket.on('error', () => {});
   }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  WebTicketClient, createTicketVerifier, discoverFromMetadata, buildEnvelope, buildAddressingHeaders, TicketError, WebTicketServiceError, NS,
+  WebTicketClient, createTicketVerifier, discoverFromMetadata, buildEnvelope, buildAddressingHeaders, type TicketError, WebTicketServiceError, NS,
   parseWebTicketHeaderValue,
 } from './internals.js';
 import { issuerCert, makeHandler, poolKey, seededRandom } from './support.js';

@@ -4,7 +4,7 @@ import { signMessage } from '@ocauth/wstrust';
 import { AuthBrokerClient } from '@ocauth/authbroker';
 import { SecurityStatus } from '@ocauth/diagnostics';
 import { expectThat, manual } from '../context.js';
-import { type Requirement } from '../requirements.js';
+import type { Requirement } from '../requirements.js';
 import { SIP_INSTANCE, brokerClient, brokerHandshake } from './common.js';
 
 export const AUTH_BROKER_CHECKS: readonly Requirement[] = [

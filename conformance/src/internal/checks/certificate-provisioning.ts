@@ -1,12 +1,12 @@
 // MS-OCAUTHWS 3.1 Certificate Provisioning Service: GetAndPublishCert requests, responses, ErrorInfo, DeviceId and Entity.
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { type Document } from '@xmldom/xmldom';
+import type { Document } from '@xmldom/xmldom';
 import { WebTicketClient } from '@ocauth/wstrust';
 import { generateCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse, requestCertificate } from '@ocauth/certprov';
 import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 import { CheckFailed, expectThat, manual } from '../context.js';
 import { createHttpsFetch } from '@ocauth/server';
-import { type Requirement } from '../requirements.js';
+import type { Requirement } from '../requirements.js';
 import { NS_WST, NS_WSSE, NS_WSTEP, X509V3, B64, els, one, text, dom, issued, show, certProvEnvelope, csrFor, signed, postCertProv, certProvAnswer, certProvAnswerCert, issuedBy, expectErrorInfo, stillUp, clientSide } from './common.js';
 
 export const CERT_PROV_CHECKS: readonly Requirement[] = [

@@ -7,7 +7,7 @@ import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, generateCsr
 import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse } from '@ocauth/authbroker';
 import { CheckFailed, clientOnly, expectThat, manual, type RawResponse, type RunContext } from '../context.js';
 import { hasOpenSsl } from '../openssl-registrar.js';
-import { type Requirement } from '../requirements.js';
+import type { Requirement } from '../requirements.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,7 +4,7 @@ import { parseRequestSecurityToken } from '@ocauth/wstrust';
 import { parseGetAndPublishCertRequest, parseGetAndPublishCertResponse } from '@ocauth/certprov';
 import { parseAuthBrokerRequest, parseAuthBrokerResponse } from '@ocauth/authbroker';
 import { expectThat, manual } from '../context.js';
-import { type Requirement } from '../requirements.js';
+import type { Requirement } from '../requirements.js';
 import { dom, firstRstr, show, specExample, brokerTranscript } from './common.js';
 
 export const EXAMPLE_SHAPE_CHECKS: readonly Requirement[] = [

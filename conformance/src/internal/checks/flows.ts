@@ -4,7 +4,7 @@ import { signMessage, URI, WebTicketClient } from '@ocauth/wstrust';
 import { requestCertificate } from '@ocauth/certprov';
 import { AuthBrokerClient } from '@ocauth/authbroker';
 import { expectThat, manual } from '../context.js';
-import { type Requirement } from '../requirements.js';
+import type { Requirement } from '../requirements.js';
 import { SIP_INSTANCE, show, certProvAnswer, chainUp } from './common.js';
 
 export const FLOW_CHECKS: readonly Requirement[] = [

@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { signMessage, URI, WebTicketClient } from '@ocauth/wstrust';
 import { ACTION_GET_AND_PUBLISH_CERT, generateCsr, requestCertificate } from '@ocauth/certprov';
 import { expectThat, manual } from '../context.js';
-import { type Requirement } from '../requirements.js';
+import type { Requirement } from '../requirements.js';
 import { NS_SOAP, faultCodes, errorIdOf, issued, show, certProvEnvelope, csrFor, signed, postCertProv, expectAuthRefused, expectErrorInfo, stillUp } from './common.js';
 
 export const HOSTILE_CHECKS: readonly Requirement[] = [

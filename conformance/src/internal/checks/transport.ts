@@ -1,5 +1,5 @@
 // MS-OCAUTHWS 2 (messages and transport): the statements of section 2 that the suite judges or marks client-only.
-import { type Requirement } from '../requirements.js';
+import type { Requirement } from '../requirements.js';
 import { clientSide } from './common.js';
 
 export const SECTION_2_CHECKS: readonly Requirement[] = [

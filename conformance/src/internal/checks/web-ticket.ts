@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { signMessage, URI } from '@ocauth/wstrust';
 import { AuthBrokerClient } from '@ocauth/authbroker';
 import { expectThat, manual } from '../context.js';
-import { type Requirement } from '../requirements.js';
+import type { Requirement } from '../requirements.js';
 import { NS_WST13, one, dom, faultCodes, errorIdOf, firstRstr, policyKeySize, show, certProvEnvelope, signed, postCertProv, expectAuthRefused, RST_VIOLATIONS, rstField, clientSide } from './common.js';
 
 export const WEB_TICKET_CHECKS: readonly Requirement[] = [

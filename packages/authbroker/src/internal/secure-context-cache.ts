@@ -1,6 +1,6 @@
 // A small cache of Node TLS SecureContexts per credential, so each TLS-DSK leg does not reload the same key.
 import { KeyObject } from 'node:crypto';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 
 type KeyMaterial = string | Uint8Array | KeyObject;
 

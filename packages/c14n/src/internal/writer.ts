@@ -139,7 +139,10 @@ export class Writer {
 
   /** Append one character below U+0100. */
   ch(c: number): void {
-    if (!this.buffered) return this.append(String.fromCharCode(c));
+    if (!this.buffered) {
+      this.append(String.fromCharCode(c));
+      return;
+    }
     this.reserve(1);
     if (this.b16 === null) this.b8[this.len++] = c;
     else this.b16[this.len++] = c;
@@ -147,7 +150,10 @@ export class Writer {
 
   /** Append `s` unescaped. */
   raw(s: string): void {
-    if (!this.buffered) return this.append(s);
+    if (!this.buffered) {
+      this.append(s);
+      return;
+    }
     const n = s.length;
     this.reserve(n);
     if (this.b16 === null) {
@@ -166,7 +172,10 @@ export class Writer {
 
   /** Append `s` escaped as text (`attribute` false) or as an attribute value (`attribute` true). */
   escaped(s: string, attribute: boolean): void {
-    if (!this.buffered) return this.append(attribute ? escapeAttr(s) : escapeText(s));
+    if (!this.buffered) {
+      this.append(attribute ? escapeAttr(s) : escapeText(s));
+      return;
+    }
     const n = s.length;
     // Worst case: every character becomes a six-unit entity (&quot;).
     this.reserve(n * 6);
@@ -191,7 +200,10 @@ export class Writer {
 
   /** `<name` */
   startTag(name: string): void {
-    if (!this.buffered) return this.append('<' + name);
+    if (!this.buffered) {
+      this.append('<' + name);
+      return;
+    }
     if (this.b16 === null) {
       this.reserve(name.length + 1);
       const b = this.b8;
@@ -208,14 +220,20 @@ export class Writer {
 
   /** `<name>` (an element start tag without attributes or namespace declarations). */
   element(name: string): void {
-    if (!this.buffered) return this.append('<' + name + '>');
+    if (!this.buffered) {
+      this.append('<' + name + '>');
+      return;
+    }
     this.startTag(name);
     this.ch(0x3e);
   }
 
   /** `</name>` */
   endTag(name: string): void {
-    if (!this.buffered) return this.append('</' + name + '>');
+    if (!this.buffered) {
+      this.append('</' + name + '>');
+      return;
+    }
     if (this.b16 === null) {
       this.reserve(name.length + 3);
       const b = this.b8;
@@ -235,7 +253,10 @@ export class Writer {
 
   /** ` name="value"` with the value escaped; `name` null writes a namespace declaration of `prefix`. */
   attribute(name: string, value: string): void {
-    if (!this.buffered) return this.append(' ' + name + '="' + escapeAttr(value) + '"');
+    if (!this.buffered) {
+      this.append(' ' + name + '="' + escapeAttr(value) + '"');
+      return;
+    }
     if (this.b16 === null) {
       this.reserve(name.length + value.length * 6 + 4);
       const b = this.b8;
@@ -261,13 +282,19 @@ export class Writer {
 
   /** ` xmlns:prefix="uri"` (` xmlns="uri"` for the default namespace). */
   namespace(prefix: string, uri: string): void {
-    if (!this.buffered) return this.append((prefix === '' ? ' xmlns="' : ' xmlns:' + prefix + '="') + escapedUri(uri) + '"');
+    if (!this.buffered) {
+      this.append((prefix === '' ? ' xmlns="' : ' xmlns:' + prefix + '="') + escapedUri(uri) + '"');
+      return;
+    }
     this.attribute(prefix === '' ? 'xmlns' : 'xmlns:' + prefix, uri);
   }
 
   /** Text node content, escaped. */
   text(s: string): void {
-    if (!this.buffered) return this.append(escapeText(s));
+    if (!this.buffered) {
+      this.append(escapeText(s));
+      return;
+    }
     if (this.b16 === null) {
       this.reserve(s.length * 6);
       const l = escape8(this.b8, this.len, s, false);

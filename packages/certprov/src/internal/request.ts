@@ -51,7 +51,7 @@ export function buildGetAndPublishCertRequest(r: { deviceId: string; entity: str
  * XmlParseError is the `cause`) or the request does not have the 3.1.4.1.2.3 shape.
  */
 export function parseGetAndPublishCertRequest(xml: string): GetAndPublishCertRequest {
-  let doc;
+  let doc: ReturnType<typeof parseXml>;
   try {
     // The one safe parser: any DOCTYPE refused (no entity expansion), size/depth/attribute bounds.
     doc = parseXml(xml, { maxBytes: 1 << 20, maxDepth: 64 });

@@ -106,7 +106,7 @@ export const GET_AND_PUBLISH_CERT_RESPONSE_CODES: Readonly<Record<GetAndPublishC
  * @throws never
  */
 export function isGetAndPublishCertResponseCode(v: unknown): v is GetAndPublishCertResponseCode {
-  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(GET_AND_PUBLISH_CERT_RESPONSE_CODES, v);
+  return typeof v === 'string' && Object.hasOwn(GET_AND_PUBLISH_CERT_RESPONSE_CODES, v);
 }
 
 /**

@@ -144,7 +144,7 @@ const byValue = new Map<number, SecurityStatusInfo>(Object.values(SECURITY_STATU
  */
 export function securityStatus(valueOrName: number | string): SecurityStatusInfo | undefined {
   if (typeof valueOrName === 'string') {
-    if (Object.prototype.hasOwnProperty.call(SECURITY_STATUSES, valueOrName)) return SECURITY_STATUSES[valueOrName as SecurityStatusName];
+    if (Object.hasOwn(SECURITY_STATUSES, valueOrName)) return SECURITY_STATUSES[valueOrName as SecurityStatusName];
     const n = parseSecurityStatusNumber(valueOrName);
     return n === undefined ? undefined : byValue.get(n);
   }

@@ -126,7 +126,7 @@ export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHea
     const e = /^\s*([^=\s]+)\s*=\s*(\S*)\s*$/.exec(p);
     if (!e || !EXT_RE.test(e[1]!) || !EXT_RE.test(e[2]!)) return fail(`X-MS-WebTicket extension ${k}: expected name=value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(p, 30)}`);
     if (p !== p.trim() || /\s/.test(p.trim())) warn(`X-MS-WebTicket extension ${e[1]}: whitespace tolerated`);
-    if (Object.prototype.hasOwnProperty.call(extensions, e[1]!)) { warn(`X-MS-WebTicket extension ${e[1]}: duplicate ignored (first kept)`); continue; }
+    if (Object.hasOwn(extensions, e[1]!)) { warn(`X-MS-WebTicket extension ${e[1]}: duplicate ignored (first kept)`); continue; }
     extensions[e[1]!] = e[2]!;
   }
   const w = options?.strict ? issues.find((x) => x.severity === 'warning') : undefined;

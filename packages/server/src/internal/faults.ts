@@ -140,7 +140,7 @@ export function faultyVerifier(v: TicketVerifier, faults: ServerFaults, lax: Tic
     ...v,
     verify: async (input, ...rest) => {
       const xml = text(input);
-      let out;
+      let out: Awaited<ReturnType<TicketVerifier['verify']>>;
       if (faults.skipSignatureCheck && xml !== undefined) out = await v.verify(stripMessageSignature(xml));
       else if (faults.acceptTruncatedHmac && xml !== undefined && /HMACOutputLength/.test(xml)) out = await lax.verify(stripMessageSignature(xml));
       else out = await (v.verify as (...a: unknown[]) => ReturnType<TicketVerifier['verify']>)(input, ...rest);

@@ -44,7 +44,9 @@ export function createHttpsFetch(options: HttpsFetchOptions = {}): typeof fetch 
     const url = new URL(req.url);
     const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
     const headers: Record<string, string> = {};
-    req.headers.forEach((v, k) => (headers[k] = v));
+    req.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
     if (body) headers['content-length'] = String(body.length);
     const started = performance.now();
     return await new Promise<Response>((resolve, reject) => {

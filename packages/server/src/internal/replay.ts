@@ -125,7 +125,7 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
       return async (req) => {
         if (req.method !== 'POST' || !/\/cert\/?$/i.test(new URL(req.url).pathname)) return h(req);
         const text = await req.clone().text();
-        let v;
+        let v: ReturnType<typeof verifyCertificateMessage>;
         try {
           v = verifyCertificateMessage(text, { now: clock(), skewSeconds: skewMs / 1000 });
         } catch {

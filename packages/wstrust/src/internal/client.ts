@@ -179,7 +179,7 @@ export class WebTicketClient {
       ...(this.#o.sipUri ? { Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: this.#o.sipUri }] } } : {}),
     });
     const text = await this.#issueToken(webTicketUrl, rst);
-    let parsed;
+    let parsed: ReturnType<typeof parseRequestSecurityTokenResponseCollection>[number];
     try {
       const env = parseEnvelope(text);
       if (!env.payload) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');

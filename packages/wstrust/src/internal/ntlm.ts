@@ -44,7 +44,9 @@ export function md4(input: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(16);
   const ov = new DataView(out.buffer);
-  [a, b, c, d].forEach((v, i) => ov.setUint32(i * 4, v >>> 0, true));
+  [a, b, c, d].forEach((v, i) => {
+    ov.setUint32(i * 4, v >>> 0, true);
+  });
   return out;
 }
 

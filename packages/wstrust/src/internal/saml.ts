@@ -1,6 +1,6 @@
 // SAML 1.1 holder-of-key web ticket (MS-OCAUTHWS 3.2.4.1.3.4): signed assertion, proof key wrap (kw-aes256), parse and verify.
 import { NS } from '@ocauth/diagnostics';
-import { createCipheriv, createDecipheriv, createHash, createSign, createVerify, KeyObject, X509Certificate } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSign, createVerify, type KeyObject, type X509Certificate } from 'node:crypto';
 import { excC14n } from './c14n.js';
 import { AssertionError, type AssertionErrorCode } from './errors.js';
 export { AssertionError } from './errors.js';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { TlsDskError, TlsDskRegistrarPeer, type TlsDskKeys } from '@ocauth/authbroker';
 import { errorFields, type Logger } from '../logger.js';
 import { addressOf, formatResponse, header, headers, SipMessageError, SipStreamParser, tagOf, type SipHeader, type SipMessage } from './message.js';
-import { digestForCipher, parseAuthHeader, sign, signatureBuffer, SipAuthHeaderError, verifySignature, type SignatureDigest } from './signature.js';
+import { digestForCipher, parseAuthHeader, sign, signatureBuffer, type SipAuthHeaderError, verifySignature, type SignatureDigest } from './signature.js';
 
 export const SIP_REALM = 'SIP Communications Service';
 const PROTOCOL = 'TLS-DSK';
@@ -151,7 +151,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     if (!/^\d{1,10} REGISTER$/i.test(cseq)) throw new Refusal(400, `CSeq: expected "<number> REGISTER", received ${JSON.stringify(cseq.slice(0, 40))}`, 'ERR_SIP_CSEQ', false);
     const authValue = header(req, 'Authorization');
     if (!authValue) throw new Refusal(401, 'TLS-DSK authentication required', 'SIP_CHALLENGE');
-    let auth;
+    let auth: ReturnType<typeof parseAuthHeader>;
     try {
       auth = parseAuthHeader(authValue);
     } catch (e) {
@@ -215,7 +215,7 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
       if (!gssapi) throw new Refusal(401, 'gssapi-data: expected the client flight (certificate … finished), received none', 'ERR_SIP_GSSAPI_MISSING');
       sa.busy = true;
       try {
-        let r;
+        let r: Awaited<ReturnType<NonNullable<typeof sa.peer>['respond']>>;
         try {
           r = await sa.peer!.respond(gssapi);
         } catch (e) {

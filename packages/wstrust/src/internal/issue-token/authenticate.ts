@@ -90,7 +90,7 @@ export async function authenticatePin(ctx: IssueTokenContext, req: Request): Pro
 export async function authenticateCertificate(ctx: IssueTokenContext, env: ParsedEnvelope): Promise<DirectoryUser> {
   const fault = (id: number) => soapFault(ctx.fqdn, 'wsse:FailedAuthentication', WEB_TICKET_ERRORS[id]!.reason, id, env.version);
   const now = ctx.clock();
-  let cert;
+  let cert: ReturnType<typeof verifyCertificateMessage>['certificate'];
   try {
     cert = verifyCertificateMessage(env, { now }).certificate;
   } catch (e) {
