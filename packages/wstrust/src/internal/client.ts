@@ -136,6 +136,10 @@ export class WebTicketClient {
   readonly #clock: () => Date;
   readonly #random: (n: number) => Uint8Array;
   readonly #endpoints = new Map<string, Promise<string>>();
+  /**
+   * @throws never: the options are not checked here (a missing `opts` throws a TypeError; missing `credentials`
+   *   surface as a TypeError from the first request).
+   */
   constructor(opts: WebTicketClientOptions) {
     this.#o = opts;
     this.#fetch = withTransportErrors(opts.fetch ?? fetch, 'WebTicketClient');
@@ -143,7 +147,10 @@ export class WebTicketClient {
     this.#random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
   }
 
-  /** A cached, still-fresh ticket whose AppliesTo is a prefix of `serviceUrl` (3.2.4.1.3.4), if any. */
+  /**
+   * A cached, still-fresh ticket whose AppliesTo is a prefix of `serviceUrl` (3.2.4.1.3.4), if any.
+   * @throws never (a `serviceUrl` that is not a string throws a TypeError)
+   */
   cachedTicket(serviceUrl: string): WebTicket | undefined {
     const now = this.#clock().getTime();
     const renew = (this.#o.renewBeforeSeconds ?? 60) * 1000;
@@ -153,7 +160,28 @@ export class WebTicketClient {
       .sort((a, b) => b.appliesTo.length - a.appliesTo.length)[0];
   }
 
-  /** Return a cached ticket for `serviceUrl` or request one from `webTicketUrl` (the service base URL). */
+  /**
+   * Return a cached ticket for `serviceUrl` or request one from `webTicketUrl` (the service base URL).
+   * @throws {WebTicketServiceError} (rejects) ERR_WSTRUST_SERVICE when the Web Ticket Service answers other than HTTP 200
+   *   (ErrorId, reason, source and finding from X-Ms-diagnostics or the af:OCSDiagnosticsFault), or (bindingsFromMetadata)
+   *   its WSDL is not served with HTTP 200.
+   * @throws {WsTrustError} (rejects) ERR_WSTRUST_BINDING (bindingsFromMetadata) when the credentials' binding is absent
+   *   from the WSDL or its policy has no af:Binding; ERR_WSTRUST_INVALID_RESPONSE when the Body is empty, the
+   *   RSTR's Context is not the request's, or its wst:Lifetime/wsu:Expires is not a UTC xsd:dateTime.
+   * @throws {InvalidResponseError} (rejects) ERR_WSTRUST_INVALID_RESPONSE when the RSTR(C) lacks what
+   *   MS-OCAUTHWS 3.2.4.1.3.4 requires (`field` names the element).
+   * @throws {SoapFormatError} (rejects) ERR_WSTRUST_SOAP_FORMAT when the answer or the WSDL is not well-formed XML or not a
+   *   SOAP envelope.
+   * @throws {Error} (rejects, certificate credentials) Node's own crypto error (e.g. ERR_OSSL_PEM_NO_START_LINE) when the
+   *   certificate or private key is a PEM string it cannot read.
+   * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
+   *   the `fetch` error itself.
+   * @throws {NtlmError} (rejects, negotiate credentials) ERR_WSTRUST_NTLM from ntlmAuthorizer when the NTLM challenge
+   *   cannot be read; any error of `credentials.authorize` propagates unchanged.
+   * @throws {Psha1Error} (rejects) ERR_PSHA1_INVALID_KEY_SIZE / ERR_PSHA1_EMPTY_ENTROPY when `keySizeBits` is not a
+   *   positive multiple of 8 and the service still answers with a ticket.
+   */
   async getTicket(serviceUrl: string, webTicketUrl: string): Promise<WebTicket> {
     const hit = this.cachedTicket(serviceUrl);
     if (hit) return hit;
@@ -169,7 +197,28 @@ export class WebTicketClient {
     return p;
   }
 
-  /** IssueToken round trip (no cache). */
+  /**
+   * IssueToken round trip (no cache).
+   * @throws {WebTicketServiceError} (rejects) ERR_WSTRUST_SERVICE when the Web Ticket Service answers other than HTTP 200
+   *   (ErrorId, reason, source and finding from X-Ms-diagnostics or the af:OCSDiagnosticsFault), or (bindingsFromMetadata)
+   *   its WSDL is not served with HTTP 200.
+   * @throws {WsTrustError} (rejects) ERR_WSTRUST_BINDING (bindingsFromMetadata) when the credentials' binding is absent
+   *   from the WSDL or its policy has no af:Binding; ERR_WSTRUST_INVALID_RESPONSE when the Body is empty, the
+   *   RSTR's Context is not the request's, or its wst:Lifetime/wsu:Expires is not a UTC xsd:dateTime.
+   * @throws {InvalidResponseError} (rejects) ERR_WSTRUST_INVALID_RESPONSE when the RSTR(C) lacks what
+   *   MS-OCAUTHWS 3.2.4.1.3.4 requires (`field` names the element).
+   * @throws {SoapFormatError} (rejects) ERR_WSTRUST_SOAP_FORMAT when the answer or the WSDL is not well-formed XML or not a
+   *   SOAP envelope.
+   * @throws {Error} (rejects, certificate credentials) Node's own crypto error (e.g. ERR_OSSL_PEM_NO_START_LINE) when the
+   *   certificate or private key is a PEM string it cannot read.
+   * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
+   *   the `fetch` error itself.
+   * @throws {NtlmError} (rejects, negotiate credentials) ERR_WSTRUST_NTLM from ntlmAuthorizer when the NTLM challenge
+   *   cannot be read; any error of `credentials.authorize` propagates unchanged.
+   * @throws {Psha1Error} (rejects) ERR_PSHA1_INVALID_KEY_SIZE / ERR_PSHA1_EMPTY_ENTROPY when `keySizeBits` is not a
+   *   positive multiple of 8 and the service still answers with a ticket.
+   */
   async requestTicket(serviceUrl: string, webTicketUrl: string): Promise<WebTicket> {
     const keyBits = this.#o.keySizeBits ?? 256;
     const entropy = this.#random(keyBits / 8);
@@ -203,6 +252,24 @@ export class WebTicketClient {
    * IssueToken for a compact web ticket (TokenType user-cwt-1), shaped as the Lync 2013 / Skype for
    * Business desktop client asks: RequestType of WS-Trust 2005/02, no wst:Entropy, KeyType SymmetricKey
    * and a requested wst:Lifetime (default 15 minutes; the server grants at most its policy).
+   * @throws {WebTicketServiceError} (rejects) ERR_WSTRUST_SERVICE when the Web Ticket Service answers other than HTTP 200
+   *   (ErrorId, reason, source and finding from X-Ms-diagnostics or the af:OCSDiagnosticsFault), or (bindingsFromMetadata)
+   *   its WSDL is not served with HTTP 200.
+   * @throws {WsTrustError} (rejects) ERR_WSTRUST_BINDING (bindingsFromMetadata) when the credentials' binding is absent
+   *   from the WSDL or its policy has no af:Binding; ERR_WSTRUST_INVALID_RESPONSE when the Body is empty, the
+   *   RSTR's Context is not the request's, or its wst:Lifetime/wsu:Expires is not a UTC xsd:dateTime.
+   * @throws {InvalidResponseError} (rejects) ERR_WSTRUST_INVALID_RESPONSE when the RSTR(C) does not carry exactly one compact web
+   *   ticket response (`field` names the element).
+   * @throws {SoapFormatError} (rejects) ERR_WSTRUST_SOAP_FORMAT when the answer or the WSDL is not well-formed XML or not a
+   *   SOAP envelope.
+   * @throws {Error} (rejects, certificate credentials) Node's own crypto error (e.g. ERR_OSSL_PEM_NO_START_LINE) when the
+   *   certificate or private key is a PEM string it cannot read.
+   * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
+   *   the `fetch` error itself.
+   * @throws {NtlmError} (rejects, negotiate credentials) ERR_WSTRUST_NTLM from ntlmAuthorizer when the NTLM challenge
+   *   cannot be read; any error of `credentials.authorize` propagates unchanged.
+   * A `lifetimeSeconds` that is not a finite number throws a RangeError (Invalid time value) before any request.
    */
   async requestCompactTicket(serviceUrl: string, webTicketUrl: string, opts: { lifetimeSeconds?: number } = {}): Promise<CompactWebTicket> {
     const context = randomUUID();
@@ -319,7 +386,13 @@ export class WebTicketClient {
     });
   }
 
-  /** Sign a SOAP envelope for a web service with the ticket (proof of possession, token attached). */
+  /**
+   * Sign a SOAP envelope for a web service with the ticket (proof of possession, token attached).
+   * @throws {SecurityError} ERR_WSTRUST_SIGN_OPTIONS when `ttlSeconds` is zero or negative or the proof key is shorter than
+   *   128 bits; ERR_WSTRUST_UNSUPPORTED_ALGORITHM when the `digestAlgorithm` / `signatureAlgorithm` option is unknown.
+   * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when `envelope` is not a SOAP envelope, the ticket's assertion is
+   *   not well-formed XML, or the envelope has more than one wsse:Security header.
+   */
   signRequest(envelope: string, ticket: WebTicket, ttlSeconds = 300): string {
     return signMessage({
       envelope, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: ticket.assertionXml, now: this.#clock(), ttlSeconds,
@@ -330,6 +403,12 @@ export class WebTicketClient {
   /**
    * Fetch a service's metadata (`GET <serviceUrl>?wsdl`, or WS-MEX GetMetadata at `<serviceUrl>/mex` when
    * that fails) and return where its tickets come from (sp:IssuedToken/sp:Issuer).
+   * @throws {WebTicketServiceError} (rejects) ERR_WSTRUST_SERVICE when the WSDL yields nothing and WS-MEX GetMetadata
+   *   answers other than HTTP 200.
+   * @throws {SoapFormatError} (rejects) ERR_WSTRUST_SOAP_FORMAT when the metadata served with HTTP 200 is not well-formed XML.
+   * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
+   *   the `fetch` error itself.
    */
   async discover(serviceUrl: string): Promise<WebTicketDiscovery[]> {
     const wsdl = await this.#fetch(`${serviceUrl}?wsdl`, { method: 'GET' });
@@ -344,14 +423,21 @@ export class WebTicketClient {
     return discoverFromMetadata(text);
   }
 
-  /** Attach the ticket as a signed supporting token (bearer use over TLS): Timestamp and token, no proof signature. */
+  /**
+   * Attach the ticket as a signed supporting token (bearer use over TLS): Timestamp and token, no proof signature.
+   * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when `envelope` is not a SOAP envelope, the ticket's assertion is
+   *   not well-formed XML, or the envelope has more than one wsse:Security header.
+   */
   attachToken(envelope: string, ticket: WebTicket, ttlSeconds = 300): string {
     const now = this.#clock();
     const ts = `<u:Timestamp xmlns:u="${NS.wsu}" u:Id="_0"><u:Created>${now.toISOString()}</u:Created><u:Expires>${new Date(now.getTime() + ttlSeconds * 1000).toISOString()}</u:Expires></u:Timestamp>`;
     return insertSecurity(envelope, ts + ticket.assertionXml);
   }
 
-  /** `X-MS-WebTicket` header value for non-web-service applications. */
+  /**
+   * `X-MS-WebTicket` header value for non-web-service applications.
+   * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD when the ticket's `assertionXml` is empty or not a string.
+   */
   headerValue(ticket: WebTicket): string {
     return formatWebTicketHeaderValue(ticket.assertionXml);
   }
@@ -359,6 +445,16 @@ export class WebTicketClient {
   /**
    * POST a SOAP envelope to a web service with a ticket: on a 401 carrying X-MS-WebTicketURL (or with
    * `webTicketUrl` given) obtain a ticket, sign, and send again.
+   * @throws {WebTicketServiceError} (rejects) ERR_WSTRUST_SERVICE when the service's 401 carries no X-MS-WebTicketURL,
+   *   and every rejection of {@link WebTicketClient.getTicket} (ERR_WSTRUST_SERVICE, ERR_WSTRUST_BINDING,
+   *   ERR_WSTRUST_INVALID_RESPONSE, ERR_WSTRUST_SOAP_FORMAT, ERR_PSHA1_INVALID_KEY_SIZE …).
+   * @throws {SecurityError} (rejects) ERR_WSTRUST_SIGN_OPTIONS / ERR_WSTRUST_UNSUPPORTED_ALGORITHM as
+   *   {@link WebTicketClient.signRequest} (proof use).
+   * @throws {SoapFormatError} (rejects) ERR_WSTRUST_SOAP_FORMAT when `envelope` is not a SOAP envelope (signRequest /
+   *   attachToken).
+   * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
+   *   the `fetch` error itself. Any other HTTP status of the service is returned, not thrown.
    */
   async callService(serviceUrl: string, envelope: string, opts: { webTicketUrl?: string; soapAction?: string; /** false: bearer use (SignedSupportingTokens) */ proof?: boolean } = {}): Promise<Response> {
     const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', ...(opts.soapAction ? { soapaction: `"${opts.soapAction}"` } : {}) };

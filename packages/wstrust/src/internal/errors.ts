@@ -73,6 +73,7 @@ export class WsTrustError extends Error {
   readonly errorId: number | undefined;
   /** SOAP faultcode (qualified, e.g. `wst:InvalidRequest`) when the failure maps to one. */
   readonly faultcode: string | undefined;
+  /** @throws never */
   constructor(code: WsTrustErrorCode, message: string, options: WsTrustErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -90,6 +91,7 @@ export class WsTrustError extends Error {
  */
 export class SoapFormatError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_SOAP_FORMAT';
+  /** @throws never */
   constructor(message: string, cause?: unknown) {
     super('ERR_WSTRUST_SOAP_FORMAT', message, { faultcode: 's:Client', cause });
   }
@@ -103,6 +105,7 @@ export class SoapFormatError extends WsTrustError {
 export class InvalidRequestError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_INVALID_REQUEST';
   declare readonly field: string;
+  /** @throws never */
   constructor(field: string, expected: string, received: string) {
     super('ERR_WSTRUST_INVALID_REQUEST', `${field}: expected ${expected}, received ${received}`, { field, faultcode: 'wst:InvalidRequest' });
   }
@@ -116,6 +119,7 @@ export class InvalidRequestError extends WsTrustError {
 export class InvalidResponseError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_INVALID_RESPONSE';
   declare readonly field: string;
+  /** @throws never */
   constructor(field: string, expected: string, received: string, cause?: unknown) {
     super('ERR_WSTRUST_INVALID_RESPONSE', `${field}: expected ${expected}, received ${received}`, { field, ...(cause === undefined ? {} : { cause }) });
   }
@@ -128,6 +132,7 @@ export class InvalidResponseError extends WsTrustError {
  */
 export class SecurityError extends WsTrustError {
   declare readonly code: SecurityErrorCode;
+  /** @throws never */
   constructor(code: SecurityErrorCode, message: string, options: { errorId?: number; faultcode?: string; field?: string } = {}) {
     super(code, message, { ...options, faultcode: options.faultcode ?? 'wsse:InvalidSecurity' });
   }
@@ -140,6 +145,7 @@ export class SecurityError extends WsTrustError {
  */
 export class AssertionError extends WsTrustError {
   declare readonly code: AssertionErrorCode;
+  /** @throws never */
   constructor(code: AssertionErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
     super(code, message, { ...options, faultcode: 'wsse:InvalidSecurityToken' });
   }
@@ -153,6 +159,7 @@ export class AssertionError extends WsTrustError {
 export class TicketError extends WsTrustError {
   declare readonly code: TicketErrorCode;
   declare readonly errorId: 28032 | 28033 | 28034;
+  /** @throws never */
   constructor(code: TicketErrorCode, message: string, cause?: unknown) {
     const errorId = code === 'ERR_WSTRUST_TICKET_EXPIRED' ? 28033 : code === 'ERR_WSTRUST_TICKET_OTHER_SERVER' ? 28034 : 28032;
     super(code, message, { errorId, faultcode: 'wsse:InvalidSecurityToken', cause });
@@ -172,6 +179,7 @@ export class TicketError extends WsTrustError {
  */
 export class NtlmError extends WsTrustError {
   declare readonly code: 'ERR_WSTRUST_NTLM';
+  /** @throws never */
   constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
     super('ERR_WSTRUST_NTLM', message, options);
   }
@@ -194,6 +202,7 @@ export class WebTicketServiceError extends WsTrustError {
   readonly via: 'ocs-diagnostics-fault' | 'x-ms-diagnostics' | undefined;
   /** What the ErrorId means and what to do about it (@ocauth/diagnostics catalog), when an ErrorId was sent. */
   readonly finding: Readonly<Finding> | undefined;
+  /** @throws never */
   constructor(message: string, opts: { status: number; errorId?: number; faultcode?: string; reason?: string; source?: string; via?: 'ocs-diagnostics-fault' | 'x-ms-diagnostics'; finding?: Finding; cause?: unknown }) {
     super('ERR_WSTRUST_SERVICE', message, { ...(opts.errorId === undefined ? {} : { errorId: opts.errorId }), ...(opts.faultcode === undefined ? {} : { faultcode: opts.faultcode }), ...(opts.cause === undefined ? {} : { cause: opts.cause }) });
     this.status = opts.status;

@@ -155,10 +155,16 @@ export class MemoryReplayCache implements ReplayCache {
   readonly #seen = new Map<string, number>();
   readonly #max: number;
   readonly #now: () => number;
+  /** @throws never */
   constructor(opts: { maxEntries?: number; now?: () => number } = {}) {
     this.#max = opts.maxEntries ?? 100_000;
     this.#now = opts.now ?? Date.now;
   }
+  /**
+   * True when `key` was seen and has not expired yet (a replay); otherwise records it until `expiresAt` (ms), evicting
+   * expired entries, then the oldest, at `maxEntries`.
+   * @throws never (unless the `now` option throws)
+   */
   checkAndStore(key: string, expiresAt: number): boolean {
     const now = this.#now();
     const prev = this.#seen.get(key);

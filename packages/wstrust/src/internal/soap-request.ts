@@ -27,6 +27,7 @@ export class SoapRequestError extends WsTrustError {
   declare readonly code: SoapRequestErrorCode;
   /** The HTTP status that answers this failure. */
   readonly status: number;
+  /** @throws never */
   constructor(code: SoapRequestErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
     super(code, message, { ...options, faultcode: 's:Client' });
     this.status = STATUS[code];
