@@ -93,6 +93,14 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { securityTokenErrorIdsCollapsed: true }, expect: ['OCAUTH-3.2.4.1-SOAP-28020', 'OCAUTH-3.2.4.1-SOAP-28021', 'OCAUTH-3.2.4.1-RST-28035'] },
     { faults: { omitTicketLifetime: true }, expect: ['OCAUTH-3.2.4.1.3.4-07', 'EX-4.2-02'] },
     { faults: { hashAlgorithmIgnoresOffer: true }, expect: ['OCAUTH-3.3.4.1.3.1-01', 'OCAUTH-3.3.4.7.3.2-01'] },
+    { faults: { certProvAnyMethod: true }, expect: ['HOSTILE-15-CERTPROV-METHOD'] },
+    { faults: { bodyCapIgnored: true }, expect: ['HOSTILE-16-CERTPROV-OVERSIZED'] },
+    { faults: { certProvIgnoresAction: true }, expect: ['HOSTILE-17-CERTPROV-WRONG-ACTION'] },
+    { faults: { soap12AnsweredAsSoap11: true }, expect: ['OCAUTH-2.1-02'] },
+    { faults: { deviceIdPaddingAccepted: true }, expect: ['HOSTILE-18-DEVICEID-PADDED'] },
+    { faults: { keySizePolicyIgnored: true }, expect: ['HOSTILE-10-TINY-KEY', 'OCAUTH-3.1.4.1.3.3-01'] },
+    { faults: { validityUnbounded: true }, expect: ['HOSTILE-19-VALIDITY-ABOVE-MAXIMUM'] },
+    { faults: { disabledAccountCredential: true }, expect: ['OCAUTH-3.3.4.3-02'] },
   ];
   it('every fault @ocauth/server offers is covered by a case', () => {
     expect(cases.map((c) => Object.keys(c.faults)[0]).sort()).toEqual([...FAULT_NAMES].sort());
