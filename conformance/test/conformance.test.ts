@@ -101,6 +101,9 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { keySizePolicyIgnored: true }, expect: ['HOSTILE-10-TINY-KEY', 'OCAUTH-3.1.4.1.3.3-01'] },
     { faults: { validityUnbounded: true }, expect: ['HOSTILE-19-VALIDITY-ABOVE-MAXIMUM'] },
     { faults: { disabledAccountCredential: true }, expect: ['OCAUTH-3.3.4.3-02'] },
+    { faults: { nonRsaKeyAccepted: true }, expect: ['HOSTILE-20-CSR-NON-RSA-KEY'] },
+    { faults: { weakRsaKeyAccepted: true }, expect: ['HOSTILE-21-CSR-WEAK-RSA-KEY'] },
+    { faults: { ekuNotChecked: true }, expect: ['OCAUTH-3.1.4.1.4.1-02'] },
   ];
   it('every fault @ocauth/server offers is covered by a case', () => {
     expect(cases.map((c) => Object.keys(c.faults)[0]).sort()).toEqual([...FAULT_NAMES].sort());

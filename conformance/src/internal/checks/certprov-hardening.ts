@@ -1,13 +1,23 @@
 // MS-OCAUTHWS 2.1 / 3.1.4.1: what GetAndPublishCert refuses before it issues (method, body size, action,
 // DeviceId padding, key size, validity above the maximum) and the SOAP version of its answer. Each check
 // judges the raw HTTP answer with its own DOM reads; each has a server fault that turns it red.
+import { spawnSync } from 'node:child_process';
 import { ACTION_GET_AND_PUBLISH_CERT, generateCsr } from '@ocauth/certprov';
-import { expectThat } from '../context.js';
+import { expectThat, manual } from '../context.js';
+import { hasOpenSsl } from '../openssl-registrar.js';
 import { type RawResponse } from '../context.js';
 import { type Requirement } from '../requirements.js';
 import { NS_AUTHWS, NS_SOAP, certProvAnswer, certProvEnvelope, dom, els, expectErrorInfo, issued, postCertProv, show, signed } from './common.js';
 
 const NS_SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
+
+/** A PKCS#10 (DER) made by the openssl binary (no ocauth code), with `-newkey` options, for CN=`cn`. */
+function opensslCsr(cn: string, newkey: string[]): Buffer {
+  if (!hasOpenSsl()) manual('making this CSR needs the openssl binary on the PATH');
+  const r = spawnSync('openssl', ['req', '-new', '-nodes', '-keyout', '/dev/null', ...newkey, '-subj', `/CN=${cn}`, '-outform', 'DER'], { encoding: 'buffer' });
+  expectThat(r.status === 0 && r.stdout.length > 0, `openssl req ${newkey.join(' ')}: expected a CSR, received ${r.stderr.toString('utf8').slice(0, 200)}`);
+  return r.stdout;
+}
 
 /** A request refused without a certificate: ErrorInfo RequestMalformed (3.1.4.1.4.1), or an HTTP error status (a SOAP fault or a bare refusal). */
 function expectRefused(r: RawResponse, what: string): string {
@@ -118,6 +128,24 @@ export const CERT_PROV_HARDENING_CHECKS: readonly Requirement[] = [
       // 1200 months of 30 days (MS-WCCE's month, as Lync counts it) are 36 000 days; the server's maximum is far below.
       expectThat(days < 36_000 - 1, `1200 Months requested: expected the validity clamped to the server's maximum, received ${days.toFixed(0)} days (${x.validFrom} to ${x.validTo})`);
       return `clamped to ${days.toFixed(0)} days`;
+    },
+  },
+  {
+    id: 'HOSTILE-20-CSR-NON-RSA-KEY', section: '3.1.4.1.4.1', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-01'],
+    text: 'A CSR with an EC P-256 key (made by openssl) is refused InvalidPublicKey (3.1.4.1.4.1 "did not contain a valid public key"): the certificate serves the TLS client authentication and TLS-DSK of clients that use RSA, and the field notes\' key-length policy is in RSA bits',
+    async check(ctx) {
+      const user = ctx.requireUser().replace(/^sip:/i, '');
+      const { unsigned } = await certProvEnvelope(ctx, { csrDer: opensslCsr(user, ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']) });
+      return `ResponseCode ${expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'CSR with an EC P-256 key', ['InvalidPublicKey'])}`;
+    },
+  },
+  {
+    id: 'HOSTILE-21-CSR-WEAK-RSA-KEY', section: '3.1.4.1.4.1', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-01'],
+    text: 'A CSR with a 2048-bit RSA key of public exponent 3 (made by openssl) is refused InvalidPublicKey (3.1.4.1.4.1 "did not contain a valid public key"; NIST SP 800-56B asks e >= 65537, e = 3 invites low-exponent attacks)',
+    async check(ctx) {
+      const user = ctx.requireUser().replace(/^sip:/i, '');
+      const { unsigned } = await certProvEnvelope(ctx, { csrDer: opensslCsr(user, ['-newkey', 'rsa:2048', '-pkeyopt', 'rsa_keygen_pubexp:3']) });
+      return `ResponseCode ${expectErrorInfo(await postCertProv(ctx, await signed(ctx, unsigned)), 'CSR with an RSA key of exponent 3', ['InvalidPublicKey'])}`;
     },
   },
 ];

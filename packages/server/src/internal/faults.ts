@@ -5,7 +5,7 @@ import { XMLSerializer } from '@xmldom/xmldom';
 import { parseXml } from '@ocauth/c14n';
 import type { TicketVerifier } from '@ocauth/wstrust';
 import type { ServerUserDirectory } from './store/types.js';
-import type { CertificateStore } from '@ocauth/certprov';
+import type { CertificateStore, CertProvTestFaults } from '@ocauth/certprov';
 
 export interface ServerFaults {
   /** Accept a holder-of-key ticket without checking the proof-of-possession signature (it is removed before verification). */
@@ -82,6 +82,12 @@ export interface ServerFaults {
   validityUnbounded?: boolean;
   /** Authentication Broker: a disabled account still obtains its (cached) certificate: AcquireCredential answers its remaining lifetime, not 0 (3.3.4.3). */
   disabledAccountCredential?: boolean;
+  /** CertProv: a CSR whose key is not RSA (EC P-256) is issued a certificate instead of InvalidPublicKey (3.1.4.1.4.1). */
+  nonRsaKeyAccepted?: boolean;
+  /** CertProv: a weak RSA key (public exponent 3) is issued a certificate instead of InvalidPublicKey (3.1.4.1.4.1). */
+  weakRsaKeyAccepted?: boolean;
+  /** CertProv: a CSR asking for serverAuth only is issued a certificate instead of InvalidEKU (3.1.4.1.4.1). */
+  ekuNotChecked?: boolean;
 }
 
 export const FAULT_NAMES = [
@@ -92,8 +98,14 @@ export const FAULT_NAMES = [
   'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
   'createSessionWithoutHashAlgorithm', 'sipSkipSignatureCheck', 'acceptUnverifiedOAuth2', 'securityTokenErrorIdsCollapsed', 'omitTicketLifetime',
   'certProvAnyMethod', 'bodyCapIgnored', 'certProvIgnoresAction', 'soap12AnsweredAsSoap11', 'deviceIdPaddingAccepted', 'keySizePolicyIgnored',
-  'validityUnbounded', 'disabledAccountCredential',
+  'validityUnbounded', 'disabledAccountCredential', 'nonRsaKeyAccepted', 'weakRsaKeyAccepted', 'ekuNotChecked',
 ] as const;
+
+/** nonRsaKeyAccepted / weakRsaKeyAccepted / ekuNotChecked: the CSR checks the certprov handler skips (its `testFaults`). */
+export function faultyCsrChecks(faults: ServerFaults): { testFaults?: CertProvTestFaults } {
+  if (!faults.nonRsaKeyAccepted && !faults.weakRsaKeyAccepted && !faults.ekuNotChecked) return {};
+  return { testFaults: { acceptNonRsaKeys: faults.nonRsaKeyAccepted === true, acceptWeakRsaKeys: faults.weakRsaKeyAccepted === true, ignoreRequestedEku: faults.ekuNotChecked === true } };
+}
 
 /** acceptUnverifiedOAuth2: the OAuth2 validator of a server that validates nothing (the payload's sip or smtp claim is the user). */
 export function unverifiedOAuth2(faults: ServerFaults): { oauthValidator?: (token: string) => Promise<{ sipUri: string } | null> } {

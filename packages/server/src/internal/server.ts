@@ -14,7 +14,7 @@ import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authb
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
 import { authBrokerWsdl } from './spec-wsdl.js';
-import { unverifiedOAuth2, faultyBodyCap, faultyBrokerAccount, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
+import { unverifiedOAuth2, faultyCsrChecks, faultyBodyCap, faultyBrokerAccount, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { requestContext } from './request-context.js';
@@ -369,6 +369,7 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
     maxBodyBytes: faultyBodyCap(faults, limits.maxBodyBytes ?? 1024 * 1024),
     // MS-OCAUTHWS 3.1.1 Trusted Certificate Authorities: the issuing CA's chain travels with the certificate.
     chain: { include: !faults.omitIssuerChain },
+    ...faultyCsrChecks(faults),
     policy: {
       ...(policy.minKeySize ? { minKeySizeBits: policy.minKeySize } : {}),
       ...(policy.maxKeySize ? { maxKeySizeBits: policy.maxKeySize } : {}),
