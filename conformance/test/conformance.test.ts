@@ -23,7 +23,7 @@ describe.each([
   // No second Web server or farm, no movable clock there: 28033, 28034, the audience and session expiry stay unchecked.
   ['the services composed in-process from the protocol packages', startComposedTarget, ['FLOW-05-SIP-TLSDSK', 'FLOW-REAL-SIPE-METADATA', 'HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-03', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01', 'OCAUTH-3.2.4.1-CERT-28011', 'OCAUTH-3.2.4.1-CERT-28014', 'OCAUTH-3.2.4.1-CERT-28015', ...UNREACHABLE,
     // No WinNegotiate port (OAuth2 not offered) and no directory the runner can change.
-    'OCAUTH-3.2-OAUTH2-01', 'OCAUTH-3.2-OAUTH2-02', 'OCAUTH-3.2-OAUTH2-03', 'OCAUTH-3.2-OAUTH2-04', 'OCAUTH-3.2-OAUTH2-05', 'OCAUTH-3.1.4.1.4.1-03']],
+    'OCAUTH-3.2-OAUTH2-01', 'OCAUTH-3.2-OAUTH2-02', 'OCAUTH-3.2-OAUTH2-03', 'OCAUTH-3.2-OAUTH2-04', 'OCAUTH-3.2-OAUTH2-05', 'OCAUTH-3.1.4.1.4.1-03', 'OCAUTH-3.3.4.3-02']],
 ])('ocauth conformance against %s', (_name, start, extraManual) => {
   let t: EmbeddedTarget;
   beforeAll(async () => { t = await start(); });
