@@ -2,7 +2,7 @@
 import { NS } from '@ocauth/diagnostics';
 import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { signWithCertificate } from './x509-token.js';
-import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
+import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, transportError, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
 import { WebTicketServiceError, WsTrustError } from './errors.js';
 import { webTicketBindings } from './bindings.js';
 import { formatCompactWebTicketHeaderValue } from './cwt.js';
@@ -142,7 +142,16 @@ export class WebTicketClient {
    */
   constructor(opts: WebTicketClientOptions) {
     this.#o = opts;
-    this.#fetch = withTransportErrors(opts.fetch ?? fetch, 'WebTicketClient');
+    // TLS certificate failures name their fix (withTransportErrors); a refused connection or a DNS failure is
+    // a TransportError ERR_TRANSPORT naming the URL, never fetch's bare `TypeError: fetch failed`.
+    const tls = withTransportErrors(opts.fetch ?? fetch, 'WebTicketClient');
+    this.#fetch = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+      try {
+        return await tls(input, init);
+      } catch (e) {
+        throw transportError(e, typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'WebTicketClient') ?? e;
+      }
+    }) as typeof fetch;
     this.#clock = opts.clock ?? (() => new Date());
     this.#random = opts.random ?? ((n) => new Uint8Array(randomBytes(n)));
   }
@@ -175,8 +184,8 @@ export class WebTicketClient {
    * @throws {Error} (rejects, certificate credentials) Node's own crypto error (e.g. ERR_OSSL_PEM_NO_START_LINE) when the
    *   certificate or private key is a PEM string it cannot read.
    * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
-   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
-   *   the `fetch` error itself.
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; ERR_TRANSPORT for any other network
+   *   failure (refused, DNS), with fetch's error as `cause`; an abort rejects with the AbortError itself.
    * @throws {NtlmError} (rejects, negotiate credentials) ERR_WSTRUST_NTLM from ntlmAuthorizer when the NTLM challenge
    *   cannot be read; any error of `credentials.authorize` propagates unchanged.
    * @throws {Psha1Error} (rejects) ERR_PSHA1_INVALID_KEY_SIZE / ERR_PSHA1_EMPTY_ENTROPY when `keySizeBits` is not a
@@ -212,8 +221,8 @@ export class WebTicketClient {
    * @throws {Error} (rejects, certificate credentials) Node's own crypto error (e.g. ERR_OSSL_PEM_NO_START_LINE) when the
    *   certificate or private key is a PEM string it cannot read.
    * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
-   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
-   *   the `fetch` error itself.
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; ERR_TRANSPORT for any other network
+   *   failure (refused, DNS), with fetch's error as `cause`; an abort rejects with the AbortError itself.
    * @throws {NtlmError} (rejects, negotiate credentials) ERR_WSTRUST_NTLM from ntlmAuthorizer when the NTLM challenge
    *   cannot be read; any error of `credentials.authorize` propagates unchanged.
    * @throws {Psha1Error} (rejects) ERR_PSHA1_INVALID_KEY_SIZE / ERR_PSHA1_EMPTY_ENTROPY when `keySizeBits` is not a
@@ -265,8 +274,8 @@ export class WebTicketClient {
    * @throws {Error} (rejects, certificate credentials) Node's own crypto error (e.g. ERR_OSSL_PEM_NO_START_LINE) when the
    *   certificate or private key is a PEM string it cannot read.
    * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
-   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
-   *   the `fetch` error itself.
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; ERR_TRANSPORT for any other network
+   *   failure (refused, DNS), with fetch's error as `cause`; an abort rejects with the AbortError itself.
    * @throws {NtlmError} (rejects, negotiate credentials) ERR_WSTRUST_NTLM from ntlmAuthorizer when the NTLM challenge
    *   cannot be read; any error of `credentials.authorize` propagates unchanged.
    * A `lifetimeSeconds` that is not a finite number throws a RangeError (Invalid time value) before any request.
@@ -407,8 +416,8 @@ export class WebTicketClient {
    *   answers other than HTTP 200.
    * @throws {SoapFormatError} (rejects) ERR_WSTRUST_SOAP_FORMAT when the metadata served with HTTP 200 is not well-formed XML.
    * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
-   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
-   *   the `fetch` error itself.
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; ERR_TRANSPORT for any other network
+   *   failure (refused, DNS), with fetch's error as `cause`; an abort rejects with the AbortError itself.
    */
   async discover(serviceUrl: string): Promise<WebTicketDiscovery[]> {
     const wsdl = await this.#fetch(`${serviceUrl}?wsdl`, { method: 'GET' });
@@ -453,8 +462,8 @@ export class WebTicketClient {
    * @throws {SoapFormatError} (rejects) ERR_WSTRUST_SOAP_FORMAT when `envelope` is not a SOAP envelope (signRequest /
    *   attachToken).
    * @throws {TransportError} (rejects) ERR_TRANSPORT_TLS_UNTRUSTED / ERR_TRANSPORT_TLS_HOSTNAME /
-   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; any other network failure rejects with
-   *   the `fetch` error itself. Any other HTTP status of the service is returned, not thrown.
+   *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; ERR_TRANSPORT for any other network
+   *   failure (refused, DNS), with fetch's error as `cause`; an abort rejects with the AbortError itself. Any other HTTP status of the service is returned, not thrown.
    */
   async callService(serviceUrl: string, envelope: string, opts: { webTicketUrl?: string; soapAction?: string; /** false: bearer use (SignedSupportingTokens) */ proof?: boolean } = {}): Promise<Response> {
     const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', ...(opts.soapAction ? { soapaction: `"${opts.soapAction}"` } : {}) };
