@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { ACTION_GET_AND_PUBLISH_CERT, generateCsr } from '@ocauth/certprov';
 import { expectThat, manual } from '../context.js';
 import { hasOpenSsl } from '../openssl-registrar.js';
-import { type RawResponse } from '../context.js';
-import { type Requirement } from '../requirements.js';
+import type { RawResponse } from '../context.js';
+import type { Requirement } from '../requirements.js';
 import { NS_AUTHWS, NS_SOAP, certProvAnswer, certProvEnvelope, dom, els, expectErrorInfo, issued, postCertProv, show, signed } from './common.js';
 
 const NS_SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
