@@ -210,7 +210,7 @@ class SqlCertificates {
   // MS-OCAUTHWS 3.1.4.1: the certificate is published before the response is sent; a new certificate
   // for the same user and DeviceId supersedes the previous one — one transaction, durable on return.
   async publish(cert: StoredCertificate, now: Date): Promise<{ revoked: string[] }> {
-    return this.publishClaiming(cert, now, []);
+    return this.#publish(cert, now, []);
   }
   /**
    * Publish and record the request's claims (replay key, the ticket's certificate slot) in ONE transaction:
@@ -219,6 +219,9 @@ class SqlCertificates {
    * ClaimLostError and nothing is committed — neither the claims nor the certificate.
    */
   async publishClaiming(cert: StoredCertificate, now: Date, claims: readonly ClaimGroup[]): Promise<{ revoked: string[] }> {
+    return this.#publish(cert, now, claims);
+  }
+  async #publish(cert: StoredCertificate, now: Date, claims: readonly ClaimGroup[]): Promise<{ revoked: string[] }> {
     const serial = cert.serialNumber.toUpperCase();
     const entity = normEntity(cert.entity);
     const device = cert.deviceId.toUpperCase();
