@@ -38,6 +38,25 @@ describe('clients against a pool whose CA the caller did not pass', () => {
   });
 });
 
+describe('clients against a port where nothing listens', () => {
+  it('WebTicketClient and requestCertificate: TransportError ERR_TRANSPORT naming the URL, not `fetch failed`', async () => {
+    const { createServer } = await import('node:net');
+    const closed = await new Promise<number>((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)); }); });
+    const url = `https://127.0.0.1:${closed}/WebTicket/WebTicketService.svc`;
+    const c = new WebTicketClient({ credentials: { type: 'pin', identity: t.phone!, pin: t.pin! }, sipUri: t.user! });
+    const e = await c.requestTicket(`https://127.0.0.1:${closed}/CertProv/CertProvisioningService.svc`, url).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransportError);
+    expect((e as TransportError).code).toBe('ERR_TRANSPORT');
+    expect((e as Error).message).toMatch(new RegExp(`^WebTicketClient: request to https://127\\.0\\.0\\.1:${closed}/\\S+ failed \\(ECONNREFUSED\\)`));
+    const p = paths(t);
+    const ticket = await new WebTicketClient({ credentials: { type: 'pin', identity: t.phone!, pin: t.pin! }, sipUri: t.user!, fetch: createHttpsFetch({ ca: t.ca! }) }).requestTicket(p.certProv, p.webTicket);
+    const r = await requestCertificate({ url: `https://127.0.0.1:${closed}/CertProv/CertProvisioningService.svc`, sipUri: t.user!, ticket, keySizeBits: 2048 }).catch((x: unknown) => x);
+    expect(r).toBeInstanceOf(TransportError);
+    expect((r as TransportError).code).toBe('ERR_TRANSPORT');
+    expect((r as Error).message).toMatch(/^requestCertificate: request to https:\/\/127\.0\.0\.1:\d+\/CertProv\/CertProvisioningService\.svc failed \(ECONNREFUSED\)/);
+  });
+});
+
 describe('AuthBrokerClient webTicket', () => {
   it('accepts a WebTicket object (its assertionXml), refuses anything else with a typed error', async () => {
     const p = paths(t);

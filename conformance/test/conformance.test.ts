@@ -23,7 +23,7 @@ describe.each([
   // No second Web server or farm, no movable clock there: 28033, 28034, the audience and session expiry stay unchecked.
   ['the services composed in-process from the protocol packages', startComposedTarget, ['FLOW-05-SIP-TLSDSK', 'FLOW-REAL-SIPE-METADATA', 'HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-03', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01', 'OCAUTH-3.2.4.1-CERT-28011', 'OCAUTH-3.2.4.1-CERT-28014', 'OCAUTH-3.2.4.1-CERT-28015', ...UNREACHABLE,
     // No WinNegotiate port (OAuth2 not offered) and no directory the runner can change.
-    'OCAUTH-3.2-OAUTH2-01', 'OCAUTH-3.2-OAUTH2-02', 'OCAUTH-3.2-OAUTH2-03', 'OCAUTH-3.2-OAUTH2-04', 'OCAUTH-3.2-OAUTH2-05', 'OCAUTH-3.1.4.1.4.1-03']],
+    'OCAUTH-3.2-OAUTH2-01', 'OCAUTH-3.2-OAUTH2-02', 'OCAUTH-3.2-OAUTH2-03', 'OCAUTH-3.2-OAUTH2-04', 'OCAUTH-3.2-OAUTH2-05', 'OCAUTH-3.1.4.1.4.1-03', 'OCAUTH-3.3.4.3-02']],
 ])('ocauth conformance against %s', (_name, start, extraManual) => {
   let t: EmbeddedTarget;
   beforeAll(async () => { t = await start(); });
@@ -93,6 +93,17 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { securityTokenErrorIdsCollapsed: true }, expect: ['OCAUTH-3.2.4.1-SOAP-28020', 'OCAUTH-3.2.4.1-SOAP-28021', 'OCAUTH-3.2.4.1-RST-28035'] },
     { faults: { omitTicketLifetime: true }, expect: ['OCAUTH-3.2.4.1.3.4-07', 'EX-4.2-02'] },
     { faults: { hashAlgorithmIgnoresOffer: true }, expect: ['OCAUTH-3.3.4.1.3.1-01', 'OCAUTH-3.3.4.7.3.2-01'] },
+    { faults: { certProvAnyMethod: true }, expect: ['HOSTILE-15-CERTPROV-METHOD'] },
+    { faults: { bodyCapIgnored: true }, expect: ['HOSTILE-16-CERTPROV-OVERSIZED'] },
+    { faults: { certProvIgnoresAction: true }, expect: ['HOSTILE-17-CERTPROV-WRONG-ACTION'] },
+    { faults: { soap12AnsweredAsSoap11: true }, expect: ['OCAUTH-2.1-02'] },
+    { faults: { deviceIdPaddingAccepted: true }, expect: ['HOSTILE-18-DEVICEID-PADDED'] },
+    { faults: { keySizePolicyIgnored: true }, expect: ['HOSTILE-10-TINY-KEY', 'OCAUTH-3.1.4.1.3.3-01'] },
+    { faults: { validityUnbounded: true }, expect: ['HOSTILE-19-VALIDITY-ABOVE-MAXIMUM'] },
+    { faults: { disabledAccountCredential: true }, expect: ['OCAUTH-3.3.4.3-02'] },
+    { faults: { nonRsaKeyAccepted: true }, expect: ['HOSTILE-20-CSR-NON-RSA-KEY'] },
+    { faults: { weakRsaKeyAccepted: true }, expect: ['HOSTILE-21-CSR-WEAK-RSA-KEY'] },
+    { faults: { ekuNotChecked: true }, expect: ['OCAUTH-3.1.4.1.4.1-02'] },
   ];
   it('every fault @ocauth/server offers is covered by a case', () => {
     expect(cases.map((c) => Object.keys(c.faults)[0]).sort()).toEqual([...FAULT_NAMES].sort());

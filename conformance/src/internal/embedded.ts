@@ -62,6 +62,9 @@ function faultyDirectory(d: UserDirectory, f: EmbeddedFaults): UserDirectory {
 /**
  * Start the embedded reference target: @ocauth/server's startServer() on 127.0.0.1 (ephemeral port,
  * temporary data directory, demo user), plus a SIP registrar peer for the TLS-DSK leg.
+ * @throws {ServerConfigError} ERR_SERVER_CONFIG (rejects) when `faults` names an unknown fault.
+ * @throws {StoreError} ERR_SERVER_STORE_OPEN (rejects) when the store in the temporary data directory cannot be opened;
+ *   Node's own error when the temporary directory cannot be created or a port cannot be bound.
  */
 export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
   const sipPki = testPki('ocauth conformance SIP registrar CA');
@@ -128,6 +131,8 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
  * The same services composed in-process from the protocol packages (wstrust, certprov, authbroker)
  * behind node:https, without @ocauth/server: a second deployment the suites run against, and the
  * runner's fallback when the server package is unavailable.
+ * @throws never an ocauth error (its configuration is fixed; `faults` values are only read); Node's own error when key
+ *   generation fails, and a port that cannot be bound is an 'error' event of the https server.
  */
 export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
   const faults = opts.faults ?? {};

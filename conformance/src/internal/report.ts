@@ -27,6 +27,11 @@ export class ConformanceUsageError extends Error {
   readonly code = 'ERR_CONFORMANCE_USAGE';
 }
 
+/**
+ * Run `checks` (default: all) against `target` in order and report them; a failing check is a result, never a rejection.
+ * @throws {ConformanceUsageError} ERR_CONFORMANCE_USAGE (rejects) when no checks are selected. An error thrown by the
+ *   `progress` callback propagates unchanged.
+ */
 export async function runConformance(target: Target, opts: { checks?: readonly Requirement[]; progress?: (line: string) => void; strict?: boolean } = {}): Promise<ConformanceReport> {
   const checks = opts.checks ?? ALL_CHECKS;
   if (checks.length === 0) throw new ConformanceUsageError('no checks selected: a run of zero checks proves nothing');
@@ -46,7 +51,10 @@ export async function runConformance(target: Target, opts: { checks?: readonly R
   };
 }
 
-/** The last line of a run: "all MUST checks pass" only when every MUST ran and passed. */
+/**
+ * The last line of a run: "all MUST checks pass" only when every MUST ran and passed.
+ * @throws never
+ */
 export function verdictLine(rep: ConformanceReport): string {
   const s = rep.summary;
   const unchecked = s.mustUnchecked.length
@@ -57,6 +65,10 @@ export function verdictLine(rep: ConformanceReport): string {
   return `all MUST checks pass${s.clientOnly ? ` (${s.clientOnly} client-only rules listed above do not apply to a server)` : ''}`;
 }
 
+/**
+ * The results as a text table, the counts and the verdict line.
+ * @throws never
+ */
 export function formatTable(rep: ConformanceReport): string {
   const rows = rep.results.map((r) => [r.id, r.section, r.level, r.outcome, r.ms.toFixed(0)]);
   const head = ['id', 'section', 'level', 'status', 'ms'];
@@ -70,6 +82,10 @@ export function formatTable(rep: ConformanceReport): string {
 }
 
 const x = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * The results as JUnit XML (a failed or unimplemented requirement, and under `strict` an unchecked MUST, is a failure).
+ * @throws never
+ */
 export function toJUnit(rep: ConformanceReport): string {
   const failing = (r: Result) => r.outcome === 'fail' || r.outcome === 'not-implemented' || (rep.strict && r.level === 'MUST' && r.outcome === 'manual');
   const cases = rep.results.map((r) => {

@@ -39,6 +39,12 @@ export interface Result {
   enforces?: string[];
 }
 
+/**
+ * Run each requirement's check in order: resolving passes, a ManualCheck / ClientOnly makes it `manual` / `client-only`,
+ * any other error fails it (with its message); a requirement without a check is `not-implemented`.
+ * @throws never: check errors (ERR_CONFORMANCE_CHECK, ERR_CONFORMANCE_MANUAL, any other) become results; only an error
+ *   thrown by the `progress` callback propagates.
+ */
 export async function runRequirements(ctx: RunContext, reqs: readonly Requirement[], progress: (r: Result, index: number, total: number) => void = () => {}): Promise<Result[]> {
   const out: Result[] = [];
   for (const [i, r] of reqs.entries()) {
@@ -64,7 +70,10 @@ export async function runRequirements(ctx: RunContext, reqs: readonly Requiremen
 /** Exit codes of a conformance run (2 is the command line's: bad flags, no checks selected, unreadable files). */
 export const EXIT = { pass: 0, mustFailed: 1, usage: 2, mustUnchecked: 3 } as const;
 
-/** MUST requirements that failed (or have no check) and MUST requirements that could not be checked here. */
+/**
+ * MUST requirements that failed (or have no check) and MUST requirements that could not be checked here.
+ * @throws never
+ */
 export function mustVerdict(results: readonly Result[]): { failed: string[]; unchecked: string[] } {
   const musts = results.filter((r) => r.level === 'MUST');
   return {
@@ -77,6 +86,7 @@ export function mustVerdict(results: readonly Result[]): { failed: string[]; unc
  * 0 only if every MUST ran and passed (client-only rules aside); 1 if a MUST failed or has no check;
  * otherwise 3 when some MUST could not be checked against this target — or 1 under `strict` (`--strict`,
  * and always for the embedded target, where every server-side MUST can be checked).
+ * @throws never
  */
 export function exitCodeFor(results: readonly Result[], opts: { strict?: boolean } = {}): number {
   const v = mustVerdict(results);

@@ -8,7 +8,7 @@ export { requestCertificate } from './internal/client.js';
 export type { RequestCertificateOptions, ProvisionedCertificate } from './internal/client.js';
 export { createCertProvHandler } from './internal/handler.js';
 export { canonicalDeviceId } from './internal/get-and-publish-cert/device-id.js';
-export type { CertProvHandlerOptions, CertProvPolicy, CertProvTicketVerifier, CertProvHeaderTicketVerifier, CertProvUserDirectory } from './internal/handler-options.js';
+export type { CertProvHandlerOptions, CertProvTestFaults, CertProvPolicy, CertProvTicketVerifier, CertProvHeaderTicketVerifier, CertProvUserDirectory } from './internal/handler-options.js';
 export { CertificateAuthority } from './internal/ca.js';
 export type { CertificateAuthorityOptions, IssueOptions, IssuedCertificate, SignatureHash } from './internal/ca.js';
 export { MemoryCertificateStore, storeCertificateValidator } from './internal/store.js';

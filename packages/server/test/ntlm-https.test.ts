@@ -5,7 +5,8 @@
 import { Agent, request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, NS, ntlmAuthorizer, parseMsDiagnosticsHeader, URI, WebTicketClient } from '@ocauth/wstrust';
+import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, ntlmAuthorizer, URI, WebTicketClient } from '@ocauth/wstrust';
+import { NS, parseMsDiagnostics } from '@ocauth/diagnostics';
 import { explain, parseSoapFault } from '@ocauth/diagnostics';
 import { createHttpsFetch, startServer, type RunningServer } from '@ocauth/server';
 import { authenticateMessage, negotiateMessage, ntHashViaOpenssl, readChallenge } from '../../../testing/ntlm-oracle.js';
@@ -120,7 +121,7 @@ describe('WinNegotiate over HTTPS keep-alive (node:https Agent, maxSockets 1)', 
   it('wrong password: 401 + X-Ms-diagnostics 28024 and the schemes again; no 500, no hang', async () => {
     const { r2 } = await ntlmTicket(keepAlive(), 'User', 'OCAUTH', Buffer.alloc(16, 1));
     expect(r2.status).toBe(401);
-    expect(parseMsDiagnosticsHeader(header(r2, 'x-ms-diagnostics')[0]!)?.errorId).toBe(28024);
+    expect(parseMsDiagnostics(header(r2, 'x-ms-diagnostics')[0]!).entries[0]?.errorId).toBe(28024);
     expect(header(r2, 'www-authenticate')).toEqual(['Negotiate', 'NTLM']);
     expect(logs.some((l) => l.msg === 'ntlm.failed' && /NTProofStr/.test(String(l.reason)))).toBe(true);
   });
@@ -130,7 +131,7 @@ describe('WinNegotiate over HTTPS keep-alive (node:https Agent, maxSockets 1)', 
     const ch = readChallenge(Buffer.from(header(r1, 'www-authenticate')[0]!.slice(5), 'base64'));
     const r2 = await post(b, srv.paths.webTicket, rst(), { authorization: `NTLM ${authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'OCAUTH' }).toString('base64')}` });
     expect(r2.status).toBe(401);
-    expect(parseMsDiagnosticsHeader(header(r2, 'x-ms-diagnostics')[0]!)?.errorId).toBe(28024);
+    expect(parseMsDiagnostics(header(r2, 'x-ms-diagnostics')[0]!).entries[0]?.errorId).toBe(28024);
     a.destroy();
     b.destroy();
   });
@@ -175,7 +176,7 @@ describe('Auth binding as the Lync 2013 / SfB desktop client sends it', () => {
     expect(f.value).toMatchObject({ faultcode: 'a:FailedAuthentication', faultcodeNamespace: NS.wsse, faultstring: 'No valid security token.', diagnostics: { errorId: 28020 } });
     const finding = explain(r.body) as { remedy: string };
     expect(finding.remedy).toMatch(/check the user name and password/i);
-    expect(parseMsDiagnosticsHeader(header(r, 'x-ms-diagnostics')[0]!)?.errorId).toBe(28020);
+    expect(parseMsDiagnostics(header(r, 'x-ms-diagnostics')[0]!).entries[0]?.errorId).toBe(28020);
   });
   it('a password that is itself valid base64 still works as plain text', async () => {
     await srv.store.users.upsertUser({ sipUri: 'sip:b64@ocauth.test', account: 'OCAUTH\\b64', password: 'QUJD' }); // "QUJD" = base64("ABC")

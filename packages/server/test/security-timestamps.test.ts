@@ -2,7 +2,7 @@
 // long as Expires was in the future, and `2026-13-05` parsed as 2027-01-05. The Timestamp must lie within
 // the ticket's lifetime (plus skew): SIPE's Timestamp spans exactly that and keeps working.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUtc, WebTicketClient } from '@ocauth/wstrust';
+import { WebTicketClient } from '@ocauth/wstrust';
 import { createHttpsFetch, startServer, type RunningServer } from '@ocauth/server';
 import { certProvEnvelope, postCertProv, signWith } from './support/attack.js';
 
@@ -39,11 +39,4 @@ describe('Timestamp bounds (issue 16 item 9)', () => {
     for (let i = 0; i < 2; i++) expect((await postCertProv(srv, f, signWith(t, certProvEnvelope(srv, { entity: entity() }), created, ttl))).certificate).toBeDefined();
   });
 
-  it('xsd:dateTime is parsed strictly: month 13, day 30 of February, hour 24 are not dates', () => {
-    expect(parseUtc('2026-13-05T00:00:00Z')).toBeUndefined();
-    expect(parseUtc('2026-02-30T00:00:00Z')).toBeUndefined();
-    expect(parseUtc('2026-00-10T00:00:00Z')).toBeUndefined();
-    expect(parseUtc('2026-01-10T24:00:00Z')).toBeUndefined();
-    expect(parseUtc('2028-02-29T23:59:59.5Z')?.toISOString()).toBe('2028-02-29T23:59:59.500Z');
-  });
 });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGetAndPublishCertRequest, generateCsr, parseGetAndPublishCertResponse, GetAndPublishCertError } from '@ocauth/certprov';
-import { NS, URI, parseCompactTicketResponse, parseEnvelope, WebTicketClient } from '@ocauth/wstrust';
+import { NS } from '@ocauth/diagnostics';
+import { URI, parseCompactTicketResponse, parseEnvelope, WebTicketClient } from '@ocauth/wstrust';
 import { createHttpsFetch, startServer, type RunningServer } from '@ocauth/server';
 import { hasTool, runTool } from '../../../testing/tools.js';
 

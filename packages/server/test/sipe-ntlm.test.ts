@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Agent, request } from 'node:https';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseMsDiagnosticsHeader, URI } from '@ocauth/wstrust';
+import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, URI } from '@ocauth/wstrust';
+import { parseMsDiagnostics } from '@ocauth/diagnostics';
 import { startServer, type RunningServer } from '@ocauth/server';
 
 const LIBSIPE = '/usr/lib/purple-2/libsipe.so';
@@ -118,6 +119,6 @@ describe.skipIf(!driver)('pidgin-sipe 1.25 NTLM (libsipe.so) against the WinNego
   it('a wrong password: 401 with X-Ms-diagnostics 28024', async () => {
     const { r2 } = await signIn(2, 'OCAUTH\\demo', 'not-the-password');
     expect(r2.status).toBe(401);
-    expect(parseMsDiagnosticsHeader(r2.diag!)?.errorId).toBe(28024);
+    expect(parseMsDiagnostics(r2.diag!).entries[0]?.errorId).toBe(28024);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { URI, buildEnvelope, buildAddressingHeaders, buildRequestSecurityToken, signWithCertificate, verifyCertificateMessage, SecurityError, WebTicketClient, type ClientCertificateValidator } from '../src/index.js';
+import { URI, buildEnvelope, buildAddressingHeaders, buildRequestSecurityToken, signWithCertificate, verifyCertificateMessage, SecurityError, WebTicketClient, type ClientCertificateValidator } from './internals.js';
 import { makeHandler, otherCert, otherKey, SERVICE } from './support.js';
 
 const F = new URL('./fixtures/', import.meta.url);

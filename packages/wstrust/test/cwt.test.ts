@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createTicketVerifier, deriveCompactTicketKey, mintCompactWebTicket, openCompactWebTicket, compactTicketOfHeader, TicketError, WsTrustError, CWT_MAX_LENGTH } from '../src/index.js';
+import { createTicketVerifier, deriveCompactTicketKey, mintCompactWebTicket, openCompactWebTicket, compactTicketOfHeader, TicketError, WsTrustError, CWT_MAX_LENGTH } from './internals.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import { issuerCert } from './support.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   WebTicketClient, createTicketVerifier, discoverFromMetadata, buildEnvelope, buildAddressingHeaders, TicketError, WebTicketServiceError, NS,
   parseWebTicketHeaderValue,
-} from '../src/index.js';
+} from './internals.js';
 import { issuerCert, makeHandler, poolKey, seededRandom } from './support.js';
 
 /** node:http around a web-standard handler (loopback only). */

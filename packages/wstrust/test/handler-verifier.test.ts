@@ -3,10 +3,10 @@ import {
   URI, NS, buildEnvelope, buildAddressingHeaders, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection,
   computeProofKey, signMessage, createTicketVerifier, TicketError, parseAssertion, parseMsDiagnosticsHeader, formatWebTicketHeaderValue,
   keyNameOf, type RequestSecurityToken,
-} from '../src/index.js';
+} from './internals.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import { parseMsDiagnostics as parseDiagnostics, parseOcsDiagnosticsFault, parseSoapFault } from '@ocauth/diagnostics';
-import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, buildSoapFault, parseXmlDocument } from '../src/index.js';
+import { formatMsDiagnosticsHeader, WEB_TICKET_ERRORS, buildSoapFault, parseXmlDocument } from './internals.js';
 import { issuerCert, otherCert, otherKey, poolKey, makeHandler, SERVICE } from './support.js';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
@@ -103,7 +103,7 @@ describe('IssueToken handler', () => {
     // Characters XML cannot carry (controls, lone surrogates) in a faultstring become '?' instead of a malformed fault.
     const fault = buildSoapFault('wst:InvalidRequest', 'bad \u0001 input \uD800 here', { errorId: 28020, reason: 'There is no valid security token.' });
     const parsed = parseOcsDiagnosticsFault(fault);
-    expect(parsed.ok && parsed.value).toMatchObject({ errorId: 28020, reason: 'There is no valid security token.', fault: { faultcode: 'wst:InvalidRequest', faultcodeNamespace: NS.wst, faultstring: 'bad ? input ? here' } });
+    expect(parsed.ok && parsed.value).toMatchObject({ errorId: 28020, reason: 'There is no valid security token.', fault: { faultcode: 'wst:InvalidRequest', faultcodeNamespace: NS.trust, faultstring: 'bad ? input ? here' } });
     for (const v of ['1.1', '1.2'] as const) {
       const plain = parseSoapFault(buildEnvelope({ version: v, body: buildSoapFault('s:Client', 'x\u0000y', undefined, v) }));
       expect(plain.ok && plain.value.faultstring, v).toBe('x?y');
@@ -219,9 +219,9 @@ describe('createTicketVerifier', () => {
   });
   it('wrong proof key → 28032; ticket from an untrusted issuer → 28032', async () => {
     const { rstr, proofKey } = await obtain();
-    const k = proofKey.slice(); k[5] ^= 0x80;
+    const k = proofKey.slice(); k[5]! ^= 0x80;
     await expect(verifier().verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, k))).rejects.toMatchObject({ code: 'ERR_WSTRUST_TICKET_INVALID', errorId: 28032 });
-    const { createWebTicketHandler } = await import('../src/index.js');
+    const { createWebTicketHandler } = await import('./internals.js');
     const { directory } = await import('./support.js');
     const evil = createWebTicketHandler({ serviceUrl: SERVICE, signingKey: otherKey, certificate: otherCert, poolKey, farm: ['https://pool0.example.com/'], userDirectory: directory(), clock });
     const res = await evil(post('/Pin', rstEnvelope(), basic('1234', '12345')));

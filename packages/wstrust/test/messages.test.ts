@@ -6,7 +6,7 @@ import {
   URI, NS, buildEnvelope, buildAddressingHeaders, parseEnvelope, buildRequestSecurityToken, parseRequestSecurityToken,
   buildRequestSecurityTokenResponseCollection, parseRequestSecurityTokenResponseCollection, excC14n, parseXmlDocument,
   InvalidRequestError, SoapFormatError, claimedSipUri,
-} from '../src/index.js';
+} from './internals.js';
 
 const V = new URL('../../../vectors/spec/', import.meta.url);
 const reqXml = readFileSync(new URL('4.2-issue-token-request.xml', V), 'utf8');
@@ -69,11 +69,11 @@ describe('RST parser: real-client quirks and wst:InvalidRequest', () => {
     const r = parseRequestSecurityToken(parseXmlDocument(xml).documentElement as never);
     expect(r).toEqual(good);
     expect(claimedSipUri(r)).toBe('sip:alice@example.com');
-    const prefixed = xml.replace(/<(\/?)(?!auth:)([A-Za-z]+)/g, (m, s, n) => (['AppliesTo', 'EndpointReference', 'Address'].includes(n) ? m : `<${s}t:${n}`)).replace(`xmlns="${NS.wst}"`, `xmlns:t="${NS.wst}"`);
+    const prefixed = xml.replace(/<(\/?)(?!auth:)([A-Za-z]+)/g, (m, s, n) => (['AppliesTo', 'EndpointReference', 'Address'].includes(n) ? m : `<${s}t:${n}`)).replace(`xmlns="${NS.trust}"`, `xmlns:t="${NS.trust}"`);
     expect(parseRequestSecurityToken(parseXmlDocument(prefixed).documentElement as never)).toEqual(good);
   });
   it('accepts trailing-slash namespaces and repeated MessageIDs', () => {
-    const xml = buildRequestSecurityToken(good).replace(`xmlns="${NS.wst}"`, `xmlns="${NS.wst}/"`);
+    const xml = buildRequestSecurityToken(good).replace(`xmlns="${NS.trust}"`, `xmlns="${NS.trust}/"`);
     expect(parseRequestSecurityToken(parseXmlDocument(xml).documentElement as never).Context).toBe(good.Context);
     const env = parseEnvelope(buildEnvelope({ headers: [...buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:1', to: 'https://x/' }), ...buildAddressingHeaders({ messageId: 'urn:uuid:1' })], body: xml }));
     expect(env.addressing.messageIds).toEqual(['urn:uuid:1', 'urn:uuid:1']);
@@ -136,7 +136,7 @@ describe('RST parser: real-client quirks and wst:InvalidRequest', () => {
 
 describe('known answer from a real Web Ticket Service: the 4.2.2 assertion DigestValue', () => {
   it('our exclusive c14n reproduces the digest the server signed (PDF indentation removed), so only the RSA check remains', async () => {
-    const { verifyAssertionSignature, AssertionError } = await import('../src/index.js');
+    const { verifyAssertionSignature, AssertionError } = await import('./internals.js');
     const { X509Certificate } = await import('node:crypto');
     const { issuerCert } = await import('./support.js');
     const doc = parseXmlDocument(resXml.replace(/>\s+</g, '><'));

@@ -9,7 +9,7 @@ import { hasTool } from '../../../testing/tools.js';
 import {
   buildAddressingHeaders, buildEnvelope, buildNegTokenInit, buildRequestSecurityToken, createNtlmAuthenticator, MemoryUserDirectory, ntHash, ntowfv2,
   NtlmError, parseAvPairs, parseMsDiagnosticsHeader, parseNtlmAuthenticate, parseSpnego, URI, type NtlmAuthenticatorOptions,
-} from '../src/index.js';
+} from './internals.js';
 import { makeHandler, SERVICE } from './support.js';
 
 const V = JSON.parse(readFileSync(new URL('../../../vectors/wstrust/ntlmv2-ms-nlmp-4.2.4.json', import.meta.url), 'utf8'));

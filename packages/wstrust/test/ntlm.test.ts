@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasTool, runTool } from '../../../testing/tools.js';
-import { md4, ntowfv2, ntlmv2Responses, ntlmAuthorizer, parseNtlmChallenge, NtlmError, WebTicketClient } from '../src/index.js';
+import { md4, ntowfv2, ntlmv2Responses, ntlmAuthorizer, parseNtlmChallenge, NtlmError, WebTicketClient } from './internals.js';
 import { makeHandler, SERVICE } from './support.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -5,7 +5,7 @@
 // RequestType of WS-Trust 2005/02, `User-Agent: UCCAPI/… OC/…`, `Content-Type: text/xml; charset=utf-8`
 // and no SOAPAction. The UsernameToken here is plain text (the base64 form is decoded in authenticate()).
 import { describe, expect, it } from 'vitest';
-import { createTicketVerifier, parseCompactTicketResponse, parseEnvelope, parseRequestSecurityTokenResponseCollection, URI, NS } from '../src/index.js';
+import { createTicketVerifier, parseCompactTicketResponse, parseEnvelope, parseRequestSecurityTokenResponseCollection, URI, NS } from './internals.js';
 import { parseSoapFault } from '@ocauth/diagnostics';
 import { issuerCert, makeHandler, poolKey, SERVICE } from './support.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasTool, runTool } from '../../../testing/tools.js';
-import { NS, buildAddressingHeaders, buildEnvelope, signMessage, verifyMessage, MemoryReplayCache, SecurityError, pSha1, type VerifyMessageOptions } from '../src/index.js';
+import { NS, buildAddressingHeaders, buildEnvelope, signMessage, verifyMessage, MemoryReplayCache, SecurityError, pSha1, parseUtc, type VerifyMessageOptions } from './internals.js';
 
 const key = new Uint8Array(32).map((_, i) => i * 7 + 1);
 const T0 = new Date('2026-01-01T00:00:00.000Z');
@@ -79,7 +79,7 @@ describe('signMessage / verifyMessage', () => {
       });
     }
     it('fails with a wrong key (one bit)', () => {
-      const k2 = key.slice(); k2[0] ^= 1;
+      const k2 = key.slice(); k2[0]! ^= 1;
       expect(code(() => verifyMessage(xml, vopts({ resolveKey: () => k2 })))).toBe('ERR_WSTRUST_SIGNATURE_INVALID');
     });
     it('clock: expired beyond skew, created in the future beyond skew, inside skew ok', () => {
@@ -156,5 +156,15 @@ describe('P_SHA1 proof key', () => {
     if (!hasTool('openssl', ['version'])) return ctx.skip('openssl is not on PATH (under CI hasTool throws instead)');
     const ref = runTool('openssl', ['kdf', '-keylen', '32', '-kdfopt', 'digest:SHA1', '-kdfopt', `hexsecret:${req.toString('hex')}`, '-kdfopt', `hexseed:${srv.toString('hex')}`, '-binary', 'TLS1-PRF']).toString('hex');
     expect(ours).toBe(ref);
+  });
+});
+
+describe('parseUtc (moved from server/test/security-timestamps.test.ts)', () => {
+  it('xsd:dateTime is parsed strictly: month 13, day 30 of February, hour 24 are not dates', () => {
+    expect(parseUtc('2026-13-05T00:00:00Z')).toBeUndefined();
+    expect(parseUtc('2026-02-30T00:00:00Z')).toBeUndefined();
+    expect(parseUtc('2026-00-10T00:00:00Z')).toBeUndefined();
+    expect(parseUtc('2026-01-10T24:00:00Z')).toBeUndefined();
+    expect(parseUtc('2028-02-29T23:59:59.5Z')?.toISOString()).toBe('2028-02-29T23:59:59.500Z');
   });
 });

@@ -1,14 +1,14 @@
 // readSoapRequest against hostile and real request shapes (codes, statuses, causes, what it returns).
 import { XmlParseError } from '@ocauth/c14n';
 import { describe, expect, it } from 'vitest';
-import { readSoapRequest, SoapRequestError } from '../src/index.js';
+import { readSoapRequest, SoapRequestError } from './internals.js';
 
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const S12 = 'http://www.w3.org/2003/05/soap-envelope';
 const WSA = 'http://www.w3.org/2005/08/addressing';
 const URL_ = 'https://pool.test/svc';
 const env = (ns: string, header = '', body = '<p:Payload xmlns:p="urn:p"/>') => `<s:Envelope xmlns:s="${ns}">${header}<s:Body>${body}</s:Body></s:Envelope>`;
-const post = (body: BodyInit | null, headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8' }) => new Request(URL_, { method: 'POST', body, headers });
+const post = (body: NonNullable<RequestInit['body']> | null, headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8' }) => new Request(URL_, { method: 'POST', body, headers });
 
 /** A body of `n` bytes delivered in 1 KiB chunks by a stream that counts how much was pulled. */
 function streamed(n: number): { stream: ReadableStream<Uint8Array>; pulled: () => number } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NS, URI, buildEnvelope, buildAddressingHeaders, buildAddressingNoneHeaders, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection, createTicketVerifier, computeProofKey, signMessage } from '../src/index.js';
+import { NS, URI, buildEnvelope, buildAddressingHeaders, buildAddressingNoneHeaders, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection, createTicketVerifier, computeProofKey, signMessage } from './internals.js';
 import { issuerCert, makeHandler, poolKey, SERVICE } from './support.js';
 
 const T = new Date('2026-03-01T10:00:00Z');
@@ -19,7 +19,7 @@ describe('SOAP 1.2 and addressing/none', () => {
     const bad = await h(new Request(SERVICE + '/Pin', { method: 'POST', body: buildEnvelope({ version: '1.2', body: claim }), headers: basic }));
     const t = await bad.text();
     expect(t).toContain(`<s:Envelope xmlns:s="${NS.soap12}">`);
-    expect(t).toContain('<s:Value>s:Sender</s:Value><s:Subcode><s:Value xmlns:wst="' + NS.wst + '">wst:RequestFailed</s:Value></s:Subcode>');
+    expect(t).toContain('<s:Value>s:Sender</s:Value><s:Subcode><s:Value xmlns:wst="' + NS.trust + '">wst:RequestFailed</s:Value></s:Subcode>');
     expect(t).toContain('<af:ErrorId>28035</af:ErrorId>');
   });
   it('To/Action in the addressing/none namespace (spec 4.1 style) are read', () => {

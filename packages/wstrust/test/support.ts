@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createWebTicketHandler, MemoryUserDirectory, keyNameOf, type WebTicketHandlerOptions } from '../src/index.js';
+import { createWebTicketHandler, MemoryUserDirectory, keyNameOf, type WebTicketHandlerOptions } from './internals.js';
 
 const F = new URL('./fixtures/', import.meta.url);
 export const issuerKey = readFileSync(new URL('issuer-key.pem', F), 'utf8');
@@ -27,7 +27,7 @@ export function directory(): MemoryUserDirectory {
     .add({ sipUri: 'sip:bob@example.com', enabled: false }, { pin: '999', phone: ['+15550000'], password: 'pw', accounts: ['EXAMPLE\\bob'] });
 }
 
-export function makeHandler(now: () => Date, over: Partial<WebTicketHandlerOptions> = {}) {
+export function makeHandler(now: () => Date, over: { [K in keyof WebTicketHandlerOptions]?: WebTicketHandlerOptions[K] | undefined } = {}) {
   let n = 0;
   return createWebTicketHandler({
     serviceUrl: SERVICE, signingKey: issuerKey, certificate: issuerCert, poolKey, farm: ['https://pool0.example.com/'],
@@ -35,5 +35,5 @@ export function makeHandler(now: () => Date, over: Partial<WebTicketHandlerOptio
     windowsAuthenticator: async (authz) => (authz === 'Negotiate dGVzdA==' ? { account: 'EXAMPLE\\alice' } : authz === 'Negotiate Ym9i' ? { account: 'EXAMPLE\\bob' } : null),
     oauthValidator: async (t) => (t === 'good-token' ? { sipUri: 'sip:alice@example.com' } : null),
     ...over,
-  });
+  } as WebTicketHandlerOptions);
 }

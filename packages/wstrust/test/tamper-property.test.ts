@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildEnvelope, buildAddressingHeaders, signMessage, verifyMessage, WsTrustError } from '../src/index.js';
+import { buildEnvelope, buildAddressingHeaders, signMessage, verifyMessage, WsTrustError } from './internals.js';
 
 const key = new Uint8Array(32).fill(0x5a);
 const T0 = new Date('2026-01-01T00:00:00.000Z');
@@ -9,7 +9,7 @@ const xml = signMessage({ envelope: buildEnvelope({ headers: buildAddressingHead
 const start = xml.indexOf('<u:Timestamp');
 // Timestamp, SignedInfo and SignatureValue (KeyInfo is not covered by the signature; its KeyIdentifier is checked by resolveKey).
 const end = xml.indexOf('<KeyInfo>');
-const resolveKey = (r: { keyIdentifier: string }) => { if (r.keyIdentifier !== AID) throw new WsTrustError('ERR_TEST_UNKNOWN_TOKEN', 'unknown token'); return key; };
+const resolveKey = (r: { keyIdentifier: string }) => { if (r.keyIdentifier !== AID) throw new WsTrustError('ERR_WSTRUST_KEY_REFERENCE', 'unknown token'); return key; };
 
 describe('any single-character change in the signed region is refused with a typed error', () => {
   it('baseline verifies', () => expect(verifyMessage(xml, { now: T0, resolveKey }).timestamp.id).toBe('_0'));

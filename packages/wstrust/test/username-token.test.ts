@@ -6,7 +6,7 @@ import { parseSoapFault } from '@ocauth/diagnostics';
 import {
   buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, decodeBase64Text, MemoryUserDirectory, NS, parseMsDiagnosticsHeader, URI, usernameTokenCandidates,
   type PasswordCandidate, type UserDirectory,
-} from '../src/index.js';
+} from './internals.js';
 import { makeHandler, SERVICE } from './support.js';
 
 const T = new Date('2026-03-01T10:00:00Z');

@@ -103,6 +103,52 @@ export const AUTH_BROKER_CHECKS: readonly Requirement[] = [
     },
   },
   {
+    id: 'OCAUTH-3.3.4.3-02', section: '3.3.4.3', level: 'MUST',
+    text: 'AuthBrokerAcquireCredentialResult: ... The value will be zero if the certificate has expired or if obtaining the certificate failed.',
+    async check(ctx) {
+      // MS-OCAUTHWS 3.3.4.3 (and CertProv's AccountDisabled, 3.1.4.1.4.1): a disabled account obtains no
+      // certificate, not even the one the broker obtained for it a moment ago. Two outcomes conform: Result 0,
+      // or the request refused earlier, at the ticket (3.2: HTTP 401 or a SOAP fault, X-Ms-diagnostics; this is
+      // what ocauth-server does, its broker re-checks the account on every call). A positive lifetime does not.
+      const set = ctx.target.setUserEnabled;
+      if (!set) manual('needs a provisioned user the runner can disable during a broker session (Target.setUserEnabled); a pool\'s directory is not the runner\'s to change');
+      const user = ctx.requireUser();
+      const t = await ctx.client(ctx.anyCredentials(), { sipUri: user }).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
+      // The raw answers, read here (status, X-Ms-diagnostics, body), not through the client's parser.
+      const seen: { status: number; diagnostics: string | null; text: string }[] = [];
+      const recording: typeof fetch = async (input, init) => {
+        const res = await ctx.fetch(input, init);
+        const text = await res.text();
+        seen.push({ status: res.status, diagnostics: res.headers.get('x-ms-diagnostics'), text });
+        return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+      };
+      const c = new AuthBrokerClient({ url: ctx.paths.authBroker, webTicket: t.assertionXml, fetch: recording, signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }) });
+      const resultOf = (text: string) => /<(?:[\w-]+:)?AuthBrokerAcquireCredentialResult\b[^>]*>\s*(-?\d+)\s*</.exec(text)?.[1];
+      // Enabled: the broker obtains the user's certificate (and keeps it).
+      const first = await c.createSession();
+      await c.acquireCredential(first.sessionId, SIP_INSTANCE);
+      const before = resultOf(seen.at(-1)!.text);
+      expectThat(before !== undefined && Number(before) > 0, `enabled account: expected a positive AuthBrokerAcquireCredentialResult, received ${before ?? seen.at(-1)!.status}`);
+      const second = await c.createSession();
+      await set(user, false);
+      try {
+        await c.acquireCredential(second.sessionId, SIP_INSTANCE).catch(() => undefined);
+        const last = seen.at(-1)!;
+        const result = resultOf(last.text);
+        if (last.status === 200 && result !== undefined) {
+          expectThat(Number(result) === 0, `account disabled after its certificate was obtained: expected AuthBrokerAcquireCredentialResult 0, received ${result} (a certificate handed out)`);
+          return `Result 0 for the disabled account (${before} s before it was disabled)`;
+        }
+        expectThat(result === undefined && last.status >= 400, `account disabled: expected Result 0 or a refusal, received HTTP ${last.status} ${last.text.slice(0, 200)}`);
+        return `refused before the operation: HTTP ${last.status}${last.diagnostics ? `, X-Ms-diagnostics ${last.diagnostics}` : ''} (3.2); no lifetime handed out`;
+      } finally {
+        await set(user, true);
+        await c.terminateSession(first.sessionId).catch(() => undefined);
+        await c.terminateSession(second.sessionId).catch(() => undefined);
+      }
+    },
+  },
+  {
     id: 'OCAUTH-3.3.4.4-01', section: '3.3.4.4', level: 'MUST',
     text: 'AuthBrokerNegotiateSecurityAssociation ... Provides gssapi response data for challenges issues by the SIP server and client and server authentication keys once the handshake is complete.',
     async check(ctx) {

@@ -6,6 +6,7 @@ import { SIP_FLOWS } from '../sip-leg.js';
 import { AUTH_BROKER_CHECKS } from './auth-broker.js';
 import { BROKER_CHECKS } from './broker.js';
 import { CERT_PROV_CHECKS } from './certificate-provisioning.js';
+import { CERT_PROV_HARDENING_CHECKS } from './certprov-hardening.js';
 import { EXAMPLE_SHAPE_CHECKS } from './example-shapes.js';
 import { EXAMPLE_REPLAY_CHECKS } from './examples.js';
 import { FLOW_CHECKS } from './flows.js';
@@ -29,13 +30,14 @@ const ofCategory = (c: Requirement['category']) => (r: Requirement) => (r.catego
 export const REQUIREMENTS: readonly Requirement[] = [
   ...SECTION_2_CHECKS, ...CERT_PROV_CHECKS, ...WEB_TICKET_CHECKS, ...AUTH_BROKER_CHECKS,
   ...HAND_BUILT_CHECKS.filter(ofCategory('requirement')), ...WEB_TICKET_ERROR_CHECKS, ...WEB_TICKET_TABLE_CHECKS, ...SERVICE_DESCRIPTION_CHECKS, ...BROKER_CHECKS,
+  ...CERT_PROV_HARDENING_CHECKS.filter(ofCategory('requirement')),
 ].sort(bySectionThenId);
 /** The section 4 examples: shapes, then byte replays. */
 export const EXAMPLES: readonly Requirement[] = [...EXAMPLE_SHAPE_CHECKS, ...EXAMPLE_REPLAY_CHECKS];
 /** End-to-end flows, including those of real clients. */
 export const FLOWS: readonly Requirement[] = [...FLOW_CHECKS, ...HAND_BUILT_CHECKS.filter(ofCategory('flow')), ...REAL_CLIENT_CHECKS];
 /** Hostile requests every service must refuse. */
-export const HOSTILE: readonly Requirement[] = [...HOSTILE_CHECKS, ...HAND_BUILT_CHECKS.filter(ofCategory('hostile'))];
+export const HOSTILE: readonly Requirement[] = [...HOSTILE_CHECKS, ...HAND_BUILT_CHECKS.filter(ofCategory('hostile')), ...CERT_PROV_HARDENING_CHECKS.filter(ofCategory('hostile'))];
 /** Everything the `conformance` command runs, in report order. */
 export const ALL_CHECKS: readonly Requirement[] = [...REQUIREMENTS, ...EXAMPLES, ...FLOWS, ...SIP_FLOWS, ...HOSTILE];
 /** Ids of the statements that constrain only clients (reported `client-only`). */

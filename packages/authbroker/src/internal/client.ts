@@ -78,6 +78,10 @@ export type GssapiExchange = (gssapiData: string) => Promise<string | null>;
  */
 export class AuthBrokerClient {
   private readonly fetch: typeof fetch;
+  /**
+   * @throws {AuthBrokerError} ERR_AUTHBROKER_HTTP when `options` is missing or `url` is not an http(s) URL,
+   *   ERR_AUTHBROKER_TICKET when `webTicket` (not a function) is neither an XML string nor an object with `assertionXml`.
+   */
   constructor(private readonly options: AuthBrokerClientOptions) {
     if (!options || typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
       throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `url: expected an http(s) URL, received ${describeReceived(options?.url)}`);
@@ -86,7 +90,18 @@ export class AuthBrokerClient {
     if (typeof options.webTicket !== 'function') ticketXml(options.webTicket);
   }
 
-  /** Send one operation and return its parsed response body. */
+  /**
+   * Send one operation and return its parsed response body.
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_TICKET when the `webTicket` function returns neither XML nor a WebTicket;
+   *   ERR_AUTHBROKER_MESSAGE when a `body` field has the wrong type, the answer's envelope or body is not as the schema says,
+   *   or its RelatesTo differs from the request's MessageID; ERR_AUTHBROKER_HTTP when the request fails (the `cause` is
+   *   the fetch error, or a TransportError ERR_TRANSPORT_TLS_UNTRUSTED / _HOSTNAME / _EXPIRED for TLS trouble), no answer
+   *   comes within `timeoutMs`, the answer is not SOAP XML, or its status is not 200; ERR_AUTHBROKER_XML when the answer
+   *   is not well-formed; ERR_AUTHBROKER_ACTION when it is not `operation`'s response. Errors thrown by the `webTicket`,
+   *   `signEnvelope`, `clock` or `randomUUID` options propagate unchanged.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault (with the HTTP status,
+   *   X-Ms-diagnostics ErrorId and finding, X-MS-WebTicketURL and X-OCAuth-Error of the answer).
+   */
   async call<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerRequestBodies[O]): Promise<AuthBrokerResponseBodies[O]> {
     const now = this.options.clock?.() ?? new Date();
     const messageId = `urn:uuid:${(this.options.randomUUID ?? nodeRandomUUID)()}`;
@@ -139,41 +154,80 @@ export class AuthBrokerClient {
     }
   }
 
-  /** CreateAuthBrokerSession (3.3.4.1): the session id and the hash algorithm the server chose. */
+  /**
+   * CreateAuthBrokerSession (3.3.4.1): the session id and the hash algorithm the server chose.
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_HTTP, ERR_AUTHBROKER_XML, ERR_AUTHBROKER_ACTION, ERR_AUTHBROKER_MESSAGE,
+   *   ERR_AUTHBROKER_TICKET as {@link AuthBrokerClient.call}; also ERR_AUTHBROKER_MESSAGE when the
+   *   answer carries no SessionId.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
+   */
   async createSession(supportedHashAlgorithms: readonly string[] = HASH_ALGORITHMS): Promise<{ sessionId: string; hashAlgorithm: string }> {
     const r = await this.call('CreateAuthBrokerSession', { supportedHashAlgorithms: [...supportedHashAlgorithms] });
     if (!r.sessionId) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'CreateAuthBrokerSessionResult/SessionId: expected a session id, received none');
     return { sessionId: r.sessionId, hashAlgorithm: r.hashAlgorithm ?? '' };
   }
 
-  /** CreateAuthBrokerSessionV2 (3.3.4.5). */
+  /**
+   * CreateAuthBrokerSessionV2 (3.3.4.5).
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_HTTP, ERR_AUTHBROKER_XML, ERR_AUTHBROKER_ACTION, ERR_AUTHBROKER_MESSAGE,
+   *   ERR_AUTHBROKER_TICKET as {@link AuthBrokerClient.call}; also ERR_AUTHBROKER_MESSAGE when the
+   *   answer carries no SessionId.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
+   */
   async createSessionV2(): Promise<{ sessionId: string }> {
     const r = await this.call('CreateAuthBrokerSessionV2', {});
     if (!r.sessionId) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'CreateAuthBrokerSessionV2Response/SessionId: expected a session id, received none');
     return { sessionId: r.sessionId };
   }
 
-  /** TerminateAuthBrokerSession (3.3.4.2). */
+  /**
+   * TerminateAuthBrokerSession (3.3.4.2).
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_HTTP, ERR_AUTHBROKER_XML, ERR_AUTHBROKER_ACTION, ERR_AUTHBROKER_MESSAGE,
+   *   ERR_AUTHBROKER_TICKET as {@link AuthBrokerClient.call}.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
+   */
   async terminateSession(sessionId: string): Promise<void> {
     await this.call('TerminateAuthBrokerSession', { sessionId });
   }
 
-  /** AuthBrokerAcquireCredential (3.3.4.3): remaining certificate lifetime in seconds (0: none). */
+  /**
+   * AuthBrokerAcquireCredential (3.3.4.3): remaining certificate lifetime in seconds (0: none).
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_HTTP, ERR_AUTHBROKER_XML, ERR_AUTHBROKER_ACTION, ERR_AUTHBROKER_MESSAGE,
+   *   ERR_AUTHBROKER_TICKET as {@link AuthBrokerClient.call}.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
+   */
   async acquireCredential(sessionId: string, sipInstance: string): Promise<number> {
     return (await this.call('AuthBrokerAcquireCredential', { sessionId, sipInstance })).result ?? 0;
   }
 
-  /** AuthBrokerAcquireCredentialV2 (3.3.4.6). */
+  /**
+   * AuthBrokerAcquireCredentialV2 (3.3.4.6).
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_HTTP, ERR_AUTHBROKER_XML, ERR_AUTHBROKER_ACTION, ERR_AUTHBROKER_MESSAGE,
+   *   ERR_AUTHBROKER_TICKET as {@link AuthBrokerClient.call}.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
+   */
   async acquireCredentialV2(sessionId: string, sipInstance: string, supportedHashAlgorithms: readonly string[] = HASH_ALGORITHMS): Promise<number> {
     return (await this.call('AuthBrokerAcquireCredentialV2', { sessionId, sipInstance, supportedHashAlgorithms: [...supportedHashAlgorithms] })).result ?? 0;
   }
 
-  /** AuthBrokerNegotiateSecurityAssociation (3.3.4.4); omit `input` for the first leg. */
+  /**
+   * AuthBrokerNegotiateSecurityAssociation (3.3.4.4); omit `input` for the first leg.
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_HTTP, ERR_AUTHBROKER_XML, ERR_AUTHBROKER_ACTION, ERR_AUTHBROKER_MESSAGE,
+   *   ERR_AUTHBROKER_TICKET as {@link AuthBrokerClient.call}; also ERR_AUTHBROKER_MESSAGE when the
+   *   answer carries no SecurityStatus.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
+   */
   async negotiateSecurityAssociation(sessionId: string, target: string, input?: string): Promise<NegotiateSaResult> {
     return decode(await this.call('AuthBrokerNegotiateSecurityAssociation', { sessionId, target, ...(input ? { input } : {}) }));
   }
 
-  /** AuthBrokerNegotiateSecurityAssociationV2 (3.3.4.7). */
+  /**
+   * AuthBrokerNegotiateSecurityAssociationV2 (3.3.4.7).
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_HTTP, ERR_AUTHBROKER_XML, ERR_AUTHBROKER_ACTION, ERR_AUTHBROKER_MESSAGE,
+   *   ERR_AUTHBROKER_TICKET as {@link AuthBrokerClient.call}; also ERR_AUTHBROKER_MESSAGE when the
+   *   answer carries no SecurityStatus.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
+   */
   async negotiateSecurityAssociationV2(sessionId: string, target: string, input?: string): Promise<NegotiateSaResult> {
     return decode(await this.call('AuthBrokerNegotiateSecurityAssociationV2', { sessionId, target, ...(input ? { input } : {}) }));
   }
@@ -182,7 +236,13 @@ export class AuthBrokerClient {
    * Drive a TLS-DSK negotiation ([MS-SIPAE] 3.2.5) between the broker and a SIP server: ask the
    * broker for the client_hello, hand each token to `exchange` (which talks to the SIP server) and
    * feed the server's answers back, until the broker returns OK with the signing keys.
-   * Throws AuthBrokerError ERR_AUTHBROKER_NEGOTIATION naming the SecurityStatus on failure.
+   * @throws {AuthBrokerError} (rejects) ERR_AUTHBROKER_NEGOTIATION naming the SecurityStatus when the broker returns a
+   *   status other than ContinueNeeded/OK (or OK without both signing keys) or `maxLegs` (default 8) legs do not finish,
+   *   and when `exchange` returns no gssapi-data for a ContinueNeeded leg; each leg also rejects with
+   *   ERR_AUTHBROKER_HTTP, ERR_AUTHBROKER_XML, ERR_AUTHBROKER_ACTION, ERR_AUTHBROKER_MESSAGE,
+   *   ERR_AUTHBROKER_TICKET as {@link AuthBrokerClient.call}, ERR_AUTHBROKER_MESSAGE without a SecurityStatus. Errors thrown by
+   *   `exchange` propagate unchanged.
+   * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
    */
   async handshake(params: { sessionId: string; target: string; version?: 1 | 2; exchange: GssapiExchange; maxLegs?: number }): Promise<NegotiateSaResult & { clientSigningKey: Uint8Array; serverSigningKey: Uint8Array }> {
     const negotiate = (input?: string) =>

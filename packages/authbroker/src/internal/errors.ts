@@ -38,6 +38,7 @@ export interface AuthBrokerErrorOptions {
 export class AuthBrokerError extends Error {
   readonly code: AuthBrokerErrorCode;
   readonly field: string | undefined;
+  /** @throws never */
   constructor(code: AuthBrokerErrorCode, message: string, options: AuthBrokerErrorOptions = {}) {
     super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'AuthBrokerError';
@@ -54,6 +55,7 @@ export class TlsDskError extends AuthBrokerError {
   readonly securityStatus: number;
   /** OpenSSL / Node error code of the underlying failure, when there is one (e.g. `ERR_SSL_...`). */
   readonly tlsCode: string | undefined;
+  /** @throws never */
   constructor(code: AuthBrokerErrorCode, message: string, options: AuthBrokerErrorOptions & { securityStatus: number; tlsCode?: string | undefined }) {
     super(code, message, options);
     this.name = 'TlsDskError';

@@ -546,6 +546,7 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
   readonly finding: Finding | undefined;
   readonly webTicketUrl: string | undefined;
   readonly errorCode: string | undefined;
+  /** @throws never */
   constructor(init: AuthBrokerSoapFaultInit, options: { cause?: unknown } = {}) {
     super('ERR_AUTHBROKER_SOAP_FAULT', `SOAP fault ${init.faultCode}: ${init.faultString}`, options);
     this.name = 'AuthBrokerSoapFault';

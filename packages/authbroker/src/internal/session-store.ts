@@ -46,16 +46,32 @@ export interface AuthBrokerSessionStore {
  */
 export class MemoryAuthBrokerSessionStore implements AuthBrokerSessionStore {
   private readonly records = new Map<string, AuthBrokerSessionRecord>();
+  /**
+   * The record (a copy), or undefined when there is none.
+   * @throws never
+   */
   async get(id: string) {
     const r = this.records.get(id);
     return r ? { ...r } : undefined;
   }
+  /**
+   * Insert or replace (stores a copy).
+   * @throws never (a TypeError rejection only when `record` is not an object)
+   */
   async set(record: AuthBrokerSessionRecord) {
     this.records.set(record.id, { ...record });
   }
+  /**
+   * Remove the record, if any.
+   * @throws never
+   */
   async delete(id: string) {
     this.records.delete(id);
   }
+  /**
+   * Remove the records idle since before `idleBefore` (ms since epoch); return their ids.
+   * @throws never
+   */
   async sweep(idleBefore: number) {
     const gone: string[] = [];
     for (const [id, r] of this.records) {
@@ -66,9 +82,17 @@ export class MemoryAuthBrokerSessionStore implements AuthBrokerSessionStore {
     }
     return gone;
   }
+  /**
+   * Number of records.
+   * @throws never
+   */
   async size() {
     return this.records.size;
   }
+  /**
+   * Number of sessions of one user.
+   * @throws never
+   */
   async countForUser(sipUri: string) {
     let n = 0;
     for (const r of this.records.values()) if (r.sipUri === sipUri) n++;

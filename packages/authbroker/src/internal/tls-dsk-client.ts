@@ -83,6 +83,12 @@ export class TlsDskClient {
   private readonly identity: (host: string, cert: tls.PeerCertificate) => Error | undefined;
   private readonly target: string | undefined;
 
+  /**
+   * @throws {TlsDskError} ERR_TLSDSK_CONFIG when `credential` lacks a certificate or private key, `protocol` is neither
+   *   'TLSv1' nor 'TLSv1.2', or this Node.js version has no TLSSocket._start(). A certificate, key or cipher string
+   *   OpenSSL cannot load throws Node's own error from tls.createSecureContext (e.g. ERR_OSSL_PEM_NO_START_LINE,
+   *   ERR_SSL_NO_CIPHER_MATCH), not a TlsDskError.
+   */
   constructor(options: TlsDskClientOptions) {
     const cred = options.credential;
     if (!cred || cred.certificate === undefined || cred.privateKey === undefined) {
@@ -140,7 +146,13 @@ export class TlsDskClient {
     return this._state;
   }
 
-  /** Run the next leg. Never throws for protocol failures: they come back as `{ status, error }`. */
+  /**
+   * Run the next leg.
+   * @throws never: failures resolve as `{ status, error }` with a TlsDskError ERR_TLSDSK_STATE (a leg still running,
+   *   the SA already failed or complete, input on the first leg or none on a later one), ERR_TLSDSK_INPUT (the input
+   *   is not TLS records) or ERR_TLSDSK_HANDSHAKE (the TLS handshake failed, or the SIP server's certificate or name
+   *   was rejected); after ERR_TLSDSK_INPUT / ERR_TLSDSK_HANDSHAKE the SA is 'failed'.
+   */
   async step(input?: Uint8Array): Promise<TlsDskStep> {
     if (this.busy) return this.reject(SecurityStatus.OutOfSequence, 'a previous leg of this security association is still being processed', false);
     if (this._state === 'failed') return this.reject(SecurityStatus.InvalidHandle, 'the security association failed earlier and cannot continue', false);
@@ -161,7 +173,10 @@ export class TlsDskClient {
     }
   }
 
-  /** Release the TLS endpoint (idempotent). */
+  /**
+   * Release the TLS endpoint (idempotent).
+   * @throws never
+   */
   destroy(): void {
     if (!this.socket.destroyed) this.socket.destroy();
     this.wire.destroy();
@@ -265,7 +280,10 @@ export class TlsDskClient {
     return undefined;
   }
 
-  /** The SIP server's certificate, once it was received (after the second leg). */
+  /**
+   * The SIP server's certificate, once it was received (after the second leg).
+   * @throws never (undefined when there is none yet or it cannot be read)
+   */
   peerCertificate(): X509Certificate | undefined {
     try {
       return this.socket.getPeerX509Certificate() ?? undefined;

@@ -45,8 +45,8 @@ export interface TlsDskRegistrarResult {
  * as a registrar receives it in SIP REGISTER Authorization headers. It derives the same key block as
  * the client, so both sides' signing keys can be compared.
  * @throws {TlsDskError} ERR_TLSDSK_CONFIG from the constructor (no trusted client CA, an unusable protocol);
- *   `respond()` rejects with ERR_TLSDSK_STATE (handshake already done), ERR_TLSDSK_INPUT (not base64),
- *   ERR_TLSDSK_HANDSHAKE (the TLS handshake failed) or ERR_TLSDSK_CONFIG.
+ *   `respond()` rejects with ERR_TLSDSK_STATE (handshake already done), ERR_TLSDSK_INPUT (not base64) or
+ *   ERR_TLSDSK_HANDSHAKE (the TLS handshake failed; its `cause` may be an ERR_TLSDSK_CONFIG TlsDskError).
  */
 export class TlsDskRegistrarPeer {
   private readonly wire = new MemoryDuplex();
@@ -59,6 +59,11 @@ export class TlsDskRegistrarPeer {
   /** A ChangeCipherSpec left: the records that follow are encrypted and keep their framing. */
   private encrypted = false;
 
+  /**
+   * @throws {TlsDskError} ERR_TLSDSK_CONFIG when `trustedClientCertificates` is missing or empty, or `protocol` is neither
+   *   'TLSv1' nor 'TLSv1.2'. A certificate, key or cipher string OpenSSL cannot load throws Node's own error from
+   *   tls.createSecureContext (e.g. ERR_OSSL_PEM_NO_START_LINE); a missing `credential` throws a TypeError.
+   */
   constructor(options: TlsDskRegistrarPeerOptions) {
     const protocol = options.protocol ?? 'TLSv1';
     const cred = options.credential;
@@ -107,7 +112,13 @@ export class TlsDskRegistrarPeer {
     return this._done;
   }
 
-  /** Process one gssapi-data token from the client; throws TlsDskError when the handshake fails. */
+  /**
+   * Process one gssapi-data token from the client.
+   * @throws {TlsDskError} (rejects) ERR_TLSDSK_STATE when the handshake is already complete; ERR_TLSDSK_INPUT when
+   *   `gssapiData` is not a base64 string; ERR_TLSDSK_HANDSHAKE when the TLS handshake failed (a TLS alert, the client
+   *   certificate rejected or absent, or, with the failure as its `cause`, an ERR_TLSDSK_CONFIG TlsDskError when this
+   *   Node.js version does not expose the verification result); once failed, every later call rejects the same way.
+   */
   async respond(gssapiData: string): Promise<TlsDskRegistrarResult> {
     if (this._done) throw new TlsDskError('ERR_TLSDSK_STATE', 'registrar peer: the handshake is already complete', { securityStatus: SecurityStatus.OutOfSequence });
     if (this.failure !== undefined) throw this.error();
@@ -156,6 +167,10 @@ export class TlsDskRegistrarPeer {
     return new TlsDskError('ERR_TLSDSK_HANDSHAKE', `registrar peer: TLS-DSK handshake failed: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, { securityStatus: status, tlsCode: tlsCodeOf(cause), cause });
   }
 
+  /**
+   * Release the TLS endpoint.
+   * @throws never
+   */
   destroy(): void {
     this.socket.destroy();
     this.wire.destroy();

@@ -2,7 +2,7 @@
 // a PKCS#10 request for the user's SIP URI, send it with the web ticket and the proof-of-possession
 // signature (@ocauth/wstrust), and return a certificate + private key ready for TLS client auth.
 import { createPublicKey, randomUUID, type KeyObject, X509Certificate } from 'node:crypto';
-import { certificateSubjectKeyIdentifier as subjectKeyIdentifier, NS, parseMsDiagnostics, withTransportErrors } from '@ocauth/diagnostics';
+import { certificateSubjectKeyIdentifier as subjectKeyIdentifier, NS, parseMsDiagnostics, transportError, withTransportErrors } from '@ocauth/diagnostics';
 import { discoverFromResponse, signMessage, type WebTicket, type WebTicketClient } from '@ocauth/wstrust';
 import { generateCsr, pemArmour, type CsrHash, type ValidityPeriod } from './csr.js';
 import { ACTION_GET_AND_PUBLISH_CERT } from './uris.js';
@@ -79,7 +79,8 @@ export interface ProvisionedCertificate {
  * @throws {CsrError} ERR_CERTPROV_KEY_SIZE, _HASH, _SIP_URI, _VALIDITY, _EKU for CSR options `generateCsr` refuses;
  * ERR_CERTPROV_BASE64 for a response token that is not base64.
  * @throws {GetAndPublishCertRequestError} ERR_CERTPROV_REQUEST_MALFORMED for a `deviceId` that is not a braced GUID.
- * @throws {TransportError} (@ocauth/diagnostics) ERR_TRANSPORT_TLS_* when the service's TLS certificate is not trusted;
+ * @throws {TransportError} (@ocauth/diagnostics) ERR_TRANSPORT_TLS_* when the service's TLS certificate is not trusted, ERR_TRANSPORT when
+ *   the connection fails otherwise (refused, DNS);
  * errors of the `webTicketClient` (@ocauth/wstrust) pass through.
  */
 export async function requestCertificate(o: RequestCertificateOptions): Promise<ProvisionedCertificate> {
@@ -115,9 +116,14 @@ export async function requestCertificate(o: RequestCertificateOptions): Promise<
   let text: string;
   try {
     const exchange = async () => {
-      const sendSigned = (t: WebTicket) => {
+      const sendSigned = async (t: WebTicket) => {
         const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, ...(o.clock ? { now: o.clock() } : {}) });
-        return withTransportErrors(o.fetch ?? fetch, 'requestCertificate')(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed, signal: ctl.signal });
+        try {
+          return await withTransportErrors(o.fetch ?? fetch, 'requestCertificate')(o.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed, signal: ctl.signal });
+        } catch (e) {
+          // A refused connection or a DNS failure: a TransportError ERR_TRANSPORT naming the URL, not `fetch failed`.
+          throw transportError(e, o.url, 'requestCertificate') ?? e;
+        }
       };
       if (o.webTicketClient) {
         res = await o.webTicketClient.callService(o.url, envelope, { soapAction: ACTION_GET_AND_PUBLISH_CERT, ...(o.webTicketUrl ? { webTicketUrl: o.webTicketUrl } : {}) });

@@ -71,6 +71,22 @@ export interface CertProvHandlerOptions {
    * 4.1.2 example).
    */
   chain?: { include: boolean; certificates?: ReadonlyArray<X509Certificate | string | Uint8Array> };
+  /**
+   * Deliberately broken CSR checks, for the negative self-test of ocauth's conformance suite only
+   * (`@ocauth/server` faults): each one turns a refusal of 3.1.4.1.4.1 into an issued certificate so the
+   * suite can show its check fails. Never set in a deployment.
+   */
+  testFaults?: CertProvTestFaults;
+}
+
+/** The CSR checks `CertProvHandlerOptions.testFaults` can switch off (negative self-test only). */
+export interface CertProvTestFaults {
+  /** A CSR whose key is not RSA (EC, Ed25519) is not refused InvalidPublicKey. */
+  acceptNonRsaKeys?: boolean;
+  /** A weak RSA key (public exponent below 65537, small prime factors) is not refused InvalidPublicKey. */
+  acceptWeakRsaKeys?: boolean;
+  /** A requested EKU without client authentication is not refused InvalidEKU. */
+  ignoreRequestedEku?: boolean;
 }
 
 /** The options with their defaults applied and checked: what the pipeline's steps read. */

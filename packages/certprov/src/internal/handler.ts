@@ -33,7 +33,7 @@ export function createCertProvHandler(options: CertProvHandlerOptions): (req: Re
       if (user instanceof Response) return user;
       const deviceKey = checkDeviceId(request.deviceId); // MS-OCAUTHWS 3.1.4.1.5.1
       const entity = await checkEntity(request.entity, user.sipUri, options.userDirectory); // MS-OCAUTHWS 3.1.4.1.5.2
-      const csr = checkCsr(request.csrDer, c.policy); // MS-OCAUTHWS 3.1.4.1.2.3
+      const csr = checkCsr(request.csrDer, c.policy, options.testFaults); // MS-OCAUTHWS 3.1.4.1.2.3
       const validityHours = checkValidity(csr, c.policy); // MS-WCCE validity pairs
       const cert = await issueAndPublish({ spkiDer: csr.spkiDer, entity, deviceId: request.deviceId, deviceKey, validityHours }, c); // 3.1.4.1, 1.3.2
       const { deviceId, entity: requestEntity, requestId, csrDer } = request;

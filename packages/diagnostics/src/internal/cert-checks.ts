@@ -391,9 +391,21 @@ function guarded<A extends object>(name: string, impl: (o: A) => Finding[]): (o:
   };
 }
 
-/** Check a server certificate the way Lync clients and phones do. Never throws. */
+/**
+ * Check a server certificate the way Lync clients and phones do. Never throws.
+ * @throws never: malformed options and unexpected failures come back as `input.malformed` /
+ *   `internal.check-failed` findings.
+ */
 export const checkServerCertificate: (o: CheckServerCertificateOptions) => Finding[] = guarded('checkServerCertificate', checkServerCertificateImpl);
-/** Check a client certificate against the server's policy. Never throws. */
+/**
+ * Check a client certificate against the server's policy. Never throws.
+ * @throws never: malformed options and unexpected failures come back as `input.malformed` /
+ *   `internal.check-failed` findings.
+ */
 export const checkClientCertificate: (o: { certificate: CertificateInput; policy?: ClientCertificatePolicy; now?: Date }) => Finding[] = guarded('checkClientCertificate', checkClientCertificateImpl);
-/** Check a certificate returned by GetAndPublishCert against the request's DeviceId and Entity. Never throws. */
+/**
+ * Check a certificate returned by GetAndPublishCert against the request's DeviceId and Entity. Never throws.
+ * @throws never: malformed options and unexpected failures come back as `input.malformed` /
+ *   `internal.check-failed` findings.
+ */
 export const checkIssuedCertificate: (o: { certificate: CertificateInput; entity?: string; sipUri?: string; deviceId: string; issuer?: CertificateInput; now?: Date }) => Finding[] = guarded('checkIssuedCertificate', checkIssuedCertificateImpl);

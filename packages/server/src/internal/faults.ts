@@ -5,7 +5,7 @@ import { XMLSerializer } from '@xmldom/xmldom';
 import { parseXml } from '@ocauth/c14n';
 import type { TicketVerifier } from '@ocauth/wstrust';
 import type { ServerUserDirectory } from './store/types.js';
-import type { CertificateStore } from '@ocauth/certprov';
+import type { CertificateStore, CertProvTestFaults } from '@ocauth/certprov';
 
 export interface ServerFaults {
   /** Accept a holder-of-key ticket without checking the proof-of-possession signature (it is removed before verification). */
@@ -66,6 +66,28 @@ export interface ServerFaults {
   securityTokenErrorIdsCollapsed?: boolean;
   /** Web Ticket Service: the RSTR's wst:Lifetime (wsu:Created / wsu:Expires) is left out (3.2.4.1.3.4). */
   omitTicketLifetime?: boolean;
+  /** CertProv: a request of any HTTP method is processed as a POST (2.1 / SOAP 1.2 HTTP binding: GetAndPublishCert is a POST; others 405). */
+  certProvAnyMethod?: boolean;
+  /** Every body cap (listener, pre-authentication gate, CertProv) raised to 64 MiB: an oversized body is read and processed instead of 413. */
+  bodyCapIgnored?: boolean;
+  /** CertProv: the SOAPAction header and the wsa:Action header are not compared with GetAndPublishCert's action (4.1.1, 6.1). */
+  certProvIgnoresAction?: boolean;
+  /** CertProv: a SOAP 1.2 request is answered with a SOAP 1.1 envelope and text/xml (2.1). */
+  soap12AnsweredAsSoap11?: boolean;
+  /** CertProv: a DeviceId with whitespace around its GUID (longer than the 38 characters of the braced form) is trimmed and accepted (3.1.4.1.5.1; issue 16 item 7). */
+  deviceIdPaddingAccepted?: boolean;
+  /** CertProv: the key-size policy's minimum is 256 bits (an RSA-512 CSR is issued a certificate; 3.1.4.1.4.1 InvalidPublicKey). */
+  keySizePolicyIgnored?: boolean;
+  /** CertProv: the policy's maximum validity is about 114 years, so a requested validity above the usual maximum is neither clamped nor refused (3.1.4.1.2.3, MS-WCCE). */
+  validityUnbounded?: boolean;
+  /** Authentication Broker: a disabled account still obtains its (cached) certificate: AcquireCredential answers its remaining lifetime, not 0 (3.3.4.3). */
+  disabledAccountCredential?: boolean;
+  /** CertProv: a CSR whose key is not RSA (EC P-256) is issued a certificate instead of InvalidPublicKey (3.1.4.1.4.1). */
+  nonRsaKeyAccepted?: boolean;
+  /** CertProv: a weak RSA key (public exponent 3) is issued a certificate instead of InvalidPublicKey (3.1.4.1.4.1). */
+  weakRsaKeyAccepted?: boolean;
+  /** CertProv: a CSR asking for serverAuth only is issued a certificate instead of InvalidEKU (3.1.4.1.4.1). */
+  ekuNotChecked?: boolean;
 }
 
 export const FAULT_NAMES = [
@@ -75,7 +97,15 @@ export const FAULT_NAMES = [
   'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
   'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
   'createSessionWithoutHashAlgorithm', 'sipSkipSignatureCheck', 'acceptUnverifiedOAuth2', 'securityTokenErrorIdsCollapsed', 'omitTicketLifetime',
+  'certProvAnyMethod', 'bodyCapIgnored', 'certProvIgnoresAction', 'soap12AnsweredAsSoap11', 'deviceIdPaddingAccepted', 'keySizePolicyIgnored',
+  'validityUnbounded', 'disabledAccountCredential', 'nonRsaKeyAccepted', 'weakRsaKeyAccepted', 'ekuNotChecked',
 ] as const;
+
+/** nonRsaKeyAccepted / weakRsaKeyAccepted / ekuNotChecked: the CSR checks the certprov handler skips (its `testFaults`). */
+export function faultyCsrChecks(faults: ServerFaults): { testFaults?: CertProvTestFaults } {
+  if (!faults.nonRsaKeyAccepted && !faults.weakRsaKeyAccepted && !faults.ekuNotChecked) return {};
+  return { testFaults: { acceptNonRsaKeys: faults.nonRsaKeyAccepted === true, acceptWeakRsaKeys: faults.weakRsaKeyAccepted === true, ignoreRequestedEku: faults.ekuNotChecked === true } };
+}
 
 /** acceptUnverifiedOAuth2: the OAuth2 validator of a server that validates nothing (the payload's sip or smtp claim is the user). */
 export function unverifiedOAuth2(faults: ServerFaults): { oauthValidator?: (token: string) => Promise<{ sipUri: string } | null> } {
@@ -152,9 +182,26 @@ export function faultyVerifier(v: TicketVerifier, faults: ServerFaults, lax: Tic
 
 /** CertProv with its faults: acceptAnyCsrValueType (request rewritten), refusalsAsInternalError (response rewritten). */
 export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.acceptAnyCsrValueType && !faults.refusalsAsInternalError && !faults.refusePemArmouredCsr) return h;
+  if (!faults.acceptAnyCsrValueType && !faults.refusalsAsInternalError && !faults.refusePemArmouredCsr && !faults.certProvAnyMethod && !faults.certProvIgnoresAction && !faults.soap12AnsweredAsSoap11 && !faults.deviceIdPaddingAccepted) return h;
   return async (req) => {
     let r = req;
+    if (faults.certProvAnyMethod && req.method !== 'POST') {
+      // The method is not looked at: whatever came is read as the POST it is not.
+      r = new Request(req.url, { method: 'POST', headers: req.headers, ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: await req.text() }) });
+    }
+    if (faults.certProvIgnoresAction && r.method === 'POST') {
+      const ACTION = 'http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert';
+      const headers = new Headers(r.headers);
+      if (headers.has('soapaction')) headers.set('soapaction', `"${ACTION}"`);
+      const ct = headers.get('content-type');
+      if (ct && /;\s*action=/i.test(ct)) headers.set('content-type', ct.replace(/(;\s*action=)("[^"]*"|[^;]*)/i, `$1"${ACTION}"`));
+      const body = (await r.text()).replace(/(<(?:\w+:)?Action\b[^>]*>)[^<]*(<\/(?:\w+:)?Action>)/, `$1${ACTION}$2`);
+      r = new Request(r.url, { method: r.method, headers, body });
+    }
+    if (faults.deviceIdPaddingAccepted && r.method === 'POST') {
+      const body = (await r.text()).replace(/(<(?:\w+:)?GetAndPublishCert\b[^>]*\bDeviceId=")\s*([^"]*?)\s*"/, '$1$2"');
+      r = new Request(r.url, { method: r.method, headers: r.headers, body });
+    }
     if (faults.refusePemArmouredCsr && req.method === 'POST') {
       const body = (await req.text()).replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*>)\s*-----BEGIN[^<]*/, '$1AAAA');
       r = new Request(req.url, { method: req.method, headers: req.headers, body });
@@ -166,6 +213,11 @@ export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebH
       r = new Request(req.url, { method: req.method, headers: req.headers, body });
     }
     const res = await h(r);
+    if (faults.soap12AnsweredAsSoap11 && /application\/soap\+xml/i.test(res.headers.get('content-type') ?? '')) {
+      const out = await rewriteResponse(res, (t) => t.replaceAll('http://www.w3.org/2003/05/soap-envelope', 'http://schemas.xmlsoap.org/soap/envelope/'));
+      out.headers.set('content-type', 'text/xml; charset=utf-8');
+      return out;
+    }
     return faults.refusalsAsInternalError ? rewriteResponse(res, (t) => t.replace(/ResponseCode="(?!NoError")[^"]*"/g, 'ResponseCode="InternalError"')) : res;
   };
 }
@@ -232,8 +284,24 @@ export function faultyRandom(faults: ServerFaults): { random?: (n: number) => Ui
 }
 
 /** ignoreRequestedValidity: a policy that gives every certificate the maximum validity whatever was asked. */
-export function faultyValidityPolicy(faults: ServerFaults): { minValidityHours?: number; defaultValidityHours?: number; maxValidityHours?: number } {
-  return faults.ignoreRequestedValidity ? { minValidityHours: 8760, defaultValidityHours: 8760, maxValidityHours: 8760 } : {};
+export function faultyValidityPolicy(faults: ServerFaults): { minValidityHours?: number; defaultValidityHours?: number; maxValidityHours?: number; minKeySizeBits?: number } {
+  if (faults.ignoreRequestedValidity) return { minValidityHours: 8760, defaultValidityHours: 8760, maxValidityHours: 8760 };
+  return {
+    // validityUnbounded: a maximum no request reaches (1 000 000 hours, about 114 years).
+    ...(faults.validityUnbounded ? { maxValidityHours: 1_000_000 } : {}),
+    // keySizePolicyIgnored: RSA keys from 256 bits are taken.
+    ...(faults.keySizePolicyIgnored ? { minKeySizeBits: 256 } : {}),
+  };
+}
+
+/** bodyCapIgnored: the body cap every layer applies (listener, pre-authentication gate, CertProv) raised to 64 MiB. */
+export function faultyBodyCap(faults: ServerFaults, cap: number): number {
+  return faults.bodyCapIgnored ? 64 * 1024 * 1024 : cap;
+}
+
+/** disabledAccountCredential: the broker's account look-ups answer "enabled" for every known user (the cached certificate is handed out). */
+export function faultyBrokerAccount<U extends { enabled: boolean }>(faults: ServerFaults, u: U | null | undefined): U | null | undefined {
+  return faults.disabledAccountCredential && u ? { ...u, enabled: true } : u;
 }
 
 export function faultyDirectory(d: ServerUserDirectory, faults: ServerFaults): ServerUserDirectory {

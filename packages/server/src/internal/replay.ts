@@ -12,8 +12,11 @@
 //   Entropy; exact replays of it are refused too.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { buildSoapFault, excC14n, formatMsDiagnosticsHeader, NS, parseEnvelope, readSoapRequest, verifyCertificateMessage, WEB_TICKET_ERRORS, type TicketVerifier, type VerifiedTicket } from '@ocauth/wstrust';
+import { canonicalize, EXC_C14N } from '@ocauth/c14n';
 import type { StoredCertificate } from '@ocauth/certprov';
+import { buildOcsDiagnosticsFault, formatMsDiagnostics, toDiagnosticsText, WEB_TICKET_ERRORS } from '@ocauth/diagnostics';
+import { NS } from '@ocauth/diagnostics';
+import { parseEnvelope, readSoapRequest, verifyCertificateMessage, type TicketVerifier, type VerifiedTicket } from '@ocauth/wstrust';
 import type { SecurityStore } from './store/security-tables.js';
 import { ClaimLostError, type ClaimGroup } from './store/sql.js';
 import type { ServerStore } from './store/types.js';
@@ -52,7 +55,7 @@ function signatureValueOf(env: Envelope): string {
 
 /** The replay key of a signed request: SignatureValue and the digest of its Body. */
 function replayKey(env: Envelope): string {
-  const body = createHash('sha256').update(excC14n(env.body as never)).digest('base64');
+  const body = createHash('sha256').update(canonicalize(env.body as never, { algorithm: EXC_C14N })).digest('base64');
   return 'replay|' + createHash('sha256').update(`${signatureValueOf(env)}|${body}`).digest('base64');
 }
 
@@ -226,9 +229,11 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
         const refuse = (why: string) => {
           const e = WEB_TICKET_ERRORS[28012]!;
           const version = v.envelope.version;
-          return new Response(buildSoapFault('wsse:FailedAuthentication', `${e.reason} (${why})`, e, version), {
+          const host = new URL(req.url).hostname;
+          const diagnostics = formatMsDiagnostics({ errorId: e.errorId, ...(/^[A-Za-z0-9\-._~]+$/.test(host) ? { source: host } : {}), reason: toDiagnosticsText(e.reason), fault: e.faultcode });
+          return new Response(buildOcsDiagnosticsFault({ errorId: e.errorId, reason: e.reason, faultcode: 'wsse:FailedAuthentication', faultstring: `${e.reason} (${why})`, soapVersion: version }), {
             status: 500,
-            headers: { 'content-type': version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8', 'x-ms-diagnostics': formatMsDiagnosticsHeader(e, new URL(req.url).hostname) },
+            headers: { 'content-type': version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8', 'x-ms-diagnostics': diagnostics },
           });
         };
         if (!policy.certBindingAcceptUnsignedBody && !v.signedElements.includes(v.envelope.body)) return refuse('the soap:Body is not signed by the certificate');

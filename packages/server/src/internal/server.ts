@@ -14,7 +14,7 @@ import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authb
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
 import { authBrokerWsdl } from './spec-wsdl.js';
-import { unverifiedOAuth2, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
+import { unverifiedOAuth2, faultyCsrChecks, faultyBodyCap, faultyBrokerAccount, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { requestContext } from './request-context.js';
@@ -168,7 +168,7 @@ async function listenHttps(s: Setup): Promise<Site> {
     return undefined;
   };
   // Security (issue 16 item 5): cheap checks and bounded work before any parsing.
-  const gate = preAuthGate({ maxBodyBytes: limits.maxUnauthenticatedBodyBytes ?? 64 * 1024, maxConcurrent: limits.maxConcurrentRequests ?? 64, maxQueued: limits.maxQueuedRequests ?? 1024 });
+  const gate = preAuthGate({ maxBodyBytes: faultyBodyCap(s.faults, limits.maxUnauthenticatedBodyBytes ?? 64 * 1024), maxConcurrent: limits.maxConcurrentRequests ?? 64, maxQueued: limits.maxQueuedRequests ?? 1024 });
   let site: Site | undefined;
   const server: Server = createServer(
     {
@@ -186,7 +186,7 @@ async function listenHttps(s: Setup): Promise<Site> {
       ciphers: policy.tlsCiphers ?? TLS12_AEAD_CIPHERS,
       honorCipherOrder: true,
     },
-    createNodeListener({ origin: () => site?.origin ?? '', route: (p) => { const h = route(p); return h && gate(h); }, logger, maxBodyBytes: Math.min(limits.maxBodyBytes ?? 1024 * 1024, limits.maxUnauthenticatedBodyBytes ?? 64 * 1024), bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
+    createNodeListener({ origin: () => site?.origin ?? '', route: (p) => { const h = route(p); return h && gate(h); }, logger, maxBodyBytes: faultyBodyCap(s.faults, Math.min(limits.maxBodyBytes ?? 1024 * 1024, limits.maxUnauthenticatedBodyBytes ?? 64 * 1024)), bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
   );
   server.maxConnections = limits.maxConnections ?? 4096;
   const connectionGuard = guardConnections(server, {
@@ -367,9 +367,10 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
     webTicketUrl: addr.externalUrls.webTicket,
     ...(headerTickets ? { headerTicketVerifier: headerTickets } : {}),
     serverFqdn: farmFqdn,
-    maxBodyBytes: limits.maxBodyBytes ?? 1024 * 1024,
+    maxBodyBytes: faultyBodyCap(faults, limits.maxBodyBytes ?? 1024 * 1024),
     // MS-OCAUTHWS 3.1.1 Trusted Certificate Authorities: the issuing CA's chain travels with the certificate.
     chain: { include: !faults.omitIssuerChain },
+    ...faultyCsrChecks(faults),
     policy: {
       ...(policy.minKeySize ? { minKeySizeBits: policy.minKeySize } : {}),
       ...(policy.maxKeySize ? { maxKeySizeBits: policy.maxKeySize } : {}),
@@ -397,7 +398,7 @@ function authBrokerService(s: Setup, store: ServerStore, addr: Addresses, pool: 
   const verifier: TicketVerifier = pool.guards.replayGuarded(faultyVerifier(createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: !faults.skipSignatureCheck && policy.brokerAcceptUnsignedTickets !== true }), faults));
   // Security (issue 16 item 6): every broker call checks the ticket's account is still there and enabled.
   const enabledAccount = async <T extends { sipUri: string }>(t: T): Promise<T> => {
-    const u = await store.users.findUserBySipUri(/^sip:/i.test(t.sipUri) ? t.sipUri : `sip:${t.sipUri}`);
+    const u = faultyBrokerAccount(faults, await store.users.findUserBySipUri(/^sip:/i.test(t.sipUri) ? t.sipUri : `sip:${t.sipUri}`));
     if (!u || !u.enabled) throw Object.assign(new ServerError('ERR_SERVER_ACCOUNT_DISABLED', `web ticket: expected the account ${t.sipUri} to exist and be enabled, received ${u ? 'a disabled account' : 'an unknown account'}`, { field: 'sipUri' }), { errorId: 28000 });
     return t;
   };
@@ -408,7 +409,7 @@ function authBrokerService(s: Setup, store: ServerStore, addr: Addresses, pool: 
     credentialSource: certProvCredentialSource({
       ca: pki.ca, store: store.certificates, clock, validityHours: policy.brokerCertificateValidityHours ?? 8,
       // MS-OCAUTHWS 3.3.4.3: a disabled account obtains no certificate (lifetime 0), not even a cached one.
-      userDirectory: { findUser: async (u) => (await store.users.findUserBySipUri(u)) ?? undefined },
+      userDirectory: { findUser: async (u) => faultyBrokerAccount(faults, await store.users.findUserBySipUri(u)) ?? undefined },
     }),
     sessionStore: store.sessions,
     clock,

@@ -1,3 +1,4 @@
+// Exclusive XML Canonicalization 1.0 (the c14n of WS-Security signatures) over @ocauth/c14n, as wstrust calls it.
 import { canonicalize, EXC_C14N, withoutSubtree } from '@ocauth/c14n';
 import type { XElement, XNode } from './xml.js';
 
@@ -7,7 +8,6 @@ import type { XElement, XNode } from './xml.js';
  * excluding one descendant (enveloped-signature transform, XMLDSig §6.6.4) and with an
  * InclusiveNamespaces PrefixList. Delegates to @ocauth/c14n `canonicalize` (cross-checked there
  * against libxml2 and the W3C/Santuario corpora).
- * @deprecated Use `canonicalize(node, { algorithm: EXC_C14N, inclusiveNamespaces, nodeSet })` of @ocauth/c14n.
  */
 export function excC14n(apex: XElement, opts: { exclude?: XNode; inclusivePrefixes?: readonly string[] } = {}): string {
   return canonicalize(apex as never, {

@@ -1,3 +1,4 @@
+// MS-OCAUTHWS 3.2.4.1 Web Ticket Service errors and the X-Ms-diagnostics header, as wstrust reads them from @ocauth/diagnostics.
 import {
   WEB_TICKET_ERRORS as DIAGNOSTICS_WEB_TICKET_ERRORS,
   formatMsDiagnostics,
@@ -19,7 +20,6 @@ export interface WebTicketErrorInfo {
 
 /**
  * The Web Ticket Service errors of MS-OCAUTHWS 3.2 / 3.2.4.1, keyed by ErrorId.
- * @deprecated Use `WEB_TICKET_ERRORS` / `webTicketError` of @ocauth/diagnostics (the same objects).
  */
 export const WEB_TICKET_ERRORS: Readonly<Record<number, DiagnosticsWebTicketErrorInfo>> = DIAGNOSTICS_WEB_TICKET_ERRORS;
 
@@ -28,7 +28,6 @@ const SOURCE_RE = /^[A-Za-z0-9\-._~]+$/;
 
 /**
  * X-Ms-diagnostics header value (MS-OCAUTHWS 3.2.4.1), `28000;source="pool.example.com";reason="…";fault="…"`.
- * @deprecated Use `formatMsDiagnostics` / `webTicketDiagnostics` of @ocauth/diagnostics.
  */
 export function formatMsDiagnosticsHeader(e: WebTicketErrorInfo, source: string): string {
   return formatMsDiagnostics({
@@ -42,7 +41,6 @@ export function formatMsDiagnosticsHeader(e: WebTicketErrorInfo, source: string)
 /**
  * Parse an X-Ms-diagnostics value (named or positional fields); the first entry, or undefined when the
  * value is not an X-Ms-diagnostics header.
- * @deprecated Use `parseMsDiagnostics` of @ocauth/diagnostics (all entries, issues, strict mode).
  */
 export function parseMsDiagnosticsHeader(v: string): { errorId: number; source?: string; reason?: string; fault?: string } | undefined {
   const r = parseMsDiagnostics(v);

@@ -70,7 +70,12 @@ function seconds(name: string, d: Date): number {
   return Math.floor(t / 1000);
 }
 
-/** Mint a compact web ticket (the text after `cwt=`). `nonce` is for known-answer tests only. */
+/**
+ * Mint a compact web ticket (the text after `cwt=`). `nonce` is for known-answer tests only.
+ *
+ * @throws {WsTrustError} ERR_WSTRUST_CWT_CLAIMS when expiresAt is not after issuedAt, id is not 16 bytes or nonce not 12
+ * @throws {WsTrustError} ERR_WSTRUST_CWT_KEY when the pool key is not 256 bits
+ */
 export function mintCompactWebTicket(claims: CompactWebTicketClaims, poolKey: PoolKey, opts: { nonce?: Uint8Array } = {}): string {
   const { kid, key } = deriveCompactTicketKey(poolKey);
   const iat = seconds('issuedAt', claims.issuedAt);
@@ -98,6 +103,10 @@ const invalid = (m: string, cause?: unknown) => new TicketError('ERR_WSTRUST_TIC
  * Decrypt and authenticate a compact web ticket under one of the pool keys. Only the token's integrity
  * and structure are checked here; lifetime and audience are the verifier's. Throws TicketError:
  * 28032 (malformed, unknown version, tampered) or 28034 (minted under another pool's key).
+ *
+ * @throws {TicketError} ERR_WSTRUST_TICKET_INVALID when the token is malformed, altered or of another version (28032)
+ * @throws {TicketError} ERR_WSTRUST_TICKET_OTHER_SERVER when no pool key matches its key id (28034)
+ * @throws {WsTrustError} ERR_WSTRUST_CWT_KEY when a pool key is not 256 bits
  */
 export function openCompactWebTicket(token: string, poolKeys: readonly PoolKey[]): CompactWebTicketClaims {
   if (typeof token !== 'string' || token.length === 0) throw invalid('cwt: expected a compact web ticket, received an empty value');
@@ -159,6 +168,8 @@ export function formatCompactWebTicketHeaderValue(token: string): string {
  * The token of a compact-ticket header value: `cwt=<token>` (X-MS-WebTicket) or `Bearer cwt=<token>`
  * (Authorization, as UCWA-style clients send the `access_token` "cwt=…"). Undefined when the value is
  * not a compact ticket (e.g. `opaque=…`); the token itself is checked by openCompactWebTicket.
+ *
+ * @throws never
  */
 export function compactTicketOfHeader(value: string): string | undefined {
   const m = /^\s*(?:bearer\s+)?cwt\s*=\s*(\S*)\s*$/i.exec(value);

@@ -1,3 +1,4 @@
+// The user directory the Web Ticket Service authenticates against (PIN, password, NTLM credentials, certificates; MS-OCAUTHWS 3.2.4.1).
 import { timingSafeEqual, type X509Certificate } from 'node:crypto';
 import { md4 } from './ntlm.js';
 
@@ -80,7 +81,11 @@ export function usernameTokenCandidates(username: string, password: string): Pas
   return [plain, { username: du ?? username, password: dp ?? password }];
 }
 
-/** NT hash (MS-NLMP 3.3.1 NTOWFv1): MD4 of the UTF-16LE password. Password-equivalent: store it encrypted. */
+/**
+ * NT hash (MS-NLMP 3.3.1 NTOWFv1): MD4 of the UTF-16LE password. Password-equivalent: store it encrypted.
+ *
+ * @throws never
+ */
 export function ntHash(password: string): Uint8Array {
   return md4(Buffer.from(password, 'utf16le'));
 }
@@ -92,9 +97,17 @@ export interface ClientCertificateValidator {
 
 interface MemoryEntry { user: DirectoryUser; pins: string[]; accounts: string[]; password?: string; ntHash?: Uint8Array }
 
-/** In-memory UserDirectory for tests and examples (constant-time secret comparison). */
+/**
+ * In-memory UserDirectory for tests and examples (constant-time secret comparison).
+ *
+ * @throws never
+ */
 export class MemoryUserDirectory implements UserDirectory {
   readonly #users: MemoryEntry[] = [];
+  /**
+   * Add a user with its PIN, phone numbers, password and extra account names (all matched case-insensitively).
+   * @throws never (a `user` without a string `sipUri` throws a TypeError)
+   */
   add(user: DirectoryUser, secrets: { pin?: string; phone?: string[]; password?: string; accounts?: string[] } = {}): this {
     const bare = user.sipUri.replace(/^sip:/i, '');
     const names = [user.sipUri, bare, ...(user.account ? [user.account] : []), ...(user.upn ? [user.upn] : []), ...(secrets.accounts ?? []), ...(secrets.phone ?? [])];
@@ -111,12 +124,24 @@ export class MemoryUserDirectory implements UserDirectory {
     const k = name.toLowerCase();
     return this.#users.find((u) => u.accounts.some((a) => a.toLowerCase() === k));
   }
+  /**
+   * The user whose SIP URI is `sipUri` (case-insensitive), or null.
+   * @throws never (non-string arguments reject with a TypeError)
+   */
   async findUserBySipUri(sipUri: string): Promise<DirectoryUser | null> {
     return this.#users.find((u) => u.user.sipUri.toLowerCase() === sipUri.toLowerCase())?.user ?? null;
   }
+  /**
+   * The user known by `account` (SIP URI with or without `sip:`, account, UPN, phone), or null.
+   * @throws never (non-string arguments reject with a TypeError)
+   */
   async findUserByAccount(account: string): Promise<DirectoryUser | null> {
     return this.#find(account)?.user ?? null;
   }
+  /**
+   * The first user known by one of `names`, with the NT hash of its password (null without one), or null.
+   * @throws never (non-string arguments reject with a TypeError)
+   */
   async findNtlmCredential(names: readonly string[]): Promise<NtlmCredential | null> {
     for (const n of names) {
       const e = this.#find(n);
@@ -124,10 +149,18 @@ export class MemoryUserDirectory implements UserDirectory {
     }
     return null;
   }
+  /**
+   * The user when `pin` is one of its PINs (constant-time comparison), else null.
+   * @throws never (non-string arguments reject with a TypeError)
+   */
   async verifyPin(identity: string, pin: string): Promise<DirectoryUser | null> {
     const e = this.#find(identity);
     return e && e.pins.some((p) => eq(p, pin)) ? e.user : null;
   }
+  /**
+   * The user when `password` (or the first alternative) is its password (constant-time comparison), else null.
+   * @throws never (non-string arguments reject with a TypeError)
+   */
   async verifyPassword(username: string, password: string, alternatives: readonly PasswordCandidate[] = []): Promise<DirectoryUser | null> {
     let found: DirectoryUser | null = null;
     for (const c of [{ username, password }, ...alternatives.slice(0, 1)]) {

@@ -1,5 +1,7 @@
+// SOAP 1.1/1.2 envelope, WS-Addressing headers, and the RST / RSTR of MS-OCAUTHWS 3.2.4.1.3.3–3.2.4.1.3.4.
+import { NS } from '@ocauth/diagnostics';
 import { InvalidRequestError, InvalidResponseError, SoapFormatError } from './errors.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { attr, child, children, describe, escAttr, escText, nsEq, parseXmlDocument, serialize, textOf, type XDocument, type XElement } from './xml.js';
 
 export type SoapVersion = '1.1' | '1.2';
@@ -28,14 +30,22 @@ export function soapNs(version: SoapVersion): string {
   return version === '1.2' ? NS.soap12 : NS.soap11;
 }
 
-/** SOAP 1.1 (default) or 1.2 envelope around already-serialized header blocks and body content. */
+/**
+ * SOAP 1.1 (default) or 1.2 envelope around already-serialized header blocks and body content.
+ *
+ * @throws never
+ */
 export function buildEnvelope(opts: { version?: SoapVersion; headers?: readonly string[]; body: string }): string {
   const ns = soapNs(opts.version ?? '1.1');
   const h = opts.headers && opts.headers.length > 0 ? `<s:Header>${opts.headers.join('')}</s:Header>` : '';
   return `<s:Envelope xmlns:s="${ns}">${h}<s:Body>${opts.body}</s:Body></s:Envelope>`;
 }
 
-/** WS-Addressing 2005/08 header blocks (`a:` prefix as WCF emits them). */
+/**
+ * WS-Addressing 2005/08 header blocks (`a:` prefix as WCF emits them).
+ *
+ * @throws never
+ */
 export function buildAddressingHeaders(h: AddressingHeaders, version: SoapVersion = '1.1'): string[] {
   const mu = ` s:mustUnderstand="1"`;
   const out: string[] = [];
@@ -60,7 +70,11 @@ export function buildAddressingNoneHeaders(h: { action?: string; to?: string }):
   return out;
 }
 
-/** Parse a SOAP 1.1 or 1.2 envelope (any prefixes). Repeated MessageIDs are kept (SIPE sends them). */
+/**
+ * Parse a SOAP 1.1 or 1.2 envelope (any prefixes). Repeated MessageIDs are kept (SIPE sends them).
+ *
+ * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when the input is not well-formed XML (cause: the XmlParseError) or not a SOAP 1.1/1.2 Envelope with one Body
+ */
 export function parseEnvelope(input: string | Uint8Array | XDocument): ParsedEnvelope {
   const doc = typeof input === 'string' || input instanceof Uint8Array ? parseXmlDocument(input, 'SOAP envelope') : input;
   const envelope = doc.documentElement as XElement | null;
@@ -140,7 +154,11 @@ function b64(u: Uint8Array): string {
   return Buffer.from(u).toString('base64');
 }
 
-/** Serialize an RST element (wst default namespace, the layout of the spec's 4.2.1 example). */
+/**
+ * Serialize an RST element (wst default namespace, the layout of the spec's 4.2.1 example).
+ *
+ * @throws never
+ */
 export function buildRequestSecurityToken(rst: RequestSecurityToken): string {
   const claims = rst.Claims
     ? `<Claims Dialect="${escAttr(rst.Claims.Dialect)}" xmlns:auth="${NS.auth}">${rst.Claims.ClaimTypes.map(
@@ -148,7 +166,7 @@ export function buildRequestSecurityToken(rst: RequestSecurityToken): string {
       ).join('')}</Claims>`
     : '';
   return (
-    `<RequestSecurityToken Context="${escAttr(rst.Context)}" xmlns="${NS.wst}">` +
+    `<RequestSecurityToken Context="${escAttr(rst.Context)}" xmlns="${NS.trust}">` +
     `<TokenType>${escText(rst.TokenType)}</TokenType>` +
     `<RequestType>${escText(rst.RequestType)}</RequestType>` +
     `<AppliesTo xmlns="${NS.wsp}"><EndpointReference xmlns="${NS.wsa10}"><Address>${escText(rst.AppliesTo)}</Address></EndpointReference></AppliesTo>` +
@@ -221,11 +239,15 @@ function appliesToAddress(parent: XElement, field: string, mk: (f: string, e: st
   return v;
 }
 
-/** Find the RST inside a parsed envelope body (or accept the element itself) and validate it per 3.2.4.1.3.3. */
+/**
+ * Find the RST inside a parsed envelope body (or accept the element itself) and validate it per 3.2.4.1.3.3.
+ *
+ * @throws {InvalidRequestError} ERR_WSTRUST_INVALID_REQUEST when the RST violates MS-OCAUTHWS 3.2.4.1.3.3 (`field` names the element)
+ */
 export function parseRequestSecurityToken(el: XElement): RequestSecurityToken {
   const F = 'wst:RequestSecurityToken';
-  if (el.localName !== 'RequestSecurityToken' || !(nsEq(el.namespaceURI, NS.wst) || nsEq(el.namespaceURI, NS.wst2005))) {
-    throw inv(F, `{${NS.wst}}RequestSecurityToken`, describe(el));
+  if (el.localName !== 'RequestSecurityToken' || !(nsEq(el.namespaceURI, NS.trust) || nsEq(el.namespaceURI, NS.wst2005))) {
+    throw inv(F, `{${NS.trust}}RequestSecurityToken`, describe(el));
   }
   const wst = el.namespaceURI!;
   const Context = attr(el, 'Context');
@@ -339,7 +361,7 @@ export function buildRequestSecurityTokenResponse(r: RequestSecurityTokenRespons
 }
 
 export function buildRequestSecurityTokenResponseCollection(rs: readonly RequestSecurityTokenResponse[]): string {
-  return `<RequestSecurityTokenResponseCollection xmlns="${NS.wst}">${rs.map(buildRequestSecurityTokenResponse).join('')}</RequestSecurityTokenResponseCollection>`;
+  return `<RequestSecurityTokenResponseCollection xmlns="${NS.trust}">${rs.map(buildRequestSecurityTokenResponse).join('')}</RequestSecurityTokenResponseCollection>`;
 }
 
 function rinv(field: string, expected: string, received: string): InvalidResponseError {
@@ -356,7 +378,7 @@ function strKeyId(parent: XElement | undefined): string | undefined {
 /** Parse one RSTR element per 3.2.4.1.3.4 (the assertion is kept as an element and serialized). */
 export function parseRequestSecurityTokenResponse(el: XElement): RequestSecurityTokenResponse & { assertionElement: XElement } {
   const F = 'wst:RequestSecurityTokenResponse';
-  if (el.localName !== 'RequestSecurityTokenResponse' || !nsEq(el.namespaceURI, NS.wst)) throw rinv(F, `{${NS.wst}}RequestSecurityTokenResponse`, describe(el));
+  if (el.localName !== 'RequestSecurityTokenResponse' || !nsEq(el.namespaceURI, NS.trust)) throw rinv(F, `{${NS.trust}}RequestSecurityTokenResponse`, describe(el));
   const wst = el.namespaceURI!;
   const req = (local: string): XElement => {
     const l = children(el, wst, local);
@@ -403,11 +425,15 @@ export function parseRequestSecurityTokenResponse(el: XElement): RequestSecurity
   return r;
 }
 
-/** Parse an RSTR collection (or a bare RSTR) from an envelope payload. */
+/**
+ * Parse an RSTR collection (or a bare RSTR) from an envelope payload.
+ *
+ * @throws {InvalidResponseError} ERR_WSTRUST_INVALID_RESPONSE when the RSTRC lacks what MS-OCAUTHWS 3.2.4.1.3.4 requires (`field` names the element)
+ */
 export function parseRequestSecurityTokenResponseCollection(el: XElement): (RequestSecurityTokenResponse & { assertionElement: XElement })[] {
   if (el.localName === 'RequestSecurityTokenResponse') return [parseRequestSecurityTokenResponse(el)];
-  if (el.localName !== 'RequestSecurityTokenResponseCollection' || !nsEq(el.namespaceURI, NS.wst)) {
-    throw rinv('wst:RequestSecurityTokenResponseCollection', `{${NS.wst}}RequestSecurityTokenResponseCollection`, describe(el));
+  if (el.localName !== 'RequestSecurityTokenResponseCollection' || !nsEq(el.namespaceURI, NS.trust)) {
+    throw rinv('wst:RequestSecurityTokenResponseCollection', `{${NS.trust}}RequestSecurityTokenResponseCollection`, describe(el));
   }
   const list = children(el, el.namespaceURI!, 'RequestSecurityTokenResponse');
   if (list.length === 0) throw rinv('wst:RequestSecurityTokenResponseCollection/wst:RequestSecurityTokenResponse', 'at least one', 'none');
@@ -432,7 +458,7 @@ export interface CompactTicketResponse {
  */
 export function buildCompactTicketResponseCollection(r: CompactTicketResponse): string {
   return (
-    `<RequestSecurityTokenResponseCollection xmlns="${NS.wst}"><RequestSecurityTokenResponse Context="${escAttr(r.Context)}">` +
+    `<RequestSecurityTokenResponseCollection xmlns="${NS.trust}"><RequestSecurityTokenResponse Context="${escAttr(r.Context)}">` +
     `<TokenType>${escText(r.TokenType)}</TokenType>` +
     `<RequestedSecurityToken><o:BinarySecurityToken xmlns:o="${NS.wsse}" ValueType="${escAttr(URI.tokenTypeCwt)}">${escText(r.token)}</o:BinarySecurityToken></RequestedSecurityToken>` +
     `<Lifetime><Created xmlns="${NS.wsu}">${escText(r.Lifetime.Created)}</Created><Expires xmlns="${NS.wsu}">${escText(r.Lifetime.Expires)}</Expires></Lifetime>` +
@@ -441,18 +467,22 @@ export function buildCompactTicketResponseCollection(r: CompactTicketResponse): 
   );
 }
 
-/** Parse the RSTR(C) of a compact web ticket request (client side). */
+/**
+ * Parse the RSTR(C) of a compact web ticket request (client side).
+ *
+ * @throws {InvalidResponseError} ERR_WSTRUST_INVALID_RESPONSE when the RSTRC does not carry one compact web ticket response
+ */
 export function parseCompactTicketResponse(el: XElement): CompactTicketResponse {
   let rstr = el;
-  if (el.localName === 'RequestSecurityTokenResponseCollection' && nsEq(el.namespaceURI, NS.wst)) {
-    const list = children(el, NS.wst, 'RequestSecurityTokenResponse');
+  if (el.localName === 'RequestSecurityTokenResponseCollection' && nsEq(el.namespaceURI, NS.trust)) {
+    const list = children(el, NS.trust, 'RequestSecurityTokenResponse');
     if (list.length !== 1) throw rinv('wst:RequestSecurityTokenResponseCollection/wst:RequestSecurityTokenResponse', 'exactly one', `${list.length}`);
     rstr = list[0]!;
   }
   const F = 'wst:RequestSecurityTokenResponse';
-  if (rstr.localName !== 'RequestSecurityTokenResponse' || !nsEq(rstr.namespaceURI, NS.wst)) throw rinv(F, `{${NS.wst}}RequestSecurityTokenResponse`, describe(rstr));
+  if (rstr.localName !== 'RequestSecurityTokenResponse' || !nsEq(rstr.namespaceURI, NS.trust)) throw rinv(F, `{${NS.trust}}RequestSecurityTokenResponse`, describe(rstr));
   const req = (local: string): XElement => {
-    const l = children(rstr, NS.wst, local);
+    const l = children(rstr, NS.trust, local);
     if (l.length !== 1) throw rinv(`${F}/wst:${local}`, 'exactly one element', `${l.length}`);
     return l[0]!;
   };

@@ -1,7 +1,9 @@
+// MS-OCAUTHWS 6.2 Web Ticket Service WSDL and its WS-MEX response, reduced to the served bindings.
+import { NS } from '@ocauth/diagnostics';
 import type { WebTicketErrorInfo } from './catalog.js';
 import { buildSoapFault } from './faults.js';
 import { buildAddressingHeaders, buildEnvelope } from './messages.js';
-import { NS } from './ns.js';
+
 import { escAttr, escText } from './xml.js';
 import { WEB_TICKET_SERVICE_WSDL } from './wsdl-data.js';
 
@@ -50,6 +52,6 @@ export function mexResponse(serviceUrl: string, relatesTo: string | undefined, b
   return buildEnvelope({
     version: '1.2',
     headers: buildAddressingHeaders({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse', ...(relatesTo ? { relatesTo } : {}) }),
-    body: `<wsx:Metadata xmlns:wsx="${NS.mex}"><wsx:MetadataSection Dialect="http://schemas.xmlsoap.org/wsdl/" Identifier="http://tempuri.org/">${wsdl}</wsx:MetadataSection></wsx:Metadata>`,
+    body: `<wsx:Metadata xmlns:wsx="${NS.wsx}"><wsx:MetadataSection Dialect="http://schemas.xmlsoap.org/wsdl/" Identifier="http://tempuri.org/">${wsdl}</wsx:MetadataSection></wsx:Metadata>`,
   });
 }

@@ -1,36 +1,4 @@
-/**
- * Namespace and URI constants used by the Web Ticket Service.
- * MS-OCAUTHWS 2.2.1 (Namespaces), 3.2.4.1.3.3–3.2.4.1.3.4, 4.2.
- */
-export const NS = {
-  soap11: 'http://schemas.xmlsoap.org/soap/envelope/',
-  soap12: 'http://www.w3.org/2003/05/soap-envelope',
-  wsa10: 'http://www.w3.org/2005/08/addressing',
-  wsa2004: 'http://schemas.xmlsoap.org/ws/2004/08/addressing',
-  /** WCF AddressingVersion.None: the namespace of the To/Action headers in the spec's 4.1 example. */
-  wsaNone: 'http://schemas.microsoft.com/ws/2005/05/addressing/none',
-  wsp: 'http://schemas.xmlsoap.org/ws/2004/09/policy',
-  wsp15: 'http://www.w3.org/ns/ws-policy',
-  wst: 'http://docs.oasis-open.org/ws-sx/ws-trust/200512',
-  wst2005: 'http://schemas.xmlsoap.org/ws/2005/02/trust',
-  wsse: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
-  wsse11: 'http://docs.oasis-open.org/wss/oasis-wss-wssecurity-secext-1.1.xsd',
-  wsu: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
-  ds: 'http://www.w3.org/2000/09/xmldsig#',
-  xenc: 'http://www.w3.org/2001/04/xmlenc#',
-  saml: 'urn:oasis:names:tc:SAML:1.0:assertion',
-  auth: 'http://schemas.xmlsoap.org/ws/2006/12/authorization',
-  sp: 'http://schemas.xmlsoap.org/ws/2005/07/securitypolicy',
-  sp12: 'http://docs.oasis-open.org/ws-sx/ws-securitypolicy/200702',
-  wsdl: 'http://schemas.xmlsoap.org/wsdl/',
-  soapWsdl: 'http://schemas.xmlsoap.org/wsdl/soap/',
-  wsaw: 'http://www.w3.org/2006/05/addressing/wsdl',
-  mex: 'http://schemas.xmlsoap.org/ws/2004/09/mex',
-  af: 'urn:component:Microsoft.Rtc.WebAuthentication.2010',
-  xmlns: 'http://www.w3.org/2000/xmlns/',
-  xml: 'http://www.w3.org/XML/1998/namespace',
-} as const;
-
+// URIs with protocol meaning in MS-OCAUTHWS 3.2.4.1.3.3–3.2.4.1.3.4 (namespaces are @ocauth/diagnostics' NS, MS-OCAUTHWS 2.2.1).
 /** URIs with protocol meaning (MS-OCAUTHWS 3.2.4.1.3.3–3.2.4.1.3.4). */
 export const URI = {
   tokenTypeSaml11: 'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV1.1',

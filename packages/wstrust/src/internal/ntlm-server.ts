@@ -236,9 +236,9 @@ interface Pending {
   spnego: boolean;
 }
 interface ConnState {
-  pending?: Pending;
+  pending?: Pending | undefined;
   /** Account authenticated on this connection (IIS connection-based NTLM: later requests need no header). */
-  authenticated?: string;
+  authenticated?: string | undefined;
 }
 
 export interface NtlmAuthenticator {
@@ -252,6 +252,8 @@ const AUTH_RE = /^(NTLM|Negotiate)[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i;
 /**
  * An NTLM acceptor for `createWebTicketHandler({ windowsAuthenticator })`. It keeps per-connection state
  * (one half-open context per connection, the authenticated account afterwards), bounded across the server.
+ *
+ * @throws never (failures are answered as `{ failure: { errorId, reason } }`)
  */
 export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthenticator {
   const clock = o.clock ?? (() => new Date());

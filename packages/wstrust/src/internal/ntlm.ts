@@ -1,5 +1,7 @@
+// MS-NLMP NTLMv2 client (NEGOTIATE / CHALLENGE / AUTHENTICATE, NTOWFv2) for the WinNegotiate binding.
 import { createHmac, randomBytes } from 'node:crypto';
-import { WsTrustError } from './errors.js';
+import { NtlmError } from './errors.js';
+export { NtlmError } from './errors.js';
 
 /**
  * MD4 (RFC 1320). OpenSSL 3's default provider no longer offers MD4 (`createHash('md4')` throws
@@ -58,11 +60,6 @@ export function ntowfv2(password: string, user: string, domain: string): Uint8Ar
   return hmacMd5(md4(utf16(password)), utf16(user.toUpperCase() + domain));
 }
 
-export class NtlmError extends WsTrustError {
-  constructor(message: string) {
-    super('ERR_WSTRUST_NTLM', message);
-  }
-}
 
 const SIG = Buffer.from('NTLMSSP\0', 'latin1');
 // UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY | TARGET_INFO | 128 | 56
@@ -150,6 +147,8 @@ export function ntlmAuthenticateMessage(ch: NtlmChallenge, cred: { username: str
 /**
  * An `authorize` function for WebTicketClient's `negotiate` credentials speaking NTLMv2 (raw NTLMSSP
  * in the HTTP Negotiate or NTLM scheme, RFC 4559). Kerberos is not offered.
+ *
+ * @throws {NtlmError} ERR_WSTRUST_NTLM (rejection of the returned function) when the challenge is not an NTLM CHALLENGE_MESSAGE
  */
 export function ntlmAuthorizer(cred: { username: string; password: string; domain: string; workstation?: string; scheme?: 'NTLM' | 'Negotiate'; random?: (n: number) => Uint8Array; clock?: () => Date }) {
   const scheme = cred.scheme ?? 'Negotiate';

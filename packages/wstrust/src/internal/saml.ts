@@ -1,7 +1,10 @@
+// SAML 1.1 holder-of-key web ticket (MS-OCAUTHWS 3.2.4.1.3.4): signed assertion, proof key wrap (kw-aes256), parse and verify.
+import { NS } from '@ocauth/diagnostics';
 import { createCipheriv, createDecipheriv, createHash, createSign, createVerify, KeyObject, X509Certificate } from 'node:crypto';
 import { excC14n } from './c14n.js';
-import { WsTrustError } from './errors.js';
-import { NS, URI } from './ns.js';
+import { AssertionError, type AssertionErrorCode } from './errors.js';
+export { AssertionError } from './errors.js';
+import { URI } from './ns.js';
 import { attr, children, describe, escAttr, escText, parseXmlDocument, type XElement } from './xml.js';
 import { isoUtc, parseUtc } from './security.js';
 
@@ -35,13 +38,12 @@ export interface WebTicketAssertion {
   ProofKey?: { KeyName: string; CipherValue: Uint8Array };
 }
 
-export class AssertionError extends WsTrustError {
-  constructor(code: string, message: string) {
-    super(code, message, { faultcode: 'wsse:InvalidSecurityToken' });
-  }
-}
 
-/** AES key wrap (RFC 3394, xmlenc kw-aes256). */
+/**
+ * AES key wrap (RFC 3394, xmlenc kw-aes256).
+ *
+ * @throws {AssertionError} ERR_WSTRUST_KEY_WRAP when the key-encryption key is not 256 bits
+ */
 export function wrapKey(kek: Uint8Array, key: Uint8Array): Uint8Array {
   if (kek.length !== 32) throw new AssertionError('ERR_WSTRUST_KEY_WRAP', `key-encryption key: expected 256 bits, received ${kek.length * 8} bits`);
   const c = createCipheriv('id-aes256-wrap', kek, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
@@ -57,7 +59,11 @@ export function unwrapKey(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
   }
 }
 
-/** KeyName of a pool key-encryption key: first 8 bytes of SHA-256, hex (a non-secret identifier). */
+/**
+ * KeyName of a pool key-encryption key: first 8 bytes of SHA-256, hex (a non-secret identifier).
+ *
+ * @throws never
+ */
 export function keyNameOf(kek: Uint8Array): string {
   return createHash('sha256').update(kek).digest().subarray(0, 8).toString('hex');
 }
@@ -66,7 +72,11 @@ export function certificateThumbprintSha1(cert: X509Certificate): string {
   return createHash('sha1').update(cert.raw).digest('base64');
 }
 
-/** Build and sign (RSA, enveloped, exclusive c14n; MS-OCAUTHWS 4.2.2 layout) a web ticket. */
+/**
+ * Build and sign (RSA, enveloped, exclusive c14n; MS-OCAUTHWS 4.2.2 layout) a web ticket.
+ *
+ * @throws {AssertionError} ERR_WSTRUST_KEY_WRAP when the pool key is not 256 bits
+ */
 export function buildSignedAssertion(a: WebTicketAssertion, signer: { privateKey: KeyObject; certificate: X509Certificate; signatureAlgorithm?: 'rsa-sha1' | 'rsa-sha256' }): string {
   const conf = a.ProofKey
     ? `<saml:SubjectConfirmation><saml:ConfirmationMethod>${URI.holderOfKey}</saml:ConfirmationMethod><KeyInfo xmlns="${NS.ds}"><e:EncryptedKey xmlns:e="${NS.xenc}"><e:EncryptionMethod Algorithm="${URI.kwAes256}"></e:EncryptionMethod><KeyInfo><KeyName>${escText(a.ProofKey.KeyName)}</KeyName></KeyInfo><e:CipherData><e:CipherValue>${Buffer.from(a.ProofKey.CipherValue).toString('base64')}</e:CipherValue></e:CipherData></e:EncryptedKey></KeyInfo></saml:SubjectConfirmation>`
@@ -90,7 +100,7 @@ export function buildSignedAssertion(a: WebTicketAssertion, signer: { privateKey
   );
 }
 
-const fail = (code: string, m: string) => new AssertionError(code, m);
+const fail = (code: AssertionErrorCode, m: string) => new AssertionError(code, m);
 
 function one(p: XElement, ns: string, local: string, field: string): XElement {
   const l = children(p, ns, local);
@@ -105,7 +115,11 @@ function date(el: XElement, name: string, field: string): Date {
   return d;
 }
 
-/** Read the fields of a web ticket (no signature check; see verifyAssertionSignature). */
+/**
+ * Read the fields of a web ticket (no signature check; see verifyAssertionSignature).
+ *
+ * @throws {AssertionError} ERR_WSTRUST_ASSERTION_FORMAT when the element is not a SAML 1.1 web ticket as MS-OCAUTHWS 3.2.4.1.3.4 describes it
+ */
 export function parseAssertion(el: XElement): WebTicketAssertion {
   const F = 'saml:Assertion';
   if (el.localName !== 'Assertion' || el.namespaceURI !== NS.saml) throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}: expected {${NS.saml}}Assertion, received ${describe(el)}`);

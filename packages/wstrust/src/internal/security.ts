@@ -1,8 +1,10 @@
+// WS-Security 1.1 for MS-OCAUTHWS 3.1.4.1.2 / 3.2: wsu:Timestamp, HMAC proof-of-possession signature, SecurityTokenReference, replay.
+import { NS } from '@ocauth/diagnostics';
 import { createHash, createHmac, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { excC14n } from './c14n.js';
-import { SecurityError, SoapFormatError } from './errors.js';
+import { SecurityError, SoapFormatError, type SecurityErrorCode } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { attr, children, describe, escAttr, escText, parseXmlDocument, serialize, type XDocument, type XElement, type XNode } from './xml.js';
 
 export type DigestAlgorithm = 'sha1' | 'sha256';
@@ -65,6 +67,9 @@ export interface SignMessageOptions {
  * wsu:Timestamp in wsse:Security, ds:Signature over it (exclusive c14n, SHA-1/SHA-256 digest,
  * HMAC-SHA1/SHA256), KeyInfo = SecurityTokenReference/KeyIdentifier ValueType SAMLAssertionID.
  * MS-OCAUTHWS 3.2 "Sending the Web Ticket as Credentials to a Web Service Web Application".
+ *
+ * @throws {SecurityError} ERR_WSTRUST_SIGN_OPTIONS, ERR_WSTRUST_UNSUPPORTED_ALGORITHM when the options cannot produce a signature
+ * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when the envelope is not a SOAP envelope
  */
 export function signMessage(opts: SignMessageOptions): string {
   const now = opts.now ?? new Date();
@@ -141,15 +146,25 @@ export interface ReplayCache {
   checkAndStore(key: string, expiresAt: number): boolean;
 }
 
-/** In-memory ReplayCache with lazy expiry and a size bound. */
+/**
+ * In-memory ReplayCache with lazy expiry and a size bound.
+ *
+ * @throws never
+ */
 export class MemoryReplayCache implements ReplayCache {
   readonly #seen = new Map<string, number>();
   readonly #max: number;
   readonly #now: () => number;
+  /** @throws never */
   constructor(opts: { maxEntries?: number; now?: () => number } = {}) {
     this.#max = opts.maxEntries ?? 100_000;
     this.#now = opts.now ?? Date.now;
   }
+  /**
+   * True when `key` was seen and has not expired yet (a replay); otherwise records it until `expiresAt` (ms), evicting
+   * expired entries, then the oldest, at `maxEntries`.
+   * @throws never (unless the `now` option throws)
+   */
   checkAndStore(key: string, expiresAt: number): boolean {
     const now = this.#now();
     const prev = this.#seen.get(key);
@@ -209,7 +224,7 @@ export interface VerifiedMessage {
   signedElements: XElement[];
 }
 
-const err = (code: string, msg: string, faultcode = 'wsse:InvalidSecurity') => new SecurityError(code, msg, { faultcode });
+const err = (code: SecurityErrorCode, msg: string, faultcode = 'wsse:InvalidSecurity') => new SecurityError(code, msg, { faultcode });
 
 function idOf(el: XElement): string | undefined {
   return attr(el, 'Id', NS.wsu) ?? attr(el, 'Id') ?? attr(el, 'ID') ?? attr(el, 'AssertionID');
@@ -267,6 +282,9 @@ function transformsOf(ref: XElement, field: string): string[] | undefined {
  * checks a relying web service needs: one wsse:Security, one Timestamp in it, that Timestamp signed
  * (no wrapping: ids unique, references resolve to exactly one element), exclusive c14n only, known
  * digest/HMAC algorithms only, HMACOutputLength refused (truncation), Created/Expires within skew.
+ *
+ * @throws {SecurityError} ERR_WSTRUST_SECURITY_HEADER_MISSING, ERR_WSTRUST_SECURITY_ELEMENT_*, ERR_WSTRUST_TIMESTAMP_*, ERR_WSTRUST_SIGNATURE_*, ERR_WSTRUST_REFERENCE_MISSING, ERR_WSTRUST_DUPLICATE_ID, ERR_WSTRUST_DIGEST_MISMATCH, ERR_WSTRUST_HMAC_OUTPUT_LENGTH, ERR_WSTRUST_UNSUPPORTED_ALGORITHM, ERR_WSTRUST_KEY_REFERENCE, ERR_WSTRUST_REPLAY when the message is not signed as required
+ * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when the input is not a SOAP envelope
  */
 export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnvelope, opts: VerifyMessageOptions): VerifiedMessage {
   const env = typeof input === 'object' && 'envelope' in input && 'body' in input ? (input as ParsedEnvelope) : parseEnvelope(input as string);

@@ -1,10 +1,11 @@
 // readSoapRequest: the one SOAP-over-HTTP request reader (SOAP 1.1 §6 / SOAP 1.2 Part 2 §7 HTTP bindings, MS-OCAUTHWS 2.1).
+import { NS } from '@ocauth/diagnostics';
 import { parseXml, XmlParseError } from '@ocauth/c14n';
 import type { Document, Element } from '@xmldom/xmldom';
-import { NS } from './ns.js';
+import { WsTrustError, type SoapRequestErrorCode } from './errors.js';
 
-/** Codes of {@link SoapRequestError}, each with its HTTP status. */
-export type SoapRequestErrorCode = 'ERR_SOAP_METHOD' | 'ERR_SOAP_TOO_LARGE' | 'ERR_SOAP_ENCODING' | 'ERR_SOAP_XML' | 'ERR_SOAP_ENVELOPE' | 'ERR_SOAP_VERSION';
+
+export type { SoapRequestErrorCode } from './errors.js';
 
 const STATUS: Readonly<Record<SoapRequestErrorCode, number>> = Object.freeze({
   ERR_SOAP_METHOD: 405,
@@ -19,14 +20,16 @@ const STATUS: Readonly<Record<SoapRequestErrorCode, number>> = Object.freeze({
  * A request that is not a readable SOAP message. `status` is the HTTP status a handler answers with when it
  * does not answer with a SOAP fault (405 method, 413 too large, 400 encoding / XML / envelope, 415 a
  * Content-Type that contradicts the envelope's SOAP version). An XML failure keeps the `XmlParseError` as `cause`.
+ *
+ * @throws never
  */
-export class SoapRequestError extends Error {
-  readonly code: SoapRequestErrorCode;
+export class SoapRequestError extends WsTrustError {
+  declare readonly code: SoapRequestErrorCode;
+  /** The HTTP status that answers this failure. */
   readonly status: number;
-  constructor(code: SoapRequestErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'SoapRequestError';
-    this.code = code;
+  /** @throws never */
+  constructor(code: SoapRequestErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(code, message, { ...options, faultcode: 's:Client' });
     this.status = STATUS[code];
   }
 }

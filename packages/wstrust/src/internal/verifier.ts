@@ -1,11 +1,14 @@
+// MS-OCAUTHWS 3.2 web ticket verification at a web service: issuer signature, lifetime (28033), audience, proof key (28034), proof of possession.
+import { formatWebTicketHeader, parseWebTicketHeader, webTicketTokenText } from '@ocauth/diagnostics';
+import { NS } from '@ocauth/diagnostics';
 import { X509Certificate } from 'node:crypto';
 import { compactTicketOfHeader, openCompactWebTicket } from './cwt.js';
 import { TicketError, WsTrustError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { parseAssertion, unwrapKey, verifyAssertionSignature, type WebTicketAssertion } from './saml.js';
 import { isoUtc, verifyMessage, type ReplayCache } from './security.js';
-import { children, parseXmlDocument, type XDocument, type XElement } from './xml.js';
+import { children, parseXmlDocument, xmlCauseOf, type XDocument, type XElement } from './xml.js';
 
 /** A pool key-encryption key: every server of the pool holds it so any of them can recover proof keys. */
 export interface PoolKey {
@@ -85,21 +88,30 @@ function toCert(c: X509Certificate | string | Uint8Array): X509Certificate {
   return c instanceof X509Certificate ? c : new X509Certificate(typeof c === 'string' ? c : Buffer.from(c));
 }
 
-/** Decode `X-MS-WebTicket: opaque=<base64>[;ext=val]` (MS-OCAUTHWS 3.2). */
+/**
+ * Decode `X-MS-WebTicket: opaque=<base64>[;ext=val]` (MS-OCAUTHWS 3.2) with @ocauth/diagnostics' codec.
+ *
+ * @throws {TicketError} ERR_WSTRUST_TICKET_INVALID when the value is not an opaque= ticket header
+ */
 export function parseWebTicketHeaderValue(value: string): string {
-  const m = /^\s*opaque=([A-Za-z0-9+/]+={0,2})\s*(;\s*[A-Za-z0-9-]+=[A-Za-z0-9-]+\s*)*$/.exec(value);
-  if (!m) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `X-MS-WebTicket: expected "opaque=<base64 SAML token>", received ${JSON.stringify(value.slice(0, 40))}`);
-  return Buffer.from(m[1]!, 'base64').toString('utf8');
+  const r = parseWebTicketHeader(value);
+  if (!r.ok || r.value.kind !== 'opaque') {
+    throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `X-MS-WebTicket: expected "opaque=<base64 SAML token>", received ${JSON.stringify(value.slice(0, 40))}${r.ok ? '' : ` (${r.error.message})`}`);
+  }
+  return webTicketTokenText(r.value);
 }
 
-/** Encode a ticket for the X-MS-WebTicket header. */
+/** Encode a ticket for the X-MS-WebTicket header (@ocauth/diagnostics' codec). */
 export function formatWebTicketHeaderValue(assertionXml: string): string {
-  return `opaque=${Buffer.from(assertionXml, 'utf8').toString('base64')}`;
+  return formatWebTicketHeader(assertionXml);
 }
 
 /**
  * The verifier a relying service uses: trusted issuer signature, lifetime (28033), audience,
  * proof key unwrap (28034 when wrapped for another pool), then the proof-of-possession signature.
+ *
+ * @throws {WsTrustError} ERR_WSTRUST_VERIFIER_OPTIONS when no issuer certificate is given
+ * @throws {TicketError} ERR_WSTRUST_TICKET_INVALID, ERR_WSTRUST_TICKET_EXPIRED, ERR_WSTRUST_TICKET_OTHER_SERVER (rejections of `verify` / `verifyToken`: 28032, 28033, 28034)
  */
 export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifier {
   const issuers = [...(opts.issuerCertificates ?? []), ...(opts.issuerCertificate !== undefined ? [opts.issuerCertificate] : [])].map(toCert);
@@ -152,7 +164,7 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
         const source = doc && typeof doc === 'object' && doc.nodeType === 9 && (typeof input === 'string' || input instanceof Uint8Array) ? doc : input;
         env = typeof source === 'object' && 'envelope' in source && 'body' in source ? (source as ParsedEnvelope) : parseEnvelope(source as string);
       } catch (e) {
-        throw invalid(`request: ${(e as Error).message}`, e);
+        throw invalid(`request: ${(e as Error).message}`, xmlCauseOf(e));
       }
       const sec = env.header ? children(env.header, NS.wsse, 'Security') : [];
       if (sec.length !== 1) throw invalid(`soap:Header/wsse:Security: expected exactly one carrying the web ticket, received ${sec.length}`);
@@ -206,7 +218,7 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
       try {
         el = parseXmlDocument(xml, 'web ticket').documentElement!;
       } catch (e) {
-        throw invalid(`web ticket: ${(e as Error).message}`, e);
+        throw invalid(`web ticket: ${(e as Error).message}`, xmlCauseOf(e));
       }
       const a = checkAssertion(el, now);
       return result(a, undefined);

@@ -1,10 +1,12 @@
+// MS-OCAUTHWS 3.2.4.1 Cert binding: X.509 endorsing token (BinarySecurityToken) signing Timestamp, To and Body, and its verification.
+import { NS } from '@ocauth/diagnostics';
 import { createHash, createPrivateKey, createSign, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { excC14n } from './c14n.js';
 import { SecurityError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
-import { NS, URI } from './ns.js';
+import { URI } from './ns.js';
 import { digestReference, insertSecurity, isoUtc, verifyMessage, type KeyReference, type VerifiedMessage } from './security.js';
-import { attr, children, parseXmlDocument, serialize, type XElement, type XNode } from './xml.js';
+import { attr, children, serialize, type XElement, type XNode } from './xml.js';
 
 export interface SignWithCertificateOptions {
   envelope: string;
@@ -23,6 +25,9 @@ export interface SignWithCertificateOptions {
  * WS-Security X.509 endorsing token (MS-OCAUTHWS 6.2 WebTicketServiceCert_policy): BinarySecurityToken
  * (X509v3), Timestamp, and an RSA signature over the Timestamp and the wsa:To header, KeyInfo a
  * SecurityTokenReference to the token.
+ *
+ * @throws {SecurityError} ERR_WSTRUST_SIGN_OPTIONS when the envelope has no wsa:To to sign
+ * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when the envelope is not a SOAP envelope
  */
 export function signWithCertificate(opts: SignWithCertificateOptions): string {
   const cert = typeof opts.certificate === 'string' ? new X509Certificate(opts.certificate) : opts.certificate;
@@ -59,7 +64,12 @@ export interface VerifiedCertificateMessage extends VerifiedMessage {
   certificate: X509Certificate;
 }
 
-/** Verify an X.509-endorsed message (Cert binding): RSA signature by the BinarySecurityToken's certificate over Timestamp and To. */
+/**
+ * Verify an X.509-endorsed message (Cert binding): RSA signature by the BinarySecurityToken's certificate over Timestamp and To.
+ *
+ * @throws {SecurityError} ERR_WSTRUST_KEY_REFERENCE, ERR_WSTRUST_CERTIFICATE_INVALID, ERR_WSTRUST_REFERENCE_MISSING and the codes of verifyMessage when the X.509 token does not sign Timestamp, To and Body
+ * @throws {SoapFormatError} ERR_WSTRUST_SOAP_FORMAT when the input is not a SOAP envelope
+ */
 export function verifyCertificateMessage(input: string | ParsedEnvelope, opts: { now?: Date; skewSeconds?: number } = {}): VerifiedCertificateMessage {
   let certificate: X509Certificate | undefined;
   const v = verifyMessage(input as string, {

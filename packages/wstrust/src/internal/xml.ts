@@ -1,10 +1,8 @@
-import { XMLSerializer } from '@xmldom/xmldom';
-import { escapeAttr, escapeText, parseXml, XmlParseError } from '@ocauth/c14n';
+// wstrust's XML access: @ocauth/c14n parseXml (errors as SoapFormatError with the XmlParseError as cause) and its DOM helpers.
+import { attributeValue, childElement, childElements, descendantElements, describeElement, escapeAttr, escapeText, namespaceIgnoringTrailingSlash, parseXml, serializeXml, XmlParseError, type NamespaceTest, type XDocument, type XElement, type XNode } from '@ocauth/c14n';
 import { SoapFormatError } from './errors.js';
 
-export type XDocument = import('@xmldom/xmldom').Document;
-export type XElement = import('@xmldom/xmldom').Element;
-export type XNode = import('@xmldom/xmldom').Node;
+export type { XDocument, XElement, XNode } from '@ocauth/c14n';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 /** Deepest element nesting below the document element (SOAP messages of MS-OCAUTHWS need far less). */
@@ -25,31 +23,29 @@ export function parseXmlDocument(xml: string | Uint8Array, what = 'XML'): XDocum
   }
 }
 
-export function serialize(node: XNode): string {
-  return new XMLSerializer().serializeToString(node as never);
+/** The XmlParseError behind a parse failure (what a caller's error keeps as `cause`), else the error itself. */
+export function xmlCauseOf(e: unknown): unknown {
+  return e instanceof SoapFormatError && e.cause instanceof XmlParseError ? e.cause : e;
 }
 
+export const serialize: (node: XNode) => string = serializeXml;
+
+// wstrust reads every namespace tolerant of one trailing slash (real clients send both forms of WS-Trust 1.3's):
+// these are @ocauth/c14n's DOM helpers with that namespace test, nothing else.
+const tolerant = (ns: string | undefined): NamespaceTest | undefined => (ns === undefined ? undefined : namespaceIgnoringTrailingSlash(ns));
+
+/** Element children of `el`, optionally in namespace `ns` (either trailing-slash form) and named `local`. */
 export function children(el: XElement, ns?: string, local?: string): XElement[] {
-  const out: XElement[] = [];
-  for (let c = el.firstChild; c; c = c.nextSibling) {
-    if (c.nodeType !== 1) continue;
-    const e = c as XElement;
-    if (ns !== undefined && !nsEq(e.namespaceURI, ns)) continue;
-    if (local !== undefined && e.localName !== local) continue;
-    out.push(e);
-  }
-  return out;
+  return childElements(el, tolerant(ns), local);
 }
 
 /** Namespace equality tolerant of a trailing slash (real clients send both forms). */
 export function nsEq(a: string | null | undefined, b: string): boolean {
-  if (a === b) return true;
-  if (a == null) return false;
-  return a.replace(/\/$/, '') === b.replace(/\/$/, '');
+  return namespaceIgnoringTrailingSlash(b)(a ?? null);
 }
 
 export function child(el: XElement, ns: string, local: string): XElement | undefined {
-  return children(el, ns, local)[0];
+  return childElement(el, namespaceIgnoringTrailingSlash(ns), local);
 }
 
 export function textOf(el: XElement | undefined): string | undefined {
@@ -57,30 +53,13 @@ export function textOf(el: XElement | undefined): string | undefined {
   return el.textContent ?? '';
 }
 
+/** An attribute's value; without `ns` the attribute named `name` (qualified name), with it `{ns}name`. */
 export function attr(el: XElement, name: string, ns?: string): string | undefined {
-  if (ns === undefined) {
-    return el.hasAttribute(name) ? (el.getAttribute(name) ?? undefined) : undefined;
-  }
-  const attrs = el.attributes;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs.item(i)!;
-    if (a.localName === name && nsEq(a.namespaceURI, ns)) return a.value;
-  }
-  return undefined;
+  return attributeValue(el, name, tolerant(ns));
 }
 
 export function descendants(el: XElement | XDocument, ns: string, local: string): XElement[] {
-  const out: XElement[] = [];
-  const walk = (n: XNode): void => {
-    for (let c = n.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType !== 1) continue;
-      const e = c as XElement;
-      if (e.localName === local && nsEq(e.namespaceURI, ns)) out.push(e);
-      walk(e);
-    }
-  };
-  walk(el as XNode);
-  return out;
+  return descendantElements(el, namespaceIgnoringTrailingSlash(ns), local);
 }
 
 /** Text escaping of Canonical XML (& < > CR): @ocauth/c14n's, so what we write is already canonical. */
@@ -88,7 +67,4 @@ export const escText: (s: string) => string = escapeText;
 /** Attribute escaping of Canonical XML (& < " TAB LF CR): @ocauth/c14n's. */
 export const escAttr: (s: string) => string = escapeAttr;
 
-export function describe(el: XElement | undefined): string {
-  if (!el) return 'nothing';
-  return `{${el.namespaceURI ?? ''}}${el.localName}`;
-}
+export const describe: (el: XElement | undefined) => string = describeElement;
