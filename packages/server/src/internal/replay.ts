@@ -13,10 +13,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { canonicalize, EXC_C14N } from '@ocauth/c14n';
+import type { StoredCertificate } from '@ocauth/certprov';
 import { buildOcsDiagnosticsFault, formatMsDiagnostics, toDiagnosticsText, WEB_TICKET_ERRORS } from '@ocauth/diagnostics';
 import { NS } from '@ocauth/diagnostics';
-import { verifyCertificateMessage, type TicketVerifier, type VerifiedTicket } from '@ocauth/wstrust';
+import { parseEnvelope, readSoapRequest, verifyCertificateMessage, type TicketVerifier, type VerifiedTicket } from '@ocauth/wstrust';
 import type { SecurityStore } from './store/security-tables.js';
+import { ClaimLostError, type ClaimGroup } from './store/sql.js';
+import type { ServerStore } from './store/types.js';
 import type { WebHandler } from './node-adapter.js';
 
 export interface ProofPolicy {
@@ -56,25 +59,67 @@ function replayKey(env: Envelope): string {
   return 'replay|' + createHash('sha256').update(`${signatureValueOf(env)}|${body}`).digest('base64');
 }
 
-interface Claims { keys: string[] }
-const requestClaims = new AsyncLocalStorage<Claims>();
+/**
+ * What one Certificate Provisioning request claims. The ticket verifier only checks (one read) and names the
+ * claims; the publication records them in the same transaction as the certificate (one durable commit per
+ * flow, issue 20 item 4), so a request that issues nothing holds no ticket claim and nothing is given back.
+ */
+/** The Web Ticket Service's own request cap (wstrust handler MAX_REQUEST_BYTES). */
+const CERT_REQUEST_MAX_BYTES = 1024 * 1024;
+
+interface PendingClaims {
+  /** Claim groups the publication records (replay key; the ticket's free certificate slots). */
+  groups: ClaimGroup[];
+  /** The request's replay claim (recorded after the response when no publication committed it). */
+  replay: ClaimGroup | undefined;
+  /** The publication committed the groups. */
+  committed: boolean;
+}
+const requestClaims = new AsyncLocalStorage<PendingClaims>();
 
 export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: () => Date, skewMs: number) {
   const perTicket = policy.certificatesPerTicket ?? 1;
+  /** certificateStore() wrapped the store Certificate Provisioning publishes to: claims can be deferred to it. */
+  let deferring = false;
 
-  const guardReplay = async (v: VerifiedTicket) => {
-    if (!v.envelope || !v.timestamp) return; // not signed (broker with brokerAcceptUnsignedTickets)
+  const replayRefusal = (v: VerifiedTicket) =>
+    new ProofError('ERR_WSTRUST_REPLAY', `request: expected a message not seen before, received a replay (same signature and Body) signed at ${v.timestamp!.created.toISOString()}`);
+  const ticketRefusal = (v: VerifiedTicket) =>
+    new ProofError('ERR_SERVER_TICKET_USED', `web ticket ${v.assertionId}: expected a ticket that has not obtained a certificate yet (policy certificatesPerTicket ${perTicket}), received one that has`);
+  /** The replay claim of a signed request (undefined: not signed, broker with brokerAcceptUnsignedTickets); requireSignedBody. */
+  const replayClaim = (v: VerifiedTicket): ClaimGroup | undefined => {
+    if (!v.envelope || !v.timestamp) return undefined;
     if (policy.requireSignedBody && !v.signedElements.includes(v.envelope.body))
       throw new ProofError('ERR_SERVER_BODY_UNSIGNED', 'ds:SignedInfo: expected a Reference covering soap:Body (policy requireSignedBody), received none');
-    const now = clock().getTime();
-    if (!(await store.claimOnce(replayKey(v.envelope), v.timestamp.expires.getTime() + skewMs, now)))
-      throw new ProofError('ERR_WSTRUST_REPLAY', `request: expected a message not seen before, received a replay (same signature and Body) signed at ${v.timestamp.created.toISOString()}`);
+    return { keys: [replayKey(v.envelope)], expiresAt: v.timestamp.expires.getTime() + skewMs };
+  };
+
+  const guardReplay = async (v: VerifiedTicket) => {
+    const c = replayClaim(v);
+    if (c && !(await store.claimOnce(c.keys[0]!, c.expiresAt, clock().getTime()))) throw replayRefusal(v);
   };
 
   // The store unreachable: fail closed, as a store outage (certprov answers InternalError, as for a failing user lookup).
   const storeDown = (e: unknown): never => {
     if (e instanceof ProofError) throw e;
     throw Object.assign(new Error(`replay cache unavailable: ${(e as Error)?.message ?? String(e)}`), { code: typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_SERVER_STORE_UNAVAILABLE', errorId: 28032, httpStatus: 503, responseCode: 'InternalError' });
+  };
+
+  /** Record the groups one after the other (a store without publishClaiming: memory); the keys won, or ClaimLostError. */
+  const claimAll = async (groups: readonly ClaimGroup[], now: number): Promise<string[]> => {
+    const won: string[] = [];
+    try {
+      for (const g of groups) {
+        let key: string | undefined;
+        for (const k of g.keys) if (await store.claimOnce(k, g.expiresAt, now)) { key = k; break; }
+        if (key === undefined) throw new ClaimLostError(g);
+        won.push(key);
+      }
+      return won;
+    } catch (e) {
+      for (const k of won) await store.releaseClaim(k).catch(() => {});
+      throw e;
+    }
   };
 
   return {
@@ -89,33 +134,82 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
         },
       };
     },
-    /** Certificate Provisioning's verifier: replay defence and the certificate count per ticket. */
+    /**
+     * Certificate Provisioning's verifier: replay defence and the certificate count per ticket. Within
+     * certProvHandler it checks both with one read and leaves the claims to the publication (certificateStore);
+     * a concurrent request that claims first makes the publication fail (ClaimLostError: nothing is published).
+     */
     certProvGuarded(v: TicketVerifier): TicketVerifier {
       return {
         ...v,
         verify: async (input, parsed) => {
           const r = await v.verify(input, parsed);
-          await guardReplay(r).catch(storeDown);
           const now = clock().getTime();
           const until = r.notOnOrAfter.getTime() + skewMs;
-          for (let i = 0; i < perTicket; i++) {
-            const key = `ticketcert|${r.assertionId}|${i}`;
-            if (await store.claimOnce(key, until, now).catch(storeDown)) {
-              requestClaims.getStore()?.keys.push(key);
-              return r;
-            }
+          const slots = Array.from({ length: perTicket }, (_, i) => `ticketcert|${r.assertionId}|${i}`);
+          const pending = deferring ? requestClaims.getStore() : undefined;
+          if (pending) {
+            const replay = replayClaim(r);
+            const live = await store.liveClaims([...(replay ? replay.keys : []), ...slots], now).catch(storeDown);
+            if (replay && live.has(replay.keys[0]!)) throw replayRefusal(r);
+            pending.replay = replay;
+            const free = slots.filter((k) => !live.has(k));
+            if (free.length === 0) throw ticketRefusal(r);
+            pending.groups = [...(replay ? [replay] : []), { keys: free, expiresAt: until }];
+            return r;
           }
-          throw new ProofError('ERR_SERVER_TICKET_USED', `web ticket ${r.assertionId}: expected a ticket that has not obtained a certificate yet (policy certificatesPerTicket ${perTicket}), received one that has`);
+          // Outside certProvHandler: claimed at once (never given back).
+          await guardReplay(r).catch(storeDown);
+          for (const key of slots) if (await store.claimOnce(key, until, now).catch(storeDown)) return r;
+          throw ticketRefusal(r);
         },
       };
     },
-    /** Certificate Provisioning handler: a request that issued no certificate gives its ticket's claim back. */
+    /**
+     * The store Certificate Provisioning publishes to: a publication records the request's pending claims in
+     * the same transaction (publishClaiming, SQL stores) or just before it (given back if it fails).
+     */
+    certificateStore<C extends ServerStore['certificates']>(c: C): C {
+      deferring = true;
+      const publish = async (cert: StoredCertificate, now: Date): Promise<{ revoked: string[] }> => {
+        const pending = requestClaims.getStore();
+        const groups = pending?.groups ?? [];
+        if (!pending || groups.length === 0) return c.publish(cert, now);
+        pending.groups = []; // recorded once, by the first publication
+        let out: { revoked: string[] };
+        if (c.publishClaiming) out = await c.publishClaiming(cert, now, groups);
+        else {
+          const won = await claimAll(groups, now.getTime());
+          try {
+            out = await c.publish(cert, now);
+          } catch (e) {
+            for (const k of won) await store.releaseClaim(k).catch(() => {});
+            throw e;
+          }
+        }
+        pending.committed = true;
+        return out;
+      };
+      return new Proxy(c, {
+        get(target, prop) {
+          if (prop === 'publish') return publish;
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    },
+    /**
+     * Certificate Provisioning handler: runs each request with its pending claims. A request whose claims no
+     * publication committed (it issued no certificate) still records its replay key: an exact replay of a
+     * refused request stays refused, and its ticket stays usable.
+     */
     certProvHandler(h: WebHandler): WebHandler {
+      if (!deferring) throw new Error('proofGuards: certificateStore() must wrap the store the Certificate Provisioning handler publishes to before certProvHandler()');
       return (req) => {
-        const claims: Claims = { keys: [] };
-        return requestClaims.run(claims, async () => {
+        const pending: PendingClaims = { groups: [], replay: undefined, committed: false };
+        return requestClaims.run(pending, async () => {
           const res = await h(req);
-          if (claims.keys.length && !(res.status === 200 && (await res.clone().text()).includes('ResponseClass="Success"'))) for (const k of claims.keys) await store.releaseClaim(k);
+          if (pending.replay && !pending.committed) await store.claimOnce(pending.replay.keys[0]!, pending.replay.expiresAt, clock().getTime()).catch(() => {});
           return res;
         });
       };
@@ -124,10 +218,11 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
     webTicketHandler(h: WebHandler): WebHandler {
       return async (req) => {
         if (req.method !== 'POST' || !/\/cert\/?$/i.test(new URL(req.url).pathname)) return h(req);
-        const text = await req.clone().text();
         let v: ReturnType<typeof verifyCertificateMessage>;
         try {
-          v = verifyCertificateMessage(text, { now: clock(), skewSeconds: skewMs / 1000 });
+          // The repository's one SOAP reader (size cap, strict UTF-8, DOCTYPE refused); the handler reads its own copy.
+          const soap = await readSoapRequest(req.clone(), { maxBytes: CERT_REQUEST_MAX_BYTES, maxDepth: 65 });
+          v = verifyCertificateMessage(parseEnvelope(soap.document as unknown as Parameters<typeof parseEnvelope>[0]), { now: clock(), skewSeconds: skewMs / 1000 });
         } catch {
           return h(req); // the Web Ticket Service answers the failure itself
         }

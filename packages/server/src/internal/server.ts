@@ -359,7 +359,8 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
   const handler = createCertProvHandler({
     ticketVerifier: verifier,
     ca: pki.ca,
-    store: store.certificates,
+    // Publications record the request's replay and ticket claims in their own transaction (replay.ts).
+    store: pool.guards.certificateStore(store.certificates),
     // certprov asks only whether the user exists and is enabled (AccountDisabled / UserImproperlyProvisioned).
     userDirectory: { findUser: async (sipUri: string) => (await pool.users.findUserBySipUri(/^sip:/i.test(sipUri) ? sipUri : `sip:${sipUri}`)) ?? undefined },
     clock,

@@ -14,6 +14,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DirectoryUser } from '@ocauth/wstrust';
 import type { AttemptState, SecurityStore } from './store/security-tables.js';
 import type { ServerUserDirectory } from './store/types.js';
+import { sharedLookups } from './store/sql.js';
 
 export interface SignInThrottlePolicy {
   /** Wrong PINs per account within `failureWindowSeconds` before the account's PIN sign-in locks (default 10). */
@@ -97,14 +98,17 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     if (policy === false) return inner(identity, secret);
     const now = clock().getTime();
     const source = `src:${sourceStore.getStore() ?? ''}`;
-    const src = await store.getAttempts(source, now);
+    // The account's name first (a lookup the secret check below reuses: sharedLookups), then both
+    // counters in one read.
+    const account = `${kind}:${await canonical(identity)}`;
+    const counters = await store.getAttemptsOf([source, account], now);
+    const src = counters.get(source);
     if (src && src.lockedUntil > now) {
       await sleep(Math.min(p.blockedDelayMs, src.lockedUntil - now));
       return null;
     }
-    const account = `${kind}:${await canonical(identity)}`;
     let key = account;
-    const state = await store.getAttempts(account, now);
+    const state = counters.get(account);
     if (state && state.lockedUntil > now && p.familiarSourceDays > 0 && (await store.countClaims(`familiar|${account}|${source}|`, now)) > 0) {
       key = `${account}|${source}`; // the account's owner, where it signed in before: its own counter
     }
@@ -127,11 +131,11 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
   };
 
   // Every other member of the directory (lookups, provisioning, whatever a later version adds) passes through.
-  const verifyPin: ServerUserDirectory['verifyPin'] = (identity, pin) => verify('pin', identity, pin, (i, s) => d.verifyPin(i, s));
+  const verifyPin: ServerUserDirectory['verifyPin'] = (identity, pin) => sharedLookups(() => verify('pin', identity, pin, (i, s) => d.verifyPin(i, s)));
   // Alternatives (base64-decoded UsernameToken candidates of the Lync desktop client) pass through; the
   // attempt counts once, whichever candidate matches.
   const verifyPassword: ServerUserDirectory['verifyPassword'] = (username, password, alternatives) =>
-    verify('password', username, password, (i, s) => (alternatives === undefined ? d.verifyPassword(i, s) : d.verifyPassword(i, s, alternatives)));
+    sharedLookups(() => verify('password', username, password, (i, s) => (alternatives === undefined ? d.verifyPassword(i, s) : d.verifyPassword(i, s, alternatives))));
   const proxy = new Proxy(d, {
     get(target, prop) {
       if (prop === 'verifyPin') return verifyPin;

@@ -73,9 +73,9 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
     read: (fn) => fn(run(pool)),
     write: tx,
     writeOne: (sql, params) => run(pool)(sql, params),
-    publishCertificate: async (r, now) => {
+    publishCertificate: async (r, now, q) => {
       try {
-        const rows = await run(pool)(`SELECT revoked_serial FROM ocauth_publish_certificate_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+        const rows = await (q ?? run(pool))(`SELECT revoked_serial FROM ocauth_publish_certificate_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
           r.serial, r.entity, r.entityNorm, r.deviceId, r.deviceNorm, Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength), r.notBefore, r.notAfter, r.revokedAt, now,
         ]);
         return rows.map((x) => String(x.revoked_serial));

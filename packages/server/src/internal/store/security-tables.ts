@@ -21,6 +21,8 @@ export interface AttemptState {
 export interface SecurityStore {
   /** Current state of a key (undefined when none or expired). */
   getAttempts(key: string, now: number): Promise<AttemptState | undefined>;
+  /** Current states of several keys in one read (keys without a live state are absent). */
+  getAttemptsOf(keys: readonly string[], now: number): Promise<Map<string, AttemptState>>;
   /** Atomically replace a key's state with `fn(previous)` (null deletes it); returns the new state. */
   updateAttempts(key: string, now: number, fn: (prev: AttemptState | undefined) => AttemptState | null): Promise<AttemptState | null>;
   /** Records `key` until `expiresAt`; false when it was already recorded and not expired (a replay). */
@@ -29,7 +31,12 @@ export interface SecurityStore {
   releaseClaim(key: string): Promise<void>;
   /** Number of live claims of keys starting with `prefix` (e.g. certificates obtained with one ticket). */
   countClaims(prefix: string, now: number): Promise<number>;
+  /** Which of `keys` are live claims now (one read; nothing is recorded). */
+  liveClaims(keys: readonly string[], now: number): Promise<Set<string>>;
 }
+
+/** Claim `$1` until `$2`: inserts the key, or takes over a row expired before `$3`; returns a row when won. */
+export const CLAIM_UPSERT = `INSERT INTO ocauth_replay_cache (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE ocauth_replay_cache.expires_at < $3 RETURNING key`;
 
 export function securitySchema(): string[] {
   return [
@@ -66,6 +73,17 @@ export class SqlSecurityStore implements SecurityStore {
     const s = toState(r);
     return s.expiresAt < now ? undefined : s;
   }
+  async getAttemptsOf(keys: readonly string[], now: number): Promise<Map<string, AttemptState>> {
+    const out = new Map<string, AttemptState>();
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return out;
+    const rows = await this.db.read((q) => q(`SELECT * FROM ocauth_auth_failures WHERE key IN (${unique.map((_, i) => `$${i + 1}`).join(', ')})`, unique));
+    for (const r of rows) {
+      const s = toState(r);
+      if (s.expiresAt >= now) out.set(String(r.key), s);
+    }
+    return out;
+  }
   async updateAttempts(key: string, now: number, fn: (prev: AttemptState | undefined) => AttemptState | null): Promise<AttemptState | null> {
     return this.db.write(async (q) => {
       await this.db.lock(q, `attempts|${key}`);
@@ -93,16 +111,18 @@ export class SqlSecurityStore implements SecurityStore {
     // One atomic statement (PostgreSQL: autocommitted, one round trip instead of BEGIN, lock, SELECT,
     // INSERT, COMMIT): inserts the key, or takes over an expired row; a live row — a concurrent claim
     // that won — is left as it is and nothing is returned.
-    const won = await this.db.writeOne(
-      `INSERT INTO ocauth_replay_cache (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE ocauth_replay_cache.expires_at < $3 RETURNING key`,
-      [key, expiresAt, now],
-    );
+    const won = await this.db.writeOne(CLAIM_UPSERT, [key, expiresAt, now]);
     if (won.length === 0) return false;
     if (++this.#writes % 256 === 0) await this.db.write((q) => this.#sweepNow(q, now));
     return true;
   }
   async releaseClaim(key: string): Promise<void> {
     await this.db.write((q) => q(`DELETE FROM ocauth_replay_cache WHERE key = $1`, [key]));
+  }
+  async liveClaims(keys: readonly string[], now: number): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db.read((q) => q(`SELECT key FROM ocauth_replay_cache WHERE key IN (${keys.map((_, i) => `$${i + 2}`).join(', ')}) AND expires_at >= $1`, [now, ...keys]));
+    return new Set(rows.map((r) => String(r.key)));
   }
   async countClaims(prefix: string, now: number): Promise<number> {
     const like = prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
@@ -123,6 +143,14 @@ export class MemorySecurityStore implements SecurityStore {
     const s = this.#attempts.get(key);
     return s && s.expiresAt >= now ? { ...s } : undefined;
   }
+  async getAttemptsOf(keys: readonly string[], now: number) {
+    const out = new Map<string, AttemptState>();
+    for (const k of keys) {
+      const s = this.#attempts.get(k);
+      if (s && s.expiresAt >= now) out.set(k, { ...s });
+    }
+    return out;
+  }
   async updateAttempts(key: string, now: number, fn: (prev: AttemptState | undefined) => AttemptState | null) {
     const prev = this.#attempts.get(key);
     const next = fn(prev && prev.expiresAt >= now ? { ...prev } : undefined);
@@ -140,6 +168,9 @@ export class MemorySecurityStore implements SecurityStore {
   }
   async releaseClaim(key: string) {
     this.#claims.delete(key);
+  }
+  async liveClaims(keys: readonly string[], now: number) {
+    return new Set(keys.filter((k) => (this.#claims.get(k) ?? -Infinity) >= now));
   }
   async countClaims(prefix: string, now: number) {
     let n = 0;

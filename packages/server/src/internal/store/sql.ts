@@ -1,12 +1,13 @@
 // The SQL implementation shared by the SQLite (better-sqlite3) and PostgreSQL (pg) stores: users with hashed
 // PIN/password and their identities, issued certificates with revocations, broker session records.
 // Every write is one transaction; publish (store + revoke the device's previous certificates) is atomic.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ntHash, type DirectoryUser, type NtlmCredential, type PasswordCandidate } from '@ocauth/wstrust';
 import { CertificateStoreError, type StoredCertificate } from '@ocauth/certprov';
 import type { AuthBrokerSessionRecord, AuthBrokerSessionStore } from '@ocauth/authbroker';
 import { hashSecret, openSecret, sealSecret, verifySecret } from '../secrets.js';
 import { checkSeed, identitiesOf, MAX_PASSWORD_CANDIDATES, normEntity, normSip, StoreError, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
-import { SqlSecurityStore } from './security-tables.js';
+import { CLAIM_UPSERT, SqlSecurityStore } from './security-tables.js';
 
 export type Row = Record<string, unknown>;
 /** One statement with $1, $2 … placeholders, inside the current unit of work. */
@@ -24,10 +25,10 @@ export interface SqlBackend {
   /**
    * The whole publication (lock, duplicate check, revocation of the device's live certificates, insert)
    * as one call when the backend has it (PostgreSQL: one server-side function, one round trip instead of
-   * six); the serials revoked. Throws CertificateStoreError ERR_CERTPROV_STORE_DUPLICATE_SERIAL for a serial
+   * six); the serials revoked. With `q`, inside that unit of work (a transaction of `write`). Throws CertificateStoreError ERR_CERTPROV_STORE_DUPLICATE_SERIAL for a serial
    * already published.
    */
-  publishCertificate?(row: CertificateRow, now: number): Promise<string[]>;
+  publishCertificate?(row: CertificateRow, now: number, q?: Query): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -81,6 +82,15 @@ const toCert = (r: Row): StoredCertificate => ({
 });
 let dummyHash: Promise<string> | undefined;
 
+const lookupMemo = new AsyncLocalStorage<Map<string, Promise<(Row & { identity: string })[]>>>();
+/**
+ * Run `fn` (one sign-in attempt) with directory lookups shared: the same names looked up twice within it are
+ * read from the store once (the throttle canonicalises the account, then the directory checks its secret).
+ */
+export function sharedLookups<T>(fn: () => Promise<T>): Promise<T> {
+  return lookupMemo.run(new Map(), fn);
+}
+
 class SqlUsers implements ServerUserDirectory {
   #credentialKey: Uint8Array | undefined;
   constructor(private readonly db: SqlBackend) {}
@@ -120,6 +130,16 @@ class SqlUsers implements ServerUserDirectory {
   async #byIdentities(names: readonly string[]): Promise<(Row & { identity: string })[]> {
     const keys = [...new Set(names.map((n) => n.toLowerCase()))];
     if (keys.length === 0) return [];
+    // Within one sign-in attempt (sharedLookups), the throttle's lookup of the account and the secret
+    // check that follows it read the user's row once.
+    const memo = lookupMemo.getStore();
+    if (!memo) return this.#queryIdentities(keys);
+    const k = keys.join('\n');
+    let p = memo.get(k);
+    if (!p) memo.set(k, (p = this.#queryIdentities(keys)));
+    return p;
+  }
+  async #queryIdentities(keys: string[]): Promise<(Row & { identity: string })[]> {
     const rows = await this.db.read((q) =>
       q(`SELECT i.identity, ${USER_COLUMNS} FROM ocauth_identities i JOIN ocauth_users u ON u.sip_uri_norm = i.sip_uri_norm LEFT JOIN ocauth_user_accounts a ON a.sip_uri_norm = u.sip_uri_norm WHERE i.identity IN (${keys.map((_, k) => `$${k + 1}`).join(', ')})`, keys),
     );
@@ -163,23 +183,57 @@ class SqlUsers implements ServerUserDirectory {
   }
 }
 
+/** One claim a publication records: the first of `keys` not live now is recorded until `expiresAt`. */
+export interface ClaimGroup {
+  keys: readonly string[];
+  expiresAt: number;
+}
+
+/** A claim group had no free key when its publication committed (a concurrent request won it): nothing was published. */
+export class ClaimLostError extends Error {
+  readonly code = 'ERR_SERVER_CLAIM_LOST';
+  /** @throws never */
+  constructor(readonly group: ClaimGroup) {
+    super(`claim: expected one of ${group.keys.length} key(s) free, received all live (a concurrent request claimed first)`);
+    this.name = 'ClaimLostError';
+  }
+}
+
+/** Within a transaction: win the group's first free key (CLAIM_UPSERT: inserts, or takes over an expired row). */
+async function claimIn(q: Query, g: ClaimGroup, now: number): Promise<boolean> {
+  for (const key of g.keys) if ((await q(CLAIM_UPSERT, [key, g.expiresAt, now])).length > 0) return true;
+  return false;
+}
+
 class SqlCertificates {
   constructor(private readonly db: SqlBackend) {}
   // MS-OCAUTHWS 3.1.4.1: the certificate is published before the response is sent; a new certificate
   // for the same user and DeviceId supersedes the previous one — one transaction, durable on return.
   async publish(cert: StoredCertificate, now: Date): Promise<{ revoked: string[] }> {
+    return this.#publish(cert, now, []);
+  }
+  /**
+   * Publish and record the request's claims (replay key, the ticket's certificate slot) in ONE transaction:
+   * one durable commit per certificate instead of three (issue 20 item 4). Each group is won by its first
+   * alternative that is not live (the same atomic upsert as claimOnce); a group with none free throws
+   * ClaimLostError and nothing is committed — neither the claims nor the certificate.
+   */
+  async publishClaiming(cert: StoredCertificate, now: Date, claims: readonly ClaimGroup[]): Promise<{ revoked: string[] }> {
+    return this.#publish(cert, now, claims);
+  }
+  async #publish(cert: StoredCertificate, now: Date, claims: readonly ClaimGroup[]): Promise<{ revoked: string[] }> {
     const serial = cert.serialNumber.toUpperCase();
     const entity = normEntity(cert.entity);
     const device = cert.deviceId.toUpperCase();
     try {
-      if (this.db.publishCertificate) {
-        const row: CertificateRow = {
-          serial, entity: cert.entity, entityNorm: entity, deviceId: cert.deviceId, deviceNorm: device, der: cert.der,
-          notBefore: cert.notBefore.getTime(), notAfter: cert.notAfter.getTime(), revokedAt: cert.revokedAt ? cert.revokedAt.getTime() : null,
-        };
-        return { revoked: await this.db.publishCertificate(row, now.getTime()) };
-      }
+      const row: CertificateRow = {
+        serial, entity: cert.entity, entityNorm: entity, deviceId: cert.deviceId, deviceNorm: device, der: cert.der,
+        notBefore: cert.notBefore.getTime(), notAfter: cert.notAfter.getTime(), revokedAt: cert.revokedAt ? cert.revokedAt.getTime() : null,
+      };
+      if (this.db.publishCertificate && claims.length === 0) return { revoked: await this.db.publishCertificate(row, now.getTime()) };
       return await this.db.write(async (q) => {
+        for (const g of claims) if (!(await claimIn(q, g, now.getTime()))) throw new ClaimLostError(g);
+        if (this.db.publishCertificate) return { revoked: await this.db.publishCertificate(row, now.getTime(), q) };
         await this.db.lock(q, `${entity}|${device}`);
         if ((await q(`SELECT 1 FROM ocauth_certificates WHERE serial = $1`, [serial])).length)
           throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${serial}`);
@@ -191,7 +245,7 @@ class SqlCertificates {
         return { revoked: prev.map((r) => String(r.serial)) };
       });
     } catch (e) {
-      if (e instanceof CertificateStoreError) throw e;
+      if (e instanceof CertificateStoreError || e instanceof ClaimLostError) throw e;
       throw new CertificateStoreError('ERR_CERTPROV_STORE_UNAVAILABLE', `certificate store (${this.db.kind}): expected to commit the publication, received ${(e as Error).message}`);
     }
   }

@@ -3,7 +3,8 @@
 // revocations) and the Authentication Broker's session records (AuthBrokerSessionStore).
 import { ServerError, type StoreErrorCode } from '../errors.js';
 import type { UserDirectory } from '@ocauth/wstrust';
-import type { CertificateStore } from '@ocauth/certprov';
+import type { CertificateStore, StoredCertificate } from '@ocauth/certprov';
+import type { ClaimGroup } from './sql.js';
 import type { AuthBrokerSessionStore } from '@ocauth/authbroker';
 import type { SecurityStore } from './security-tables.js';
 
@@ -40,7 +41,11 @@ export interface ServerUserDirectory extends UserDirectory {
 export interface ServerStore {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
   readonly users: ServerUserDirectory;
-  readonly certificates: CertificateStore & { count(): Promise<number> };
+  readonly certificates: CertificateStore & {
+    count(): Promise<number>;
+    /** Publish and record `claims` in one transaction (SQL stores); throws ClaimLostError, publishing nothing, when a group has no free key. */
+    publishClaiming?(cert: StoredCertificate, now: Date, claims: readonly ClaimGroup[]): Promise<{ revoked: string[] }>;
+  };
   readonly sessions: AuthBrokerSessionStore;
   /** Sign-in failure counters and the replay cache (shared by a pool's servers). */
   readonly security: SecurityStore;
