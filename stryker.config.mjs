@@ -9,7 +9,10 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'conformance/vitest.mutation.config.ts', dir: 'conformance' },
   // The request pipeline up to issuance (was handler.ts lines 207-294 before the pipeline split).
-  mutate: ['packages/certprov/src/internal/handler.ts', ...['read', 'authenticate', 'device-id', 'entity', 'csr-policy', 'validity'].map((s) => `packages/certprov/src/internal/get-and-publish-cert/${s}.ts`)],
+  mutate: [
+    'packages/certprov/src/internal/handler.ts',
+    ...['read', 'authenticate', 'device-id', 'entity', 'csr-policy', 'validity'].map((s) => `packages/certprov/src/internal/get-and-publish-cert/${s}.ts`),
+  ],
   coverageAnalysis: 'perTest',
   concurrency: 1,
   timeoutMS: 60_000,

@@ -10,7 +10,11 @@ import * as harness from './harness.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filter = process.argv[2];
 const dirs = [...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'bench')), join(root, 'conformance', 'bench')];
-const files = dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.bench.mjs')).map((f) => join(d, f)));
+const files = dirs.filter(existsSync).flatMap((d) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.bench.mjs'))
+    .map((f) => join(d, f)),
+);
 const all = [];
 let missed = 0;
 for (const f of files) {
@@ -20,7 +24,10 @@ for (const f of files) {
   const mod = await import(pathToFileURL(f).href);
   const rows = await mod.default(harness);
   console.log(harness.formatRows(rows));
-  for (const r of rows) { all.push({ file: rel, ...r }); if (r.met === false) missed++; }
+  for (const r of rows) {
+    all.push({ file: rel, ...r });
+    if (r.met === false) missed++;
+  }
 }
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ node: process.version, date: new Date().toISOString(), rows: all }, null, 2));
 console.log(`\n${all.length} benchmark rows, ${missed} below target (bench/results.json)`);

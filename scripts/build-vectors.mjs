@@ -17,7 +17,9 @@ const pkg = join(repo, 'packages', 'vectors');
 const out = resolve(process.argv[2] ?? pkg);
 const manifest = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8'));
 const { version } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
-const DATA_DIRS = readdirSync(src).filter((d) => statSync(join(src, d)).isDirectory()).sort();
+const DATA_DIRS = readdirSync(src)
+  .filter((d) => statSync(join(src, d)).isDirectory())
+  .sort();
 // Not shipped: the full specification text (the section 4 examples are; the text is Microsoft's and
 // not needed to use the vectors), generator-only scratch.
 const EXCLUDE = [/^spec\/MS-OCAUTHWS\.txt$/];
@@ -26,17 +28,26 @@ const errors = [];
 mkdirSync(out, { recursive: true });
 for (const d of DATA_DIRS) rmSync(join(out, d), { recursive: true, force: true });
 for (const d of DATA_DIRS) cpSync(join(src, d), join(out, d), { recursive: true, filter: (f) => !EXCLUDE.some((re) => re.test(relative(src, f))) });
-if (out !== pkg) for (const f of ['schemas', 'test.py', 'README.md', 'LICENSE', 'package.json']) if (existsSync(join(pkg, f))) cpSync(join(pkg, f), join(out, f), { recursive: true });
+if (out !== pkg)
+  for (const f of ['schemas', 'test.py', 'README.md', 'LICENSE', 'package.json'])
+    if (existsSync(join(pkg, f))) cpSync(join(pkg, f), join(out, f), { recursive: true });
 
 const spec = readdirSync(join(out, 'spec')).filter((f) => /^4\.[1-6]-.*-(request|response)\.xml$/.test(f));
 if (spec.length !== 12) errors.push(`spec/: expected the 12 MS-OCAUTHWS section 4 request/response examples, found ${spec.length}`);
 
-const walk = (d) => readdirSync(d).flatMap((n) => { const f = join(d, n); return statSync(f).isDirectory() ? walk(f) : f.endsWith('.json') ? [f] : []; });
+const walk = (d) =>
+  readdirSync(d).flatMap((n) => {
+    const f = join(d, n);
+    return statSync(f).isDirectory() ? walk(f) : f.endsWith('.json') ? [f] : [];
+  });
 const index = [];
 for (const file of DATA_DIRS.flatMap((d) => walk(join(out, d))).sort()) {
   const rel = relative(out, file);
   const kind = manifest.files[rel];
-  if (!kind) { errors.push(`${rel}: no entry in packages/vectors/manifest.json (schema and test-group type)`); continue; }
+  if (!kind) {
+    errors.push(`${rel}: no entry in packages/vectors/manifest.json (schema and test-group type)`);
+    continue;
+  }
   if (!existsSync(join(pkg, 'schemas', `${kind.schema}.schema.json`))) errors.push(`${rel}: schema ${kind.schema} has no schemas/${kind.schema}.schema.json`);
   const j = JSON.parse(readFileSync(file, 'utf8'));
   const header = [...(j.header ?? []), ...(typeof j.notes === 'string' ? [j.notes] : [])];

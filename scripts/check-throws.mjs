@@ -32,7 +32,9 @@ function tagText(tag) {
 function problemOf(nodes) {
   const tags = nodes.flatMap(throwsTags);
   if (tags.length === 0) return 'no @throws tag';
-  return tags.some((t) => VALID.test(tagText(t))) ? '' : `@throws names no ERR_ code and does not say "never" (${JSON.stringify(tagText(tags[0]).slice(0, 60))})`;
+  return tags.some((t) => VALID.test(tagText(t)))
+    ? ''
+    : `@throws names no ERR_ code and does not say "never" (${JSON.stringify(tagText(tags[0]).slice(0, 60))})`;
 }
 const isPublicMember = (m) => {
   const mods = ts.getCombinedModifierFlags(m);
@@ -94,11 +96,16 @@ findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b
 for (const f of findings) console.log(`${f.file}:${f.line}  ${f.kind} ${f.name}: ${f.problem}`);
 const byPackage = new Map();
 for (const f of findings) {
-  const p = f.file.split('/').slice(0, f.file.startsWith('packages/') ? 2 : 1).join('/');
+  const p = f.file
+    .split('/')
+    .slice(0, f.file.startsWith('packages/') ? 2 : 1)
+    .join('/');
   byPackage.set(p, (byPackage.get(p) ?? 0) + 1);
 }
 if (findings.length > 0) {
-  console.log(`\ncheck-throws: ${findings.length} exported functions/constructors/methods lack a @throws tag naming their ERR_ codes (or "@throws never"): ${[...byPackage].map(([p, n]) => `${p} ${n}`).join(', ')}`);
+  console.log(
+    `\ncheck-throws: ${findings.length} exported functions/constructors/methods lack a @throws tag naming their ERR_ codes (or "@throws never"): ${[...byPackage].map(([p, n]) => `${p} ${n}`).join(', ')}`,
+  );
   process.exit(1);
 }
 console.log(`check-throws: every exported function, constructor and method of ${packages.join(', ')} documents @throws`);

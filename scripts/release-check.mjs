@@ -27,7 +27,10 @@ const log = (s) => process.stdout.write(`${s}\n`);
 const step = (s) => log(`\n== ${s} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 const check = (ok, what) => {
   if (ok) log(`ok   ${what}`);
-  else { failures.push(what); log(`FAIL ${what}`); }
+  else {
+    failures.push(what);
+    log(`FAIL ${what}`);
+  }
   return ok;
 };
 const run = (cmd, argv, opts = {}) => spawnSync(cmd, argv, { encoding: 'utf8', timeout: 240_000, maxBuffer: 64 << 20, ...opts });
@@ -41,8 +44,9 @@ mkdirSync(app);
 try {
   // ---------------------------------------------------------------- 1. pack
   step('pack');
-  const dirs = [...readdirSync(join(repo, 'packages')).map((d) => join(repo, 'packages', d)), join(repo, 'conformance')]
-    .filter((d) => existsSync(join(d, 'package.json')) && !JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).private);
+  const dirs = [...readdirSync(join(repo, 'packages')).map((d) => join(repo, 'packages', d)), join(repo, 'conformance')].filter(
+    (d) => existsSync(join(d, 'package.json')) && !JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).private,
+  );
   const pkgs = [];
   for (const d of dirs) {
     const manifest = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8'));
@@ -59,19 +63,26 @@ try {
   step('tarball contents and metadata');
   const rootLicense = readFileSync(join(repo, 'LICENSE'), 'utf8');
   for (const p of pkgs) {
-    const files = execFileSync('tar', ['tzf', p.tgz], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    const files = execFileSync('tar', ['tzf', p.tgz], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
     const pj = JSON.parse(execFileSync('tar', ['xzOf', p.tgz, 'package/package.json'], { encoding: 'utf8' }));
     const license = execFileSync('tar', ['xzOf', p.tgz, 'package/LICENSE'], { encoding: 'utf8' });
     if (p.name === '@ocauth/vectors') check(/CC0 1\.0/.test(license) && /Apache-2\.0/.test(license), `${p.name}: LICENSE in the tarball (data licences)`);
     else check(license === rootLicense, `${p.name}: LICENSE in the tarball, identical to the repository's`);
     check(files.includes('README.md'), `${p.name}: README.md`);
     // (vectors/ is data: its third-party corpora keep their own directory names, e.g. libxml2's test/)
-    const tests = p.name === '@ocauth/vectors' ? [] : files.filter((f) => !f.startsWith('vectors/') && /(^|\/)(test|tests|__tests__)\/|\.test\.[cm]?[jt]s$|\.tsbuildinfo$/.test(f));
+    const tests =
+      p.name === '@ocauth/vectors'
+        ? []
+        : files.filter((f) => !f.startsWith('vectors/') && /(^|\/)(test|tests|__tests__)\/|\.test\.[cm]?[jt]s$|\.tsbuildinfo$/.test(f));
     check(tests.length === 0, `${p.name}: no tests or build info shipped${tests.length ? ` (${tests.slice(0, 3).join(', ')})` : ''}`);
     const deps = { ...pj.dependencies, ...pj.peerDependencies };
     const ws = Object.entries(deps).filter(([, v]) => String(v).startsWith('workspace:'));
     check(ws.length === 0, `${p.name}: no workspace: ranges`);
-    for (const k of ['license', 'repository', 'homepage', 'bugs', 'keywords', 'engines', 'description']) check(pj[k] !== undefined, `${p.name}: package.json ${k}`);
+    for (const k of ['license', 'repository', 'homepage', 'bugs', 'keywords', 'engines', 'description'])
+      check(pj[k] !== undefined, `${p.name}: package.json ${k}`);
     check(pj.engines?.node === '>=20.19', `${p.name}: engines.node >=20.19`);
     if (deps['@xmldom/xmldom']) check(deps['@xmldom/xmldom'] === '>=0.9.12 <0.10', `${p.name}: @xmldom/xmldom range >=0.9.12 <0.10`);
     for (const t of Object.values(pj.exports ?? {}).flatMap((e) => (typeof e === 'object' ? [e.types, e.default] : [e]))) {
@@ -80,28 +91,44 @@ try {
     if (p.name === '@ocauth/conformance') {
       const spec = files.filter((f) => /^vectors\/spec\/4\.[1-6]-.*-(request|response)\.xml$/.test(f));
       check(spec.length === 12, `${p.name}: ships the 12 MS-OCAUTHWS section 4 examples (found ${spec.length})`);
-      check(files.some((f) => f === 'vectors/psha1/psha1.json'), `${p.name}: ships vectors/**/*.json`);
+      check(
+        files.some((f) => f === 'vectors/psha1/psha1.json'),
+        `${p.name}: ships vectors/**/*.json`,
+      );
     }
     if (p.name === '@ocauth/vectors') {
-      for (const f of ['schemas/p-hash.schema.json', 'index.json', 'LICENSE', 'psha1/psha1.json', 'spec/4.2-issue-token-request.xml', 'test.py']) check(files.includes(f), `${p.name}: ${f}`);
+      for (const f of ['schemas/p-hash.schema.json', 'index.json', 'LICENSE', 'psha1/psha1.json', 'spec/4.2-issue-token-request.xml', 'test.py'])
+        check(files.includes(f), `${p.name}: ${f}`);
     }
   }
 
   // ---------------------------------------------------------------- 3. install into a fresh app
   step('npm install of the tarballs into a fresh app');
   const deps = Object.fromEntries(pkgs.map((p) => [p.name, `file:${p.tgz}`]));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'ocauth-release-check-app', private: true, type: 'module',
-    dependencies: deps,
-    // our packages depend on each other by version: pin every such edge to the tarball, never the registry
-    overrides: Object.fromEntries(pkgs.map((p) => [p.name, `$${p.name}`])),
-    devDependencies: { '@types/node': '^20.19.0' },
-  }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'ocauth-release-check-app',
+        private: true,
+        type: 'module',
+        dependencies: deps,
+        // our packages depend on each other by version: pin every such edge to the tarball, never the registry
+        overrides: Object.fromEntries(pkgs.map((p) => [p.name, `$${p.name}`])),
+        devDependencies: { '@types/node': '^20.19.0' },
+      },
+      null,
+      2,
+    ),
+  );
   const inst = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, timeout: 540_000 }); // better-sqlite3 may build natively
   if (!check(inst.status === 0, 'npm install')) throw new Error(inst.stderr || inst.stdout || String(inst.error ?? inst.signal));
   for (const p of pkgs) {
     const got = JSON.parse(readFileSync(join(app, 'node_modules', p.name, 'package.json'), 'utf8'));
-    check(got.version === p.version && !existsSync(join(app, 'node_modules', p.name, 'node_modules', '@ocauth')), `${p.name}@${p.version} installed once, from the tarball`);
+    check(
+      got.version === p.version && !existsSync(join(app, 'node_modules', p.name, 'node_modules', '@ocauth')),
+      `${p.name}@${p.version} installed once, from the tarball`,
+    );
   }
   const xmldom = JSON.parse(readFileSync(join(app, 'node_modules/@xmldom/xmldom/package.json'), 'utf8')).version;
   log(`stock @xmldom/xmldom ${xmldom} from the registry (no workspace patch)`);
@@ -126,15 +153,36 @@ try {
   ].join('\n');
   mkdirSync(join(app, 'types'));
   writeFileSync(join(app, 'types', 'consumer.ts'), consumer);
-  const tsconfig = (extra) => JSON.stringify({ compilerOptions: { target: 'ES2022', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true, types: ['node'], ...extra }, include: ['types/*.ts'] });
+  const tsconfig = (extra) =>
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2023'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        types: ['node'],
+        ...extra,
+      },
+      include: ['types/*.ts'],
+    });
   writeFileSync(join(app, 'tsconfig.types.json'), tsconfig({}));
-  const matrix = [['typescript55', '5.5'], ['typescript59', '5.9'], ['typescript', 'current']];
+  const matrix = [
+    ['typescript55', '5.5'],
+    ['typescript59', '5.9'],
+    ['typescript', 'current'],
+  ];
   for (const [mod, label] of args.has('--skip-tsc-matrix') ? matrix.slice(2) : matrix) {
     const tsc = join(repo, 'node_modules', mod, 'bin', 'tsc');
     const version = JSON.parse(readFileSync(join(repo, 'node_modules', mod, 'package.json'), 'utf8')).version;
     if (!check(existsSync(tsc), `tsc ${label} installed (${mod})`)) continue;
     const r = run(process.execPath, [tsc, '-p', 'tsconfig.types.json'], { cwd: app });
-    check(r.status === 0, `tsc ${version} (${label}), skipLibCheck false, NodeNext${r.status ? `:\n${(r.stdout + r.stderr).split('\n').slice(0, 15).join('\n')}` : ''}`);
+    check(
+      r.status === 0,
+      `tsc ${version} (${label}), skipLibCheck false, NodeNext${r.status ? `:\n${(r.stdout + r.stderr).split('\n').slice(0, 15).join('\n')}` : ''}`,
+    );
   }
 
   // ---------------------------------------------------------------- 5. README examples
@@ -142,8 +190,10 @@ try {
   mkdirSync(join(app, 'examples'));
   const examples = [];
   // each installed package's README, and the repository's own README (its first flow runs from the tarballs too)
-  const readmes = [...pkgs.map((p) => ({ pkg: p.name, stem: p.name.split('/')[1], text: readFileSync(join(app, 'node_modules', p.name, 'README.md'), 'utf8') })),
-    { pkg: 'README.md (repository)', stem: 'root', text: readFileSync(join(repo, 'README.md'), 'utf8') }];
+  const readmes = [
+    ...pkgs.map((p) => ({ pkg: p.name, stem: p.name.split('/')[1], text: readFileSync(join(app, 'node_modules', p.name, 'README.md'), 'utf8') })),
+    { pkg: 'README.md (repository)', stem: 'root', text: readFileSync(join(repo, 'README.md'), 'utf8') },
+  ];
   for (const { pkg, stem, text } of readmes) {
     // ```ts example [stdout="…"]: an optional text the run must print (what proves the example did its job)
     const re = /^```(ts|js) example([^\n]*)\n([\s\S]*?)^```/gm;
@@ -157,7 +207,23 @@ try {
   }
   log(`${examples.length} examples marked runnable`);
   if (examples.some((e) => e.ts)) {
-    writeFileSync(join(app, 'tsconfig.examples.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', lib: ['ES2023', 'DOM'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, types: ['node'], outDir: 'examples-js', rootDir: 'examples' }, include: ['examples/*.mts'] }));
+    writeFileSync(
+      join(app, 'tsconfig.examples.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023', 'DOM'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          types: ['node'],
+          outDir: 'examples-js',
+          rootDir: 'examples',
+        },
+        include: ['examples/*.mts'],
+      }),
+    );
     const r = run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.examples.json'], { cwd: app });
     check(r.status === 0, `README examples type-check against the packed types${r.status ? `:\n${r.stdout}${r.stderr}` : ''}`);
   }
@@ -165,7 +231,11 @@ try {
     const js = e.ts ? join(app, 'examples-js', e.file.replace(/\.mts$/, '.mjs')) : join(app, 'examples', e.file);
     const r = run(process.execPath, [js], { cwd: app, timeout: 60_000 });
     check(r.status === 0, `${e.pkg} README example ${e.file} runs${r.status !== 0 ? `:\n${(r.stderr || r.stdout).split('\n').slice(0, 10).join('\n')}` : ''}`);
-    if (e.stdout !== undefined) check(r.status === 0 && r.stdout.includes(e.stdout), `${e.pkg} README example ${e.file} prints ${JSON.stringify(e.stdout)}${r.status === 0 && !r.stdout.includes(e.stdout) ? `:\n${r.stdout.slice(-600)}` : ''}`);
+    if (e.stdout !== undefined)
+      check(
+        r.status === 0 && r.stdout.includes(e.stdout),
+        `${e.pkg} README example ${e.file} prints ${JSON.stringify(e.stdout)}${r.status === 0 && !r.stdout.includes(e.stdout) ? `:\n${r.stdout.slice(-600)}` : ''}`,
+      );
   }
 
   // ---------------------------------------------------------------- 6. the CLIs
@@ -182,11 +252,17 @@ try {
   r = run(bin('ocauth'), ['conformnace'], { cwd: other });
   check(r.status === 2 && r.stderr.includes('did you mean conformance?'), 'ocauth conformnace: exit 2, did you mean');
   r = run(bin('ocauth'), ['vectors'], { cwd: other });
-  check(r.status === 0 && /replayed through @ocauth\/psha1/.test(r.stdout) && !/FAIL/.test(r.stdout), `ocauth vectors (shipped data)${r.status ? `:\n${r.stdout.slice(-800)}${r.stderr}` : ''}`);
+  check(
+    r.status === 0 && /replayed through @ocauth\/psha1/.test(r.stdout) && !/FAIL/.test(r.stdout),
+    `ocauth vectors (shipped data)${r.status ? `:\n${r.stdout.slice(-800)}${r.stderr}` : ''}`,
+  );
   r = run(bin('ocauth'), ['conformance', '--only', '^EX-4', '--json', join(other, 'embedded.json')], { cwd: other });
   const rep = existsSync(join(other, 'embedded.json')) ? JSON.parse(readFileSync(join(other, 'embedded.json'), 'utf8')) : { results: [] };
   const ex = rep.results.filter((x) => /^EX-4\.[1-6]/.test(x.id));
-  check(r.status === 0 && ex.length >= 6 && ex.every((x) => x.outcome === 'pass'), `ocauth conformance (embedded): every EX-4.1–4.6 check passes, none manual (${ex.map((x) => `${x.id}:${x.outcome}`).join(' ')})${r.status ? `\n${r.stderr}` : ''}`);
+  check(
+    r.status === 0 && ex.length >= 6 && ex.every((x) => x.outcome === 'pass'),
+    `ocauth conformance (embedded): every EX-4.1–4.6 check passes, none manual (${ex.map((x) => `${x.id}:${x.outcome}`).join(' ')})${r.status ? `\n${r.stderr}` : ''}`,
+  );
   r = run(bin('ocauth-server'), ['--help'], { cwd: other });
   check(r.status === 0 && r.stdout.includes('Usage: ocauth-server'), 'ocauth-server --help');
   r = run(bin('ocauth-server'), ['--prot', '1'], { cwd: other });
@@ -198,16 +274,50 @@ try {
     const info = await new Promise((res, rej) => {
       let buf = '';
       const timer = setTimeout(() => rej(new Error(`ocauth-server: no startup line within 60 s: ${buf}`)), 60_000);
-      srv.stdout.on('data', (d) => { buf += d; const nl = buf.indexOf('\n'); if (nl >= 0) { clearTimeout(timer); res(JSON.parse(buf.slice(0, nl))); } });
-      srv.on('exit', (c) => { clearTimeout(timer); rej(new Error(`ocauth-server exited ${c}`)); });
+      srv.stdout.on('data', (d) => {
+        buf += d;
+        const nl = buf.indexOf('\n');
+        if (nl >= 0) {
+          clearTimeout(timer);
+          res(JSON.parse(buf.slice(0, nl)));
+        }
+      });
+      srv.on('exit', (c) => {
+        clearTimeout(timer);
+        rej(new Error(`ocauth-server exited ${c}`));
+      });
     });
     check(typeof info.url === 'string' && info.url.startsWith('https://127.0.0.1:'), `ocauth-server started: ${info.url}`);
     const u = info.demoUser;
     r = await new Promise((res) => {
-      const c = spawn(bin('ocauth'), ['conformance', '--target', info.url, '--user', u.sipUri, '--phone', u.phone, '--pin', u.pin, '--ca', info.caCertificateFile, '--only', '^EX-4', '--json', join(other, 'url.json')], { cwd: other, stdio: ['ignore', 'pipe', 'pipe'] });
+      const c = spawn(
+        bin('ocauth'),
+        [
+          'conformance',
+          '--target',
+          info.url,
+          '--user',
+          u.sipUri,
+          '--phone',
+          u.phone,
+          '--pin',
+          u.pin,
+          '--ca',
+          info.caCertificateFile,
+          '--only',
+          '^EX-4',
+          '--json',
+          join(other, 'url.json'),
+        ],
+        { cwd: other, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
-      c.stdout.on('data', (d) => { out += d; });
-      c.stderr.on('data', (d) => { out += d; });
+      c.stdout.on('data', (d) => {
+        out += d;
+      });
+      c.stderr.on('data', (d) => {
+        out += d;
+      });
       c.on('exit', (status) => res({ status, out }));
     });
     const rep2 = existsSync(join(other, 'url.json')) ? JSON.parse(readFileSync(join(other, 'url.json'), 'utf8')) : { results: [] };
@@ -217,7 +327,10 @@ try {
     // Honest verdicts: with EX-4.6 left manual the run exits 3 ("1 MUST unchecked"), never 0; all passing exits 0.
     const unchecked = ex2.filter((x) => x.outcome === 'manual').map((x) => x.id);
     const exitOk = unchecked.length === 0 ? r.status === 0 : r.status === 3 && r.out.includes(`${unchecked.length} MUST unchecked: ${unchecked.join(', ')}`);
-    check(exitOk && ex2.length >= 6 && ex2.every(ok46), `ocauth conformance --target ${info.url}: EX-4.1–4.5 pass, 4.6 pass or manual for want of a registrar (${ex2.map((x) => `${x.id}:${x.outcome}`).join(' ')})${r.status ? `\n${r.out.slice(-1500)}` : ''}`);
+    check(
+      exitOk && ex2.length >= 6 && ex2.every(ok46),
+      `ocauth conformance --target ${info.url}: EX-4.1–4.5 pass, 4.6 pass or manual for want of a registrar (${ex2.map((x) => `${x.id}:${x.outcome}`).join(' ')})${r.status ? `\n${r.out.slice(-1500)}` : ''}`,
+    );
     check(!r.out.includes(u.pin) && !readFileSync(join(other, 'url.json'), 'utf8').includes(u.pin), 'the PIN appears in no output');
   } finally {
     srv.kill('SIGTERM');
@@ -228,7 +341,10 @@ try {
   if (existsSync(vec)) {
     step('@ocauth/vectors replayed by python3 (stdlib only)');
     const py = run('python3', [join(vec, 'test.py')], { cwd: other });
-    check(py.status === 0 && /^OK /m.test(py.stdout), `python3 @ocauth/vectors/test.py${py.status ? `:\n${py.stdout.slice(-1500)}${py.stderr.slice(-1500)}` : `: ${py.stdout.trim().split('\n').at(-1)}`}`);
+    check(
+      py.status === 0 && /^OK /m.test(py.stdout),
+      `python3 @ocauth/vectors/test.py${py.status ? `:\n${py.stdout.slice(-1500)}${py.stderr.slice(-1500)}` : `: ${py.stdout.trim().split('\n').at(-1)}`}`,
+    );
   }
 } catch (e) {
   failures.push(e instanceof Error ? e.message : String(e));

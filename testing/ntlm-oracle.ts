@@ -7,8 +7,17 @@ import { runTool } from './tools.js';
 
 const SIG = Buffer.from('4e544c4d53535000', 'hex'); // "NTLMSSP\0"
 export const F = {
-  UNICODE: 0x1, REQUEST_TARGET: 0x4, SIGN: 0x10, NTLM: 0x200, ALWAYS_SIGN: 0x8000, ESS: 0x80000, TARGET_INFO: 0x800000,
-  VERSION: 0x2000000, N128: 0x20000000, KEY_EXCH: 0x40000000, N56: 0x80000000,
+  UNICODE: 0x1,
+  REQUEST_TARGET: 0x4,
+  SIGN: 0x10,
+  NTLM: 0x200,
+  ALWAYS_SIGN: 0x8000,
+  ESS: 0x80000,
+  TARGET_INFO: 0x800000,
+  VERSION: 0x2000000,
+  N128: 0x20000000,
+  KEY_EXCH: 0x40000000,
+  N56: 0x80000000,
 } as const;
 /** What SIPE 1.25 sends in its connection-oriented NEGOTIATE_MESSAGE (NEGOTIATE_FLAGS_CONN). */
 export const SIPE_FLAGS = (F.UNICODE | F.NTLM | F.ALWAYS_SIGN | F.ESS | F.TARGET_INFO | F.VERSION | F.N128 | F.N56 | F.REQUEST_TARGET) >>> 0;
@@ -32,21 +41,38 @@ export function negotiateMessage(flags = SIPE_FLAGS): Buffer {
   return b;
 }
 
-export interface Challenge { flags: number; serverChallenge: Buffer; targetInfo: Buffer; targetName: string; avs: Map<number, Buffer>; raw: Buffer }
+export interface Challenge {
+  flags: number;
+  serverChallenge: Buffer;
+  targetInfo: Buffer;
+  targetName: string;
+  avs: Map<number, Buffer>;
+  raw: Buffer;
+}
 
 export function readChallenge(raw: Buffer): Challenge {
   if (!raw.subarray(0, 8).equals(SIG) || raw.readUInt32LE(8) !== 2) throw new Error('not a CHALLENGE_MESSAGE');
-  const tnLen = raw.readUInt16LE(12), tnOff = raw.readUInt32LE(16);
-  const tiLen = raw.readUInt16LE(40), tiOff = raw.readUInt32LE(44);
+  const tnLen = raw.readUInt16LE(12),
+    tnOff = raw.readUInt32LE(16);
+  const tiLen = raw.readUInt16LE(40),
+    tiOff = raw.readUInt32LE(44);
   const targetInfo = raw.subarray(tiOff, tiOff + tiLen);
   const avs = new Map<number, Buffer>();
   for (let p = 0; p + 4 <= targetInfo.length; ) {
-    const id = targetInfo.readUInt16LE(p), len = targetInfo.readUInt16LE(p + 2);
+    const id = targetInfo.readUInt16LE(p),
+      len = targetInfo.readUInt16LE(p + 2);
     if (id === 0) break;
     avs.set(id, targetInfo.subarray(p + 4, p + 4 + len));
     p += 4 + len;
   }
-  return { flags: raw.readUInt32LE(20), serverChallenge: raw.subarray(24, 32), targetInfo, targetName: raw.subarray(tnOff, tnOff + tnLen).toString('utf16le'), avs, raw };
+  return {
+    flags: raw.readUInt32LE(20),
+    serverChallenge: raw.subarray(24, 32),
+    targetInfo,
+    targetName: raw.subarray(tnOff, tnOff + tnLen).toString('utf16le'),
+    avs,
+    raw,
+  };
 }
 
 export interface AuthOptions {
@@ -106,9 +132,32 @@ export function authenticateMessage(ch: Challenge, o: AuthOptions): Buffer {
 }
 
 /** NTProofStr and SessionBaseKey of the MS-NLMP 4.2.4 example inputs (known-answer check of this oracle). */
-export function ntlmv2KnownAnswer(v: { ntHashHex: string; user: string; domain: string; serverChallengeHex: string; clientChallengeHex: string; timeHex: string; targetInfoHex: string }) {
+export function ntlmv2KnownAnswer(v: {
+  ntHashHex: string;
+  user: string;
+  domain: string;
+  serverChallengeHex: string;
+  clientChallengeHex: string;
+  timeHex: string;
+  targetInfoHex: string;
+}) {
   const key = md5(Buffer.from(v.ntHashHex, 'hex'), u16(v.user.toUpperCase() + v.domain));
-  const temp = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), Buffer.from(v.timeHex, 'hex'), Buffer.from(v.clientChallengeHex, 'hex'), Buffer.alloc(4), Buffer.from(v.targetInfoHex, 'hex'), Buffer.alloc(4)]);
+  const temp = Buffer.concat([
+    Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]),
+    Buffer.from(v.timeHex, 'hex'),
+    Buffer.from(v.clientChallengeHex, 'hex'),
+    Buffer.alloc(4),
+    Buffer.from(v.targetInfoHex, 'hex'),
+    Buffer.alloc(4),
+  ]);
   const proof = md5(key, Buffer.from(v.serverChallengeHex, 'hex'), temp);
-  return { ntowfv2: key, ntProofStr: proof, sessionBaseKey: md5(key, proof), lmv2: Buffer.concat([md5(key, Buffer.from(v.serverChallengeHex, 'hex'), Buffer.from(v.clientChallengeHex, 'hex')), Buffer.from(v.clientChallengeHex, 'hex')]) };
+  return {
+    ntowfv2: key,
+    ntProofStr: proof,
+    sessionBaseKey: md5(key, proof),
+    lmv2: Buffer.concat([
+      md5(key, Buffer.from(v.serverChallengeHex, 'hex'), Buffer.from(v.clientChallengeHex, 'hex')),
+      Buffer.from(v.clientChallengeHex, 'hex'),
+    ]),
+  };
 }

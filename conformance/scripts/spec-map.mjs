@@ -8,7 +8,8 @@ import { STATEMENT_MAP } from '../dist/internal/spec-statement-map.js';
 
 const file = new URL('../SPEC-MAP.md', import.meta.url);
 const spec = readFileSync(new URL('../../vectors/spec/MS-OCAUTHWS.txt', import.meta.url), 'utf8');
-const md = specMapMarkdown(ALL_CHECKS, (r) => (CLIENT_ONLY_IDS.has(r.id) ? 'client-only' : 'check')) + statementTableMarkdown(normativeStatements(spec), STATEMENT_MAP);
+const md =
+  specMapMarkdown(ALL_CHECKS, (r) => (CLIENT_ONLY_IDS.has(r.id) ? 'client-only' : 'check')) + statementTableMarkdown(normativeStatements(spec), STATEMENT_MAP);
 if (process.argv.includes('--check')) {
   const ok = readFileSync(file, 'utf8') === md;
   console.log(ok ? 'ok SPEC-MAP.md' : 'DIFFERS SPEC-MAP.md');

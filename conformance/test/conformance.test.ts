@@ -3,30 +3,80 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_NAMES } from '@ocauth/server';
 import {
-  ALL_CHECKS, EXIT, exitCodeFor, formatTable, runConformance, runRequirements, RunContext, startComposedTarget, startEmbeddedTarget, toJUnit, type EmbeddedTarget,
+  ALL_CHECKS,
+  EXIT,
+  exitCodeFor,
+  formatTable,
+  runConformance,
+  runRequirements,
+  RunContext,
+  startComposedTarget,
+  startEmbeddedTarget,
+  toJUnit,
+  type EmbeddedTarget,
 } from '../src/index.js';
 import { hasOpenSsl } from '../src/internal/openssl-registrar.js';
 import { specText } from '../../testing/spec.js';
 
-const CLIENT_ONLY = ['OCAUTH-2.2.4-01', 'OCAUTH-3.1.4.1.2.4-11', 'OCAUTH-3.1.4.1.5.1-02', 'OCAUTH-3.2-CLIENT-01', 'OCAUTH-3.2.4.1.3.3-15', 'OCAUTH-3.2.4.1.3.4-09'];
+const CLIENT_ONLY = [
+  'OCAUTH-2.2.4-01',
+  'OCAUTH-3.1.4.1.2.4-11',
+  'OCAUTH-3.1.4.1.5.1-02',
+  'OCAUTH-3.2-CLIENT-01',
+  'OCAUTH-3.2.4.1.3.3-15',
+  'OCAUTH-3.2.4.1.3.4-09',
+];
 
 const UNREACHABLE = [
-  'OCAUTH-3.1.4.1.4.1-04', 'OCAUTH-3.1.4.1.4.1-05', 'OCAUTH-3.1.4.1.4.1-06',
-  'OCAUTH-3.2.4.1-IWA-28000', 'OCAUTH-3.2.4.1-IWA-28001',
-  'OCAUTH-3.2.4.1-LIVEID-28017', 'OCAUTH-3.2.4.1-LIVEID-28018', 'OCAUTH-3.2.4.1-LIVEID-28019', 'OCAUTH-3.2.4.1-LIVEID-28022', 'OCAUTH-3.2.4.1-LIVEID-28023', 'OCAUTH-3.2.4.1-LIVEID-28028',
-  'OCAUTH-3.2.4.1-INTERNAL-28025', 'OCAUTH-3.2.4.1-INTERNAL-28026', 'OCAUTH-3.2.4.1-INTERNAL-28027',
+  'OCAUTH-3.1.4.1.4.1-04',
+  'OCAUTH-3.1.4.1.4.1-05',
+  'OCAUTH-3.1.4.1.4.1-06',
+  'OCAUTH-3.2.4.1-IWA-28000',
+  'OCAUTH-3.2.4.1-IWA-28001',
+  'OCAUTH-3.2.4.1-LIVEID-28017',
+  'OCAUTH-3.2.4.1-LIVEID-28018',
+  'OCAUTH-3.2.4.1-LIVEID-28019',
+  'OCAUTH-3.2.4.1-LIVEID-28022',
+  'OCAUTH-3.2.4.1-LIVEID-28023',
+  'OCAUTH-3.2.4.1-LIVEID-28028',
+  'OCAUTH-3.2.4.1-INTERNAL-28025',
+  'OCAUTH-3.2.4.1-INTERNAL-28026',
+  'OCAUTH-3.2.4.1-INTERNAL-28027',
 ];
 describe.each([
   // 28015 (an internal error of the certificate store) cannot be provoked from outside, nor can the other
   // internal-failure rows and ResponseCodes; the runner has no Windows credentials and no Live ID token.
   ['the embedded reference server (@ocauth/server startServer)', startEmbeddedTarget, ['OCAUTH-3.2.4.1-CERT-28015', ...UNREACHABLE]],
   // No second Web server or farm, no movable clock there: 28033, 28034, the audience and session expiry stay unchecked.
-  ['the services composed in-process from the protocol packages', startComposedTarget, ['FLOW-05-SIP-TLSDSK', 'FLOW-REAL-SIPE-METADATA', 'HOSTILE-12-OTHER-AUDIENCE', 'OCAUTH-3.2-TICKET-03', 'OCAUTH-3.2-TICKET-06', 'OCAUTH-3.3.2-01', 'OCAUTH-3.2.4.1-CERT-28011', 'OCAUTH-3.2.4.1-CERT-28014', 'OCAUTH-3.2.4.1-CERT-28015', ...UNREACHABLE,
-    // No WinNegotiate port (OAuth2 not offered) and no directory the runner can change.
-    'OCAUTH-3.2-OAUTH2-01', 'OCAUTH-3.2-OAUTH2-02', 'OCAUTH-3.2-OAUTH2-03', 'OCAUTH-3.2-OAUTH2-04', 'OCAUTH-3.2-OAUTH2-05', 'OCAUTH-3.1.4.1.4.1-03', 'OCAUTH-3.3.4.3-02']],
+  [
+    'the services composed in-process from the protocol packages',
+    startComposedTarget,
+    [
+      'FLOW-05-SIP-TLSDSK',
+      'FLOW-REAL-SIPE-METADATA',
+      'HOSTILE-12-OTHER-AUDIENCE',
+      'OCAUTH-3.2-TICKET-03',
+      'OCAUTH-3.2-TICKET-06',
+      'OCAUTH-3.3.2-01',
+      'OCAUTH-3.2.4.1-CERT-28011',
+      'OCAUTH-3.2.4.1-CERT-28014',
+      'OCAUTH-3.2.4.1-CERT-28015',
+      ...UNREACHABLE,
+      // No WinNegotiate port (OAuth2 not offered) and no directory the runner can change.
+      'OCAUTH-3.2-OAUTH2-01',
+      'OCAUTH-3.2-OAUTH2-02',
+      'OCAUTH-3.2-OAUTH2-03',
+      'OCAUTH-3.2-OAUTH2-04',
+      'OCAUTH-3.2-OAUTH2-05',
+      'OCAUTH-3.1.4.1.4.1-03',
+      'OCAUTH-3.3.4.3-02',
+    ],
+  ],
 ])('ocauth conformance against %s', (_name, start, extraManual) => {
   let t: EmbeddedTarget;
-  beforeAll(async () => { t = await start(); });
+  beforeAll(async () => {
+    t = await start();
+  });
   afterAll(() => t.close());
 
   it('every MUST passes; only client-only rules and the documented unreachable checks are left', async () => {
@@ -35,8 +85,16 @@ describe.each([
     const rep = await runConformance(t, { progress: (l) => lines.push(l) });
     const failed = rep.results.filter((r) => r.outcome === 'fail').map((r) => `${r.id}: ${r.message}`);
     expect(failed, failed.join('\n')).toEqual([]);
-    expect(rep.results.filter((r) => r.outcome === 'client-only').map((r) => r.id).sort()).toEqual([...CLIENT_ONLY].sort());
-    const manualIds = rep.results.filter((r) => r.outcome === 'manual').map((r) => r.id).sort();
+    expect(
+      rep.results
+        .filter((r) => r.outcome === 'client-only')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...CLIENT_ONLY].sort());
+    const manualIds = rep.results
+      .filter((r) => r.outcome === 'manual')
+      .map((r) => r.id)
+      .sort();
     expect(manualIds).toEqual([...extraManual].sort());
     for (const r of rep.results.filter((x) => x.outcome === 'manual' || x.outcome === 'client-only')) expect(r.message!.length, r.id).toBeGreaterThan(20);
     expect(rep.results.filter((r) => r.category === 'requirement').length).toBeGreaterThanOrEqual(70);
@@ -73,7 +131,10 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { sipSkipSignatureCheck: true }, expect: ['FLOW-05-SIP-TLSDSK'] },
     { faults: { skipEntityCheck: true }, expect: ['HOSTILE-11-CSR-WRONG-ENTITY', 'OCAUTH-3.1.4.1.5.2-01'] },
     { faults: { ignoreRequestedValidity: true }, expect: ['OCAUTH-3.1.4.1.2.3-05', 'FLOW-INTEROP-LYNC2013'] },
-    { faults: { refusalsAsInternalError: true }, expect: ['OCAUTH-3.1.4.1.3.3-01', 'OCAUTH-3.1.4.1-01', 'HOSTILE-10-TINY-KEY', 'OCAUTH-3.1.4.1.4.1-01', 'OCAUTH-3.1.4.1.4.1-02', 'OCAUTH-3.1.4.1.4.1-03'] },
+    {
+      faults: { refusalsAsInternalError: true },
+      expect: ['OCAUTH-3.1.4.1.3.3-01', 'OCAUTH-3.1.4.1-01', 'HOSTILE-10-TINY-KEY', 'OCAUTH-3.1.4.1.4.1-01', 'OCAUTH-3.1.4.1.4.1-02', 'OCAUTH-3.1.4.1.4.1-03'],
+    },
     { faults: { acceptAnyCsrValueType: true }, expect: ['OCAUTH-3.1.4.1.2.3-04'] },
     { faults: { shortServerEntropy: true }, expect: ['OCAUTH-3.2.4.1.3.4-06', 'OCAUTH-3.2.4.1.3.3-06'] },
     { faults: { autodiscoverBare401: true }, expect: ['OCAUTH-3.2-TICKET-05'] },
@@ -81,7 +142,10 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { swapTlsDskKeys: true }, expect: ['OCAUTH-3.3.4.4-01', 'OCAUTH-3.3.4.5-01', 'FLOW-03-BROKER', 'EX-4.6-02'] },
     { faults: { acceptTruncatedHmac: true }, expect: ['HOSTILE-04-TRUNCATED-HMAC'] },
     { faults: { omitIssuerChain: true }, expect: ['OCAUTH-3.1.1-01', 'FLOW-02-CERT'] },
-    { faults: { certErrorIdsCollapsed: true }, expect: ['OCAUTH-3.2.4.1-CERT-28011', 'OCAUTH-3.2.4.1-CERT-28012', 'OCAUTH-3.2.4.1-CERT-28013', 'OCAUTH-3.2.4.1-CERT-28014'] },
+    {
+      faults: { certErrorIdsCollapsed: true },
+      expect: ['OCAUTH-3.2.4.1-CERT-28011', 'OCAUTH-3.2.4.1-CERT-28012', 'OCAUTH-3.2.4.1-CERT-28013', 'OCAUTH-3.2.4.1-CERT-28014'],
+    },
     { faults: { diagnosticsSourceNotFqdn: true }, expect: ['OCAUTH-3.2.4.1-DIAG-01'] },
     { faults: { stubServiceDescriptions: true }, expect: ['OCAUTH-6.1-01', 'OCAUTH-6.2-01', 'OCAUTH-6.3-01'] },
     { faults: { autodiscoverWithoutBroker: true }, expect: ['OCAUTH-1.5-01'] },
@@ -89,7 +153,10 @@ describe('negative self-test: each server fault is caught by the checks of the b
     { faults: { refusePemArmouredCsr: true }, expect: ['EX-4.1-02'] },
     { faults: { createSessionWithoutHashAlgorithm: true }, expect: ['EX-4.3-02', 'OCAUTH-3.3.4.1.3.1-01'] },
     { faults: { maxSignatureAlwaysSet: true }, expect: ['OCAUTH-3.3.4.4.3.2-01'] },
-    { faults: { acceptUnverifiedOAuth2: true }, expect: ['OCAUTH-3.2-OAUTH2-01', 'OCAUTH-3.2-OAUTH2-02', 'OCAUTH-3.2-OAUTH2-03', 'OCAUTH-3.2-OAUTH2-04', 'OCAUTH-3.2-OAUTH2-05'] },
+    {
+      faults: { acceptUnverifiedOAuth2: true },
+      expect: ['OCAUTH-3.2-OAUTH2-01', 'OCAUTH-3.2-OAUTH2-02', 'OCAUTH-3.2-OAUTH2-03', 'OCAUTH-3.2-OAUTH2-04', 'OCAUTH-3.2-OAUTH2-05'],
+    },
     { faults: { securityTokenErrorIdsCollapsed: true }, expect: ['OCAUTH-3.2.4.1-SOAP-28020', 'OCAUTH-3.2.4.1-SOAP-28021', 'OCAUTH-3.2.4.1-RST-28035'] },
     { faults: { omitTicketLifetime: true }, expect: ['OCAUTH-3.2.4.1.3.4-07', 'EX-4.2-02'] },
     { faults: { hashAlgorithmIgnoresOffer: true }, expect: ['OCAUTH-3.3.4.1.3.1-01', 'OCAUTH-3.3.4.7.3.2-01'] },
@@ -134,16 +201,57 @@ describe('runner semantics', () => {
     expect(exitCodeFor(res)).toBe(EXIT.mustFailed);
   });
   it('a MUST left manual is unchecked: exit 3, a failure under strict, never "all MUST checks pass"', async () => {
-    const m = await runRequirements(ctx, [{ id: 'X-2', section: '0', level: 'MUST', text: 't', check: async (c) => { c.requireUser(); } }]);
+    const m = await runRequirements(ctx, [
+      {
+        id: 'X-2',
+        section: '0',
+        level: 'MUST',
+        text: 't',
+        check: async (c) => {
+          c.requireUser();
+        },
+      },
+    ]);
     expect(m[0]).toMatchObject({ outcome: 'manual', message: expect.stringContaining('--user') });
     expect(exitCodeFor(m)).toBe(EXIT.mustUnchecked);
     expect(exitCodeFor(m, { strict: true })).toBe(EXIT.mustFailed);
-    const rep = await runConformance({ baseUrl: 'https://127.0.0.1:1' }, { checks: [{ id: 'X-2', section: '0', level: 'MUST', text: 't', check: async (c) => { c.requireUser(); } }] });
+    const rep = await runConformance(
+      { baseUrl: 'https://127.0.0.1:1' },
+      {
+        checks: [
+          {
+            id: 'X-2',
+            section: '0',
+            level: 'MUST',
+            text: 't',
+            check: async (c) => {
+              c.requireUser();
+            },
+          },
+        ],
+      },
+    );
     expect(rep.exitCode).toBe(EXIT.mustUnchecked);
     expect(formatTable(rep)).not.toContain('all MUST checks pass');
     expect(formatTable(rep)).toContain('1 MUST unchecked: X-2');
     expect(toJUnit(rep)).toContain('skipped="1"');
-    const strict = await runConformance({ baseUrl: 'https://127.0.0.1:1' }, { strict: true, checks: [{ id: 'X-2', section: '0', level: 'MUST', text: 't', check: async (c) => { c.requireUser(); } }] });
+    const strict = await runConformance(
+      { baseUrl: 'https://127.0.0.1:1' },
+      {
+        strict: true,
+        checks: [
+          {
+            id: 'X-2',
+            section: '0',
+            level: 'MUST',
+            text: 't',
+            check: async (c) => {
+              c.requireUser();
+            },
+          },
+        ],
+      },
+    );
     expect(strict.exitCode).toBe(EXIT.mustFailed);
     expect(formatTable(strict)).toContain('1 MUST unchecked (a failure: strict run): X-2');
     expect(toJUnit(strict)).toContain('failures="1" skipped="0"');
@@ -161,7 +269,17 @@ describe('runner semantics', () => {
     await expect(runConformance({ baseUrl: 'https://127.0.0.1:1' }, { checks: [] })).rejects.toMatchObject({ code: 'ERR_CONFORMANCE_USAGE' });
   });
   it('a throwing check is a failure reported by id with its message', async () => {
-    const res = await runRequirements(ctx, [{ id: 'X-3', section: '0', level: 'SHOULD', text: 't', check: async () => { throw new Error('boom'); } }]);
+    const res = await runRequirements(ctx, [
+      {
+        id: 'X-3',
+        section: '0',
+        level: 'SHOULD',
+        text: 't',
+        check: async () => {
+          throw new Error('boom');
+        },
+      },
+    ]);
     expect(res[0]).toMatchObject({ id: 'X-3', outcome: 'fail', message: 'boom' });
     expect(exitCodeFor(res)).toBe(EXIT.pass);
   });
@@ -176,7 +294,13 @@ describe('registry', () => {
     // Each requirement's text (or, for elided quotes, each quoted fragment of 25+ characters) occurs in the
     // spec (whitespace ignored: the PDF text wraps lines and URLs); [editorial: ...] notes are ours.
     const { HAND_BUILT_CHECKS } = await import('../src/internal/checks/hand-built.js');
-    const missing = REQUIREMENTS.filter((r) => !HAND_BUILT_CHECKS.includes(r)).flatMap((r) => r.text.replace(/\[editorial:[^\]]*\]/g, '').split(/\s*(?:\.\.\.|\(|\))\s*/).filter((f) => f.length >= 25 && !spec.includes(f.replace(/\s+/g, ''))).map((f) => `${r.id}: ${f}`));
+    const missing = REQUIREMENTS.filter((r) => !HAND_BUILT_CHECKS.includes(r)).flatMap((r) =>
+      r.text
+        .replace(/\[editorial:[^\]]*\]/g, '')
+        .split(/\s*(?:\.\.\.|\(|\))\s*/)
+        .filter((f) => f.length >= 25 && !spec.includes(f.replace(/\s+/g, '')))
+        .map((f) => `${r.id}: ${f}`),
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -49,18 +49,21 @@ export async function startDnsServer(zone: Record<string, DnsRecord[]>, servfail
     queries.push(`${qtype === TYPE.SRV ? 'SRV' : qtype === TYPE.A ? 'A' : qtype} ${name}`);
     const records = zone[name];
     const rcode = servfail.includes(name) ? 2 : records === undefined ? 3 : 0;
-    const answers = (records ?? []).filter((r) => TYPE[r.type] === qtype).map((r) => {
-      const rdata = r.type === 'A'
-        ? Buffer.from(r.address.split('.').map(Number))
-        : Buffer.concat([Buffer.from([r.priority >> 8, r.priority & 255, r.weight >> 8, r.weight & 255, r.port >> 8, r.port & 255]), encodeName(r.target)]);
-      const head = Buffer.alloc(12);
-      head.writeUInt16BE(0xc00c, 0); // pointer to the question's name
-      head.writeUInt16BE(TYPE[r.type], 2);
-      head.writeUInt16BE(1, 4); // IN
-      head.writeUInt32BE(60, 6);
-      head.writeUInt16BE(rdata.length, 10);
-      return Buffer.concat([head, rdata]);
-    });
+    const answers = (records ?? [])
+      .filter((r) => TYPE[r.type] === qtype)
+      .map((r) => {
+        const rdata =
+          r.type === 'A'
+            ? Buffer.from(r.address.split('.').map(Number))
+            : Buffer.concat([Buffer.from([r.priority >> 8, r.priority & 255, r.weight >> 8, r.weight & 255, r.port >> 8, r.port & 255]), encodeName(r.target)]);
+        const head = Buffer.alloc(12);
+        head.writeUInt16BE(0xc00c, 0); // pointer to the question's name
+        head.writeUInt16BE(TYPE[r.type], 2);
+        head.writeUInt16BE(1, 4); // IN
+        head.writeUInt32BE(60, 6);
+        head.writeUInt16BE(rdata.length, 10);
+        return Buffer.concat([head, rdata]);
+      });
     const header = Buffer.alloc(12);
     header.writeUInt16BE(id, 0);
     header.writeUInt16BE(0x8000 | 0x0400 | rd | 0x0080 | rcode, 2); // QR, AA, RD (copied), RA, RCODE

@@ -20,15 +20,43 @@ async function pool(args: string[]) {
   writeFileSync(caFile, srv.caCertificatePem);
   const run = async (extra: string[] = []) => {
     const lines: string[] = [];
-    const code = await main(['conformance', '--target', srv.url, '--user', srv.demoUser.sipUri, '--pin', srv.demoUser.pin, '--phone', srv.demoUser.phone, '--ca', caFile, '--only', '^FLOW-05-SIP-TLSDSK$', ...extra], (l) => lines.push(l), (l) => lines.push(l));
+    const code = await main(
+      [
+        'conformance',
+        '--target',
+        srv.url,
+        '--user',
+        srv.demoUser.sipUri,
+        '--pin',
+        srv.demoUser.pin,
+        '--phone',
+        srv.demoUser.phone,
+        '--ca',
+        caFile,
+        '--only',
+        '^FLOW-05-SIP-TLSDSK$',
+        ...extra,
+      ],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    );
     return { code, text: lines.join('\n') };
   };
-  return { srv, run, close: async () => { await srv.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+  return {
+    srv,
+    run,
+    close: async () => {
+      await srv.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 describe('conformance --target <pool> finds the SIP registrar through Autodiscover', () => {
   let p: Awaited<ReturnType<typeof pool>>;
-  beforeAll(async () => { p = await pool(['--sip-port', '0']); }, 60_000);
+  beforeAll(async () => {
+    p = await pool(['--sip-port', '0']);
+  }, 60_000);
   afterAll(() => p?.close());
 
   it('runs the TLS-DSK leg against the registrar Autodiscover names (no --sip), and passes', async () => {
@@ -45,7 +73,9 @@ describe('conformance --target <pool> finds the SIP registrar through Autodiscov
 describe('conformance --target <pool> whose Autodiscover names a registrar that does not answer', () => {
   let p: Awaited<ReturnType<typeof pool>>;
   // No --sip-port: Autodiscover still advertises <farm FQDN>:<sip port>, where nothing listens.
-  beforeAll(async () => { p = await pool(['--farm-fqdn', 'localhost']); }, 60_000);
+  beforeAll(async () => {
+    p = await pool(['--farm-fqdn', 'localhost']);
+  }, 60_000);
   afterAll(() => p?.close());
 
   it('is "manual" with the registrar that did not answer (exit 3, never "all MUST checks pass")', async () => {

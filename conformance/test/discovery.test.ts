@@ -8,16 +8,19 @@ import { startDnsServer, type TestDnsServer } from './discovery-dns-server.js';
 describe('discover(): DNS SRV and lyncdiscover through a settable resolver', () => {
   let dns: TestDnsServer;
   beforeAll(async () => {
-    dns = await startDnsServer({
-      'contoso.test': [],
-      '_sipinternaltls._tcp.contoso.test': [
-        { type: 'SRV', priority: 10, weight: 5, port: 5061, target: 'pool2.contoso.test' },
-        { type: 'SRV', priority: 0, weight: 0, port: 5061, target: 'pool1.contoso.test' },
-      ],
-      '_sip._tls.contoso.test': [{ type: 'SRV', priority: 0, weight: 0, port: 443, target: 'sip.fabrikam.test' }],
-      'lyncdiscover.contoso.test': [],
-      'empty.test': [],
-    }, ['broken.test', '_sipinternaltls._tcp.broken.test', '_sip._tls.broken.test']);
+    dns = await startDnsServer(
+      {
+        'contoso.test': [],
+        '_sipinternaltls._tcp.contoso.test': [
+          { type: 'SRV', priority: 10, weight: 5, port: 5061, target: 'pool2.contoso.test' },
+          { type: 'SRV', priority: 0, weight: 0, port: 5061, target: 'pool1.contoso.test' },
+        ],
+        '_sip._tls.contoso.test': [{ type: 'SRV', priority: 0, weight: 0, port: 443, target: 'sip.fabrikam.test' }],
+        'lyncdiscover.contoso.test': [],
+        'empty.test': [],
+      },
+      ['broken.test', '_sipinternaltls._tcp.broken.test', '_sip._tls.broken.test'],
+    );
   });
   afterAll(() => dns.close());
 
@@ -26,7 +29,14 @@ describe('discover(): DNS SRV and lyncdiscover through a settable resolver', () 
     expect(r.domain).toBe('contoso.test');
     expect(r.srv.internal.map((t) => `${t.priority} ${t.name}:${t.port}`)).toEqual(['0 pool1.contoso.test:5061', '10 pool2.contoso.test:5061']);
     expect(r.srv.edge).toEqual([{ name: 'sip.fabrikam.test', port: 443, priority: 0, weight: 0 }]);
-    expect(dns.queries).toEqual(expect.arrayContaining(['SRV _sipinternaltls._tcp.contoso.test', 'SRV _sip._tls.contoso.test', 'A lyncdiscoverinternal.contoso.test', 'A lyncdiscover.contoso.test']));
+    expect(dns.queries).toEqual(
+      expect.arrayContaining([
+        'SRV _sipinternaltls._tcp.contoso.test',
+        'SRV _sip._tls.contoso.test',
+        'A lyncdiscoverinternal.contoso.test',
+        'A lyncdiscover.contoso.test',
+      ]),
+    );
     const ids = r.findings.map((f) => `${f.severity} ${f.id}`);
     expect(ids).toContain('warning discovery.srv-target-outside-domain');
     expect(r.findings.find((f) => f.id === 'discovery.srv-target-outside-domain')!.remedy).toContain('sip.fabrikam.test');
@@ -59,7 +69,17 @@ describe('discover(): DNS SRV and lyncdiscover through a settable resolver', () 
   });
 
   it('orders the Autodiscover SIP access points as a client inside the network tries them', () => {
-    expect(registrarCandidates({ SipServerExternalAccess: { host: 'edge.c.test', port: 5061 }, SipClientInternalAccess: { host: 'pool.c.test', port: 5061 }, SipServerInternalAccess: { host: 'pool.c.test', port: 5061 }, SipClientExternalAccess: { host: 'edge.c.test', port: 443 } }))
-      .toEqual([{ host: 'pool.c.test', port: 5061 }, { host: 'edge.c.test', port: 443 }, { host: 'edge.c.test', port: 5061 }]);
+    expect(
+      registrarCandidates({
+        SipServerExternalAccess: { host: 'edge.c.test', port: 5061 },
+        SipClientInternalAccess: { host: 'pool.c.test', port: 5061 },
+        SipServerInternalAccess: { host: 'pool.c.test', port: 5061 },
+        SipClientExternalAccess: { host: 'edge.c.test', port: 443 },
+      }),
+    ).toEqual([
+      { host: 'pool.c.test', port: 5061 },
+      { host: 'edge.c.test', port: 443 },
+      { host: 'edge.c.test', port: 5061 },
+    ]);
   });
 });

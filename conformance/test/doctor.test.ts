@@ -6,12 +6,21 @@ import { startEmbeddedTarget, type EmbeddedTarget } from '../src/index.js';
 
 describe('ocauth doctor', () => {
   let t: EmbeddedTarget;
-  beforeAll(async () => { t = await startEmbeddedTarget(); });
+  beforeAll(async () => {
+    t = await startEmbeddedTarget();
+  });
   afterAll(() => t.close());
 
   it('passes every step against the embedded target, with timings and redacted transcripts', async () => {
     const rep = await runDoctor({ target: t, device: 'phone' });
-    expect(rep.steps.map((s) => [s.name, s.ok])).toEqual([['tls', true], ['discovery', true], ['ticket', true], ['certificate', true], ['broker', true], ['sip', true]]);
+    expect(rep.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['tls', true],
+      ['discovery', true],
+      ['ticket', true],
+      ['certificate', true],
+      ['broker', true],
+      ['sip', true],
+    ]);
     expect(rep.ok).toBe(true);
     // The SIP leg against the embedded target's registrar: TLS-DSK with the certificate just issued.
     expect(rep.steps.find((s) => s.name === 'sip')!.summary).toMatch(/signed 200 OK, rspauth verified/);
@@ -24,7 +33,9 @@ describe('ocauth doctor', () => {
     expect(text).toContain('[ticket truncated');
     for (const s of rep.steps) expect(s.ms).toBeGreaterThan(0);
     // The issued certificate is checked by @ocauth/diagnostics (SKI = DeviceId, CN = Entity, issuer signature).
-    expect(rep.steps.find((s) => s.name === 'certificate')!.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['cert.issued.ski-deviceid', 'cert.issued.entity', 'cert.issued.signature']));
+    expect(rep.steps.find((s) => s.name === 'certificate')!.findings.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['cert.issued.ski-deviceid', 'cert.issued.entity', 'cert.issued.signature']),
+    );
   });
 
   it('the pc device uses the Auth binding (password) and never shows the password', async () => {
@@ -69,7 +80,12 @@ describe('ocauth doctor', () => {
   });
 
   it('redact removes PIN/password/entropy/proof keys/private keys and truncates tickets', () => {
-    const s = redact('Authorization: Basic QWxhZGRpbjpvcGVu\n<t:BinarySecret Type="x">c2VjcmV0</t:BinarySecret><o:Password>pw</o:Password><e:CipherValue>abc</e:CipherValue><saml:Assertion ID="1">' + 'x'.repeat(500) + '</saml:Assertion>-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY----- pin 13579', ['13579']);
+    const s = redact(
+      'Authorization: Basic QWxhZGRpbjpvcGVu\n<t:BinarySecret Type="x">c2VjcmV0</t:BinarySecret><o:Password>pw</o:Password><e:CipherValue>abc</e:CipherValue><saml:Assertion ID="1">' +
+        'x'.repeat(500) +
+        '</saml:Assertion>-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY----- pin 13579',
+      ['13579'],
+    );
     expect(s).not.toMatch(/QWxhZGRpbjpvcGVu|c2VjcmV0|>pw<|>abc<|MII|13579|x{100}/);
   });
 });

@@ -9,7 +9,9 @@ import { startEmbeddedTarget, type EmbeddedTarget } from '../src/internal/embedd
 
 describe('HAND_BUILT_CHECKS against the embedded reference target', () => {
   let t: EmbeddedTarget;
-  beforeAll(async () => { t = await startEmbeddedTarget(); });
+  beforeAll(async () => {
+    t = await startEmbeddedTarget();
+  });
   afterAll(() => t.close());
 
   it('every check passes', async () => {
@@ -38,7 +40,10 @@ describe('HAND_BUILT_CHECKS against deliberately broken targets', () => {
     it(`${Object.keys(c.faults)[0]} → ${c.expect.join(', ')} fail`, async () => {
       const t = await startEmbeddedTarget({ faults: c.faults });
       try {
-        const res = await runRequirements(new RunContext(t), HAND_BUILT_CHECKS.filter((r) => /^(OCAUTH-2|HOSTILE-(WRONG-PIN|NO-TICKET))/.test(r.id)));
+        const res = await runRequirements(
+          new RunContext(t),
+          HAND_BUILT_CHECKS.filter((r) => /^(OCAUTH-2|HOSTILE-(WRONG-PIN|NO-TICKET))/.test(r.id)),
+        );
         const failed = res.filter((r) => r.outcome === 'fail').map((r) => r.id);
         for (const id of c.expect) expect(failed, `${id} should fail`).toContain(id);
       } finally {

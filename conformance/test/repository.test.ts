@@ -19,8 +19,14 @@ describe('the repository', () => {
     for (const f of files) {
       if (/\.(der|png|jpg|pdf|gz|zip|sqlite)$/i.test(f)) continue;
       let text: string;
-      try { text = readFileSync(join(root, f), 'utf8'); } catch { continue; }
-      text.split('\n').forEach((line, i) => { if (OUTSIDE.test(line)) hits.push(`${f}:${i + 1}: ${line.trim().slice(0, 120)}`); });
+      try {
+        text = readFileSync(join(root, f), 'utf8');
+      } catch {
+        continue;
+      }
+      text.split('\n').forEach((line, i) => {
+        if (OUTSIDE.test(line)) hits.push(`${f}:${i + 1}: ${line.trim().slice(0, 120)}`);
+      });
     }
     expect(hits, hits.join('\n')).toEqual([]);
   });
@@ -28,7 +34,8 @@ describe('the repository', () => {
     // Assembled, so that this file does not hold the paths it looks for.
     const w = ['/wo', 'rk/'].join('');
     const h = ['/ho', 'me/'].join('');
-    for (const bad of [`readFileSync('${w}shared/reference/MS-OCAUTHWS.txt')`, `see ${h}alice/spec.txt`, `C:${'\\'}Users${'\\'}bob${'\\'}x`]) expect(OUTSIDE.test(bad), bad).toBe(true);
+    for (const bad of [`readFileSync('${w}shared/reference/MS-OCAUTHWS.txt')`, `see ${h}alice/spec.txt`, `C:${'\\'}Users${'\\'}bob${'\\'}x`])
+      expect(OUTSIDE.test(bad), bad).toBe(true);
     for (const ok of ['GET …/root/user', 'vectors/spec/MS-OCAUTHWS.txt', `https://pool.contoso.com${w}x`]) expect(OUTSIDE.test(ok), ok).toBe(false);
   });
   it('the spec text helper reads the copy in the repository', () => {

@@ -17,8 +17,17 @@ describe.runIf(built || process.env.CI === 'true')('release:check', () => {
     expect(failed, out.slice(-4000)).toEqual([]);
     expect(r.status, out.slice(-4000)).toBe(0);
     // the checks that matter actually ran (a script that skipped them would print no FAIL either)
-    for (const must of [/^ok {3}tsc 5\.5\.\d+ \(5\.5\), skipLibCheck false/m, /^ok {3}tsc 5\.9\.\d+/m, /^ok {3}tsc \d+\.\d+\.\d+ \(current\)/m, /^ok {3}npm install$/m, /^ok {3}ocauth vectors \(shipped data\)/m,
-      /^ok {3}ocauth conformance \(embedded\): every EX-4\.1–4\.6 check passes/m, /^ok {3}@ocauth\/conformance: ships the 12 MS-OCAUTHWS section 4 examples/m, /^ok {3}@ocauth\/certprov: LICENSE in the tarball/m, /^release:check: all checks passed/m])
+    for (const must of [
+      /^ok {3}tsc 5\.5\.\d+ \(5\.5\), skipLibCheck false/m,
+      /^ok {3}tsc 5\.9\.\d+/m,
+      /^ok {3}tsc \d+\.\d+\.\d+ \(current\)/m,
+      /^ok {3}npm install$/m,
+      /^ok {3}ocauth vectors \(shipped data\)/m,
+      /^ok {3}ocauth conformance \(embedded\): every EX-4\.1–4\.6 check passes/m,
+      /^ok {3}@ocauth\/conformance: ships the 12 MS-OCAUTHWS section 4 examples/m,
+      /^ok {3}@ocauth\/certprov: LICENSE in the tarball/m,
+      /^release:check: all checks passed/m,
+    ])
       expect(out).toMatch(must);
     // every package README's example is type-checked and run (server: the first flow + issueServerCertificate)
     expect(out).toMatch(/^ok {3}README examples type-check against the packed types$/m);

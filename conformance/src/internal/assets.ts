@@ -8,12 +8,18 @@ import { fileURLToPath } from 'node:url';
 
 /** The section 4 examples the conformance suite replays (EX-4.1 … EX-4.6). */
 export const SPEC_EXAMPLES = [
-  '4.1-get-and-publish-cert-request.xml', '4.1-get-and-publish-cert-response.xml',
-  '4.2-issue-token-request.xml', '4.2-issue-token-response.xml',
-  '4.3-create-auth-broker-session-request.xml', '4.3-create-auth-broker-session-response.xml',
-  '4.4-terminate-auth-broker-session-request.xml', '4.4-terminate-auth-broker-session-response.xml',
-  '4.5-auth-broker-acquire-credential-request.xml', '4.5-auth-broker-acquire-credential-response.xml',
-  '4.6-auth-broker-negotiate-security-association-request.xml', '4.6-auth-broker-negotiate-security-association-response.xml',
+  '4.1-get-and-publish-cert-request.xml',
+  '4.1-get-and-publish-cert-response.xml',
+  '4.2-issue-token-request.xml',
+  '4.2-issue-token-response.xml',
+  '4.3-create-auth-broker-session-request.xml',
+  '4.3-create-auth-broker-session-response.xml',
+  '4.4-terminate-auth-broker-session-request.xml',
+  '4.4-terminate-auth-broker-session-response.xml',
+  '4.5-auth-broker-acquire-credential-request.xml',
+  '4.5-auth-broker-acquire-credential-response.xml',
+  '4.6-auth-broker-negotiate-security-association-request.xml',
+  '4.6-auth-broker-negotiate-security-association-response.xml',
 ] as const;
 
 export class MissingAssetError extends Error {
@@ -39,8 +45,13 @@ export function vectorsRoot(root = packageRoot): string {
   for (const d of tried) {
     if (!existsSync(d)) continue;
     const missing = SPEC_EXAMPLES.filter((f) => !existsSync(join(d, 'spec', f)));
-    if (missing.length) throw new MissingAssetError(`${join(d, 'spec')}: expected the MS-OCAUTHWS section 4 examples, missing ${missing.join(', ')} (reinstall @ocauth/conformance)`);
+    if (missing.length)
+      throw new MissingAssetError(
+        `${join(d, 'spec')}: expected the MS-OCAUTHWS section 4 examples, missing ${missing.join(', ')} (reinstall @ocauth/conformance)`,
+      );
     return d;
   }
-  throw new MissingAssetError(`expected the reference vectors shipped with @ocauth/conformance, found none (looked in ${tried.join(', ')}); reinstall the package`);
+  throw new MissingAssetError(
+    `expected the reference vectors shipped with @ocauth/conformance, found none (looked in ${tried.join(', ')}); reinstall the package`,
+  );
 }

@@ -24,13 +24,19 @@ const TARGET_FLAGS = {
   sip: { type: 'string', arg: 'HOST:PORT', help: "the pool's SIP registrar over TLS: runs the SIP leg (REGISTER, TLS-DSK, signed 200 OK)" },
 } as const satisfies FlagSpecs;
 
-interface Command { summary: string; usage: string; flags: FlagSpecs; notes?: string }
+interface Command {
+  summary: string;
+  usage: string;
+  flags: FlagSpecs;
+  notes?: string;
+}
 
 /** Every command and its flags: one declaration per flag (parsed, validated and listed in --help). */
 export const COMMANDS = {
   conformance: {
     summary: 'run the MS-OCAUTHWS conformance suite against a pool (or the embedded reference server)',
-    usage: 'ocauth conformance [--target URL --user sip:U [--phone N] [--pin P] [--password W] [--ca FILE] [--issuer-ca FILE]] [--json FILE] [--junit FILE] [--only REGEX] [--strict]',
+    usage:
+      'ocauth conformance [--target URL --user sip:U [--phone N] [--pin P] [--password W] [--ca FILE] [--issuer-ca FILE]] [--json FILE] [--junit FILE] [--only REGEX] [--strict]',
     flags: {
       ...TARGET_FLAGS,
       json: { type: 'string', arg: 'FILE', help: 'write the JSON report' },
@@ -38,15 +44,22 @@ export const COMMANDS = {
       only: { type: 'string', arg: 'REGEX', help: 'run only the checks whose id matches' },
       strict: { type: 'boolean', help: 'a MUST that could not be checked against the target fails the run (always so for the embedded target)' },
     },
-    notes: 'Exit 0 only if every MUST check ran and passed; 1 if a MUST failed; 3 if some MUST could not be checked\nagainst the target (listed with the reason; --strict makes that a failure, exit 1).',
+    notes:
+      'Exit 0 only if every MUST check ran and passed; 1 if a MUST failed; 3 if some MUST could not be checked\nagainst the target (listed with the reason; --strict makes that a failure, exit 1).',
   },
   doctor: {
-    summary: 'step-by-step diagnosis of a pool (DNS SRV / lyncdiscover, registrar and Edge certificates, TLS, Autodiscover, web ticket, certificate, TLS-DSK), with causes and remedies',
-    usage: 'ocauth doctor [SIP-DOMAIN | https://POOL] [--target URL] [--user sip:U [--pin P | --password W] [--ca FILE]] [--dns IP[:PORT]] [--device phone|pc [--phone-firmware V]] [--verbose]',
+    summary:
+      'step-by-step diagnosis of a pool (DNS SRV / lyncdiscover, registrar and Edge certificates, TLS, Autodiscover, web ticket, certificate, TLS-DSK), with causes and remedies',
+    usage:
+      'ocauth doctor [SIP-DOMAIN | https://POOL] [--target URL] [--user sip:U [--pin P | --password W] [--ca FILE]] [--dns IP[:PORT]] [--device phone|pc [--phone-firmware V]] [--verbose]',
     flags: {
       ...TARGET_FLAGS,
       dns: { type: 'string', arg: 'IP[:PORT]', help: 'DNS server(s) for the SRV / lyncdiscover lookups, comma-separated (default: the system resolver)' },
-      'phone-firmware': { type: 'string', arg: 'V', help: 'Lync Phone Edition firmware to judge wildcard certificates for (4.0.7577.4100 and later accept them)' },
+      'phone-firmware': {
+        type: 'string',
+        arg: 'V',
+        help: 'Lync Phone Edition firmware to judge wildcard certificates for (4.0.7577.4100 and later accept them)',
+      },
       device: { type: 'string', arg: 'phone|pc', help: 'the kind of client to diagnose for' },
       verbose: { type: 'boolean', help: 'print each step in detail' },
     },
@@ -93,30 +106,47 @@ export function commandHelp(name: CommandName): string {
 }
 
 /** Parsed values back to `--name value` pairs (the form the doctor and fuzz runners read). */
-const toArgs = (values: Record<string, unknown>): string[] => Object.entries(values).flatMap(([k, v]) => (v === true ? [`--${k}`] : v === undefined || v === false ? [] : [`--${k}`, String(v)]));
+const toArgs = (values: Record<string, unknown>): string[] =>
+  Object.entries(values).flatMap(([k, v]) => (v === true ? [`--${k}`] : v === undefined || v === false ? [] : [`--${k}`, String(v)]));
 const toMap = (values: Record<string, unknown>) => new Map(Object.entries(values).filter(([, v]) => typeof v === 'string') as [string, string][]);
 
 export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void = out): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === undefined) { err(USAGE); return 2; }
+    if (cmd === undefined) {
+      err(USAGE);
+      return 2;
+    }
     if (cmd.startsWith('-') || cmd === 'help') {
       if (cmd === 'help') {
         const topic = rest[0];
-        if (topic === undefined) { out(USAGE); return 0; }
+        if (topic === undefined) {
+          out(USAGE);
+          return 0;
+        }
         if (!(NAMES as string[]).includes(topic)) throw unknownCommand('ocauth help', topic, NAMES);
         out(commandHelp(topic as CommandName));
         return 0;
       }
       const { values, help } = parseCli(argv, ROOT_FLAGS);
-      if (help) { out(USAGE); return 0; }
-      if (values.version) { out(version()); return 0; }
+      if (help) {
+        out(USAGE);
+        return 0;
+      }
+      if (values.version) {
+        out(version());
+        return 0;
+      }
     }
     if (!(NAMES as string[]).includes(cmd)) throw unknownCommand('ocauth', cmd, NAMES);
     const name = cmd as CommandName;
     const { values, help, positionals } = parseCli(rest, COMMANDS[name].flags, { positionals: name === 'doctor' });
-    if (positionals.length > 1) throw new UsageError(`expected at most one SIP domain or pool URL, received ${positionals.map((x) => JSON.stringify(x)).join(', ')}`);
-    if (help) { out(commandHelp(name)); return 0; }
+    if (positionals.length > 1)
+      throw new UsageError(`expected at most one SIP domain or pool URL, received ${positionals.map((x) => JSON.stringify(x)).join(', ')}`);
+    if (help) {
+      out(commandHelp(name));
+      return 0;
+    }
     const v = values as Record<string, string | boolean | undefined>;
 
     if (name === 'conformance') {
@@ -126,7 +156,11 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       const only = flags.get('only');
       let onlyRe: RegExp | undefined;
       if (only !== undefined) {
-        try { onlyRe = new RegExp(only); } catch (e) { throw new UsageError(`--only: expected a regular expression, received ${JSON.stringify(only)} (${(e as Error).message})`); }
+        try {
+          onlyRe = new RegExp(only);
+        } catch (e) {
+          throw new UsageError(`--only: expected a regular expression, received ${JSON.stringify(only)} (${(e as Error).message})`);
+        }
       }
       const { ALL_CHECKS } = await import('./checks/index.js');
       const checks = onlyRe ? ALL_CHECKS.filter((r) => onlyRe.test(r.id)) : ALL_CHECKS;
@@ -134,7 +168,11 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       let target: Target;
       let close = async () => {};
       if (flags.has('target')) {
-        try { target = targetFromFlags(flags); } catch (e) { throw new UsageError((e as Error).message); }
+        try {
+          target = targetFromFlags(flags);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
       } else {
         const t = await startEmbeddedTarget();
         out(`embedded reference target ${t.baseUrl} (@ocauth/server, user ${t.user})`);
@@ -146,9 +184,15 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         out('');
         out(formatTable(rep));
         const json = flags.get('json');
-        if (json) { writeFileSync(json, JSON.stringify(rep, null, 2) + '\n'); out(`JSON report: ${json}`); }
+        if (json) {
+          writeFileSync(json, JSON.stringify(rep, null, 2) + '\n');
+          out(`JSON report: ${json}`);
+        }
         const junit = flags.get('junit');
-        if (junit) { writeFileSync(junit, toJUnit(rep)); out(`JUnit report: ${junit}`); }
+        if (junit) {
+          writeFileSync(junit, toJUnit(rep));
+          out(`JUnit report: ${junit}`);
+        }
         return rep.exitCode;
       } finally {
         await close();
@@ -156,16 +200,26 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     }
     if (name === 'doctor') {
       const device = v.device;
-      if (device !== undefined && device !== 'phone' && device !== 'pc') throw new UsageError(`--device: expected phone or pc, received ${JSON.stringify(device)}`);
+      if (device !== undefined && device !== 'phone' && device !== 'pc')
+        throw new UsageError(`--device: expected phone or pc, received ${JSON.stringify(device)}`);
       if (typeof v.target === 'string') {
-        try { targetFromFlags(toMap(v)); } catch (e) { throw new UsageError((e as Error).message); }
+        try {
+          targetFromFlags(toMap(v));
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
       }
       return await (await import('./doctor.js')).runDoctorCli([...positionals, ...toArgs(v)], out);
     }
     if (name === 'fuzz') {
-      for (const [flag, re, what] of [['seconds', /^\d+(\.\d+)?$/, 'a positive number of seconds'], ['seed', /^\d+$/, 'a non-negative integer'], ['case', /^\d+$/, 'a non-negative integer']] as const) {
+      for (const [flag, re, what] of [
+        ['seconds', /^\d+(\.\d+)?$/, 'a positive number of seconds'],
+        ['seed', /^\d+$/, 'a non-negative integer'],
+        ['case', /^\d+$/, 'a non-negative integer'],
+      ] as const) {
         const x = v[flag];
-        if (typeof x === 'string' && (!re.test(x) || (flag === 'seconds' && Number(x) <= 0))) throw new UsageError(`--${flag}: expected ${what}, received ${JSON.stringify(x)}`);
+        if (typeof x === 'string' && (!re.test(x) || (flag === 'seconds' && Number(x) <= 0)))
+          throw new UsageError(`--${flag}: expected ${what}, received ${JSON.stringify(x)}`);
       }
       return await (await import('./fuzz.js')).runFuzzCli(toArgs(v), out);
     }

@@ -3,7 +3,13 @@
 // expensive steps (RSA key generation, round trips).
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, URI, WebTicketClient, type RequestSecurityToken, type WebTicket,
+  buildAddressingHeaders,
+  buildEnvelope,
+  buildRequestSecurityToken,
+  URI,
+  WebTicketClient,
+  type RequestSecurityToken,
+  type WebTicket,
   type WebTicketCredentials,
 } from '@ocauth/wstrust';
 import { NS } from '@ocauth/diagnostics';
@@ -139,7 +145,14 @@ export class RunContext {
         rawResponse = await r.clone().text();
         return r;
       }) as typeof fetch;
-      const got = await requestCertificate({ url: this.paths.certProv, sipUri: this.requireUser(), ticket, keySizeBits: 2048, validity: { period: 'Months', units: 6 }, fetch: f });
+      const got = await requestCertificate({
+        url: this.paths.certProv,
+        sipUri: this.requireUser(),
+        ticket,
+        keySizeBits: 2048,
+        validity: { period: 'Months', units: 6 },
+        fetch: f,
+      });
       return { ...got, rawRequest, rawResponse };
     })();
     return this.#cert;
@@ -162,7 +175,12 @@ export class RunContext {
   rst(over: Partial<RequestSecurityToken> = {}): { xml: string; context: string } {
     const context = over.Context ?? randomUUID();
     const xml = buildRequestSecurityToken({
-      Context: context, TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: this.paths.certProv, Entropy: randomBytes(32), KeyType: URI.keyTypeSymmetric,
+      Context: context,
+      TokenType: URI.tokenTypeSaml11,
+      RequestType: URI.requestTypeIssue,
+      AppliesTo: this.paths.certProv,
+      Entropy: randomBytes(32),
+      KeyType: URI.keyTypeSymmetric,
       ...over,
     });
     return { xml, context };
@@ -175,14 +193,19 @@ export class RunContext {
   async issueRaw(rstXml: string, opts: { binding?: 'Pin' | 'Auth'; pin?: string; extraHeaders?: string[]; messageId?: string } = {}): Promise<RawResponse> {
     const binding = opts.binding ?? (this.target.pin ? 'Pin' : 'Auth');
     const url = `${this.paths.webTicket}/${binding}`;
-    const headers = [...(opts.extraHeaders ?? []), ...buildAddressingHeaders({ action: URI.actionRstIssue, messageId: opts.messageId ?? `urn:uuid:${randomUUID()}`, to: url })];
+    const headers = [
+      ...(opts.extraHeaders ?? []),
+      ...buildAddressingHeaders({ action: URI.actionRstIssue, messageId: opts.messageId ?? `urn:uuid:${randomUUID()}`, to: url }),
+    ];
     const h: Record<string, string> = { soapaction: `"${URI.actionRstIssue}"` };
     if (binding === 'Pin') {
       const c = this.pinCredentials() as { identity: string; pin: string };
       h.authorization = 'Basic ' + Buffer.from(`${c.identity}:${opts.pin ?? c.pin}`).toString('base64');
     } else {
       const c = this.passwordCredentials() as { username: string; password: string };
-      headers.unshift(`<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>${esc(c.username)}</o:Username><o:Password Type="${URI.passwordText}">${esc(opts.pin ?? c.password)}</o:Password></o:UsernameToken></o:Security>`);
+      headers.unshift(
+        `<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>${esc(c.username)}</o:Username><o:Password Type="${URI.passwordText}">${esc(opts.pin ?? c.password)}</o:Password></o:UsernameToken></o:Security>`,
+      );
     }
     return this.post(url, buildEnvelope({ headers, body: rstXml }), h);
   }

@@ -16,9 +16,17 @@ import type { Finding } from '@ocauth/diagnostics';
 import https from 'node:https';
 
 /** An SRV answer ([RFC 2782]), in the order a client tries them (priority ascending, then weight descending). */
-export interface SrvTarget { name: string; port: number; priority: number; weight: number }
+export interface SrvTarget {
+  name: string;
+  port: number;
+  priority: number;
+  weight: number;
+}
 /** A SIP access point: a host name and a port. */
-export interface HostPort { host: string; port: number }
+export interface HostPort {
+  host: string;
+  port: number;
+}
 
 /** The SRV names a Lync client looks up, by role. */
 export const SRV_NAMES = {
@@ -88,7 +96,12 @@ export class DiscoveryError extends Error {
  * @throws {DiscoveryError} ERR_DOCTOR_DISCOVERY_INPUT when the input is not a DNS name with at least two labels.
  */
 export function sipDomainOf(input: string): string {
-  const d = input.trim().replace(/^sips?:/i, '').replace(/^[^@]*@/, '').replace(/\.$/, '').toLowerCase();
+  const d = input
+    .trim()
+    .replace(/^sips?:/i, '')
+    .replace(/^[^@]*@/, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (!/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(d))
     throw new DiscoveryError(`SIP domain: expected a DNS name such as contoso.com (or sip:user@contoso.com), received ${JSON.stringify(input.slice(0, 100))}`);
   return d;
@@ -108,7 +121,9 @@ export function makeResolver(servers: readonly string[] | undefined, timeoutMs =
     try {
       r.setServers([...servers]);
     } catch (e) {
-      throw new DiscoveryError(`DNS server: expected IP or IP:PORT (e.g. 10.0.0.2 or 127.0.0.1:5353), received ${JSON.stringify(servers.join(','))} (${(e as Error).message})`);
+      throw new DiscoveryError(
+        `DNS server: expected IP or IP:PORT (e.g. 10.0.0.2 or 127.0.0.1:5353), received ${JSON.stringify(servers.join(','))} (${(e as Error).message})`,
+      );
     }
   }
   return r;
@@ -135,7 +150,9 @@ export async function resolveHost(resolver: dnsPromises.Resolver, host: string):
 async function srv(resolver: dnsPromises.Resolver, name: string): Promise<SrvTarget[]> {
   try {
     const rs = await resolver.resolveSrv(name);
-    return rs.map((r) => ({ name: r.name.replace(/\.$/, '').toLowerCase(), port: r.port, priority: r.priority, weight: r.weight })).sort((a, b) => a.priority - b.priority || b.weight - a.weight || a.name.localeCompare(b.name));
+    return rs
+      .map((r) => ({ name: r.name.replace(/\.$/, '').toLowerCase(), port: r.port, priority: r.priority, weight: r.weight }))
+      .sort((a, b) => a.priority - b.priority || b.weight - a.weight || a.name.localeCompare(b.name));
   } catch (e) {
     if (NO_RECORD.has((e as { code?: string }).code ?? '')) return [];
     throw e;
@@ -145,9 +162,14 @@ async function srv(resolver: dnsPromises.Resolver, name: string): Promise<SrvTar
 /** The Autodiscover root's User links and SIP access points (XML of the 1.5 sample / Lync Server 2013). */
 function parseAutodiscover(xml: string): Pick<AutodiscoverAnswer, 'accessLocation' | 'links' | 'sip'> {
   const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') errors.push(msg); } }).parseFromString(xml, 'text/xml');
+  const doc = new DOMParser({
+    onError: (level, msg) => {
+      if (level !== 'warning') errors.push(msg);
+    },
+  }).parseFromString(xml, 'text/xml');
   const root = doc.documentElement;
-  if (errors.length || !root || root.localName !== 'AutodiscoverResponse') throw new Error(`Autodiscover: expected an AutodiscoverResponse document, received ${errors[0] ?? `<${root?.nodeName ?? '?'}>`}`);
+  if (errors.length || !root || root.localName !== 'AutodiscoverResponse')
+    throw new Error(`Autodiscover: expected an AutodiscoverResponse document, received ${errors[0] ?? `<${root?.nodeName ?? '?'}>`}`);
   const links: Record<string, string> = {};
   const sip: AutodiscoverAnswer['sip'] = {};
   const users = Array.from(root.getElementsByTagName('User'));
@@ -185,19 +207,36 @@ export function registrarCandidates(sip: AutodiscoverAnswer['sip']): HostPort[] 
  * GET the Autodiscover root of a pool (`<base>/Autodiscover/AutodiscoverService.svc/root`, anonymous, XML).
  * @throws {Error} the transport error (code ECONNREFUSED, certificate errors, …) or a message naming what the answer lacked.
  */
-export async function fetchAutodiscover(url: string, o: { ca?: string | undefined; address?: string | undefined; timeoutMs?: number } = {}): Promise<Pick<AutodiscoverAnswer, 'accessLocation' | 'links' | 'sip'> & { url: string }> {
+export async function fetchAutodiscover(
+  url: string,
+  o: { ca?: string | undefined; address?: string | undefined; timeoutMs?: number } = {},
+): Promise<Pick<AutodiscoverAnswer, 'accessLocation' | 'links' | 'sip'> & { url: string }> {
   const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     // The address comes from the settable resolver; TLS still checks the certificate against the host name.
     const lookup = o.address
-      ? (_h: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) => (opts.all ? cb(null, [{ address: o.address, family: isIP(o.address!) }]) : cb(null, o.address, isIP(o.address!)))
+      ? (_h: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) =>
+          opts.all ? cb(null, [{ address: o.address, family: isIP(o.address!) }]) : cb(null, o.address, isIP(o.address!))
       : undefined;
-    const req = https.request(url, { headers: { accept: 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' }, ...(o.ca ? { ca: o.ca } : {}), ...(lookup ? { lookup: lookup as never } : {}), timeout: o.timeoutMs ?? 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => { size += c.length; if (size > 1 << 20) req.destroy(new Error('Autodiscover: response larger than 1 MiB')); else chunks.push(c); });
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = https.request(
+      url,
+      {
+        headers: { accept: 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' },
+        ...(o.ca ? { ca: o.ca } : {}),
+        ...(lookup ? { lookup: lookup as never } : {}),
+        timeout: o.timeoutMs ?? 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > 1 << 20) req.destroy(new Error('Autodiscover: response larger than 1 MiB'));
+          else chunks.push(c);
+        });
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error(`GET ${url}: no response within ${o.timeoutMs ?? 10_000} ms`), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
     req.end();
@@ -226,19 +265,62 @@ export async function discover(o: DiscoveryOptions): Promise<DiscoveryResult> {
     } catch (e) {
       const code = (e as { code?: string }).code ?? 'error';
       log.push(`SRV ${name}: ${code}`);
-      findings.push(finding({ id: 'discovery.dns-error', severity: 'error', summary: `The DNS lookup of ${name} failed (${code})`, cause: 'The DNS server did not answer, or answered with an error (SERVFAIL, REFUSED, timeout).', remedy: 'Check the DNS servers the clients use (--dns to ask a specific one) and that the SIP domain\'s zone is served by them.', specSection: 'RFC 2782', details: { name, code } }));
+      findings.push(
+        finding({
+          id: 'discovery.dns-error',
+          severity: 'error',
+          summary: `The DNS lookup of ${name} failed (${code})`,
+          cause: 'The DNS server did not answer, or answered with an error (SERVFAIL, REFUSED, timeout).',
+          remedy: "Check the DNS servers the clients use (--dns to ask a specific one) and that the SIP domain's zone is served by them.",
+          specSection: 'RFC 2782',
+          details: { name, code },
+        }),
+      );
     }
   }
   const outside = (t: SrvTarget) => t.name !== domain && !t.name.endsWith(`.${domain}`);
   for (const t of [...res.srv.internal, ...res.srv.edge].filter(outside)) {
     // Field note: "Because the targeted host record is in the same domain as the SIP domain then this is a
     // valid configuration"; a target in another namespace needs its exact FQDN in the certificate (phones).
-    findings.push(finding({ id: 'discovery.srv-target-outside-domain', severity: 'warning', summary: `The SRV target ${t.name} is not in the SIP domain ${domain}`, cause: 'Lync clients accept an SRV target outside the SIP domain only if the server certificate names it; Lync Phone Edition needs the exact target FQDN in the certificate (a wildcard does not do).', remedy: `Put ${t.name} as an explicit SubjectAltName on the registrar / Edge certificate, or point the SRV record at a host in ${domain} that the certificate names.`, specSection: 'RFC 2782', references: [PHONE_NOTE], details: { target: t.name, domain } }));
+    findings.push(
+      finding({
+        id: 'discovery.srv-target-outside-domain',
+        severity: 'warning',
+        summary: `The SRV target ${t.name} is not in the SIP domain ${domain}`,
+        cause:
+          'Lync clients accept an SRV target outside the SIP domain only if the server certificate names it; Lync Phone Edition needs the exact target FQDN in the certificate (a wildcard does not do).',
+        remedy: `Put ${t.name} as an explicit SubjectAltName on the registrar / Edge certificate, or point the SRV record at a host in ${domain} that the certificate names.`,
+        specSection: 'RFC 2782',
+        references: [PHONE_NOTE],
+        details: { target: t.name, domain },
+      }),
+    );
   }
   if (res.srv.internal.length === 0 && res.srv.edge.length === 0 && !findings.some((f) => f.id === 'discovery.dns-error'))
-    findings.push(finding({ id: 'discovery.no-srv', severity: 'error', summary: `Neither ${SRV_NAMES.internal}.${domain} nor ${SRV_NAMES.edge}.${domain} has an SRV record`, cause: 'Clients that find the registrar by DNS (Lync 2010/2013 automatic configuration, phones, pidgin-sipe) have nowhere to connect; DHCP option 120 or a manual server name is then needed.', remedy: `Publish ${SRV_NAMES.internal}.${domain} SRV 0 0 5061 <pool FQDN> in the internal zone and ${SRV_NAMES.edge}.${domain} SRV 0 0 443 <Access Edge FQDN> in the external zone.`, specSection: 'RFC 2782', details: { domain } }));
+    findings.push(
+      finding({
+        id: 'discovery.no-srv',
+        severity: 'error',
+        summary: `Neither ${SRV_NAMES.internal}.${domain} nor ${SRV_NAMES.edge}.${domain} has an SRV record`,
+        cause:
+          'Clients that find the registrar by DNS (Lync 2010/2013 automatic configuration, phones, pidgin-sipe) have nowhere to connect; DHCP option 120 or a manual server name is then needed.',
+        remedy: `Publish ${SRV_NAMES.internal}.${domain} SRV 0 0 5061 <pool FQDN> in the internal zone and ${SRV_NAMES.edge}.${domain} SRV 0 0 443 <Access Edge FQDN> in the external zone.`,
+        specSection: 'RFC 2782',
+        details: { domain },
+      }),
+    );
   else if (res.srv.internal.length === 0)
-    findings.push(finding({ id: 'discovery.no-srv-internal', severity: 'warning', summary: `${SRV_NAMES.internal}.${domain} has no SRV record`, cause: 'Clients inside the network do not find the internal registrar by DNS and fall back to the Edge (or fail).', remedy: `Publish ${SRV_NAMES.internal}.${domain} SRV 0 0 5061 <pool FQDN> in the internal zone.`, specSection: 'RFC 2782', details: { domain } }));
+    findings.push(
+      finding({
+        id: 'discovery.no-srv-internal',
+        severity: 'warning',
+        summary: `${SRV_NAMES.internal}.${domain} has no SRV record`,
+        cause: 'Clients inside the network do not find the internal registrar by DNS and fall back to the Edge (or fail).',
+        remedy: `Publish ${SRV_NAMES.internal}.${domain} SRV 0 0 5061 <pool FQDN> in the internal zone.`,
+        specSection: 'RFC 2782',
+        details: { domain },
+      }),
+    );
 
   for (const h of LYNCDISCOVER_HOSTS) {
     const host = `${h}.${domain}`;
@@ -248,7 +330,18 @@ export async function discover(o: DiscoveryOptions): Promise<DiscoveryResult> {
   }
   const reachable = LYNCDISCOVER_HOSTS.map((h) => `${h}.${domain}`).filter((host) => res.hosts[host]!.length > 0);
   if (reachable.length === 0)
-    findings.push(finding({ id: 'discovery.no-lyncdiscover', severity: res.srv.internal.length || res.srv.edge.length ? 'warning' : 'error', summary: `Neither lyncdiscoverinternal.${domain} nor lyncdiscover.${domain} resolves`, cause: 'Lync 2013, Skype for Business and mobile clients find the web services (Web Ticket, Certificate Provisioning, Authentication Broker) through Autodiscover at these names.', remedy: `Publish lyncdiscoverinternal.${domain} (internal zone) and lyncdiscover.${domain} (external zone) as CNAME/A of the Director or Front End web services, and add both names to their certificates.`, specSection: 'MS-OCAUTHWS 1.5', details: { domain } }));
+    findings.push(
+      finding({
+        id: 'discovery.no-lyncdiscover',
+        severity: res.srv.internal.length || res.srv.edge.length ? 'warning' : 'error',
+        summary: `Neither lyncdiscoverinternal.${domain} nor lyncdiscover.${domain} resolves`,
+        cause:
+          'Lync 2013, Skype for Business and mobile clients find the web services (Web Ticket, Certificate Provisioning, Authentication Broker) through Autodiscover at these names.',
+        remedy: `Publish lyncdiscoverinternal.${domain} (internal zone) and lyncdiscover.${domain} (external zone) as CNAME/A of the Director or Front End web services, and add both names to their certificates.`,
+        specSection: 'MS-OCAUTHWS 1.5',
+        details: { domain },
+      }),
+    );
 
   if (!o.dnsOnly) {
     const failures: string[] = [];
@@ -259,7 +352,13 @@ export async function discover(o: DiscoveryOptions): Promise<DiscoveryResult> {
         const a = await fetchAutodiscover(url, { ca: o.ca, address });
         const base = a.links['Internal/Autodiscover'] ?? a.links['External/Autodiscover'] ?? url;
         res.autodiscover = { ...a, host, address, poolBaseUrl: new URL(base).origin };
-        log.push(`Autodiscover ${url} (${address}): ${a.accessLocation ?? '?'}; ${Object.keys(a.links).length} links; SIP ${registrarCandidates(a.sip).map((x) => `${x.host}:${x.port}`).join(', ') || 'none'}`);
+        log.push(
+          `Autodiscover ${url} (${address}): ${a.accessLocation ?? '?'}; ${Object.keys(a.links).length} links; SIP ${
+            registrarCandidates(a.sip)
+              .map((x) => `${x.host}:${x.port}`)
+              .join(', ') || 'none'
+          }`,
+        );
         break;
       } catch (e) {
         const code = (e as { code?: string; cause?: { code?: string } }).code ?? (e as { cause?: { code?: string } }).cause?.code ?? 'error';
@@ -268,9 +367,30 @@ export async function discover(o: DiscoveryOptions): Promise<DiscoveryResult> {
       }
     }
     if (reachable.length > 0 && !res.autodiscover)
-      findings.push(finding({ id: 'discovery.autodiscover-failed', severity: 'error', summary: `Autodiscover did not answer at ${reachable.join(' or ')}`, cause: `The name resolves but the HTTPS request failed: ${failures.join('; ').slice(0, 400)}`, remedy: 'Check that the name points at the Director / Front End web services (or the reverse proxy), that HTTPS is published on port 443, and that the certificate names the lyncdiscover host.', specSection: 'MS-OCAUTHWS 1.5', details: { hosts: reachable.join(', ') } }));
+      findings.push(
+        finding({
+          id: 'discovery.autodiscover-failed',
+          severity: 'error',
+          summary: `Autodiscover did not answer at ${reachable.join(' or ')}`,
+          cause: `The name resolves but the HTTPS request failed: ${failures.join('; ').slice(0, 400)}`,
+          remedy:
+            'Check that the name points at the Director / Front End web services (or the reverse proxy), that HTTPS is published on port 443, and that the certificate names the lyncdiscover host.',
+          specSection: 'MS-OCAUTHWS 1.5',
+          details: { hosts: reachable.join(', ') },
+        }),
+      );
     else if (res.autodiscover && registrarCandidates(res.autodiscover.sip).length === 0)
-      findings.push(finding({ id: 'discovery.autodiscover-no-sip', severity: 'warning', summary: 'The Autodiscover response names no SIP access point', cause: 'Its User element has no SipServerInternalAccess / SipClientExternalAccess: clients that rely on Autodiscover cannot find the registrar.', remedy: 'Check the Autodiscover service configuration of the pool (the internal/external SIP access FQDN and port).', specSection: 'MS-OCAUTHWS 1.5', details: { url: res.autodiscover.url } }));
+      findings.push(
+        finding({
+          id: 'discovery.autodiscover-no-sip',
+          severity: 'warning',
+          summary: 'The Autodiscover response names no SIP access point',
+          cause: 'Its User element has no SipServerInternalAccess / SipClientExternalAccess: clients that rely on Autodiscover cannot find the registrar.',
+          remedy: 'Check the Autodiscover service configuration of the pool (the internal/external SIP access FQDN and port).',
+          specSection: 'MS-OCAUTHWS 1.5',
+          details: { url: res.autodiscover.url },
+        }),
+      );
   }
   return res;
 }

@@ -7,9 +7,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import {
-  createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, type DirectoryUser, type UserDirectory,
-} from '@ocauth/wstrust';
+import { createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, type DirectoryUser, type UserDirectory } from '@ocauth/wstrust';
 import { CertificateAuthority, createCertProvHandler, MemoryCertificateStore, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { formatMsDiagnostics, webTicketDiagnostics } from '@ocauth/diagnostics';
@@ -29,7 +27,8 @@ export const DEMO_USER = { sipUri: 'sip:alice@contoso.test', phone: '+15550100',
 /** The TLS-DSK registrar: `openssl s_server` (no code shared with @ocauth/authbroker); none without an openssl binary (the checks then say so). */
 function opensslRegistrar(cred: { pem: string; keyPem: string }, trusted: string[]): ((protocol?: RegistrarProtocol) => RegistrarPeer) | undefined {
   if (!hasOpenSsl()) return undefined;
-  return (protocol: RegistrarProtocol = 'TLSv1') => new OpenSslRegistrar({ certificatePem: cred.pem, privateKeyPem: cred.keyPem, trustedClientCertificates: trusted, protocol });
+  return (protocol: RegistrarProtocol = 'TLSv1') =>
+    new OpenSslRegistrar({ certificatePem: cred.pem, privateKeyPem: cred.keyPem, trustedClientCertificates: trusted, protocol });
 }
 
 /**
@@ -80,7 +79,12 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
     users: [other],
     // Default certificate policy (one certificate per ticket): the suite takes a fresh ticket for each
     // GetAndPublishCert request (RunContext.freshTicket), as it must against any pool.
-    dataDir, logger: false, clock, policy: { brokerSessionIdleSeconds: brokerIdleSeconds }, registrarTrustedCertificates: [sipPki.caPem], sip: { port: 0 },
+    dataDir,
+    logger: false,
+    clock,
+    policy: { brokerSessionIdleSeconds: brokerIdleSeconds },
+    registrarTrustedCertificates: [sipPki.caPem],
+    sip: { port: 0 },
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
   type Twin = { url: string; close(): Promise<void> };
@@ -90,9 +94,16 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
   // without it (another Web server of this farm, with its own proof-key key).
   const twin = async (withPoolKey: boolean): Promise<Twin> => {
     const dir2 = mkdtempSync(join(tmpdir(), 'ocauth-conformance-'));
-    for (const f of readdirSync(dataDir)) if (/\.pem$|^demo-user\.json$/.test(f) || (withPoolKey && /^pool-key/.test(f))) copyFileSync(join(dataDir, f), join(dir2, f));
+    for (const f of readdirSync(dataDir))
+      if (/\.pem$|^demo-user\.json$/.test(f) || (withPoolKey && /^pool-key/.test(f))) copyFileSync(join(dataDir, f), join(dir2, f));
     const s2 = await startServer({ dataDir: dir2, logger: false, ...(withPoolKey ? {} : { farm: [`${srv.url}/`] }) });
-    return { url: s2.url, close: async () => { await s2.close(); rmSync(dir2, { recursive: true, force: true }); } };
+    return {
+      url: s2.url,
+      close: async () => {
+        await s2.close();
+        rmSync(dir2, { recursive: true, force: true });
+      },
+    };
   };
   return {
     baseUrl: srv.url,
@@ -100,7 +111,9 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
     // No issuerCertificates: the issuing CA must be located from what the server sends (3.1.1).
     user: srv.demoUser.sipUri,
     otherUser: other.sipUri,
-    setUserEnabled: async (sipUri: string, enabled: boolean) => { await srv.store.users.setEnabled(sipUri, enabled); },
+    setUserEnabled: async (sipUri: string, enabled: boolean) => {
+      await srv.store.users.setEnabled(sipUri, enabled);
+    },
     phone: srv.demoUser.phone,
     pin: srv.demoUser.pin,
     password: srv.demoUser.password,
@@ -116,7 +129,12 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
       const f = await (otherFarm ??= twin(true));
       return { webTicketUrl: `${f.url}/WebTicket/WebTicketService.svc`, certProvUrl: `${f.url}/CertProv/CertProvisioningService.svc` };
     },
-    clock: { now: clock, advance: (ms: number) => { offsetMs += ms; } },
+    clock: {
+      now: clock,
+      advance: (ms: number) => {
+        offsetMs += ms;
+      },
+    },
     brokerIdleSeconds,
     embedded: true,
     close: async () => {
@@ -151,12 +169,22 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
   let base = '';
   const handlers: { prefix: string; h: (r: Request) => Promise<Response> }[] = [];
   // The request is bound by @ocauth/server's one Node → Request adapter (body cap 4 MiB); routing by prefix here.
-  const server = https.createServer({ key: tls.keyPem, cert: tls.pem }, nodeListener(async (r) => {
-    const u = new URL(r.url);
-    const path = u.pathname + u.search;
-    const found = handlers.find((x) => (x.prefix.includes('?') ? path.toLowerCase() === x.prefix.toLowerCase() && r.method === 'GET' : u.pathname.toLowerCase().startsWith(x.prefix.toLowerCase())));
-    return found ? found.h(r) : new Response('not found', { status: 404 });
-  }, { origin: () => base, maxBodyBytes: 4 << 20 }));
+  const server = https.createServer(
+    { key: tls.keyPem, cert: tls.pem },
+    nodeListener(
+      async (r) => {
+        const u = new URL(r.url);
+        const path = u.pathname + u.search;
+        const found = handlers.find((x) =>
+          x.prefix.includes('?')
+            ? path.toLowerCase() === x.prefix.toLowerCase() && r.method === 'GET'
+            : u.pathname.toLowerCase().startsWith(x.prefix.toLowerCase()),
+        );
+        return found ? found.h(r) : new Response('not found', { status: 404 });
+      },
+      { origin: () => base, maxBodyBytes: 4 << 20 },
+    ),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const webTicketUrl = `${base}/WebTicket/WebTicketService.svc`;
@@ -164,7 +192,9 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
   const authBrokerUrl = `${base}/Reach/Sip.svc/AuthBroker`;
   const signer = new X509Certificate(tls.pem);
   const verifier = createTicketVerifier({
-    issuerCertificates: [signer], poolKeys: [poolKey], audience: [certProvUrl, authBrokerUrl, `${base}/`],
+    issuerCertificates: [signer],
+    poolKeys: [poolKey],
+    audience: [certProvUrl, authBrokerUrl, `${base}/`],
     ...(faults.skipTimestampCheck ? { skewSeconds: 10 * 365 * 86400 } : {}),
   });
   // FAULT skipSignatureCheck: take the SIP URI from the assertion without verifying anything.
@@ -180,7 +210,12 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
     {
       prefix: '/WebTicket/',
       h: createWebTicketHandler({
-        serviceUrl: webTicketUrl, signingKey: tls.privateKey, certificate: signer, poolKey, farm: [`${base}/`], userDirectory: directory,
+        serviceUrl: webTicketUrl,
+        signingKey: tls.privateKey,
+        certificate: signer,
+        poolKey,
+        farm: [`${base}/`],
+        userDirectory: directory,
         certificateValidator: storeCertificateValidator(store),
       }),
     },
@@ -196,14 +231,22 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
     {
       prefix: '/CertProv/',
       h: createCertProvHandler({
-        ticketVerifier, ca, store, webTicketUrl, serverFqdn: 'localhost', chain: { include: true, certificates: [pki.caPem] }, // 3.1.1 Trusted Certificate Authorities: the TLS CA too
+        ticketVerifier,
+        ca,
+        store,
+        webTicketUrl,
+        serverFqdn: 'localhost',
+        chain: { include: true, certificates: [pki.caPem] }, // 3.1.1 Trusted Certificate Authorities: the TLS CA too
         userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined },
       }),
     },
     {
       prefix: '/Reach/Sip.svc/AuthBroker',
       h: createAuthBrokerHandler({
-        ticketVerifier: ticketVerifier as never, credentialSource: certProvCredentialSource({ ca, store, userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined } }), webTicketUrl, sweepIntervalSeconds: 0,
+        ticketVerifier: ticketVerifier as never,
+        credentialSource: certProvCredentialSource({ ca, store, userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined } }),
+        webTicketUrl,
+        sweepIntervalSeconds: 0,
         registrarTrust: { trustedCertificates: [pki.caPem] },
       }),
     },
@@ -223,12 +266,19 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
               errorId = (e as { errorId?: number }).errorId ?? 28032;
             }
           }
-          if (errorId) return new Response(null, { status: 401, headers: { 'x-ms-webticketurl': webTicketUrl, ...(header ? { 'x-ms-diagnostics': formatMsDiagnostics(webTicketDiagnostics(errorId, { source: 'localhost' })) } : {}) } });
+          if (errorId)
+            return new Response(null, {
+              status: 401,
+              headers: {
+                'x-ms-webticketurl': webTicketUrl,
+                ...(header ? { 'x-ms-diagnostics': formatMsDiagnostics(webTicketDiagnostics(errorId, { source: 'localhost' })) } : {}),
+              },
+            });
         }
         return new Response(
-        `<AutodiscoverResponse AccessLocation="Internal" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><User><Link token="Internal/Autodiscover" href="${base}/Autodiscover/AutodiscoverService.svc/root"/><Link token="Internal/AuthBroker" href="${base}/Reach/Sip.svc"/><Link token="External/AuthBroker" href="${base}/Reach/Sip.svc"/></User></AutodiscoverResponse>`,
-        { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } },
-      );
+          `<AutodiscoverResponse AccessLocation="Internal" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><User><Link token="Internal/Autodiscover" href="${base}/Autodiscover/AutodiscoverService.svc/root"/><Link token="Internal/AuthBroker" href="${base}/Reach/Sip.svc"/><Link token="External/AuthBroker" href="${base}/Reach/Sip.svc"/></User></AutodiscoverResponse>`,
+          { status: 200, headers: { 'content-type': 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } },
+        );
       },
     },
   );
@@ -243,6 +293,10 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
     // The SIP registrar side of the TLS-DSK handshake (a real pool's front end is not reachable over HTTPS).
     registrar: opensslRegistrar(registrarCred, [ca.certificate.toString()]),
     embedded: true,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

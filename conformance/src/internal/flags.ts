@@ -9,11 +9,20 @@ export function parseFlags(args: readonly string[]): { flags: Map<string, string
   const errors: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (!a.startsWith('--')) { errors.push(`unexpected argument ${JSON.stringify(a)}`); continue; }
+    if (!a.startsWith('--')) {
+      errors.push(`unexpected argument ${JSON.stringify(a)}`);
+      continue;
+    }
     const name = a.slice(2);
-    if (name === 'verbose' || name === 'strict') { flags.set(name, 'true'); continue; }
+    if (name === 'verbose' || name === 'strict') {
+      flags.set(name, 'true');
+      continue;
+    }
     const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) { errors.push(`--${name}: expected a value, received ${v === undefined ? 'nothing' : SECRET_FLAGS.has(name) ? 'another flag' : JSON.stringify(v)}`); continue; }
+    if (v === undefined || v.startsWith('--')) {
+      errors.push(`--${name}: expected a value, received ${v === undefined ? 'nothing' : SECRET_FLAGS.has(name) ? 'another flag' : JSON.stringify(v)}`);
+      continue;
+    }
     flags.set(name, v);
     i++;
   }
@@ -35,12 +44,16 @@ export function targetFromFlags(flags: Map<string, string>, env: NodeJS.ProcessE
   const issuer = readPem(flags.get('issuer-ca'), '--issuer-ca');
   const sipFlag = flags.get('sip');
   const sip = sipFlag === undefined ? undefined : /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(sipFlag);
-  if (sipFlag !== undefined && (!sip || Number(sip[2]) < 1 || Number(sip[2]) > 65535)) throw new Error(`--sip: expected the SIP registrar's HOST:PORT (TLS), received ${JSON.stringify(sipFlag)}`);
+  if (sipFlag !== undefined && (!sip || Number(sip[2]) < 1 || Number(sip[2]) > 65535))
+    throw new Error(`--sip: expected the SIP registrar's HOST:PORT (TLS), received ${JSON.stringify(sipFlag)}`);
   return {
-    baseUrl: url.replace(/\/$/, ''), user, phone: flags.get('phone'), pin: flags.get('pin'), password: flags.get('password') ?? env.OCAUTH_PASSWORD,
+    baseUrl: url.replace(/\/$/, ''),
+    user,
+    phone: flags.get('phone'),
+    pin: flags.get('pin'),
+    password: flags.get('password') ?? env.OCAUTH_PASSWORD,
     ca: readPem(flags.get('ca'), '--ca'),
     ...(sip ? { sip: { host: sip[1]!.replace(/^\[|\]$/g, ''), port: Number(sip[2]) } } : {}),
     ...(issuer ? { issuerCertificates: issuer.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [] } : {}),
   };
 }
-

@@ -70,9 +70,27 @@ export function generateDocument(rand: () => number): string {
   return `${pre}${el(0, new Map([['', '']]))}`;
 }
 
-export interface FuzzFailure { kind: 'c14n' | 'psha1'; seed: number; index: number; detail: string }
-export interface FuzzOptions { seconds: number; seed: number; xmllint?: boolean; openssl?: boolean; maxCases?: number; progress?: (s: string) => void }
-export interface FuzzSummary { c14nCases: number; c14nRefusedByLibxml2: number; psha1Cases: number; failures: FuzzFailure[]; skipped: string[] }
+export interface FuzzFailure {
+  kind: 'c14n' | 'psha1';
+  seed: number;
+  index: number;
+  detail: string;
+}
+export interface FuzzOptions {
+  seconds: number;
+  seed: number;
+  xmllint?: boolean;
+  openssl?: boolean;
+  maxCases?: number;
+  progress?: (s: string) => void;
+}
+export interface FuzzSummary {
+  c14nCases: number;
+  c14nRefusedByLibxml2: number;
+  psha1Cases: number;
+  failures: FuzzFailure[];
+  skipped: string[];
+}
 
 const ALGS = [
   { uri: C14N_10_WITH_COMMENTS, flag: '--c14n' },
@@ -83,7 +101,12 @@ const ALGS = [
 const hasTool = (t: string, args: string[]) => spawnSync(t, args, { stdio: 'ignore' }).error === undefined;
 
 /** One c14n differential case: ours vs xmllint over the same bytes. Returns a failure description or undefined. */
-export function c14nCase(seed: number, index: number, dir: string, impl: (xml: string, algorithm: string) => string = (x, a) => canonicalizeXml(x, { algorithm: a as typeof C14N_10_WITH_COMMENTS })): string | null | undefined {
+export function c14nCase(
+  seed: number,
+  index: number,
+  dir: string,
+  impl: (xml: string, algorithm: string) => string = (x, a) => canonicalizeXml(x, { algorithm: a as typeof C14N_10_WITH_COMMENTS }),
+): string | null | undefined {
   const rand = prng(caseSeed(seed, index));
   const xml = generateDocument(rand);
   const alg = ALGS[index % ALGS.length]!;
@@ -101,7 +124,8 @@ export function c14nCase(seed: number, index: number, dir: string, impl: (xml: s
   } catch (e) {
     return `${alg.flag}: ours threw ${(e as Error).message}; xmllint accepted\n  input: ${JSON.stringify(xml)}`;
   }
-  if (ours !== theirs) return `${alg.flag}: output differs\n  input:   ${JSON.stringify(xml)}\n  ours:    ${JSON.stringify(ours)}\n  xmllint: ${JSON.stringify(theirs)}`;
+  if (ours !== theirs)
+    return `${alg.flag}: output differs\n  input:   ${JSON.stringify(xml)}\n  ours:    ${JSON.stringify(ours)}\n  xmllint: ${JSON.stringify(theirs)}`;
   return undefined;
 }
 
@@ -112,9 +136,27 @@ export function psha1Case(seed: number, index: number, impl: (secret: Uint8Array
   const secret = bytes(1 + Math.floor(rand() * 64));
   const s = bytes(1 + Math.floor(rand() * 64));
   const len = 1 + Math.floor(rand() * 200);
-  const theirs = execFileSync('openssl', ['kdf', '-keylen', String(len), '-kdfopt', 'digest:SHA1', '-kdfopt', `hexsecret:${secret.toString('hex')}`, '-kdfopt', `hexseed:${s.toString('hex')}`, '-binary', 'TLS1-PRF'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const theirs = execFileSync(
+    'openssl',
+    [
+      'kdf',
+      '-keylen',
+      String(len),
+      '-kdfopt',
+      'digest:SHA1',
+      '-kdfopt',
+      `hexsecret:${secret.toString('hex')}`,
+      '-kdfopt',
+      `hexseed:${s.toString('hex')}`,
+      '-binary',
+      'TLS1-PRF',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const ours = Buffer.from(impl(secret, s, len));
-  return ours.equals(theirs) ? undefined : `P_SHA1 differs for secret ${secret.length} B, seed ${s.length} B, length ${len}: ours ${ours.toString('hex').slice(0, 40)}… openssl ${theirs.toString('hex').slice(0, 40)}…`;
+  return ours.equals(theirs)
+    ? undefined
+    : `P_SHA1 differs for secret ${secret.length} B, seed ${s.length} B, length ${len}: ours ${ours.toString('hex').slice(0, 40)}… openssl ${theirs.toString('hex').slice(0, 40)}…`;
 }
 
 export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
@@ -133,14 +175,23 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
         const f = c14nCase(o.seed, i, dir);
         out.c14nCases++;
         if (f === null) out.c14nRefusedByLibxml2++;
-        if (f) { out.failures.push({ kind: 'c14n', seed: o.seed, index: i, detail: f }); o.progress?.(`FAIL c14n --seed ${o.seed} --case ${i}\n${f}`); }
+        if (f) {
+          out.failures.push({ kind: 'c14n', seed: o.seed, index: i, detail: f });
+          o.progress?.(`FAIL c14n --seed ${o.seed} --case ${i}\n${f}`);
+        }
       }
       if (useOpenssl && i % 3 === 0) {
         const f = psha1Case(o.seed, i);
         out.psha1Cases++;
-        if (f) { out.failures.push({ kind: 'psha1', seed: o.seed, index: i, detail: f }); o.progress?.(`FAIL psha1 --seed ${o.seed} --case ${i}\n${f}`); }
+        if (f) {
+          out.failures.push({ kind: 'psha1', seed: o.seed, index: i, detail: f });
+          o.progress?.(`FAIL psha1 --seed ${o.seed} --case ${i}\n${f}`);
+        }
       }
-      if (Date.now() - lastReport > 5000) { lastReport = Date.now(); o.progress?.(`... ${out.c14nCases} c14n, ${out.psha1Cases} psha1 cases, ${out.failures.length} failures`); }
+      if (Date.now() - lastReport > 5000) {
+        lastReport = Date.now();
+        o.progress?.(`... ${out.c14nCases} c14n, ${out.psha1Cases} psha1 cases, ${out.failures.length} failures`);
+      }
       if (i % 50 === 49) await new Promise((r) => setImmediate(r));
     }
   } finally {
@@ -150,23 +201,37 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
 }
 
 export async function runFuzzCli(args: string[], out: (s: string) => void): Promise<number> {
-  const flag = (n: string) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args[i + 1] : undefined; };
+  const flag = (n: string) => {
+    const i = args.indexOf(`--${n}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
   const seconds = Number(flag('seconds') ?? 30);
   const seed = flag('seed') !== undefined ? Number(flag('seed')) >>> 0 : (Date.now() ^ (process.pid << 8)) >>> 0;
   const only = flag('case');
-  if (!Number.isFinite(seconds) || seconds <= 0) { out(`--seconds: expected a positive number, received ${flag('seconds')}`); return 2; }
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    out(`--seconds: expected a positive number, received ${flag('seconds')}`);
+    return 2;
+  }
   if (only !== undefined) {
     const i = Number(only);
     const dir = mkdtempSync(join(tmpdir(), 'ocauth-fuzz-'));
     try {
       const f = [c14nCase(seed, i, dir), i % 3 === 0 ? psha1Case(seed, i) : undefined].filter(Boolean);
-      out(f.length ? `FAIL --seed ${seed} --case ${i}\n${f.join('\n')}` : `ok --seed ${seed} --case ${i}\n  input: ${JSON.stringify(generateDocument(prng(caseSeed(seed, i))))}`);
+      out(
+        f.length
+          ? `FAIL --seed ${seed} --case ${i}\n${f.join('\n')}`
+          : `ok --seed ${seed} --case ${i}\n  input: ${JSON.stringify(generateDocument(prng(caseSeed(seed, i))))}`,
+      );
       return f.length ? 1 : 0;
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   out(`ocauth fuzz: seed ${seed}, ${seconds} s (c14n vs xmllint, PSHA1 vs openssl TLS1-PRF)`);
   const s = await fuzz({ seconds, seed, progress: out });
   for (const k of s.skipped) out(`skipped: ${k}`);
-  out(`${s.c14nCases} c14n cases (${s.c14nRefusedByLibxml2} refused by libxml2, not compared), ${s.psha1Cases} psha1 cases, ${s.failures.length} failures${s.failures.length ? ` — reproduce with: ocauth fuzz --seed ${seed} --case ${s.failures[0]!.index}` : ''}`);
-  return s.failures.length || (s.c14nCases + s.psha1Cases === 0) ? 1 : 0;
+  out(
+    `${s.c14nCases} c14n cases (${s.c14nRefusedByLibxml2} refused by libxml2, not compared), ${s.psha1Cases} psha1 cases, ${s.failures.length} failures${s.failures.length ? ` — reproduce with: ocauth fuzz --seed ${seed} --case ${s.failures[0]!.index}` : ''}`,
+  );
+  return s.failures.length || s.c14nCases + s.psha1Cases === 0 ? 1 : 0;
 }

@@ -81,7 +81,15 @@ export class OpenSslRegistrar implements RegistrarPeer {
   private dir: string;
   private legs = 0;
 
-  constructor(private readonly o: { certificatePem: string; privateKeyPem: string; trustedClientCertificates: string[]; protocol?: RegistrarProtocol; timeoutMs?: number }) {
+  constructor(
+    private readonly o: {
+      certificatePem: string;
+      privateKeyPem: string;
+      trustedClientCertificates: string[];
+      protocol?: RegistrarProtocol;
+      timeoutMs?: number;
+    },
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'ocauth-registrar-'));
   }
 
@@ -90,17 +98,51 @@ export class OpenSslRegistrar implements RegistrarPeer {
     writeFileSync(join(this.dir, 'key.pem'), this.o.privateKeyPem, { mode: 0o600 });
     writeFileSync(join(this.dir, 'ca.pem'), this.o.trustedClientCertificates.join('\n'));
     const proto = this.o.protocol === 'TLSv1.2' ? '-tls1_2' : '-tls1';
-    const p = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-naccept', '1', proto, '-cipher', 'DEFAULT:@SECLEVEL=0', '-no_ticket',
-      '-cert', join(this.dir, 'cert.pem'), '-key', join(this.dir, 'key.pem'), '-CAfile', join(this.dir, 'ca.pem'), '-Verify', '1', '-verify_return_error',
-      '-keymatexport', TLS_DSK_LABEL, '-keymatexportlen', '128'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(
+      'openssl',
+      [
+        's_server',
+        '-accept',
+        '127.0.0.1:0',
+        '-naccept',
+        '1',
+        proto,
+        '-cipher',
+        'DEFAULT:@SECLEVEL=0',
+        '-no_ticket',
+        '-cert',
+        join(this.dir, 'cert.pem'),
+        '-key',
+        join(this.dir, 'key.pem'),
+        '-CAfile',
+        join(this.dir, 'ca.pem'),
+        '-Verify',
+        '1',
+        '-verify_return_error',
+        '-keymatexport',
+        TLS_DSK_LABEL,
+        '-keymatexportlen',
+        '128',
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     this.proc = p;
-    p.stdout!.on('data', (d: Buffer) => { this.stdout += d.toString('latin1'); });
-    p.stderr!.on('data', (d: Buffer) => { this.stdout += d.toString('latin1'); });
+    p.stdout!.on('data', (d: Buffer) => {
+      this.stdout += d.toString('latin1');
+    });
+    p.stderr!.on('data', (d: Buffer) => {
+      this.stdout += d.toString('latin1');
+    });
     const port = await this.waitFor(() => /ACCEPT 127\.0\.0\.1:(\d+)/.exec(this.stdout)?.[1], 'openssl s_server to listen');
     this.sock = connect(Number(port), '127.0.0.1');
-    this.sock.on('data', (d: Buffer) => { this.inbox = Buffer.concat([this.inbox, d]); });
+    this.sock.on('data', (d: Buffer) => {
+      this.inbox = Buffer.concat([this.inbox, d]);
+    });
     this.sock.on('error', () => {});
-    await new Promise<void>((res, rej) => { this.sock!.once('connect', res); this.sock!.once('error', rej); });
+    await new Promise<void>((res, rej) => {
+      this.sock!.once('connect', res);
+      this.sock!.once('error', rej);
+    });
   }
 
   private async waitFor<T>(probe: () => T | undefined | false, what: string): Promise<T> {
@@ -108,7 +150,8 @@ export class OpenSslRegistrar implements RegistrarPeer {
     for (;;) {
       const v = probe();
       if (v !== undefined && v !== false) return v;
-      if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined && probe() === undefined) throw new Error(`openssl s_server exited (${this.proc.exitCode}) waiting for ${what}: ${this.stdout.slice(-400)}`);
+      if (this.proc?.exitCode !== null && this.proc?.exitCode !== undefined && probe() === undefined)
+        throw new Error(`openssl s_server exited (${this.proc.exitCode}) waiting for ${what}: ${this.stdout.slice(-400)}`);
       if (Date.now() > until) throw new Error(`openssl s_server: timed out waiting for ${what}: ${this.stdout.slice(-400)}`);
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -124,8 +167,16 @@ export class OpenSslRegistrar implements RegistrarPeer {
       if (!flightOneDone(this.inbox)) throw new Error(`registrar (openssl s_server): handshake refused after ClientHello: ${this.stdout.slice(-300)}`);
       return { gssapiData: this.inbox.toString('base64'), done: false };
     }
-    await this.waitFor(() => finalFlightDone(this.inbox) || alert(this.inbox) || /Keying material: [0-9A-F]+/.test(this.stdout) && this.inbox.length > 0 || (this.proc!.exitCode !== null ? true : undefined), 'ChangeCipherSpec + Finished');
-    if (!finalFlightDone(this.inbox)) throw new Error(`registrar (openssl s_server): handshake failed: ${this.stdout.replace(/-----BEGIN[\s\S]*?-----END[^\n]*\n/g, '').slice(-400)}`);
+    await this.waitFor(
+      () =>
+        finalFlightDone(this.inbox) ||
+        alert(this.inbox) ||
+        (/Keying material: [0-9A-F]+/.test(this.stdout) && this.inbox.length > 0) ||
+        (this.proc!.exitCode !== null ? true : undefined),
+      'ChangeCipherSpec + Finished',
+    );
+    if (!finalFlightDone(this.inbox))
+      throw new Error(`registrar (openssl s_server): handshake failed: ${this.stdout.replace(/-----BEGIN[\s\S]*?-----END[^\n]*\n/g, '').slice(-400)}`);
     const hex = await this.waitFor(() => /Keying material: ([0-9A-F]{256})/.exec(this.stdout)?.[1], 'the exported keying material');
     const block = Buffer.from(hex, 'hex');
     const pem = /Client certificate\s*\n(-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----)/.exec(this.stdout)?.[1];

@@ -13,7 +13,12 @@ export interface ConformanceReport {
   strict: boolean;
   results: Result[];
   summary: {
-    total: number; pass: number; fail: number; manual: number; clientOnly: number; notImplemented: number;
+    total: number;
+    pass: number;
+    fail: number;
+    manual: number;
+    clientOnly: number;
+    notImplemented: number;
     /** MUSTs that failed or have no check. */
     mustFailures: string[];
     /** MUSTs that could not be checked against this target (`manual`). */
@@ -32,7 +37,10 @@ export class ConformanceUsageError extends Error {
  * @throws {ConformanceUsageError} ERR_CONFORMANCE_USAGE (rejects) when no checks are selected. An error thrown by the
  *   `progress` callback propagates unchanged.
  */
-export async function runConformance(target: Target, opts: { checks?: readonly Requirement[]; progress?: (line: string) => void; strict?: boolean } = {}): Promise<ConformanceReport> {
+export async function runConformance(
+  target: Target,
+  opts: { checks?: readonly Requirement[]; progress?: (line: string) => void; strict?: boolean } = {},
+): Promise<ConformanceReport> {
   const checks = opts.checks ?? ALL_CHECKS;
   if (checks.length === 0) throw new ConformanceUsageError('no checks selected: a run of zero checks proves nothing');
   const strict = opts.strict ?? false;
@@ -40,13 +48,28 @@ export async function runConformance(target: Target, opts: { checks?: readonly R
   const t0 = performance.now();
   const ctx = new RunContext(target);
   const results = await runRequirements(ctx, checks, (r, i, n) =>
-    opts.progress?.(`[${String(i + 1).padStart(2)}/${n}] ${r.outcome.toUpperCase().padEnd(8)} ${r.id} (${r.level}, ${r.ms.toFixed(0)} ms)${r.message ? ` — ${r.message}` : ''}`),
+    opts.progress?.(
+      `[${String(i + 1).padStart(2)}/${n}] ${r.outcome.toUpperCase().padEnd(8)} ${r.id} (${r.level}, ${r.ms.toFixed(0)} ms)${r.message ? ` — ${r.message}` : ''}`,
+    ),
   );
   const c = (o: string) => results.filter((r) => r.outcome === o).length;
   const v = mustVerdict(results);
   return {
-    target: target.baseUrl, startedAt: started.toISOString(), ms: performance.now() - t0, strict, results,
-    summary: { total: results.length, pass: c('pass'), fail: c('fail'), manual: c('manual'), clientOnly: c('client-only'), notImplemented: c('not-implemented'), mustFailures: v.failed, mustUnchecked: v.unchecked },
+    target: target.baseUrl,
+    startedAt: started.toISOString(),
+    ms: performance.now() - t0,
+    strict,
+    results,
+    summary: {
+      total: results.length,
+      pass: c('pass'),
+      fail: c('fail'),
+      manual: c('manual'),
+      clientOnly: c('client-only'),
+      notImplemented: c('not-implemented'),
+      mustFailures: v.failed,
+      mustUnchecked: v.unchecked,
+    },
     exitCode: exitCodeFor(results, { strict }),
   };
 }
@@ -61,7 +84,8 @@ export function verdictLine(rep: ConformanceReport): string {
     ? `${s.mustUnchecked.length} MUST unchecked${rep.strict ? ' (a failure: strict run)' : ''}: ${s.mustUnchecked.join(', ')}`
     : '';
   if (s.mustFailures.length) return [`MUST failures: ${s.mustFailures.join(', ')}`, unchecked].filter(Boolean).join('\n');
-  if (unchecked) return `${unchecked}\nnot verified: these MUSTs could not be checked against this target (give what their reason names, or --strict to fail on them)`;
+  if (unchecked)
+    return `${unchecked}\nnot verified: these MUSTs could not be checked against this target (give what their reason names, or --strict to fail on them)`;
   return `all MUST checks pass${s.clientOnly ? ` (${s.clientOnly} client-only rules listed above do not apply to a server)` : ''}`;
 }
 
@@ -75,7 +99,11 @@ export function formatTable(rep: ConformanceReport): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 4 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ');
   const s = rep.summary;
-  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line), '',
+  return [
+    line(head),
+    w.map((n) => '-'.repeat(n)).join('  '),
+    ...rows.map(line),
+    '',
     `${s.total} checks: ${s.pass} pass, ${s.fail} fail, ${s.manual} manual, ${s.clientOnly} client-only, ${s.notImplemented} not implemented; ${(rep.ms / 1000).toFixed(1)} s`,
     verdictLine(rep),
   ].join('\n');
@@ -91,7 +119,9 @@ export function toJUnit(rep: ConformanceReport): string {
   const cases = rep.results.map((r) => {
     const inner = failing(r)
       ? `<failure message="${x(r.message ?? r.outcome)}" type="${r.level}${r.outcome === 'manual' ? ' unchecked' : ''}"/>`
-      : r.outcome === 'manual' || r.outcome === 'client-only' ? `<skipped message="${x(`${r.outcome}: ${r.message ?? ''}`)}"/>` : '';
+      : r.outcome === 'manual' || r.outcome === 'client-only'
+        ? `<skipped message="${x(`${r.outcome}: ${r.message ?? ''}`)}"/>`
+        : '';
     return `<testcase classname="ocauth.conformance.${x(r.section)}" name="${x(`${r.id} (${r.level})`)}" time="${(r.ms / 1000).toFixed(3)}">${inner}</testcase>`;
   });
   const failures = rep.results.filter(failing).length;

@@ -45,10 +45,20 @@ export interface Result {
  * @throws never: check errors (ERR_CONFORMANCE_CHECK, ERR_CONFORMANCE_MANUAL, any other) become results; only an error
  *   thrown by the `progress` callback propagates.
  */
-export async function runRequirements(ctx: RunContext, reqs: readonly Requirement[], progress: (r: Result, index: number, total: number) => void = () => {}): Promise<Result[]> {
+export async function runRequirements(
+  ctx: RunContext,
+  reqs: readonly Requirement[],
+  progress: (r: Result, index: number, total: number) => void = () => {},
+): Promise<Result[]> {
   const out: Result[] = [];
   for (const [i, r] of reqs.entries()) {
-    const base = { id: r.id, section: r.section, level: r.level, category: r.category ?? 'requirement', ...(r.enforces ? { enforces: r.enforces } : {}) } as const;
+    const base = {
+      id: r.id,
+      section: r.section,
+      level: r.level,
+      category: r.category ?? 'requirement',
+      ...(r.enforces ? { enforces: r.enforces } : {}),
+    } as const;
     const t0 = performance.now();
     let res: Result;
     if (!r.check) res = { ...base, outcome: 'not-implemented', ms: 0 };

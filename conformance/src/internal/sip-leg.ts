@@ -38,7 +38,10 @@ class SipConnection {
 
   static open(host: string, port: number, ca: string | undefined, servername: string | undefined): Promise<SipConnection> {
     return new Promise((resolve, reject) => {
-      const s = tls.connect({ host, port, ...(ca ? { ca } : {}), ...(servername && !/^[\d.:]+$/.test(servername) ? { servername } : {}), timeout: 15_000 }, () => resolve(new SipConnection(s)));
+      const s = tls.connect(
+        { host, port, ...(ca ? { ca } : {}), ...(servername && !/^[\d.:]+$/.test(servername) ? { servername } : {}), timeout: 15_000 },
+        () => resolve(new SipConnection(s)),
+      );
       s.once('error', reject);
       s.once('timeout', () => reject(Object.assign(new Error(`SIP registrar ${host}:${port}: no TLS handshake within 15 s`), { code: 'ETIMEDOUT' })));
     });
@@ -75,7 +78,11 @@ class SipConnection {
 }
 
 const get = (r: SipResponse, name: string) => r.headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
-const param = (v: string, name: string) => new RegExp(`(?:^|[\\s,])${name}=(?:"([^"]*)"|([^,\\s]*))`).exec(v)?.slice(1).find((x) => x !== undefined);
+const param = (v: string, name: string) =>
+  new RegExp(`(?:^|[\\s,])${name}=(?:"([^"]*)"|([^,\\s]*))`)
+    .exec(v)
+    ?.slice(1)
+    .find((x) => x !== undefined);
 const uriOf = (v: string) => (v.includes('<') ? v.slice(v.indexOf('<') + 1, v.indexOf('>')) : v.split(';')[0]!.trim());
 const tagOf = (v: string) => /;\s*tag=([^;\s]*)/i.exec(v.slice(Math.max(0, v.lastIndexOf('>'))))?.[1] ?? '';
 
@@ -89,7 +96,16 @@ export interface SipLegResult {
  * Run the SIP leg against `host:port` for `sipUri` with a certificate GetAndPublishCert issued.
  * Throws CheckFailed (expectThat) naming the step that went wrong.
  */
-export async function runSipLeg(o: { host: string; port: number; servername?: string | undefined; ca?: string | undefined; sipUri: string; certificatePem: string; privateKey: KeyObject | string; clientCertificate: X509Certificate }): Promise<SipLegResult> {
+export async function runSipLeg(o: {
+  host: string;
+  port: number;
+  servername?: string | undefined;
+  ca?: string | undefined;
+  sipUri: string;
+  certificatePem: string;
+  privateKey: KeyObject | string;
+  clientCertificate: X509Certificate;
+}): Promise<SipLegResult> {
   const transcript: string[] = [];
   // `servername`: the registrar's FQDN when `host` is the address a resolver gave (SNI and the name the certificate must carry).
   const conn = await SipConnection.open(o.host, o.port, o.ca, o.servername);
@@ -119,7 +135,10 @@ export async function runSipLeg(o: { host: string; port: number; servername?: st
     const r0 = await conn.exchange(register());
     note(r0);
     const challenge = get(r0, 'WWW-Authenticate').find((v) => /^TLS-DSK\s/i.test(v));
-    expectThat(r0.status === 401 && challenge, `REGISTER without credentials: expected 401 with WWW-Authenticate: TLS-DSK …, received ${r0.status} ${get(r0, 'WWW-Authenticate').join(' | ') || 'no challenge'}`);
+    expectThat(
+      r0.status === 401 && challenge,
+      `REGISTER without credentials: expected 401 with WWW-Authenticate: TLS-DSK …, received ${r0.status} ${get(r0, 'WWW-Authenticate').join(' | ') || 'no challenge'}`,
+    );
     const realm = param(challenge, 'realm');
     const target = param(challenge, 'targetname');
     const version = Number(param(challenge, 'version') ?? '0');
@@ -129,24 +148,37 @@ export async function runSipLeg(o: { host: string; port: number; servername?: st
     expectThat(version >= 3, `TLS-DSK challenge: expected version=3 or 4, received ${JSON.stringify(param(challenge, 'version'))}`);
 
     // 2. TLS-DSK legs in gssapi-data (TLS 1.0, as SIPE and Lync 2010/2013 negotiate it).
-    const client = new TlsDskClient({ credential: { certificate: o.certificatePem, privateKey: o.privateKey }, protocol: 'TLSv1', target, ...(o.ca ? { trustedCertificates: [o.ca] } : {}) });
+    const client = new TlsDskClient({
+      credential: { certificate: o.certificatePem, privateKey: o.privateKey },
+      protocol: 'TLSv1',
+      target,
+      ...(o.ca ? { trustedCertificates: [o.ca] } : {}),
+    });
     const base = `TLS-DSK qop="auth", realm="${REALM}", targetname="${target}"`;
     let step = await client.step();
     let opaque: string | undefined;
     let last: SipResponse | undefined;
     for (let leg = 1; step.status === SecurityStatus.ContinueNeeded; leg++) {
       expectThat(leg <= 3, 'TLS-DSK: expected the handshake to complete within 3 legs');
-      const r = await conn.exchange(register(`${base}${opaque ? `, opaque="${opaque}"` : ''}, gssapi-data="${Buffer.from(step.output).toString('base64')}", version=${version}`));
+      const r = await conn.exchange(
+        register(`${base}${opaque ? `, opaque="${opaque}"` : ''}, gssapi-data="${Buffer.from(step.output).toString('base64')}", version=${version}`),
+      );
       note(r);
       const ch = get(r, 'WWW-Authenticate').find((v) => /^TLS-DSK\s/i.test(v));
       const data = ch ? param(ch, 'gssapi-data') : undefined;
-      expectThat(r.status === 401 && ch && data, `TLS-DSK leg ${leg}: expected 401 with gssapi-data, received ${r.status} ${get(r, 'Warning').join(' ') || get(r, 'WWW-Authenticate').join(' | ')}`);
+      expectThat(
+        r.status === 401 && ch && data,
+        `TLS-DSK leg ${leg}: expected 401 with gssapi-data, received ${r.status} ${get(r, 'Warning').join(' ') || get(r, 'WWW-Authenticate').join(' | ')}`,
+      );
       opaque = param(ch, 'opaque');
       expectThat(opaque, `TLS-DSK leg ${leg}: expected an opaque security association id, received none`);
       step = await client.step(Buffer.from(data, 'base64'));
       last = r;
     }
-    expectThat(step.status === SecurityStatus.OK && step.keys, `TLS-DSK: expected the handshake to complete, received status 0x${(step.status >>> 0).toString(16)} ${step.error?.message ?? ''}`);
+    expectThat(
+      step.status === SecurityStatus.OK && step.keys,
+      `TLS-DSK: expected the handshake to complete, received status 0x${(step.status >>> 0).toString(16)} ${step.error?.message ?? ''}`,
+    );
     expectThat(last, 'TLS-DSK: no leg was exchanged');
     const keys = step.keys;
 
@@ -175,8 +207,14 @@ export async function runSipLeg(o: { host: string; port: number; servername?: st
     const paiParts = pai.split(',').map((p) => uriOf(p.trim()));
     const respBuffer = `<TLS-DSK><${param(info, 'srand') ?? param(info, 'rand') ?? ''}><${param(info, 'snum') ?? param(info, 'num') ?? ''}><${param(info, 'realm') ?? ''}><${param(info, 'targetname') ?? ''}><${get(ok, 'Call-ID')[0] ?? ''}><${okCseq[0] ?? ''}><${okCseq[1] ?? ''}><${uriOf(from)}><${tagOf(from)}><${uriOf(to)}><${tagOf(to)}><${paiParts.find((p) => /^sips?:/i.test(p)) ?? ''}><${paiParts.find((p) => /^tel:/i.test(p)) ?? ''}><${get(ok, 'Expires')[0] ?? ''}><200>`;
     const want = createHmac('sha1', keys.serverSigningKey).update(respBuffer).digest();
-    expectThat(/^[0-9a-fA-F]{40}$/.test(rspauth) && timingSafeEqual(want, Buffer.from(rspauth, 'hex')), '200 OK: rspauth does not verify with the TLS-DSK server signing key over the MS-SIPAE signature buffer');
-    return { summary: `REGISTER → 401 TLS-DSK (targetname ${target}, version ${version}) → ${keys.protocol} ${keys.cipher} → forged signature refused (${forged.status}) → signed 200 OK, rspauth verified`, transcript };
+    expectThat(
+      /^[0-9a-fA-F]{40}$/.test(rspauth) && timingSafeEqual(want, Buffer.from(rspauth, 'hex')),
+      '200 OK: rspauth does not verify with the TLS-DSK server signing key over the MS-SIPAE signature buffer',
+    );
+    return {
+      summary: `REGISTER → 401 TLS-DSK (targetname ${target}, version ${version}) → ${keys.protocol} ${keys.cipher} → forged signature refused (${forged.status}) → signed 200 OK, rspauth verified`,
+      transcript,
+    };
   } finally {
     conn.close();
   }
@@ -184,7 +222,11 @@ export async function runSipLeg(o: { host: string; port: number; servername?: st
 
 export const SIP_FLOWS: Requirement[] = [
   {
-    id: 'FLOW-05-SIP-TLSDSK', section: '3.1.4.1', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.3.4-01'],
+    id: 'FLOW-05-SIP-TLSDSK',
+    section: '3.1.4.1',
+    level: 'MUST',
+    category: 'flow',
+    enforces: ['OCAUTH-3.3.4-01'],
     text: 'The SIP leg of a sign-in with the certificate GetAndPublishCert issued: REGISTER → 401 TLS-DSK challenge with sts-uri → TLS-DSK legs in gssapi-data → a REGISTER signed with the wrong key refused → REGISTER signed with the client key → 200 OK signed with the server key ([MS-SIPAE])',
     async check(ctx: RunContext) {
       // The registrar: --sip HOST:PORT, else the one the pool's Autodiscover names (SipClientInternalAccess,
@@ -201,25 +243,41 @@ export const SIP_FLOWS: Requirement[] = [
           manual(`needs the pool's SIP registrar: its Autodiscover (${url}) did not answer (${(e as Error).message.slice(0, 160)}); give --sip HOST:PORT`);
         }
         candidates = registrarCandidates(found.sip);
-        if (candidates.length === 0) manual(`needs the pool's SIP registrar: its Autodiscover (${url}) names no SIP access point (SipServerInternalAccess / SipClientExternalAccess …); give --sip HOST:PORT`);
+        if (candidates.length === 0)
+          manual(
+            `needs the pool's SIP registrar: its Autodiscover (${url}) names no SIP access point (SipServerInternalAccess / SipClientExternalAccess …); give --sip HOST:PORT`,
+          );
         from = 'Autodiscover';
       }
       const c = await ctx.certificate();
       const unanswered: string[] = [];
       for (const sip of candidates) {
         try {
-          const r = await runSipLeg({ host: sip.host, port: sip.port, ca: ctx.target.ca, sipUri: ctx.requireUser(), certificatePem: c.certificatePem, privateKey: c.privateKey, clientCertificate: c.certificate });
+          const r = await runSipLeg({
+            host: sip.host,
+            port: sip.port,
+            ca: ctx.target.ca,
+            sipUri: ctx.requireUser(),
+            certificatePem: c.certificatePem,
+            privateKey: c.privateKey,
+            clientCertificate: c.certificate,
+          });
           return `registrar ${sip.host}:${sip.port} (from ${from}): ${r.summary}`;
         } catch (e) {
           // An access point that does not answer at all (e.g. the Edge seen from inside, or a firewall between the
           // runner and the pool): the next one; if none answers the leg could not be checked from here (manual).
           // Anything after the TCP connection (TLS, SIP, TLS-DSK) is the registrar's answer: a failure.
           const code = (e as { code?: string }).code ?? '';
-          if (from === 'Autodiscover' && ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code)) { unanswered.push(`${sip.host}:${sip.port} ${code}`); continue; }
+          if (from === 'Autodiscover' && ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code)) {
+            unanswered.push(`${sip.host}:${sip.port} ${code}`);
+            continue;
+          }
           throw Object.assign(e as Error, { message: `registrar ${sip.host}:${sip.port} (from ${from}): ${(e as Error).message}` });
         }
       }
-      manual(`the SIP registrar(s) the pool's Autodiscover names do not answer from here (registrar ${unanswered.join(', ')} (from Autodiscover)); check the network path or give --sip HOST:PORT`);
+      manual(
+        `the SIP registrar(s) the pool's Autodiscover names do not answer from here (registrar ${unanswered.join(', ')} (from Autodiscover)); check the network path or give --sip HOST:PORT`,
+      );
     },
   },
 ];

@@ -8,7 +8,11 @@ import type { Statement } from './spec-statements.js';
 export const IMPLEMENTED_BY: Readonly<Record<string, readonly string[]>> = {
   '1.5': ['packages/server/src/internal/autodiscover.ts'],
   '2.1': ['packages/certprov/src/internal/get-and-publish-cert/read.ts', 'packages/certprov/src/internal/get-and-publish-cert/respond.ts'],
-  '2.2.4.1': ['packages/diagnostics/src/internal/ocs-fault.ts', 'packages/certprov/src/internal/get-and-publish-cert/authenticate.ts', 'packages/authbroker/src/internal/fault.ts'],
+  '2.2.4.1': [
+    'packages/diagnostics/src/internal/ocs-fault.ts',
+    'packages/certprov/src/internal/get-and-publish-cert/authenticate.ts',
+    'packages/authbroker/src/internal/fault.ts',
+  ],
   '3.1.1': ['packages/server/src/internal/server.ts'],
   '3.1.3': ['packages/certprov/src/internal/ca.ts'],
   '3.1.4.1': ['packages/certprov/src/internal/handler.ts'],
@@ -19,7 +23,13 @@ export const IMPLEMENTED_BY: Readonly<Record<string, readonly string[]>> = {
   '3.1.4.1.3.3': ['packages/diagnostics/src/internal/error-info.ts'],
   '3.1.4.1.5.1': ['packages/certprov/src/internal/get-and-publish-cert/device-id.ts'],
   '3.1.4.1.5.2': ['packages/certprov/src/internal/get-and-publish-cert/entity.ts'],
-  '3.2': ['packages/wstrust/src/internal/verifier.ts', 'packages/certprov/src/internal/get-and-publish-cert/authenticate.ts', 'packages/authbroker/src/internal/authenticate.ts', 'packages/authbroker/src/internal/fault.ts', 'packages/server/src/internal/autodiscover.ts'],
+  '3.2': [
+    'packages/wstrust/src/internal/verifier.ts',
+    'packages/certprov/src/internal/get-and-publish-cert/authenticate.ts',
+    'packages/authbroker/src/internal/authenticate.ts',
+    'packages/authbroker/src/internal/fault.ts',
+    'packages/server/src/internal/autodiscover.ts',
+  ],
   '3.2.1': ['packages/wstrust/src/internal/handler.ts'],
   '3.2.4.1': ['packages/wstrust/src/internal/handler.ts'],
   '3.2.4.1.3.3': ['packages/wstrust/src/internal/handler.ts', 'packages/wstrust/src/internal/messages.ts'],
@@ -46,7 +56,11 @@ export function implementedBy(section: string): readonly string[] {
   return [];
 }
 
-const sectionKey = (s: string) => s.split('.').map((x) => x.padStart(3, '0')).join('.');
+const sectionKey = (s: string) =>
+  s
+    .split('.')
+    .map((x) => x.padStart(3, '0'))
+    .join('.');
 
 /** Markdown: one table per section, the requirement ids with level and kind, and the implementing files. */
 export function specMapMarkdown(checks: readonly Requirement[], judged: (r: Requirement) => 'check' | 'client-only' = () => 'check'): string {
@@ -63,8 +77,19 @@ export function specMapMarkdown(checks: readonly Requirement[], judged: (r: Requ
     '|---|---|---|',
   ];
   for (const s of [...bySection.keys()].sort((a, b) => (sectionKey(a) < sectionKey(b) ? -1 : 1))) {
-    const reqs = bySection.get(s)!.map((r) => `${r.id} (${r.level}${(r.category ?? 'requirement') === 'requirement' ? '' : `, ${r.category}`}${judged(r) === 'client-only' ? ', client-only' : ''})`);
-    lines.push(`| ${s} | ${reqs.join('<br>')} | ${implementedBy(s).map((f) => `\`${f}\``).join('<br>') || '—'} |`);
+    const reqs = bySection
+      .get(s)!
+      .map(
+        (r) =>
+          `${r.id} (${r.level}${(r.category ?? 'requirement') === 'requirement' ? '' : `, ${r.category}`}${judged(r) === 'client-only' ? ', client-only' : ''})`,
+      );
+    lines.push(
+      `| ${s} | ${reqs.join('<br>')} | ${
+        implementedBy(s)
+          .map((f) => `\`${f}\``)
+          .join('<br>') || '—'
+      } |`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -86,6 +111,9 @@ export function statementTableMarkdown(statements: readonly Statement[], map: re
     '| section | kind | statement | registry ids |',
     '|---|---|---|---|',
   ];
-  for (const s of statements) lines.push(`| ${s.section} | ${s.kind} | ${cell(s.text.length > 160 ? `${s.text.slice(0, 157)}...` : s.text)} | ${(ids.get(s.key) ?? []).join('<br>') || '**none**'} |`);
+  for (const s of statements)
+    lines.push(
+      `| ${s.section} | ${s.kind} | ${cell(s.text.length > 160 ? `${s.text.slice(0, 157)}...` : s.text)} | ${(ids.get(s.key) ?? []).join('<br>') || '**none**'} |`,
+    );
   return lines.join('\n') + '\n';
 }

@@ -26,7 +26,11 @@ export interface Statement {
   key: string;
 }
 
-const sectionKey = (s: string) => s.split('.').map((x) => x.padStart(3, '0')).join('.');
+const sectionKey = (s: string) =>
+  s
+    .split('.')
+    .map((x) => x.padStart(3, '0'))
+    .join('.');
 const inScope = (s: string) => /^(1\.5|1\.8|2|3|6)(\.|$)/.test(s);
 const KEYWORD = /\b(MUST|SHOULD|MAY|SHALL|REQUIRED|RECOMMENDED|OPTIONAL)\b/;
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -83,7 +87,11 @@ export function normativeStatements(spec: string): Statement[] {
       const to = body.indexOf('If validation of OAuth2 token fails');
       if (from >= 0 && to > from) {
         const items: string[] = [];
-        for (const item of body.slice(from + 'validates that:'.length, to).split(/\s*[\uF0A7\uF0B7]\s*/).map(collapse).filter(Boolean)) {
+        for (const item of body
+          .slice(from + 'validates that:'.length, to)
+          .split(/\s*[\uF0A7\uF0B7]\s*/)
+          .map(collapse)
+          .filter(Boolean)) {
           // The audience format's sub-bullets (`00000004-… is identifier …`, `<host_fqdn> …`, `<realm> …`) belong to the audience item.
           if (/^(00000004-|<host_fqdn>|<realm>)/.test(item) && items.length) items[items.length - 1] += ` ${item}`;
           else items.push(item);
@@ -102,7 +110,9 @@ export function normativeStatements(spec: string): Statement[] {
       for (const r of rows) add(section, 'operation-table', r);
     }
     // rule 5
-    if (section === '3.1.4.1.4.1') for (const part of collapse(body).split(/(?=\b[A-Z][A-Za-z]+: Indicates )/)) if (/^[A-Z][A-Za-z]+: Indicates /.test(part)) add(section, 'response-code', part);
+    if (section === '3.1.4.1.4.1')
+      for (const part of collapse(body).split(/(?=\b[A-Z][A-Za-z]+: Indicates )/))
+        if (/^[A-Z][A-Za-z]+: Indicates /.test(part)) add(section, 'response-code', part);
   }
   return out;
 }

@@ -20,7 +20,7 @@ function replayPHash(c: Case, hash: string): boolean | undefined {
   const seed = hex(c.seedHex ?? c.issuerEntropyHex);
   const exp = hex(c.outputHex ?? c.keyHex);
   if (!secret || !seed || (!exp && c.result === 'valid')) return undefined;
-  const length = typeof c.length === 'number' ? c.length : exp?.length ?? 0;
+  const length = typeof c.length === 'number' ? c.length : (exp?.length ?? 0);
   let same: boolean;
   try {
     const got = Buffer.from(hash === 'sha1' ? psha1(secret, seed, length) : pHash(hash as never, secret, seed, length));
@@ -35,7 +35,11 @@ function replayPHash(c: Case, hash: string): boolean | undefined {
 function replayHmac(c: Case, key: Buffer, skewSeconds: number | undefined): boolean | undefined {
   if (typeof c.msg !== 'string') return undefined;
   try {
-    verifyMessage(c.msg, { resolveKey: () => key, ...(typeof c.now === 'string' ? { now: new Date(c.now) } : {}), ...(skewSeconds !== undefined ? { skewSeconds } : {}) });
+    verifyMessage(c.msg, {
+      resolveKey: () => key,
+      ...(typeof c.now === 'string' ? { now: new Date(c.now) } : {}),
+      ...(skewSeconds !== undefined ? { skewSeconds } : {}),
+    });
     return c.result === 'valid';
   } catch (e) {
     return c.result === 'invalid' && (c.expectedCode === undefined || (e as { code?: string }).code === c.expectedCode);
@@ -44,10 +48,18 @@ function replayHmac(c: Case, key: Buffer, skewSeconds: number | undefined): bool
 
 export async function runVectorsCli(root: string, out: (s: string) => void): Promise<number> {
   let bad = 0;
-  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => { const f = join(d, n); return statSync(f).isDirectory() ? walk(f) : f.endsWith('.json') ? [f] : []; });
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((n) => {
+      const f = join(d, n);
+      return statSync(f).isDirectory() ? walk(f) : f.endsWith('.json') ? [f] : [];
+    });
   for (const f of walk(root)) {
     try {
-      const j = JSON.parse(readFileSync(f, 'utf8')) as { notes?: { skewSeconds?: number }; testGroups?: { hash?: string; keyHex?: string; tests?: Case[] }[]; tests?: Case[] };
+      const j = JSON.parse(readFileSync(f, 'utf8')) as {
+        notes?: { skewSeconds?: number };
+        testGroups?: { hash?: string; keyHex?: string; tests?: Case[] }[];
+        tests?: Case[];
+      };
       const cases = [...(j.tests ?? []), ...(j.testGroups ?? []).flatMap((g) => g.tests ?? [])];
       const missing = cases.filter((c) => c.tcId === undefined || c.result === undefined).length;
       let replayed = 0;
@@ -56,19 +68,33 @@ export async function runVectorsCli(root: string, out: (s: string) => void): Pro
         for (const g of j.testGroups ?? []) {
           const key = hex(g.keyHex);
           if (!key) continue;
-          for (const c of g.tests ?? []) { const ok = replayHmac(c, key, j.notes?.skewSeconds); if (ok !== undefined) { replayed++; if (!ok) wrong.push(c.tcId); } }
+          for (const c of g.tests ?? []) {
+            const ok = replayHmac(c, key, j.notes?.skewSeconds);
+            if (ok !== undefined) {
+              replayed++;
+              if (!ok) wrong.push(c.tcId);
+            }
+          }
         }
       }
       if (/psha1/i.test(f)) {
         for (const g of [{ hash: 'sha1', tests: j.tests ?? [] }, ...(j.testGroups ?? [])]) {
           for (const c of g.tests ?? []) {
             const ok = replayPHash(c, g.hash ?? 'sha1');
-            if (ok !== undefined) { replayed++; if (!ok) wrong.push(c.tcId); }
+            if (ok !== undefined) {
+              replayed++;
+              if (!ok) wrong.push(c.tcId);
+            }
           }
         }
       }
-      if (cases.length === 0 || missing || wrong.length) { bad++; out(`FAIL ${f}: ${cases.length} cases, ${missing} without tcId/result${wrong.length ? `, replay mismatches tcId ${wrong.join(',')}` : ''}`); }
-      else out(`ok   ${f}: ${cases.length} cases${replayed ? `, ${replayed} replayed through ${/hmac/.test(f) ? '@ocauth/wstrust verifyMessage' : '@ocauth/psha1'}` : ' (structure only)'}`);
+      if (cases.length === 0 || missing || wrong.length) {
+        bad++;
+        out(`FAIL ${f}: ${cases.length} cases, ${missing} without tcId/result${wrong.length ? `, replay mismatches tcId ${wrong.join(',')}` : ''}`);
+      } else
+        out(
+          `ok   ${f}: ${cases.length} cases${replayed ? `, ${replayed} replayed through ${/hmac/.test(f) ? '@ocauth/wstrust verifyMessage' : '@ocauth/psha1'}` : ' (structure only)'}`,
+        );
     } catch (e) {
       bad++;
       out(`FAIL ${f}: ${e instanceof Error ? e.message : String(e)}`);

@@ -9,12 +9,16 @@ import { ALL_CHECKS, runConformance, startEmbeddedTarget, type EmbeddedTarget } 
 export const CERTPROV_CHECKS = ALL_CHECKS.filter((c) => /^3\.1(\.|$)|^4\.1$/.test(c.section) || /CERT|HOSTILE-11/.test(c.id));
 
 let t: EmbeddedTarget;
-beforeAll(async () => { t = await startEmbeddedTarget(); });
+beforeAll(async () => {
+  t = await startEmbeddedTarget();
+});
 afterAll(() => t.close());
 
 it('every CertProv MUST check passes against the embedded target', async () => {
   expect(CERTPROV_CHECKS.length).toBeGreaterThan(30);
   const rep = await runConformance(t, { checks: CERTPROV_CHECKS, strict: true });
-  const bad = rep.results.filter((r) => r.outcome === 'fail' || (r.outcome === 'manual' && r.level === 'MUST')).map((r) => `${r.id}: ${r.outcome} ${r.message ?? ''}`);
+  const bad = rep.results
+    .filter((r) => r.outcome === 'fail' || (r.outcome === 'manual' && r.level === 'MUST'))
+    .map((r) => `${r.id}: ${r.outcome} ${r.message ?? ''}`);
   expect(bad, bad.join('\n')).toEqual([]);
 });

@@ -31,8 +31,20 @@ function issue(cn, issuer, ca = false, san) {
 }
 
 function pair() {
-  const a = new Duplex({ read() {}, write(chunk, _e, cb) { b.push(chunk); cb(); } });
-  const b = new Duplex({ read() {}, write(chunk, _e, cb) { a.push(chunk); cb(); } });
+  const a = new Duplex({
+    read() {},
+    write(chunk, _e, cb) {
+      b.push(chunk);
+      cb();
+    },
+  });
+  const b = new Duplex({
+    read() {},
+    write(chunk, _e, cb) {
+      a.push(chunk);
+      cb();
+    },
+  });
   return [a, b];
 }
 
@@ -46,7 +58,11 @@ export default async function (h) {
     credentialSource: { acquire: async () => ({ certificate: user.certificate, privateKey: user.privateKey }) },
     registrarTrust: { trustedCertificates: [ca.certificate] },
   });
-  const client = new AuthBrokerClient({ url, webTicket: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion"/>', fetch: async (u, init) => handler(new Request(u, init)) });
+  const client = new AuthBrokerClient({
+    url,
+    webTicket: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion"/>',
+    fetch: async (u, init) => handler(new Request(u, init)),
+  });
 
   async function brokerSession() {
     const { sessionId } = await client.createSessionV2();
@@ -73,14 +89,23 @@ export default async function (h) {
   async function plainHandshake() {
     const [a, b] = pair();
     const serverSide = new Promise((resolve, reject) => {
-      const ok = (s) => { srv.off('tlsClientError', bad); resolve(s); };
-      const bad = (e) => { srv.off('secureConnection', ok); reject(e); };
+      const ok = (s) => {
+        srv.off('tlsClientError', bad);
+        resolve(s);
+      };
+      const bad = (e) => {
+        srv.off('secureConnection', ok);
+        reject(e);
+      };
       srv.once('secureConnection', ok);
       srv.once('tlsClientError', bad);
     });
     srv.emit('connection', b);
     const c = tls.connect({ socket: a, secureContext: clientCtx, servername: 'sip.bench.test', ...opts });
-    await new Promise((resolve, reject) => { c.once('secureConnect', resolve); c.once('error', reject); });
+    await new Promise((resolve, reject) => {
+      c.once('secureConnect', resolve);
+      c.once('error', reject);
+    });
     const s = await serverSide;
     if (!s.authorized) throw new Error('client not authorized');
     c.exportKeyingMaterial(128, 'client EAP encryption');

@@ -12,7 +12,10 @@ await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 200 });
 await bench({
   compare: async ({ subject, reference, subjectName, referenceName }) => {
-    for (const [name, fn] of [[subjectName, subject], [referenceName, reference]]) {
+    for (const [name, fn] of [
+      [subjectName, subject],
+      [referenceName, reference],
+    ]) {
       for (let i = 0; i < 5; i++) await fn();
       if (out) await session.post('Profiler.start');
       const t0 = performance.now();

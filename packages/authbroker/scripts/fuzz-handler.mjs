@@ -8,11 +8,16 @@ import { createAuthBrokerHandler, buildAuthBrokerRequest, AUTH_BROKER_OPERATIONS
 const N = Number(process.argv[2] ?? 20000);
 let seed = Number(process.argv[3] ?? Date.now() % 2 ** 31);
 console.log(`fuzz-handler: ${N} iterations, seed ${seed}`);
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = (a) => a[Math.floor(rnd() * a.length)];
 
 const handler = createAuthBrokerHandler({
-  ticketVerifier: { verify: async (xml) => { if (!xml.includes('Assertion')) throw Object.assign(new Error('no ticket'), { errorId: 28032 }); return { sipUri: 'sip:fuzz@x' }; } },
+  ticketVerifier: {
+    verify: async (xml) => {
+      if (!xml.includes('Assertion')) throw Object.assign(new Error('no ticket'), { errorId: 28032 });
+      return { sipUri: 'sip:fuzz@x' };
+    },
+  },
   credentialSource: { acquire: async () => null },
   sweepIntervalSeconds: 0,
   maxSessions: 1000,
@@ -25,7 +30,11 @@ const bodies = {
   TerminateAuthBrokerSession: () => ({ sessionId: pick(sessions) }),
   AuthBrokerAcquireCredential: () => ({ sessionId: pick(sessions), sipInstance: 'i' }),
   AuthBrokerAcquireCredentialV2: () => ({ sessionId: pick(sessions), sipInstance: 'i', supportedHashAlgorithms: ['SHA256'] }),
-  AuthBrokerNegotiateSecurityAssociation: () => ({ sessionId: pick(sessions), target: 't', ...(rnd() < 0.5 ? { input: Buffer.from(Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256))).toString('base64') } : {}) }),
+  AuthBrokerNegotiateSecurityAssociation: () => ({
+    sessionId: pick(sessions),
+    target: 't',
+    ...(rnd() < 0.5 ? { input: Buffer.from(Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256))).toString('base64') } : {}),
+  }),
   AuthBrokerNegotiateSecurityAssociationV2: () => ({ sessionId: pick(sessions), target: 't' }),
 };
 const mutate = (s) => {
@@ -46,7 +55,10 @@ for (let n = 0; n < N; n++) {
   let xml = buildAuthBrokerRequest(op, bodies[op](), { messageId: `urn:uuid:${n}`, webTicket: ticket });
   const m = Math.floor(rnd() * 3);
   for (let k = 0; k < m; k++) xml = mutate(xml);
-  const res = await Promise.race([handler(new Request('http://127.0.0.1/ab', { method: 'POST', body: xml })), new Promise((_, rej) => setTimeout(() => rej(new Error(`hang at iteration ${n}`)), 5000))]);
+  const res = await Promise.race([
+    handler(new Request('http://127.0.0.1/ab', { method: 'POST', body: xml })),
+    new Promise((_, rej) => setTimeout(() => rej(new Error(`hang at iteration ${n}`)), 5000)),
+  ]);
   const text = await res.text();
   if (![200, 401, 500, 503].includes(res.status) || !text.startsWith('<s:Envelope')) {
     console.error(`iteration ${n} (seed ${process.argv[3] ?? '?'}): unexpected answer ${res.status}\n${xml}\n→ ${text.slice(0, 300)}`);

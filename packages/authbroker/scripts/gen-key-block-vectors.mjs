@@ -9,7 +9,13 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const out = fileURLToPath(new URL('../../../vectors/authbroker/tls-dsk-key-block.json', import.meta.url));
-const h = (s, n) => Buffer.concat([createHash('sha256').update(s).digest(), createHash('sha256').update(s + '+').digest()]).subarray(0, n);
+const h = (s, n) =>
+  Buffer.concat([
+    createHash('sha256').update(s).digest(),
+    createHash('sha256')
+      .update(s + '+')
+      .digest(),
+  ]).subarray(0, n);
 const label = Buffer.from('client EAP encryption', 'latin1');
 const cases = [
   ['TLSv1', 'MD5-SHA1', undefined, 'TLS 1.0 (V1 operations): P_MD5 xor P_SHA1'],
@@ -25,7 +31,19 @@ for (const [version, digest, prfHash, comment] of cases) {
     const cr = h(`client random ${version} ${n}`, 32);
     const sr = h(`server random ${version} ${n}`, 32);
     const seed = Buffer.concat([label, cr, sr]);
-    const block = execFileSync('openssl', ['kdf', '-keylen', '128', '-kdfopt', `digest:${digest}`, '-kdfopt', `hexsecret:${ms.toString('hex')}`, '-kdfopt', `hexseed:${seed.toString('hex')}`, '-binary', 'TLS1-PRF']);
+    const block = execFileSync('openssl', [
+      'kdf',
+      '-keylen',
+      '128',
+      '-kdfopt',
+      `digest:${digest}`,
+      '-kdfopt',
+      `hexsecret:${ms.toString('hex')}`,
+      '-kdfopt',
+      `hexseed:${seed.toString('hex')}`,
+      '-binary',
+      'TLS1-PRF',
+    ]);
     tests.push({
       tcId: id++,
       comment,
@@ -43,5 +61,17 @@ for (const [version, digest, prfHash, comment] of cases) {
     });
   }
 }
-writeFileSync(out, JSON.stringify({ algorithm: 'TLS-DSK key block ([MS-SIPAE] 3.2.5.1)', generator: 'packages/authbroker/scripts/gen-key-block-vectors.mjs', numberOfTests: tests.length, testGroups: [{ tests }] }, null, 2) + '\n');
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      algorithm: 'TLS-DSK key block ([MS-SIPAE] 3.2.5.1)',
+      generator: 'packages/authbroker/scripts/gen-key-block-vectors.mjs',
+      numberOfTests: tests.length,
+      testGroups: [{ tests }],
+    },
+    null,
+    2,
+  ) + '\n',
+);
 console.log(`wrote ${out} (${tests.length} tests)`);

@@ -25,7 +25,16 @@ describe('certProvCredentialSource', () => {
     expect(lifetime).toBeLessThanOrEqual(8 * 3600);
     const peer = new TlsDskRegistrarPeer({ credential: pki.registrar, trustedClientCertificates: [ca.certificate.toString()], protocol: 'TLSv1.2' });
     let registrarKeys: { clientSigningKey: Uint8Array } | undefined;
-    const keys = await c.handshake({ sessionId, target: TARGET, version: 2, exchange: async (t) => { const r = await peer.respond(t); if (r.keys) registrarKeys = r.keys; return r.gssapiData; } });
+    const keys = await c.handshake({
+      sessionId,
+      target: TARGET,
+      version: 2,
+      exchange: async (t) => {
+        const r = await peer.respond(t);
+        if (r.keys) registrarKeys = r.keys;
+        return r.gssapiData;
+      },
+    });
     expect(registrarKeys).toBeDefined();
     expect(Buffer.from(keys.clientSigningKey).equals(Buffer.from(registrarKeys!.clientSigningKey))).toBe(true);
     const published = await store.listForEntity('user1@contoso.test');

@@ -4,7 +4,8 @@ import { AuthBrokerClient, AuthBrokerError, buildAuthBrokerResponse, TlsDskClien
 import { SecurityStatus } from '@ocauth/diagnostics';
 import { makeBroker, pki, SIP_INSTANCE, TARGET } from './support/fixture.js';
 
-const fakeFetch = (respond: (body: string) => Response | Promise<Response>) => (async (_u: unknown, init?: RequestInit) => respond(String(init?.body))) as typeof fetch;
+const fakeFetch = (respond: (body: string) => Response | Promise<Response>) =>
+  (async (_u: unknown, init?: RequestInit) => respond(String(init?.body))) as typeof fetch;
 const xmlResponse = (xml: string, status = 200) => new Response(xml, { status, headers: { 'content-type': 'text/xml; charset=utf-8' } });
 
 describe('AuthBrokerClient', () => {
@@ -21,7 +22,9 @@ describe('AuthBrokerClient', () => {
       randomUUID: () => 'aaaaaaaa-0000-0000-0000-000000000000',
       fetch: (async (_u: unknown, init?: RequestInit) => {
         seen = { body: String(init?.body), headers: new Headers(init?.headers) };
-        return xmlResponse(buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: 's1' }, { relatesTo: 'urn:uuid:aaaaaaaa-0000-0000-0000-000000000000' }));
+        return xmlResponse(
+          buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: 's1' }, { relatesTo: 'urn:uuid:aaaaaaaa-0000-0000-0000-000000000000' }),
+        );
       }) as typeof fetch,
     });
     expect(await c.createSessionV2()).toEqual({ sessionId: 's1' });
@@ -33,20 +36,47 @@ describe('AuthBrokerClient', () => {
   });
 
   it('a response that RelatesTo another message is refused', async () => {
-    const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: fakeFetch(() => xmlResponse(buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: 's' }, { relatesTo: 'urn:uuid:other' }))) });
-    await expect(c.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_MESSAGE', message: expect.stringMatching(/^RelatesTo: expected urn:uuid:/) });
+    const c = new AuthBrokerClient({
+      url: 'https://p/ab',
+      webTicket: '<t/>',
+      fetch: fakeFetch(() => xmlResponse(buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: 's' }, { relatesTo: 'urn:uuid:other' }))),
+    });
+    await expect(c.createSessionV2()).rejects.toMatchObject({
+      code: 'ERR_AUTHBROKER_MESSAGE',
+      message: expect.stringMatching(/^RelatesTo: expected urn:uuid:/),
+    });
   });
 
   it('a response for another operation is refused', async () => {
-    const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: fakeFetch(() => xmlResponse(buildAuthBrokerResponse('TerminateAuthBrokerSession', {}, {}))) });
+    const c = new AuthBrokerClient({
+      url: 'https://p/ab',
+      webTicket: '<t/>',
+      fetch: fakeFetch(() => xmlResponse(buildAuthBrokerResponse('TerminateAuthBrokerSession', {}, {}))),
+    });
     await expect(c.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_ACTION' });
   });
 
   it('non-SOAP answers and network failures are typed errors', async () => {
-    const html = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: fakeFetch(() => new Response('<html>busy</html>', { status: 503, headers: { 'content-type': 'text/html' } })) });
-    await expect(html.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/expected a SOAP response, received HTTP 503 text\/html/) });
-    const down = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: (async () => { throw new TypeError('fetch failed'); }) as typeof fetch });
-    await expect(down.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/request to https:\/\/p\/ab failed: fetch failed/) });
+    const html = new AuthBrokerClient({
+      url: 'https://p/ab',
+      webTicket: '<t/>',
+      fetch: fakeFetch(() => new Response('<html>busy</html>', { status: 503, headers: { 'content-type': 'text/html' } })),
+    });
+    await expect(html.createSessionV2()).rejects.toMatchObject({
+      code: 'ERR_AUTHBROKER_HTTP',
+      message: expect.stringMatching(/expected a SOAP response, received HTTP 503 text\/html/),
+    });
+    const down = new AuthBrokerClient({
+      url: 'https://p/ab',
+      webTicket: '<t/>',
+      fetch: (async () => {
+        throw new TypeError('fetch failed');
+      }) as typeof fetch,
+    });
+    await expect(down.createSessionV2()).rejects.toMatchObject({
+      code: 'ERR_AUTHBROKER_HTTP',
+      message: expect.stringMatching(/request to https:\/\/p\/ab failed: fetch failed/),
+    });
   });
 
   it('a call that gets no answer in time fails with a typed error', async () => {
@@ -68,21 +98,40 @@ describe('AuthBrokerClient', () => {
     }) as typeof fetch;
     const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: slowBody, timeoutMs: 30 });
     await expect(c.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/no answer within 30 ms/) });
-    const broken = (async () => new Response(new ReadableStream({ start(ctl) { ctl.error(new Error('connection reset')); } }), { headers: { 'content-type': 'text/xml' } })) as typeof fetch;
+    const broken = (async () =>
+      new Response(
+        new ReadableStream({
+          start(ctl) {
+            ctl.error(new Error('connection reset'));
+          },
+        }),
+        { headers: { 'content-type': 'text/xml' } },
+      )) as typeof fetch;
     const d = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: broken });
     await expect(d.createSessionV2()).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_HTTP', message: expect.stringMatching(/failed: connection reset/) });
   });
 
   it('a negotiation answer without SecurityStatus (or with a nil result) is an error, never OK', async () => {
-    const nil = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AuthBrokerNegotiateSecurityAssociationResponse xmlns="http://tempuri.org/"><AuthBrokerNegotiateSecurityAssociationResult i:nil="true" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"/></AuthBrokerNegotiateSecurityAssociationResponse></s:Body></s:Envelope>';
-    for (const body of [nil, buildAuthBrokerResponse('AuthBrokerNegotiateSecurityAssociation', { outString: '', clientSigningKey: 'AAAA', serverSigningKey: 'AAAA' }, {})]) {
+    const nil =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AuthBrokerNegotiateSecurityAssociationResponse xmlns="http://tempuri.org/"><AuthBrokerNegotiateSecurityAssociationResult i:nil="true" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"/></AuthBrokerNegotiateSecurityAssociationResponse></s:Body></s:Envelope>';
+    for (const body of [
+      nil,
+      buildAuthBrokerResponse('AuthBrokerNegotiateSecurityAssociation', { outString: '', clientSigningKey: 'AAAA', serverSigningKey: 'AAAA' }, {}),
+    ]) {
       const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: fakeFetch(() => xmlResponse(body)) });
-      await expect(c.negotiateSecurityAssociation('s', 't')).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_MESSAGE', message: expect.stringMatching(/SecurityStatus: expected an xs:int status, received none/) });
+      await expect(c.negotiateSecurityAssociation('s', 't')).rejects.toMatchObject({
+        code: 'ERR_AUTHBROKER_MESSAGE',
+        message: expect.stringMatching(/SecurityStatus: expected an xs:int status, received none/),
+      });
     }
   });
 
   it('a session without SessionId is an error, not an empty id', async () => {
-    const c = new AuthBrokerClient({ url: 'https://p/ab', webTicket: '<t/>', fetch: fakeFetch(() => xmlResponse(buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: null }, {}))) });
+    const c = new AuthBrokerClient({
+      url: 'https://p/ab',
+      webTicket: '<t/>',
+      fetch: fakeFetch(() => xmlResponse(buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: null }, {}))),
+    });
     await expect(c.createSessionV2()).rejects.toThrow(/SessionId: expected a session id, received none/);
   });
 
@@ -91,7 +140,10 @@ describe('AuthBrokerClient', () => {
     const c = client();
     const { sessionId } = await c.createSession();
     await c.acquireCredential(sessionId, SIP_INSTANCE);
-    await expect(c.handshake({ sessionId, target: TARGET, exchange: async () => null })).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_NEGOTIATION', message: expect.stringMatching(/sent no gssapi-data after leg 1/) });
+    await expect(c.handshake({ sessionId, target: TARGET, exchange: async () => null })).rejects.toMatchObject({
+      code: 'ERR_AUTHBROKER_NEGOTIATION',
+      message: expect.stringMatching(/sent no gssapi-data after leg 1/),
+    });
     await expect(c.handshake({ sessionId, target: TARGET, maxLegs: 0, exchange: async () => 'AAAA' })).rejects.toBeInstanceOf(AuthBrokerError);
   });
 

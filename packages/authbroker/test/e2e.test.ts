@@ -7,7 +7,7 @@ import { issueTicket } from './support/tickets.js';
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 
-describe('end to end over loopback HTTP: CreateAuthBrokerSession → signing keys equal to the registrar\'s', () => {
+describe("end to end over loopback HTTP: CreateAuthBrokerSession → signing keys equal to the registrar's", () => {
   for (const version of [1, 2] as const) {
     it(`V${version} (${version === 1 ? 'TLS 1.0, SHA1' : 'TLS 1.2, SHA256'})`, async () => {
       const { handler, clock } = makeBroker();
@@ -51,7 +51,8 @@ describe('end to end over loopback HTTP: CreateAuthBrokerSession → signing key
         }
         expect(last!.clientCertificate?.subject).toContain('user1@contoso.test');
         await client.terminateSession(sessionId);
-        const after = version === 1 ? await client.negotiateSecurityAssociation(sessionId, TARGET) : await client.negotiateSecurityAssociationV2(sessionId, TARGET);
+        const after =
+          version === 1 ? await client.negotiateSecurityAssociation(sessionId, TARGET) : await client.negotiateSecurityAssociationV2(sessionId, TARGET);
         expect(after.securityStatus).toBe(SecurityStatus.InvalidHandle);
       } finally {
         await srv.close();
@@ -94,7 +95,7 @@ describe('end to end over loopback HTTP: CreateAuthBrokerSession → signing key
     expect((err as Error).message).toMatch(/MessageAltered/);
   });
 
-  it('a SIP server outside the broker\'s trust fails with UntrustedRoot', async () => {
+  it("a SIP server outside the broker's trust fails with UntrustedRoot", async () => {
     const { client } = makeBroker({ registrarTrust: { trustedCertificates: [(await import('./support/pki.js')).testPki().userCa.certificate] } });
     const c = client();
     const { sessionId } = await c.createSession();

@@ -12,7 +12,13 @@ import { makeBroker, pki, registrar, SIP_INSTANCE, TARGET } from './support/fixt
 import { issueTicket, testTicketVerifier } from './support/tickets.js';
 
 type FaultInfo = AuthBrokerSoapFault & { httpStatus: number; errorCode?: string; diagnostics?: string; webTicketUrl?: string };
-const fault = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a SOAP fault'); }, (e: unknown) => e as FaultInfo);
+const fault = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a SOAP fault');
+    },
+    (e: unknown) => e as FaultInfo,
+  );
 
 async function ready(version: 1 | 2 = 1, who = 'sip:user1@contoso.test') {
   const b = makeBroker();
@@ -121,7 +127,7 @@ describe('createAuthBrokerHandler: sessions and sequencing (MS-OCAUTHWS 3.3)', (
     expect(Buffer.from(ka.clientSigningKey!).equals(Buffer.from(kb.clientSigningKey!))).toBe(false);
   });
 
-  it('unknown session ids, other users\' sessions and terminated sessions → InvalidHandle / clear faults', async () => {
+  it("unknown session ids, other users' sessions and terminated sessions → InvalidHandle / clear faults", async () => {
     const { c, sessionId, client } = await ready();
     expect((await c.negotiateSecurityAssociation('00000000-0000-0000-0000-000000000000', TARGET)).securityStatus).toBe(SecurityStatus.InvalidHandle);
     expect((await client('sip:user2@contoso.test').negotiateSecurityAssociation(sessionId, TARGET)).securityStatus).toBe(SecurityStatus.InvalidHandle);
@@ -181,7 +187,14 @@ describe('createAuthBrokerHandler: sessions and sequencing (MS-OCAUTHWS 3.3)', (
     const rec = (await store.get(sessionId))!;
     expect(JSON.parse(JSON.stringify(rec))).toEqual(rec);
     expect(JSON.stringify(rec)).not.toMatch(/PRIVATE KEY/);
-    expect(rec).toMatchObject({ sipUri: 'sip:user1@contoso.test', version: 1, protocol: 'TLSv1', hashAlgorithm: 'SHA1', credentialRequested: true, sipInstance: SIP_INSTANCE });
+    expect(rec).toMatchObject({
+      sipUri: 'sip:user1@contoso.test',
+      version: 1,
+      protocol: 'TLSv1',
+      hashAlgorithm: 'SHA1',
+      credentialRequested: true,
+      sipInstance: SIP_INSTANCE,
+    });
     const peer = registrar();
     const keys = await b.client().handshake({ sessionId, target: TARGET, exchange: async (t) => (await peer.respond(t)).gssapiData });
     expect(keys.clientSigningKey).toHaveLength(32);
@@ -227,8 +240,10 @@ describe('createAuthBrokerHandler: authentication and hostile requests', () => {
     clock,
     webTicketUrl: 'https://pool.contoso.test/WebTicket/WebTicketService.svc',
   });
-  const post = (body: string, headers: Record<string, string> = {}) => handler(new Request('http://127.0.0.1/ab', { method: 'POST', body, headers: { 'content-type': 'text/xml', ...headers } }));
-  const envelope = (ticket?: string) => buildAuthBrokerRequest('CreateAuthBrokerSessionV2', {}, { messageId: 'urn:uuid:1', ...(ticket ? { webTicket: ticket } : {}) });
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    handler(new Request('http://127.0.0.1/ab', { method: 'POST', body, headers: { 'content-type': 'text/xml', ...headers } }));
+  const envelope = (ticket?: string) =>
+    buildAuthBrokerRequest('CreateAuthBrokerSessionV2', {}, { messageId: 'urn:uuid:1', ...(ticket ? { webTicket: ticket } : {}) });
 
   it('no web ticket → 401, X-Ms-diagnostics 28032, X-MS-WebTicketURL', async () => {
     const r = await post(envelope());
@@ -240,10 +255,13 @@ describe('createAuthBrokerHandler: authentication and hostile requests', () => {
     expect(body).toMatch(/<faultcode xmlns:wsse="[^"]+">wsse:InvalidSecurityToken<\/faultcode>/);
     expect(body).toMatch(/<af:OCSDiagnosticsFault [^>]*><af:Ms-Diagnostics-Fault><af:ErrorId>28032<\/af:ErrorId><af:Reason>[^<]+<\/af:Reason>/);
     expect(body).toContain('<a:RelatesTo>urn:uuid:1</a:RelatesTo>');
-    await expect(r.text().then((t) => parseAuthBrokerResponse(t))).rejects.toMatchObject({ code: 'ERR_AUTHBROKER_SOAP_FAULT', faultCode: 'wsse:InvalidSecurityToken' });
+    await expect(r.text().then((t) => parseAuthBrokerResponse(t))).rejects.toMatchObject({
+      code: 'ERR_AUTHBROKER_SOAP_FAULT',
+      faultCode: 'wsse:InvalidSecurityToken',
+    });
   });
 
-  it('a forged or expired ticket → 401 with the verifier\'s error id', async () => {
+  it("a forged or expired ticket → 401 with the verifier's error id", async () => {
     const forged = await post(envelope(issueTicket('sip:user1@contoso.test', new Date(Date.now() + 3600_000), Buffer.from('another key'))));
     expect(forged.status).toBe(401);
     expect(forged.headers.get('x-ms-diagnostics')).toMatch(/^28032;.*signature does not verify/);
@@ -256,7 +274,12 @@ describe('createAuthBrokerHandler: authentication and hostile requests', () => {
     ['DOCTYPE / entity expansion', '<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', /ERR_AUTHBROKER_XML/, 500],
     ['not SOAP', '<x/>', /ERR_AUTHBROKER_MESSAGE/, 500],
     ['unknown action', envelope().replace('CreateAuthBrokerSessionV2</a:Action>', 'DeleteEverything</a:Action>'), /ERR_AUTHBROKER_ACTION/, 500],
-    ['action/body mismatch', envelope().replace('http://tempuri.org/IAuthBroker/CreateAuthBrokerSessionV2', 'http://tempuri.org/IAuthBroker/TerminateAuthBrokerSession'), /ERR_AUTHBROKER_MESSAGE/, 500],
+    [
+      'action/body mismatch',
+      envelope().replace('http://tempuri.org/IAuthBroker/CreateAuthBrokerSessionV2', 'http://tempuri.org/IAuthBroker/TerminateAuthBrokerSession'),
+      /ERR_AUTHBROKER_MESSAGE/,
+      500,
+    ],
     ['two bodies', envelope().replace('</s:Body>', '<x/></s:Body>'), /ERR_AUTHBROKER_MESSAGE/, 500],
   ];
   for (const [name, body, code, status] of hostile) {
@@ -274,26 +297,49 @@ describe('createAuthBrokerHandler: authentication and hostile requests', () => {
     expect((await small(new Request('http://127.0.0.1/ab', { method: 'POST', body: 'x'.repeat(200) }))).status).toBe(413);
     const bad = await handler(new Request('http://127.0.0.1/ab', { method: 'POST', body: new Uint8Array([0x3c, 0xff, 0xfe]) }));
     expect(bad.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_XML');
-    const sa = await post(envelope(issueTicket('sip:user1@contoso.test', new Date(Date.now() + 3600_000))), { soapaction: '"http://tempuri.org/IAuthBroker/Other"' });
+    const sa = await post(envelope(issueTicket('sip:user1@contoso.test', new Date(Date.now() + 3600_000))), {
+      soapaction: '"http://tempuri.org/IAuthBroker/Other"',
+    });
     expect(sa.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_ACTION');
   });
 
   it('the body is read as a stream with the cap (no Content-Length), and a SOAP 1.1 Envelope sent as SOAP 1.2 is 415', async () => {
-    const small = createAuthBrokerHandler({ ticketVerifier: testTicketVerifier(clock), credentialSource: { acquire: async () => null }, maxBodyBytes: 100, sweepIntervalSeconds: 0 });
+    const small = createAuthBrokerHandler({
+      ticketVerifier: testTicketVerifier(clock),
+      credentialSource: { acquire: async () => null },
+      maxBodyBytes: 100,
+      sweepIntervalSeconds: 0,
+    });
     let pulled = 0;
-    const endless = new ReadableStream<Uint8Array>({ pull: (c) => { pulled++; c.enqueue(new Uint8Array(64).fill(0x20)); } });
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (c) => {
+        pulled++;
+        c.enqueue(new Uint8Array(64).fill(0x20));
+      },
+    });
     const big = await small(new Request('http://127.0.0.1/ab', { method: 'POST', body: endless, duplex: 'half' } as RequestInit));
     expect(big.status).toBe(413);
     expect(big.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_HTTP');
     expect(pulled).toBeLessThan(10);
-    const v = await handler(new Request('http://127.0.0.1/ab', { method: 'POST', body: envelope(), headers: { 'content-type': 'application/soap+xml; charset=utf-8' } }));
+    const v = await handler(
+      new Request('http://127.0.0.1/ab', { method: 'POST', body: envelope(), headers: { 'content-type': 'application/soap+xml; charset=utf-8' } }),
+    );
     expect(v.status).toBe(415);
     expect(v.headers.get('x-ocauth-error')).toBe('ERR_AUTHBROKER_HTTP');
   });
 
-  it('the verifier receives the request text and the handler\'s own parse of it (no second parse needed)', async () => {
+  it("the verifier receives the request text and the handler's own parse of it (no second parse needed)", async () => {
     const seen: unknown[][] = [];
-    const h = createAuthBrokerHandler({ ticketVerifier: { verify: async (...args: unknown[]) => { seen.push(args); return { sipUri: 'sip:user1@contoso.test' }; } }, credentialSource: { acquire: async () => null }, sweepIntervalSeconds: 0 });
+    const h = createAuthBrokerHandler({
+      ticketVerifier: {
+        verify: async (...args: unknown[]) => {
+          seen.push(args);
+          return { sipUri: 'sip:user1@contoso.test' };
+        },
+      },
+      credentialSource: { acquire: async () => null },
+      sweepIntervalSeconds: 0,
+    });
     const body = envelope('<t/>');
     expect((await h(new Request('http://127.0.0.1/ab', { method: 'POST', body }))).status).toBe(200);
     expect(seen).toHaveLength(1);
@@ -311,14 +357,26 @@ describe('createAuthBrokerHandler: authentication and hostile requests', () => {
   });
 
   it('property: arbitrary bodies and mutated valid requests always get a SOAP answer, never an exception', async () => {
-    const valid = buildAuthBrokerRequest('AuthBrokerNegotiateSecurityAssociation', { sessionId: 'x', target: TARGET, input: 'FgMB' }, { messageId: 'urn:uuid:2', webTicket: issueTicket('sip:user1@contoso.test', new Date(Date.now() + 3600_000)) });
+    const valid = buildAuthBrokerRequest(
+      'AuthBrokerNegotiateSecurityAssociation',
+      { sessionId: 'x', target: TARGET, input: 'FgMB' },
+      { messageId: 'urn:uuid:2', webTicket: issueTicket('sip:user1@contoso.test', new Date(Date.now() + 3600_000)) },
+    );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), fc.tuple(fc.nat(valid.length), fc.nat(valid.length), fc.string({ maxLength: 8 })).map(([a, b, s]) => valid.slice(0, Math.min(a, b)) + s + valid.slice(Math.max(a, b)))), async (body) => {
-        const r = await post(body);
-        expect([200, 401, 500]).toContain(r.status);
-        const t = await r.text();
-        expect(t.startsWith('<s:Envelope')).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc
+            .tuple(fc.nat(valid.length), fc.nat(valid.length), fc.string({ maxLength: 8 }))
+            .map(([a, b, s]) => valid.slice(0, Math.min(a, b)) + s + valid.slice(Math.max(a, b))),
+        ),
+        async (body) => {
+          const r = await post(body);
+          expect([200, 401, 500]).toContain(r.status);
+          const t = await r.text();
+          expect(t.startsWith('<s:Envelope')).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });

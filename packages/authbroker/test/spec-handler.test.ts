@@ -25,7 +25,13 @@ describe('spec examples through the handler (MS-OCAUTHWS 4.3–4.6)', () => {
     credentialSource: { acquire: async () => ({ ...pki.user, notAfter: new Date(now.getTime() + 9898_000) }) },
   });
   const post = async (file: string) => {
-    const r = await handler(new Request('https://webpoolbl20d10.infra.contoso.com/Reach/Sip.svc/AuthBroker', { method: 'POST', body: read(file), headers: { 'content-type': 'text/xml; charset=utf-8' } }));
+    const r = await handler(
+      new Request('https://webpoolbl20d10.infra.contoso.com/Reach/Sip.svc/AuthBroker', {
+        method: 'POST',
+        body: read(file),
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+      }),
+    );
     expect(r.status, `${file}: ${r.headers.get('x-ocauth-error')}`).toBe(200);
     return r.text();
   };

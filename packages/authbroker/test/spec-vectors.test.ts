@@ -1,13 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  buildAuthBrokerRequest,
-  buildAuthBrokerResponse,
-  parseAuthBrokerRequest,
-  parseAuthBrokerResponse,
-  type AuthBrokerOperation,
-} from '@ocauth/authbroker';
+import { buildAuthBrokerRequest, buildAuthBrokerResponse, parseAuthBrokerRequest, parseAuthBrokerResponse, type AuthBrokerOperation } from '@ocauth/authbroker';
 import { SecurityStatus } from '@ocauth/diagnostics';
 import { HASH_DIGEST_BYTES } from '../src/internal/hash-algorithm.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
@@ -41,13 +35,32 @@ describe('MS-OCAUTHWS 4.3–4.6 examples (vectors/spec)', () => {
   });
 
   const requests: [string, AuthBrokerOperation, Record<string, unknown>, string][] = [
-    ['4.3-create-auth-broker-session-request.xml', 'CreateAuthBrokerSession', { supportedHashAlgorithms: ['SHA1', 'SHA256', 'SHA384', 'SHA512'] }, 'urn:uuid:70de6ed0-5279-44db-956a-84109a5a1a95'],
-    ['4.4-terminate-auth-broker-session-request.xml', 'TerminateAuthBrokerSession', { sessionId: '79b37b28-26e4-49e0-9df1-2aed7f5c4f2a' }, 'urn:uuid:13cd6f39-7fb9-4421-9951-5bf76f0f3547'],
-    ['4.5-auth-broker-acquire-credential-request.xml', 'AuthBrokerAcquireCredential', { sessionId: '79b37b28-26e4-49e0-9df1-2aed7f5c4f2a', sipInstance: '71F297D2-197D-545B-AA97-5701F5B5134D' }, 'urn:uuid:8cabe6b3-10e1-437f-adf1-208d0231064e'],
+    [
+      '4.3-create-auth-broker-session-request.xml',
+      'CreateAuthBrokerSession',
+      { supportedHashAlgorithms: ['SHA1', 'SHA256', 'SHA384', 'SHA512'] },
+      'urn:uuid:70de6ed0-5279-44db-956a-84109a5a1a95',
+    ],
+    [
+      '4.4-terminate-auth-broker-session-request.xml',
+      'TerminateAuthBrokerSession',
+      { sessionId: '79b37b28-26e4-49e0-9df1-2aed7f5c4f2a' },
+      'urn:uuid:13cd6f39-7fb9-4421-9951-5bf76f0f3547',
+    ],
+    [
+      '4.5-auth-broker-acquire-credential-request.xml',
+      'AuthBrokerAcquireCredential',
+      { sessionId: '79b37b28-26e4-49e0-9df1-2aed7f5c4f2a', sipInstance: '71F297D2-197D-545B-AA97-5701F5B5134D' },
+      'urn:uuid:8cabe6b3-10e1-437f-adf1-208d0231064e',
+    ],
     [
       '4.6-auth-broker-negotiate-security-association-request.xml',
       'AuthBrokerNegotiateSecurityAssociation',
-      { sessionId: '79b37b28-26e4-49e0-9df1-2aed7f5c4f2a', target: 'BL20D10FES04.infra.contoso.com', input: 'FAMBAAEBFgMBADBxqAqgMz9dAI0ZtLJvdysDoulaCffjoRMdVBfwnTApHJpEYtCFkoLS/abLg1eJvbc=' },
+      {
+        sessionId: '79b37b28-26e4-49e0-9df1-2aed7f5c4f2a',
+        target: 'BL20D10FES04.infra.contoso.com',
+        input: 'FAMBAAEBFgMBADBxqAqgMz9dAI0ZtLJvdysDoulaCffjoRMdVBfwnTApHJpEYtCFkoLS/abLg1eJvbc=',
+      },
       'urn:uuid:3e89dde2-fa4f-4246-b965-07b0c453b5a2',
     ],
   ];
@@ -62,7 +75,12 @@ describe('MS-OCAUTHWS 4.3–4.6 examples (vectors/spec)', () => {
       expect(p.security?.localName).toBe('Security');
       const ts = p.document.getElementsByTagName('Created')[0]!.textContent!;
       const te = p.document.getElementsByTagName('Expires')[0]!.textContent!;
-      const rebuilt = buildAuthBrokerRequest(op, body as never, { messageId, to: p.to!, timestamp: { created: ts, expires: te }, webTicket: rawTicket(xml) }, { indent: true });
+      const rebuilt = buildAuthBrokerRequest(
+        op,
+        body as never,
+        { messageId, to: p.to!, timestamp: { created: ts, expires: te }, webTicket: rawTicket(xml) },
+        { indent: true },
+      );
       expect(rebuilt).toBe(xml);
       // And the compact form carries the same message.
       const compact = buildAuthBrokerRequest(op, body as never, { messageId, to: p.to!, webTicket: rawTicket(xml) });
@@ -71,13 +89,24 @@ describe('MS-OCAUTHWS 4.3–4.6 examples (vectors/spec)', () => {
   }
 
   const responses: [string, AuthBrokerOperation, Record<string, unknown>, string][] = [
-    ['4.3-create-auth-broker-session-response.xml', 'CreateAuthBrokerSession', { hashAlgorithm: 'SHA1', sessionId: '79b37b28-26e4-49e0-9df1-2aed7f5c4f2a' }, 'urn:uuid:70de6ed0-5279-44db-956a-84109a5a1a95'],
+    [
+      '4.3-create-auth-broker-session-response.xml',
+      'CreateAuthBrokerSession',
+      { hashAlgorithm: 'SHA1', sessionId: '79b37b28-26e4-49e0-9df1-2aed7f5c4f2a' },
+      'urn:uuid:70de6ed0-5279-44db-956a-84109a5a1a95',
+    ],
     ['4.4-terminate-auth-broker-session-response.xml', 'TerminateAuthBrokerSession', {}, 'urn:uuid:13cd6f39-7fb9-4421-9951-5bf76f0f3547'],
     ['4.5-auth-broker-acquire-credential-response.xml', 'AuthBrokerAcquireCredential', { result: 9898 }, 'urn:uuid:8cabe6b3-10e1-437f-adf1-208d0231064e'],
     [
       '4.6-auth-broker-negotiate-security-association-response.xml',
       'AuthBrokerNegotiateSecurityAssociation',
-      { outString: '', securityStatus: 0, maxSignature: 20, clientSigningKey: 'xCl4+dGsjmcx9YNQp7JXryLGQc0vpieoWUolJ4Mc+IY=', serverSigningKey: 'HPIGUkkObg7/fxq+vlF66ks2bwTZahh3t1DHiz/56b0=' },
+      {
+        outString: '',
+        securityStatus: 0,
+        maxSignature: 20,
+        clientSigningKey: 'xCl4+dGsjmcx9YNQp7JXryLGQc0vpieoWUolJ4Mc+IY=',
+        serverSigningKey: 'HPIGUkkObg7/fxq+vlF66ks2bwTZahh3t1DHiz/56b0=',
+      },
       'urn:uuid:3e89dde2-fa4f-4246-b965-07b0c453b5a2',
     ],
   ];
@@ -96,7 +125,10 @@ describe('MS-OCAUTHWS 4.3–4.6 examples (vectors/spec)', () => {
     const input = Buffer.from((req.body as { input: string }).input, 'base64');
     const { records, trailing } = scanRecords(input);
     expect(trailing).toBe(0);
-    expect(records.map((r) => [r.contentType, r.version.toString(16), r.fragment.length])).toEqual([[20, '301', 1], [22, '301', 48]]);
+    expect(records.map((r) => [r.contentType, r.version.toString(16), r.fragment.length])).toEqual([
+      [20, '301', 1],
+      [22, '301', 48],
+    ]);
     expect(hasChangeCipherSpecAndFinished(records)).toBe(true);
     const res = parseAuthBrokerResponse(read('4.6-auth-broker-negotiate-security-association-response.xml'), 'AuthBrokerNegotiateSecurityAssociation');
     // Departure pinned: the 3.3.4.4.3.3 table names 0x00090312 "OK"; the example (and SSPI) use 0.

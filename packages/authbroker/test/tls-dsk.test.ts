@@ -31,7 +31,9 @@ function prf12(hash: string, secret: Buffer, label: string, seed: Buffer, len: n
   let n = 0;
   while (n < len) {
     a = createHmac(hash, secret).update(a).digest();
-    const p = createHmac(hash, secret).update(Buffer.concat([a, s])).digest();
+    const p = createHmac(hash, secret)
+      .update(Buffer.concat([a, s]))
+      .digest();
     out.push(p);
     n += p.length;
   }
@@ -72,14 +74,23 @@ describe('TLS-DSK engine ↔ registrar peer (MS-OCAUTHWS 3.3, MS-SIPAE 3.2.5)', 
       const seed = Buffer.concat([clientRandom, serverRandom]);
       let block: Buffer;
       if (protocol === 'TLSv1') {
-        block = Buffer.from(forge.tls.prf_tls1(Buffer.from(msHex!, 'hex').toString('binary'), 'client EAP encryption', seed.toString('binary'), 128).getBytes(), 'binary');
+        block = Buffer.from(
+          forge.tls.prf_tls1(Buffer.from(msHex!, 'hex').toString('binary'), 'client EAP encryption', seed.toString('binary'), 128).getBytes(),
+          'binary',
+        );
       } else {
         block = prf12(fin.keys!.cipher.endsWith('SHA384') ? 'sha384' : 'sha256', Buffer.from(msHex!, 'hex'), 'client EAP encryption', seed, 128);
       }
       expect(b64(block.subarray(64, 96)), 'client key = key block bytes 64–95').toBe(b64(fin.keys!.clientSigningKey));
       expect(b64(block.subarray(96, 128)), 'server key = key block bytes 96–127').toBe(b64(fin.keys!.serverSigningKey));
       // The public deriveTlsDskKeys (node:crypto HMAC PRF) agrees with both.
-      const derived = deriveTlsDskKeys({ version: protocol, masterSecret: Buffer.from(msHex!, 'hex'), clientRandom, serverRandom, prfHash: fin.keys!.cipher.endsWith('SHA384') ? 'sha384' : 'sha256' });
+      const derived = deriveTlsDskKeys({
+        version: protocol,
+        masterSecret: Buffer.from(msHex!, 'hex'),
+        clientRandom,
+        serverRandom,
+        prfHash: fin.keys!.cipher.endsWith('SHA384') ? 'sha384' : 'sha256',
+      });
       expect(b64(derived.clientSigningKey)).toBe(b64(fin.keys!.clientSigningKey));
       expect(b64(derived.serverSigningKey)).toBe(b64(fin.keys!.serverSigningKey));
       expect(client.state).toBe('complete');
@@ -107,7 +118,10 @@ describe('TLS-DSK engine ↔ registrar peer (MS-OCAUTHWS 3.3, MS-SIPAE 3.2.5)', 
     const hello = await client.step();
     const flight = await client.step(Buffer.from((await peer.respond(b64(hello.output))).gssapiData, 'base64'));
     expect(flight.status).toBe(SecurityStatus.ContinueNeeded);
-    const err = await peer.respond(b64(flight.output)).then(() => undefined, (e: unknown) => e);
+    const err = await peer.respond(b64(flight.output)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TlsDskError);
     expect((err as TlsDskError).code).toBe('ERR_TLSDSK_HANDSHAKE');
     expect((err as TlsDskError).securityStatus).toBe(SecurityStatus.UntrustedRoot);

@@ -79,11 +79,14 @@ describe('coalesceHandshakeRecords', () => {
     const { bytes } = coalesceHandshakeRecords(input);
     const r = handParse(bytes, false);
     expect(r.map((x) => x.length)).toEqual([16384, 2 * 10004 + 4 - 16384]);
-    const payload = (b: Uint8Array) => Buffer.concat(handParse(b, false).map((_, k, all) => {
-      let off = 0;
-      for (let n = 0; n < k; n++) off += 5 + all[n]!.length;
-      return Buffer.from(b.subarray(off + 5, off + 5 + all[k]!.length));
-    }));
+    const payload = (b: Uint8Array) =>
+      Buffer.concat(
+        handParse(b, false).map((_, k, all) => {
+          let off = 0;
+          for (let n = 0; n < k; n++) off += 5 + all[n]!.length;
+          return Buffer.from(b.subarray(off + 5, off + 5 + all[k]!.length));
+        }),
+      );
     expect(payload(bytes).equals(payload(input))).toBe(true);
   });
 

@@ -47,7 +47,9 @@ describe('holder-of-key proof of possession with @ocauth/wstrust', () => {
   });
 
   it('a request signed with the wrong proof key is rejected with 401', async () => {
-    const err = await client(randomBytes(32)).createSession().catch((e: unknown) => e as { code: string; httpStatus: number });
+    const err = await client(randomBytes(32))
+      .createSession()
+      .catch((e: unknown) => e as { code: string; httpStatus: number });
     expect(err).toMatchObject({ code: 'ERR_AUTHBROKER_SOAP_FAULT', httpStatus: 401 });
   });
 });

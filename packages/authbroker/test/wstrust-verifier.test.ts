@@ -11,7 +11,10 @@ import { pki, registrar, SIP_INSTANCE, TARGET } from './support/fixture.js';
 import { serve } from './support/serve.js';
 
 /** A certificate and key from the test PKI playing the Web Ticket Service's signing certificate. */
-const signerFrom = (x: { certificate: string; privateKey: string }) => ({ certificate: new X509Certificate(x.certificate), privateKey: createPrivateKey(x.privateKey) });
+const signerFrom = (x: { certificate: string; privateKey: string }) => ({
+  certificate: new X509Certificate(x.certificate),
+  privateKey: createPrivateKey(x.privateKey),
+});
 
 describe('broker behind @ocauth/wstrust createTicketVerifier (holder-of-key tickets with proof of possession)', () => {
   const issuer = signerFrom(pki.serverCa);
@@ -39,9 +42,14 @@ describe('broker behind @ocauth/wstrust createTicketVerifier (holder-of-key tick
     return { xml, proofKey, assertionId };
   };
 
-  it('CreateAuthBrokerSession → signing keys equal to the registrar\'s, over loopback HTTP', async () => {
+  it("CreateAuthBrokerSession → signing keys equal to the registrar's, over loopback HTTP", async () => {
     const handler = createAuthBrokerHandler({
-      ticketVerifier: createTicketVerifier({ issuerCertificates: [issuer.certificate], poolKeys: [pool], clock, audience: 'https://pool.contoso.test/Reach/Sip.svc/AuthBroker' }),
+      ticketVerifier: createTicketVerifier({
+        issuerCertificates: [issuer.certificate],
+        poolKeys: [pool],
+        clock,
+        audience: 'https://pool.contoso.test/Reach/Sip.svc/AuthBroker',
+      }),
       credentialSource: { acquire: async () => pki.user },
       registrarTrust: { trustedCertificates: [pki.serverCa.certificate] },
       clock,
@@ -54,7 +62,8 @@ describe('broker behind @ocauth/wstrust createTicketVerifier (holder-of-key tick
         url: srv.url,
         webTicket: t.xml,
         clock,
-        signEnvelope: (envelope, { webTicket, now: n }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now: n }),
+        signEnvelope: (envelope, { webTicket, now: n }) =>
+          signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now: n }),
       });
       const { sessionId } = await client.createSessionV2();
       expect(await client.acquireCredentialV2(sessionId, SIP_INSTANCE)).toBeGreaterThan(0);
@@ -78,7 +87,12 @@ describe('broker behind @ocauth/wstrust createTicketVerifier (holder-of-key tick
           url: srv.url,
           webTicket: tk.xml,
           clock,
-          ...(sign ? { signEnvelope: (envelope: string, ctx: { webTicket: string; now: Date }) => signMessage({ envelope, proofKey: tk.proofKey, assertionId: tk.assertionId, token: ctx.webTicket, now: ctx.now }) } : {}),
+          ...(sign
+            ? {
+                signEnvelope: (envelope: string, ctx: { webTicket: string; now: Date }) =>
+                  signMessage({ envelope, proofKey: tk.proofKey, assertionId: tk.assertionId, token: ctx.webTicket, now: ctx.now }),
+              }
+            : {}),
         });
         const err = (await c.createSessionV2().catch((e: unknown) => e)) as AuthBrokerSoapFault;
         expect(err.httpStatus, name).toBe(401);

@@ -72,7 +72,10 @@ function blobSoapOfSize(bytes) {
  */
 async function compareSlow({ name, subject, reference, subjectName = 'ocauth', referenceName, target, n = 3, rounds = 3 }) {
   const quick = process.env.OCAUTH_BENCH_QUICK === '1';
-  if (quick) { n = 1; rounds = 1; }
+  if (quick) {
+    n = 1;
+    rounds = 1;
+  }
   subject();
   reference();
   const subj = [];
@@ -91,7 +94,16 @@ async function compareSlow({ name, subject, reference, subjectName = 'ocauth', r
     ratios.push(s / f);
   }
   const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { name, subject: subjectName, subjectOpsPerSec: med(subj), reference: referenceName, referenceOpsPerSec: med(ref), ratio: med(ratios), target: target?.atLeast, met: target?.atLeast === undefined ? undefined : med(ratios) >= target.atLeast };
+  return {
+    name,
+    subject: subjectName,
+    subjectOpsPerSec: med(subj),
+    reference: referenceName,
+    referenceOpsPerSec: med(ref),
+    ratio: med(ratios),
+    target: target?.atLeast,
+    met: target?.atLeast === undefined ? undefined : med(ratios) >= target.atLeast,
+  };
 }
 
 /** Read the result once: forces a rope to be flattened, as hashing it would. */
@@ -110,7 +122,8 @@ export default async function (h) {
     const theirs = new DOMParser08().parseFromString(c.xml, 'text/xml');
     // Sanity: all three produce the same bytes on this document.
     const a = canonicalize(ours.documentElement, { algorithm: EXC_C14N });
-    if (a !== xc.process(ours.documentElement, {}) || a !== xc.process(theirs.documentElement, {})) throw new Error(`${c.name}: xml-crypto and ocauth disagree`);
+    if (a !== xc.process(ours.documentElement, {}) || a !== xc.process(theirs.documentElement, {}))
+      throw new Error(`${c.name}: xml-crypto and ocauth disagree`);
     rows.push(
       await (c.slow ? compareSlow : h.compare)({
         name: `exc-c14n of a ${c.name} (c14n only, same DOM)`,

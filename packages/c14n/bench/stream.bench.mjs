@@ -73,7 +73,16 @@ function rounds({ name, subject, referenceRate, referenceName, target, n, count 
     ref.push(f);
     ratios.push(s / f);
   }
-  return { name, subject: 'ocauth', subjectOpsPerSec: med(subj), reference: referenceName, referenceOpsPerSec: med(ref), ratio: med(ratios), target: target?.atLeast, met: target?.atLeast === undefined ? undefined : med(ratios) >= target.atLeast };
+  return {
+    name,
+    subject: 'ocauth',
+    subjectOpsPerSec: med(subj),
+    reference: referenceName,
+    referenceOpsPerSec: med(ref),
+    ratio: med(ratios),
+    target: target?.atLeast,
+    met: target?.atLeast === undefined ? undefined : med(ratios) >= target.atLeast,
+  };
 }
 
 export default async function (h) {
@@ -83,7 +92,10 @@ export default async function (h) {
   const xc = new ExclusiveCanonicalization();
   const lx = drv ? `libxml2 ${drv.version} (in process: xmlReadMemory + xmlC14NDocDumpMemory)` : '';
 
-  for (const [label, mb, n] of [['1 MB', 1, 10], ['10 MB', 10, 2]]) {
+  for (const [label, mb, n] of [
+    ['1 MB', 1, 10],
+    ['10 MB', 10, 2],
+  ]) {
     const xml = richSoapOfSize(mb << 20);
     const file = join(dir, `rich-${mb}.xml`);
     writeFileSync(file, xml);
@@ -126,7 +138,10 @@ export default async function (h) {
   // Informational (no target): documents libxml2's exclusive c14n finds easier (few namespace
   // declarations; long base64 text).
   if (drv) {
-    for (const [label, make] of [['1 MB SOAP document with one declaration per record (issue #2\'s)', plainSoapOfSize], ['1 MB SOAP document of base64 blobs', blobSoapOfSize]]) {
+    for (const [label, make] of [
+      ["1 MB SOAP document with one declaration per record (issue #2's)", plainSoapOfSize],
+      ['1 MB SOAP document of base64 blobs', blobSoapOfSize],
+    ]) {
       const xml = make(1 << 20);
       const file = join(dir, `${make.name}.xml`);
       writeFileSync(file, xml);

@@ -29,7 +29,12 @@ const ATTR_LOCALS = ['id', 'z', 'A', 'é', '\u{10000}', '\uF900', 'xmlnsq', 'a1'
 const TEXTS = ['', 'x', ' ', '&', '<', '>', '"', "'", '\t', '\n', '\r', '\r\n', ']]>', 'é', '\u{1F600}', '\u2028', '\u0085', 'text with  spaces'] as const;
 const ASCII_LOCALS = ['e', 'f', 'g', 'Z', '_h.i', 'xmlnsx', 'xmlns-y'] as const;
 const ASCII_ATTR_LOCALS = ['id', 'z', 'A', 'c-d', 'xmlnsq', 'a1', 'b'] as const;
-const XML_ATTRS = [['lang', 'en'], ['lang', ''], ['space', 'preserve'], ['id', 'x1']] as const;
+const XML_ATTRS = [
+  ['lang', 'en'],
+  ['lang', ''],
+  ['space', 'preserve'],
+  ['id', 'x1'],
+] as const;
 
 class Tape {
   private i = 0;
@@ -46,7 +51,8 @@ class Tape {
   }
 }
 
-const escAttrSrc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+const escAttrSrc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 const escTextSrc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 
 interface Out {
@@ -159,7 +165,12 @@ function build(ints: readonly number[], shape: Required<DocumentShape>): Generat
 
 /** Namespace-heavy XML documents (with their comment-free twin). */
 export function namespaceHeavyDocument(shape: DocumentShape = {}): fc.Arbitrary<GeneratedDocument> {
-  const s: Required<DocumentShape> = { maxDepth: shape.maxDepth ?? 5, maxChildren: shape.maxChildren ?? 4, maxAttributes: shape.maxAttributes ?? 4, asciiNames: shape.asciiNames ?? false };
+  const s: Required<DocumentShape> = {
+    maxDepth: shape.maxDepth ?? 5,
+    maxChildren: shape.maxChildren ?? 4,
+    maxAttributes: shape.maxAttributes ?? 4,
+    asciiNames: shape.asciiNames ?? false,
+  };
   return fc.array(fc.nat({ max: 1 << 16 }), { minLength: 40, maxLength: 400 }).map((ints) => build(ints, s));
 }
 

@@ -20,7 +20,7 @@ const WITH = [C14N_10_WITH_COMMENTS, C14N_11_WITH_COMMENTS, EXC_C14N_WITH_COMMEN
 /** Our output must be `expected`, and so must xmllint's (whole-document, comments kept). */
 function agree(xml: string, algorithm: string, expected: string): void {
   expect(canonicalizeXml(xml, { algorithm }), `${algorithm} ours`).toBe(expected);
-  if (haveXmllint() && algorithm.endsWith('#WithComments') || (haveXmllint() && !/<!--/.test(xml))) {
+  if ((haveXmllint() && algorithm.endsWith('#WithComments')) || (haveXmllint() && !/<!--/.test(xml))) {
     expect(xmllintC14n(XMLLINT_FLAG[algorithm]!, xml), `${algorithm} xmllint`).toBe(expected);
   }
 }
@@ -67,15 +67,26 @@ describe('whole documents', () => {
   });
 
   it('orders namespace declarations by prefix, default first', () => {
-    const xml = '<r xmlns:zz="http://z" xmlns:a="http://a" xmlns="http://d" xmlns:\uF900="http://f" xmlns:\u{10000}="http://s"><zz:x a:y="1" \uF900:q="2" \u{10000}:p="3"/></r>';
-    agree(xml, C14N_10, '<r xmlns="http://d" xmlns:a="http://a" xmlns:zz="http://z" xmlns:\uF900="http://f" xmlns:\u{10000}="http://s"><zz:x a:y="1" \uF900:q="2" \u{10000}:p="3"></zz:x></r>');
-    agree(xml, EXC_C14N, '<r xmlns="http://d"><zz:x xmlns:a="http://a" xmlns:zz="http://z" xmlns:\uF900="http://f" xmlns:\u{10000}="http://s" a:y="1" \uF900:q="2" \u{10000}:p="3"></zz:x></r>');
+    const xml =
+      '<r xmlns:zz="http://z" xmlns:a="http://a" xmlns="http://d" xmlns:\uF900="http://f" xmlns:\u{10000}="http://s"><zz:x a:y="1" \uF900:q="2" \u{10000}:p="3"/></r>';
+    agree(
+      xml,
+      C14N_10,
+      '<r xmlns="http://d" xmlns:a="http://a" xmlns:zz="http://z" xmlns:\uF900="http://f" xmlns:\u{10000}="http://s"><zz:x a:y="1" \uF900:q="2" \u{10000}:p="3"></zz:x></r>',
+    );
+    agree(
+      xml,
+      EXC_C14N,
+      '<r xmlns="http://d"><zz:x xmlns:a="http://a" xmlns:zz="http://z" xmlns:\uF900="http://f" xmlns:\u{10000}="http://s" a:y="1" \uF900:q="2" \u{10000}:p="3"></zz:x></r>',
+    );
   });
 
   it('separates nodes outside the document element with #xA and drops the XML declaration and DOCTYPE', () => {
     const xml = '<?xml version="1.0" encoding="UTF-8"?>\n\n<!--a-->  <?b?>\n<r/>\n<!--c-->\n\n<?d e?>\n';
     for (const alg of WITH) agree(xml, alg, '<!--a-->\n<?b?>\n<r></r>\n<!--c-->\n<?d e?>');
-    expect(canonicalize(parseXml('<!DOCTYPE r [<!ELEMENT r ANY>]><!--x--><r/>', { allowDoctype: true }) as never, { algorithm: C14N_10_WITH_COMMENTS })).toBe('<!--x-->\n<r></r>');
+    expect(canonicalize(parseXml('<!DOCTYPE r [<!ELEMENT r ANY>]><!--x--><r/>', { allowDoctype: true }) as never, { algorithm: C14N_10_WITH_COMMENTS })).toBe(
+      '<!--x-->\n<r></r>',
+    );
   });
 
   it('fails on relative namespace URIs with ERR_C14N_RELATIVE_NAMESPACE (libxml2 fails too)', () => {
@@ -123,7 +134,8 @@ describe('whole documents', () => {
 
   it('escapes text (& < > CR) and attribute values (& < " TAB LF CR), normalizes attribute whitespace, expands CDATA', () => {
     const xml = '<a x="&#9;&#10;&#13; &lt;&amp;&quot;&gt;\t\n" y=\'"\'>&#13;&amp;&lt;&gt;"\'<![CDATA[<&>]]></a>';
-    for (const alg of [C14N_10, C14N_11, EXC_C14N]) agree(xml, alg, '<a x="&#x9;&#xA;&#xD; &lt;&amp;&quot;>  " y="&quot;">&#xD;&amp;&lt;&gt;"\'&lt;&amp;&gt;</a>');
+    for (const alg of [C14N_10, C14N_11, EXC_C14N])
+      agree(xml, alg, '<a x="&#x9;&#xA;&#xD; &lt;&amp;&quot;>  " y="&quot;">&#xD;&amp;&lt;&gt;"\'&lt;&amp;&gt;</a>');
   });
 
   it('keeps exclusive c14n declarations where they are visibly utilized, re-declaring under siblings', () => {
@@ -160,18 +172,23 @@ describe('element subtrees', () => {
     expect(canonicalize(t, { algorithm: EXC_C14N, inclusiveNamespaces: ['n', '#default', 'absent'] })).toBe(
       '<a:t xmlns="http://d" xmlns:a="http://a" xmlns:n="http://n" a:k="v" xml:base="../w"><n:c></n:c></a:t>',
     );
-    expect(canonicalize(t, { algorithm: EXC_C14N, inclusiveNamespaces: ' n\t#default ' })).toBe(canonicalize(t, { algorithm: EXC_C14N, inclusiveNamespaces: ['n', '#default'] }));
+    expect(canonicalize(t, { algorithm: EXC_C14N, inclusiveNamespaces: ' n\t#default ' })).toBe(
+      canonicalize(t, { algorithm: EXC_C14N, inclusiveNamespaces: ['n', '#default'] }),
+    );
   });
 
   it('#default in the PrefixList emits xmlns="" where the default namespace is undeclared under a rendered one', () => {
     const d = parseXml('<r xmlns="http://d"><p:a xmlns:p="http://p"><p:b xmlns=""/></p:a></r>');
     const r = d.documentElement!;
-    expect(canonicalize(r, { algorithm: EXC_C14N, inclusiveNamespaces: ['#default'] })).toBe('<r xmlns="http://d"><p:a xmlns:p="http://p"><p:b xmlns=""></p:b></p:a></r>');
+    expect(canonicalize(r, { algorithm: EXC_C14N, inclusiveNamespaces: ['#default'] })).toBe(
+      '<r xmlns="http://d"><p:a xmlns:p="http://p"><p:b xmlns=""></p:b></p:a></r>',
+    );
     expect(canonicalize(r, { algorithm: EXC_C14N })).toBe('<r xmlns="http://d"><p:a xmlns:p="http://p"><p:b></p:b></p:a></r>');
   });
 
   it('an element subtree equals the whole-document c14n of the same element serialized alone (exclusive)', () => {
-    const env = '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/" xmlns:wsu="http://u"><S:Header><wsu:Timestamp wsu:Id="_0"><wsu:Created>2026-11-23T08:00:00Z</wsu:Created></wsu:Timestamp></S:Header></S:Envelope>';
+    const env =
+      '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/" xmlns:wsu="http://u"><S:Header><wsu:Timestamp wsu:Id="_0"><wsu:Created>2026-11-23T08:00:00Z</wsu:Created></wsu:Timestamp></S:Header></S:Envelope>';
     const ts = firstElement(parseXml(env), 'wsu:Timestamp');
     const expected = '<wsu:Timestamp xmlns:wsu="http://u" wsu:Id="_0"><wsu:Created>2026-11-23T08:00:00Z</wsu:Created></wsu:Timestamp>';
     expect(canonicalize(ts, { algorithm: EXC_C14N })).toBe(expected);

@@ -98,7 +98,11 @@ describe.skipIf(!landed)('corpora replayed through canonicalize()', () => {
   test('parseXml refuses every DOCTYPE input of the corpora (the DTD-free twins are replayed instead)', () => {
     for (const c of cases.filter((x) => x.flags.includes('DTD'))) {
       let code: unknown;
-      try { (api as Api).parseXml(vectorBytes(c.input)); } catch (e) { code = (e as { code?: unknown }).code; }
+      try {
+        (api as Api).parseXml(vectorBytes(c.input));
+      } catch (e) {
+        code = (e as { code?: unknown }).code;
+      }
       expect(code, label(c)).toBe('ERR_XML_DOCTYPE');
     }
   });
@@ -109,7 +113,11 @@ describe.skipIf(!landed)('corpora replayed through canonicalize()', () => {
         test(`tcId ${c.tcId}: ${c.comment}`, () => {
           if (c.result === 'invalid') {
             let code: unknown = 'no error';
-            try { replay(c); } catch (e) { code = (e as { code?: unknown }).code; }
+            try {
+              replay(c);
+            } catch (e) {
+              code = (e as { code?: unknown }).code;
+            }
             expect(code, label(c)).toBe(c.expectedError);
             return;
           }
@@ -123,12 +131,20 @@ describe.skipIf(!landed)('corpora replayed through canonicalize()', () => {
         // node set means), must give our octets — so each pinned case still tests something.
         test(`${nsPinned.length} namespace-subset pins: ours == libxml2 over the same nodes with whole namespace axes`, () => {
           const { parseXml } = api as Api;
-          const results = oracle.run(nsPinned.map((c) => {
-            const doc = parseXml(vectorBytes(c.derivedInput ?? c.input));
-            const set = domNodeSet(doc, c.derivedNodeSetXPath ?? c.nodeSet!.xpath, c.nodeSet!.namespaces);
-            const { mode, withComments } = oracleMode(c.algorithm);
-            return { mode, withComments, file: vectorPath(c.derivedInput ?? c.input), indexes: documentOrderIndexes(doc, set), ...(c.inclusiveNamespaces ? { inclusiveNamespaces: c.inclusiveNamespaces } : {}) };
-          }));
+          const results = oracle.run(
+            nsPinned.map((c) => {
+              const doc = parseXml(vectorBytes(c.derivedInput ?? c.input));
+              const set = domNodeSet(doc, c.derivedNodeSetXPath ?? c.nodeSet!.xpath, c.nodeSet!.namespaces);
+              const { mode, withComments } = oracleMode(c.algorithm);
+              return {
+                mode,
+                withComments,
+                file: vectorPath(c.derivedInput ?? c.input),
+                indexes: documentOrderIndexes(doc, set),
+                ...(c.inclusiveNamespaces ? { inclusiveNamespaces: c.inclusiveNamespaces } : {}),
+              };
+            }),
+          );
           nsPinned.forEach((c, i) => {
             const r = results[i]!;
             expect(r.ok ? r.output.toString('utf8') : r.error, `${label(c)} (libxml2 with whole namespace axes)`).toBe(replay(c));
@@ -140,7 +156,11 @@ describe.skipIf(!landed)('corpora replayed through canonicalize()', () => {
         test(`${pinned.length} pinned cases: namespace-subset pins still depart`, () => {
           for (const c of pinned) {
             let out: string | undefined;
-            try { out = replay(c); } catch { out = undefined; }
+            try {
+              out = replay(c);
+            } catch {
+              out = undefined;
+            }
             const passes = out === vectorBytes(c.expected!).toString('utf8');
             // An implementation pin that passes is good news for the implementer, not a failure of
             // this suite; a namespace-subset pin that passes means the pin's reason is wrong.

@@ -1,6 +1,18 @@
 // The DOM helpers of dom.ts, read against documents whose structure is written out by hand.
 import { describe, expect, it } from 'vitest';
-import { attributeValue, childElement, childElements, descendantElements, describeElement, findElement, isElement, isElementLike, namespaceIgnoringTrailingSlash, parseXml, serializeXml } from '../src/index.js';
+import {
+  attributeValue,
+  childElement,
+  childElements,
+  descendantElements,
+  describeElement,
+  findElement,
+  isElement,
+  isElementLike,
+  namespaceIgnoringTrailingSlash,
+  parseXml,
+  serializeXml,
+} from '../src/index.js';
 
 const A = 'urn:a';
 const B = 'urn:b/';
@@ -53,7 +65,13 @@ describe('DOM helpers', () => {
   });
   it('namespaceIgnoringTrailingSlash accepts exactly the name with and without one "/"', () => {
     const t = namespaceIgnoringTrailingSlash('http://docs.oasis-open.org/ws-sx/ws-trust/200512/');
-    expect([t('http://docs.oasis-open.org/ws-sx/ws-trust/200512'), t('http://docs.oasis-open.org/ws-sx/ws-trust/200512/'), t('http://docs.oasis-open.org/ws-sx/ws-trust/200512//'), t(null), t('')]).toEqual([true, true, false, false, false]);
+    expect([
+      t('http://docs.oasis-open.org/ws-sx/ws-trust/200512'),
+      t('http://docs.oasis-open.org/ws-sx/ws-trust/200512/'),
+      t('http://docs.oasis-open.org/ws-sx/ws-trust/200512//'),
+      t(null),
+      t(''),
+    ]).toEqual([true, true, false, false, false]);
   });
   it('serializeXml writes the subtree back', () => {
     expect(serializeXml(childElement(root, A, 'k')!)).toBe(`<a:k xmlns:a="${A}">one</a:k>`);

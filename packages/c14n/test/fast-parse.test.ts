@@ -43,12 +43,16 @@ function dump(doc: AnyNode): string {
   const where = (n: AnyNode): string => `@${n.lineNumber}:${n.columnNumber}`;
   const nsMap = (n: AnyNode): string => JSON.stringify(n._nsMap ? Object.entries(n._nsMap).sort() : null);
   const walk = (n: AnyNode, indent: string): void => {
-    out.push(`${indent}${n.nodeType} ${JSON.stringify(n.nodeName)} ns=${JSON.stringify(n.namespaceURI)} p=${JSON.stringify(n.prefix)} l=${JSON.stringify(n.localName)} v=${JSON.stringify(n.nodeValue)} d=${JSON.stringify(n.data)} t=${JSON.stringify(n.target)} ${where(n)}${n.nodeType === 1 ? ' nsmap=' + nsMap(n) : ''}`);
+    out.push(
+      `${indent}${n.nodeType} ${JSON.stringify(n.nodeName)} ns=${JSON.stringify(n.namespaceURI)} p=${JSON.stringify(n.prefix)} l=${JSON.stringify(n.localName)} v=${JSON.stringify(n.nodeValue)} d=${JSON.stringify(n.data)} t=${JSON.stringify(n.target)} ${where(n)}${n.nodeType === 1 ? ' nsmap=' + nsMap(n) : ''}`,
+    );
     if (n.ownerDocument !== (n.nodeType === 9 ? null : doc)) out.push(`${indent}  !ownerDocument`);
     if (n.attributes) {
       for (let i = 0; i < n.attributes.length; i++) {
         const a = n.attributes.item(i);
-        out.push(`${indent}  @${JSON.stringify(a.nodeName)} ns=${JSON.stringify(a.namespaceURI)} p=${JSON.stringify(a.prefix)} l=${JSON.stringify(a.localName)} v=${JSON.stringify(a.value)} nv=${JSON.stringify(a.nodeValue)} s=${a.specified} ${where(a)}`);
+        out.push(
+          `${indent}  @${JSON.stringify(a.nodeName)} ns=${JSON.stringify(a.namespaceURI)} p=${JSON.stringify(a.prefix)} l=${JSON.stringify(a.localName)} v=${JSON.stringify(a.value)} nv=${JSON.stringify(a.nodeValue)} s=${a.specified} ${where(a)}`,
+        );
         if (a.ownerElement !== n || a.ownerDocument !== doc) out.push(`${indent}  !owner of attribute ${i}`);
       }
     }
@@ -246,7 +250,10 @@ describe('parseXml fast path', () => {
     );
     // Empty CDATA sections are the only construct of the generator it leaves to xmldom.
     expect(taken / total).toBeGreaterThan(0.6);
-    fc.assert(fc.property(namespaceHeavyDocument(), (d) => same(d.xml)), { numRuns: 150 });
+    fc.assert(
+      fc.property(namespaceHeavyDocument(), (d) => same(d.xml)),
+      { numRuns: 150 },
+    );
   });
 
   it('every XML text among the repository vectors (files, and XML strings inside JSON vectors): same DOM or same error', () => {
@@ -279,7 +286,49 @@ describe('parseXml fast path', () => {
     expect(fast).toBeGreaterThan(50); // 86 on 2026-12-04
   });
 
-  const TOKENS = ['<', '>', '&', ';', '"', "'", '=', '/', ':', '!', '?', '-', '[', ']', ' ', '\n', '\t', '\r', 'xmlns', ' xmlns:a="urn:q"', ' xmlns=""', 'a:', '&amp;', '&#x41;', '&#65;', ']]>', '<!--', '-->', '<![CDATA[', '<?pi x?>', '<?xml version="1.0"?>', 'é', '<!DOCTYPE a>', ' p:x="1"', ' x="1"', '\uFFFD', '\u0080', '</a>', '<a>', '<b/>', 'xml:'];
+  const TOKENS = [
+    '<',
+    '>',
+    '&',
+    ';',
+    '"',
+    "'",
+    '=',
+    '/',
+    ':',
+    '!',
+    '?',
+    '-',
+    '[',
+    ']',
+    ' ',
+    '\n',
+    '\t',
+    '\r',
+    'xmlns',
+    ' xmlns:a="urn:q"',
+    ' xmlns=""',
+    'a:',
+    '&amp;',
+    '&#x41;',
+    '&#65;',
+    ']]>',
+    '<!--',
+    '-->',
+    '<![CDATA[',
+    '<?pi x?>',
+    '<?xml version="1.0"?>',
+    'é',
+    '<!DOCTYPE a>',
+    ' p:x="1"',
+    ' x="1"',
+    '\uFFFD',
+    '\u0080',
+    '</a>',
+    '<a>',
+    '<b/>',
+    'xml:',
+  ];
   it('mutated documents (inserted, deleted and replaced markup): same DOM or same error either way', () => {
     const mutated = fc
       .tuple(
@@ -296,6 +345,9 @@ describe('parseXml fast path', () => {
         }
         return s;
       });
-    fc.assert(fc.property(mutated, (s) => same(s)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(mutated, (s) => same(s)),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -17,7 +17,9 @@ describe('parseXml', () => {
     for (const input of [xml, '\uFEFF' + xml, new TextEncoder().encode(xml), new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(xml)])]) {
       const doc = parseXml(input);
       expect(doc.documentElement!.namespaceURI).toBe('urn:a');
-      expect(doc.documentElement!.firstChild && (doc.documentElement!.firstChild as unknown as { getAttribute(n: string): string }).getAttribute('x')).toBe('é');
+      expect(doc.documentElement!.firstChild && (doc.documentElement!.firstChild as unknown as { getAttribute(n: string): string }).getAttribute('x')).toBe(
+        'é',
+      );
     }
   });
 
@@ -28,12 +30,19 @@ describe('parseXml', () => {
     const d = parseError(() => parseXml(new TextEncoder().encode('<?xml version="1.0" encoding="Shift_JIS"?><a/>')));
     expect(d.code).toBe('ERR_XML_PARSE');
     expect(d.message).toMatch(/expected encoding UTF-8, UTF-16, ISO-8859-1 or US-ASCII, received "Shift_JIS"/);
-    const a = parseError(() => parseXml(new Uint8Array([...new TextEncoder().encode('<?xml version="1.0" encoding="US-ASCII"?><a>'), 0xe9, ...new TextEncoder().encode('</a>')])));
+    const a = parseError(() =>
+      parseXml(new Uint8Array([...new TextEncoder().encode('<?xml version="1.0" encoding="US-ASCII"?><a>'), 0xe9, ...new TextEncoder().encode('</a>')])),
+    );
     expect(a.message).toMatch(/expected US-ASCII bytes, received byte 0xe9 at offset 44/);
   });
 
   it('decodes ISO-8859-1 (every byte is its code point, 0x80-0x9F included) and UTF-16 with a BOM', () => {
-    const latin = new Uint8Array([...new TextEncoder().encode('<?xml version="1.0" encoding="ISO-8859-1"?><a>'), 0xa9, 0x80, ...new TextEncoder().encode('</a>')]);
+    const latin = new Uint8Array([
+      ...new TextEncoder().encode('<?xml version="1.0" encoding="ISO-8859-1"?><a>'),
+      0xa9,
+      0x80,
+      ...new TextEncoder().encode('</a>'),
+    ]);
     expect(parseXml(latin).documentElement!.textContent).toBe('\u00a9\u0080');
     const s = '<a>\u00e9\u{1F600}</a>';
     const le = new Uint8Array([0xff, 0xfe, ...new Uint8Array(Buffer.from(s, 'utf16le'))]);
@@ -126,7 +135,13 @@ describe('parseXml', () => {
 
   it('enforces the Namespaces in XML constraints on xml and xmlns prefixes', () => {
     expect(parseXml('<a xmlns:xml="http://www.w3.org/XML/1998/namespace"/>').documentElement!.tagName).toBe('a');
-    for (const bad of ['<a xmlns:xml="urn:x"/>', '<a xmlns:xmlns="urn:x"/>', '<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>', '<a xmlns:p="http://www.w3.org/2000/xmlns/"/>', '<a xmlns:p=""/>']) {
+    for (const bad of [
+      '<a xmlns:xml="urn:x"/>',
+      '<a xmlns:xmlns="urn:x"/>',
+      '<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>',
+      '<a xmlns:p="http://www.w3.org/2000/xmlns/"/>',
+      '<a xmlns:p=""/>',
+    ]) {
       expect(parseError(() => parseXml(bad)).code, bad).toBe('ERR_XML_PARSE');
     }
   });

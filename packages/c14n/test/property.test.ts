@@ -59,7 +59,8 @@ describe.skipIf(!haveXmllint())('c14n equals xmllint on generated namespace-heav
 });
 
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
-const escA = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+const escA = (v: string): string =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 const escT = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 
 /**
@@ -79,10 +80,11 @@ function standalone(el: XElement, inherit: readonly string[] = []): string {
   }
   const chain: XElement[] = [];
   for (let n: XNode | null = el; n && n.nodeType === 1; n = n.parentNode) chain.unshift(n as XElement);
-  for (const e of chain) for (let i = 0; i < e.attributes.length; i++) {
-    const a = e.attributes[i]!;
-    if (a.namespaceURI === XMLNS) scope.set(a.name, a.value);
-  }
+  for (const e of chain)
+    for (let i = 0; i < e.attributes.length; i++) {
+      const a = e.attributes[i]!;
+      if (a.namespaceURI === XMLNS) scope.set(a.name, a.value);
+    }
   const out: string[] = [];
   const walk = (n: XNode, top: boolean): void => {
     if (n.nodeType === 1) {
@@ -125,7 +127,11 @@ describe.skipIf(!haveXmllint())('c14n of element subtrees equals xmllint on the 
             const el = els[pick % els.length]!;
             return { d, el, standalone: standalone(el, inherit) };
           });
-          const theirs = xmllintC14nBatch(flag, picked.map((p) => p.standalone), dir);
+          const theirs = xmllintC14nBatch(
+            flag,
+            picked.map((p) => p.standalone),
+            dir,
+          );
           picked.forEach((p, i) => {
             const t = theirs[i]!;
             if (typeof t !== 'string') throw new Error(`xmllint refused ${JSON.stringify(p.standalone)}: ${t.error}`);

@@ -175,7 +175,11 @@ describe('streaming canonicalization = DOM path', () => {
       fc.property(subtreeCase, fc.integer({ min: 1, max: 300 }), fc.boolean(), ([d, k, kind], chunkSize, stream) => {
         const { canonicalizeXmlTo } = entryPoints(stream);
         const xml = withId(d.xml, k, kind);
-        for (const [alg, id] of [[C14N_10_WITH_COMMENTS, undefined], [EXC_C14N, 'T'], [C14N_11, 'T']] as const) {
+        for (const [alg, id] of [
+          [C14N_10_WITH_COMMENTS, undefined],
+          [EXC_C14N, 'T'],
+          [C14N_11, 'T'],
+        ] as const) {
           const parts: string[] = [];
           canonicalizeXmlTo(xml, { algorithm: alg, chunkSize, ...(id ? { id } : {}) }, (c) => parts.push(c));
           expect(parts.join('')).toBe(viaDom(xml, alg, id ?? null));
@@ -193,7 +197,36 @@ describe('streaming canonicalization = DOM path', () => {
     expect(parts.join('')).toBe(viaDom(xml, EXC_C14N, null));
   });
 
-  const TOKENS = ['<', '>', '&', '"', "'", '=', '/', ':', '!', '?', '-', ']]>', ' xmlns:a="urn:q"', ' xmlns=""', ' xmlns:a="rel"', ' xmlns="r/x"', 'a:', '&amp;', '&#0;', '<!--', '<![CDATA[', '</a>', '<b/>', ' Id="T"', ' xml:id="T"', '<!DOCTYPE a>', '\u0080', 'xml:'];
+  const TOKENS = [
+    '<',
+    '>',
+    '&',
+    '"',
+    "'",
+    '=',
+    '/',
+    ':',
+    '!',
+    '?',
+    '-',
+    ']]>',
+    ' xmlns:a="urn:q"',
+    ' xmlns=""',
+    ' xmlns:a="rel"',
+    ' xmlns="r/x"',
+    'a:',
+    '&amp;',
+    '&#0;',
+    '<!--',
+    '<![CDATA[',
+    '</a>',
+    '<b/>',
+    ' Id="T"',
+    ' xml:id="T"',
+    '<!DOCTYPE a>',
+    '\u0080',
+    'xml:',
+  ];
   it('mutated documents: the same output or the same error (code and message) as the DOM path', () => {
     const mutated = fc
       .tuple(subtreeCase, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2 }), fc.constantFrom(...TOKENS), fc.nat({ max: 3 })), { minLength: 1, maxLength: 3 }))
@@ -238,11 +271,15 @@ describe('canonicalizeById: errors', () => {
     for (const stream of [true, false]) {
       const { canonicalizeById } = entryPoints(stream);
       expect(() => canonicalizeById(doc, 'x', { algorithm: EXC_C14N })).toThrow(expect.objectContaining({ code: 'ERR_C14N_DUPLICATE_ID' }));
-      expect(() => canonicalizeById('<a Id="z"><a Id="z"/></a>', 'z', { algorithm: C14N_10 })).toThrow(expect.objectContaining({ code: 'ERR_C14N_DUPLICATE_ID' }));
+      expect(() => canonicalizeById('<a Id="z"><a Id="z"/></a>', 'z', { algorithm: C14N_10 })).toThrow(
+        expect.objectContaining({ code: 'ERR_C14N_DUPLICATE_ID' }),
+      );
       expect(() => canonicalizeById(doc, 'nope', { algorithm: EXC_C14N })).toThrow(expect.objectContaining({ code: 'ERR_C14N_ID_NOT_FOUND' }));
       expect(canonicalizeById(doc, 'y', { algorithm: EXC_C14N })).toBe('<b Id="y"><c xml:id="x"></c></b>');
       // Only the configured attributes name elements: an ID (SAML 2) or a p:Id in another namespace does not.
-      expect(() => canonicalizeById('<a ID="q" xmlns:p="urn:p" p:Id="q"/>', 'q', { algorithm: EXC_C14N })).toThrow(expect.objectContaining({ code: 'ERR_C14N_ID_NOT_FOUND' }));
+      expect(() => canonicalizeById('<a ID="q" xmlns:p="urn:p" p:Id="q"/>', 'q', { algorithm: EXC_C14N })).toThrow(
+        expect.objectContaining({ code: 'ERR_C14N_ID_NOT_FOUND' }),
+      );
       expect(canonicalizeById('<a ID="q"/>', 'q', { algorithm: EXC_C14N, idAttributes: [{ namespaceURI: null, localName: 'ID' }] })).toBe('<a ID="q"></a>');
     }
     expect(() => canonicalizeById(doc, '', { algorithm: EXC_C14N })).toThrow(expect.objectContaining({ code: 'ERR_C14N_INPUT' }));
@@ -250,11 +287,19 @@ describe('canonicalizeById: errors', () => {
   it('parse errors, DOCTYPE, bounds and relative namespaces: as parseXml and canonicalize raise them', () => {
     expect(() => canonicalizeXml('<!DOCTYPE a><a/>', { algorithm: EXC_C14N })).toThrow(expect.objectContaining({ code: 'ERR_XML_DOCTYPE' }));
     expect(() => canonicalizeXml('<a>x]]>y</a>', { algorithm: EXC_C14N })).toThrow(expect.objectContaining({ code: 'ERR_XML_PARSE' }));
-    expect(() => canonicalizeXml('<a><b><c/></b></a>', { algorithm: EXC_C14N, parse: { maxDepth: 2 } })).toThrow(expect.objectContaining({ code: 'ERR_XML_LIMIT' }));
-    expect(() => canonicalizeXml('<a/>'.padEnd(100, ' '), { algorithm: EXC_C14N, parse: { maxBytes: 50 } })).toThrow(expect.objectContaining({ code: 'ERR_XML_LIMIT' }));
-    expect(() => canonicalizeById('<a xmlns:p="rel"><b Id="t"><p:c/></b></a>', 't', { algorithm: EXC_C14N })).toThrow(expect.objectContaining({ code: 'ERR_C14N_RELATIVE_NAMESPACE' }));
+    expect(() => canonicalizeXml('<a><b><c/></b></a>', { algorithm: EXC_C14N, parse: { maxDepth: 2 } })).toThrow(
+      expect.objectContaining({ code: 'ERR_XML_LIMIT' }),
+    );
+    expect(() => canonicalizeXml('<a/>'.padEnd(100, ' '), { algorithm: EXC_C14N, parse: { maxBytes: 50 } })).toThrow(
+      expect.objectContaining({ code: 'ERR_XML_LIMIT' }),
+    );
+    expect(() => canonicalizeById('<a xmlns:p="rel"><b Id="t"><p:c/></b></a>', 't', { algorithm: EXC_C14N })).toThrow(
+      expect.objectContaining({ code: 'ERR_C14N_RELATIVE_NAMESPACE' }),
+    );
     // Inclusive c14n renders the ancestors' namespaces on the apex, so their URIs are checked too.
-    expect(() => canonicalizeById('<a xmlns:p="rel"><b Id="t"/></a>', 't', { algorithm: C14N_10 })).toThrow(expect.objectContaining({ code: 'ERR_C14N_RELATIVE_NAMESPACE' }));
+    expect(() => canonicalizeById('<a xmlns:p="rel"><b Id="t"/></a>', 't', { algorithm: C14N_10 })).toThrow(
+      expect.objectContaining({ code: 'ERR_C14N_RELATIVE_NAMESPACE' }),
+    );
     expect(canonicalizeById('<a xmlns:p="rel"><b Id="t"/></a>', 't', { algorithm: EXC_C14N })).toBe('<b Id="t"></b>');
     expect(() => canonicalizeXml('<a/>', { algorithm: C14N_10, inclusiveNamespaces: ['a'] })).toThrow(expect.objectContaining({ code: 'ERR_C14N_ALGORITHM' }));
     expect(() => canonicalizeXml('<a/>', { algorithm: 'urn:nope' })).toThrow(expect.objectContaining({ code: 'ERR_C14N_ALGORITHM' }));
@@ -305,7 +350,11 @@ describe.skipIf(!haveXmllint())('streaming canonicalization = xmllint --c14n / -
     try {
       const docs = fc.sample(namespaceHeavyDocument({ asciiNames: true }), { numRuns: RUNS, seed: SEED + 2 });
       for (const alg of [C14N_10_WITH_COMMENTS, C14N_11_WITH_COMMENTS, EXC_C14N_WITH_COMMENTS]) {
-        const theirs = xmllintC14nBatch(XMLLINT_FLAG[alg]!, docs.map((d) => d.xml), dir);
+        const theirs = xmllintC14nBatch(
+          XMLLINT_FLAG[alg]!,
+          docs.map((d) => d.xml),
+          dir,
+        );
         docs.forEach((d, i) => {
           const t = theirs[i]!;
           if (typeof t !== 'string') throw new Error(`xmllint failed: ${t.error}`);
@@ -335,12 +384,26 @@ describe('the c14n corpora (W3C/libxml2, xmlsec, Santuario) through the streamin
       if (c.apex) {
         // Name the apex by one of its attributes that no other element carries with that value.
         const doc = parseXml(input);
-        const [apex] = selectNodes(doc, c.apex.xpath, c.apex.namespaces) as unknown as { attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string; name: string; value: string } } }[];
-        const all = Array.from((doc as unknown as { getElementsByTagName(n: string): ArrayLike<{ attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string; value: string } } }> }).getElementsByTagName('*'));
+        const [apex] = selectNodes(doc, c.apex.xpath, c.apex.namespaces) as unknown as {
+          attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string; name: string; value: string } };
+        }[];
+        const all = Array.from(
+          (
+            doc as unknown as {
+              getElementsByTagName(
+                n: string,
+              ): ArrayLike<{ attributes: { length: number; [i: number]: { namespaceURI: string | null; localName: string; value: string } } }>;
+            }
+          ).getElementsByTagName('*'),
+        );
         for (let i = 0; i < (apex?.attributes.length ?? 0); i++) {
           const a = apex!.attributes[i]!;
           if (a.name.startsWith('xmlns')) continue;
-          const same = all.filter((e) => Array.from({ length: e.attributes.length }, (_, j) => e.attributes[j]!).some((b) => b.namespaceURI === a.namespaceURI && b.localName === a.localName && b.value === a.value));
+          const same = all.filter((e) =>
+            Array.from({ length: e.attributes.length }, (_, j) => e.attributes[j]!).some(
+              (b) => b.namespaceURI === a.namespaceURI && b.localName === a.localName && b.value === a.value,
+            ),
+          );
           if (same.length === 1) {
             id = a.value;
             idAttributes = [{ namespaceURI: a.namespaceURI, localName: a.localName }];
@@ -349,14 +412,27 @@ describe('the c14n corpora (W3C/libxml2, xmlsec, Santuario) through the streamin
         }
         if (id === null) continue;
       }
-      const run = (): string => (id === null ? canonicalizeXml(input, opts) : canonicalizeById(input, id, { ...opts, ...(idAttributes !== undefined ? { idAttributes } : {}) }));
+      const run = (): string =>
+        id === null ? canonicalizeXml(input, opts) : canonicalizeById(input, id, { ...opts, ...(idAttributes !== undefined ? { idAttributes } : {}) });
       if (c.result === 'invalid') {
         let code: unknown = 'no error';
-        try { run(); } catch (e) { code = (e as { code?: unknown }).code; }
+        try {
+          run();
+        } catch (e) {
+          code = (e as { code?: unknown }).code;
+        }
         expect(code, label).toBe(c.expectedError);
       } else {
         expect(run(), label).toBe(vectorBytes(c.expected!).toString('utf8'));
-        const job: StreamJob = { ...MODES[c.algorithm]!, incl: c.inclusiveNamespaces ? c.inclusiveNamespaces.map((p) => (p === '#default' ? '' : p)) : null, id, idAttributes: idAttributes ?? DEFAULT_ID_ATTRIBUTES, parse: {}, sink: null, chunk: 1 << 30 };
+        const job: StreamJob = {
+          ...MODES[c.algorithm]!,
+          incl: c.inclusiveNamespaces ? c.inclusiveNamespaces.map((p) => (p === '#default' ? '' : p)) : null,
+          id,
+          idAttributes: idAttributes ?? DEFAULT_ID_ATTRIBUTES,
+          parse: {},
+          sink: null,
+          chunk: 1 << 30,
+        };
         if (streamCanonicalize(prepareXmlText(input, {}), job) !== BAIL) streamedCount++;
       }
       if (id === null) whole++;

@@ -17,14 +17,29 @@ const dir = mkdtempSync(join(tmpdir(), 'certprov-vectors-'));
 const version = execFileSync('openssl', ['version']).toString().trim();
 function openssl(name, keyArgs, extra = []) {
   const out = join(dir, `${name}.der`);
-  execFileSync('openssl', ['req', '-new', '-nodes', ...keyArgs, '-keyout', join(dir, `${name}.key`), '-subj', '/CN=alice@contoso.com', '-outform', 'DER', '-out', out, ...extra], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-new', '-nodes', ...keyArgs, '-keyout', join(dir, `${name}.key`), '-subj', '/CN=alice@contoso.com', '-outform', 'DER', '-out', out, ...extra],
+    { stdio: 'ignore' },
+  );
   return readFileSync(out).toString('base64');
 }
 const ours = (o) => Buffer.from(generateCsr({ sipUri: 'alice@contoso.com', ...o }).der).toString('base64');
 const k1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const tests = [];
-const add = (comment, csrBase64, expected, source, policy = {}, flags = []) => tests.push({ tcId: tests.length + 1, comment, flags, csrBase64, policy, responseCode: expected, result: expected === 'Success' ? 'valid' : 'invalid', source });
-const O = `openssl req (${version})`, G = '@ocauth/certprov generateCsr (MS-WCCE name-value pairs)';
+const add = (comment, csrBase64, expected, source, policy = {}, flags = []) =>
+  tests.push({
+    tcId: tests.length + 1,
+    comment,
+    flags,
+    csrBase64,
+    policy,
+    responseCode: expected,
+    result: expected === 'Success' ? 'valid' : 'invalid',
+    source,
+  });
+const O = `openssl req (${version})`,
+  G = '@ocauth/certprov generateCsr (MS-WCCE name-value pairs)';
 
 add('RSA 2048, SHA-256, no attributes', openssl('rsa2048', ['-newkey', 'rsa:2048', '-sha256']), 'Success', O);
 add('RSA 2048, SHA-1 (old clients)', openssl('rsa2048sha1', ['-newkey', 'rsa:2048', '-sha1']), 'Success', O);
@@ -45,17 +60,39 @@ add('truncated DER', body.subarray(0, body.length - 20).toString('base64'), 'Inv
 add('Months 6 (Lync: 4320 hours)', ours({ keyPair: k1024, validity: { period: 'Months', units: 6 } }), 'Success', G);
 add('Hours 8 (the minimum)', ours({ keyPair: k1024, validity: { period: 'Hours', units: 8 } }), 'Success', G);
 add('Hours 2 clamped to 8 by default', ours({ keyPair: k1024, validity: { period: 'Hours', units: 2 } }), 'Success', G, {}, ['Clamped']);
-add('Hours 2 rejected under validityOutOfRange=reject', ours({ keyPair: k1024, validity: { period: 'Hours', units: 2 } }), 'InvalidValidityPeriod', G, { validityOutOfRange: 'reject' });
-add('Days 400 rejected under validityOutOfRange=reject (max 8760 h)', ours({ keyPair: k1024, validity: { period: 'Days', units: 400 } }), 'InvalidValidityPeriod', G, { validityOutOfRange: 'reject' });
+add('Hours 2 rejected under validityOutOfRange=reject', ours({ keyPair: k1024, validity: { period: 'Hours', units: 2 } }), 'InvalidValidityPeriod', G, {
+  validityOutOfRange: 'reject',
+});
+add(
+  'Days 400 rejected under validityOutOfRange=reject (max 8760 h)',
+  ours({ keyPair: k1024, validity: { period: 'Days', units: 400 } }),
+  'InvalidValidityPeriod',
+  G,
+  { validityOutOfRange: 'reject' },
+);
 add('Days 365 = 8760 hours, the maximum', ours({ keyPair: k1024, validity: { period: 'Days', units: 365 } }), 'Success', G, { validityOutOfRange: 'reject' });
 add('no CertificateTemplate pair', ours({ keyPair: k1024, certificateTemplate: null }), 'Success', G);
-writeFileSync(join(root, 'vectors/certprov/csr-policy.json'), JSON.stringify({
-  algorithm: 'GetAndPublishCert CSR policy (MS-OCAUTHWS 3.1.4.1): ResponseCode per request and server policy',
-  generator: 'packages/certprov/scripts/generate-vectors.mjs',
-  defaultPolicy: { minKeySizeBits: 1024, maxKeySizeBits: 16384, minValidityHours: 8, defaultValidityHours: 4320, maxValidityHours: 8760, validityOutOfRange: 'clamp' },
-  notes: 'Entity alice@contoso.com, ticket for sip:alice@contoso.com, DeviceId {161CCE75-E0C7-5F60-BDD1-054099725B0B}. policy overrides defaultPolicy.',
-  numberOfTests: tests.length,
-  testGroups: [{ tests }],
-}, null, 2) + '\n');
+writeFileSync(
+  join(root, 'vectors/certprov/csr-policy.json'),
+  JSON.stringify(
+    {
+      algorithm: 'GetAndPublishCert CSR policy (MS-OCAUTHWS 3.1.4.1): ResponseCode per request and server policy',
+      generator: 'packages/certprov/scripts/generate-vectors.mjs',
+      defaultPolicy: {
+        minKeySizeBits: 1024,
+        maxKeySizeBits: 16384,
+        minValidityHours: 8,
+        defaultValidityHours: 4320,
+        maxValidityHours: 8760,
+        validityOutOfRange: 'clamp',
+      },
+      notes: 'Entity alice@contoso.com, ticket for sip:alice@contoso.com, DeviceId {161CCE75-E0C7-5F60-BDD1-054099725B0B}. policy overrides defaultPolicy.',
+      numberOfTests: tests.length,
+      testGroups: [{ tests }],
+    },
+    null,
+    2,
+  ) + '\n',
+);
 rmSync(dir, { recursive: true, force: true });
 console.log(`wrote ${tests.length} cases to vectors/certprov/csr-policy.json`);

@@ -56,12 +56,23 @@ describe('CertificateAuthority', () => {
       const dir = mkdtempSync(join(tmpdir(), 'certprov-ca-'));
       writeFileSync(join(dir, 'ca.pem'), ca.certificatePem);
       writeFileSync(join(dir, 'leaf.pem'), c.pem);
-      const v = openssl(['verify', '-attime', String(Date.parse('2026-01-02T00:00:00Z') / 1000), '-purpose', 'sslclient', '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')]);
+      const v = openssl([
+        'verify',
+        '-attime',
+        String(Date.parse('2026-01-02T00:00:00Z') / 1000),
+        '-purpose',
+        'sslclient',
+        '-CAfile',
+        join(dir, 'ca.pem'),
+        join(dir, 'leaf.pem'),
+      ]);
       expect(v.out).toMatch(/leaf\.pem: OK/);
       expect(v.code).toBe(0);
       const other = CertificateAuthority.create({ clock, keySizeBits: 1024 });
       writeFileSync(join(dir, 'other.pem'), other.certificatePem);
-      expect(openssl(['verify', '-attime', String(Date.parse('2026-01-02T00:00:00Z') / 1000), '-CAfile', join(dir, 'other.pem'), join(dir, 'leaf.pem')]).code).not.toBe(0);
+      expect(
+        openssl(['verify', '-attime', String(Date.parse('2026-01-02T00:00:00Z') / 1000), '-CAfile', join(dir, 'other.pem'), join(dir, 'leaf.pem')]).code,
+      ).not.toBe(0);
       const text = openssl(['x509', '-in', join(dir, 'leaf.pem'), '-noout', '-text']).out;
       expect(text).toMatch(/sha256WithRSAEncryption/);
       expect(text).toMatch(/X509v3 Authority Key Identifier/);
@@ -94,11 +105,29 @@ describe('CertificateAuthority', () => {
 
   it('Node TLS accepts the issued certificate as a client certificate (127.0.0.1)', async () => {
     const serverKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const serverCert = ca.issue({ publicKey: serverKey.publicKey, entity: 'server@contoso.com', deviceId: DEVICE, validityHours: 24, notBefore: new Date(Date.now() - 60_000) });
-    const client = ca.issue({ publicKey: user.publicKey, entity: 'alice@contoso.com', deviceId: DEVICE, validityHours: 24, notBefore: new Date(Date.now() - 60_000) });
+    const serverCert = ca.issue({
+      publicKey: serverKey.publicKey,
+      entity: 'server@contoso.com',
+      deviceId: DEVICE,
+      validityHours: 24,
+      notBefore: new Date(Date.now() - 60_000),
+    });
+    const client = ca.issue({
+      publicKey: user.publicKey,
+      entity: 'alice@contoso.com',
+      deviceId: DEVICE,
+      validityHours: 24,
+      notBefore: new Date(Date.now() - 60_000),
+    });
     const seen = await new Promise<string>((resolve, reject) => {
       const server = tls.createServer(
-        { key: serverKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: serverCert.pem, ca: [ca.certificatePem], requestCert: true, rejectUnauthorized: true },
+        {
+          key: serverKey.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+          cert: serverCert.pem,
+          ca: [ca.certificatePem],
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
         (s) => {
           const peer = s.getPeerCertificate();
           s.end();
@@ -109,7 +138,13 @@ describe('CertificateAuthority', () => {
       server.on('tlsClientError', reject);
       server.listen(0, '127.0.0.1', () => {
         const port = (server.address() as { port: number }).port;
-        const c = tls.connect({ host: '127.0.0.1', port, key: user.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: client.pem, rejectUnauthorized: false /* the test server's cert is a client-auth-only leaf; only the server-side check is under test */ });
+        const c = tls.connect({
+          host: '127.0.0.1',
+          port,
+          key: user.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+          cert: client.pem,
+          rejectUnauthorized: false /* the test server's cert is a client-auth-only leaf; only the server-side check is under test */,
+        });
         c.on('error', () => undefined);
         c.resume();
       });
@@ -117,7 +152,6 @@ describe('CertificateAuthority', () => {
     expect(seen).toBe('true:alice@contoso.com');
   });
 });
-
 
 describe('CertificateAuthority chains (issuing CA under a root)', () => {
   const root = CertificateAuthority.create({ clock, commonName: 'Contoso Root CA', keySizeBits: 1024, validityDays: 3650 });
@@ -151,7 +185,20 @@ describe('CertificateAuthority chains (issuing CA under a root)', () => {
       writeFileSync(join(dir, 'issuing.pem'), issuing.certificatePem);
       writeFileSync(join(dir, 'leaf.pem'), c.pem);
       const at = String(Date.parse('2026-01-01T01:00:00Z') / 1000);
-      expect(openssl(['verify', '-attime', at, '-purpose', 'sslclient', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), join(dir, 'leaf.pem')]).out).toMatch(/leaf\.pem: OK/);
+      expect(
+        openssl([
+          'verify',
+          '-attime',
+          at,
+          '-purpose',
+          'sslclient',
+          '-CAfile',
+          join(dir, 'root.pem'),
+          '-untrusted',
+          join(dir, 'issuing.pem'),
+          join(dir, 'leaf.pem'),
+        ]).out,
+      ).toMatch(/leaf\.pem: OK/);
       expect(openssl(['verify', '-attime', at, '-CAfile', join(dir, 'root.pem'), join(dir, 'leaf.pem')]).code).not.toBe(0);
     }
   });
@@ -166,6 +213,8 @@ describe('CertificateAuthority chains (issuing CA under a root)', () => {
     expect(() => CertificateAuthority.load(sub.certificatePem, kp.privateKey, { chain: [stranger.certificate] })).toThrow(
       expect.objectContaining({ code: 'ERR_CERTPROV_CA_CHAIN', message: expect.stringMatching(/chain\[0\]: expected the issuer of CN=Contoso Issuing CA 2/) }),
     );
-    expect(() => CertificateAuthority.create({ commonName: 'X', keySizeBits: 1024, issuer: root, chain: [root.certificate] })).toThrow(expect.objectContaining({ code: 'ERR_CERTPROV_CA_OPTIONS' }));
+    expect(() => CertificateAuthority.create({ commonName: 'X', keySizeBits: 1024, issuer: root, chain: [root.certificate] })).toThrow(
+      expect.objectContaining({ code: 'ERR_CERTPROV_CA_OPTIONS' }),
+    );
   });
 });

@@ -5,8 +5,22 @@ import { generateCsr } from '../src/index.js';
 import { checkCsr } from '../src/internal/get-and-publish-cert/csr-policy.js';
 import type { CertProvPolicy } from '../src/internal/handler-options.js';
 
-const policy: Required<CertProvPolicy> = { minKeySizeBits: 1024, maxKeySizeBits: 16384, minValidityHours: 8, defaultValidityHours: 4320, maxValidityHours: 8760, validityOutOfRange: 'clamp' };
-const code = (f: () => unknown) => { try { f(); return 'accepted'; } catch (e) { return (e as { responseCode?: string; code?: string }).responseCode ?? (e as { code?: string }).code; } };
+const policy: Required<CertProvPolicy> = {
+  minKeySizeBits: 1024,
+  maxKeySizeBits: 16384,
+  minValidityHours: 8,
+  defaultValidityHours: 4320,
+  maxValidityHours: 8760,
+  validityOutOfRange: 'clamp',
+};
+const code = (f: () => unknown) => {
+  try {
+    f();
+    return 'accepted';
+  } catch (e) {
+    return (e as { responseCode?: string; code?: string }).responseCode ?? (e as { code?: string }).code;
+  }
+};
 
 describe('checkCsr testFaults', () => {
   const weak = generateCsr({ sipUri: 'alice@contoso.test', keyPair: generateKeyPairSync('rsa', { modulusLength: 1024, publicExponent: 3 }) }).der;

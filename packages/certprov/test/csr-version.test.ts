@@ -35,7 +35,10 @@ function encLen(n: number): Buffer {
   for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
-const seq = (...parts: Buffer[]) => { const c = Buffer.concat(parts); return Buffer.concat([Buffer.from([0x30]), encLen(c.length), c]); };
+const seq = (...parts: Buffer[]) => {
+  const c = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([0x30]), encLen(c.length), c]);
+};
 
 /** `openssl req` CSR (sha256WithRSA) with its CertificationRequestInfo version replaced by `versionContent` and re-signed. */
 function csrWithVersion(versionContent: number[]): Buffer {
@@ -48,7 +51,12 @@ function csrWithVersion(versionContent: number[]): Buffer {
   const infoOff = outer.hdr;
   const info = tlv(der, infoOff);
   const infoEnd = infoOff + info.hdr + info.len;
-  const algEnd = infoEnd + (() => { const a = tlv(der, infoEnd); return a.hdr + a.len; })();
+  const algEnd =
+    infoEnd +
+    (() => {
+      const a = tlv(der, infoEnd);
+      return a.hdr + a.len;
+    })();
   const infoContent = der.subarray(infoOff + info.hdr, infoEnd);
   const ver = tlv(infoContent, 0);
   expect(ver.tag).toBe(0x02);
@@ -82,7 +90,12 @@ describe.runIf(hasTool('openssl', ['version']))('PKCS#10 version (README Interop
   });
 
   it('refuses the other versions with a typed error naming expected and received', () => {
-    for (const [content, shown] of [[[1], '1'], [[3], '3'], [[0xff], '-1'], [[0, 0], '0']] as const) {
+    for (const [content, shown] of [
+      [[1], '1'],
+      [[3], '3'],
+      [[0xff], '-1'],
+      [[0, 0], '0'],
+    ] as const) {
       const der = csrWithVersion([...content]);
       expect(opensslVerifies(der).ok || content.length === 2, 'the re-signed request is otherwise valid').toBe(true);
       let err: unknown;

@@ -85,7 +85,11 @@ describe('generateCsr', () => {
 
   it('rejects bad options with typed errors', () => {
     expect(() => generateCsr({ sipUri: 'not a uri', keyPair })).toThrow(CsrError);
-    try { generateCsr({ sipUri: 'a@b', keySizeBits: 100 }); } catch (e) { expect((e as CsrError).code).toBe('ERR_CERTPROV_KEY_SIZE'); }
+    try {
+      generateCsr({ sipUri: 'a@b', keySizeBits: 100 });
+    } catch (e) {
+      expect((e as CsrError).code).toBe('ERR_CERTPROV_KEY_SIZE');
+    }
     expect(() => generateCsr({ sipUri: 'a@b', keyPair, validity: { period: 'Years' as never, units: 1 } })).toThrow(/validity/);
   });
 });

@@ -9,11 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, signMessage, WebTicketClient, type WebTicket } from '@ocauth/wstrust';
 import { GET_AND_PUBLISH_CERT_RESPONSE_CODES } from '@ocauth/diagnostics';
 import {
-  ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr,
-  GetAndPublishCertError, MemoryCertificateStore, parseGetAndPublishCertResponse, requestCertificate, storeCertificateValidator,
-  type CertificateStore, type StoredCertificate,
+  ACTION_GET_AND_PUBLISH_CERT,
+  buildGetAndPublishCertRequest,
+  CertificateAuthority,
+  createCertProvHandler,
+  generateCsr,
+  GetAndPublishCertError,
+  MemoryCertificateStore,
+  parseGetAndPublishCertResponse,
+  requestCertificate,
+  storeCertificateValidator,
+  type CertificateStore,
+  type StoredCertificate,
 } from '@ocauth/certprov';
-
 
 const signer = selfSigned('webticket.contoso.test', 1024);
 const poolBytes = randomBytes(32);
@@ -45,9 +53,15 @@ class FlakyStore implements CertificateStore {
     if (faults.storeThrows) return Promise.reject(new Error('ECONNREFUSED user store'));
     return this.inner.publish(cert, at);
   }
-  findBySerial(s: string) { return this.inner.findBySerial(s); }
-  listForEntity(e: string) { return this.inner.listForEntity(e); }
-  revoke(s: string, at: Date) { return this.inner.revoke(s, at); }
+  findBySerial(s: string) {
+    return this.inner.findBySerial(s);
+  }
+  listForEntity(e: string) {
+    return this.inner.listForEntity(e);
+  }
+  revoke(s: string, at: Date) {
+    return this.inner.revoke(s, at);
+  }
 }
 const defaultStore = new MemoryCertificateStore();
 const strictStore = new MemoryCertificateStore();
@@ -59,16 +73,47 @@ let base = '';
 const handlers = new Map<string, (r: Request) => Promise<Response>>();
 const url = (svc: 'default' | 'strict' | 'flaky') => `${base}/${svc}/CertProv/CertProvisioningService.svc`;
 
-
 beforeAll(async () => {
   const srv = await serveLoopback((path) => [...handlers].find(([prefix]) => path.startsWith(prefix))?.[1]);
   base = srv.base;
   closeServer = srv.close;
-  handlers.set('/WebTicket/', createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey, farm: [`${base}/`], userDirectory: users, clock }));
-  const verifier = (svc: 'default' | 'strict' | 'flaky') => createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: url(svc) });
+  handlers.set(
+    '/WebTicket/',
+    createWebTicketHandler({
+      serviceUrl: `${base}/WebTicket/WebTicketService.svc`,
+      signingKey: signer.privateKey,
+      certificate: signer.certificate,
+      poolKey,
+      farm: [`${base}/`],
+      userDirectory: users,
+      clock,
+    }),
+  );
+  const verifier = (svc: 'default' | 'strict' | 'flaky') =>
+    createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: url(svc) });
   handlers.set('/default/', createCertProvHandler({ ticketVerifier: verifier('default'), ca, store: defaultStore, clock, userDirectory: certProvDirectory }));
-  handlers.set('/strict/', createCertProvHandler({ ticketVerifier: verifier('strict'), ca, store: strictStore, clock, userDirectory: certProvDirectory, policy: { minKeySizeBits: 1100, maxKeySizeBits: 1536, validityOutOfRange: 'reject' } }));
-  handlers.set('/flaky/', createCertProvHandler({ ticketVerifier: verifier('flaky'), ca, store: flakyStore, clock, userDirectory: certProvDirectory, onError: (e) => internalErrors.push(e) }));
+  handlers.set(
+    '/strict/',
+    createCertProvHandler({
+      ticketVerifier: verifier('strict'),
+      ca,
+      store: strictStore,
+      clock,
+      userDirectory: certProvDirectory,
+      policy: { minKeySizeBits: 1100, maxKeySizeBits: 1536, validityOutOfRange: 'reject' },
+    }),
+  );
+  handlers.set(
+    '/flaky/',
+    createCertProvHandler({
+      ticketVerifier: verifier('flaky'),
+      ca,
+      store: flakyStore,
+      clock,
+      userDirectory: certProvDirectory,
+      onError: (e) => internalErrors.push(e),
+    }),
+  );
 });
 afterAll(() => closeServer());
 
@@ -104,7 +149,11 @@ async function viaRaw(user: keyof typeof pins, svc: 'default' | 'strict' | 'flak
   const ADDR = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';
   const envelope = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><To s:mustUnderstand="1" xmlns="${ADDR}">${url(svc)}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
   const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now: clock() });
-  const res = await fetch(url(svc), { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed });
+  const res = await fetch(url(svc), {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` },
+    body: signed,
+  });
   expect(res.status, 'ErrorInfo answers are HTTP 200, never SOAP faults').toBe(200);
   const text = await res.text();
   try {
@@ -115,7 +164,8 @@ async function viaRaw(user: keyof typeof pins, svc: 'default' | 'strict' | 'flak
   }
 }
 const DEV = '{161CCE75-E0C7-5F60-BDD1-054099725B0B}';
-const goodBody = (entity = 'alice@contoso.test', csr = generateCsr({ sipUri: entity, keyPair: key1024 }).der) => buildGetAndPublishCertRequest({ deviceId: DEV, entity, csr, requestId: 'rid-1' });
+const goodBody = (entity = 'alice@contoso.test', csr = generateCsr({ sipUri: entity, keyPair: key1024 }).der) =>
+  buildGetAndPublishCertRequest({ deviceId: DEV, entity, csr, requestId: 'rid-1' });
 const hours = (c: X509Certificate) => (new Date(c.validTo).getTime() - new Date(c.validFrom).getTime()) / 3_600_000;
 const provoked = new Set<string>();
 
@@ -234,10 +284,16 @@ describe('each GetAndPublishCert ResponseCode, provoked over loopback HTTP with 
     const send = async (body: string) => {
       const envelope = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><To s:mustUnderstand="1" xmlns="${ADDR}">${url('default')}</To><Action s:mustUnderstand="1" xmlns="${ADDR}">${ACTION_GET_AND_PUBLISH_CERT}</Action></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
       const signed = signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, now: clock() });
-      return fetch(url('default'), { method: 'POST', headers: { 'content-type': `application/soap+xml; charset=utf-8; action="${ACTION_GET_AND_PUBLISH_CERT}"` }, body: signed });
+      return fetch(url('default'), {
+        method: 'POST',
+        headers: { 'content-type': `application/soap+xml; charset=utf-8; action="${ACTION_GET_AND_PUBLISH_CERT}"` },
+        body: signed,
+      });
     };
     const ok = await send(goodBody());
-    expect(ok.headers.get('content-type')).toMatch(/^application\/soap\+xml; charset=utf-8; action="http:\/\/schemas\.microsoft\.com\/OCS\/AuthWebServices\/GetAndPublishCertResponse"$/);
+    expect(ok.headers.get('content-type')).toMatch(
+      /^application\/soap\+xml; charset=utf-8; action="http:\/\/schemas\.microsoft\.com\/OCS\/AuthWebServices\/GetAndPublishCertResponse"$/,
+    );
     const xml = await ok.text();
     expect(xml.startsWith('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">')).toBe(true);
     expect(new X509Certificate(parseGetAndPublishCertResponse(xml).certificateDer).subject).toBe('CN=alice@contoso.test');

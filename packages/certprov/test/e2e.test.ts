@@ -12,12 +12,16 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicketVerifier, createWebTicketHandler, keyNameOf, MemoryUserDirectory, WebTicketClient } from '@ocauth/wstrust';
 import {
-  CertificateAuthority, CertificateRequestError, createCertProvHandler, GetAndPublishCertError, MemoryCertificateStore,
-  requestCertificate, storeCertificateValidator,
+  CertificateAuthority,
+  CertificateRequestError,
+  createCertProvHandler,
+  GetAndPublishCertError,
+  MemoryCertificateStore,
+  requestCertificate,
+  storeCertificateValidator,
 } from '@ocauth/certprov';
 import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 import { hasTool, runTool } from '../../../testing/tools.js';
-
 
 const signer = selfSigned('webticket.contoso.test');
 const poolBytes = randomBytes(32);
@@ -32,20 +36,42 @@ const store = new MemoryCertificateStore();
 let closeServer: () => Promise<void>;
 let base = '';
 
-
 beforeAll(async () => {
-  const srv = await serveLoopback((path) => (path.startsWith('/WebTicket/') ? webTicket : path.startsWith('/CertProv/') ? certProv : path.startsWith('/Chained/') ? chainedCertProv : undefined));
+  const srv = await serveLoopback((path) =>
+    path.startsWith('/WebTicket/') ? webTicket : path.startsWith('/CertProv/') ? certProv : path.startsWith('/Chained/') ? chainedCertProv : undefined,
+  );
   base = srv.base;
   closeServer = srv.close;
-  webTicket = createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey, farm: [`${base}/`], userDirectory: users, clock, certificateValidator: storeCertificateValidator(store, { clock }) });
+  webTicket = createWebTicketHandler({
+    serviceUrl: `${base}/WebTicket/WebTicketService.svc`,
+    signingKey: signer.privateKey,
+    certificate: signer.certificate,
+    poolKey,
+    farm: [`${base}/`],
+    userDirectory: users,
+    clock,
+    certificateValidator: storeCertificateValidator(store, { clock }),
+  });
   certProv = createCertProvHandler({
-    ticketVerifier: createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: `${base}/CertProv/CertProvisioningService.svc` }),
-    ca, store, clock, webTicketUrl: `${base}/WebTicket/WebTicketService.svc`, serverFqdn: 'pool.contoso.test',
+    ticketVerifier: createTicketVerifier({
+      issuerCertificates: [signer.certificate],
+      poolKeys: [poolKey],
+      clock,
+      audience: `${base}/CertProv/CertProvisioningService.svc`,
+    }),
+    ca,
+    store,
+    clock,
+    webTicketUrl: `${base}/WebTicket/WebTicketService.svc`,
+    serverFqdn: 'pool.contoso.test',
     userDirectory: { findUser: async (u) => (await users.findUserBySipUri(u)) ?? undefined },
   });
   chainedCertProv = createCertProvHandler({
     ticketVerifier: createTicketVerifier({ issuerCertificates: [signer.certificate], poolKeys: [poolKey], clock, audience: CHAINED() }),
-    ca: issuingCa, store, clock, chain: { include: true },
+    ca: issuingCa,
+    store,
+    clock,
+    chain: { include: true },
   });
 });
 afterAll(() => closeServer());
@@ -63,7 +89,13 @@ describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', (
 
   it('PIN ticket (401 discovery) → signed GetAndPublishCert → certificate matching key, Entity and DeviceId', async () => {
     const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
-    issued = await requestCertificate({ url: CERTPROV(), sipUri: 'sip:alice@contoso.test', webTicketClient: client, validity: { period: 'Months', units: 6 }, clock });
+    issued = await requestCertificate({
+      url: CERTPROV(),
+      sipUri: 'sip:alice@contoso.test',
+      webTicketClient: client,
+      validity: { period: 'Months', units: 6 },
+      clock,
+    });
     expect(issued.certificate.subject).toBe('CN=alice@contoso.test');
     expect(issued.certificate.verify(ca.certificate.publicKey)).toBe(true);
     expect(Buffer.from(subjectKeyIdentifier(issued.certificateDer)!).toString('latin1')).toBe(issued.deviceId);
@@ -87,13 +119,32 @@ describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', (
 
   it("Node's TLS server accepts it as a client certificate (requestCert, rejectUnauthorized)", async () => {
     const serverCert = selfSigned('localhost');
-    const srv = tls.createServer({ key: serverCert.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: serverCert.certificate.toString(), ca: [ca.certificate.toString()], requestCert: true, rejectUnauthorized: true }, (s) => {
-      s.end(`hello ${s.getPeerX509Certificate()?.subject}`);
-    });
+    const srv = tls.createServer(
+      {
+        key: serverCert.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        cert: serverCert.certificate.toString(),
+        ca: [ca.certificate.toString()],
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (s) => {
+        s.end(`hello ${s.getPeerX509Certificate()?.subject}`);
+      },
+    );
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     try {
       const text = await new Promise<string>((resolve, reject) => {
-        const c = tls.connect({ host: '127.0.0.1', port: (srv.address() as AddressInfo).port, key: issued.privateKeyPem, cert: issued.certificatePem, ca: [serverCert.certificate.toString()], checkServerIdentity: () => undefined }, () => {});
+        const c = tls.connect(
+          {
+            host: '127.0.0.1',
+            port: (srv.address() as AddressInfo).port,
+            key: issued.privateKeyPem,
+            cert: issued.certificatePem,
+            ca: [serverCert.certificate.toString()],
+            checkServerIdentity: () => undefined,
+          },
+          () => {},
+        );
         let buf = '';
         c.on('data', (d) => (buf += d));
         c.on('end', () => resolve(buf));
@@ -107,13 +158,20 @@ describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', (
 
   it('a second request for the same device supersedes (revokes) the first certificate', async () => {
     const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
-    const again = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', webTicketClient: client, deviceId: issued.deviceId, keySizeBits: 1024, webTicketUrl: `${base}/WebTicket/WebTicketService.svc` });
+    const again = await requestCertificate({
+      url: CERTPROV(),
+      sipUri: 'alice@contoso.test',
+      webTicketClient: client,
+      deviceId: issued.deviceId,
+      keySizeBits: 1024,
+      webTicketUrl: `${base}/WebTicket/WebTicketService.svc`,
+    });
     const v = storeCertificateValidator(store, { clock });
     expect(await v.validate(issued.certificate)).toBeNull();
     expect(await v.validate(again.certificate)).toEqual({ sipUri: 'sip:alice@contoso.test' });
   });
 
-  it('wrong proof key, expired Timestamp and another pool\'s ticket get 401 with 28032/28033/28034 and no certificate', async () => {
+  it("wrong proof key, expired Timestamp and another pool's ticket get 401 with 28032/28033/28034 and no certificate", async () => {
     const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
     const ticket = await client.getTicket(CERTPROV(), `${base}/WebTicket/WebTicketService.svc`);
     const before = (await store.listForEntity('alice@contoso.test')).length;
@@ -121,7 +179,13 @@ describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', (
     const e1 = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket: wrongKey, keySizeBits: 1024, clock }).catch((e) => e);
     expect(e1).toBeInstanceOf(CertificateRequestError);
     expect([e1.httpStatus, e1.errorId]).toEqual([401, 28032]);
-    const stale = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket, keySizeBits: 1024, clock: () => new Date(now.getTime() - 3600_000) }).catch((e) => e);
+    const stale = await requestCertificate({
+      url: CERTPROV(),
+      sipUri: 'alice@contoso.test',
+      ticket,
+      keySizeBits: 1024,
+      clock: () => new Date(now.getTime() - 3600_000),
+    }).catch((e) => e);
     expect(stale).toBeInstanceOf(CertificateRequestError);
     expect(stale.httpStatus).toBe(401);
     // an expired wsu:Timestamp fails the proof of possession: invalid request (28032), reason names it
@@ -138,8 +202,20 @@ describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', (
     }
     // A ticket whose proof key is wrapped for another pool: issued by a second Web Ticket Service.
     const otherPool = { keyName: 'other-pool', key: randomBytes(32) };
-    const otherService = createWebTicketHandler({ serviceUrl: `${base}/WebTicket/WebTicketService.svc`, signingKey: signer.privateKey, certificate: signer.certificate, poolKey: otherPool, farm: [`${base}/`], userDirectory: users, clock });
-    const foreign = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, fetch: (async (u: string | URL | Request, init?: RequestInit) => otherService(new Request(u as string, init))) as typeof fetch });
+    const otherService = createWebTicketHandler({
+      serviceUrl: `${base}/WebTicket/WebTicketService.svc`,
+      signingKey: signer.privateKey,
+      certificate: signer.certificate,
+      poolKey: otherPool,
+      farm: [`${base}/`],
+      userDirectory: users,
+      clock,
+    });
+    const foreign = new WebTicketClient({
+      credentials: { type: 'pin', identity: '+15550100', pin: '13579' },
+      clock,
+      fetch: (async (u: string | URL | Request, init?: RequestInit) => otherService(new Request(u as string, init))) as typeof fetch,
+    });
     const t3 = await foreign.getTicket(CERTPROV(), `${base}/WebTicket/WebTicketService.svc`);
     const e3 = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', ticket: t3, keySizeBits: 1024, clock }).catch((e) => e);
     expect([e3.httpStatus, e3.errorId]).toEqual([401, 28034]);
@@ -164,8 +240,21 @@ describe('GetAndPublishCert end to end over loopback HTTP (real web tickets)', (
       const xml = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetAndPublishCertResponse ResponseClass="Success" DeviceId="${deviceId}" Entity="alice@contoso.test" xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"><RequestSecurityTokenResponse xmlns="http://docs.oasis-open.org/ws-sx/ws-trust/200512/"><RequestedSecurityToken><BinarySecurityToken xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">${Buffer.from(cert.der).toString('base64')}</BinarySecurityToken></RequestedSecurityToken></RequestSecurityTokenResponse></GetAndPublishCertResponse></s:Body></s:Envelope>`;
       return new Response(xml, { status: 200 });
     };
-    const ticket = { assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>', assertionId: 'x', proofKey: randomBytes(32), appliesTo: base, expires: new Date(Date.now() + 3600_000), created: undefined };
-    const e = await requestCertificate({ url: 'https://pool.contoso.test/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.test', ticket, keySizeBits: 1024, fetch: (async (u: string, init: RequestInit) => fake(new Request(u, init))) as typeof fetch }).catch((x) => x);
+    const ticket = {
+      assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>',
+      assertionId: 'x',
+      proofKey: randomBytes(32),
+      appliesTo: base,
+      expires: new Date(Date.now() + 3600_000),
+      created: undefined,
+    };
+    const e = await requestCertificate({
+      url: 'https://pool.contoso.test/CertProv/CertProvisioningService.svc',
+      sipUri: 'alice@contoso.test',
+      ticket,
+      keySizeBits: 1024,
+      fetch: (async (u: string, init: RequestInit) => fake(new Request(u, init))) as typeof fetch,
+    }).catch((x) => x);
     expect(e).toBeInstanceOf(CertificateRequestError);
     expect(e.code).toBe('ERR_CERTPROV_CERTIFICATE_MISMATCH');
     expect(e.message).toMatch(/public key/);
@@ -184,7 +273,14 @@ describe('issuing CA under a root: the chain travels in the response (PKCS#7) an
   let dir: string;
   beforeAll(async () => {
     const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
-    got = await requestCertificate({ url: CHAINED(), sipUri: 'alice@contoso.test', webTicketClient: client, webTicketUrl: `${base}/WebTicket/WebTicketService.svc`, keySizeBits: 2048, clock });
+    got = await requestCertificate({
+      url: CHAINED(),
+      sipUri: 'alice@contoso.test',
+      webTicketClient: client,
+      webTicketUrl: `${base}/WebTicket/WebTicketService.svc`,
+      keySizeBits: 2048,
+      clock,
+    });
     dir = mkdtempSync(join(tmpdir(), 'certprov-chain-'));
     writeFileSync(join(dir, 'root.pem'), rootCa.certificatePem);
     writeFileSync(join(dir, 'chain.pem'), got.chainPem);
@@ -199,25 +295,54 @@ describe('issuing CA under a root: the chain travels in the response (PKCS#7) an
     expect(got.chain[0]!.verify(rootCa.certificate.publicKey)).toBe(true);
   });
 
-  it.runIf(hasTool('openssl', ['version']))('openssl verify: OK with the root as the only trust anchor and the sent chain as untrusted; fails without the chain', () => {
-    const ok = runTool('openssl', ['verify', '-purpose', 'sslclient', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'chain.pem'), join(dir, 'leaf.pem')]).toString();
-    expect(ok).toContain('leaf.pem: OK');
-    expect(() => runTool('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), join(dir, 'leaf.pem')])).toThrow();
-  });
+  it.runIf(hasTool('openssl', ['version']))(
+    'openssl verify: OK with the root as the only trust anchor and the sent chain as untrusted; fails without the chain',
+    () => {
+      const ok = runTool('openssl', [
+        'verify',
+        '-purpose',
+        'sslclient',
+        '-CAfile',
+        join(dir, 'root.pem'),
+        '-untrusted',
+        join(dir, 'chain.pem'),
+        join(dir, 'leaf.pem'),
+      ]).toString();
+      expect(ok).toContain('leaf.pem: OK');
+      expect(() => runTool('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), join(dir, 'leaf.pem')])).toThrow();
+    },
+  );
 
   it("Node's TLS server trusting only the root accepts the certificate plus the returned chain", async () => {
     const serverCert = selfSigned('localhost');
-    const srv = tls.createServer({ key: serverCert.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: serverCert.certificate.toString(), ca: [rootCa.certificatePem], requestCert: true, rejectUnauthorized: true }, (s) => {
-      s.end(`hello ${s.getPeerX509Certificate()?.subject} via ${s.getPeerX509Certificate()?.issuer}`);
-    });
+    const srv = tls.createServer(
+      {
+        key: serverCert.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        cert: serverCert.certificate.toString(),
+        ca: [rootCa.certificatePem],
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (s) => {
+        s.end(`hello ${s.getPeerX509Certificate()?.subject} via ${s.getPeerX509Certificate()?.issuer}`);
+      },
+    );
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    const connect = (cert: string) => new Promise<string>((resolve, reject) => {
-      const c = tls.connect({ host: '127.0.0.1', port: (srv.address() as AddressInfo).port, key: got.privateKeyPem, cert, ca: [serverCert.certificate.toString()], checkServerIdentity: () => undefined });
-      let buf = '';
-      c.on('data', (d) => (buf += d));
-      c.on('end', () => resolve(buf));
-      c.on('error', reject);
-    });
+    const connect = (cert: string) =>
+      new Promise<string>((resolve, reject) => {
+        const c = tls.connect({
+          host: '127.0.0.1',
+          port: (srv.address() as AddressInfo).port,
+          key: got.privateKeyPem,
+          cert,
+          ca: [serverCert.certificate.toString()],
+          checkServerIdentity: () => undefined,
+        });
+        let buf = '';
+        c.on('data', (d) => (buf += d));
+        c.on('end', () => resolve(buf));
+        c.on('error', reject);
+      });
     try {
       expect(await connect(got.certificatePem + got.chainPem)).toBe('hello CN=alice@contoso.test via CN=Contoso Issuing CA');
       // without the issuing CA the server cannot build the path: the server refuses (TLS 1.3 reports the
@@ -234,7 +359,14 @@ describe('the provisioned certificate authenticates at the Web Ticket Service (C
   it('PIN → certificate → Cert-binding ticket → renewed certificate; a revoked certificate gets no ticket', async () => {
     const WTS = `${base}/WebTicket/WebTicketService.svc`;
     const pinClient = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock, sipUri: 'sip:alice@contoso.test' });
-    const first = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', webTicketClient: pinClient, webTicketUrl: WTS, keySizeBits: 1024, clock });
+    const first = await requestCertificate({
+      url: CERTPROV(),
+      sipUri: 'alice@contoso.test',
+      webTicketClient: pinClient,
+      webTicketUrl: WTS,
+      keySizeBits: 1024,
+      clock,
+    });
     // the phone now authenticates with its certificate (storeCertificateValidator behind the Cert binding)
     const certClient = new WebTicketClient({ credentials: { type: 'certificate', certificate: first.certificate, privateKey: first.privateKey }, clock });
     const ticket = await certClient.requestTicket(CERTPROV(), WTS);
@@ -244,7 +376,10 @@ describe('the provisioned certificate authenticates at the Web Ticket Service (C
     const stale = await certClient.requestTicket(CERTPROV(), WTS).catch((e) => e);
     expect([stale.name, stale.errorId]).toEqual(['WebTicketServiceError', 28012]); // 28012: the certificate is invalid
     // the renewed one does, until an administrator revokes it
-    const renewedClient = new WebTicketClient({ credentials: { type: 'certificate', certificate: renewed.certificate, privateKey: renewed.privateKey }, clock });
+    const renewedClient = new WebTicketClient({
+      credentials: { type: 'certificate', certificate: renewed.certificate, privateKey: renewed.privateKey },
+      clock,
+    });
     expect((await renewedClient.requestTicket(CERTPROV(), WTS)).assertionId).toBeTruthy();
     expect(await store.revoke(renewed.certificate.serialNumber, clock())).toBe(true);
     const revoked = await renewedClient.requestTicket(CERTPROV(), WTS).catch((e) => e);
@@ -258,13 +393,28 @@ describe('a cached web ticket the service no longer accepts', () => {
     const saved = now;
     // The client's clock stands still, so its cache keeps believing in the first ticket.
     const frozen = new Date(now.getTime());
-    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15550100', pin: '13579' }, clock: () => frozen, sipUri: 'sip:alice@contoso.test' });
+    const client = new WebTicketClient({
+      credentials: { type: 'pin', identity: '+15550100', pin: '13579' },
+      clock: () => frozen,
+      sipUri: 'sip:alice@contoso.test',
+    });
     const first = await client.getTicket(CERTPROV(), WTS);
     let calls = 0;
-    const counting = (async (u: string | URL | Request, init?: RequestInit) => { calls++; return fetch(u, init); }) as typeof fetch;
+    const counting = (async (u: string | URL | Request, init?: RequestInit) => {
+      calls++;
+      return fetch(u, init);
+    }) as typeof fetch;
     now = new Date(first.expires.getTime() + 60_000); // the service's clock: the cached ticket has expired
     try {
-      const got = await requestCertificate({ url: CERTPROV(), sipUri: 'alice@contoso.test', webTicketClient: client, webTicketUrl: WTS, keySizeBits: 1024, clock, fetch: counting });
+      const got = await requestCertificate({
+        url: CERTPROV(),
+        sipUri: 'alice@contoso.test',
+        webTicketClient: client,
+        webTicketUrl: WTS,
+        keySizeBits: 1024,
+        clock,
+        fetch: counting,
+      });
       expect(got.certificate.subject).toBe('CN=alice@contoso.test');
       expect(client.cachedTicket(CERTPROV())?.assertionId).toBe(first.assertionId); // the stale one was used first
       expect(calls).toBe(1); // the retry went through the caller's fetch, signed with the caller's clock

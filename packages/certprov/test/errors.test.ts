@@ -4,13 +4,31 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { XmlParseError } from '@ocauth/c14n';
 import {
-  buildGetAndPublishCertRequest, CertificateAuthority, CertificateAuthorityError, CertificateRequestError, CertificateStoreError, CertProvError,
-  CertProvHandlerOptionsError, createCertProvHandler, CsrError, generateCsr, GetAndPublishCertError, GetAndPublishCertRequestError,
-  MemoryCertificateStore, parseCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse, requestCertificate,
+  buildGetAndPublishCertRequest,
+  CertificateAuthority,
+  CertificateAuthorityError,
+  CertificateRequestError,
+  CertificateStoreError,
+  CertProvError,
+  CertProvHandlerOptionsError,
+  createCertProvHandler,
+  CsrError,
+  generateCsr,
+  GetAndPublishCertError,
+  GetAndPublishCertRequestError,
+  MemoryCertificateStore,
+  parseCsr,
+  parseGetAndPublishCertRequest,
+  parseGetAndPublishCertResponse,
+  requestCertificate,
 } from '@ocauth/certprov';
 
 const caught = async (f: () => unknown): Promise<unknown> => {
-  try { await f(); } catch (e) { return e; }
+  try {
+    await f();
+  } catch (e) {
+    return e;
+  }
   throw new Error('expected a throw');
 };
 
@@ -21,9 +39,31 @@ describe('CertProvError', () => {
     store.failNext();
     const cases: Array<[unknown, new (...a: never[]) => CertProvError, string, string]> = [
       [await caught(() => parseCsr('not base64!')), CsrError, 'CsrError', 'ERR_CERTPROV_BASE64'],
-      [await caught(() => ca.issue({ publicKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey, entity: 'a@b.c', deviceId: '{x}', validityHours: 0 })), CertificateAuthorityError, 'CertificateAuthorityError', 'ERR_CERTPROV_VALIDITY'],
-      [await caught(() => store.publish({ entity: 'a@b.c', deviceId: '{x}', serialNumber: '01', der: new Uint8Array(1), notBefore: new Date(0), notAfter: new Date(1) }, new Date(0))), CertificateStoreError, 'CertificateStoreError', 'ERR_CERTPROV_STORE_UNAVAILABLE'],
-      [await caught(() => buildGetAndPublishCertRequest({ deviceId: 'x', entity: 'a@b.c', csr: new Uint8Array(1), requestId: 'r' })), GetAndPublishCertRequestError, 'GetAndPublishCertRequestError', 'ERR_CERTPROV_REQUEST_MALFORMED'],
+      [
+        await caught(() =>
+          ca.issue({ publicKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey, entity: 'a@b.c', deviceId: '{x}', validityHours: 0 }),
+        ),
+        CertificateAuthorityError,
+        'CertificateAuthorityError',
+        'ERR_CERTPROV_VALIDITY',
+      ],
+      [
+        await caught(() =>
+          store.publish(
+            { entity: 'a@b.c', deviceId: '{x}', serialNumber: '01', der: new Uint8Array(1), notBefore: new Date(0), notAfter: new Date(1) },
+            new Date(0),
+          ),
+        ),
+        CertificateStoreError,
+        'CertificateStoreError',
+        'ERR_CERTPROV_STORE_UNAVAILABLE',
+      ],
+      [
+        await caught(() => buildGetAndPublishCertRequest({ deviceId: 'x', entity: 'a@b.c', csr: new Uint8Array(1), requestId: 'r' })),
+        GetAndPublishCertRequestError,
+        'GetAndPublishCertRequestError',
+        'ERR_CERTPROV_REQUEST_MALFORMED',
+      ],
       [await caught(() => parseGetAndPublishCertResponse('<x/>')), GetAndPublishCertError, 'GetAndPublishCertError', 'ERR_CERTPROV_RESPONSE_MALFORMED'],
       [await caught(() => createCertProvHandler({} as never)), CertProvHandlerOptionsError, 'CertProvHandlerOptionsError', 'ERR_CERTPROV_HANDLER_OPTIONS'],
       [await caught(() => requestCertificate({ url: 'ftp://x', sipUri: 'a@b.c' })), CertificateRequestError, 'CertificateRequestError', 'ERR_CERTPROV_OPTIONS'],
@@ -36,7 +76,14 @@ describe('CertProvError', () => {
   });
 
   it('names the field at fault when there is one', async () => {
-    const e = (await caught(() => createCertProvHandler({ ticketVerifier: { verify: async () => ({ sipUri: 'sip:a@b.c' }) }, ca: CertificateAuthority.create({ keySizeBits: 1024 }), store: new MemoryCertificateStore(), maxBodyBytes: -1 }))) as CertProvError;
+    const e = (await caught(() =>
+      createCertProvHandler({
+        ticketVerifier: { verify: async () => ({ sipUri: 'sip:a@b.c' }) },
+        ca: CertificateAuthority.create({ keySizeBits: 1024 }),
+        store: new MemoryCertificateStore(),
+        maxBodyBytes: -1,
+      }),
+    )) as CertProvError;
     expect([e.code, e.field]).toEqual(['ERR_CERTPROV_HANDLER_OPTIONS', 'maxBodyBytes']);
   });
 
@@ -45,7 +92,14 @@ describe('CertProvError', () => {
     ['a DOCTYPE', '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', 'ERR_XML_DOCTYPE'],
   ])('keeps the XmlParseError as the cause of %s (request and response parsers)', (_n, xml, xmlCode) => {
     for (const parse of [parseGetAndPublishCertRequest, parseGetAndPublishCertResponse]) {
-      const e = (() => { try { parse(xml); } catch (x) { return x; } return undefined; })() as CertProvError;
+      const e = (() => {
+        try {
+          parse(xml);
+        } catch (x) {
+          return x;
+        }
+        return undefined;
+      })() as CertProvError;
       expect(e).toBeInstanceOf(CertProvError);
       expect(e.cause).toBeInstanceOf(XmlParseError);
       expect((e.cause as XmlParseError).code).toBe(xmlCode);
@@ -53,8 +107,16 @@ describe('CertProvError', () => {
   });
 
   it('keeps the spec ResponseCode apart from the code', () => {
-    const xml = '<GetAndPublishCertResponse ResponseClass="Error" DeviceId="{x}" Entity="a@b.c" xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"><ErrorInfo ResponseCode="InvalidEKU"/></GetAndPublishCertResponse>';
-    const e = (() => { try { parseGetAndPublishCertResponse(xml); } catch (x) { return x; } return undefined; })() as GetAndPublishCertError;
+    const xml =
+      '<GetAndPublishCertResponse ResponseClass="Error" DeviceId="{x}" Entity="a@b.c" xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"><ErrorInfo ResponseCode="InvalidEKU"/></GetAndPublishCertResponse>';
+    const e = (() => {
+      try {
+        parseGetAndPublishCertResponse(xml);
+      } catch (x) {
+        return x;
+      }
+      return undefined;
+    })() as GetAndPublishCertError;
     expect([e.code, e.responseCode, e.responseCodeInfo?.specSection]).toEqual(['ERR_CERTPROV_RESPONSE_ERROR', 'InvalidEKU', 'MS-OCAUTHWS 3.1.4.1.4.1']);
   });
 

@@ -3,8 +3,16 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, generateCsr, type GetAndPublishCertError,
-  MemoryCertificateStore, parseGetAndPublishCertResponse, storeCertificateValidator, requestCertificate, canonicalDeviceId,
+  buildGetAndPublishCertRequest,
+  CertificateAuthority,
+  createCertProvHandler,
+  generateCsr,
+  type GetAndPublishCertError,
+  MemoryCertificateStore,
+  parseGetAndPublishCertResponse,
+  storeCertificateValidator,
+  requestCertificate,
+  canonicalDeviceId,
 } from '@ocauth/certprov';
 import { certificatesFromPkcs7 } from '../src/internal/response.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
@@ -20,19 +28,48 @@ const fakeVerifier = {
     return { sipUri: m[1]! };
   },
 };
-const users = new Map([['sip:alice@contoso.com', { enabled: true }], ['sip:bob@contoso.com', { enabled: false }], ['sip:carol@contoso.com', { enabled: true }]]);
+const users = new Map([
+  ['sip:alice@contoso.com', { enabled: true }],
+  ['sip:bob@contoso.com', { enabled: false }],
+  ['sip:carol@contoso.com', { enabled: true }],
+]);
 function setup(policy = {}) {
   const store = new MemoryCertificateStore();
-  const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store, clock: () => now, policy, userDirectory: { findUser: async (u) => users.get(u) } });
+  const handler = createCertProvHandler({
+    ticketVerifier: fakeVerifier,
+    ca,
+    store,
+    clock: () => now,
+    policy,
+    userDirectory: { findUser: async (u) => users.get(u) },
+  });
   return { store, handler };
 }
 function post(handler: (r: Request) => Promise<Response>, o: { ticket?: string; deviceId?: string; entity?: string; csr?: Uint8Array; raw?: string }) {
-  const body = o.raw ?? buildGetAndPublishCertRequest({ deviceId: o.deviceId ?? DEV, entity: o.entity ?? 'alice@contoso.com', csr: o.csr ?? generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r1' });
+  const body =
+    o.raw ??
+    buildGetAndPublishCertRequest({
+      deviceId: o.deviceId ?? DEV,
+      entity: o.entity ?? 'alice@contoso.com',
+      csr: o.csr ?? generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der,
+      requestId: 'r1',
+    });
   const xml = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>${o.ticket === undefined ? '<Ticket>sip:alice@contoso.com</Ticket>' : o.ticket}</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
-  return handler(new Request('http://127.0.0.1/CertProv/CertProvisioningService.svc', { method: 'POST', body: xml, headers: { SOAPAction: '"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' } }));
+  return handler(
+    new Request('http://127.0.0.1/CertProv/CertProvisioningService.svc', {
+      method: 'POST',
+      body: xml,
+      headers: { SOAPAction: '"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' },
+    }),
+  );
 }
 async function code(res: Response): Promise<string | undefined> {
-  try { parseGetAndPublishCertResponse(await res.text()); return 'Success'; } catch (e) { return (e as GetAndPublishCertError).responseCode; }
+  try {
+    parseGetAndPublishCertResponse(await res.text());
+    return 'Success';
+  } catch (e) {
+    return (e as GetAndPublishCertError).responseCode;
+  }
 }
 
 describe('createCertProvHandler', () => {
@@ -59,15 +96,34 @@ describe('createCertProvHandler', () => {
   const badSig = generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der.slice();
   badSig[badSig.length - 4]! ^= 1;
   it.each([
-    ['InvalidDeviceId', { raw: buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r' }).replace(DEV, '161CCE75') }, {}],
+    [
+      'InvalidDeviceId',
+      {
+        raw: buildGetAndPublishCertRequest({
+          deviceId: DEV,
+          entity: 'alice@contoso.com',
+          csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der,
+          requestId: 'r',
+        }).replace(DEV, '161CCE75'),
+      },
+      {},
+    ],
     ['InvalidSipUri', { entity: 'mallory@contoso.com' }, {}],
     ['UserImproperlyProvisioned', { entity: 'dave@contoso.com', ticket: '<Ticket>sip:dave@contoso.com</Ticket>' }, {}],
     ['AccountDisabled', { entity: 'bob@contoso.com', ticket: '<Ticket>sip:bob@contoso.com</Ticket>' }, {}],
     ['InvalidCSR', { csr: badSig }, {}],
     ['InvalidCSR', { csr: new Uint8Array([0x30, 0x00]) }, {}],
     ['InvalidPublicKey', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: small }).der }, { minKeySizeBits: 2048 }],
-    ['InvalidValidityPeriod', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 9000 } }).der }, { validityOutOfRange: 'reject' }],
-    ['InvalidValidityPeriod', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 2 } }).der }, { validityOutOfRange: 'reject' }],
+    [
+      'InvalidValidityPeriod',
+      { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 9000 } }).der },
+      { validityOutOfRange: 'reject' },
+    ],
+    [
+      'InvalidValidityPeriod',
+      { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 2 } }).der },
+      { validityOutOfRange: 'reject' },
+    ],
     ['InvalidEKU', { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'] }).der }, {}],
     ['RequestMalformed', { raw: '<GetAndPublishCert xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"/>' }, {}],
   ] as const)('answers ErrorInfo ResponseCode %s', async (expected, o, policy) => {
@@ -79,7 +135,9 @@ describe('createCertProvHandler', () => {
 
   it('clamps an out-of-range validity by default', async () => {
     const { handler } = setup();
-    const r = parseGetAndPublishCertResponse(await (await post(handler, { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 2 } }).der })).text());
+    const r = parseGetAndPublishCertResponse(
+      await (await post(handler, { csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024, validity: { period: 'Hours', units: 2 } }).der })).text(),
+    );
     const c = new X509Certificate(r.certificateDer);
     expect(new Date(c.validTo).getTime() - new Date(c.validFrom).getTime()).toBe(8 * 3_600_000);
   });
@@ -94,7 +152,17 @@ describe('createCertProvHandler', () => {
   });
 
   it('answers InternalError when a dependency throws unexpectedly', async () => {
-    const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: new MemoryCertificateStore(), clock: () => now, userDirectory: { findUser: async () => { throw new Error('boom'); } } });
+    const handler = createCertProvHandler({
+      ticketVerifier: fakeVerifier,
+      ca,
+      store: new MemoryCertificateStore(),
+      clock: () => now,
+      userDirectory: {
+        findUser: async () => {
+          throw new Error('boom');
+        },
+      },
+    });
     expect(await code(await post(handler, {}))).toBe('InternalError');
   });
 
@@ -106,25 +174,45 @@ describe('createCertProvHandler', () => {
 
   it('answers RequestMalformed to another SOAPAction or addressing Action', async () => {
     const { handler } = setup();
-    const body = buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r1' });
-    const env = (hdr: string) => `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><Ticket>sip:alice@contoso.com</Ticket>${hdr}</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
+    const body = buildGetAndPublishCertRequest({
+      deviceId: DEV,
+      entity: 'alice@contoso.com',
+      csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der,
+      requestId: 'r1',
+    });
+    const env = (hdr: string) =>
+      `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><Ticket>sip:alice@contoso.com</Ticket>${hdr}</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
     const url = 'http://127.0.0.1/CertProv/CertProvisioningService.svc';
     const r1 = await handler(new Request(url, { method: 'POST', body: env(''), headers: { SOAPAction: '"http://tempuri.org/Other"' } }));
     expect(await code(r1)).toBe('RequestMalformed');
-    const r2 = await handler(new Request(url, { method: 'POST', body: env('<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">urn:x</Action>') }));
+    const r2 = await handler(
+      new Request(url, { method: 'POST', body: env('<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">urn:x</Action>') }),
+    );
     expect(await code(r2)).toBe('RequestMalformed');
     const soap12 = 'application/soap+xml; charset=utf-8; action="http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"';
-    const action = '<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert</Action>';
-    const r3 = await handler(new Request(url, { method: 'POST', body: env(action).replace('http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope'), headers: { 'content-type': soap12 } }));
+    const action =
+      '<Action xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert</Action>';
+    const r3 = await handler(
+      new Request(url, {
+        method: 'POST',
+        body: env(action).replace('http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope'),
+        headers: { 'content-type': soap12 },
+      }),
+    );
     expect(await code(r3)).toBe('Success');
     // The SOAP 1.2 media type with a SOAP 1.1 envelope contradicts itself: 415 (the shared readSoapRequest).
     const r4 = await handler(new Request(url, { method: 'POST', body: env(action), headers: { 'content-type': soap12 } }));
     expect(r4.status).toBe(415);
   });
 
-  it('parses a request once: the ticket verifier receives the handler\'s document beside the text', async () => {
+  it("parses a request once: the ticket verifier receives the handler's document beside the text", async () => {
     const seen: Array<{ xml: string; document: unknown }> = [];
-    const verifier = { async verify(xml: string, parsed?: { document?: unknown }) { seen.push({ xml, document: parsed?.document }); return fakeVerifier.verify(xml); } };
+    const verifier = {
+      async verify(xml: string, parsed?: { document?: unknown }) {
+        seen.push({ xml, document: parsed?.document });
+        return fakeVerifier.verify(xml);
+      },
+    };
     const handler = createCertProvHandler({ ticketVerifier: verifier, ca, store: new MemoryCertificateStore(), clock: () => now });
     expect(await code(await post(handler, {}))).toBe('Success');
     expect(seen).toHaveLength(1);
@@ -135,7 +223,9 @@ describe('createCertProvHandler', () => {
 
   it('a body that is not UTF-8 is RequestMalformed (strict decoding), nothing issued', async () => {
     const { handler, store } = setup();
-    const ok = new TextEncoder().encode(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><Ticket>sip:alice@contoso.com</Ticket></s:Header><s:Body>${buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r\u00e9' })}</s:Body></s:Envelope>`);
+    const ok = new TextEncoder().encode(
+      `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><Ticket>sip:alice@contoso.com</Ticket></s:Header><s:Body>${buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r\u00e9' })}</s:Body></s:Envelope>`,
+    );
     const at = ok.indexOf(0xc3);
     const bad = ok.slice();
     bad[at] = 0xff;
@@ -153,7 +243,8 @@ describe('createCertProvHandler', () => {
 
   it('a DOCTYPE (entity expansion) is RequestMalformed, never expanded', async () => {
     const { handler, store } = setup();
-    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>&lol2;</s:Body></s:Envelope>';
+    const bomb =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>&lol2;</s:Body></s:Envelope>';
     const res = await handler(new Request('http://127.0.0.1/c', { method: 'POST', body: bomb }));
     expect(await code(res)).toBe('RequestMalformed');
     expect(await store.listForEntity('alice@contoso.com')).toHaveLength(0);
@@ -161,7 +252,14 @@ describe('createCertProvHandler', () => {
 
   it('401 answers carry X-Ms-diagnostics from the catalog and X-MS-WebTicketURL when configured', async () => {
     const store = new MemoryCertificateStore();
-    const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store, clock: () => now, webTicketUrl: 'https://pool.contoso.com/WebTicket/WebTicketService.svc', serverFqdn: 'pool.contoso.com' });
+    const handler = createCertProvHandler({
+      ticketVerifier: fakeVerifier,
+      ca,
+      store,
+      clock: () => now,
+      webTicketUrl: 'https://pool.contoso.com/WebTicket/WebTicketService.svc',
+      serverFqdn: 'pool.contoso.com',
+    });
     const res = await post(handler, { ticket: '' });
     expect(res.status).toBe(401);
     expect(res.headers.get('x-ms-webticketurl')).toBe('https://pool.contoso.com/WebTicket/WebTicketService.svc');
@@ -180,7 +278,13 @@ describe('createCertProvHandler', () => {
   it('sends the chain as a PKCS#7 certs-only token when configured; openssl reads the same certificates', async () => {
     const root = CertificateAuthority.create({ commonName: 'Contoso Root', keySizeBits: 1024 });
     const store = new MemoryCertificateStore();
-    const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store, clock: () => now, chain: { include: true, certificates: [root.certificate] } });
+    const handler = createCertProvHandler({
+      ticketVerifier: fakeVerifier,
+      ca,
+      store,
+      clock: () => now,
+      chain: { include: true, certificates: [root.certificate] },
+    });
     const xml = await (await post(handler, {})).text();
     const r = parseGetAndPublishCertResponse(xml);
     expect(r.chainDer.map((d) => new X509Certificate(d).subject)).toEqual(['CN=alice@contoso.com', ca.certificate.subject, 'CN=Contoso Root']);
@@ -198,14 +302,37 @@ describe('createCertProvHandler', () => {
   it('requestCertificate returns the chain from the PKCS#7 token and refuses a chain without the issuer', async () => {
     const root = CertificateAuthority.create({ commonName: 'Contoso Root', keySizeBits: 1024 });
     const anyTicket = { verify: async () => ({ sipUri: 'sip:alice@contoso.com' }) };
-    const ticket = { assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>', assertionId: 'x', proofKey: new Uint8Array(32).fill(1), appliesTo: 'https://pool', expires: new Date(Date.now() + 3600_000), created: undefined };
+    const ticket = {
+      assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>',
+      assertionId: 'x',
+      proofKey: new Uint8Array(32).fill(1),
+      appliesTo: 'https://pool',
+      expires: new Date(Date.now() + 3600_000),
+      created: undefined,
+    };
     const viaHandler = (h: (r: Request) => Promise<Response>) => (async (u: string, init: RequestInit) => h(new Request(u, init))) as unknown as typeof fetch;
-    const good = createCertProvHandler({ ticketVerifier: anyTicket, ca, store: new MemoryCertificateStore(), chain: { include: true, certificates: [root.certificate] } });
-    const got = await requestCertificate({ url: 'https://pool/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.com', ticket, keyPair: key1024, fetch: viaHandler(good) });
+    const good = createCertProvHandler({
+      ticketVerifier: anyTicket,
+      ca,
+      store: new MemoryCertificateStore(),
+      chain: { include: true, certificates: [root.certificate] },
+    });
+    const got = await requestCertificate({
+      url: 'https://pool/CertProv/CertProvisioningService.svc',
+      sipUri: 'alice@contoso.com',
+      ticket,
+      keyPair: key1024,
+      fetch: viaHandler(good),
+    });
     expect(got.chain.map((c) => c.subject)).toEqual([ca.certificate.subject, 'CN=Contoso Root']);
     expect(got.chainPem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     const other = CertificateAuthority.create({ commonName: 'Not the issuer', keySizeBits: 1024 });
-    const bad = createCertProvHandler({ ticketVerifier: anyTicket, ca, store: new MemoryCertificateStore(), chain: { include: true, certificates: [other.certificate] } });
+    const bad = createCertProvHandler({
+      ticketVerifier: anyTicket,
+      ca,
+      store: new MemoryCertificateStore(),
+      chain: { include: true, certificates: [other.certificate] },
+    });
     // the issuing CA is always included first; strip it to simulate a server sending a wrong chain
     const stripped = (async (u: string, init: RequestInit) => {
       const res = await bad(new Request(u, init));
@@ -218,17 +345,39 @@ describe('createCertProvHandler', () => {
       const der = Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary').toString('base64');
       return new Response(xml.replace(b64, der), { status: 200 });
     }) as unknown as typeof fetch;
-    const e = await requestCertificate({ url: 'https://pool/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.com', ticket, keyPair: key1024, fetch: stripped }).catch((x) => x);
+    const e = await requestCertificate({
+      url: 'https://pool/CertProv/CertProvisioningService.svc',
+      sipUri: 'alice@contoso.com',
+      ticket,
+      keyPair: key1024,
+      fetch: stripped,
+    }).catch((x) => x);
     expect(e.code).toBe('ERR_CERTPROV_CERTIFICATE_MISMATCH');
     expect(e.message).toMatch(/certificate chain: expected the issuer/);
   });
 
   it('requestCertificate refuses a response whose RequestID or echoed CSR is not ours', async () => {
     const anyTicket = { verify: async () => ({ sipUri: 'sip:alice@contoso.com' }) };
-    const ticket = { assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>', assertionId: 'x', proofKey: new Uint8Array(32).fill(1), appliesTo: 'https://pool', expires: new Date(Date.now() + 3600_000), created: undefined };
+    const ticket = {
+      assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>',
+      assertionId: 'x',
+      proofKey: new Uint8Array(32).fill(1),
+      appliesTo: 'https://pool',
+      expires: new Date(Date.now() + 3600_000),
+      created: undefined,
+    };
     const h = createCertProvHandler({ ticketVerifier: anyTicket, ca, store: new MemoryCertificateStore() });
-    const tampering = (edit: (xml: string) => string) => (async (u: string, init: RequestInit) => new Response(edit(await (await h(new Request(u, init))).text()), { status: 200 })) as unknown as typeof fetch;
-    const call = (edit: (xml: string) => string) => requestCertificate({ url: 'https://pool/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.com', ticket, keyPair: key1024, requestId: 'rid-ours', fetch: tampering(edit) }).catch((x) => x);
+    const tampering = (edit: (xml: string) => string) =>
+      (async (u: string, init: RequestInit) => new Response(edit(await (await h(new Request(u, init))).text()), { status: 200 })) as unknown as typeof fetch;
+    const call = (edit: (xml: string) => string) =>
+      requestCertificate({
+        url: 'https://pool/CertProv/CertProvisioningService.svc',
+        sipUri: 'alice@contoso.com',
+        ticket,
+        keyPair: key1024,
+        requestId: 'rid-ours',
+        fetch: tampering(edit),
+      }).catch((x) => x);
     const e1 = await call((x) => x.replace('>rid-ours<', '>rid-theirs<'));
     expect([e1.code, e1.message]).toEqual(['ERR_CERTPROV_CERTIFICATE_MISMATCH', 'response RequestID: expected rid-ours, received rid-theirs']);
     const other = Buffer.from(generateCsr({ sipUri: 'alice@contoso.com', keyPair: small }).der).toString('base64');
@@ -239,14 +388,35 @@ describe('createCertProvHandler', () => {
   });
 
   it('requestCertificate fails with ERR_CERTPROV_TIMEOUT on a stalled server or body and ERR_CERTPROV_ABORTED when the caller aborts', async () => {
-    const ticket = { assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>', assertionId: 'x', proofKey: new Uint8Array(32).fill(1), appliesTo: 'https://pool', expires: new Date(Date.now() + 3600_000), created: undefined };
+    const ticket = {
+      assertionXml: '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="x"/>',
+      assertionId: 'x',
+      proofKey: new Uint8Array(32).fill(1),
+      appliesTo: 'https://pool',
+      expires: new Date(Date.now() + 3600_000),
+      created: undefined,
+    };
     let sawAbort = false;
-    const never = (async (_u: string, init: RequestInit) => new Promise<Response>((_, reject) => init.signal?.addEventListener('abort', () => { sawAbort = true; reject(new Error('aborted')); }))) as unknown as typeof fetch;
+    const never = (async (_u: string, init: RequestInit) =>
+      new Promise<Response>((_, reject) =>
+        init.signal?.addEventListener('abort', () => {
+          sawAbort = true;
+          reject(new Error('aborted'));
+        }),
+      )) as unknown as typeof fetch;
     const base = { url: 'https://pool/CertProv/CertProvisioningService.svc', sipUri: 'alice@contoso.com', ticket, keyPair: key1024 };
     const e1 = await requestCertificate({ ...base, fetch: never, timeoutMs: 30 }).catch((x) => x);
     expect([e1.code, e1.message]).toEqual(['ERR_CERTPROV_TIMEOUT', 'GetAndPublishCert: expected a response within 30 ms, received none in time']);
     expect(sawAbort).toBe(true);
-    const stalledBody = (async () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('<s:Envelope')); } }), { status: 200 })) as unknown as typeof fetch;
+    const stalledBody = (async () =>
+      new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('<s:Envelope'));
+          },
+        }),
+        { status: 200 },
+      )) as unknown as typeof fetch;
     expect((await requestCertificate({ ...base, fetch: stalledBody, timeoutMs: 30 }).catch((x) => x)).code).toBe('ERR_CERTPROV_TIMEOUT');
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 10);
@@ -275,18 +445,39 @@ describe('createCertProvHandler', () => {
   });
 
   it('explicitly undefined policy fields keep their defaults', () => {
-    expect(() => createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: new MemoryCertificateStore(), policy: { minKeySizeBits: undefined } as never })).not.toThrow();
+    expect(() =>
+      createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: new MemoryCertificateStore(), policy: { minKeySizeBits: undefined } as never }),
+    ).not.toThrow();
   });
 
   it('DeviceId in any .NET Guid form (B, D, N, P) is one device: the later certificate supersedes the earlier', async () => {
-    expect(['{161cce75-e0c7-5f60-bdd1-054099725b0b}', '161CCE75-E0C7-5F60-BDD1-054099725B0B', '161CCE75E0C75F60BDD1054099725B0B', '(161CCE75-E0C7-5F60-BDD1-054099725B0B)'].map(canonicalDeviceId)).toEqual(Array(4).fill(DEV));
-    expect(['', '{161CCE75-E0C7-5F60-BDD1-054099725B0B', '161CCE75-E0C75F60-BDD1-054099725B0B-', '{161CCE75E0C75F60BDD1054099725B0B}', 'x'.repeat(36)].map(canonicalDeviceId)).toEqual(Array(5).fill(undefined));
+    expect(
+      [
+        '{161cce75-e0c7-5f60-bdd1-054099725b0b}',
+        '161CCE75-E0C7-5F60-BDD1-054099725B0B',
+        '161CCE75E0C75F60BDD1054099725B0B',
+        '(161CCE75-E0C7-5F60-BDD1-054099725B0B)',
+      ].map(canonicalDeviceId),
+    ).toEqual(Array(4).fill(DEV));
+    expect(
+      ['', '{161CCE75-E0C7-5F60-BDD1-054099725B0B', '161CCE75-E0C75F60-BDD1-054099725B0B-', '{161CCE75E0C75F60BDD1054099725B0B}', 'x'.repeat(36)].map(
+        canonicalDeviceId,
+      ),
+    ).toEqual(Array(5).fill(undefined));
     const { store, handler } = setup();
-    const raw = (deviceId: string) => buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der, requestId: 'r' }).replace(`DeviceId="${DEV}"`, `DeviceId="${deviceId}"`);
+    const raw = (deviceId: string) =>
+      buildGetAndPublishCertRequest({
+        deviceId: DEV,
+        entity: 'alice@contoso.com',
+        csr: generateCsr({ sipUri: 'alice@contoso.com', keyPair: key1024 }).der,
+        requestId: 'r',
+      }).replace(`DeviceId="${DEV}"`, `DeviceId="${deviceId}"`);
     const r1 = parseGetAndPublishCertResponse(await (await post(handler, { raw: raw('161CCE75-E0C7-5F60-BDD1-054099725B0B') })).text());
     expect(r1.deviceId).toBe('161CCE75-E0C7-5F60-BDD1-054099725B0B'); // echoed as sent
     const c1 = new X509Certificate(r1.certificateDer);
-    const c2 = new X509Certificate(parseGetAndPublishCertResponse(await (await post(handler, { raw: raw('161cce75e0c75f60bdd1054099725b0b') })).text()).certificateDer);
+    const c2 = new X509Certificate(
+      parseGetAndPublishCertResponse(await (await post(handler, { raw: raw('161cce75e0c75f60bdd1054099725b0b') })).text()).certificateDer,
+    );
     const v = storeCertificateValidator(store, { clock: () => now });
     expect(await v.validate(c1)).toBeNull();
     expect(await v.validate(c2)).not.toBeNull();
@@ -298,11 +489,25 @@ describe('createCertProvHandler', () => {
     let release: (() => void) | undefined;
     let hang = false;
     const slow = {
-      publish: (c: Parameters<MemoryCertificateStore['publish']>[0], at: Date) => hang ? new Promise<{ revoked: string[] }>((res) => { release = () => res(inner.publish(c, at)); }) : inner.publish(c, at),
-      findBySerial: (x: string) => inner.findBySerial(x), listForEntity: (x: string) => inner.listForEntity(x), revoke: (x: string, at: Date) => inner.revoke(x, at),
+      publish: (c: Parameters<MemoryCertificateStore['publish']>[0], at: Date) =>
+        hang
+          ? new Promise<{ revoked: string[] }>((res) => {
+              release = () => res(inner.publish(c, at));
+            })
+          : inner.publish(c, at),
+      findBySerial: (x: string) => inner.findBySerial(x),
+      listForEntity: (x: string) => inner.listForEntity(x),
+      revoke: (x: string, at: Date) => inner.revoke(x, at),
     };
     const errors: unknown[] = [];
-    const handler = createCertProvHandler({ ticketVerifier: fakeVerifier, ca, store: slow, clock: () => now, storeTimeoutMs: 30, onError: (e) => errors.push(e) });
+    const handler = createCertProvHandler({
+      ticketVerifier: fakeVerifier,
+      ca,
+      store: slow,
+      clock: () => now,
+      storeTimeoutMs: 30,
+      onError: (e) => errors.push(e),
+    });
     const c1 = new X509Certificate(parseGetAndPublishCertResponse(await (await post(handler, {})).text()).certificateDer);
     hang = true;
     const res = await post(handler, {});

@@ -7,7 +7,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildGetAndPublishCertRequest, CsrError, generateCsr, parseCsr, parseGetAndPublishCertRequest, parseGetAndPublishCertResponse } from '@ocauth/certprov';
+import {
+  buildGetAndPublishCertRequest,
+  CsrError,
+  generateCsr,
+  parseCsr,
+  parseGetAndPublishCertRequest,
+  parseGetAndPublishCertResponse,
+} from '@ocauth/certprov';
 
 const RUNS = Number(process.env.CERTPROV_FC_RUNS ?? 60);
 const SEED = process.env.CERTPROV_FC_SEED === 'random' ? undefined : Number(process.env.CERTPROV_FC_SEED ?? 20261123);
@@ -17,7 +24,10 @@ const csr = generateCsr({ sipUri: 'alice@contoso.com', keyPair: key, validity: {
 const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9A-Fa-f]{${n}}$`));
 const guid = fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map((p) => `{${p.join('-')}}`);
 // XML 1.0 characters incl. markup-significant ones; no leading/trailing whitespace (RequestID is trimmed).
-const xmlText = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '&', '<', '>', '"', "'", '-', '.', 'é', '☃', '😀', ' '), minLength: 1, maxLength: 24 }).map((s) => s.trim()).filter((s) => s.length > 0);
+const xmlText = fc
+  .string({ unit: fc.constantFrom('a', 'Z', '0', '&', '<', '>', '"', "'", '-', '.', 'é', '☃', '😀', ' '), minLength: 1, maxLength: 24 })
+  .map((s) => s.trim())
+  .filter((s) => s.length > 0);
 const localPart = fc.string({ unit: fc.constantFrom('a', 'b', 'z', '0', '.', '_', '+', '&', "'"), minLength: 1, maxLength: 12 });
 const entity = fc.tuple(localPart, fc.constantFrom('contoso.com', 'ocsdev.nttest.microsoft.com', 'xn--bcher-kva.example')).map(([l, d]) => `${l}@${d}`);
 
@@ -36,7 +46,11 @@ describe('properties', () => {
 
   const response = readFileSync(new URL('../../../vectors/spec/4.1-get-and-publish-cert-response.xml', import.meta.url), 'utf8');
   it('the response parser fails only with typed ERR_CERTPROV_* errors on mutated responses', () => {
-    const mutation = fc.record({ at: fc.nat({ max: response.length - 1 }), cut: fc.nat({ max: 40 }), insert: fc.constantFrom('', '<', '>', '&', '"', '</x>', '<!DOCTYPE a>', 'A', '=', '\u0000', '<x:y/>') });
+    const mutation = fc.record({
+      at: fc.nat({ max: response.length - 1 }),
+      cut: fc.nat({ max: 40 }),
+      insert: fc.constantFrom('', '<', '>', '&', '"', '</x>', '<!DOCTYPE a>', 'A', '=', '\u0000', '<x:y/>'),
+    });
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (ms) => {
         let xml = response;

@@ -38,21 +38,36 @@ describe('GetAndPublishCert request (3.1.4.1.2.3)', () => {
 describe('GetAndPublishCert request parser against wrapping and duplicates', () => {
   const body = buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr, requestId: 'r' });
   const other = buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'mallory@contoso.com', csr, requestId: 'r' });
-  const env = (header: string, inBody: string) => `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>${header}</s:Header><s:Body>${inBody}</s:Body></s:Envelope>`;
+  const env = (header: string, inBody: string) =>
+    `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>${header}</s:Header><s:Body>${inBody}</s:Body></s:Envelope>`;
   it.each([
     ['a second GetAndPublishCert in the Header', env(other, body), /expected exactly one element, received 2/],
     ['two GetAndPublishCert in the Body', env('', body + other), /expected exactly one element, received 2/],
-    ['GetAndPublishCert wrapped in another Body element', env('', `<x:Wrap xmlns:x="urn:x">${body}</x:Wrap>`), /soap:Body: expected exactly one Body whose only element is GetAndPublishCert/],
+    [
+      'GetAndPublishCert wrapped in another Body element',
+      env('', `<x:Wrap xmlns:x="urn:x">${body}</x:Wrap>`),
+      /soap:Body: expected exactly one Body whose only element is GetAndPublishCert/,
+    ],
     ['an extra element beside it in the Body', env('', `${body}<x:Extra xmlns:x="urn:x"/>`), /soap:Body/],
-    ['two RequestSecurityToken', body.replace(/(<RequestSecurityToken[\s\S]*<\/RequestSecurityToken>)/, '$1$1'), /RequestSecurityToken: expected exactly one, received 2/],
+    [
+      'two RequestSecurityToken',
+      body.replace(/(<RequestSecurityToken[\s\S]*<\/RequestSecurityToken>)/, '$1$1'),
+      /RequestSecurityToken: expected exactly one, received 2/,
+    ],
     ['two BinarySecurityToken', body.replace(/(<BinarySecurityToken[\s\S]*<\/BinarySecurityToken>)/, '$1$1'), /BinarySecurityToken: expected exactly one/],
     ['a BinarySecurityToken of another ValueType', body.replace('AuthWebServices.xsd#PKCS10', 'AuthWebServices.xsd#X509v3'), /ValueType: expected/],
     ['a BinarySecurityToken of another EncodingType', body.replace('secext-1.0.xsd#base64binary', 'secext-1.0.xsd#HexBinary'), /EncodingType: expected/],
-    ['GetAndPublishCert below another root', `<x:Root xmlns:x="urn:x">${body}</x:Root>`, /expected a SOAP Envelope or a GetAndPublishCert element, received Root/],
+    [
+      'GetAndPublishCert below another root',
+      `<x:Root xmlns:x="urn:x">${body}</x:Root>`,
+      /expected a SOAP Envelope or a GetAndPublishCert element, received Root/,
+    ],
   ])('refuses %s (RequestMalformed)', (_n, xml, re) => {
-    expect(() => parseGetAndPublishCertRequest(xml)).toThrow(expect.objectContaining({ code: 'ERR_CERTPROV_REQUEST_MALFORMED', message: expect.stringMatching(re) }));
+    expect(() => parseGetAndPublishCertRequest(xml)).toThrow(
+      expect.objectContaining({ code: 'ERR_CERTPROV_REQUEST_MALFORMED', message: expect.stringMatching(re) }),
+    );
   });
-  it('accepts EncodingType #Base64Binary (pidgin-sipe\'s WSS spelling) and no EncodingType', () => {
+  it("accepts EncodingType #Base64Binary (pidgin-sipe's WSS spelling) and no EncodingType", () => {
     expect(body).toContain('#base64binary');
     expect(parseGetAndPublishCertRequest(body.replace('#base64binary', '#Base64Binary')).entity).toBe('alice@contoso.com');
     expect(parseGetAndPublishCertRequest(body.replace(/ EncodingType="[^"]*"/, '')).entity).toBe('alice@contoso.com');

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { GetAndPublishCertError, parseCsr, parseGetAndPublishCertResponse } from '@ocauth/certprov';
 
 const vec = (f: string) => new URL(`../../../vectors/spec/${f}`, import.meta.url);
-const csrPem = readFileSync(vec('4.1-example-csr.pem'), 'utf8').replace('CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST').replace('END CERTIFICATE REQUEST', 'END NEW CERTIFICATE REQUEST');
+const csrPem = readFileSync(vec('4.1-example-csr.pem'), 'utf8')
+  .replace('CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST')
+  .replace('END CERTIFICATE REQUEST', 'END NEW CERTIFICATE REQUEST');
 const certB64 = readFileSync(vec('4.1-example-certificate.b64'), 'utf8').trim();
 // Shape of the MS-OCAUTHWS 4.1.2 example with the certificate in several encodings (the byte-exact
 // reconstruction is vectors/spec/4.1-get-and-publish-cert-response.xml, replayed by spec-examples.test.ts).
@@ -57,6 +59,10 @@ describe('parseGetAndPublishCertResponse', () => {
     ['bad base64', response('***')],
   ])('rejects %s with a typed error', (_n, xml) => {
     expect(() => parseGetAndPublishCertResponse(xml)).toThrow(Error);
-    try { parseGetAndPublishCertResponse(xml); } catch (e) { expect((e as { code?: string }).code).toMatch(/^ERR_CERTPROV_/); }
+    try {
+      parseGetAndPublishCertResponse(xml);
+    } catch (e) {
+      expect((e as { code?: string }).code).toMatch(/^ERR_CERTPROV_/);
+    }
   });
 });

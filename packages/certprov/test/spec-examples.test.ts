@@ -8,8 +8,14 @@ import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import {
-  ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, MemoryCertificateStore, parseCsr,
-  parseGetAndPublishCertRequest, parseGetAndPublishCertResponse,
+  ACTION_GET_AND_PUBLISH_CERT,
+  buildGetAndPublishCertRequest,
+  CertificateAuthority,
+  createCertProvHandler,
+  MemoryCertificateStore,
+  parseCsr,
+  parseGetAndPublishCertRequest,
+  parseGetAndPublishCertResponse,
 } from '@ocauth/certprov';
 import { certificateSubjectKeyIdentifier as subjectKeyIdentifier } from '@ocauth/diagnostics';
 
@@ -27,7 +33,11 @@ describe('spec 4.1 GetAndPublishCert examples', () => {
     expect(Buffer.from(r.csrDer).equals(vec('4.1-example-csr.der'))).toBe(true);
     const csr = parseCsr(r.csrDer);
     expect(csr.signatureValid).toBe(true);
-    expect(csr.nameValuePairs).toEqual([{ name: 'validityPeriod', value: 'Months' }, { name: 'ValidityPeriodUnits', value: '6' }, { name: 'CertificateTemplate', value: 'User' }]);
+    expect(csr.nameValuePairs).toEqual([
+      { name: 'validityPeriod', value: 'Months' },
+      { name: 'ValidityPeriodUnits', value: '6' },
+      { name: 'CertificateTemplate', value: 'User' },
+    ]);
     expect(csr.extendedKeyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);
   });
 
@@ -46,10 +56,26 @@ describe('spec 4.1 GetAndPublishCert examples', () => {
   it('the handler accepts the 4.1.1 request shape (example CSR, 6 months = 4320 hours) and answers the 4.1.2 shape', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const ca = CertificateAuthority.create({ clock: () => now, keySizeBits: 1024 });
-    const handler = createCertProvHandler({ ticketVerifier: { verify: async () => ({ sipUri: 'sip:alice@contoso.com' }) }, ca, store: new MemoryCertificateStore(), clock: () => now });
-    const res = await handler(new Request('https://server.contoso.com/CertProv/CertProvisioningService.svc', { method: 'POST', body: request, headers: { soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` } }));
+    const handler = createCertProvHandler({
+      ticketVerifier: { verify: async () => ({ sipUri: 'sip:alice@contoso.com' }) },
+      ca,
+      store: new MemoryCertificateStore(),
+      clock: () => now,
+    });
+    const res = await handler(
+      new Request('https://server.contoso.com/CertProv/CertProvisioningService.svc', {
+        method: 'POST',
+        body: request,
+        headers: { soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` },
+      }),
+    );
     const r = parseGetAndPublishCertResponse(await res.text());
-    expect([r.deviceId, r.entity, r.requestId, r.dispositionMessage]).toEqual(['{161CCE75-E0C7-5F60-BDD1-054099725B0B}', 'alice@contoso.com', '4792483c-70b5-4591-b138-1a503a26d65b', 'Issued']);
+    expect([r.deviceId, r.entity, r.requestId, r.dispositionMessage]).toEqual([
+      '{161CCE75-E0C7-5F60-BDD1-054099725B0B}',
+      'alice@contoso.com',
+      '4792483c-70b5-4591-b138-1a503a26d65b',
+      'Issued',
+    ]);
     const c = new X509Certificate(r.certificateDer);
     expect(c.subject).toBe('CN=alice@contoso.com');
     expect(new Date(c.validTo).getTime() - new Date(c.validFrom).getTime()).toBe(4320 * 3_600_000);
@@ -71,7 +97,11 @@ describe('spec 4.1 GetAndPublishCert examples', () => {
   // The specification text travels with the repository (vectors/spec/MS-OCAUTHWS.txt).
   const specText = fileURLToPath(new URL('../../../vectors/spec/MS-OCAUTHWS.txt', import.meta.url));
   it('the .xml files are what the extraction script reconstructs from the specification text (--check)', () => {
-    const out = execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/extract-spec-examples.mjs', import.meta.url)), '--check', specText]).toString();
+    const out = execFileSync(process.execPath, [
+      fileURLToPath(new URL('../scripts/extract-spec-examples.mjs', import.meta.url)),
+      '--check',
+      specText,
+    ]).toString();
     expect(out).toMatch(/ok +4\.1-get-and-publish-cert-request\.xml/);
     expect(out).toMatch(/ok +4\.1-get-and-publish-cert-response\.xml/);
   });

@@ -7,7 +7,12 @@ const ca = CertificateAuthority.create({ clock: () => t0, keySizeBits: 1024 });
 const key = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const DEV = '{161CCE75-E0C7-5F60-BDD1-054099725B0B}';
 const rec = (c: IssuedCertificate, entity = 'alice@contoso.com', deviceId = DEV) => ({
-  entity, deviceId, serialNumber: c.serialNumber, der: c.der, notBefore: new Date(c.x509.validFrom), notAfter: new Date(c.x509.validTo),
+  entity,
+  deviceId,
+  serialNumber: c.serialNumber,
+  der: c.der,
+  notBefore: new Date(c.x509.validFrom),
+  notAfter: new Date(c.x509.validTo),
 });
 const issue = (entity = 'alice@contoso.com') => ca.issue({ publicKey: key.publicKey, entity, deviceId: DEV, validityHours: 8 });
 

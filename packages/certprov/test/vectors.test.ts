@@ -7,8 +7,14 @@ import { readFileSync } from 'node:fs';
 import { createHash, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  buildGetAndPublishCertRequest, CertificateAuthority, createCertProvHandler, GetAndPublishCertError, MemoryCertificateStore, parseCsr,
-  parseGetAndPublishCertResponse, type CertProvPolicy,
+  buildGetAndPublishCertRequest,
+  CertificateAuthority,
+  createCertProvHandler,
+  GetAndPublishCertError,
+  MemoryCertificateStore,
+  parseCsr,
+  parseGetAndPublishCertResponse,
+  type CertProvPolicy,
 } from '@ocauth/certprov';
 
 const load = (f: string) => JSON.parse(readFileSync(new URL(`../../../vectors/certprov/${f}`, import.meta.url), 'utf8'));
@@ -22,9 +28,24 @@ for (const name of ['csr-policy.json', 'csr-key-limits.json']) {
     it('is complete', () => expect(file.testGroups[0].tests).toHaveLength(file.numberOfTests));
     for (const c of file.testGroups[0].tests as PolicyCase[]) {
       it(`tcId ${c.tcId}: ${c.comment} → ${c.responseCode}`, async () => {
-        const handler = createCertProvHandler({ ticketVerifier: { verify: async () => ({ sipUri: 'sip:alice@contoso.com' }) }, ca, store: new MemoryCertificateStore(), policy: c.policy });
-        const body = buildGetAndPublishCertRequest({ deviceId: DEV, entity: 'alice@contoso.com', csr: Buffer.from(c.csrBase64, 'base64'), requestId: `v${c.tcId}` });
-        const res = await handler(new Request('https://pool/CertProv/CertProvisioningService.svc', { method: 'POST', body: `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${body}</s:Body></s:Envelope>` }));
+        const handler = createCertProvHandler({
+          ticketVerifier: { verify: async () => ({ sipUri: 'sip:alice@contoso.com' }) },
+          ca,
+          store: new MemoryCertificateStore(),
+          policy: c.policy,
+        });
+        const body = buildGetAndPublishCertRequest({
+          deviceId: DEV,
+          entity: 'alice@contoso.com',
+          csr: Buffer.from(c.csrBase64, 'base64'),
+          requestId: `v${c.tcId}`,
+        });
+        const res = await handler(
+          new Request('https://pool/CertProv/CertProvisioningService.svc', {
+            method: 'POST',
+            body: `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${body}</s:Body></s:Envelope>`,
+          }),
+        );
         let got: string | undefined;
         try {
           const r = parseGetAndPublishCertResponse(await res.text());
@@ -40,15 +61,29 @@ for (const name of ['csr-policy.json', 'csr-key-limits.json']) {
         expect(got, `tcId ${c.tcId} (${c.comment})`).toBe(c.responseCode);
         // The multi-prime requests are signed by the generator's own BigInt signer: where OpenSSL can
         // verify (modulus ≤ 16384 bits) it must agree that the self-signature is valid.
-        if (c.flags.includes('MultiPrime') && !c.flags.includes('LargeKey')) expect(parseCsr(c.csrBase64).signatureValid, `tcId ${c.tcId}: signature verifies`).toBe(true);
+        if (c.flags.includes('MultiPrime') && !c.flags.includes('LargeKey'))
+          expect(parseCsr(c.csrBase64).signatureValid, `tcId ${c.tcId}: signature verifies`).toBe(true);
       });
     }
   });
 }
 
 type ResponseCase = {
-  tcId: number; comment: string; xml: string; result: 'valid' | 'invalid';
-  expected?: { responseClass: string; deviceId: string; entity: string; dispositionMessage: string | null; requestId: string | null; certificateSha256: string; certificateSubject: string; csrSha256: string | null; chainSubjects: string[] };
+  tcId: number;
+  comment: string;
+  xml: string;
+  result: 'valid' | 'invalid';
+  expected?: {
+    responseClass: string;
+    deviceId: string;
+    entity: string;
+    dispositionMessage: string | null;
+    requestId: string | null;
+    certificateSha256: string;
+    certificateSubject: string;
+    csrSha256: string | null;
+    chainSubjects: string[];
+  };
   error?: { code: string; responseCode: string | null };
 };
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -61,11 +96,20 @@ describe('vectors/certprov/responses.json', () => {
       if (c.result === 'valid') {
         const r = parseGetAndPublishCertResponse(c.xml);
         const e = c.expected!;
-        expect({
-          responseClass: r.responseClass, deviceId: r.deviceId, entity: r.entity, dispositionMessage: r.dispositionMessage ?? null, requestId: r.requestId ?? null,
-          certificateSha256: sha256(r.certificateDer), certificateSubject: new X509Certificate(r.certificateDer).subject, csrSha256: r.csrDer ? sha256(r.csrDer) : null,
-          chainSubjects: r.chainDer.map((d) => new X509Certificate(d).subject),
-        }, m).toEqual(e);
+        expect(
+          {
+            responseClass: r.responseClass,
+            deviceId: r.deviceId,
+            entity: r.entity,
+            dispositionMessage: r.dispositionMessage ?? null,
+            requestId: r.requestId ?? null,
+            certificateSha256: sha256(r.certificateDer),
+            certificateSubject: new X509Certificate(r.certificateDer).subject,
+            csrSha256: r.csrDer ? sha256(r.csrDer) : null,
+            chainSubjects: r.chainDer.map((d) => new X509Certificate(d).subject),
+          },
+          m,
+        ).toEqual(e);
       } else {
         let err: unknown;
         try {

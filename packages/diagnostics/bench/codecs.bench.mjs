@@ -15,7 +15,10 @@ function naiveHeader(h) {
   const out = { errorId: Number(id) };
   for (const p of rest) {
     const i = p.indexOf('=');
-    out[p.slice(0, i).trim().toLowerCase()] = p.slice(i + 1).trim().replace(/^"|"$/g, '');
+    out[p.slice(0, i).trim().toLowerCase()] = p
+      .slice(i + 1)
+      .trim()
+      .replace(/^"|"$/g, '');
   }
   return out;
 }
@@ -29,20 +32,37 @@ export default async function (h) {
   const rows = [
     await h.compare({
       name: 'X-Ms-diagnostics parse',
-      subject: () => { sink += parseMsDiagnostics(header).entries.length; },
-      reference: () => { sink += naiveHeader(header).errorId; },
+      subject: () => {
+        sink += parseMsDiagnostics(header).entries.length;
+      },
+      reference: () => {
+        sink += naiveHeader(header).errorId;
+      },
       referenceName: 'regex split (no validation)',
     }),
     await h.compare({
       name: 'OCSDiagnosticsFault parse (SOAP 1.1 envelope)',
-      subject: () => { sink += parseOcsDiagnosticsFault(fault).ok ? 1 : 0; },
-      reference: () => { sink += naiveFault(fault).errorId; },
+      subject: () => {
+        sink += parseOcsDiagnosticsFault(fault).ok ? 1 : 0;
+      },
+      reference: () => {
+        sink += naiveFault(fault).errorId;
+      },
       referenceName: 'unguarded xmldom parse',
     }),
     await h.compare({
       name: 'X-Ms-diagnostics format',
-      subject: () => { sink += formatMsDiagnostics({ errorId: 28032, source: 'pool0.contoso.com', reason: 'The Web ticket is invalid.', fault: 'wsse:InvalidSecurityToken' }).length; },
-      reference: () => { sink += `${28032};source="${'pool0.contoso.com'}";reason="${'The Web ticket is invalid.'}";fault="${'wsse:InvalidSecurityToken'}"`.length; },
+      subject: () => {
+        sink += formatMsDiagnostics({
+          errorId: 28032,
+          source: 'pool0.contoso.com',
+          reason: 'The Web ticket is invalid.',
+          fault: 'wsse:InvalidSecurityToken',
+        }).length;
+      },
+      reference: () => {
+        sink += `${28032};source="${'pool0.contoso.com'}";reason="${'The Web ticket is invalid.'}";fault="${'wsse:InvalidSecurityToken'}"`.length;
+      },
       referenceName: 'template literal (no validation)',
     }),
   ];

@@ -21,7 +21,31 @@ const spec = specText.replace(/\s+/g, ' ');
 describe('Web Ticket error catalog (MS-OCAUTHWS 3.2, 3.2.4.1)', () => {
   const ids = Object.keys(WEB_TICKET_ERRORS).map(Number);
   it('defines exactly the ErrorIds of the spec tables', () => {
-    expect(ids).toEqual([28000, 28001, 28011, 28012, 28013, 28014, 28015, 28017, 28018, 28019, 28020, 28021, 28022, 28023, 28024, 28025, 28026, 27 + 28000, 28028, 28032, 28033, 28034, 28035]);
+    expect(ids).toEqual([
+      28000,
+      28001,
+      28011,
+      28012,
+      28013,
+      28014,
+      28015,
+      28017,
+      28018,
+      28019,
+      28020,
+      28021,
+      28022,
+      28023,
+      28024,
+      28025,
+      28026,
+      27 + 28000,
+      28028,
+      28032,
+      28033,
+      28034,
+      28035,
+    ]);
   });
   it.each(ids)('%i: faultcode and reason appear in the spec table row', (id) => {
     const e = webTicketError(id)!;
@@ -37,7 +61,10 @@ describe('Web Ticket error catalog (MS-OCAUTHWS 3.2, 3.2.4.1)', () => {
   it('HTTP status: as the spec states it, read from the spec text (not from another copy of the catalog)', () => {
     // 3.2.4.1 IWA table: rows "<status> <ErrorId> <reason>".
     const rows = [...specText.matchAll(/^(\d{3}) (280\d\d)\b/gm)].map((m) => [Number(m[2]), Number(m[1])] as const);
-    expect(rows).toEqual([[28000, 403], [28001, 500]]);
+    expect(rows).toEqual([
+      [28000, 403],
+      [28001, 500],
+    ]);
     for (const [id, status] of rows) expect(webTicketError(id)!.httpStatus, `${id} httpStatus`).toBe(status);
     // 1.3.1: a service refusing a request for want of a valid ticket answers "a response with status code 401".
     expect(spec).toContain('A response with status code 401 and a HTTP header containing the URL of the Web Ticket');

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:tls';
-import { certificateSubjectKeyIdentifier, checkClientCertificate, checkIssuedCertificate, checkServerCertificate, getServerCertificateChain, type Finding } from '@ocauth/diagnostics';
+import {
+  certificateSubjectKeyIdentifier,
+  checkClientCertificate,
+  checkIssuedCertificate,
+  checkServerCertificate,
+  getServerCertificateChain,
+  type Finding,
+} from '@ocauth/diagnostics';
 import { hasTool, runTool } from '../../../testing/tools.js';
 
 const HAVE = hasTool('openssl', ['version']);
@@ -19,7 +26,21 @@ const pem = (n: string) => readFileSync(p(`${n}.pem`), 'utf8');
 let now: Date;
 
 function issue(name: string, opts: { subj: string; ext: string[]; ca?: string; key?: string; days?: number }) {
-  const args = ['req', '-x509', '-config', p('min.cnf'), '-extensions', 'none', '-subj', opts.subj, '-days', String(opts.days ?? 365), '-sha256', '-out', p(`${name}.pem`)];
+  const args = [
+    'req',
+    '-x509',
+    '-config',
+    p('min.cnf'),
+    '-extensions',
+    'none',
+    '-subj',
+    opts.subj,
+    '-days',
+    String(opts.days ?? 365),
+    '-sha256',
+    '-out',
+    p(`${name}.pem`),
+  ];
   if (opts.key) args.push('-key', p(opts.key));
   else args.push('-newkey', 'rsa:2048', '-nodes', '-keyout', p(`${name}.key`));
   if (opts.ca) args.push('-CA', p(`${opts.ca}.pem`), '-CAkey', p(`${opts.ca}.key`));
@@ -47,38 +68,107 @@ beforeAll(() => {
   issue('clientgood', { subj: '/CN=alice@contoso.com', ext: ['extendedKeyUsage=clientAuth'], ca: 'inter', key: 'leaf.key', days: 180 });
   issue('client1024', { subj: '/CN=bob@contoso.com', ext: ['extendedKeyUsage=clientAuth'], ca: 'inter', key: 'small.key', days: 180 });
   issue('clientnoeku', { subj: '/CN=carol@contoso.com', ext: ['keyUsage=digitalSignature'], ca: 'inter', key: 'leaf.key', days: 180 });
-  issue('issued', { subj: '/CN=alice@contoso.com', ext: ['extendedKeyUsage=clientAuth', `subjectKeyIdentifier=${Buffer.from(DEVICE_ID).toString('hex').replace(/(..)(?!$)/g, '$1:')}`, 'subjectAltName=email:alice@contoso.com'], ca: 'inter', key: 'leaf.key', days: 180 });
+  issue('issued', {
+    subj: '/CN=alice@contoso.com',
+    ext: [
+      'extendedKeyUsage=clientAuth',
+      `subjectKeyIdentifier=${Buffer.from(DEVICE_ID)
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1:')}`,
+      'subjectAltName=email:alice@contoso.com',
+    ],
+    ca: 'inter',
+    key: 'leaf.key',
+    days: 180,
+  });
   // A certificate that really is expired: `openssl ca` with explicit dates (req/x509 of OpenSSL 3.0 cannot backdate).
   writeFileSync(p('index.txt'), '');
   writeFileSync(p('serial'), '1000\n');
-  writeFileSync(p('ca.cnf'), `[ca]\ndefault_ca = d\n[d]\ndatabase = ${p('index.txt')}\nnew_certs_dir = ${dir}\nserial = ${p('serial')}\ndefault_md = sha256\npolicy = pol\nunique_subject = no\ncopy_extensions = copy\n[pol]\ncommonName = supplied\n`);
-  runTool('openssl', ['req', '-new', '-config', p('min.cnf'), '-key', p('leaf.key'), '-subj', '/CN=pool01.contoso.com', '-addext', 'subjectAltName=DNS:pool01.contoso.com', '-addext', 'extendedKeyUsage=serverAuth', '-out', p('expired.csr')]);
-  runTool('openssl', ['ca', '-batch', '-config', p('ca.cnf'), '-cert', p('inter.pem'), '-keyfile', p('inter.key'), '-in', p('expired.csr'), '-out', p('expired.pem'), '-notext', '-startdate', '20200101000000Z', '-enddate', '20210101000000Z']);
+  writeFileSync(
+    p('ca.cnf'),
+    `[ca]\ndefault_ca = d\n[d]\ndatabase = ${p('index.txt')}\nnew_certs_dir = ${dir}\nserial = ${p('serial')}\ndefault_md = sha256\npolicy = pol\nunique_subject = no\ncopy_extensions = copy\n[pol]\ncommonName = supplied\n`,
+  );
+  runTool('openssl', [
+    'req',
+    '-new',
+    '-config',
+    p('min.cnf'),
+    '-key',
+    p('leaf.key'),
+    '-subj',
+    '/CN=pool01.contoso.com',
+    '-addext',
+    'subjectAltName=DNS:pool01.contoso.com',
+    '-addext',
+    'extendedKeyUsage=serverAuth',
+    '-out',
+    p('expired.csr'),
+  ]);
+  runTool('openssl', [
+    'ca',
+    '-batch',
+    '-config',
+    p('ca.cnf'),
+    '-cert',
+    p('inter.pem'),
+    '-keyfile',
+    p('inter.key'),
+    '-in',
+    p('expired.csr'),
+    '-out',
+    p('expired.pem'),
+    '-notext',
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20210101000000Z',
+  ]);
   certs.expired = new X509Certificate(pem('expired'));
   now = new Date(new Date(certs.exact!.validFrom).getTime() + 86_400_000);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const opensslHostMatch = (name: string, host: string) => /does match/.test(runTool('openssl', ['x509', '-in', p(`${name}.pem`), '-noout', '-checkhost', host]).toString());
+const opensslHostMatch = (name: string, host: string) =>
+  /does match/.test(runTool('openssl', ['x509', '-in', p(`${name}.pem`), '-noout', '-checkhost', host]).toString());
 const opensslVerify = (name: string, roots: string[], untrusted: string[], attime: Date) => {
   writeFileSync(p('roots.pem'), roots.map(pem).join(''));
   writeFileSync(p('untrusted.pem'), untrusted.map(pem).join('') || '');
   const args = ['verify', '-attime', String(Math.floor(attime.getTime() / 1000)), '-CAfile', p('roots.pem')];
   if (untrusted.length) args.push('-untrusted', p('untrusted.pem'));
-  try { runTool('openssl', [...args, p(`${name}.pem`)]); return true; } catch (e) { lastVerifyError = (e as Error).message; return false; }
+  try {
+    runTool('openssl', [...args, p(`${name}.pem`)]);
+    return true;
+  } catch (e) {
+    lastVerifyError = (e as Error).message;
+    return false;
+  }
 };
 let lastVerifyError = '';
 
 describe.skipIf(!HAVE)('checkServerCertificate', () => {
   it('exact FQDN in the SAN, chain to the trust list: info only; agrees with openssl', () => {
-    const f = checkServerCertificate({ certificate: certs.exact!, chain: [pem('inter')], hostname: 'pool01.contoso.com', trustList: [pem('root')], now, deviceKind: 'phone' });
+    const f = checkServerCertificate({
+      certificate: certs.exact!,
+      chain: [pem('inter')],
+      hostname: 'pool01.contoso.com',
+      trustList: [pem('root')],
+      now,
+      deviceKind: 'phone',
+    });
     expect(ids(f)).toEqual(['cert.server.name-exact', 'cert.server.chain-ok']);
     expect(f.every((x) => x.severity === 'info')).toBe(true);
     expect(opensslHostMatch('exact', 'pool01.contoso.com')).toBe(true);
     expect(opensslVerify('exact', ['root'], ['inter'], now)).toBe(true);
   });
   it('wildcard-only coverage fails for Lync Phone Edition, warns for PCs; openssl accepts the wildcard', () => {
-    const phone = checkServerCertificate({ certificate: pem('wildcard'), chain: [pem('inter')], hostname: 'sip.contoso.com', trustList: [pem('root')], now, deviceKind: 'phone' });
+    const phone = checkServerCertificate({
+      certificate: pem('wildcard'),
+      chain: [pem('inter')],
+      hostname: 'sip.contoso.com',
+      trustList: [pem('root')],
+      now,
+      deviceKind: 'phone',
+    });
     const w = phone.find((x) => x.id === 'cert.server.wildcard-only')!;
     expect(w.severity).toBe('error');
     expect(w.references).toEqual(['phone-edition-wildcard-certificates.txt']);
@@ -93,7 +183,14 @@ describe.skipIf(!HAVE)('checkServerCertificate', () => {
     expect(opensslHostMatch('wildcard', 'a.b.contoso.com')).toBe(false);
   });
   it('Phone Edition wildcard rule: firmware 4.0.7577.4100 (June 2012 CU) accepts a wildcard SAN; a wildcard CN alone fails; a wildcard subject with the exact SAN is a warning', () => {
-    const wild = (fw: string | undefined) => checkServerCertificate({ certificate: pem('wildcard'), hostname: 'sip.contoso.com', now, deviceKind: 'phone', ...(fw ? { phoneFirmware: fw } : {}) }).find((x) => x.id === 'cert.server.wildcard-only')!.severity;
+    const wild = (fw: string | undefined) =>
+      checkServerCertificate({
+        certificate: pem('wildcard'),
+        hostname: 'sip.contoso.com',
+        now,
+        deviceKind: 'phone',
+        ...(fw ? { phoneFirmware: fw } : {}),
+      }).find((x) => x.id === 'cert.server.wildcard-only')!.severity;
     expect(wild(undefined)).toBe('error');
     expect(wild('4.0.7577.107')).toBe('error'); // CU1, the firmware of the field note's failing CX600
     expect(wild('4.0.7577.4051')).toBe('error');
@@ -126,13 +223,37 @@ describe.skipIf(!HAVE)('checkServerCertificate', () => {
     expect(opensslVerify('exact', ['root'], [], now)).toBe(false);
     expect(opensslVerify('exact', ['root', 'inter'], [], now)).toBe(true);
     // The intermediate is sent, but only the intermediate is trusted: the path ends at no root.
-    const interOnly = checkServerCertificate({ certificate: pem('exact'), chain: [pem('inter')], hostname: 'pool01.contoso.com', trustList: [pem('inter')], now, deviceKind: 'phone' });
+    const interOnly = checkServerCertificate({
+      certificate: pem('exact'),
+      chain: [pem('inter')],
+      hostname: 'pool01.contoso.com',
+      trustList: [pem('inter')],
+      now,
+      deviceKind: 'phone',
+    });
     expect(interOnly.find((x) => x.id === 'cert.server.anchor-not-root')?.severity).toBe('error');
     // Intermediate sent, root trusted: fine for a phone, even when the trust list also holds the intermediate.
-    expect(ids(checkServerCertificate({ certificate: pem('exact'), chain: [pem('inter')], hostname: 'pool01.contoso.com', trustList: [pem('root'), pem('inter')], now, deviceKind: 'phone' }))).toEqual(['cert.server.name-exact', 'cert.server.chain-ok']);
+    expect(
+      ids(
+        checkServerCertificate({
+          certificate: pem('exact'),
+          chain: [pem('inter')],
+          hostname: 'pool01.contoso.com',
+          trustList: [pem('root'), pem('inter')],
+          now,
+          deviceKind: 'phone',
+        }),
+      ),
+    ).toEqual(['cert.server.name-exact', 'cert.server.chain-ok']);
   });
   it('IP addresses match iPAddress SANs only (the ocauth server listens on 127.0.0.1); agrees with openssl -checkip', () => {
-    for (const [ip, want] of [['127.0.0.1', true], ['::1', true], ['[::1]', true], ['0:0:0:0:0:0:0:1', true], ['10.0.0.1', false]] as const) {
+    for (const [ip, want] of [
+      ['127.0.0.1', true],
+      ['::1', true],
+      ['[::1]', true],
+      ['0:0:0:0:0:0:0:1', true],
+      ['10.0.0.1', false],
+    ] as const) {
       const f = checkServerCertificate({ certificate: pem('loopback'), hostname: ip, now });
       expect(ids(f)[0], ip).toBe(want ? 'cert.server.ip-exact' : 'cert.server.name-mismatch');
       expect(ids(f), ip).not.toContain('cert.server.name-ambiguous');
@@ -149,7 +270,12 @@ describe.skipIf(!HAVE)('checkServerCertificate', () => {
   it('untrusted chains: missing intermediate, other root, self-signed; agrees with openssl verify', () => {
     const cases: [string, Parameters<typeof checkServerCertificate>[0], string[], string[]][] = [
       ['exact', { certificate: pem('exact'), hostname: 'pool01.contoso.com', trustList: [pem('root')], now }, ['root'], []],
-      ['exact', { certificate: pem('exact'), chain: [pem('inter')], hostname: 'pool01.contoso.com', trustList: [pem('otherroot')], now }, ['otherroot'], ['inter']],
+      [
+        'exact',
+        { certificate: pem('exact'), chain: [pem('inter')], hostname: 'pool01.contoso.com', trustList: [pem('otherroot')], now },
+        ['otherroot'],
+        ['inter'],
+      ],
       ['selfsigned', { certificate: pem('selfsigned'), hostname: 'pool01.contoso.com', trustList: [pem('root')], now }, ['root'], []],
     ];
     for (const [name, opts, roots, untrusted] of cases) {
@@ -160,7 +286,9 @@ describe.skipIf(!HAVE)('checkServerCertificate', () => {
       expect(opensslVerify(name, roots, untrusted, now), `openssl verify ${name}`).toBe(false);
     }
     // Trusting the leaf itself (pinning) is a trusted chain.
-    expect(ids(checkServerCertificate({ certificate: pem('selfsigned'), hostname: 'pool01.contoso.com', trustList: [pem('selfsigned')], now }))).toContain('cert.server.chain-ok');
+    expect(ids(checkServerCertificate({ certificate: pem('selfsigned'), hostname: 'pool01.contoso.com', trustList: [pem('selfsigned')], now }))).toContain(
+      'cert.server.chain-ok',
+    );
   });
   it('expired and not-yet-valid', () => {
     const f = checkServerCertificate({ certificate: pem('expired'), chain: [pem('inter')], hostname: 'pool01.contoso.com', trustList: [pem('root')], now });
@@ -170,7 +298,11 @@ describe.skipIf(!HAVE)('checkServerCertificate', () => {
     expect(lastVerifyError).toMatch(/certificate has expired/);
     const early = checkServerCertificate({ certificate: pem('exact'), hostname: 'pool01.contoso.com', now: new Date('2000-01-01T00:00:00Z') });
     expect(ids(early)).toContain('cert.server.not-yet-valid');
-    const late = checkServerCertificate({ certificate: pem('exact'), hostname: 'pool01.contoso.com', now: new Date(new Date(certs.exact!.validTo).getTime() - 5 * 86_400_000) });
+    const late = checkServerCertificate({
+      certificate: pem('exact'),
+      hostname: 'pool01.contoso.com',
+      now: new Date(new Date(certs.exact!.validTo).getTime() - 5 * 86_400_000),
+    });
     expect(ids(late)).toContain('cert.server.expiring-soon');
   });
   it('garbage in → a finding, not a throw', () => {
@@ -227,16 +359,30 @@ describe('checkIssuedCertificate', () => {
     const other = checkIssuedCertificate({ certificate: pem('issued'), entity: 'alice@contoso.com', deviceId: DEVICE_ID, issuer: pem('otherroot') });
     expect(ids(other)).toContain('cert.issued.bad-signature');
     const noSki = checkIssuedCertificate({ certificate: pem('clientnoeku'), entity: 'carol@contoso.com', deviceId: 'not-a-guid' });
-    expect(ids(noSki)).toEqual(['cert.issued.ski-missing', 'cert.issued.deviceid-not-guid', 'cert.issued.san-missing', 'cert.issued.entity', 'cert.issued.eku']);
+    expect(ids(noSki)).toEqual([
+      'cert.issued.ski-missing',
+      'cert.issued.deviceid-not-guid',
+      'cert.issued.san-missing',
+      'cert.issued.entity',
+      'cert.issued.eku',
+    ]);
   });
   it.skipIf(!HAVE)('certificateSubjectKeyIdentifier reads the SKI openssl wrote, and nothing from certificates without one or from non-certificates', () => {
     const der = (n: string) => new X509Certificate(pem(n)).raw;
     expect(Buffer.from(certificateSubjectKeyIdentifier(der('issued'))!).toString('latin1')).toBe(DEVICE_ID);
     // OpenSSL's own default: SKI = SHA-1 hash of the public key.
     runTool('openssl', ['req', '-x509', '-key', p('leaf.key'), '-subj', '/CN=ski.contoso.com', '-days', '1', '-out', p('hashski.pem')]);
-    const hashSki = runTool('openssl', ['x509', '-in', p('hashski.pem'), '-noout', '-ext', 'subjectKeyIdentifier']).toString().split('\n')[1]!.trim().replace(/:/g, '');
+    const hashSki = runTool('openssl', ['x509', '-in', p('hashski.pem'), '-noout', '-ext', 'subjectKeyIdentifier'])
+      .toString()
+      .split('\n')[1]!
+      .trim()
+      .replace(/:/g, '');
     expect(hashSki).toMatch(/^[0-9A-F]{40}$/);
-    expect(Buffer.from(certificateSubjectKeyIdentifier(der('hashski'))!).toString('hex').toUpperCase()).toBe(hashSki);
+    expect(
+      Buffer.from(certificateSubjectKeyIdentifier(der('hashski'))!)
+        .toString('hex')
+        .toUpperCase(),
+    ).toBe(hashSki);
     expect(certificateSubjectKeyIdentifier(der('clientnoeku'))).toBeUndefined();
     expect(certificateSubjectKeyIdentifier(new Uint8Array([0x30, 0x82, 0xff, 0xff, 1, 2, 3]))).toBeUndefined();
     expect(certificateSubjectKeyIdentifier(der('issued').subarray(0, 200))).toBeUndefined();
@@ -244,10 +390,11 @@ describe('checkIssuedCertificate', () => {
 });
 
 describe.skipIf(!HAVE)('end to end: probe a live TLS endpoint on 127.0.0.1, then check what it serves', () => {
-  const serve = (leaf: string) => new Promise<{ server: Server; port: number }>((resolve) => {
-    const server = createServer({ key: readFileSync(p('leaf.key')), cert: pem(leaf) + pem('inter') }, (s) => s.end());
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port }));
-  });
+  const serve = (leaf: string) =>
+    new Promise<{ server: Server; port: number }>((resolve) => {
+      const server = createServer({ key: readFileSync(p('leaf.key')), cert: pem(leaf) + pem('inter') }, (s) => s.end());
+      server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port }));
+    });
   it('exact-FQDN certificate with its intermediate: the chain as served checks out', async () => {
     const { server, port } = await serve('exact');
     try {
@@ -263,8 +410,13 @@ describe.skipIf(!HAVE)('end to end: probe a live TLS endpoint on 127.0.0.1, then
     const { server, port } = await serve('wildcard');
     try {
       const chain = await getServerCertificateChain({ host: '127.0.0.1', port, servername: 'sip.contoso.com' });
-      expect(ids(checkServerCertificate({ chain, hostname: 'sip.contoso.com', trustList: [pem('root')], now, deviceKind: 'phone' }))).toEqual(['cert.server.wildcard-only', 'cert.server.chain-ok']);
-      expect(ids(checkServerCertificate({ chain: chain.slice(0, 1), hostname: 'sip.contoso.com', trustList: [pem('root')], now }))).toContain('cert.server.untrusted-chain');
+      expect(ids(checkServerCertificate({ chain, hostname: 'sip.contoso.com', trustList: [pem('root')], now, deviceKind: 'phone' }))).toEqual([
+        'cert.server.wildcard-only',
+        'cert.server.chain-ok',
+      ]);
+      expect(ids(checkServerCertificate({ chain: chain.slice(0, 1), hostname: 'sip.contoso.com', trustList: [pem('root')], now }))).toContain(
+        'cert.server.untrusted-chain',
+      );
     } finally {
       server.close();
     }

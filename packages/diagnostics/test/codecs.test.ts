@@ -39,13 +39,20 @@ describe('X-Ms-diagnostics', () => {
     expect(r.issues).toEqual([]);
   });
   it('formats the literal ABNF (positional) form', () => {
-    const h = formatMsDiagnostics({ errorId: 28000, source: 'fe.contoso.com', reason: 'User is not SIP enabled.', fault: 'wsse:FailedAuthentication' }, { style: 'positional' });
+    const h = formatMsDiagnostics(
+      { errorId: 28000, source: 'fe.contoso.com', reason: 'User is not SIP enabled.', fault: 'wsse:FailedAuthentication' },
+      { style: 'positional' },
+    );
     expect(h).toBe('28000;"fe.contoso.com";"User is not SIP enabled.";"wsse:FailedAuthentication"');
     const r = parseMsDiagnostics(h);
     expect(r.ok && r.value.reason).toBe('User is not SIP enabled.');
   });
   it('rejects unrepresentable fields with a typed error naming the field', () => {
-    throwsCode(() => formatMsDiagnostics({ errorId: 28032, reason: 'say "hi"' }), 'ERR_DIAGNOSTICS_FIELD', /reason: expected printable ASCII without DQUOTE.*U\+0022/);
+    throwsCode(
+      () => formatMsDiagnostics({ errorId: 28032, reason: 'say "hi"' }),
+      'ERR_DIAGNOSTICS_FIELD',
+      /reason: expected printable ASCII without DQUOTE.*U\+0022/,
+    );
     throwsCode(() => formatMsDiagnostics({ errorId: -1 }), 'ERR_DIAGNOSTICS_FIELD', /errorId: expected a non-negative integer/);
     throwsCode(() => formatMsDiagnostics({ errorId: 1, source: 'a b' }), 'ERR_DIAGNOSTICS_FIELD', /source: expected a server FQDN/);
     throwsCode(() => formatMsDiagnostics({ errorId: 1, fault: 'wsse' }), 'ERR_DIAGNOSTICS_FIELD', /fault: expected 1\*ALPHA ":" 1\*ALPHA/);
@@ -55,18 +62,31 @@ describe('X-Ms-diagnostics', () => {
     expect(toDiagnosticsText('bad "quote"\r\nnext\\ ü')).toBe("bad 'quote' next' -".replace(' -', ''));
   });
   it('webTicketDiagnostics builds the catalog entry a server sends', () => {
-    expect(formatMsDiagnostics(webTicketDiagnostics(28033, { source: 'pool0.contoso.com' }))).toBe('28033;source="pool0.contoso.com";reason="The Web ticket has expired.";fault="wsse:InvalidSecurityToken"');
+    expect(formatMsDiagnostics(webTicketDiagnostics(28033, { source: 'pool0.contoso.com' }))).toBe(
+      '28033;source="pool0.contoso.com";reason="The Web ticket has expired.";fault="wsse:InvalidSecurityToken"',
+    );
     expect(webTicketDiagnostics('UserNotSipEnabled')).toEqual({ errorId: 28000, reason: 'User is not SIP enabled.', fault: 'wsse:FailedAuthentication' });
     throwsCode(() => webTicketDiagnostics(28029), 'ERR_DIAGNOSTICS_FIELD', /Web Ticket ErrorId or name defined/);
   });
   it('tolerates real-world variants and says so', () => {
     const r = parseMsDiagnostics('X-Ms-diagnostics:  28020 ; Source = server.contoso.com ;REASON="No valid security token." ; error_category="invalid_token"');
     expect(r.ok).toBe(true);
-    expect(r.ok && r.value).toEqual({ errorId: 28020, source: 'server.contoso.com', reason: 'No valid security token.', fields: { error_category: 'invalid_token' } });
+    expect(r.ok && r.value).toEqual({
+      errorId: 28020,
+      source: 'server.contoso.com',
+      reason: 'No valid security token.',
+      fields: { error_category: 'invalid_token' },
+    });
     expect(r.issues.map((i) => i.message).join('\n')).toMatch(/not quoted/);
   });
   it('strict mode (conformance): tolerated variants and unformattable values fail', () => {
-    const bad = ['28032;reason=unquoted', '[28032;reason="x"]', '28032;source="a b.example";reason="x"', '28032;fault="nocolon"', '28032;reason="x";reason="y"'];
+    const bad = [
+      '28032;reason=unquoted',
+      '[28032;reason="x"]',
+      '28032;source="a b.example";reason="x"',
+      '28032;fault="nocolon"',
+      '28032;reason="x";reason="y"',
+    ];
     for (const h of bad) {
       expect(parseMsDiagnostics(h).ok, `tolerant: ${h}`).toBe(true);
       const r = parseMsDiagnostics(h, { strict: true });
@@ -79,7 +99,10 @@ describe('X-Ms-diagnostics', () => {
   });
   it('splits entries joined by commas, not commas inside reasons', () => {
     const r = parseMsDiagnostics('28032;reason="Invalid, really";source="a.b", 28033;reason="Expired"');
-    expect(r.entries.map((e) => [e.errorId, e.reason])).toEqual([[28032, 'Invalid, really'], [28033, 'Expired']]);
+    expect(r.entries.map((e) => [e.errorId, e.reason])).toEqual([
+      [28032, 'Invalid, really'],
+      [28033, 'Expired'],
+    ]);
   });
   it('reports malformed input without throwing', () => {
     for (const bad of ['', 'abc', ';reason="x"', '28032;reason="unterminated', '28032\u0000;reason="x"', 'x'.repeat(10000), null, 42, {}]) {
@@ -152,7 +175,10 @@ describe('OCSDiagnosticsFault', () => {
     }
   });
   it('SOAP 1.2: internal errors are env:Receiver, client errors env:Sender, overridable', () => {
-    const code = (xml: string) => { const r = parseSoapFault(xml); return r.ok ? r.value.code : undefined; };
+    const code = (xml: string) => {
+      const r = parseSoapFault(xml);
+      return r.ok ? r.value.code : undefined;
+    };
     expect(code(buildOcsDiagnosticsFault({ errorId: 28015, soapVersion: '1.2' }))).toBe('s:Receiver');
     expect(code(buildOcsDiagnosticsFault({ errorId: 28026, soapVersion: '1.2' }))).toBe('s:Receiver');
     expect(code(buildOcsDiagnosticsFault({ errorId: 28032, soapVersion: '1.2' }))).toBe('s:Sender');
@@ -162,16 +188,30 @@ describe('OCSDiagnosticsFault', () => {
     const xml = `<env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"><env:Body><env:Fault><faultcode xmlns:q="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">q:FailedAuthentication</faultcode><faultstring>no</faultstring><detail><x:OCSDiagnosticsFault xmlns:x="urn:component:Microsoft.Rtc.WebAuthentication.2010"><x:Ms-Diagnostics-Fault><x:ErrorId> 28024 </x:ErrorId><x:Reason>Authentication failed.</x:Reason><x:Extra/></x:Ms-Diagnostics-Fault></x:OCSDiagnosticsFault></detail></env:Fault></env:Body></env:Envelope>`;
     const r = parseOcsDiagnosticsFault(xml);
     expect(r.ok && [r.value.errorId, r.value.reason, r.value.fault!.faultcode]).toEqual([28024, 'Authentication failed.', 'q:FailedAuthentication']);
-    const d = parseOcsDiagnosticsFault('<OCSDiagnosticsFault xmlns="urn:component:Microsoft.Rtc.WebAuthentication.2010"><Ms-Diagnostics-Fault><ErrorId>28032</ErrorId><Reason>r</Reason></Ms-Diagnostics-Fault></OCSDiagnosticsFault>');
+    const d = parseOcsDiagnosticsFault(
+      '<OCSDiagnosticsFault xmlns="urn:component:Microsoft.Rtc.WebAuthentication.2010"><Ms-Diagnostics-Fault><ErrorId>28032</ErrorId><Reason>r</Reason></Ms-Diagnostics-Fault></OCSDiagnosticsFault>',
+    );
     expect(d.ok && d.value).toEqual({ errorId: 28032, reason: 'r', fault: undefined });
   });
   it('refuses DOCTYPE, malformed XML, missing ErrorId, bad ErrorId', () => {
     const cases: [string, string, RegExp][] = [
       ['<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', 'ERR_DIAGNOSTICS_XML_DOCTYPE', /DOCTYPE/],
       ['<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>', 'ERR_DIAGNOSTICS_XML', /well-formed/],
-      ['<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>s:Client</faultcode><faultstring>x</faultstring></s:Fault>', 'ERR_DIAGNOSTICS_FAULT', /expected an af:OCSDiagnosticsFault/],
-      ['<a:OCSDiagnosticsFault xmlns:a="urn:component:Microsoft.Rtc.WebAuthentication.2010"><a:Ms-Diagnostics-Fault><a:Reason>x</a:Reason></a:Ms-Diagnostics-Fault></a:OCSDiagnosticsFault>', 'ERR_DIAGNOSTICS_FAULT', /ErrorId child/],
-      ['<a:OCSDiagnosticsFault xmlns:a="urn:component:Microsoft.Rtc.WebAuthentication.2010"><a:Ms-Diagnostics-Fault><a:ErrorId>0</a:ErrorId><a:Reason>x</a:Reason></a:Ms-Diagnostics-Fault></a:OCSDiagnosticsFault>', 'ERR_DIAGNOSTICS_FAULT', /positive integer/],
+      [
+        '<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>s:Client</faultcode><faultstring>x</faultstring></s:Fault>',
+        'ERR_DIAGNOSTICS_FAULT',
+        /expected an af:OCSDiagnosticsFault/,
+      ],
+      [
+        '<a:OCSDiagnosticsFault xmlns:a="urn:component:Microsoft.Rtc.WebAuthentication.2010"><a:Ms-Diagnostics-Fault><a:Reason>x</a:Reason></a:Ms-Diagnostics-Fault></a:OCSDiagnosticsFault>',
+        'ERR_DIAGNOSTICS_FAULT',
+        /ErrorId child/,
+      ],
+      [
+        '<a:OCSDiagnosticsFault xmlns:a="urn:component:Microsoft.Rtc.WebAuthentication.2010"><a:Ms-Diagnostics-Fault><a:ErrorId>0</a:ErrorId><a:Reason>x</a:Reason></a:Ms-Diagnostics-Fault></a:OCSDiagnosticsFault>',
+        'ERR_DIAGNOSTICS_FAULT',
+        /positive integer/,
+      ],
       ['<a>' + '<b>'.repeat(100) + '</b>'.repeat(100) + '</a>', 'ERR_DIAGNOSTICS_XML_LIMIT', /nesting/],
     ];
     for (const [xml, code, msg] of cases) {
@@ -182,7 +222,9 @@ describe('OCSDiagnosticsFault', () => {
         expect(r.error.message).toMatch(msg);
       }
     }
-    expect(parseSoapFault('<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>s:Client</faultcode><faultstring>x</faultstring></s:Fault>').ok).toBe(true);
+    expect(
+      parseSoapFault('<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>s:Client</faultcode><faultstring>x</faultstring></s:Fault>').ok,
+    ).toBe(true);
   });
   it('build rejects bad fields', () => {
     throwsCode(() => buildOcsDiagnosticsFault({ errorId: 0, reason: 'x' }), 'ERR_DIAGNOSTICS_FIELD', /positiveInteger/);
@@ -194,13 +236,23 @@ describe('OCSDiagnosticsFault', () => {
 
 describe('ErrorInfo', () => {
   it('builds and parses a GetAndPublishCert error response', () => {
-    const xml = buildGetAndPublishCertErrorResponse({ deviceId: '{1A2B3C4D-0000-1111-2222-333344445555}', entity: 'alice@contoso.com', responseCode: 'DataStoreUnavailable', description: 'store <down> & out' });
+    const xml = buildGetAndPublishCertErrorResponse({
+      deviceId: '{1A2B3C4D-0000-1111-2222-333344445555}',
+      entity: 'alice@contoso.com',
+      responseCode: 'DataStoreUnavailable',
+      description: 'store <down> & out',
+    });
     const r = parseErrorInfo(xml);
     expect(r.ok && r.value).toEqual({
-      responseCode: 'DataStoreUnavailable', known: true, description: 'store <down> & out', additionalContextElements: 0,
+      responseCode: 'DataStoreUnavailable',
+      known: true,
+      description: 'store <down> & out',
+      additionalContextElements: 0,
       response: { responseClass: 'Error', deviceId: '{1A2B3C4D-0000-1111-2222-333344445555}', entity: 'alice@contoso.com' },
     });
-    expect(buildErrorInfo({ responseCode: 'InvalidCSR' })).toBe('<ErrorInfo xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/" ResponseCode="InvalidCSR"></ErrorInfo>');
+    expect(buildErrorInfo({ responseCode: 'InvalidCSR' })).toBe(
+      '<ErrorInfo xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/" ResponseCode="InvalidCSR"></ErrorInfo>',
+    );
     throwsCode(() => buildErrorInfo({ responseCode: 'Bogus' }), 'ERR_DIAGNOSTICS_FIELD', /ResponseCode/);
   });
   it('keeps unknown codes with a warning and fails without ErrorInfo', () => {
@@ -216,7 +268,12 @@ describe('ErrorInfo', () => {
 describe('X-MS-WebTicket: compact web tickets (cwt=, Authorization: Bearer cwt=)', () => {
   const tok = Buffer.from('compact-ticket-bytes\xff\xfe', 'latin1').toString('base64url');
   it('parses cwt=<base64url> and Bearer cwt=<base64url>, keeping the token text', () => {
-    for (const [v, bearer] of [[`cwt=${tok}`, false], [`X-MS-WebTicket: cwt=${tok}`, false], [`Bearer cwt=${tok}`, true], [`Authorization: Bearer cwt=${tok}`, true]] as const) {
+    for (const [v, bearer] of [
+      [`cwt=${tok}`, false],
+      [`X-MS-WebTicket: cwt=${tok}`, false],
+      [`Bearer cwt=${tok}`, true],
+      [`Authorization: Bearer cwt=${tok}`, true],
+    ] as const) {
       const r = parseWebTicketHeader(v);
       expect(r.ok, v).toBe(true);
       if (!r.ok) continue;
@@ -262,13 +319,22 @@ describe('X-MS-WebTicket: compact web tickets (cwt=, Authorization: Bearer cwt=)
 describe('buildSoapFault (the one SOAP Fault builder)', () => {
   it('writes SOAP 1.1 and 1.2 faults that parse back, with and without af:OCSDiagnosticsFault', () => {
     const plain = buildSoapFault({ faultcode: 's:Client', faultstring: 'bad <request>' });
-    expect(plain).toBe('<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>s:Client</faultcode><faultstring xml:lang="en-US">bad &lt;request&gt;</faultstring></s:Fault>');
+    expect(plain).toBe(
+      '<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>s:Client</faultcode><faultstring xml:lang="en-US">bad &lt;request&gt;</faultstring></s:Fault>',
+    );
     const p = parseSoapFault(plain);
     expect(p.ok && [p.value.soapVersion, p.value.faultcode, p.value.faultstring, p.value.diagnostics]).toEqual(['1.1', 's:Client', 'bad <request>', undefined]);
     const v12 = parseSoapFault(buildSoapFault({ faultcode: 's:Server', faultstring: 'x', soapVersion: '1.2', envelope: true }));
     expect(v12.ok && [v12.value.soapVersion, v12.value.code, v12.value.faultcode]).toEqual(['1.2', 's:Receiver', 's:Receiver']);
-    const sub = parseSoapFault(buildSoapFault({ faultcode: 'wsse:FailedAuthentication', faultstring: 'x', soapVersion: '1.2', diagnostics: { errorId: 28020, reason: 'r' } }));
-    expect(sub.ok && [sub.value.code, sub.value.faultcode, sub.value.faultcodeNamespace, sub.value.diagnostics]).toEqual(['s:Sender', 'wsse:FailedAuthentication', 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd', { errorId: 28020, reason: 'r' }]);
+    const sub = parseSoapFault(
+      buildSoapFault({ faultcode: 'wsse:FailedAuthentication', faultstring: 'x', soapVersion: '1.2', diagnostics: { errorId: 28020, reason: 'r' } }),
+    );
+    expect(sub.ok && [sub.value.code, sub.value.faultcode, sub.value.faultcodeNamespace, sub.value.diagnostics]).toEqual([
+      's:Sender',
+      'wsse:FailedAuthentication',
+      'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
+      { errorId: 28020, reason: 'r' },
+    ]);
     const own = parseSoapFault(buildSoapFault({ faultcode: 'a:FailedAuthentication', faultcodeNamespace: 'urn:a', faultstring: 'x' }));
     expect(own.ok && own.value.faultcodeNamespace).toBe('urn:a');
   });
@@ -276,6 +342,10 @@ describe('buildSoapFault (the one SOAP Fault builder)', () => {
     throwsCode(() => buildSoapFault({ faultcode: 'Client', faultstring: 'x' }), 'ERR_DIAGNOSTICS_FIELD', /qualified name/);
     throwsCode(() => buildSoapFault({ faultcode: 'q:X', faultstring: 'x' }), 'ERR_DIAGNOSTICS_FIELD', /faultcodeNamespace/);
     throwsCode(() => buildSoapFault({ faultcode: 's:Client', faultstring: 'a\u0000' }), 'ERR_DIAGNOSTICS_FIELD', /U\+0000/);
-    throwsCode(() => buildSoapFault({ faultcode: 's:Client', faultstring: 'x', diagnostics: { errorId: -1, reason: 'r' } }), 'ERR_DIAGNOSTICS_FIELD', /positiveInteger/);
+    throwsCode(
+      () => buildSoapFault({ faultcode: 's:Client', faultstring: 'x', diagnostics: { errorId: -1, reason: 'r' } }),
+      'ERR_DIAGNOSTICS_FIELD',
+      /positiveInteger/,
+    );
   });
 });

@@ -25,7 +25,13 @@ describe('error model', () => {
     const e = transportError(failed, 'https://pool.example.test/WebTicket/WebTicketService.svc', 'WebTicketClient')!;
     expect(e).toBeInstanceOf(TransportError);
     expect(e).toBeInstanceOf(DiagnosticsError);
-    expect([e.name, e.code, e.causeCode, e.url, e.cause]).toEqual(['TransportError', 'ERR_TRANSPORT_TLS_UNTRUSTED', 'SELF_SIGNED_CERT_IN_CHAIN', 'https://pool.example.test/WebTicket/WebTicketService.svc', failed]);
+    expect([e.name, e.code, e.causeCode, e.url, e.cause]).toEqual([
+      'TransportError',
+      'ERR_TRANSPORT_TLS_UNTRUSTED',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'https://pool.example.test/WebTicket/WebTicketService.svc',
+      failed,
+    ]);
     expect(e.message).toMatch(/pool\.example\.test.*not trusted/);
     expect(transportError(new Error('not a fetch failure'), 'https://x.test/', 'c')).toBeUndefined();
   });

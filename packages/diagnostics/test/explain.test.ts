@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DOMParser } from '@xmldom/xmldom';
-import { buildGetAndPublishCertErrorResponse, buildOcsDiagnosticsFault, explain, explainAll, formatFindings, parseOcsDiagnosticsFault, parseSoapFault, type Finding } from '@ocauth/diagnostics';
+import {
+  buildGetAndPublishCertErrorResponse,
+  buildOcsDiagnosticsFault,
+  explain,
+  explainAll,
+  formatFindings,
+  parseOcsDiagnosticsFault,
+  parseSoapFault,
+  type Finding,
+} from '@ocauth/diagnostics';
 
 const one = (x: unknown): Finding => {
   const f = explain(x);
@@ -42,16 +51,24 @@ describe('explain', () => {
     const f = one(buildOcsDiagnosticsFault({ errorId: 28034, envelope: true, soapVersion: '1.2' }));
     expect(f.id).toBe('webticket.28034');
     expect(f.remedy).toMatch(/same web server/);
-    const w = one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode xmlns:o="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">o:MessageExpired</faultcode><faultstring>The message has expired</faultstring></s:Fault></s:Body></s:Envelope>');
+    const w = one(
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode xmlns:o="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">o:MessageExpired</faultcode><faultstring>The message has expired</faultstring></s:Fault></s:Body></s:Envelope>',
+    );
     expect(w.id).toBe('wsse.MessageExpired');
     expect(w.cause).toMatch(/Timestamp/);
   });
   it('non-error messages: a successful GetAndPublishCert response, a regular SOAP response', () => {
-    const ok = one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetAndPublishCertResponse xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/" ResponseClass="Success" DeviceId="{1}" Entity="a@b.c"/></s:Body></s:Envelope>');
+    const ok = one(
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetAndPublishCertResponse xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/" ResponseClass="Success" DeviceId="{1}" Entity="a@b.c"/></s:Body></s:Envelope>',
+    );
     expect([ok.id, ok.severity]).toEqual(['certprov.success', 'info']);
-    const rstr = one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><t:RequestSecurityTokenResponseCollection xmlns:t="http://docs.oasis-open.org/ws-sx/ws-trust/200512/"/></s:Body></s:Envelope>');
+    const rstr = one(
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><t:RequestSecurityTokenResponseCollection xmlns:t="http://docs.oasis-open.org/ws-sx/ws-trust/200512/"/></s:Body></s:Envelope>',
+    );
     expect([rstr.id, rstr.severity]).toEqual(['soap.not-a-fault', 'info']);
-    expect(one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultstring>x</faultstring></s:Fault></s:Body></s:Envelope>').id).toBe('input.malformed');
+    expect(
+      one('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultstring>x</faultstring></s:Fault></s:Body></s:Envelope>').id,
+    ).toBe('input.malformed');
   });
   it('a DOCTYPE-laden fault is a malformed-input finding, not a throw', () => {
     const f = one('<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>');
@@ -59,7 +76,13 @@ describe('explain', () => {
     expect(f.summary).toMatch(/DOCTYPE/);
   });
   it('GetAndPublishCert responses and ResponseCodes, drawn from the field notes', () => {
-    const ds = one(buildGetAndPublishCertErrorResponse({ deviceId: '{00000000-0000-0000-0000-000000000001}', entity: 'bob@contoso.com', responseCode: 'DataStoreUnavailable' }));
+    const ds = one(
+      buildGetAndPublishCertErrorResponse({
+        deviceId: '{00000000-0000-0000-0000-000000000001}',
+        entity: 'bob@contoso.com',
+        responseCode: 'DataStoreUnavailable',
+      }),
+    );
     expect(ds.id).toBe('certprov.DataStoreUnavailable');
     expect(ds.remedy).toMatch(/home pool store/);
     expect(ds.remedy).toMatch(/Test-CsPhoneBootstrap/);
@@ -91,7 +114,25 @@ describe('explain', () => {
     expect(one({ headers: new Headers({ 'X-Ms-diagnostics': '28000;reason="User is not SIP enabled."' }) }).id).toBe('webticket.28000');
   });
   it('never throws; unknown input is a warning finding', () => {
-    for (const x of [undefined, null, '', 'hello', 3.5, Symbol('s'), () => 1, {}, [], new Uint8Array([0xff]), 123456789012, { errorId: {} }, { get headers() { throw new Error('boom'); } }]) {
+    for (const x of [
+      undefined,
+      null,
+      '',
+      'hello',
+      3.5,
+      Symbol('s'),
+      () => 1,
+      {},
+      [],
+      new Uint8Array([0xff]),
+      123456789012,
+      { errorId: {} },
+      {
+        get headers() {
+          throw new Error('boom');
+        },
+      },
+    ]) {
       const all = explainAll(x);
       expect(all.length, String(typeof x)).toBeGreaterThan(0);
       for (const f of all) wellFormed(f);
@@ -129,7 +170,9 @@ describe('28020 after a UsernameToken (real pools answer wrong credentials with 
     expect(f.cause).toMatch(/user name or the password/);
   });
   it('the same via X-Ms-diagnostics with fault=FailedAuthentication, and an error object with faultcode or credential', () => {
-    expect((explain('X-Ms-diagnostics: 28020;source="pool.contoso.com";reason="No valid security token.";fault="wsse:FailedAuthentication"') as Finding).remedy).toMatch(/^Check the user name and password/);
+    expect(
+      (explain('X-Ms-diagnostics: 28020;source="pool.contoso.com";reason="No valid security token.";fault="wsse:FailedAuthentication"') as Finding).remedy,
+    ).toMatch(/^Check the user name and password/);
     expect((explain({ errorId: 28020, faultcode: 'a:FailedAuthentication' }) as Finding).remedy).toMatch(/^Check the user name and password/);
     expect((explain({ errorId: 28020, credential: 'UsernameToken' }) as Finding).remedy).toMatch(/^Check the user name and password/);
   });

@@ -8,7 +8,11 @@ function specNamespaceTable(): Map<string, string> {
   const text = specText();
   const start = text.lastIndexOf('2.2.1 Namespaces');
   const end = text.indexOf('2.2.2 Messages', start);
-  const lines = text.slice(start, end).split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('https://') && !l.startsWith('%5b'));
+  const lines = text
+    .slice(start, end)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('https://') && !l.startsWith('%5b'));
   const rows = new Map<string, string>();
   for (let i = 0; i < lines.length; i++) {
     const m = /^([a-z0-9]+) ((?:https?|urn):\S+)/.exec(lines[i]!);

@@ -23,122 +23,218 @@ const chars = (set: string) => fc.constantFrom(...set.split(''));
 const ALPHA = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGIT = '0123456789';
 const source = fc.string({ unit: chars(`${ALPHA}${DIGIT}-._~`), minLength: 1, maxLength: 40 });
-const fault = fc.tuple(fc.string({ unit: chars(ALPHA), minLength: 1, maxLength: 8 }), fc.string({ unit: chars(ALPHA), minLength: 1, maxLength: 30 })).map(([a, b]) => `${a}:${b}`);
+const fault = fc
+  .tuple(fc.string({ unit: chars(ALPHA), minLength: 1, maxLength: 8 }), fc.string({ unit: chars(ALPHA), minLength: 1, maxLength: 30 }))
+  .map(([a, b]) => `${a}:${b}`);
 // printable ASCII except DQUOTE and backslash, plus TAB; no leading/trailing whitespace.
-const textChar = fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x22 && c !== 0x5c).map((c) => String.fromCharCode(c));
-const text = fc.string({ unit: fc.oneof({ weight: 20, arbitrary: textChar }, { weight: 1, arbitrary: fc.constantFrom('\t', ';', ',', ', 28033;', '=') }), minLength: 1, maxLength: 80 })
-  .map((s) => s.trim()).filter((s) => s.length > 0);
-const paramName = fc.tuple(chars(ALPHA), fc.string({ unit: chars(`${ALPHA}${DIGIT}_.-`), maxLength: 12 })).map(([a, b]) => a + b)
+const textChar = fc
+  .integer({ min: 0x20, max: 0x7e })
+  .filter((c) => c !== 0x22 && c !== 0x5c)
+  .map((c) => String.fromCharCode(c));
+const text = fc
+  .string({
+    unit: fc.oneof({ weight: 20, arbitrary: textChar }, { weight: 1, arbitrary: fc.constantFrom('\t', ';', ',', ', 28033;', '=') }),
+    minLength: 1,
+    maxLength: 80,
+  })
+  .map((s) => s.trim())
+  .filter((s) => s.length > 0);
+const paramName = fc
+  .tuple(chars(ALPHA), fc.string({ unit: chars(`${ALPHA}${DIGIT}_.-`), maxLength: 12 }))
+  .map(([a, b]) => a + b)
   .filter((n) => !['source', 'reason', 'fault', 'faultcode'].includes(n.toLowerCase()));
 const fields = fc.uniqueArray(fc.tuple(paramName, text), { maxLength: 3, selector: ([k]) => k.toLowerCase() }).map((kv) => Object.fromEntries(kv));
 
-const msDiag: fc.Arbitrary<MsDiagnostics> = fc.record(
-  { errorId: fc.integer({ min: 0, max: 2 ** 32 - 1 }), source, reason: text, fault, fields },
-  { requiredKeys: ['errorId'] },
-).map((d) => {
-  const out: MsDiagnostics = { ...d };
-  if (out.fields && Object.keys(out.fields).length === 0) delete out.fields;
-  return out;
-});
+const msDiag: fc.Arbitrary<MsDiagnostics> = fc
+  .record({ errorId: fc.integer({ min: 0, max: 2 ** 32 - 1 }), source, reason: text, fault, fields }, { requiredKeys: ['errorId'] })
+  .map((d) => {
+    const out: MsDiagnostics = { ...d };
+    if (out.fields && Object.keys(out.fields).length === 0) delete out.fields;
+    return out;
+  });
 
 describe('X-Ms-diagnostics properties', () => {
   it('parse(format(x)) = x (named)', () => {
-    fc.assert(fc.property(msDiag, (d) => {
-      const r = parseMsDiagnostics(formatMsDiagnostics(d));
-      expect(r.issues).toEqual([]);
-      expect(r.ok && r.value).toEqual(d);
-    }), RUNS);
+    fc.assert(
+      fc.property(msDiag, (d) => {
+        const r = parseMsDiagnostics(formatMsDiagnostics(d));
+        expect(r.issues).toEqual([]);
+        expect(r.ok && r.value).toEqual(d);
+      }),
+      RUNS,
+    );
   });
   it('strict parse accepts everything the formatter produces', () => {
-    fc.assert(fc.property(msDiag, (d) => {
-      const r = parseMsDiagnostics(formatMsDiagnostics(d), { strict: true });
-      expect(r.ok && r.value).toEqual(d);
-    }), RUNS);
+    fc.assert(
+      fc.property(msDiag, (d) => {
+        const r = parseMsDiagnostics(formatMsDiagnostics(d), { strict: true });
+        expect(r.ok && r.value).toEqual(d);
+      }),
+      RUNS,
+    );
   });
   it('parse(format(x)) = x (positional ABNF form)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 99999 }), source, text, fault, (errorId, s, reason, f) => {
-      const d = { errorId, source: s, reason, fault: f };
-      const r = parseMsDiagnostics(formatMsDiagnostics(d, { style: 'positional' }));
-      expect(r.ok && r.value).toEqual(d);
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99999 }), source, text, fault, (errorId, s, reason, f) => {
+        const d = { errorId, source: s, reason, fault: f };
+        const r = parseMsDiagnostics(formatMsDiagnostics(d, { style: 'positional' }));
+        expect(r.ok && r.value).toEqual(d);
+      }),
+      RUNS,
+    );
   });
   it('several entries joined with ", " parse to the same entries', () => {
-    fc.assert(fc.property(fc.array(msDiag, { minLength: 1, maxLength: 4 }), (ds) => {
-      const r = parseMsDiagnostics(ds.map((d) => formatMsDiagnostics(d)).join(', '));
-      expect(r.entries).toEqual(ds);
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.array(msDiag, { minLength: 1, maxLength: 4 }), (ds) => {
+        const r = parseMsDiagnostics(ds.map((d) => formatMsDiagnostics(d)).join(', '));
+        expect(r.entries).toEqual(ds);
+      }),
+      RUNS,
+    );
   });
   it('never throws on arbitrary strings or mutated headers', () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 100 }),
-      fc.tuple(msDiag, fc.nat(), fc.string({ maxLength: 5 })).map(([d, at, ins]) => { const h = formatMsDiagnostics(d); const i = at % (h.length + 1); return h.slice(0, i) + ins + h.slice(i); })), (s) => {
-      const r = parseMsDiagnostics(s);
-      expect(typeof r.ok).toBe('boolean');
-      if (!r.ok) expect(r.error.message.length).toBeGreaterThan(0);
-    }), RUNS);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ unit: 'grapheme', maxLength: 100 }),
+          fc.tuple(msDiag, fc.nat(), fc.string({ maxLength: 5 })).map(([d, at, ins]) => {
+            const h = formatMsDiagnostics(d);
+            const i = at % (h.length + 1);
+            return h.slice(0, i) + ins + h.slice(i);
+          }),
+        ),
+        (s) => {
+          const r = parseMsDiagnostics(s);
+          expect(typeof r.ok).toBe('boolean');
+          if (!r.ok) expect(r.error.message.length).toBeGreaterThan(0);
+        },
+      ),
+      RUNS,
+    );
   });
 });
 
 describe('X-MS-WebTicket properties', () => {
   const ext = fc.string({ unit: chars(`${ALPHA}${DIGIT}-`), minLength: 1, maxLength: 10 });
-  const exts = fc.uniqueArray(fc.tuple(ext.filter((k) => k.toLowerCase() !== 'opaque'), ext), { maxLength: 3, selector: ([k]) => k }).map((kv) => Object.fromEntries(kv));
+  const exts = fc
+    .uniqueArray(
+      fc.tuple(
+        ext.filter((k) => k.toLowerCase() !== 'opaque'),
+        ext,
+      ),
+      { maxLength: 3, selector: ([k]) => k },
+    )
+    .map((kv) => Object.fromEntries(kv));
   it('parse(format(x)) = x, padded and unpadded', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), exts, fc.boolean(), (token, extensions, padding) => {
-      const r = parseWebTicketHeader(formatWebTicketHeader({ token, extensions }, { padding }));
-      expect(r.ok).toBe(true);
-      if (r.ok) {
-        expect(Buffer.from(r.value.token).equals(Buffer.from(token))).toBe(true);
-        expect(r.value.extensions).toEqual(extensions);
-      }
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), exts, fc.boolean(), (token, extensions, padding) => {
+        const r = parseWebTicketHeader(formatWebTicketHeader({ token, extensions }, { padding }));
+        expect(r.ok).toBe(true);
+        if (r.ok) {
+          expect(Buffer.from(r.value.token).equals(Buffer.from(token))).toBe(true);
+          expect(r.value.extensions).toEqual(extensions);
+        }
+      }),
+      RUNS,
+    );
   });
   it('never throws', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => {
-      expect(typeof parseWebTicketHeader(s).ok).toBe('boolean');
-      expect(typeof parseWebTicketHeader(`opaque=${s}`).ok).toBe('boolean');
-      expect(typeof parseWebTicketUrlHeader(s).ok).toBe('boolean');
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => {
+        expect(typeof parseWebTicketHeader(s).ok).toBe('boolean');
+        expect(typeof parseWebTicketHeader(`opaque=${s}`).ok).toBe('boolean');
+        expect(typeof parseWebTicketUrlHeader(s).ok).toBe('boolean');
+      }),
+      RUNS,
+    );
   });
 });
 
 // XML-legal text (no C0 controls but TAB/LF/CR, no lone surrogates, no U+FFFE/FFFF).
-const xmlText = fc.string({ unit: fc.oneof(
-  { weight: 10, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) },
-  { weight: 1, arbitrary: fc.constantFrom('\t', '\n', '\r', '&', '<', '>', '"', "'", ']]>', 'é', '€', '😀', '\u00a0') },
-), maxLength: 80 });
+const xmlText = fc.string({
+  unit: fc.oneof(
+    { weight: 10, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) },
+    { weight: 1, arbitrary: fc.constantFrom('\t', '\n', '\r', '&', '<', '>', '"', "'", ']]>', 'é', '€', '😀', '\u00a0') },
+  ),
+  maxLength: 80,
+});
 
 describe('OCSDiagnosticsFault and ErrorInfo properties', () => {
-  const faultcodes = fc.constantFrom('wsse:FailedAuthentication', 'wsse:InvalidSecurityToken', 'wsse:InvalidSecurity', 'wst:RequestFailed', 's:Client', 's:Server');
+  const faultcodes = fc.constantFrom(
+    'wsse:FailedAuthentication',
+    'wsse:InvalidSecurityToken',
+    'wsse:InvalidSecurity',
+    'wst:RequestFailed',
+    's:Client',
+    's:Server',
+  );
   it('parse(build(x)) = x for SOAP 1.1 and 1.2, with and without envelope', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 }), xmlText, xmlText, faultcodes, fc.constantFrom('1.1' as const, '1.2' as const), fc.boolean(), (errorId, reason, faultstring, faultcode, soapVersion, envelope) => {
-      const xml = buildOcsDiagnosticsFault({ errorId, reason, faultstring, faultcode: soapVersion === '1.2' && faultcode === 's:Server' ? 's:Receiver' : soapVersion === '1.2' && faultcode === 's:Client' ? 's:Sender' : faultcode, soapVersion, envelope });
-      const r = parseOcsDiagnosticsFault(xml);
-      expect(r.issues).toEqual([]);
-      expect(r.ok).toBe(true);
-      if (r.ok) {
-        expect(r.value.errorId).toBe(errorId);
-        expect(r.value.reason).toBe(reason);
-        expect(r.value.fault!.faultstring).toBe(faultstring);
-        expect(r.value.fault!.soapVersion).toBe(soapVersion);
-      }
-    }), RUNS);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        xmlText,
+        xmlText,
+        faultcodes,
+        fc.constantFrom('1.1' as const, '1.2' as const),
+        fc.boolean(),
+        (errorId, reason, faultstring, faultcode, soapVersion, envelope) => {
+          const xml = buildOcsDiagnosticsFault({
+            errorId,
+            reason,
+            faultstring,
+            faultcode:
+              soapVersion === '1.2' && faultcode === 's:Server' ? 's:Receiver' : soapVersion === '1.2' && faultcode === 's:Client' ? 's:Sender' : faultcode,
+            soapVersion,
+            envelope,
+          });
+          const r = parseOcsDiagnosticsFault(xml);
+          expect(r.issues).toEqual([]);
+          expect(r.ok).toBe(true);
+          if (r.ok) {
+            expect(r.value.errorId).toBe(errorId);
+            expect(r.value.reason).toBe(reason);
+            expect(r.value.fault!.faultstring).toBe(faultstring);
+            expect(r.value.fault!.soapVersion).toBe(soapVersion);
+          }
+        },
+      ),
+      RUNS,
+    );
   });
   it('parse(build(x)) = x for ErrorInfo', () => {
-    fc.assert(fc.property(fc.constantFrom(...Object.keys(GET_AND_PUBLISH_CERT_RESPONSE_CODES)), fc.option(xmlText, { nil: undefined }), (responseCode, description) => {
-      const r = parseErrorInfo(buildErrorInfo(description === undefined ? { responseCode } : { responseCode, description }));
-      expect(r.ok).toBe(true);
-      if (r.ok) {
-        expect(r.value.responseCode).toBe(responseCode);
-        expect(r.value.description).toBe(description);
-      }
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(GET_AND_PUBLISH_CERT_RESPONSE_CODES)), fc.option(xmlText, { nil: undefined }), (responseCode, description) => {
+        const r = parseErrorInfo(buildErrorInfo(description === undefined ? { responseCode } : { responseCode, description }));
+        expect(r.ok).toBe(true);
+        if (r.ok) {
+          expect(r.value.responseCode).toBe(responseCode);
+          expect(r.value.description).toBe(description);
+        }
+      }),
+      RUNS,
+    );
   });
   it('XML parsers never throw on arbitrary input', () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 100 }),
-      fc.tuple(fc.nat(), fc.string({ maxLength: 4 })).map(([at, ins]) => { const x = buildOcsDiagnosticsFault({ errorId: 28032, envelope: true }); const i = at % x.length; return x.slice(0, i) + ins + x.slice(i + 1); })), (x) => {
-      expect(typeof parseOcsDiagnosticsFault(x).ok).toBe('boolean');
-      expect(typeof parseSoapFault(x).ok).toBe('boolean');
-      expect(typeof parseErrorInfo(x).ok).toBe('boolean');
-    }), RUNS);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.uint8Array({ maxLength: 100 }),
+          fc.tuple(fc.nat(), fc.string({ maxLength: 4 })).map(([at, ins]) => {
+            const x = buildOcsDiagnosticsFault({ errorId: 28032, envelope: true });
+            const i = at % x.length;
+            return x.slice(0, i) + ins + x.slice(i + 1);
+          }),
+        ),
+        (x) => {
+          expect(typeof parseOcsDiagnosticsFault(x).ok).toBe('boolean');
+          expect(typeof parseSoapFault(x).ok).toBe('boolean');
+          expect(typeof parseErrorInfo(x).ok).toBe('boolean');
+        },
+      ),
+      RUNS,
+    );
   });
 });
 

@@ -1,13 +1,34 @@
 // Replays vectors/diagnostics/*.json (Wycheproof-style): one assertion message per case (tcId + comment).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { explainAll, parseErrorInfo, parseMsDiagnostics, parseOcsDiagnosticsFault, parseWebTicketHeader, webTicketError, webTicketTokenText } from '@ocauth/diagnostics';
+import {
+  explainAll,
+  parseErrorInfo,
+  parseMsDiagnostics,
+  parseOcsDiagnosticsFault,
+  parseWebTicketHeader,
+  webTicketError,
+  webTicketTokenText,
+} from '@ocauth/diagnostics';
 
-interface Case { tcId: number; comment: string; flags: string[]; result: 'valid' | 'acceptable' | 'invalid'; source: string; errorMatches?: string; errorCode?: string; expected?: Record<string, unknown> }
-interface VectorFile<T> { numberOfTests: number; testGroups: { type: string; tests: (Case & T)[] }[] }
-const load = <T,>(name: string): VectorFile<T> => JSON.parse(readFileSync(new URL(`../../../vectors/diagnostics/${name}`, import.meta.url), 'utf8')) as VectorFile<T>;
+interface Case {
+  tcId: number;
+  comment: string;
+  flags: string[];
+  result: 'valid' | 'acceptable' | 'invalid';
+  source: string;
+  errorMatches?: string;
+  errorCode?: string;
+  expected?: Record<string, unknown>;
+}
+interface VectorFile<T> {
+  numberOfTests: number;
+  testGroups: { type: string; tests: (Case & T)[] }[];
+}
+const load = <T>(name: string): VectorFile<T> =>
+  JSON.parse(readFileSync(new URL(`../../../vectors/diagnostics/${name}`, import.meta.url), 'utf8')) as VectorFile<T>;
 const label = (c: Case) => `tcId ${c.tcId}: ${c.comment}`;
-const count = <T,>(v: VectorFile<T>) => v.testGroups.reduce((n, g) => n + g.tests.length, 0);
+const count = <T>(v: VectorFile<T>) => v.testGroups.reduce((n, g) => n + g.tests.length, 0);
 
 describe('vectors/diagnostics/ms-diagnostics-headers.json', () => {
   const v = load<{ header: string; entries: unknown[] }>('ms-diagnostics-headers.json');
@@ -22,10 +43,23 @@ describe('vectors/diagnostics/ms-diagnostics-headers.json', () => {
       } else {
         expect(r.ok, `${label(c)} — must parse`).toBe(true);
         const warnings = r.issues.filter((i) => i.severity === 'warning').length;
-        expect(warnings > 0, `${label(c)} — ${c.result} means ${c.result === 'valid' ? 'no' : 'some'} warnings: ${JSON.stringify(r.issues)}`).toBe(c.result === 'acceptable');
+        expect(warnings > 0, `${label(c)} — ${c.result} means ${c.result === 'valid' ? 'no' : 'some'} warnings: ${JSON.stringify(r.issues)}`).toBe(
+          c.result === 'acceptable',
+        );
         // explain() gives one finding per entry, and the catalog's name for known ErrorIds.
         const f = explainAll(c.header);
-        expect(f.map((x) => x.id), `${label(c)} — explain`).toEqual(r.entries.map((e) => (webTicketError(e.errorId) ? `webticket.${e.errorId}` : e.errorId >= 28000 && e.errorId <= 28035 ? 'webticket.undefined-error-id' : 'diagnostics.unknown-error-id')));
+        expect(
+          f.map((x) => x.id),
+          `${label(c)} — explain`,
+        ).toEqual(
+          r.entries.map((e) =>
+            webTicketError(e.errorId)
+              ? `webticket.${e.errorId}`
+              : e.errorId >= 28000 && e.errorId <= 28035
+                ? 'webticket.undefined-error-id'
+                : 'diagnostics.unknown-error-id',
+          ),
+        );
       }
     });
   }
@@ -50,7 +84,10 @@ describe('vectors/diagnostics/faults.json', () => {
         }
         expect(r.ok, `${label(c)} — must parse: ${JSON.stringify(r.issues)}`).toBe(true);
         if (!r.ok) return;
-        expect(r.issues.some((i) => i.severity === 'warning'), `${label(c)} — warnings iff acceptable`).toBe(c.result === 'acceptable');
+        expect(
+          r.issues.some((i) => i.severity === 'warning'),
+          `${label(c)} — warnings iff acceptable`,
+        ).toBe(c.result === 'acceptable');
         const value = r.value as unknown as Record<string, unknown> & { fault?: Record<string, unknown> };
         const flat = { ...value, ...(value.fault ?? {}) };
         for (const [k, want] of Object.entries(c.expected ?? {})) expect(flat[k], `${label(c)} — ${k}`).toEqual(want);
@@ -77,7 +114,10 @@ describe('vectors/diagnostics/web-ticket-headers.json', () => {
       }
       expect(r.ok, `${label(c)} — must parse`).toBe(true);
       if (!r.ok) return;
-      expect(r.issues.some((i) => i.severity === 'warning'), `${label(c)} — warnings iff acceptable`).toBe(c.result === 'acceptable');
+      expect(
+        r.issues.some((i) => i.severity === 'warning'),
+        `${label(c)} — warnings iff acceptable`,
+      ).toBe(c.result === 'acceptable');
       expect(webTicketTokenText(r.value), `${label(c)} — token`).toBe(c.expected!.tokenText);
       expect(r.value.extensions, `${label(c)} — extensions`).toEqual(c.expected!.extensions);
     });
@@ -85,12 +125,17 @@ describe('vectors/diagnostics/web-ticket-headers.json', () => {
 });
 
 describe('vectors/diagnostics/explain.json', () => {
-  const v = load<{ input: unknown; expectedIds: string[]; severity: string; references?: string[]; summaryMatches?: string; remedyMatches?: string }>('explain.json');
+  const v = load<{ input: unknown; expectedIds: string[]; severity: string; references?: string[]; summaryMatches?: string; remedyMatches?: string }>(
+    'explain.json',
+  );
   it('numberOfTests matches', () => expect(count(v)).toBe(v.numberOfTests));
   for (const c of v.testGroups.flatMap((g) => g.tests)) {
     it(label(c), () => {
       const f = explainAll(c.input);
-      expect(f.map((x) => x.id), `${label(c)} — ids`).toEqual(c.expectedIds);
+      expect(
+        f.map((x) => x.id),
+        `${label(c)} — ids`,
+      ).toEqual(c.expectedIds);
       expect(f[0]!.severity, `${label(c)} — severity`).toBe(c.severity);
       if (c.references) expect(f[0]!.references, `${label(c)} — field notes cited`).toEqual(c.references);
       if (c.summaryMatches) expect(f[0]!.summary, `${label(c)} — summary`).toContain(c.summaryMatches);

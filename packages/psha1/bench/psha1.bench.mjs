@@ -19,8 +19,26 @@ export default async function (h) {
     createHmac('sha256', secret).update(a1).update(seed).digest();
   };
   return [
-    await h.compare({ name: 'psha1 32-byte key (vs its 4 createHmac calls)', subject: () => psha1(secret, seed, 32), reference: floor, referenceName: '4x createHmac', target: { atLeast: 1 / 1.3 } }),
-    await h.compare({ name: 'computedKey 256-bit (vs 4 createHmac calls)', subject: () => computedKey({ requestorEntropy: secret, issuerEntropy: seed }), reference: floor, referenceName: '4x createHmac', target: { atLeast: 1 / 1.3 } }),
-    await h.compare({ name: 'pHash sha256 32 bytes (vs its 2 createHmac calls)', subject: () => pHash('sha256', secret, seed, 32), reference: floor256, referenceName: '2x createHmac', target: { atLeast: 1 / 1.3 } }),
+    await h.compare({
+      name: 'psha1 32-byte key (vs its 4 createHmac calls)',
+      subject: () => psha1(secret, seed, 32),
+      reference: floor,
+      referenceName: '4x createHmac',
+      target: { atLeast: 1 / 1.3 },
+    }),
+    await h.compare({
+      name: 'computedKey 256-bit (vs 4 createHmac calls)',
+      subject: () => computedKey({ requestorEntropy: secret, issuerEntropy: seed }),
+      reference: floor,
+      referenceName: '4x createHmac',
+      target: { atLeast: 1 / 1.3 },
+    }),
+    await h.compare({
+      name: 'pHash sha256 32 bytes (vs its 2 createHmac calls)',
+      subject: () => pHash('sha256', secret, seed, 32),
+      reference: floor256,
+      referenceName: '2x createHmac',
+      target: { atLeast: 1 / 1.3 },
+    }),
   ];
 }

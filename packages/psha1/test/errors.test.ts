@@ -3,14 +3,25 @@ import { describe, expect, test } from 'vitest';
 import { computedKey, computedKeySizeBits, MAX_OUTPUT_BYTES, pHash, psha1, Psha1Error } from '@ocauth/psha1';
 
 function caught(fn: () => unknown): Psha1Error {
-  try { fn(); } catch (e) { if (e instanceof Psha1Error) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof Psha1Error) return e;
+    throw e;
+  }
   throw new Error('expected a Psha1Error');
 }
 const k = new Uint8Array(32).fill(0xab);
 
 describe('psha1 input validation', () => {
   test.each([
-    ['string secret', () => psha1('secret' as unknown as Uint8Array, k, 32), 'ERR_PSHA1_INVALID_BYTES', 'secret', /secret must be a Uint8Array.*received a string of length 6/],
+    [
+      'string secret',
+      () => psha1('secret' as unknown as Uint8Array, k, 32),
+      'ERR_PSHA1_INVALID_BYTES',
+      'secret',
+      /secret must be a Uint8Array.*received a string of length 6/,
+    ],
     ['array seed', () => psha1(k, [1, 2] as unknown as Uint8Array, 32), 'ERR_PSHA1_INVALID_BYTES', 'seed', /received an array of length 2/],
     ['ArrayBuffer secret', () => psha1(new ArrayBuffer(4) as unknown as Uint8Array, k, 32), 'ERR_PSHA1_INVALID_BYTES', 'secret', /instance of ArrayBuffer/],
     ['null seed', () => psha1(k, null as unknown as Uint8Array, 32), 'ERR_PSHA1_INVALID_BYTES', 'seed', /received null/],
@@ -32,7 +43,11 @@ describe('psha1 input validation', () => {
 
   test('errors never contain key material', () => {
     const secret = Buffer.from('5345435245542d4b45592d4d4154455249414c', 'hex'); // "SECRET-KEY-MATERIAL"
-    for (const fn of [() => psha1(secret, new Uint8Array(0), 32), () => psha1(secret, secret, -5), () => computedKey({ requestorEntropy: secret, issuerEntropy: secret, keySizeBits: 7 })]) {
+    for (const fn of [
+      () => psha1(secret, new Uint8Array(0), 32),
+      () => psha1(secret, secret, -5),
+      () => computedKey({ requestorEntropy: secret, issuerEntropy: secret, keySizeBits: 7 }),
+    ]) {
       const e = caught(fn);
       expect(e.message).not.toContain('SECRET');
       expect(e.message).not.toContain(secret.toString('hex'));
@@ -43,7 +58,9 @@ describe('psha1 input validation', () => {
   test('Buffer and Uint8Array subarrays are accepted and honour their offsets', () => {
     const big = Buffer.alloc(64, 1);
     big.fill(2, 32);
-    expect(Buffer.from(psha1(big.subarray(32), big.subarray(0, 32), 32))).toEqual(Buffer.from(psha1(new Uint8Array(32).fill(2), new Uint8Array(32).fill(1), 32)));
+    expect(Buffer.from(psha1(big.subarray(32), big.subarray(0, 32), 32))).toEqual(
+      Buffer.from(psha1(new Uint8Array(32).fill(2), new Uint8Array(32).fill(1), 32)),
+    );
   });
 });
 
@@ -55,7 +72,8 @@ describe('computedKey', () => {
     expect(computedKey({ requestorEntropy: k, issuerEntropy: k }).length).toBe(32);
   });
   test('is P_SHA1(requestor, issuer), not the other way round', () => {
-    const r = new Uint8Array(32).fill(1), i = new Uint8Array(32).fill(2);
+    const r = new Uint8Array(32).fill(1),
+      i = new Uint8Array(32).fill(2);
     expect(Buffer.from(computedKey({ requestorEntropy: r, issuerEntropy: i }))).toEqual(Buffer.from(psha1(r, i, 32)));
     expect(Buffer.from(computedKey({ requestorEntropy: r, issuerEntropy: i }))).not.toEqual(Buffer.from(psha1(i, r, 32)));
   });

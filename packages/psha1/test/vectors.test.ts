@@ -8,11 +8,24 @@ const vectors = (name: string) => JSON.parse(readFileSync(new URL(`../../../vect
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-interface Case { tcId: number; comment: string; secretHex: string; seedHex: string; length: number; outputHex?: string; result: 'valid' | 'invalid'; errorCode?: string }
+interface Case {
+  tcId: number;
+  comment: string;
+  secretHex: string;
+  seedHex: string;
+  length: number;
+  outputHex?: string;
+  result: 'valid' | 'invalid';
+  errorCode?: string;
+}
 
 function expectCode(fn: () => unknown, code: string, label: string): void {
   let thrown: unknown;
-  try { fn(); } catch (e) { thrown = e; }
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
   expect(thrown, `${label}: expected ${code}`).toBeInstanceOf(Psha1Error);
   expect((thrown as Psha1Error).code, label).toBe(code);
 }
@@ -25,7 +38,11 @@ describe('vectors/psha1/psha1.json', () => {
     expect(cases.filter((c) => c.result === 'valid').length).toBeGreaterThanOrEqual(18);
   });
   test('the published pair', () => {
-    const key = psha1(Buffer.from('grrlUUfhuNwlvQzQ4bV6TT3wA8ieZPltIf4+H7nIvCE=', 'base64'), Buffer.from('YLABh3ZmZyiO5gvVLZe9J4JPd9w59KGeTFwE85XlzxE=', 'base64'), 32);
+    const key = psha1(
+      Buffer.from('grrlUUfhuNwlvQzQ4bV6TT3wA8ieZPltIf4+H7nIvCE=', 'base64'),
+      Buffer.from('YLABh3ZmZyiO5gvVLZe9J4JPd9w59KGeTFwE85XlzxE=', 'base64'),
+      32,
+    );
     expect(Buffer.from(key).toString('base64')).toBe('Wv3QzY84KfgwSkn1z3QV+LXEoo3nPraZPysJYtA3u4c=');
   });
   for (const c of cases) {
@@ -56,7 +73,12 @@ describe('vectors/psha1/computed-key.json', () => {
   const file = vectors('computed-key.json');
   for (const c of file.testGroups[0].tests) {
     test(`tcId ${c.tcId}: ${c.comment}`, () => {
-      const input = { requestorEntropy: hex(c.requestorEntropyHex), issuerEntropy: hex(c.issuerEntropyHex), keySizeBits: c.keySizeBits, requestKeySizeBits: c.requestKeySizeBits };
+      const input = {
+        requestorEntropy: hex(c.requestorEntropyHex),
+        issuerEntropy: hex(c.issuerEntropyHex),
+        keySizeBits: c.keySizeBits,
+        requestKeySizeBits: c.requestKeySizeBits,
+      };
       const label = `computed-key tcId ${c.tcId} (${c.comment})`;
       if (c.result === 'valid') {
         const key = computedKey(input);
@@ -73,7 +95,13 @@ describe('MS-OCAUTHWS 4.2 example', () => {
   // The entropies of the spec's IssueToken example; wstrust pinned the resulting proof key.
   test('computedKey agrees with vectors/wstrust/computed-key-psha1.json', () => {
     const file = JSON.parse(readFileSync(new URL('../../../vectors/wstrust/computed-key-psha1.json', import.meta.url), 'utf8'));
-    const cases = file.testGroups.flatMap((g: { tests: unknown[] }) => g.tests) as { tcId: number; requestorEntropyHex: string; issuerEntropyHex: string; length: number; keyHex: string }[];
+    const cases = file.testGroups.flatMap((g: { tests: unknown[] }) => g.tests) as {
+      tcId: number;
+      requestorEntropyHex: string;
+      issuerEntropyHex: string;
+      length: number;
+      keyHex: string;
+    }[];
     expect(cases.length).toBeGreaterThan(0);
     for (const c of cases) {
       const key = computedKey({ requestorEntropy: hex(c.requestorEntropyHex), issuerEntropy: hex(c.issuerEntropyHex), keySizeBits: c.length * 8 });

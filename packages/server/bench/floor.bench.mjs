@@ -56,24 +56,50 @@ const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
 function users() {
-  return Array.from({ length: MAX_CLIENTS }, (_, i) => ({ sipUri: `sip:bench${i}@${DOMAIN}`, pin: String(200000 + i * 7), phones: [`+1555030${String(i).padStart(4, '0')}`], displayName: `Bench ${i}` }));
+  return Array.from({ length: MAX_CLIENTS }, (_, i) => ({
+    sipUri: `sip:bench${i}@${DOMAIN}`,
+    pin: String(200000 + i * 7),
+    phones: [`+1555030${String(i).padStart(4, '0')}`],
+    displayName: `Bench ${i}`,
+  }));
 }
 
 async function clientKeys(n) {
-  return Promise.all(Array.from({ length: n }, () => new Promise((resolve, reject) => generateKeyPair('rsa', { modulusLength: 2048 }, (e, publicKey, privateKey) => (e ? reject(e) : resolve({ publicKey, privateKey }))))));
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolve, reject) =>
+          generateKeyPair('rsa', { modulusLength: 2048 }, (e, publicKey, privateKey) => (e ? reject(e) : resolve({ publicKey, privateKey }))),
+        ),
+    ),
+  );
 }
 
 async function openServer(kind) {
   // keepAliveTimeoutMs: at 64 clients a flow waits seconds; a socket left idle past the server's 5 s default
   // is closed as the agent reuses it (ECONNRESET): the keep-alive race, not the flow.
-  return startServer({ logger: false, demoUser: false, users: users(), limits: { keepAliveTimeoutMs: 120_000 }, store: kind === 'postgres' ? { kind: 'postgres', url: PG_URL } : { kind: 'sqlite' } });
+  return startServer({
+    logger: false,
+    demoUser: false,
+    users: users(),
+    limits: { keepAliveTimeoutMs: 120_000 },
+    store: kind === 'postgres' ? { kind: 'postgres', url: PG_URL } : { kind: 'sqlite' },
+  });
 }
 
 function flowFor(srv, seeds, keys) {
   return async (f, i) => {
     const u = seeds[i];
     const client = new WebTicketClient({ credentials: { type: 'pin', identity: u.phones[0], pin: u.pin }, fetch: f, sipUri: u.sipUri });
-    const r = await requestCertificate({ url: srv.urls.certProv, sipUri: u.sipUri, webTicketClient: client, fetch: f, keyPair: keys[i], webTicketUrl: srv.urls.webTicket });
+    const r = await requestCertificate({
+      url: srv.urls.certProv,
+      sipUri: u.sipUri,
+      webTicketClient: client,
+      fetch: f,
+      keyPair: keys[i],
+      webTicketUrl: srv.urls.webTicket,
+    });
     if (!r) throw new Error('no certificate');
   };
 }
@@ -105,7 +131,10 @@ async function pinKdf(srv, kind, sipUri) {
     }
   }
   const m = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(String(stored));
-  if (!m) throw new Error(`floor: expected the server's PIN hash (scrypt$N$r$p$salt$hash) for ${sipUri}, received ${stored === undefined ? 'none' : 'another format'}`);
+  if (!m)
+    throw new Error(
+      `floor: expected the server's PIN hash (scrypt$N$r$p$salt$hash) for ${sipUri}, received ${stored === undefined ? 'none' : 'another format'}`,
+    );
   const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const salt = Buffer.from(m[4], 'base64');
   const len = Buffer.from(m[5], 'base64').length;
@@ -122,11 +151,26 @@ async function floorWriter(kind) {
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
     await c.query('CREATE TABLE IF NOT EXISTS ocauth_bench_floor (id BIGSERIAL PRIMARY KEY, der BYTEA NOT NULL)');
-    return { write: (rec) => c.query('INSERT INTO ocauth_bench_floor (der) VALUES ($1)', [rec]), close: async () => { await c.query('DROP TABLE IF EXISTS ocauth_bench_floor'); await c.end(); } };
+    return {
+      write: (rec) => c.query('INSERT INTO ocauth_bench_floor (der) VALUES ($1)', [rec]),
+      close: async () => {
+        await c.query('DROP TABLE IF EXISTS ocauth_bench_floor');
+        await c.end();
+      },
+    };
   }
   const file = join(tmpdir(), `ocauth-floor-${process.pid}-${Date.now()}.log`);
   const fh = await open(file, 'a', 0o600);
-  return { write: async (rec) => { await fh.write(rec); await fh.datasync(); }, close: async () => { await fh.close(); await rm(file, { force: true }); } };
+  return {
+    write: async (rec) => {
+      await fh.write(rec);
+      await fh.datasync();
+    },
+    close: async () => {
+      await fh.close();
+      await rm(file, { force: true });
+    },
+  };
 }
 
 async function perFlowVsFloor(h, kind) {
@@ -142,7 +186,14 @@ async function perFlowVsFloor(h, kind) {
     let partFlows = 0;
     const timeMethod = (obj, m, key) => {
       const orig = obj[m].bind(obj);
-      obj[m] = async (...a) => { const t0 = now(); try { return await orig(...a); } finally { parts[key] += now() - t0; } };
+      obj[m] = async (...a) => {
+        const t0 = now();
+        try {
+          return await orig(...a);
+        } finally {
+          parts[key] += now() - t0;
+        }
+      };
     };
     timeMethod(srv.store.users, 'verifyPin', 'verifyPin');
     timeMethod(srv.store.certificates, 'publish', 'publish');
@@ -201,7 +252,9 @@ async function perFlowVsFloor(h, kind) {
     for (let i = 0; i < 3; i++) await flow(timed, 0); // warm-up (JIT, TLS-free path, first SQLite image)
     await floorPhase(true);
     for (const k in parts) parts[k] = 0;
-    const s = [], f = [], fs = [];
+    const s = [],
+      f = [],
+      fs = [];
     for (let r = 0; r < ROUNDS; r++) {
       // Alternate the order: the first phase of a round pays warm-up effects the others inherit.
       const order = r % 2 === 0 ? ['s', 'f', 'fs'] : ['fs', 'f', 's'];
@@ -213,10 +266,21 @@ async function perFlowVsFloor(h, kind) {
     }
     const ratio = (a, b) => med(a.map((x, i) => x / b[i]));
     // The floor's parts on their own (ms each), to set beside the server's breakdown.
-    const each = async (fn) => { const t0 = now(); let n = 0; while (now() - t0 < (QUICK ? 150 : 500)) { await fn(); n++; } return (now() - t0) / n; };
+    const each = async (fn) => {
+      const t0 = now();
+      let n = 0;
+      while (now() - t0 < (QUICK ? 150 : 500)) {
+        await fn();
+        n++;
+      }
+      return (now() - t0) / n;
+    };
     const fp = {
       sign: await each(() => sign('sha256', tbs, caKey)),
-      wrap: await each(() => { const w = createCipheriv('id-aes256-wrap', poolKey, Buffer.from('A6A6A6A6A6A6A6A6', 'hex')); Buffer.concat([w.update(randomBytes(32)), w.final()]); }),
+      wrap: await each(() => {
+        const w = createCipheriv('id-aes256-wrap', poolKey, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
+        Buffer.concat([w.update(randomBytes(32)), w.final()]);
+      }),
       write: await each(() => writer.write(record)),
       scrypt: await each(() => kdf.verify('123456')),
     };
@@ -227,13 +291,30 @@ async function perFlowVsFloor(h, kind) {
     return [
       {
         name: `(a) server per-flow cost (Pin ticket + GetAndPublishCert, in process, time inside the handler) vs the issue's floor (2 RSA-2048 signs + AES key wrap + durable write), ${store} — unreachable while PINs are hashed (one PIN KDF alone is several times this floor)`,
-        subject: 'server flows', subjectOpsPerSec: med(s), reference: 'floor', referenceOpsPerSec: med(f), ratio: ratio(s, f), target: 0.7, met: ratio(s, f) >= 0.7,
+        subject: 'server flows',
+        subjectOpsPerSec: med(s),
+        reference: 'floor',
+        referenceOpsPerSec: med(f),
+        ratio: ratio(s, f),
+        target: 0.7,
+        met: ratio(s, f) >= 0.7,
       },
       {
         name: `(b) same vs floor + one PIN verification with the server's KDF (${kdf.label}), ${store}`,
-        subject: 'server flows', subjectOpsPerSec: med(s), reference: 'floor + PIN KDF', referenceOpsPerSec: med(fs), ratio: ratio(s, fs), target: 0.7, met: ratio(s, fs) >= 0.7,
+        subject: 'server flows',
+        subjectOpsPerSec: med(s),
+        reference: 'floor + PIN KDF',
+        referenceOpsPerSec: med(fs),
+        ratio: ratio(s, fs),
+        target: 0.7,
+        met: ratio(s, fs) >= 0.7,
       },
-      { name: `where the time goes, ${kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} store`, display: breakdown, breakdownMs: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / partFlows])), floorPartsMs: fp },
+      {
+        name: `where the time goes, ${kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} store`,
+        display: breakdown,
+        breakdownMs: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / partFlows])),
+        floorPartsMs: fp,
+      },
     ];
   } finally {
     await writer.close();
@@ -274,7 +355,8 @@ async function latency(kind, clients, keys) {
     await phase(QUICK ? 500 : 1500); // warm-up: TLS sessions, JIT
     // Certificates of this bench's users only: the PostgreSQL database is shared (tests of other branches
     // publish into it at the same time), so a global count() would not be this run's.
-    const count = async () => (await Promise.all(seeds.slice(0, clients).map((u) => srv.store.certificates.listForEntity(u.sipUri)))).reduce((a, l) => a + l.length, 0);
+    const count = async () =>
+      (await Promise.all(seeds.slice(0, clients).map((u) => srv.store.certificates.listForEntity(u.sipUri)))).reduce((a, l) => a + l.length, 0);
     const before = await count();
     const failuresBefore = failures;
     const lat = [];
@@ -291,7 +373,15 @@ async function latency(kind, clients, keys) {
     return {
       name: `HTTPS latency, ${clients} concurrent clients (distinct users), ${kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} store, ${SECONDS}s`,
       display: `p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, ${(n / secs).toFixed(1)} flows/s, ${n} flows, ${failed} failed (${failures} incl. warm-up), ${stored} certificates stored${ok ? '' : ' — MISSED (failures or certificates ≠ flows)'}`,
-      clients, store: kind, p50Ms: pct(50), p99Ms: pct(99), flowsPerSec: n / secs, flows: n, failures, certificatesStored: stored, met: ok,
+      clients,
+      store: kind,
+      p50Ms: pct(50),
+      p99Ms: pct(99),
+      flowsPerSec: n / secs,
+      flows: n,
+      failures,
+      certificatesStored: stored,
+      met: ok,
     };
   } finally {
     await srv.close();
@@ -306,7 +396,10 @@ export default async function (h) {
   for (const k of ['sqlite', 'postgres'])
     for (const c of CONCURRENCY) {
       if (k === 'postgres' && !PG_URL) {
-        rows.push({ name: `HTTPS latency, ${c} concurrent clients, PostgreSQL store`, display: 'skipped: OCAUTH_TEST_PG_URL is not set (start one with .ci/postgres.sh start_postgres)' });
+        rows.push({
+          name: `HTTPS latency, ${c} concurrent clients, PostgreSQL store`,
+          display: 'skipped: OCAUTH_TEST_PG_URL is not set (start one with .ci/postgres.sh start_postgres)',
+        });
         continue;
       }
       rows.push(await latency(k, c, keys));

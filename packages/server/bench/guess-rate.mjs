@@ -13,19 +13,23 @@ async function run(label, identityOf) {
   const f = createHttpsFetch({ ca: srv.caCertificatePem });
   let sent = 0;
   const end = Date.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (Date.now() < end) {
-      const c = new WebTicketClient({ credentials: { type: 'pin', identity: identityOf(sent), pin: String(100000 + sent) }, fetch: f });
-      sent++;
-      await c.requestTicket(srv.urls.certProv, srv.urls.webTicket).catch(() => {});
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (Date.now() < end) {
+        const c = new WebTicketClient({ credentials: { type: 'pin', identity: identityOf(sent), pin: String(100000 + sent) }, fetch: f });
+        sent++;
+        await c.requestTicket(srv.urls.certProv, srv.urls.webTicket).catch(() => {});
+      }
+    }),
+  );
   const now = Date.now();
   const acct = await srv.store.security.getAttempts(`pin:user:${srv.demoUser.sipUri.toLowerCase()}`, now);
   const src = await srv.store.security.getAttempts('src:127.0.0.1', now);
   const evaluated = (s, max) => (s ? s.strikes * max + s.failures : 0);
   const e = label === 'one account' ? evaluated(acct, 10) : evaluated(src, 20);
-  console.log(`${label}: ${sent} attempts in ${seconds} s (${(sent / seconds).toFixed(1)}/s answered), ${e} guesses evaluated (${(e / seconds).toFixed(2)}/s); account locked: ${!!acct && acct.lockedUntil > now}; source blocked: ${!!src && src.lockedUntil > now}`);
+  console.log(
+    `${label}: ${sent} attempts in ${seconds} s (${(sent / seconds).toFixed(1)}/s answered), ${e} guesses evaluated (${(e / seconds).toFixed(2)}/s); account locked: ${!!acct && acct.lockedUntil > now}; source blocked: ${!!src && src.lockedUntil > now}`,
+  );
   await srv.close();
 }
 await run('one account', () => '+15550100');

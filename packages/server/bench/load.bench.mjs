@@ -28,8 +28,19 @@ export default async function (h) {
     let failures = 0;
     const errors = new Map();
     const flow = async (f, i) => {
-      const client = new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f, sipUri: srv.demoUser.sipUri });
-      await requestCertificate({ url: srv.urls.certProv, sipUri: srv.demoUser.sipUri, webTicketClient: client, fetch: f, keyPair: keys[i], webTicketUrl: srv.urls.webTicket });
+      const client = new WebTicketClient({
+        credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin },
+        fetch: f,
+        sipUri: srv.demoUser.sipUri,
+      });
+      await requestCertificate({
+        url: srv.urls.certProv,
+        sipUri: srv.demoUser.sipUri,
+        webTicketClient: client,
+        fetch: f,
+        keyPair: keys[i],
+        webTicketUrl: srv.urls.webTicket,
+      });
     };
     /** CLIENTS loops for `ms`; returns flows/s and pushes latencies. */
     const phase = async (f, ms, latencies) => {
@@ -90,13 +101,25 @@ export default async function (h) {
     return [
       {
         name: `server load over HTTPS vs in-process handler: ${label} — HTTPS p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, ${done + localDone} flows, ${failures} failed, ${stored} certificates stored`,
-        subject: 'HTTPS flows', subjectOpsPerSec: med(rows.https), reference: 'in-process flows', referenceOpsPerSec: med(rows.local),
-        ratio: ratio(rows.https, rows.local), target: undefined, met: ok ? undefined : false, ...extra,
+        subject: 'HTTPS flows',
+        subjectOpsPerSec: med(rows.https),
+        reference: 'in-process flows',
+        referenceOpsPerSec: med(rows.local),
+        ratio: ratio(rows.https, rows.local),
+        target: undefined,
+        met: ok ? undefined : false,
+        ...extra,
       },
       {
         name: `server load over HTTPS vs crypto ceiling: ${label}`,
-        subject: 'HTTPS flows', subjectOpsPerSec: med(rows.https), reference: 'RSA-2048 signs ÷ 2', referenceOpsPerSec: med(rows.rsa),
-        ratio: ratio(rows.https, rows.rsa), target: undefined, met: ok ? undefined : false, ...extra,
+        subject: 'HTTPS flows',
+        subjectOpsPerSec: med(rows.https),
+        reference: 'RSA-2048 signs ÷ 2',
+        referenceOpsPerSec: med(rows.rsa),
+        ratio: ratio(rows.https, rows.rsa),
+        target: undefined,
+        met: ok ? undefined : false,
+        ...extra,
       },
     ];
   } finally {

@@ -15,12 +15,17 @@ const N = Number(process.argv[3] ?? 50);
 const statements = new Map();
 const origQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (text, ...rest) {
-  const k = (typeof text === 'string' ? text : text?.text ?? '?').slice(0, 90);
+  const k = (typeof text === 'string' ? text : (text?.text ?? '?')).slice(0, 90);
   statements.set(k, (statements.get(k) ?? 0) + 1);
   return origQuery.call(this, text, ...rest);
 };
 const u = { sipUri: 'sip:prof@bench.ocauth.test', pin: '246810', phones: ['+15550300001'], displayName: 'Prof' };
-const srv = await startServer({ logger: false, demoUser: false, users: [u], store: kind === 'postgres' ? { kind: 'postgres', url: process.env.OCAUTH_TEST_PG_URL } : { kind } });
+const srv = await startServer({
+  logger: false,
+  demoUser: false,
+  users: [u],
+  store: kind === 'postgres' ? { kind: 'postgres', url: process.env.OCAUTH_TEST_PG_URL } : { kind },
+});
 const keyPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
 let inHandler = 0;
 const f = async (input, init) => {

@@ -39,7 +39,11 @@ for (const [name, text] of [...Object.entries(docs), ['../../packages/server/src
   const file = name.endsWith('.ts') ? tsFile : new URL(name, outDir);
   if (check) {
     let have = '';
-    try { have = readFileSync(file, 'utf8'); } catch { /* missing */ }
+    try {
+      have = readFileSync(file, 'utf8');
+    } catch {
+      /* missing */
+    }
     const ok = have === text;
     if (!ok) bad++;
     console.log(`${ok ? 'ok     ' : 'DIFFERS'} ${name}`);

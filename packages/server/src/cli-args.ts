@@ -60,7 +60,10 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   const lower = input.toLowerCase();
   for (const c of candidates) {
     const d = distance(lower, c.toLowerCase());
-    if (d < bestD) { best = c; bestD = d; }
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
 }
@@ -84,7 +87,8 @@ export interface ParsedArgs<S extends FlagSpecs> {
 export function parseCli<S extends FlagSpecs>(argv: readonly string[], specs: S, opts: { positionals?: boolean } = {}): ParsedArgs<S> {
   const all: FlagSpecs = { help: HELP_FLAG, ...specs };
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
-  for (const [name, s] of Object.entries(all)) options[name] = { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) };
+  for (const [name, s] of Object.entries(all))
+    options[name] = { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) };
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, string | boolean | string[]> = {};
   const positionals: string[] = [];
@@ -121,7 +125,13 @@ export function parseCli<S extends FlagSpecs>(argv: readonly string[], specs: S,
 
 /** The options part of a help text, generated from the declarations (so a new flag is listed by declaring it). */
 export function formatFlags(specs: FlagSpecs): string {
-  const rows = Object.entries({ ...specs, help: HELP_FLAG }).map(([name, s]) => [`${s.short ? `-${s.short}, ` : '    '}--${name}${s.type === 'string' ? ` ${s.arg ?? 'VALUE'}` : ''}`, `${s.help}${s.multiple ? ' (repeatable)' : ''}`] as const);
+  const rows = Object.entries({ ...specs, help: HELP_FLAG }).map(
+    ([name, s]) =>
+      [
+        `${s.short ? `-${s.short}, ` : '    '}--${name}${s.type === 'string' ? ` ${s.arg ?? 'VALUE'}` : ''}`,
+        `${s.help}${s.multiple ? ' (repeatable)' : ''}`,
+      ] as const,
+  );
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`).join('\n');
 }

@@ -62,32 +62,88 @@ const int = (name: string, v: string | undefined): number | undefined => {
 // `logger` are functions: not expressible in JSON, so not accepted from a file.
 type Shape = true | { readonly [k: string]: Shape } | readonly [Shape];
 type Keys<T> = { readonly [K in keyof T]-?: Shape };
-const USER_SHAPE = { sipUri: true, enabled: true, displayName: true, pin: true, password: true, phones: true, account: true, upn: true, accounts: true } as const satisfies Keys<UserSeed>;
+const USER_SHAPE = {
+  sipUri: true,
+  enabled: true,
+  displayName: true,
+  pin: true,
+  password: true,
+  phones: true,
+  account: true,
+  upn: true,
+  accounts: true,
+} as const satisfies Keys<UserSeed>;
 const POLICY_SHAPE = {
-  minKeySize: true, maxKeySize: true, minValidityHours: true, defaultValidityHours: true, maxValidityHours: true, clampValidity: true,
-  ticketLifetimeSeconds: true, privateTicketLifetimeSeconds: true, clockSkewSeconds: true, brokerSessionIdleSeconds: true, brokerCertificateValidityHours: true, certProvCompactTickets: true,
+  minKeySize: true,
+  maxKeySize: true,
+  minValidityHours: true,
+  defaultValidityHours: true,
+  maxValidityHours: true,
+  clampValidity: true,
+  ticketLifetimeSeconds: true,
+  privateTicketLifetimeSeconds: true,
+  clockSkewSeconds: true,
+  brokerSessionIdleSeconds: true,
+  brokerCertificateValidityHours: true,
+  certProvCompactTickets: true,
   // security (issue 16)
-  signInThrottle: { maxPinFailures: true, maxPasswordFailures: true, failureWindowSeconds: true, lockoutSeconds: true, maxSourceFailures: true, sourceBlockSeconds: true, blockedDelayMs: true, familiarSourceDays: true },
-  brokerAcceptUnsignedTickets: true, requireSignedBody: true, certificatesPerTicket: true, certBindingAcceptUnsignedBody: true, tlsCiphers: true,
+  signInThrottle: {
+    maxPinFailures: true,
+    maxPasswordFailures: true,
+    failureWindowSeconds: true,
+    lockoutSeconds: true,
+    maxSourceFailures: true,
+    sourceBlockSeconds: true,
+    blockedDelayMs: true,
+    familiarSourceDays: true,
+  },
+  brokerAcceptUnsignedTickets: true,
+  requireSignedBody: true,
+  certificatesPerTicket: true,
+  certBindingAcceptUnsignedBody: true,
+  tlsCiphers: true,
 } as const satisfies Keys<ServerPolicy>;
 const LIMITS_SHAPE = {
-  maxBodyBytes: true, headersTimeoutMs: true, requestTimeoutMs: true, keepAliveTimeoutMs: true, maxConnections: true,
+  maxBodyBytes: true,
+  headersTimeoutMs: true,
+  requestTimeoutMs: true,
+  keepAliveTimeoutMs: true,
+  maxConnections: true,
   // security (issue 16)
-  tlsHandshakeTimeoutMs: true, firstRequestTimeoutMs: true, maxPendingHandshakes: true, maxPendingHandshakesPerSource: true, maxConnectionsPerSource: true,
-  maxUnauthenticatedBodyBytes: true, maxConcurrentRequests: true, maxQueuedRequests: true,
+  tlsHandshakeTimeoutMs: true,
+  firstRequestTimeoutMs: true,
+  maxPendingHandshakes: true,
+  maxPendingHandshakesPerSource: true,
+  maxConnectionsPerSource: true,
+  maxUnauthenticatedBodyBytes: true,
+  maxConcurrentRequests: true,
+  maxQueuedRequests: true,
 } as const satisfies Keys<ServerLimits>;
 const FAULTS_SHAPE = Object.fromEntries(FAULT_NAMES.map((n) => [n, true])) as Keys<ServerFaults>;
 export const CONFIG_SHAPE = {
-  host: true, port: true, farmFqdn: true, externalUrl: true, farm: true, sip: { fqdn: true, port: true, host: true }, dataDir: true,
-  store: { kind: true, file: true, url: true, poolSize: true }, users: [USER_SHAPE], demoUser: true, policy: POLICY_SHAPE,
-  limits: LIMITS_SHAPE, registrarTrustedCertificates: true, faults: FAULTS_SHAPE, ntlm: { netbiosDomain: true, maxPendingContexts: true },
+  host: true,
+  port: true,
+  farmFqdn: true,
+  externalUrl: true,
+  farm: true,
+  sip: { fqdn: true, port: true, host: true },
+  dataDir: true,
+  store: { kind: true, file: true, url: true, poolSize: true },
+  users: [USER_SHAPE],
+  demoUser: true,
+  policy: POLICY_SHAPE,
+  limits: LIMITS_SHAPE,
+  registrarTrustedCertificates: true,
+  faults: FAULTS_SHAPE,
+  ntlm: { netbiosDomain: true, maxPendingContexts: true },
 } as const satisfies Keys<Omit<ServerConfig, 'clock' | 'logger'>>;
 
 /** Refuse keys a config file may not hold, naming the key's path and the closest known key. */
 export function checkConfigKeys(value: unknown, shape: Shape = CONFIG_SHAPE, path = ''): void {
   if (shape === true || value === null || typeof value !== 'object') return;
   if (Array.isArray(shape)) {
-    if (Array.isArray(value)) value.forEach((v, i) => {
+    if (Array.isArray(value))
+      value.forEach((v, i) => {
         checkConfigKeys(v, shape[0] as Shape, `${path}[${i}]`);
       });
     return;
@@ -156,7 +212,8 @@ export function configFromArgs(argv: string[]): { config: ServerConfig; json: bo
   if (Object.keys(policy).length) config.policy = policy;
   const faults: ServerFaults = { ...(config.faults ?? {}) };
   for (const f of values.fault ?? []) {
-    if (!(FAULT_NAMES as readonly string[]).includes(f)) throw new CliError(`--fault: expected one of ${FAULT_NAMES.join(', ')}, received ${JSON.stringify(f)}`);
+    if (!(FAULT_NAMES as readonly string[]).includes(f))
+      throw new CliError(`--fault: expected one of ${FAULT_NAMES.join(', ')}, received ${JSON.stringify(f)}`);
     faults[f as keyof ServerFaults] = true;
   }
   if (Object.keys(faults).length) config.faults = faults;
@@ -183,9 +240,22 @@ async function main(): Promise<void> {
   }
   const srv = await startServer(parsed.config);
   if (parsed.json) {
-    process.stdout.write(JSON.stringify({ url: srv.url, urls: srv.urls, ...(srv.sip ? { sip: srv.sip } : {}), dataDir: srv.dataDir, store: srv.store.kind, caCertificateFile: join(srv.dataDir, 'ca-cert.pem'), caCertificatePem: srv.caCertificatePem, demoUser: srv.demoUser }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        url: srv.url,
+        urls: srv.urls,
+        ...(srv.sip ? { sip: srv.sip } : {}),
+        dataDir: srv.dataDir,
+        store: srv.store.kind,
+        caCertificateFile: join(srv.dataDir, 'ca-cert.pem'),
+        caCertificatePem: srv.caCertificatePem,
+        demoUser: srv.demoUser,
+      }) + '\n',
+    );
   } else {
-    const faults = Object.entries(parsed.config.faults ?? {}).filter(([, v]) => v).map(([k]) => k);
+    const faults = Object.entries(parsed.config.faults ?? {})
+      .filter(([, v]) => v)
+      .map(([k]) => k);
     process.stdout.write(
       [
         `ocauth-server listening on ${srv.url}  (store: ${srv.store.kind}, data: ${srv.dataDir})`,
@@ -194,7 +264,9 @@ async function main(): Promise<void> {
         `  Certificate Provisioning  ${srv.urls.certProv}`,
         `  Authentication Broker     ${srv.urls.authBroker}`,
         `  Autodiscover              ${srv.urls.autodiscover}`,
-        ...(srv.sip ? [`  SIP registrar (TLS-DSK)   ${srv.sip.fqdn}:${srv.sip.port} (sips, listening on ${parsed.config.sip?.host ?? parsed.config.host ?? '127.0.0.1'})`] : []),
+        ...(srv.sip
+          ? [`  SIP registrar (TLS-DSK)   ${srv.sip.fqdn}:${srv.sip.port} (sips, listening on ${parsed.config.sip?.host ?? parsed.config.host ?? '127.0.0.1'})`]
+          : []),
         `  Trust this CA             ${join(srv.dataDir, 'ca-cert.pem')}`,
         `  Demo user                 ${srv.demoUser.sipUri}  phone ${srv.demoUser.phone}  PIN ${srv.demoUser.pin}  password ${srv.demoUser.password}`,
         `                            account ${srv.demoUser.account}  UPN ${srv.demoUser.upn}  (user names for /Auth and NTLM on ${srv.urls.webTicket})`,

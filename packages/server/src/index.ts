@@ -8,7 +8,14 @@ export { ServerError, ServerConfigError, type ServerErrorCode, type StoreErrorCo
 // clients and glue for a first flow
 export { createHttpsFetch } from './internal/https-fetch.js';
 export type { HttpsFetchOptions, HttpsExchange } from './internal/https-fetch.js';
-export { registerSip, type RegisterSipOptions, type SipRegistration, type SipTlsDskChallenge, type SipTlsDskKeys, type SipGssapiExchange } from './internal/sip/client.js';
+export {
+  registerSip,
+  type RegisterSipOptions,
+  type SipRegistration,
+  type SipTlsDskChallenge,
+  type SipTlsDskKeys,
+  type SipGssapiExchange,
+} from './internal/sip/client.js';
 export { issueServerCertificate } from './internal/pki.js';
 export { nodeListener, type NodeListenerOptions, type WebHandler } from './internal/node-adapter.js';
 // service descriptions, for composing the protocol packages' handlers yourself

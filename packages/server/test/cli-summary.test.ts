@@ -11,7 +11,11 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 function firstLines(args: string[], until: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, '--data-dir', mkdtempSync(join(tmpdir(), 'ocauth-cli-')), '--store', 'memory', '--quiet', '--farm-fqdn', 'pool0.contoso.test', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [cli, '--data-dir', mkdtempSync(join(tmpdir(), 'ocauth-cli-')), '--store', 'memory', '--quiet', '--farm-fqdn', 'pool0.contoso.test', ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     const t = setTimeout(() => (child.kill(), reject(new Error(`no summary within 20 s: ${out}`))), 20_000);
     child.stdout.on('data', (c) => {
@@ -26,7 +30,7 @@ function firstLines(args: string[], until: RegExp): Promise<string> {
 }
 
 describe.runIf(existsSync(cli) || process.env.CI === 'true')('ocauth-server startup summary', () => {
-  it('prints the demo user\'s account OCAUTH\\demo and UPN demo@<domain>', async () => {
+  it("prints the demo user's account OCAUTH\\demo and UPN demo@<domain>", async () => {
     const out = await firstLines([], /UPN \S+/);
     expect(out).toMatch(/Demo user\s+sip:demo@contoso\.test/);
     expect(out).toContain('account OCAUTH\\demo  UPN demo@contoso.test');

@@ -15,13 +15,19 @@ import { hasTool } from '../../../testing/tools.js';
 const V = JSON.parse(readFileSync(new URL('../../../vectors/wstrust/ntlmv2-ms-nlmp-4.2.4.json', import.meta.url), 'utf8'));
 const PASSWORD_NT = Buffer.from(V.testGroups[0].tests[0].ntHashHex, 'hex'); // MD4(UTF-16LE "Password")
 
-interface Reply { status: number; headers: [string, string][]; body: string; socket: number }
+interface Reply {
+  status: number;
+  headers: [string, string][];
+  body: string;
+  socket: number;
+}
 
 let srv: RunningServer;
 const logs: Record<string, unknown>[] = [];
 beforeAll(async () => {
   srv = await startServer({
-    store: { kind: 'memory' }, farmFqdn: 'pool.ocauth.test',
+    store: { kind: 'memory' },
+    farmFqdn: 'pool.ocauth.test',
     users: [{ sipUri: 'sip:user@ocauth.test', account: 'OCAUTH\\User', upn: 'user@ocauth.test', password: 'Password' }],
     logger: (e) => void logs.push(e as Record<string, unknown>),
   });
@@ -32,8 +38,12 @@ function rst() {
   return buildEnvelope({
     headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:7d1b1f0e-0000-4000-8000-000000000001', to: srv.urls.webTicket }),
     body: buildRequestSecurityToken({
-      Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55', TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue,
-      AppliesTo: srv.urls.certProv, Entropy: new Uint8Array(32).fill(9), KeyType: URI.keyTypeSymmetric,
+      Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55',
+      TokenType: URI.tokenTypeSaml11,
+      RequestType: URI.requestTypeIssue,
+      AppliesTo: srv.urls.certProv,
+      Entropy: new Uint8Array(32).fill(9),
+      KeyType: URI.keyTypeSymmetric,
     }),
   });
 }
@@ -43,18 +53,29 @@ let nextSocket = 1;
 function post(agent: Agent, path: string, body: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const u = new URL(srv.url + path);
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, ca: srv.caCertificatePem, headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      const socket = res.socket;
-      let id = sockets.get(socket);
-      if (id === undefined) sockets.set(socket, (id = nextSocket++));
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const h: [string, string][] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) h.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
-        resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8'), socket: id });
-      });
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        ca: srv.caCertificatePem,
+        headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        const socket = res.socket;
+        let id = sockets.get(socket);
+        if (id === undefined) sockets.set(socket, (id = nextSocket++));
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const h: [string, string][] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) h.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+          resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8'), socket: id });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -126,10 +147,13 @@ describe('WinNegotiate over HTTPS keep-alive (node:https Agent, maxSockets 1)', 
     expect(logs.some((l) => l.msg === 'ntlm.failed' && /NTProofStr/.test(String(l.reason)))).toBe(true);
   });
   it('an AUTHENTICATE sent on another connection than its CHALLENGE is refused; contexts die with their connection', async () => {
-    const a = keepAlive(), b = keepAlive();
+    const a = keepAlive(),
+      b = keepAlive();
     const r1 = await post(a, srv.paths.webTicket, rst(), { authorization: `NTLM ${negotiateMessage().toString('base64')}` });
     const ch = readChallenge(Buffer.from(header(r1, 'www-authenticate')[0]!.slice(5), 'base64'));
-    const r2 = await post(b, srv.paths.webTicket, rst(), { authorization: `NTLM ${authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'OCAUTH' }).toString('base64')}` });
+    const r2 = await post(b, srv.paths.webTicket, rst(), {
+      authorization: `NTLM ${authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'OCAUTH' }).toString('base64')}`,
+    });
     expect(r2.status).toBe(401);
     expect(parseMsDiagnostics(header(r2, 'x-ms-diagnostics')[0]!).entries[0]?.errorId).toBe(28024);
     a.destroy();
@@ -151,8 +175,17 @@ describe('WinNegotiate over HTTPS keep-alive (node:https Agent, maxSockets 1)', 
 describe('Auth binding as the Lync 2013 / SfB desktop client sends it', () => {
   const ut = (user: string, password: string) =>
     buildEnvelope({
-      headers: [`<Security xmlns="${NS.wsse}"><UsernameToken><Username>${user}</Username><Password Type="${URI.passwordText}">${password}</Password></UsernameToken></Security>`],
-      body: buildRequestSecurityToken({ Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55', TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: srv.urls.certProv, Entropy: new Uint8Array(32).fill(9), KeyType: URI.keyTypeSymmetric }),
+      headers: [
+        `<Security xmlns="${NS.wsse}"><UsernameToken><Username>${user}</Username><Password Type="${URI.passwordText}">${password}</Password></UsernameToken></Security>`,
+      ],
+      body: buildRequestSecurityToken({
+        Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55',
+        TokenType: URI.tokenTypeSaml11,
+        RequestType: URI.requestTypeIssue,
+        AppliesTo: srv.urls.certProv,
+        Entropy: new Uint8Array(32).fill(9),
+        KeyType: URI.keyTypeSymmetric,
+      }),
     });
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
   for (const [label, user, pw] of [
@@ -173,7 +206,12 @@ describe('Auth binding as the Lync 2013 / SfB desktop client sends it', () => {
     const f = parseSoapFault(r.body);
     expect(f.ok).toBe(true);
     if (!f.ok) return;
-    expect(f.value).toMatchObject({ faultcode: 'a:FailedAuthentication', faultcodeNamespace: NS.wsse, faultstring: 'No valid security token.', diagnostics: { errorId: 28020 } });
+    expect(f.value).toMatchObject({
+      faultcode: 'a:FailedAuthentication',
+      faultcodeNamespace: NS.wsse,
+      faultstring: 'No valid security token.',
+      diagnostics: { errorId: 28020 },
+    });
     const finding = explain(r.body) as { remedy: string };
     expect(finding.remedy).toMatch(/check the user name and password/i);
     expect(parseMsDiagnostics(header(r, 'x-ms-diagnostics')[0]!).entries[0]?.errorId).toBe(28020);

@@ -15,9 +15,18 @@ beforeAll(async () => {
 });
 afterAll(async () => srv?.close());
 
-const ticketFor = (s: RunningServer, identity: string, pin: string) => new WebTicketClient({ credentials: { type: 'pin', identity, pin }, fetch: createHttpsFetch({ ca: s.caCertificatePem }) }).requestTicket(s.urls.authBroker, s.urls.webTicket);
+const ticketFor = (s: RunningServer, identity: string, pin: string) =>
+  new WebTicketClient({ credentials: { type: 'pin', identity, pin }, fetch: createHttpsFetch({ ca: s.caCertificatePem }) }).requestTicket(
+    s.urls.authBroker,
+    s.urls.webTicket,
+  );
 const signed = (s: RunningServer, t: WebTicket) =>
-  new AuthBrokerClient({ url: s.urls.authBroker, webTicket: t.assertionXml, fetch: createHttpsFetch({ ca: s.caCertificatePem }), signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }) });
+  new AuthBrokerClient({
+    url: s.urls.authBroker,
+    webTicket: t.assertionXml,
+    fetch: createHttpsFetch({ ca: s.caCertificatePem }),
+    signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
+  });
 
 describe('Authentication Broker: proof of possession and account state (issue 16 items 4, 6)', () => {
   it('a captured ticket sent without proof of possession opens no session and gets no credential', async () => {

@@ -38,7 +38,9 @@ const closedBy = (s: { once(e: 'close', f: () => void): unknown; destroyed: bool
   });
 
 describe('connection flood (issue 16 item 2)', () => {
-  it('a legitimate client signs in and gets a certificate during a flood of silent, slow-TLS and slowloris connections; the flood is closed by deadlines', { timeout: 60_000 }, async () => {
+  it('a legitimate client signs in and gets a certificate during a flood of silent, slow-TLS and slowloris connections; the flood is closed by deadlines', {
+    timeout: 60_000,
+  }, async () => {
     const sockets: Socket[] = [];
     const swallow = (s: Socket) => s.on('error', () => {});
     try {
@@ -53,29 +55,46 @@ describe('connection flood (issue 16 item 2)', () => {
       }
       // 40 slowloris: complete TLS, then a request line and one header byte per 300 ms
       const loris = await Promise.all(
-        Array.from({ length: 40 }, () =>
-          new Promise<ReturnType<typeof tlsConnect>>((resolve, reject) => {
-            const options = { host: '127.0.0.1', port: srv.port, localAddress: '127.0.0.4', ca: srv.caCertificatePem, servername: 'localhost' }; // localAddress: a net option tls.connect passes on
-            const t = tlsConnect(options, () => {
-              t.write('POST /WebTicket/WebTicketService.svc HTTP/1.1\r\nHost: localhost\r\nX-A: ');
-              const drip = setInterval(() => (t.destroyed ? clearInterval(drip) : t.write('a')), 300);
-              t.once('close', () => clearInterval(drip));
-              resolve(t);
-            });
-            t.once('error', (e) => (t.destroyed ? undefined : reject(e)));
-            t.on('error', () => {});
-          }),
+        Array.from(
+          { length: 40 },
+          () =>
+            new Promise<ReturnType<typeof tlsConnect>>((resolve, reject) => {
+              const options = { host: '127.0.0.1', port: srv.port, localAddress: '127.0.0.4', ca: srv.caCertificatePem, servername: 'localhost' }; // localAddress: a net option tls.connect passes on
+              const t = tlsConnect(options, () => {
+                t.write('POST /WebTicket/WebTicketService.svc HTTP/1.1\r\nHost: localhost\r\nX-A: ');
+                const drip = setInterval(() => (t.destroyed ? clearInterval(drip) : t.write('a')), 300);
+                t.once('close', () => clearInterval(drip));
+                resolve(t);
+              });
+              t.once('error', (e) => (t.destroyed ? undefined : reject(e)));
+              t.on('error', () => {});
+            }),
         ),
       );
       // The legitimate client, from its own address, while all of the above is open.
       const f = fetchFrom(srv, '127.0.0.1');
       const t0 = Date.now();
-      const wt = new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f, sipUri: srv.demoUser.sipUri });
-      const cert = await requestCertificate({ url: srv.urls.certProv, sipUri: srv.demoUser.sipUri, webTicketClient: wt, fetch: f, keySizeBits: 1024, webTicketUrl: srv.urls.webTicket });
+      const wt = new WebTicketClient({
+        credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin },
+        fetch: f,
+        sipUri: srv.demoUser.sipUri,
+      });
+      const cert = await requestCertificate({
+        url: srv.urls.certProv,
+        sipUri: srv.demoUser.sipUri,
+        webTicketClient: wt,
+        fetch: f,
+        keySizeBits: 1024,
+        webTicketUrl: srv.urls.webTicket,
+      });
       expect(cert.certificate.subject).toBe('CN=demo@ocauth.test');
       expect(Date.now() - t0).toBeLessThan(5_000);
       // Deadlines: every flood socket is closed by the server within a few seconds.
-      const closed = await Promise.all([...sockets.map((s) => closedBy(s, 6_000)), ...slowTls.map((s) => closedBy(s, 6_000)), ...loris.map((s) => closedBy(s, 8_000))]);
+      const closed = await Promise.all([
+        ...sockets.map((s) => closedBy(s, 6_000)),
+        ...slowTls.map((s) => closedBy(s, 6_000)),
+        ...loris.map((s) => closedBy(s, 8_000)),
+      ]);
       expect(closed.filter((c) => !c).length).toBe(0);
     } finally {
       for (const s of sockets) s.destroy();

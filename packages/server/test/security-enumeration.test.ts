@@ -24,7 +24,13 @@ for (const [name, store] of stores) {
   describe.skipIf(!store)(`enumeration by timing: ${name} store`, () => {
     it('unknown user and wrong secret take the same time (PIN and password)', { timeout: 60_000 }, async () => {
       const tag = Math.random().toString(36).slice(2, 8);
-      const srv = await startServer({ store: store!, logger: false, demoUser: false, policy: { signInThrottle: { maxSourceFailures: 100_000 } }, users: [{ sipUri: `sip:en${tag}@ocauth.test`, pin: '192837', password: 'right-password', phones: [`+1999${tag}`] }] });
+      const srv = await startServer({
+        store: store!,
+        logger: false,
+        demoUser: false,
+        policy: { signInThrottle: { maxSourceFailures: 100_000 } },
+        users: [{ sipUri: `sip:en${tag}@ocauth.test`, pin: '192837', password: 'right-password', phones: [`+1999${tag}`] }],
+      });
       running.push(srv);
       const f = createHttpsFetch({ ca: srv.caCertificatePem, agent: new Agent({ ca: srv.caCertificatePem, keepAlive: true, maxSockets: 1 }) }); // no handshake in the timings
       const time = async (cred: Parameters<typeof signIn>[2]) => {
@@ -33,7 +39,10 @@ for (const [name, store] of stores) {
         expect(a.ok).toBe(false);
         return Number(process.hrtime.bigint() - t0) / 1e6;
       };
-      const unknownPin: number[] = [], wrongPin: number[] = [], unknownPw: number[] = [], wrongPw: number[] = [];
+      const unknownPin: number[] = [],
+        wrongPin: number[] = [],
+        unknownPw: number[] = [],
+        wrongPw: number[] = [];
       for (let i = 0; i < 3; i++) await time({ type: 'pin', identity: `+1000${i}`, pin: '1' }); // warm-up
       for (let i = 0; i < 20; i++) {
         unknownPin.push(await time({ type: 'pin', identity: `+1888${tag}${i}`, pin: '111111' }));
@@ -46,7 +55,9 @@ for (const [name, store] of stores) {
       // ratios is robust to load bursts that move whole medians (other test files share the cores).
       const ratioPin = median(unknownPin.map((x, i) => x / wrongPin[i]!));
       const ratioPw = median(unknownPw.map((x, i) => x / wrongPw[i]!));
-      console.log(`${name}: median ms — PIN unknown ${u.toFixed(1)} / wrong ${w.toFixed(1)} (pairwise ratio ${ratioPin.toFixed(2)}); password unknown ${up.toFixed(1)} / wrong ${wp.toFixed(1)} (${ratioPw.toFixed(2)})`);
+      console.log(
+        `${name}: median ms — PIN unknown ${u.toFixed(1)} / wrong ${w.toFixed(1)} (pairwise ratio ${ratioPin.toFixed(2)}); password unknown ${up.toFixed(1)} / wrong ${wp.toFixed(1)} (${ratioPw.toFixed(2)})`,
+      );
       for (const r of [ratioPin, ratioPw]) {
         expect(r).toBeGreaterThan(0.6);
         expect(r).toBeLessThan(1 / 0.6);

@@ -19,8 +19,21 @@ afterAll(async () => srv?.close());
 
 const kim = () => new WebTicketClient({ credentials: { type: 'pin', identity: '+15550401', pin: '864209' }, fetch: f });
 const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
-const attempt = (o: { sipUri?: string; deviceId?: string; keyPair?: { privateKey: import('node:crypto').KeyObject; publicKey: import('node:crypto').KeyObject } }) =>
-  requestCertificate({ url: srv.urls.certProv, sipUri: o.sipUri ?? 'kim@ocauth.test', webTicketClient: kim(), fetch: f, webTicketUrl: srv.urls.webTicket, keyPair: o.keyPair ?? rsa1024, keySizeBits: 1024, ...(o.deviceId ? { deviceId: o.deviceId } : {}) }).then(
+const attempt = (o: {
+  sipUri?: string;
+  deviceId?: string;
+  keyPair?: { privateKey: import('node:crypto').KeyObject; publicKey: import('node:crypto').KeyObject };
+}) =>
+  requestCertificate({
+    url: srv.urls.certProv,
+    sipUri: o.sipUri ?? 'kim@ocauth.test',
+    webTicketClient: kim(),
+    fetch: f,
+    webTicketUrl: srv.urls.webTicket,
+    keyPair: o.keyPair ?? rsa1024,
+    keySizeBits: 1024,
+    ...(o.deviceId ? { deviceId: o.deviceId } : {}),
+  }).then(
     (c) => ({ ok: true as const, cert: c.certificate }),
     (e: { responseCode?: string }) => ({ ok: false as const, responseCode: e.responseCode }),
   );
@@ -40,7 +53,10 @@ describe('input checks (issue 16 item 7)', () => {
 
   it('an Entity with a KELVIN SIGN look-alike is refused; another case gets the canonical SIP URI in CN and SAN', async () => {
     const t = await kim().requestTicket(srv.urls.certProv, srv.urls.webTicket);
-    expect(await postCertProv(srv, f, signWith(t, certProvEnvelope(srv, { entity: '\u212Aim@ocauth.test' })))).toEqual({ status: 200, responseCode: 'InvalidSipUri' });
+    expect(await postCertProv(srv, f, signWith(t, certProvEnvelope(srv, { entity: '\u212Aim@ocauth.test' })))).toEqual({
+      status: 200,
+      responseCode: 'InvalidSipUri',
+    });
     const r = await attempt({ sipUri: 'KIM@OCAUTH.TEST' });
     expect(r.ok).toBe(true);
     const cert = (r as { cert: X509Certificate }).cert;
@@ -49,7 +65,11 @@ describe('input checks (issue 16 item 7)', () => {
   });
 
   it('CSR keys with public exponent 3 or 65535 are refused (InvalidPublicKey); 65537 is certified', async () => {
-    for (const publicExponent of [3, 65535]) expect(await attempt({ keyPair: generateKeyPairSync('rsa', { modulusLength: 1024, publicExponent }) })).toEqual({ ok: false, responseCode: 'InvalidPublicKey' });
+    for (const publicExponent of [3, 65535])
+      expect(await attempt({ keyPair: generateKeyPairSync('rsa', { modulusLength: 1024, publicExponent }) })).toEqual({
+        ok: false,
+        responseCode: 'InvalidPublicKey',
+      });
     expect((await attempt({})).ok).toBe(true);
   });
 

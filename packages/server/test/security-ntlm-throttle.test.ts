@@ -12,7 +12,9 @@ let srv: RunningServer;
 const MAX = 4;
 beforeAll(async () => {
   srv = await startServer({
-    store: { kind: 'memory' }, farmFqdn: 'pool.ocauth.test', logger: false,
+    store: { kind: 'memory' },
+    farmFqdn: 'pool.ocauth.test',
+    logger: false,
     users: [{ sipUri: 'sip:victim@ocauth.test', account: 'OCAUTH\\victim', upn: 'victim@ocauth.test', password: 'Right-Password-1' }],
     // familiarSourceDays 0: every attempt here comes from 127.0.0.1, which never signed in before anyway.
     policy: { signInThrottle: { maxPasswordFailures: MAX, maxSourceFailures: 1000, familiarSourceDays: 0 } },
@@ -23,20 +25,38 @@ afterAll(async () => srv?.close());
 const rst = () =>
   buildEnvelope({
     headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:7d1b1f0e-0000-4000-8000-0000000000aa', to: srv.urls.webTicket }),
-    body: buildRequestSecurityToken({ Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55', TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: srv.urls.certProv, Entropy: new Uint8Array(32).fill(7), KeyType: URI.keyTypeSymmetric }),
+    body: buildRequestSecurityToken({
+      Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55',
+      TokenType: URI.tokenTypeSaml11,
+      RequestType: URI.requestTypeIssue,
+      AppliesTo: srv.urls.certProv,
+      Entropy: new Uint8Array(32).fill(7),
+      KeyType: URI.keyTypeSymmetric,
+    }),
   });
 
 function post(agent: Agent, body: string, headers: Record<string, string>): Promise<{ status: number; auth: string[] }> {
   return new Promise((resolve, reject) => {
     const u = new URL(srv.urls.webTicket);
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, ca: srv.caCertificatePem, headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        const auth: string[] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate') auth.push(res.rawHeaders[i + 1]!);
-        resolve({ status: res.statusCode ?? 0, auth });
-      });
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        ca: srv.caCertificatePem,
+        headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const auth: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate') auth.push(res.rawHeaders[i + 1]!);
+          resolve({ status: res.statusCode ?? 0, auth });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -49,7 +69,9 @@ async function ntlmSignIn(password: string): Promise<number> {
     const r1 = await post(agent, rst(), { authorization: `NTLM ${negotiateMessage().toString('base64')}` });
     expect(r1.status).toBe(401);
     const ch = readChallenge(Buffer.from(r1.auth[0]!.slice(5), 'base64'));
-    const r2 = await post(agent, rst(), { authorization: `NTLM ${authenticateMessage(ch, { ntHash: ntHashViaOpenssl(password), user: 'victim', domain: 'OCAUTH' }).toString('base64')}` });
+    const r2 = await post(agent, rst(), {
+      authorization: `NTLM ${authenticateMessage(ch, { ntHash: ntHashViaOpenssl(password), user: 'victim', domain: 'OCAUTH' }).toString('base64')}`,
+    });
     return r2.status;
   } finally {
     agent.destroy();

@@ -33,7 +33,10 @@ describe('unauthenticated parse work (issue 16 item 5)', () => {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t0 = Date.now();
-      await new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f }).requestTicket(srv.urls.certProv, srv.urls.webTicket);
+      await new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f }).requestTicket(
+        srv.urls.certProv,
+        srv.urls.webTicket,
+      );
       times.push(Date.now() - t0);
     }
     stop = true;

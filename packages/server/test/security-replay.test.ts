@@ -18,7 +18,11 @@ beforeAll(async () => {
 });
 afterAll(async () => srv?.close());
 
-const pinTicket = (s: RunningServer, appliesTo = s.urls.certProv) => new WebTicketClient({ credentials: { type: 'pin', identity: s.demoUser.phone, pin: s.demoUser.pin }, fetch: createHttpsFetch({ ca: s.caCertificatePem }) }).requestTicket(appliesTo, s.urls.webTicket);
+const pinTicket = (s: RunningServer, appliesTo = s.urls.certProv) =>
+  new WebTicketClient({
+    credentials: { type: 'pin', identity: s.demoUser.phone, pin: s.demoUser.pin },
+    fetch: createHttpsFetch({ ca: s.caCertificatePem }),
+  }).requestTicket(appliesTo, s.urls.webTicket);
 const entity = (s: RunningServer) => s.demoUser.sipUri.replace(/^sip:/, '');
 // SIPE: one Timestamp from the ticket's Created to its Expires, signed once and re-sent
 const sipeSign = (t: WebTicket, envelope: string) => {
@@ -50,7 +54,9 @@ describe('replay and body grafting (issue 16 item 3)', () => {
     const victim = sipeSign(t, certProvEnvelope(srv, { entity: entity(srv) }));
     expect((await postCertProv(srv, f, victim)).certificate).toBeDefined();
     // the attacker keeps the victim's wsse:Security header and swaps in its own Body
-    const attackerBody = /<s:Body>[\s\S]*<\/s:Body>/.exec(certProvEnvelope(srv, { entity: entity(srv), keyPair: generateKeyPairSync('rsa', { modulusLength: 1024 }) }))![0];
+    const attackerBody = /<s:Body>[\s\S]*<\/s:Body>/.exec(
+      certProvEnvelope(srv, { entity: entity(srv), keyPair: generateKeyPairSync('rsa', { modulusLength: 1024 }) }),
+    )![0];
     const grafted = victim.replace(/<s:Body>[\s\S]*<\/s:Body>/, attackerBody);
     expect(grafted).not.toBe(victim);
     const r = await postCertProv(srv, f, grafted);
@@ -60,7 +66,11 @@ describe('replay and body grafting (issue 16 item 3)', () => {
 
   it('a request that got no certificate leaves the ticket usable (the claim is given back)', async () => {
     const t = await pinTicket(srv);
-    const bad = await postCertProv(srv, f, sipeSign(t, certProvEnvelope(srv, { entity: entity(srv), keyPair: generateKeyPairSync('rsa', { modulusLength: 1024, publicExponent: 3 }) })));
+    const bad = await postCertProv(
+      srv,
+      f,
+      sipeSign(t, certProvEnvelope(srv, { entity: entity(srv), keyPair: generateKeyPairSync('rsa', { modulusLength: 1024, publicExponent: 3 }) })),
+    );
     expect(bad.responseCode).toBe('InvalidPublicKey');
     expect((await postCertProv(srv, f, sipeSign(t, certProvEnvelope(srv, { entity: entity(srv) })))).certificate).toBeDefined();
   });
@@ -69,7 +79,11 @@ describe('replay and body grafting (issue 16 item 3)', () => {
     const strict = await startServer({ store: { kind: 'memory' }, logger: false, policy: { requireSignedBody: true } });
     try {
       const t = await pinTicket(strict);
-      const r = await postCertProv(strict, createHttpsFetch({ ca: strict.caCertificatePem }), signWith(t, certProvEnvelope(strict, { entity: entity(strict) })));
+      const r = await postCertProv(
+        strict,
+        createHttpsFetch({ ca: strict.caCertificatePem }),
+        signWith(t, certProvEnvelope(strict, { entity: entity(strict) })),
+      );
       expect(r.status).toBe(401);
     } finally {
       await strict.close();
@@ -79,14 +93,32 @@ describe('replay and body grafting (issue 16 item 3)', () => {
   it("Cert binding: a Body not signed by the certificate is refused; a signed one is served once; the attacker's Entropy does not get a ticket", async () => {
     const keyPair = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const wt = new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f });
-    const c = await requestCertificate({ url: srv.urls.certProv, sipUri: srv.demoUser.sipUri, webTicketClient: wt, fetch: f, keyPair, keySizeBits: 1024, webTicketUrl: srv.urls.webTicket });
+    const c = await requestCertificate({
+      url: srv.urls.certProv,
+      sipUri: srv.demoUser.sipUri,
+      webTicketClient: wt,
+      fetch: f,
+      keyPair,
+      keySizeBits: 1024,
+      webTicketUrl: srv.urls.webTicket,
+    });
     const endpoint = srv.urls.webTicket + '/Cert';
     const rst = (entropy: Uint8Array) =>
       buildEnvelope({
         headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: `urn:uuid:${randomUUID()}`, to: endpoint }),
-        body: buildRequestSecurityToken({ Context: randomUUID(), TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: srv.urls.authBroker, Entropy: entropy, KeyType: URI.keyTypeSymmetric }),
+        body: buildRequestSecurityToken({
+          Context: randomUUID(),
+          TokenType: URI.tokenTypeSaml11,
+          RequestType: URI.requestTypeIssue,
+          AppliesTo: srv.urls.authBroker,
+          Entropy: entropy,
+          KeyType: URI.keyTypeSymmetric,
+        }),
       });
-    const post = (xml: string) => f(endpoint, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${URI.actionRstIssue}"` }, body: xml }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const post = (xml: string) =>
+      f(endpoint, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${URI.actionRstIssue}"` }, body: xml }).then(
+        async (r) => ({ status: r.status, text: await r.text() }),
+      );
     const sign = (env: string, signBody: boolean) => signWithCertificate({ envelope: env, certificate: c.certificate, privateKey: c.privateKey, signBody });
 
     expect((await post(sign(rst(randomBytes(32)), false))).status).not.toBe(200);

@@ -19,9 +19,13 @@ afterAll(async () => Promise.all([lax?.close(), strict?.close()]));
 
 const fetchOf = (s: RunningServer) => createHttpsFetch({ ca: s.caCertificatePem });
 const pinTicket = (s: RunningServer): Promise<WebTicket> =>
-  new WebTicketClient({ credentials: { type: 'pin', identity: s.demoUser.phone, pin: s.demoUser.pin }, fetch: fetchOf(s) }).requestTicket(s.urls.certProv, s.urls.webTicket);
+  new WebTicketClient({ credentials: { type: 'pin', identity: s.demoUser.phone, pin: s.demoUser.pin }, fetch: fetchOf(s) }).requestTicket(
+    s.urls.certProv,
+    s.urls.webTicket,
+  );
 const entity = (s: RunningServer) => s.demoUser.sipUri.replace(/^sip:/, '');
-const signBody = (t: WebTicket, envelope: string) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, signBody: true });
+const signBody = (t: WebTicket, envelope: string) =>
+  signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: t.assertionXml, signBody: true });
 
 describe('a signed Body is verified (issue 16 item 3)', () => {
   it('the signature references the Body: one Reference per signed part, the Body carrying the wsu:Id it names', async () => {

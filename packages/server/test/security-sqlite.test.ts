@@ -13,7 +13,14 @@ import { describe, expect, it } from 'vitest';
 import { openStore, type ServerStore } from '@ocauth/server';
 
 const der = new Uint8Array(randomBytes(1000)); // a 2048-bit user certificate is ~1 KB of DER
-const cert = (i: number) => ({ entity: `user${i % 997}@contoso.test`, deviceId: `{${randomUUID().toUpperCase()}}`, serialNumber: randomBytes(10).toString('hex').toUpperCase(), der, notBefore: new Date(1_700_000_000_000), notAfter: new Date(1_800_000_000_000) });
+const cert = (i: number) => ({
+  entity: `user${i % 997}@contoso.test`,
+  deviceId: `{${randomUUID().toUpperCase()}}`,
+  serialNumber: randomBytes(10).toString('hex').toUpperCase(),
+  der,
+  notBefore: new Date(1_700_000_000_000),
+  notAfter: new Date(1_800_000_000_000),
+});
 
 async function timeWrites(s: ServerStore, n: number): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -31,7 +38,9 @@ describe('SQLite store at scale (issue 16 item 8)', () => {
 
     // 100 000 certificates, ~100 MB, inserted with SQLite itself (an independent writer of the same file).
     const db = new Database(file);
-    const ins = db.prepare('INSERT INTO ocauth_certificates (serial, entity, entity_norm, device_id, device_norm, der, not_before, not_after, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
+    const ins = db.prepare(
+      'INSERT INTO ocauth_certificates (serial, entity, entity_norm, device_id, device_norm, der, not_before, not_after, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)',
+    );
     const buf = Buffer.from(der);
     db.transaction(() => {
       for (let i = 0; i < 100_000; i++) {

@@ -28,14 +28,26 @@ beforeAll(async () => {
 });
 afterAll(async () => srv?.close());
 
-const same = (a: { status: number; diagnostics: string | null; body: string }, b: typeof a) => expect({ status: a.status, diagnostics: a.diagnostics, body: a.body }).toEqual({ status: b.status, diagnostics: b.diagnostics, body: b.body });
+const same = (a: { status: number; diagnostics: string | null; body: string }, b: typeof a) =>
+  expect({ status: a.status, diagnostics: a.diagnostics, body: a.body }).toEqual({ status: b.status, diagnostics: b.diagnostics, body: b.body });
 
 describe('sign-in throttling over HTTPS (issue 16 item 1)', () => {
   it('10 wrong PINs lock the account: the right PIN is then refused with the wrong-PIN answer until the lockout ends', async () => {
     const f = fetchFrom(srv, '127.0.0.1');
     const wrong = [];
     // the attacker rotates the account's spellings: they share one counter
-    for (const identity of ['+15550201', 'sip:alice@ocauth.test', 'alice@ocauth.test', 'OCAUTH\\alice', '+15550201', '+15550201', '+15550201', '+15550201', '+15550201', '+15550201'])
+    for (const identity of [
+      '+15550201',
+      'sip:alice@ocauth.test',
+      'alice@ocauth.test',
+      'OCAUTH\\alice',
+      '+15550201',
+      '+15550201',
+      '+15550201',
+      '+15550201',
+      '+15550201',
+      '+15550201',
+    ])
       wrong.push(await signIn(srv, f, { type: 'pin', identity, pin: String(100000 + wrong.length) }));
     expect(wrong.every((a) => !a.ok)).toBe(true);
     const locked = await signIn(srv, f, { type: 'pin', identity: '+15550201', pin: '135790' });

@@ -14,7 +14,11 @@ beforeAll(async () => {
   f = createHttpsFetch({ ca: srv.caCertificatePem });
 });
 afterAll(async () => srv?.close());
-const ticket = () => new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f }).requestTicket(srv.urls.certProv, srv.urls.webTicket);
+const ticket = () =>
+  new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f }).requestTicket(
+    srv.urls.certProv,
+    srv.urls.webTicket,
+  );
 const entity = () => srv.demoUser.sipUri.replace(/^sip:/, '');
 
 describe('Timestamp bounds (issue 16 item 9)', () => {
@@ -36,7 +40,7 @@ describe('Timestamp bounds (issue 16 item 9)', () => {
     const t = await ticket();
     const created = t.created ?? new Date();
     const ttl = Math.floor((t.expires.getTime() - created.getTime()) / 1000);
-    for (let i = 0; i < 2; i++) expect((await postCertProv(srv, f, signWith(t, certProvEnvelope(srv, { entity: entity() }), created, ttl))).certificate).toBeDefined();
+    for (let i = 0; i < 2; i++)
+      expect((await postCertProv(srv, f, signWith(t, certProvEnvelope(srv, { entity: entity() }), created, ttl))).certificate).toBeDefined();
   });
-
 });

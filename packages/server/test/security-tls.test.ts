@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(async () => srv?.close());
 
-const handshake = (o: { ciphers?: string; minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' }) =>
+const handshake = (o: {
+  ciphers?: string;
+  minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+}) =>
   new Promise<{ ok: true; cipher: string; version: string } | { ok: false }>((resolve) => {
     const s = connect({ host: '127.0.0.1', port: srv.port, ca: srv.caCertificatePem, servername: 'localhost', ...o }, () => {
       const r = { ok: true as const, cipher: s.getCipher().standardName ?? s.getCipher().name, version: s.getProtocol() ?? '' };
@@ -24,9 +28,19 @@ const handshake = (o: { ciphers?: string; minVersion?: 'TLSv1' | 'TLSv1.1' | 'TL
   });
 
 const REFUSED_TLS12 = [
-  'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA', 'AES128-SHA256', 'AES256-SHA256', // no forward secrecy
-  'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA', 'ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES256-SHA384', // CBC
-  'DHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-AES256-GCM-SHA384', 'DHE-RSA-CHACHA20-POLY1305',
+  'AES128-GCM-SHA256',
+  'AES256-GCM-SHA384',
+  'AES128-SHA',
+  'AES256-SHA',
+  'AES128-SHA256',
+  'AES256-SHA256', // no forward secrecy
+  'ECDHE-RSA-AES128-SHA',
+  'ECDHE-RSA-AES256-SHA',
+  'ECDHE-RSA-AES128-SHA256',
+  'ECDHE-RSA-AES256-SHA384', // CBC
+  'DHE-RSA-AES128-GCM-SHA256',
+  'DHE-RSA-AES256-GCM-SHA384',
+  'DHE-RSA-CHACHA20-POLY1305',
 ];
 const ACCEPTED_TLS12 = ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305'];
 
@@ -43,7 +57,9 @@ describe('HTTPS listener TLS suites (issue 16 item 10)', () => {
     // async: the server runs in this process
     const run = (cipher: string) =>
       new Promise<string>((resolve) => {
-        const p = execFile('openssl', ['s_client', '-connect', `127.0.0.1:${srv.port}`, '-tls1_2', '-cipher', cipher], { timeout: 10_000 }, (e, out, err) => resolve(`${out}${err}${e ? 'FAILED' : ''}`));
+        const p = execFile('openssl', ['s_client', '-connect', `127.0.0.1:${srv.port}`, '-tls1_2', '-cipher', cipher], { timeout: 10_000 }, (e, out, err) =>
+          resolve(`${out}${err}${e ? 'FAILED' : ''}`),
+        );
         p.stdin?.end();
       });
     expect(await run('AES128-SHA')).toMatch(/FAILED|Cipher is \(NONE\)|handshake failure/);

@@ -14,10 +14,15 @@ const server = createServer(
     maxBodyBytes: 1024,
     bodyTimeoutMs: 500,
     route: (p) =>
-      p === '/throw' ? async () => { throw Object.assign(new Error('boom'), { code: 'ERR_TEST' }); }
-      : p === '/bad' ? (async () => ({ nope: true })) as never
-      : p === '/echo' ? async (req) => new Response(await req.text(), { status: 200 })
-      : undefined,
+      p === '/throw'
+        ? async () => {
+            throw Object.assign(new Error('boom'), { code: 'ERR_TEST' });
+          }
+        : p === '/bad'
+          ? ((async () => ({ nope: true })) as never)
+          : p === '/echo'
+            ? async (req) => new Response(await req.text(), { status: 200 })
+            : undefined,
   }),
 );
 let base = '';

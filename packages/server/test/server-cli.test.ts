@@ -44,10 +44,24 @@ describe('ocauth-server config file keys', () => {
     writeFileSync(file, JSON.stringify({ farmFQDN: 'pool.contoso.test' }));
     expect(() => configFromArgs(['-c', file])).toThrow(/unknown key farmFQDN \(did you mean farmFqdn\?\)/);
     expect(() => checkConfigKeys({ policy: { minKeysize: 1 } })).toThrow(/unknown key policy\.minKeysize \(did you mean policy\.minKeySize\?\)/);
-    expect(() => checkConfigKeys({ users: [{ sipUri: 'sip:a@b' }, { sipUri: 'sip:c@d', pni: '1' }] })).toThrow(/unknown key users\[1\]\.pni \(did you mean users\[1\]\.pin\?\)/);
+    expect(() => checkConfigKeys({ users: [{ sipUri: 'sip:a@b' }, { sipUri: 'sip:c@d', pni: '1' }] })).toThrow(
+      /unknown key users\[1\]\.pni \(did you mean users\[1\]\.pin\?\)/,
+    );
     expect(() => checkConfigKeys({ faults: { acceptAnyPIN: true } })).toThrow(/faults\.acceptAnyPin/);
     expect(() => checkConfigKeys({ logger: false })).toThrow(/unknown key logger/);
-    expect(() => checkConfigKeys({ host: '127.0.0.1', port: 1, farmFqdn: 'a', sip: { fqdn: 'a', port: 5061 }, store: { kind: 'postgres', url: 'x', poolSize: 2 }, users: [{ sipUri: 'sip:a@b', pin: '1', phones: ['1'] }], policy: { minKeySize: 2048 }, limits: { maxBodyBytes: 1 }, faults: { acceptAnyPin: true } })).not.toThrow();
+    expect(() =>
+      checkConfigKeys({
+        host: '127.0.0.1',
+        port: 1,
+        farmFqdn: 'a',
+        sip: { fqdn: 'a', port: 5061 },
+        store: { kind: 'postgres', url: 'x', poolSize: 2 },
+        users: [{ sipUri: 'sip:a@b', pin: '1', phones: ['1'] }],
+        policy: { minKeySize: 2048 },
+        limits: { maxBodyBytes: 1 },
+        faults: { acceptAnyPin: true },
+      }),
+    ).not.toThrow();
   });
 });
 
@@ -64,7 +78,12 @@ describe.runIf(process.env.CI === 'true' || spawnSync('test', ['-f', cli]).statu
   });
 
   it('usage errors go to stderr with exit 2 and nothing on stdout', () => {
-    for (const [args, msg] of [[['--prot', '1'], 'unknown flag --prot (did you mean --port?)'], [['--port'], '--port: expected a value'], [['serve'], 'unexpected argument "serve"'], [['--port', 'x'], '--port: expected a non-negative integer']] as const) {
+    for (const [args, msg] of [
+      [['--prot', '1'], 'unknown flag --prot (did you mean --port?)'],
+      [['--port'], '--port: expected a value'],
+      [['serve'], 'unexpected argument "serve"'],
+      [['--port', 'x'], '--port: expected a non-negative integer'],
+    ] as const) {
       const r = run(...args);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');

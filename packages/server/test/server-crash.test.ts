@@ -15,7 +15,10 @@ import { createHttpsFetch, openStore } from '@ocauth/server';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-interface Started { child: ChildProcess; info: { url: string; urls: { webTicket: string; certProv: string }; caCertificatePem: string; demoUser: { sipUri: string; phone: string; pin: string } } }
+interface Started {
+  child: ChildProcess;
+  info: { url: string; urls: { webTicket: string; certProv: string }; caCertificatePem: string; demoUser: { sipUri: string; phone: string; pin: string } };
+}
 
 function startChild(dataDir: string): Promise<Started> {
   return new Promise((resolve, reject) => {
@@ -47,10 +50,22 @@ describe.runIf(existsSync(cli) || process.env.CI === 'true')('crash safety (SQLi
     let failedAfterKill = 0;
     let killed = false;
     const clients = keys.map(async (keyPair) => {
-      const wt = new WebTicketClient({ credentials: { type: 'pin', identity: info.demoUser.phone, pin: info.demoUser.pin }, fetch: f, sipUri: info.demoUser.sipUri });
+      const wt = new WebTicketClient({
+        credentials: { type: 'pin', identity: info.demoUser.phone, pin: info.demoUser.pin },
+        fetch: f,
+        sipUri: info.demoUser.sipUri,
+      });
       while (!killed) {
         try {
-          const c = await requestCertificate({ url: info.urls.certProv, sipUri: info.demoUser.sipUri, webTicketClient: wt, fetch: f, keyPair, keySizeBits: 1024, webTicketUrl: info.urls.webTicket });
+          const c = await requestCertificate({
+            url: info.urls.certProv,
+            sipUri: info.demoUser.sipUri,
+            webTicketClient: wt,
+            fetch: f,
+            keyPair,
+            keySizeBits: 1024,
+            webTicketUrl: info.urls.webTicket,
+          });
           received.push(c.certificate.serialNumber);
         } catch {
           if (!killed) throw new Error('a request failed before the crash');
@@ -70,8 +85,19 @@ describe.runIf(existsSync(cli) || process.env.CI === 'true')('crash safety (SQLi
     const again = await startChild(dataDir);
     expect(again.info.caCertificatePem).toBe(info.caCertificatePem);
     const f2 = createHttpsFetch({ ca: again.info.caCertificatePem });
-    const wt2 = new WebTicketClient({ credentials: { type: 'pin', identity: again.info.demoUser.phone, pin: again.info.demoUser.pin }, fetch: f2, sipUri: again.info.demoUser.sipUri });
-    const after = await requestCertificate({ url: again.info.urls.certProv, sipUri: again.info.demoUser.sipUri, webTicketClient: wt2, fetch: f2, keyPair: keys[0]!, webTicketUrl: again.info.urls.webTicket });
+    const wt2 = new WebTicketClient({
+      credentials: { type: 'pin', identity: again.info.demoUser.phone, pin: again.info.demoUser.pin },
+      fetch: f2,
+      sipUri: again.info.demoUser.sipUri,
+    });
+    const after = await requestCertificate({
+      url: again.info.urls.certProv,
+      sipUri: again.info.demoUser.sipUri,
+      webTicketClient: wt2,
+      fetch: f2,
+      keyPair: keys[0]!,
+      webTicketUrl: again.info.urls.webTicket,
+    });
     again.child.kill('SIGTERM');
     await new Promise((r) => again.child.once('exit', r));
 
@@ -79,7 +105,10 @@ describe.runIf(existsSync(cli) || process.env.CI === 'true')('crash safety (SQLi
     try {
       const missing: string[] = [];
       for (const s of [...received, after.certificate.serialNumber]) if (!(await store.certificates.findBySerial(s))) missing.push(s);
-      expect(missing, `certificates answered to clients but missing after the crash (${received.length} received, ${failedAfterKill} in flight at the kill)`).toEqual([]);
+      expect(
+        missing,
+        `certificates answered to clients but missing after the crash (${received.length} received, ${failedAfterKill} in flight at the kill)`,
+      ).toEqual([]);
       expect(await store.certificates.count()).toBeGreaterThanOrEqual(received.length + 1);
     } finally {
       await store.close();

@@ -22,7 +22,10 @@ beforeAll(async () => {
     store: { kind: 'memory' },
     farmFqdn: 'pool0.ocauth.test',
     logger: (e) => logs.push(e),
-    users: [{ sipUri: 'sip:off@ocauth.test', pin: '24680', phones: ['+15550111'], enabled: false }, { sipUri: 'sip:bob@ocauth.test', password: 'b0b-secret', accounts: ['OCAUTH\\bob'] }],
+    users: [
+      { sipUri: 'sip:off@ocauth.test', pin: '24680', phones: ['+15550111'], enabled: false },
+      { sipUri: 'sip:bob@ocauth.test', password: 'b0b-secret', accounts: ['OCAUTH\\bob'] },
+    ],
   });
   f = createHttpsFetch({ ca: srv.caCertificatePem });
 });
@@ -39,17 +42,39 @@ describe('startServer', () => {
     expect(tls.subjectAltName).toContain('IP Address:127.0.0.1');
     expect(srv.demoUser.sipUri).toBe('sip:demo@ocauth.test');
     expect(srv.demoUser.pin).toMatch(/^\d{6}$/);
-    expect(srv.paths).toEqual({ webTicket: '/WebTicket/WebTicketService.svc', certProv: '/CertProv/CertProvisioningService.svc', authBroker: '/Reach/Sip.svc/AuthBroker', autodiscover: '/Autodiscover/AutodiscoverService.svc/root' });
+    expect(srv.paths).toEqual({
+      webTicket: '/WebTicket/WebTicketService.svc',
+      certProv: '/CertProv/CertProvisioningService.svc',
+      authBroker: '/Reach/Sip.svc/AuthBroker',
+      autodiscover: '/Autodiscover/AutodiscoverService.svc/root',
+    });
   });
 
   it.runIf(hasTool('openssl', ['version']))('openssl verifies the TLS certificate against the CA for purpose sslserver', () => {
-    const out = runTool('openssl', ['verify', '-purpose', 'sslserver', '-CAfile', join(srv.dataDir, 'ca-cert.pem'), join(srv.dataDir, 'tls-cert.pem')]).toString();
+    const out = runTool('openssl', [
+      'verify',
+      '-purpose',
+      'sslserver',
+      '-CAfile',
+      join(srv.dataDir, 'ca-cert.pem'),
+      join(srv.dataDir, 'tls-cert.pem'),
+    ]).toString();
     expect(out).toContain(': OK');
   });
 
   it('ticket (PIN) → certificate → ticket (Cert binding) → AuthBroker TLS-DSK handshake with a registrar', async () => {
-    const pinClient = new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f, sipUri: srv.demoUser.sipUri });
-    const cert = await requestCertificate({ url: srv.urls.certProv, sipUri: srv.demoUser.sipUri, webTicketClient: pinClient, fetch: f, validity: { period: 'Months', units: 6 } });
+    const pinClient = new WebTicketClient({
+      credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin },
+      fetch: f,
+      sipUri: srv.demoUser.sipUri,
+    });
+    const cert = await requestCertificate({
+      url: srv.urls.certProv,
+      sipUri: srv.demoUser.sipUri,
+      webTicketClient: pinClient,
+      fetch: f,
+      validity: { period: 'Months', units: 6 },
+    });
     expect(cert.certificate.subject).toBe('CN=demo@ocauth.test');
     expect(cert.certificate.verify(new X509Certificate(srv.caCertificatePem).publicKey)).toBe(true);
     const stored = await srv.store.certificates.findBySerial(cert.certificate.serialNumber);
@@ -65,16 +90,26 @@ describe('startServer', () => {
       url: srv.urls.authBroker,
       webTicket: ticket.assertionXml,
       fetch: f,
-      signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: webTicket, now }),
+      signEnvelope: (envelope, { webTicket, now }) =>
+        signMessage({ envelope, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: webTicket, now }),
     });
     const { sessionId } = await broker.createSessionV2();
     expect(await srv.store.sessions.get(sessionId)).toMatchObject({ id: sessionId, sipUri: 'sip:demo@ocauth.test' });
     expect(await broker.acquireCredentialV2(sessionId, SIP_INSTANCE, ['SHA256'])).toBeGreaterThan(3600);
     const caKey = readFileSync(join(srv.dataDir, 'ca-key.pem'), 'utf8');
     const reg = issueServerCertificate(srv.caCertificatePem, caKey, ['sipfe.ocauth.test']);
-    const peer = new TlsDskRegistrarPeer({ credential: { certificate: reg.certificatePem, privateKey: reg.privateKeyPem }, trustedClientCertificates: [srv.caCertificatePem], protocol: 'TLSv1.2' });
+    const peer = new TlsDskRegistrarPeer({
+      credential: { certificate: reg.certificatePem, privateKey: reg.privateKeyPem },
+      trustedClientCertificates: [srv.caCertificatePem],
+      protocol: 'TLSv1.2',
+    });
     let last: Awaited<ReturnType<TlsDskRegistrarPeer['respond']>> | undefined;
-    const keys = await broker.handshake({ sessionId, target: 'sipfe.ocauth.test', version: 2, exchange: async (t) => (last = await peer.respond(t)).gssapiData });
+    const keys = await broker.handshake({
+      sessionId,
+      target: 'sipfe.ocauth.test',
+      version: 2,
+      exchange: async (t) => (last = await peer.respond(t)).gssapiData,
+    });
     expect(last?.done).toBe(true);
     expect(Buffer.from(keys.clientSigningKey).equals(Buffer.from(last!.keys!.clientSigningKey))).toBe(true);
     expect(Buffer.from(keys.serverSigningKey).equals(Buffer.from(last!.keys!.serverSigningKey))).toBe(true);
@@ -118,7 +153,9 @@ describe('startServer', () => {
     expect(xml).toContain(`<Link token="External/Autodiscover" href="${srv.url}/Autodiscover/AutodiscoverService.svc/root"/>`);
     expect(xml).toContain('<SipClientExternalAccess fqdn="pool0.ocauth.test" port="5061"/>');
     if (hasTool('xmllint', ['--version'])) expect(runTool('xmllint', ['--noout', '-'], xml).toString()).toBe('');
-    const j = (await (await f(srv.urls.autodiscover, { headers: { accept: 'application/json' } })).json()) as { User: { Links: { token: string; href: string }[] } };
+    const j = (await (await f(srv.urls.autodiscover, { headers: { accept: 'application/json' } })).json()) as {
+      User: { Links: { token: string; href: string }[] };
+    };
     expect(j.User.Links.find((l) => l.token === 'Internal/CertProvisioningService')?.href).toBe(srv.urls.certProv);
 
     const userUrl = `${srv.urls.autodiscover}/user`;

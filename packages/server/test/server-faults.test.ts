@@ -10,23 +10,46 @@ import { configFromArgs } from '../src/cli.js';
 const servers: Record<string, RunningServer> = {};
 const start = async (name: string, faults: ServerFaults) => (servers[name] = await startServer({ store: { kind: 'memory' }, faults, logger: false }));
 beforeAll(async () => {
-  await Promise.all([start('correct', {}), start('skipSignatureCheck', { skipSignatureCheck: true }), start('skipTimestampCheck', { skipTimestampCheck: true }), start('acceptAnyPin', { acceptAnyPin: true })]);
+  await Promise.all([
+    start('correct', {}),
+    start('skipSignatureCheck', { skipSignatureCheck: true }),
+    start('skipTimestampCheck', { skipTimestampCheck: true }),
+    start('acceptAnyPin', { acceptAnyPin: true }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s.close()));
 });
 
 const pinClient = (s: RunningServer, pin = s.demoUser.pin, clock?: () => Date) =>
-  new WebTicketClient({ credentials: { type: 'pin', identity: s.demoUser.phone, pin }, fetch: createHttpsFetch({ ca: s.caCertificatePem }), sipUri: s.demoUser.sipUri, ...(clock ? { clock } : {}) });
+  new WebTicketClient({
+    credentials: { type: 'pin', identity: s.demoUser.phone, pin },
+    fetch: createHttpsFetch({ ca: s.caCertificatePem }),
+    sipUri: s.demoUser.sipUri,
+    ...(clock ? { clock } : {}),
+  });
 
 async function certificateWithWrongProofKey(s: RunningServer): Promise<unknown> {
   const ticket = await pinClient(s).getTicket(s.urls.certProv, s.urls.webTicket);
-  return requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, ticket: { ...ticket, proofKey: randomBytes(32) }, fetch: createHttpsFetch({ ca: s.caCertificatePem }), keySizeBits: 1024 }).catch((e: unknown) => e);
+  return requestCertificate({
+    url: s.urls.certProv,
+    sipUri: s.demoUser.sipUri,
+    ticket: { ...ticket, proofKey: randomBytes(32) },
+    fetch: createHttpsFetch({ ca: s.caCertificatePem }),
+    keySizeBits: 1024,
+  }).catch((e: unknown) => e);
 }
 async function certificateWithStaleTimestamp(s: RunningServer): Promise<unknown> {
   const ticket = await pinClient(s).getTicket(s.urls.certProv, s.urls.webTicket);
   const stale = () => new Date(Date.now() - 2 * 3600_000);
-  return requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, ticket, clock: stale, fetch: createHttpsFetch({ ca: s.caCertificatePem }), keySizeBits: 1024 }).catch((e: unknown) => e);
+  return requestCertificate({
+    url: s.urls.certProv,
+    sipUri: s.demoUser.sipUri,
+    ticket,
+    clock: stale,
+    fetch: createHttpsFetch({ ca: s.caCertificatePem }),
+    keySizeBits: 1024,
+  }).catch((e: unknown) => e);
 }
 
 describe('faults', () => {
@@ -44,7 +67,9 @@ describe('faults', () => {
   });
 
   it('acceptAnyPin: a wrong PIN gets a ticket (correct server: 28024)', async () => {
-    const e = (await pinClient(servers.correct!, '000000').getTicket(servers.correct!.urls.certProv, servers.correct!.urls.webTicket).catch((x: unknown) => x)) as { errorId?: number };
+    const e = (await pinClient(servers.correct!, '000000')
+      .getTicket(servers.correct!.urls.certProv, servers.correct!.urls.webTicket)
+      .catch((x: unknown) => x)) as { errorId?: number };
     expect(e.errorId).toBe(28024);
     const t = await pinClient(servers.acceptAnyPin!, '000000').getTicket(servers.acceptAnyPin!.urls.certProv, servers.acceptAnyPin!.urls.webTicket);
     expect(t.assertionXml).toContain(servers.acceptAnyPin!.demoUser.sipUri);
@@ -53,8 +78,28 @@ describe('faults', () => {
 
 describe('ocauth-server flags', () => {
   it('map to ServerConfig (flags override the config file) and reject unknown values with a typed error', () => {
-    const { config, json } = configFromArgs(['--port', '8443', '--farm-fqdn', 'pool0.contoso.test', '--pg-url', 'postgres://x@127.0.0.1/db', '--min-key-size', '2048', '--ticket-lifetime', '600', '--fault', 'acceptAnyPin', '--json']);
-    expect(config).toMatchObject({ port: 8443, farmFqdn: 'pool0.contoso.test', store: { kind: 'postgres', url: 'postgres://x@127.0.0.1/db' }, policy: { minKeySize: 2048, ticketLifetimeSeconds: 600 }, faults: { acceptAnyPin: true } });
+    const { config, json } = configFromArgs([
+      '--port',
+      '8443',
+      '--farm-fqdn',
+      'pool0.contoso.test',
+      '--pg-url',
+      'postgres://x@127.0.0.1/db',
+      '--min-key-size',
+      '2048',
+      '--ticket-lifetime',
+      '600',
+      '--fault',
+      'acceptAnyPin',
+      '--json',
+    ]);
+    expect(config).toMatchObject({
+      port: 8443,
+      farmFqdn: 'pool0.contoso.test',
+      store: { kind: 'postgres', url: 'postgres://x@127.0.0.1/db' },
+      policy: { minKeySize: 2048, ticketLifetimeSeconds: 600 },
+      faults: { acceptAnyPin: true },
+    });
     expect(json).toBe(true);
     expect(() => configFromArgs(['--fault', 'disableEverything'])).toThrow(/--fault: expected one of skipSignatureCheck/);
     expect(() => configFromArgs(['--port', 'eighty'])).toThrow(/--port: expected a non-negative integer, received "eighty"/);
@@ -67,9 +112,24 @@ describe('ocauth-server flags', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const file = join(mkdtempSync(join(tmpdir(), 'ocauth-cfg-')), 'server.json');
-    writeFileSync(file, JSON.stringify({ port: 9443, farmFqdn: 'pool1.contoso.test', users: [{ sipUri: 'sip:carol@contoso.test', pin: '1357' }], policy: { maxValidityHours: 100 }, faults: { skipTimestampCheck: true } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 9443,
+        farmFqdn: 'pool1.contoso.test',
+        users: [{ sipUri: 'sip:carol@contoso.test', pin: '1357' }],
+        policy: { maxValidityHours: 100 },
+        faults: { skipTimestampCheck: true },
+      }),
+    );
     const { config } = configFromArgs(['-c', file, '--port', '9444', '--max-key-size', '4096']);
-    expect(config).toMatchObject({ port: 9444, farmFqdn: 'pool1.contoso.test', users: [{ sipUri: 'sip:carol@contoso.test', pin: '1357' }], policy: { maxValidityHours: 100, maxKeySize: 4096 }, faults: { skipTimestampCheck: true } });
+    expect(config).toMatchObject({
+      port: 9444,
+      farmFqdn: 'pool1.contoso.test',
+      users: [{ sipUri: 'sip:carol@contoso.test', pin: '1357' }],
+      policy: { maxValidityHours: 100, maxKeySize: 4096 },
+      faults: { skipTimestampCheck: true },
+    });
     writeFileSync(file, '{ "port": 9443, ');
     expect(() => configFromArgs(['-c', file])).toThrow(/expected JSON/);
     writeFileSync(file, '[1, 2]');
@@ -88,7 +148,14 @@ describe('skipAudienceCheck', () => {
     const faulty = await startServer({ dataDir, store: { kind: 'memory' }, logger: false, faults: { skipAudienceCheck: true } });
     try {
       const ticket = await pinClient(other).getTicket(other.urls.certProv, other.urls.webTicket);
-      const at = (s: RunningServer) => requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, ticket, fetch: createHttpsFetch({ ca: s.caCertificatePem }), keySizeBits: 1024 }).catch((e: unknown) => e);
+      const at = (s: RunningServer) =>
+        requestCertificate({
+          url: s.urls.certProv,
+          sipUri: s.demoUser.sipUri,
+          ticket,
+          fetch: createHttpsFetch({ ca: s.caCertificatePem }),
+          keySizeBits: 1024,
+        }).catch((e: unknown) => e);
       const refused = await at(correct);
       expect(refused).toBeInstanceOf(CertificateRequestError);
       expect((refused as { httpStatus?: number }).httpStatus).toBe(401);
@@ -135,12 +202,30 @@ describe('acceptAnyPassword and acceptRevokedCertificates', () => {
       const f = createHttpsFetch({ ca: s.caCertificatePem });
       try {
         const pw = await new WebTicketClient({ credentials: { type: 'password', username: s.demoUser.phone, password: 'not-the-password' }, fetch: f })
-          .getTicket(s.urls.certProv, s.urls.webTicket).then(() => 'ticket', (e: { errorId?: number }) => e.errorId);
+          .getTicket(s.urls.certProv, s.urls.webTicket)
+          .then(
+            () => 'ticket',
+            (e: { errorId?: number }) => e.errorId,
+          );
         // Two certificates for one device: the second supersedes (revokes) the first.
         const first = await requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, webTicketClient: pinClient(s), fetch: f, keySizeBits: 1024 });
-        await requestCertificate({ url: s.urls.certProv, sipUri: s.demoUser.sipUri, webTicketClient: pinClient(s), fetch: f, keySizeBits: 1024, deviceId: first.deviceId });
-        const revoked = await new WebTicketClient({ credentials: { type: 'certificate', certificate: first.certificate, privateKey: first.privateKey }, fetch: f })
-          .getTicket(s.urls.certProv, s.urls.webTicket).then(() => 'ticket', (e: { errorId?: number }) => e.errorId);
+        await requestCertificate({
+          url: s.urls.certProv,
+          sipUri: s.demoUser.sipUri,
+          webTicketClient: pinClient(s),
+          fetch: f,
+          keySizeBits: 1024,
+          deviceId: first.deviceId,
+        });
+        const revoked = await new WebTicketClient({
+          credentials: { type: 'certificate', certificate: first.certificate, privateKey: first.privateKey },
+          fetch: f,
+        })
+          .getTicket(s.urls.certProv, s.urls.webTicket)
+          .then(
+            () => 'ticket',
+            (e: { errorId?: number }) => e.errorId,
+          );
         return { pw, revoked };
       } finally {
         await s.close();

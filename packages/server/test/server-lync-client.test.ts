@@ -22,8 +22,15 @@ const dir = mkdtempSync(join(tmpdir(), 'ocauth-lync-'));
 
 beforeAll(async () => {
   srv = await startServer({
-    store: { kind: 'memory' }, farmFqdn: 'pool0.ocauth.test', logger: false, clock: () => new Date(now), policy: { certProvCompactTickets: true },
-    users: [{ sipUri: 'sip:carol@ocauth.test', password: 'c4rol-secret', accounts: ['OCAUTH\\carol'] }, { sipUri: 'sip:dave@ocauth.test', password: 'd4ve-secret', accounts: ['OCAUTH\\dave'] }],
+    store: { kind: 'memory' },
+    farmFqdn: 'pool0.ocauth.test',
+    logger: false,
+    clock: () => new Date(now),
+    policy: { certProvCompactTickets: true },
+    users: [
+      { sipUri: 'sip:carol@ocauth.test', password: 'c4rol-secret', accounts: ['OCAUTH\\carol'] },
+      { sipUri: 'sip:dave@ocauth.test', password: 'd4ve-secret', accounts: ['OCAUTH\\dave'] },
+    ],
   });
   f = createHttpsFetch({ ca: srv.caCertificatePem });
 });
@@ -53,7 +60,11 @@ function lyncIssueToken(user: string, password: string, appliesTo: string): stri
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 async function compactTicket(user = 'OCAUTH\\carol', password = 'c4rol-secret', asDesktopClient = true): Promise<string> {
   const [u, p] = asDesktopClient ? [b64(user), b64(password)] : [user, password];
-  const res = await f(`${srv.urls.webTicket}/Auth`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': UA }, body: lyncIssueToken(u, p, `${srv.urls.webTicket}/Auth`) });
+  const res = await f(`${srv.urls.webTicket}/Auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': UA },
+    body: lyncIssueToken(u, p, `${srv.urls.webTicket}/Auth`),
+  });
   const text = await res.text();
   expect(res.status, text).toBe(200);
   const r = parseCompactTicketResponse(parseEnvelope(text).payload!);
@@ -64,7 +75,16 @@ const userResource = (headers: Record<string, string>) => f(`${srv.urls.autodisc
 async function getAndPublishCert(headers: Record<string, string>, entity = 'carol@ocauth.test') {
   const csr = generateCsr({ sipUri: `sip:${entity}`, validity: { period: 'Months', units: 6 } });
   const body = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${buildGetAndPublishCertRequest({ deviceId: `{${crypto.randomUUID()}}`, entity, csr: csr.der, requestId: `{${crypto.randomUUID()}}` })}</s:Body></s:Envelope>`;
-  const res = await f(srv.urls.certProv, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"`, 'user-agent': UA, ...headers }, body });
+  const res = await f(srv.urls.certProv, {
+    method: 'POST',
+    headers: {
+      'content-type': 'text/xml; charset=utf-8',
+      soapaction: `"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"`,
+      'user-agent': UA,
+      ...headers,
+    },
+    body,
+  });
   return { res, text: await res.text(), csr };
 }
 
@@ -100,7 +120,7 @@ describe('a Lync 2013 / SfB-style client with a compact web ticket (issue 15)', 
     expect(again.res.status, again.text).toBe(200);
   });
 
-  it('CertProv refuses: another user\'s Entity, no ticket, a SAML ticket in the header (holder-of-key must be proven)', async () => {
+  it("CertProv refuses: another user's Entity, no ticket, a SAML ticket in the header (holder-of-key must be proven)", async () => {
     const token = await compactTicket();
     const other = await getAndPublishCert({ 'x-ms-webticket': `cwt=${token}` }, 'dave@ocauth.test');
     expect(() => parseGetAndPublishCertResponse(other.text)).toThrow(GetAndPublishCertError);
@@ -108,13 +128,16 @@ describe('a Lync 2013 / SfB-style client with a compact web ticket (issue 15)', 
     const none = await getAndPublishCert({});
     expect(none.res.status).toBe(401);
     expect(none.res.headers.get('x-ms-webticketurl')).toBe(srv.externalUrls.webTicket);
-    const saml = await new WebTicketClient({ credentials: { type: 'password', username: 'OCAUTH\\carol', password: 'c4rol-secret' }, fetch: f }).requestTicket(srv.urls.certProv, srv.urls.webTicket);
+    const saml = await new WebTicketClient({ credentials: { type: 'password', username: 'OCAUTH\\carol', password: 'c4rol-secret' }, fetch: f }).requestTicket(
+      srv.urls.certProv,
+      srv.urls.webTicket,
+    );
     const opaque = await getAndPublishCert({ 'x-ms-webticket': `opaque=${Buffer.from(saml.assertionXml).toString('base64')}` });
     expect(opaque.res.status).toBe(401);
     expect(opaque.res.headers.get('x-ms-diagnostics')).toMatch(/28032/);
   });
 
-  it('expiry and revocation: a disabled user\'s CWT opens nothing; an expired one gets 28033', async () => {
+  it("expiry and revocation: a disabled user's CWT opens nothing; an expired one gets 28033", async () => {
     const dave = await compactTicket('OCAUTH\\dave', 'd4ve-secret', false); // plain-text UsernameToken too
     expect((await userResource({ 'x-ms-webticket': `cwt=${dave}` })).status).toBe(200);
     await srv.store.users.setEnabled('sip:dave@ocauth.test', false);
@@ -135,7 +158,11 @@ describe('a Lync 2013 / SfB-style client with a compact web ticket (issue 15)', 
   });
 
   it('WebTicketClient.requestCompactTicket gets the same kind of ticket', async () => {
-    const c = new WebTicketClient({ credentials: { type: 'password', username: 'OCAUTH\\carol', password: 'c4rol-secret' }, fetch: f, clock: () => new Date(now) });
+    const c = new WebTicketClient({
+      credentials: { type: 'password', username: 'OCAUTH\\carol', password: 'c4rol-secret' },
+      fetch: f,
+      clock: () => new Date(now),
+    });
     const t = await c.requestCompactTicket(srv.urls.autodiscover, srv.urls.webTicket, { lifetimeSeconds: 600 });
     expect(t.headerValue).toBe(`cwt=${t.token}`);
     expect(t.expires.getTime() - t.created!.getTime()).toBe(600_000);
@@ -145,14 +172,22 @@ describe('a Lync 2013 / SfB-style client with a compact web ticket (issue 15)', 
 
 describe('default policy (certProvCompactTickets unset, i.e. false)', () => {
   it('CertProv requires the signed SAML ticket; Autodiscover still takes the CWT', async () => {
-    const strict = await startServer({ store: { kind: 'memory' }, logger: false, users: [{ sipUri: 'sip:erin@ocauth.test', password: 'erin-pw-1', accounts: ['OCAUTH\\erin'] }] });
+    const strict = await startServer({
+      store: { kind: 'memory' },
+      logger: false,
+      users: [{ sipUri: 'sip:erin@ocauth.test', password: 'erin-pw-1', accounts: ['OCAUTH\\erin'] }],
+    });
     try {
       const sf = createHttpsFetch({ ca: strict.caCertificatePem });
       const c = new WebTicketClient({ credentials: { type: 'password', username: 'OCAUTH\\erin', password: 'erin-pw-1' }, fetch: sf });
       const t = await c.requestCompactTicket(strict.urls.certProv, strict.urls.webTicket);
       const csr = generateCsr({ sipUri: 'sip:erin@ocauth.test' });
       const body = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${buildGetAndPublishCertRequest({ deviceId: `{${crypto.randomUUID()}}`, entity: 'erin@ocauth.test', csr: csr.der, requestId: '{1}' })}</s:Body></s:Envelope>`;
-      const res = await sf(strict.urls.certProv, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'x-ms-webticket': t.headerValue }, body });
+      const res = await sf(strict.urls.certProv, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', 'x-ms-webticket': t.headerValue },
+        body,
+      });
       expect(res.status).toBe(401);
       expect((await sf(`${strict.urls.autodiscover}/user`, { headers: { 'x-ms-webticket': t.headerValue } })).status).toBe(200);
     } finally {

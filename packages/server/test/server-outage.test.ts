@@ -18,15 +18,37 @@ describe('store outages', () => {
     const srv = await startServer({ logger: (l) => logs.push(l) }); // SQLite
     try {
       const f = createHttpsFetch({ ca: srv.caCertificatePem });
-      const client = new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f, sipUri: srv.demoUser.sipUri });
+      const client = new WebTicketClient({
+        credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin },
+        fetch: f,
+        sipUri: srv.demoUser.sipUri,
+      });
       const ticket = await client.getTicket(srv.urls.certProv, srv.urls.webTicket);
       // One well-formed IssueToken request, answered with a ticket while the store is up: afterwards its
       // failure can only come from the store (a malformed body would be refused before the store is read).
       const issue = () => {
         const url = srv.urls.webTicket + '/Pin';
-        const rst = buildRequestSecurityToken({ Context: randomUUID(), TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: srv.urls.certProv, Entropy: randomBytes(32), KeyType: URI.keyTypeSymmetric });
-        const body = buildEnvelope({ headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: `urn:uuid:${randomUUID()}`, to: url }), body: rst });
-        return f(url, { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(`${srv.demoUser.phone}:${srv.demoUser.pin}`).toString('base64'), 'content-type': 'text/xml; charset=utf-8', soapaction: `"${URI.actionRstIssue}"` }, body });
+        const rst = buildRequestSecurityToken({
+          Context: randomUUID(),
+          TokenType: URI.tokenTypeSaml11,
+          RequestType: URI.requestTypeIssue,
+          AppliesTo: srv.urls.certProv,
+          Entropy: randomBytes(32),
+          KeyType: URI.keyTypeSymmetric,
+        });
+        const body = buildEnvelope({
+          headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: `urn:uuid:${randomUUID()}`, to: url }),
+          body: rst,
+        });
+        return f(url, {
+          method: 'POST',
+          headers: {
+            authorization: 'Basic ' + Buffer.from(`${srv.demoUser.phone}:${srv.demoUser.pin}`).toString('base64'),
+            'content-type': 'text/xml; charset=utf-8',
+            soapaction: `"${URI.actionRstIssue}"`,
+          },
+          body,
+        });
       };
       const before = await issue();
       expect(before.status, await before.text()).toBe(200);

@@ -43,7 +43,11 @@ function xpath(xml: string, expr: string): string {
   }
 }
 /** SIPE's `a/b/c` child path (first child of each local name) as XPath. */
-const sipePath = (p: string) => p.split('/').map((n) => `*[local-name()='${n}'][1]`).join('/');
+const sipePath = (p: string) =>
+  p
+    .split('/')
+    .map((n) => `*[local-name()='${n}'][1]`)
+    .join('/');
 
 describe.runIf(hasTool('xmllint'))('SIPE reads the metadata behind a reverse proxy (issue 14 items 1, 5, 6)', () => {
   it('RunningServer names the published addresses', () => {
@@ -61,29 +65,46 @@ describe.runIf(hasTool('xmllint'))('SIPE reads the metadata behind a reverse pro
     const r = await viaProxy(`${srv.externalUrls.certProv}/mex`);
     expect(r.status).toBe(200);
     const md = await r.text();
-    expect(xpath(md, "name(/*)")).toBe('wsdl:definitions');
+    expect(xpath(md, 'name(/*)')).toBe('wsdl:definitions');
     // 2. Policy with Id CertProvisioningServiceWebTicketProof_SHA1_policy, EndorsingSupportingTokens issuer.
     const policy = "/*/*[local-name()='Policy'][@*[local-name()='Id']='CertProvisioningServiceWebTicketProof_SHA1_policy'][1]";
     const issuer = xpath(md, `string(${policy}/${sipePath('ExactlyOne/All/EndorsingSupportingTokens/Policy/IssuedToken/Issuer/Address')})`);
     expect(issuer).toBe(srv.externalUrls.webTicket);
     // The old name stays.
-    expect(xpath(md, `string(/*/*[local-name()='Policy'][@*[local-name()='Id']='CertProvisioningService_policy']/${sipePath('ExactlyOne/All/EndorsingSupportingTokens/Policy/IssuedToken/Issuer/Address')})`)).toBe(srv.externalUrls.webTicket);
+    expect(
+      xpath(
+        md,
+        `string(/*/*[local-name()='Policy'][@*[local-name()='Id']='CertProvisioningService_policy']/${sipePath('ExactlyOne/All/EndorsingSupportingTokens/Policy/IssuedToken/Issuer/Address')})`,
+      ),
+    ).toBe(srv.externalUrls.webTicket);
     // 3. service/port[@name=…WebTicketProof_SHA1]/address/@location: where SIPE posts GetAndPublishCert.
-    const port = xpath(md, `string(/*/${sipePath('service')}/*[local-name()='port'][@name='CertProvisioningServiceWebTicketProof_SHA1'][1]/*[local-name()='address'][1]/@location)`);
+    const port = xpath(
+      md,
+      `string(/*/${sipePath('service')}/*[local-name()='port'][@name='CertProvisioningServiceWebTicketProof_SHA1'][1]/*[local-name()='address'][1]/@location)`,
+    );
     expect(port).toBe(srv.externalUrls.certProv);
-    expect(xpath(md, `string(/*/${sipePath('service')}/*[local-name()='port'][@name='CertProvisioningService']/*[local-name()='address']/@location)`)).toBe(srv.externalUrls.certProv);
+    expect(xpath(md, `string(/*/${sipePath('service')}/*[local-name()='port'][@name='CertProvisioningService']/*[local-name()='address']/@location)`)).toBe(
+      srv.externalUrls.certProv,
+    );
     // 4. GET <issuer>/mex: the Web Ticket Service's WSDL; SIPE iterates service/port reading name + address/@location.
     const wt = await viaProxy(`${issuer}/mex`);
     expect(wt.status).toBe(200);
     const wsdl = await wt.text();
     expect(xpath(wsdl, 'name(/*)')).toBe('wsdl:definitions');
-    const names = xpath(wsdl, "/*/*[local-name()='service']/*[local-name()='port']/@name").trim().split(/\s+/).map((a) => a.replace(/^name="|"$/g, ''));
+    const names = xpath(wsdl, "/*/*[local-name()='service']/*[local-name()='port']/@name")
+      .trim()
+      .split(/\s+/)
+      .map((a) => a.replace(/^name="|"$/g, ''));
     // Advertised = usable: WinNegotiate (the server speaks NTLM on it), Cert (the server has a validator),
     // never Anon (404), never WsFedBearer.
     expect(names).toEqual(['WebTicketServiceWinNegotiate', 'WebTicketServiceCert', 'WebTicketServicePin', 'WebTicketServiceAuth']);
-    const locations = xpath(wsdl, "/*/*[local-name()='service']/*[local-name()='port']/*[local-name()='address'][1]/@location").trim().split(/\s+/).map((a) => a.replace(/^location="|"$/g, ''));
+    const locations = xpath(wsdl, "/*/*[local-name()='service']/*[local-name()='port']/*[local-name()='address'][1]/@location")
+      .trim()
+      .split(/\s+/)
+      .map((a) => a.replace(/^location="|"$/g, ''));
     expect(locations).toEqual([srv.externalUrls.webTicket, ...['Cert', 'Pin', 'Auth'].map((b) => `${srv.externalUrls.webTicket}/${b}`)]);
-    for (const loc of locations) expect((await viaProxy(loc, { method: 'POST', body: '<x/>', headers: { 'content-type': 'text/xml; charset=utf-8' } })).status, loc).not.toBe(404);
+    for (const loc of locations)
+      expect((await viaProxy(loc, { method: 'POST', body: '<x/>', headers: { 'content-type': 'text/xml; charset=utf-8' } })).status, loc).not.toBe(404);
     // ?wsdl and the WS-MEX POST form carry the same addresses.
     const q = await (await viaProxy(`${srv.externalUrls.webTicket}?wsdl`)).text();
     expect(q).toContain(`location="${srv.externalUrls.webTicket}/Pin"`);
@@ -97,7 +118,9 @@ describe.runIf(hasTool('xmllint'))('SIPE reads the metadata behind a reverse pro
     const hrefs = [...root.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
     expect(hrefs.length).toBeGreaterThan(5);
     for (const h of hrefs) expect(h.startsWith(EXTERNAL + '/'), h).toBe(true);
-    const json = await (await viaProxy(srv.externalUrls.autodiscover, { headers: { accept: 'application/json' } })).json() as { User: { Links: { href: string }[] } };
+    const json = (await (await viaProxy(srv.externalUrls.autodiscover, { headers: { accept: 'application/json' } })).json()) as {
+      User: { Links: { href: string }[] };
+    };
     for (const l of json.User.Links) expect(l.href.startsWith(EXTERNAL + '/'), l.href).toBe(true);
     const user = await viaProxy(`${srv.externalUrls.autodiscover}/user`);
     expect(user.status).toBe(401);
@@ -107,17 +130,31 @@ describe.runIf(hasTool('xmllint'))('SIPE reads the metadata behind a reverse pro
       '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><GetAndPublishCert xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/" xmlns:wst="http://docs.oasis-open.org/ws-sx/ws-trust/200512/" xmlns:wstep="http://schemas.microsoft.com/windows/pki/2009/01/enrollment" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" DeviceId="{6a1f2d3e-0000-4000-8000-000000000001}" Entity="demo@contoso.test">' +
       '<wst:RequestSecurityToken><wst:TokenType>http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3</wst:TokenType><wst:RequestType>http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue</wst:RequestType>' +
       '<wsse:BinarySecurityToken ValueType="http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10" EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#Base64Binary">MAA=</wsse:BinarySecurityToken><wstep:RequestID>{1}</wstep:RequestID></wst:RequestSecurityToken></GetAndPublishCert></soap:Body></soap:Envelope>';
-    const cp = await viaProxy(srv.externalUrls.certProv, { method: 'POST', body: gapc, headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' } });
+    const cp = await viaProxy(srv.externalUrls.certProv, {
+      method: 'POST',
+      body: gapc,
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert"' },
+    });
     expect(cp.status, await cp.clone().text()).toBe(401);
     expect(cp.headers.get('x-ms-webticketurl')).toBe(srv.externalUrls.webTicket);
-    const ab = await viaProxy(srv.externalUrls.authBroker, { method: 'POST', body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>', headers: { 'content-type': 'text/xml; charset=utf-8' } });
+    const ab = await viaProxy(srv.externalUrls.authBroker, {
+      method: 'POST',
+      body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>',
+      headers: { 'content-type': 'text/xml; charset=utf-8' },
+    });
     if (ab.status === 401) expect(ab.headers.get('x-ms-webticketurl')).toBe(srv.externalUrls.webTicket);
   });
 });
 
 describe('externalUrl configuration', () => {
   it('refuses what cannot be a public base URL, naming the field', async () => {
-    for (const bad of ['pool.contoso.com', 'ftp://pool.contoso.com', 'https://pool.contoso.com/?x=1', 'https://u:p@pool.contoso.com', 'https://pool.contoso.com/#f']) {
+    for (const bad of [
+      'pool.contoso.com',
+      'ftp://pool.contoso.com',
+      'https://pool.contoso.com/?x=1',
+      'https://u:p@pool.contoso.com',
+      'https://pool.contoso.com/#f',
+    ]) {
       await expect(startServer({ store: { kind: 'memory' }, logger: false, externalUrl: bad }), bad).rejects.toThrow(ServerConfigError);
       await expect(startServer({ store: { kind: 'memory' }, logger: false, externalUrl: bad })).rejects.toThrow(/^externalUrl: expected an absolute https URL/);
     }

@@ -22,7 +22,11 @@ const freePort = () =>
 
 async function certificateFrom(srv: RunningServer) {
   const f = createHttpsFetch({ ca: srv.caCertificatePem });
-  const client = new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.sipUri.slice(4), pin: srv.demoUser.pin }, fetch: f, sipUri: srv.demoUser.sipUri });
+  const client = new WebTicketClient({
+    credentials: { type: 'pin', identity: srv.demoUser.sipUri.slice(4), pin: srv.demoUser.pin },
+    fetch: f,
+    sipUri: srv.demoUser.sipUri,
+  });
   return requestCertificate({ url: srv.urls.certProv, sipUri: srv.demoUser.sipUri, webTicketClient: client, fetch: f, keySizeBits: 1024 });
 }
 
@@ -58,14 +62,18 @@ describe.skipIf(!pgUrl)('PostgreSQL: two servers share one database', () => {
       const issued = await certificateFrom(a);
       expect(await b.store.certificates.findBySerial(issued.certificate.serialNumber)).toBeDefined();
       const fb = createHttpsFetch({ ca: b.caCertificatePem });
-      const certClient = new WebTicketClient({ credentials: { type: 'certificate', certificate: issued.certificate, privateKey: issued.privateKey }, fetch: fb });
+      const certClient = new WebTicketClient({
+        credentials: { type: 'certificate', certificate: issued.certificate, privateKey: issued.privateKey },
+        fetch: fb,
+      });
       const ticket = await certClient.getTicket(b.urls.authBroker, b.urls.webTicket);
       const broker = (srv: RunningServer) =>
         new AuthBrokerClient({
           url: srv.urls.authBroker,
           webTicket: ticket.assertionXml,
           fetch: createHttpsFetch({ ca: srv.caCertificatePem }),
-          signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: webTicket, now }),
+          signEnvelope: (envelope, { webTicket, now }) =>
+            signMessage({ envelope, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: webTicket, now }),
         });
       // The ticket was issued by b but applies to the farm; a's verifier trusts the same signer and pool key.
       const { sessionId } = await broker(b).createSessionV2();

@@ -22,7 +22,9 @@ async function brokerSession() {
   const tickets = new WebTicketClient({ credentials: { type: 'pin', identity: phone, pin }, sipUri, fetch: f });
   const t = await tickets.getTicket(srv.urls.authBroker, srv.urls.webTicket);
   const broker = new AuthBrokerClient({
-    url: srv.urls.authBroker, webTicket: t, fetch: f,
+    url: srv.urls.authBroker,
+    webTicket: t,
+    fetch: f,
     signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
   });
   const { sessionId } = await broker.createSession();
@@ -35,7 +37,10 @@ describe('registerSip (issue 18 item 6: the first flow ends registered)', () => 
     const { broker, sessionId } = await brokerSession();
     let legs = 0;
     const reg = await registerSip({
-      host: '127.0.0.1', port: srv.sip!.port, ca: srv.caCertificatePem, sipUri: srv.demoUser.sipUri,
+      host: '127.0.0.1',
+      port: srv.sip!.port,
+      ca: srv.caCertificatePem,
+      sipUri: srv.demoUser.sipUri,
       tlsDsk: (c, exchange) => broker.handshake({ sessionId, target: c.targetname, exchange: (d) => (legs++, exchange(d)) }),
     });
     expect(reg).toMatchObject({ status: 200, targetname: srv.sip!.fqdn, version: 4 });
@@ -49,23 +54,32 @@ describe('registerSip (issue 18 item 6: the first flow ends registered)', () => 
     await broker.terminateSession(sessionId);
   });
 
-  it('keys that are not the handshake\'s: the registrar refuses the signed REGISTER (ERR_SERVER_SIP_REGISTER)', async () => {
+  it("keys that are not the handshake's: the registrar refuses the signed REGISTER (ERR_SERVER_SIP_REGISTER)", async () => {
     const { broker, sessionId } = await brokerSession();
     const e = await registerSip({
-      host: '127.0.0.1', port: srv.sip!.port, ca: srv.caCertificatePem, sipUri: srv.demoUser.sipUri,
+      host: '127.0.0.1',
+      port: srv.sip!.port,
+      ca: srv.caCertificatePem,
+      sipUri: srv.demoUser.sipUri,
       tlsDsk: async (c, exchange) => {
         const k = await broker.handshake({ sessionId, target: c.targetname, exchange });
         return { clientSigningKey: k.serverSigningKey, serverSigningKey: k.serverSigningKey };
       },
     }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ServerError);
-    expect(e).toMatchObject({ code: 'ERR_SERVER_SIP_REGISTER', message: expect.stringMatching(/^signed REGISTER: expected 200 OK, received 401 .*signature does not verify/) });
+    expect(e).toMatchObject({
+      code: 'ERR_SERVER_SIP_REGISTER',
+      message: expect.stringMatching(/^signed REGISTER: expected 200 OK, received 401 .*signature does not verify/),
+    });
   });
 
   it('a 200 OK whose rspauth does not verify with the server key is not taken for a registration (ERR_SERVER_SIP_SIGNATURE)', async () => {
     const { broker, sessionId } = await brokerSession();
     const e = await registerSip({
-      host: '127.0.0.1', port: srv.sip!.port, ca: srv.caCertificatePem, sipUri: srv.demoUser.sipUri,
+      host: '127.0.0.1',
+      port: srv.sip!.port,
+      ca: srv.caCertificatePem,
+      sipUri: srv.demoUser.sipUri,
       tlsDsk: async (c, exchange) => {
         const k = await broker.handshake({ sessionId, target: c.targetname, exchange });
         return { clientSigningKey: k.clientSigningKey, serverSigningKey: k.clientSigningKey };
@@ -74,8 +88,13 @@ describe('registerSip (issue 18 item 6: the first flow ends registered)', () => 
     expect(e).toMatchObject({ code: 'ERR_SERVER_SIP_SIGNATURE', field: 'rspauth' });
   });
 
-  it('without the pool CA the registrar\'s certificate is not trusted: ERR_SERVER_SIP_TRANSPORT naming `ca`', async () => {
-    const e = await registerSip({ host: '127.0.0.1', port: srv.sip!.port, sipUri: srv.demoUser.sipUri, tlsDsk: () => Promise.reject(new Error('not reached')) }).catch((x: unknown) => x);
+  it("without the pool CA the registrar's certificate is not trusted: ERR_SERVER_SIP_TRANSPORT naming `ca`", async () => {
+    const e = await registerSip({
+      host: '127.0.0.1',
+      port: srv.sip!.port,
+      sipUri: srv.demoUser.sipUri,
+      tlsDsk: () => Promise.reject(new Error('not reached')),
+    }).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'ERR_SERVER_SIP_TRANSPORT', field: 'ca', message: expect.stringContaining('pass the pool CA as `ca`') });
   });
 });

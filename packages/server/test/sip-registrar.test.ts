@@ -20,12 +20,31 @@ let cert: { certificate: X509Certificate; privateKey: string };
 const REALM = 'SIP Communications Service';
 
 beforeAll(async () => {
-  srv = await startServer({ store: { kind: 'memory' }, farmFqdn: 'pool0.ocauth.test', sip: { port: 0 }, logger: (e) => logs.push(e), users: [{ sipUri: 'sip:off@ocauth.test', pin: '24680', phones: ['+15550111'] }] });
+  srv = await startServer({
+    store: { kind: 'memory' },
+    farmFqdn: 'pool0.ocauth.test',
+    sip: { port: 0 },
+    logger: (e) => logs.push(e),
+    users: [{ sipUri: 'sip:off@ocauth.test', pin: '24680', phones: ['+15550111'] }],
+  });
   const f = createHttpsFetch({ ca: srv.caCertificatePem });
-  const pinClient = new WebTicketClient({ credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin }, fetch: f, sipUri: srv.demoUser.sipUri });
-  const c = await requestCertificate({ url: srv.urls.certProv, sipUri: srv.demoUser.sipUri, webTicketClient: pinClient, fetch: f, validity: { period: 'Months', units: 6 } });
+  const pinClient = new WebTicketClient({
+    credentials: { type: 'pin', identity: srv.demoUser.phone, pin: srv.demoUser.pin },
+    fetch: f,
+    sipUri: srv.demoUser.sipUri,
+  });
+  const c = await requestCertificate({
+    url: srv.urls.certProv,
+    sipUri: srv.demoUser.sipUri,
+    webTicketClient: pinClient,
+    fetch: f,
+    validity: { period: 'Months', units: 6 },
+  });
   const pk = c.privateKey as unknown;
-  cert = { certificate: c.certificate, privateKey: typeof pk === 'string' ? pk : (pk as import('node:crypto').KeyObject).export({ type: 'pkcs8', format: 'pem' }).toString() };
+  cert = {
+    certificate: c.certificate,
+    privateKey: typeof pk === 'string' ? pk : (pk as import('node:crypto').KeyObject).export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }, 60_000);
 afterAll(async () => srv?.close());
 
@@ -47,7 +66,9 @@ class SipConn {
   }
   static open(): Promise<SipConn> {
     return new Promise((resolve, reject) => {
-      const s = tls.connect({ host: '127.0.0.1', port: srv.sip!.port, ca: srv.caCertificatePem, servername: 'pool0.ocauth.test' }, () => resolve(new SipConn(s)));
+      const s = tls.connect({ host: '127.0.0.1', port: srv.sip!.port, ca: srv.caCertificatePem, servername: 'pool0.ocauth.test' }, () =>
+        resolve(new SipConn(s)),
+      );
       s.once('error', reject);
     });
   }
@@ -116,7 +137,12 @@ function requestBuffer(crand: string, cnum: string, cseq: number, from = srv.dem
 
 /** Run the TLS-DSK legs; returns the connection, the opaque and the client's keys. */
 async function handshake(conn: SipConn, credential = cert, from?: string, protocol: 'TLSv1' | 'TLSv1.2' = 'TLSv1') {
-  const client = new TlsDskClient({ credential: { certificate: credential.certificate.toString(), privateKey: credential.privateKey }, protocol, target: 'pool0.ocauth.test', trustedCertificates: [srv.caCertificatePem] });
+  const client = new TlsDskClient({
+    credential: { certificate: credential.certificate.toString(), privateKey: credential.privateKey },
+    protocol,
+    target: 'pool0.ocauth.test',
+    trustedCertificates: [srv.caCertificatePem],
+  });
   const hello = await client.step();
   const base = `TLS-DSK qop="auth", realm="${REALM}", targetname="pool0.ocauth.test"`;
   conn.send(register({ cseq: 2, from, auth: `${base}, gssapi-data="${Buffer.from(hello.output).toString('base64')}", version=4` }));
@@ -138,7 +164,9 @@ describe('SIP registrar (TLS-DSK)', () => {
     conn.send('\r\n\r\n' + register({ cseq: 1 }));
     const r = (await conn.read())!;
     expect(r.status).toBe(401);
-    expect(hv(r, 'WWW-Authenticate')).toEqual([`TLS-DSK realm="SIP Communications Service", targetname="pool0.ocauth.test", sts-uri="${srv.urls.certProv}", version=4`]);
+    expect(hv(r, 'WWW-Authenticate')).toEqual([
+      `TLS-DSK realm="SIP Communications Service", targetname="pool0.ocauth.test", sts-uri="${srv.urls.certProv}", version=4`,
+    ]);
     expect(hv(r, 'To')[0]).toMatch(/;tag=[0-9a-f]+$/);
     expect(hv(r, 'Call-ID')).toEqual(['call-1']);
     conn.close();
@@ -151,11 +179,16 @@ describe('SIP registrar (TLS-DSK)', () => {
     const fin = await client.step(Buffer.from(param(hv(r2, 'WWW-Authenticate')[0]!, 'gssapi-data')!, 'base64'));
     expect(fin.status, fin.error?.message).toBe(SecurityStatus.OK);
     const keys = fin.keys!;
-    expect(logs.some((e) => e.msg === 'sip tls-dsk handshake complete' && e.sipUri === srv.demoUser.sipUri && e.certificateSerial === cert.certificate.serialNumber)).toBe(true);
+    expect(
+      logs.some((e) => e.msg === 'sip tls-dsk handshake complete' && e.sipUri === srv.demoUser.sipUri && e.certificateSerial === cert.certificate.serialNumber),
+    ).toBe(true);
 
     const signed = (cseq: number, cnum: string, key = keys.clientSigningKey) => {
       const crand = '0badf00d';
-      const response = createHmac('sha1', key).update(requestBuffer(crand, cnum, cseq)).digest('hex').toUpperCase();
+      const response = createHmac('sha1', key)
+        .update(requestBuffer(crand, cnum, cseq))
+        .digest('hex')
+        .toUpperCase();
       return register({ cseq, auth: `${base}, opaque="${opaque}", version=4, crand="${crand}", cnum="${cnum}", response="${response}"` });
     };
     // A signature with the wrong key (the server's) is refused.
@@ -196,7 +229,9 @@ describe('SIP registrar (TLS-DSK)', () => {
     expect(fin.keys!.protocol).toBe('TLSv1.2');
     expect(logs.some((e) => e.msg === 'sip tls-dsk handshake complete' && e.protocol === 'TLSv1.2')).toBe(true);
     const crand = '12345678';
-    const response = createHmac('sha1', fin.keys!.clientSigningKey).update(requestBuffer(crand, '1', 4)).digest('hex');
+    const response = createHmac('sha1', fin.keys!.clientSigningKey)
+      .update(requestBuffer(crand, '1', 4))
+      .digest('hex');
     conn.send(register({ cseq: 4, auth: `${base}, opaque="${opaque}", version=4, crand="${crand}", cnum="1", response="${response}"` }));
     expect((await conn.read())!.status).toBe(200);
     conn.close();
@@ -217,14 +252,21 @@ describe('SIP registrar (TLS-DSK)', () => {
     c.sign(forge.pki.privateKeyFromPem(pem), forge.md.sha256.create());
     const conn = await SipConn.open();
     const own = { certificate: new X509Certificate(forge.pki.certificateToPem(c)), privateKey: pem };
-    const client = new TlsDskClient({ credential: { certificate: own.certificate.toString(), privateKey: pem }, protocol: 'TLSv1', target: 'pool0.ocauth.test', trustedCertificates: [srv.caCertificatePem] });
+    const client = new TlsDskClient({
+      credential: { certificate: own.certificate.toString(), privateKey: pem },
+      protocol: 'TLSv1',
+      target: 'pool0.ocauth.test',
+      trustedCertificates: [srv.caCertificatePem],
+    });
     const hello = await client.step();
     const base = `TLS-DSK qop="auth", realm="${REALM}", targetname="pool0.ocauth.test"`;
     conn.send(register({ cseq: 2, auth: `${base}, gssapi-data="${Buffer.from(hello.output).toString('base64')}", version=4` }));
     const r1 = (await conn.read())!;
     const ch1 = hv(r1, 'WWW-Authenticate')[0]!;
     const flight = await client.step(Buffer.from(param(ch1, 'gssapi-data')!, 'base64'));
-    conn.send(register({ cseq: 3, auth: `${base}, opaque="${param(ch1, 'opaque')}", gssapi-data="${Buffer.from(flight.output).toString('base64')}", version=4` }));
+    conn.send(
+      register({ cseq: 3, auth: `${base}, opaque="${param(ch1, 'opaque')}", gssapi-data="${Buffer.from(flight.output).toString('base64')}", version=4` }),
+    );
     const r2 = (await conn.read())!;
     expect(r2.status).toBe(401);
     expect(hv(r2, 'WWW-Authenticate')[0]).toContain('sts-uri=');
@@ -288,15 +330,35 @@ describe('SIP registrar (TLS-DSK)', () => {
 
   it('pending TLS-DSK handshakes are bounded per connection and server-wide, and die with their connection', async () => {
     const reg = await startSipRegistrar({
-      host: '127.0.0.1', port: 0, fqdn: 'pool0.ocauth.test', stsUri: () => 'https://pool0.ocauth.test/CertProv/CertProvisioningService.svc',
-      certificatePem: readFileSync(join(srv.dataDir, 'tls-cert.pem'), 'utf8'), privateKeyPem: readFileSync(join(srv.dataDir, 'tls-key.pem'), 'utf8'), clientCaPem: srv.caCertificatePem,
-      certificateValidator: { validate: async () => null }, userEnabled: async () => true, logger: () => {}, maxHandshakes: 3, maxHandshakesPerConnection: 2,
+      host: '127.0.0.1',
+      port: 0,
+      fqdn: 'pool0.ocauth.test',
+      stsUri: () => 'https://pool0.ocauth.test/CertProv/CertProvisioningService.svc',
+      certificatePem: readFileSync(join(srv.dataDir, 'tls-cert.pem'), 'utf8'),
+      privateKeyPem: readFileSync(join(srv.dataDir, 'tls-key.pem'), 'utf8'),
+      clientCaPem: srv.caCertificatePem,
+      certificateValidator: { validate: async () => null },
+      userEnabled: async () => true,
+      logger: () => {},
+      maxHandshakes: 3,
+      maxHandshakesPerConnection: 2,
     });
-    const open = () => new Promise<SipConn>((resolve, reject) => {
-      const s = tls.connect({ host: '127.0.0.1', port: reg.port, ca: srv.caCertificatePem, servername: 'pool0.ocauth.test' }, () => resolve(new SipConn(s)));
-      s.once('error', reject);
-    });
-    const hello = async () => Buffer.from((await new TlsDskClient({ credential: { certificate: cert.certificate.toString(), privateKey: cert.privateKey }, protocol: 'TLSv1', target: 'pool0.ocauth.test', trustedCertificates: [srv.caCertificatePem] }).step()).output).toString('base64');
+    const open = () =>
+      new Promise<SipConn>((resolve, reject) => {
+        const s = tls.connect({ host: '127.0.0.1', port: reg.port, ca: srv.caCertificatePem, servername: 'pool0.ocauth.test' }, () => resolve(new SipConn(s)));
+        s.once('error', reject);
+      });
+    const hello = async () =>
+      Buffer.from(
+        (
+          await new TlsDskClient({
+            credential: { certificate: cert.certificate.toString(), privateKey: cert.privateKey },
+            protocol: 'TLSv1',
+            target: 'pool0.ocauth.test',
+            trustedCertificates: [srv.caCertificatePem],
+          }).step()
+        ).output,
+      ).toString('base64');
     const start = async (c: SipConn, cseq: number) => {
       c.send(register({ cseq, auth: `TLS-DSK qop="auth", realm="${REALM}", targetname="pool0.ocauth.test", gssapi-data="${await hello()}", version=4` }));
       return (await c.read())!;
@@ -314,7 +376,7 @@ describe('SIP registrar (TLS-DSK)', () => {
       a.close();
       await new Promise((r) => setTimeout(r, 300));
       const again = await start(b, 3);
-      expect(again.status, 'the closed connection\'s handshakes were released').toBe(401);
+      expect(again.status, "the closed connection's handshakes were released").toBe(401);
       expect(param(hv(again, 'WWW-Authenticate')[0]!, 'gssapi-data')).toBeDefined();
       b.close();
     } finally {

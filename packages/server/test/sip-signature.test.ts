@@ -24,7 +24,8 @@ const REQUEST_V4 =
   'Event: registration\r\n' +
   'Proxy-Authorization: NTLM qop="auth", realm="SIP Communications Service", opaque="2BDBAC9D", targetname="cosmo-ocs-r2.cosmo.local", version=4, gssapi-data="TlRMTVNTUAADAAAA", crand="13317733", cnum="1", response="0100000029618e9651b65a7764000000"\r\n' +
   'Content-Length: 0\r\n\r\n';
-const REQUEST_V4_SIG = '<NTLM><13317733><1><SIP Communications Service><cosmo-ocs-r2.cosmo.local><4037df9284354df39065195bd57a4b14><3><REGISTER><sip:user@cosmo.local><3e49177a52><sip:user@cosmo.local><><><><>';
+const REQUEST_V4_SIG =
+  '<NTLM><13317733><1><SIP Communications Service><cosmo-ocs-r2.cosmo.local><4037df9284354df39065195bd57a4b14><3><REGISTER><sip:user@cosmo.local><3e49177a52><sip:user@cosmo.local><><><><>';
 
 const RESPONSE_V4 =
   'SIP/2.0 200 OK\r\n' +
@@ -40,7 +41,8 @@ const RESPONSE_V4 =
   'presence-state: register-action="added"\r\n' +
   'Server: RTC/3.5\r\n' +
   'Content-Length: 0\r\n\r\n';
-const RESPONSE_V4_SIG = '<NTLM><9616454F><1><SIP Communications Service><cosmo-ocs-r2.cosmo.local><4037df9284354df39065195bd57a4b14><3><REGISTER><sip:user@cosmo.local><3e49177a52><sip:user@cosmo.local><5E61CCD925D17E043D9A74835A88F664><><><7200><200>';
+const RESPONSE_V4_SIG =
+  '<NTLM><9616454F><1><SIP Communications Service><cosmo-ocs-r2.cosmo.local><4037df9284354df39065195bd57a4b14><3><REGISTER><sip:user@cosmo.local><3e49177a52><sip:user@cosmo.local><5E61CCD925D17E043D9A74835A88F664><><><7200><200>';
 
 const RESPONSE_V2 =
   'SIP/2.0 200 OK\r\n' +
@@ -51,7 +53,8 @@ const RESPONSE_V2 =
   'CSeq: 3 REGISTER\r\n' +
   'Expires: 900\r\n' +
   'Content-Length: 0\r\n\r\n';
-const RESPONSE_V2_SIG = '<NTLM><0878F41B><1><SIP Communications Service><ocs1.ocs.provo.novell.com><8592g5DCBa1694i5887m0D0Bt2247b3F38xAE9Fx><3><REGISTER><sip:gabriel@ocs.provo.novell.com><2947328781><B816D65C2300A32CFA6D371F2AF537FD><900><200>';
+const RESPONSE_V2_SIG =
+  '<NTLM><0878F41B><1><SIP Communications Service><ocs1.ocs.provo.novell.com><8592g5DCBa1694i5887m0D0Bt2247b3F38xAE9Fx><3><REGISTER><sip:gabriel@ocs.provo.novell.com><2947328781><B816D65C2300A32CFA6D371F2AF537FD><900><200>';
 
 function parse(raw: string) {
   const p = new SipStreamParser();
@@ -66,18 +69,46 @@ describe('MS-SIPAE signature buffer (captures from Communicator 2007 R2 / OCS 20
     const m = parse(REQUEST_V4);
     const a = parseAuthHeader(header(m, 'Proxy-Authorization')!);
     expect(a.scheme).toBe('NTLM');
-    const buf = signatureBuffer(m, { protocol: a.scheme, rand: a.params.get('crand')!, num: a.params.get('cnum')!, realm: a.params.get('realm')!, targetname: a.params.get('targetname')! }, 4);
+    const buf = signatureBuffer(
+      m,
+      { protocol: a.scheme, rand: a.params.get('crand')!, num: a.params.get('cnum')!, realm: a.params.get('realm')!, targetname: a.params.get('targetname')! },
+      4,
+    );
     expect(buf).toBe(REQUEST_V4_SIG);
   });
   it('version 4 response: status appended, To tag and Expires included', () => {
     const m = parse(RESPONSE_V4);
     const a = parseAuthHeader(header(m, 'Authentication-Info')!);
-    expect(signatureBuffer(m, { protocol: a.scheme, rand: a.params.get('srand')!, num: a.params.get('snum')!, realm: a.params.get('realm')!, targetname: a.params.get('targetname')! }, 4)).toBe(RESPONSE_V4_SIG);
+    expect(
+      signatureBuffer(
+        m,
+        {
+          protocol: a.scheme,
+          rand: a.params.get('srand')!,
+          num: a.params.get('snum')!,
+          realm: a.params.get('realm')!,
+          targetname: a.params.get('targetname')!,
+        },
+        4,
+      ),
+    ).toBe(RESPONSE_V4_SIG);
   });
   it('version 2 response: no To URI, no asserted identities', () => {
     const m = parse(RESPONSE_V2);
     const a = parseAuthHeader(header(m, 'Authentication-Info')!);
-    expect(signatureBuffer(m, { protocol: a.scheme, rand: a.params.get('srand')!, num: a.params.get('snum')!, realm: a.params.get('realm')!, targetname: a.params.get('targetname')! }, 2)).toBe(RESPONSE_V2_SIG);
+    expect(
+      signatureBuffer(
+        m,
+        {
+          protocol: a.scheme,
+          rand: a.params.get('srand')!,
+          num: a.params.get('snum')!,
+          realm: a.params.get('realm')!,
+          targetname: a.params.get('targetname')!,
+        },
+        2,
+      ),
+    ).toBe(RESPONSE_V2_SIG);
   });
   it('HMAC-SHA1 signatures: upper-case hex, verified in either case, wrong length/garbage refused', () => {
     const key = Buffer.alloc(32, 7);
@@ -103,19 +134,32 @@ describe('SIP stream parser', () => {
   });
   it('any bytes: a message, "need more", or a SipMessageError with a SIP status — nothing else', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.constantFrom(...['REGISTER sip:x SIP/2.0\r\n', 'Content-Length: 3\r\n', '\r\n\r\n', 'SIP/2.0 200 OK\r\n', 'l: 999999999\r\n', ': x\r\n', ' folded\r\n'].map((s) => Buffer.from(s)))), { maxLength: 20 }), (chunks) => {
-        const p = new SipStreamParser({ maxHeaderBytes: 512, maxBodyBytes: 256 });
-        try {
-          for (const c of chunks) {
-            p.push(Buffer.from(c));
-            for (let m = p.next(); m; m = p.next()) expect(m.method ?? m.status).toBeDefined();
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 64 }),
+            fc.constantFrom(
+              ...['REGISTER sip:x SIP/2.0\r\n', 'Content-Length: 3\r\n', '\r\n\r\n', 'SIP/2.0 200 OK\r\n', 'l: 999999999\r\n', ': x\r\n', ' folded\r\n'].map(
+                (s) => Buffer.from(s),
+              ),
+            ),
+          ),
+          { maxLength: 20 },
+        ),
+        (chunks) => {
+          const p = new SipStreamParser({ maxHeaderBytes: 512, maxBodyBytes: 256 });
+          try {
+            for (const c of chunks) {
+              p.push(Buffer.from(c));
+              for (let m = p.next(); m; m = p.next()) expect(m.method ?? m.status).toBeDefined();
+            }
+          } catch (e) {
+            expect(e).toBeInstanceOf(SipMessageError);
+            expect([400, 513]).toContain((e as SipMessageError).status);
           }
-        } catch (e) {
-          expect(e).toBeInstanceOf(SipMessageError);
-          expect([400, 513]).toContain((e as SipMessageError).status);
-        }
-        expect(p.buffered).toBeLessThanOrEqual(chunks.reduce((n, c) => n + c.length, 0));
-      }),
+          expect(p.buffered).toBeLessThanOrEqual(chunks.reduce((n, c) => n + c.length, 0));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -22,7 +22,9 @@ function buildDriver(): string | undefined {
   const glib = spawnSync('pkg-config', ['--cflags', '--libs', 'glib-2.0'], { encoding: 'utf8' });
   if (glib.status !== 0) return undefined;
   const out = join(mkdtempSync(join(tmpdir(), 'sipe-ntlm-')), 'sipe-ntlm');
-  const cc = spawnSync('gcc', ['-O1', '-o', out, driverSource, ...glib.stdout.trim().split(/\s+/), '-lnss3', LIBSIPE, '-Wl,-rpath,/usr/lib/purple-2'], { encoding: 'utf8' });
+  const cc = spawnSync('gcc', ['-O1', '-o', out, driverSource, ...glib.stdout.trim().split(/\s+/), '-lnss3', LIBSIPE, '-Wl,-rpath,/usr/lib/purple-2'], {
+    encoding: 'utf8',
+  });
   if (cc.status !== 0) throw new Error(`gcc sipe-ntlm.c: ${cc.stderr}`);
   return out;
 }
@@ -31,7 +33,8 @@ const driver = buildDriver();
 if (!driver) {
   // Under CI the real client must be there (.ci/run installs pidgin-sipe and libpurple-dev): a skipped
   // oracle would be a test that cannot fail. Locally it is skipped with a warning.
-  if (process.env.CI === 'true') throw new Error(`pidgin-sipe (${LIBSIPE}) or glib headers (pkg-config glib-2.0, via libpurple-dev) missing under CI=true: .ci/run must install them`);
+  if (process.env.CI === 'true')
+    throw new Error(`pidgin-sipe (${LIBSIPE}) or glib headers (pkg-config glib-2.0, via libpurple-dev) missing under CI=true: .ci/run must install them`);
   console.warn('pidgin-sipe / libpurple-dev / gcc not available: the SIPE NTLM interop test is skipped');
 }
 
@@ -42,11 +45,12 @@ function sipe(type: 2 | 4, user: string, password: string) {
   const queue: string[] = [];
   const waiters: ((l: string) => void)[] = [];
   lines.on('line', (l) => (waiters.length ? waiters.shift()!(l) : queue.push(l)));
-  const next = () => new Promise<string>((resolve, reject) => {
-    if (queue.length) return resolve(queue.shift()!);
-    const t = setTimeout(() => reject(new Error('sipe-ntlm: no answer')), 10_000);
-    waiters.push((l) => (clearTimeout(t), resolve(l)));
-  });
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      if (queue.length) return resolve(queue.shift()!);
+      const t = setTimeout(() => reject(new Error('sipe-ntlm: no answer')), 10_000);
+      waiters.push((l) => (clearTimeout(t), resolve(l)));
+    });
   return { next, send: (challenge: string) => p.stdin.write(challenge + '\n'), close: () => p.kill() };
 }
 
@@ -60,19 +64,42 @@ afterAll(async () => srv?.close());
 function post(agent: Agent, authorization?: string): Promise<{ status: number; auth: string[]; diag: string | undefined; body: string }> {
   const body = buildEnvelope({
     headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:7d1b1f0e-0000-4000-8000-000000000002', to: srv.urls.webTicket }),
-    body: buildRequestSecurityToken({ Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55', TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: srv.urls.certProv, Entropy: new Uint8Array(32).fill(3), KeyType: URI.keyTypeSymmetric }),
+    body: buildRequestSecurityToken({
+      Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55',
+      TokenType: URI.tokenTypeSaml11,
+      RequestType: URI.requestTypeIssue,
+      AppliesTo: srv.urls.certProv,
+      Entropy: new Uint8Array(32).fill(3),
+      KeyType: URI.keyTypeSymmetric,
+    }),
   });
   return new Promise((resolve, reject) => {
     const u = new URL(srv.urls.webTicket);
-    const r = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, ca: srv.caCertificatePem, headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': 'Sipe/1.25.0', ...(authorization ? { authorization } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const auth: string[] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate') auth.push(res.rawHeaders[i + 1]!);
-        resolve({ status: res.statusCode ?? 0, auth, diag: res.headers['x-ms-diagnostics'] as string | undefined, body: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
+    const r = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        ca: srv.caCertificatePem,
+        headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': 'Sipe/1.25.0', ...(authorization ? { authorization } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const auth: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate') auth.push(res.rawHeaders[i + 1]!);
+          resolve({
+            status: res.statusCode ?? 0,
+            auth,
+            diag: res.headers['x-ms-diagnostics'] as string | undefined,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      },
+    );
     r.on('error', reject);
     r.end(body);
   });
@@ -107,7 +134,7 @@ describe.skipIf(!driver)('pidgin-sipe 1.25 NTLM (libsipe.so) against the WinNego
   for (const [label, type, user] of [
     ['NTLM, UPN (SIPE sends it with an empty domain)', 2, 'demo@ocauth.test'],
     ['NTLM, DOMAIN\\user', 2, 'OCAUTH\\demo'],
-    ['Negotiate (Kerberos unavailable → SIPE\'s NTLM fallback, raw NTLMSSP)', 4, 'demo@ocauth.test'],
+    ["Negotiate (Kerberos unavailable → SIPE's NTLM fallback, raw NTLMSSP)", 4, 'demo@ocauth.test'],
   ] as const) {
     it(`${label}: a ticket, and the connection stays signed in`, async () => {
       const { r2, r3 } = await signIn(type, user, srv.demoUser.password);

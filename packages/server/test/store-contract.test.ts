@@ -19,10 +19,24 @@ const kinds: [string, () => StoreConfig | undefined][] = [
 ];
 
 const cert = (entity: string, deviceId: string, serial = randomBytes(8).toString('hex').toUpperCase()) => ({
-  entity, deviceId, serialNumber: serial, der: new Uint8Array(randomBytes(64)), notBefore: new Date(1_700_000_000_000), notAfter: new Date(1_800_000_000_000),
+  entity,
+  deviceId,
+  serialNumber: serial,
+  der: new Uint8Array(randomBytes(64)),
+  notBefore: new Date(1_700_000_000_000),
+  notAfter: new Date(1_800_000_000_000),
 });
 const session = (sipUri: string, lastActivity: number): AuthBrokerSessionRecord => ({
-  id: randomUUID(), sipUri, version: 2, protocol: 'TLSv1.2', hashAlgorithm: 'SHA256', createdAt: lastActivity, lastActivity, credentialRequested: false, sipInstance: null, credentialNotAfter: null,
+  id: randomUUID(),
+  sipUri,
+  version: 2,
+  protocol: 'TLSv1.2',
+  hashAlgorithm: 'SHA256',
+  createdAt: lastActivity,
+  lastActivity,
+  credentialRequested: false,
+  sipInstance: null,
+  credentialNotAfter: null,
 });
 
 for (const [name, config] of kinds) {
@@ -60,7 +74,13 @@ for (const [name, config] of kinds) {
       const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-'));
       const s = await openStore(config()!, dir);
       stores.push(s);
-      await s.users.upsertUser({ sipUri: `sip:${u}n@Contoso.test`, account: `CONTOSO\\${u}N`, upn: `${u}N@corp.contoso.test`, password: 'Password', displayName: 'N' });
+      await s.users.upsertUser({
+        sipUri: `sip:${u}n@Contoso.test`,
+        account: `CONTOSO\\${u}N`,
+        upn: `${u}N@corp.contoso.test`,
+        password: 'Password',
+        displayName: 'N',
+      });
       const want = { sipUri: `sip:${u}n@Contoso.test`, account: `CONTOSO\\${u}N`, upn: `${u}N@corp.contoso.test`, enabled: true };
       for (const name of [`contoso\\${u}n`, `CONTOSO\\${u.toUpperCase()}N`, `${u}n@CORP.contoso.test`, `SIP:${u}N@contoso.TEST`, `${u}n@contoso.test`]) {
         expect(await s.users.findUserByAccount!(name), name).toMatchObject(want);
@@ -79,7 +99,11 @@ for (const [name, config] of kinds) {
       await s.users.upsertUser({ sipUri: `sip:${u}p@contoso.test`, account: `CONTOSO\\${u}p`, password: 'Password' });
       expect((await s.users.findNtlmCredential!([`CONTOSO\\${u}p`]))?.ntHash).not.toBeNull();
       // UsernameToken readings: one call, plain first, then the alternative
-      expect(await s.users.verifyPassword(Buffer.from(`CONTOSO\\${u}n`).toString('base64'), Buffer.from('Password').toString('base64'), [{ username: `CONTOSO\\${u}n`, password: 'Password' }])).toMatchObject(want);
+      expect(
+        await s.users.verifyPassword(Buffer.from(`CONTOSO\\${u}n`).toString('base64'), Buffer.from('Password').toString('base64'), [
+          { username: `CONTOSO\\${u}n`, password: 'Password' },
+        ]),
+      ).toMatchObject(want);
       expect(await s.users.verifyPassword(`CONTOSO\\${u}n`, 'wrong', [{ username: `CONTOSO\\${u}n`, password: 'also wrong' }])).toBeNull();
       await expect(s.users.upsertUser({ sipUri: `sip:${u}x@contoso.test`, account: 'no-backslash' })).rejects.toMatchObject({ code: 'ERR_SERVER_USER' });
       await expect(s.users.upsertUser({ sipUri: `sip:${u}x@contoso.test`, upn: 'no-at-sign' })).rejects.toMatchObject({ code: 'ERR_SERVER_USER' });
@@ -99,7 +123,9 @@ for (const [name, config] of kinds) {
         expect(String(r.rows[0].nt_hash_sealed)).toMatch(/^aes256gcm\$/);
         image = Buffer.from(JSON.stringify(r.rows));
       }
-      if (image) for (const form of [nt, Buffer.from(nt.toString('hex')), Buffer.from(nt.toString('base64').replace(/=+$/, ''))]) expect(image.includes(form)).toBe(false);
+      if (image)
+        for (const form of [nt, Buffer.from(nt.toString('hex')), Buffer.from(nt.toString('base64').replace(/=+$/, ''))])
+          expect(image.includes(form)).toBe(false);
       if (name !== 'memory') {
         // under another server key the sealed hash does not open (NTLM unavailable), the password still works
         const d2 = mkdtempSync(join(tmpdir(), 'ocauth-store-')); // a new dataDir: another credential key
@@ -114,8 +140,11 @@ for (const [name, config] of kinds) {
 
     it('certificates: publish supersedes the same device, other devices untouched; duplicate serial refused; revoke', async () => {
       const s = await open();
-      const dev1 = `{${randomUUID().toUpperCase()}}`, dev2 = `{${randomUUID().toUpperCase()}}`;
-      const a = cert(`${u}@contoso.test`, dev1), b = cert(`${u}@contoso.test`, dev2), c = cert(`${u}@CONTOSO.test`, dev1.toLowerCase());
+      const dev1 = `{${randomUUID().toUpperCase()}}`,
+        dev2 = `{${randomUUID().toUpperCase()}}`;
+      const a = cert(`${u}@contoso.test`, dev1),
+        b = cert(`${u}@contoso.test`, dev2),
+        c = cert(`${u}@CONTOSO.test`, dev1.toLowerCase());
       const before = await s.certificates.count();
       expect(await s.certificates.publish(a, new Date(1_750_000_000_000))).toEqual({ revoked: [] });
       expect(await s.certificates.publish(b, new Date(1_750_000_000_000))).toEqual({ revoked: [] });
@@ -125,7 +154,9 @@ for (const [name, config] of kinds) {
       const got = await s.certificates.findBySerial(c.serialNumber.toLowerCase());
       expect(got && Buffer.from(got.der).equals(Buffer.from(c.der))).toBe(true);
       expect(got?.notAfter).toEqual(c.notAfter);
-      expect((await s.certificates.listForEntity(`sip:${u}@contoso.test`)).map((x) => x.serialNumber).sort()).toEqual([a, b, c].map((x) => x.serialNumber).sort());
+      expect((await s.certificates.listForEntity(`sip:${u}@contoso.test`)).map((x) => x.serialNumber).sort()).toEqual(
+        [a, b, c].map((x) => x.serialNumber).sort(),
+      );
       const dup = await s.certificates.publish({ ...cert(`${u}@contoso.test`, dev2), serialNumber: b.serialNumber }, new Date()).catch((e: unknown) => e);
       expect(dup).toBeInstanceOf(CertificateStoreError);
       expect((dup as CertificateStoreError).code).toBe('ERR_CERTPROV_STORE_DUPLICATE_SERIAL');
@@ -138,7 +169,8 @@ for (const [name, config] of kinds) {
     it('sessions: set/get round-trip, per-user count, sweep by idleness, delete', async () => {
       const s = await open();
       const sip = `sip:${u}@contoso.test`;
-      const old = session(sip, 1000), fresh = session(sip, 5000);
+      const old = session(sip, 1000),
+        fresh = session(sip, 5000);
       await s.sessions.set(old);
       await s.sessions.set(fresh);
       expect(await s.sessions.get(old.id)).toEqual(old);
@@ -161,32 +193,39 @@ for (const [name, config] of kinds) {
       expect(all).toHaveLength(12);
       expect(all.filter((c) => !c.revokedAt)).toHaveLength(1);
       // every certificate but the surviving one was revoked by exactly one later publish
-      expect(results.flatMap((r) => r.revoked).sort()).toEqual(all.filter((c) => c.revokedAt).map((c) => c.serialNumber).sort());
+      expect(results.flatMap((r) => r.revoked).sort()).toEqual(
+        all
+          .filter((c) => c.revokedAt)
+          .map((c) => c.serialNumber)
+          .sort(),
+      );
     });
 
-    if (name !== 'memory') it('calls after close() fail with typed errors, never hang', async () => {
-      const s = await openStore(config()!, mkdtempSync(join(tmpdir(), 'ocauth-store-')));
-      await s.close();
-      const e = await s.certificates.publish(cert(`${u}@contoso.test`, `{${randomUUID().toUpperCase()}}`), new Date()).catch((x: unknown) => x);
-      expect(e).toBeInstanceOf(CertificateStoreError);
-      expect((e as CertificateStoreError).code).toBe('ERR_CERTPROV_STORE_UNAVAILABLE');
-      await expect(s.users.findUserBySipUri('sip:a@b.c')).rejects.toBeInstanceOf(Error);
-    });
+    if (name !== 'memory')
+      it('calls after close() fail with typed errors, never hang', async () => {
+        const s = await openStore(config()!, mkdtempSync(join(tmpdir(), 'ocauth-store-')));
+        await s.close();
+        const e = await s.certificates.publish(cert(`${u}@contoso.test`, `{${randomUUID().toUpperCase()}}`), new Date()).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(CertificateStoreError);
+        expect((e as CertificateStoreError).code).toBe('ERR_CERTPROV_STORE_UNAVAILABLE');
+        await expect(s.users.findUserBySipUri('sip:a@b.c')).rejects.toBeInstanceOf(Error);
+      });
 
-    if (name !== 'memory') it('state survives close and reopen', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-'));
-      const cfg = config()!;
-      const s1 = await openStore(cfg, dir);
-      const c = cert(`${u}@contoso.test`, `{${randomUUID().toUpperCase()}}`);
-      await s1.certificates.publish(c, new Date());
-      const sess = session(`sip:${u}@contoso.test`, Date.now());
-      await s1.sessions.set(sess);
-      await s1.close();
-      const s2 = await openStore(cfg, dir);
-      stores.push(s2);
-      expect(await s2.certificates.findBySerial(c.serialNumber)).toMatchObject({ serialNumber: c.serialNumber });
-      expect(await s2.sessions.get(sess.id)).toEqual(sess);
-    });
+    if (name !== 'memory')
+      it('state survives close and reopen', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'ocauth-store-'));
+        const cfg = config()!;
+        const s1 = await openStore(cfg, dir);
+        const c = cert(`${u}@contoso.test`, `{${randomUUID().toUpperCase()}}`);
+        await s1.certificates.publish(c, new Date());
+        const sess = session(`sip:${u}@contoso.test`, Date.now());
+        await s1.sessions.set(sess);
+        await s1.close();
+        const s2 = await openStore(cfg, dir);
+        stores.push(s2);
+        expect(await s2.certificates.findBySerial(c.serialNumber)).toMatchObject({ serialNumber: c.serialNumber });
+        expect(await s2.sessions.get(sess.id)).toEqual(sess);
+      });
   });
 }
 

@@ -22,7 +22,12 @@ const kinds: [string, () => StoreConfig | undefined][] = [
 ];
 const hex = () => randomBytes(8).toString('hex').toUpperCase();
 const cert = (entity: string, deviceId: string) => ({
-  entity, deviceId, serialNumber: hex(), der: new Uint8Array(randomBytes(64)), notBefore: new Date(1_700_000_000_000), notAfter: new Date(1_800_000_000_000),
+  entity,
+  deviceId,
+  serialNumber: hex(),
+  der: new Uint8Array(randomBytes(64)),
+  notBefore: new Date(1_700_000_000_000),
+  notAfter: new Date(1_800_000_000_000),
 });
 const FAR = Date.now() + 3_600_000;
 
@@ -49,7 +54,10 @@ for (const [name, config] of kinds) {
       expect([...(await s.security.liveClaims([replay], Date.now()))]).toEqual([replay]);
       const second = cert(entity, dev);
       const other = `test|other|${hex()}|`; // distinct per run (PostgreSQL is shared)
-      const e = await s.certificates.publishClaiming!(second, new Date(), [{ keys: [`${other}0`], expiresAt: FAR }, { keys: [replay], expiresAt: FAR }]).catch((x: unknown) => x);
+      const e = await s.certificates.publishClaiming!(second, new Date(), [
+        { keys: [`${other}0`], expiresAt: FAR },
+        { keys: [replay], expiresAt: FAR },
+      ]).catch((x: unknown) => x);
       expect((e as { code?: string }).code).toBe('ERR_SERVER_CLAIM_LOST');
       expect(await s.certificates.findBySerial(second.serialNumber)).toBeUndefined();
       expect((await s.certificates.findBySerial(first.serialNumber))?.revokedAt).toBeUndefined();
@@ -61,7 +69,9 @@ for (const [name, config] of kinds) {
       const s = await open();
       const t = `test|ticketcert|${hex()}|`;
       expect(await s.security.claimOnce(`${t}0`, FAR, Date.now())).toBe(true);
-      await s.certificates.publishClaiming!(cert(`pc${hex().toLowerCase()}@contoso.test`, hex()), new Date(), [{ keys: [`${t}0`, `${t}1`, `${t}2`], expiresAt: FAR }]);
+      await s.certificates.publishClaiming!(cert(`pc${hex().toLowerCase()}@contoso.test`, hex()), new Date(), [
+        { keys: [`${t}0`, `${t}1`, `${t}2`], expiresAt: FAR },
+      ]);
       expect([...(await s.security.liveClaims([`${t}0`, `${t}1`, `${t}2`], Date.now()))].sort()).toEqual([`${t}0`, `${t}1`]);
     });
 
@@ -71,7 +81,9 @@ for (const [name, config] of kinds) {
       const key = `test|race|${hex()}`;
       const entity = `pc${hex().toLowerCase()}@contoso.test`;
       const certs = Array.from({ length: 12 }, () => cert(entity, hex()));
-      const results = await Promise.allSettled(certs.map((c, i) => (i % 2 ? s2 : s1).certificates.publishClaiming!(c, new Date(), [{ keys: [key], expiresAt: FAR }])));
+      const results = await Promise.allSettled(
+        certs.map((c, i) => (i % 2 ? s2 : s1).certificates.publishClaiming!(c, new Date(), [{ keys: [key], expiresAt: FAR }])),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect((r.reason as { code?: string }).code).toBe('ERR_SERVER_CLAIM_LOST');
       const published = await Promise.all(certs.map((c) => s1.certificates.findBySerial(c.serialNumber)));
@@ -96,10 +108,20 @@ for (const [name, config] of kinds) {
     it('over HTTPS: one certificate per ticket, exact replays refused, a refused request leaves the ticket usable', { timeout: 60_000 }, async () => {
       const tag = hex().toLowerCase();
       const user = { sipUri: `sip:pc${tag}@ocauth.test`, pin: '246813', phones: [`+1888${tag}`] };
-      const srv: RunningServer = await startServer({ store: config()!, dataDir: mkdtempSync(join(tmpdir(), 'ocauth-pubclaims-srv-')), logger: false, demoUser: false, users: [user] });
+      const srv: RunningServer = await startServer({
+        store: config()!,
+        dataDir: mkdtempSync(join(tmpdir(), 'ocauth-pubclaims-srv-')),
+        logger: false,
+        demoUser: false,
+        users: [user],
+      });
       try {
         const f = createHttpsFetch({ ca: srv.caCertificatePem });
-        const ticket = () => new WebTicketClient({ credentials: { type: 'pin', identity: user.phones[0]!, pin: user.pin }, fetch: f }).requestTicket(srv.urls.certProv, srv.urls.webTicket);
+        const ticket = () =>
+          new WebTicketClient({ credentials: { type: 'pin', identity: user.phones[0]!, pin: user.pin }, fetch: f }).requestTicket(
+            srv.urls.certProv,
+            srv.urls.webTicket,
+          );
         const sign = (t: WebTicket, envelope: string) => signWith(t, envelope, t.created ?? new Date(), 600);
         const entity = user.sipUri.slice(4);
         const t = await ticket();

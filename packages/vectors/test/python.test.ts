@@ -52,12 +52,18 @@ describe.runIf(python || process.env.CI === 'true')('@ocauth/vectors replayed by
 
   it('fails on a wrong P_SHA1 output, key block, c14n output, missing flag note, reason-less invalid case, or schema violation', () => {
     let d = mutant('psha1');
-    editJson(d, 'psha1/psha1.json', (j) => { const t = j.testGroups[0].tests[0]; t.outputHex = (t.outputHex[0] === '0' ? '1' : '0') + t.outputHex.slice(1); });
+    editJson(d, 'psha1/psha1.json', (j) => {
+      const t = j.testGroups[0].tests[0];
+      t.outputHex = (t.outputHex[0] === '0' ? '1' : '0') + t.outputHex.slice(1);
+    });
     let r = py(d);
     expect([r.status, r.stdout]).toEqual([1, expect.stringMatching(/FAIL psha1\/psha1\.json tcId 1: P_SHA1 gives/)]);
 
     d = mutant('keyblock');
-    editJson(d, 'authbroker/tls-dsk-key-block.json', (j) => { const t = j.testGroups[0].tests[4]; t.serverSigningKey = t.clientSigningKey; });
+    editJson(d, 'authbroker/tls-dsk-key-block.json', (j) => {
+      const t = j.testGroups[0].tests[4];
+      t.serverSigningKey = t.clientSigningKey;
+    });
     r = py(d);
     expect([r.status, r.stdout]).toEqual([1, expect.stringMatching(/FAIL authbroker\/tls-dsk-key-block\.json tcId 5: TLSv1\.2 key block/)]);
 
@@ -65,29 +71,51 @@ describe.runIf(python || process.env.CI === 'true')('@ocauth/vectors replayed by
     const f = join(d, 'c14n/xmlsec/merlin-c14n-three/c14n-3.txt');
     writeFileSync(f, readFileSync(f, 'utf8').replace('>', '> '));
     r = py(d);
-    expect([r.status, r.stdout]).toEqual([1, expect.stringMatching(/FAIL c14n\/corpora\.json tcId 77: xmlsec\/merlin-c14n-three\/c14n-3\.txt hashes to no DigestValue/)]);
+    expect([r.status, r.stdout]).toEqual([
+      1,
+      expect.stringMatching(/FAIL c14n\/corpora\.json tcId 77: xmlsec\/merlin-c14n-three\/c14n-3\.txt hashes to no DigestValue/),
+    ]);
 
     d = mutant('notes');
-    editJson(d, 'wstrust/ws-security-hmac.json', (j) => { delete j.notes.SignatureWrapping; });
+    editJson(d, 'wstrust/ws-security-hmac.json', (j) => {
+      delete j.notes.SignatureWrapping;
+    });
     r = py(d);
-    expect([r.status, r.stdout]).toEqual([1, expect.stringMatching(/FAIL wstrust\/ws-security-hmac\.json tcId \d+: flag SignatureWrapping is not explained in notes/)]);
+    expect([r.status, r.stdout]).toEqual([
+      1,
+      expect.stringMatching(/FAIL wstrust\/ws-security-hmac\.json tcId \d+: flag SignatureWrapping is not explained in notes/),
+    ]);
 
     d = mutant('reason');
-    editJson(d, 'psha1/computed-key.json', (j) => { j.testGroups[0].tests.find((t: { result: string }) => t.result === 'invalid').comment = ''; });
+    editJson(d, 'psha1/computed-key.json', (j) => {
+      j.testGroups[0].tests.find((t: { result: string }) => t.result === 'invalid').comment = '';
+    });
     r = py(d);
-    expect([r.status, r.stdout]).toEqual([1, expect.stringMatching(/FAIL schema: psha1\/computed-key\.json\.testGroups\[0\]\.tests\[\d+\]\.comment: shorter than 1/)]);
+    expect([r.status, r.stdout]).toEqual([
+      1,
+      expect.stringMatching(/FAIL schema: psha1\/computed-key\.json\.testGroups\[0\]\.tests\[\d+\]\.comment: shorter than 1/),
+    ]);
 
     d = mutant('schema');
-    editJson(d, 'certprov/csr-policy.json', (j) => { j.testGroups[0].tests[0].csrBas64 = 'x'; });
+    editJson(d, 'certprov/csr-policy.json', (j) => {
+      j.testGroups[0].tests[0].csrBas64 = 'x';
+    });
     r = py(d);
-    expect([r.status, r.stdout]).toEqual([1, expect.stringMatching(/FAIL schema: certprov\/csr-policy\.json\.testGroups\[0\]\.tests\[0\]\.csrBas64: not allowed/)]);
+    expect([r.status, r.stdout]).toEqual([
+      1,
+      expect.stringMatching(/FAIL schema: certprov\/csr-policy\.json\.testGroups\[0\]\.tests\[0\]\.csrBas64: not allowed/),
+    ]);
   });
 
   it('the build refuses a flag without a note and an invalid case without its reason', () => {
     const src = join(dir, 'src');
     // a private repository layout: scripts/, packages/vectors (manifest, schemas), vectors/ (data)
-    for (const p of ['scripts/build-vectors.mjs', 'packages/vectors/manifest.json', 'packages/vectors/package.json', 'packages/vectors/schemas', 'vectors']) cpSync(join(repo, p), join(src, p), { recursive: true });
-    editJson(src, 'vectors/psha1/computed-key.json', (j) => { j.testGroups[0].tests[8].comment = 'ERR_PSHA1_EMPTY_ENTROPY'; j.testGroups[0].tests[0].flags = ['Frobnicated']; });
+    for (const p of ['scripts/build-vectors.mjs', 'packages/vectors/manifest.json', 'packages/vectors/package.json', 'packages/vectors/schemas', 'vectors'])
+      cpSync(join(repo, p), join(src, p), { recursive: true });
+    editJson(src, 'vectors/psha1/computed-key.json', (j) => {
+      j.testGroups[0].tests[8].comment = 'ERR_PSHA1_EMPTY_ENTROPY';
+      j.testGroups[0].tests[0].flags = ['Frobnicated'];
+    });
     const b = spawnSync(process.execPath, [join(src, 'scripts/build-vectors.mjs'), join(dir, 'out')], { encoding: 'utf8' });
     expect(b.status).toBe(1);
     expect(b.stderr).toContain('psha1/computed-key.json tcId 1: flag Frobnicated has no note in manifest.json');

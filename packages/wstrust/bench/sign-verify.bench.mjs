@@ -14,7 +14,10 @@ export default async function (h) {
   const assertionId = 'SamlSecurityToken-7e62744e-bb8b-4f79-a4c8-623c866adf8c';
   // A ticket-sized token (the 4.2.2 assertion shape, ~2.5 KB).
   const token = `<saml:Assertion MajorVersion="1" MinorVersion="1" AssertionID="${assertionId}" Issuer="https://pool0.example.com/WebTicket/WebTicketService.svc" IssueInstant="2026-01-01T00:00:00.000Z" xmlns:saml="${NS.saml}"><saml:Conditions NotBefore="2026-01-01T00:00:00.000Z" NotOnOrAfter="2026-01-01T08:00:00.000Z"><saml:AudienceRestrictionCondition><saml:Audience>https://pool0.example.com/</saml:Audience></saml:AudienceRestrictionCondition></saml:Conditions><saml:AuthenticationStatement AuthenticationMethod="${URI.authMethodUnspecified}" AuthenticationInstant="2026-01-01T00:00:00.000Z"><saml:Subject><saml:NameIdentifier Format="${URI.claimTypeUri}">sip:alice@example.com</saml:NameIdentifier><saml:SubjectConfirmation><saml:ConfirmationMethod>${URI.holderOfKey}</saml:ConfirmationMethod></saml:SubjectConfirmation></saml:Subject></saml:AuthenticationStatement><Signature xmlns="${NS.ds}"><SignatureValue>${'A'.repeat(344)}</SignatureValue></Signature></saml:Assertion>`;
-  const envelope = buildEnvelope({ headers: buildAddressingHeaders({ action: 'http://tempuri.org/IService/Op', to: 'https://pool0.example.com/svc', messageId: 'urn:uuid:1' }), body: '<Op xmlns="http://tempuri.org/"><x>42</x></Op>' });
+  const envelope = buildEnvelope({
+    headers: buildAddressingHeaders({ action: 'http://tempuri.org/IService/Op', to: 'https://pool0.example.com/svc', messageId: 'urn:uuid:1' }),
+    body: '<Op xmlns="http://tempuri.org/"><x>42</x></Op>',
+  });
   const now = new Date('2026-01-01T00:00:10.000Z');
 
   // Reference input: the same envelope with the same Timestamp and token, signed by xml-crypto.

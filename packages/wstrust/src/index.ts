@@ -2,7 +2,17 @@
 // WS-Addressing, WS-Security and SAML 1.1; the public API (internals under src/internal/).
 
 // Errors: one base class, closed codes.
-export { WsTrustError, SoapFormatError, InvalidRequestError, InvalidResponseError, SecurityError, AssertionError, TicketError, NtlmError, WebTicketServiceError } from './internal/errors.js';
+export {
+  WsTrustError,
+  SoapFormatError,
+  InvalidRequestError,
+  InvalidResponseError,
+  SecurityError,
+  AssertionError,
+  TicketError,
+  NtlmError,
+  WebTicketServiceError,
+} from './internal/errors.js';
 export type { WsTrustErrorCode, WsTrustErrorOptions, SecurityErrorCode, AssertionErrorCode, TicketErrorCode } from './internal/errors.js';
 
 // Web Ticket Service: client, handler, ticket verifier.
@@ -26,12 +36,35 @@ export { ntlmAuthorizer } from './internal/ntlm.js';
 export { URI } from './internal/ns.js';
 export { readSoapRequest, SoapRequestError } from './internal/soap-request.js';
 export type { SoapRequest, SoapRequestErrorCode, ReadSoapRequestOptions } from './internal/soap-request.js';
-export { buildEnvelope, buildAddressingHeaders, parseEnvelope, buildRequestSecurityToken, parseRequestSecurityToken, parseRequestSecurityTokenResponseCollection, parseCompactTicketResponse } from './internal/messages.js';
-export type { SoapVersion, AddressingHeaders, ParsedEnvelope, RequestSecurityToken, RequestSecurityTokenResponse, CompactTicketResponse } from './internal/messages.js';
+export {
+  buildEnvelope,
+  buildAddressingHeaders,
+  parseEnvelope,
+  buildRequestSecurityToken,
+  parseRequestSecurityToken,
+  parseRequestSecurityTokenResponseCollection,
+  parseCompactTicketResponse,
+} from './internal/messages.js';
+export type {
+  SoapVersion,
+  AddressingHeaders,
+  ParsedEnvelope,
+  RequestSecurityToken,
+  RequestSecurityTokenResponse,
+  CompactTicketResponse,
+} from './internal/messages.js';
 
 // WS-Security and SAML 1.1.
 export { signMessage, verifyMessage, MemoryReplayCache } from './internal/security.js';
-export type { SignMessageOptions, VerifyMessageOptions, VerifiedMessage, KeyReference, ReplayCache, DigestAlgorithm, HmacAlgorithm } from './internal/security.js';
+export type {
+  SignMessageOptions,
+  VerifyMessageOptions,
+  VerifiedMessage,
+  KeyReference,
+  ReplayCache,
+  DigestAlgorithm,
+  HmacAlgorithm,
+} from './internal/security.js';
 export { signWithCertificate, verifyCertificateMessage } from './internal/x509-token.js';
 export type { SignWithCertificateOptions, VerifiedCertificateMessage } from './internal/x509-token.js';
 export { buildSignedAssertion, parseAssertion, wrapKey, keyNameOf } from './internal/saml.js';

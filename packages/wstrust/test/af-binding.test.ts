@@ -17,7 +17,9 @@ function withoutAfBinding(wsdl: string, policyId: string): string {
 describe('webTicketBindings (2.2.4.3)', () => {
   it("the spec's 6.2 WSDL: five bindings, each policy with af:Binding", () => {
     const b = webTicketBindings(specWsdl);
-    expect(b.map((x) => [x.name, x.policyId, x.usable])).toEqual(['WinNegotiate', 'Cert', 'Pin', 'Auth', 'Anon'].map((n) => [`WebTicketService${n}`, `WebTicketService${n}_policy`, true]));
+    expect(b.map((x) => [x.name, x.policyId, x.usable])).toEqual(
+      ['WinNegotiate', 'Cert', 'Pin', 'Auth', 'Anon'].map((n) => [`WebTicketService${n}`, `WebTicketService${n}_policy`, true]),
+    );
     expect(b.every((x) => x.address === undefined)).toBe(true); // 6.2 publishes no wsdl:service
   });
   it('a policy without af:Binding makes its binding unusable, and only that one', () => {
@@ -28,7 +30,9 @@ describe('webTicketBindings (2.2.4.3)', () => {
     const h = makeHandler(() => new Date('2026-03-01T10:00:00Z'));
     const b = webTicketBindings(await (await h(new Request(`${SERVICE}?wsdl`))).text());
     expect(b.map((x) => [x.name, x.usable, x.address])).toEqual([
-      ['WebTicketServiceWinNegotiate', true, SERVICE], ['WebTicketServicePin', true, `${SERVICE}/Pin`], ['WebTicketServiceAuth', true, `${SERVICE}/Auth`],
+      ['WebTicketServiceWinNegotiate', true, SERVICE],
+      ['WebTicketServicePin', true, `${SERVICE}/Pin`],
+      ['WebTicketServiceAuth', true, `${SERVICE}/Auth`],
     ]);
   });
 });
@@ -39,7 +43,11 @@ describe('WebTicketClient with bindingsFromMetadata', () => {
   it('reads the WSDL once, then asks for tickets at the Pin port', async () => {
     const h = makeHandler(now);
     const seen: string[] = [];
-    const f = (async (u: string | URL | Request, init?: RequestInit) => { const r = new Request(u, init); seen.push(`${r.method} ${r.url}`); return h(r); }) as typeof fetch;
+    const f = (async (u: string | URL | Request, init?: RequestInit) => {
+      const r = new Request(u, init);
+      seen.push(`${r.method} ${r.url}`);
+      return h(r);
+    }) as typeof fetch;
     const client = new WebTicketClient({ credentials: pin, clock: now, fetch: f, bindingsFromMetadata: true });
     await client.getTicket('https://pool0.example.com/a', SERVICE);
     await client.getTicket('https://pool0.example.com/a?x', SERVICE); // cached ticket: nothing sent
@@ -55,7 +63,10 @@ describe('WebTicketClient with bindingsFromMetadata', () => {
       return r.method === 'GET' ? new Response(withoutAfBinding(await res.text(), 'WebTicketServicePin_policy'), { status: 200 }) : res;
     }) as typeof fetch;
     const client = new WebTicketClient({ credentials: pin, clock: now, fetch: f, bindingsFromMetadata: true });
-    const e = await client.getTicket('https://pool0.example.com/a', SERVICE).then(() => undefined, (x: unknown) => x);
+    const e = await client.getTicket('https://pool0.example.com/a', SERVICE).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(WsTrustError);
     expect((e as WsTrustError).code).toBe('ERR_WSTRUST_BINDING');
     expect((e as Error).message).toContain('af:Binding');

@@ -4,7 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createTicketVerifier, deriveCompactTicketKey, mintCompactWebTicket, openCompactWebTicket, compactTicketOfHeader, TicketError, WsTrustError, CWT_MAX_LENGTH } from './internals.js';
+import {
+  createTicketVerifier,
+  deriveCompactTicketKey,
+  mintCompactWebTicket,
+  openCompactWebTicket,
+  compactTicketOfHeader,
+  TicketError,
+  WsTrustError,
+  CWT_MAX_LENGTH,
+} from './internals.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import { issuerCert } from './support.js';
 
@@ -12,10 +21,25 @@ const file = JSON.parse(readFileSync(new URL('../../../vectors/wstrust/cwt.json'
 const pool = { keyName: 'pool-a', key: new Uint8Array(Buffer.from(file.poolKeyHex, 'hex')) };
 const other = { keyName: 'pool-b', key: new Uint8Array(Buffer.from(file.otherPoolKeyHex, 'hex')) };
 const verifier = (now = file.verifier.now as string) =>
-  createTicketVerifier({ issuerCertificates: [issuerCert], poolKeys: [pool], clock: () => new Date(now), skewSeconds: file.verifier.skewSeconds, audience: file.verifier.audience, compactTicketMaxLifetimeSeconds: file.verifier.maxLifetimeSeconds });
+  createTicketVerifier({
+    issuerCertificates: [issuerCert],
+    poolKeys: [pool],
+    clock: () => new Date(now),
+    skewSeconds: file.verifier.skewSeconds,
+    audience: file.verifier.audience,
+    compactTicketMaxLifetimeSeconds: file.verifier.maxLifetimeSeconds,
+  });
 const tests = file.testGroups.flatMap((g: { tests: unknown[] }) => g.tests) as {
-  tcId: number; comment: string; flags: string[]; token: string; result: 'valid' | 'invalid'; code?: string; reason?: string; now?: string;
-  claims?: { sipUri: string; audience: string; issuedAt: string; expiresAt: string; idHex: string }; nonceHex?: string;
+  tcId: number;
+  comment: string;
+  flags: string[];
+  token: string;
+  result: 'valid' | 'invalid';
+  code?: string;
+  reason?: string;
+  now?: string;
+  claims?: { sipUri: string; audience: string; issuedAt: string; expiresAt: string; idHex: string };
+  nonceHex?: string;
 }[];
 
 describe('vectors/wstrust/cwt.json', () => {
@@ -32,7 +56,24 @@ describe('vectors/wstrust/cwt.json', () => {
 
   it.runIf(hasTool('openssl', ['version']))('openssl kdf HKDF agrees on the derived key and key id', () => {
     const hkdf = (info: string, n: number) =>
-      runTool('openssl', ['kdf', '-keylen', String(n), '-kdfopt', 'digest:SHA256', '-kdfopt', `hexkey:${file.poolKeyHex}`, '-kdfopt', 'salt:ocauth compact web ticket', '-kdfopt', `info:${info}`, 'HKDF']).toString().trim().replace(/:/g, '').toLowerCase();
+      runTool('openssl', [
+        'kdf',
+        '-keylen',
+        String(n),
+        '-kdfopt',
+        'digest:SHA256',
+        '-kdfopt',
+        `hexkey:${file.poolKeyHex}`,
+        '-kdfopt',
+        'salt:ocauth compact web ticket',
+        '-kdfopt',
+        `info:${info}`,
+        'HKDF',
+      ])
+        .toString()
+        .trim()
+        .replace(/:/g, '')
+        .toLowerCase();
     expect(hkdf('ocauth-cwt-v1 aes-256-gcm', 32)).toBe(file.derived.keyHex);
     expect(hkdf('ocauth-cwt-v1 kid', 4)).toBe(file.derived.kidHex);
   });
@@ -42,11 +83,22 @@ describe('vectors/wstrust/cwt.json', () => {
       if (t.result === 'valid') {
         const c = t.claims!;
         const opened = openCompactWebTicket(t.token, [other, pool]);
-        expect({ ...opened, id: Buffer.from(opened.id).toString('hex'), issuedAt: opened.issuedAt.toISOString(), expiresAt: opened.expiresAt.toISOString() }, `tcId ${t.tcId}`).toEqual({
-          sipUri: c.sipUri, audience: c.audience, id: c.idHex, issuedAt: c.issuedAt.replace('Z', '.000Z'), expiresAt: c.expiresAt.replace('Z', '.000Z'),
+        expect(
+          { ...opened, id: Buffer.from(opened.id).toString('hex'), issuedAt: opened.issuedAt.toISOString(), expiresAt: opened.expiresAt.toISOString() },
+          `tcId ${t.tcId}`,
+        ).toEqual({
+          sipUri: c.sipUri,
+          audience: c.audience,
+          id: c.idHex,
+          issuedAt: c.issuedAt.replace('Z', '.000Z'),
+          expiresAt: c.expiresAt.replace('Z', '.000Z'),
         });
         // Known answer: the same claims and nonce mint the same bytes.
-        const minted = mintCompactWebTicket({ sipUri: c.sipUri, audience: c.audience, issuedAt: new Date(c.issuedAt), expiresAt: new Date(c.expiresAt), id: Buffer.from(c.idHex, 'hex') }, pool, { nonce: Buffer.from(t.nonceHex!, 'hex') });
+        const minted = mintCompactWebTicket(
+          { sipUri: c.sipUri, audience: c.audience, issuedAt: new Date(c.issuedAt), expiresAt: new Date(c.expiresAt), id: Buffer.from(c.idHex, 'hex') },
+          pool,
+          { nonce: Buffer.from(t.nonceHex!, 'hex') },
+        );
         expect(minted, `tcId ${t.tcId}`).toBe(t.token);
         for (const header of [`cwt=${t.token}`, `Bearer cwt=${t.token}`]) {
           const v = await verifier().verifyToken(header);
@@ -74,7 +126,12 @@ describe('vectors/wstrust/cwt.json', () => {
       expect((err as Error).message, `tcId ${t.tcId}`).toContain(t.reason!);
       // The verifier refuses the header form with the same code.
       if (!t.flags.includes('verifier')) {
-        const e2 = await verifier().verifyToken(`cwt=${t.token}`).then(() => undefined, (e: unknown) => e);
+        const e2 = await verifier()
+          .verifyToken(`cwt=${t.token}`)
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         expect((e2 as TicketError)?.code, `tcId ${t.tcId} via verifyToken`).toBe(t.code);
       }
     });

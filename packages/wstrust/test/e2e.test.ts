@@ -2,7 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  WebTicketClient, createTicketVerifier, discoverFromMetadata, buildEnvelope, buildAddressingHeaders, type TicketError, WebTicketServiceError, NS,
+  WebTicketClient,
+  createTicketVerifier,
+  discoverFromMetadata,
+  buildEnvelope,
+  buildAddressingHeaders,
+  type TicketError,
+  WebTicketServiceError,
+  NS,
   parseWebTicketHeaderValue,
 } from './internals.js';
 import { issuerCert, makeHandler, poolKey, seededRandom } from './support.js';
@@ -53,11 +60,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const envelope = () => buildEnvelope({ headers: buildAddressingHeaders({ action: 'urn:op', to: `${base}/GroupExpansion/service.svc` }), body: '<Op xmlns="urn:x"/>' });
+const envelope = () =>
+  buildEnvelope({ headers: buildAddressingHeaders({ action: 'urn:op', to: `${base}/GroupExpansion/service.svc` }), body: '<Op xmlns="urn:x"/>' });
 
 describe('end to end over loopback HTTP', () => {
   it('401 discovery → IssueToken (PIN) → signed request → verifier passes; cache and renewal', async () => {
-    const client = new WebTicketClient({ credentials: { type: 'pin', identity: '+15551234', pin: '12345' }, clock, random: seededRandom('client'), sipUri: 'sip:alice@example.com' });
+    const client = new WebTicketClient({
+      credentials: { type: 'pin', identity: '+15551234', pin: '12345' },
+      clock,
+      random: seededRandom('client'),
+      sipUri: 'sip:alice@example.com',
+    });
     ticketRequests = 0;
     const r1 = await client.callService(`${base}/GroupExpansion/service.svc`, envelope());
     expect(await r1.text()).toBe('sip:alice@example.com');
@@ -74,7 +87,10 @@ describe('end to end over loopback HTTP', () => {
     expect((await verifier().verifyToken(client.headerValue(t))).sipUri).toBe('sip:alice@example.com');
   });
   it('UsernameToken and bearer credentials obtain tickets too', async () => {
-    for (const credentials of [{ type: 'password', username: 'sip:alice@example.com', password: 'correct horse' }, { type: 'bearer', token: 'good-token' }] as const) {
+    for (const credentials of [
+      { type: 'password', username: 'sip:alice@example.com', password: 'correct horse' },
+      { type: 'bearer', token: 'good-token' },
+    ] as const) {
       const client = new WebTicketClient({ credentials, clock });
       const t = await client.requestTicket(`${base}/GroupExpansion/service.svc`, `${base}/WebTicket/WebTicketService.svc`);
       expect(t.appliesTo).toBe(`${base}/`);
@@ -82,7 +98,16 @@ describe('end to end over loopback HTTP', () => {
   });
   it('negotiate credentials follow the challenge', async () => {
     const seen: (string | undefined)[] = [];
-    const client = new WebTicketClient({ credentials: { type: 'negotiate', authorize: async (c) => { seen.push(c); return c ? 'Negotiate dGVzdA==' : 'Negotiate Zmlyc3Q='; } }, clock });
+    const client = new WebTicketClient({
+      credentials: {
+        type: 'negotiate',
+        authorize: async (c) => {
+          seen.push(c);
+          return c ? 'Negotiate dGVzdA==' : 'Negotiate Zmlyc3Q=';
+        },
+      },
+      clock,
+    });
     await client.requestTicket(`${base}/GroupExpansion/service.svc`, `${base}/WebTicket/WebTicketService.svc`);
     expect(seen).toEqual([undefined, 'Negotiate, NTLM, Bearer']);
   });
@@ -100,20 +125,42 @@ describe('end to end over loopback HTTP', () => {
     expect(e1.source).toBe(new URL(base).hostname);
     expect(e1.finding.remedy.length).toBeGreaterThan(10);
     expect(JSON.stringify(e1.finding)).not.toContain('0000');
-    expect(e2).toMatchObject({ via: 'ocs-diagnostics-fault', reason: 'The SIP URI in the claim type requirements of the Web ticket request does not match the SIP URI associated with the presented credentials.', finding: { id: 'webticket.28035' } });
+    expect(e2).toMatchObject({
+      via: 'ocs-diagnostics-fault',
+      reason: 'The SIP URI in the claim type requirements of the Web ticket request does not match the SIP URI associated with the presented credentials.',
+      finding: { id: 'webticket.28035' },
+    });
   });
   it('failures from a foreign server: undefined ErrorId, header-only, non-SOAP body, malformed header', async () => {
-    const serve = (status: number, body: string, headers: Record<string, string>) => new WebTicketClient({
-      credentials: { type: 'pin', identity: '1', pin: '2' }, clock, fetch: (async () => new Response(body, { status, headers })) as typeof fetch,
-    });
+    const serve = (status: number, body: string, headers: Record<string, string>) =>
+      new WebTicketClient({
+        credentials: { type: 'pin', identity: '1', pin: '2' },
+        clock,
+        fetch: (async () => new Response(body, { status, headers })) as typeof fetch,
+      });
     const req = (c: WebTicketClient) => c.requestTicket('https://svc.example.com/x', 'https://wt.example.com/WebTicket').catch((e) => e);
     const a = await req(serve(500, '<html>oops</html>', { 'x-ms-diagnostics': '28030;source="fe1.example.com";reason="Something else"' }));
-    expect(a).toMatchObject({ code: 'ERR_WSTRUST_SERVICE', status: 500, errorId: 28030, reason: 'Something else', source: 'fe1.example.com', via: 'x-ms-diagnostics', finding: { id: 'webticket.undefined-error-id' } });
+    expect(a).toMatchObject({
+      code: 'ERR_WSTRUST_SERVICE',
+      status: 500,
+      errorId: 28030,
+      reason: 'Something else',
+      source: 'fe1.example.com',
+      via: 'x-ms-diagnostics',
+      finding: { id: 'webticket.undefined-error-id' },
+    });
     const b = await req(serve(503, 'busy', { 'x-ms-diagnostics': 'not a header' }));
     expect(b).toMatchObject({ code: 'ERR_WSTRUST_SERVICE', status: 503, errorId: undefined, finding: undefined, via: undefined });
-    const fault = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>boom</faultstring></s:Fault></s:Body></s:Envelope>';
+    const fault =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>boom</faultstring></s:Fault></s:Body></s:Envelope>';
     const c = await req(serve(500, fault, { 'x-ms-diagnostics': '28033;reason="The Web ticket has expired."' }));
-    expect(c).toMatchObject({ errorId: 28033, faultcode: 's:Server', reason: 'The Web ticket has expired.', via: 'x-ms-diagnostics', finding: { id: 'webticket.28033' } });
+    expect(c).toMatchObject({
+      errorId: 28033,
+      faultcode: 's:Server',
+      reason: 'The Web ticket has expired.',
+      via: 'x-ms-diagnostics',
+      finding: { id: 'webticket.28033' },
+    });
     const d = await req(serve(500, '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', {}));
     expect(d).toMatchObject({ code: 'ERR_WSTRUST_SERVICE', status: 500, errorId: undefined, reason: undefined });
   });
@@ -133,7 +180,8 @@ describe('end to end over loopback HTTP', () => {
 
 describe('WS-MEX discovery', () => {
   it('finds the issuer and proof vs bearer from (Endorsing|Signed)SupportingTokens', () => {
-    const pol = (kind: string, addr: string) => `<sp:${kind} xmlns:sp="http://docs.oasis-open.org/ws-sx/ws-securitypolicy/200702"><wsp:Policy xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy"><sp:IssuedToken><sp:Issuer><Address xmlns="${NS.wsa10}">${addr}</Address></sp:Issuer></sp:IssuedToken></wsp:Policy></sp:${kind}>`;
+    const pol = (kind: string, addr: string) =>
+      `<sp:${kind} xmlns:sp="http://docs.oasis-open.org/ws-sx/ws-securitypolicy/200702"><wsp:Policy xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy"><sp:IssuedToken><sp:Issuer><Address xmlns="${NS.wsa10}">${addr}</Address></sp:Issuer></sp:IssuedToken></wsp:Policy></sp:${kind}>`;
     const md = `<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/"><wsp:Policy xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy">${pol('EndorsingSupportingTokens', 'https://pool0/WebTicket/WebTicketService.svc')}${pol('SignedSupportingTokens', 'https://pool0/WebTicket/WebTicketService.svc/Bearer')}</wsp:Policy></wsdl:definitions>`;
     expect(discoverFromMetadata(md)).toEqual([
       { webTicketUrl: 'https://pool0/WebTicket/WebTicketService.svc', proof: true },

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
-  URI, NS, buildEnvelope, buildAddressingHeaders, buildRequestSecurityToken, parseEnvelope, parseRequestSecurityTokenResponseCollection,
-  computeProofKey, signMessage, createTicketVerifier, TicketError, parseAssertion, parseMsDiagnosticsHeader, formatWebTicketHeaderValue,
-  keyNameOf, type RequestSecurityToken,
+  URI,
+  NS,
+  buildEnvelope,
+  buildAddressingHeaders,
+  buildRequestSecurityToken,
+  parseEnvelope,
+  parseRequestSecurityTokenResponseCollection,
+  computeProofKey,
+  signMessage,
+  createTicketVerifier,
+  TicketError,
+  parseAssertion,
+  parseMsDiagnosticsHeader,
+  formatWebTicketHeaderValue,
+  keyNameOf,
+  type RequestSecurityToken,
 } from './internals.js';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import { parseMsDiagnostics as parseDiagnostics, parseOcsDiagnosticsFault, parseSoapFault } from '@ocauth/diagnostics';
@@ -13,10 +26,19 @@ const T0 = new Date('2026-03-01T10:00:00.000Z');
 const clock = () => T0;
 const entropy = new Uint8Array(32).map((_, i) => 255 - i);
 const rst = (o: Partial<RequestSecurityToken> = {}): RequestSecurityToken => ({
-  Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55', TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue,
-  AppliesTo: 'https://pool0.example.com/CertProv/CertProvisioningService.svc', Entropy: entropy, KeyType: URI.keyTypeSymmetric, ...o,
+  Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55',
+  TokenType: URI.tokenTypeSaml11,
+  RequestType: URI.requestTypeIssue,
+  AppliesTo: 'https://pool0.example.com/CertProv/CertProvisioningService.svc',
+  Entropy: entropy,
+  KeyType: URI.keyTypeSymmetric,
+  ...o,
 });
-const rstEnvelope = (r = rst()) => buildEnvelope({ headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:5e1f7b0c-0000-4000-8000-000000000001', to: SERVICE }), body: buildRequestSecurityToken(r) });
+const rstEnvelope = (r = rst()) =>
+  buildEnvelope({
+    headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:5e1f7b0c-0000-4000-8000-000000000001', to: SERVICE }),
+    body: buildRequestSecurityToken(r),
+  });
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
   new Request(SERVICE + path, { method: 'POST', body, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } });
 const basic = (u: string, p: string) => ({ authorization: 'Basic ' + Buffer.from(`${u}:${p}`).toString('base64') });
@@ -30,10 +52,25 @@ async function obtain(h = makeHandler(clock), r = rst()) {
 }
 
 const verifier = (o: Partial<Parameters<typeof createTicketVerifier>[0]> = {}) =>
-  createTicketVerifier({ issuerCertificates: [issuerCert], poolKeys: [poolKey], clock: () => new Date(T0.getTime() + 60_000), audience: 'https://pool0.example.com/CertProv/CertProvisioningService.svc', ...o });
+  createTicketVerifier({
+    issuerCertificates: [issuerCert],
+    poolKeys: [poolKey],
+    clock: () => new Date(T0.getTime() + 60_000),
+    audience: 'https://pool0.example.com/CertProv/CertProvisioningService.svc',
+    ...o,
+  });
 
 const serviceRequest = (token: string, assertionId: string, proofKey: Uint8Array, now = new Date(T0.getTime() + 30_000)) =>
-  signMessage({ envelope: buildEnvelope({ headers: buildAddressingHeaders({ action: 'urn:op', to: 'https://pool0.example.com/CertProv/CertProvisioningService.svc' }), body: '<Op xmlns="urn:x"/>' }), proofKey, assertionId, token, now });
+  signMessage({
+    envelope: buildEnvelope({
+      headers: buildAddressingHeaders({ action: 'urn:op', to: 'https://pool0.example.com/CertProv/CertProvisioningService.svc' }),
+      body: '<Op xmlns="urn:x"/>',
+    }),
+    proofKey,
+    assertionId,
+    token,
+    now,
+  });
 
 describe('IssueToken handler', () => {
   it('issues a holder-of-key ticket (Pin binding) with the 3.2.4.1.3.4 elements; the ticket verifies', async () => {
@@ -54,7 +91,7 @@ describe('IssueToken handler', () => {
     expect(Buffer.from(v.proofKey!)).toEqual(Buffer.from(proofKey));
     expect(v.signedElements[0]!.localName).toBe('Timestamp');
   });
-  it('verify(envelope, { document }) uses the caller\'s parse of the request instead of parsing it again; checks are the same', async () => {
+  it("verify(envelope, { document }) uses the caller's parse of the request instead of parsing it again; checks are the same", async () => {
     const { rstr, proofKey } = await obtain();
     const req = serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey);
     const once = await verifier().verify(req, { document: parseXmlDocument(req) });
@@ -75,7 +112,9 @@ describe('IssueToken handler', () => {
     const d = mkdtempSync(join(tmpdir(), 'wst-saml-'));
     writeFileSync(join(d, 'a.xml'), rstr.RequestedSecurityToken);
     writeFileSync(join(d, 'c.pem'), issuerCert);
-    expect(() => runTool('xmlsec1', ['--verify', '--pubkey-cert-pem', join(d, 'c.pem'), '--id-attr:AssertionID', `${NS.saml}:Assertion`, join(d, 'a.xml')])).not.toThrow();
+    expect(() =>
+      runTool('xmlsec1', ['--verify', '--pubkey-cert-pem', join(d, 'c.pem'), '--id-attr:AssertionID', `${NS.saml}:Assertion`, join(d, 'a.xml')]),
+    ).not.toThrow();
   });
   it('private computer lifetime is 8 hours', async () => {
     const res = await makeHandler(clock)(post('/Pin', rstEnvelope(), { ...basic('1234', '12345'), 'x-ms-computer-type': 'private' }));
@@ -90,10 +129,20 @@ describe('IssueToken handler', () => {
     expect((await h(post('', rstEnvelope(), { authorization: 'Negotiate dGVzdA==' }))).status).toBe(200);
     const r3 = await h(post('', rstEnvelope(), { authorization: 'Negotiate Ym9i' }));
     expect(r3.status).toBe(403);
-    expect(parseMsDiagnosticsHeader(r3.headers.get('x-ms-diagnostics')!)).toEqual({ errorId: 28000, source: 'pool0.example.com', reason: 'User is not SIP enabled.', fault: 'wsse:FailedAuthentication' });
+    expect(parseMsDiagnosticsHeader(r3.headers.get('x-ms-diagnostics')!)).toEqual({
+      errorId: 28000,
+      source: 'pool0.example.com',
+      reason: 'User is not SIP enabled.',
+      fault: 'wsse:FailedAuthentication',
+    });
     // The same header as @ocauth/diagnostics reads it, strictly (what a conformance check would demand).
     const strict = parseDiagnostics(r3.headers.get('x-ms-diagnostics')!, { strict: true });
-    expect(strict.ok && strict.value).toEqual({ errorId: 28000, source: 'pool0.example.com', reason: 'User is not SIP enabled.', fault: 'wsse:FailedAuthentication' });
+    expect(strict.ok && strict.value).toEqual({
+      errorId: 28000,
+      source: 'pool0.example.com',
+      reason: 'User is not SIP enabled.',
+      fault: 'wsse:FailedAuthentication',
+    });
   });
   it('X-Ms-diagnostics and OCSDiagnosticsFault stay well-formed for awkward sources and messages', () => {
     // An IPv6 literal cannot be an X-Ms-diagnostics source (1*(ALPHA / DIGIT / "-" / "." / "_" / "~")): it is left out.
@@ -103,7 +152,11 @@ describe('IssueToken handler', () => {
     // Characters XML cannot carry (controls, lone surrogates) in a faultstring become '?' instead of a malformed fault.
     const fault = buildSoapFault('wst:InvalidRequest', 'bad \u0001 input \uD800 here', { errorId: 28020, reason: 'There is no valid security token.' });
     const parsed = parseOcsDiagnosticsFault(fault);
-    expect(parsed.ok && parsed.value).toMatchObject({ errorId: 28020, reason: 'There is no valid security token.', fault: { faultcode: 'wst:InvalidRequest', faultcodeNamespace: NS.trust, faultstring: 'bad ? input ? here' } });
+    expect(parsed.ok && parsed.value).toMatchObject({
+      errorId: 28020,
+      reason: 'There is no valid security token.',
+      fault: { faultcode: 'wst:InvalidRequest', faultcodeNamespace: NS.trust, faultstring: 'bad ? input ? here' },
+    });
     for (const v of ['1.1', '1.2'] as const) {
       const plain = parseSoapFault(buildEnvelope({ version: v, body: buildSoapFault('s:Client', 'x\u0000y', undefined, v) }));
       expect(plain.ok && plain.value.faultstring, v).toBe('x?y');
@@ -118,7 +171,13 @@ describe('IssueToken handler', () => {
   });
   it('Auth binding: UsernameToken; wrong password is the real-pool fault (500, a:FailedAuthentication, 28020)', async () => {
     const h = makeHandler(clock);
-    const ut = (p: string) => buildEnvelope({ headers: [`<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>sip:alice@example.com</o:Username><o:Password Type="${URI.passwordText}">${p}</o:Password></o:UsernameToken></o:Security>`], body: buildRequestSecurityToken(rst()) });
+    const ut = (p: string) =>
+      buildEnvelope({
+        headers: [
+          `<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>sip:alice@example.com</o:Username><o:Password Type="${URI.passwordText}">${p}</o:Password></o:UsernameToken></o:Security>`,
+        ],
+        body: buildRequestSecurityToken(rst()),
+      });
     expect((await h(post('/Auth', ut('correct horse')))).status).toBe(200);
     const r = await h(post('/Auth', ut('wrong')));
     expect(r.status).toBe(500);
@@ -175,7 +234,17 @@ describe('IssueToken handler', () => {
     expect(w).toContain(`<soap:address location="${SERVICE}/Pin"/>`);
     expect(w).toContain(`<wsdl:port name="WebTicketServiceWinNegotiate" binding="tns:WebTicketServiceWinNegotiate"><soap:address location="${SERVICE}"/>`);
     if (hasTool('xmllint')) runTool('xmllint', ['--noout', '-'], w);
-    const mex = await h(post('/mex', buildEnvelope({ version: '1.2', headers: buildAddressingHeaders({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get', messageId: 'urn:uuid:1' }), body: '' }), { 'content-type': 'application/soap+xml; charset=utf-8' }));
+    const mex = await h(
+      post(
+        '/mex',
+        buildEnvelope({
+          version: '1.2',
+          headers: buildAddressingHeaders({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get', messageId: 'urn:uuid:1' }),
+          body: '',
+        }),
+        { 'content-type': 'application/soap+xml; charset=utf-8' },
+      ),
+    );
     const m = await mex.text();
     expect(m).toContain('MetadataSection Dialect="http://schemas.xmlsoap.org/wsdl/"');
     expect(m).not.toContain('WebTicketServiceAnon');
@@ -187,11 +256,17 @@ describe('IssueToken handler', () => {
     expect((await h(new Request(SERVICE + '/Anon', { method: 'POST', body: rstEnvelope() }))).status).toBe(404);
   });
   it('without a windowsAuthenticator WinNegotiate is not advertised; with a certificate validator Cert is; publishedUrl names the ports', async () => {
-    const h = makeHandler(clock, { windowsAuthenticator: undefined, certificateValidator: { validate: async () => null }, publishedUrl: 'https://edge.example.net/pool/WebTicket/WebTicketService.svc' });
+    const h = makeHandler(clock, {
+      windowsAuthenticator: undefined,
+      certificateValidator: { validate: async () => null },
+      publishedUrl: 'https://edge.example.net/pool/WebTicket/WebTicketService.svc',
+    });
     const w = await (await h(new Request(SERVICE + '/mex'))).text();
     expect(w).not.toContain('WinNegotiate');
     expect([...w.matchAll(/<wsdl:port name="([^"]+)"/g)].map((x) => x[1])).toEqual(['WebTicketServiceCert', 'WebTicketServicePin', 'WebTicketServiceAuth']);
-    expect([...w.matchAll(/<soap:address location="([^"]+)"/g)].map((x) => x[1])).toEqual(['Cert', 'Pin', 'Auth'].map((b) => `https://edge.example.net/pool/WebTicket/WebTicketService.svc/${b}`));
+    expect([...w.matchAll(/<soap:address location="([^"]+)"/g)].map((x) => x[1])).toEqual(
+      ['Cert', 'Pin', 'Auth'].map((b) => `https://edge.example.net/pool/WebTicket/WebTicketService.svc/${b}`),
+    );
     if (hasTool('xmllint')) runTool('xmllint', ['--noout', '-'], w);
   });
 });
@@ -212,38 +287,68 @@ describe('createTicketVerifier', () => {
     for (const [name, m] of mutations) {
       const bad = m(req);
       expect(bad, name).not.toBe(req);
-      const e = await verifier().verify(bad).then(() => undefined, (x) => x);
+      const e = await verifier()
+        .verify(bad)
+        .then(
+          () => undefined,
+          (x) => x,
+        );
       expect(e, name).toBeInstanceOf(TicketError);
       expect((e as TicketError).errorId, name).toBe(28032);
     }
   });
   it('wrong proof key → 28032; ticket from an untrusted issuer → 28032', async () => {
     const { rstr, proofKey } = await obtain();
-    const k = proofKey.slice(); k[5]! ^= 0x80;
-    await expect(verifier().verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, k))).rejects.toMatchObject({ code: 'ERR_WSTRUST_TICKET_INVALID', errorId: 28032 });
+    const k = proofKey.slice();
+    k[5]! ^= 0x80;
+    await expect(verifier().verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, k))).rejects.toMatchObject({
+      code: 'ERR_WSTRUST_TICKET_INVALID',
+      errorId: 28032,
+    });
     const { createWebTicketHandler } = await import('./internals.js');
     const { directory } = await import('./support.js');
-    const evil = createWebTicketHandler({ serviceUrl: SERVICE, signingKey: otherKey, certificate: otherCert, poolKey, farm: ['https://pool0.example.com/'], userDirectory: directory(), clock });
+    const evil = createWebTicketHandler({
+      serviceUrl: SERVICE,
+      signingKey: otherKey,
+      certificate: otherCert,
+      poolKey,
+      farm: ['https://pool0.example.com/'],
+      userDirectory: directory(),
+      clock,
+    });
     const res = await evil(post('/Pin', rstEnvelope(), basic('1234', '12345')));
     const [r2] = parseRequestSecurityTokenResponseCollection(parseEnvelope(await res.text()).payload!);
-    await expect(verifier().verify(serviceRequest(r2!.RequestedSecurityToken, r2!.AssertionId, computeProofKey(entropy, r2!.Entropy)))).rejects.toMatchObject({ errorId: 28032 });
+    await expect(verifier().verify(serviceRequest(r2!.RequestedSecurityToken, r2!.AssertionId, computeProofKey(entropy, r2!.Entropy)))).rejects.toMatchObject({
+      errorId: 28032,
+    });
   });
   it('clock: ticket expired → 28033; timestamp stale → 28032', async () => {
     const { rstr, proofKey } = await obtain();
     const later = new Date(T0.getTime() + 900_000 + 300_000);
     const req = serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey, new Date(later.getTime() - 10_000));
-    await expect(verifier({ clock: () => later }).verify(req)).rejects.toMatchObject({ code: 'ERR_WSTRUST_TICKET_EXPIRED', errorId: 28033, finding: { id: 'webticket.28033', specSection: 'MS-OCAUTHWS 3.2 (sending the Web ticket as credentials)' } });
+    await expect(verifier({ clock: () => later }).verify(req)).rejects.toMatchObject({
+      code: 'ERR_WSTRUST_TICKET_EXPIRED',
+      errorId: 28033,
+      finding: { id: 'webticket.28033', specSection: 'MS-OCAUTHWS 3.2 (sending the Web ticket as credentials)' },
+    });
     const fresh = serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey);
-    await expect(verifier({ clock: () => new Date(T0.getTime() + 700_000) }).verify(fresh)).rejects.toMatchObject({ errorId: 28032, cause: { code: 'ERR_WSTRUST_TIMESTAMP_EXPIRED' } });
+    await expect(verifier({ clock: () => new Date(T0.getTime() + 700_000) }).verify(fresh)).rejects.toMatchObject({
+      errorId: 28032,
+      cause: { code: 'ERR_WSTRUST_TIMESTAMP_EXPIRED' },
+    });
   });
   it('proof ticket presented at another server (different pool key) → 28034', async () => {
     const { rstr, proofKey } = await obtain();
     const other = new Uint8Array(32).fill(1);
-    await expect(verifier({ poolKeys: [{ keyName: keyNameOf(other), key: other }] }).verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey))).rejects.toMatchObject({ errorId: 28034 });
+    await expect(
+      verifier({ poolKeys: [{ keyName: keyNameOf(other), key: other }] }).verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey)),
+    ).rejects.toMatchObject({ errorId: 28034 });
   });
   it('audience mismatch → 28032; missing signature for a proof ticket → 28032', async () => {
     const { rstr, proofKey } = await obtain();
-    await expect(verifier({ audience: 'https://pool1.example.com/svc' }).verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey))).rejects.toMatchObject({ errorId: 28032 });
+    await expect(
+      verifier({ audience: 'https://pool1.example.com/svc' }).verify(serviceRequest(rstr.RequestedSecurityToken, rstr.AssertionId, proofKey)),
+    ).rejects.toMatchObject({ errorId: 28032 });
     const unsigned = buildEnvelope({ headers: [`<o:Security xmlns:o="${NS.wsse}">${rstr.RequestedSecurityToken}</o:Security>`], body: '<x/>' });
     await expect(verifier().verify(unsigned)).rejects.toMatchObject({ errorId: 28032 });
   });
@@ -259,19 +364,25 @@ describe('verifier on foreign input', () => {
   it('the spec 4.3.1 request (a ticket from another issuer, unsigned Timestamp) is a typed 28032, not a crash', async () => {
     const { readFileSync } = await import('node:fs');
     const xml = readFileSync(new URL('../../../vectors/spec/4.3-create-auth-broker-session-request.xml', import.meta.url), 'utf8');
-    const e = await verifier({ requireProofOfPossession: false }).verify(xml).catch((x) => x);
+    const e = await verifier({ requireProofOfPossession: false })
+      .verify(xml)
+      .catch((x) => x);
     expect(e).toBeInstanceOf(TicketError);
     expect(e.errorId).toBe(28032);
     expect(e.message).toMatch(/DigestValue|trusted/);
   });
   it('garbage, empty and non-SOAP inputs are typed 28032', async () => {
     for (const input of ['', 'not xml', '<x/>', `<s:Envelope xmlns:s="${NS.soap11}"><s:Body/></s:Envelope>`]) {
-      const e = await verifier().verify(input).catch((x) => x);
+      const e = await verifier()
+        .verify(input)
+        .catch((x) => x);
       expect(e, JSON.stringify(input)).toBeInstanceOf(TicketError);
       expect(e.errorId).toBe(28032);
     }
     for (const input of ['', 'opaque=', '<x', 'opaque=' + Buffer.from('<x/>').toString('base64')]) {
-      const e = await verifier().verifyToken(input).catch((x) => x);
+      const e = await verifier()
+        .verifyToken(input)
+        .catch((x) => x);
       expect(e, JSON.stringify(input)).toBeInstanceOf(TicketError);
     }
   });

@@ -15,7 +15,9 @@ describe('internal exclusive c14n agrees with libxml2 (xmllint --exc-c14n) on ge
   type Node = { p: string; n: string; ns: string; attrs: { p: string; n: string; ns: string; v: string }[]; kids: (Node | string)[] };
   const tree: fc.Arbitrary<Node> = fc.letrec((tie) => ({
     node: fc.record({
-      p: pfx, n: name, ns: uri,
+      p: pfx,
+      n: name,
+      ns: uri,
       attrs: fc.array(fc.record({ p: pfx, n: name, ns: uri, v: text }), { maxLength: 3 }),
       kids: fc.array(fc.oneof({ weight: 2, arbitrary: text }, { weight: 1, arbitrary: tie('node') as fc.Arbitrary<Node> }), { maxLength: 3 }),
     }),
@@ -25,19 +27,34 @@ describe('internal exclusive c14n agrees with libxml2 (xmllint --exc-c14n) on ge
     const q = n.p ? `${n.p}:${n.n}` : n.n;
     const decl = n.p ? ` xmlns:${n.p}="${n.ns}"` : ` xmlns="${n.ns}"`;
     const seen = new Set<string>();
-    const attrs = n.attrs.filter((a) => a.p !== '' && a.p !== n.p).filter((a) => { const k = `${a.ns}|${a.n}`; if (seen.has(a.p) || seen.has(k)) return false; seen.add(a.p); seen.add(k); return true; });
+    const attrs = n.attrs
+      .filter((a) => a.p !== '' && a.p !== n.p)
+      .filter((a) => {
+        const k = `${a.ns}|${a.n}`;
+        if (seen.has(a.p) || seen.has(k)) return false;
+        seen.add(a.p);
+        seen.add(k);
+        return true;
+      });
     const ad = attrs.map((a) => ` xmlns:${a.p}a="${a.ns}" ${a.p}a:${a.n}="${esc(a.v)}"`).join('');
-    const plain = n.attrs.filter((a) => a.p === '').filter((a, i, arr) => arr.findIndex((b) => b.n === a.n) === i).map((a) => ` ${a.n}="${esc(a.v)}"`).join('');
+    const plain = n.attrs
+      .filter((a) => a.p === '')
+      .filter((a, i, arr) => arr.findIndex((b) => b.n === a.n) === i)
+      .map((a) => ` ${a.n}="${esc(a.v)}"`)
+      .join('');
     return `<${q}${decl}${ad}${plain}>${n.kids.map((k) => (typeof k === 'string' ? esc(k) : ser(k))).join('')}</${q}>`;
   };
   it('equal output (bounded property run)', (ctx) => {
     if (!hasTool('xmllint')) return ctx.skip('xmllint is not on PATH (under CI hasTool throws instead)');
-    fc.assert(fc.property(tree, (t) => {
-      const xml = ser(t);
-      const ours = excC14n(parseXmlDocument(xml).documentElement as never);
-      const ref = runTool('xmllint', ['--exc-c14n', '-'], xml).toString('utf8');
-      expect(ours).toBe(ref);
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(tree, (t) => {
+        const xml = ser(t);
+        const ours = excC14n(parseXmlDocument(xml).documentElement as never);
+        const ref = runTool('xmllint', ['--exc-c14n', '-'], xml).toString('utf8');
+        expect(ours).toBe(ref);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
@@ -51,7 +68,20 @@ describe('X.509 endorsing token interop', () => {
     const d = mkdtempSync(join(tmpdir(), 'wst-x509-'));
     writeFileSync(join(d, 'm.xml'), signWithCertificate({ envelope: env, certificate: cert, privateKey: key }));
     writeFileSync(join(d, 'c.pem'), cert);
-    expect(() => runTool('xmlsec1', ['--verify', '--pubkey-cert-pem', join(d, 'c.pem'), '--id-attr:Id', `${NS.wsu}:Timestamp`, '--id-attr:Id', `${NS.wsa10}:To`, '--id-attr:Id', `${NS.soap11}:Body`, join(d, 'm.xml')])).not.toThrow();
+    expect(() =>
+      runTool('xmlsec1', [
+        '--verify',
+        '--pubkey-cert-pem',
+        join(d, 'c.pem'),
+        '--id-attr:Id',
+        `${NS.wsu}:Timestamp`,
+        '--id-attr:Id',
+        `${NS.wsa10}:To`,
+        '--id-attr:Id',
+        `${NS.soap11}:Body`,
+        join(d, 'm.xml'),
+      ]),
+    ).not.toThrow();
   });
 });
 
@@ -72,23 +102,32 @@ describe('handler against hostile input', () => {
     expect((await h(new Request(SERVICE + '/Nope', { method: 'POST', body: 'x' }))).status).toBe(404);
     expect((await h(new Request(SERVICE + '/Cert', { method: 'POST', body: 'x' }))).status).toBe(404);
     // A path that names an Object.prototype member is no binding either.
-    for (const p of ['constructor', '/constructor', '/__proto__', '/toString']) expect((await h(new Request(SERVICE + p, { method: 'POST', body: 'x', headers: basic }))).status).toBe(404);
+    for (const p of ['constructor', '/constructor', '/__proto__', '/toString'])
+      expect((await h(new Request(SERVICE + p, { method: 'POST', body: 'x', headers: basic }))).status).toBe(404);
   });
   it('invalid UTF-8 is a s:Client fault (never decoded leniently); a SOAP 1.2 envelope sent as text/xml is 415', async () => {
     const env = `<s:Envelope xmlns:s="${NS.soap11}"><s:Body><x>\u00e9</x></s:Body></s:Envelope>`;
     const bad = Buffer.from(env.replace('\u00e9', '__'));
-    bad[bad.indexOf('__')] = 0xc3; bad[bad.indexOf('_')] = 0x28; // C3 28: a lead byte without its continuation
+    bad[bad.indexOf('__')] = 0xc3;
+    bad[bad.indexOf('_')] = 0x28; // C3 28: a lead byte without its continuation
     const r = await h(new Request(SERVICE + '/Pin', { method: 'POST', body: bad, headers: { ...basic, 'content-type': 'text/xml; charset=utf-8' } }));
     expect(r.status).toBe(500);
     const t = await r.text();
     expect(t).toContain('s:Client');
     expect(t).toContain('UTF-8');
     const v12 = `<s:Envelope xmlns:s="${NS.soap12}"><s:Body/></s:Envelope>`;
-    expect((await h(new Request(SERVICE + '/Pin', { method: 'POST', body: v12, headers: { ...basic, 'content-type': 'text/xml; charset=utf-8' } }))).status).toBe(415);
+    expect(
+      (await h(new Request(SERVICE + '/Pin', { method: 'POST', body: v12, headers: { ...basic, 'content-type': 'text/xml; charset=utf-8' } }))).status,
+    ).toBe(415);
   });
   it('an oversized streamed body without Content-Length → 413', async () => {
     let n = 0;
-    const body = new ReadableStream<Uint8Array>({ pull(c) { if (n++ > 2000) c.close(); else c.enqueue(new Uint8Array(1024).fill(0x20)); } });
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (n++ > 2000) c.close();
+        else c.enqueue(new Uint8Array(1024).fill(0x20));
+      },
+    });
     const req = new Request(SERVICE + '/Pin', { method: 'POST', body, headers: basic, duplex: 'half' } as RequestInit);
     expect((await h(req)).status).toBe(413);
     expect(n).toBeLessThan(1100);
@@ -96,18 +135,26 @@ describe('handler against hostile input', () => {
   it('invalid UTF-8 is a s:Client fault (never decoded leniently); a SOAP 1.2 envelope sent as text/xml is 415', async () => {
     const env = `<s:Envelope xmlns:s="${NS.soap11}"><s:Body><x>\u00e9</x></s:Body></s:Envelope>`;
     const bad = Buffer.from(env.replace('\u00e9', '__'));
-    bad[bad.indexOf('__')] = 0xc3; bad[bad.indexOf('_')] = 0x28; // C3 28: a lead byte without its continuation
+    bad[bad.indexOf('__')] = 0xc3;
+    bad[bad.indexOf('_')] = 0x28; // C3 28: a lead byte without its continuation
     const r = await h(new Request(SERVICE + '/Pin', { method: 'POST', body: bad, headers: { ...basic, 'content-type': 'text/xml; charset=utf-8' } }));
     expect(r.status).toBe(500);
     const t = await r.text();
     expect(t).toContain('s:Client');
     expect(t).toContain('UTF-8');
     const v12 = `<s:Envelope xmlns:s="${NS.soap12}"><s:Body/></s:Envelope>`;
-    expect((await h(new Request(SERVICE + '/Pin', { method: 'POST', body: v12, headers: { ...basic, 'content-type': 'text/xml; charset=utf-8' } }))).status).toBe(415);
+    expect(
+      (await h(new Request(SERVICE + '/Pin', { method: 'POST', body: v12, headers: { ...basic, 'content-type': 'text/xml; charset=utf-8' } }))).status,
+    ).toBe(415);
   });
   it('an oversized streamed body without Content-Length → 413', async () => {
     let n = 0;
-    const body = new ReadableStream<Uint8Array>({ pull(c) { if (n++ > 2000) c.close(); else c.enqueue(new Uint8Array(1024).fill(0x20)); } });
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (n++ > 2000) c.close();
+        else c.enqueue(new Uint8Array(1024).fill(0x20));
+      },
+    });
     const req = new Request(SERVICE + '/Pin', { method: 'POST', body, headers: basic, duplex: 'half' } as RequestInit);
     expect((await h(req)).status).toBe(413);
     expect(n).toBeLessThan(1100);

@@ -3,7 +3,14 @@ export * from '../src/index.js';
 export { pSha1, computeProofKey } from '../src/internal/psha1.js';
 export { excC14n } from '../src/internal/c14n.js';
 export { parseXmlDocument } from '../src/internal/xml.js';
-export { buildAddressingNoneHeaders, claimedSipUri, buildRequestSecurityTokenResponse, buildRequestSecurityTokenResponseCollection, parseRequestSecurityTokenResponse, buildCompactTicketResponseCollection } from '../src/internal/messages.js';
+export {
+  buildAddressingNoneHeaders,
+  claimedSipUri,
+  buildRequestSecurityTokenResponse,
+  buildRequestSecurityTokenResponseCollection,
+  parseRequestSecurityTokenResponse,
+  buildCompactTicketResponseCollection,
+} from '../src/internal/messages.js';
 export { insertSecurity, isoUtc, parseUtc } from '../src/internal/security.js';
 export { verifyAssertionSignature, unwrapKey, certificateThumbprintSha1 } from '../src/internal/saml.js';
 export { parseWebTicketHeaderValue, formatWebTicketHeaderValue } from '../src/internal/verifier.js';

@@ -3,9 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { hasTool, runTool } from '../../../testing/tools.js';
 import { XmlParseError } from '@ocauth/c14n';
 import {
-  URI, NS, buildEnvelope, buildAddressingHeaders, parseEnvelope, buildRequestSecurityToken, parseRequestSecurityToken,
-  buildRequestSecurityTokenResponseCollection, parseRequestSecurityTokenResponseCollection, excC14n, parseXmlDocument,
-  InvalidRequestError, SoapFormatError, claimedSipUri,
+  URI,
+  NS,
+  buildEnvelope,
+  buildAddressingHeaders,
+  parseEnvelope,
+  buildRequestSecurityToken,
+  parseRequestSecurityToken,
+  buildRequestSecurityTokenResponseCollection,
+  parseRequestSecurityTokenResponseCollection,
+  excC14n,
+  parseXmlDocument,
+  InvalidRequestError,
+  SoapFormatError,
+  claimedSipUri,
 } from './internals.js';
 
 const V = new URL('../../../vectors/spec/', import.meta.url);
@@ -60,8 +71,12 @@ describe('MS-OCAUTHWS 4.2 examples', () => {
 
 describe('RST parser: real-client quirks and wst:InvalidRequest', () => {
   const good = {
-    Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55', TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue,
-    AppliesTo: 'https://pool0.example.com/', Entropy: new Uint8Array(32).fill(7), KeyType: URI.keyTypeSymmetric,
+    Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55',
+    TokenType: URI.tokenTypeSaml11,
+    RequestType: URI.requestTypeIssue,
+    AppliesTo: 'https://pool0.example.com/',
+    Entropy: new Uint8Array(32).fill(7),
+    KeyType: URI.keyTypeSymmetric,
     Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: 'sip:alice@example.com' }] },
   };
   it('claims round-trip with any prefix', () => {
@@ -69,13 +84,23 @@ describe('RST parser: real-client quirks and wst:InvalidRequest', () => {
     const r = parseRequestSecurityToken(parseXmlDocument(xml).documentElement as never);
     expect(r).toEqual(good);
     expect(claimedSipUri(r)).toBe('sip:alice@example.com');
-    const prefixed = xml.replace(/<(\/?)(?!auth:)([A-Za-z]+)/g, (m, s, n) => (['AppliesTo', 'EndpointReference', 'Address'].includes(n) ? m : `<${s}t:${n}`)).replace(`xmlns="${NS.trust}"`, `xmlns:t="${NS.trust}"`);
+    const prefixed = xml
+      .replace(/<(\/?)(?!auth:)([A-Za-z]+)/g, (m, s, n) => (['AppliesTo', 'EndpointReference', 'Address'].includes(n) ? m : `<${s}t:${n}`))
+      .replace(`xmlns="${NS.trust}"`, `xmlns:t="${NS.trust}"`);
     expect(parseRequestSecurityToken(parseXmlDocument(prefixed).documentElement as never)).toEqual(good);
   });
   it('accepts trailing-slash namespaces and repeated MessageIDs', () => {
     const xml = buildRequestSecurityToken(good).replace(`xmlns="${NS.trust}"`, `xmlns="${NS.trust}/"`);
     expect(parseRequestSecurityToken(parseXmlDocument(xml).documentElement as never).Context).toBe(good.Context);
-    const env = parseEnvelope(buildEnvelope({ headers: [...buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:1', to: 'https://x/' }), ...buildAddressingHeaders({ messageId: 'urn:uuid:1' })], body: xml }));
+    const env = parseEnvelope(
+      buildEnvelope({
+        headers: [
+          ...buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:1', to: 'https://x/' }),
+          ...buildAddressingHeaders({ messageId: 'urn:uuid:1' }),
+        ],
+        body: xml,
+      }),
+    );
     expect(env.addressing.messageIds).toEqual(['urn:uuid:1', 'urn:uuid:1']);
     expect(env.addressing.action).toBe(URI.actionRstIssue);
   });
@@ -98,7 +123,11 @@ describe('RST parser: real-client quirks and wst:InvalidRequest', () => {
     it(`rejects ${name} with wst:InvalidRequest naming ${field}`, () => {
       const xml = mutate(buildRequestSecurityToken(good));
       let err: unknown;
-      try { parseRequestSecurityToken(parseXmlDocument(xml).documentElement as never); } catch (e) { err = e; }
+      try {
+        parseRequestSecurityToken(parseXmlDocument(xml).documentElement as never);
+      } catch (e) {
+        err = e;
+      }
       expect(err, name).toBeInstanceOf(InvalidRequestError);
       expect((err as InvalidRequestError).code).toBe('ERR_WSTRUST_INVALID_REQUEST');
       expect((err as InvalidRequestError).faultcode).toBe('wst:InvalidRequest');
@@ -122,7 +151,11 @@ describe('RST parser: real-client quirks and wst:InvalidRequest', () => {
     ];
     for (const [name, xml, code] of cases) {
       let err: unknown;
-      try { parseEnvelope(xml); } catch (e) { err = e; }
+      try {
+        parseEnvelope(xml);
+      } catch (e) {
+        err = e;
+      }
       expect(err, name).toBeInstanceOf(SoapFormatError);
       expect((err as SoapFormatError).code, name).toBe('ERR_WSTRUST_SOAP_FORMAT');
       expect((err as Error).message, name).toMatch(/^SOAP envelope: /);
@@ -142,7 +175,11 @@ describe('known answer from a real Web Ticket Service: the 4.2.2 assertion Diges
     const doc = parseXmlDocument(resXml.replace(/>\s+</g, '><'));
     const a = doc.getElementsByTagNameNS(NS.saml, 'Assertion')[0]!;
     let err: unknown;
-    try { verifyAssertionSignature(a as never, [new X509Certificate(issuerCert)]); } catch (e) { err = e; }
+    try {
+      verifyAssertionSignature(a as never, [new X509Certificate(issuerCert)]);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(AssertionError);
     // Past the DigestValue check: fails only because the spec does not publish the issuer certificate.
     expect((err as Error).message).toContain('no trusted certificate verifies');
@@ -158,7 +195,12 @@ describe('known answer from a real Web Ticket Service: the 4.2.2 assertion Diges
       const a = d.getElementsByTagNameNS(NS.saml, 'Assertion')[0]!;
       const sig = a.getElementsByTagNameNS(NS.ds, 'Signature')[0]!;
       const dv = sig.getElementsByTagNameNS(NS.ds, 'DigestValue')[0]!.textContent!.trim();
-      if (createHash('sha256').update(excC14n(a as never, { exclude: sig as never })).digest('base64') !== dv) departures.push(f);
+      if (
+        createHash('sha256')
+          .update(excC14n(a as never, { exclude: sig as never }))
+          .digest('base64') !== dv
+      )
+        departures.push(f);
     }
     expect(departures.length, departures.join(', ')).toBe(2);
   });

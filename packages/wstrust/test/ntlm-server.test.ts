@@ -7,8 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { authenticateMessage, negotiateMessage, ntHashViaOpenssl, ntlmv2KnownAnswer, readChallenge, F, SIPE_FLAGS } from '../../../testing/ntlm-oracle.js';
 import { hasTool } from '../../../testing/tools.js';
 import {
-  buildAddressingHeaders, buildEnvelope, buildNegTokenInit, buildRequestSecurityToken, createNtlmAuthenticator, MemoryUserDirectory, ntHash, ntowfv2,
-  NtlmError, parseAvPairs, parseMsDiagnosticsHeader, parseNtlmAuthenticate, parseSpnego, URI, type NtlmAuthenticatorOptions,
+  buildAddressingHeaders,
+  buildEnvelope,
+  buildNegTokenInit,
+  buildRequestSecurityToken,
+  createNtlmAuthenticator,
+  MemoryUserDirectory,
+  ntHash,
+  ntowfv2,
+  NtlmError,
+  parseAvPairs,
+  parseMsDiagnosticsHeader,
+  parseNtlmAuthenticate,
+  parseSpnego,
+  URI,
+  type NtlmAuthenticatorOptions,
 } from './internals.js';
 import { makeHandler, SERVICE } from './support.js';
 
@@ -26,7 +39,10 @@ function setup(over: Partial<NtlmAuthenticatorOptions> = {}) {
   const closers = new Map<string, () => void>();
   const events: unknown[] = [];
   const auth = createNtlmAuthenticator({
-    directory: dir, netbiosDomain: 'CONTOSO', dnsDomain: 'contoso.test', clock: () => T,
+    directory: dir,
+    netbiosDomain: 'CONTOSO',
+    dnsDomain: 'contoso.test',
+    clock: () => T,
     connection: (req) => {
       const id = req.headers.get('x-conn');
       return id ? { id, onClose: (l) => void closers.set(id, l) } : undefined;
@@ -38,10 +54,23 @@ function setup(over: Partial<NtlmAuthenticatorOptions> = {}) {
   const rst = () =>
     buildEnvelope({
       headers: buildAddressingHeaders({ action: URI.actionRstIssue, messageId: 'urn:uuid:1', to: SERVICE }),
-      body: buildRequestSecurityToken({ Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55', TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: 'https://pool0.example.com/CertProv/CertProvisioningService.svc', Entropy: new Uint8Array(32).fill(7), KeyType: URI.keyTypeSymmetric }),
+      body: buildRequestSecurityToken({
+        Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55',
+        TokenType: URI.tokenTypeSaml11,
+        RequestType: URI.requestTypeIssue,
+        AppliesTo: 'https://pool0.example.com/CertProv/CertProvisioningService.svc',
+        Entropy: new Uint8Array(32).fill(7),
+        KeyType: URI.keyTypeSymmetric,
+      }),
     });
   const send = (conn: string | undefined, authorization?: string) =>
-    h(new Request(SERVICE, { method: 'POST', body: rst(), headers: { 'content-type': 'text/xml; charset=utf-8', ...(conn ? { 'x-conn': conn } : {}), ...(authorization ? { authorization } : {}) } }));
+    h(
+      new Request(SERVICE, {
+        method: 'POST',
+        body: rst(),
+        headers: { 'content-type': 'text/xml; charset=utf-8', ...(conn ? { 'x-conn': conn } : {}), ...(authorization ? { authorization } : {}) },
+      }),
+    );
   const challengeOf = (r: Response, scheme = 'NTLM') => {
     const v = r.headers.get('www-authenticate') ?? '';
     expect(v.startsWith(`${scheme} `), v).toBe(true);
@@ -69,11 +98,14 @@ describe('MS-NLMP 4.2.4 known answers (vectors/wstrust/ntlmv2-ms-nlmp-4.2.4.json
     expect(Buffer.from(ntowfv2(G.password, G.user, G.domain)).toString('hex')).toBe(tc(1).ntowfv2Hex);
     if (hasTool('openssl', ['version'])) expect(ntHashViaOpenssl('Password').toString('hex')).toBe(tc(1).ntHashHex);
   });
-  it('tcId 3: the spec\'s AUTHENTICATE_MESSAGE (4.2.4.3) is accepted for Domain\\User; one flipped NTProofStr bit is refused', async () => {
+  it("tcId 3: the spec's AUTHENTICATE_MESSAGE (4.2.4.3) is accepted for Domain\\User; one flipped NTProofStr bit is refused", async () => {
     for (const flip of [false, true]) {
       const dir = new MemoryUserDirectory().add({ sipUri: 'sip:user@domain.test', enabled: true, account: 'Domain\\User' }, { password: 'Password' });
       const auth = createNtlmAuthenticator({
-        directory: dir, netbiosDomain: 'Domain', dnsDomain: 'domain.test', random: () => Buffer.from(G.serverChallengeHex, 'hex'),
+        directory: dir,
+        netbiosDomain: 'Domain',
+        dnsDomain: 'domain.test',
+        random: () => Buffer.from(G.serverChallengeHex, 'hex'),
         clock: () => new Date(-11644473600000), // FILETIME 0 (the example's Time)
         connection: () => ({ id: 1, onClose: () => {} }),
       });
@@ -123,7 +155,7 @@ describe('NTLM handshake on the WinNegotiate binding (independent client)', () =
       expect(await r.text()).toContain('sip:user@contoso.test');
     });
   }
-  it('Negotiate with raw NTLMSSP (SIPE\'s fallback) answers in the Negotiate scheme', async () => {
+  it("Negotiate with raw NTLMSSP (SIPE's fallback) answers in the Negotiate scheme", async () => {
     const { start, send } = setup();
     const { ch } = await start('c1', 'Negotiate');
     const r = await send('c1', `Negotiate ${authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'user@contoso.test', domain: '' }).toString('base64')}`);
@@ -149,7 +181,10 @@ describe('NTLM handshake on the WinNegotiate binding (independent client)', () =
     for (const corrupt of [false, true]) {
       const { start, send, diag } = setup();
       const { ch, negotiate } = await start('c1');
-      const r = await send('c1', `NTLM ${authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO', mic: { negotiate, corrupt } }).toString('base64')}`);
+      const r = await send(
+        'c1',
+        `NTLM ${authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO', mic: { negotiate, corrupt } }).toString('base64')}`,
+      );
       expect(r.status).toBe(corrupt ? 401 : 200);
       if (corrupt) expect(diag(r)?.errorId).toBe(28024);
     }
@@ -168,9 +203,31 @@ describe('NTLM refusals: 401 + X-Ms-diagnostics, never 500', () => {
     ['wrong password', (_, ch) => authenticateMessage(ch, { ntHash: Buffer.from(ntHash('Passw0rd')), user: 'User', domain: 'CONTOSO' }), 28024],
     ['unknown user', (_, ch) => authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'ghost', domain: 'CONTOSO' }), 28024],
     ['user without an NT hash', (_, ch) => authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'nohash', domain: 'CONTOSO' }), 28024],
-    ['NTLMv1-shaped response (24 bytes)', (_, ch) => authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO', ntResponse: Buffer.alloc(24, 1) }), 28024],
-    ['LM only (empty NtChallengeResponse)', (_, ch) => authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO', ntResponse: Buffer.alloc(0) }), 28024],
-    ['timestamp outside the window', (_, ch) => authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO', time: (() => { const b = Buffer.alloc(8); b.writeBigUInt64LE((BigInt(T.getTime() - 3600_000) + 11644473600000n) * 10000n); return b; })() }), 28024],
+    [
+      'NTLMv1-shaped response (24 bytes)',
+      (_, ch) => authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO', ntResponse: Buffer.alloc(24, 1) }),
+      28024,
+    ],
+    [
+      'LM only (empty NtChallengeResponse)',
+      (_, ch) => authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO', ntResponse: Buffer.alloc(0) }),
+      28024,
+    ],
+    [
+      'timestamp outside the window',
+      (_, ch) =>
+        authenticateMessage(ch, {
+          ntHash: PASSWORD_NT,
+          user: 'User',
+          domain: 'CONTOSO',
+          time: (() => {
+            const b = Buffer.alloc(8);
+            b.writeBigUInt64LE((BigInt(T.getTime() - 3600_000) + 11644473600000n) * 10000n);
+            return b;
+          })(),
+        }),
+      28024,
+    ],
     ['a NEGOTIATE without UNICODE', () => negotiateMessage(SIPE_FLAGS & ~F.UNICODE), 28020],
     ['a CHALLENGE sent back', (_, ch) => ch.raw, 28020],
   ];
@@ -211,7 +268,9 @@ describe('NTLM refusals: 401 + X-Ms-diagnostics, never 500', () => {
     const s = setup({ clock: () => now, contextTtlSeconds: 60 });
     const { ch } = await s.start('c1');
     now = new Date(T.getTime() + 61_000);
-    expect((await s.send('c1', `NTLM ${authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO' }).toString('base64')}`)).status).toBe(401);
+    expect((await s.send('c1', `NTLM ${authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO' }).toString('base64')}`)).status).toBe(
+      401,
+    );
   });
   it('no connection identity (in-process request): 401 28001, no context kept', async () => {
     const s = setup();
@@ -257,7 +316,12 @@ describe('hostile tokens', () => {
     const { ch } = await s.start('c1');
     const full = authenticateMessage(ch, { ntHash: PASSWORD_NT, user: 'User', domain: 'CONTOSO' });
     for (const slot of [12, 20, 28, 36, 44, 52]) {
-      for (const [len, off] of [[0xffff, 72], [16, 0xffffffff], [16, full.length - 8], [16, 8]] as const) {
+      for (const [len, off] of [
+        [0xffff, 72],
+        [16, 0xffffffff],
+        [16, full.length - 8],
+        [16, 8],
+      ] as const) {
         const m = Buffer.from(full);
         m.writeUInt16LE(len, slot);
         m.writeUInt32LE(off, slot + 4);
@@ -268,7 +332,16 @@ describe('hostile tokens', () => {
   });
   it('SPNEGO garbage: indefinite lengths, lengths past the end, wrong OIDs, no NTLM mechanism', async () => {
     const s = setup();
-    for (const hex of ['6080', '60ff', '6084ffffffff', '600a06062b0601050502a000', '6010060a2b06010401823702020aa002300000', 'a100', 'a1053003a00100', 'a10d300ba2090407aabbccddeeff00']) {
+    for (const hex of [
+      '6080',
+      '60ff',
+      '6084ffffffff',
+      '600a06062b0601050502a000',
+      '6010060a2b06010401823702020aa002300000',
+      'a100',
+      'a1053003a00100',
+      'a10d300ba2090407aabbccddeeff00',
+    ]) {
       await hostile(s, Buffer.from(hex, 'hex'), 'Negotiate');
     }
     // NegTokenInit offering only Kerberos: refused; offering NTLM with a Kerberos optimistic token: NTLM selected.
@@ -305,13 +378,21 @@ describe('parsers fail only with NtlmError (property, bounded)', () => {
     }
   };
   it('parseSpnego on random DER-ish bytes', () => {
-    fc.assert(fc.property(fc.constantFrom(0x60, 0xa1, 0x30, 0x04), fc.uint8Array({ maxLength: 120 }), (tag, rest) => only(() => parseSpnego(Buffer.concat([Buffer.from([tag, rest.length & 0xff]), rest])))), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.constantFrom(0x60, 0xa1, 0x30, 0x04), fc.uint8Array({ maxLength: 120 }), (tag, rest) =>
+        only(() => parseSpnego(Buffer.concat([Buffer.from([tag, rest.length & 0xff]), rest]))),
+      ),
+      { numRuns: 400 },
+    );
   });
   it('parseNtlmAuthenticate / parseAvPairs on random bytes after the signature', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 52, maxLength: 200 }), (rest) => {
-      const m = Buffer.concat([Buffer.from('NTLMSSP\0', 'latin1'), Buffer.from([3, 0, 0, 0]), rest]);
-      only(() => parseNtlmAuthenticate(m));
-      only(() => parseAvPairs(Buffer.from(rest)));
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 52, maxLength: 200 }), (rest) => {
+        const m = Buffer.concat([Buffer.from('NTLMSSP\0', 'latin1'), Buffer.from([3, 0, 0, 0]), rest]);
+        only(() => parseNtlmAuthenticate(m));
+        only(() => parseAvPairs(Buffer.from(rest)));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -15,10 +15,13 @@ describe('MD4 and NTLMv2 known answers', () => {
   });
   it('MD4 equals openssl dgst -md4 (legacy provider) on random inputs', (ctx) => {
     if (!hasTool('openssl', ['version'])) return ctx.skip('openssl is not on PATH (under CI hasTool throws instead)');
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
-      const ref = runTool('openssl', ['dgst', '-md4', '-provider', 'legacy', '-provider', 'default', '-r'], b).toString().split(' ')[0];
-      expect(hex(md4(b))).toBe(ref);
-    }), { numRuns: 8 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
+        const ref = runTool('openssl', ['dgst', '-md4', '-provider', 'legacy', '-provider', 'default', '-r'], b).toString().split(' ')[0];
+        expect(hex(md4(b))).toBe(ref);
+      }),
+      { numRuns: 8 },
+    );
   });
   it('MS-NLMP 4.2.4: NTOWFv2 and LMv2 response (User/Domain/Password)', () => {
     expect(hex(md4(Buffer.from('Password', 'utf16le')))).toBe('a4f49c406510bdcab6824ee7c30fd852');
@@ -43,15 +46,24 @@ function ntlmAcceptor(users: Record<string, string>) {
     if (type === 1) {
       const ch = Buffer.alloc(48);
       Buffer.from('NTLMSSP\0', 'latin1').copy(ch);
-      ch.writeUInt32LE(2, 8); ch.writeUInt32LE(0xe2888215, 20); serverChallenge.copy(ch, 24);
-      ch.writeUInt16LE(targetInfo.length, 40); ch.writeUInt16LE(targetInfo.length, 42); ch.writeUInt32LE(48, 44);
+      ch.writeUInt32LE(2, 8);
+      ch.writeUInt32LE(0xe2888215, 20);
+      serverChallenge.copy(ch, 24);
+      ch.writeUInt16LE(targetInfo.length, 40);
+      ch.writeUInt16LE(targetInfo.length, 42);
+      ch.writeUInt32LE(48, 44);
       return { challenge: 'Negotiate ' + Buffer.concat([ch, targetInfo]).toString('base64') };
     }
     const field = (i: number) => tok.subarray(tok.readUInt32LE(16 + i * 8), tok.readUInt32LE(16 + i * 8) + tok.readUInt16LE(12 + i * 8));
-    const nt = field(1), domain = field(2).toString('utf16le'), user = field(3).toString('utf16le');
+    const nt = field(1),
+      domain = field(2).toString('utf16le'),
+      user = field(3).toString('utf16le');
     const pw = users[`${domain}\\${user}`];
     if (pw === undefined) return null;
-    const proof = createHmac('md5', ntowfv2(pw, user, domain)).update(serverChallenge).update(nt.subarray(16)).digest();
+    const proof = createHmac('md5', ntowfv2(pw, user, domain))
+      .update(serverChallenge)
+      .update(nt.subarray(16))
+      .digest();
     return proof.equals(nt.subarray(0, 16)) ? { account: `${domain.toUpperCase()}\\${user}` } : null;
   };
 }
@@ -61,12 +73,20 @@ describe('NTLM over Negotiate on the WinNegotiate binding', () => {
   const h = makeHandler(() => T, { windowsAuthenticator: ntlmAcceptor({ 'EXAMPLE\\alice': 'correct horse' }) });
   const fetchH = (async (u: string, i: RequestInit) => h(new Request(u, i))) as typeof fetch;
   it('obtains a ticket with NTLMv2', async () => {
-    const client = new WebTicketClient({ credentials: { type: 'negotiate', authorize: ntlmAuthorizer({ username: 'alice', password: 'correct horse', domain: 'EXAMPLE', clock: () => T }) }, clock: () => T, fetch: fetchH });
+    const client = new WebTicketClient({
+      credentials: { type: 'negotiate', authorize: ntlmAuthorizer({ username: 'alice', password: 'correct horse', domain: 'EXAMPLE', clock: () => T }) },
+      clock: () => T,
+      fetch: fetchH,
+    });
     const t = await client.requestTicket('https://pool0.example.com/x', SERVICE);
     expect(t.appliesTo).toBe('https://pool0.example.com/');
   });
   it('a wrong password is refused', async () => {
-    const client = new WebTicketClient({ credentials: { type: 'negotiate', authorize: ntlmAuthorizer({ username: 'alice', password: 'nope', domain: 'EXAMPLE' }) }, clock: () => T, fetch: fetchH });
+    const client = new WebTicketClient({
+      credentials: { type: 'negotiate', authorize: ntlmAuthorizer({ username: 'alice', password: 'nope', domain: 'EXAMPLE' }) },
+      clock: () => T,
+      fetch: fetchH,
+    });
     await expect(client.requestTicket('https://pool0.example.com/x', SERVICE)).rejects.toMatchObject({ status: 401 });
   });
 });

@@ -14,7 +14,20 @@ const clock = () => T0;
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const UA = 'UCCAPI/15.0.4420.1017 OC/15.0.4420.1017 (Microsoft Lync)';
 
-function lyncRequest(o: { tokenType?: string; user?: string; password?: string; minutes?: number; created?: Date; context?: string; appliesTo?: string; entropy?: boolean; claim?: string; keyType?: string } = {}): string {
+function lyncRequest(
+  o: {
+    tokenType?: string;
+    user?: string;
+    password?: string;
+    minutes?: number;
+    created?: Date;
+    context?: string;
+    appliesTo?: string;
+    entropy?: boolean;
+    claim?: string;
+    keyType?: string;
+  } = {},
+): string {
   const created = o.created ?? T0;
   const expires = new Date(created.getTime() + (o.minutes ?? 15) * 60_000);
   return (
@@ -37,7 +50,9 @@ function lyncRequest(o: { tokenType?: string; user?: string; password?: string; 
     `          <Address>${o.appliesTo ?? 'https://pool0.example.com/WebTicket/WebTicketService.svc/Auth'}</Address>\r\n` +
     `        </EndpointReference>\r\n` +
     `      </AppliesTo>\r\n` +
-    (o.claim ? `      <Claims Dialect="${URI.claimsDialect}" xmlns:auth="${NS.auth}"><auth:ClaimType Uri="${URI.claimTypeUri}" Optional="false"><auth:Value>${o.claim}</auth:Value></auth:ClaimType></Claims>\r\n` : '') +
+    (o.claim
+      ? `      <Claims Dialect="${URI.claimsDialect}" xmlns:auth="${NS.auth}"><auth:ClaimType Uri="${URI.claimTypeUri}" Optional="false"><auth:Value>${o.claim}</auth:Value></auth:ClaimType></Claims>\r\n`
+      : '') +
     `      <Lifetime>\r\n` +
     `        <Created xmlns="${NS.wsu}">${iso(created)}</Created>\r\n` +
     `        <Expires xmlns="${NS.wsu}">${iso(expires)}</Expires>\r\n` +
@@ -52,7 +67,12 @@ function lyncRequest(o: { tokenType?: string; user?: string; password?: string; 
 const send = (h: ReturnType<typeof makeHandler>, body: string, extra: Record<string, string> = {}) =>
   h(new Request(SERVICE + '/Auth', { method: 'POST', body, headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': UA, ...extra } }));
 const verifier = (now = new Date(T0.getTime() + 60_000)) =>
-  createTicketVerifier({ issuerCertificates: [issuerCert], poolKeys: [poolKey], clock: () => now, audience: ['https://pool0.example.com/Autodiscover/AutodiscoverService.svc/root'] });
+  createTicketVerifier({
+    issuerCertificates: [issuerCert],
+    poolKeys: [poolKey],
+    clock: () => now,
+    audience: ['https://pool0.example.com/Autodiscover/AutodiscoverService.svc/root'],
+  });
 
 describe('Lync 2013 / SfB desktop IssueToken shapes on /Auth', () => {
   it('CWT request (no Entropy, 15-minute Lifetime, 2005/02 RequestType, no SOAPAction) → compact ticket granted for 15 minutes', async () => {
@@ -72,7 +92,9 @@ describe('Lync 2013 / SfB desktop IssueToken shapes on /Auth', () => {
     expect(v).toMatchObject({ sipUri: 'sip:alice@example.com', kind: 'cwt', audience: 'https://pool0.example.com/' });
     expect(v.notOnOrAfter.getTime() - v.notBefore.getTime()).toBe(900_000);
     expect((await verifier().verifyToken(`Bearer cwt=${r.token}`)).sipUri).toBe('sip:alice@example.com');
-    await expect(verifier(new Date(T0.getTime() + 901_000 + 300_000)).verifyToken(`cwt=${r.token}`)).rejects.toMatchObject({ code: 'ERR_WSTRUST_TICKET_EXPIRED' });
+    await expect(verifier(new Date(T0.getTime() + 901_000 + 300_000)).verifyToken(`cwt=${r.token}`)).rejects.toMatchObject({
+      code: 'ERR_WSTRUST_TICKET_EXPIRED',
+    });
   });
 
   it('the requested Lifetime is honoured within policy, never beyond the maximum', async () => {
@@ -91,7 +113,11 @@ describe('Lync 2013 / SfB desktop IssueToken shapes on /Auth', () => {
   });
 
   it('a Lifetime that has already expired, or Expires before Created, is wst:InvalidRequest', async () => {
-    for (const body of [lyncRequest({ created: new Date(T0.getTime() - 3_600_000) }), lyncRequest().replace(/<Expires xmlns="[^"]+">[^<]+</, `<Expires xmlns="${NS.wsu}">2026-03-01T09:00:00Z<`), lyncRequest().replace(/(<Created xmlns="[^"]+">)[^<]+/, '$1yesterday')]) {
+    for (const body of [
+      lyncRequest({ created: new Date(T0.getTime() - 3_600_000) }),
+      lyncRequest().replace(/<Expires xmlns="[^"]+">[^<]+</, `<Expires xmlns="${NS.wsu}">2026-03-01T09:00:00Z<`),
+      lyncRequest().replace(/(<Created xmlns="[^"]+">)[^<]+/, '$1yesterday'),
+    ]) {
       const res = await send(makeHandler(clock), body);
       const text = await res.text();
       expect(res.status).toBe(500);

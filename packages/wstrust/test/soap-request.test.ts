@@ -8,7 +8,8 @@ const S12 = 'http://www.w3.org/2003/05/soap-envelope';
 const WSA = 'http://www.w3.org/2005/08/addressing';
 const URL_ = 'https://pool.test/svc';
 const env = (ns: string, header = '', body = '<p:Payload xmlns:p="urn:p"/>') => `<s:Envelope xmlns:s="${ns}">${header}<s:Body>${body}</s:Body></s:Envelope>`;
-const post = (body: NonNullable<RequestInit['body']> | null, headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8' }) => new Request(URL_, { method: 'POST', body, headers });
+const post = (body: NonNullable<RequestInit['body']> | null, headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8' }) =>
+  new Request(URL_, { method: 'POST', body, headers });
 
 /** A body of `n` bytes delivered in 1 KiB chunks by a stream that counts how much was pulled. */
 function streamed(n: number): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
@@ -25,7 +26,10 @@ function streamed(n: number): { stream: ReadableStream<Uint8Array>; pulled: () =
 }
 
 async function refusal(p: Promise<unknown>): Promise<SoapRequestError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(SoapRequestError);
   return e as SoapRequestError;
 }
@@ -99,7 +103,9 @@ describe('readSoapRequest', () => {
   });
 
   it('a charset or XML declaration other than UTF-8 → ERR_SOAP_ENCODING', async () => {
-    expect((await refusal(readSoapRequest(post(env(S11), { 'content-type': 'text/xml; charset=iso-8859-1' }), { maxBytes: 4096 }))).message).toContain('"iso-8859-1"');
+    expect((await refusal(readSoapRequest(post(env(S11), { 'content-type': 'text/xml; charset=iso-8859-1' }), { maxBytes: 4096 }))).message).toContain(
+      '"iso-8859-1"',
+    );
     const decl = `<?xml version="1.0" encoding="utf-16"?>${env(S11)}`;
     expect((await refusal(readSoapRequest(post(decl), { maxBytes: 4096 }))).code).toBe('ERR_SOAP_ENCODING');
     await expect(readSoapRequest(post(`<?xml version="1.0" encoding="utf-8"?>${env(S11)}`), { maxBytes: 4096 })).resolves.toBeDefined();

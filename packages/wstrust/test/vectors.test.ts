@@ -34,7 +34,10 @@ describe('vectors/wstrust/ws-security-hmac.json (xmlsec1-signed messages and mut
 describe('vectors/wstrust/computed-key-psha1.json (openssl TLS1-PRF)', () => {
   for (const t of load('computed-key-psha1.json').testGroups[0].tests) {
     it(`tcId ${t.tcId}: ${t.comment}`, () => {
-      expect(Buffer.from(pSha1(Buffer.from(t.requestorEntropyHex, 'hex'), Buffer.from(t.issuerEntropyHex, 'hex'), t.length)).toString('hex'), `tcId ${t.tcId}`).toBe(t.keyHex);
+      expect(
+        Buffer.from(pSha1(Buffer.from(t.requestorEntropyHex, 'hex'), Buffer.from(t.issuerEntropyHex, 'hex'), t.length)).toString('hex'),
+        `tcId ${t.tcId}`,
+      ).toBe(t.keyHex);
     });
   }
 });

@@ -19,7 +19,12 @@ async function recordingClient(ctx: RunContext) {
     return r;
   }) as typeof fetch;
   const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
-  const c = new AuthBrokerClient({ url: ctx.paths.authBroker, webTicket: t.assertionXml, fetch: f, signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }) });
+  const c = new AuthBrokerClient({
+    url: ctx.paths.authBroker,
+    webTicket: t.assertionXml,
+    fetch: f,
+    signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
+  });
   return { c, raw, last: () => raw[raw.length - 1]! };
 }
 /** Text of the first element with this local name (any prefix), undefined when absent or nil. */
@@ -45,25 +50,39 @@ async function negotiateAll(ctx: RunContext, version: 1 | 2, hashes: string[]) {
 }
 
 export const BROKER_CHECKS: readonly Requirement[] = [
-  ...(['AuthBrokerAcquireCredential', 'AuthBrokerAcquireCredentialV2'] as const).map((op): Requirement => ({
-    id: `OCAUTH-3.3.4-ONCE-${op.endsWith('V2') ? '02' : '01'}`, section: '3.3.4', level: 'SHOULD',
-    text: op.endsWith('V2') ? 'AuthBrokerAcquireCredentialV2 Associates a specific SIPInstance with the session. This can be called once per session.' : 'AuthBrokerAcquireCredential Associates a specific SIPInstance with the session. This can be called once per session.',
-    async check(ctx) {
-      const { c, last } = await recordingClient(ctx);
-      const { sessionId } = op.endsWith('V2') ? await c.createSessionV2() : await c.createSession();
-      const acquire = () => (op.endsWith('V2') ? c.acquireCredentialV2(sessionId, SIP_INSTANCE) : c.acquireCredential(sessionId, SIP_INSTANCE));
-      await acquire();
-      const first = last();
-      expectThat(!isFault(first.text) && Number(field(first.text, `${op}Result`)) > 0, `${op} #1: expected a credential lifetime, received HTTP ${first.status} ${first.text.slice(0, 200)}`);
-      await acquire().catch(() => undefined);
-      const second = last();
-      await c.terminateSession(sessionId).catch(() => undefined);
-      expectThat(isFault(second.text) || second.status >= 400, `${op} #2 on the same session: expected a refusal (once per session), received HTTP ${second.status} with result ${field(second.text, `${op}Result`) ?? 'none'}`);
-      return `second call refused: HTTP ${second.status} ${(/<faultstring[^>]*>([^<]{0,100})/.exec(second.text)?.[1] ?? '').trim()}`;
-    },
-  })),
+  ...(['AuthBrokerAcquireCredential', 'AuthBrokerAcquireCredentialV2'] as const).map(
+    (op): Requirement => ({
+      id: `OCAUTH-3.3.4-ONCE-${op.endsWith('V2') ? '02' : '01'}`,
+      section: '3.3.4',
+      level: 'SHOULD',
+      text: op.endsWith('V2')
+        ? 'AuthBrokerAcquireCredentialV2 Associates a specific SIPInstance with the session. This can be called once per session.'
+        : 'AuthBrokerAcquireCredential Associates a specific SIPInstance with the session. This can be called once per session.',
+      async check(ctx) {
+        const { c, last } = await recordingClient(ctx);
+        const { sessionId } = op.endsWith('V2') ? await c.createSessionV2() : await c.createSession();
+        const acquire = () => (op.endsWith('V2') ? c.acquireCredentialV2(sessionId, SIP_INSTANCE) : c.acquireCredential(sessionId, SIP_INSTANCE));
+        await acquire();
+        const first = last();
+        expectThat(
+          !isFault(first.text) && Number(field(first.text, `${op}Result`)) > 0,
+          `${op} #1: expected a credential lifetime, received HTTP ${first.status} ${first.text.slice(0, 200)}`,
+        );
+        await acquire().catch(() => undefined);
+        const second = last();
+        await c.terminateSession(sessionId).catch(() => undefined);
+        expectThat(
+          isFault(second.text) || second.status >= 400,
+          `${op} #2 on the same session: expected a refusal (once per session), received HTTP ${second.status} with result ${field(second.text, `${op}Result`) ?? 'none'}`,
+        );
+        return `second call refused: HTTP ${second.status} ${(/<faultstring[^>]*>([^<]{0,100})/.exec(second.text)?.[1] ?? '').trim()}`;
+      },
+    }),
+  ),
   {
-    id: 'OCAUTH-3.3.4.4.3.2-01', section: '3.3.4.4.3.2', level: 'MUST',
+    id: 'OCAUTH-3.3.4.4.3.2-01',
+    section: '3.3.4.4.3.2',
+    level: 'MUST',
     text: 'MaxSignature: The maximum size of the security token in bytes. This value is 0 unless ClientSigningKey and ServerSigningKey are populated.',
     async check(ctx) {
       const got: string[] = [];
@@ -77,17 +96,25 @@ export const BROKER_CHECKS: readonly Requirement[] = [
           else {
             // The signature is an HMAC with the session's hash: 20 bytes (SHA-1) or 32 (SHA-256), as the 4.6.2 example's 20.
             const bytes = Buffer.from(field(leg, 'ClientSigningKey')!, 'base64').length;
-            expectThat(max === 20 || max === 32, `V${version} final leg: expected MaxSignature 20 (SHA-1) or 32 (SHA-256) bytes, received ${max} (signing keys of ${bytes} bytes)`);
+            expectThat(
+              max === 20 || max === 32,
+              `V${version} final leg: expected MaxSignature 20 (SHA-1) or 32 (SHA-256) bytes, received ${max} (signing keys of ${bytes} bytes)`,
+            );
             got.push(`V${version}: 0 … ${max}`);
           }
         }
-        expectThat(legs.some((l) => field(l, 'ClientSigningKey') !== undefined), `V${version}: expected a final leg with the signing keys`);
+        expectThat(
+          legs.some((l) => field(l, 'ClientSigningKey') !== undefined),
+          `V${version}: expected a final leg with the signing keys`,
+        );
       }
       return `MaxSignature ${got.join('; ')}`;
     },
   },
   {
-    id: 'OCAUTH-3.3.4.1.3.1-01', section: '3.3.4.1.3.1', level: 'MUST',
+    id: 'OCAUTH-3.3.4.1.3.1-01',
+    section: '3.3.4.1.3.1',
+    level: 'MUST',
     text: 'HashAlgorithm: The hash algorithm that will be used for the session. It is determined based on the supportedHashAlgorithms provided by the caller.',
     async check(ctx) {
       const { c, raw } = await recordingClient(ctx);
@@ -99,7 +126,9 @@ export const BROKER_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'OCAUTH-3.3.4.7.3.2-01', section: '3.3.4.7.3.2', level: 'MUST',
+    id: 'OCAUTH-3.3.4.7.3.2-01',
+    section: '3.3.4.7.3.2',
+    level: 'MUST',
     text: 'HashAlgorithm: The hash algorithm that was finalized for the session. It is determined based on the supportedHashAlgorithms provided by the caller as specified in section 3.3.4.6.2.1.',
     async check(ctx) {
       const seen: string[] = [];
@@ -108,7 +137,10 @@ export const BROKER_CHECKS: readonly Requirement[] = [
         const final = legs.find((l) => field(l, 'ClientSigningKey') !== undefined);
         expectThat(final, `V2 offering [${name}]: expected a final leg with the signing keys`);
         const alg = Number(field(final, 'HashAlgorithm'));
-        expectThat(alg === CALG[name], `AuthBrokerAcquireCredentialV2 offering only ${name}: expected HashAlgorithm ${CALG[name]} (ALG_ID of ${name}), received ${field(final, 'HashAlgorithm') ?? 'none'}`);
+        expectThat(
+          alg === CALG[name],
+          `AuthBrokerAcquireCredentialV2 offering only ${name}: expected HashAlgorithm ${CALG[name]} (ALG_ID of ${name}), received ${field(final, 'HashAlgorithm') ?? 'none'}`,
+        );
         seen.push(`[${name}] → ${alg}`);
       }
       return seen.join('; ');

@@ -26,7 +26,9 @@ function expectRefused(r: RawResponse, what: string): string {
   try {
     const d = dom(r.text);
     code = els(d, NS_AUTHWS, 'ErrorInfo')[0]?.getAttribute('ResponseCode');
-  } catch { /* not XML: judged by the status */ }
+  } catch {
+    /* not XML: judged by the status */
+  }
   if (code) {
     expectErrorInfo(r, what, ['RequestMalformed']);
     return `ResponseCode ${code}`;
@@ -37,14 +39,22 @@ function expectRefused(r: RawResponse, what: string): string {
 
 export const CERT_PROV_HARDENING_CHECKS: readonly Requirement[] = [
   {
-    id: 'HOSTILE-15-CERTPROV-METHOD', section: '2.1', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-2.1-01'],
-    text: 'GetAndPublishCert sent with PUT or GET (not POST, the method of the SOAP 1.2 HTTP binding\'s request-response exchange that 2.1 names) is answered 405, without a certificate',
+    id: 'HOSTILE-15-CERTPROV-METHOD',
+    section: '2.1',
+    level: 'SHOULD',
+    category: 'hostile',
+    enforces: ['OCAUTH-2.1-01'],
+    text: "GetAndPublishCert sent with PUT or GET (not POST, the method of the SOAP 1.2 HTTP binding's request-response exchange that 2.1 names) is answered 405, without a certificate",
     async check(ctx) {
       const { unsigned } = await certProvEnvelope(ctx);
       const body = await signed(ctx, unsigned);
       const got: string[] = [];
       for (const method of ['PUT', 'GET'] as const) {
-        const res = await ctx.fetch(ctx.paths.certProv, { method, headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` }, ...(method === 'PUT' ? { body } : {}) });
+        const res = await ctx.fetch(ctx.paths.certProv, {
+          method,
+          headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` },
+          ...(method === 'PUT' ? { body } : {}),
+        });
         const r: RawResponse = { status: res.status, headers: res.headers, text: await res.text() };
         expectThat(!issued(r), `${method} GetAndPublishCert: expected no certificate, received one`);
         expectThat(r.status === 405, `${method} GetAndPublishCert: expected HTTP 405 (RFC 9110 15.5.6), received ${show(r)}`);
@@ -54,8 +64,12 @@ export const CERT_PROV_HARDENING_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'HOSTILE-16-CERTPROV-OVERSIZED', section: '2.1', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-2.1-01'],
-    text: 'A GetAndPublishCert request of 4 MiB (a valid signed request padded with whitespace; over WCF\'s default maxReceivedMessageSize of 64 KiB and ocauth\'s 1 MiB cap) is answered 413, without a certificate',
+    id: 'HOSTILE-16-CERTPROV-OVERSIZED',
+    section: '2.1',
+    level: 'SHOULD',
+    category: 'hostile',
+    enforces: ['OCAUTH-2.1-01'],
+    text: "A GetAndPublishCert request of 4 MiB (a valid signed request padded with whitespace; over WCF's default maxReceivedMessageSize of 64 KiB and ocauth's 1 MiB cap) is answered 413, without a certificate",
     async check(ctx) {
       const { unsigned } = await certProvEnvelope(ctx);
       const body = (await signed(ctx, unsigned)).replace(/(<\/(?:\w+:)?Header>)/, `$1${' '.repeat(4 * 1024 * 1024)}`);
@@ -68,7 +82,11 @@ export const CERT_PROV_HARDENING_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'HOSTILE-17-CERTPROV-WRONG-ACTION', section: '3.1.4.1', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-01'],
+    id: 'HOSTILE-17-CERTPROV-WRONG-ACTION',
+    section: '3.1.4.1',
+    level: 'SHOULD',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.1.4.1-01'],
     text: 'GetAndPublishCert whose SOAPAction, or whose addressing Action header (4.1.1 prints http://schemas.microsoft.com/OCS/AuthWebServices/GetAndPublishCert), names another operation is refused, without a certificate',
     async check(ctx) {
       const other = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/RST/Issue';
@@ -82,25 +100,39 @@ export const CERT_PROV_HARDENING_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'OCAUTH-2.1-02', section: '2.1', level: 'MUST',
+    id: 'OCAUTH-2.1-02',
+    section: '2.1',
+    level: 'MUST',
     text: 'This protocol uses the SOAP message protocol for formatting request and response messages, as specified in [SOAP1.2-1/2007] and [SOAP1.2-2/2007].',
     async check(ctx) {
       // A SOAP 1.2 GetAndPublishCert (application/soap+xml with the action parameter, SOAP 1.2 HTTP binding):
       // the answer is a SOAP 1.2 envelope with the SOAP 1.2 media type, and the certificate is issued.
       const { unsigned } = await certProvEnvelope(ctx);
       const soap12 = unsigned.replaceAll(NS_SOAP, NS_SOAP12);
-      const r = await ctx.post(ctx.paths.certProv, await signed(ctx, soap12), { 'content-type': `application/soap+xml; charset=utf-8; action="${ACTION_GET_AND_PUBLISH_CERT}"` });
+      const r = await ctx.post(ctx.paths.certProv, await signed(ctx, soap12), {
+        'content-type': `application/soap+xml; charset=utf-8; action="${ACTION_GET_AND_PUBLISH_CERT}"`,
+      });
       const type = r.headers.get('content-type') ?? '';
       expectThat(r.status === 200, `SOAP 1.2 GetAndPublishCert: expected HTTP 200, received ${show(r)}`);
-      expectThat(/^application\/soap\+xml\b/i.test(type), `SOAP 1.2 GetAndPublishCert: expected an application/soap+xml answer (SOAP 1.2 Part 2, 7.1.4), received Content-Type ${type}`);
+      expectThat(
+        /^application\/soap\+xml\b/i.test(type),
+        `SOAP 1.2 GetAndPublishCert: expected an application/soap+xml answer (SOAP 1.2 Part 2, 7.1.4), received Content-Type ${type}`,
+      );
       const root = dom(r.text).documentElement;
-      expectThat(root?.localName === 'Envelope' && root.namespaceURI === NS_SOAP12, `SOAP 1.2 GetAndPublishCert: expected a ${NS_SOAP12} Envelope, received {${root?.namespaceURI}}${root?.localName}`);
+      expectThat(
+        root?.localName === 'Envelope' && root.namespaceURI === NS_SOAP12,
+        `SOAP 1.2 GetAndPublishCert: expected a ${NS_SOAP12} Envelope, received {${root?.namespaceURI}}${root?.localName}`,
+      );
       expectThat(issued(r) && certProvAnswer(r.text).certificate, `SOAP 1.2 GetAndPublishCert: expected a certificate, received ${show(r)}`);
       return `SOAP 1.2 answered in SOAP 1.2 (${type.split(';')[0]}), certificate issued`;
     },
   },
   {
-    id: 'HOSTILE-18-DEVICEID-PADDED', section: '3.1.4.1.5.1', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.1.4.1.5.1-01'],
+    id: 'HOSTILE-18-DEVICEID-PADDED',
+    section: '3.1.4.1.5.1',
+    level: 'MUST',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.1.4.1.5.1-01'],
     text: 'A DeviceId with whitespace around its GUID (longer than the 38 characters of the braced form) is refused InvalidDeviceId: the DeviceId is written into the certificate (its SKI, 3.1.4.1.2.4), so nothing but the GUID may reach it',
     async check(ctx) {
       const got: string[] = [];
@@ -108,14 +140,24 @@ export const CERT_PROV_HARDENING_CHECKS: readonly Requirement[] = [
         const { unsigned, deviceId } = await certProvEnvelope(ctx);
         const padded = unsigned.replace(`DeviceId="${deviceId}"`, `DeviceId="${pad}${deviceId}${pad}"`);
         expectThat(padded !== unsigned, 'request: expected to pad the DeviceId');
-        got.push(expectErrorInfo(await postCertProv(ctx, await signed(ctx, padded)), `DeviceId ${JSON.stringify(pad + deviceId + pad)} (${deviceId.length + 2 * pad.length} characters)`, ['InvalidDeviceId']));
+        got.push(
+          expectErrorInfo(
+            await postCertProv(ctx, await signed(ctx, padded)),
+            `DeviceId ${JSON.stringify(pad + deviceId + pad)} (${deviceId.length + 2 * pad.length} characters)`,
+            ['InvalidDeviceId'],
+          ),
+        );
       }
       return `padded DeviceIds: ${got.join(', ')}`;
     },
   },
   {
-    id: 'HOSTILE-19-VALIDITY-ABOVE-MAXIMUM', section: '3.1.4.1.2.3', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-3.1.4.1.2.3-05'],
-    text: 'A CSR asking for 1200 Months (100 years) is refused InvalidValidityPeriod or issued a certificate clamped to the server\'s maximum (the field notes: Lync Server clamps to its configured maximum; 3.1.4.1.4.1 InvalidValidityPeriod)',
+    id: 'HOSTILE-19-VALIDITY-ABOVE-MAXIMUM',
+    section: '3.1.4.1.2.3',
+    level: 'SHOULD',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.1.4.1.2.3-05'],
+    text: "A CSR asking for 1200 Months (100 years) is refused InvalidValidityPeriod or issued a certificate clamped to the server's maximum (the field notes: Lync Server clamps to its configured maximum; 3.1.4.1.4.1 InvalidValidityPeriod)",
     async check(ctx) {
       const user = ctx.requireUser().replace(/^sip:/i, '');
       const csr = generateCsr({ sipUri: user, keySizeBits: 2048, validity: { period: 'Months', units: 1200 } });
@@ -126,12 +168,19 @@ export const CERT_PROV_HARDENING_CHECKS: readonly Requirement[] = [
       expectThat(x, `1200 Months requested: expected ErrorInfo or a certificate, received ${show(r)}`);
       const days = (Date.parse(x.validTo) - Date.parse(x.validFrom)) / 86_400_000;
       // 1200 months of 30 days (MS-WCCE's month, as Lync counts it) are 36 000 days; the server's maximum is far below.
-      expectThat(days < 36_000 - 1, `1200 Months requested: expected the validity clamped to the server's maximum, received ${days.toFixed(0)} days (${x.validFrom} to ${x.validTo})`);
+      expectThat(
+        days < 36_000 - 1,
+        `1200 Months requested: expected the validity clamped to the server's maximum, received ${days.toFixed(0)} days (${x.validFrom} to ${x.validTo})`,
+      );
       return `clamped to ${days.toFixed(0)} days`;
     },
   },
   {
-    id: 'HOSTILE-20-CSR-NON-RSA-KEY', section: '3.1.4.1.4.1', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-01'],
+    id: 'HOSTILE-20-CSR-NON-RSA-KEY',
+    section: '3.1.4.1.4.1',
+    level: 'SHOULD',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.1.4.1-01'],
     text: 'A CSR with an EC P-256 key (made by openssl) is refused InvalidPublicKey (3.1.4.1.4.1 "did not contain a valid public key"): the certificate serves the TLS client authentication and TLS-DSK of clients that use RSA, and the field notes\' key-length policy is in RSA bits',
     async check(ctx) {
       const user = ctx.requireUser().replace(/^sip:/i, '');
@@ -140,7 +189,11 @@ export const CERT_PROV_HARDENING_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'HOSTILE-21-CSR-WEAK-RSA-KEY', section: '3.1.4.1.4.1', level: 'SHOULD', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-01'],
+    id: 'HOSTILE-21-CSR-WEAK-RSA-KEY',
+    section: '3.1.4.1.4.1',
+    level: 'SHOULD',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.1.4.1-01'],
     text: 'A CSR with a 2048-bit RSA key of public exponent 3 (made by openssl) is refused InvalidPublicKey (3.1.4.1.4.1 "did not contain a valid public key"; NIST SP 800-56B asks e >= 65537, e = 3 invites low-exponent attacks)',
     async check(ctx) {
       const user = ctx.requireUser().replace(/^sip:/i, '');

@@ -13,12 +13,19 @@ import type { Requirement } from '../requirements.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 function example(name: string): string {
-  for (const d of [join(here, '../../../../vectors/spec'), join(here, '../../../vectors/spec'), join(process.cwd(), 'vectors/spec')]) if (existsSync(join(d, name))) return readFileSync(join(d, name), 'utf8');
-  throw new CheckFailed(`spec example ${name}: expected it in vectors/spec next to the package, found none (a broken installation, not a verdict on the target)`);
+  for (const d of [join(here, '../../../../vectors/spec'), join(here, '../../../vectors/spec'), join(process.cwd(), 'vectors/spec')])
+    if (existsSync(join(d, name))) return readFileSync(join(d, name), 'utf8');
+  throw new CheckFailed(
+    `spec example ${name}: expected it in vectors/spec next to the package, found none (a broken installation, not a verdict on the target)`,
+  );
 }
 function parse(xml: string, what: string): Document {
   try {
-    return new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new Error(msg); } }).parseFromString(xml, 'text/xml') as unknown as Document;
+    return new DOMParser({
+      onError: (level, msg) => {
+        if (level !== 'warning') throw new Error(msg);
+      },
+    }).parseFromString(xml, 'text/xml') as unknown as Document;
   } catch (e) {
     throw new CheckFailed(`${what}: expected well-formed XML, received ${xml.length} bytes that do not parse (${(e as Error).message.slice(0, 100)})`);
   }
@@ -31,25 +38,39 @@ export function elementPaths(d: Document, bodyOnly = false): Set<string> {
     out.add(p);
     for (const c of Array.from(e.childNodes)) if (c.nodeType === 1) walk(c as unknown as Element, p);
   };
-  const start = bodyOnly ? (d.getElementsByTagNameNS('http://schemas.xmlsoap.org/soap/envelope/', 'Body')[0] as unknown as Element | undefined) : (d.documentElement as unknown as Element | null);
+  const start = bodyOnly
+    ? (d.getElementsByTagNameNS('http://schemas.xmlsoap.org/soap/envelope/', 'Body')[0] as unknown as Element | undefined)
+    : (d.documentElement as unknown as Element | null);
   if (start) walk(start, '');
   return out;
 }
 
 /** A printed Authentication Broker request made ours: To and MessageID substituted, the printed wsse:Security replaced by our ticket's, proof-of-possession signed. */
-async function brokerRequestAsPrinted(ctx: RunContext, printed: string, ticket: { proofKey: Uint8Array; assertionId: string; assertionXml: string }, sessionId?: string): Promise<{ envelope: string; body: string }> {
+async function brokerRequestAsPrinted(
+  ctx: RunContext,
+  printed: string,
+  ticket: { proofKey: Uint8Array; assertionId: string; assertionXml: string },
+  sessionId?: string,
+): Promise<{ envelope: string; body: string }> {
   let env = printed
     .replace(/<(\w+:)?Security\b[\s\S]*<\/\1?Security>\s*/, '')
     .replace(/(<(?:\w+:)?To\b[^>]*>)[^<]*/, `$1${ctx.paths.authBroker}`)
     .replace(/(<(?:\w+:)?MessageID\b[^>]*>)[^<]*/, `$1urn:uuid:${randomUUID()}`);
   if (sessionId) env = env.replace(/(<(sessionid|sessionID)>)[^<]*(<\/\2>)/, `$1${sessionId}$3`);
   const body = env.slice(env.indexOf('<s:Body'));
-  return { envelope: signMessage({ envelope: env, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: ticket.assertionXml, now: new Date() }), body };
+  return {
+    envelope: signMessage({ envelope: env, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: ticket.assertionXml, now: new Date() }),
+    body,
+  };
 }
 
 export const EXAMPLE_REPLAY_CHECKS: readonly Requirement[] = [
   {
-    id: 'EX-4.1-02', section: '4.1', level: 'MUST', category: 'example', enforces: ['OCAUTH-3.1.4.1-03', 'OCAUTH-3.1.4.1.2.4-01'],
+    id: 'EX-4.1-02',
+    section: '4.1',
+    level: 'MUST',
+    category: 'example',
+    enforces: ['OCAUTH-3.1.4.1-03', 'OCAUTH-3.1.4.1.2.4-01'],
     text: '4.1.1 GetAndPublishCert request sent as printed (its PKCS#10, DeviceId and RequestID unchanged) is answered with a response of the structure of 4.1.2. Substituted: the To address (this pool), Entity (the test user, bound to the ticket), and a wsse:Security header (ticket, Timestamp, proof-of-possession signature) added',
     async check(ctx) {
       const printed = example('4.1-get-and-publish-cert-request.xml');
@@ -76,15 +97,22 @@ export const EXAMPLE_REPLAY_CHECKS: readonly Requirement[] = [
       expectThat(missing.length === 0, `response: expected every element of 4.1.2, missing ${missing.map((p) => p.replace(/\{[^}]*\}/g, '')).join(', ')}`);
       const resp = got.getElementsByTagNameNS('http://schemas.microsoft.com/OCS/AuthWebServices/', 'GetAndPublishCertResponse')[0] as unknown as Element;
       const printedDevice = /DeviceId="([^"]+)"/.exec(printed)![1];
-      expectThat(resp.getAttribute('DeviceId') === printedDevice && resp.getAttribute('Entity')?.toLowerCase() === user.toLowerCase(), `response: expected DeviceId ${printedDevice} and Entity ${user} echoed, received ${resp.getAttribute('DeviceId')} ${resp.getAttribute('Entity')}`);
+      expectThat(
+        resp.getAttribute('DeviceId') === printedDevice && resp.getAttribute('Entity')?.toLowerCase() === user.toLowerCase(),
+        `response: expected DeviceId ${printedDevice} and Entity ${user} echoed, received ${resp.getAttribute('DeviceId')} ${resp.getAttribute('Entity')}`,
+      );
       const disp = /<(?:\w+:)?DispositionMessage\b[^>]*>([^<]*)</.exec(r.text)?.[1];
       expectThat(disp === 'Issued', `response: expected DispositionMessage Issued as in 4.1.2, received ${disp ?? 'none'}`);
       return `${elementPaths(want).size} element paths of 4.1.2 present; substituted To, Entity, wsse:Security`;
     },
   },
   {
-    id: 'EX-4.3-02', section: '4.3', level: 'MUST', category: 'example', enforces: ['OCAUTH-3.3.4-01', 'OCAUTH-3.3.4.2-01', 'OCAUTH-3.3.4.3-01'],
-    text: '4.3.1, 4.5.1 and 4.4.1 sent as printed, in the order of a session (create, acquire the credential, terminate), each answered with a response of the structure of 4.3.2, 4.5.2 and 4.4.2. Substituted: To, MessageID, the session id of 4.5.1 and 4.4.1 (the one 4.3.2 returned), and the wsse:Security header (this pool\'s ticket, Timestamp, proof-of-possession signature)',
+    id: 'EX-4.3-02',
+    section: '4.3',
+    level: 'MUST',
+    category: 'example',
+    enforces: ['OCAUTH-3.3.4-01', 'OCAUTH-3.3.4.2-01', 'OCAUTH-3.3.4.3-01'],
+    text: "4.3.1, 4.5.1 and 4.4.1 sent as printed, in the order of a session (create, acquire the credential, terminate), each answered with a response of the structure of 4.3.2, 4.5.2 and 4.4.2. Substituted: To, MessageID, the session id of 4.5.1 and 4.4.1 (the one 4.3.2 returned), and the wsse:Security header (this pool's ticket, Timestamp, proof-of-possession signature)",
     async check(ctx) {
       const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
       const steps: [string, string, string][] = [
@@ -103,7 +131,10 @@ export const EXAMPLE_REPLAY_CHECKS: readonly Requirement[] = [
         const got = elementPaths(parse(r.text, `${n}.2`), true);
         const want = elementPaths(parse(example(`${file}-response.xml`), `${n}.2 printed`), true);
         const missing = [...want].filter((p) => !got.has(p));
-        expectThat(missing.length === 0, `${n}.2: expected every element of the printed response body, missing ${missing.map((p) => p.replace(/\{[^}]*\}/g, '')).join(', ')}`);
+        expectThat(
+          missing.length === 0,
+          `${n}.2: expected every element of the printed response body, missing ${missing.map((p) => p.replace(/\{[^}]*\}/g, '')).join(', ')}`,
+        );
         if (n === '4.3') {
           sessionId = /<(?:\w+:)?SessionId>([^<]+)</.exec(r.text)?.[1];
           expectThat(sessionId, '4.3.2: expected a SessionId');
@@ -114,7 +145,11 @@ export const EXAMPLE_REPLAY_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'EX-4.2-02', section: '4.2', level: 'MUST', category: 'example', enforces: ['OCAUTH-3.2.4.1.3.4-01', 'OCAUTH-3.2.4.1.3.4-02', 'OCAUTH-3.2.4.1.3.4-03'],
+    id: 'EX-4.2-02',
+    section: '4.2',
+    level: 'MUST',
+    category: 'example',
+    enforces: ['OCAUTH-3.2.4.1.3.4-01', 'OCAUTH-3.2.4.1.3.4-02', 'OCAUTH-3.2.4.1.3.4-03'],
     text: '4.2.1 IssueToken request sent as printed (its Context, 2005/02 RequestType, Entropy and KeyType unchanged) is answered with a response of the structure of 4.2.2. Substituted: the wsp:AppliesTo address (a service of this pool: the printed one names pool0.vdomain.com); the credentials travel in the HTTP Authorization header of the Pin binding (or a wsse:Security UsernameToken on the Auth binding), outside the printed envelope',
     async check(ctx) {
       const printed = example('4.2-issue-token-request.xml');
@@ -133,20 +168,37 @@ export const EXAMPLE_REPLAY_CHECKS: readonly Requirement[] = [
       const outside = (paths: Set<string>) => new Set([...paths].filter((p) => !/\}Assertion\/./.test(p)));
       const have = outside(elementPaths(got, true));
       const missing = [...outside(elementPaths(want, true))].filter((p) => !have.has(p));
-      expectThat(missing.length === 0, `response: expected every element of 4.2.2 (outside the assertion), missing ${missing.map((p) => p.replace(/\{[^}]*\}/g, '')).join(', ')}`);
+      expectThat(
+        missing.length === 0,
+        `response: expected every element of 4.2.2 (outside the assertion), missing ${missing.map((p) => p.replace(/\{[^}]*\}/g, '')).join(', ')}`,
+      );
       const context = /<RequestSecurityToken\b[^>]*\bContext="([^"]+)"/.exec(printed)![1];
-      const rstr = got.getElementsByTagNameNS('http://docs.oasis-open.org/ws-sx/ws-trust/200512', 'RequestSecurityTokenResponse')[0] as unknown as Element | undefined;
-      expectThat(rstr?.getAttribute('Context') === context, `response: expected the printed Context ${context} echoed as in 4.2.2, received ${rstr?.getAttribute('Context') ?? 'none'}`);
+      const rstr = got.getElementsByTagNameNS('http://docs.oasis-open.org/ws-sx/ws-trust/200512', 'RequestSecurityTokenResponse')[0] as unknown as
+        | Element
+        | undefined;
+      expectThat(
+        rstr?.getAttribute('Context') === context,
+        `response: expected the printed Context ${context} echoed as in 4.2.2, received ${rstr?.getAttribute('Context') ?? 'none'}`,
+      );
       return `${missing.length === 0 ? outside(elementPaths(want, true)).size : 0} element paths of 4.2.2 present; substituted the AppliesTo address`;
     },
   },
   {
-    id: 'EX-4.6-02', section: '4.6', level: 'MUST', category: 'example', enforces: ['OCAUTH-3.3.4.4-01'],
-    text: '4.6.1 AuthBrokerNegotiateSecurityAssociation sent as printed on every leg of a TLS-DSK negotiation with the registrar; the final answer has the structure of 4.6.2. Substituted: To, MessageID, sessionid (from CreateAuthBrokerSession), target (the registrar), input (the registrar\'s gssapi-data of this handshake; left out on the first leg, which has none: the printed one belongs to another handshake), and the wsse:Security header',
+    id: 'EX-4.6-02',
+    section: '4.6',
+    level: 'MUST',
+    category: 'example',
+    enforces: ['OCAUTH-3.3.4.4-01'],
+    text: "4.6.1 AuthBrokerNegotiateSecurityAssociation sent as printed on every leg of a TLS-DSK negotiation with the registrar; the final answer has the structure of 4.6.2. Substituted: To, MessageID, sessionid (from CreateAuthBrokerSession), target (the registrar), input (the registrar's gssapi-data of this handshake; left out on the first leg, which has none: the printed one belongs to another handshake), and the wsse:Security header",
     async check(ctx) {
       if (!ctx.target.registrar) manual('the TLS-DSK legs need a SIP registrar peer the runner controls (openssl s_server on the embedded target)');
       const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
-      const c = new AuthBrokerClient({ url: ctx.paths.authBroker, webTicket: t.assertionXml, fetch: ctx.fetch, signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }) });
+      const c = new AuthBrokerClient({
+        url: ctx.paths.authBroker,
+        webTicket: t.assertionXml,
+        fetch: ctx.fetch,
+        signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
+      });
       const { sessionId } = await c.createSession();
       await c.acquireCredential(sessionId, '71F297D2-197D-545B-AA97-5701F5B5134D');
       const peer = ctx.target.registrar('TLSv1');
@@ -167,9 +219,17 @@ export const EXAMPLE_REPLAY_CHECKS: readonly Requirement[] = [
             if (out) last = await peer.respond(out);
             const got = elementPaths(parse(r.text, '4.6.2'), true);
             const missing = [...want].filter((p) => !got.has(p));
-            expectThat(missing.length === 0, `final answer: expected every element of 4.6.2, missing ${missing.map((p) => p.replace(/\{[^}]*\}/g, '')).join(', ')}`);
+            expectThat(
+              missing.length === 0,
+              `final answer: expected every element of 4.6.2, missing ${missing.map((p) => p.replace(/\{[^}]*\}/g, '')).join(', ')}`,
+            );
             const key = (n: string) => Buffer.from(new RegExp(`<(?:\\w+:)?${n}>([^<]*)<`).exec(r.text)?.[1] ?? '', 'base64').toString('hex');
-            expectThat(last?.keys && key('ClientSigningKey') === Buffer.from(last.keys.clientSigningKey).toString('hex') && key('ServerSigningKey') === Buffer.from(last.keys.serverSigningKey).toString('hex'), 'final answer: expected ClientSigningKey / ServerSigningKey equal to the key block the registrar (openssl) exported');
+            expectThat(
+              last?.keys &&
+                key('ClientSigningKey') === Buffer.from(last.keys.clientSigningKey).toString('hex') &&
+                key('ServerSigningKey') === Buffer.from(last.keys.serverSigningKey).toString('hex'),
+              'final answer: expected ClientSigningKey / ServerSigningKey equal to the key block the registrar (openssl) exported',
+            );
             return `${leg} legs as printed; ${want.size} body elements of 4.6.2 present; signing keys equal to the registrar's`;
           }
           expectThat(status === 0x00090312, `4.6.1 leg ${leg}: expected SEC_I_CONTINUE_NEEDED or SEC_E_OK, received SecurityStatus ${status}`);

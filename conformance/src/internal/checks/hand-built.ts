@@ -24,11 +24,20 @@ const NS = {
 const X509V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
 const B64BIN = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary';
 
-interface El { localName: string | null; namespaceURI: string | null; textContent: string | null; getAttribute(n: string): string | null; getElementsByTagNameNS(ns: string, l: string): ArrayLike<El>; childNodes: ArrayLike<unknown> }
+interface El {
+  localName: string | null;
+  namespaceURI: string | null;
+  textContent: string | null;
+  getAttribute(n: string): string | null;
+  getElementsByTagNameNS(ns: string, l: string): ArrayLike<El>;
+  childNodes: ArrayLike<unknown>;
+}
 const dom = (xml: string) => parseXml(xml) as unknown as El;
 /** Elements by namespace and local name; wst with and without the trailing slash (2.2.1 vs the 4.2 example). */
 const all = (d: El, ns: string, local: string): El[] =>
-  ns === NS.wst || ns === NS.wst13 ? [...Array.from(d.getElementsByTagNameNS(NS.wst, local)), ...Array.from(d.getElementsByTagNameNS(NS.wst13, local))] : Array.from(d.getElementsByTagNameNS(ns, local));
+  ns === NS.wst || ns === NS.wst13
+    ? [...Array.from(d.getElementsByTagNameNS(NS.wst, local)), ...Array.from(d.getElementsByTagNameNS(NS.wst13, local))]
+    : Array.from(d.getElementsByTagNameNS(ns, local));
 function one(d: El, ns: string, local: string, what: string): El {
   const e = all(d, ns, local);
   expectThat(e.length === 1, `${what}: expected exactly one {${ns}}${local}, received ${e.length}`);
@@ -51,7 +60,10 @@ function errorIdOf(r: RawResponse): number | undefined {
 }
 /** A refusal: no ticket or certificate in the answer. */
 function refused(r: RawResponse, what: string): string {
-  expectThat(r.status !== 200 || !/Assertion|X509v3/.test(r.text) || /ErrorInfo/.test(r.text), `${what}: expected a refusal, received ${show(r)} carrying a token`);
+  expectThat(
+    r.status !== 200 || !/Assertion|X509v3/.test(r.text) || /ErrorInfo/.test(r.text),
+    `${what}: expected a refusal, received ${show(r)} carrying a token`,
+  );
   return show(r);
 }
 
@@ -78,16 +90,20 @@ function expectResponseCode(r: RawResponse, codes: string[], what: string): stri
   const d = dom(r.text);
   const resp = one(d, NS.authws, 'GetAndPublishCertResponse', what);
   expectThat(resp.getAttribute('ResponseClass') === 'Error', `${what}: expected ResponseClass="Error", received ${resp.getAttribute('ResponseClass')}`);
-  expectThat(all(d, NS.wst, 'RequestSecurityTokenResponse').length === 0, `${what}: expected no wst:RequestSecurityTokenResponse in an error response (3.1.4.1.2.4), received one`);
+  expectThat(
+    all(d, NS.wst, 'RequestSecurityTokenResponse').length === 0,
+    `${what}: expected no wst:RequestSecurityTokenResponse in an error response (3.1.4.1.2.4), received one`,
+  );
   const code = all(d, NS.authws, 'ErrorInfo')[0]?.getAttribute('ResponseCode') ?? undefined;
   expectThat(code !== undefined && codes.includes(code), `${what}: expected ErrorInfo/@ResponseCode ${codes.join(' or ')}, received ${code ?? 'none'}`);
   return `ResponseCode ${code}`;
 }
 
-
 export const HAND_BUILT_CHECKS: readonly Requirement[] = [
   {
-    id: 'OCAUTH-2.1-01', section: '2.1', level: 'MUST',
+    id: 'OCAUTH-2.1-01',
+    section: '2.1',
+    level: 'MUST',
     text: 'It transmits those messages using HTTPS, as specified in [RFC2818].',
     async check(ctx) {
       expectThat(ctx.target.baseUrl.startsWith('https://'), `target URL: expected https://, received ${ctx.target.baseUrl.split(':')[0]}:`);
@@ -97,10 +113,14 @@ export const HAND_BUILT_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'OCAUTH-2.2.4.1-01', section: '2.2.4.1', level: 'MUST',
+    id: 'OCAUTH-2.2.4.1-01',
+    section: '2.2.4.1',
+    level: 'MUST',
     text: '<xs:element name="ErrorId" type="xs:positiveInteger" minOccurs="1" maxOccurs="1" /> <xs:element name="Reason" type="xs:string" minOccurs="1" maxOccurs="1" /> [editorial: a refused web ticket carries a positive ErrorId and a non-empty Reason]',
     async check(ctx) {
-      const r = await postCertProv(ctx, certProvEnvelope(ctx, { csr: generateCsr({ sipUri: entityOf(ctx), keySizeBits: 1024 }).der }), { proofKey: randomBytes(32) });
+      const r = await postCertProv(ctx, certProvEnvelope(ctx, { csr: generateCsr({ sipUri: entityOf(ctx), keySizeBits: 1024 }).der }), {
+        proofKey: randomBytes(32),
+      });
       const id = errorIdOf(r);
       expectThat(id !== undefined && id > 0, `refused web ticket: expected a positive ErrorId (X-Ms-diagnostics or af:ErrorId), received ${show(r)}`);
       const h = r.headers.get('x-ms-diagnostics');
@@ -110,7 +130,11 @@ export const HAND_BUILT_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'FLOW-PSHA1-PROOF-KEY', section: '3.2.4.1.3.4', level: 'MUST', category: 'flow', enforces: ['OCAUTH-3.2.4.1.3.4-06', 'OCAUTH-3.2.4.1.3.4-07'],
+    id: 'FLOW-PSHA1-PROOF-KEY',
+    section: '3.2.4.1.3.4',
+    level: 'MUST',
+    category: 'flow',
+    enforces: ['OCAUTH-3.2.4.1.3.4-06', 'OCAUTH-3.2.4.1.3.4-07'],
     text: 'raw IssueToken → proof key computed here as PSHA1(client entropy, server Entropy/BinarySecret) (@ocauth/psha1, not the client library) → GetAndPublishCert signed with it is issued',
     async check(ctx) {
       const entropy = randomBytes(32);
@@ -122,14 +146,28 @@ export const HAND_BUILT_CHECKS: readonly Requirement[] = [
       const assertion = all(rstr, NS.saml, 'Assertion')[0];
       const assertionXml = /<(?:[\w-]+:)?Assertion\b[\s\S]*<\/(?:[\w-]+:)?Assertion>/.exec(r.text)?.[0];
       expectThat(assertion && assertionXml, 'RSTR: expected a saml:Assertion');
-      const ticket: WebTicket = { assertionXml, assertionId: assertion.getAttribute('AssertionID') ?? '', proofKey, appliesTo: ctx.paths.certProv, expires: new Date(Date.now() + 60_000), created: undefined };
+      const ticket: WebTicket = {
+        assertionXml,
+        assertionId: assertion.getAttribute('AssertionID') ?? '',
+        proofKey,
+        appliesTo: ctx.paths.certProv,
+        expires: new Date(Date.now() + 60_000),
+        created: undefined,
+      };
       const res = await postCertProv(ctx, certProvEnvelope(ctx, { csr: generateCsr({ sipUri: entityOf(ctx), keySizeBits: 1024 }).der }), { ticket });
-      expectThat(res.status === 200 && /ResponseClass="Success"/.test(res.text), `GetAndPublishCert signed with PSHA1(client entropy, server entropy): expected Success, received ${show(res)}`);
+      expectThat(
+        res.status === 200 && /ResponseClass="Success"/.test(res.text),
+        `GetAndPublishCert signed with PSHA1(client entropy, server entropy): expected Success, received ${show(res)}`,
+      );
       return `${serverEntropy.length * 8}-bit server entropy; PSHA1 proof key accepted`;
     },
   },
   {
-    id: 'HOSTILE-CSR-BAD-SIGNATURE', section: '3.1.4.1.4.1', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-01'],
+    id: 'HOSTILE-CSR-BAD-SIGNATURE',
+    section: '3.1.4.1.4.1',
+    level: 'MUST',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.1.4.1-01'],
     text: 'a CSR whose self-signature does not verify → ErrorInfo InvalidCSR, no certificate',
     async check(ctx) {
       const der = Buffer.from(generateCsr({ sipUri: entityOf(ctx), keySizeBits: 1024 }).der);
@@ -138,32 +176,56 @@ export const HAND_BUILT_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'HOSTILE-CSR-NOT-PKCS10', section: '3.1.4.1.2.3', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.1.4.1-01', 'OCAUTH-3.1.4.1.2.3-03'],
+    id: 'HOSTILE-CSR-NOT-PKCS10',
+    section: '3.1.4.1.2.3',
+    level: 'MUST',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.1.4.1-01', 'OCAUTH-3.1.4.1.2.3-03'],
     text: 'a BinarySecurityToken that is not a PKCS#10 (32 random-looking bytes) → ErrorInfo InvalidCSR or RequestMalformed',
     async check(ctx) {
-      return expectResponseCode(await postCertProv(ctx, certProvEnvelope(ctx, { csr: createHash('sha256').update('not a csr').digest() })), ['InvalidCSR', 'RequestMalformed'], 'garbage CSR');
+      return expectResponseCode(
+        await postCertProv(ctx, certProvEnvelope(ctx, { csr: createHash('sha256').update('not a csr').digest() })),
+        ['InvalidCSR', 'RequestMalformed'],
+        'garbage CSR',
+      );
     },
   },
   {
-    id: 'HOSTILE-NO-TICKET', section: '3.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2-TICKET-04'],
+    id: 'HOSTILE-NO-TICKET',
+    section: '3.2',
+    level: 'MUST',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.2-TICKET-04'],
     text: 'GetAndPublishCert without any web ticket → refused (401 with X-MS-WebTicketURL or a fault), no certificate',
     async check(ctx) {
-      const r = await ctx.post(ctx.paths.certProv, certProvEnvelope(ctx, { csr: generateCsr({ sipUri: entityOf(ctx), keySizeBits: 1024 }).der }), { soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"` });
+      const r = await ctx.post(ctx.paths.certProv, certProvEnvelope(ctx, { csr: generateCsr({ sipUri: entityOf(ctx), keySizeBits: 1024 }).der }), {
+        soapaction: `"${ACTION_GET_AND_PUBLISH_CERT}"`,
+      });
       return refused(r, 'no web ticket') + (r.headers.get('x-ms-webticketurl') ? '; X-MS-WebTicketURL present' : '');
     },
   },
   {
-    id: 'HOSTILE-NOT-XML', section: '3.2.4.1.3.3', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2.4.1.3.3-02'],
+    id: 'HOSTILE-NOT-XML',
+    section: '3.2.4.1.3.3',
+    level: 'MUST',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.2.4.1.3.3-02'],
     text: 'an IssueToken body that is not well-formed XML → an HTTP/SOAP error, never a ticket or a dropped connection',
     async check(ctx) {
       const c = ctx.pinCredentials() as { identity: string; pin: string };
-      const r = await ctx.post(`${ctx.paths.webTicket}/Pin`, '<s:Envelope><unclosed>', { authorization: 'Basic ' + Buffer.from(`${c.identity}:${c.pin}`).toString('base64') });
+      const r = await ctx.post(`${ctx.paths.webTicket}/Pin`, '<s:Envelope><unclosed>', {
+        authorization: 'Basic ' + Buffer.from(`${c.identity}:${c.pin}`).toString('base64'),
+      });
       expectThat(r.status >= 400, `malformed XML: expected an HTTP error status, received ${r.status}`);
       return refused(r, 'malformed XML');
     },
   },
   {
-    id: 'HOSTILE-WRONG-PIN', section: '3.2', level: 'MUST', category: 'hostile', enforces: ['OCAUTH-3.2.4.1-01'],
+    id: 'HOSTILE-WRONG-PIN',
+    section: '3.2',
+    level: 'MUST',
+    category: 'hostile',
+    enforces: ['OCAUTH-3.2.4.1-01'],
     text: 'IssueToken on the Pin binding with a wrong PIN → no ticket',
     async check(ctx) {
       const c = ctx.pinCredentials() as { pin: string };

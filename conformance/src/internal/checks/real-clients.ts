@@ -14,7 +14,14 @@ import { parseXml } from '@ocauth/c14n';
 import { esc, expectThat, manual, type RunContext } from '../context.js';
 import type { Requirement } from '../requirements.js';
 
-interface Node { nodeType: number; localName: string | null; textContent: string | null; firstChild: Node | null; nextSibling: Node | null; attributes?: ArrayLike<{ localName: string; value: string }> }
+interface Node {
+  nodeType: number;
+  localName: string | null;
+  textContent: string | null;
+  firstChild: Node | null;
+  nextSibling: Node | null;
+  attributes?: ArrayLike<{ localName: string; value: string }>;
+}
 
 const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
@@ -27,7 +34,8 @@ const elementKids = (n: Node): Node[] => {
   return out;
 };
 /** sipe_xml_child: `a/b/c`, the first child of each local name. */
-const sipeChild = (n: Node | undefined, path: string): Node | undefined => path.split('/').reduce<Node | undefined>((cur, name) => cur && elementKids(cur).find((k) => k.localName === name), n);
+const sipeChild = (n: Node | undefined, path: string): Node | undefined =>
+  path.split('/').reduce<Node | undefined>((cur, name) => cur && elementKids(cur).find((k) => k.localName === name), n);
 /** sipe_xml_attribute: prefix stripped, name compared case-insensitively. */
 const sipeAttr = (n: Node | undefined, name: string): string | undefined => {
   const attrs = n?.attributes;
@@ -64,33 +72,57 @@ function lyncCwtRequest(user: string, password: string, appliesTo: string, now: 
 
 export const REAL_CLIENT_CHECKS: readonly Requirement[] = [
   {
-    id: 'FLOW-REAL-SIPE-METADATA', section: '3.1.4.1', level: 'SHOULD', category: 'flow', enforces: ['OCAUTH-2.2.4-01'],
-    text: 'pidgin-sipe metadata walk: CertProv /mex names the CertProvisioningServiceWebTicketProof_SHA1 policy (EndorsingSupportingTokens issuer) and port; the issuer\'s /mex lists Web Ticket ports, each of which answers',
+    id: 'FLOW-REAL-SIPE-METADATA',
+    section: '3.1.4.1',
+    level: 'SHOULD',
+    category: 'flow',
+    enforces: ['OCAUTH-2.2.4-01'],
+    text: "pidgin-sipe metadata walk: CertProv /mex names the CertProvisioningServiceWebTicketProof_SHA1 policy (EndorsingSupportingTokens issuer) and port; the issuer's /mex lists Web Ticket ports, each of which answers",
     async check(ctx: RunContext) {
       const r = await ctx.fetch(`${ctx.paths.certProv}/mex`);
       const md = await r.text();
-      if (r.status === 404 || r.status === 405) manual(`GET ${ctx.paths.certProv}/mex answers HTTP ${r.status}: this target publishes no Certificate Provisioning metadata, where pidgin-sipe starts (it cannot sign in against it)`);
+      if (r.status === 404 || r.status === 405)
+        manual(
+          `GET ${ctx.paths.certProv}/mex answers HTTP ${r.status}: this target publishes no Certificate Provisioning metadata, where pidgin-sipe starts (it cannot sign in against it)`,
+        );
       expectThat(r.status === 200, `GET ${ctx.paths.certProv}/mex: expected HTTP 200, received ${r.status}`);
       const doc = root(md, 'CertProv /mex');
-      expectThat(doc.localName === 'definitions', `CertProv /mex: expected wsdl:definitions as the document element (SIPE reads it as is), received ${doc.localName}`);
-      const policy = elementKids(doc).find((k) => k.localName === 'Policy' && sipeAttr(k, 'Id')?.toLowerCase() === 'certprovisioningservicewebticketproof_sha1_policy');
+      expectThat(
+        doc.localName === 'definitions',
+        `CertProv /mex: expected wsdl:definitions as the document element (SIPE reads it as is), received ${doc.localName}`,
+      );
+      const policy = elementKids(doc).find(
+        (k) => k.localName === 'Policy' && sipeAttr(k, 'Id')?.toLowerCase() === 'certprovisioningservicewebticketproof_sha1_policy',
+      );
       expectThat(policy, 'CertProv /mex: expected a Policy with Id CertProvisioningServiceWebTicketProof_SHA1_policy (the name SIPE looks for), received none');
       const issuer = sipeChild(policy, 'ExactlyOne/All/EndorsingSupportingTokens/Policy/IssuedToken/Issuer/Address')?.textContent ?? '';
-      expectThat(/^https:\/\/\S+$/.test(issuer), `CertProvisioningServiceWebTicketProof_SHA1_policy: expected ExactlyOne/All/EndorsingSupportingTokens/Policy/IssuedToken/Issuer/Address to hold the Web Ticket URL (exactly, SIPE keeps whitespace), received ${JSON.stringify(issuer.slice(0, 100))}`);
+      expectThat(
+        /^https:\/\/\S+$/.test(issuer),
+        `CertProvisioningServiceWebTicketProof_SHA1_policy: expected ExactlyOne/All/EndorsingSupportingTokens/Policy/IssuedToken/Issuer/Address to hold the Web Ticket URL (exactly, SIPE keeps whitespace), received ${JSON.stringify(issuer.slice(0, 100))}`,
+      );
       const ports = elementKids(sipeChild(doc, 'service') ?? doc).filter((k) => k.localName === 'port');
       const port = ports.find((p) => sipeAttr(p, 'name')?.toLowerCase() === 'certprovisioningservicewebticketproof_sha1');
       const location = sipeAttr(sipeChild(port, 'address'), 'location');
-      expectThat(location && /^https:\/\//.test(location), `CertProv /mex: expected service/port[@name=CertProvisioningServiceWebTicketProof_SHA1]/address/@location (where SIPE posts GetAndPublishCert), received ${location === undefined ? 'none' : JSON.stringify(location)}`);
+      expectThat(
+        location && /^https:\/\//.test(location),
+        `CertProv /mex: expected service/port[@name=CertProvisioningServiceWebTicketProof_SHA1]/address/@location (where SIPE posts GetAndPublishCert), received ${location === undefined ? 'none' : JSON.stringify(location)}`,
+      );
       const w = await ctx.fetch(`${issuer}/mex`);
       const wsdl = await w.text();
       expectThat(w.status === 200, `GET ${issuer}/mex: expected HTTP 200, received ${w.status}`);
       const wdoc = root(wsdl, 'Web Ticket /mex');
-      const wports = elementKids(sipeChild(wdoc, 'service') ?? wdoc).filter((k) => k.localName === 'port').map((p) => ({ name: sipeAttr(p, 'name') ?? '', location: sipeAttr(sipeChild(p, 'address'), 'location') ?? '' }));
+      const wports = elementKids(sipeChild(wdoc, 'service') ?? wdoc)
+        .filter((k) => k.localName === 'port')
+        .map((p) => ({ name: sipeAttr(p, 'name') ?? '', location: sipeAttr(sipeChild(p, 'address'), 'location') ?? '' }));
       expectThat(wports.length > 0, 'Web Ticket /mex: expected service/port elements, received none');
       // Advertised = usable: every listed port answers (a challenge or a fault), none is missing.
       const dead: string[] = [];
       for (const p of wports) {
-        const res = await ctx.fetch(p.location, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>' });
+        const res = await ctx.fetch(p.location, {
+          method: 'POST',
+          headers: { 'content-type': 'text/xml; charset=utf-8' },
+          body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>',
+        });
         await res.arrayBuffer();
         if (res.status === 404) dead.push(`${p.name} (${p.location})`);
       }
@@ -99,17 +131,33 @@ export const REAL_CLIENT_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'FLOW-REAL-LYNC-CWT', section: '3.2.4.1', level: 'SHOULD', category: 'flow', enforces: ['OCAUTH-3.2.4.1-01'],
+    id: 'FLOW-REAL-LYNC-CWT',
+    section: '3.2.4.1',
+    level: 'SHOULD',
+    category: 'flow',
+    enforces: ['OCAUTH-3.2.4.1-01'],
     text: 'Lync 2013 / SfB desktop request shape: compact web ticket (user-cwt-1, no Entropy, 15-minute Lifetime, 2005/02 RequestType, no SOAPAction) on /Auth, granted at most as asked, then accepted as X-MS-WebTicket: cwt=… at Autodiscover /root/user',
     async check(ctx: RunContext) {
       const c = ctx.passwordCredentials() as { username: string; password: string };
       const now = new Date();
-      const res = await ctx.fetch(`${ctx.paths.webTicket}/Auth`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': UA }, body: lyncCwtRequest(c.username, c.password, `${ctx.paths.webTicket}/Auth`, now) });
+      const res = await ctx.fetch(`${ctx.paths.webTicket}/Auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': UA },
+        body: lyncCwtRequest(c.username, c.password, `${ctx.paths.webTicket}/Auth`, now),
+      });
       const text = await res.text();
-      expectThat(res.status === 200, `IssueToken (user-cwt-1): expected HTTP 200 with a compact ticket, received HTTP ${res.status}${res.headers.get('x-ms-diagnostics') ? `, X-Ms-diagnostics ${res.headers.get('x-ms-diagnostics')!.slice(0, 160)}` : ''}`);
+      expectThat(
+        res.status === 200,
+        `IssueToken (user-cwt-1): expected HTTP 200 with a compact ticket, received HTTP ${res.status}${res.headers.get('x-ms-diagnostics') ? `, X-Ms-diagnostics ${res.headers.get('x-ms-diagnostics')!.slice(0, 160)}` : ''}`,
+      );
       const env = root(text, 'IssueToken response');
       const all: Node[] = [];
-      const walk = (n: Node) => { for (const k of elementKids(n)) { all.push(k); walk(k); } };
+      const walk = (n: Node) => {
+        for (const k of elementKids(n)) {
+          all.push(k);
+          walk(k);
+        }
+      };
       walk(env);
       const tokenType = all.find((n) => n.localName === 'TokenType')?.textContent?.trim();
       expectThat(tokenType === CWT, `RSTR TokenType: expected ${CWT}, received ${JSON.stringify(tokenType)}`);

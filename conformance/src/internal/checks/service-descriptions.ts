@@ -14,12 +14,19 @@ const XS = 'http://www.w3.org/2001/XMLSchema';
 
 const here = dirname(fileURLToPath(import.meta.url));
 function vector(name: string): string {
-  for (const d of [join(here, '../../../../vectors/spec'), join(here, '../../../vectors/spec'), join(process.cwd(), 'vectors/spec')]) if (existsSync(join(d, name))) return readFileSync(join(d, name), 'utf8');
-  throw new CheckFailed(`spec document ${name}: expected it in vectors/spec next to the package, found none (a broken installation, not a verdict on the target)`);
+  for (const d of [join(here, '../../../../vectors/spec'), join(here, '../../../vectors/spec'), join(process.cwd(), 'vectors/spec')])
+    if (existsSync(join(d, name))) return readFileSync(join(d, name), 'utf8');
+  throw new CheckFailed(
+    `spec document ${name}: expected it in vectors/spec next to the package, found none (a broken installation, not a verdict on the target)`,
+  );
 }
 function parse(xml: string, what: string): Document {
   try {
-    return new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new Error(msg); } }).parseFromString(xml, 'text/xml') as unknown as Document;
+    return new DOMParser({
+      onError: (level, msg) => {
+        if (level !== 'warning') throw new Error(msg);
+      },
+    }).parseFromString(xml, 'text/xml') as unknown as Document;
   } catch (e) {
     throw new CheckFailed(`${what}: expected well-formed XML, received ${xml.length} bytes that do not parse (${(e as Error).message.slice(0, 100)})`);
   }
@@ -40,50 +47,87 @@ async function served(ctx: RunContext, url: string): Promise<string> {
 
 export const SERVICE_DESCRIPTION_CHECKS: readonly Requirement[] = [
   {
-    id: 'OCAUTH-6.1-01', section: '6.1', level: 'SHOULD',
+    id: 'OCAUTH-6.1-01',
+    section: '6.1',
+    level: 'SHOULD',
     text: 'Certificate Provisioning Service WSDL [editorial: the served description carries the schema components, messages and portType operation of 6.1]',
     async check(ctx) {
       const spec = parse(vector('6.1-certificate-provisioning-service.wsdl'), 'vectors/spec 6.1');
       const got = parse(await served(ctx, `${ctx.paths.certProv}?wsdl`), 'CertProv ?wsdl');
-      const kinds: [string, string][] = [[XS, 'element'], [XS, 'complexType'], [XS, 'simpleType'], [WSDL, 'message'], [WSDL, 'portType'], [WSDL, 'operation']];
+      const kinds: [string, string][] = [
+        [XS, 'element'],
+        [XS, 'complexType'],
+        [XS, 'simpleType'],
+        [WSDL, 'message'],
+        [WSDL, 'portType'],
+        [WSDL, 'operation'],
+      ];
       const want = names(spec, kinds);
       const have = names(got, kinds);
       const missing = [...want].filter((n) => !have.has(n));
       expectThat(missing.length === 0, `CertProv ?wsdl: expected the components of 6.1, missing ${missing.join(', ')}`);
-      const op = els(got, WSDL, 'portType').flatMap((p) => els(p, WSDL, 'operation')).find((o) => o.getAttribute('name') === 'GetAndPublishCert');
+      const op = els(got, WSDL, 'portType')
+        .flatMap((p) => els(p, WSDL, 'operation'))
+        .find((o) => o.getAttribute('name') === 'GetAndPublishCert');
       const io = op ? [els(op, WSDL, 'input')[0]?.getAttribute('message'), els(op, WSDL, 'output')[0]?.getAttribute('message')] : [];
-      expectThat(/GetAndPublishCertMsg$/.test(io[0] ?? '') && /GetAndPublishCertResponseMsg$/.test(io[1] ?? ''), `portType GetAndPublishCert: expected input GetAndPublishCertMsg and output GetAndPublishCertResponseMsg, received ${io.join(' / ') || 'none'}`);
+      expectThat(
+        /GetAndPublishCertMsg$/.test(io[0] ?? '') && /GetAndPublishCertResponseMsg$/.test(io[1] ?? ''),
+        `portType GetAndPublishCert: expected input GetAndPublishCertMsg and output GetAndPublishCertResponseMsg, received ${io.join(' / ') || 'none'}`,
+      );
       return `${want.size} components of 6.1 present`;
     },
   },
   {
-    id: 'OCAUTH-6.2-01', section: '6.2', level: 'SHOULD',
+    id: 'OCAUTH-6.2-01',
+    section: '6.2',
+    level: 'SHOULD',
     text: 'Web Ticket Service WSDL [editorial: the served description carries the messages and the IWebTicketService portType of 6.2, IssueToken with its wsaw:Action values]',
     async check(ctx) {
       const spec = parse(vector('6.2-web-ticket-service.wsdl'), 'vectors/spec 6.2');
       const got = parse(await served(ctx, `${ctx.paths.webTicket}?wsdl`), 'Web Ticket ?wsdl');
       const WSAW = 'http://www.w3.org/2006/05/addressing/wsdl';
-      const kinds: [string, string][] = [[WSDL, 'message'], [WSDL, 'portType']];
+      const kinds: [string, string][] = [
+        [WSDL, 'message'],
+        [WSDL, 'portType'],
+      ];
       const missing = [...names(spec, kinds)].filter((n) => !names(got, kinds).has(n));
-      expectThat(missing.length === 0, `Web Ticket ?wsdl: expected the messages and portType of 6.2, missing ${missing.join(', ') }`);
-      const actions = (d: Document) => els(d, WSDL, 'portType').flatMap((p) => els(p, WSDL, 'operation')).flatMap((o) => ['input', 'output'].map((io) => `${o.getAttribute('name')} ${io} ${els(o, WSDL, io)[0]?.getAttributeNS(WSAW, 'Action') ?? ''}`));
+      expectThat(missing.length === 0, `Web Ticket ?wsdl: expected the messages and portType of 6.2, missing ${missing.join(', ')}`);
+      const actions = (d: Document) =>
+        els(d, WSDL, 'portType')
+          .flatMap((p) => els(p, WSDL, 'operation'))
+          .flatMap((o) => ['input', 'output'].map((io) => `${o.getAttribute('name')} ${io} ${els(o, WSDL, io)[0]?.getAttributeNS(WSAW, 'Action') ?? ''}`));
       const lost = actions(spec).filter((a) => !actions(got).includes(a));
       expectThat(lost.length === 0, `Web Ticket ?wsdl portType: expected ${lost.join('; ')} as printed in 6.2, received ${actions(got).join('; ') || 'none'}`);
       return `messages, portType and ${actions(spec).length} wsaw:Action values of 6.2 present`;
     },
   },
   {
-    id: 'OCAUTH-6.3-01', section: '6.3', level: 'SHOULD',
+    id: 'OCAUTH-6.3-01',
+    section: '6.3',
+    level: 'SHOULD',
     text: 'Authentication Broker Service WSDL [editorial: the served description carries the operations of 6.3 with their soapAction, and the schema elements of their messages]',
     async check(ctx) {
       const spec = parse(vector('6.3-authentication-broker-service.wsdl'), 'vectors/spec 6.3');
       const got = parse(await served(ctx, `${ctx.paths.authBroker}?wsdl`), 'AuthBroker ?wsdl');
-      const actions = (d: Document) => new Set(els(d, WSDL, 'binding').flatMap((b) => els(b, WSDL, 'operation')).map((o) => `${o.getAttribute('name')} ${els(o, SOAP, 'operation')[0]?.getAttribute('soapAction') ?? ''}`));
+      const actions = (d: Document) =>
+        new Set(
+          els(d, WSDL, 'binding')
+            .flatMap((b) => els(b, WSDL, 'operation'))
+            .map((o) => `${o.getAttribute('name')} ${els(o, SOAP, 'operation')[0]?.getAttribute('soapAction') ?? ''}`),
+        );
       const want = actions(spec);
       const have = actions(got);
       const missing = [...want].filter((a) => !have.has(a));
-      expectThat(want.size >= 7 && missing.length === 0, `AuthBroker ?wsdl: expected the ${want.size} operations of 6.3 with their soapAction, missing ${missing.join(', ')}`);
-      const elements = (d: Document) => new Set(els(d, XS, 'element').map((e) => e.getAttribute('name')).filter(Boolean));
+      expectThat(
+        want.size >= 7 && missing.length === 0,
+        `AuthBroker ?wsdl: expected the ${want.size} operations of 6.3 with their soapAction, missing ${missing.join(', ')}`,
+      );
+      const elements = (d: Document) =>
+        new Set(
+          els(d, XS, 'element')
+            .map((e) => e.getAttribute('name'))
+            .filter(Boolean),
+        );
       const lost = [...elements(spec)].filter((n) => !elements(got).has(n));
       expectThat(lost.length === 0, `AuthBroker ?wsdl: expected the schema elements of 6.3, missing ${lost.join(', ')}`);
       // The issued token the broker asks for: holder-of-key, as the Web Ticket Service issues (3.2.4.1.3.3).
@@ -92,20 +136,36 @@ export const SERVICE_DESCRIPTION_CHECKS: readonly Requirement[] = [
     },
   },
   {
-    id: 'OCAUTH-1.5-01', section: '1.5', level: 'SHOULD',
+    id: 'OCAUTH-1.5-01',
+    section: '1.5',
+    level: 'SHOULD',
     text: 'In order to use the Authentication Broker Service, a protocol client needs to retrieve the Internal/External AuthBroker Service URL, which is included as part of the User type in the response of the Lync Autodiscover Web Service',
     async check(ctx) {
       const sample = parse(vector('1.5-autodiscover-response.xml'), 'vectors/spec 1.5');
       expectThat(sample.documentElement?.localName === 'AutodiscoverResponse', '1.5 sample: expected AutodiscoverResponse');
       const r = await ctx.fetch(ctx.paths.autodiscover, { headers: { accept: 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } });
       const d = parse(await r.text(), 'Autodiscover …/root');
-      expectThat(r.status === 200 && d.documentElement?.localName === 'AutodiscoverResponse', `Autodiscover …/root: expected 200 and an AutodiscoverResponse as in the 1.5 sample, received HTTP ${r.status} ${d.documentElement?.localName}`);
-      const links = (x: Document) => Object.fromEntries(Array.from(x.getElementsByTagName('User')).flatMap((u) => Array.from((u as unknown as Element).getElementsByTagName('Link'))).map((l) => [(l as unknown as Element).getAttribute('token'), (l as unknown as Element).getAttribute('href')]));
+      expectThat(
+        r.status === 200 && d.documentElement?.localName === 'AutodiscoverResponse',
+        `Autodiscover …/root: expected 200 and an AutodiscoverResponse as in the 1.5 sample, received HTTP ${r.status} ${d.documentElement?.localName}`,
+      );
+      const links = (x: Document) =>
+        Object.fromEntries(
+          Array.from(x.getElementsByTagName('User'))
+            .flatMap((u) => Array.from((u as unknown as Element).getElementsByTagName('Link')))
+            .map((l) => [(l as unknown as Element).getAttribute('token'), (l as unknown as Element).getAttribute('href')]),
+        );
       const got = links(d);
       const broker = got['Internal/AuthBroker'] ?? got['External/AuthBroker'];
-      expectThat(broker, `Autodiscover User: expected Link token="Internal/AuthBroker" or "External/AuthBroker" as in the 1.5 sample, received tokens ${Object.keys(got).join(', ') || 'none'}`);
+      expectThat(
+        broker,
+        `Autodiscover User: expected Link token="Internal/AuthBroker" or "External/AuthBroker" as in the 1.5 sample, received tokens ${Object.keys(got).join(', ') || 'none'}`,
+      );
       // The link names the service as the sample does (…/Reach/sip.svc); the broker endpoint is …/AuthBroker under it.
-      expectThat(ctx.paths.authBroker.toLowerCase().startsWith(broker.toLowerCase().replace(/\/$/, '')), `AuthBroker link ${broker}: expected the prefix of this pool's broker ${ctx.paths.authBroker}`);
+      expectThat(
+        ctx.paths.authBroker.toLowerCase().startsWith(broker.toLowerCase().replace(/\/$/, '')),
+        `AuthBroker link ${broker}: expected the prefix of this pool's broker ${ctx.paths.authBroker}`,
+      );
       const sampleTokens = Object.keys(links(sample)).filter((t) => /AuthBroker|Autodiscover/.test(t!));
       const absent = sampleTokens.filter((t) => !(t! in got));
       return `AuthBroker ${broker}${absent.length ? `; the sample's ${absent.join(', ')} not offered` : ''}`;

@@ -12,7 +12,13 @@ const INVALID_TICKET = 28032;
  */
 export async function authenticate(verifier: AuthBrokerTicketVerifier, text: string, parsed: ParsedAuthBrokerRequest): Promise<AuthBrokerTicket> {
   if (!parsed.security) {
-    throw new BrokerFault(401, 'Client', 'ERR_AUTHBROKER_TICKET', 'Header/Security: expected a wsse:Security header carrying the web ticket (MS-OCAUTHWS 3.3), received none', { errorId: INVALID_TICKET, field: 'Header/Security' });
+    throw new BrokerFault(
+      401,
+      'Client',
+      'ERR_AUTHBROKER_TICKET',
+      'Header/Security: expected a wsse:Security header carrying the web ticket (MS-OCAUTHWS 3.3), received none',
+      { errorId: INVALID_TICKET, field: 'Header/Security' },
+    );
   }
   let ticket: AuthBrokerTicket;
   try {

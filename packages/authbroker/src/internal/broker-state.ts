@@ -44,7 +44,9 @@ export function createBrokerState(options: AuthBrokerHandlerOptions): BrokerStat
     throw new AuthBrokerError('ERR_AUTHBROKER_TICKET', 'ticketVerifier: expected an object with verify(envelope), received none', { field: 'ticketVerifier' });
   }
   if (!options.credentialSource || typeof options.credentialSource.acquire !== 'function') {
-    throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', 'credentialSource: expected an object with acquire(request), received none', { field: 'credentialSource' });
+    throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', 'credentialSource: expected an object with acquire(request), received none', {
+      field: 'credentialSource',
+    });
   }
   const clock = options.clock;
   return {
@@ -107,16 +109,27 @@ export async function lookupSession(
   version: 1 | 2 | 'any',
 ): Promise<AuthBrokerSessionRecord | SessionRefusal> {
   const field = operation === 'TerminateAuthBrokerSession' ? 'sessionID' : 'sessionid';
-  if (id === undefined || id === null || id === '') return { status: SecurityStatus.InvalidHandle, why: `${field}: expected the SessionId returned by CreateAuthBrokerSession${version === 2 ? 'V2' : ''}, received none` };
+  if (id === undefined || id === null || id === '')
+    return {
+      status: SecurityStatus.InvalidHandle,
+      why: `${field}: expected the SessionId returned by CreateAuthBrokerSession${version === 2 ? 'V2' : ''}, received none`,
+    };
   const s = await state.store.get(id);
-  if (!s || s.sipUri !== ticket.sipUri) return { status: SecurityStatus.InvalidHandle, why: `${field}: expected a live session of this user, received unknown session id ${describeReceived(id)}` };
+  if (!s || s.sipUri !== ticket.sipUri)
+    return { status: SecurityStatus.InvalidHandle, why: `${field}: expected a live session of this user, received unknown session id ${describeReceived(id)}` };
   if (state.now() - s.lastActivity > state.idleMs) {
     await state.store.delete(s.id);
     release(state, s.id);
-    return { status: SecurityStatus.ContextExpired, why: `${field}: session ${describeReceived(id)} expired after ${state.idleMs / 1000} s of inactivity (MS-OCAUTHWS 3.3.2); create a new session` };
+    return {
+      status: SecurityStatus.ContextExpired,
+      why: `${field}: session ${describeReceived(id)} expired after ${state.idleMs / 1000} s of inactivity (MS-OCAUTHWS 3.3.2); create a new session`,
+    };
   }
   if (version !== 'any' && s.version !== version) {
-    return { status: SecurityStatus.OutOfSequence, why: `${operation}: session ${describeReceived(id)} was created by CreateAuthBrokerSession${s.version === 2 ? 'V2' : ''}; use the ${s.version === 2 ? 'V2' : 'V1'} operations with it` };
+    return {
+      status: SecurityStatus.OutOfSequence,
+      why: `${operation}: session ${describeReceived(id)} was created by CreateAuthBrokerSession${s.version === 2 ? 'V2' : ''}; use the ${s.version === 2 ? 'V2' : 'V1'} operations with it`,
+    };
   }
   s.lastActivity = state.now();
   await state.store.set(s);
@@ -127,6 +140,11 @@ export const isSession = (s: AuthBrokerSessionRecord | SessionRefusal): s is Aut
 
 /** The fault of an operation that answers a session refusal with a SOAP fault (Terminate, AcquireCredential). */
 export function sessionFault(refusal: SessionRefusal): BrokerFault {
-  const code = refusal.status === SecurityStatus.ContextExpired ? 'ERR_AUTHBROKER_SESSION_EXPIRED' : refusal.status === SecurityStatus.OutOfSequence ? 'ERR_AUTHBROKER_SEQUENCE' : 'ERR_AUTHBROKER_SESSION_UNKNOWN';
+  const code =
+    refusal.status === SecurityStatus.ContextExpired
+      ? 'ERR_AUTHBROKER_SESSION_EXPIRED'
+      : refusal.status === SecurityStatus.OutOfSequence
+        ? 'ERR_AUTHBROKER_SEQUENCE'
+        : 'ERR_AUTHBROKER_SESSION_UNKNOWN';
   return new BrokerFault(400, 'Client', code, refusal.why, { field: 'sessionid' });
 }

@@ -71,12 +71,16 @@ const rsaKeyPair = (bits: number) =>
  *   `userDirectory` reports disabled or unknown, and passes on the CA's and the store's errors.
  */
 export function certProvCredentialSource(options: CertProvCredentialSourceOptions): CredentialSource {
-  if (!options?.ca || typeof options.ca.issue !== 'function') throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', 'ca: expected a certprov CertificateAuthority, received none');
-  if (!options.store || typeof options.store.publish !== 'function') throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', 'store: expected a certprov CertificateStore, received none');
+  if (!options?.ca || typeof options.ca.issue !== 'function')
+    throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', 'ca: expected a certprov CertificateAuthority, received none');
+  if (!options.store || typeof options.store.publish !== 'function')
+    throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', 'store: expected a certprov CertificateStore, received none');
   const validityHours = options.validityHours ?? 8;
-  if (!Number.isFinite(validityHours) || validityHours <= 0) throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `validityHours: expected a positive number, received ${validityHours}`);
+  if (!Number.isFinite(validityHours) || validityHours <= 0)
+    throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `validityHours: expected a positive number, received ${validityHours}`);
   const keySize = options.keySize ?? 2048;
-  if (!Number.isInteger(keySize) || keySize < 1024 || keySize > 16384) throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `keySize: expected 1024–16384 bits, received ${keySize}`);
+  if (!Number.isInteger(keySize) || keySize < 1024 || keySize > 16384)
+    throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `keySize: expected 1024–16384 bits, received ${keySize}`);
   const renewMs = (options.renewBeforeSeconds ?? 600) * 1000;
   const maxCached = options.maxCached ?? 10_000;
   const clock = options.clock ?? (() => new Date());
@@ -100,13 +104,18 @@ export function certProvCredentialSource(options: CertProvCredentialSourceOption
     const user = await options.userDirectory.findUser(`sip:${entity}`);
     if (user?.enabled) return;
     cache.delete(key);
-    throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `sipUri: expected an enabled account, received ${user ? 'a disabled' : 'an unknown'} account sip:${entity}`, { field: 'sipUri' });
+    throw new AuthBrokerError(
+      'ERR_AUTHBROKER_CREDENTIAL',
+      `sipUri: expected an enabled account, received ${user ? 'a disabled' : 'an unknown'} account sip:${entity}`,
+      { field: 'sipUri' },
+    );
   }
 
   return {
     async acquire(request: CredentialRequest): Promise<AcquiredCredential | null> {
       const entity = request.sipUri.replace(/^sip:/i, '');
-      if (!entity.includes('@')) throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `sipUri: expected sip:user@domain, received ${JSON.stringify(request.sipUri.slice(0, 128))}`);
+      if (!entity.includes('@'))
+        throw new AuthBrokerError('ERR_AUTHBROKER_CREDENTIAL', `sipUri: expected sip:user@domain, received ${JSON.stringify(request.sipUri.slice(0, 128))}`);
       const deviceId = deviceIdOf(request);
       const key = `${entity.toLowerCase()}|${deviceId}`;
       await checkAccount(entity, key);

@@ -19,7 +19,10 @@ export type WebTicketInput = string | { readonly assertionXml: string };
 const ticketXml = (t: unknown): string => {
   if (typeof t === 'string') return t;
   if (t && typeof t === 'object' && typeof (t as { assertionXml?: unknown }).assertionXml === 'string') return (t as { assertionXml: string }).assertionXml;
-  throw new AuthBrokerError('ERR_AUTHBROKER_TICKET', `webTicket: expected the saml:Assertion XML string or a WebTicket (with assertionXml), received ${describeReceived(t)}`);
+  throw new AuthBrokerError(
+    'ERR_AUTHBROKER_TICKET',
+    `webTicket: expected the saml:Assertion XML string or a WebTicket (with assertionXml), received ${describeReceived(t)}`,
+  );
 };
 
 export interface AuthBrokerClientOptions {
@@ -139,7 +142,10 @@ export class AuthBrokerClient {
     }
     const ctype = res.headers.get('content-type') ?? '';
     if (!/xml/i.test(ctype) || !text.trimStart().startsWith('<')) {
-      throw new AuthBrokerError('ERR_AUTHBROKER_HTTP', `${operation}: expected a SOAP response, received HTTP ${res.status} ${ctype || 'without content type'}`);
+      throw new AuthBrokerError(
+        'ERR_AUTHBROKER_HTTP',
+        `${operation}: expected a SOAP response, received HTTP ${res.status} ${ctype || 'without content type'}`,
+      );
     }
     try {
       const parsed = parseAuthBrokerResponse(text, operation);
@@ -244,9 +250,17 @@ export class AuthBrokerClient {
    *   `exchange` propagate unchanged.
    * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the broker answers a SOAP fault.
    */
-  async handshake(params: { sessionId: string; target: string; version?: 1 | 2; exchange: GssapiExchange; maxLegs?: number }): Promise<NegotiateSaResult & { clientSigningKey: Uint8Array; serverSigningKey: Uint8Array }> {
+  async handshake(params: {
+    sessionId: string;
+    target: string;
+    version?: 1 | 2;
+    exchange: GssapiExchange;
+    maxLegs?: number;
+  }): Promise<NegotiateSaResult & { clientSigningKey: Uint8Array; serverSigningKey: Uint8Array }> {
     const negotiate = (input?: string) =>
-      params.version === 2 ? this.negotiateSecurityAssociationV2(params.sessionId, params.target, input) : this.negotiateSecurityAssociation(params.sessionId, params.target, input);
+      params.version === 2
+        ? this.negotiateSecurityAssociationV2(params.sessionId, params.target, input)
+        : this.negotiateSecurityAssociation(params.sessionId, params.target, input);
     let r = await negotiate();
     for (let leg = 1; leg <= (params.maxLegs ?? 8); leg++) {
       if (r.securityStatus === SecurityStatus.OK && r.clientSigningKey && r.serverSigningKey) {
@@ -255,7 +269,8 @@ export class AuthBrokerClient {
       }
       if (r.securityStatus !== SecurityStatus.ContinueNeeded) break;
       const answer = await params.exchange(r.outString);
-      if (!answer) throw new AuthBrokerError('ERR_AUTHBROKER_NEGOTIATION', `TLS-DSK with ${params.target}: the SIP server sent no gssapi-data after leg ${leg}`);
+      if (!answer)
+        throw new AuthBrokerError('ERR_AUTHBROKER_NEGOTIATION', `TLS-DSK with ${params.target}: the SIP server sent no gssapi-data after leg ${leg}`);
       r = await negotiate(answer);
     }
     throw new AuthBrokerError('ERR_AUTHBROKER_NEGOTIATION', `TLS-DSK with ${params.target} failed: SecurityStatus ${formatSecurityStatus(r.securityStatus)}`);
@@ -290,7 +305,8 @@ function withHttpAnswer(e: AuthBrokerSoapFault, res: Response): AuthBrokerSoapFa
 
 function decode(r: AuthBrokerResponseBodies['AuthBrokerNegotiateSecurityAssociationV2']): NegotiateSaResult {
   // A missing SecurityStatus must not read as 0 (OK).
-  if (r.securityStatus === undefined) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'NegotiateSaResponse/SecurityStatus: expected an xs:int status, received none');
+  if (r.securityStatus === undefined)
+    throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', 'NegotiateSaResponse/SecurityStatus: expected an xs:int status, received none');
   const out: NegotiateSaResult = { securityStatus: r.securityStatus, outString: r.outString ?? '', maxSignature: r.maxSignature ?? 0 };
   if (r.clientSigningKey) out.clientSigningKey = new Uint8Array(Buffer.from(r.clientSigningKey, 'base64'));
   if (r.serverSigningKey) out.serverSigningKey = new Uint8Array(Buffer.from(r.serverSigningKey, 'base64'));

@@ -31,21 +31,30 @@ const XML = 'text/xml; charset=utf-8';
 
 /** The answer to a refused request; anything but a BrokerFault is an internal error whose text stays inside. */
 export function faultResponse(e: unknown, relatesTo: string | undefined, options: AuthBrokerHandlerOptions): Response {
-  const f = e instanceof BrokerFault ? e : new BrokerFault(500, 'Server', 'ERR_AUTHBROKER_INTERNAL', 'the Authentication Broker could not process the request (internal error)');
+  const f =
+    e instanceof BrokerFault
+      ? e
+      : new BrokerFault(500, 'Server', 'ERR_AUTHBROKER_INTERNAL', 'the Authentication Broker could not process the request (internal error)');
   const headers: Record<string, string> = { 'content-type': XML };
   const ticketError = f.errorId !== undefined ? webTicketError(f.errorId) : undefined;
   if (f.errorId !== undefined) {
     // MS-OCAUTHWS 3.2.4.1 X-Ms-diagnostics, formatted by @ocauth/diagnostics (reason reduced to the header's character set).
     const fault = ticketError?.faultcode;
-    headers['x-ms-diagnostics'] = formatMsDiagnostics({ errorId: f.errorId, source: options.serverFqdn ?? 'localhost', reason: toDiagnosticsText(f.message, 300), ...(fault ? { fault } : {}) });
+    headers['x-ms-diagnostics'] = formatMsDiagnostics({
+      errorId: f.errorId,
+      source: options.serverFqdn ?? 'localhost',
+      reason: toDiagnosticsText(f.message, 300),
+      ...(fault ? { fault } : {}),
+    });
     if (f.status === 401 && options.webTicketUrl) headers['x-ms-webticketurl'] = options.webTicketUrl;
   }
   headers['x-ocauth-error'] = f.reportedCode;
   // MS-OCAUTHWS 3.2: a web ticket that fails validation is answered with the SOAP fault of the 3.2 table
   // (wsse:InvalidSecurityToken for 28032–28034) whose detail is OCSDiagnosticsFaultType (2.2.4.1).
-  const fault = ticketError && f.errorId !== undefined
-    ? buildOcsDiagnosticsFault({ errorId: f.errorId, faultstring: toDiagnosticsText(f.message, 300) })
-    : buildSoapFault({ faultcode: `s:${f.faultCode}`, faultstring: xmlCharacters(f.message) });
+  const fault =
+    ticketError && f.errorId !== undefined
+      ? buildOcsDiagnosticsFault({ errorId: f.errorId, faultstring: toDiagnosticsText(f.message, 300) })
+      : buildSoapFault({ faultcode: `s:${f.faultCode}`, faultstring: xmlCharacters(f.message) });
   const body = buildAuthBrokerFaultEnvelope(fault, relatesTo);
   // SOAP 1.1 faults travel with HTTP 500 unless the failure is HTTP-level (401, 405, 413, 503).
   return new Response(body, { status: f.status === 400 ? 500 : f.status, headers });

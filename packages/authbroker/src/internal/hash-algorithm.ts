@@ -40,9 +40,15 @@ export function hashAlgorithmFromId(id: number): HashAlgorithmName | undefined {
 export function negotiateHashAlgorithm(clientList: readonly string[] | null | undefined, serverPreference: readonly HashAlgorithmName[]): HashAlgorithmName {
   if (clientList === null || clientList === undefined || clientList.length === 0) {
     if (serverPreference.includes('SHA1')) return 'SHA1';
-    throw new AuthBrokerError('ERR_AUTHBROKER_HASH_ALGORITHM', `supportedHashAlgorithms: expected one of ${serverPreference.join(', ')}, received none (and SHA1, the default, is not enabled)`);
+    throw new AuthBrokerError(
+      'ERR_AUTHBROKER_HASH_ALGORITHM',
+      `supportedHashAlgorithms: expected one of ${serverPreference.join(', ')}, received none (and SHA1, the default, is not enabled)`,
+    );
   }
   const offered = new Set(clientList.map(normalizeHashAlgorithm).filter((x): x is HashAlgorithmName => x !== undefined));
   for (const a of serverPreference) if (offered.has(a)) return a;
-  throw new AuthBrokerError('ERR_AUTHBROKER_HASH_ALGORITHM', `supportedHashAlgorithms: expected one of ${serverPreference.join(', ')}, received ${clientList.map((s) => JSON.stringify(s.slice(0, 20))).join(', ')}`);
+  throw new AuthBrokerError(
+    'ERR_AUTHBROKER_HASH_ALGORITHM',
+    `supportedHashAlgorithms: expected one of ${serverPreference.join(', ')}, received ${clientList.map((s) => JSON.stringify(s.slice(0, 20))).join(', ')}`,
+  );
 }

@@ -278,7 +278,10 @@ export interface BuildOptions {
   indent?: boolean;
 }
 
-const nilAttr = [['i:nil', 'true'], ['xmlns:i', NS.xsi]] as const;
+const nilAttr = [
+  ['i:nil', 'true'],
+  ['xmlns:i', NS.xsi],
+] as const;
 
 function valueNode(name: string, kind: Kind, value: unknown, itemNs?: string): XNode | undefined {
   if (value === undefined) return undefined;
@@ -296,7 +299,14 @@ function bodyNode(operation: AuthBrokerOperation, body: Record<string, unknown>)
   if (usesArray) {
     // The layout of 4.3.1: default namespace = Serialization/Arrays for the <string> items, a: = tempuri.
     const children = fields.map((f) => valueNode(`a:${f.element}`, f.kind, body[f.prop])).filter((n): n is XNode => !!n);
-    return { name: `a:${operation}`, attrs: [['xmlns', NS.arrays], ['xmlns:a', NS.tempuri]], children };
+    return {
+      name: `a:${operation}`,
+      attrs: [
+        ['xmlns', NS.arrays],
+        ['xmlns:a', NS.tempuri],
+      ],
+      children,
+    };
   }
   const children = fields.map((f) => valueNode(f.element, f.kind, body[f.prop])).filter((n): n is XNode => !!n);
   return { name: operation, attrs: [['xmlns', NS.tempuri]], children };
@@ -307,12 +317,20 @@ function checkBody(operation: AuthBrokerOperation, body: Record<string, unknown>
     const v = body[f.prop];
     if (v === undefined || v === null) continue;
     const ok =
-      f.kind === 'string' ? typeof v === 'string'
-      : f.kind === 'strings' ? Array.isArray(v) && v.every((s) => typeof s === 'string')
-      : f.kind === 'int' ? Number.isInteger(v) && (v as number) >= -0x80000000 && (v as number) <= 0x7fffffff
-      : f.kind === 'uint' ? Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff
-      : Number.isSafeInteger(v);
-    if (!ok) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${operation}.${f.prop}: expected ${f.kind === 'strings' ? 'an array of strings' : f.kind === 'string' ? 'a string' : `an integer (xs:${f.kind})`}, received ${describeReceived(v)}`);
+      f.kind === 'string'
+        ? typeof v === 'string'
+        : f.kind === 'strings'
+          ? Array.isArray(v) && v.every((s) => typeof s === 'string')
+          : f.kind === 'int'
+            ? Number.isInteger(v) && (v as number) >= -0x80000000 && (v as number) <= 0x7fffffff
+            : f.kind === 'uint'
+              ? Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff
+              : Number.isSafeInteger(v);
+    if (!ok)
+      throw new AuthBrokerError(
+        'ERR_AUTHBROKER_MESSAGE',
+        `${operation}.${f.prop}: expected ${f.kind === 'strings' ? 'an array of strings' : f.kind === 'string' ? 'a string' : `an integer (xs:${f.kind})`}, received ${describeReceived(v)}`,
+      );
   }
 }
 
@@ -320,7 +338,12 @@ function checkBody(operation: AuthBrokerOperation, body: Record<string, unknown>
  * A request envelope for one of the seven operations, laid out like the spec examples (4.3.1 …).
  * @throws {AuthBrokerError} ERR_AUTHBROKER_MESSAGE when a body field has the wrong type (e.g. a non-integer where xs:int is expected).
  */
-export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerRequestBodies[O], headers: AuthBrokerRequestHeaders, options: BuildOptions = {}): string {
+export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(
+  operation: O,
+  body: AuthBrokerRequestBodies[O],
+  headers: AuthBrokerRequestHeaders,
+  options: BuildOptions = {},
+): string {
   const b = body as unknown as Record<string, unknown>;
   checkBody(operation, b, REQUEST_FIELDS[operation]);
   const header: XNode[] = [
@@ -331,15 +354,35 @@ export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(operation:
   if (headers.timestamp || headers.webTicket) {
     const sec: XNode[] = [];
     if (headers.timestamp) {
-      sec.push({ name: 'Timestamp', attrs: [['xmlns', NS.wsu]], children: [{ name: 'Created', text: headers.timestamp.created }, { name: 'Expires', text: headers.timestamp.expires }] });
+      sec.push({
+        name: 'Timestamp',
+        attrs: [['xmlns', NS.wsu]],
+        children: [
+          { name: 'Created', text: headers.timestamp.created },
+          { name: 'Expires', text: headers.timestamp.expires },
+        ],
+      });
     }
     if (headers.webTicket) sec.push({ name: '', raw: headers.webTicket.trim() });
-    header.push({ name: 'o:Security', attrs: [['s:mustUnderstand', '1'], ['xmlns:o', NS.wsse]], children: sec });
+    header.push({
+      name: 'o:Security',
+      attrs: [
+        ['s:mustUnderstand', '1'],
+        ['xmlns:o', NS.wsse],
+      ],
+      children: sec,
+    });
   }
   const env: XNode = {
     name: 's:Envelope',
-    attrs: [['xmlns:a', NS.wsa10], ['xmlns:s', NS.soap11]],
-    children: [{ name: 's:Header', children: header }, { name: 's:Body', children: [bodyNode(operation, b)] }],
+    attrs: [
+      ['xmlns:a', NS.wsa10],
+      ['xmlns:s', NS.soap11],
+    ],
+    children: [
+      { name: 's:Header', children: header },
+      { name: 's:Body', children: [bodyNode(operation, b)] },
+    ],
   };
   return serialize(env, !!options.indent);
 }
@@ -348,7 +391,12 @@ export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(operation:
  * A response envelope, laid out like the spec examples (4.3.2 …).
  * @throws {AuthBrokerError} ERR_AUTHBROKER_MESSAGE when a body field has the wrong type.
  */
-export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation: O, body: AuthBrokerResponseBodies[O], headers: { relatesTo?: string }, options: BuildOptions = {}): string {
+export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(
+  operation: O,
+  body: AuthBrokerResponseBodies[O],
+  headers: { relatesTo?: string },
+  options: BuildOptions = {},
+): string {
   const layout = RESPONSE_LAYOUT[operation];
   const b = body as unknown as Record<string, unknown>;
   checkBody(operation, b, layout.fields);
@@ -357,7 +405,16 @@ export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation
     const children = layout.fields.map((f) => valueNode(`b:${f.element}`, f.kind, b[f.prop])).filter((n): n is XNode => !!n);
     // xmlns:i is declared on the result already: drop the per-element declaration.
     const fix = children.map((c) => (c.attrs === nilAttr ? { ...c, attrs: [['i:nil', 'true']] as const } : c));
-    inner = [{ name: layout.result, attrs: [['xmlns:b', NS.datacontract], ['xmlns:i', NS.xsi]], children: fix }];
+    inner = [
+      {
+        name: layout.result,
+        attrs: [
+          ['xmlns:b', NS.datacontract],
+          ['xmlns:i', NS.xsi],
+        ],
+        children: fix,
+      },
+    ];
   } else {
     inner = layout.fields.map((f) => valueNode(f.element, f.kind, b[f.prop])).filter((n): n is XNode => !!n);
   }
@@ -365,7 +422,10 @@ export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(operation
   if (headers.relatesTo !== undefined) header.push({ name: 'a:RelatesTo', text: headers.relatesTo });
   const env: XNode = {
     name: 's:Envelope',
-    attrs: [['xmlns:s', NS.soap11], ['xmlns:a', NS.wsa10]],
+    attrs: [
+      ['xmlns:s', NS.soap11],
+      ['xmlns:a', NS.wsa10],
+    ],
     children: [
       { name: 's:Header', children: header },
       { name: 's:Body', children: [{ name: `${operation}Response`, attrs: [['xmlns', NS.tempuri]], children: inner }] },
@@ -384,8 +444,14 @@ export function buildAuthBrokerFaultEnvelope(fault: string, relatesTo: string | 
   return serialize(
     {
       name: 's:Envelope',
-      attrs: [['xmlns:s', NS.soap11], ['xmlns:a', NS.wsa10]],
-      children: [{ name: 's:Header', children: header }, { name: 's:Body', children: [{ name: '', raw: fault }] }],
+      attrs: [
+        ['xmlns:s', NS.soap11],
+        ['xmlns:a', NS.wsa10],
+      ],
+      children: [
+        { name: 's:Header', children: header },
+        { name: 's:Body', children: [{ name: '', raw: fault }] },
+      ],
     },
     !!options.indent,
   );
@@ -433,13 +499,15 @@ function headerText(header: Element | undefined, local: string): string | undefi
 
 function parseScalar(where: string, kind: Kind, e: Element): unknown {
   if (isNil(e)) {
-    if (kind === 'int' || kind === 'long' || kind === 'uint') throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${where}: expected an integer (not nillable), received xsi:nil`);
+    if (kind === 'int' || kind === 'long' || kind === 'uint')
+      throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${where}: expected an integer (not nillable), received xsi:nil`);
     return null;
   }
   if (kind === 'strings') {
     const items = childElements(e);
     return items.map((it) => {
-      if (!isElement(it, NS.arrays, 'string')) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${where}: expected {${NS.arrays}}string items, received ${qname(it)}`);
+      if (!isElement(it, NS.arrays, 'string'))
+        throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${where}: expected {${NS.arrays}}string items, received ${qname(it)}`);
       return isNil(it) ? '' : textOf(it);
     });
   }
@@ -448,10 +516,9 @@ function parseScalar(where: string, kind: Kind, e: Element): unknown {
   const s = t.trim();
   const re = kind === 'uint' ? /^\+?\d{1,10}$/ : /^[+-]?\d{1,19}$/;
   const n = Number(s);
-  const ok =
-    re.test(s) &&
-    (kind === 'int' ? n >= -0x80000000 && n <= 0x7fffffff : kind === 'uint' ? n >= 0 && n <= 0xffffffff : Number.isSafeInteger(n));
-  if (!ok) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${where}: expected xs:${kind === 'uint' ? 'unsignedInt' : kind}, received ${describeReceived(t)}`);
+  const ok = re.test(s) && (kind === 'int' ? n >= -0x80000000 && n <= 0x7fffffff : kind === 'uint' ? n >= 0 && n <= 0xffffffff : Number.isSafeInteger(n));
+  if (!ok)
+    throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${where}: expected xs:${kind === 'uint' ? 'unsignedInt' : kind}, received ${describeReceived(t)}`);
   return n;
 }
 
@@ -460,8 +527,16 @@ function parseFields(where: string, parent: Element, fields: Field[], ns: string
   let pos = 0;
   for (const e of childElements(parent)) {
     const idx = fields.findIndex((f) => f.element === e.localName && e.namespaceURI === ns);
-    if (idx < 0) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${where}: expected ${fields.map((f) => f.element).join(', ') || 'no children'}, received unexpected element ${qname(e)}`);
-    if (idx < pos) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${where}: element ${e.localName} is repeated or out of the schema's order (${fields.map((f) => f.element).join(', ')})`);
+    if (idx < 0)
+      throw new AuthBrokerError(
+        'ERR_AUTHBROKER_MESSAGE',
+        `${where}: expected ${fields.map((f) => f.element).join(', ') || 'no children'}, received unexpected element ${qname(e)}`,
+      );
+    if (idx < pos)
+      throw new AuthBrokerError(
+        'ERR_AUTHBROKER_MESSAGE',
+        `${where}: element ${e.localName} is repeated or out of the schema's order (${fields.map((f) => f.element).join(', ')})`,
+      );
     pos = idx + 1;
     const f = fields[idx]!;
     out[f.prop] = parseScalar(`${where}/${f.element}`, f.kind, e);
@@ -488,7 +563,11 @@ export function parseAuthBrokerRequest(input: string | Uint8Array | Document): P
   const { document, header, payload, action } = envelopeParts(input);
   if (action === undefined) throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', 'Header/Action: expected a WS-Addressing (2005/08) Action, received none');
   const op = operationOfAction(action);
-  if (!op || op.direction !== 'request') throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', `Header/Action: expected one of http://tempuri.org/IAuthBroker/{CreateAuthBrokerSession,…V2}, received ${describeReceived(action)}`);
+  if (!op || op.direction !== 'request')
+    throw new AuthBrokerError(
+      'ERR_AUTHBROKER_ACTION',
+      `Header/Action: expected one of http://tempuri.org/IAuthBroker/{CreateAuthBrokerSession,…V2}, received ${describeReceived(action)}`,
+    );
   if (!isElement(payload, NS.tempuri, op.operation)) {
     throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Body: expected {${NS.tempuri}}${op.operation} for Action ${action}, received ${qname(payload)}`);
   }
@@ -575,15 +654,23 @@ export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: st
     const kids = childElements(payload);
     const code = kids.find((k) => k.localName === 'faultcode');
     const str = kids.find((k) => k.localName === 'faultstring');
-    throw new AuthBrokerSoapFault({ faultCode: code ? textOf(code).trim() : '', faultString: str ? textOf(str) : '', detail: kids.find((k) => k.localName === 'detail') });
+    throw new AuthBrokerSoapFault({
+      faultCode: code ? textOf(code).trim() : '',
+      faultString: str ? textOf(str) : '',
+      detail: kids.find((k) => k.localName === 'detail'),
+    });
   }
   const op = action ? operationOfAction(action) : undefined;
-  const byBody = payload.namespaceURI === NS.tempuri && (payload.localName ?? "").endsWith('Response') ? ((payload.localName ?? "").slice(0, -'Response'.length) as AuthBrokerOperation) : undefined;
+  const byBody =
+    payload.namespaceURI === NS.tempuri && (payload.localName ?? '').endsWith('Response')
+      ? ((payload.localName ?? '').slice(0, -'Response'.length) as AuthBrokerOperation)
+      : undefined;
   const operation = op?.operation ?? byBody;
   if (!operation || !(operation in RESPONSE_LAYOUT) || (op && op.direction !== 'response')) {
     throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', `Header/Action: expected an IAuthBroker response action, received ${describeReceived(action)}`);
   }
-  if (expected && operation !== expected) throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', `Header/Action: expected ${actionOf(expected, 'response')}, received ${describeReceived(action)}`);
+  if (expected && operation !== expected)
+    throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', `Header/Action: expected ${actionOf(expected, 'response')}, received ${describeReceived(action)}`);
   if (!isElement(payload, NS.tempuri, `${operation}Response`)) {
     throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `Body: expected {${NS.tempuri}}${operation}Response, received ${qname(payload)}`);
   }
@@ -592,7 +679,8 @@ export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: st
   if (layout.result) {
     const kids = childElements(payload);
     const extra = kids.find((k) => !isElement(k, NS.tempuri, layout.result!));
-    if (extra) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${operation}Response: expected ${layout.result}, received unexpected element ${qname(extra)}`);
+    if (extra)
+      throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${operation}Response: expected ${layout.result}, received unexpected element ${qname(extra)}`);
     if (kids.length > 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${operation}Response: expected one ${layout.result}, received ${kids.length}`);
     const result = kids[0];
     // An absent or xsi:nil result leaves every field undefined; callers decide what that means.

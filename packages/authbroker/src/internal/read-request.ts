@@ -49,6 +49,12 @@ export async function readBrokerRequest(request: Request, maxBodyBytes: number):
 export function checkSoapAction({ soapAction, parsed }: BrokerRequest): void {
   const expected = actionOf(parsed.operation, 'request');
   if (soapAction !== undefined && soapAction !== '' && soapAction !== expected) {
-    throw new BrokerFault(400, 'Client', 'ERR_AUTHBROKER_ACTION', `SOAPAction: expected "${expected}" (the wsa:Action), received ${describeReceived(soapAction)}`, { field: 'SOAPAction' });
+    throw new BrokerFault(
+      400,
+      'Client',
+      'ERR_AUTHBROKER_ACTION',
+      `SOAPAction: expected "${expected}" (the wsa:Action), received ${describeReceived(soapAction)}`,
+      { field: 'SOAPAction' },
+    );
   }
 }

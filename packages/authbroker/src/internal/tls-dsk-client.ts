@@ -92,7 +92,9 @@ export class TlsDskClient {
   constructor(options: TlsDskClientOptions) {
     const cred = options.credential;
     if (!cred || cred.certificate === undefined || cred.privateKey === undefined) {
-      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'credential: expected { certificate, privateKey }, received none', { securityStatus: SecurityStatus.NoCredentials });
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'credential: expected { certificate, privateKey }, received none', {
+        securityStatus: SecurityStatus.NoCredentials,
+      });
     }
     const protocol = options.protocol ?? 'TLSv1';
     const verify = options.verifyServer ?? true;
@@ -102,13 +104,19 @@ export class TlsDskClient {
     const certPem = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
     const ca = options.trustedCertificates?.map(certToPem);
     const proto = protocolOptions(protocol, options.ciphers);
-    const secureContext = cachedSecureContext(`client|${proto.minVersion}|${proto.ciphers}|${certPem}|${ca?.join('') ?? 'default-roots'}`, cred.privateKey, () =>
-      tls.createSecureContext({
-        ...proto,
-        cert: certPem,
-        key: typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array ? toPemOrBuffer(cred.privateKey) : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
-        ...(ca ? { ca } : {}),
-      }),
+    const secureContext = cachedSecureContext(
+      `client|${proto.minVersion}|${proto.ciphers}|${certPem}|${ca?.join('') ?? 'default-roots'}`,
+      cred.privateKey,
+      () =>
+        tls.createSecureContext({
+          ...proto,
+          cert: certPem,
+          key:
+            typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
+              ? toPemOrBuffer(cred.privateKey)
+              : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+          ...(ca ? { ca } : {}),
+        }),
     );
     // A client TLSSocket over the in-memory wire, started the way tls.connect starts one, but without
     // tls.connect's own late check of the server: that check repeats the chain and name checks this
@@ -117,7 +125,9 @@ export class TlsDskClient {
     const socket = new tls.TLSSocket(this.wire as unknown as net.Socket, { secureContext, isServer: false, requestCert: true, rejectUnauthorized: verify });
     const internal = socket as unknown as { _releaseControl?: () => boolean; _start?: () => void; setServername(name: string): void };
     if (typeof internal._start !== 'function') {
-      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'this Node.js version does not expose TLSSocket._start(), needed to run a TLS client over an in-memory wire', { securityStatus: SecurityStatus.InternalError });
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'this Node.js version does not expose TLSSocket._start(), needed to run a TLS client over an in-memory wire', {
+        securityStatus: SecurityStatus.InternalError,
+      });
     }
     internal._releaseControl?.();
     if (options.target && !/^[\d.:]+$/.test(options.target)) internal.setServername(options.target);
@@ -161,7 +171,7 @@ export class TlsDskClient {
       return this.reject(SecurityStatus.OutOfSequence, 'input: expected none for the first leg (client_hello), received gssapi-data', false);
     }
     if (this._state !== 'initial' && (input === undefined || input.length === 0)) {
-      return this.reject(SecurityStatus.InvalidToken, 'input: expected the SIP server\'s gssapi-data (TLS records), received nothing', false);
+      return this.reject(SecurityStatus.InvalidToken, "input: expected the SIP server's gssapi-data (TLS records), received nothing", false);
     }
     this.busy = true;
     try {
@@ -185,7 +195,10 @@ export class TlsDskClient {
   private progress = (): number => this.wire.pending + this.events * 1_000_003;
 
   private async clientHello(): Promise<TlsDskStep> {
-    await settle(() => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ClientHello), this.progress);
+    await settle(
+      () => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ClientHello),
+      this.progress,
+    );
     if (this.failure !== undefined) return this.fail();
     const out = this.wire.drain();
     if (out.length === 0) return this.fail(new Error('the TLS client produced no client_hello'));
@@ -197,7 +210,13 @@ export class TlsDskClient {
     const joined = Buffer.concat([this.partial, input]);
     const scan = scanRecords(joined);
     if (scan.malformed) {
-      return this.fail(new TlsDskError('ERR_TLSDSK_INPUT', `input: expected TLS records (content type 20–23, version 3.x), received ${input.length} bytes starting 0x${Buffer.from(input.subarray(0, 3)).toString('hex')}`, { securityStatus: SecurityStatus.InvalidToken }));
+      return this.fail(
+        new TlsDskError(
+          'ERR_TLSDSK_INPUT',
+          `input: expected TLS records (content type 20–23, version 3.x), received ${input.length} bytes starting 0x${Buffer.from(input.subarray(0, 3)).toString('hex')}`,
+          { securityStatus: SecurityStatus.InvalidToken },
+        ),
+      );
     }
     this.partial = Buffer.from(joined.subarray(joined.length - scan.trailing));
     this.wire.feed(input);
@@ -263,7 +282,9 @@ export class TlsDskClient {
     if (!this.verifyServer) return undefined;
     const handle = (this.socket as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
     if (typeof handle?.verifyError !== 'function') {
-      return Object.assign(new Error('SIP server certificate cannot be verified: this Node.js version does not expose the TLS verification result'), { code: 'ERR_TLSDSK_NO_VERIFY_RESULT' });
+      return Object.assign(new Error('SIP server certificate cannot be verified: this Node.js version does not expose the TLS verification result'), {
+        code: 'ERR_TLSDSK_NO_VERIFY_RESULT',
+      });
     }
     const err = handle.verifyError();
     if (err) return Object.assign(new Error(`SIP server certificate rejected: ${err.code ?? err.message}`), { code: err.code });
@@ -273,7 +294,8 @@ export class TlsDskClient {
     } catch {
       cert = undefined;
     }
-    if (!cert || Object.keys(cert).length === 0) return Object.assign(new Error('SIP server sent no certificate'), { code: 'ERR_TLSDSK_NO_SERVER_CERTIFICATE' });
+    if (!cert || Object.keys(cert).length === 0)
+      return Object.assign(new Error('SIP server sent no certificate'), { code: 'ERR_TLSDSK_NO_SERVER_CERTIFICATE' });
     const e = this.identity(this.target ?? 'localhost', cert);
     if (e) return e;
     this.serverChecked = true;
@@ -293,7 +315,9 @@ export class TlsDskClient {
   }
 
   private reject(status: number, why: string, fatal: boolean): TlsDskStep {
-    const error = new TlsDskError('ERR_TLSDSK_STATE', `TLS-DSK security association (state ${this._state}): ${why}; status ${formatSecurityStatus(status)}`, { securityStatus: status });
+    const error = new TlsDskError('ERR_TLSDSK_STATE', `TLS-DSK security association (state ${this._state}): ${why}; status ${formatSecurityStatus(status)}`, {
+      securityStatus: status,
+    });
     if (fatal) this._state = 'failed';
     return { status: status as SecurityStatus, output: new Uint8Array(0), error };
   }
@@ -304,7 +328,11 @@ export class TlsDskClient {
     const error =
       cause instanceof TlsDskError
         ? cause
-        : new TlsDskError('ERR_TLSDSK_HANDSHAKE', `TLS-DSK handshake failed in state ${this._state}: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, { securityStatus: status, tlsCode, cause });
+        : new TlsDskError(
+            'ERR_TLSDSK_HANDSHAKE',
+            `TLS-DSK handshake failed in state ${this._state}: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`,
+            { securityStatus: status, tlsCode, cause },
+          );
     // An alert the TLS client wrote on its way out is still worth sending to the SIP server.
     const out = this.wire.drain();
     const alert = scanRecords(out).records.some((r) => r.contentType === ContentType.Alert) ? new Uint8Array(out) : new Uint8Array(0);

@@ -36,7 +36,9 @@ export const TLS_DSK_KEY_BLOCK_LENGTH = 128;
 /** Split an exported key block into the two signing keys ([MS-SIPAE] 3.2.5.1). */
 export function splitKeyBlock(block: Uint8Array): { clientSigningKey: Uint8Array; serverSigningKey: Uint8Array } {
   if (block.length !== TLS_DSK_KEY_BLOCK_LENGTH) {
-    throw new TlsDskError('ERR_TLSDSK_HANDSHAKE', `key block: expected ${TLS_DSK_KEY_BLOCK_LENGTH} bytes, received ${block.length}`, { securityStatus: SecurityStatus.InternalError });
+    throw new TlsDskError('ERR_TLSDSK_HANDSHAKE', `key block: expected ${TLS_DSK_KEY_BLOCK_LENGTH} bytes, received ${block.length}`, {
+      securityStatus: SecurityStatus.InternalError,
+    });
   }
   return { clientSigningKey: new Uint8Array(block.subarray(64, 96)), serverSigningKey: new Uint8Array(block.subarray(96, 128)) };
 }
@@ -54,7 +56,9 @@ export function certToPem(v: string | Uint8Array): string {
 
 export function protocolOptions(protocol: TlsDskProtocol, ciphers?: string) {
   if (protocol !== 'TLSv1' && protocol !== 'TLSv1.2') {
-    throw new TlsDskError('ERR_TLSDSK_CONFIG', `protocol: expected 'TLSv1' or 'TLSv1.2', received ${JSON.stringify(protocol)}`, { securityStatus: SecurityStatus.Unsupported });
+    throw new TlsDskError('ERR_TLSDSK_CONFIG', `protocol: expected 'TLSv1' or 'TLSv1.2', received ${JSON.stringify(protocol)}`, {
+      securityStatus: SecurityStatus.Unsupported,
+    });
   }
   // OpenSSL 3 refuses TLS 1.0 and SHA-1 signatures above security level 0.
   return { minVersion: protocol, maxVersion: protocol, ciphers: ciphers ?? 'DEFAULT:@SECLEVEL=0' } as const;
@@ -63,12 +67,19 @@ export function protocolOptions(protocol: TlsDskProtocol, ciphers?: string) {
 /** Map a Node/OpenSSL TLS error to the SSPI status an SSPI TLS provider reports for it. */
 export function statusForTlsError(err: unknown): number {
   const code = String((err as { code?: unknown })?.code ?? '');
-  const msg = String((err as { message?: unknown })?.message ?? '').toUpperCase().replace(/ /g, '_');
+  const msg = String((err as { message?: unknown })?.message ?? '')
+    .toUpperCase()
+    .replace(/ /g, '_');
   const s = `${code} ${msg}`;
   if (/EXPIRED/.test(s)) return SecurityStatus.CertExpired;
   if (/ALTNAME|HOSTNAME|IP_ADDRESS_MISMATCH/.test(s)) return SecurityStatus.WrongPrincipal;
   if (/UNKNOWN_CA|SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY_LEAF|CERT_UNTRUSTED|DEPTH_ZERO/.test(s)) return SecurityStatus.UntrustedRoot;
-  if (/BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERT_SIGNATURE_FAILURE|BAD_SIGNATURE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_REQUIRED|PEER_DID_NOT_RETURN_A_CERTIFICATE|CERT_REJECTED|INVALID_PURPOSE/.test(s)) return SecurityStatus.CertUnknown;
+  if (
+    /BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERT_SIGNATURE_FAILURE|BAD_SIGNATURE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_REQUIRED|PEER_DID_NOT_RETURN_A_CERTIFICATE|CERT_REJECTED|INVALID_PURPOSE/.test(
+      s,
+    )
+  )
+    return SecurityStatus.CertUnknown;
   if (/BAD_RECORD_MAC|DECRYPT|DIGEST_CHECK|FINISHED|CIPHER_OPERATION_FAILED/.test(s)) return SecurityStatus.MessageAltered;
   if (/UNEXPECTED_MESSAGE|UNEXPECTED_RECORD|CCS_RECEIVED_EARLY/.test(s)) return SecurityStatus.OutOfSequence;
   if (/VERSION|PROTOCOL|NO_SHARED_CIPHER|HANDSHAKE_FAILURE|NO_CIPHERS|NO_SUITABLE/.test(s)) return SecurityStatus.AlgorithmMismatch;

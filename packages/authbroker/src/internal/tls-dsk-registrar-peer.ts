@@ -68,7 +68,9 @@ export class TlsDskRegistrarPeer {
     const protocol = options.protocol ?? 'TLSv1';
     const cred = options.credential;
     if (!options.trustedClientCertificates || options.trustedClientCertificates.length === 0) {
-      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'trustedClientCertificates: expected at least one CA certificate, received none', { securityStatus: SecurityStatus.NoAuthenticatingAuthority });
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'trustedClientCertificates: expected at least one CA certificate, received none', {
+        securityStatus: SecurityStatus.NoAuthenticatingAuthority,
+      });
     }
     const proto = protocolOptions(protocol, options.ciphers);
     const cert = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
@@ -77,7 +79,10 @@ export class TlsDskRegistrarPeer {
       tls.createSecureContext({
         ...proto,
         cert,
-        key: typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array ? toPemOrBuffer(cred.privateKey) : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+        key:
+          typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
+            ? toPemOrBuffer(cred.privateKey)
+            : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
         ca,
         // A registrar's final leg is change_cipher_spec + finished: no session ticket.
         secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
@@ -90,7 +95,9 @@ export class TlsDskRegistrarPeer {
       this.events++;
       const handle = (this.socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
       if (typeof handle?.verifyError !== 'function') {
-        this.failure ??= new TlsDskError('ERR_TLSDSK_CONFIG', 'registrar peer: this Node.js version does not expose the TLS verification result', { securityStatus: SecurityStatus.InternalError });
+        this.failure ??= new TlsDskError('ERR_TLSDSK_CONFIG', 'registrar peer: this Node.js version does not expose the TLS verification result', {
+          securityStatus: SecurityStatus.InternalError,
+        });
         return;
       }
       const verifyError = handle.verifyError() as (Error & { code?: string }) | null;
@@ -120,17 +127,25 @@ export class TlsDskRegistrarPeer {
    *   Node.js version does not expose the verification result); once failed, every later call rejects the same way.
    */
   async respond(gssapiData: string): Promise<TlsDskRegistrarResult> {
-    if (this._done) throw new TlsDskError('ERR_TLSDSK_STATE', 'registrar peer: the handshake is already complete', { securityStatus: SecurityStatus.OutOfSequence });
+    if (this._done)
+      throw new TlsDskError('ERR_TLSDSK_STATE', 'registrar peer: the handshake is already complete', { securityStatus: SecurityStatus.OutOfSequence });
     if (this.failure !== undefined) throw this.error();
     if (typeof gssapiData !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(gssapiData) || gssapiData.length % 4 !== 0) {
-      throw new TlsDskError('ERR_TLSDSK_INPUT', `gssapi-data: expected base64, received ${typeof gssapiData === 'string' ? `${gssapiData.length} chars` : typeof gssapiData}`, { securityStatus: SecurityStatus.InvalidToken });
+      throw new TlsDskError(
+        'ERR_TLSDSK_INPUT',
+        `gssapi-data: expected base64, received ${typeof gssapiData === 'string' ? `${gssapiData.length} chars` : typeof gssapiData}`,
+        { securityStatus: SecurityStatus.InvalidToken },
+      );
     }
     const input = Buffer.from(gssapiData, 'base64');
     const firstLeg = plaintextHandshakeTypes(scanRecords(input).records).includes(HandshakeType.ClientHello);
     this.wire.feed(input);
     const progress = () => this.wire.pending + this.events * 1_000_003;
     if (firstLeg) {
-      await settle(() => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ServerHelloDone), progress);
+      await settle(
+        () => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ServerHelloDone),
+        progress,
+      );
       if (this.failure !== undefined) throw this.error();
       return { gssapiData: Buffer.from(this.reframe(this.wire.drain())).toString('base64'), done: false };
     }
@@ -164,7 +179,11 @@ export class TlsDskRegistrarPeer {
     const status = statusForTlsError(cause);
     // Alert records the server wrote are dropped: a registrar answers a failed TLS-DSK with a 401.
     this.wire.drain();
-    return new TlsDskError('ERR_TLSDSK_HANDSHAKE', `registrar peer: TLS-DSK handshake failed: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`, { securityStatus: status, tlsCode: tlsCodeOf(cause), cause });
+    return new TlsDskError(
+      'ERR_TLSDSK_HANDSHAKE',
+      `registrar peer: TLS-DSK handshake failed: ${(cause as Error)?.message ?? String(cause)} (status ${formatSecurityStatus(status)})`,
+      { securityStatus: status, tlsCode: tlsCodeOf(cause), cause },
+    );
   }
 
   /**

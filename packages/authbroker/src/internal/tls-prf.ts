@@ -20,7 +20,14 @@ function pHash(hash: string, secret: Uint8Array, seed: Uint8Array, length: numbe
  * The TLS PRF: RFC 2246 5 (TLS 1.0/1.1: P_MD5 ⊕ P_SHA1 over the two halves of the secret) or
  * RFC 5246 5 (TLS 1.2: P_<hash>, SHA-256 unless the cipher suite names SHA-384).
  */
-export function tlsPrf(version: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2', secret: Uint8Array, label: string, seed: Uint8Array, length: number, prfHash: 'sha256' | 'sha384' = 'sha256'): Uint8Array {
+export function tlsPrf(
+  version: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2',
+  secret: Uint8Array,
+  label: string,
+  seed: Uint8Array,
+  length: number,
+  prfHash: 'sha256' | 'sha384' = 'sha256',
+): Uint8Array {
   const s = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
   if (version === 'TLSv1.2') return new Uint8Array(pHash(prfHash, secret, s, length));
   if (version !== 'TLSv1' && version !== 'TLSv1.1') {

@@ -27,7 +27,8 @@ export function parseXml(xml: string | Uint8Array, maxBytes = DEFAULT_MAX_XML_BY
 export function textOf(e: Element): string {
   let s = '';
   for (let n: Node | null = e.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1) throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${e.localName}: expected text content, received a child element <${(n as Element).tagName}>`);
+    if (n.nodeType === 1)
+      throw new AuthBrokerError('ERR_AUTHBROKER_MESSAGE', `${e.localName}: expected text content, received a child element <${(n as Element).tagName}>`);
     if (n.nodeType === 3 || n.nodeType === 4) s += n.nodeValue ?? '';
   }
   return s;

@@ -1,4 +1,11 @@
-import { AuthBrokerClient, createAuthBrokerHandler, type AuthBrokerHandlerOptions, type CredentialSource, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
+import {
+  AuthBrokerClient,
+  createAuthBrokerHandler,
+  type AuthBrokerHandlerOptions,
+  type CredentialSource,
+  TlsDskRegistrarPeer,
+  type TlsDskProtocol,
+} from '@ocauth/authbroker';
 import { testPki } from './pki.js';
 import { issueTicket, testTicketVerifier } from './tickets.js';
 
@@ -23,14 +30,28 @@ export function makeBroker(extra: Partial<AuthBrokerHandlerOptions> = {}) {
   const calls: string[] = [];
   const handler = createAuthBrokerHandler({
     ticketVerifier: testTicketVerifier(clock),
-    credentialSource: credentialsFor({ 'sip:user1@contoso.test': pki.user, 'sip:user2@contoso.test': pki.user2, 'sip:rogue@contoso.test': pki.rogueUser, 'sip:expired@contoso.test': pki.expiredUser, 'sip:nocert@contoso.test': null }, calls),
+    credentialSource: credentialsFor(
+      {
+        'sip:user1@contoso.test': pki.user,
+        'sip:user2@contoso.test': pki.user2,
+        'sip:rogue@contoso.test': pki.rogueUser,
+        'sip:expired@contoso.test': pki.expiredUser,
+        'sip:nocert@contoso.test': null,
+      },
+      calls,
+    ),
     clock,
     registrarTrust: { trustedCertificates: [pki.serverCa.certificate] },
     webTicketUrl: 'https://pool.contoso.test/WebTicket/WebTicketService.svc',
     ...extra,
   });
   const client = (sipUri = 'sip:user1@contoso.test', url = 'https://pool.contoso.test/Reach/Sip.svc/AuthBroker') =>
-    new AuthBrokerClient({ url, webTicket: () => issueTicket(sipUri, new Date(t + 8 * 3600_000)), clock, fetch: async (u, init) => handler(new Request(u as string, init)) });
+    new AuthBrokerClient({
+      url,
+      webTicket: () => issueTicket(sipUri, new Date(t + 8 * 3600_000)),
+      clock,
+      fetch: async (u, init) => handler(new Request(u as string, init)),
+    });
   return { handler, client, clock, advance: (ms: number) => (t += ms), calls };
 }
 

@@ -70,8 +70,21 @@ export function testPki(): TestPki {
   const user = issue({ cn: 'user1@contoso.test', issuer: userCa, uri: 'sip:user1@contoso.test' });
   const user2 = issue({ cn: 'user2@contoso.test', issuer: userCa, uri: 'sip:user2@contoso.test' });
   const rogueUser = issue({ cn: 'user1@contoso.test', issuer: rogueCa, uri: 'sip:user1@contoso.test' });
-  const expiredUser = issue({ cn: 'user1@contoso.test', issuer: userCa, notBefore: new Date(Date.now() - 10 * 86400_000), notAfter: new Date(Date.now() - 86400_000) });
+  const expiredUser = issue({
+    cn: 'user1@contoso.test',
+    issuer: userCa,
+    notBefore: new Date(Date.now() - 10 * 86400_000),
+    notAfter: new Date(Date.now() - 86400_000),
+  });
   const strip = (x: Issued): Issued => ({ certificate: x.certificate, privateKey: x.privateKey });
-  cached = { userCa: strip(userCa), serverCa: strip(serverCa), registrar: strip(registrar), user: strip(user), user2: strip(user2), rogueUser: strip(rogueUser), expiredUser: strip(expiredUser) };
+  cached = {
+    userCa: strip(userCa),
+    serverCa: strip(serverCa),
+    registrar: strip(registrar),
+    user: strip(user),
+    user2: strip(user2),
+    rogueUser: strip(rogueUser),
+    expiredUser: strip(expiredUser),
+  };
   return cached;
 }

@@ -15,7 +15,11 @@ export function issueTicket(sipUri: string, notOnOrAfter: Date, key = KEY): stri
 }
 
 export class TicketError extends Error {
-  constructor(message: string, readonly errorId: number, readonly code: string) {
+  constructor(
+    message: string,
+    readonly errorId: number,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -23,12 +27,16 @@ export class TicketError extends Error {
 export function testTicketVerifier(clock: () => Date): AuthBrokerTicketVerifier {
   return {
     async verify(envelope: string) {
-      const m = /<saml:Assertion[^>]*AssertionID="([^"]+)"[\s\S]*?NotOnOrAfter="([^"]+)"[\s\S]*?<saml:NameIdentifier>([^<]+)<\/saml:NameIdentifier>[\s\S]*?<Mac>([^<]+)<\/Mac>/.exec(envelope);
+      const m =
+        /<saml:Assertion[^>]*AssertionID="([^"]+)"[\s\S]*?NotOnOrAfter="([^"]+)"[\s\S]*?<saml:NameIdentifier>([^<]+)<\/saml:NameIdentifier>[\s\S]*?<Mac>([^<]+)<\/Mac>/.exec(
+          envelope,
+        );
       if (!m) throw new TicketError('no web ticket in wsse:Security', 28032, 'ERR_TEST_TICKET_INVALID');
       const [, id, noa, sip, mac] = m as unknown as [string, string, string, string, string];
       const want = createHmac('sha256', KEY).update(`${id}|${sip}|${noa}`).digest();
       const got = Buffer.from(mac, 'base64');
-      if (got.length !== want.length || !timingSafeEqual(got, want)) throw new TicketError('web ticket signature does not verify', 28032, 'ERR_TEST_TICKET_INVALID');
+      if (got.length !== want.length || !timingSafeEqual(got, want))
+        throw new TicketError('web ticket signature does not verify', 28032, 'ERR_TEST_TICKET_INVALID');
       if (new Date(noa).getTime() <= clock().getTime()) throw new TicketError('web ticket expired', 28033, 'ERR_TEST_TICKET_EXPIRED');
       return { sipUri: sip, assertionId: id, notOnOrAfter: new Date(noa) };
     },

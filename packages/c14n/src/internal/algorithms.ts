@@ -49,7 +49,10 @@ export const C14N_ALGORITHMS: readonly C14nAlgorithm[] = Object.keys(TABLE) as C
 export function algorithmInfo(algorithm: unknown): AlgorithmInfo {
   const info = typeof algorithm === 'string' && Object.hasOwn(TABLE, algorithm) ? TABLE[algorithm] : undefined;
   if (!info) {
-    throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.algorithm: expected one of ${Object.keys(TABLE).join(', ')}, received ${typeof algorithm === 'string' ? JSON.stringify(algorithm) : typeof algorithm}`);
+    throw new C14nError(
+      'ERR_C14N_ALGORITHM',
+      `canonicalize options.algorithm: expected one of ${Object.keys(TABLE).join(', ')}, received ${typeof algorithm === 'string' ? JSON.stringify(algorithm) : typeof algorithm}`,
+    );
   }
   return info;
 }

@@ -34,20 +34,28 @@ export interface CanonicalizeXmlToOptions extends CanonicalizeByIdOptions {
 
 function job(options: CanonicalizeXmlToOptions, id: string | null, sink: StreamJob['sink']): StreamJob {
   if (options && (options as CanonicalizeOptions).nodeSet !== undefined) {
-    throw new C14nError('ERR_C14N_INPUT', 'canonicalizeXml options.nodeSet: expected none (the nodes of a parse are unknown to the caller), received a node set; parse with parseXml and call canonicalize');
+    throw new C14nError(
+      'ERR_C14N_INPUT',
+      'canonicalizeXml options.nodeSet: expected none (the nodes of a parse are unknown to the caller), received a node set; parse with parseXml and call canonicalize',
+    );
   }
   const { mode, withComments, incl } = streamOptions(options);
   const idAttributes = options.idAttributes ?? DEFAULT_ID_ATTRIBUTES;
-  if (!Array.isArray(idAttributes) || idAttributes.some((a) => !a || typeof a.localName !== 'string' || (a.namespaceURI !== null && typeof a.namespaceURI !== 'string'))) {
+  if (
+    !Array.isArray(idAttributes) ||
+    idAttributes.some((a) => !a || typeof a.localName !== 'string' || (a.namespaceURI !== null && typeof a.namespaceURI !== 'string'))
+  ) {
     throw new C14nError('ERR_C14N_INPUT', 'canonicalizeById options.idAttributes: expected an array of { namespaceURI: string | null, localName: string }');
   }
   const chunk = options.chunkSize ?? 16384;
-  if (!(Number.isInteger(chunk) && chunk > 0)) throw new C14nError('ERR_C14N_INPUT', `canonicalizeXmlTo options.chunkSize: expected a positive integer, received ${String(chunk)}`);
+  if (!(Number.isInteger(chunk) && chunk > 0))
+    throw new C14nError('ERR_C14N_INPUT', `canonicalizeXmlTo options.chunkSize: expected a positive integer, received ${String(chunk)}`);
   return { mode, withComments, incl, id, idAttributes, parse: options.parse ?? {}, sink, chunk };
 }
 
 function checkId(id: unknown): string {
-  if (typeof id !== 'string' || id === '') throw new C14nError('ERR_C14N_INPUT', `canonicalizeById id: expected a non-empty string, received ${typeof id === 'string' ? '""' : typeof id}`);
+  if (typeof id !== 'string' || id === '')
+    throw new C14nError('ERR_C14N_INPUT', `canonicalizeById id: expected a non-empty string, received ${typeof id === 'string' ? '""' : typeof id}`);
   return id;
 }
 
@@ -89,7 +97,10 @@ export function elementById(doc: XDocument, id: string, attrs: readonly IdAttrib
 function viaDom(text: string, options: CanonicalizeXmlToOptions, j: StreamJob): string {
   const doc = parsePrepared(text, j.parse);
   const node = j.id === null ? doc : elementById(doc, j.id, j.idAttributes);
-  return canonicalize(node as never, { algorithm: options.algorithm, ...(options.inclusiveNamespaces !== undefined ? { inclusiveNamespaces: options.inclusiveNamespaces } : {}) });
+  return canonicalize(node as never, {
+    algorithm: options.algorithm,
+    ...(options.inclusiveNamespaces !== undefined ? { inclusiveNamespaces: options.inclusiveNamespaces } : {}),
+  });
 }
 
 /** One canonicalization; `stream` false (tests only) goes straight to the DOM path. */

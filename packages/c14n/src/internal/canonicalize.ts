@@ -8,7 +8,6 @@ import { exclusiveCanonicalize } from './exclusive.js';
 import { checkNamespaceUri, declaredPrefix, parsePrefixList, sortAttrs, sortDecls } from './namespaces.js';
 import { XmlAttrStack, type OutAttr } from './xml-attrs.js';
 
-
 /**
  * A document subset (XPath 1.0 data model) as XMLDSig transforms produce it: the elements, attributes
  * (Attr nodes), text, comment and processing-instruction nodes that are in the set. Namespace nodes
@@ -68,7 +67,10 @@ function scopeOf(el: DNode | null): Map<string, string> {
  */
 export function canonicalize(node: Node, options: CanonicalizeOptions): string {
   if (options === null || typeof options !== 'object') {
-    throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options: expected an object with an algorithm URI, received ${options === null ? 'null' : typeof options}`);
+    throw new C14nError(
+      'ERR_C14N_ALGORITHM',
+      `canonicalize options: expected an object with an algorithm URI, received ${options === null ? 'null' : typeof options}`,
+    );
   }
   // The signature path first: exclusive c14n of an element or document, no PrefixList, no node set.
   if (options.algorithm === EXC_C14N && options.nodeSet === undefined && options.inclusiveNamespaces === undefined) {
@@ -78,11 +80,17 @@ export function canonicalize(node: Node, options: CanonicalizeOptions): string {
   const { mode, withComments } = algorithmInfo(options.algorithm);
   const incl = parsePrefixList(options.inclusiveNamespaces);
   if (incl !== null && mode !== Mode.EXC) {
-    throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.inclusiveNamespaces: expected only with exclusive c14n, received it with ${options.algorithm}`);
+    throw new C14nError(
+      'ERR_C14N_ALGORITHM',
+      `canonicalize options.inclusiveNamespaces: expected only with exclusive c14n, received it with ${options.algorithm}`,
+    );
   }
   const start = node as unknown as DNode;
   if (!start || typeof start !== 'object' || (start.nodeType !== 1 && start.nodeType !== 9)) {
-    throw new C14nError('ERR_C14N_INPUT', `canonicalize node: expected a Document or Element node, received ${start && typeof start === 'object' ? `nodeType ${String(start.nodeType)}` : typeof start}`);
+    throw new C14nError(
+      'ERR_C14N_INPUT',
+      `canonicalize node: expected a Document or Element node, received ${start && typeof start === 'object' ? `nodeType ${String(start.nodeType)}` : typeof start}`,
+    );
   }
   const ns = options.nodeSet;
   let inSet: ((n: DNode) => boolean) | null = null;
@@ -192,7 +200,6 @@ class Canonicalizer {
   private readonly declP: string[] = [];
   private readonly declU: string[] = [];
   private declN = 0;
-
 
   /** Queue namespace (p, uri) for rendering unless the nearest rendered ancestor already has it. */
   private consider(p: string, uri: string, parentRendered: Scope): void {

@@ -122,7 +122,9 @@ export function isElement(node: unknown, ns?: NamespaceTest, local?: string): no
  * @throws never
  */
 export function isElementLike(v: unknown): v is ElementLike {
-  return typeof v === 'object' && v !== null && (v as { nodeType?: unknown }).nodeType === 1 && typeof (v as { getAttribute?: unknown }).getAttribute === 'function';
+  return (
+    typeof v === 'object' && v !== null && (v as { nodeType?: unknown }).nodeType === 1 && typeof (v as { getAttribute?: unknown }).getAttribute === 'function'
+  );
 }
 
 /**

@@ -41,7 +41,11 @@ export class XmlParseError extends XmlError {
   /**
    * @throws never
    */
-  constructor(code: XmlParseErrorCode, message: string, options: { line?: number | undefined; column?: number | undefined; field?: string | undefined; cause?: unknown } = {}) {
+  constructor(
+    code: XmlParseErrorCode,
+    message: string,
+    options: { line?: number | undefined; column?: number | undefined; field?: string | undefined; cause?: unknown } = {},
+  ) {
     const where = options.line !== undefined ? ` (line ${options.line}, column ${options.column ?? '?'})` : '';
     super(code, message + where, options);
     this.name = 'XmlParseError';

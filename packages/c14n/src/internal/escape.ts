@@ -15,11 +15,20 @@ export function escapeText(s: string): string {
   for (let i = 0; i < s.length; i++) {
     let rep: string;
     switch (s.charCodeAt(i)) {
-      case 38: rep = '&amp;'; break;
-      case 60: rep = '&lt;'; break;
-      case 62: rep = '&gt;'; break;
-      case 13: rep = '&#xD;'; break;
-      default: continue;
+      case 38:
+        rep = '&amp;';
+        break;
+      case 60:
+        rep = '&lt;';
+        break;
+      case 62:
+        rep = '&gt;';
+        break;
+      case 13:
+        rep = '&#xD;';
+        break;
+      default:
+        continue;
     }
     if (i > last) out += s.slice(last, i);
     out += rep;
@@ -40,13 +49,26 @@ export function escapeAttr(s: string): string {
   for (let i = 0; i < s.length; i++) {
     let rep: string;
     switch (s.charCodeAt(i)) {
-      case 38: rep = '&amp;'; break;
-      case 60: rep = '&lt;'; break;
-      case 34: rep = '&quot;'; break;
-      case 9: rep = '&#x9;'; break;
-      case 10: rep = '&#xA;'; break;
-      case 13: rep = '&#xD;'; break;
-      default: continue;
+      case 38:
+        rep = '&amp;';
+        break;
+      case 60:
+        rep = '&lt;';
+        break;
+      case 34:
+        rep = '&quot;';
+        break;
+      case 9:
+        rep = '&#x9;';
+        break;
+      case 10:
+        rep = '&#xA;';
+        break;
+      case 13:
+        rep = '&#xD;';
+        break;
+      default:
+        continue;
     }
     if (i > last) out += s.slice(last, i);
     out += rep;

@@ -12,7 +12,6 @@ import type { DAttr as A, DElement as E, DNode as N } from './dom.js';
 import { checkNamespaceUri, declaredPrefix, rendersNamespace, sortAttrs, sortDecls } from './namespaces.js';
 import { Writer } from './writer.js';
 
-
 // Walk state, module-wide: the function is synchronous and calls no user code, so calls cannot
 // interleave, and reusing the arrays leaves a call without per-call allocations. Every call resets it.
 const out = new Writer();
@@ -193,10 +192,6 @@ export function exclusiveCanonicalize(start: N, withComments: boolean, prefixes:
     }
   }
 
-
-
-
-
   let node: N = start;
   for (;;) {
     const t = node.nodeType;
@@ -238,4 +233,3 @@ export function exclusiveCanonicalize(start: N, withComments: boolean, prefixes:
   }
   return done();
 }
-

@@ -105,7 +105,10 @@ export function checkNamespaceUri(uri: string, el: { tagName: string }, prefix: 
     }
   }
   if (!hasScheme(uri)) {
-    throw new C14nError('ERR_C14N_RELATIVE_NAMESPACE', `element <${el.tagName}> namespace declaration ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}: expected an absolute namespace URI, received the relative URI ${JSON.stringify(uri)}`);
+    throw new C14nError(
+      'ERR_C14N_RELATIVE_NAMESPACE',
+      `element <${el.tagName}> namespace declaration ${prefix === '' ? 'xmlns' : 'xmlns:' + prefix}: expected an absolute namespace URI, received the relative URI ${JSON.stringify(uri)}`,
+    );
   }
 }
 
@@ -178,7 +181,10 @@ export function parsePrefixList(v: readonly string[] | string | undefined): stri
   const out: string[] = [];
   for (const t of tokens) {
     if (typeof t !== 'string' || (t !== '#default' && !NCNAME.test(t))) {
-      throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.inclusiveNamespaces: expected NCName prefixes or #default, received ${JSON.stringify(t)}`);
+      throw new C14nError(
+        'ERR_C14N_ALGORITHM',
+        `canonicalize options.inclusiveNamespaces: expected NCName prefixes or #default, received ${JSON.stringify(t)}`,
+      );
     }
     const p = t === '#default' ? '' : t;
     if (!out.includes(p)) out.push(p);

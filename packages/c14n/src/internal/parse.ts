@@ -6,7 +6,6 @@ import type { XDocument } from './dom.js';
 import { fastParse } from './fast-parse.js';
 import { namespaceNameProblem, prefixDeclarationProblem, XMLNS_NS } from './namespaces.js';
 
-
 /** Options of {@link parseXml}. Every bound is checked while parsing, so work stays bounded. */
 export interface ParseXmlOptions {
   /** Largest accepted input in UTF-8 bytes. Default 16 MiB. */
@@ -30,9 +29,18 @@ export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 256;
 export const DEFAULT_MAX_ATTRIBUTES = 256;
 
-
-interface Locator { lineNumber?: number; columnNumber?: number }
-interface SaxAttrs { length: number; getQName(i: number): string; getURI(i: number): string; getValue(i: number): string; getLocalName?(i: number): string; getLocator?(i: number): Locator }
+interface Locator {
+  lineNumber?: number;
+  columnNumber?: number;
+}
+interface SaxAttrs {
+  length: number;
+  getQName(i: number): string;
+  getURI(i: number): string;
+  getValue(i: number): string;
+  getLocalName?(i: number): string;
+  getLocator?(i: number): Locator;
+}
 interface HandlerLike {
   locator?: Locator;
   startElement(ns: string, local: string, qName: string, attrs: SaxAttrs): void;
@@ -71,11 +79,15 @@ function decodeBytes(bytes: Uint8Array): string {
   }
   if (enc === 'US-ASCII' || enc === 'ASCII') {
     for (let i = 0; i < bytes.length; i++) {
-      if (bytes[i]! > 0x7f) throw new XmlParseError('ERR_XML_PARSE', `XML input: expected US-ASCII bytes, received byte 0x${bytes[i]!.toString(16)} at offset ${i}`);
+      if (bytes[i]! > 0x7f)
+        throw new XmlParseError('ERR_XML_PARSE', `XML input: expected US-ASCII bytes, received byte 0x${bytes[i]!.toString(16)} at offset ${i}`);
     }
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   }
-  throw new XmlParseError('ERR_XML_PARSE', `XML declaration: expected encoding UTF-8, UTF-16, ISO-8859-1 or US-ASCII, received ${JSON.stringify(decl![2])}`, { line: 1, column: 1 });
+  throw new XmlParseError('ERR_XML_PARSE', `XML declaration: expected encoding UTF-8, UTF-16, ISO-8859-1 or US-ASCII, received ${JSON.stringify(decl![2])}`, {
+    line: 1,
+    column: 1,
+  });
 }
 
 // XML 1.0 §2.11: only CR LF and lone CR become LF. (xmldom's default also rewrites U+0085, U+2028 and
@@ -118,10 +130,22 @@ class GuardedHandler extends BaseHandler {
     const ctx = active!;
     this.depth++;
     if (this.depth > ctx.maxDepth) {
-      fail(new XmlParseError('ERR_XML_LIMIT', `XML element <${qName}>: expected nesting depth at most ${ctx.maxDepth}, received deeper nesting`, pos(this.locator)));
+      fail(
+        new XmlParseError(
+          'ERR_XML_LIMIT',
+          `XML element <${qName}>: expected nesting depth at most ${ctx.maxDepth}, received deeper nesting`,
+          pos(this.locator),
+        ),
+      );
     }
     if (attrs.length > ctx.maxAttributes) {
-      fail(new XmlParseError('ERR_XML_LIMIT', `XML element <${qName}>: expected at most ${ctx.maxAttributes} attributes, received ${attrs.length}`, pos(this.locator)));
+      fail(
+        new XmlParseError(
+          'ERR_XML_LIMIT',
+          `XML element <${qName}>: expected at most ${ctx.maxAttributes} attributes, received ${attrs.length}`,
+          pos(this.locator),
+        ),
+      );
     }
     for (let i = 0; i < attrs.length; i++) {
       const q = attrs.getQName(i);
@@ -145,7 +169,13 @@ class GuardedHandler extends BaseHandler {
         const key = uri + ' ' + localName;
         const j = first.get(key);
         if (j !== undefined) {
-          fail(new XmlParseError('ERR_XML_PARSE', `XML element <${qName}>: attributes ${attrs.getQName(j)} and ${attrs.getQName(i)} have the same expanded name {${uri}}${localName}`, pos(attrs.getLocator ? attrs.getLocator(i) : this.locator)));
+          fail(
+            new XmlParseError(
+              'ERR_XML_PARSE',
+              `XML element <${qName}>: attributes ${attrs.getQName(j)} and ${attrs.getQName(i)} have the same expanded name {${uri}}${localName}`,
+              pos(attrs.getLocator ? attrs.getLocator(i) : this.locator),
+            ),
+          );
         }
         first.set(key, i);
       }
@@ -158,7 +188,14 @@ class GuardedHandler extends BaseHandler {
   }
   override processingInstruction(target: string, data: string): void {
     // Namespaces in XML 1.0 §7: PI targets contain no colon (libxml2: "colons are forbidden from PI names").
-    if (target.indexOf(':') >= 0) fail(new XmlParseError('ERR_XML_PARSE', `XML processing instruction <?${target}: expected a target without a colon, received ${JSON.stringify(target)}`, pos(this.locator)));
+    if (target.indexOf(':') >= 0)
+      fail(
+        new XmlParseError(
+          'ERR_XML_PARSE',
+          `XML processing instruction <?${target}: expected a target without a colon, received ${JSON.stringify(target)}`,
+          pos(this.locator),
+        ),
+      );
     super.processingInstruction(target, data);
   }
   override startDTD(name: string, publicId: string, systemId: string, internalSubset: string): void {
@@ -166,7 +203,13 @@ class GuardedHandler extends BaseHandler {
       fail(new XmlParseError('ERR_XML_DOCTYPE', `XML input: expected no document type declaration, received <!DOCTYPE ${name}>`, pos(this.locator)));
     }
     if (publicId || systemId) {
-      fail(new XmlParseError('ERR_XML_DOCTYPE', `XML DOCTYPE ${name}: expected no external subset, received ${publicId ? `PUBLIC ${publicId}` : `SYSTEM ${systemId}`}`, pos(this.locator)));
+      fail(
+        new XmlParseError(
+          'ERR_XML_DOCTYPE',
+          `XML DOCTYPE ${name}: expected no external subset, received ${publicId ? `PUBLIC ${publicId}` : `SYSTEM ${systemId}`}`,
+          pos(this.locator),
+        ),
+      );
     }
     checkInternalSubset(internalSubset ?? '', (msg) => fail(new XmlParseError('ERR_XML_DOCTYPE', `XML DOCTYPE ${name}: ${msg}`, pos(this.locator))));
     super.startDTD(name, publicId, systemId, internalSubset);
@@ -181,7 +224,13 @@ const PARSER = new DOMParser({
     // U+FFFD is an XML character like any other; bytes are decoded strictly here, so it is genuine
     // data, not a decoding accident. This is the one xmldom warning that is not an error.
     if (level === 'warning' && msg.startsWith('Unicode replacement character detected')) return;
-    fail(new XmlParseError('ERR_XML_PARSE', `XML input: expected well-formed XML, received ${level === 'fatalError' ? 'fatal error' : level} "${msg}"`, pos((handler as HandlerLike | undefined)?.locator)));
+    fail(
+      new XmlParseError(
+        'ERR_XML_PARSE',
+        `XML input: expected well-formed XML, received ${level === 'fatalError' ? 'fatal error' : level} "${msg}"`,
+        pos((handler as HandlerLike | undefined)?.locator),
+      ),
+    );
   },
 } as never);
 
@@ -295,7 +344,11 @@ function checkChars(text: string): void {
   const m = NON_CHAR.exec(text);
   if (m) {
     const c = m[0].charCodeAt(0);
-    throw new XmlParseError('ERR_XML_PARSE', `XML input: expected only XML 1.0 characters, received U+${c.toString(16).toUpperCase().padStart(4, '0')}`, lineColumn(text, m.index));
+    throw new XmlParseError(
+      'ERR_XML_PARSE',
+      `XML input: expected only XML 1.0 characters, received U+${c.toString(16).toUpperCase().padStart(4, '0')}`,
+      lineColumn(text, m.index),
+    );
   }
 }
 
@@ -366,7 +419,8 @@ function checkContent(text: string): void {
     } else if (text.charCodeAt(lt + 1) === 0x2f /* / */) {
       const n = nameEnd(text, lt + 2);
       const name = n < 0 ? '' : text.slice(lt + 2, n);
-      if (open.length === 0 || name !== open[open.length - 1]) bad(lt, `the end tag </${name}> where ${open.length === 0 ? 'no element is open' : `</${open[open.length - 1]}> belongs`}`);
+      if (open.length === 0 || name !== open[open.length - 1])
+        bad(lt, `the end tag </${name}> where ${open.length === 0 ? 'no element is open' : `</${open[open.length - 1]}> belongs`}`);
       let k = n;
       while (isS(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 0x3e) bad(k, `${JSON.stringify(text[k] ?? 'end of input')} in the end tag </${name}>`);
@@ -425,7 +479,8 @@ function isS(c: number): boolean {
 }
 
 // XML 1.0 (5th edition) §2.3 Name.
-const NAME_START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+const NAME_START =
+  ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
 const XML_NAME = new RegExp(`[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040]*`, 'uy');
 
 /** End of the XML Name at `p`, or -1 when none starts there. */
@@ -449,11 +504,19 @@ function checkReferences(text: string, from: number, to: number): void {
     if (m[1] === undefined && m[2] === undefined) {
       const name = m[0].slice(1, -1);
       if (anyEntity || name === 'amp' || name === 'lt' || name === 'gt' || name === 'quot' || name === 'apos') continue;
-      throw new XmlParseError('ERR_XML_PARSE', `XML entity reference ${m[0].length > 20 ? m[0].slice(0, 20) + '…' : m[0]}: expected one of &amp; &lt; &gt; &quot; &apos; (a document without a DTD declares no other entity), received ${JSON.stringify(m[0])}`, lineColumn(text, a));
+      throw new XmlParseError(
+        'ERR_XML_PARSE',
+        `XML entity reference ${m[0].length > 20 ? m[0].slice(0, 20) + '…' : m[0]}: expected one of &amp; &lt; &gt; &quot; &apos; (a document without a DTD declares no other entity), received ${JSON.stringify(m[0])}`,
+        lineColumn(text, a),
+      );
     }
     const c = m[1] !== undefined ? parseInt(m[1], 10) : parseInt(m[2]!, 16);
     if (!isXmlChar(c)) {
-      throw new XmlParseError('ERR_XML_PARSE', `XML character reference ${m[0].length > 20 ? m[0].slice(0, 20) + '…' : m[0]}: expected a reference to an XML 1.0 character, received ${Number.isFinite(c) && c <= 0x10ffff ? 'U+' + c.toString(16).toUpperCase().padStart(4, '0') : 'a number out of range'}`, lineColumn(text, a));
+      throw new XmlParseError(
+        'ERR_XML_PARSE',
+        `XML character reference ${m[0].length > 20 ? m[0].slice(0, 20) + '…' : m[0]}: expected a reference to an XML 1.0 character, received ${Number.isFinite(c) && c <= 0x10ffff ? 'U+' + c.toString(16).toUpperCase().padStart(4, '0') : 'a number out of range'}`,
+        lineColumn(text, a),
+      );
     }
   }
 }
@@ -487,7 +550,8 @@ function checkInternalSubset(subset: string, reject: (msg: string) => never): vo
   const re = /<!ENTITY\s+(%\s*)?([^\s"'>]+)\s*([^>]*)/g;
   for (let m = re.exec(subset); m; m = re.exec(subset)) {
     if (m[1]) reject(`expected no parameter entity declarations, received <!ENTITY % ${m[2]}>`);
-    if (/^(SYSTEM|PUBLIC)\b/.test(m[3] ?? '')) reject(`expected no external entity declarations, received <!ENTITY ${m[2]} ${(m[3] ?? '').split(/\s/)[0]} ...>`);
+    if (/^(SYSTEM|PUBLIC)\b/.test(m[3] ?? ''))
+      reject(`expected no external entity declarations, received <!ENTITY ${m[2]} ${(m[3] ?? '').split(/\s/)[0]} ...>`);
   }
   if (/%[A-Za-z_:]/.test(subset.replace(/"[^"]*"|'[^']*'/g, ''))) reject('expected no parameter entity references in the internal subset');
 }

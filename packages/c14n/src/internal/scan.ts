@@ -57,12 +57,19 @@ const REF = /&(amp|lt|gt|quot|apos|#x[0-9A-Fa-f]+|#[0-9]+);|&/g;
 let badRef = false;
 function refChar(_m: string, ref: string | undefined): string {
   switch (ref) {
-    case 'amp': return '&';
-    case 'lt': return '<';
-    case 'gt': return '>';
-    case 'quot': return '"';
-    case 'apos': return "'";
-    case undefined: badRef = true; return '';
+    case 'amp':
+      return '&';
+    case 'lt':
+      return '<';
+    case 'gt':
+      return '>';
+    case 'quot':
+      return '"';
+    case 'apos':
+      return "'";
+    case undefined:
+      badRef = true;
+      return '';
   }
   const cp = ref.charCodeAt(1) === 0x78 /* x */ ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
   // WFC Legal Character: only references to XML 1.0 characters (parse.ts refuses the others).

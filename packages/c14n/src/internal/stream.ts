@@ -461,7 +461,8 @@ function run(job: StreamJob): string | typeof BAIL {
       openRendered[depth] = 0;
     }
     if (writing) {
-      if (c14nError !== null) writing = false; // an error is pending: nothing more is written
+      if (c14nError !== null)
+        writing = false; // an error is pending: nothing more is written
       else if (!startTag(qName, elPrefix, elUri, na, exclusive, mode, incl, apexHere ? depth : -1)) writing = false;
       if (!writing) apexDepth = -2; // stop writing for good (the error is raised at the end)
     }
@@ -490,8 +491,16 @@ function run(job: StreamJob): string | typeof BAIL {
 
 /** Throw unless exactly one element carries the Id (shared with the DOM path). */
 export function idProblem(id: string, found: number): void {
-  if (found === 0) throw new C14nError('ERR_C14N_ID_NOT_FOUND', `canonicalizeById id: expected an element with an Id attribute ${JSON.stringify(id)}, received a document without one`);
-  if (found > 1) throw new C14nError('ERR_C14N_DUPLICATE_ID', `canonicalizeById id: expected exactly one element with the Id ${JSON.stringify(id)}, received ${found} (a duplicate Id is how signature wrapping works)`);
+  if (found === 0)
+    throw new C14nError(
+      'ERR_C14N_ID_NOT_FOUND',
+      `canonicalizeById id: expected an element with an Id attribute ${JSON.stringify(id)}, received a document without one`,
+    );
+  if (found > 1)
+    throw new C14nError(
+      'ERR_C14N_DUPLICATE_ID',
+      `canonicalizeById id: expected exactly one element with the Id ${JSON.stringify(id)}, received ${found} (a duplicate Id is how signature wrapping works)`,
+    );
 }
 
 /**
@@ -643,14 +652,24 @@ function inheritXml(ln: number, na: number, mode: Mode, apexAt: number): number 
 }
 
 /** The algorithm options of a streaming call, checked as canonicalize checks them. */
-export function streamOptions(options: { algorithm: string; inclusiveNamespaces?: readonly string[] | string }): { mode: Mode; withComments: boolean; incl: string[] | null } {
+export function streamOptions(options: { algorithm: string; inclusiveNamespaces?: readonly string[] | string }): {
+  mode: Mode;
+  withComments: boolean;
+  incl: string[] | null;
+} {
   if (options === null || typeof options !== 'object') {
-    throw new C14nError('ERR_C14N_ALGORITHM', `canonicalizeXml options: expected an object with an algorithm URI, received ${options === null ? 'null' : typeof options}`);
+    throw new C14nError(
+      'ERR_C14N_ALGORITHM',
+      `canonicalizeXml options: expected an object with an algorithm URI, received ${options === null ? 'null' : typeof options}`,
+    );
   }
   const { mode, withComments } = algorithmInfo(options.algorithm);
   const incl = parsePrefixList(options.inclusiveNamespaces);
   if (incl !== null && mode !== Mode.EXC) {
-    throw new C14nError('ERR_C14N_ALGORITHM', `canonicalize options.inclusiveNamespaces: expected only with exclusive c14n, received it with ${options.algorithm}`);
+    throw new C14nError(
+      'ERR_C14N_ALGORITHM',
+      `canonicalize options.inclusiveNamespaces: expected only with exclusive c14n, received it with ${options.algorithm}`,
+    );
   }
   return { mode, withComments, incl };
 }

@@ -2,7 +2,13 @@
 
 const URI_RE = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
 
-interface Parts { scheme?: string; authority?: string; path: string; query?: string; fragment?: string }
+interface Parts {
+  scheme?: string;
+  authority?: string;
+  path: string;
+  query?: string;
+  fragment?: string;
+}
 
 function split(u: string): Parts {
   const m = URI_RE.exec(u)!;
@@ -28,9 +34,13 @@ export function removeDotSegments(path: string): string {
     else if (input.startsWith('./')) input = input.slice(2);
     else if (input.startsWith('/./')) input = input.slice(2);
     else if (input === '/.') input = '/';
-    else if (input.startsWith('/../')) { input = input.slice(3); out.pop(); }
-    else if (input === '/..') { input = '/'; out.pop(); }
-    else if (input === '.' || input === '..') input = '';
+    else if (input.startsWith('/../')) {
+      input = input.slice(3);
+      out.pop();
+    } else if (input === '/..') {
+      input = '/';
+      out.pop();
+    } else if (input === '.' || input === '..') input = '';
     else {
       const start = input.startsWith('/') ? 1 : 0;
       const next = input.indexOf('/', start);
@@ -99,7 +109,10 @@ function removeRelativeDots(path: string): string {
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i]!;
     const last = i === segs.length - 1;
-    if (s === '.') { if (last) out.push(''); continue; }
+    if (s === '.') {
+      if (last) out.push('');
+      continue;
+    }
     if (s === '..') {
       if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
       else out.push('..');

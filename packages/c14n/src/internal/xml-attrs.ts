@@ -103,7 +103,8 @@ export class XmlAttrStack {
       return -1;
     };
     for (const [local, a] of inherited) {
-      if (inheritsXmlAttr(this.mode, local) && has(local) < 0) list.push({ namespaceURI: XML_NS, localName: local, name: a.qname, value: a.value, prefix: 'xml' });
+      if (inheritsXmlAttr(this.mode, local) && has(local) < 0)
+        list.push({ namespaceURI: XML_NS, localName: local, name: a.qname, value: a.value, prefix: 'xml' });
     }
     if (this.mode !== Mode.C14N11) return;
     // The walk stops at the first rendered ancestor, so it is bounded by the run of omitted ancestors.

@@ -43,7 +43,14 @@ export const LOCALS = ['x', 'y', 'z', 'Signature', 'w'] as const;
 export const ATTR_LOCALS = ['m', 'n', 'Id', 'xmlnsx', 'o', '\uFF4D', '\u{1D45A}'] as const;
 
 export type GenNode =
-  | { kind: 'element'; prefix: string | null; local: string; decls: { prefix: string | null; uri: number | '' }[]; attrs: { prefix: string | null; local: string; value: string }[]; children: GenNode[] }
+  | {
+      kind: 'element';
+      prefix: string | null;
+      local: string;
+      decls: { prefix: string | null; uri: number | '' }[];
+      attrs: { prefix: string | null; local: string; value: string }[];
+      children: GenNode[];
+    }
   | { kind: 'text'; value: string }
   | { kind: 'cdata'; value: string }
   | { kind: 'comment'; value: string }
@@ -67,19 +74,35 @@ const prefix = fc.option(fc.constantFrom(...PREFIXES), { nil: null, freq: 3 });
 const attrValue = fc.string({ unit: textChars, maxLength: 5 });
 const attr = fc.oneof(
   { weight: 4, arbitrary: fc.record({ prefix, local: fc.constantFrom(...ATTR_LOCALS), value: attrValue }) },
-  { weight: 1, arbitrary: fc.record({ prefix: fc.constant('xml'), local: fc.constantFrom('lang', 'space'), value: fc.constantFrom('en', 'fr', '', 'preserve', 'default') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      prefix: fc.constant('xml'),
+      local: fc.constantFrom('lang', 'space'),
+      value: fc.constantFrom('en', 'fr', '', 'preserve', 'default'),
+    }),
+  },
 );
 const decl = fc.oneof(
   { weight: 6, arbitrary: fc.record({ prefix: fc.constantFrom(...PREFIXES), uri: fc.nat(URIS.length - 1) as fc.Arbitrary<number | ''> }) },
   // xmlns:xml="http://www.w3.org/XML/1998/namespace" is allowed and must never be rendered
   { weight: 1, arbitrary: fc.constant({ prefix: 'xml', uri: -1 as number | '' }) },
-  { weight: 3, arbitrary: fc.record({ prefix: fc.constant(null), uri: fc.oneof(fc.nat(URIS.length - 1), fc.constant('' as const)) as fc.Arbitrary<number | ''> }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ prefix: fc.constant(null), uri: fc.oneof(fc.nat(URIS.length - 1), fc.constant('' as const)) as fc.Arbitrary<number | ''> }),
+  },
 );
 
 /** Namespace-heavy element trees (depth ≤ 4, ≤ 3 children per element). */
 export function xmlElement(opts: { xmlBase?: boolean } = {}): fc.Arbitrary<GenElement> {
   const attrArb = opts.xmlBase
-    ? fc.oneof({ weight: 5, arbitrary: attr }, { weight: 1, arbitrary: fc.record({ prefix: fc.constant('xml'), local: fc.constant('base'), value: fc.constantFrom('a/', '../b/', 'c', 'http://x.example/d/') }) })
+    ? fc.oneof(
+        { weight: 5, arbitrary: attr },
+        {
+          weight: 1,
+          arbitrary: fc.record({ prefix: fc.constant('xml'), local: fc.constant('base'), value: fc.constantFrom('a/', '../b/', 'c', 'http://x.example/d/') }),
+        },
+      )
     : attr;
   const { element } = fc.letrec<{ element: GenElement; node: GenNode }>((tie) => ({
     element: fc.record({
@@ -101,14 +124,23 @@ export function xmlDocument(opts: { xmlBase?: boolean } = {}): fc.Arbitrary<GenD
 }
 
 const escText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
-const escAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+const escAttr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 
 function serializeNode(n: GenNode, scope: ReadonlyMap<string, string>, out: string[]): void {
   switch (n.kind) {
-    case 'text': out.push(escText(n.value)); return;
-    case 'cdata': out.push(`<![CDATA[${n.value.replace(/]]>/g, '')}]]>`); return;
-    case 'comment': out.push(`<!--${n.value.replace(/-/g, '')}-->`); return;
-    case 'pi': out.push(`<?${n.target}${n.data ? ' ' + n.data.replace(/\?>/g, '') : ''}?>`); return;
+    case 'text':
+      out.push(escText(n.value));
+      return;
+    case 'cdata':
+      out.push(`<![CDATA[${n.value.replace(/]]>/g, '')}]]>`);
+      return;
+    case 'comment':
+      out.push(`<!--${n.value.replace(/-/g, '')}-->`);
+      return;
+    case 'pi':
+      out.push(`<?${n.target}${n.data ? ' ' + n.data.replace(/\?>/g, '') : ''}?>`);
+      return;
     case 'element': {
       // Namespace well-formedness is fixed up here: every used prefix gets declared, declarations
       // and attributes are de-duplicated (by qname and by expanded name).
@@ -129,7 +161,8 @@ function serializeNode(n: GenNode, scope: ReadonlyMap<string, string>, out: stri
         const qname = a.prefix ? `${a.prefix}:${a.local}` : a.local;
         const expanded = `${a.prefix === 'xml' ? 'xml' : a.prefix ? inScope(a.prefix) : ''}|${a.local}`;
         if (seenQ.has(qname) || seenX.has(expanded)) continue;
-        seenQ.add(qname); seenX.add(expanded);
+        seenQ.add(qname);
+        seenX.add(expanded);
         attrs.push(` ${qname}="${escAttr(a.value)}"`);
       }
       const qname = n.prefix ? `${n.prefix}:${n.local}` : n.local;
@@ -138,7 +171,9 @@ function serializeNode(n: GenNode, scope: ReadonlyMap<string, string>, out: stri
       for (const [p, u] of decls) inner.set(p, u);
       out.push(`<${qname}${declText}${attrs.join('')}>`);
       // libxml2 merges adjacent CDATA sections into one node (xmldom keeps two): keep one of a run.
-      n.children.forEach((c, i) => { if (!(c.kind === 'cdata' && n.children[i - 1]?.kind === 'cdata')) serializeNode(c, inner, out); });
+      n.children.forEach((c, i) => {
+        if (!(c.kind === 'cdata' && n.children[i - 1]?.kind === 'cdata')) serializeNode(c, inner, out);
+      });
       out.push(`</${qname}>`);
     }
   }
@@ -148,9 +183,15 @@ function serializeNode(n: GenNode, scope: ReadonlyMap<string, string>, out: stri
 export function serializeDocument(d: GenDocument): string {
   const out: string[] = [];
   if (d.declaration) out.push('<?xml version="1.0" encoding="UTF-8"?>\n');
-  for (const n of d.before) { serializeNode(n, new Map(), out); out.push('\n'); }
+  for (const n of d.before) {
+    serializeNode(n, new Map(), out);
+    out.push('\n');
+  }
   serializeNode(d.root, new Map(), out);
-  for (const n of d.after) { out.push('\n'); serializeNode(n, new Map(), out); }
+  for (const n of d.after) {
+    out.push('\n');
+    serializeNode(n, new Map(), out);
+  }
   return out.join('');
 }
 
@@ -171,10 +212,15 @@ export function subsetSpec(): fc.Arbitrary<SubsetSpec> {
     fc.nat(63).map((pick) => ({ kind: 'apex' as const, pick })),
     L.map((l) => ({ kind: 'xpath' as const, xpath: `${all}[not(ancestor-or-self::*[local-name()='${l}'])]` })),
     L.map((l) => ({ kind: 'xpath' as const, xpath: `${all}[ancestor-or-self::*[local-name()='${l}']]` })),
-    fc.tuple(L, L).map(([l, m]) => ({ kind: 'xpath' as const, xpath: `${all}[ancestor-or-self::*[local-name()='${l}'] and not(ancestor-or-self::*[local-name()='${m}'][ancestor::*[local-name()='${l}']])]` })),
+    fc.tuple(L, L).map(([l, m]) => ({
+      kind: 'xpath' as const,
+      xpath: `${all}[ancestor-or-self::*[local-name()='${l}'] and not(ancestor-or-self::*[local-name()='${m}'][ancestor::*[local-name()='${l}']])]`,
+    })),
     L.map((l) => ({ kind: 'xpath' as const, xpath: `${all}[not(self::*[local-name()='${l}'])]` })),
     // `count(. | ../@*) = count(../@*)` is XPath 1.0 for "is an attribute"
-    fc.constantFrom(...ATTR_LOCALS).map((a) => ({ kind: 'xpath' as const, xpath: `${all}[not(self::comment()) and not(local-name()='${a}' and count(. | ../@*) = count(../@*))]` })),
+    fc
+      .constantFrom(...ATTR_LOCALS)
+      .map((a) => ({ kind: 'xpath' as const, xpath: `${all}[not(self::comment()) and not(local-name()='${a}' and count(. | ../@*) = count(../@*))]` })),
     fc.constant({ kind: 'xpath' as const, xpath: `${all}[not(self::text()) and count(. | ../@*) != count(../@*)]` }),
     fc.array(fc.boolean(), { minLength: 1, maxLength: 64 }).map((bits) => ({ kind: 'bits' as const, bits })),
   );
@@ -269,10 +315,7 @@ export function libxml2Comparable(doc: unknown, nodes: unknown[] | null, algorit
   if (nodes !== null && algorithm.startsWith('http://www.w3.org/2006/12/xml-c14n11')) {
     // libxml2 (1.1) renders an in-set element's own xml:* attributes even when they are not in the
     // set: for xml:lang/xml:space a libxml2 deviation, for xml:base our pinned departure.
-    const own = new Set<string>([
-      ...(LIBXML2_C14N11_DEVIATIONS.ownXmlLangSpace ? ['lang', 'space'] : []),
-      ...(PINNED.c14n11OwnXmlBase ? ['base'] : []),
-    ]);
+    const own = new Set<string>([...(LIBXML2_C14N11_DEVIATIONS.ownXmlLangSpace ? ['lang', 'space'] : []), ...(PINNED.c14n11OwnXmlBase ? ['base'] : [])]);
     const set = new Set(nodes);
     nodes = allNodes(doc).filter((n) => {
       const a = n as { nodeType: number; prefix?: string | null; localName?: string; ownerElement?: unknown };
@@ -330,12 +373,21 @@ export function differential(impl: Implementation, oracle: Libxml2C14n, s: Diffe
   const target = s.subset.kind === 'apex' ? apexOf(doc, s.subset.pick) : doc;
   let ours: string;
   let oursError = '';
-  try { ours = impl.canonicalize(target, opts); } catch (e) { ours = ''; oursError = String(e); }
-  const [theirs] = oracle.run([{
-    mode, withComments, document: xml,
-    ...(s.inclusiveNamespaces ? { inclusiveNamespaces: s.inclusiveNamespaces } : {}),
-    ...(nodes ? { indexes: nodes.map((n) => index.get(n)!) } : {}),
-  }]);
+  try {
+    ours = impl.canonicalize(target, opts);
+  } catch (e) {
+    ours = '';
+    oursError = String(e);
+  }
+  const [theirs] = oracle.run([
+    {
+      mode,
+      withComments,
+      document: xml,
+      ...(s.inclusiveNamespaces ? { inclusiveNamespaces: s.inclusiveNamespaces } : {}),
+      ...(nodes ? { indexes: nodes.map((n) => index.get(n)!) } : {}),
+    },
+  ]);
   if (!theirs) return 'libxml2 gave no answer';
   if (!theirs.ok && oursError) return null;
   const theirsText = theirs.ok ? libxml2Corrected(theirs.output.toString('utf8')) : `libxml2 error: ${theirs.error}`;

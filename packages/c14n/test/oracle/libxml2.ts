@@ -103,11 +103,12 @@ export function libxml2Oracle(): Libxml2C14n | null {
   cached = {
     version,
     run: (cases) => runBatch(bin, cases, 'G'),
-    describe: (cases) => runBatch(bin, cases, 'L').map((r) => {
-      if (!r.ok) return { error: r.error };
-      const [sel = '', ns = '', nodes = ''] = r.output.toString('latin1').split('\n');
-      return { selected: sel.split(' ').slice(1).map(Number), namespacesFull: ns === 'ns full', total: Number(nodes.slice(6)) };
-    }),
+    describe: (cases) =>
+      runBatch(bin, cases, 'L').map((r) => {
+        if (!r.ok) return { error: r.error };
+        const [sel = '', ns = '', nodes = ''] = r.output.toString('latin1').split('\n');
+        return { selected: sel.split(' ').slice(1).map(Number), namespacesFull: ns === 'ns full', total: Number(nodes.slice(6)) };
+      }),
   };
   return cached;
 }

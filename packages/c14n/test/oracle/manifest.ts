@@ -69,6 +69,9 @@ export function oracleCase(c: CorpusCase, input: 'original' | 'derived' = 'origi
     o.xpath = input === 'derived' && c.derivedNodeSetXPath ? c.derivedNodeSetXPath : c.nodeSet.xpath;
     o.namespaces = c.nodeSet.namespaces;
   }
-  if (c.apex) { o.xpath = subtreeExpression(c.apex.xpath); o.namespaces = c.apex.namespaces; }
+  if (c.apex) {
+    o.xpath = subtreeExpression(c.apex.xpath);
+    o.namespaces = c.apex.namespaces;
+  }
   return o;
 }

@@ -19,7 +19,9 @@ function inDataModel(c: AnyNode, parent: AnyNode): boolean {
   return c.nodeType === 8;
 }
 
-interface Evaluator { evaluateBoolean(o: { node: unknown; namespaces: Record<string, string> }): boolean }
+interface Evaluator {
+  evaluateBoolean(o: { node: unknown; namespaces: Record<string, string> }): boolean;
+}
 const parseXPath = (xpath as unknown as { parse(e: string): Evaluator }).parse;
 
 // `(//. | //@* | //namespace::*)[P]` — the XMLDSig XPath-filter shape. The `xpath` package cannot
@@ -89,7 +91,10 @@ export function documentOrderIndexes(doc: unknown, set: ReadonlySet<unknown>): n
           }
           walk(c);
           break;
-        case 3: case 4: case 7: case 8:
+        case 3:
+        case 4:
+        case 7:
+        case 8:
           if (!inDataModel(c, n)) break;
           if (set.has(c)) out.push(idx);
           idx++;

@@ -43,7 +43,7 @@ function ext(id: string, critical: boolean, value: forge.asn1.Asn1 | Uint8Array)
   return asn1.create(U, T.SEQUENCE, true, parts);
 }
 
-function bitString(bits: number[], ): forge.asn1.Asn1 {
+function bitString(bits: number[]): forge.asn1.Asn1 {
   // KeyUsage: named bit list, DER trims trailing zero bits.
   let v = 0;
   for (const b of bits) v |= 0x80 >> b;
@@ -56,7 +56,10 @@ function bitString(bits: number[], ): forge.asn1.Asn1 {
 function len(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
   const b: number[] = [];
-  while (n > 0) { b.unshift(n & 0xff); n >>= 8; }
+  while (n > 0) {
+    b.unshift(n & 0xff);
+    n >>= 8;
+  }
   return Buffer.from([0x80 | b.length, ...b]);
 }
 function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
@@ -182,16 +185,23 @@ export class CertificateAuthority {
     let child = this.certificate;
     for (const [i, parent] of this.#parents.entries()) {
       if (!child.checkIssued(parent) || !child.verify(parent.publicKey))
-        throw new CertificateAuthorityError('ERR_CERTPROV_CA_CHAIN', `chain[${i}]: expected the issuer of ${child.subject.replace(/\n/g, ', ')}, received ${parent.subject.replace(/\n/g, ', ')}`);
+        throw new CertificateAuthorityError(
+          'ERR_CERTPROV_CA_CHAIN',
+          `chain[${i}]: expected the issuer of ${child.subject.replace(/\n/g, ', ')}, received ${parent.subject.replace(/\n/g, ', ')}`,
+        );
       child = parent;
     }
-    this.#keyId = new Uint8Array(createHash('sha1').update(this.certificate.publicKey.export({ type: 'spki', format: 'der' })).digest());
+    this.#keyId = new Uint8Array(
+      createHash('sha1')
+        .update(this.certificate.publicKey.export({ type: 'spki', format: 'der' }))
+        .digest(),
+    );
     this.#hash = opts.hash ?? 'sha256';
     this.#clock = opts.clock ?? (() => new Date());
     this.#random = opts.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
     // Issuer Name exactly as it appears in the CA certificate's subject (byte-identical chaining).
     const caTbs = asn1.fromDer(toBin(certDer)).value as forge.asn1.Asn1[];
-    const tbsFields = (caTbs[0]!.value as forge.asn1.Asn1[]);
+    const tbsFields = caTbs[0]!.value as forge.asn1.Asn1[];
     this.#issuerName = derOf(tbsFields[0]!.tagClass === CTX ? tbsFields[5]! : tbsFields[4]!);
     this.#aki = extDer('2.5.29.35', false, tlv(0x30, tlv(0x80, this.#keyId)));
     this.#algIds = {
@@ -216,12 +226,17 @@ export class CertificateAuthority {
     const parent = opts.issuer;
     if (parent !== undefined && !(parent instanceof CertificateAuthority))
       throw new CertificateAuthorityError('ERR_CERTPROV_CA_OPTIONS', `issuer: expected a CertificateAuthority, received ${typeof parent}`);
-    if (parent && opts.chain) throw new CertificateAuthorityError('ERR_CERTPROV_CA_OPTIONS', 'issuer and chain: expected one of them, received both (create() takes issuer, load() takes chain)');
+    if (parent && opts.chain)
+      throw new CertificateAuthorityError(
+        'ERR_CERTPROV_CA_OPTIONS',
+        'issuer and chain: expected one of them, received both (create() takes issuer, load() takes chain)',
+      );
     let notAfter = new Date(now.getTime() + (opts.validityDays ?? 3650) * 86_400_000);
     if (parent) {
       const cap = new Date(parent.certificate.validTo);
       if (notAfter > cap) notAfter = cap;
-      if (parent.commonName === cn) throw new CertificateAuthorityError('ERR_CERTPROV_CA_OPTIONS', `commonName: expected a name other than the issuer's (${cn}), received the same`);
+      if (parent.commonName === cn)
+        throw new CertificateAuthorityError('ERR_CERTPROV_CA_OPTIONS', `commonName: expected a name other than the issuer's (${cn}), received the same`);
     }
     const der = signCertificate(
       {
@@ -235,7 +250,11 @@ export class CertificateAuthority {
         hash: opts.hash ?? 'sha256',
         extensions: [
           // basicConstraints cA (a subordinate may issue only end-entity certificates: pathLen 0)
-          ext('2.5.29.19', true, asn1.create(U, T.SEQUENCE, true, [asn1.create(U, T.BOOLEAN, false, '\xff'), ...(parent ? [asn1.create(U, T.INTEGER, false, '\x00')] : [])])),
+          ext(
+            '2.5.29.19',
+            true,
+            asn1.create(U, T.SEQUENCE, true, [asn1.create(U, T.BOOLEAN, false, '\xff'), ...(parent ? [asn1.create(U, T.INTEGER, false, '\x00')] : [])]),
+          ),
           ext('2.5.29.15', true, bitString([5, 6])),
           ext('2.5.29.14', false, asn1.create(U, T.OCTETSTRING, false, toBin(keyId))),
           ...(parent ? [asn1.fromDer(toBin(parent.#aki))] : []),
@@ -294,13 +313,17 @@ export class CertificateAuthority {
       tlv(0x30, utcOrGen(notBefore), utcOrGen(notAfter)),
       derOf(name(o.entity)),
       spki,
-      tlv(0xa3, tlv(0x30,
-        EKU_CLIENT_AUTH, // EKU clientAuth
-        KU_USER, // KeyUsage digitalSignature, keyEncipherment (critical)
-        extDer('2.5.29.14', false, tlv(0x04, Buffer.from(o.deviceId, 'utf8'))), // SKI = ASCII DeviceId (4.1.2 example)
-        this.#aki, // AKI keyIdentifier
-        extDer('2.5.29.17', false, tlv(0x30, tlv(0x81, Buffer.from(o.entity, 'utf8')))), // SAN rfc822Name
-      )),
+      tlv(
+        0xa3,
+        tlv(
+          0x30,
+          EKU_CLIENT_AUTH, // EKU clientAuth
+          KU_USER, // KeyUsage digitalSignature, keyEncipherment (critical)
+          extDer('2.5.29.14', false, tlv(0x04, Buffer.from(o.deviceId, 'utf8'))), // SKI = ASCII DeviceId (4.1.2 example)
+          this.#aki, // AKI keyIdentifier
+          extDer('2.5.29.17', false, tlv(0x30, tlv(0x81, Buffer.from(o.entity, 'utf8')))), // SAN rfc822Name
+        ),
+      ),
     );
     const der = new Uint8Array(tlv(0x30, tbs, algId, tlv(0x03, Buffer.from([0]), sign(hash, tbs, this.#key))));
     // x509 and pem are computed on first use (parsing costs as much as a third of the signature).
@@ -309,8 +332,12 @@ export class CertificateAuthority {
     return {
       der,
       serialNumber: Buffer.from(serialBytes).toString('hex').toUpperCase(),
-      get x509() { return (x509 ??= new X509Certificate(der)); },
-      get pem() { return (pemText ??= pem(der, 'CERTIFICATE')); },
+      get x509() {
+        return (x509 ??= new X509Certificate(der));
+      },
+      get pem() {
+        return (pemText ??= pem(der, 'CERTIFICATE'));
+      },
     };
   }
 }

@@ -94,8 +94,7 @@ export function generateCsr(opts: GenerateCsrOptions): GeneratedCsr {
   if (!Number.isInteger(keySizeBits) || keySizeBits < 512 || keySizeBits > 16384)
     throw new CsrError('ERR_CERTPROV_KEY_SIZE', `keySizeBits: expected an integer in 512..16384, received ${String(keySizeBits)}`);
   const hash = opts.hash ?? 'sha256';
-  if (hash !== 'sha1' && hash !== 'sha256')
-    throw new CsrError('ERR_CERTPROV_HASH', `hash: expected 'sha1' or 'sha256', received ${String(hash)}`);
+  if (hash !== 'sha1' && hash !== 'sha256') throw new CsrError('ERR_CERTPROV_HASH', `hash: expected 'sha1' or 'sha256', received ${String(hash)}`);
   const cn = opts.sipUri.replace(/^sip:/i, '');
   if (!/^[^@\s]+@[^@\s]+$/.test(cn))
     throw new CsrError('ERR_CERTPROV_SIP_URI', `sipUri: expected user@domain (optionally prefixed by sip:), received ${JSON.stringify(opts.sipUri)}`);
@@ -106,7 +105,10 @@ export function generateCsr(opts: GenerateCsrOptions): GeneratedCsr {
   if (opts.validity) {
     const { period, units } = opts.validity;
     if (!['Hours', 'Days', 'Months'].includes(period) || !Number.isInteger(units) || units <= 0)
-      throw new CsrError('ERR_CERTPROV_VALIDITY', `validity: expected period Hours|Days|Months and a positive integer units, received ${JSON.stringify(opts.validity)}`);
+      throw new CsrError(
+        'ERR_CERTPROV_VALIDITY',
+        `validity: expected period Hours|Days|Months and a positive integer units, received ${JSON.stringify(opts.validity)}`,
+      );
     pairs.push(['validityPeriod', period], ['ValidityPeriodUnits', String(units)]);
   }
   const template = opts.certificateTemplate === undefined ? 'User' : opts.certificateTemplate;
@@ -117,7 +119,12 @@ export function generateCsr(opts: GenerateCsrOptions): GeneratedCsr {
     attributes.push(
       asn1.create(C, T.SEQUENCE, true, [
         asn1.create(C, T.OID, false, asn1.oidToDer(OID_ENROLLMENT_NAME_VALUE_PAIR).getBytes()),
-        asn1.create(C, T.SET, true, pairs.map(([n, v]) => asn1.create(C, T.SEQUENCE, true, [bmp(n), bmp(v)]))),
+        asn1.create(
+          C,
+          T.SET,
+          true,
+          pairs.map(([n, v]) => asn1.create(C, T.SEQUENCE, true, [bmp(n), bmp(v)])),
+        ),
       ]),
     );
   }
@@ -125,7 +132,12 @@ export function generateCsr(opts: GenerateCsrOptions): GeneratedCsr {
     for (const oid of opts.extendedKeyUsage) {
       if (!/^[0-2](\.\d+)+$/.test(oid)) throw new CsrError('ERR_CERTPROV_EKU', `extendedKeyUsage: expected dotted OIDs, received ${JSON.stringify(oid)}`);
     }
-    const eku = asn1.create(C, T.SEQUENCE, true, opts.extendedKeyUsage.map((oid) => asn1.create(C, T.OID, false, asn1.oidToDer(oid).getBytes())));
+    const eku = asn1.create(
+      C,
+      T.SEQUENCE,
+      true,
+      opts.extendedKeyUsage.map((oid) => asn1.create(C, T.OID, false, asn1.oidToDer(oid).getBytes())),
+    );
     attributes.push(
       asn1.create(C, T.SEQUENCE, true, [
         asn1.create(C, T.OID, false, asn1.oidToDer(OID_EXTENSION_REQUEST).getBytes()),
@@ -172,7 +184,10 @@ export function decodeBinaryToken(input: string | Uint8Array, field: string): Ui
   if (typeof input !== 'string') return input;
   const body = input.replace(/-----(BEGIN|END) [A-Z0-9 #]+-----/g, '').replace(/[\s]+/g, '');
   if (body.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0)
-    throw new CsrError('ERR_CERTPROV_BASE64', `${field}: expected base64 (optionally PEM-armoured), received ${body.length} characters that are not valid base64`);
+    throw new CsrError(
+      'ERR_CERTPROV_BASE64',
+      `${field}: expected base64 (optionally PEM-armoured), received ${body.length} characters that are not valid base64`,
+    );
   return new Uint8Array(Buffer.from(body, 'base64'));
 }
 
@@ -232,7 +247,10 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
     if (e instanceof CsrError) throw e;
     // A DER tree of the wrong shape (a SET where a SEQUENCE belongs, a primitive where a constructed
     // value belongs, ...) that slipped past the explicit checks.
-    throw new CsrError('ERR_CERTPROV_CSR_STRUCTURE', `csr: expected PKCS#10 CertificationRequest, received a DER structure that does not fit it (${(e as Error)?.name ?? 'error'})`);
+    throw new CsrError(
+      'ERR_CERTPROV_CSR_STRUCTURE',
+      `csr: expected PKCS#10 CertificationRequest, received a DER structure that does not fit it (${(e as Error)?.name ?? 'error'})`,
+    );
   }
 }
 
@@ -251,7 +269,10 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   try {
     root = asn1.fromDer(toBin(der), { strict: true, parseAllBytes: true } as never);
   } catch (e) {
-    throw new CsrError('ERR_CERTPROV_CSR_DER', `csr: expected DER-encoded PKCS#10 CertificationRequest, received bytes that do not decode (${(e as Error).message})`);
+    throw new CsrError(
+      'ERR_CERTPROV_CSR_DER',
+      `csr: expected DER-encoded PKCS#10 CertificationRequest, received bytes that do not decode (${(e as Error).message})`,
+    );
   }
   const bad = (what: string): never => {
     throw new CsrError('ERR_CERTPROV_CSR_STRUCTURE', `csr: expected PKCS#10 CertificationRequest, ${what}`);
@@ -259,9 +280,11 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   // RFC 2986 4.2: CertificationRequest ::= SEQUENCE { certificationRequestInfo SEQUENCE,
   // signatureAlgorithm AlgorithmIdentifier (SEQUENCE), signature BIT STRING }. The tags outside the
   // signed CertificationRequestInfo are checked too: no other encoding of the same request passes.
-  const isSeq = (n: forge.asn1.Asn1 | undefined): n is forge.asn1.Asn1 => !!n && n.tagClass === C && n.type === T.SEQUENCE && n.constructed && Array.isArray(n.value);
+  const isSeq = (n: forge.asn1.Asn1 | undefined): n is forge.asn1.Asn1 =>
+    !!n && n.tagClass === C && n.type === T.SEQUENCE && n.constructed && Array.isArray(n.value);
   const top = root.value;
-  if (!isSeq(root) || !Array.isArray(top) || top.length !== 3) return bad('top-level SEQUENCE of 3 elements (certificationRequestInfo, signatureAlgorithm, signature)');
+  if (!isSeq(root) || !Array.isArray(top) || top.length !== 3)
+    return bad('top-level SEQUENCE of 3 elements (certificationRequestInfo, signatureAlgorithm, signature)');
   const [info, algId, sigBits] = top as forge.asn1.Asn1[];
   if (!isSeq(info) || (info.value as forge.asn1.Asn1[]).length < 3) return bad('CertificationRequestInfo malformed');
   if (!isSeq(algId)) return bad('signatureAlgorithm must be an AlgorithmIdentifier SEQUENCE');
@@ -274,7 +297,9 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   // X509_REQ_set_version(req, 2)) writes 2; its NSS backend writes 0. Both are accepted, nothing else
   // (README "Interoperability").
   if (!version || version.tagClass !== C || version.type !== T.INTEGER || version.constructed || !CSR_VERSIONS.has(version.value as string))
-    return bad(`version: expected 0 (RFC 2986) or 2 (pidgin-sipe/OpenSSL), received ${version && version.type === T.INTEGER && typeof version.value === 'string' ? describeInteger(version.value) : 'a non-INTEGER'}`);
+    return bad(
+      `version: expected 0 (RFC 2986) or 2 (pidgin-sipe/OpenSSL), received ${version && version.type === T.INTEGER && typeof version.value === 'string' ? describeInteger(version.value) : 'a non-INTEGER'}`,
+    );
   if (!subject || !Array.isArray(subject.value)) return bad('subject Name malformed');
   let cn: string | undefined;
   for (const rdn of subject.value) {
@@ -355,7 +380,18 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
     signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigRaw.slice(1), 'binary'));
   }
   const keySizeBits = publicKey.asymmetricKeyDetails?.modulusLength;
-  return { der, subjectCommonName: cn, publicKey, spkiDer, keySizeBits, signatureAlgorithmOid, signatureValid, nameValuePairs, attributeOids, extendedKeyUsage };
+  return {
+    der,
+    subjectCommonName: cn,
+    publicKey,
+    spkiDer,
+    keySizeBits,
+    signatureAlgorithmOid,
+    signatureValid,
+    nameValuePairs,
+    attributeOids,
+    extendedKeyUsage,
+  };
 }
 
 const SMALL_PRIMES = (() => {

@@ -59,7 +59,15 @@ export class CertProvError extends Error {
 
 /** An unusable certificate request or CSR option (`generateCsr`, `parseCsr`). */
 export class CsrError extends CertProvError {
-  declare readonly code: 'ERR_CERTPROV_BASE64' | 'ERR_CERTPROV_CSR_DER' | 'ERR_CERTPROV_CSR_STRUCTURE' | 'ERR_CERTPROV_KEY_SIZE' | 'ERR_CERTPROV_HASH' | 'ERR_CERTPROV_SIP_URI' | 'ERR_CERTPROV_VALIDITY' | 'ERR_CERTPROV_EKU';
+  declare readonly code:
+    | 'ERR_CERTPROV_BASE64'
+    | 'ERR_CERTPROV_CSR_DER'
+    | 'ERR_CERTPROV_CSR_STRUCTURE'
+    | 'ERR_CERTPROV_KEY_SIZE'
+    | 'ERR_CERTPROV_HASH'
+    | 'ERR_CERTPROV_SIP_URI'
+    | 'ERR_CERTPROV_VALIDITY'
+    | 'ERR_CERTPROV_EKU';
   /** @throws never */
   constructor(code: CsrError['code'], message: string, options?: CertProvErrorOptions) {
     super(code, message, options);
@@ -143,7 +151,11 @@ export class CertificateRequestError extends CertProvError {
   /** X-Ms-diagnostics reason of the answer. */
   readonly reason: string | undefined;
   /** @throws never */
-  constructor(code: CertificateRequestError['code'], message: string, options: CertProvErrorOptions & { httpStatus?: number; errorId?: number; reason?: string } = {}) {
+  constructor(
+    code: CertificateRequestError['code'],
+    message: string,
+    options: CertProvErrorOptions & { httpStatus?: number; errorId?: number; reason?: string } = {},
+  ) {
     super(code, message, options);
     this.name = 'CertificateRequestError';
     this.httpStatus = options.httpStatus;

@@ -106,20 +106,40 @@ export interface HandlerConfig {
  * or a bound is not a positive integer, inverted or unknown.
  */
 export function resolveHandlerOptions(o: CertProvHandlerOptions): HandlerConfig {
-  const p: Required<CertProvPolicy> = { minKeySizeBits: 1024, maxKeySizeBits: 16384, minValidityHours: 8, defaultValidityHours: 4320, maxValidityHours: 8760, validityOutOfRange: 'clamp', ...Object.fromEntries(Object.entries(o?.policy ?? {}).filter(([, v]) => v !== undefined)) };
+  const p: Required<CertProvPolicy> = {
+    minKeySizeBits: 1024,
+    maxKeySizeBits: 16384,
+    minValidityHours: 8,
+    defaultValidityHours: 4320,
+    maxValidityHours: 8760,
+    validityOutOfRange: 'clamp',
+    ...Object.fromEntries(Object.entries(o?.policy ?? {}).filter(([, v]) => v !== undefined)),
+  };
   // Without an explicit default, the default validity follows a narrowed range (e.g. max 24 hours).
   if (o?.policy?.defaultValidityHours === undefined && Number.isInteger(p.minValidityHours) && Number.isInteger(p.maxValidityHours))
     p.defaultValidityHours = Math.min(Math.max(p.defaultValidityHours, p.minValidityHours), p.maxValidityHours);
   checkOptions(o, p);
-  const toDer = (c: X509Certificate | string | Uint8Array): Uint8Array => (c instanceof Uint8Array ? c : new Uint8Array((typeof c === 'string' ? new X509Certificate(c) : c).raw));
+  const toDer = (c: X509Certificate | string | Uint8Array): Uint8Array =>
+    c instanceof Uint8Array ? c : new Uint8Array((typeof c === 'string' ? new X509Certificate(c) : c).raw);
   const chainDer = o.chain?.include
-    ? [...o.ca.chain.map(toDer), ...(o.chain.certificates ?? []).map(toDer)].filter((d, i, all) => all.findIndex((x) => Buffer.from(x).equals(Buffer.from(d))) === i)
+    ? [...o.ca.chain.map(toDer), ...(o.chain.certificates ?? []).map(toDer)].filter(
+        (d, i, all) => all.findIndex((x) => Buffer.from(x).equals(Buffer.from(d))) === i,
+      )
     : undefined;
-  return { options: o, policy: p, clock: o.clock ?? (() => new Date()), maxBodyBytes: o.maxBodyBytes ?? 1 << 20, storeTimeoutMs: o.storeTimeoutMs ?? 15_000, chainDer };
+  return {
+    options: o,
+    policy: p,
+    clock: o.clock ?? (() => new Date()),
+    maxBodyBytes: o.maxBodyBytes ?? 1 << 20,
+    storeTimeoutMs: o.storeTimeoutMs ?? 15_000,
+    chainDer,
+  };
 }
 
 function checkOptions(o: CertProvHandlerOptions, p: Required<CertProvPolicy>): void {
-  const fail = (field: string, m: string): never => { throw new CertProvHandlerOptionsError(m, { field }); };
+  const fail = (field: string, m: string): never => {
+    throw new CertProvHandlerOptionsError(m, { field });
+  };
   if (!o || typeof o !== 'object') fail('options', `options: expected an object, received ${o === null ? 'null' : typeof o}`);
   if (typeof o.ticketVerifier?.verify !== 'function') fail('ticketVerifier', 'ticketVerifier: expected an object with verify(envelopeXml), received none');
   if (typeof o.ca?.issue !== 'function') fail('ca', 'ca: expected a CertificateAuthority, received none');
@@ -127,10 +147,14 @@ function checkOptions(o: CertProvHandlerOptions, p: Required<CertProvPolicy>): v
   for (const k of ['minKeySizeBits', 'maxKeySizeBits', 'minValidityHours', 'defaultValidityHours', 'maxValidityHours'] as const) {
     if (!Number.isInteger(p[k]) || p[k] <= 0) fail(`policy.${k}`, `policy.${k}: expected a positive integer, received ${String(p[k])}`);
   }
-  if (p.minKeySizeBits > p.maxKeySizeBits) fail('policy.minKeySizeBits', `policy.minKeySizeBits: expected at most maxKeySizeBits ${p.maxKeySizeBits}, received ${p.minKeySizeBits}`);
+  if (p.minKeySizeBits > p.maxKeySizeBits)
+    fail('policy.minKeySizeBits', `policy.minKeySizeBits: expected at most maxKeySizeBits ${p.maxKeySizeBits}, received ${p.minKeySizeBits}`);
   if (!(p.minValidityHours <= p.defaultValidityHours && p.defaultValidityHours <= p.maxValidityHours))
     fail('policy', `policy validity hours: expected min <= default <= max, received ${p.minValidityHours} / ${p.defaultValidityHours} / ${p.maxValidityHours}`);
-  if (p.validityOutOfRange !== 'clamp' && p.validityOutOfRange !== 'reject') fail('policy.validityOutOfRange', `policy.validityOutOfRange: expected 'clamp' or 'reject', received ${JSON.stringify(p.validityOutOfRange)}`);
-  if (o.storeTimeoutMs !== undefined && (!Number.isFinite(o.storeTimeoutMs) || o.storeTimeoutMs <= 0)) fail('storeTimeoutMs', `storeTimeoutMs: expected a positive number, received ${String(o.storeTimeoutMs)}`);
-  if (o.maxBodyBytes !== undefined && (!Number.isInteger(o.maxBodyBytes) || o.maxBodyBytes <= 0)) fail('maxBodyBytes', `maxBodyBytes: expected a positive integer, received ${String(o.maxBodyBytes)}`);
+  if (p.validityOutOfRange !== 'clamp' && p.validityOutOfRange !== 'reject')
+    fail('policy.validityOutOfRange', `policy.validityOutOfRange: expected 'clamp' or 'reject', received ${JSON.stringify(p.validityOutOfRange)}`);
+  if (o.storeTimeoutMs !== undefined && (!Number.isFinite(o.storeTimeoutMs) || o.storeTimeoutMs <= 0))
+    fail('storeTimeoutMs', `storeTimeoutMs: expected a positive number, received ${String(o.storeTimeoutMs)}`);
+  if (o.maxBodyBytes !== undefined && (!Number.isInteger(o.maxBodyBytes) || o.maxBodyBytes <= 0))
+    fail('maxBodyBytes', `maxBodyBytes: expected a positive integer, received ${String(o.maxBodyBytes)}`);
 }

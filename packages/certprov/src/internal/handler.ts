@@ -38,7 +38,10 @@ export function createCertProvHandler(options: CertProvHandlerOptions): (req: Re
       const cert = await issueAndPublish({ spkiDer: csr.spkiDer, entity, deviceId: request.deviceId, deviceKey, validityHours }, c); // 3.1.4.1, 1.3.2
       const { deviceId, entity: requestEntity, requestId, csrDer } = request;
       const chainDer = c.chainDer ? [cert.der, ...c.chainDer] : undefined;
-      return respond(buildGetAndPublishCertResponse({ deviceId, entity: requestEntity, requestId, csrDer, certificateDer: cert.der, ...(chainDer ? { chainDer } : {}) }), version); // 3.1.4.1.2.2
+      return respond(
+        buildGetAndPublishCertResponse({ deviceId, entity: requestEntity, requestId, csrDer, certificateDer: cert.der, ...(chainDer ? { chainDer } : {}) }),
+        version,
+      ); // 3.1.4.1.2.2
     } catch (e) {
       return respondWithError(e, request, version, options.onError); // MS-OCAUTHWS 3.1.4.1.4.1
     }

@@ -43,7 +43,6 @@ export function buildGetAndPublishCertRequest(r: { deviceId: string; entity: str
   );
 }
 
-
 /**
  * Parses and validates a GetAndPublishCert request (MS-OCAUTHWS 3.1.4.1.2.3): a SOAP envelope whose Body
  * holds only GetAndPublishCert, or the element itself.
@@ -76,28 +75,38 @@ export function requestOfDocument(doc: XDocument): GetAndPublishCertRequest {
     const bodies = childElements(top, top.namespaceURI, 'Body');
     const inBody = bodies.length === 1 ? childElements(bodies[0]!) : [];
     if (bodies.length !== 1 || inBody.length !== 1 || inBody[0] !== el)
-      throw new GetAndPublishCertRequestError(`soap:Body: expected exactly one Body whose only element is GetAndPublishCert, received ${bodies.length} Body element(s) with ${inBody.map((k) => k.localName).join(', ') || 'no elements'}`);
+      throw new GetAndPublishCertRequestError(
+        `soap:Body: expected exactly one Body whose only element is GetAndPublishCert, received ${bodies.length} Body element(s) with ${inBody.map((k) => k.localName).join(', ') || 'no elements'}`,
+      );
   } else if (top !== el) {
-    throw new GetAndPublishCertRequestError(`request: expected a SOAP Envelope or a GetAndPublishCert element, received ${top?.localName ?? 'nothing'} as the root`);
+    throw new GetAndPublishCertRequestError(
+      `request: expected a SOAP Envelope or a GetAndPublishCert element, received ${top?.localName ?? 'nothing'} as the root`,
+    );
   }
   const rsts = childElements(el, NS.wst, 'RequestSecurityToken');
   if (rsts.length !== 1) throw new GetAndPublishCertRequestError(`RequestSecurityToken: expected exactly one, received ${rsts.length}`);
   const rst = rsts[0]!;
   const tokenType = childElement(rst, NS.wst, 'TokenType')?.textContent?.trim();
-  if (tokenType !== TOKEN_TYPE_X509V3) throw new GetAndPublishCertRequestError(`TokenType: expected ${TOKEN_TYPE_X509V3}, received ${JSON.stringify(tokenType ?? null)}`);
+  if (tokenType !== TOKEN_TYPE_X509V3)
+    throw new GetAndPublishCertRequestError(`TokenType: expected ${TOKEN_TYPE_X509V3}, received ${JSON.stringify(tokenType ?? null)}`);
   const requestType = childElement(rst, NS.wst, 'RequestType')?.textContent?.trim();
-  if (requestType !== REQUEST_TYPE_ISSUE) throw new GetAndPublishCertRequestError(`RequestType: expected ${REQUEST_TYPE_ISSUE}, received ${JSON.stringify(requestType ?? null)}`);
+  if (requestType !== REQUEST_TYPE_ISSUE)
+    throw new GetAndPublishCertRequestError(`RequestType: expected ${REQUEST_TYPE_ISSUE}, received ${JSON.stringify(requestType ?? null)}`);
   const bsts = childElements(rst, NS.wsse, 'BinarySecurityToken');
   if (bsts.length !== 1) throw new GetAndPublishCertRequestError(`BinarySecurityToken: expected exactly one (the PKCS#10 request), received ${bsts.length}`);
   const bst = bsts[0]!;
   const valueType = bst.getAttribute('ValueType');
   if (valueType !== null && valueType !== VALUE_TYPE_PKCS10 && !valueType.endsWith('#PKCS10'))
-    throw new GetAndPublishCertRequestError(`BinarySecurityToken/@ValueType: expected ${VALUE_TYPE_PKCS10}, received ${JSON.stringify(valueType.slice(0, 200))}`);
+    throw new GetAndPublishCertRequestError(
+      `BinarySecurityToken/@ValueType: expected ${VALUE_TYPE_PKCS10}, received ${JSON.stringify(valueType.slice(0, 200))}`,
+    );
   // MS-OCAUTHWS 3.1.4.1.2.3: @EncodingType MUST be "…#base64binary" (pidgin-sipe writes "#Base64Binary", the
   // WSS spelling: the fragment is compared without regard to case).
   const encodingType = bst.getAttribute('EncodingType');
   if (encodingType !== null && !encodingType.toLowerCase().endsWith('#base64binary'))
-    throw new GetAndPublishCertRequestError(`BinarySecurityToken/@EncodingType: expected ${ENCODING_TYPE_BASE64}, received ${JSON.stringify(encodingType.slice(0, 200))}`);
+    throw new GetAndPublishCertRequestError(
+      `BinarySecurityToken/@EncodingType: expected ${ENCODING_TYPE_BASE64}, received ${JSON.stringify(encodingType.slice(0, 200))}`,
+    );
   let csrDer: Uint8Array;
   try {
     csrDer = decodeBinaryToken(bst.textContent ?? '', 'BinarySecurityToken');

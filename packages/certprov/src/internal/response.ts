@@ -64,10 +64,13 @@ export function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
     const certs = msg.rawCapture?.certificates?.value ?? [];
     return certs.map((c) => new Uint8Array(Buffer.from(forge.asn1.toDer(c).getBytes(), 'binary')));
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `PKCS#7 BinarySecurityToken: expected a SignedData with certificates, received bytes that do not decode (${(e as Error).message})`, { field: 'BinarySecurityToken', cause: e });
+    throw new GetAndPublishCertError(
+      'ERR_CERTPROV_RESPONSE_MALFORMED',
+      `PKCS#7 BinarySecurityToken: expected a SignedData with certificates, received bytes that do not decode (${(e as Error).message})`,
+      { field: 'BinarySecurityToken', cause: e },
+    );
   }
 }
-
 
 /** What a Success GetAndPublishCertResponse carries (MS-OCAUTHWS 3.1.4.1.2.4, the 4.1.2 example's layout). */
 export interface GetAndPublishCertSuccess {
@@ -85,7 +88,8 @@ export interface GetAndPublishCertSuccess {
 /** Builds a Success GetAndPublishCertResponse element (to go in the SOAP Body), the 4.1.2 example's shape. */
 export function buildGetAndPublishCertResponse(r: GetAndPublishCertSuccess): string {
   const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
-  const token = (valueType: string, der: Uint8Array) => `<BinarySecurityToken EncodingType="${ENCODING_TYPE_BASE64}" ValueType="${valueType}" xmlns="${NS.wsse}">${b64(der)}</BinarySecurityToken>`;
+  const token = (valueType: string, der: Uint8Array) =>
+    `<BinarySecurityToken EncodingType="${ENCODING_TYPE_BASE64}" ValueType="${valueType}" xmlns="${NS.wsse}">${b64(der)}</BinarySecurityToken>`;
   return (
     `<GetAndPublishCertResponse ResponseClass="Success" DeviceId="${esc(r.deviceId)}" Entity="${esc(r.entity)}" xmlns="${NS.tns}">` +
     `<RequestSecurityTokenResponse xmlns="${NS.wst}"><TokenType>${TOKEN_TYPE_X509V3}</TokenType>` +
@@ -109,7 +113,11 @@ export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertRe
   try {
     doc = parseXml(xml, { maxBytes: 4 << 20, maxDepth: 64 });
   } catch (e) {
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', `response: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`, { cause: e });
+    throw new GetAndPublishCertError(
+      'ERR_CERTPROV_RESPONSE_MALFORMED',
+      `response: expected well-formed XML without DOCTYPE, received: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   const el = doc.getElementsByTagNameNS(NS.tns, 'GetAndPublishCertResponse')[0];
   if (!el) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'response: expected a GetAndPublishCertResponse element, received none');
@@ -119,16 +127,26 @@ export function parseGetAndPublishCertResponse(xml: string): GetAndPublishCertRe
   const info = childElements(el, NS.tns, 'ErrorInfo')[0];
   if (info || responseClass !== 'Success') {
     const code = info?.getAttribute('ResponseCode') ?? undefined;
-    const desc = info ? childElements(info, NS.tns, 'Description')[0]?.textContent ?? '' : '';
-    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_ERROR', `GetAndPublishCert: expected ResponseClass Success, received ${responseClass || '(none)'} with ResponseCode ${code ?? '(none)'}${desc ? `: ${desc}` : ''}`, { field: 'ErrorInfo', ...(code !== undefined ? { responseCode: code } : {}) });
+    const desc = info ? (childElements(info, NS.tns, 'Description')[0]?.textContent ?? '') : '';
+    throw new GetAndPublishCertError(
+      'ERR_CERTPROV_RESPONSE_ERROR',
+      `GetAndPublishCert: expected ResponseClass Success, received ${responseClass || '(none)'} with ResponseCode ${code ?? '(none)'}${desc ? `: ${desc}` : ''}`,
+      { field: 'ErrorInfo', ...(code !== undefined ? { responseCode: code } : {}) },
+    );
   }
   const rstr = childElements(el, NS.wst, 'RequestSecurityTokenResponse')[0];
-  if (!rstr) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestSecurityTokenResponse: expected one in a Success response, received none');
+  if (!rstr)
+    throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestSecurityTokenResponse: expected one in a Success response, received none');
   const rst = childElements(rstr, NS.wst, 'RequestedSecurityToken')[0];
   const bst = rst && childElements(rst, NS.wsse, 'BinarySecurityToken')[0];
-  if (!bst) throw new GetAndPublishCertError('ERR_CERTPROV_RESPONSE_MALFORMED', 'RequestedSecurityToken/BinarySecurityToken: expected the issued certificate, received none');
+  if (!bst)
+    throw new GetAndPublishCertError(
+      'ERR_CERTPROV_RESPONSE_MALFORMED',
+      'RequestedSecurityToken/BinarySecurityToken: expected the issued certificate, received none',
+    );
   const tokens = childElements(rstr, NS.wsse, 'BinarySecurityToken');
-  const echoed = tokens.find((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS10')) ?? tokens.find((t) => !(t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'));
+  const echoed =
+    tokens.find((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS10')) ?? tokens.find((t) => !(t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'));
   const chainDer = tokens
     .filter((t) => (t.getAttribute('ValueType') ?? '').endsWith('#PKCS7'))
     .flatMap((t) => certificatesFromPkcs7(decodeBinaryToken(t.textContent ?? '', 'RequestSecurityTokenResponse/BinarySecurityToken (PKCS7)')));

@@ -59,15 +59,22 @@ export function decodeOid(v: Buffer): string {
 
 function decodeString(t: Tlv): string | undefined {
   switch (t.tag) {
-    case 0x0c: return t.value.toString('utf8');
-    case 0x13: case 0x16: case 0x14: case 0x1a: return t.value.toString('latin1');
-    case 0x1e: { // BMPString, UTF-16BE
+    case 0x0c:
+      return t.value.toString('utf8');
+    case 0x13:
+    case 0x16:
+    case 0x14:
+    case 0x1a:
+      return t.value.toString('latin1');
+    case 0x1e: {
+      // BMPString, UTF-16BE
       const b = Buffer.from(t.value);
       if (b.length % 2) return undefined;
       b.swap16();
       return b.toString('utf16le');
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

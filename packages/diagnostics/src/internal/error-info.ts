@@ -47,7 +47,12 @@ export interface ParsedErrorInfo extends ErrorInfo {
 function checkText(field: string, v: unknown): string {
   if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, { field });
   const bad = xmlIllegalIndex(v);
-  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, { field });
+  if (bad >= 0)
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`,
+      { field },
+    );
   return v;
 }
 
@@ -58,9 +63,14 @@ function checkText(field: string, v: unknown): string {
  * @throws value or the description holds characters XML 1.0 cannot carry.
  */
 export function buildErrorInfo(e: ErrorInfo, options: { xmlns?: boolean } = {}): string {
-  if (typeof e !== 'object' || e === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo: expected { responseCode, description? }, received ${describeReceived(e)}`);
+  if (typeof e !== 'object' || e === null)
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo: expected { responseCode, description? }, received ${describeReceived(e)}`);
   if (!isGetAndPublishCertResponseCode(e.responseCode)) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `ErrorInfo ResponseCode: expected a GetAndPublishCertResponseCodeType value (NoError, InternalError, …, UserImproperlyProvisioned), received ${describeReceived(e.responseCode)}`, { field: 'responseCode' });
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `ErrorInfo ResponseCode: expected a GetAndPublishCertResponseCodeType value (NoError, InternalError, …, UserImproperlyProvisioned), received ${describeReceived(e.responseCode)}`,
+      { field: 'responseCode' },
+    );
   }
   const desc = e.description === undefined ? '' : `<Description>${escXml(checkText('Description', e.description))}</Description>`;
   return `<ErrorInfo${options.xmlns === false ? '' : ` xmlns="${NS.tns}"`} ResponseCode="${e.responseCode}">${desc}</ErrorInfo>`;
@@ -86,7 +96,10 @@ export function buildGetAndPublishCertErrorResponse(o: ErrorInfo & { deviceId: s
  */
 export function parseErrorInfo(input: unknown, options: { xml?: SafeXmlOptions } = {}): ParseResult<ParsedErrorInfo> {
   const issues: ParseIssue[] = [];
-  const failWith = (error: ParseIssue): ParseResult<ParsedErrorInfo> => { issues.push(error); return { ok: false, error, issues }; };
+  const failWith = (error: ParseIssue): ParseResult<ParsedErrorInfo> => {
+    issues.push(error);
+    return { ok: false, error, issues };
+  };
   const fail = (message: string) => failWith({ code: 'ERR_DIAGNOSTICS_ERROR_INFO', severity: 'error', message });
   let root: ElementLike;
   if (typeof input === 'string' || input instanceof Uint8Array) {
@@ -94,8 +107,14 @@ export function parseErrorInfo(input: unknown, options: { xml?: SafeXmlOptions }
     if (!r.ok) return failWith(r.error);
     root = r.doc.documentElement as unknown as ElementLike;
   } else if (isElementLike(input)) root = input;
-  else if (typeof input === 'object' && input !== null && isElementLike((input as { documentElement?: unknown }).documentElement)) root = (input as { documentElement: ElementLike }).documentElement;
-  else return failWith({ code: 'ERR_DIAGNOSTICS_INPUT', severity: 'error', message: `ErrorInfo: expected XML text, bytes, a Document or an Element, received ${describeReceived(input)}` });
+  else if (typeof input === 'object' && input !== null && isElementLike((input as { documentElement?: unknown }).documentElement))
+    root = (input as { documentElement: ElementLike }).documentElement;
+  else
+    return failWith({
+      code: 'ERR_DIAGNOSTICS_INPUT',
+      severity: 'error',
+      message: `ErrorInfo: expected XML text, bytes, a Document or an Element, received ${describeReceived(input)}`,
+    });
 
   const response = findElement(root, (e) => e.localName === 'GetAndPublishCertResponse' && e.namespaceURI === NS.tns);
   let info = findElement(response ?? root, (e) => e.localName === 'ErrorInfo' && e.namespaceURI === NS.tns);
@@ -105,25 +124,51 @@ export function parseErrorInfo(input: unknown, options: { xml?: SafeXmlOptions }
       const rc = response?.getAttribute('ResponseClass');
       return fail(`ErrorInfo: expected an ErrorInfo element in ${NS.tns}, received none${rc ? ` (ResponseClass ${JSON.stringify(rc)})` : ''}`);
     }
-    issues.push({ code: 'ERR_DIAGNOSTICS_ERROR_INFO', severity: 'warning', message: `ErrorInfo: expected namespace ${NS.tns}, received ${describeReceived(info.namespaceURI ?? '(none)')}; accepted by local name` });
+    issues.push({
+      code: 'ERR_DIAGNOSTICS_ERROR_INFO',
+      severity: 'warning',
+      message: `ErrorInfo: expected namespace ${NS.tns}, received ${describeReceived(info.namespaceURI ?? '(none)')}; accepted by local name`,
+    });
   }
   const code = info.getAttribute('ResponseCode');
   if (code === null || code === '') return fail('ErrorInfo ResponseCode: expected the required attribute (use="required"), received none');
   const trimmed = code.trim();
-  if (trimmed !== code) issues.push({ code: 'ERR_DIAGNOSTICS_ERROR_INFO', severity: 'warning', message: 'ErrorInfo ResponseCode: surrounding whitespace ignored' });
+  if (trimmed !== code)
+    issues.push({ code: 'ERR_DIAGNOSTICS_ERROR_INFO', severity: 'warning', message: 'ErrorInfo ResponseCode: surrounding whitespace ignored' });
   const known = isGetAndPublishCertResponseCode(trimmed);
-  if (!known) issues.push({ code: 'ERR_DIAGNOSTICS_ERROR_INFO', severity: 'warning', message: `ErrorInfo ResponseCode: ${describeReceived(trimmed)} is not a GetAndPublishCertResponseCodeType value (3.1.4.1.4.1)` });
+  if (!known)
+    issues.push({
+      code: 'ERR_DIAGNOSTICS_ERROR_INFO',
+      severity: 'warning',
+      message: `ErrorInfo ResponseCode: ${describeReceived(trimmed)} is not a GetAndPublishCertResponseCodeType value (3.1.4.1.4.1)`,
+    });
   const kids = childElements(info);
   const descs = kids.filter((e) => e.localName === 'Description');
-  if (descs.length > 1) issues.push({ code: 'ERR_DIAGNOSTICS_ERROR_INFO', severity: 'warning', message: `ErrorInfo: expected at most one Description, received ${descs.length}; the first is used` });
+  if (descs.length > 1)
+    issues.push({
+      code: 'ERR_DIAGNOSTICS_ERROR_INFO',
+      severity: 'warning',
+      message: `ErrorInfo: expected at most one Description, received ${descs.length}; the first is used`,
+    });
   const ctx = kids.find((e) => e.localName === 'AdditionalContext');
   const value: ParsedErrorInfo = {
     responseCode: trimmed,
     known,
     additionalContextElements: ctx ? childElements(ctx).length : 0,
-    response: response ? { responseClass: response.getAttribute('ResponseClass') ?? undefined, deviceId: response.getAttribute('DeviceId') ?? undefined, entity: response.getAttribute('Entity') ?? undefined } : undefined,
+    response: response
+      ? {
+          responseClass: response.getAttribute('ResponseClass') ?? undefined,
+          deviceId: response.getAttribute('DeviceId') ?? undefined,
+          entity: response.getAttribute('Entity') ?? undefined,
+        }
+      : undefined,
   };
   if (descs[0]) value.description = descs[0].textContent ?? '';
-  if (response && response.getAttribute('ResponseClass') === 'Success') issues.push({ code: 'ERR_DIAGNOSTICS_ERROR_INFO', severity: 'warning', message: 'GetAndPublishCertResponse: ResponseClass is Success but an ErrorInfo is present' });
+  if (response && response.getAttribute('ResponseClass') === 'Success')
+    issues.push({
+      code: 'ERR_DIAGNOSTICS_ERROR_INFO',
+      severity: 'warning',
+      message: 'GetAndPublishCertResponse: ResponseClass is Success but an ErrorInfo is present',
+    });
   return { ok: true, value, issues };
 }

@@ -54,9 +54,7 @@ export interface ParseIssue {
   cause?: unknown;
 }
 
-export type ParseResult<T> =
-  | { ok: true; value: T; issues: ParseIssue[] }
-  | { ok: false; error: ParseIssue; issues: ParseIssue[] };
+export type ParseResult<T> = { ok: true; value: T; issues: ParseIssue[] } | { ok: false; error: ParseIssue; issues: ParseIssue[] };
 
 /** Describe a received value for an error message without echoing huge or control-laden input. */
 export function describeReceived(v: unknown, max = 60): string {

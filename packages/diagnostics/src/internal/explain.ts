@@ -32,13 +32,18 @@ function isUsernameTokenRejection(e: WebTicketErrorInfo, extra: { fault?: string
 /**
  * @throws never
  */
-export function findingForWebTicketError(e: WebTicketErrorInfo, extra: { source?: string; reason?: string; fault?: string; via?: string; credential?: string } = {}): Finding {
+export function findingForWebTicketError(
+  e: WebTicketErrorInfo,
+  extra: { source?: string; reason?: string; fault?: string; via?: string; credential?: string } = {},
+): Finding {
   if (isUsernameTokenRejection(e, extra)) {
     e = {
       ...e,
       when: 'A UsernameToken (Auth binding: user name and password) was rejected; real pools answer wrong credentials with 28020 and faultcode FailedAuthentication.',
-      cause: 'The user name or the password in wsse:UsernameToken is wrong (or the account cannot sign in with a password), so the server found no valid security token.',
-      remedy: 'Check the user name and password (DOMAIN\\user, user@domain or the SIP URI, as plain text or base64 as the Lync desktop client sends them), and that the account is enabled and not locked out.',
+      cause:
+        'The user name or the password in wsse:UsernameToken is wrong (or the account cannot sign in with a password), so the server found no valid security token.',
+      remedy:
+        'Check the user name and password (DOMAIN\\user, user@domain or the SIP URI, as plain text or base64 as the Lync desktop client sends them), and that the account is enabled and not locked out.',
     };
   }
   const details: Record<string, string | number | boolean> = { errorId: e.errorId, name: e.name, faultcode: e.faultcode, httpStatus: e.httpStatus };
@@ -81,7 +86,10 @@ function findingForUnknownErrorId(d: MsDiagnostics, via: string): Finding {
 /**
  * @throws never
  */
-export function findingForResponseCode(c: GetAndPublishCertResponseCodeInfo, extra: { description?: string; deviceId?: string; entity?: string } = {}): Finding {
+export function findingForResponseCode(
+  c: GetAndPublishCertResponseCodeInfo,
+  extra: { description?: string; deviceId?: string; entity?: string } = {},
+): Finding {
   const details: Record<string, string | number | boolean> = { responseCode: c.code };
   if (extra.description) details.description = clip(extra.description);
   if (extra.deviceId) details.deviceId = clip(extra.deviceId, 60);
@@ -143,14 +151,46 @@ function unrecognised(kind: string): Finding {
 
 /** WS-Security 1.0 fault codes (WSS 1.0 §12) as seen without an OCSDiagnosticsFault detail. */
 const WSSE_FAULTS: Record<string, { cause: string; remedy: string; references: string[] }> = {
-  FailedAuthentication: { cause: 'The security token could not be authenticated or authorized (wrong credentials, unknown certificate, disabled user).', remedy: 'Check the credentials/certificate and that the user is enabled and SIP enabled.', references: [] },
-  InvalidSecurity: { cause: 'An error was discovered processing the wsse:Security header: typically the Timestamp is missing, malformed or expired, or the signature over it does not verify.', remedy: 'Check clocks and the Timestamp (Created/Expires, signed as #_0), and that the signature uses the proof key derived with P_SHA1 from both entropies.', references: [FIELD_NOTES.certificateProvisioning, FIELD_NOTES.proofKeySigning] },
-  InvalidSecurityToken: { cause: 'An invalid security token was provided (for a web service: the web ticket is invalid, expired, or belongs to another server).', remedy: 'Request a new web ticket from the pool you are calling.', references: [] },
-  FailedCheck: { cause: 'The signature or decryption was invalid: normally the symmetric key used to sign differs from the proof key the server derives (wrong entropy, wrong P_SHA1 key size, or C14N differences).', remedy: 'Derive the key as P_SHA1(client entropy, server entropy), sign the canonicalised Timestamp with HMAC, and reference the SAML assertion in KeyInfo.', references: [FIELD_NOTES.certificateProvisioning, FIELD_NOTES.proofKeySigning] },
-  MessageExpired: { cause: 'The message has expired: its Timestamp lies outside the accepted window (Created + 5 minutes, allowing for clock skew).', remedy: 'Synchronise the client clock and send a fresh Timestamp with every request.', references: [FIELD_NOTES.certificateProvisioning] },
-  SecurityTokenUnavailable: { cause: 'A referenced security token could not be retrieved or its key could not be resolved.', remedy: 'Check the SecurityTokenReference points to a token present in the message (or known to the server).', references: [] },
+  FailedAuthentication: {
+    cause: 'The security token could not be authenticated or authorized (wrong credentials, unknown certificate, disabled user).',
+    remedy: 'Check the credentials/certificate and that the user is enabled and SIP enabled.',
+    references: [],
+  },
+  InvalidSecurity: {
+    cause:
+      'An error was discovered processing the wsse:Security header: typically the Timestamp is missing, malformed or expired, or the signature over it does not verify.',
+    remedy:
+      'Check clocks and the Timestamp (Created/Expires, signed as #_0), and that the signature uses the proof key derived with P_SHA1 from both entropies.',
+    references: [FIELD_NOTES.certificateProvisioning, FIELD_NOTES.proofKeySigning],
+  },
+  InvalidSecurityToken: {
+    cause: 'An invalid security token was provided (for a web service: the web ticket is invalid, expired, or belongs to another server).',
+    remedy: 'Request a new web ticket from the pool you are calling.',
+    references: [],
+  },
+  FailedCheck: {
+    cause:
+      'The signature or decryption was invalid: normally the symmetric key used to sign differs from the proof key the server derives (wrong entropy, wrong P_SHA1 key size, or C14N differences).',
+    remedy:
+      'Derive the key as P_SHA1(client entropy, server entropy), sign the canonicalised Timestamp with HMAC, and reference the SAML assertion in KeyInfo.',
+    references: [FIELD_NOTES.certificateProvisioning, FIELD_NOTES.proofKeySigning],
+  },
+  MessageExpired: {
+    cause: 'The message has expired: its Timestamp lies outside the accepted window (Created + 5 minutes, allowing for clock skew).',
+    remedy: 'Synchronise the client clock and send a fresh Timestamp with every request.',
+    references: [FIELD_NOTES.certificateProvisioning],
+  },
+  SecurityTokenUnavailable: {
+    cause: 'A referenced security token could not be retrieved or its key could not be resolved.',
+    remedy: 'Check the SecurityTokenReference points to a token present in the message (or known to the server).',
+    references: [],
+  },
   UnsupportedSecurityToken: { cause: 'An unsupported token was provided.', remedy: 'Use a token type the service policy lists.', references: [] },
-  UnsupportedAlgorithm: { cause: 'An unsupported signature or encryption algorithm was used.', remedy: 'Use the algorithms of the service policy (HMAC-SHA1/SHA256, RSA-SHA1/SHA256, Exclusive C14N).', references: [] },
+  UnsupportedAlgorithm: {
+    cause: 'An unsupported signature or encryption algorithm was used.',
+    remedy: 'Use the algorithms of the service policy (HMAC-SHA1/SHA256, RSA-SHA1/SHA256, Exclusive C14N).',
+    references: [],
+  },
 };
 
 function findingForSoapFault(f: SoapFault): Finding {
@@ -164,19 +204,54 @@ function findingForSoapFault(f: SoapFault): Finding {
   const wsse = f.faultcodeNamespace?.includes('wssecurity-secext') || f.faultcode.startsWith('wsse:') ? WSSE_FAULTS[local] : undefined;
   const details = { faultcode: clip(f.faultcode, 100), faultstring: clip(f.faultstring), soapVersion: f.soapVersion };
   if (wsse) {
-    return { id: `wsse.${local}`, severity: 'error', summary: `SOAP fault ${f.faultcode}: ${clip(f.faultstring)}`, cause: wsse.cause, remedy: wsse.remedy, specSection: 'WSS 1.0 §12 (MS-OCAUTHWS 3.2 "The Web service also returns faults specified in [WSSE 1.0]")', references: [...wsse.references], details };
+    return {
+      id: `wsse.${local}`,
+      severity: 'error',
+      summary: `SOAP fault ${f.faultcode}: ${clip(f.faultstring)}`,
+      cause: wsse.cause,
+      remedy: wsse.remedy,
+      specSection: 'WSS 1.0 §12 (MS-OCAUTHWS 3.2 "The Web service also returns faults specified in [WSSE 1.0]")',
+      references: [...wsse.references],
+      details,
+    };
   }
   if (/(^|:)RequestFailed$/.test(f.faultcode) || /(^|:)InvalidRequest$/.test(f.faultcode)) {
-    return { id: `wst.${local}`, severity: 'error', summary: `SOAP fault ${f.faultcode}: ${clip(f.faultstring)}`, cause: 'The Web Ticket Service could not process the RequestSecurityToken (wrong RequestType/TokenType/AppliesTo, or the claims do not match the credentials).', remedy: 'Compare the RST with MS-OCAUTHWS 3.2.4.1.3.3 (AppliesTo address = the web server farm FQDN, RequestType Issue).', specSection: 'MS-OCAUTHWS 3.2.4.1.3.3', references: [], details };
+    return {
+      id: `wst.${local}`,
+      severity: 'error',
+      summary: `SOAP fault ${f.faultcode}: ${clip(f.faultstring)}`,
+      cause:
+        'The Web Ticket Service could not process the RequestSecurityToken (wrong RequestType/TokenType/AppliesTo, or the claims do not match the credentials).',
+      remedy: 'Compare the RST with MS-OCAUTHWS 3.2.4.1.3.3 (AppliesTo address = the web server farm FQDN, RequestType Issue).',
+      specSection: 'MS-OCAUTHWS 3.2.4.1.3.3',
+      references: [],
+      details,
+    };
   }
-  return { id: 'soap.fault', severity: 'error', summary: `SOAP fault ${f.faultcode}: ${clip(f.faultstring)}`, cause: 'The service returned a SOAP fault without diagnostic detail; the faultstring is the best description.', remedy: 'Check the server event log for the request; retry with tracing enabled.', specSection: 'MS-OCAUTHWS 2.2.4.1', references: [], details };
+  return {
+    id: 'soap.fault',
+    severity: 'error',
+    summary: `SOAP fault ${f.faultcode}: ${clip(f.faultstring)}`,
+    cause: 'The service returned a SOAP fault without diagnostic detail; the faultstring is the best description.',
+    remedy: 'Check the server event log for the request; retry with tracing enabled.',
+    specSection: 'MS-OCAUTHWS 2.2.4.1',
+    references: [],
+    details,
+  };
 }
 
 function explainHeader(value: string): Finding[] {
   const r = parseMsDiagnostics(value);
   const out: Finding[] = r.entries.map((d) => {
     const known = webTicketError(d.errorId);
-    return known ? findingForWebTicketError(known, { ...(d.source !== undefined ? { source: d.source } : {}), ...(d.reason !== undefined ? { reason: d.reason } : {}), ...(d.fault !== undefined ? { fault: d.fault } : {}), via: 'X-Ms-diagnostics' }) : findingForUnknownErrorId(d, 'X-Ms-diagnostics');
+    return known
+      ? findingForWebTicketError(known, {
+          ...(d.source !== undefined ? { source: d.source } : {}),
+          ...(d.reason !== undefined ? { reason: d.reason } : {}),
+          ...(d.fault !== undefined ? { fault: d.fault } : {}),
+          via: 'X-Ms-diagnostics',
+        })
+      : findingForUnknownErrorId(d, 'X-Ms-diagnostics');
   });
   if (!r.ok) out.push(malformed('X-Ms-diagnostics header', r.error, 'MS-OCAUTHWS 3.2.4.1 (X-Ms-diagnostics ABNF)'));
   return out;
@@ -185,13 +260,29 @@ function explainHeader(value: string): Finding[] {
 function explainXml(xml: string): Finding[] {
   const f = parseSoapFault(xml);
   if (f.ok) return [findingForSoapFault(f.value)];
-  if (f.error.code === 'ERR_DIAGNOSTICS_XML_DOCTYPE' || f.error.code === 'ERR_DIAGNOSTICS_XML_LIMIT' || f.error.code === 'ERR_DIAGNOSTICS_XML') return [malformed('XML', f.error, 'MS-OCAUTHWS 2.2.4.1')];
+  if (f.error.code === 'ERR_DIAGNOSTICS_XML_DOCTYPE' || f.error.code === 'ERR_DIAGNOSTICS_XML_LIMIT' || f.error.code === 'ERR_DIAGNOSTICS_XML')
+    return [malformed('XML', f.error, 'MS-OCAUTHWS 2.2.4.1')];
   const e = parseErrorInfo(xml);
   if (e.ok) {
     const info = getAndPublishCertResponseCode(e.value.responseCode);
-    const extra = { ...(e.value.description !== undefined ? { description: e.value.description } : {}), ...(e.value.response?.deviceId ? { deviceId: e.value.response.deviceId } : {}), ...(e.value.response?.entity ? { entity: e.value.response.entity } : {}) };
+    const extra = {
+      ...(e.value.description !== undefined ? { description: e.value.description } : {}),
+      ...(e.value.response?.deviceId ? { deviceId: e.value.response.deviceId } : {}),
+      ...(e.value.response?.entity ? { entity: e.value.response.entity } : {}),
+    };
     if (info) return [findingForResponseCode(info, extra)];
-    return [{ id: 'certprov.unknown-response-code', severity: 'error', summary: `GetAndPublishCert ResponseCode ${clip(e.value.responseCode, 60)} is not defined by the spec`, cause: 'The server answered with a ResponseCode outside GetAndPublishCertResponseCodeType.', remedy: 'Check the server version; treat as InternalError.', specSection: 'MS-OCAUTHWS 3.1.4.1.4.1', references: [], details: { responseCode: clip(e.value.responseCode, 60) } }];
+    return [
+      {
+        id: 'certprov.unknown-response-code',
+        severity: 'error',
+        summary: `GetAndPublishCert ResponseCode ${clip(e.value.responseCode, 60)} is not defined by the spec`,
+        cause: 'The server answered with a ResponseCode outside GetAndPublishCertResponseCodeType.',
+        remedy: 'Check the server version; treat as InternalError.',
+        specSection: 'MS-OCAUTHWS 3.1.4.1.4.1',
+        references: [],
+        details: { responseCode: clip(e.value.responseCode, 60) },
+      },
+    ];
   }
   // Well-formed messages that are not errors: a successful GetAndPublishCert response, any other SOAP body.
   const doc = parseXmlSafe(xml, 'XML');
@@ -200,15 +291,51 @@ function explainXml(xml: string): Finding[] {
     const gapc = findElement(root, (x) => x.localName === 'GetAndPublishCertResponse' && x.namespaceURI === NS.tns);
     const hasErrorInfo = gapc ? findElement(gapc, (x) => x.localName === 'ErrorInfo') !== undefined : false;
     if (gapc && !hasErrorInfo && gapc.getAttribute('ResponseClass') === 'Success') {
-      return [{ id: 'certprov.success', severity: 'info', summary: 'GetAndPublishCert succeeded (ResponseClass Success)', cause: 'The certificate was issued and published.', remedy: 'Nothing to do; check the issued certificate with checkIssuedCertificate.', specSection: 'MS-OCAUTHWS 3.1.4.1.3.2', references: [], details: { deviceId: clip(gapc.getAttribute('DeviceId') ?? '', 60), entity: clip(gapc.getAttribute('Entity') ?? '', 100) } }];
+      return [
+        {
+          id: 'certprov.success',
+          severity: 'info',
+          summary: 'GetAndPublishCert succeeded (ResponseClass Success)',
+          cause: 'The certificate was issued and published.',
+          remedy: 'Nothing to do; check the issued certificate with checkIssuedCertificate.',
+          specSection: 'MS-OCAUTHWS 3.1.4.1.3.2',
+          references: [],
+          details: { deviceId: clip(gapc.getAttribute('DeviceId') ?? '', 60), entity: clip(gapc.getAttribute('Entity') ?? '', 100) },
+        },
+      ];
     }
-    const isEnvelope = (root.localName === 'Envelope' && (root.namespaceURI === NS.soap11 || root.namespaceURI === NS.soap12));
-    if (isEnvelope && !gapc && !/OCSDiagnosticsFault|Ms-Diagnostics-Fault/.test(xml) && !findElement(root, (x) => x.localName === 'Fault' && x.namespaceURI === root.namespaceURI)) {
-      return [{ id: 'soap.not-a-fault', severity: 'info', summary: 'The SOAP message is not a fault: nothing to explain', cause: 'The envelope carries a regular response or request.', remedy: 'Pass the fault, the X-Ms-diagnostics header or the error instead.', specSection: 'MS-OCAUTHWS 2.2.4.1', references: [] }];
+    const isEnvelope = root.localName === 'Envelope' && (root.namespaceURI === NS.soap11 || root.namespaceURI === NS.soap12);
+    if (
+      isEnvelope &&
+      !gapc &&
+      !/OCSDiagnosticsFault|Ms-Diagnostics-Fault/.test(xml) &&
+      !findElement(root, (x) => x.localName === 'Fault' && x.namespaceURI === root.namespaceURI)
+    ) {
+      return [
+        {
+          id: 'soap.not-a-fault',
+          severity: 'info',
+          summary: 'The SOAP message is not a fault: nothing to explain',
+          cause: 'The envelope carries a regular response or request.',
+          remedy: 'Pass the fault, the X-Ms-diagnostics header or the error instead.',
+          specSection: 'MS-OCAUTHWS 2.2.4.1',
+          references: [],
+        },
+      ];
     }
   }
-  const ocs = /OCSDiagnosticsFault|Ms-Diagnostics-Fault/.test(xml) ? 'OCSDiagnosticsFault' : /ErrorInfo|GetAndPublishCertResponse/.test(xml) ? 'ErrorInfo' : 'SOAP fault';
-  return [malformed(ocs === 'ErrorInfo' ? 'GetAndPublishCert response' : 'SOAP fault', ocs === 'ErrorInfo' ? e.error : f.error, ocs === 'ErrorInfo' ? 'MS-OCAUTHWS 3.1.4.1.3.2' : 'MS-OCAUTHWS 2.2.4.1')];
+  const ocs = /OCSDiagnosticsFault|Ms-Diagnostics-Fault/.test(xml)
+    ? 'OCSDiagnosticsFault'
+    : /ErrorInfo|GetAndPublishCertResponse/.test(xml)
+      ? 'ErrorInfo'
+      : 'SOAP fault';
+  return [
+    malformed(
+      ocs === 'ErrorInfo' ? 'GetAndPublishCert response' : 'SOAP fault',
+      ocs === 'ErrorInfo' ? e.error : f.error,
+      ocs === 'ErrorInfo' ? 'MS-OCAUTHWS 3.1.4.1.3.2' : 'MS-OCAUTHWS 2.2.4.1',
+    ),
+  ];
 }
 
 function explainNumber(n: number): Finding[] {
@@ -220,8 +347,18 @@ function explainNumber(n: number): Finding[] {
   if (s) return [findingForSecurityStatus(s)];
   const rc = n >= 1 && n <= 11 ? getAndPublishCertResponseCode(n) : undefined;
   if (rc) return [findingForResponseCode(rc)];
-  if ((n | 0) === n && n < 0 || (n >= 0x80000000 && n <= 0xffffffff)) {
-    return [{ id: 'sspi.unknown', severity: 'error', summary: `SSPI status 0x${((n | 0) >>> 0).toString(16).toUpperCase().padStart(8, '0')} is not in the SecurityStatus table`, cause: 'An error status outside MS-OCAUTHWS 3.3.4.4.3.3.', remedy: 'Look the value up in the Windows SSPI error codes (winerror.h).', specSection: 'MS-OCAUTHWS 3.3.4.4.3.3', references: [] }];
+  if (((n | 0) === n && n < 0) || (n >= 0x80000000 && n <= 0xffffffff)) {
+    return [
+      {
+        id: 'sspi.unknown',
+        severity: 'error',
+        summary: `SSPI status 0x${((n | 0) >>> 0).toString(16).toUpperCase().padStart(8, '0')} is not in the SecurityStatus table`,
+        cause: 'An error status outside MS-OCAUTHWS 3.3.4.4.3.3.',
+        remedy: 'Look the value up in the Windows SSPI error codes (winerror.h).',
+        specSection: 'MS-OCAUTHWS 3.3.4.4.3.3',
+        references: [],
+      },
+    ];
   }
   return [unrecognised(`the number ${n}`)];
 }
@@ -233,7 +370,18 @@ function explainString(input: string): Finding[] {
   if (/^x-ms-webticket\s*:|^opaque\s*=|^cwt\s*=|^(?:authorization\s*:\s*)?bearer\s+cwt\s*=/i.test(s)) {
     const r = parseWebTicketHeader(s);
     if (!r.ok) return [malformed('X-MS-WebTicket header', r.error, 'MS-OCAUTHWS 3.2 (X-MS-WebTicket ABNF)')];
-    return [{ id: 'webticket.header-ok', severity: 'info', summary: `Well-formed X-MS-WebTicket header carrying a ${r.value.token.byteLength}-byte ${r.value.kind === 'cwt' ? 'compact web ticket' : 'token'}`, cause: 'The header follows the ABNF; whether the ticket is valid is for the service to check (28032/28033 otherwise).', remedy: 'Nothing to do for the header format.', specSection: 'MS-OCAUTHWS 3.2', references: [], details: { tokenBytes: r.value.token.byteLength, warnings: r.issues.length } }];
+    return [
+      {
+        id: 'webticket.header-ok',
+        severity: 'info',
+        summary: `Well-formed X-MS-WebTicket header carrying a ${r.value.token.byteLength}-byte ${r.value.kind === 'cwt' ? 'compact web ticket' : 'token'}`,
+        cause: 'The header follows the ABNF; whether the ticket is valid is for the service to check (28032/28033 otherwise).',
+        remedy: 'Nothing to do for the header format.',
+        specSection: 'MS-OCAUTHWS 3.2',
+        references: [],
+        details: { tokenBytes: r.value.token.byteLength, warnings: r.issues.length },
+      },
+    ];
   }
   if (/^\d+$/.test(s)) return explainNumber(Number(s));
   if (/^0x[0-9a-f]{1,8}$/i.test(s) || /^-\d{1,10}$/.test(s)) {
@@ -258,8 +406,13 @@ function explainObject(o: Record<string, unknown>): Finding[] {
     if (typeof o.reason === 'string') d.reason = o.reason;
     if (typeof o.source === 'string') d.source = o.source;
     const w = webTicketError(d.errorId);
-    const hint = { ...(typeof o.faultcode === 'string' ? { fault: o.faultcode } : {}), ...(typeof o.credential === 'string' ? { credential: o.credential } : {}) };
-    const f = w ? findingForWebTicketError(w, { ...(d.reason ? { reason: d.reason } : {}), ...(d.source ? { source: d.source } : {}), ...hint, via: 'error object' }) : findingForUnknownErrorId(d, 'error object');
+    const hint = {
+      ...(typeof o.faultcode === 'string' ? { fault: o.faultcode } : {}),
+      ...(typeof o.credential === 'string' ? { credential: o.credential } : {}),
+    };
+    const f = w
+      ? findingForWebTicketError(w, { ...(d.reason ? { reason: d.reason } : {}), ...(d.source ? { source: d.source } : {}), ...hint, via: 'error object' })
+      : findingForUnknownErrorId(d, 'error object');
     if (typeof o.code === 'string') f.details = { ...f.details, code: clip(o.code, 80) };
     if (typeof o.message === 'string' && o.message) f.details = { ...f.details, message: clip(o.message, 300) };
     out.push(f);
@@ -267,7 +420,10 @@ function explainObject(o: Record<string, unknown>): Finding[] {
   if (typeof o.responseCode === 'string' || typeof o.responseCode === 'number') {
     const rc = getAndPublishCertResponseCode(o.responseCode);
     if (rc) out.push(findingForResponseCode(rc, typeof o.message === 'string' ? { description: o.message } : {}));
-    else out.push(...explainXml(`<ErrorInfo xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/" ResponseCode="${String(o.responseCode).replace(/[^\w]/g, '')}"/>`));
+    else
+      out.push(
+        ...explainXml(`<ErrorInfo xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/" ResponseCode="${String(o.responseCode).replace(/[^\w]/g, '')}"/>`),
+      );
   }
   if (typeof o.securityStatus === 'number' || typeof o.securityStatus === 'string') {
     const s = securityStatus(o.securityStatus);
@@ -277,7 +433,11 @@ function explainObject(o: Record<string, unknown>): Finding[] {
   const headers = o.headers as { get?: (n: string) => string | null } | undefined;
   if (out.length === 0 && headers && typeof headers.get === 'function') {
     let h: string | null = null;
-    try { h = headers.get('x-ms-diagnostics'); } catch { h = null; }
+    try {
+      h = headers.get('x-ms-diagnostics');
+    } catch {
+      h = null;
+    }
     if (h) out.push(...explainHeader(h));
   }
   if (out.length === 0 && typeof o.code === 'string') {
@@ -286,7 +446,16 @@ function explainObject(o: Record<string, unknown>): Finding[] {
     if (rc && rc.code === code) out.push(findingForResponseCode(rc));
     else if (code.startsWith('ERR_')) {
       const message = typeof o.message === 'string' ? o.message : '';
-      out.push({ id: `error.${code}`, severity: 'error', summary: `${code}: ${clip(message, 300)}`, cause: 'An ocauth component rejected its input; the message names the field, what was expected and what was received.', remedy: 'Fix the field named in the message (or the peer that produced it).', specSection: 'MS-OCAUTHWS', references: [], details: { code } });
+      out.push({
+        id: `error.${code}`,
+        severity: 'error',
+        summary: `${code}: ${clip(message, 300)}`,
+        cause: 'An ocauth component rejected its input; the message names the field, what was expected and what was received.',
+        remedy: 'Fix the field named in the message (or the peer that produced it).',
+        specSection: 'MS-OCAUTHWS',
+        references: [],
+        details: { code },
+      });
     }
   }
   return out.length > 0 ? out : [unrecognised('the object')];
@@ -307,7 +476,17 @@ export function explainAll(input: unknown): Finding[] {
     return [unrecognised(input === null ? 'null' : `a ${typeof input}`)];
   } catch (e) {
     // Defensive: a bug here must not take the caller down; say what happened instead.
-    return [{ id: 'internal.explain-failed', severity: 'warning', summary: `explain failed: ${clip(String((e as Error)?.message ?? e))}`, cause: 'An unexpected error inside @ocauth/diagnostics.', remedy: 'Report the input that caused it.', specSection: 'MS-OCAUTHWS', references: [] }];
+    return [
+      {
+        id: 'internal.explain-failed',
+        severity: 'warning',
+        summary: `explain failed: ${clip(String((e as Error)?.message ?? e))}`,
+        cause: 'An unexpected error inside @ocauth/diagnostics.',
+        remedy: 'Report the input that caused it.',
+        specSection: 'MS-OCAUTHWS',
+        references: [],
+      },
+    ];
   }
 }
 
@@ -324,4 +503,3 @@ export function explain(input: unknown): Finding | Finding[] {
   const all = explainAll(input);
   return all.length === 1 ? all[0]! : all;
 }
-

@@ -70,12 +70,22 @@ const TEXT_RE = /^[\t\x20\x21\x23-\x5B\x5D-\x7E]*$/;
 const KNOWN = new Set(['source', 'reason', 'fault']);
 
 function checkText(field: string, v: string): void {
-  if (v.length === 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected a non-empty string, received an empty string`, { field });
+  if (v.length === 0)
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected a non-empty string, received an empty string`, { field });
   if (!TEXT_RE.test(v)) {
     const bad = [...v].find((c) => !TEXT_RE.test(c)) ?? '';
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected printable ASCII without DQUOTE or backslash, received ${describeReceived(v)} containing U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`, { field });
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `X-Ms-diagnostics ${field}: expected printable ASCII without DQUOTE or backslash, received ${describeReceived(v)} containing U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`,
+      { field },
+    );
   }
-  if (v !== v.trim()) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics ${field}: expected no leading or trailing whitespace, received ${describeReceived(v)}`, { field });
+  if (v !== v.trim())
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `X-Ms-diagnostics ${field}: expected no leading or trailing whitespace, received ${describeReceived(v)}`,
+      { field },
+    );
 }
 
 /**
@@ -85,7 +95,11 @@ function checkText(field: string, v: string): void {
  * @throws never
  */
 export function toDiagnosticsText(s: string, maxLength = 256): string {
-  const t = s.replace(/["\\]/g, "'").replace(/[^\x20-\x7E]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = s
+    .replace(/["\\]/g, "'")
+    .replace(/[^\x20-\x7E]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const out = t.length > maxLength ? `${t.slice(0, maxLength - 3)}...` : t;
   return out.length > 0 ? out : '-';
 }
@@ -98,24 +112,44 @@ export function toDiagnosticsText(s: string, maxLength = 256): string {
  */
 export function formatMsDiagnostics(d: MsDiagnostics, options: FormatMsDiagnosticsOptions = {}): string {
   const style = options.style ?? 'named';
-  if (typeof d !== 'object' || d === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics: expected an object { errorId, … }, received ${describeReceived(d)}`);
+  if (typeof d !== 'object' || d === null)
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics: expected an object { errorId, … }, received ${describeReceived(d)}`);
   if (!Number.isSafeInteger(d.errorId) || d.errorId < 0) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics errorId: expected a non-negative integer (1*DIGIT), received ${describeReceived(d.errorId)}`, { field: 'errorId' });
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `X-Ms-diagnostics errorId: expected a non-negative integer (1*DIGIT), received ${describeReceived(d.errorId)}`,
+      { field: 'errorId' },
+    );
   }
   if (d.source !== undefined && !SOURCE_RE.test(d.source)) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics source: expected a server FQDN of 1*(ALPHA / DIGIT / "-" / "." / "_" / "~"), received ${describeReceived(d.source)}`, { field: 'source' });
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `X-Ms-diagnostics source: expected a server FQDN of 1*(ALPHA / DIGIT / "-" / "." / "_" / "~"), received ${describeReceived(d.source)}`,
+      { field: 'source' },
+    );
   }
   if (d.reason !== undefined) checkText('reason', d.reason);
   if (d.fault !== undefined && !FAULT_RE.test(d.fault)) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fault: expected 1*ALPHA ":" 1*ALPHA (e.g. wsse:FailedAuthentication), received ${describeReceived(d.fault)}`, { field: 'fault' });
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `X-Ms-diagnostics fault: expected 1*ALPHA ":" 1*ALPHA (e.g. wsse:FailedAuthentication), received ${describeReceived(d.fault)}`,
+      { field: 'fault' },
+    );
   }
   const extra = Object.entries(d.fields ?? {});
   if (style === 'positional') {
     if (d.source === undefined || d.reason === undefined || d.fault === undefined) {
       const missing = (['source', 'reason', 'fault'] as const).filter((k) => d[k] === undefined).join(', ');
-      throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics (positional style): expected source, reason and fault, received none for ${missing}`, { field: missing.split(',')[0] });
+      throw new DiagnosticsError(
+        'ERR_DIAGNOSTICS_FIELD',
+        `X-Ms-diagnostics (positional style): expected source, reason and fault, received none for ${missing}`,
+        { field: missing.split(',')[0] },
+      );
     }
-    if (extra.length > 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields: expected none with the positional style, received ${extra.length}`, { field: 'fields' });
+    if (extra.length > 0)
+      throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields: expected none with the positional style, received ${extra.length}`, {
+        field: 'fields',
+      });
     return `${d.errorId};"${d.source}";"${d.reason}";"${d.fault}"`;
   }
   let out = String(d.errorId);
@@ -126,10 +160,17 @@ export function formatMsDiagnostics(d: MsDiagnostics, options: FormatMsDiagnosti
   for (const [k, v] of extra) {
     const lk = k.toLowerCase();
     if (!NAME_RE.test(k) || KNOWN.has(lk) || lk === 'faultcode' || seen.has(lk)) {
-      throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields: expected distinct parameter names of ALPHA *(ALPHA / DIGIT / "_" / "." / "-") other than source/reason/fault, received ${describeReceived(k)}`, { field: `fields.${k}` });
+      throw new DiagnosticsError(
+        'ERR_DIAGNOSTICS_FIELD',
+        `X-Ms-diagnostics fields: expected distinct parameter names of ALPHA *(ALPHA / DIGIT / "_" / "." / "-") other than source/reason/fault, received ${describeReceived(k)}`,
+        { field: `fields.${k}` },
+      );
     }
     seen.add(lk);
-    if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields.${k}: expected a string, received ${describeReceived(v)}`, { field: `fields.${k}` });
+    if (typeof v !== 'string')
+      throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-Ms-diagnostics fields.${k}: expected a string, received ${describeReceived(v)}`, {
+        field: `fields.${k}`,
+      });
     checkText(`fields.${k}`, v);
     out += `;${k}="${v}"`;
   }
@@ -154,7 +195,8 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
     issues.push(error);
     return { ok: false, error, entries, issues };
   };
-  const warn = (message: string, offset?: number) => issues.push({ code: 'ERR_DIAGNOSTICS_HEADER', severity: 'warning', message, ...(offset !== undefined ? { offset } : {}) });
+  const warn = (message: string, offset?: number) =>
+    issues.push({ code: 'ERR_DIAGNOSTICS_HEADER', severity: 'warning', message, ...(offset !== undefined ? { offset } : {}) });
 
   if (typeof header !== 'string') return fail(`X-Ms-diagnostics: expected a string, received ${describeReceived(header)}`);
   if (header.length > maxLength) return fail(`X-Ms-diagnostics: expected at most ${maxLength} characters, received ${header.length}`);
@@ -165,11 +207,17 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
     s = s.replace(/\r?\n[ \t]+/g, ' ');
   }
   const ctl = /[\x00-\x08\x0A-\x1F\x7F]/.exec(s);
-  if (ctl) return fail(`X-Ms-diagnostics: expected no control characters, received U+${ctl[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${ctl.index}`, ctl.index);
+  if (ctl)
+    return fail(
+      `X-Ms-diagnostics: expected no control characters, received U+${ctl[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${ctl.index}`,
+      ctl.index,
+    );
   const pre = HEADER_PREFIX.exec(s);
   let i = pre ? pre[0].length : 0;
   const n = s.length;
-  const ws = () => { while (i < n && (s[i] === ' ' || s[i] === '\t')) i++; };
+  const ws = () => {
+    while (i < n && (s[i] === ' ' || s[i] === '\t')) i++;
+  };
   ws();
   let bracket = false;
   if (s[i] === '[') {
@@ -181,7 +229,8 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
   let end = n;
   if (bracket) {
     const close = s.lastIndexOf(']');
-    if (close > i) end = close; else return fail('X-Ms-diagnostics: expected "]" closing the leading "[", received none', i - 1);
+    if (close > i) end = close;
+    else return fail('X-Ms-diagnostics: expected "]" closing the leading "[", received none', i - 1);
     if (s.slice(close + 1).trim() !== '') warn('X-Ms-diagnostics: text after the closing "]" ignored', close + 1);
   }
   // Comma that starts a new entry: followed by whitespace, digits, then ; , or end.
@@ -196,7 +245,8 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
     ws();
     const startId = i;
     while (i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-    if (i === startId) return fail(`X-Ms-diagnostics: expected a decimal ErrorId at offset ${startId}, received ${describeReceived(s.slice(startId, end), 20)}`, startId);
+    if (i === startId)
+      return fail(`X-Ms-diagnostics: expected a decimal ErrorId at offset ${startId}, received ${describeReceived(s.slice(startId, end), 20)}`, startId);
     if (i - startId > 15) return fail(`X-Ms-diagnostics: expected an ErrorId of at most 15 digits, received ${i - startId} digits`, startId);
     const entry: MsDiagnostics = { errorId: Number(s.slice(startId, i)) };
     if (entry.errorId > 0xffffffff) warn(`X-Ms-diagnostics: ErrorId ${entry.errorId} is outside the unsigned 32-bit range`, startId);
@@ -207,14 +257,20 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
       let key: string;
       if (rawName === undefined) {
         const k = POSITIONAL[positional++];
-        if (!k) { warn(`X-Ms-diagnostics: unnamed parameter ${positional} beyond source, reason, fault ignored`, at); return; }
+        if (!k) {
+          warn(`X-Ms-diagnostics: unnamed parameter ${positional} beyond source, reason, fault ignored`, at);
+          return;
+        }
         key = k;
       } else {
         const lower = rawName.toLowerCase();
         key = lower === 'faultcode' ? 'fault' : KNOWN.has(lower) ? lower : rawName;
       }
       const lk = key.toLowerCase();
-      if (seen.has(lk)) { warn(`X-Ms-diagnostics: duplicate parameter ${JSON.stringify(rawName ?? key)} ignored (first value kept)`, at); return; }
+      if (seen.has(lk)) {
+        warn(`X-Ms-diagnostics: duplicate parameter ${JSON.stringify(rawName ?? key)} ignored (first value kept)`, at);
+        return;
+      }
       seen.add(lk);
       if (key === 'source' || key === 'reason' || key === 'fault') entry[key] = value;
       else fields[key] = value;
@@ -227,34 +283,62 @@ export function parseMsDiagnostics(header: unknown, options: ParseMsDiagnosticsO
     for (;;) {
       ws();
       if (i >= end) break;
-      if (entryComma(i)) { i++; break; }
-      if (s[i] === ',') { // a comma not followed by an ErrorId
+      if (entryComma(i)) {
+        i++;
+        break;
+      }
+      if (s[i] === ',') {
+        // a comma not followed by an ErrorId
         const rest = s.slice(i + 1, end).trim();
-        if (rest === '') { warn('X-Ms-diagnostics: trailing "," ignored', i); i = end; break; }
+        if (rest === '') {
+          warn('X-Ms-diagnostics: trailing "," ignored', i);
+          i = end;
+          break;
+        }
         return failEntry(`X-Ms-diagnostics: expected ";" or a new entry after ",", received ${describeReceived(rest, 20)}`, i);
       }
-      if (s[i] !== ';') return failEntry(`X-Ms-diagnostics: expected ";" before the next parameter at offset ${i}, received ${describeReceived(s.slice(i, end), 20)}`, i);
+      if (s[i] !== ';')
+        return failEntry(`X-Ms-diagnostics: expected ";" before the next parameter at offset ${i}, received ${describeReceived(s.slice(i, end), 20)}`, i);
       i++;
       ws();
-      if (i >= end || s[i] === ';') { warn('X-Ms-diagnostics: empty parameter ignored', i); continue; }
+      if (i >= end || s[i] === ';') {
+        warn('X-Ms-diagnostics: empty parameter ignored', i);
+        continue;
+      }
       const at = i;
       let name: string | undefined;
       if (!isQuote(s[i])) {
         const m = /^([\p{L}\p{N}_.\-]+)[ \t]*=/u.exec(s.slice(i, Math.min(end, i + 200)));
-        if (m) { name = m[1]!; i += m[0].length; ws(); }
+        if (m) {
+          name = m[1]!;
+          i += m[0].length;
+          ws();
+        }
       }
       let value: string;
       if (isQuote(s[i])) {
         const q = i;
         const ascii = s[i] === '"';
-        if (!ascii) warn(`X-Ms-diagnostics: typographic quotation mark U+${s.charCodeAt(i).toString(16).toUpperCase()} taken as DQUOTE (text pasted from a document?)`, i);
+        if (!ascii)
+          warn(
+            `X-Ms-diagnostics: typographic quotation mark U+${s.charCodeAt(i).toString(16).toUpperCase()} taken as DQUOTE (text pasted from a document?)`,
+            i,
+          );
         i++;
         let v = '';
         let closed = false;
         while (i < end) {
           const c = s[i]!;
-          if (c === '\\' && i + 1 < end) { v += s[i + 1]; i += 2; continue; }
-          if (ascii ? c === '"' : isQuote(c)) { closed = true; i++; break; }
+          if (c === '\\' && i + 1 < end) {
+            v += s[i + 1];
+            i += 2;
+            continue;
+          }
+          if (ascii ? c === '"' : isQuote(c)) {
+            closed = true;
+            i++;
+            break;
+          }
           v += c;
           i++;
         }
@@ -321,7 +405,12 @@ function nextDelimiter(s: string, from: number, end: number, entryComma: (at: nu
  */
 export function webTicketDiagnostics(errorIdOrName: number | string, options: { source?: string; reason?: string } = {}): MsDiagnostics {
   const e = webTicketError(errorIdOrName);
-  if (!e) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `errorId: expected a Web Ticket ErrorId or name defined by MS-OCAUTHWS 3.2.4.1, received ${describeReceived(errorIdOrName)}`, { field: 'errorId' });
+  if (!e)
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `errorId: expected a Web Ticket ErrorId or name defined by MS-OCAUTHWS 3.2.4.1, received ${describeReceived(errorIdOrName)}`,
+      { field: 'errorId' },
+    );
   const d: MsDiagnostics = { errorId: e.errorId };
   if (options.source !== undefined) d.source = options.source;
   d.reason = options.reason ?? e.reason;

@@ -58,7 +58,12 @@ const QNAME = /^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)$/;
 function checkXmlText(field: string, v: unknown): string {
   if (typeof v !== 'string') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected a string, received ${describeReceived(v)}`, { field });
   const bad = xmlIllegalIndex(v);
-  if (bad >= 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`, { field });
+  if (bad >= 0)
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `${field}: expected characters XML 1.0 can carry, received U+${v.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')} at index ${bad}`,
+      { field },
+    );
   return v;
 }
 
@@ -69,7 +74,12 @@ function checkXmlText(field: string, v: unknown): string {
  * @throws characters XML 1.0 cannot carry.
  */
 export function buildOcsDiagnosticsFaultDetail(d: MsDiagnosticsFault): string {
-  if (!Number.isSafeInteger(d.errorId) || d.errorId < 1) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(d.errorId)}`, { field: 'errorId' });
+  if (!Number.isSafeInteger(d.errorId) || d.errorId < 1)
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(d.errorId)}`,
+      { field: 'errorId' },
+    );
   const reason = checkXmlText('af:Reason', d.reason);
   return `<af:OCSDiagnosticsFault xmlns:af="${NS.af}"><af:Ms-Diagnostics-Fault><af:ErrorId>${d.errorId}</af:ErrorId><af:Reason>${escXml(reason)}</af:Reason></af:Ms-Diagnostics-Fault></af:OCSDiagnosticsFault>`;
 }
@@ -106,20 +116,35 @@ export interface BuildSoapFaultOptions {
  * bad language tag, or an af:ErrorId that is not a positive integer.
  */
 export function buildSoapFault(o: BuildSoapFaultOptions): string {
-  if (typeof o !== 'object' || o === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `SOAP Fault: expected options { faultcode, faultstring, … }, received ${describeReceived(o)}`);
+  if (typeof o !== 'object' || o === null)
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `SOAP Fault: expected options { faultcode, faultstring, … }, received ${describeReceived(o)}`);
   const detail = o.diagnostics !== undefined ? buildOcsDiagnosticsFaultDetail(o.diagnostics) : undefined;
   const faultcode = o.faultcode;
   const m = typeof faultcode === 'string' ? QNAME.exec(faultcode) : null;
-  if (!m) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcode: expected a qualified name prefix:local (e.g. wsse:FailedAuthentication), received ${describeReceived(faultcode)}`, { field: 'faultcode' });
+  if (!m)
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `faultcode: expected a qualified name prefix:local (e.g. wsse:FailedAuthentication), received ${describeReceived(faultcode)}`,
+      { field: 'faultcode' },
+    );
   const prefix = m[1]!;
   const version = o.soapVersion ?? '1.1';
   const envNs = version === '1.2' ? NS.soap12 : NS.soap11;
   const codeNs = prefix === 's' ? envNs : (o.faultcodeNamespace ?? PREFIX_NS[prefix]);
-  if (!codeNs) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `faultcodeNamespace: expected the namespace of prefix "${prefix}" (only s, wsse, wst, wsu are known), received none`, { field: 'faultcodeNamespace' });
-  if (o.faultcodeNamespace !== undefined && prefix === 's') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'faultcodeNamespace: expected none for the envelope prefix "s", received one', { field: 'faultcodeNamespace' });
+  if (!codeNs)
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `faultcodeNamespace: expected the namespace of prefix "${prefix}" (only s, wsse, wst, wsu are known), received none`,
+      { field: 'faultcodeNamespace' },
+    );
+  if (o.faultcodeNamespace !== undefined && prefix === 's')
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'faultcodeNamespace: expected none for the envelope prefix "s", received one', {
+      field: 'faultcodeNamespace',
+    });
   const faultstring = checkXmlText('faultstring', o.faultstring);
   const lang = o.lang ?? 'en-US';
-  if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `lang: expected a language tag (en-US), received ${describeReceived(lang)}`, { field: 'lang' });
+  if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang))
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `lang: expected a language tag (en-US), received ${describeReceived(lang)}`, { field: 'lang' });
   const decl = prefix === 's' ? '' : ` xmlns:${prefix}="${escXml(codeNs)}"`;
   let fault: string;
   if (version === '1.2') {
@@ -143,10 +168,14 @@ export function buildSoapFault(o: BuildSoapFaultOptions): string {
  * catalog entry and no `reason` is given, or a field cannot be written (see {@link buildSoapFault}).
  */
 export function buildOcsDiagnosticsFault(o: BuildOcsDiagnosticsFaultOptions): string {
-  if (typeof o !== 'object' || o === null) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `OCSDiagnosticsFault: expected options { errorId, … }, received ${describeReceived(o)}`);
+  if (typeof o !== 'object' || o === null)
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `OCSDiagnosticsFault: expected options { errorId, … }, received ${describeReceived(o)}`);
   const known = webTicketError(o.errorId);
   const reason = o.reason ?? known?.reason;
-  if (reason === undefined) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:Reason: expected a reason (ErrorId ${o.errorId} is not in the catalog), received none`, { field: 'reason' });
+  if (reason === undefined)
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `af:Reason: expected a reason (ErrorId ${o.errorId} is not in the catalog), received none`, {
+      field: 'reason',
+    });
   const diagnostics = { errorId: o.errorId, reason };
   buildOcsDiagnosticsFaultDetail(diagnostics);
   // SOAP 1.2 §5.4.6: failures of the server itself (internal errors after authentication) are env:Receiver.
@@ -191,8 +220,16 @@ function rootOf(input: unknown, what: string, xmlOptions: SafeXmlOptions | undef
     return { ok: true, root: r.doc.documentElement as unknown as ElementLike };
   }
   if (isElementLike(input)) return { ok: true, root: input };
-  if (typeof input === 'object' && input !== null && isElementLike((input as { documentElement?: unknown }).documentElement)) return { ok: true, root: (input as { documentElement: ElementLike }).documentElement };
-  return { ok: false, error: { code: 'ERR_DIAGNOSTICS_INPUT', severity: 'error', message: `${what}: expected XML text, bytes, a Document or an Element, received ${describeReceived(input)}` } };
+  if (typeof input === 'object' && input !== null && isElementLike((input as { documentElement?: unknown }).documentElement))
+    return { ok: true, root: (input as { documentElement: ElementLike }).documentElement };
+  return {
+    ok: false,
+    error: {
+      code: 'ERR_DIAGNOSTICS_INPUT',
+      severity: 'error',
+      message: `${what}: expected XML text, bytes, a Document or an Element, received ${describeReceived(input)}`,
+    },
+  };
 }
 
 const is = (e: ElementLike, ns: string, local: string) => e.localName === local && e.namespaceURI === ns;
@@ -204,10 +241,15 @@ function parseDiagnostics(root: ElementLike, issues: ParseIssue[]): { ok: true; 
   if (!ocs) {
     ocs = findElement(root, (e) => e.localName === 'OCSDiagnosticsFault' || e.localName === 'Ms-Diagnostics-Fault');
     if (!ocs) return undefined;
-    issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: `${ocs.localName}: expected namespace ${NS.af}, received ${describeReceived(ocs.namespaceURI ?? '(none)')}; accepted by local name` });
+    issues.push({
+      code: 'ERR_DIAGNOSTICS_FAULT',
+      severity: 'warning',
+      message: `${ocs.localName}: expected namespace ${NS.af}, received ${describeReceived(ocs.namespaceURI ?? '(none)')}; accepted by local name`,
+    });
   }
   const ns = ocs.namespaceURI;
-  const inner = ocs.localName === 'Ms-Diagnostics-Fault' ? ocs : childElements(ocs).find((e) => e.localName === 'Ms-Diagnostics-Fault' && e.namespaceURI === ns);
+  const inner =
+    ocs.localName === 'Ms-Diagnostics-Fault' ? ocs : childElements(ocs).find((e) => e.localName === 'Ms-Diagnostics-Fault' && e.namespaceURI === ns);
   if (!inner) return err('af:OCSDiagnosticsFault: expected an af:Ms-Diagnostics-Fault child (minOccurs=1), received none');
   const kids = childElements(inner);
   const ids = kids.filter((e) => e.localName === 'ErrorId' && e.namespaceURI === ns);
@@ -215,9 +257,15 @@ function parseDiagnostics(root: ElementLike, issues: ParseIssue[]): { ok: true; 
   if (ids.length === 0) return err('af:Ms-Diagnostics-Fault: expected an af:ErrorId child, received none');
   if (ids.length > 1) return err(`af:Ms-Diagnostics-Fault: expected exactly one af:ErrorId (maxOccurs=1), received ${ids.length}`);
   const idText = text(ids[0]).trim();
-  if (!/^\+?\d{1,15}$/.test(idText) || Number(idText) < 1) return err(`af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(idText)}`);
+  if (!/^\+?\d{1,15}$/.test(idText) || Number(idText) < 1)
+    return err(`af:ErrorId: expected a positive integer (xs:positiveInteger), received ${describeReceived(idText)}`);
   if (reasons.length > 1) return err(`af:Ms-Diagnostics-Fault: expected exactly one af:Reason (maxOccurs=1), received ${reasons.length}`);
-  if (reasons.length === 0) issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: 'af:Ms-Diagnostics-Fault: expected an af:Reason child (minOccurs=1), received none; reason is empty' });
+  if (reasons.length === 0)
+    issues.push({
+      code: 'ERR_DIAGNOSTICS_FAULT',
+      severity: 'warning',
+      message: 'af:Ms-Diagnostics-Fault: expected an af:Reason child (minOccurs=1), received none; reason is empty',
+    });
   return { ok: true, value: { errorId: Number(idText), reason: text(reasons[0]) } };
 }
 
@@ -229,7 +277,10 @@ function parseDiagnostics(root: ElementLike, issues: ParseIssue[]): { ok: true; 
  */
 export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlOptions } = {}): ParseResult<SoapFault> {
   const issues: ParseIssue[] = [];
-  const failWith = (error: ParseIssue): ParseResult<SoapFault> => { issues.push(error); return { ok: false, error, issues }; };
+  const failWith = (error: ParseIssue): ParseResult<SoapFault> => {
+    issues.push(error);
+    return { ok: false, error, issues };
+  };
   const fail = (message: string) => failWith({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'error', message });
   const r = rootOf(input, 'SOAP fault', options.xml);
   if (!r.ok) return failWith(r.error);
@@ -240,7 +291,13 @@ export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlO
     const body = childElements(root).find((e) => e.localName === 'Body' && e.namespaceURI === root.namespaceURI);
     if (!body) return fail(`Envelope: expected a Body in ${root.namespaceURI}, received none`);
     fault = childElements(body).find((e) => e.localName === 'Fault' && e.namespaceURI === root.namespaceURI);
-    if (!fault) return fail('Body: expected a SOAP Fault element, received ' + (childElements(body).map((e) => e.localName).join(', ') || 'an empty Body'));
+    if (!fault)
+      return fail(
+        'Body: expected a SOAP Fault element, received ' +
+          (childElements(body)
+            .map((e) => e.localName)
+            .join(', ') || 'an empty Body'),
+      );
   } else if (root.localName === 'Envelope' || root.localName === 'Fault') {
     return fail(`${root.localName}: expected the SOAP 1.1 or 1.2 envelope namespace, received ${describeReceived(root.namespaceURI ?? '(none)')}`);
   } else {
@@ -259,7 +316,14 @@ export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlO
       const hits = kids.filter((e) => e.localName === local && (e.namespaceURI === null || e.namespaceURI === ''));
       if (hits.length === 0) {
         const q = kids.find((e) => e.localName === local);
-        if (q) { issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: `Fault/${local}: expected an unqualified element (SOAP 1.1 §4.4), received one in ${describeReceived(q.namespaceURI)}` }); return q; }
+        if (q) {
+          issues.push({
+            code: 'ERR_DIAGNOSTICS_FAULT',
+            severity: 'warning',
+            message: `Fault/${local}: expected an unqualified element (SOAP 1.1 §4.4), received one in ${describeReceived(q.namespaceURI)}`,
+          });
+          return q;
+        }
       }
       return hits[0];
     };
@@ -267,7 +331,8 @@ export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlO
     if (!faultcodeEl) return fail('Fault: expected a faultcode child (SOAP 1.1 §4.4), received none');
     faultcode = text(faultcodeEl).trim();
     faultstring = text(pick('faultstring'));
-    if (!pick('faultstring')) issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: 'Fault: expected a faultstring child (SOAP 1.1 §4.4), received none' });
+    if (!pick('faultstring'))
+      issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: 'Fault: expected a faultstring child (SOAP 1.1 §4.4), received none' });
     detail = pick('detail');
   } else {
     const codeEl = kids.find((e) => is(e, NS.soap12, 'Code'));
@@ -289,7 +354,8 @@ export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlO
     }
     const reasonEl = kids.find((e) => is(e, NS.soap12, 'Reason'));
     const texts = reasonEl ? childElements(reasonEl).filter((e) => is(e, NS.soap12, 'Text')) : [];
-    if (texts.length === 0) issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: 'Fault: expected env:Reason/env:Text (SOAP 1.2 §5.4.2), received none' });
+    if (texts.length === 0)
+      issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: 'Fault: expected env:Reason/env:Text (SOAP 1.2 §5.4.2), received none' });
     faultstring = text(texts.find((t) => /^en\b/i.test(t.getAttribute('xml:lang') ?? '')) ?? texts[0]);
     detail = kids.find((e) => is(e, NS.soap12, 'Detail'));
   }
@@ -297,7 +363,8 @@ export function parseSoapFault(input: Input | unknown, options: { xml?: SafeXmlO
   const qm = /^(?:([^:\s]+):)?([^:\s]+)$/.exec(faultcode);
   if (!qm) return fail(`faultcode: expected a QName, received ${describeReceived(faultcode)}`);
   const faultcodeNamespace = faultcodeEl.lookupNamespaceURI(qm[1] ?? null) ?? undefined;
-  if (qm[1] && !faultcodeNamespace) issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: `faultcode: prefix ${JSON.stringify(qm[1])} is not bound to a namespace` });
+  if (qm[1] && !faultcodeNamespace)
+    issues.push({ code: 'ERR_DIAGNOSTICS_FAULT', severity: 'warning', message: `faultcode: prefix ${JSON.stringify(qm[1])} is not bound to a namespace` });
   let diagnostics: MsDiagnosticsFault | undefined;
   if (detail) {
     const d = parseDiagnostics(detail, issues);
@@ -322,7 +389,11 @@ export function parseOcsDiagnosticsFault(input: Input | unknown, options: { xml?
     if (!f.ok) return f;
     const { diagnostics, ...fault } = f.value;
     if (!diagnostics) {
-      const error: ParseIssue = { code: 'ERR_DIAGNOSTICS_FAULT', severity: 'error', message: `SOAP fault ${fault.faultcode}: expected an af:OCSDiagnosticsFault in its detail, received none` };
+      const error: ParseIssue = {
+        code: 'ERR_DIAGNOSTICS_FAULT',
+        severity: 'error',
+        message: `SOAP fault ${fault.faultcode}: expected an af:OCSDiagnosticsFault in its detail, received none`,
+      };
       return { ok: false, error, issues: [...f.issues, error] };
     }
     return { ok: true, value: { ...diagnostics, fault }, issues: f.issues };
@@ -330,7 +401,11 @@ export function parseOcsDiagnosticsFault(input: Input | unknown, options: { xml?
   const issues: ParseIssue[] = [];
   const d = parseDiagnostics(root, issues);
   if (!d) {
-    const error: ParseIssue = { code: 'ERR_DIAGNOSTICS_FAULT', severity: 'error', message: `OCSDiagnosticsFault: expected af:OCSDiagnosticsFault or af:Ms-Diagnostics-Fault, received <${root.localName}> without one` };
+    const error: ParseIssue = {
+      code: 'ERR_DIAGNOSTICS_FAULT',
+      severity: 'error',
+      message: `OCSDiagnosticsFault: expected af:OCSDiagnosticsFault or af:Ms-Diagnostics-Fault, received <${root.localName}> without one`,
+    };
     return { ok: false, error, issues: [...issues, error] };
   }
   if (!d.ok) return { ok: false, error: d.error, issues: [...issues, d.error] };

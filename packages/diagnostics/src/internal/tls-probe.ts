@@ -25,12 +25,25 @@ export interface ServerCertificateChainOptions {
  */
 export function getServerCertificateChain(o: ServerCertificateChainOptions): Promise<X509Certificate[]> {
   if (typeof o !== 'object' || o === null || typeof o.host !== 'string' || o.host === '' || !Number.isInteger(o.port) || o.port < 1 || o.port > 65535) {
-    return Promise.reject(new DiagnosticsError('ERR_DIAGNOSTICS_INPUT', `getServerCertificateChain: expected { host, port (1-65535) }, received ${JSON.stringify(o)?.slice(0, 80)}`));
+    return Promise.reject(
+      new DiagnosticsError(
+        'ERR_DIAGNOSTICS_INPUT',
+        `getServerCertificateChain: expected { host, port (1-65535) }, received ${JSON.stringify(o)?.slice(0, 80)}`,
+      ),
+    );
   }
   const servername = o.servername ?? (/^[\d.]+$|:/.test(o.host) ? undefined : o.host);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: o.host, port: o.port, ...(servername ? { servername } : {}), rejectUnauthorized: false, minVersion: 'TLSv1' });
-    const timer = setTimeout(() => { socket.destroy(); reject(new DiagnosticsError('ERR_DIAGNOSTICS_INPUT', `getServerCertificateChain: no TLS handshake with ${o.host}:${o.port} within ${o.timeoutMs ?? 10_000} ms`)); }, o.timeoutMs ?? 10_000);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new DiagnosticsError(
+          'ERR_DIAGNOSTICS_INPUT',
+          `getServerCertificateChain: no TLS handshake with ${o.host}:${o.port} within ${o.timeoutMs ?? 10_000} ms`,
+        ),
+      );
+    }, o.timeoutMs ?? 10_000);
     socket.once('secureConnect', () => {
       clearTimeout(timer);
       const chain: X509Certificate[] = [];
@@ -44,6 +57,11 @@ export function getServerCertificateChain(o: ServerCertificateChainOptions): Pro
       socket.end();
       resolve(chain);
     });
-    socket.once('error', (e) => { clearTimeout(timer); reject(new DiagnosticsError('ERR_DIAGNOSTICS_INPUT', `getServerCertificateChain: TLS connection to ${o.host}:${o.port} failed: ${e.message}`, { cause: e })); });
+    socket.once('error', (e) => {
+      clearTimeout(timer);
+      reject(
+        new DiagnosticsError('ERR_DIAGNOSTICS_INPUT', `getServerCertificateChain: TLS connection to ${o.host}:${o.port} failed: ${e.message}`, { cause: e }),
+      );
+    });
   });
 }

@@ -5,8 +5,13 @@
 
 /** Node / OpenSSL error codes meaning "the server's certificate chain is not trusted". */
 const UNTRUSTED = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
 ]);
 const HOSTNAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_TLS_CERT_ALTNAME_FORMAT']);
 const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
@@ -52,11 +57,32 @@ const causeCodeOf = (e: unknown): string | undefined => {
 export function transportError(e: unknown, url: string, client: string): TransportError | undefined {
   if ((e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError' || !(e instanceof TypeError)) return undefined;
   const code = causeCodeOf(e);
-  const host = (() => { try { return new URL(url).host; } catch { return url; } })();
+  const host = (() => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  })();
   const fix = `pass ${client}'s \`fetch\` option a fetch that trusts the pool's CA (e.g. createHttpsFetch({ ca }) from @ocauth/server, or an undici Agent with connect.ca), or add the CA to NODE_EXTRA_CA_CERTS`;
-  if (code && UNTRUSTED.has(code)) return new TransportError('ERR_TRANSPORT_TLS_UNTRUSTED', `${client}: the TLS certificate of ${host} is not trusted (${code}); ${fix}`, { url, causeCode: code, cause: e });
-  if (code && HOSTNAME.has(code)) return new TransportError('ERR_TRANSPORT_TLS_HOSTNAME', `${client}: the TLS certificate of ${host} does not name that host (${code}); use the pool's FQDN in the URL, or a certificate whose SAN has it`, { url, causeCode: code, cause: e });
-  if (code && EXPIRED.has(code)) return new TransportError('ERR_TRANSPORT_TLS_EXPIRED', `${client}: the TLS certificate of ${host} is outside its validity period (${code})`, { url, causeCode: code, cause: e });
+  if (code && UNTRUSTED.has(code))
+    return new TransportError('ERR_TRANSPORT_TLS_UNTRUSTED', `${client}: the TLS certificate of ${host} is not trusted (${code}); ${fix}`, {
+      url,
+      causeCode: code,
+      cause: e,
+    });
+  if (code && HOSTNAME.has(code))
+    return new TransportError(
+      'ERR_TRANSPORT_TLS_HOSTNAME',
+      `${client}: the TLS certificate of ${host} does not name that host (${code}); use the pool's FQDN in the URL, or a certificate whose SAN has it`,
+      { url, causeCode: code, cause: e },
+    );
+  if (code && EXPIRED.has(code))
+    return new TransportError('ERR_TRANSPORT_TLS_EXPIRED', `${client}: the TLS certificate of ${host} is outside its validity period (${code})`, {
+      url,
+      causeCode: code,
+      cause: e,
+    });
   return new TransportError('ERR_TRANSPORT', `${client}: request to ${url} failed (${code ?? (e as Error).message})`, { url, causeCode: code, cause: e });
 }
 

@@ -48,19 +48,39 @@ const EXT_RE = /^[A-Za-z0-9-]+$/;
  * @throws {DiagnosticsError} ERR_DIAGNOSTICS_FIELD for an empty or non-string/bytes token, or an extension
  * @throws name/value outside 1*(ALPHA / DIGIT / "-").
  */
-export function formatWebTicketHeader(input: { token: string | Uint8Array; extensions?: Record<string, string> } | string | Uint8Array, options: FormatWebTicketHeaderOptions = {}): string {
+export function formatWebTicketHeader(
+  input: { token: string | Uint8Array; extensions?: Record<string, string> } | string | Uint8Array,
+  options: FormatWebTicketHeaderOptions = {},
+): string {
   const o = typeof input === 'string' || input instanceof Uint8Array ? { token: input } : input;
   if (typeof o !== 'object' || o === null || (typeof o.token !== 'string' && !(o.token instanceof Uint8Array))) {
-    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket token: expected the SAML assertion as a string or Uint8Array, received ${describeReceived((o as { token?: unknown } | null)?.token)}`, { field: 'token' });
+    throw new DiagnosticsError(
+      'ERR_DIAGNOSTICS_FIELD',
+      `X-MS-WebTicket token: expected the SAML assertion as a string or Uint8Array, received ${describeReceived((o as { token?: unknown } | null)?.token)}`,
+      { field: 'token' },
+    );
   }
   const bytes = typeof o.token === 'string' ? Buffer.from(o.token, 'utf8') : Buffer.from(o.token.buffer, o.token.byteOffset, o.token.byteLength);
-  if (bytes.length === 0) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'X-MS-WebTicket token: expected at least one byte (base64-ticket is 1*…), received an empty token', { field: 'token' });
+  if (bytes.length === 0)
+    throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', 'X-MS-WebTicket token: expected at least one byte (base64-ticket is 1*…), received an empty token', {
+      field: 'token',
+    });
   let b64 = bytes.toString('base64');
   if (options.padding === false) b64 = b64.replace(/=+$/, '');
   let out = `opaque=${b64}`;
   for (const [k, v] of Object.entries(o.extensions ?? {})) {
-    if (!EXT_RE.test(k) || k.toLowerCase() === 'opaque') throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension name: expected 1*(ALPHA / DIGIT / "-") other than opaque, received ${describeReceived(k)}`, { field: `extensions.${k}` });
-    if (typeof v !== 'string' || !EXT_RE.test(v)) throw new DiagnosticsError('ERR_DIAGNOSTICS_FIELD', `X-MS-WebTicket extension ${k}: expected a value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(v)}`, { field: `extensions.${k}` });
+    if (!EXT_RE.test(k) || k.toLowerCase() === 'opaque')
+      throw new DiagnosticsError(
+        'ERR_DIAGNOSTICS_FIELD',
+        `X-MS-WebTicket extension name: expected 1*(ALPHA / DIGIT / "-") other than opaque, received ${describeReceived(k)}`,
+        { field: `extensions.${k}` },
+      );
+    if (typeof v !== 'string' || !EXT_RE.test(v))
+      throw new DiagnosticsError(
+        'ERR_DIAGNOSTICS_FIELD',
+        `X-MS-WebTicket extension ${k}: expected a value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(v)}`,
+        { field: `extensions.${k}` },
+      );
     out += `;${k}=${v}`;
   }
   return out;
@@ -90,9 +110,15 @@ export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHea
   if (typeof header !== 'string') return fail(`X-MS-WebTicket: expected a string, received ${describeReceived(header)}`);
   if (header.length > maxLength) return fail(`X-MS-WebTicket: expected at most ${maxLength} characters, received ${header.length}`);
   const ctl = /[\x00-\x08\x0A-\x1F\x7F]/.exec(header);
-  if (ctl) return fail(`X-MS-WebTicket: expected no control characters, received U+${ctl[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${ctl.index}`, ctl.index);
+  if (ctl)
+    return fail(
+      `X-MS-WebTicket: expected no control characters, received U+${ctl[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${ctl.index}`,
+      ctl.index,
+    );
   let s = header.replace(/^\s*x-ms-webticket\s*:/i, '');
-  if (s !== s.trim()) { s = s.trim(); }
+  if (s !== s.trim()) {
+    s = s.trim();
+  }
   // Authorization: Bearer cwt=… (compact ticket only: a SAML ticket is not sent as a bearer this way).
   const bearerMatch = /^(?:authorization\s*:\s*)?bearer\s+/i.exec(s);
   if (bearerMatch) s = s.slice(bearerMatch[0].length);
@@ -103,30 +129,45 @@ export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHea
   const first = parts[0]!;
   const m = /^\s*([A-Za-z]+)\s*=\s*(.*?)\s*$/.exec(first);
   if (!m) return fail(`X-MS-WebTicket: expected "opaque=<base64 SAML token>", received ${describeReceived(first, 30)}`, 0);
-  if (m[1]!.toLowerCase() !== 'opaque') return fail(`X-MS-WebTicket: expected the ticket-data "opaque=…" first, received a parameter named ${describeReceived(m[1])}`, 0);
+  if (m[1]!.toLowerCase() !== 'opaque')
+    return fail(`X-MS-WebTicket: expected the ticket-data "opaque=…" first, received a parameter named ${describeReceived(m[1])}`, 0);
   if (m[1] !== 'opaque') warn(`X-MS-WebTicket: parameter name ${JSON.stringify(m[1])} is not lower-case "opaque"`);
   if (/\s=|=\s/.test(first.trim())) warn('X-MS-WebTicket: whitespace around "=" tolerated');
   let b64 = m[2]!;
-  if (b64.startsWith('"') && b64.endsWith('"') && b64.length >= 2) { warn('X-MS-WebTicket: quoted base64-ticket tolerated'); b64 = b64.slice(1, -1); }
+  if (b64.startsWith('"') && b64.endsWith('"') && b64.length >= 2) {
+    warn('X-MS-WebTicket: quoted base64-ticket tolerated');
+    b64 = b64.slice(1, -1);
+  }
   if (b64.length === 0) return fail('X-MS-WebTicket opaque: expected base64 of the SAML token, received an empty value');
   const bad = /[^A-Za-z0-9+/=]/.exec(b64);
   if (bad) {
     const hint = bad[0] === '-' || bad[0] === '_' ? ' (base64url is not base64)' : '';
-    return fail(`X-MS-WebTicket opaque: expected base64 characters (ALPHA / DIGIT / "+" / "/"), received ${JSON.stringify(bad[0])} at position ${bad.index}${hint}`);
+    return fail(
+      `X-MS-WebTicket opaque: expected base64 characters (ALPHA / DIGIT / "+" / "/"), received ${JSON.stringify(bad[0])} at position ${bad.index}${hint}`,
+    );
   }
   const pad = /=*$/.exec(b64)![0].length;
   const core = b64.slice(0, b64.length - pad);
-  if (core.includes('=') || pad > 2) return fail('X-MS-WebTicket opaque: expected "=" only as up to two trailing pad characters, received "=" inside the value');
-  if (core.length % 4 === 1 || (pad > 0 && b64.length % 4 !== 0)) return fail(`X-MS-WebTicket opaque: expected a base64 length that is a whole number of bytes, received ${b64.length} characters`);
+  if (core.includes('=') || pad > 2)
+    return fail('X-MS-WebTicket opaque: expected "=" only as up to two trailing pad characters, received "=" inside the value');
+  if (core.length % 4 === 1 || (pad > 0 && b64.length % 4 !== 0))
+    return fail(`X-MS-WebTicket opaque: expected a base64 length that is a whole number of bytes, received ${b64.length} characters`);
   const token = new Uint8Array(Buffer.from(core, 'base64'));
   const extensions: Record<string, string> = {};
   for (let k = 1; k < parts.length; k++) {
     const p = parts[k]!;
-    if (p.trim() === '') { warn('X-MS-WebTicket: empty extension ignored'); continue; }
+    if (p.trim() === '') {
+      warn('X-MS-WebTicket: empty extension ignored');
+      continue;
+    }
     const e = /^\s*([^=\s]+)\s*=\s*(\S*)\s*$/.exec(p);
-    if (!e || !EXT_RE.test(e[1]!) || !EXT_RE.test(e[2]!)) return fail(`X-MS-WebTicket extension ${k}: expected name=value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(p, 30)}`);
+    if (!e || !EXT_RE.test(e[1]!) || !EXT_RE.test(e[2]!))
+      return fail(`X-MS-WebTicket extension ${k}: expected name=value of 1*(ALPHA / DIGIT / "-"), received ${describeReceived(p, 30)}`);
     if (p !== p.trim() || /\s/.test(p.trim())) warn(`X-MS-WebTicket extension ${e[1]}: whitespace tolerated`);
-    if (Object.hasOwn(extensions, e[1]!)) { warn(`X-MS-WebTicket extension ${e[1]}: duplicate ignored (first kept)`); continue; }
+    if (Object.hasOwn(extensions, e[1]!)) {
+      warn(`X-MS-WebTicket extension ${e[1]}: duplicate ignored (first kept)`);
+      continue;
+    }
     extensions[e[1]!] = e[2]!;
   }
   const w = options?.strict ? issues.find((x) => x.severity === 'warning') : undefined;
@@ -135,13 +176,21 @@ export function parseWebTicketHeader(header: unknown, options: ParseWebTicketHea
 }
 
 function parseCompact(
-  t: string, bearer: boolean, whole: string, issues: ParseIssue[],
-  fail: (m: string, o?: number) => ParseResult<WebTicketHeader>, warn: (m: string) => void, strict: boolean,
+  t: string,
+  bearer: boolean,
+  whole: string,
+  issues: ParseIssue[],
+  fail: (m: string, o?: number) => ParseResult<WebTicketHeader>,
+  warn: (m: string) => void,
+  strict: boolean,
 ): ParseResult<WebTicketHeader> {
   if (!/^cwt=/.test(whole)) warn('X-MS-WebTicket: compact ticket parameter is not written exactly "cwt="');
   if (t.length === 0) return fail('X-MS-WebTicket cwt: expected a compact web ticket, received an empty value');
   const bad = /[^A-Za-z0-9_\-+/=]/.exec(t);
-  if (bad) return fail(`X-MS-WebTicket cwt: expected base64url characters (ALPHA / DIGIT / "-" / "_"), received ${JSON.stringify(bad[0])} at position ${bad.index}${bad[0] === ';' ? ' (extensions do not follow a compact ticket)' : ''}`);
+  if (bad)
+    return fail(
+      `X-MS-WebTicket cwt: expected base64url characters (ALPHA / DIGIT / "-" / "_"), received ${JSON.stringify(bad[0])} at position ${bad.index}${bad[0] === ';' ? ' (extensions do not follow a compact ticket)' : ''}`,
+    );
   if (/[+/=]/.test(t)) warn('X-MS-WebTicket cwt: standard base64 characters ("+", "/", "=") in a compact ticket; URL-safe base64url is expected');
   const core = t.replace(/=+$/, '');
   if (core.includes('=')) return fail('X-MS-WebTicket cwt: expected "=" only as trailing padding');
@@ -184,7 +233,10 @@ export function parseWebTicketUrlHeader(header: unknown, options: { maxLength?: 
   if (typeof header !== 'string') return fail(`X-MS-WebTicketURL: expected a string, received ${describeReceived(header)}`);
   if (header.length > maxLength) return fail(`X-MS-WebTicketURL: expected at most ${maxLength} characters, received ${header.length}`);
   const ctl = /[\x00-\x08\x0A-\x1F\x7F]/.exec(header);
-  if (ctl) return fail(`X-MS-WebTicketURL: expected no control characters, received U+${ctl[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${ctl.index}`);
+  if (ctl)
+    return fail(
+      `X-MS-WebTicketURL: expected no control characters, received U+${ctl[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${ctl.index}`,
+    );
   let raw = header.replace(/^\s*x-ms-webticketurl\s*:/i, '').trim();
   if (raw.length >= 2 && ((raw.startsWith('"') && raw.endsWith('"')) || (raw.startsWith('<') && raw.endsWith('>')))) {
     issues.push({ code: 'ERR_DIAGNOSTICS_HEADER', severity: 'warning', message: 'X-MS-WebTicketURL: surrounding quotes/brackets tolerated' });
@@ -198,8 +250,14 @@ export function parseWebTicketUrlHeader(header: unknown, options: { maxLength?: 
   } catch {
     return fail(`X-MS-WebTicketURL: expected an absolute URL, received ${describeReceived(raw)}`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return fail(`X-MS-WebTicketURL: expected an https URL, received scheme ${describeReceived(u.protocol)}`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    return fail(`X-MS-WebTicketURL: expected an https URL, received scheme ${describeReceived(u.protocol)}`);
   if (u.username || u.password) return fail('X-MS-WebTicketURL: expected a URL without user information, received one with credentials');
-  if (u.protocol === 'http:') issues.push({ code: 'ERR_DIAGNOSTICS_HEADER', severity: 'warning', message: 'X-MS-WebTicketURL: plain http; the Web Ticket Service is reached over TLS (https)' });
+  if (u.protocol === 'http:')
+    issues.push({
+      code: 'ERR_DIAGNOSTICS_HEADER',
+      severity: 'warning',
+      message: 'X-MS-WebTicketURL: plain http; the Web Ticket Service is reached over TLS (https)',
+    });
   return { ok: true, value: { url: u.href, raw }, issues };
 }

@@ -39,14 +39,33 @@ const CODE_OF = {
  */
 export function parseXmlSafe(input: unknown, what: string, options: SafeXmlOptions = {}): SafeXmlResult {
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-    return { ok: false, error: { code: 'ERR_DIAGNOSTICS_XML', severity: 'error', message: `${what}: expected XML as a string or Uint8Array, received ${input === null ? 'null' : typeof input}` } };
+    return {
+      ok: false,
+      error: {
+        code: 'ERR_DIAGNOSTICS_XML',
+        severity: 'error',
+        message: `${what}: expected XML as a string or Uint8Array, received ${input === null ? 'null' : typeof input}`,
+      },
+    };
   }
   try {
-    const doc = parseXml(input, { maxBytes: limit(options.maxBytes, 256 * 1024), maxDepth: limit(options.maxDepth, 64), maxAttributes: limit(options.maxAttributes, 256) });
+    const doc = parseXml(input, {
+      maxBytes: limit(options.maxBytes, 256 * 1024),
+      maxDepth: limit(options.maxDepth, 64),
+      maxAttributes: limit(options.maxAttributes, 256),
+    });
     return { ok: true, doc };
   } catch (e) {
     if (e instanceof XmlParseError) return { ok: false, error: { code: CODE_OF[e.code], severity: 'error', message: `${what}: ${e.message}`, cause: e } };
-    return { ok: false, error: { code: 'ERR_DIAGNOSTICS_XML', severity: 'error', message: `${what}: expected well-formed XML, received ${String((e as Error)?.message ?? e).split('\n')[0]}`, cause: e } };
+    return {
+      ok: false,
+      error: {
+        code: 'ERR_DIAGNOSTICS_XML',
+        severity: 'error',
+        message: `${what}: expected well-formed XML, received ${String((e as Error)?.message ?? e).split('\n')[0]}`,
+        cause: e,
+      },
+    };
   }
 }
 

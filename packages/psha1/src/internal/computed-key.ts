@@ -55,13 +55,19 @@ export function computedKeySizeBits(input: Pick<ComputedKeyInput, 'keySizeBits' 
  */
 export function computedKey(input: ComputedKeyInput): Uint8Array {
   if (input === null || typeof input !== 'object') {
-    throw new Psha1Error('ERR_PSHA1_INVALID_BYTES', `computedKey expects an object { requestorEntropy, issuerEntropy, keySizeBits? }; received ${describe(input)}`, { field: 'input' });
+    throw new Psha1Error(
+      'ERR_PSHA1_INVALID_BYTES',
+      `computedKey expects an object { requestorEntropy, issuerEntropy, keySizeBits? }; received ${describe(input)}`,
+      { field: 'input' },
+    );
   }
   const { requestorEntropy, issuerEntropy } = input;
   assertBytes(requestorEntropy, 'requestorEntropy');
   assertBytes(issuerEntropy, 'issuerEntropy');
-  if (requestorEntropy.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_ENTROPY', 'requestorEntropy must not be empty; received 0 bytes', { field: 'requestorEntropy' });
-  if (issuerEntropy.length === 0) throw new Psha1Error('ERR_PSHA1_EMPTY_ENTROPY', 'issuerEntropy must not be empty; received 0 bytes', { field: 'issuerEntropy' });
+  if (requestorEntropy.length === 0)
+    throw new Psha1Error('ERR_PSHA1_EMPTY_ENTROPY', 'requestorEntropy must not be empty; received 0 bytes', { field: 'requestorEntropy' });
+  if (issuerEntropy.length === 0)
+    throw new Psha1Error('ERR_PSHA1_EMPTY_ENTROPY', 'issuerEntropy must not be empty; received 0 bytes', { field: 'issuerEntropy' });
   const bits = computedKeySizeBits(input);
   return pHashUnchecked('sha1', requestorEntropy, issuerEntropy, bits / 8);
 }

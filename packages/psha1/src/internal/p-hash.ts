@@ -47,7 +47,11 @@ export function assertLength(length: unknown, field = 'length'): asserts length 
  */
 export function pHash(hash: PHashAlgorithm, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   if (typeof hash !== 'string' || !Object.hasOwn(HASH_BYTES, hash)) {
-    throw new Psha1Error('ERR_PSHA1_INVALID_HASH', `hash must be one of ${P_HASH_ALGORITHMS.join(', ')}; received ${typeof hash === 'string' ? JSON.stringify(hash.slice(0, 32)) : describe(hash)}`, { field: 'hash' });
+    throw new Psha1Error(
+      'ERR_PSHA1_INVALID_HASH',
+      `hash must be one of ${P_HASH_ALGORITHMS.join(', ')}; received ${typeof hash === 'string' ? JSON.stringify(hash.slice(0, 32)) : describe(hash)}`,
+      { field: 'hash' },
+    );
   }
   assertBytes(secret, 'secret');
   assertBytes(seed, 'seed');

@@ -16,7 +16,10 @@ export interface AutodiscoverLinks {
 /** token → href, in the order of the 1.5 sample (Autodiscover, AuthBroker) plus the services of this server. */
 export function autodiscoverLinks(o: AutodiscoverLinks): { token: string; href: string }[] {
   const out: { token: string; href: string }[] = [];
-  for (const [side, base] of [['Internal', o.internalBase], ['External', o.externalBase]] as const) {
+  for (const [side, base] of [
+    ['Internal', o.internalBase],
+    ['External', o.externalBase],
+  ] as const) {
     out.push(
       { token: `${side}/Autodiscover`, href: `${base}/Autodiscover/AutodiscoverService.svc/root` },
       // MS-OCAUTHWS 1.5: "Internal/External AuthBroker Service URL ... part of the User type" (href as in the sample).
@@ -71,10 +74,23 @@ export function createAutodiscoverHandler(o: AutodiscoverHandlerOptions): (req: 
           // HTTP extension header called X-Ms-diagnostics" (28032 invalid, 28033 expired, 28034 other server).
           const id = (e as { errorId?: unknown }).errorId;
           const errorId = typeof id === 'number' && webTicketError(id) ? id : 28032;
-          diagnostics = formatMsDiagnostics(webTicketDiagnostics(errorId, { ...(o.serverFqdn ? { source: o.serverFqdn } : {}), reason: toDiagnosticsText((e as Error)?.message ?? 'invalid web ticket', 200) }));
+          diagnostics = formatMsDiagnostics(
+            webTicketDiagnostics(errorId, {
+              ...(o.serverFqdn ? { source: o.serverFqdn } : {}),
+              reason: toDiagnosticsText((e as Error)?.message ?? 'invalid web ticket', 200),
+            }),
+          );
         }
       }
-      if (!ok) return new Response(null, { status: 401, headers: { 'x-ms-webticketurl': o.webTicketUrl(), 'www-authenticate': 'MsRtcOAuth, Bearer', ...(diagnostics ? { 'x-ms-diagnostics': diagnostics } : {}) } });
+      if (!ok)
+        return new Response(null, {
+          status: 401,
+          headers: {
+            'x-ms-webticketurl': o.webTicketUrl(),
+            'www-authenticate': 'MsRtcOAuth, Bearer',
+            ...(diagnostics ? { 'x-ms-diagnostics': diagnostics } : {}),
+          },
+        });
     }
     const l = o.links();
     const internal = new URL(l.internalBase).hostname === url.hostname || l.internalBase === l.externalBase;

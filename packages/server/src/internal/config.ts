@@ -169,7 +169,14 @@ export interface RunningServer {
 }
 
 /** TLS 1.2 suites of the HTTPS listener: ECDHE key exchange (forward secrecy) with AEAD ciphers only. */
-export const TLS12_AEAD_CIPHERS = ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305'].join(':');
+export const TLS12_AEAD_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
 
 export const SERVICE_PATHS = {
   webTicket: '/WebTicket/WebTicketService.svc',
@@ -181,7 +188,8 @@ export const SERVICE_PATHS = {
 /** Refuse an invalid configuration before anything is created. @throws {ServerConfigError} ERR_SERVER_CONFIG naming the field */
 export function checkConfig(c: ServerConfig): void {
   const intIn = (name: string, v: unknown, min: number, max: number) => {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) throw new ServerConfigError(`${name}: expected an integer in ${min}..${max}, received ${JSON.stringify(v)}`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max))
+      throw new ServerConfigError(`${name}: expected an integer in ${min}..${max}, received ${JSON.stringify(v)}`);
   };
   intIn('port', c.port, 0, 65535);
   intIn('sip.port', c.sip?.port, 0, 65535);
@@ -208,7 +216,8 @@ export function checkConfig(c: ServerConfig): void {
   if (c.policy?.signInThrottle !== undefined && c.policy.signInThrottle !== false) {
     const t = c.policy.signInThrottle;
     if (typeof t !== 'object' || t === null) throw new ServerConfigError(`policy.signInThrottle: expected an object or false, received ${JSON.stringify(t)}`);
-    for (const k of Object.keys(t)) if (!(k in THROTTLE_DEFAULTS)) throw new ServerConfigError(`policy.signInThrottle.${k}: expected one of ${Object.keys(THROTTLE_DEFAULTS).join(', ')}`);
+    for (const k of Object.keys(t))
+      if (!(k in THROTTLE_DEFAULTS)) throw new ServerConfigError(`policy.signInThrottle.${k}: expected one of ${Object.keys(THROTTLE_DEFAULTS).join(', ')}`);
     intIn('policy.signInThrottle.maxPinFailures', t.maxPinFailures, 1, 1000);
     intIn('policy.signInThrottle.maxPasswordFailures', t.maxPasswordFailures, 1, 1000);
     intIn('policy.signInThrottle.failureWindowSeconds', t.failureWindowSeconds, 1, 7 * 86400);
@@ -221,11 +230,22 @@ export function checkConfig(c: ServerConfig): void {
   if (c.store !== undefined && !['memory', 'sqlite', 'postgres'].includes((c.store as { kind?: string })?.kind ?? ''))
     throw new ServerConfigError(`store.kind: expected memory, sqlite or postgres, received ${JSON.stringify((c.store as { kind?: unknown })?.kind)}`);
   if (c.store?.kind === 'postgres' && (typeof c.store.url !== 'string' || !/^postgres(ql)?:\/\//.test(c.store.url)))
-    throw new ServerConfigError(`store.url: expected a postgres:// URL, received ${JSON.stringify(typeof c.store.url === 'string' ? c.store.url.replace(/:[^:@/]*@/, ':***@') : c.store.url)}`);
-  if (c.faults !== undefined) for (const k of Object.keys(c.faults)) if (!(FAULT_NAMES as readonly string[]).includes(k)) throw new ServerConfigError(`faults.${k}: expected one of ${FAULT_NAMES.join(', ')}`);
-  if (c.ntlm !== undefined && c.ntlm !== false && (typeof c.ntlm !== 'object' || c.ntlm === null)) throw new ServerConfigError(`ntlm: expected false or an object, received ${JSON.stringify(c.ntlm)}`);
-  if (c.ntlm && c.ntlm.netbiosDomain !== undefined && (typeof c.ntlm.netbiosDomain !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,14}$/.test(c.ntlm.netbiosDomain)))
-    throw new ServerConfigError(`ntlm.netbiosDomain: expected a NetBIOS domain name (1-15 letters, digits, - or _), received ${JSON.stringify(c.ntlm.netbiosDomain)}`);
+    throw new ServerConfigError(
+      `store.url: expected a postgres:// URL, received ${JSON.stringify(typeof c.store.url === 'string' ? c.store.url.replace(/:[^:@/]*@/, ':***@') : c.store.url)}`,
+    );
+  if (c.faults !== undefined)
+    for (const k of Object.keys(c.faults))
+      if (!(FAULT_NAMES as readonly string[]).includes(k)) throw new ServerConfigError(`faults.${k}: expected one of ${FAULT_NAMES.join(', ')}`);
+  if (c.ntlm !== undefined && c.ntlm !== false && (typeof c.ntlm !== 'object' || c.ntlm === null))
+    throw new ServerConfigError(`ntlm: expected false or an object, received ${JSON.stringify(c.ntlm)}`);
+  if (
+    c.ntlm &&
+    c.ntlm.netbiosDomain !== undefined &&
+    (typeof c.ntlm.netbiosDomain !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,14}$/.test(c.ntlm.netbiosDomain))
+  )
+    throw new ServerConfigError(
+      `ntlm.netbiosDomain: expected a NetBIOS domain name (1-15 letters, digits, - or _), received ${JSON.stringify(c.ntlm.netbiosDomain)}`,
+    );
   if (c.ntlm) intIn('ntlm.maxPendingContexts', c.ntlm.maxPendingContexts, 1, 1_000_000);
   if (c.externalUrl !== undefined) {
     let u: URL | undefined;
@@ -235,9 +255,12 @@ export function checkConfig(c: ServerConfig): void {
       u = undefined;
     }
     if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.search || u.hash || u.username || u.password)
-      throw new ServerConfigError(`externalUrl: expected an absolute https URL without query, fragment or credentials (the public base of the services), received ${JSON.stringify(typeof c.externalUrl === 'string' ? c.externalUrl.slice(0, 200) : c.externalUrl)}`);
+      throw new ServerConfigError(
+        `externalUrl: expected an absolute https URL without query, fragment or credentials (the public base of the services), received ${JSON.stringify(typeof c.externalUrl === 'string' ? c.externalUrl.slice(0, 200) : c.externalUrl)}`,
+      );
   }
-  if (c.farmFqdn !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(c.farmFqdn)) throw new ServerConfigError(`farmFqdn: expected a DNS name, received ${JSON.stringify(c.farmFqdn)}`);
-  if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize) throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
+  if (c.farmFqdn !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(c.farmFqdn))
+    throw new ServerConfigError(`farmFqdn: expected a DNS name, received ${JSON.stringify(c.farmFqdn)}`);
+  if (c.policy?.minKeySize && c.policy.maxKeySize && c.policy.minKeySize > c.policy.maxKeySize)
+    throw new ServerConfigError(`policy.minKeySize: expected at most maxKeySize (${c.policy.maxKeySize}), received ${c.policy.minKeySize}`);
 }
-

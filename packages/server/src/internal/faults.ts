@@ -91,20 +91,58 @@ export interface ServerFaults {
 }
 
 export const FAULT_NAMES = [
-  'skipSignatureCheck', 'skipTimestampCheck', 'acceptAnyPin', 'skipAudienceCheck', 'acceptAnyPassword', 'acceptRevokedCertificates',
-  'skipEntityCheck', 'ignoreRequestedValidity', 'refusalsAsInternalError', 'acceptAnyCsrValueType', 'shortServerEntropy', 'autodiscoverBare401',
-  'credentialLifetimeMilliseconds', 'swapTlsDskKeys', 'acceptTruncatedHmac', 'omitIssuerChain',
-  'certErrorIdsCollapsed', 'diagnosticsSourceNotFqdn', 'stubServiceDescriptions', 'autodiscoverWithoutBroker',
-  'acquireCredentialRepeatable', 'maxSignatureAlwaysSet', 'hashAlgorithmIgnoresOffer', 'refusePemArmouredCsr',
-  'createSessionWithoutHashAlgorithm', 'sipSkipSignatureCheck', 'acceptUnverifiedOAuth2', 'securityTokenErrorIdsCollapsed', 'omitTicketLifetime',
-  'certProvAnyMethod', 'bodyCapIgnored', 'certProvIgnoresAction', 'soap12AnsweredAsSoap11', 'deviceIdPaddingAccepted', 'keySizePolicyIgnored',
-  'validityUnbounded', 'disabledAccountCredential', 'nonRsaKeyAccepted', 'weakRsaKeyAccepted', 'ekuNotChecked',
+  'skipSignatureCheck',
+  'skipTimestampCheck',
+  'acceptAnyPin',
+  'skipAudienceCheck',
+  'acceptAnyPassword',
+  'acceptRevokedCertificates',
+  'skipEntityCheck',
+  'ignoreRequestedValidity',
+  'refusalsAsInternalError',
+  'acceptAnyCsrValueType',
+  'shortServerEntropy',
+  'autodiscoverBare401',
+  'credentialLifetimeMilliseconds',
+  'swapTlsDskKeys',
+  'acceptTruncatedHmac',
+  'omitIssuerChain',
+  'certErrorIdsCollapsed',
+  'diagnosticsSourceNotFqdn',
+  'stubServiceDescriptions',
+  'autodiscoverWithoutBroker',
+  'acquireCredentialRepeatable',
+  'maxSignatureAlwaysSet',
+  'hashAlgorithmIgnoresOffer',
+  'refusePemArmouredCsr',
+  'createSessionWithoutHashAlgorithm',
+  'sipSkipSignatureCheck',
+  'acceptUnverifiedOAuth2',
+  'securityTokenErrorIdsCollapsed',
+  'omitTicketLifetime',
+  'certProvAnyMethod',
+  'bodyCapIgnored',
+  'certProvIgnoresAction',
+  'soap12AnsweredAsSoap11',
+  'deviceIdPaddingAccepted',
+  'keySizePolicyIgnored',
+  'validityUnbounded',
+  'disabledAccountCredential',
+  'nonRsaKeyAccepted',
+  'weakRsaKeyAccepted',
+  'ekuNotChecked',
 ] as const;
 
 /** nonRsaKeyAccepted / weakRsaKeyAccepted / ekuNotChecked: the CSR checks the certprov handler skips (its `testFaults`). */
 export function faultyCsrChecks(faults: ServerFaults): { testFaults?: CertProvTestFaults } {
   if (!faults.nonRsaKeyAccepted && !faults.weakRsaKeyAccepted && !faults.ekuNotChecked) return {};
-  return { testFaults: { acceptNonRsaKeys: faults.nonRsaKeyAccepted === true, acceptWeakRsaKeys: faults.weakRsaKeyAccepted === true, ignoreRequestedEku: faults.ekuNotChecked === true } };
+  return {
+    testFaults: {
+      acceptNonRsaKeys: faults.nonRsaKeyAccepted === true,
+      acceptWeakRsaKeys: faults.weakRsaKeyAccepted === true,
+      ignoreRequestedEku: faults.ekuNotChecked === true,
+    },
+  };
 }
 
 /** acceptUnverifiedOAuth2: the OAuth2 validator of a server that validates nothing (the payload's sip or smtp claim is the user). */
@@ -153,7 +191,13 @@ export function stripMessageSignature(xml: string): string {
   const sec = doc.getElementsByTagNameNS(WSSE, 'Security');
   for (let i = 0; i < sec.length; i++) {
     const s = sec.item(i)!;
-    for (const c of Array.from(s.childNodes)) if (c.nodeType === 1 && (c as unknown as { namespaceURI: string; localName: string }).namespaceURI === DS && (c as unknown as { namespaceURI: string; localName: string }).localName === 'Signature') s.removeChild(c);
+    for (const c of Array.from(s.childNodes))
+      if (
+        c.nodeType === 1 &&
+        (c as unknown as { namespaceURI: string; localName: string }).namespaceURI === DS &&
+        (c as unknown as { namespaceURI: string; localName: string }).localName === 'Signature'
+      )
+        s.removeChild(c);
   }
   return new XMLSerializer().serializeToString(doc as never);
 }
@@ -182,7 +226,16 @@ export function faultyVerifier(v: TicketVerifier, faults: ServerFaults, lax: Tic
 
 /** CertProv with its faults: acceptAnyCsrValueType (request rewritten), refusalsAsInternalError (response rewritten). */
 export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.acceptAnyCsrValueType && !faults.refusalsAsInternalError && !faults.refusePemArmouredCsr && !faults.certProvAnyMethod && !faults.certProvIgnoresAction && !faults.soap12AnsweredAsSoap11 && !faults.deviceIdPaddingAccepted) return h;
+  if (
+    !faults.acceptAnyCsrValueType &&
+    !faults.refusalsAsInternalError &&
+    !faults.refusePemArmouredCsr &&
+    !faults.certProvAnyMethod &&
+    !faults.certProvIgnoresAction &&
+    !faults.soap12AnsweredAsSoap11 &&
+    !faults.deviceIdPaddingAccepted
+  )
+    return h;
   return async (req) => {
     let r = req;
     if (faults.certProvAnyMethod && req.method !== 'POST') {
@@ -209,7 +262,10 @@ export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebH
     if (faults.acceptAnyCsrValueType && r.method === 'POST') {
       const body = (await r.text())
         .replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bValueType=")[^"]*(")/, '$1http://schemas.microsoft.com/OCS/AuthWebServices.xsd#PKCS10$2')
-        .replace(/(<(?:\w+:)?BinarySecurityToken\b[^>]*\bEncodingType=")[^"]*(")/, '$1http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary$2');
+        .replace(
+          /(<(?:\w+:)?BinarySecurityToken\b[^>]*\bEncodingType=")[^"]*(")/,
+          '$1http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary$2',
+        );
       r = new Request(req.url, { method: req.method, headers: req.headers, body });
     }
     const res = await h(r);
@@ -224,7 +280,9 @@ export function faultyCertProvHandler(h: WebHandler, faults: ServerFaults): WebH
 
 /** The Web Ticket Service with certErrorIdsCollapsed / securityTokenErrorIdsCollapsed (ErrorId in X-Ms-diagnostics and af:ErrorId rewritten) and omitTicketLifetime. */
 export function faultyWebTicketHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  const base: WebHandler = faults.omitTicketLifetime ? async (req) => rewriteResponse(await h(req), (t) => t.replace(/<((?:\w+:)?Lifetime)\b[\s\S]*?<\/\1>/, '')) : h;
+  const base: WebHandler = faults.omitTicketLifetime
+    ? async (req) => rewriteResponse(await h(req), (t) => t.replace(/<((?:\w+:)?Lifetime)\b[\s\S]*?<\/\1>/, ''))
+    : h;
   if (!faults.certErrorIdsCollapsed && !faults.securityTokenErrorIdsCollapsed) return base;
   const ids = faults.certErrorIdsCollapsed ? '2801[1-5]' : '(?:2802[01]|28035)';
   return async (req) => {
@@ -237,27 +295,39 @@ export function faultyWebTicketHandler(h: WebHandler, faults: ServerFaults): Web
 
 /** The Authentication Broker with its faults: credentialLifetimeMilliseconds, swapTlsDskKeys, diagnosticsSourceNotFqdn (responses rewritten). */
 export function faultyBrokerHandler(h: WebHandler, faults: ServerFaults): WebHandler {
-  if (!faults.credentialLifetimeMilliseconds && !faults.swapTlsDskKeys && !faults.diagnosticsSourceNotFqdn && !faults.acquireCredentialRepeatable && !faults.maxSignatureAlwaysSet && !faults.hashAlgorithmIgnoresOffer && !faults.createSessionWithoutHashAlgorithm) return h;
+  if (
+    !faults.credentialLifetimeMilliseconds &&
+    !faults.swapTlsDskKeys &&
+    !faults.diagnosticsSourceNotFqdn &&
+    !faults.acquireCredentialRepeatable &&
+    !faults.maxSignatureAlwaysSet &&
+    !faults.hashAlgorithmIgnoresOffer &&
+    !faults.createSessionWithoutHashAlgorithm
+  )
+    return h;
   return async (req) => {
     const res = await h(req);
     let status = res.status;
     const r = await rewriteResponse(res, (t) => {
-    let out = t;
-    if (faults.acquireCredentialRepeatable && /once per session/.test(t)) {
-      const op = /(AuthBrokerAcquireCredential(?:V2)?): can be called once/.exec(t)?.[1] ?? 'AuthBrokerAcquireCredential';
-      status = 200;
-      out = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><${op}Response xmlns="http://tempuri.org/"><${op}Result>28000</${op}Result></${op}Response></s:Body></s:Envelope>`;
-    }
-    if (faults.createSessionWithoutHashAlgorithm && /CreateAuthBrokerSessionResult/.test(out)) out = out.replace(/<((?:\w+:)?HashAlgorithm)\b[^>]*(?:\/>|>[^<]*<\/\1>)/, '');
-    if (faults.maxSignatureAlwaysSet) out = out.replace(/(<(?:\w+:)?MaxSignature>)0</, '$120<');
-    if (faults.hashAlgorithmIgnoresOffer) out = out.replace(/(<(?:\w+:)?HashAlgorithm>)(?:SHA1|32772)</, (_m, a: string) => `${a}${/SHA1/.test(_m) ? 'SHA256' : '32780'}<`);
-    if (faults.credentialLifetimeMilliseconds) out = out.replace(/(<(?:\w+:)?AuthBrokerAcquireCredential(?:V2)?Result>)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) * 1000}`);
-    if (faults.swapTlsDskKeys) {
-      const c = /<((?:\w+:)?ClientSigningKey)>([^<]*)</.exec(out)?.[2];
-      const s = /<((?:\w+:)?ServerSigningKey)>([^<]*)</.exec(out)?.[2];
-      if (c && s) out = out.replace(/(<(?:\w+:)?ClientSigningKey>)[^<]*/, `$1${s}`).replace(/(<(?:\w+:)?ServerSigningKey>)[^<]*/, `$1${c}`);
-    }
-    return out;
+      let out = t;
+      if (faults.acquireCredentialRepeatable && /once per session/.test(t)) {
+        const op = /(AuthBrokerAcquireCredential(?:V2)?): can be called once/.exec(t)?.[1] ?? 'AuthBrokerAcquireCredential';
+        status = 200;
+        out = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><${op}Response xmlns="http://tempuri.org/"><${op}Result>28000</${op}Result></${op}Response></s:Body></s:Envelope>`;
+      }
+      if (faults.createSessionWithoutHashAlgorithm && /CreateAuthBrokerSessionResult/.test(out))
+        out = out.replace(/<((?:\w+:)?HashAlgorithm)\b[^>]*(?:\/>|>[^<]*<\/\1>)/, '');
+      if (faults.maxSignatureAlwaysSet) out = out.replace(/(<(?:\w+:)?MaxSignature>)0</, '$120<');
+      if (faults.hashAlgorithmIgnoresOffer)
+        out = out.replace(/(<(?:\w+:)?HashAlgorithm>)(?:SHA1|32772)</, (_m, a: string) => `${a}${/SHA1/.test(_m) ? 'SHA256' : '32780'}<`);
+      if (faults.credentialLifetimeMilliseconds)
+        out = out.replace(/(<(?:\w+:)?AuthBrokerAcquireCredential(?:V2)?Result>)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) * 1000}`);
+      if (faults.swapTlsDskKeys) {
+        const c = /<((?:\w+:)?ClientSigningKey)>([^<]*)</.exec(out)?.[2];
+        const s = /<((?:\w+:)?ServerSigningKey)>([^<]*)</.exec(out)?.[2];
+        if (c && s) out = out.replace(/(<(?:\w+:)?ClientSigningKey>)[^<]*/, `$1${s}`).replace(/(<(?:\w+:)?ServerSigningKey>)[^<]*/, `$1${c}`);
+      }
+      return out;
     });
     const d = r.headers.get('x-ms-diagnostics');
     if (faults.diagnosticsSourceNotFqdn && d) r.headers.set('x-ms-diagnostics', d.replace(/source="[^"]*"/, 'source="ocauth-authbroker"'));
@@ -270,7 +340,10 @@ export function faultyAutodiscoverHandler(h: WebHandler, faults: ServerFaults): 
   if (!faults.autodiscoverBare401 && !faults.autodiscoverWithoutBroker) return h;
   return async (req) => {
     const r = await h(req);
-    if (faults.autodiscoverWithoutBroker) return rewriteResponse(r, (t) => t.replace(/<Link token="(?:Internal|External)\/AuthBroker"[^>]*\/>/g, '').replace(/\{[^{}]*"(?:Internal|External)\/AuthBroker"[^{}]*\},?/g, ''));
+    if (faults.autodiscoverWithoutBroker)
+      return rewriteResponse(r, (t) =>
+        t.replace(/<Link token="(?:Internal|External)\/AuthBroker"[^>]*\/>/g, '').replace(/\{[^{}]*"(?:Internal|External)\/AuthBroker"[^{}]*\},?/g, ''),
+      );
     if (r.status !== 401) return r;
     const headers = new Headers(r.headers);
     headers.delete('x-ms-diagnostics');
@@ -284,7 +357,12 @@ export function faultyRandom(faults: ServerFaults): { random?: (n: number) => Ui
 }
 
 /** ignoreRequestedValidity: a policy that gives every certificate the maximum validity whatever was asked. */
-export function faultyValidityPolicy(faults: ServerFaults): { minValidityHours?: number; defaultValidityHours?: number; maxValidityHours?: number; minKeySizeBits?: number } {
+export function faultyValidityPolicy(faults: ServerFaults): {
+  minValidityHours?: number;
+  defaultValidityHours?: number;
+  maxValidityHours?: number;
+  minKeySizeBits?: number;
+} {
   if (faults.ignoreRequestedValidity) return { minValidityHours: 8760, defaultValidityHours: 8760, maxValidityHours: 8760 };
   return {
     // validityUnbounded: a maximum no request reaches (1 000 000 hours, about 114 years).

@@ -50,7 +50,13 @@ export function createHttpsFetch(options: HttpsFetchOptions = {}): typeof fetch 
     if (body) headers['content-length'] = String(body.length);
     const started = performance.now();
     return await new Promise<Response>((resolve, reject) => {
-      const opts = { method: req.method, headers, timeout: timeoutMs, ...(ca && url.protocol === 'https:' ? { ca } : {}), ...(options.agent ? { agent: options.agent } : {}) };
+      const opts = {
+        method: req.method,
+        headers,
+        timeout: timeoutMs,
+        ...(ca && url.protocol === 'https:' ? { ca } : {}),
+        ...(options.agent ? { agent: options.agent } : {}),
+      };
       const r = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, opts, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -65,7 +71,16 @@ export function createHttpsFetch(options: HttpsFetchOptions = {}): typeof fetch 
             flat[k] = Array.isArray(v) ? v.join(', ') : v;
           }
           const status = res.statusCode ?? 502;
-          options.onExchange?.({ method: req.method, url: req.url, requestHeaders: headers, requestBody: body?.toString('utf8') ?? '', status, responseHeaders: flat, responseBody: buf.toString('utf8'), ms: performance.now() - started });
+          options.onExchange?.({
+            method: req.method,
+            url: req.url,
+            requestHeaders: headers,
+            requestBody: body?.toString('utf8') ?? '',
+            status,
+            responseHeaders: flat,
+            responseBody: buf.toString('utf8'),
+            ms: performance.now() - started,
+          });
           const nullBody = status === 204 || status === 304 || req.method === 'HEAD';
           resolve(new Response(nullBody ? null : buf, { status, statusText: res.statusMessage ?? '', headers: h }));
         });

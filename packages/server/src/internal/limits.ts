@@ -23,7 +23,11 @@ export interface ConnectionGuard {
   close(): void;
 }
 
-interface Pending { socket: Socket; source: string; timer: NodeJS.Timeout }
+interface Pending {
+  socket: Socket;
+  source: string;
+  timer: NodeJS.Timeout;
+}
 
 export function guardConnections(server: Server, o: ConnectionGuardOptions): ConnectionGuard {
   // Insertion order of a Map = age order: the first entry is the oldest pending handshake.
@@ -152,7 +156,11 @@ export function preAuthGate(o: PreAuthGateOptions): (h: (req: Request) => Promis
     // The body was read by the node adapter with this cap as its limit (413 before any parsing, declared
     // or chunked); a declared length above it never gets here. Checked again for other callers.
     const declared = Number(req.headers.get('content-length') ?? NaN);
-    if (Number.isFinite(declared) && declared > o.maxBodyBytes) return new Response(`request body: expected at most ${o.maxBodyBytes} bytes before authentication\n`, { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' } });
+    if (Number.isFinite(declared) && declared > o.maxBodyBytes)
+      return new Response(`request body: expected at most ${o.maxBodyBytes} bytes before authentication\n`, {
+        status: 413,
+        headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' },
+      });
     if (!(await acquire())) return new Response('busy\n', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' } });
     try {
       return await h(req); // the same Request object: its connection context (source address) stays bound

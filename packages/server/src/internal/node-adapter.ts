@@ -39,7 +39,16 @@ export function createNodeListener(o: AdapterOptions): (req: IncomingMessage, re
       /* answered 400 below */
     }
     const log = (status: number, extra: Record<string, unknown> = {}) =>
-      o.logger({ level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info', msg: 'request', id, method: req.method, path: pathname.slice(0, 200), status, ms: Number(process.hrtime.bigint() - started) / 1e6, ...extra });
+      o.logger({
+        level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
+        msg: 'request',
+        id,
+        method: req.method,
+        path: pathname.slice(0, 200),
+        status,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        ...extra,
+      });
     void (async () => {
       try {
         let url: URL;
@@ -65,7 +74,9 @@ export function createNodeListener(o: AdapterOptions): (req: IncomingMessage, re
         if (typeof body === 'number') {
           // Answer first, then drop the connection (the rest of the body is never read).
           res.once('finish', () => setImmediate(() => req.destroy()));
-          text(res, body, body === 413 ? `request body: expected at most ${o.maxBodyBytes} bytes\n` : `request body: expected within ${o.bodyTimeoutMs} ms\n`, { connection: 'close' });
+          text(res, body, body === 413 ? `request body: expected at most ${o.maxBodyBytes} bytes\n` : `request body: expected within ${o.bodyTimeoutMs} ms\n`, {
+            connection: 'close',
+          });
           return log(body);
         }
         const headers = new Headers();

@@ -30,21 +30,41 @@ export const PKI_FILES = { caCert: 'ca-cert.pem', caKey: 'ca-key.pem', tlsCert: 
  *
  * @throws {ServerError} ERR_SERVER_CERTIFICATE when `names` is empty or holds something that is not a DNS name / IPv4 literal, `days` is not a positive integer, or the CA certificate / key PEM cannot be read
  */
-export function issueServerCertificate(caCertPem: string, caKeyPem: string, names: readonly string[], days = 825): { certificatePem: string; privateKeyPem: string } {
-  const bad = names.find((n) => typeof n !== 'string' || !/^(?:[A-Za-z0-9*](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(n));
-  if (names.length === 0 || bad !== undefined) throw new ServerError('ERR_SERVER_CERTIFICATE', `names: expected one or more DNS names or IPv4 literals, received ${names.length === 0 ? 'none' : JSON.stringify(bad)}`, { field: 'names' });
-  if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new ServerError('ERR_SERVER_CERTIFICATE', `days: expected an integer in 1..36500, received ${JSON.stringify(days)}`, { field: 'days' });
+export function issueServerCertificate(
+  caCertPem: string,
+  caKeyPem: string,
+  names: readonly string[],
+  days = 825,
+): { certificatePem: string; privateKeyPem: string } {
+  const bad = names.find(
+    (n) => typeof n !== 'string' || !/^(?:[A-Za-z0-9*](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(n),
+  );
+  if (names.length === 0 || bad !== undefined)
+    throw new ServerError(
+      'ERR_SERVER_CERTIFICATE',
+      `names: expected one or more DNS names or IPv4 literals, received ${names.length === 0 ? 'none' : JSON.stringify(bad)}`,
+      { field: 'names' },
+    );
+  if (!Number.isInteger(days) || days < 1 || days > 36_500)
+    throw new ServerError('ERR_SERVER_CERTIFICATE', `days: expected an integer in 1..36500, received ${JSON.stringify(days)}`, { field: 'days' });
   let caCert: forge.pki.Certificate;
   let caKey: forge.pki.rsa.PrivateKey;
   try {
     caCert = forge.pki.certificateFromPem(caCertPem);
   } catch (e) {
-    throw new ServerError('ERR_SERVER_CERTIFICATE', `caCertPem: expected a PEM RSA CA certificate, received something node-forge cannot read (${(e as Error).message})`, { field: 'caCertPem', cause: e });
+    throw new ServerError(
+      'ERR_SERVER_CERTIFICATE',
+      `caCertPem: expected a PEM RSA CA certificate, received something node-forge cannot read (${(e as Error).message})`,
+      { field: 'caCertPem', cause: e },
+    );
   }
   try {
     caKey = forge.pki.privateKeyFromPem(caKeyPem) as forge.pki.rsa.PrivateKey;
   } catch (e) {
-    throw new ServerError('ERR_SERVER_CERTIFICATE', 'caKeyPem: expected the PEM RSA private key of the CA, received something that does not parse', { field: 'caKeyPem', cause: e });
+    throw new ServerError('ERR_SERVER_CERTIFICATE', 'caKeyPem: expected the PEM RSA private key of the CA, received something that does not parse', {
+      field: 'caKeyPem',
+      cause: e,
+    });
   }
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const c = forge.pki.createCertificate();
@@ -88,8 +108,13 @@ export function loadOrCreatePki(dataDir: string, farmFqdn: string, extraNames: r
     if (!tlsCertificatePem || !tlsKeyPem) return false;
     const x = new X509Certificate(tlsCertificatePem);
     const san = x.subjectAltName ?? '';
-    return x.checkIssued(ca.certificate) && x.verify(ca.certificate.publicKey) && Date.parse(x.validTo) > Date.now() + 86_400_000 &&
-      names.every((n) => san.includes(/^\d+\.\d+\.\d+\.\d+$/.test(n) ? `IP Address:${n}` : `DNS:${n}`)) && x.checkPrivateKey(createPrivateKey(tlsKeyPem));
+    return (
+      x.checkIssued(ca.certificate) &&
+      x.verify(ca.certificate.publicKey) &&
+      Date.parse(x.validTo) > Date.now() + 86_400_000 &&
+      names.every((n) => san.includes(/^\d+\.\d+\.\d+\.\d+$/.test(n) ? `IP Address:${n}` : `DNS:${n}`)) &&
+      x.checkPrivateKey(createPrivateKey(tlsKeyPem))
+    );
   })();
   if (!fits) {
     const caKeyPem = readFileSync(p(PKI_FILES.caKey), 'utf8');
@@ -105,5 +130,13 @@ export function loadOrCreatePki(dataDir: string, farmFqdn: string, extraNames: r
     poolBytes = randomBytes(32);
     atomicWriteFileSync(p(PKI_FILES.poolKey), poolBytes);
   }
-  return { ca, caCertificatePem, tlsCertificatePem, tlsKey: createPrivateKey(tlsKeyPem), tlsKeyPem, poolKey: { keyName: keyNameOf(poolBytes), key: new Uint8Array(poolBytes) }, created };
+  return {
+    ca,
+    caCertificatePem,
+    tlsCertificatePem,
+    tlsKey: createPrivateKey(tlsKeyPem),
+    tlsKeyPem,
+    poolKey: { keyName: keyNameOf(poolBytes), key: new Uint8Array(poolBytes) },
+    created,
+  };
 }

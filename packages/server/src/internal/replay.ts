@@ -33,7 +33,10 @@ export interface ProofPolicy {
 
 class ProofError extends Error {
   readonly errorId = 28032;
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ProofError';
   }
@@ -42,7 +45,13 @@ class ProofError extends Error {
 type Envelope = NonNullable<VerifiedTicket['envelope']>;
 
 function signatureValueOf(env: Envelope): string {
-  type El = { localName?: string; namespaceURI?: string; textContent?: string | null; childNodes: ArrayLike<El>; getElementsByTagNameNS(ns: string, n: string): ArrayLike<El> };
+  type El = {
+    localName?: string;
+    namespaceURI?: string;
+    textContent?: string | null;
+    childNodes: ArrayLike<El>;
+    getElementsByTagNameNS(ns: string, n: string): ArrayLike<El>;
+  };
   const header = env.header as unknown as El | undefined;
   const sec = header ? Array.from(header.getElementsByTagNameNS(NS.wsse, 'Security')) : [];
   for (const s of sec) {
@@ -55,8 +64,15 @@ function signatureValueOf(env: Envelope): string {
 
 /** The replay key of a signed request: SignatureValue and the digest of its Body. */
 function replayKey(env: Envelope): string {
-  const body = createHash('sha256').update(canonicalize(env.body as never, { algorithm: EXC_C14N })).digest('base64');
-  return 'replay|' + createHash('sha256').update(`${signatureValueOf(env)}|${body}`).digest('base64');
+  const body = createHash('sha256')
+    .update(canonicalize(env.body as never, { algorithm: EXC_C14N }))
+    .digest('base64');
+  return (
+    'replay|' +
+    createHash('sha256')
+      .update(`${signatureValueOf(env)}|${body}`)
+      .digest('base64')
+  );
 }
 
 /**
@@ -83,9 +99,15 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
   let deferring = false;
 
   const replayRefusal = (v: VerifiedTicket) =>
-    new ProofError('ERR_WSTRUST_REPLAY', `request: expected a message not seen before, received a replay (same signature and Body) signed at ${v.timestamp!.created.toISOString()}`);
+    new ProofError(
+      'ERR_WSTRUST_REPLAY',
+      `request: expected a message not seen before, received a replay (same signature and Body) signed at ${v.timestamp!.created.toISOString()}`,
+    );
   const ticketRefusal = (v: VerifiedTicket) =>
-    new ProofError('ERR_SERVER_TICKET_USED', `web ticket ${v.assertionId}: expected a ticket that has not obtained a certificate yet (policy certificatesPerTicket ${perTicket}), received one that has`);
+    new ProofError(
+      'ERR_SERVER_TICKET_USED',
+      `web ticket ${v.assertionId}: expected a ticket that has not obtained a certificate yet (policy certificatesPerTicket ${perTicket}), received one that has`,
+    );
   /** The replay claim of a signed request (undefined: not signed, broker with brokerAcceptUnsignedTickets); requireSignedBody. */
   const replayClaim = (v: VerifiedTicket): ClaimGroup | undefined => {
     if (!v.envelope || !v.timestamp) return undefined;
@@ -102,7 +124,12 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
   // The store unreachable: fail closed, as a store outage (certprov answers InternalError, as for a failing user lookup).
   const storeDown = (e: unknown): never => {
     if (e instanceof ProofError) throw e;
-    throw Object.assign(new Error(`replay cache unavailable: ${(e as Error)?.message ?? String(e)}`), { code: typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_SERVER_STORE_UNAVAILABLE', errorId: 28032, httpStatus: 503, responseCode: 'InternalError' });
+    throw Object.assign(new Error(`replay cache unavailable: ${(e as Error)?.message ?? String(e)}`), {
+      code: typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_SERVER_STORE_UNAVAILABLE',
+      errorId: 28032,
+      httpStatus: 503,
+      responseCode: 'InternalError',
+    });
   };
 
   /** Record the groups one after the other (a store without publishClaiming: memory); the keys won, or ClaimLostError. */
@@ -111,7 +138,11 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
     try {
       for (const g of groups) {
         let key: string | undefined;
-        for (const k of g.keys) if (await store.claimOnce(k, g.expiresAt, now)) { key = k; break; }
+        for (const k of g.keys)
+          if (await store.claimOnce(k, g.expiresAt, now)) {
+            key = k;
+            break;
+          }
         if (key === undefined) throw new ClaimLostError(g);
         won.push(key);
       }
@@ -204,7 +235,8 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
      * refused request stays refused, and its ticket stays usable.
      */
     certProvHandler(h: WebHandler): WebHandler {
-      if (!deferring) throw new Error('proofGuards: certificateStore() must wrap the store the Certificate Provisioning handler publishes to before certProvHandler()');
+      if (!deferring)
+        throw new Error('proofGuards: certificateStore() must wrap the store the Certificate Provisioning handler publishes to before certProvHandler()');
       return (req) => {
         const pending: PendingClaims = { groups: [], replay: undefined, committed: false };
         return requestClaims.run(pending, async () => {
@@ -222,7 +254,10 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
         try {
           // The repository's one SOAP reader (size cap, strict UTF-8, DOCTYPE refused); the handler reads its own copy.
           const soap = await readSoapRequest(req.clone(), { maxBytes: CERT_REQUEST_MAX_BYTES, maxDepth: 65 });
-          v = verifyCertificateMessage(parseEnvelope(soap.document as unknown as Parameters<typeof parseEnvelope>[0]), { now: clock(), skewSeconds: skewMs / 1000 });
+          v = verifyCertificateMessage(parseEnvelope(soap.document as unknown as Parameters<typeof parseEnvelope>[0]), {
+            now: clock(),
+            skewSeconds: skewMs / 1000,
+          });
         } catch {
           return h(req); // the Web Ticket Service answers the failure itself
         }
@@ -230,15 +265,34 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
           const e = WEB_TICKET_ERRORS[28012]!;
           const version = v.envelope.version;
           const host = new URL(req.url).hostname;
-          const diagnostics = formatMsDiagnostics({ errorId: e.errorId, ...(/^[A-Za-z0-9\-._~]+$/.test(host) ? { source: host } : {}), reason: toDiagnosticsText(e.reason), fault: e.faultcode });
-          return new Response(buildOcsDiagnosticsFault({ errorId: e.errorId, reason: e.reason, faultcode: 'wsse:FailedAuthentication', faultstring: `${e.reason} (${why})`, soapVersion: version }), {
-            status: 500,
-            headers: { 'content-type': version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8', 'x-ms-diagnostics': diagnostics },
+          const diagnostics = formatMsDiagnostics({
+            errorId: e.errorId,
+            ...(/^[A-Za-z0-9\-._~]+$/.test(host) ? { source: host } : {}),
+            reason: toDiagnosticsText(e.reason),
+            fault: e.faultcode,
           });
+          return new Response(
+            buildOcsDiagnosticsFault({
+              errorId: e.errorId,
+              reason: e.reason,
+              faultcode: 'wsse:FailedAuthentication',
+              faultstring: `${e.reason} (${why})`,
+              soapVersion: version,
+            }),
+            {
+              status: 500,
+              headers: {
+                'content-type': version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8',
+                'x-ms-diagnostics': diagnostics,
+              },
+            },
+          );
         };
-        if (!policy.certBindingAcceptUnsignedBody && !v.signedElements.includes(v.envelope.body)) return refuse('the soap:Body is not signed by the certificate');
+        if (!policy.certBindingAcceptUnsignedBody && !v.signedElements.includes(v.envelope.body))
+          return refuse('the soap:Body is not signed by the certificate');
         const now = clock().getTime();
-        if (!(await store.claimOnce(replayKey(v.envelope as Envelope), v.timestamp.expires.getTime() + skewMs, now))) return refuse('a replay of an earlier request');
+        if (!(await store.claimOnce(replayKey(v.envelope as Envelope), v.timestamp.expires.getTime() + skewMs, now)))
+          return refuse('a replay of an earlier request');
         return h(req);
       };
     },

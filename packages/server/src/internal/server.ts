@@ -8,13 +8,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { compactTicketOfHeader, createNtlmAuthenticator, createTicketVerifier, createWebTicketHandler, TicketError, type TicketVerifier } from '@ocauth/wstrust';
+import {
+  compactTicketOfHeader,
+  createNtlmAuthenticator,
+  createTicketVerifier,
+  createWebTicketHandler,
+  TicketError,
+  type TicketVerifier,
+} from '@ocauth/wstrust';
 import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certprov';
 import { certProvCredentialSource, createAuthBrokerHandler } from '@ocauth/authbroker';
 import { atomicWriteFileSync } from './atomic-file.js';
 import { certProvMetadata, createAutodiscoverHandler } from './autodiscover.js';
 import { authBrokerWsdl } from './spec-wsdl.js';
-import { unverifiedOAuth2, faultyCsrChecks, faultyBodyCap, faultyBrokerAccount, faultyAutodiscoverHandler, faultyBrokerHandler, faultyCertProvHandler, faultyDirectory, faultyRandom, faultyServiceDescription, faultyValidityPolicy, faultyVerifier, faultyWebTicketHandler, revocationBlindStore, type ServerFaults } from './faults.js';
+import {
+  unverifiedOAuth2,
+  faultyCsrChecks,
+  faultyBodyCap,
+  faultyBrokerAccount,
+  faultyAutodiscoverHandler,
+  faultyBrokerHandler,
+  faultyCertProvHandler,
+  faultyDirectory,
+  faultyRandom,
+  faultyServiceDescription,
+  faultyValidityPolicy,
+  faultyVerifier,
+  faultyWebTicketHandler,
+  revocationBlindStore,
+  type ServerFaults,
+} from './faults.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { requestContext } from './request-context.js';
@@ -26,8 +49,16 @@ import { proofGuards } from './replay.js';
 import { signInGuard, throttledDirectory, withSignInSource } from './throttle.js';
 import { startSipRegistrar, type RunningSipRegistrar } from './sip/registrar.js';
 import { ServerError } from './errors.js';
-import { checkConfig, SERVICE_PATHS, TLS12_AEAD_CIPHERS, type DemoUser, type RunningServer, type ServerConfig, type ServerLimits, type ServerPolicy } from './config.js';
-
+import {
+  checkConfig,
+  SERVICE_PATHS,
+  TLS12_AEAD_CIPHERS,
+  type DemoUser,
+  type RunningServer,
+  type ServerConfig,
+  type ServerLimits,
+  type ServerPolicy,
+} from './config.js';
 
 /**
  * Start the reference server. Resolves once it listens; `close()` stops it and closes the store.
@@ -53,7 +84,15 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     site.routes.authBroker = broker.handler;
     const sip = await sipRegistrar(setup, addr, pool);
     site.routes.autodiscover = autodiscoverService(setup, addr, pool, sip);
-    setup.logger({ level: 'info', msg: 'listening', url: addr.origin, farmFqdn: setup.farmFqdn, store: store.kind, dataDir: setup.dataDir, faults: Object.keys(setup.faults).filter((k) => (setup.faults as Record<string, unknown>)[k]) });
+    setup.logger({
+      level: 'info',
+      msg: 'listening',
+      url: addr.origin,
+      farmFqdn: setup.farmFqdn,
+      store: store.kind,
+      dataDir: setup.dataDir,
+      faults: Object.keys(setup.faults).filter((k) => (setup.faults as Record<string, unknown>)[k]),
+    });
     return runningServer(setup, store, demoUser, addr, site, sip && { port: sip.registrar.port, fqdn: sip.fqdn }, () => {
       broker.close();
       return sip?.registrar.close();
@@ -109,7 +148,16 @@ function resolveSetup(config: ServerConfig): Setup {
 /** The demo user (kept in dataDir/demo-user.json) and the configured users, created or replaced in the store. */
 async function seedUsers(s: Setup, store: ServerStore): Promise<DemoUser> {
   const demoUser = loadOrCreateDemoUser(s.dataDir, s.domain, s.netbiosDomain);
-  if (s.config.demoUser !== false) await store.users.upsertUser({ sipUri: demoUser.sipUri, account: demoUser.account, upn: demoUser.upn, pin: demoUser.pin, password: demoUser.password, phones: [demoUser.phone], displayName: 'Demo User' });
+  if (s.config.demoUser !== false)
+    await store.users.upsertUser({
+      sipUri: demoUser.sipUri,
+      account: demoUser.account,
+      upn: demoUser.upn,
+      pin: demoUser.pin,
+      password: demoUser.password,
+      phones: [demoUser.phone],
+      displayName: 'Demo User',
+    });
   for (const u of s.config.users ?? []) await store.users.upsertUser(u);
   return demoUser;
 }
@@ -126,7 +174,13 @@ function loadOrCreateDemoUser(dataDir: string, domain: string, netbios: string):
     }
   }
   const sipUri = `sip:demo@${domain}`;
-  const d: DemoUser = { sipUri, ...names(sipUri), pin: String(randomInt(100000, 1000000)), password: randomBytes(12).toString('base64url'), phone: '+15550100' };
+  const d: DemoUser = {
+    sipUri,
+    ...names(sipUri),
+    pin: String(randomInt(100000, 1000000)),
+    password: randomBytes(12).toString('base64url'),
+    phone: '+15550100',
+  };
   atomicWriteFileSync(f, JSON.stringify(d, null, 2) + '\n');
   return d;
 }
@@ -168,7 +222,11 @@ async function listenHttps(s: Setup): Promise<Site> {
     return undefined;
   };
   // Security (issue 16 item 5): cheap checks and bounded work before any parsing.
-  const gate = preAuthGate({ maxBodyBytes: faultyBodyCap(s.faults, limits.maxUnauthenticatedBodyBytes ?? 64 * 1024), maxConcurrent: limits.maxConcurrentRequests ?? 64, maxQueued: limits.maxQueuedRequests ?? 1024 });
+  const gate = preAuthGate({
+    maxBodyBytes: faultyBodyCap(s.faults, limits.maxUnauthenticatedBodyBytes ?? 64 * 1024),
+    maxConcurrent: limits.maxConcurrentRequests ?? 64,
+    maxQueued: limits.maxQueuedRequests ?? 1024,
+  });
   let site: Site | undefined;
   const server: Server = createServer(
     {
@@ -186,7 +244,16 @@ async function listenHttps(s: Setup): Promise<Site> {
       ciphers: policy.tlsCiphers ?? TLS12_AEAD_CIPHERS,
       honorCipherOrder: true,
     },
-    createNodeListener({ origin: () => site?.origin ?? '', route: (p) => { const h = route(p); return h && gate(h); }, logger, maxBodyBytes: faultyBodyCap(s.faults, Math.min(limits.maxBodyBytes ?? 1024 * 1024, limits.maxUnauthenticatedBodyBytes ?? 64 * 1024)), bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000 }),
+    createNodeListener({
+      origin: () => site?.origin ?? '',
+      route: (p) => {
+        const h = route(p);
+        return h && gate(h);
+      },
+      logger,
+      maxBodyBytes: faultyBodyCap(s.faults, Math.min(limits.maxBodyBytes ?? 1024 * 1024, limits.maxUnauthenticatedBodyBytes ?? 64 * 1024)),
+      bodyTimeoutMs: limits.requestTimeoutMs ?? 30_000,
+    }),
   );
   server.maxConnections = limits.maxConnections ?? 4096;
   const connectionGuard = guardConnections(server, {
@@ -255,7 +322,16 @@ function publishedAddresses(s: Setup, port: number): Addresses {
     authBroker: base + SERVICE_PATHS.authBroker,
     autodiscover: base + SERVICE_PATHS.autodiscover,
   });
-  const farm = [...new Set([`${origin}/`, `${external}/`, `https://${farmFqdn}:${port}/`, `https://localhost:${port}/`, ...(port === 443 ? [`https://${farmFqdn}/`] : []), ...(config.farm ?? []).map((u) => u.replace(/\/*$/, '/'))])];
+  const farm = [
+    ...new Set([
+      `${origin}/`,
+      `${external}/`,
+      `https://${farmFqdn}:${port}/`,
+      `https://localhost:${port}/`,
+      ...(port === 443 ? [`https://${farmFqdn}/`] : []),
+      ...(config.farm ?? []).map((u) => u.replace(/\/*$/, '/')),
+    ]),
+  ];
   const audiences = [...new Set(farm.flatMap((f) => [f + SERVICE_PATHS.certProv.slice(1), f + SERVICE_PATHS.authBroker.slice(1), f + 'Reach/sip.svc']))];
   // Every address the server publishes follows externalUrl (issue 14 item 5): behind a reverse proxy the
   // listen origin is reachable by nobody but the proxy.
@@ -291,7 +367,9 @@ function poolSecurity(s: Setup, store: ServerStore, addr: Addresses): PoolSecuri
     guards: proofGuards(store.security, policy, clock, skewSeconds * 1000),
     // Sign-in throttling wraps the directory (after any deliberate fault, so a fault is still visible).
     users: throttledDirectory(faultyDirectory(store.users, faults), store.security, policy.signInThrottle ?? {}, clock),
-    clientCertificateValidator: storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, { clock }),
+    clientCertificateValidator: storeCertificateValidator(faults.acceptRevokedCertificates ? revocationBlindStore(store.certificates) : store.certificates, {
+      clock,
+    }),
   };
 }
 
@@ -299,44 +377,51 @@ function poolSecurity(s: Setup, store: ServerStore, addr: Addresses): PoolSecuri
 function webTicketService(s: Setup, addr: Addresses, pool: PoolSecurity): WebHandler {
   const { config, policy, pki, clock, faults, farmFqdn, logger } = s;
   const guard = signInGuard(pool.users);
-  const handler = faultyServiceDescription(faultyWebTicketHandler(createWebTicketHandler({
-    serviceUrl: addr.urls.webTicket,
-    publishedUrl: addr.externalUrls.webTicket,
-    fqdn: farmFqdn,
-    signingKey: pki.tlsKey,
-    certificate: pki.tlsCertificatePem,
-    poolKey: pki.poolKey,
-    farm: addr.farm,
-    userDirectory: pool.users,
-    certificateValidator: pool.clientCertificateValidator,
-    ...unverifiedOAuth2(faults),
-    // MS-OCAUTHWS 3.2.4.1 Integrated Windows authentication: NTLM (MS-NLMP) bound to the HTTPS connection.
-    ...(config.ntlm === false
-      ? {}
-      : {
-          windowsAuthenticator: createNtlmAuthenticator({
-            directory: pool.users,
-            // NTLM guesses count against the same per-account and per-source limits as UsernameToken passwords.
-            ...(guard ? { guard } : {}),
-            netbiosDomain: s.netbiosDomain,
-            dnsDomain: s.domain,
-            netbiosComputer: farmFqdn.split('.')[0]!.toUpperCase().slice(0, 15),
-            dnsComputer: farmFqdn,
-            clock,
-            maxSkewSeconds: policy.clockSkewSeconds ?? 300,
-            ...(config.ntlm?.maxPendingContexts ? { maxPendingContexts: config.ntlm.maxPendingContexts } : {}),
-            connection: (req) => {
-              const c = requestContext(req);
-              const socket = c?.socket;
-              return c && socket ? { id: c.connectionId, onClose: (l: () => void) => void socket.once('close', l) } : undefined;
-            },
-            log: (e) => logger({ level: e.event === 'ntlm.failed' ? 'warn' : 'info', msg: e.event, ...e }),
-          }),
-        }),
-    lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
-    clock,
-    ...faultyRandom(faults),
-  }), faults), faults, 'webTicket');
+  const handler = faultyServiceDescription(
+    faultyWebTicketHandler(
+      createWebTicketHandler({
+        serviceUrl: addr.urls.webTicket,
+        publishedUrl: addr.externalUrls.webTicket,
+        fqdn: farmFqdn,
+        signingKey: pki.tlsKey,
+        certificate: pki.tlsCertificatePem,
+        poolKey: pki.poolKey,
+        farm: addr.farm,
+        userDirectory: pool.users,
+        certificateValidator: pool.clientCertificateValidator,
+        ...unverifiedOAuth2(faults),
+        // MS-OCAUTHWS 3.2.4.1 Integrated Windows authentication: NTLM (MS-NLMP) bound to the HTTPS connection.
+        ...(config.ntlm === false
+          ? {}
+          : {
+              windowsAuthenticator: createNtlmAuthenticator({
+                directory: pool.users,
+                // NTLM guesses count against the same per-account and per-source limits as UsernameToken passwords.
+                ...(guard ? { guard } : {}),
+                netbiosDomain: s.netbiosDomain,
+                dnsDomain: s.domain,
+                netbiosComputer: farmFqdn.split('.')[0]!.toUpperCase().slice(0, 15),
+                dnsComputer: farmFqdn,
+                clock,
+                maxSkewSeconds: policy.clockSkewSeconds ?? 300,
+                ...(config.ntlm?.maxPendingContexts ? { maxPendingContexts: config.ntlm.maxPendingContexts } : {}),
+                connection: (req) => {
+                  const c = requestContext(req);
+                  const socket = c?.socket;
+                  return c && socket ? { id: c.connectionId, onClose: (l: () => void) => void socket.once('close', l) } : undefined;
+                },
+                log: (e) => logger({ level: e.event === 'ntlm.failed' ? 'warn' : 'info', msg: e.event, ...e }),
+              }),
+            }),
+        lifetimes: { publicSeconds: policy.ticketLifetimeSeconds ?? 900, privateSeconds: policy.privateTicketLifetimeSeconds ?? 28800 },
+        clock,
+        ...faultyRandom(faults),
+      }),
+      faults,
+    ),
+    faults,
+    'webTicket',
+  );
   // Security: the Web Ticket Service sees the request's source address (per-source sign-in throttling).
   const guarded = pool.guards.webTicketHandler(handler);
   return (req) => withSignInSource(requestContext(req)?.remoteAddress ?? '', () => guarded(req));
@@ -346,16 +431,32 @@ function webTicketService(s: Setup, addr: Addresses, pool: PoolSecurity): WebHan
 function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: PoolSecurity): Pick<Routes, 'certProv' | 'certProvMex'> {
   const { faults, policy, limits, pki, clock, farmFqdn, logger } = s;
   // MS-OCAUTHWS 3.1.4.1: the signed SAML ticket with proof of possession (unless the fault skips the signature).
-  const verifier: TicketVerifier = pool.guards.certProvGuarded(faultyVerifier(createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }), faults, createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: false })));
+  const verifier: TicketVerifier = pool.guards.certProvGuarded(
+    faultyVerifier(
+      createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }),
+      faults,
+      createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: false }),
+    ),
+  );
   // Header tickets at CertProv: compact web tickets only (bearer by issue, bound to the farm, at most the
   // ticket lifetime); the same verifier rules (issuer key, lifetime, audience) as the SAML path.
-  const headerVerifier = createTicketVerifier({ ...pool.verifierBase, compactTicketMaxLifetimeSeconds: Math.max(policy.ticketLifetimeSeconds ?? 900, policy.privateTicketLifetimeSeconds ?? 28800) });
-  const headerTickets = policy.certProvCompactTickets !== true ? undefined : {
-    verifyHeader: async (value: string) => {
-      if (compactTicketOfHeader(value) === undefined) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', 'X-MS-WebTicket: expected a compact web ticket (cwt=…); a SAML web ticket is accepted here only in the SOAP Security header with its proof-of-possession signature');
-      return headerVerifier.verifyToken(value);
-    },
-  };
+  const headerVerifier = createTicketVerifier({
+    ...pool.verifierBase,
+    compactTicketMaxLifetimeSeconds: Math.max(policy.ticketLifetimeSeconds ?? 900, policy.privateTicketLifetimeSeconds ?? 28800),
+  });
+  const headerTickets =
+    policy.certProvCompactTickets !== true
+      ? undefined
+      : {
+          verifyHeader: async (value: string) => {
+            if (compactTicketOfHeader(value) === undefined)
+              throw new TicketError(
+                'ERR_WSTRUST_TICKET_INVALID',
+                'X-MS-WebTicket: expected a compact web ticket (cwt=…); a SAML web ticket is accepted here only in the SOAP Security header with its proof-of-possession signature',
+              );
+            return headerVerifier.verifyToken(value);
+          },
+        };
   const handler = createCertProvHandler({
     ticketVerifier: verifier,
     ca: pki.ca,
@@ -380,13 +481,25 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
       validityOutOfRange: policy.clampValidity === false ? 'reject' : 'clamp',
       ...faultyValidityPolicy(faults),
     },
-    onError: (e) => logger({ level: 'error', msg: 'certprov internal error', error: e instanceof Error ? e.name : typeof e, code: (e as { code?: string })?.code ?? 'unknown' }),
+    onError: (e) =>
+      logger({
+        level: 'error',
+        msg: 'certprov internal error',
+        error: e instanceof Error ? e.name : typeof e,
+        code: (e as { code?: string })?.code ?? 'unknown',
+      }),
   });
   const metadata = certProvMetadata(addr.externalUrls.certProv, addr.externalUrls.webTicket);
   const certProvMex: WebHandler = async (req) =>
-    req.method === 'GET' || req.method === 'POST' ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : new Response(null, { status: 405 });
+    req.method === 'GET' || req.method === 'POST'
+      ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } })
+      : new Response(null, { status: 405 });
   const guarded = faultyCertProvHandler(pool.guards.certProvHandler(handler), faults);
-  const certProv = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? certProvMex(req) : guarded(req)), faults, 'certProv');
+  const certProv = faultyServiceDescription(
+    async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? certProvMex(req) : guarded(req)),
+    faults,
+    'certProv',
+  );
   return { certProv, certProvMex };
 }
 
@@ -395,11 +508,24 @@ function authBrokerService(s: Setup, store: ServerStore, addr: Addresses, pool: 
   const { config, faults, policy, limits, pki, clock, farmFqdn } = s;
   // Security (issue 16 item 4): proof of possession of the holder-of-key ticket by default;
   // policy.brokerAcceptUnsignedTickets admits the spec's unsigned example (4.3.1).
-  const verifier: TicketVerifier = pool.guards.replayGuarded(faultyVerifier(createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: !faults.skipSignatureCheck && policy.brokerAcceptUnsignedTickets !== true }), faults));
+  const verifier: TicketVerifier = pool.guards.replayGuarded(
+    faultyVerifier(
+      createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: !faults.skipSignatureCheck && policy.brokerAcceptUnsignedTickets !== true }),
+      faults,
+    ),
+  );
   // Security (issue 16 item 6): every broker call checks the ticket's account is still there and enabled.
   const enabledAccount = async <T extends { sipUri: string }>(t: T): Promise<T> => {
     const u = faultyBrokerAccount(faults, await store.users.findUserBySipUri(/^sip:/i.test(t.sipUri) ? t.sipUri : `sip:${t.sipUri}`));
-    if (!u || !u.enabled) throw Object.assign(new ServerError('ERR_SERVER_ACCOUNT_DISABLED', `web ticket: expected the account ${t.sipUri} to exist and be enabled, received ${u ? 'a disabled account' : 'an unknown account'}`, { field: 'sipUri' }), { errorId: 28000 });
+    if (!u || !u.enabled)
+      throw Object.assign(
+        new ServerError(
+          'ERR_SERVER_ACCOUNT_DISABLED',
+          `web ticket: expected the account ${t.sipUri} to exist and be enabled, received ${u ? 'a disabled account' : 'an unknown account'}`,
+          { field: 'sipUri' },
+        ),
+        { errorId: 28000 },
+      );
     return t;
   };
   const broker = createAuthBrokerHandler({
@@ -407,7 +533,10 @@ function authBrokerService(s: Setup, store: ServerStore, addr: Addresses, pool: 
     // MS-OCAUTHWS 1.3.3 / 3.3.4.3: the broker obtains the user's certificate from the certificate
     // provisioning side: issued by this server's CA for the session's SIP URI, published to the store.
     credentialSource: certProvCredentialSource({
-      ca: pki.ca, store: store.certificates, clock, validityHours: policy.brokerCertificateValidityHours ?? 8,
+      ca: pki.ca,
+      store: store.certificates,
+      clock,
+      validityHours: policy.brokerCertificateValidityHours ?? 8,
       // MS-OCAUTHWS 3.3.4.3: a disabled account obtains no certificate (lifetime 0), not even a cached one.
       userDirectory: { findUser: async (u) => faultyBrokerAccount(faults, await store.users.findUserBySipUri(u)) ?? undefined },
     }),
@@ -422,7 +551,14 @@ function authBrokerService(s: Setup, store: ServerStore, addr: Addresses, pool: 
   // MS-OCAUTHWS 6.3: the broker's service description at …/AuthBroker?wsdl.
   const wsdl = authBrokerWsdl(addr.externalUrls.authBroker, addr.externalUrls.webTicket);
   const faulty = faultyBrokerHandler(broker, faults);
-  const handler = faultyServiceDescription(async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? new Response(wsdl, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } }) : faulty(req)), faults, 'authBroker');
+  const handler = faultyServiceDescription(
+    async (req) =>
+      req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl'
+        ? new Response(wsdl, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } })
+        : faulty(req),
+    faults,
+    'authBroker',
+  );
   return { handler, close: () => broker.close() };
 }
 
@@ -450,27 +586,41 @@ async function sipRegistrar(s: Setup, addr: Addresses, pool: PoolSecurity): Prom
 /** Lync Autodiscover (MS-OCAUTHWS 1.5): anonymous Root links, and the User links behind a web ticket. */
 function autodiscoverService(s: Setup, addr: Addresses, pool: PoolSecurity, sip: { registrar: RunningSipRegistrar; fqdn: string } | undefined): WebHandler {
   const { config, faults, farmFqdn } = s;
-  const verifier = createTicketVerifier({ ...pool.verifierBase, ...(faults.skipAudienceCheck ? {} : { audience: addr.farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }) });
+  const verifier = createTicketVerifier({
+    ...pool.verifierBase,
+    ...(faults.skipAudienceCheck ? {} : { audience: addr.farm.map((f) => f + SERVICE_PATHS.autodiscover.slice(1)) }),
+  });
   const sipFqdn = sip?.fqdn ?? (config.sip?.fqdn ?? farmFqdn).toLowerCase();
-  return faultyAutodiscoverHandler(createAutodiscoverHandler({
-    // With an externalUrl both link sets name it: the listen origin is not a client-reachable address.
-    links: () => ({ internalBase: config.externalUrl ? addr.external : addr.origin, externalBase: addr.external }),
-    sip: () => ({ fqdn: sipFqdn, port: sip?.registrar.port ?? 5061 }),
-    webTicketUrl: () => addr.externalUrls.webTicket,
-    // SAML (opaque=…) or compact (cwt=…, also as Authorization: Bearer cwt=…) tickets; like every service
-    // here, a ticket of a user disabled since it was issued no longer opens anything.
-    verifyTicket: async (h) => {
-      const t = await verifier.verifyToken(h);
-      const u = await pool.users.findUserBySipUri(t.sipUri);
-      if (!u || !u.enabled) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `web ticket: the user ${t.sipUri} is ${u ? 'disabled' : 'unknown'}`);
-      return t;
-    },
-    serverFqdn: farmFqdn,
-  }), faults);
+  return faultyAutodiscoverHandler(
+    createAutodiscoverHandler({
+      // With an externalUrl both link sets name it: the listen origin is not a client-reachable address.
+      links: () => ({ internalBase: config.externalUrl ? addr.external : addr.origin, externalBase: addr.external }),
+      sip: () => ({ fqdn: sipFqdn, port: sip?.registrar.port ?? 5061 }),
+      webTicketUrl: () => addr.externalUrls.webTicket,
+      // SAML (opaque=…) or compact (cwt=…, also as Authorization: Bearer cwt=…) tickets; like every service
+      // here, a ticket of a user disabled since it was issued no longer opens anything.
+      verifyTicket: async (h) => {
+        const t = await verifier.verifyToken(h);
+        const u = await pool.users.findUserBySipUri(t.sipUri);
+        if (!u || !u.enabled) throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `web ticket: the user ${t.sipUri} is ${u ? 'disabled' : 'unknown'}`);
+        return t;
+      },
+      serverFqdn: farmFqdn,
+    }),
+    faults,
+  );
 }
 
 /** The RunningServer handle: addresses, key material to trust, the in-process handler, and close(). */
-function runningServer(s: Setup, store: ServerStore, demoUser: DemoUser, addr: Addresses, site: Site, sip: { port: number; fqdn: string } | undefined, closeServices: () => Promise<void> | undefined): RunningServer {
+function runningServer(
+  s: Setup,
+  store: ServerStore,
+  demoUser: DemoUser,
+  addr: Addresses,
+  site: Site,
+  sip: { port: number; fqdn: string } | undefined,
+  closeServices: () => Promise<void> | undefined,
+): RunningServer {
   let closed: Promise<void> | undefined;
   return {
     url: addr.origin,

@@ -11,7 +11,10 @@ import { SPEC_WSDL_6_1, SPEC_WSDL_6_3 } from './spec-documents.js';
  */
 export function certProvWsdlTypesAndPortType(): string {
   const inner = /<wsdl:types>[\s\S]*<\/wsdl:portType>/.exec(SPEC_WSDL_6_1)![0];
-  return inner.replace('<wsdl:types>', '<wsdl:types xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:wst="http://docs.oasis-open.org/ws-sx/ws-trust/200512/">');
+  return inner.replace(
+    '<wsdl:types>',
+    '<wsdl:types xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:wst="http://docs.oasis-open.org/ws-sx/ws-trust/200512/">',
+  );
 }
 
 /**
@@ -24,9 +27,14 @@ export function certProvWsdlTypesAndPortType(): string {
  * @throws never: the URLs are escaped into attributes as given.
  */
 export function authBrokerWsdl(brokerUrl: string, webTicketUrl: string): string {
-  return SPEC_WSDL_6_3
-    .replace('https://Server.Vdomain.com/WebTicket/WebTicketService.svc<', `${escapeAttr(webTicketUrl)}<`)
+  return SPEC_WSDL_6_3.replace('https://Server.Vdomain.com/WebTicket/WebTicketService.svc<', `${escapeAttr(webTicketUrl)}<`)
     .replace('https://Server.Vdomain.com/WebTicketService.svc/mex<', `${escapeAttr(webTicketUrl)}/mex<`)
-    .replace('http://docs.oasis-open.org/ws-sx/ws-trust/200512/Bearer</trust:KeyType>', 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/SymmetricKey</trust:KeyType>')
-    .replace('</wsdl:definitions>', `  <wsdl:service name="RemoteService">\n    <wsdl:port name="WS2007FedHttpBinding_WebTicketBearerTokenAuth_IAuthBroker" binding="tns:WS2007FedHttpBinding_WebTicketBearerTokenAuth_IAuthBroker">\n      <soap:address location="${escapeAttr(brokerUrl)}" />\n    </wsdl:port>\n  </wsdl:service>\n</wsdl:definitions>`);
+    .replace(
+      'http://docs.oasis-open.org/ws-sx/ws-trust/200512/Bearer</trust:KeyType>',
+      'http://docs.oasis-open.org/ws-sx/ws-trust/200512/SymmetricKey</trust:KeyType>',
+    )
+    .replace(
+      '</wsdl:definitions>',
+      `  <wsdl:service name="RemoteService">\n    <wsdl:port name="WS2007FedHttpBinding_WebTicketBearerTokenAuth_IAuthBroker" binding="tns:WS2007FedHttpBinding_WebTicketBearerTokenAuth_IAuthBroker">\n      <soap:address location="${escapeAttr(brokerUrl)}" />\n    </wsdl:port>\n  </wsdl:service>\n</wsdl:definitions>`,
+    );
 }

@@ -56,10 +56,19 @@ export function withSignInSource<T>(source: string, fn: () => T): T {
 const DAY = 86_400_000;
 
 /** Failure bookkeeping: returns the state after one more failure (locking at `max`). */
-function afterFailure(prev: AttemptState | undefined, now: number, max: number, windowMs: number, lockMs: (strikes: number) => number, remember: number): AttemptState {
+function afterFailure(
+  prev: AttemptState | undefined,
+  now: number,
+  max: number,
+  windowMs: number,
+  lockMs: (strikes: number) => number,
+  remember: number,
+): AttemptState {
   const fresh = !prev || prev.windowStart + windowMs <= now;
   const strikes = prev && prev.lockedUntil + DAY > now ? prev.strikes : 0;
-  let s: AttemptState = fresh ? { failures: 1, windowStart: now, lockedUntil: prev?.lockedUntil ?? 0, strikes, expiresAt: 0 } : { ...prev, failures: prev.failures + 1, strikes };
+  let s: AttemptState = fresh
+    ? { failures: 1, windowStart: now, lockedUntil: prev?.lockedUntil ?? 0, strikes, expiresAt: 0 }
+    : { ...prev, failures: prev.failures + 1, strikes };
   if (s.failures >= max) s = { failures: 0, windowStart: now, lockedUntil: now + lockMs(s.strikes), strikes: s.strikes + 1, expiresAt: 0 };
   s.expiresAt = Math.max(s.windowStart + windowMs, s.lockedUntil) + (s.strikes > 0 ? remember : 0);
   return s;
@@ -88,7 +97,12 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  const verify = async (kind: 'pin' | 'password', identity: string, secret: string, check: (i: string, s: string) => Promise<DirectoryUser | null>): Promise<DirectoryUser | null> => {
+  const verify = async (
+    kind: 'pin' | 'password',
+    identity: string,
+    secret: string,
+    check: (i: string, s: string) => Promise<DirectoryUser | null>,
+  ): Promise<DirectoryUser | null> => {
     // The secret is still hashed (same work), but a credential with control characters never succeeds.
     const malformed = CONTROL.test(secret) || CONTROL.test(identity);
     const inner = async (i: string, s: string) => {
@@ -125,8 +139,12 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
       if (p.familiarSourceDays > 0) await store.claimOnce(`familiar|${account}|${source}|`, now + p.familiarSourceDays * DAY, now);
       return user;
     }
-    await store.updateAttempts(key, now, (prev) => (prev && prev.lockedUntil > now ? prev : afterFailure(prev, now, max, windowMs, () => p.lockoutSeconds * 1000, 0)));
-    await store.updateAttempts(source, now, (prev) => afterFailure(prev, now, p.maxSourceFailures, windowMs, (strikes) => Math.min(86_400_000, p.sourceBlockSeconds * 1000 * 2 ** Math.min(strikes, 20)), DAY));
+    await store.updateAttempts(key, now, (prev) =>
+      prev && prev.lockedUntil > now ? prev : afterFailure(prev, now, max, windowMs, () => p.lockoutSeconds * 1000, 0),
+    );
+    await store.updateAttempts(source, now, (prev) =>
+      afterFailure(prev, now, p.maxSourceFailures, windowMs, (strikes) => Math.min(86_400_000, p.sourceBlockSeconds * 1000 * 2 ** Math.min(strikes, 20)), DAY),
+    );
     return null;
   };
 
@@ -135,7 +153,9 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
   // Alternatives (base64-decoded UsernameToken candidates of the Lync desktop client) pass through; the
   // attempt counts once, whichever candidate matches.
   const verifyPassword: ServerUserDirectory['verifyPassword'] = (username, password, alternatives) =>
-    sharedLookups(() => verify('password', username, password, (i, s) => (alternatives === undefined ? d.verifyPassword(i, s) : d.verifyPassword(i, s, alternatives))));
+    sharedLookups(() =>
+      verify('password', username, password, (i, s) => (alternatives === undefined ? d.verifyPassword(i, s) : d.verifyPassword(i, s, alternatives))),
+    );
   const proxy = new Proxy(d, {
     get(target, prop) {
       if (prop === 'verifyPin') return verifyPin;

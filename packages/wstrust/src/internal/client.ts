@@ -2,11 +2,27 @@
 import { NS } from '@ocauth/diagnostics';
 import { randomBytes, randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
 import { signWithCertificate } from './x509-token.js';
-import { explainAll, findingForWebTicketError, parseMsDiagnostics, parseSoapFault, transportError, webTicketError, withTransportErrors, type Finding } from '@ocauth/diagnostics';
+import {
+  explainAll,
+  findingForWebTicketError,
+  parseMsDiagnostics,
+  parseSoapFault,
+  transportError,
+  webTicketError,
+  withTransportErrors,
+  type Finding,
+} from '@ocauth/diagnostics';
 import { WebTicketServiceError, WsTrustError } from './errors.js';
 import { webTicketBindings } from './bindings.js';
 import { formatCompactWebTicketHeaderValue } from './cwt.js';
-import { buildAddressingHeaders, buildEnvelope, buildRequestSecurityToken, parseCompactTicketResponse, parseEnvelope, parseRequestSecurityTokenResponseCollection } from './messages.js';
+import {
+  buildAddressingHeaders,
+  buildEnvelope,
+  buildRequestSecurityToken,
+  parseCompactTicketResponse,
+  parseEnvelope,
+  parseRequestSecurityTokenResponseCollection,
+} from './messages.js';
 import { URI } from './ns.js';
 import { computeProofKey } from './psha1.js';
 import { insertSecurity, parseUtc, signMessage, type DigestAlgorithm, type HmacAlgorithm } from './security.js';
@@ -92,7 +108,10 @@ export function discoverFromMetadata(xml: string): WebTicketDiscovery[] {
       let p: XElement | null = it.parentNode as XElement | null;
       let proof = false;
       while (p && p.nodeType === 1) {
-        if (p.localName === 'EndorsingSupportingTokens') { proof = true; break; }
+        if (p.localName === 'EndorsingSupportingTokens') {
+          proof = true;
+          break;
+        }
         if (p.localName === 'SignedSupportingTokens') break;
         p = p.parentNode as XElement | null;
       }
@@ -115,7 +134,13 @@ export function discoverFromResponse(res: Response): string | undefined {
 
 const BINDING_SUFFIX: Record<WebTicketCredentials['type'], string> = { pin: '/Pin', password: '/Auth', bearer: '', negotiate: '', certificate: '/Cert' };
 /** The 6.2 binding each kind of credentials uses. */
-const BINDING_NAME: Record<WebTicketCredentials['type'], string> = { pin: 'WebTicketServicePin', password: 'WebTicketServiceAuth', bearer: 'WebTicketServiceWinNegotiate', negotiate: 'WebTicketServiceWinNegotiate', certificate: 'WebTicketServiceCert' };
+const BINDING_NAME: Record<WebTicketCredentials['type'], string> = {
+  pin: 'WebTicketServicePin',
+  password: 'WebTicketServiceAuth',
+  bearer: 'WebTicketServiceWinNegotiate',
+  negotiate: 'WebTicketServiceWinNegotiate',
+  certificate: 'WebTicketServiceCert',
+};
 
 /**
  * Web Ticket client: obtains tickets (IssueToken), caches them by AppliesTo prefix, renews them
@@ -198,10 +223,12 @@ export class WebTicketClient {
     const k = `${webTicketUrl}\n${serviceUrl}`;
     const pending = this.#inflight.get(k);
     if (pending) return pending;
-    const p = this.requestTicket(serviceUrl, webTicketUrl).then((t) => {
-      this.#cache.push(t);
-      return t;
-    }).finally(() => this.#inflight.delete(k));
+    const p = this.requestTicket(serviceUrl, webTicketUrl)
+      .then((t) => {
+        this.#cache.push(t);
+        return t;
+      })
+      .finally(() => this.#inflight.delete(k));
     this.#inflight.set(k, p);
     return p;
   }
@@ -233,26 +260,48 @@ export class WebTicketClient {
     const entropy = this.#random(keyBits / 8);
     const context = randomUUID();
     const rst = buildRequestSecurityToken({
-      Context: context, TokenType: URI.tokenTypeSaml11, RequestType: URI.requestTypeIssue, AppliesTo: serviceUrl, Entropy: entropy, KeyType: URI.keyTypeSymmetric,
+      Context: context,
+      TokenType: URI.tokenTypeSaml11,
+      RequestType: URI.requestTypeIssue,
+      AppliesTo: serviceUrl,
+      Entropy: entropy,
+      KeyType: URI.keyTypeSymmetric,
       ...(this.#o.sipUri ? { Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: this.#o.sipUri }] } } : {}),
     });
     const text = await this.#issueToken(webTicketUrl, rst);
     let parsed: ReturnType<typeof parseRequestSecurityTokenResponseCollection>[number];
     try {
       const env = parseEnvelope(text);
-      if (!env.payload) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');
+      if (!env.payload)
+        throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');
       parsed = parseRequestSecurityTokenResponseCollection(env.payload)[0]!;
     } finally {
       // the entropy is needed below; nothing to clear yet
     }
-    if (parsed.Context !== context) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:RequestSecurityTokenResponse/@Context: expected ${context}, received ${JSON.stringify(parsed.Context)}`);
-    if (parsed.ComputedKey !== URI.computedKeyPsha1) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:ComputedKey: expected ${URI.computedKeyPsha1}, received ${JSON.stringify(parsed.ComputedKey)}`);
+    if (parsed.Context !== context)
+      throw new WsTrustError(
+        'ERR_WSTRUST_INVALID_RESPONSE',
+        `wst:RequestSecurityTokenResponse/@Context: expected ${context}, received ${JSON.stringify(parsed.Context)}`,
+      );
+    if (parsed.ComputedKey !== URI.computedKeyPsha1)
+      throw new WsTrustError(
+        'ERR_WSTRUST_INVALID_RESPONSE',
+        `wst:ComputedKey: expected ${URI.computedKeyPsha1}, received ${JSON.stringify(parsed.ComputedKey)}`,
+      );
     const expires = parseUtc(parsed.Lifetime.Expires);
-    if (!expires) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:Lifetime/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify(parsed.Lifetime.Expires)}`);
+    if (!expires)
+      throw new WsTrustError(
+        'ERR_WSTRUST_INVALID_RESPONSE',
+        `wst:Lifetime/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify(parsed.Lifetime.Expires)}`,
+      );
     const proofKey = computeProofKey(entropy, parsed.Entropy, keyBits);
     entropy.fill(0);
     return {
-      assertionXml: parsed.RequestedSecurityToken, assertionId: parsed.AssertionId, proofKey, appliesTo: parsed.AppliesTo, expires,
+      assertionXml: parsed.RequestedSecurityToken,
+      assertionId: parsed.AssertionId,
+      proofKey,
+      appliesTo: parsed.AppliesTo,
+      expires,
       created: parsed.Lifetime.Created ? parseUtc(parsed.Lifetime.Created) : undefined,
     };
   }
@@ -284,18 +333,38 @@ export class WebTicketClient {
     const context = randomUUID();
     const now = this.#clock();
     const rst = buildRequestSecurityToken({
-      Context: context, TokenType: URI.tokenTypeCwt, RequestType: URI.requestTypeIssue2005, AppliesTo: serviceUrl, Entropy: new Uint8Array(0), KeyType: URI.keyTypeSymmetric,
+      Context: context,
+      TokenType: URI.tokenTypeCwt,
+      RequestType: URI.requestTypeIssue2005,
+      AppliesTo: serviceUrl,
+      Entropy: new Uint8Array(0),
+      KeyType: URI.keyTypeSymmetric,
       Lifetime: { Created: now, Expires: new Date(now.getTime() + (opts.lifetimeSeconds ?? 900) * 1000) },
       ...(this.#o.sipUri ? { Claims: { Dialect: URI.claimsDialect, ClaimTypes: [{ Uri: URI.claimTypeUri, Value: this.#o.sipUri }] } } : {}),
     });
     const text = await this.#issueToken(webTicketUrl, rst);
     const env = parseEnvelope(text);
-    if (!env.payload) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');
+    if (!env.payload)
+      throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', 'soap:Body: expected wst:RequestSecurityTokenResponseCollection, received an empty Body');
     const parsed = parseCompactTicketResponse(env.payload);
-    if (parsed.Context !== context) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:RequestSecurityTokenResponse/@Context: expected ${context}, received ${JSON.stringify(parsed.Context)}`);
+    if (parsed.Context !== context)
+      throw new WsTrustError(
+        'ERR_WSTRUST_INVALID_RESPONSE',
+        `wst:RequestSecurityTokenResponse/@Context: expected ${context}, received ${JSON.stringify(parsed.Context)}`,
+      );
     const expires = parseUtc(parsed.Lifetime.Expires);
-    if (!expires) throw new WsTrustError('ERR_WSTRUST_INVALID_RESPONSE', `wst:Lifetime/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify(parsed.Lifetime.Expires)}`);
-    return { token: parsed.token, headerValue: formatCompactWebTicketHeaderValue(parsed.token), appliesTo: parsed.AppliesTo, expires, created: parsed.Lifetime.Created ? parseUtc(parsed.Lifetime.Created) : undefined };
+    if (!expires)
+      throw new WsTrustError(
+        'ERR_WSTRUST_INVALID_RESPONSE',
+        `wst:Lifetime/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify(parsed.Lifetime.Expires)}`,
+      );
+    return {
+      token: parsed.token,
+      headerValue: formatCompactWebTicketHeaderValue(parsed.token),
+      appliesTo: parsed.AppliesTo,
+      expires,
+      created: parsed.Lifetime.Created ? parseUtc(parsed.Lifetime.Created) : undefined,
+    };
   }
 
   /**
@@ -311,11 +380,18 @@ export class WebTicketClient {
       p = (async () => {
         const res = await this.#fetch(`${base}?wsdl`, { method: 'GET' });
         const text = await res.text();
-        if (res.status !== 200) throw new WebTicketServiceError(`${base}?wsdl: expected HTTP 200 with the Web Ticket Service WSDL, received HTTP ${res.status}`, { status: res.status });
+        if (res.status !== 200)
+          throw new WebTicketServiceError(`${base}?wsdl: expected HTTP 200 with the Web Ticket Service WSDL, received HTTP ${res.status}`, {
+            status: res.status,
+          });
         const name = BINDING_NAME[type];
         const b = webTicketBindings(text).find((x) => x.name === name);
         if (!b?.usable) {
-          throw new WsTrustError('ERR_WSTRUST_BINDING', `${base}?wsdl ${name}: expected a binding whose policy carries af:Binding (MS-OCAUTHWS 2.2.4.3), received ${b ? 'a policy without it' : 'no such binding'}`, { field: `wsdl:binding[@name="${name}"]` });
+          throw new WsTrustError(
+            'ERR_WSTRUST_BINDING',
+            `${base}?wsdl ${name}: expected a binding whose policy carries af:Binding (MS-OCAUTHWS 2.2.4.3), received ${b ? 'a policy without it' : 'no such binding'}`,
+            { field: `wsdl:binding[@name="${name}"]` },
+          );
         }
         return b.address ?? base + BINDING_SUFFIX[type];
       })();
@@ -331,10 +407,15 @@ export class WebTicketClient {
     const endpoint = await this.#endpoint(webTicketUrl);
     const headers = buildAddressingHeaders({ action: URI.actionRstIssue, messageId: `urn:uuid:${randomUUID()}`, to: endpoint });
     if (cred.type === 'password') {
-      headers.unshift(`<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>${escText(cred.username)}</o:Username><o:Password Type="${URI.passwordText}">${escText(cred.password)}</o:Password></o:UsernameToken></o:Security>`);
+      headers.unshift(
+        `<o:Security xmlns:o="${NS.wsse}"><o:UsernameToken><o:Username>${escText(cred.username)}</o:Username><o:Password Type="${URI.passwordText}">${escText(cred.password)}</o:Password></o:UsernameToken></o:Security>`,
+      );
     }
     const unsigned = buildEnvelope({ headers, body: rst });
-    const body = cred.type === 'certificate' ? signWithCertificate({ envelope: unsigned, certificate: cred.certificate, privateKey: cred.privateKey, now: this.#clock() }) : unsigned;
+    const body =
+      cred.type === 'certificate'
+        ? signWithCertificate({ envelope: unsigned, certificate: cred.certificate, privateKey: cred.privateKey, now: this.#clock() })
+        : unsigned;
     const h: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${URI.actionRstIssue}"` };
     if (this.#o.computerType) h['x-ms-computer-type'] = this.#o.computerType;
     if (cred.type === 'pin') h.authorization = 'Basic ' + Buffer.from(`${cred.identity}:${cred.pin}`).toString('base64');
@@ -386,13 +467,26 @@ export class WebTicketClient {
     if (errorId !== undefined) {
       const known = webTicketError(errorId);
       finding = known
-        ? findingForWebTicketError(known, { ...(reason !== undefined ? { reason } : {}), ...(diag?.source !== undefined ? { source: diag.source } : {}), ...(faultcode !== undefined ? { fault: faultcode } : {}), ...(via ? { via } : {}) })
+        ? findingForWebTicketError(known, {
+            ...(reason !== undefined ? { reason } : {}),
+            ...(diag?.source !== undefined ? { source: diag.source } : {}),
+            ...(faultcode !== undefined ? { fault: faultcode } : {}),
+            ...(via ? { via } : {}),
+          })
         : explainAll({ errorId, ...(reason !== undefined ? { reason } : {}), ...(diag?.source !== undefined ? { source: diag.source } : {}) })[0];
     }
-    return new WebTicketServiceError(`IssueToken: expected HTTP 200 with a ticket, received HTTP ${res.status}${errorId !== undefined ? ` ErrorId ${errorId}` : ''}${reason ? ` (${reason})` : ''}`, {
-      status: res.status, ...(errorId !== undefined ? { errorId } : {}), ...(faultcode !== undefined ? { faultcode } : {}), ...(reason !== undefined ? { reason } : {}),
-      ...(diag?.source !== undefined ? { source: diag.source } : {}), ...(via ? { via } : {}), ...(finding ? { finding } : {}),
-    });
+    return new WebTicketServiceError(
+      `IssueToken: expected HTTP 200 with a ticket, received HTTP ${res.status}${errorId !== undefined ? ` ErrorId ${errorId}` : ''}${reason ? ` (${reason})` : ''}`,
+      {
+        status: res.status,
+        ...(errorId !== undefined ? { errorId } : {}),
+        ...(faultcode !== undefined ? { faultcode } : {}),
+        ...(reason !== undefined ? { reason } : {}),
+        ...(diag?.source !== undefined ? { source: diag.source } : {}),
+        ...(via ? { via } : {}),
+        ...(finding ? { finding } : {}),
+      },
+    );
   }
 
   /**
@@ -404,8 +498,14 @@ export class WebTicketClient {
    */
   signRequest(envelope: string, ticket: WebTicket, ttlSeconds = 300): string {
     return signMessage({
-      envelope, proofKey: ticket.proofKey, assertionId: ticket.assertionId, token: ticket.assertionXml, now: this.#clock(), ttlSeconds,
-      ...(this.#o.digestAlgorithm ? { digestAlgorithm: this.#o.digestAlgorithm } : {}), ...(this.#o.signatureAlgorithm ? { signatureAlgorithm: this.#o.signatureAlgorithm } : {}),
+      envelope,
+      proofKey: ticket.proofKey,
+      assertionId: ticket.assertionId,
+      token: ticket.assertionXml,
+      now: this.#clock(),
+      ttlSeconds,
+      ...(this.#o.digestAlgorithm ? { digestAlgorithm: this.#o.digestAlgorithm } : {}),
+      ...(this.#o.signatureAlgorithm ? { signatureAlgorithm: this.#o.signatureAlgorithm } : {}),
     });
   }
 
@@ -425,10 +525,19 @@ export class WebTicketClient {
       const found = discoverFromMetadata(await wsdl.text());
       if (found.length > 0) return found;
     } else await wsdl.arrayBuffer();
-    const body = buildEnvelope({ version: '1.2', headers: buildAddressingHeaders({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get', messageId: `urn:uuid:${randomUUID()}`, to: `${serviceUrl}/mex` }), body: '' });
+    const body = buildEnvelope({
+      version: '1.2',
+      headers: buildAddressingHeaders({
+        action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get',
+        messageId: `urn:uuid:${randomUUID()}`,
+        to: `${serviceUrl}/mex`,
+      }),
+      body: '',
+    });
     const mex = await this.#fetch(`${serviceUrl}/mex`, { method: 'POST', headers: { 'content-type': 'application/soap+xml; charset=utf-8' }, body });
     const text = await mex.text();
-    if (mex.status !== 200) throw new WebTicketServiceError(`WS-MEX ${serviceUrl}/mex: expected HTTP 200 with metadata, received HTTP ${mex.status}`, { status: mex.status });
+    if (mex.status !== 200)
+      throw new WebTicketServiceError(`WS-MEX ${serviceUrl}/mex: expected HTTP 200 with metadata, received HTTP ${mex.status}`, { status: mex.status });
     return discoverFromMetadata(text);
   }
 
@@ -465,7 +574,11 @@ export class WebTicketClient {
    *   ERR_TRANSPORT_TLS_EXPIRED (@ocauth/diagnostics) when TLS to a server fails; ERR_TRANSPORT for any other network
    *   failure (refused, DNS), with fetch's error as `cause`; an abort rejects with the AbortError itself. Any other HTTP status of the service is returned, not thrown.
    */
-  async callService(serviceUrl: string, envelope: string, opts: { webTicketUrl?: string; soapAction?: string; /** false: bearer use (SignedSupportingTokens) */ proof?: boolean } = {}): Promise<Response> {
+  async callService(
+    serviceUrl: string,
+    envelope: string,
+    opts: { webTicketUrl?: string; soapAction?: string /** false: bearer use (SignedSupportingTokens) */; proof?: boolean } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', ...(opts.soapAction ? { soapaction: `"${opts.soapAction}"` } : {}) };
     let wt = opts.webTicketUrl;
     if (!wt) {
@@ -476,6 +589,10 @@ export class WebTicketClient {
       if (!wt) throw new WebTicketServiceError('web service: expected a 401 with X-MS-WebTicketURL, received a 401 without it', { status: 401 });
     }
     const ticket = await this.getTicket(serviceUrl, wt);
-    return this.#fetch(serviceUrl, { method: 'POST', headers, body: opts.proof === false ? this.attachToken(envelope, ticket) : this.signRequest(envelope, ticket) });
+    return this.#fetch(serviceUrl, {
+      method: 'POST',
+      headers,
+      body: opts.proof === false ? this.attachToken(envelope, ticket) : this.signRequest(envelope, ticket),
+    });
   }
 }

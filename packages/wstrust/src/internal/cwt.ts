@@ -66,7 +66,8 @@ function field(name: string, s: string): Buffer {
 
 function seconds(name: string, d: Date): number {
   const t = d.getTime();
-  if (!Number.isFinite(t) || t < 0 || t / 1000 > 0xffffffff) throw new WsTrustError('ERR_WSTRUST_CWT_CLAIMS', `${name}: expected a date between 1970 and 2106, received ${String(d)}`);
+  if (!Number.isFinite(t) || t < 0 || t / 1000 > 0xffffffff)
+    throw new WsTrustError('ERR_WSTRUST_CWT_CLAIMS', `${name}: expected a date between 1970 and 2106, received ${String(d)}`);
   return Math.floor(t / 1000);
 }
 
@@ -80,7 +81,11 @@ export function mintCompactWebTicket(claims: CompactWebTicketClaims, poolKey: Po
   const { kid, key } = deriveCompactTicketKey(poolKey);
   const iat = seconds('issuedAt', claims.issuedAt);
   const exp = seconds('expiresAt', claims.expiresAt);
-  if (exp <= iat) throw new WsTrustError('ERR_WSTRUST_CWT_CLAIMS', `expiresAt: expected after issuedAt (${claims.issuedAt.toISOString()}), received ${claims.expiresAt.toISOString()}`);
+  if (exp <= iat)
+    throw new WsTrustError(
+      'ERR_WSTRUST_CWT_CLAIMS',
+      `expiresAt: expected after issuedAt (${claims.issuedAt.toISOString()}), received ${claims.expiresAt.toISOString()}`,
+    );
   if (claims.id.length !== 16) throw new WsTrustError('ERR_WSTRUST_CWT_CLAIMS', `id: expected 16 bytes, received ${claims.id.length}`);
   const sip = field('sipUri', claims.sipUri);
   const aud = field('audience', claims.audience);
@@ -121,7 +126,11 @@ export function openCompactWebTicket(token: string, poolKeys: readonly PoolKey[]
   if (raw[0] !== CWT_VERSION) throw invalid(`cwt version: expected ${CWT_VERSION}, received ${raw[0]}`);
   const kid = raw.subarray(1, 5);
   const match = poolKeys.find((k) => Buffer.from(deriveCompactTicketKey(k).kid).equals(kid));
-  if (!match) throw new TicketError('ERR_WSTRUST_TICKET_OTHER_SERVER', `cwt key id: expected a key of this pool, received ${kid.toString('hex')}: the ticket was issued by another pool`);
+  if (!match)
+    throw new TicketError(
+      'ERR_WSTRUST_TICKET_OTHER_SERVER',
+      `cwt key id: expected a key of this pool, received ${kid.toString('hex')}: the ticket was issued by another pool`,
+    );
   const { key } = deriveCompactTicketKey(match);
   const nonce = raw.subarray(5, HEADER);
   const ct = raw.subarray(HEADER, raw.length - TAG);

@@ -76,7 +76,8 @@ export function decodeBase64Text(text: string): string | undefined {
  */
 export function usernameTokenCandidates(username: string, password: string): PasswordCandidate[] {
   const plain = { username, password };
-  const du = decodeBase64Text(username), dp = decodeBase64Text(password);
+  const du = decodeBase64Text(username),
+    dp = decodeBase64Text(password);
   if (du === undefined && dp === undefined) return [plain];
   return [plain, { username: du ?? username, password: dp ?? password }];
 }
@@ -95,7 +96,13 @@ export interface ClientCertificateValidator {
   validate(cert: X509Certificate): Promise<{ sipUri: string } | null>;
 }
 
-interface MemoryEntry { user: DirectoryUser; pins: string[]; accounts: string[]; password?: string; ntHash?: Uint8Array }
+interface MemoryEntry {
+  user: DirectoryUser;
+  pins: string[];
+  accounts: string[];
+  password?: string;
+  ntHash?: Uint8Array;
+}
 
 /**
  * In-memory UserDirectory for tests and examples (constant-time secret comparison).
@@ -110,7 +117,14 @@ export class MemoryUserDirectory implements UserDirectory {
    */
   add(user: DirectoryUser, secrets: { pin?: string; phone?: string[]; password?: string; accounts?: string[] } = {}): this {
     const bare = user.sipUri.replace(/^sip:/i, '');
-    const names = [user.sipUri, bare, ...(user.account ? [user.account] : []), ...(user.upn ? [user.upn] : []), ...(secrets.accounts ?? []), ...(secrets.phone ?? [])];
+    const names = [
+      user.sipUri,
+      bare,
+      ...(user.account ? [user.account] : []),
+      ...(user.upn ? [user.upn] : []),
+      ...(secrets.accounts ?? []),
+      ...(secrets.phone ?? []),
+    ];
     const entry: MemoryEntry = { user, pins: [], accounts: names };
     if (secrets.pin !== undefined) entry.pins.push(secrets.pin);
     if (secrets.password !== undefined) {
@@ -173,9 +187,11 @@ export class MemoryUserDirectory implements UserDirectory {
 }
 
 function eq(a: string, b: string): boolean {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   const n = Math.max(x.length, y.length, 1);
-  const px = Buffer.alloc(n), py = Buffer.alloc(n);
+  const px = Buffer.alloc(n),
+    py = Buffer.alloc(n);
   x.copy(px);
   y.copy(py);
   return timingSafeEqual(px, py) && x.length === y.length;

@@ -23,7 +23,12 @@ export type SecurityErrorCode =
   | 'ERR_WSTRUST_UNSUPPORTED_ALGORITHM';
 
 /** SAML 1.1 assertion failures, raised as {@link AssertionError}. */
-export type AssertionErrorCode = 'ERR_WSTRUST_ASSERTION_FORMAT' | 'ERR_WSTRUST_ASSERTION_SIGNATURE' | 'ERR_WSTRUST_KEY_UNWRAP' | 'ERR_WSTRUST_KEY_WRAP' | 'ERR_WSTRUST_UNSUPPORTED_ALGORITHM';
+export type AssertionErrorCode =
+  | 'ERR_WSTRUST_ASSERTION_FORMAT'
+  | 'ERR_WSTRUST_ASSERTION_SIGNATURE'
+  | 'ERR_WSTRUST_KEY_UNWRAP'
+  | 'ERR_WSTRUST_KEY_WRAP'
+  | 'ERR_WSTRUST_UNSUPPORTED_ALGORITHM';
 
 /** A presented web ticket refused (MS-OCAUTHWS 3.2: 28032 invalid, 28033 expired, 28034 other server), raised as {@link TicketError}. */
 export type TicketErrorCode = 'ERR_WSTRUST_TICKET_INVALID' | 'ERR_WSTRUST_TICKET_EXPIRED' | 'ERR_WSTRUST_TICKET_OTHER_SERVER';
@@ -203,8 +208,24 @@ export class WebTicketServiceError extends WsTrustError {
   /** What the ErrorId means and what to do about it (@ocauth/diagnostics catalog), when an ErrorId was sent. */
   readonly finding: Readonly<Finding> | undefined;
   /** @throws never */
-  constructor(message: string, opts: { status: number; errorId?: number; faultcode?: string; reason?: string; source?: string; via?: 'ocs-diagnostics-fault' | 'x-ms-diagnostics'; finding?: Finding; cause?: unknown }) {
-    super('ERR_WSTRUST_SERVICE', message, { ...(opts.errorId === undefined ? {} : { errorId: opts.errorId }), ...(opts.faultcode === undefined ? {} : { faultcode: opts.faultcode }), ...(opts.cause === undefined ? {} : { cause: opts.cause }) });
+  constructor(
+    message: string,
+    opts: {
+      status: number;
+      errorId?: number;
+      faultcode?: string;
+      reason?: string;
+      source?: string;
+      via?: 'ocs-diagnostics-fault' | 'x-ms-diagnostics';
+      finding?: Finding;
+      cause?: unknown;
+    },
+  ) {
+    super('ERR_WSTRUST_SERVICE', message, {
+      ...(opts.errorId === undefined ? {} : { errorId: opts.errorId }),
+      ...(opts.faultcode === undefined ? {} : { faultcode: opts.faultcode }),
+      ...(opts.cause === undefined ? {} : { cause: opts.cause }),
+    });
     this.status = opts.status;
     this.reason = opts.reason;
     this.source = opts.source;

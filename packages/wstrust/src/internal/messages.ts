@@ -95,11 +95,22 @@ export function parseEnvelope(input: string | Uint8Array | XDocument): ParsedEnv
       if (!(nsEq(h.namespaceURI, NS.wsa10) || nsEq(h.namespaceURI, NS.wsa2004) || nsEq(h.namespaceURI, NS.wsaNone))) continue;
       const v = (h.textContent ?? '').trim();
       switch (h.localName) {
-        case 'Action': addressing.action = v; break;
-        case 'To': addressing.to = v; break;
-        case 'MessageID': addressing.messageIds.push(v); addressing.messageId ??= v; break;
-        case 'RelatesTo': addressing.relatesTo = v; break;
-        case 'ReplyTo': addressing.replyTo = (textOf(child(h, h.namespaceURI!, 'Address')) ?? '').trim(); break;
+        case 'Action':
+          addressing.action = v;
+          break;
+        case 'To':
+          addressing.to = v;
+          break;
+        case 'MessageID':
+          addressing.messageIds.push(v);
+          addressing.messageId ??= v;
+          break;
+        case 'RelatesTo':
+          addressing.relatesTo = v;
+          break;
+        case 'ReplyTo':
+          addressing.replyTo = (textOf(child(h, h.namespaceURI!, 'Address')) ?? '').trim();
+          break;
       }
     }
   }
@@ -141,7 +152,8 @@ export interface RequestSecurityToken {
 }
 
 // A UUID (any case), also as urn:uuid: or in the braces of the .NET Guid "B" format clients may write.
-const UUID_RE = /^(?:(?:urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})$/;
+const UUID_RE =
+  /^(?:(?:urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})$/;
 const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function decodeBase64Strict(field: string, s: string, mk: (f: string, e: string, r: string) => Error): Uint8Array {
@@ -162,7 +174,8 @@ function b64(u: Uint8Array): string {
 export function buildRequestSecurityToken(rst: RequestSecurityToken): string {
   const claims = rst.Claims
     ? `<Claims Dialect="${escAttr(rst.Claims.Dialect)}" xmlns:auth="${NS.auth}">${rst.Claims.ClaimTypes.map(
-        (c) => `<auth:ClaimType Uri="${escAttr(c.Uri)}" Optional="false">${c.Value !== undefined ? `<auth:Value>${escText(c.Value)}</auth:Value>` : ''}</auth:ClaimType>`,
+        (c) =>
+          `<auth:ClaimType Uri="${escAttr(c.Uri)}" Optional="false">${c.Value !== undefined ? `<auth:Value>${escText(c.Value)}</auth:Value>` : ''}</auth:ClaimType>`,
       ).join('')}</Claims>`
     : '';
   return (
@@ -171,7 +184,9 @@ export function buildRequestSecurityToken(rst: RequestSecurityToken): string {
     `<RequestType>${escText(rst.RequestType)}</RequestType>` +
     `<AppliesTo xmlns="${NS.wsp}"><EndpointReference xmlns="${NS.wsa10}"><Address>${escText(rst.AppliesTo)}</Address></EndpointReference></AppliesTo>` +
     claims +
-    (rst.Lifetime ? `<Lifetime>${rst.Lifetime.Created ? `<Created xmlns="${NS.wsu}">${escText(isoSeconds(rst.Lifetime.Created))}</Created>` : ''}<Expires xmlns="${NS.wsu}">${escText(isoSeconds(rst.Lifetime.Expires))}</Expires></Lifetime>` : '') +
+    (rst.Lifetime
+      ? `<Lifetime>${rst.Lifetime.Created ? `<Created xmlns="${NS.wsu}">${escText(isoSeconds(rst.Lifetime.Created))}</Created>` : ''}<Expires xmlns="${NS.wsu}">${escText(isoSeconds(rst.Lifetime.Expires))}</Expires></Lifetime>`
+      : '') +
     (rst.Entropy.length > 0 ? `<Entropy><BinarySecret>${b64(rst.Entropy)}</BinarySecret></Entropy>` : '') +
     `<KeyType>${escText(rst.KeyType)}</KeyType>` +
     (rst.KeySize !== undefined ? `<KeySize>${rst.KeySize}</KeySize>` : '') +
@@ -198,12 +213,14 @@ function parseLifetime(el: XElement, wst: string, F: string): { Created?: Date; 
     }
     const t = (textOf(list[0]!) ?? '').trim();
     const d = new Date(t);
-    if (!DATETIME_RE.test(t) || Number.isNaN(d.getTime())) throw inv(`${F}/wst:Lifetime/wsu:${local}`, 'an xs:dateTime with a time zone (e.g. 2013-05-01T10:00:00Z)', JSON.stringify(t.slice(0, 40)));
+    if (!DATETIME_RE.test(t) || Number.isNaN(d.getTime()))
+      throw inv(`${F}/wst:Lifetime/wsu:${local}`, 'an xs:dateTime with a time zone (e.g. 2013-05-01T10:00:00Z)', JSON.stringify(t.slice(0, 40)));
     return d;
   };
   const Created = date('Created', false);
   const Expires = date('Expires', true)!;
-  if (Created && Expires.getTime() <= Created.getTime()) throw inv(`${F}/wst:Lifetime/wsu:Expires`, `a time after wsu:Created ${isoSeconds(Created)}`, isoSeconds(Expires));
+  if (Created && Expires.getTime() <= Created.getTime())
+    throw inv(`${F}/wst:Lifetime/wsu:Expires`, `a time after wsu:Created ${isoSeconds(Created)}`, isoSeconds(Expires));
   return Created ? { Created, Expires } : { Expires };
 }
 
@@ -254,7 +271,8 @@ export function parseRequestSecurityToken(el: XElement): RequestSecurityToken {
   if (Context === undefined) throw inv(`${F}/@Context`, 'a UUID', 'no Context attribute');
   if (!UUID_RE.test(Context)) throw inv(`${F}/@Context`, 'a UUID', JSON.stringify(Context.slice(0, 60)));
   const TokenType = (textOf(one(el, wst, 'TokenType', `${F}/wst:TokenType`, true)) ?? '').trim();
-  if (TokenType !== URI.tokenTypeSaml11 && TokenType !== URI.tokenTypeCwt) throw inv(`${F}/wst:TokenType`, `${URI.tokenTypeSaml11} or ${URI.tokenTypeCwt}`, JSON.stringify(TokenType.slice(0, 100)));
+  if (TokenType !== URI.tokenTypeSaml11 && TokenType !== URI.tokenTypeCwt)
+    throw inv(`${F}/wst:TokenType`, `${URI.tokenTypeSaml11} or ${URI.tokenTypeCwt}`, JSON.stringify(TokenType.slice(0, 100)));
   const compact = TokenType === URI.tokenTypeCwt;
   const RequestType = (textOf(one(el, wst, 'RequestType', `${F}/wst:RequestType`, true)) ?? '').trim();
   if (RequestType !== URI.requestTypeIssue && RequestType !== URI.requestTypeIssue2005) {
@@ -298,7 +316,8 @@ export function parseRequestSecurityToken(el: XElement): RequestSecurityToken {
       const c: { Uri: string; Value?: string } = { Uri };
       if (vals[0]) {
         const v = (textOf(vals[0]) ?? '').trim();
-        if (!/^sips?:[^\s@]+@[^\s@]+$/i.test(v)) throw inv(`${F}/wst:Claims/auth:ClaimType/auth:Value`, 'a SIP URI (sip:user@domain)', JSON.stringify(v.slice(0, 100)));
+        if (!/^sips?:[^\s@]+@[^\s@]+$/i.test(v))
+          throw inv(`${F}/wst:Claims/auth:ClaimType/auth:Value`, 'a SIP URI (sip:user@domain)', JSON.stringify(v.slice(0, 100)));
         c.Value = v;
       }
       ClaimTypes.push(c);
@@ -352,7 +371,9 @@ export function buildRequestSecurityTokenResponse(r: RequestSecurityTokenRespons
     `<RequestedSecurityToken>${r.RequestedSecurityToken}</RequestedSecurityToken>` +
     `<Lifetime>${r.Lifetime.Created !== undefined ? `<Created xmlns="${NS.wsu}">${escText(r.Lifetime.Created)}</Created>` : ''}<Expires xmlns="${NS.wsu}">${escText(r.Lifetime.Expires)}</Expires></Lifetime>` +
     (r.RequestedAttachedReference !== undefined ? `<RequestedAttachedReference>${strXml(r.RequestedAttachedReference)}</RequestedAttachedReference>` : '') +
-    (r.RequestedUnattachedReference !== undefined ? `<RequestedUnattachedReference>${strXml(r.RequestedUnattachedReference)}</RequestedUnattachedReference>` : '') +
+    (r.RequestedUnattachedReference !== undefined
+      ? `<RequestedUnattachedReference>${strXml(r.RequestedUnattachedReference)}</RequestedUnattachedReference>`
+      : '') +
     `<AppliesTo xmlns="${NS.wsp}"><EndpointReference xmlns="${NS.wsa10}"><Address>${escText(r.AppliesTo)}</Address></EndpointReference></AppliesTo>` +
     `<RequestedProofToken><ComputedKey>${escText(r.ComputedKey)}</ComputedKey></RequestedProofToken>` +
     `<Entropy><BinarySecret>${b64(r.Entropy)}</BinarySecret></Entropy>` +
@@ -378,7 +399,8 @@ function strKeyId(parent: XElement | undefined): string | undefined {
 /** Parse one RSTR element per 3.2.4.1.3.4 (the assertion is kept as an element and serialized). */
 export function parseRequestSecurityTokenResponse(el: XElement): RequestSecurityTokenResponse & { assertionElement: XElement } {
   const F = 'wst:RequestSecurityTokenResponse';
-  if (el.localName !== 'RequestSecurityTokenResponse' || !nsEq(el.namespaceURI, NS.trust)) throw rinv(F, `{${NS.trust}}RequestSecurityTokenResponse`, describe(el));
+  if (el.localName !== 'RequestSecurityTokenResponse' || !nsEq(el.namespaceURI, NS.trust))
+    throw rinv(F, `{${NS.trust}}RequestSecurityTokenResponse`, describe(el));
   const wst = el.namespaceURI!;
   const req = (local: string): XElement => {
     const l = children(el, wst, local);
@@ -480,7 +502,8 @@ export function parseCompactTicketResponse(el: XElement): CompactTicketResponse 
     rstr = list[0]!;
   }
   const F = 'wst:RequestSecurityTokenResponse';
-  if (rstr.localName !== 'RequestSecurityTokenResponse' || !nsEq(rstr.namespaceURI, NS.trust)) throw rinv(F, `{${NS.trust}}RequestSecurityTokenResponse`, describe(rstr));
+  if (rstr.localName !== 'RequestSecurityTokenResponse' || !nsEq(rstr.namespaceURI, NS.trust))
+    throw rinv(F, `{${NS.trust}}RequestSecurityTokenResponse`, describe(rstr));
   const req = (local: string): XElement => {
     const l = children(rstr, NS.trust, local);
     if (l.length !== 1) throw rinv(`${F}/wst:${local}`, 'exactly one element', `${l.length}`);
@@ -493,7 +516,8 @@ export function parseCompactTicketResponse(el: XElement): CompactTicketResponse 
   const bst = children(req('RequestedSecurityToken'), NS.wsse, 'BinarySecurityToken');
   if (bst.length !== 1) throw rinv(`${F}/wst:RequestedSecurityToken/wsse:BinarySecurityToken`, 'exactly one', `${bst.length}`);
   const token = (textOf(bst[0]!) ?? '').trim();
-  if (!/^[A-Za-z0-9_-]{1,4096}$/.test(token)) throw rinv(`${F}/wst:RequestedSecurityToken/wsse:BinarySecurityToken`, 'a base64url compact web ticket', JSON.stringify(token.slice(0, 40)));
+  if (!/^[A-Za-z0-9_-]{1,4096}$/.test(token))
+    throw rinv(`${F}/wst:RequestedSecurityToken/wsse:BinarySecurityToken`, 'a base64url compact web ticket', JSON.stringify(token.slice(0, 40)));
   const lt = req('Lifetime');
   const created = (textOf(children(lt, NS.wsu, 'Created')[0]) ?? '').trim();
   const expires = (textOf(children(lt, NS.wsu, 'Expires')[0]) ?? '').trim();

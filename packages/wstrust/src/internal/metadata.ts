@@ -7,7 +7,12 @@ import { buildAddressingHeaders, buildEnvelope } from './messages.js';
 import { escAttr, escText } from './xml.js';
 import { WEB_TICKET_SERVICE_WSDL } from './wsdl-data.js';
 
-export function buildFaultEnvelope(faultcode: string, message: string, diag?: Pick<WebTicketErrorInfo, 'errorId' | 'reason'>, version: '1.1' | '1.2' = '1.1'): string {
+export function buildFaultEnvelope(
+  faultcode: string,
+  message: string,
+  diag?: Pick<WebTicketErrorInfo, 'errorId' | 'reason'>,
+  version: '1.1' | '1.2' = '1.1',
+): string {
   return buildEnvelope({ version, body: buildSoapFault(faultcode, message, diag, version) });
 }
 
@@ -41,7 +46,12 @@ export function buildWsdl(serviceUrl: string, bindings: readonly WebTicketPortBi
   }
   const service =
     `<wsdl:service name="WebTicketService">` +
-    served.map(([b, suffix]) => `<wsdl:port name="WebTicketService${b}" binding="tns:WebTicketService${b}"><soap:address location="${escAttr(base + suffix)}"/><wsa10:EndpointReference><wsa10:Address>${escText(base + suffix)}</wsa10:Address></wsa10:EndpointReference></wsdl:port>`).join('') +
+    served
+      .map(
+        ([b, suffix]) =>
+          `<wsdl:port name="WebTicketService${b}" binding="tns:WebTicketService${b}"><soap:address location="${escAttr(base + suffix)}"/><wsa10:EndpointReference><wsa10:Address>${escText(base + suffix)}</wsa10:Address></wsa10:EndpointReference></wsdl:port>`,
+      )
+      .join('') +
     `</wsdl:service>`;
   return wsdl.replace(/<\/wsdl:definitions>\s*$/, `${service}\n</wsdl:definitions>\n`);
 }

@@ -47,7 +47,8 @@ export function toFileTime(d: Date): bigint {
 /** MS-NLMP 2.2.1.1 NEGOTIATE_MESSAGE: the fields the server reads. */
 export function parseNtlmNegotiate(msg: Uint8Array): { flags: number } {
   const b = Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength);
-  if (b.length < 16 || !b.subarray(0, 8).equals(SIGNATURE)) throw new NtlmError(`NTLM NEGOTIATE_MESSAGE: expected "NTLMSSP\\0" and at least 16 bytes, received ${b.length} bytes`);
+  if (b.length < 16 || !b.subarray(0, 8).equals(SIGNATURE))
+    throw new NtlmError(`NTLM NEGOTIATE_MESSAGE: expected "NTLMSSP\\0" and at least 16 bytes, received ${b.length} bytes`);
   const type = b.readUInt32LE(8);
   if (type !== 1) throw new NtlmError(`NTLM NEGOTIATE_MESSAGE: expected MessageType 1, received ${type}`);
   return { flags: b.readUInt32LE(12) };
@@ -56,7 +57,10 @@ export function parseNtlmNegotiate(msg: Uint8Array): { flags: number } {
 /** The NTLM MessageType of a token (1, 2, 3), after checking the signature. */
 export function ntlmMessageType(msg: Uint8Array): number {
   const b = Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength);
-  if (b.length < 12 || !b.subarray(0, 8).equals(SIGNATURE)) throw new NtlmError(`NTLM message: expected the "NTLMSSP\\0" signature and a MessageType, received ${b.length} bytes${b.length >= 8 ? ' of another format' : ''}`);
+  if (b.length < 12 || !b.subarray(0, 8).equals(SIGNATURE))
+    throw new NtlmError(
+      `NTLM message: expected the "NTLMSSP\\0" signature and a MessageType, received ${b.length} bytes${b.length >= 8 ? ' of another format' : ''}`,
+    );
   return b.readUInt32LE(8);
 }
 
@@ -69,7 +73,15 @@ const avPair = (id: number, value: Uint8Array) => {
 const utf16 = (s: string) => Buffer.from(s, 'utf16le');
 
 /** MS-NLMP 2.2.1.2 CHALLENGE_MESSAGE (with Version and a TargetInfo AV_PAIR list). */
-export function buildNtlmChallenge(o: { flags: number; serverChallenge: Uint8Array; netbiosDomain: string; netbiosComputer: string; dnsDomain: string; dnsComputer: string; timestamp: bigint }): Buffer {
+export function buildNtlmChallenge(o: {
+  flags: number;
+  serverChallenge: Uint8Array;
+  netbiosDomain: string;
+  netbiosComputer: string;
+  dnsDomain: string;
+  dnsComputer: string;
+  timestamp: bigint;
+}): Buffer {
   const ts = Buffer.alloc(8);
   ts.writeBigUInt64LE(o.timestamp);
   const targetName = utf16(o.netbiosDomain);
@@ -112,7 +124,8 @@ export interface NtlmAuthenticate {
 /** MS-NLMP 2.2.1.3 AUTHENTICATE_MESSAGE, every payload field bounds-checked against the message. */
 export function parseNtlmAuthenticate(msg: Uint8Array): NtlmAuthenticate {
   const b = Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength);
-  if (b.length < 64 || !b.subarray(0, 8).equals(SIGNATURE)) throw new NtlmError(`NTLM AUTHENTICATE_MESSAGE: expected "NTLMSSP\\0" and at least 64 bytes, received ${b.length} bytes`);
+  if (b.length < 64 || !b.subarray(0, 8).equals(SIGNATURE))
+    throw new NtlmError(`NTLM AUTHENTICATE_MESSAGE: expected "NTLMSSP\\0" and at least 64 bytes, received ${b.length} bytes`);
   const type = b.readUInt32LE(8);
   if (type !== 3) throw new NtlmError(`NTLM AUTHENTICATE_MESSAGE: expected MessageType 3, received ${type}`);
   const names = ['LmChallengeResponse', 'NtChallengeResponse', 'DomainName', 'UserName', 'Workstation', 'EncryptedRandomSessionKey'];
@@ -120,16 +133,34 @@ export function parseNtlmAuthenticate(msg: Uint8Array): NtlmAuthenticate {
     const len = b.readUInt16LE(12 + i * 8);
     const off = b.readUInt32LE(16 + i * 8);
     if (len === 0) return Buffer.alloc(0);
-    if (off < 64 || off + len > b.length) throw new NtlmError(`NTLM AUTHENTICATE_MESSAGE ${names[i]}: expected ${len} bytes at an offset in 64..${b.length - len}, received offset ${off} in a ${b.length}-byte message`);
+    if (off < 64 || off + len > b.length)
+      throw new NtlmError(
+        `NTLM AUTHENTICATE_MESSAGE ${names[i]}: expected ${len} bytes at an offset in 64..${b.length - len}, received offset ${off} in a ${b.length}-byte message`,
+      );
     return b.subarray(off, off + len);
   };
   const flags = b.readUInt32LE(60);
   const [lm, nt, dom, user, ws, key] = [0, 1, 2, 3, 4, 5].map(field) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
-  if (!(flags & NTLMSSP.NEGOTIATE_UNICODE)) throw new NtlmError('NTLM AUTHENTICATE_MESSAGE NegotiateFlags: expected NTLMSSP_NEGOTIATE_UNICODE (OEM names are not accepted), received flags without it');
-  for (const [n, v] of [['DomainName', dom], ['UserName', user], ['Workstation', ws]] as const) {
-    if (v.length % 2 || v.length > MAX_NAME_BYTES) throw new NtlmError(`NTLM AUTHENTICATE_MESSAGE ${n}: expected UTF-16LE of at most ${MAX_NAME_BYTES / 2} characters, received ${v.length} bytes`);
+  if (!(flags & NTLMSSP.NEGOTIATE_UNICODE))
+    throw new NtlmError('NTLM AUTHENTICATE_MESSAGE NegotiateFlags: expected NTLMSSP_NEGOTIATE_UNICODE (OEM names are not accepted), received flags without it');
+  for (const [n, v] of [
+    ['DomainName', dom],
+    ['UserName', user],
+    ['Workstation', ws],
+  ] as const) {
+    if (v.length % 2 || v.length > MAX_NAME_BYTES)
+      throw new NtlmError(`NTLM AUTHENTICATE_MESSAGE ${n}: expected UTF-16LE of at most ${MAX_NAME_BYTES / 2} characters, received ${v.length} bytes`);
   }
-  return { flags, lmChallengeResponse: lm, ntChallengeResponse: nt, domain: dom.toString('utf16le'), user: user.toString('utf16le'), workstation: ws.toString('utf16le'), encryptedRandomSessionKey: key, raw: b };
+  return {
+    flags,
+    lmChallengeResponse: lm,
+    ntChallengeResponse: nt,
+    domain: dom.toString('utf16le'),
+    user: user.toString('utf16le'),
+    workstation: ws.toString('utf16le'),
+    encryptedRandomSessionKey: key,
+    raw: b,
+  };
 }
 
 /** AV_PAIRs of an NTLMv2 client challenge (2.2.2.7) or TargetInfo, bounds-checked; stops at MsvAvEOL. */
@@ -137,7 +168,8 @@ export function parseAvPairs(b: Buffer): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
   for (let p = 0; ; ) {
     if (p + 4 > b.length) throw new NtlmError(`NTLM AV_PAIR list: expected an AV_PAIR header at offset ${p}, received ${b.length - p} bytes (no MsvAvEOL)`);
-    const id = b.readUInt16LE(p), len = b.readUInt16LE(p + 2);
+    const id = b.readUInt16LE(p),
+      len = b.readUInt16LE(p + 2);
     if (p + 4 + len > b.length) throw new NtlmError(`NTLM AV_PAIR ${id}: expected ${len} bytes at offset ${p + 4}, received ${b.length - p - 4}`);
     if (id === MSV_AV.EOL) return out;
     if (!out.has(id)) out.set(id, b.subarray(p + 4, p + 4 + len));
@@ -289,8 +321,20 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
   const sweep = (now: number) => {
     for (const s of states.values()) if (s.pending && now - s.pending.created > ttlMs) dropPending(s);
   };
-  const fail = (conn: string | number | undefined, errorId: number, reason: string, logReason: string, extra: { user?: string; domain?: string; status?: number } = {}): WindowsAuthResult => {
-    log({ event: 'ntlm.failed', connection: conn, reason: logReason, ...(extra.user !== undefined ? { user: extra.user.slice(0, 100) } : {}), ...(extra.domain !== undefined ? { domain: extra.domain.slice(0, 100) } : {}) });
+  const fail = (
+    conn: string | number | undefined,
+    errorId: number,
+    reason: string,
+    logReason: string,
+    extra: { user?: string; domain?: string; status?: number } = {},
+  ): WindowsAuthResult => {
+    log({
+      event: 'ntlm.failed',
+      connection: conn,
+      reason: logReason,
+      ...(extra.user !== undefined ? { user: extra.user.slice(0, 100) } : {}),
+      ...(extra.domain !== undefined ? { domain: extra.domain.slice(0, 100) } : {}),
+    });
     return { failure: { errorId, reason, ...(extra.status ? { status: extra.status } : {}) } };
   };
 
@@ -302,9 +346,21 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
       return s?.authenticated ? { account: s.authenticated } : null;
     }
     const m = AUTH_RE.exec(authorization);
-    if (!m || m[2]!.length > MAX_TOKEN_B64 || m[2]!.length % 4) return fail(conn?.id, 28020, 'There is no valid security token.', `Authorization: expected "NTLM <base64>" or "Negotiate <base64>" of at most ${MAX_TOKEN_B64} characters`);
+    if (!m || m[2]!.length > MAX_TOKEN_B64 || m[2]!.length % 4)
+      return fail(
+        conn?.id,
+        28020,
+        'There is no valid security token.',
+        `Authorization: expected "NTLM <base64>" or "Negotiate <base64>" of at most ${MAX_TOKEN_B64} characters`,
+      );
     const scheme = m[1]!.toLowerCase() === 'ntlm' ? 'NTLM' : 'Negotiate';
-    if (!conn) return fail(undefined, 28001, 'Internal error while processing Integrated Windows authentication or authorization.', 'NTLM needs a persistent connection; the request carries no connection identity');
+    if (!conn)
+      return fail(
+        undefined,
+        28001,
+        'Internal error while processing Integrated Windows authentication or authorization.',
+        'NTLM needs a persistent connection; the request carries no connection identity',
+      );
     const s = stateOf(conn);
     s.authenticated = undefined; // new credentials: the connection's earlier identity no longer applies
     let token: Buffer = Buffer.from(m[2]!, 'base64');
@@ -314,7 +370,13 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
         spnego = true;
         const t = parseSpnego(token);
         if (t.kind === 'init') {
-          if (!t.mechTypes.some((x) => x.equals(OID_NTLM))) return fail(conn.id, 28020, 'There is no valid security token.', 'SPNEGO NegTokenInit: NTLM (1.3.6.1.4.1.311.2.2.10) not among the offered mechanisms');
+          if (!t.mechTypes.some((x) => x.equals(OID_NTLM)))
+            return fail(
+              conn.id,
+              28020,
+              'There is no valid security token.',
+              'SPNEGO NegTokenInit: NTLM (1.3.6.1.4.1.311.2.2.10) not among the offered mechanisms',
+            );
           if (!t.mechToken || t.mechToken.length < 12 || !t.mechToken.subarray(0, 8).equals(SIGNATURE)) {
             // Optimistic token of another mechanism: select NTLM and ask for its NEGOTIATE_MESSAGE (RFC 4178 4.2.2).
             dropPending(s);
@@ -322,14 +384,20 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
           }
           token = t.mechToken;
         } else {
-          if (!t.responseToken) return fail(conn.id, 28020, 'There is no valid security token.', 'SPNEGO NegTokenResp: expected a responseToken, received none');
+          if (!t.responseToken)
+            return fail(conn.id, 28020, 'There is no valid security token.', 'SPNEGO NegTokenResp: expected a responseToken, received none');
           token = t.responseToken;
         }
       }
       const type = ntlmMessageType(token);
       if (type === 1) return challenge(conn, s, scheme, spnego, token);
       if (type === 3) return await authenticate(conn, s, token);
-      return fail(conn.id, 28020, 'There is no valid security token.', `NTLM: expected a NEGOTIATE (1) or AUTHENTICATE (3) message, received MessageType ${type}`);
+      return fail(
+        conn.id,
+        28020,
+        'There is no valid security token.',
+        `NTLM: expected a NEGOTIATE (1) or AUTHENTICATE (3) message, received MessageType ${type}`,
+      );
     } catch (e) {
       if (e instanceof NtlmError) {
         dropPending(s);
@@ -341,20 +409,42 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
 
   function challenge(conn: NtlmConnection, s: ConnState, scheme: string, spnego: boolean, token: Buffer): WindowsAuthResult {
     const neg = parseNtlmNegotiate(token);
-    if (!(neg.flags & NTLMSSP.NEGOTIATE_UNICODE)) throw new NtlmError('NTLM NEGOTIATE_MESSAGE NegotiateFlags: expected NTLMSSP_NEGOTIATE_UNICODE, received flags without it');
-    if (!(neg.flags & NTLMSSP.NEGOTIATE_NTLM)) throw new NtlmError('NTLM NEGOTIATE_MESSAGE NegotiateFlags: expected NTLMSSP_NEGOTIATE_NTLM, received flags without it');
+    if (!(neg.flags & NTLMSSP.NEGOTIATE_UNICODE))
+      throw new NtlmError('NTLM NEGOTIATE_MESSAGE NegotiateFlags: expected NTLMSSP_NEGOTIATE_UNICODE, received flags without it');
+    if (!(neg.flags & NTLMSSP.NEGOTIATE_NTLM))
+      throw new NtlmError('NTLM NEGOTIATE_MESSAGE NegotiateFlags: expected NTLMSSP_NEGOTIATE_NTLM, received flags without it');
     const now = clock();
     dropPending(s);
     if (pendingCount >= maxPending) sweep(now.getTime());
     if (pendingCount >= maxPending) {
-      return fail(conn.id, 28001, 'Internal error while processing Integrated Windows authentication or authorization.', `NTLM: ${maxPending} half-open contexts already pending`, { status: 503 });
+      return fail(
+        conn.id,
+        28001,
+        'Internal error while processing Integrated Windows authentication or authorization.',
+        `NTLM: ${maxPending} half-open contexts already pending`,
+        { status: 503 },
+      );
     }
     const flags =
-      NTLMSSP.NEGOTIATE_UNICODE | NTLMSSP.REQUEST_TARGET | NTLMSSP.NEGOTIATE_NTLM | NTLMSSP.NEGOTIATE_ALWAYS_SIGN | NTLMSSP.TARGET_TYPE_DOMAIN |
-      NTLMSSP.NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP.NEGOTIATE_TARGET_INFO | NTLMSSP.NEGOTIATE_VERSION |
+      NTLMSSP.NEGOTIATE_UNICODE |
+      NTLMSSP.REQUEST_TARGET |
+      NTLMSSP.NEGOTIATE_NTLM |
+      NTLMSSP.NEGOTIATE_ALWAYS_SIGN |
+      NTLMSSP.TARGET_TYPE_DOMAIN |
+      NTLMSSP.NEGOTIATE_EXTENDED_SESSIONSECURITY |
+      NTLMSSP.NEGOTIATE_TARGET_INFO |
+      NTLMSSP.NEGOTIATE_VERSION |
       (neg.flags & (NTLMSSP.NEGOTIATE_128 | NTLMSSP.NEGOTIATE_56));
     const serverChallenge = Buffer.from(random(8));
-    const msg = buildNtlmChallenge({ flags, serverChallenge, netbiosDomain: o.netbiosDomain, netbiosComputer, dnsDomain: o.dnsDomain, dnsComputer, timestamp: toFileTime(now) });
+    const msg = buildNtlmChallenge({
+      flags,
+      serverChallenge,
+      netbiosDomain: o.netbiosDomain,
+      netbiosComputer,
+      dnsDomain: o.dnsDomain,
+      dnsComputer,
+      timestamp: toFileTime(now),
+    });
     s.pending = { serverChallenge, negotiate: Buffer.from(token), challenge: msg, created: now.getTime(), spnego };
     pendingCount++;
     log({ event: 'ntlm.challenge', connection: conn.id, scheme, spnego });
@@ -366,7 +456,13 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
     const p = s.pending;
     dropPending(s); // one answer per CHALLENGE: a replayed or second AUTHENTICATE finds no context
     const now = clock();
-    if (!p) return fail(conn.id, 28024, 'Authentication failed.', 'NTLM AUTHENTICATE_MESSAGE without a CHALLENGE pending on this connection (replayed, or the handshake moved to another connection)');
+    if (!p)
+      return fail(
+        conn.id,
+        28024,
+        'Authentication failed.',
+        'NTLM AUTHENTICATE_MESSAGE without a CHALLENGE pending on this connection (replayed, or the handshake moved to another connection)',
+      );
     if (now.getTime() - p.created > ttlMs) return fail(conn.id, 28024, 'Authentication failed.', 'NTLM AUTHENTICATE_MESSAGE after the CHALLENGE expired');
     const a = parseNtlmAuthenticate(token);
     const who = { user: a.user, domain: a.domain };
@@ -378,12 +474,20 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
     if (a.user === '') return fail(conn.id, 28024, 'Authentication failed.', 'NTLM: empty UserName', who);
     const ntProofStr = nt.subarray(0, 16);
     const temp = nt.subarray(16);
-    if (temp[0] !== 1 || temp[1] !== 1) throw new NtlmError(`NTLMv2_CLIENT_CHALLENGE: expected RespType 1 and HiRespType 1, received ${temp[0]} and ${temp[1]}`);
+    if (temp[0] !== 1 || temp[1] !== 1)
+      throw new NtlmError(`NTLMv2_CLIENT_CHALLENGE: expected RespType 1 and HiRespType 1, received ${temp[0]} and ${temp[1]}`);
     const clientTime = temp.readBigUInt64LE(8);
     const avs = parseAvPairs(temp.subarray(28));
     const nowFt = toFileTime(now);
     const d = clientTime > nowFt ? clientTime - nowFt : nowFt - clientTime;
-    if (d > skew) return fail(conn.id, 28024, 'Authentication failed.', `NTLMv2 timestamp ${Number(d / 10_000_000n)} s away from the server clock (limit ${Number(skew / 10_000_000n)} s)`, who);
+    if (d > skew)
+      return fail(
+        conn.id,
+        28024,
+        'Authentication failed.',
+        `NTLMv2 timestamp ${Number(d / 10_000_000n)} s away from the server clock (limit ${Number(skew / 10_000_000n)} s)`,
+        who,
+      );
 
     const found: { cred: NtlmCredential | null } = { cred: null };
     let responseKeyNT = Buffer.alloc(16);
@@ -395,7 +499,9 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
       responseKeyNT = hmacMd5(ntHash, utf16(upcase(a.user) + a.domain)); // NTOWFv2
       const match = timingSafeEqual(hmacMd5(responseKeyNT, p.serverChallenge, temp), ntProofStr);
       if (!cred) refusal = 'NTLM: no such account';
-      else if (!cred.ntHash) refusal = 'NTLM: the account has no NT hash (its password was set before NTLM support or by a store without the credential key); set the password again';
+      else if (!cred.ntHash)
+        refusal =
+          'NTLM: the account has no NT hash (its password was set before NTLM support or by a store without the credential key); set the password again';
       else if (!match) refusal = 'NTLM: NTProofStr does not match (wrong password)';
       else return cred.user;
       return null;
@@ -412,7 +518,8 @@ export function createNtlmAuthenticator(o: NtlmAuthenticatorOptions): NtlmAuthen
       const sessionBaseKey = hmacMd5(responseKeyNT, ntProofStr);
       let exported: Buffer = sessionBaseKey; // NTLMv2: KeyExchangeKey = SessionBaseKey
       if (a.flags & NTLMSSP.NEGOTIATE_KEY_EXCH) {
-        if (a.encryptedRandomSessionKey.length !== 16) throw new NtlmError(`NTLM EncryptedRandomSessionKey: expected 16 bytes with KEY_EXCH, received ${a.encryptedRandomSessionKey.length}`);
+        if (a.encryptedRandomSessionKey.length !== 16)
+          throw new NtlmError(`NTLM EncryptedRandomSessionKey: expected 16 bytes with KEY_EXCH, received ${a.encryptedRandomSessionKey.length}`);
         exported = rc4(sessionBaseKey, a.encryptedRandomSessionKey);
       }
       const zeroed = Buffer.from(a.raw);

@@ -16,7 +16,10 @@ export function md4(input: Uint8Array): Uint8Array {
   const dv = new DataView(buf.buffer);
   dv.setUint32(padLen - 8, (len * 8) >>> 0, true);
   dv.setUint32(padLen - 4, Math.floor((len * 8) / 2 ** 32), true);
-  let a = 0x67452301, b = 0xefcdab89, c = 0x98badcfe, d = 0x10325476;
+  let a = 0x67452301,
+    b = 0xefcdab89,
+    c = 0x98badcfe,
+    d = 0x10325476;
   const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
   const X = new Uint32Array(16);
   for (let off = 0; off < padLen; off += 64) {
@@ -25,7 +28,9 @@ export function md4(input: Uint8Array): Uint8Array {
     const F = (x: number, y: number, z: number) => (x & y) | (~x & z);
     const G = (x: number, y: number, z: number) => (x & y) | (x & z) | (y & z);
     const H = (x: number, y: number, z: number) => x ^ y ^ z;
-    const r1 = [3, 7, 11, 19], r2 = [3, 5, 9, 13], r3 = [3, 9, 11, 15];
+    const r1 = [3, 7, 11, 19],
+      r2 = [3, 5, 9, 13],
+      r3 = [3, 9, 11, 15];
     for (let i = 0; i < 16; i++) {
       const t = (a + F(b, c, d) + X[i]!) | 0;
       [a, b, c, d] = [d, rotl(t, r1[i % 4]!), b, c];
@@ -40,7 +45,10 @@ export function md4(input: Uint8Array): Uint8Array {
       const t = (a + H(b, c, d) + X[order[i]!]! + 0x6ed9eba1) | 0;
       [a, b, c, d] = [d, rotl(t, r3[i % 4]!), b, c];
     }
-    a = (a + aa) | 0; b = (b + bb) | 0; c = (c + cc) | 0; d = (d + dd) | 0;
+    a = (a + aa) | 0;
+    b = (b + bb) | 0;
+    c = (c + cc) | 0;
+    d = (d + dd) | 0;
   }
   const out = new Uint8Array(16);
   const ov = new DataView(out.buffer);
@@ -61,7 +69,6 @@ const hmacMd5 = (k: Uint8Array, ...d: Uint8Array[]) => {
 export function ntowfv2(password: string, user: string, domain: string): Uint8Array {
   return hmacMd5(md4(utf16(password)), utf16(user.toUpperCase() + domain));
 }
-
 
 const SIG = Buffer.from('NTLMSSP\0', 'latin1');
 // UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY | TARGET_INFO | 128 | 56
@@ -87,13 +94,16 @@ export interface NtlmChallenge {
 /** MS-NLMP 2.2.1.2 CHALLENGE_MESSAGE. */
 export function parseNtlmChallenge(msg: Uint8Array): NtlmChallenge {
   const b = Buffer.from(msg);
-  if (b.length < 32 || !b.subarray(0, 8).equals(SIG) || b.readUInt32LE(8) !== 2) throw new NtlmError(`NTLM CHALLENGE_MESSAGE: expected "NTLMSSP\\0" type 2, received ${b.length} bytes of another message`);
+  if (b.length < 32 || !b.subarray(0, 8).equals(SIG) || b.readUInt32LE(8) !== 2)
+    throw new NtlmError(`NTLM CHALLENGE_MESSAGE: expected "NTLMSSP\\0" type 2, received ${b.length} bytes of another message`);
   const flags = b.readUInt32LE(20);
   const serverChallenge = new Uint8Array(b.subarray(24, 32));
   let targetInfo = new Uint8Array(0);
   if (b.length >= 48) {
-    const len = b.readUInt16LE(40), off = b.readUInt32LE(44);
-    if (off + len > b.length) throw new NtlmError(`NTLM CHALLENGE_MESSAGE TargetInfo: expected ${len} bytes at offset ${off}, received a ${b.length}-byte message`);
+    const len = b.readUInt16LE(40),
+      off = b.readUInt32LE(44);
+    if (off + len > b.length)
+      throw new NtlmError(`NTLM CHALLENGE_MESSAGE TargetInfo: expected ${len} bytes at offset ${off}, received a ${b.length}-byte message`);
     targetInfo = new Uint8Array(b.subarray(off, off + len));
   }
   let timestamp: Uint8Array | undefined;
@@ -115,7 +125,13 @@ export function fileTime(d: Date): Uint8Array {
 }
 
 /** MS-NLMP 3.3.2 NTLMv2 responses. */
-export function ntlmv2Responses(key: Uint8Array, serverChallenge: Uint8Array, clientChallenge: Uint8Array, time: Uint8Array, targetInfo: Uint8Array): { ntChallengeResponse: Buffer; lmChallengeResponse: Buffer; sessionBaseKey: Uint8Array } {
+export function ntlmv2Responses(
+  key: Uint8Array,
+  serverChallenge: Uint8Array,
+  clientChallenge: Uint8Array,
+  time: Uint8Array,
+  targetInfo: Uint8Array,
+): { ntChallengeResponse: Buffer; lmChallengeResponse: Buffer; sessionBaseKey: Uint8Array } {
   const temp = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), time, clientChallenge, Buffer.alloc(4), targetInfo, Buffer.alloc(4)]);
   const ntProofStr = hmacMd5(key, serverChallenge, temp);
   return {
@@ -126,7 +142,12 @@ export function ntlmv2Responses(key: Uint8Array, serverChallenge: Uint8Array, cl
 }
 
 /** MS-NLMP 2.2.1.3 AUTHENTICATE_MESSAGE with NTLMv2 responses. */
-export function ntlmAuthenticateMessage(ch: NtlmChallenge, cred: { username: string; password: string; domain: string; workstation?: string }, clientChallenge: Uint8Array, now: Date): Uint8Array {
+export function ntlmAuthenticateMessage(
+  ch: NtlmChallenge,
+  cred: { username: string; password: string; domain: string; workstation?: string },
+  clientChallenge: Uint8Array,
+  now: Date,
+): Uint8Array {
   const key = ntowfv2(cred.password, cred.username, cred.domain);
   const time = ch.timestamp ?? fileTime(now);
   const r = ntlmv2Responses(key, ch.serverChallenge, clientChallenge, time, ch.targetInfo);
@@ -152,12 +173,23 @@ export function ntlmAuthenticateMessage(ch: NtlmChallenge, cred: { username: str
  *
  * @throws {NtlmError} ERR_WSTRUST_NTLM (rejection of the returned function) when the challenge is not an NTLM CHALLENGE_MESSAGE
  */
-export function ntlmAuthorizer(cred: { username: string; password: string; domain: string; workstation?: string; scheme?: 'NTLM' | 'Negotiate'; random?: (n: number) => Uint8Array; clock?: () => Date }) {
+export function ntlmAuthorizer(cred: {
+  username: string;
+  password: string;
+  domain: string;
+  workstation?: string;
+  scheme?: 'NTLM' | 'Negotiate';
+  random?: (n: number) => Uint8Array;
+  clock?: () => Date;
+}) {
   const scheme = cred.scheme ?? 'Negotiate';
   return async (challenge: string | undefined): Promise<string> => {
     if (challenge === undefined) return `${scheme} ${Buffer.from(ntlmNegotiateMessage()).toString('base64')}`;
     const m = /(?:^|,)\s*(?:NTLM|Negotiate)\s+([A-Za-z0-9+/]+=*)/i.exec(challenge);
-    if (!m) throw new NtlmError(`WWW-Authenticate: expected an NTLM CHALLENGE_MESSAGE ("NTLM <base64>" or "Negotiate <base64>"), received ${JSON.stringify(challenge.slice(0, 60))}`);
+    if (!m)
+      throw new NtlmError(
+        `WWW-Authenticate: expected an NTLM CHALLENGE_MESSAGE ("NTLM <base64>" or "Negotiate <base64>"), received ${JSON.stringify(challenge.slice(0, 60))}`,
+      );
     const ch = parseNtlmChallenge(Buffer.from(m[1]!, 'base64'));
     const cc = (cred.random ?? ((n) => new Uint8Array(randomBytes(n))))(8);
     return `${scheme} ${Buffer.from(ntlmAuthenticateMessage(ch, cred, cc, (cred.clock ?? (() => new Date()))())).toString('base64')}`;

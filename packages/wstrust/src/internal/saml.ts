@@ -38,7 +38,6 @@ export interface WebTicketAssertion {
   ProofKey?: { KeyName: string; CipherValue: Uint8Array };
 }
 
-
 /**
  * AES key wrap (RFC 3394, xmlenc kw-aes256).
  *
@@ -55,7 +54,10 @@ export function unwrapKey(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
     const d = createDecipheriv('id-aes256-wrap', kek, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
     return new Uint8Array(Buffer.concat([d.update(wrapped), d.final()]));
   } catch {
-    throw new AssertionError('ERR_WSTRUST_KEY_UNWRAP', 'EncryptedKey/CipherValue: expected a key wrapped under this pool key (RFC 3394 integrity check), received one that does not unwrap');
+    throw new AssertionError(
+      'ERR_WSTRUST_KEY_UNWRAP',
+      'EncryptedKey/CipherValue: expected a key wrapped under this pool key (RFC 3394 integrity check), received one that does not unwrap',
+    );
   }
 }
 
@@ -77,7 +79,10 @@ export function certificateThumbprintSha1(cert: X509Certificate): string {
  *
  * @throws {AssertionError} ERR_WSTRUST_KEY_WRAP when the pool key is not 256 bits
  */
-export function buildSignedAssertion(a: WebTicketAssertion, signer: { privateKey: KeyObject; certificate: X509Certificate; signatureAlgorithm?: 'rsa-sha1' | 'rsa-sha256' }): string {
+export function buildSignedAssertion(
+  a: WebTicketAssertion,
+  signer: { privateKey: KeyObject; certificate: X509Certificate; signatureAlgorithm?: 'rsa-sha1' | 'rsa-sha256' },
+): string {
   const conf = a.ProofKey
     ? `<saml:SubjectConfirmation><saml:ConfirmationMethod>${URI.holderOfKey}</saml:ConfirmationMethod><KeyInfo xmlns="${NS.ds}"><e:EncryptedKey xmlns:e="${NS.xenc}"><e:EncryptionMethod Algorithm="${URI.kwAes256}"></e:EncryptionMethod><KeyInfo><KeyName>${escText(a.ProofKey.KeyName)}</KeyName></KeyInfo><e:CipherData><e:CipherValue>${Buffer.from(a.ProofKey.CipherValue).toString('base64')}</e:CipherValue></e:CipherData></e:EncryptedKey></KeyInfo></saml:SubjectConfirmation>`
     : `<saml:SubjectConfirmation><saml:ConfirmationMethod>${URI.bearer}</saml:ConfirmationMethod></saml:SubjectConfirmation>`;
@@ -93,7 +98,9 @@ export function buildSignedAssertion(a: WebTicketAssertion, signer: { privateKey
     `<CanonicalizationMethod Algorithm="${URI.excC14n}"></CanonicalizationMethod><SignatureMethod Algorithm="${alg === 'rsa-sha1' ? URI.rsaSha1 : URI.rsaSha256}"></SignatureMethod>` +
     `<Reference URI="#${escAttr(a.AssertionID)}"><Transforms><Transform Algorithm="${URI.envelopedSignature}"></Transform><Transform Algorithm="${URI.excC14n}"></Transform></Transforms>` +
     `<DigestMethod Algorithm="${URI.sha256}"></DigestMethod><DigestValue>${dv}</DigestValue></Reference>`;
-  const sv = createSign(alg === 'rsa-sha1' ? 'RSA-SHA1' : 'RSA-SHA256').update(`<SignedInfo xmlns="${NS.ds}">${siInner}</SignedInfo>`).sign(signer.privateKey, 'base64');
+  const sv = createSign(alg === 'rsa-sha1' ? 'RSA-SHA1' : 'RSA-SHA256')
+    .update(`<SignedInfo xmlns="${NS.ds}">${siInner}</SignedInfo>`)
+    .sign(signer.privateKey, 'base64');
   return (
     `${body}<Signature xmlns="${NS.ds}"><SignedInfo>${siInner}</SignedInfo><SignatureValue>${sv}</SignatureValue>` +
     `<KeyInfo><o:SecurityTokenReference xmlns:o="${NS.wsse}"><o:KeyIdentifier ValueType="${URI.thumbprintSha1ValueType}">${certificateThumbprintSha1(signer.certificate)}</o:KeyIdentifier></o:SecurityTokenReference></KeyInfo></Signature></saml:Assertion>`
@@ -122,10 +129,16 @@ function date(el: XElement, name: string, field: string): Date {
  */
 export function parseAssertion(el: XElement): WebTicketAssertion {
   const F = 'saml:Assertion';
-  if (el.localName !== 'Assertion' || el.namespaceURI !== NS.saml) throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}: expected {${NS.saml}}Assertion, received ${describe(el)}`);
-  if (attr(el, 'MajorVersion') !== '1' || attr(el, 'MinorVersion') !== '1') throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}/@MajorVersion,@MinorVersion: expected 1.1, received ${attr(el, 'MajorVersion')}.${attr(el, 'MinorVersion')}`);
+  if (el.localName !== 'Assertion' || el.namespaceURI !== NS.saml)
+    throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}: expected {${NS.saml}}Assertion, received ${describe(el)}`);
+  if (attr(el, 'MajorVersion') !== '1' || attr(el, 'MinorVersion') !== '1')
+    throw fail(
+      'ERR_WSTRUST_ASSERTION_FORMAT',
+      `${F}/@MajorVersion,@MinorVersion: expected 1.1, received ${attr(el, 'MajorVersion')}.${attr(el, 'MinorVersion')}`,
+    );
   const AssertionID = attr(el, 'AssertionID') ?? '';
-  if (!/^[A-Za-z_][\w.-]*$/.test(AssertionID)) throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}/@AssertionID: expected an NCName, received ${JSON.stringify(AssertionID.slice(0, 80))}`);
+  if (!/^[A-Za-z_][\w.-]*$/.test(AssertionID))
+    throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}/@AssertionID: expected an NCName, received ${JSON.stringify(AssertionID.slice(0, 80))}`);
   const cond = one(el, NS.saml, 'Conditions', `${F}/saml:Conditions`);
   const arc = one(cond, NS.saml, 'AudienceRestrictionCondition', `${F}/saml:Conditions/saml:AudienceRestrictionCondition`);
   const st = one(el, NS.saml, 'AuthenticationStatement', `${F}/saml:AuthenticationStatement`);
@@ -148,12 +161,19 @@ export function parseAssertion(el: XElement): WebTicketAssertion {
     const ki = one(sc, NS.ds, 'KeyInfo', `${F}//saml:SubjectConfirmation/ds:KeyInfo`);
     const ek = one(ki, NS.xenc, 'EncryptedKey', `${F}//ds:KeyInfo/xenc:EncryptedKey`);
     const alg = attr(one(ek, NS.xenc, 'EncryptionMethod', `${F}//xenc:EncryptionMethod`), 'Algorithm');
-    if (alg !== URI.kwAes256) throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}//xenc:EncryptionMethod/@Algorithm: expected ${URI.kwAes256}, received ${JSON.stringify(alg ?? null)}`);
+    if (alg !== URI.kwAes256)
+      throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}//xenc:EncryptionMethod/@Algorithm: expected ${URI.kwAes256}, received ${JSON.stringify(alg ?? null)}`);
     const kn = (one(one(ek, NS.ds, 'KeyInfo', `${F}//xenc:EncryptedKey/ds:KeyInfo`), NS.ds, 'KeyName', `${F}//ds:KeyName`).textContent ?? '').trim();
-    const cv = (one(one(ek, NS.xenc, 'CipherData', `${F}//xenc:CipherData`), NS.xenc, 'CipherValue', `${F}//xenc:CipherValue`).textContent ?? '').replace(/\s+/g, '');
+    const cv = (one(one(ek, NS.xenc, 'CipherData', `${F}//xenc:CipherData`), NS.xenc, 'CipherValue', `${F}//xenc:CipherValue`).textContent ?? '').replace(
+      /\s+/g,
+      '',
+    );
     a.ProofKey = { KeyName: kn, CipherValue: new Uint8Array(Buffer.from(cv, 'base64')) };
   } else if (cm !== URI.bearer) {
-    throw fail('ERR_WSTRUST_ASSERTION_FORMAT', `${F}//saml:ConfirmationMethod: expected ${URI.holderOfKey} or ${URI.bearer}, received ${JSON.stringify(cm.slice(0, 80))}`);
+    throw fail(
+      'ERR_WSTRUST_ASSERTION_FORMAT',
+      `${F}//saml:ConfirmationMethod: expected ${URI.holderOfKey} or ${URI.bearer}, received ${JSON.stringify(cm.slice(0, 80))}`,
+    );
   }
   return a;
 }
@@ -167,26 +187,46 @@ export function verifyAssertionSignature(el: XElement, issuers: readonly X509Cer
   const F = 'saml:Assertion/ds:Signature';
   const sig = one(el, NS.ds, 'Signature', F);
   const si = one(sig, NS.ds, 'SignedInfo', `${F}/ds:SignedInfo`);
-  if (attr(one(si, NS.ds, 'CanonicalizationMethod', `${F}//ds:CanonicalizationMethod`), 'Algorithm') !== URI.excC14n) throw fail('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}//ds:CanonicalizationMethod: expected ${URI.excC14n}`);
+  if (attr(one(si, NS.ds, 'CanonicalizationMethod', `${F}//ds:CanonicalizationMethod`), 'Algorithm') !== URI.excC14n)
+    throw fail('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}//ds:CanonicalizationMethod: expected ${URI.excC14n}`);
   const sm = attr(one(si, NS.ds, 'SignatureMethod', `${F}//ds:SignatureMethod`), 'Algorithm');
   const rsaAlg = sm === URI.rsaSha256 ? 'RSA-SHA256' : sm === URI.rsaSha1 ? 'RSA-SHA1' : undefined;
-  if (!rsaAlg) throw fail('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}//ds:SignatureMethod/@Algorithm: expected ${URI.rsaSha256} or ${URI.rsaSha1}, received ${JSON.stringify(sm ?? null)}`);
+  if (!rsaAlg)
+    throw fail(
+      'ERR_WSTRUST_UNSUPPORTED_ALGORITHM',
+      `${F}//ds:SignatureMethod/@Algorithm: expected ${URI.rsaSha256} or ${URI.rsaSha1}, received ${JSON.stringify(sm ?? null)}`,
+    );
   const refs = children(si, NS.ds, 'Reference');
   if (refs.length !== 1) throw fail('ERR_WSTRUST_ASSERTION_SIGNATURE', `${F}//ds:Reference: expected exactly one, received ${refs.length}`);
   const ref = refs[0]!;
   const id = attr(el, 'AssertionID');
-  if (attr(ref, 'URI') !== `#${id}`) throw fail('ERR_WSTRUST_ASSERTION_SIGNATURE', `${F}//ds:Reference/@URI: expected "#${id}", received ${JSON.stringify(attr(ref, 'URI') ?? null)}`);
+  if (attr(ref, 'URI') !== `#${id}`)
+    throw fail('ERR_WSTRUST_ASSERTION_SIGNATURE', `${F}//ds:Reference/@URI: expected "#${id}", received ${JSON.stringify(attr(ref, 'URI') ?? null)}`);
   const tr = children(one(ref, NS.ds, 'Transforms', `${F}//ds:Transforms`)).map((t) => attr(t, 'Algorithm'));
-  if (tr.length !== 2 || tr[0] !== URI.envelopedSignature || tr[1] !== URI.excC14n) throw fail('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}//ds:Transforms: expected enveloped-signature then exclusive c14n, received ${JSON.stringify(tr)}`);
+  if (tr.length !== 2 || tr[0] !== URI.envelopedSignature || tr[1] !== URI.excC14n)
+    throw fail('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}//ds:Transforms: expected enveloped-signature then exclusive c14n, received ${JSON.stringify(tr)}`);
   const dm = attr(one(ref, NS.ds, 'DigestMethod', `${F}//ds:DigestMethod`), 'Algorithm');
   const dAlg = dm === URI.sha256 ? 'sha256' : dm === URI.sha1 ? 'sha1' : undefined;
-  if (!dAlg) throw fail('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}//ds:DigestMethod/@Algorithm: expected sha256 or sha1, received ${JSON.stringify(dm ?? null)}`);
+  if (!dAlg)
+    throw fail('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}//ds:DigestMethod/@Algorithm: expected sha256 or sha1, received ${JSON.stringify(dm ?? null)}`);
   const dv = Buffer.from((one(ref, NS.ds, 'DigestValue', `${F}//ds:DigestValue`).textContent ?? '').replace(/\s+/g, ''), 'base64');
-  if (!createHash(dAlg).update(excC14n(el, { exclude: sig })).digest().equals(dv)) throw fail('ERR_WSTRUST_ASSERTION_SIGNATURE', `${F}//ds:DigestValue: expected the digest of the assertion, received a different value (the assertion was altered)`);
+  if (
+    !createHash(dAlg)
+      .update(excC14n(el, { exclude: sig }))
+      .digest()
+      .equals(dv)
+  )
+    throw fail(
+      'ERR_WSTRUST_ASSERTION_SIGNATURE',
+      `${F}//ds:DigestValue: expected the digest of the assertion, received a different value (the assertion was altered)`,
+    );
   const sv = Buffer.from((one(sig, NS.ds, 'SignatureValue', `${F}/ds:SignatureValue`).textContent ?? '').replace(/\s+/g, ''), 'base64');
   const siC = excC14n(si);
   for (const cert of issuers) {
     if (createVerify(rsaAlg).update(siC).verify(cert.publicKey, sv)) return cert; // the KeyObject itself (a PEM export and re-import per check cost ~0.5 ms)
   }
-  throw fail('ERR_WSTRUST_ASSERTION_SIGNATURE', `${F}/ds:SignatureValue: expected a signature by a trusted Web Ticket Service certificate, received one that no trusted certificate verifies`);
+  throw fail(
+    'ERR_WSTRUST_ASSERTION_SIGNATURE',
+    `${F}/ds:SignatureValue: expected a signature by a trusted Web Ticket Service certificate, received one that no trusted certificate verifies`,
+  );
 }

@@ -12,8 +12,14 @@ export type HmacAlgorithm = 'hmac-sha1' | 'hmac-sha256';
 
 const DIGEST_URI: Record<DigestAlgorithm, string> = { sha1: URI.sha1, sha256: URI.sha256 };
 const HMAC_URI: Record<HmacAlgorithm, string> = { 'hmac-sha1': URI.hmacSha1, 'hmac-sha256': URI.hmacSha256 };
-const DIGEST_BY_URI = new Map<string, DigestAlgorithm>([[URI.sha1, 'sha1'], [URI.sha256, 'sha256']]);
-const HMAC_BY_URI = new Map<string, 'sha1' | 'sha256'>([[URI.hmacSha1, 'sha1'], [URI.hmacSha256, 'sha256']]);
+const DIGEST_BY_URI = new Map<string, DigestAlgorithm>([
+  [URI.sha1, 'sha1'],
+  [URI.sha256, 'sha256'],
+]);
+const HMAC_BY_URI = new Map<string, 'sha1' | 'sha256'>([
+  [URI.hmacSha1, 'sha1'],
+  [URI.hmacSha256, 'sha256'],
+]);
 
 /** xsd:dateTime in UTC with millisecond precision, as WCF and SIPE send it. */
 export function isoUtc(d: Date): string {
@@ -74,14 +80,18 @@ export interface SignMessageOptions {
 export function signMessage(opts: SignMessageOptions): string {
   const now = opts.now ?? new Date();
   const expires = opts.expires ?? new Date(now.getTime() + (opts.ttlSeconds ?? 300) * 1000);
-  if (!(expires.getTime() > now.getTime())) throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', `expires: expected a time after Created ${isoUtc(now)}, received ${isoUtc(expires)}`);
-  if (opts.proofKey.length < 16) throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', `proofKey: expected at least 128 bits, received ${opts.proofKey.length * 8} bits`);
+  if (!(expires.getTime() > now.getTime()))
+    throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', `expires: expected a time after Created ${isoUtc(now)}, received ${isoUtc(expires)}`);
+  if (opts.proofKey.length < 16)
+    throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', `proofKey: expected at least 128 bits, received ${opts.proofKey.length * 8} bits`);
   const id = opts.timestampId ?? '_0';
   if (!/^[A-Za-z_][\w.-]*$/.test(id)) throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', `timestampId: expected an NCName, received ${JSON.stringify(id)}`);
   const digest = opts.digestAlgorithm ?? 'sha1';
   const hmac = opts.signatureAlgorithm ?? 'hmac-sha1';
-  if (!(digest in DIGEST_URI)) throw new SecurityError('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `digestAlgorithm: expected sha1 or sha256, received ${String(digest)}`);
-  if (!(hmac in HMAC_URI)) throw new SecurityError('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `signatureAlgorithm: expected hmac-sha1 or hmac-sha256, received ${String(hmac)}`);
+  if (!(digest in DIGEST_URI))
+    throw new SecurityError('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `digestAlgorithm: expected sha1 or sha256, received ${String(digest)}`);
+  if (!(hmac in HMAC_URI))
+    throw new SecurityError('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `signatureAlgorithm: expected hmac-sha1 or hmac-sha256, received ${String(hmac)}`);
   // Built directly in canonical form (exclusive c14n of these subtrees is the text itself).
   const ts = `<u:Timestamp xmlns:u="${NS.wsu}" u:Id="${id}"><u:Created>${isoUtc(now)}</u:Created><u:Expires>${isoUtc(expires)}</u:Expires></u:Timestamp>`;
   const reference = (refId: string, canonical: string) => digestReference(refId, canonical, digest);
@@ -93,15 +103,19 @@ export function signMessage(opts: SignMessageOptions): string {
     envelope = serialize(env.doc as unknown as XNode);
     const body = parseEnvelope(envelope).body;
     const bodyId = attr(body, 'Id', NS.wsu)!;
-    if (bodyId === id) throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', `timestampId: expected an Id other than the Body's wsu:Id, received ${JSON.stringify(id)}`);
+    if (bodyId === id)
+      throw new SecurityError('ERR_WSTRUST_SIGN_OPTIONS', `timestampId: expected an Id other than the Body's wsu:Id, received ${JSON.stringify(id)}`);
     bodyReference = reference(bodyId, excC14n(body));
   }
   const siInner =
     `<CanonicalizationMethod Algorithm="${URI.excC14n}"></CanonicalizationMethod>` +
     `<SignatureMethod Algorithm="${HMAC_URI[hmac]}"></SignatureMethod>` +
-    reference(id, ts) + bodyReference;
+    reference(id, ts) +
+    bodyReference;
   const siCanonical = `<SignedInfo xmlns="${NS.ds}">${siInner}</SignedInfo>`;
-  const sv = createHmac(hmac === 'hmac-sha1' ? 'sha1' : 'sha256', opts.proofKey).update(siCanonical).digest('base64');
+  const sv = createHmac(hmac === 'hmac-sha1' ? 'sha1' : 'sha256', opts.proofKey)
+    .update(siCanonical)
+    .digest('base64');
   const sig =
     `<Signature xmlns="${NS.ds}"><SignedInfo>${siInner}</SignedInfo><SignatureValue>${sv}</SignatureValue>` +
     `<KeyInfo><o:SecurityTokenReference xmlns:o="${NS.wsse}"><o:KeyIdentifier ValueType="${URI.samlAssertionIdValueType}">${escText(opts.assertionId)}</o:KeyIdentifier></o:SecurityTokenReference></KeyInfo></Signature>`;
@@ -130,7 +144,8 @@ export function insertSecurity(envelopeXml: string, content: string): string {
     env.envelope.insertBefore(header as never, env.body as never);
   }
   const existing = children(header, NS.wsse, 'Security');
-  const wrapper = parseXmlDocument(`<o:Security xmlns:o="${NS.wsse}" xmlns:s="${soap}" s:mustUnderstand="1">${content}</o:Security>`, 'wsse:Security content').documentElement!;
+  const wrapper = parseXmlDocument(`<o:Security xmlns:o="${NS.wsse}" xmlns:s="${soap}" s:mustUnderstand="1">${content}</o:Security>`, 'wsse:Security content')
+    .documentElement!;
   if (existing.length > 1) throw new SoapFormatError(`wsse:Security: expected at most one header to extend, received ${existing.length}`);
   if (existing[0]) {
     for (let c = wrapper.firstChild; c; c = c.nextSibling) existing[0].appendChild(doc.importNode(c as never, true));
@@ -242,7 +257,11 @@ function collectIds(root: XElement, map: Map<string, XElement[]>): void {
 
 function only(parent: XElement, ns: string, local: string, field: string): XElement {
   const l = children(parent, ns, local);
-  if (l.length !== 1) throw err(l.length === 0 ? 'ERR_WSTRUST_SECURITY_ELEMENT_MISSING' : 'ERR_WSTRUST_SECURITY_ELEMENT_DUPLICATE', `${field}: expected exactly one, received ${l.length}`);
+  if (l.length !== 1)
+    throw err(
+      l.length === 0 ? 'ERR_WSTRUST_SECURITY_ELEMENT_MISSING' : 'ERR_WSTRUST_SECURITY_ELEMENT_DUPLICATE',
+      `${field}: expected exactly one, received ${l.length}`,
+    );
   return l[0]!;
 }
 
@@ -250,7 +269,11 @@ function only(parent: XElement, ns: string, local: string, field: string): XElem
 function strictB64(field: string, text: string): Buffer {
   const t = text.replace(/[\s]+/g, '');
   const b = Buffer.from(t, 'base64');
-  if (b.toString('base64') !== t) throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `${field}: expected canonical base64, received ${JSON.stringify(t.slice(0, 12))}${t.length > 12 ? '…' : ''} (length ${t.length})`);
+  if (b.toString('base64') !== t)
+    throw err(
+      'ERR_WSTRUST_SIGNATURE_FORMAT',
+      `${field}: expected canonical base64, received ${JSON.stringify(t.slice(0, 12))}${t.length > 12 ? '…' : ''} (length ${t.length})`,
+    );
   return b;
 }
 
@@ -267,10 +290,14 @@ function transformsOf(ref: XElement, field: string): string[] | undefined {
   for (const t of list) {
     const alg = attr(t, 'Algorithm') ?? '';
     if (t.localName !== 'Transform' || t.namespaceURI !== NS.ds || alg !== URI.excC14n) {
-      throw err('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${field}/ds:Transform/@Algorithm: expected ${URI.excC14n}, received ${JSON.stringify(alg || describe(t))}`);
+      throw err(
+        'ERR_WSTRUST_UNSUPPORTED_ALGORITHM',
+        `${field}/ds:Transform/@Algorithm: expected ${URI.excC14n}, received ${JSON.stringify(alg || describe(t))}`,
+      );
     }
     for (const inc of children(t)) {
-      if (inc.localName !== 'InclusiveNamespaces' || inc.namespaceURI !== URI.excC14n) throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `${field}/ds:Transform: expected ec:InclusiveNamespaces, received ${describe(inc)}`);
+      if (inc.localName !== 'InclusiveNamespaces' || inc.namespaceURI !== URI.excC14n)
+        throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `${field}/ds:Transform: expected ec:InclusiveNamespaces, received ${describe(inc)}`);
       prefixes.push(...(attr(inc, 'PrefixList') ?? '').split(/\s+/).filter(Boolean));
     }
   }
@@ -294,7 +321,11 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   const hmacs = new Set<HmacAlgorithm>(opts.signatureAlgorithms ?? ['hmac-sha1', 'hmac-sha256']);
   if (!env.header) throw err('ERR_WSTRUST_SECURITY_HEADER_MISSING', 'soap:Header/wsse:Security: expected a WS-Security header, received no soap:Header');
   const secs = children(env.header, NS.wsse, 'Security');
-  if (secs.length !== 1) throw err(secs.length === 0 ? 'ERR_WSTRUST_SECURITY_HEADER_MISSING' : 'ERR_WSTRUST_SECURITY_ELEMENT_DUPLICATE', `soap:Header/wsse:Security: expected exactly one, received ${secs.length}`);
+  if (secs.length !== 1)
+    throw err(
+      secs.length === 0 ? 'ERR_WSTRUST_SECURITY_HEADER_MISSING' : 'ERR_WSTRUST_SECURITY_ELEMENT_DUPLICATE',
+      `soap:Header/wsse:Security: expected exactly one, received ${secs.length}`,
+    );
   const security = secs[0]!;
   const tsEl = only(security, NS.wsu, 'Timestamp', 'wsse:Security/wsu:Timestamp');
   const sigEl = only(security, NS.ds, 'Signature', 'wsse:Security/ds:Signature');
@@ -303,25 +334,36 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   // SignedInfo structure.
   const c14nEl = only(si, NS.ds, 'CanonicalizationMethod', 'ds:SignedInfo/ds:CanonicalizationMethod');
   const c14nAlg = attr(c14nEl, 'Algorithm') ?? '';
-  if (c14nAlg !== URI.excC14n) throw err('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `ds:CanonicalizationMethod/@Algorithm: expected ${URI.excC14n}, received ${JSON.stringify(c14nAlg)}`);
+  if (c14nAlg !== URI.excC14n)
+    throw err('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `ds:CanonicalizationMethod/@Algorithm: expected ${URI.excC14n}, received ${JSON.stringify(c14nAlg)}`);
   const siPrefixes: string[] = [];
   for (const inc of children(c14nEl)) {
-    if (inc.localName !== 'InclusiveNamespaces' || inc.namespaceURI !== URI.excC14n) throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `ds:CanonicalizationMethod: expected ec:InclusiveNamespaces, received ${describe(inc)}`);
+    if (inc.localName !== 'InclusiveNamespaces' || inc.namespaceURI !== URI.excC14n)
+      throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `ds:CanonicalizationMethod: expected ec:InclusiveNamespaces, received ${describe(inc)}`);
     siPrefixes.push(...(attr(inc, 'PrefixList') ?? '').split(/\s+/).filter(Boolean));
   }
   const smEl = only(si, NS.ds, 'SignatureMethod', 'ds:SignedInfo/ds:SignatureMethod');
   const smAlg = attr(smEl, 'Algorithm') ?? '';
   const rsaHash = opts.resolvePublicKey ? (smAlg === URI.rsaSha1 ? 'RSA-SHA1' : smAlg === URI.rsaSha256 ? 'RSA-SHA256' : undefined) : undefined;
   const hmacHash = HMAC_BY_URI.get(smAlg);
-  if (!rsaHash && (!hmacHash || !hmacs.has(`hmac-${hmacHash}` as HmacAlgorithm))) throw err('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `ds:SignatureMethod/@Algorithm: expected one of ${[...hmacs].map((h) => HMAC_URI[h]).join(', ')}, received ${JSON.stringify(smAlg)}`);
+  if (!rsaHash && (!hmacHash || !hmacs.has(`hmac-${hmacHash}` as HmacAlgorithm)))
+    throw err(
+      'ERR_WSTRUST_UNSUPPORTED_ALGORITHM',
+      `ds:SignatureMethod/@Algorithm: expected one of ${[...hmacs].map((h) => HMAC_URI[h]).join(', ')}, received ${JSON.stringify(smAlg)}`,
+    );
   for (const c of children(smEl)) {
-    if (c.localName === 'HMACOutputLength') throw err('ERR_WSTRUST_HMAC_OUTPUT_LENGTH', `ds:SignatureMethod/ds:HMACOutputLength: expected absent (truncated HMAC is refused, CVE-2009-0217), received ${JSON.stringify((c.textContent ?? '').trim())}`);
+    if (c.localName === 'HMACOutputLength')
+      throw err(
+        'ERR_WSTRUST_HMAC_OUTPUT_LENGTH',
+        `ds:SignatureMethod/ds:HMACOutputLength: expected absent (truncated HMAC is refused, CVE-2009-0217), received ${JSON.stringify((c.textContent ?? '').trim())}`,
+      );
     throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `ds:SignatureMethod: expected no child elements, received ${describe(c)}`);
   }
   const refs = children(si, NS.ds, 'Reference');
   if (refs.length === 0) throw err('ERR_WSTRUST_REFERENCE_MISSING', 'ds:SignedInfo/ds:Reference: expected at least one (over the Timestamp), received none');
   for (const c of children(si)) {
-    if (c.namespaceURI !== NS.ds || !['CanonicalizationMethod', 'SignatureMethod', 'Reference'].includes(c.localName ?? '')) throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `ds:SignedInfo: expected CanonicalizationMethod, SignatureMethod, Reference, received ${describe(c)}`);
+    if (c.namespaceURI !== NS.ds || !['CanonicalizationMethod', 'SignatureMethod', 'Reference'].includes(c.localName ?? ''))
+      throw err('ERR_WSTRUST_SIGNATURE_FORMAT', `ds:SignedInfo: expected CanonicalizationMethod, SignatureMethod, Reference, received ${describe(c)}`);
   }
   // Ids across the whole envelope: a referenced id must name exactly one element.
   const ids = new Map<string, XElement[]>();
@@ -331,23 +373,38 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   for (const [i, ref] of refs.entries()) {
     const F = `ds:Reference[${i + 1}]`;
     const uri = attr(ref, 'URI');
-    if (uri === undefined || !uri.startsWith('#') || uri.length < 2) throw err('ERR_WSTRUST_REFERENCE_MISSING', `${F}/@URI: expected a same-document "#id" reference, received ${JSON.stringify(uri ?? null)}`);
+    if (uri === undefined || !uri.startsWith('#') || uri.length < 2)
+      throw err('ERR_WSTRUST_REFERENCE_MISSING', `${F}/@URI: expected a same-document "#id" reference, received ${JSON.stringify(uri ?? null)}`);
     const targets = ids.get(uri.slice(1)) ?? [];
-    if (targets.length !== 1) throw err(targets.length === 0 ? 'ERR_WSTRUST_REFERENCE_MISSING' : 'ERR_WSTRUST_DUPLICATE_ID', `${F}/@URI: expected ${JSON.stringify(uri)} to name exactly one element, received ${targets.length}`);
+    if (targets.length !== 1)
+      throw err(
+        targets.length === 0 ? 'ERR_WSTRUST_REFERENCE_MISSING' : 'ERR_WSTRUST_DUPLICATE_ID',
+        `${F}/@URI: expected ${JSON.stringify(uri)} to name exactly one element, received ${targets.length}`,
+      );
     const target = targets[0]!;
     const prefixes = transformsOf(ref, F);
     const dmEl = only(ref, NS.ds, 'DigestMethod', `${F}/ds:DigestMethod`);
     const dAlg = attr(dmEl, 'Algorithm') ?? '';
     const dName = DIGEST_BY_URI.get(dAlg);
-    if (!dName || !digests.has(dName)) throw err('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}/ds:DigestMethod/@Algorithm: expected one of ${[...digests].map((d) => DIGEST_URI[d]).join(', ')}, received ${JSON.stringify(dAlg)}`);
+    if (!dName || !digests.has(dName))
+      throw err(
+        'ERR_WSTRUST_UNSUPPORTED_ALGORITHM',
+        `${F}/ds:DigestMethod/@Algorithm: expected one of ${[...digests].map((d) => DIGEST_URI[d]).join(', ')}, received ${JSON.stringify(dAlg)}`,
+      );
     const dvBytes = strictB64(`${F}/ds:DigestValue`, only(ref, NS.ds, 'DigestValue', `${F}/ds:DigestValue`).textContent ?? '');
     const canonical = excC14n(target, prefixes && prefixes.length ? { inclusivePrefixes: prefixes } : {});
     const actual = createHash(dName).update(canonical).digest();
-    if (!safeEq(actual, dvBytes)) throw err('ERR_WSTRUST_DIGEST_MISMATCH', `${F} (${uri}): expected the DigestValue to match the referenced element, received a different digest`, 'wsse:FailedCheck');
+    if (!safeEq(actual, dvBytes))
+      throw err(
+        'ERR_WSTRUST_DIGEST_MISMATCH',
+        `${F} (${uri}): expected the DigestValue to match the referenced element, received a different digest`,
+        'wsse:FailedCheck',
+      );
     if (target === tsEl) timestampSigned = true;
     signedElements.push(target);
   }
-  if (!timestampSigned) throw err('ERR_WSTRUST_REFERENCE_MISSING', 'ds:SignedInfo: expected a Reference to the wsu:Timestamp of wsse:Security, received none covering it');
+  if (!timestampSigned)
+    throw err('ERR_WSTRUST_REFERENCE_MISSING', 'ds:SignedInfo: expected a Reference to the wsu:Timestamp of wsse:Security, received none covering it');
   signedElements.sort((a, b) => (a === tsEl ? -1 : b === tsEl ? 1 : 0));
   const ki = only(sigEl, NS.ds, 'KeyInfo', 'ds:Signature/ds:KeyInfo');
   const siCanonical = excC14n(si, siPrefixes.length ? { inclusivePrefixes: siPrefixes } : {});
@@ -355,22 +412,37 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   let key: KeyReference;
   if (rsaHash) {
     const pk = opts.resolvePublicKey!(ki, security);
-    if (!createVerify(rsaHash).update(siCanonical).verify(pk.key, given)) throw err('ERR_WSTRUST_SIGNATURE_INVALID', `ds:SignatureValue: expected an ${rsaHash} signature of SignedInfo by the referenced certificate, received one that does not verify`, 'wsse:FailedCheck');
+    if (!createVerify(rsaHash).update(siCanonical).verify(pk.key, given))
+      throw err(
+        'ERR_WSTRUST_SIGNATURE_INVALID',
+        `ds:SignatureValue: expected an ${rsaHash} signature of SignedInfo by the referenced certificate, received one that does not verify`,
+        'wsse:FailedCheck',
+      );
     key = pk.reference;
   } else {
-  // Key reference.
-  const str = only(ki, NS.wsse, 'SecurityTokenReference', 'ds:KeyInfo/wsse:SecurityTokenReference');
-  const kid = children(str, NS.wsse, 'KeyIdentifier')[0];
-  if (!kid) throw err('ERR_WSTRUST_KEY_REFERENCE', `wsse:SecurityTokenReference: expected a wsse:KeyIdentifier (ValueType ${URI.samlAssertionIdValueType}), received ${describe(children(str)[0])}`);
-  const valueType = attr(kid, 'ValueType');
-  if (valueType !== URI.samlAssertionIdValueType) throw err('ERR_WSTRUST_KEY_REFERENCE', `wsse:KeyIdentifier/@ValueType: expected ${URI.samlAssertionIdValueType}, received ${JSON.stringify(valueType)}`);
-  const keyIdentifier = (kid.textContent ?? '').trim();
-  const token = children(security, NS.saml, 'Assertion').find((a) => attr(a, 'AssertionID') === keyIdentifier);
-  key = { keyIdentifier, valueType, token };
-  const proofKey = opts.resolveKey(key);
-  // Signature value.
-  const mac = createHmac(hmacHash!, proofKey).update(siCanonical).digest();
-  if (!safeEq(mac, given)) throw err('ERR_WSTRUST_SIGNATURE_INVALID', `ds:SignatureValue: expected an HMAC of SignedInfo under the proof key of ${JSON.stringify(keyIdentifier)}, received a value that does not match`, 'wsse:FailedCheck');
+    // Key reference.
+    const str = only(ki, NS.wsse, 'SecurityTokenReference', 'ds:KeyInfo/wsse:SecurityTokenReference');
+    const kid = children(str, NS.wsse, 'KeyIdentifier')[0];
+    if (!kid)
+      throw err(
+        'ERR_WSTRUST_KEY_REFERENCE',
+        `wsse:SecurityTokenReference: expected a wsse:KeyIdentifier (ValueType ${URI.samlAssertionIdValueType}), received ${describe(children(str)[0])}`,
+      );
+    const valueType = attr(kid, 'ValueType');
+    if (valueType !== URI.samlAssertionIdValueType)
+      throw err('ERR_WSTRUST_KEY_REFERENCE', `wsse:KeyIdentifier/@ValueType: expected ${URI.samlAssertionIdValueType}, received ${JSON.stringify(valueType)}`);
+    const keyIdentifier = (kid.textContent ?? '').trim();
+    const token = children(security, NS.saml, 'Assertion').find((a) => attr(a, 'AssertionID') === keyIdentifier);
+    key = { keyIdentifier, valueType, token };
+    const proofKey = opts.resolveKey(key);
+    // Signature value.
+    const mac = createHmac(hmacHash!, proofKey).update(siCanonical).digest();
+    if (!safeEq(mac, given))
+      throw err(
+        'ERR_WSTRUST_SIGNATURE_INVALID',
+        `ds:SignatureValue: expected an HMAC of SignedInfo under the proof key of ${JSON.stringify(keyIdentifier)}, received a value that does not match`,
+        'wsse:FailedCheck',
+      );
   }
   // Timestamp (after the signature, so the times are authentic).
   const tsId = idOf(tsEl) ?? '';
@@ -378,19 +450,44 @@ export function verifyMessage(input: string | Uint8Array | XDocument | ParsedEnv
   const eEl = only(tsEl, NS.wsu, 'Expires', 'wsu:Timestamp/wsu:Expires');
   const created = parseUtc(cEl.textContent ?? '');
   const expires = parseUtc(eEl.textContent ?? '');
-  if (!created) throw err('ERR_WSTRUST_TIMESTAMP_INVALID', `wsu:Timestamp/wsu:Created: expected an xsd:dateTime in UTC, received ${JSON.stringify((cEl.textContent ?? '').slice(0, 40))}`);
-  if (!expires) throw err('ERR_WSTRUST_TIMESTAMP_INVALID', `wsu:Timestamp/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify((eEl.textContent ?? '').slice(0, 40))}`);
-  if (expires.getTime() <= created.getTime()) throw err('ERR_WSTRUST_TIMESTAMP_INVALID', `wsu:Timestamp: expected Expires after Created ${isoUtc(created)}, received ${isoUtc(expires)}`);
-  if (created.getTime() > now + skew) throw err('ERR_WSTRUST_TIMESTAMP_FUTURE', `wsu:Timestamp/wsu:Created: expected at most ${isoUtc(new Date(now + skew))} (now + skew), received ${isoUtc(created)}`, 'wsu:MessageExpired');
-  if (expires.getTime() <= now - skew) throw err('ERR_WSTRUST_TIMESTAMP_EXPIRED', `wsu:Timestamp/wsu:Expires: expected after ${isoUtc(new Date(now - skew))} (now - skew), received ${isoUtc(expires)}`, 'wsu:MessageExpired');
+  if (!created)
+    throw err(
+      'ERR_WSTRUST_TIMESTAMP_INVALID',
+      `wsu:Timestamp/wsu:Created: expected an xsd:dateTime in UTC, received ${JSON.stringify((cEl.textContent ?? '').slice(0, 40))}`,
+    );
+  if (!expires)
+    throw err(
+      'ERR_WSTRUST_TIMESTAMP_INVALID',
+      `wsu:Timestamp/wsu:Expires: expected an xsd:dateTime in UTC, received ${JSON.stringify((eEl.textContent ?? '').slice(0, 40))}`,
+    );
+  if (expires.getTime() <= created.getTime())
+    throw err('ERR_WSTRUST_TIMESTAMP_INVALID', `wsu:Timestamp: expected Expires after Created ${isoUtc(created)}, received ${isoUtc(expires)}`);
+  if (created.getTime() > now + skew)
+    throw err(
+      'ERR_WSTRUST_TIMESTAMP_FUTURE',
+      `wsu:Timestamp/wsu:Created: expected at most ${isoUtc(new Date(now + skew))} (now + skew), received ${isoUtc(created)}`,
+      'wsu:MessageExpired',
+    );
+  if (expires.getTime() <= now - skew)
+    throw err(
+      'ERR_WSTRUST_TIMESTAMP_EXPIRED',
+      `wsu:Timestamp/wsu:Expires: expected after ${isoUtc(new Date(now - skew))} (now - skew), received ${isoUtc(expires)}`,
+      'wsu:MessageExpired',
+    );
   if (opts.createdNotBefore && created.getTime() < opts.createdNotBefore.getTime())
-    throw err('ERR_WSTRUST_TIMESTAMP_STALE', `wsu:Timestamp/wsu:Created: expected at or after ${isoUtc(opts.createdNotBefore)} (the token's issue time minus skew), received ${isoUtc(created)}`, 'wsu:MessageExpired');
+    throw err(
+      'ERR_WSTRUST_TIMESTAMP_STALE',
+      `wsu:Timestamp/wsu:Created: expected at or after ${isoUtc(opts.createdNotBefore)} (the token's issue time minus skew), received ${isoUtc(created)}`,
+      'wsu:MessageExpired',
+    );
   if (opts.expiresNotAfter && expires.getTime() > opts.expiresNotAfter.getTime())
-    throw err('ERR_WSTRUST_TIMESTAMP_INVALID', `wsu:Timestamp/wsu:Expires: expected at or before ${isoUtc(opts.expiresNotAfter)} (the token's expiry plus skew), received ${isoUtc(expires)}`, 'wsu:MessageExpired');
+    throw err(
+      'ERR_WSTRUST_TIMESTAMP_INVALID',
+      `wsu:Timestamp/wsu:Expires: expected at or before ${isoUtc(opts.expiresNotAfter)} (the token's expiry plus skew), received ${isoUtc(expires)}`,
+      'wsu:MessageExpired',
+    );
   if (opts.replayCache && opts.replayCache.checkAndStore(given.toString('base64'), expires.getTime() + skew)) {
     throw err('ERR_WSTRUST_REPLAY', `ds:SignatureValue: expected a signature not seen before, received a replay of a message signed at ${isoUtc(created)}`);
   }
   return { envelope: env, security, timestamp: { id: tsId, created, expires }, key, signedElements };
 }
-
-

@@ -4,7 +4,6 @@ import { parseXml, XmlParseError } from '@ocauth/c14n';
 import type { Document, Element } from '@xmldom/xmldom';
 import { WsTrustError, type SoapRequestErrorCode } from './errors.js';
 
-
 export type { SoapRequestErrorCode } from './errors.js';
 
 const STATUS: Readonly<Record<SoapRequestErrorCode, number>> = Object.freeze({
@@ -86,7 +85,8 @@ export async function readSoapRequest(request: Request, options: ReadSoapRequest
   if (request.method !== 'POST') throw new SoapRequestError('ERR_SOAP_METHOD', `HTTP method: expected POST, received ${request.method}`);
   const contentType = request.headers.get('content-type') ?? '';
   const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType)?.[1];
-  if (charset !== undefined && !/^utf-?8$/i.test(charset)) throw new SoapRequestError('ERR_SOAP_ENCODING', `Content-Type charset: expected utf-8, received ${JSON.stringify(charset.slice(0, 40))}`);
+  if (charset !== undefined && !/^utf-?8$/i.test(charset))
+    throw new SoapRequestError('ERR_SOAP_ENCODING', `Content-Type charset: expected utf-8, received ${JSON.stringify(charset.slice(0, 40))}`);
   const bytes = await readCapped(request, maxBytes);
   let text: string;
   try {
@@ -95,13 +95,16 @@ export async function readSoapRequest(request: Request, options: ReadSoapRequest
     throw new SoapRequestError('ERR_SOAP_ENCODING', 'SOAP request body: expected UTF-8 bytes, received an invalid UTF-8 sequence', { cause: e });
   }
   const declared = /^<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([^"']*)\1/.exec(text)?.[2];
-  if (declared !== undefined && !/^utf-?8$/i.test(declared)) throw new SoapRequestError('ERR_SOAP_ENCODING', `XML declaration encoding: expected UTF-8, received ${JSON.stringify(declared.slice(0, 40))}`);
+  if (declared !== undefined && !/^utf-?8$/i.test(declared))
+    throw new SoapRequestError('ERR_SOAP_ENCODING', `XML declaration encoding: expected UTF-8, received ${JSON.stringify(declared.slice(0, 40))}`);
   let document: Document;
   try {
     document = parseXml(text, { maxBytes, maxDepth: options.maxDepth ?? 64 }) as unknown as Document;
   } catch (e) {
     if (e instanceof XmlParseError) throw new SoapRequestError('ERR_SOAP_XML', `SOAP request body: ${e.message}`, { cause: e });
-    throw new SoapRequestError('ERR_SOAP_XML', `SOAP request body: expected well-formed XML, received ${String(e instanceof Error ? e.message : e)}`, { cause: e });
+    throw new SoapRequestError('ERR_SOAP_XML', `SOAP request body: expected well-formed XML, received ${String(e instanceof Error ? e.message : e)}`, {
+      cause: e,
+    });
   }
   const envelope = document.documentElement;
   const ns = envelope?.namespaceURI;
@@ -112,7 +115,10 @@ export async function readSoapRequest(request: Request, options: ReadSoapRequest
   const version = ns === NS.soap12 ? '1.2' : '1.1';
   const media = contentType.split(';')[0]!.trim().toLowerCase();
   if ((media === 'text/xml' && version === '1.2') || (media === 'application/soap+xml' && version === '1.1')) {
-    throw new SoapRequestError('ERR_SOAP_VERSION', `Content-Type: expected ${version === '1.2' ? 'application/soap+xml' : 'text/xml'} for a SOAP ${version} Envelope, received ${media}`);
+    throw new SoapRequestError(
+      'ERR_SOAP_VERSION',
+      `Content-Type: expected ${version === '1.2' ? 'application/soap+xml' : 'text/xml'} for a SOAP ${version} Envelope, received ${media}`,
+    );
   }
   let header: Element | undefined;
   let body: Element | undefined;
@@ -139,9 +145,17 @@ export async function readSoapRequest(request: Request, options: ReadSoapRequest
   for (let c = body.firstChild; c && !payload; c = c.nextSibling) if (c.nodeType === 1) payload = c as Element;
   const soapAction = soapActionOf(request.headers, contentType);
   return Object.freeze({
-    bytes, text, document, version, envelope, body,
-    ...(header ? { header } : {}), ...(payload ? { payload } : {}),
-    ...(soapAction !== undefined ? { soapAction } : {}), ...(action !== undefined ? { action } : {}), ...(messageId !== undefined ? { messageId } : {}),
+    bytes,
+    text,
+    document,
+    version,
+    envelope,
+    body,
+    ...(header ? { header } : {}),
+    ...(payload ? { payload } : {}),
+    ...(soapAction !== undefined ? { soapAction } : {}),
+    ...(action !== undefined ? { action } : {}),
+    ...(messageId !== undefined ? { messageId } : {}),
   });
 }
 
@@ -149,11 +163,15 @@ export async function readSoapRequest(request: Request, options: ReadSoapRequest
 function soapActionOf(headers: Headers, contentType: string): string | undefined {
   const h = headers.get('soapaction');
   if (h !== null) return h.trim().replace(/^"(.*)"$/, '$1');
-  return /;\s*action\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType)?.slice(1).find((v) => v !== undefined);
+  return /;\s*action\s*=\s*(?:"([^"]*)"|([^;\s]*))/i
+    .exec(contentType)
+    ?.slice(1)
+    .find((v) => v !== undefined);
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = (received: string) => new SoapRequestError('ERR_SOAP_TOO_LARGE', `SOAP request body: expected at most ${maxBytes} bytes, received ${received}`);
+  const tooLarge = (received: string) =>
+    new SoapRequestError('ERR_SOAP_TOO_LARGE', `SOAP request body: expected at most ${maxBytes} bytes, received ${received}`);
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes) throw tooLarge(`Content-Length ${declared.trim()}`);
   if (!request.body) return new Uint8Array(0);

@@ -22,7 +22,10 @@ function readTlv(buf: Buffer, off: number, what: string): Tlv {
   let p = off + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 3) throw new NtlmError(`SPNEGO ${what}: expected a definite DER length of at most 3 bytes, received ${n === 0 ? 'the indefinite form' : `${n} length bytes`}`);
+    if (n === 0 || n > 3)
+      throw new NtlmError(
+        `SPNEGO ${what}: expected a definite DER length of at most 3 bytes, received ${n === 0 ? 'the indefinite form' : `${n} length bytes`}`,
+      );
     if (p + n > buf.length) throw new NtlmError(`SPNEGO ${what}: DER length runs past the end of the token`);
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[p + i]!;
@@ -65,9 +68,11 @@ export function parseSpnego(token: Uint8Array): SpnegoToken {
   if (outer.tag === 0x60) {
     // RFC 2743 3.1 InitialContextToken: [APPLICATION 0] { thisMech OID, innerContextToken }
     const oid = readTlv(outer.value, 0, 'thisMech');
-    if (oid.tag !== 0x06 || !oid.value.equals(OID_SPNEGO)) throw new NtlmError('SPNEGO token: expected the SPNEGO mechanism 1.3.6.1.5.5.2, received another OID');
+    if (oid.tag !== 0x06 || !oid.value.equals(OID_SPNEGO))
+      throw new NtlmError('SPNEGO token: expected the SPNEGO mechanism 1.3.6.1.5.5.2, received another OID');
     const inner = readTlv(outer.value, oid.end, 'NegotiationToken');
-    if (inner.tag !== 0xa0 || inner.end !== outer.value.length) throw new NtlmError(`SPNEGO token: expected NegTokenInit [0], received tag 0x${inner.tag.toString(16)}`);
+    if (inner.tag !== 0xa0 || inner.end !== outer.value.length)
+      throw new NtlmError(`SPNEGO token: expected NegTokenInit [0], received tag 0x${inner.tag.toString(16)}`);
     const seq = readTlv(inner.value, 0, 'NegTokenInit');
     if (seq.tag !== 0x30) throw new NtlmError('SPNEGO NegTokenInit: expected a SEQUENCE');
     const f = fields(seq.value, 'NegTokenInit');
@@ -104,7 +109,14 @@ export function parseSpnego(token: Uint8Array): SpnegoToken {
 function der(tag: number, ...content: Uint8Array[]): Buffer {
   const body = Buffer.concat(content);
   const n = body.length;
-  const len = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : n < 0x10000 ? Buffer.from([0x82, n >> 8, n & 0xff]) : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
+  const len =
+    n < 0x80
+      ? Buffer.from([n])
+      : n < 0x100
+        ? Buffer.from([0x81, n])
+        : n < 0x10000
+          ? Buffer.from([0x82, n >> 8, n & 0xff])
+          : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), len, body]);
 }
 

@@ -96,7 +96,10 @@ function toCert(c: X509Certificate | string | Uint8Array): X509Certificate {
 export function parseWebTicketHeaderValue(value: string): string {
   const r = parseWebTicketHeader(value);
   if (!r.ok || r.value.kind !== 'opaque') {
-    throw new TicketError('ERR_WSTRUST_TICKET_INVALID', `X-MS-WebTicket: expected "opaque=<base64 SAML token>", received ${JSON.stringify(value.slice(0, 40))}${r.ok ? '' : ` (${r.error.message})`}`);
+    throw new TicketError(
+      'ERR_WSTRUST_TICKET_INVALID',
+      `X-MS-WebTicket: expected "opaque=<base64 SAML token>", received ${JSON.stringify(value.slice(0, 40))}${r.ok ? '' : ` (${r.error.message})`}`,
+    );
   }
   return webTicketTokenText(r.value);
 }
@@ -130,8 +133,13 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
     } catch (e) {
       throw invalid(`web ticket: ${(e as Error).message}`, e);
     }
-    if (now.getTime() + skew < a.NotBefore.getTime()) throw invalid(`saml:Conditions/@NotBefore: expected at most ${isoUtc(new Date(now.getTime() + skew))}, received ${isoUtc(a.NotBefore)}`);
-    if (now.getTime() - skew >= a.NotOnOrAfter.getTime()) throw new TicketError('ERR_WSTRUST_TICKET_EXPIRED', `saml:Conditions/@NotOnOrAfter: expected after ${isoUtc(new Date(now.getTime() - skew))}, received ${isoUtc(a.NotOnOrAfter)} (the web ticket has expired)`);
+    if (now.getTime() + skew < a.NotBefore.getTime())
+      throw invalid(`saml:Conditions/@NotBefore: expected at most ${isoUtc(new Date(now.getTime() + skew))}, received ${isoUtc(a.NotBefore)}`);
+    if (now.getTime() - skew >= a.NotOnOrAfter.getTime())
+      throw new TicketError(
+        'ERR_WSTRUST_TICKET_EXPIRED',
+        `saml:Conditions/@NotOnOrAfter: expected after ${isoUtc(new Date(now.getTime() - skew))}, received ${isoUtc(a.NotOnOrAfter)} (the web ticket has expired)`,
+      );
     if (audiences && !audiences.some((u) => u === a.Audience || u.startsWith(a.Audience))) {
       throw invalid(`saml:Audience: expected a prefix of ${audiences.join(' or ')}, received ${JSON.stringify(a.Audience)}`);
     }
@@ -142,7 +150,11 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
   function proofKeyOf(a: WebTicketAssertion): Uint8Array | undefined {
     if (!a.ProofKey) return undefined;
     const pk = poolKeys.find((k) => k.keyName === a.ProofKey!.KeyName);
-    if (!pk) throw new TicketError('ERR_WSTRUST_TICKET_OTHER_SERVER', `xenc:EncryptedKey/ds:KeyName: expected a key of this server (${poolKeys.map((k) => k.keyName).join(', ') || 'none configured'}), received ${JSON.stringify(a.ProofKey.KeyName)}: proof web tickets are only valid at the same web server where they were requested`);
+    if (!pk)
+      throw new TicketError(
+        'ERR_WSTRUST_TICKET_OTHER_SERVER',
+        `xenc:EncryptedKey/ds:KeyName: expected a key of this server (${poolKeys.map((k) => k.keyName).join(', ') || 'none configured'}), received ${JSON.stringify(a.ProofKey.KeyName)}: proof web tickets are only valid at the same web server where they were requested`,
+      );
     try {
       return unwrapKey(pk.key, a.ProofKey.CipherValue);
     } catch (e) {
@@ -151,8 +163,19 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
   }
 
   const result = (a: WebTicketAssertion, proofKey: Uint8Array | undefined, extra: Partial<VerifiedTicket> = {}): VerifiedTicket => ({
-    sipUri: a.SipUri, assertionId: a.AssertionID, issuer: a.Issuer, audience: a.Audience, notBefore: a.NotBefore, notOnOrAfter: a.NotOnOrAfter,
-    authenticationMethod: a.AuthenticationMethod, proofKey, timestamp: undefined, signedElements: [], envelope: undefined, kind: 'saml', ...extra,
+    sipUri: a.SipUri,
+    assertionId: a.AssertionID,
+    issuer: a.Issuer,
+    audience: a.Audience,
+    notBefore: a.NotBefore,
+    notOnOrAfter: a.NotOnOrAfter,
+    authenticationMethod: a.AuthenticationMethod,
+    proofKey,
+    timestamp: undefined,
+    signedElements: [],
+    envelope: undefined,
+    kind: 'saml',
+    ...extra,
   });
 
   return {
@@ -181,15 +204,25 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
       if (!hasSignature) throw invalid('wsse:Security/ds:Signature: expected a proof-of-possession signature for a holder-of-key web ticket, received none');
       try {
         const v = verifyMessage(env, {
-          now, skewSeconds: skew / 1000, ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
+          now,
+          skewSeconds: skew / 1000,
+          ...(opts.replayCache ? { replayCache: opts.replayCache } : {}),
           // MS-OCAUTHWS 3.2 / issue 16 item 9: the Timestamp lies within the ticket's lifetime (plus skew).
-          createdNotBefore: new Date(a.NotBefore.getTime() - skew), expiresNotAfter: new Date(a.NotOnOrAfter.getTime() + skew),
+          createdNotBefore: new Date(a.NotBefore.getTime() - skew),
+          expiresNotAfter: new Date(a.NotOnOrAfter.getTime() + skew),
           resolveKey: (ref) => {
-            if (ref.keyIdentifier !== a.AssertionID) throw invalid(`wsse:KeyIdentifier: expected the AssertionID of the web ticket ${JSON.stringify(a.AssertionID)}, received ${JSON.stringify(ref.keyIdentifier.slice(0, 80))}`);
+            if (ref.keyIdentifier !== a.AssertionID)
+              throw invalid(
+                `wsse:KeyIdentifier: expected the AssertionID of the web ticket ${JSON.stringify(a.AssertionID)}, received ${JSON.stringify(ref.keyIdentifier.slice(0, 80))}`,
+              );
             return proofKey;
           },
         });
-        return result(a, proofKey, { envelope: env, timestamp: { created: v.timestamp.created, expires: v.timestamp.expires }, signedElements: v.signedElements });
+        return result(a, proofKey, {
+          envelope: env,
+          timestamp: { created: v.timestamp.created, expires: v.timestamp.expires },
+          signedElements: v.signedElements,
+        });
       } catch (e) {
         if (e instanceof TicketError) throw e;
         throw invalid(`proof of possession: ${(e as Error).message}`, e);
@@ -199,18 +232,36 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
       const now = clock();
       const cwt = typeof tokenOrHeader === 'string' ? compactTicketOfHeader(tokenOrHeader) : undefined;
       if (cwt !== undefined) {
-        if (opts.compactTickets === false || poolKeys.length === 0) throw invalid('cwt: expected a SAML web ticket (opaque=…), received a compact web ticket, which this service does not accept');
+        if (opts.compactTickets === false || poolKeys.length === 0)
+          throw invalid('cwt: expected a SAML web ticket (opaque=…), received a compact web ticket, which this service does not accept');
         const c = openCompactWebTicket(cwt, poolKeys);
         // The same lifetime, audience and subject rules as a SAML ticket's (checkAssertion).
-        if (now.getTime() + skew < c.issuedAt.getTime()) throw invalid(`cwt iat: expected at most ${isoUtc(new Date(now.getTime() + skew))}, received ${isoUtc(c.issuedAt)}`);
-        if (now.getTime() - skew >= c.expiresAt.getTime()) throw new TicketError('ERR_WSTRUST_TICKET_EXPIRED', `cwt exp: expected after ${isoUtc(new Date(now.getTime() - skew))}, received ${isoUtc(c.expiresAt)} (the web ticket has expired)`);
+        if (now.getTime() + skew < c.issuedAt.getTime())
+          throw invalid(`cwt iat: expected at most ${isoUtc(new Date(now.getTime() + skew))}, received ${isoUtc(c.issuedAt)}`);
+        if (now.getTime() - skew >= c.expiresAt.getTime())
+          throw new TicketError(
+            'ERR_WSTRUST_TICKET_EXPIRED',
+            `cwt exp: expected after ${isoUtc(new Date(now.getTime() - skew))}, received ${isoUtc(c.expiresAt)} (the web ticket has expired)`,
+          );
         const maxLife = opts.compactTicketMaxLifetimeSeconds ?? 28_800;
-        if (c.expiresAt.getTime() - c.issuedAt.getTime() > maxLife * 1000) throw invalid(`cwt lifetime: expected at most ${maxLife} s, received ${(c.expiresAt.getTime() - c.issuedAt.getTime()) / 1000} s`);
-        if (audiences && !audiences.some((u) => u === c.audience || u.startsWith(c.audience))) throw invalid(`cwt audience: expected a prefix of ${audiences.join(' or ')}, received ${JSON.stringify(c.audience)}`);
+        if (c.expiresAt.getTime() - c.issuedAt.getTime() > maxLife * 1000)
+          throw invalid(`cwt lifetime: expected at most ${maxLife} s, received ${(c.expiresAt.getTime() - c.issuedAt.getTime()) / 1000} s`);
+        if (audiences && !audiences.some((u) => u === c.audience || u.startsWith(c.audience)))
+          throw invalid(`cwt audience: expected a prefix of ${audiences.join(' or ')}, received ${JSON.stringify(c.audience)}`);
         if (!/^sips?:[^\s@]+@[^\s@]+$/i.test(c.sipUri)) throw invalid(`cwt SIP URI: expected a SIP URI, received ${JSON.stringify(c.sipUri.slice(0, 80))}`);
         return {
-          sipUri: c.sipUri, assertionId: `cwt-${Buffer.from(c.id).toString('hex')}`, issuer: URI.tokenTypeCwt, audience: c.audience, notBefore: c.issuedAt, notOnOrAfter: c.expiresAt,
-          authenticationMethod: URI.authMethodUnspecified, proofKey: undefined, timestamp: undefined, signedElements: [], envelope: undefined, kind: 'cwt',
+          sipUri: c.sipUri,
+          assertionId: `cwt-${Buffer.from(c.id).toString('hex')}`,
+          issuer: URI.tokenTypeCwt,
+          audience: c.audience,
+          notBefore: c.issuedAt,
+          notOnOrAfter: c.expiresAt,
+          authenticationMethod: URI.authMethodUnspecified,
+          proofKey: undefined,
+          timestamp: undefined,
+          signedElements: [],
+          envelope: undefined,
+          kind: 'cwt',
         };
       }
       const xml = tokenOrHeader.trimStart().startsWith('<') ? tokenOrHeader : parseWebTicketHeaderValue(tokenOrHeader);

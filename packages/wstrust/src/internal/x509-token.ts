@@ -54,7 +54,9 @@ export function signWithCertificate(opts: SignWithCertificateOptions): string {
   const ts = `<u:Timestamp xmlns:u="${NS.wsu}" u:Id="_0"><u:Created>${isoUtc(now)}</u:Created><u:Expires>${isoUtc(exp)}</u:Expires></u:Timestamp>`;
   const ref = (id: string, c: string) => digestReference(id, c, dAlg);
   const siInner = `<CanonicalizationMethod Algorithm="${URI.excC14n}"></CanonicalizationMethod><SignatureMethod Algorithm="${alg === 'rsa-sha1' ? URI.rsaSha1 : URI.rsaSha256}"></SignatureMethod>${ref('_0', ts)}${ref('_1', toC)}${signBody ? ref(bodyId, bodyC) : ''}`;
-  const sv = createSign(alg === 'rsa-sha1' ? 'RSA-SHA1' : 'RSA-SHA256').update(`<SignedInfo xmlns="${NS.ds}">${siInner}</SignedInfo>`).sign(key, 'base64');
+  const sv = createSign(alg === 'rsa-sha1' ? 'RSA-SHA1' : 'RSA-SHA256')
+    .update(`<SignedInfo xmlns="${NS.ds}">${siInner}</SignedInfo>`)
+    .sign(key, 'base64');
   const bst = `<o:BinarySecurityToken xmlns:o="${NS.wsse}" xmlns:u="${NS.wsu}" u:Id="${bstId}" ValueType="${URI.x509v3}" EncodingType="${URI.base64Binary}">${cert.raw.toString('base64')}</o:BinarySecurityToken>`;
   const sig = `<Signature xmlns="${NS.ds}"><SignedInfo>${siInner}</SignedInfo><SignatureValue>${sv}</SignatureValue><KeyInfo><o:SecurityTokenReference xmlns:o="${NS.wsse}"><o:Reference URI="#${bstId}" ValueType="${URI.x509v3}"/></o:SecurityTokenReference></KeyInfo></Signature>`;
   return insertSecurity(withId, ts + bst + sig);
@@ -85,21 +87,37 @@ export function verifyCertificateMessage(input: string | ParsedEnvelope, opts: {
       let bst: XElement | undefined;
       if (r) bst = bsts.find((b) => `#${attr(b, 'Id', NS.wsu)}` === attr(r, 'URI'));
       else if (kid && attr(kid, 'ValueType') === URI.thumbprintSha1ValueType) {
-        bst = bsts.find((b) => createHash('sha1').update(Buffer.from((b.textContent ?? '').replace(/\s+/g, ''), 'base64')).digest('base64') === (kid.textContent ?? '').trim());
+        bst = bsts.find(
+          (b) =>
+            createHash('sha1')
+              .update(Buffer.from((b.textContent ?? '').replace(/\s+/g, ''), 'base64'))
+              .digest('base64') === (kid.textContent ?? '').trim(),
+        );
       }
-      if (!bst) throw new SecurityError('ERR_WSTRUST_KEY_REFERENCE', 'ds:KeyInfo/wsse:SecurityTokenReference: expected a reference to an X509v3 wsse:BinarySecurityToken of this wsse:Security header, received none that resolves', { errorId: 28013 });
+      if (!bst)
+        throw new SecurityError(
+          'ERR_WSTRUST_KEY_REFERENCE',
+          'ds:KeyInfo/wsse:SecurityTokenReference: expected a reference to an X509v3 wsse:BinarySecurityToken of this wsse:Security header, received none that resolves',
+          { errorId: 28013 },
+        );
       try {
         certificate = new X509Certificate(Buffer.from((bst.textContent ?? '').replace(/\s+/g, ''), 'base64'));
       } catch {
-        throw new SecurityError('ERR_WSTRUST_CERTIFICATE_INVALID', 'wsse:BinarySecurityToken: expected a DER X.509 certificate, received bytes that do not parse', { errorId: 28012 });
+        throw new SecurityError(
+          'ERR_WSTRUST_CERTIFICATE_INVALID',
+          'wsse:BinarySecurityToken: expected a DER X.509 certificate, received bytes that do not parse',
+          { errorId: 28012 },
+        );
       }
       const reference: KeyReference = { keyIdentifier: attr(bst, 'Id', NS.wsu) ?? '', valueType: URI.x509v3, token: bst };
       return { key: certificate.publicKey, reference };
     },
   });
   const to = v.envelope.header ? children(v.envelope.header, NS.wsa10, 'To') : [];
-  if (to.length !== 1 || !v.signedElements.includes(to[0]!)) throw new SecurityError('ERR_WSTRUST_REFERENCE_MISSING', 'ds:SignedInfo: expected a Reference covering the wsa:To header (Cert policy SignedParts), received none');
+  if (to.length !== 1 || !v.signedElements.includes(to[0]!))
+    throw new SecurityError(
+      'ERR_WSTRUST_REFERENCE_MISSING',
+      'ds:SignedInfo: expected a Reference covering the wsa:To header (Cert policy SignedParts), received none',
+    );
   return { ...v, certificate: certificate! };
 }
-
-

@@ -1,5 +1,21 @@
 // wstrust's XML access: @ocauth/c14n parseXml (errors as SoapFormatError with the XmlParseError as cause) and its DOM helpers.
-import { attributeValue, childElement, childElements, descendantElements, describeElement, escapeAttr, escapeText, namespaceIgnoringTrailingSlash, parseXml, serializeXml, XmlParseError, type NamespaceTest, type XDocument, type XElement, type XNode } from '@ocauth/c14n';
+import {
+  attributeValue,
+  childElement,
+  childElements,
+  descendantElements,
+  describeElement,
+  escapeAttr,
+  escapeText,
+  namespaceIgnoringTrailingSlash,
+  parseXml,
+  serializeXml,
+  XmlParseError,
+  type NamespaceTest,
+  type XDocument,
+  type XElement,
+  type XNode,
+} from '@ocauth/c14n';
 import { SoapFormatError } from './errors.js';
 
 export type { XDocument, XElement, XNode } from '@ocauth/c14n';

@@ -23,7 +23,13 @@ export const authBrokerAcquireCredentialV2: Operation = async (state, request, t
   return buildAuthBrokerResponse('AuthBrokerAcquireCredentialV2', { result }, replyTo(request));
 };
 
-async function acquireCredential(state: BrokerState, operation: string, ticket: AuthBrokerTicket, body: AuthBrokerRequestBodies['AuthBrokerAcquireCredentialV2'], version: 1 | 2): Promise<number> {
+async function acquireCredential(
+  state: BrokerState,
+  operation: string,
+  ticket: AuthBrokerTicket,
+  body: AuthBrokerRequestBodies['AuthBrokerAcquireCredentialV2'],
+  version: 1 | 2,
+): Promise<number> {
   const s = await lookupSession(state, operation, ticket, body.sessionId, version);
   if (!isSession(s)) throw sessionFault(s);
   checkOncePerSession(operation, s);
@@ -43,14 +49,25 @@ async function acquireCredential(state: BrokerState, operation: string, ticket: 
 /** MS-OCAUTHWS 3.3.4: AuthBrokerAcquireCredential can be called once per session. */
 function checkOncePerSession(operation: string, s: AuthBrokerSessionRecord): void {
   if (s.credentialRequested) {
-    throw new BrokerFault(400, 'Client', 'ERR_AUTHBROKER_SEQUENCE', `${operation}: can be called once per session (MS-OCAUTHWS 3.3.4); session ${describeReceived(s.id)} already has its credential request; create a new session`);
+    throw new BrokerFault(
+      400,
+      'Client',
+      'ERR_AUTHBROKER_SEQUENCE',
+      `${operation}: can be called once per session (MS-OCAUTHWS 3.3.4); session ${describeReceived(s.id)} already has its credential request; create a new session`,
+    );
   }
 }
 
 /** MS-OCAUTHWS 3.3.4.3.2.1 sipInstance: the endpoint's SIPInstance (MS-SIPRE 4.2). */
 function checkSipInstance(operation: string, sipInstance: string | null | undefined): string {
   if (typeof sipInstance !== 'string' || sipInstance.trim() === '') {
-    throw new BrokerFault(400, 'Client', 'ERR_AUTHBROKER_MESSAGE', `${operation}.sipInstance: expected the endpoint's SIPInstance (MS-SIPRE 4.2), received ${describeReceived(sipInstance)}`, { field: 'sipInstance' });
+    throw new BrokerFault(
+      400,
+      'Client',
+      'ERR_AUTHBROKER_MESSAGE',
+      `${operation}.sipInstance: expected the endpoint's SIPInstance (MS-SIPRE 4.2), received ${describeReceived(sipInstance)}`,
+      { field: 'sipInstance' },
+    );
   }
   return sipInstance;
 }

@@ -36,7 +36,12 @@ async function createSession(state: BrokerState, sipUri: string, version: 1 | 2,
     throw new BrokerFault(503, 'Server', 'ERR_AUTHBROKER_SESSION_LIMIT', `the broker holds its maximum of ${state.maxSessions} sessions; retry later`);
   }
   if (state.store.countForUser && (await state.store.countForUser(sipUri)) >= state.maxSessionsPerUser) {
-    throw new BrokerFault(400, 'Client', 'ERR_AUTHBROKER_SESSION_LIMIT', `${sipUri} already holds ${state.maxSessionsPerUser} sessions (the per-user maximum); terminate one or let it expire`);
+    throw new BrokerFault(
+      400,
+      'Client',
+      'ERR_AUTHBROKER_SESSION_LIMIT',
+      `${sipUri} already holds ${state.maxSessionsPerUser} sessions (the per-user maximum); terminate one or let it expire`,
+    );
   }
   const t = state.now();
   const s: AuthBrokerSessionRecord = {

@@ -31,7 +31,13 @@ interface Answer {
   keys?: { clientSigningKey: string; serverSigningKey: string };
 }
 
-async function negotiate(state: BrokerState, operation: string, ticket: AuthBrokerTicket, body: AuthBrokerRequestBodies['AuthBrokerNegotiateSecurityAssociation'], version: 1 | 2): Promise<NegotiateSaResponseV2> {
+async function negotiate(
+  state: BrokerState,
+  operation: string,
+  ticket: AuthBrokerTicket,
+  body: AuthBrokerRequestBodies['AuthBrokerNegotiateSecurityAssociation'],
+  version: 1 | 2,
+): Promise<NegotiateSaResponseV2> {
   const s = await lookupSession(state, operation, ticket, body.sessionId, version);
   if (!isSession(s)) return response({ status: s.status }, version, undefined);
   const hash = s.hashAlgorithm ?? undefined;
@@ -39,7 +45,12 @@ async function negotiate(state: BrokerState, operation: string, ticket: AuthBrok
 }
 
 /** The steps of one leg: a credential, a target, the input token, the security association, the TLS step. */
-async function leg(state: BrokerState, s: AuthBrokerSessionRecord, ticket: AuthBrokerTicket, body: AuthBrokerRequestBodies['AuthBrokerNegotiateSecurityAssociation']): Promise<Answer> {
+async function leg(
+  state: BrokerState,
+  s: AuthBrokerSessionRecord,
+  ticket: AuthBrokerTicket,
+  body: AuthBrokerRequestBodies['AuthBrokerNegotiateSecurityAssociation'],
+): Promise<Answer> {
   const refusal = checkCredentialState(state, s);
   if (refusal !== undefined) return { status: refusal };
   const live = liveOf(state, s.id);
@@ -73,7 +84,13 @@ function decodeInput(input: string | null | undefined, maxInputBytes: number): B
 }
 
 /** The SA of the target: client_hello (no input) (re)starts it, a later leg must find it. */
-function securityAssociation(state: BrokerState, s: AuthBrokerSessionRecord, live: LiveSession, target: string, input: Buffer | undefined): TlsDskClient | number {
+function securityAssociation(
+  state: BrokerState,
+  s: AuthBrokerSessionRecord,
+  live: LiveSession,
+  target: string,
+  input: Buffer | undefined,
+): TlsDskClient | number {
   const sa = live.securityAssociations.get(target);
   if (input !== undefined) return sa ?? SecurityStatus.OutOfSequence;
   sa?.destroy();
@@ -103,7 +120,10 @@ async function runStep(live: LiveSession, target: string, sa: TlsDskClient, inpu
   const step = await sa.step(input);
   const outString = step.output.length ? Buffer.from(step.output).toString('base64') : '';
   if (step.status === SecurityStatus.OK && step.keys) {
-    const keys = { clientSigningKey: Buffer.from(step.keys.clientSigningKey).toString('base64'), serverSigningKey: Buffer.from(step.keys.serverSigningKey).toString('base64') };
+    const keys = {
+      clientSigningKey: Buffer.from(step.keys.clientSigningKey).toString('base64'),
+      serverSigningKey: Buffer.from(step.keys.serverSigningKey).toString('base64'),
+    };
     step.keys.clientSigningKey.fill(0);
     step.keys.serverSigningKey.fill(0);
     live.securityAssociations.delete(target);

@@ -41,7 +41,12 @@ function ticketRejected(e: unknown, c: HandlerConfig): Response {
   const errorId = typeof id === 'number' && webTicketError(id) ? id : 28032;
   const status = (e as { httpStatus?: number }).httpStatus ?? 401;
   const headers: Record<string, string> = {
-    'x-ms-diagnostics': formatMsDiagnostics(webTicketDiagnostics(errorId, { ...(c.options.serverFqdn ? { source: c.options.serverFqdn } : {}), reason: toDiagnosticsText((e as Error)?.message ?? 'invalid web ticket', 200) })),
+    'x-ms-diagnostics': formatMsDiagnostics(
+      webTicketDiagnostics(errorId, {
+        ...(c.options.serverFqdn ? { source: c.options.serverFqdn } : {}),
+        reason: toDiagnosticsText((e as Error)?.message ?? 'invalid web ticket', 200),
+      }),
+    ),
   };
   if (c.options.webTicketUrl) headers['x-ms-webticketurl'] = c.options.webTicketUrl;
   // MS-OCAUTHWS 3.2: "If the Web ticket fails validation, OCSDiagnosticsFaultType ... SHOULD be returned"

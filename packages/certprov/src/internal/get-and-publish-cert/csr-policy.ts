@@ -19,7 +19,10 @@ export function checkCsr(csrDer: Uint8Array, policy: Required<CertProvPolicy>, f
   const rsa = csr.publicKey.asymmetricKeyType === 'rsa';
   if (rsa || !faults.acceptNonRsaKeys) {
     if (!rsa || csr.keySizeBits === undefined || csr.keySizeBits < policy.minKeySizeBits || csr.keySizeBits > policy.maxKeySizeBits)
-      throw new Refusal('InvalidPublicKey', `CSR public key: expected RSA of ${policy.minKeySizeBits}..${policy.maxKeySizeBits} bits, received ${csr.publicKey.asymmetricKeyType} ${csr.keySizeBits ?? '?'} bits`);
+      throw new Refusal(
+        'InvalidPublicKey',
+        `CSR public key: expected RSA of ${policy.minKeySizeBits}..${policy.maxKeySizeBits} bits, received ${csr.publicKey.asymmetricKeyType} ${csr.keySizeBits ?? '?'} bits`,
+      );
     const keyProblem = rsaPublicKeyProblem(csr.publicKey);
     if (keyProblem && !faults.acceptWeakRsaKeys) throw new Refusal('InvalidPublicKey', `CSR public key: ${keyProblem}`);
   }
@@ -27,7 +30,15 @@ export function checkCsr(csrDer: Uint8Array, policy: Required<CertProvPolicy>, f
   // The CSR's own subject is not constrained (the spec's 4.1 example CSR says CN=test@test.com for
   // Entity alice@contoso.com); the issued certificate's CN is the Entity (3.1.4.1.2.4 (5)).
   // A requested EKU must allow client authentication: the certificate exists for TLS client auth.
-  if (csr.extendedKeyUsage !== undefined && !faults.ignoreRequestedEku && !csr.extendedKeyUsage.includes(OID_KP_CLIENT_AUTH) && !csr.extendedKeyUsage.includes(OID_ANY_EXTENDED_KEY_USAGE))
-    throw new Refusal('InvalidEKU', `CSR extendedKeyUsage: expected clientAuth (${OID_KP_CLIENT_AUTH}), received ${csr.extendedKeyUsage.join(', ') || 'an empty list'}`);
+  if (
+    csr.extendedKeyUsage !== undefined &&
+    !faults.ignoreRequestedEku &&
+    !csr.extendedKeyUsage.includes(OID_KP_CLIENT_AUTH) &&
+    !csr.extendedKeyUsage.includes(OID_ANY_EXTENDED_KEY_USAGE)
+  )
+    throw new Refusal(
+      'InvalidEKU',
+      `CSR extendedKeyUsage: expected clientAuth (${OID_KP_CLIENT_AUTH}), received ${csr.extendedKeyUsage.join(', ') || 'an empty list'}`,
+    );
   return csr;
 }

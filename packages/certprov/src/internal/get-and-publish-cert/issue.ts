@@ -25,17 +25,36 @@ export async function issueAndPublish(i: Issuance, c: HandlerConfig): Promise<Is
   const now = c.clock();
   const cert = ca.issue({ publicKey: i.spkiDer, entity: i.entity, deviceId: i.deviceId, validityHours: i.validityHours, notBefore: now });
   // The store keys devices by the canonical GUID, so {a-…}, A-… and A… are one device.
-  const publishing = store.publish({ entity: i.entity, deviceId: i.deviceKey, serialNumber: cert.serialNumber, der: cert.der, notBefore: now, notAfter: new Date(now.getTime() + i.validityHours * 3_600_000) }, now);
+  const publishing = store.publish(
+    {
+      entity: i.entity,
+      deviceId: i.deviceKey,
+      serialNumber: cert.serialNumber,
+      der: cert.der,
+      notBefore: now,
+      notAfter: new Date(now.getTime() + i.validityHours * 3_600_000),
+    },
+    now,
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([
-    publishing.then(() => 'published' as const, () => 'failed' as const),
-    new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), c.storeTimeoutMs); }),
+    publishing.then(
+      () => 'published' as const,
+      () => 'failed' as const,
+    ),
+    new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), c.storeTimeoutMs);
+    }),
   ]).finally(() => clearTimeout(timer));
   if (outcome === 'timeout') {
     // The client is told nothing was issued; if the write lands later, revoke what it published
     // so no certificate the client never received stays valid.
     publishing.then(() => store.revoke(cert.serialNumber, c.clock())).catch((e: unknown) => onError?.(e));
   }
-  if (outcome !== 'published') throw new Refusal('DataStoreUnavailable', `certificate store: the certificate could not be published${outcome === 'timeout' ? ` within ${c.storeTimeoutMs} ms` : ''}; nothing was issued`);
+  if (outcome !== 'published')
+    throw new Refusal(
+      'DataStoreUnavailable',
+      `certificate store: the certificate could not be published${outcome === 'timeout' ? ` within ${c.storeTimeoutMs} ms` : ''}; nothing was issued`,
+    );
   return cert;
 }

@@ -10,7 +10,11 @@ export type SoapVersion = '1.1' | '1.2';
  * (GetAndPublishCertResponseCodeType, 3.1.4.1.4.1; the catalog is @ocauth/diagnostics').
  */
 export class Refusal extends Error {
-  constructor(readonly responseCode: Exclude<GetAndPublishCertResponseCode, 'NoError'>, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly responseCode: Exclude<GetAndPublishCertResponseCode, 'NoError'>,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'Refusal';
   }
@@ -29,7 +33,9 @@ const envelope = (body: string, v: SoapVersion) =>
 export function respond(body: string, v: SoapVersion): Response {
   return new Response(envelope(body, v), {
     status: 200,
-    headers: { 'content-type': v === '1.2' ? `application/soap+xml; charset=utf-8; action="${ACTION_GET_AND_PUBLISH_CERT_RESPONSE}"` : 'text/xml; charset=utf-8' },
+    headers: {
+      'content-type': v === '1.2' ? `application/soap+xml; charset=utf-8; action="${ACTION_GET_AND_PUBLISH_CERT_RESPONSE}"` : 'text/xml; charset=utf-8',
+    },
   });
 }
 
@@ -38,7 +44,12 @@ export function respond(body: string, v: SoapVersion): Response {
  * ErrorInfo element in GetAndPublishCertResponse ... SOAP faults SHOULD NOT be used." A Refusal is answered
  * with its ResponseCode; anything else is InternalError, its cause passed to `onError`, never to the client.
  */
-export function respondWithError(e: unknown, request: GetAndPublishCertRequest | undefined, v: SoapVersion, onError: ((error: unknown) => void) | undefined): Response {
+export function respondWithError(
+  e: unknown,
+  request: GetAndPublishCertRequest | undefined,
+  v: SoapVersion,
+  onError: ((error: unknown) => void) | undefined,
+): Response {
   if (!(e instanceof Refusal)) onError?.(e);
   const [code, description] = e instanceof Refusal ? [e.responseCode, e.message] : (['InternalError', 'internal error'] as const);
   const body = buildGetAndPublishCertErrorResponse({

@@ -12,7 +12,11 @@ function requestedHours(pairs: ReadonlyArray<{ name: string; value: string }>): 
   const u = Number(units);
   // A month is 30 days: Lync asks for 6 Months and the default is 180 days = 4320 hours (field notes).
   const per = ({ hours: 1, days: 24, weeks: 168, months: 720, years: 8760 } as Record<string, number>)[(period ?? '').toLowerCase()];
-  if (!per || !Number.isInteger(u) || u <= 0) throw new Refusal('InvalidValidityPeriod', `validityPeriod/ValidityPeriodUnits: expected a period (Hours/Days/Months) and positive units, received ${period}/${units}`);
+  if (!per || !Number.isInteger(u) || u <= 0)
+    throw new Refusal(
+      'InvalidValidityPeriod',
+      `validityPeriod/ValidityPeriodUnits: expected a period (Hours/Days/Months) and positive units, received ${period}/${units}`,
+    );
   return u * per;
 }
 
@@ -23,6 +27,7 @@ function requestedHours(pairs: ReadonlyArray<{ name: string; value: string }>): 
 export function checkValidity(csr: ParsedCsr, policy: Required<CertProvPolicy>): number {
   const hours = requestedHours(csr.nameValuePairs) ?? policy.defaultValidityHours;
   if (hours >= policy.minValidityHours && hours <= policy.maxValidityHours) return hours;
-  if (policy.validityOutOfRange === 'reject') throw new Refusal('InvalidValidityPeriod', `validity: expected ${policy.minValidityHours}..${policy.maxValidityHours} hours, received ${hours}`);
+  if (policy.validityOutOfRange === 'reject')
+    throw new Refusal('InvalidValidityPeriod', `validity: expected ${policy.minValidityHours}..${policy.maxValidityHours} hours, received ${hours}`);
   return Math.min(Math.max(hours, policy.minValidityHours), policy.maxValidityHours);
 }

@@ -93,7 +93,13 @@ class SipConnection {
   static open(o: RegisterSipOptions, timeoutMs: number): Promise<SipConnection> {
     const servername = o.servername ?? o.host;
     return new Promise((resolve, reject) => {
-      const s = tls.connect({ host: o.host, port: o.port, ...(o.ca ? { ca: typeof o.ca === 'string' ? o.ca : [...o.ca] } : {}), ...(/^[\d.]+$|:/.test(servername) ? {} : { servername }), minVersion: 'TLSv1.2' });
+      const s = tls.connect({
+        host: o.host,
+        port: o.port,
+        ...(o.ca ? { ca: typeof o.ca === 'string' ? o.ca : [...o.ca] } : {}),
+        ...(/^[\d.]+$|:/.test(servername) ? {} : { servername }),
+        minVersion: 'TLSv1.2',
+      });
       const timer = setTimeout(() => s.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)), timeoutMs);
       s.once('secureConnect', () => {
         clearTimeout(timer);
@@ -101,7 +107,13 @@ class SipConnection {
       });
       s.once('error', (e) => {
         clearTimeout(timer);
-        reject(new ServerError('ERR_SERVER_SIP_TRANSPORT', `SIP registrar ${o.host}:${o.port}: ${e.message}${/self.signed|unable to (get|verify)|certificate/i.test(e.message) ? ' (pass the pool CA as `ca`)' : ''}`, { field: 'ca', cause: e }));
+        reject(
+          new ServerError(
+            'ERR_SERVER_SIP_TRANSPORT',
+            `SIP registrar ${o.host}:${o.port}: ${e.message}${/self.signed|unable to (get|verify)|certificate/i.test(e.message) ? ' (pass the pool CA as `ca`)' : ''}`,
+            { field: 'ca', cause: e },
+          ),
+        );
       });
     });
   }
@@ -149,7 +161,10 @@ function tlsDskHeader(m: SipMessage, name: 'WWW-Authenticate' | 'Authentication-
 }
 
 const refusal = (step: string, m: SipMessage): ServerError =>
-  new ServerError('ERR_SERVER_SIP_REGISTER', `${step}: expected ${step.startsWith('signed') ? '200 OK' : '401 with a TLS-DSK challenge'}, received ${m.status} ${m.reason ?? ''}${header(m, 'Warning') ? ` (${header(m, 'Warning')})` : ''}`);
+  new ServerError(
+    'ERR_SERVER_SIP_REGISTER',
+    `${step}: expected ${step.startsWith('signed') ? '200 OK' : '401 with a TLS-DSK challenge'}, received ${m.status} ${m.reason ?? ''}${header(m, 'Warning') ? ` (${header(m, 'Warning')})` : ''}`,
+  );
 
 /**
  * Register `sipUri` with a SIP registrar that authenticates with TLS-DSK ([MS-SIPAE] 3.2.5), such as
@@ -165,7 +180,10 @@ const refusal = (step: string, m: SipMessage): ServerError =>
  */
 export async function registerSip(options: RegisterSipOptions): Promise<SipRegistration> {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  if (!/^sips?:[^@\s<>;]+@[^@\s<>;]+$/i.test(options.sipUri)) throw new ServerError('ERR_SERVER_SIP_REGISTER', `sipUri: expected sip:user@domain, received ${JSON.stringify(options.sipUri.slice(0, 80))}`, { field: 'sipUri' });
+  if (!/^sips?:[^@\s<>;]+@[^@\s<>;]+$/i.test(options.sipUri))
+    throw new ServerError('ERR_SERVER_SIP_REGISTER', `sipUri: expected sip:user@domain, received ${JSON.stringify(options.sipUri.slice(0, 80))}`, {
+      field: 'sipUri',
+    });
   const domain = options.sipUri.slice(options.sipUri.indexOf('@') + 1);
   const callId = randomBytes(8).toString('hex');
   const fromTag = randomBytes(4).toString('hex');
@@ -189,7 +207,9 @@ export async function registerSip(options: RegisterSipOptions): Promise<SipRegis
   };
   const note = (m: SipMessage) => {
     const start = m.status !== undefined ? `SIP/2.0 ${m.status} ${m.reason ?? ''}` : `${m.method} ${m.requestUri}`;
-    const auth = [...headers(m, 'Authorization'), ...headers(m, 'WWW-Authenticate'), ...headers(m, 'Authentication-Info')].map((v) => v.replace(/gssapi-data="([^"]{0,16})[^"]*"/g, 'gssapi-data="$1…"'));
+    const auth = [...headers(m, 'Authorization'), ...headers(m, 'WWW-Authenticate'), ...headers(m, 'Authentication-Info')].map((v) =>
+      v.replace(/gssapi-data="([^"]{0,16})[^"]*"/g, 'gssapi-data="$1…"'),
+    );
     transcript.push([start, ...auth].join(' | '));
   };
 
@@ -211,8 +231,12 @@ export async function registerSip(options: RegisterSipOptions): Promise<SipRegis
       stsUri: ch.params.get('sts-uri'),
       version: Number(ch.params.get('version') ?? '3'),
     };
-    if (!challenge.targetname) throw new ServerError('ERR_SERVER_SIP_REGISTER', 'TLS-DSK challenge: expected a targetname, received none', { field: 'targetname' });
-    if (challenge.version !== 3 && challenge.version !== 4) throw new ServerError('ERR_SERVER_SIP_REGISTER', `TLS-DSK challenge: expected version 3 or 4, received ${JSON.stringify(ch.params.get('version'))}`, { field: 'version' });
+    if (!challenge.targetname)
+      throw new ServerError('ERR_SERVER_SIP_REGISTER', 'TLS-DSK challenge: expected a targetname, received none', { field: 'targetname' });
+    if (challenge.version !== 3 && challenge.version !== 4)
+      throw new ServerError('ERR_SERVER_SIP_REGISTER', `TLS-DSK challenge: expected version 3 or 4, received ${JSON.stringify(ch.params.get('version'))}`, {
+        field: 'version',
+      });
     const base = `${PROTOCOL} qop="auth", realm="${challenge.realm}", targetname="${challenge.targetname}"`;
 
     // 2. The TLS-DSK legs travel in gssapi-data; the registrar names the security association in opaque.
@@ -236,16 +260,23 @@ export async function registerSip(options: RegisterSipOptions): Promise<SipRegis
     const fields = { protocol: PROTOCOL, num: '1', realm: challenge.realm, targetname: challenge.targetname };
     const unsigned = register();
     const response = sign(keys.clientSigningKey, signatureBuffer(unsigned, { ...fields, rand: crand }, challenge.version), digest);
-    unsigned.headers.push({ name: 'Authorization', value: `${base}, opaque="${opaque}", crand="${crand}", cnum="1", response="${response}", version=${challenge.version}` });
+    unsigned.headers.push({
+      name: 'Authorization',
+      value: `${base}, opaque="${opaque}", crand="${crand}", cnum="1", response="${response}", version=${challenge.version}`,
+    });
     const ok = await send(unsigned);
     if (ok.status !== 200) throw refusal('signed REGISTER', ok);
 
     // 4. The 200 OK is signed with the server signing key: only the registrar that ran the handshake can.
     const info = tlsDskHeader(ok, 'Authentication-Info');
     const rspauth = info?.params.get('rspauth');
-    if (!info || !rspauth) throw new ServerError('ERR_SERVER_SIP_SIGNATURE', '200 OK: expected Authentication-Info: TLS-DSK … rspauth=…, received none', { field: 'Authentication-Info' });
+    if (!info || !rspauth)
+      throw new ServerError('ERR_SERVER_SIP_SIGNATURE', '200 OK: expected Authentication-Info: TLS-DSK … rspauth=…, received none', {
+        field: 'Authentication-Info',
+      });
     const buffer = signatureBuffer(ok, { ...fields, rand: info.params.get('srand') ?? '', num: info.params.get('snum') ?? '' }, challenge.version);
-    if (!verifySignature(keys.serverSigningKey, buffer, rspauth, digest)) throw new ServerError('ERR_SERVER_SIP_SIGNATURE', '200 OK: rspauth does not verify with the TLS-DSK server signing key', { field: 'rspauth' });
+    if (!verifySignature(keys.serverSigningKey, buffer, rspauth, digest))
+      throw new ServerError('ERR_SERVER_SIP_SIGNATURE', '200 OK: rspauth does not verify with the TLS-DSK server signing key', { field: 'rspauth' });
     const expires = Number(header(ok, 'Expires') ?? options.expires ?? 0);
     return { status: 200, expires, targetname: challenge.targetname, version: challenge.version, transcript };
   } finally {

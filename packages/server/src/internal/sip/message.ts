@@ -29,7 +29,18 @@ export interface SipMessage {
 }
 
 /** RFC 3261 7.3.3 compact header forms. */
-const COMPACT: Record<string, string> = { i: 'call-id', f: 'from', t: 'to', v: 'via', l: 'content-length', m: 'contact', k: 'supported', c: 'content-type', e: 'content-encoding', s: 'subject' };
+const COMPACT: Record<string, string> = {
+  i: 'call-id',
+  f: 'from',
+  t: 'to',
+  v: 'via',
+  l: 'content-length',
+  m: 'contact',
+  k: 'supported',
+  c: 'content-type',
+  e: 'content-encoding',
+  s: 'subject',
+};
 
 export const canonicalHeaderName = (n: string): string => {
   const l = n.toLowerCase();
@@ -86,10 +97,12 @@ export class SipStreamParser {
     if (this.buf.length === 0) return undefined;
     const end = this.buf.indexOf('\r\n\r\n');
     if (end < 0) {
-      if (this.buf.length > this.maxHeaderBytes) throw new SipMessageError('ERR_SIP_TOO_LARGE', 513, `SIP headers: expected at most ${this.maxHeaderBytes} bytes, received more without an empty line`);
+      if (this.buf.length > this.maxHeaderBytes)
+        throw new SipMessageError('ERR_SIP_TOO_LARGE', 513, `SIP headers: expected at most ${this.maxHeaderBytes} bytes, received more without an empty line`);
       return undefined;
     }
-    if (end > this.maxHeaderBytes) throw new SipMessageError('ERR_SIP_TOO_LARGE', 513, `SIP headers: expected at most ${this.maxHeaderBytes} bytes, received ${end}`);
+    if (end > this.maxHeaderBytes)
+      throw new SipMessageError('ERR_SIP_TOO_LARGE', 513, `SIP headers: expected at most ${this.maxHeaderBytes} bytes, received ${end}`);
     const head = this.buf.subarray(0, end).toString('latin1');
     const lines = head.split('\r\n');
     const start = lines.shift()!;
@@ -103,21 +116,28 @@ export class SipStreamParser {
       msg.method = req[1]!.toUpperCase();
       msg.requestUri = req[2]!;
     } else {
-      throw new SipMessageError('ERR_SIP_MALFORMED', 400, `start line: expected "METHOD uri SIP/2.0" or "SIP/2.0 code reason", received ${JSON.stringify(start.slice(0, 80))}`);
+      throw new SipMessageError(
+        'ERR_SIP_MALFORMED',
+        400,
+        `start line: expected "METHOD uri SIP/2.0" or "SIP/2.0 code reason", received ${JSON.stringify(start.slice(0, 80))}`,
+      );
     }
-    if (lines.length > this.maxHeaders) throw new SipMessageError('ERR_SIP_TOO_LARGE', 513, `SIP headers: expected at most ${this.maxHeaders} lines, received ${lines.length}`);
+    if (lines.length > this.maxHeaders)
+      throw new SipMessageError('ERR_SIP_TOO_LARGE', 513, `SIP headers: expected at most ${this.maxHeaders} lines, received ${lines.length}`);
     for (const line of lines) {
       if (/^[ \t]/.test(line)) throw new SipMessageError('ERR_SIP_MALFORMED', 400, 'header: expected no folded (continuation) lines, received one');
       const colon = line.indexOf(':');
       const name = colon > 0 ? line.slice(0, colon).trim() : '';
-      if (!name || !TOKEN.test(name)) throw new SipMessageError('ERR_SIP_MALFORMED', 400, `header: expected "Name: value", received ${JSON.stringify(line.slice(0, 80))}`);
+      if (!name || !TOKEN.test(name))
+        throw new SipMessageError('ERR_SIP_MALFORMED', 400, `header: expected "Name: value", received ${JSON.stringify(line.slice(0, 80))}`);
       const value = line.slice(colon + 1).trim();
       // Values are echoed into responses (Via, From, To, Call-ID, CSeq): no bare CR/LF/NUL may pass.
       if (/[\r\n\0]/.test(value)) throw new SipMessageError('ERR_SIP_MALFORMED', 400, `header ${name}: expected no CR, LF or NUL in the value, received one`);
       msg.headers.push({ name, value });
     }
     const cl = header(msg, 'content-length');
-    if (cl !== undefined && !/^\d{1,9}$/.test(cl)) throw new SipMessageError('ERR_SIP_MALFORMED', 400, `Content-Length: expected a decimal length, received ${JSON.stringify(cl.slice(0, 20))}`);
+    if (cl !== undefined && !/^\d{1,9}$/.test(cl))
+      throw new SipMessageError('ERR_SIP_MALFORMED', 400, `Content-Length: expected a decimal length, received ${JSON.stringify(cl.slice(0, 20))}`);
     // RFC 3261 18.3: over a stream transport Content-Length is mandatory; a missing one is read as 0.
     const len = cl === undefined ? 0 : Number(cl);
     if (len > this.maxBodyBytes) throw new SipMessageError('ERR_SIP_TOO_LARGE', 513, `Content-Length: expected at most ${this.maxBodyBytes}, received ${len}`);
@@ -154,6 +174,12 @@ export function tagOf(value: string | undefined): string {
 
 /** Serialize a response; Content-Length is set from the body. */
 export function formatResponse(status: number, reason: string, hdrs: SipHeader[], body: Buffer = Buffer.alloc(0)): Buffer {
-  const lines = [`SIP/2.0 ${status} ${reason}`, ...hdrs.filter((h) => canonicalHeaderName(h.name) !== 'content-length').map((h) => `${h.name}: ${h.value}`), `Content-Length: ${body.length}`, '', ''];
+  const lines = [
+    `SIP/2.0 ${status} ${reason}`,
+    ...hdrs.filter((h) => canonicalHeaderName(h.name) !== 'content-length').map((h) => `${h.name}: ${h.value}`),
+    `Content-Length: ${body.length}`,
+    '',
+    '',
+  ];
   return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]);
 }

@@ -88,7 +88,17 @@ class Refusal extends Error {
   }
 }
 
-const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 405: 'Method Not Allowed', 500: 'Server Internal Error', 501: 'Not Implemented', 503: 'Service Unavailable', 513: 'Message Too Large' };
+const REASONS: Record<number, string> = {
+  200: 'OK',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  405: 'Method Not Allowed',
+  500: 'Server Internal Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+  513: 'Message Too Large',
+};
 
 /** TLS version the client offers in its ClientHello (record → handshake type 1 → client_version). */
 function clientHelloVersion(gssapi: string): number | undefined {
@@ -146,9 +156,11 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     const fromUri = addressOf(header(req, 'From')).toLowerCase();
     for (const n of ['From', 'To', 'Call-ID', 'CSeq', 'Via'])
       if (!header(req, n)) throw new Refusal(400, `${n}: expected the header, received none`, 'ERR_SIP_MISSING_HEADER', false);
-    if (!/^sip:[^@\s;>]+@[^@\s;>]+$/.test(fromUri)) throw new Refusal(400, `From: expected a sip:user@domain URI, received ${JSON.stringify(fromUri.slice(0, 80))}`, 'ERR_SIP_FROM', false);
+    if (!/^sip:[^@\s;>]+@[^@\s;>]+$/.test(fromUri))
+      throw new Refusal(400, `From: expected a sip:user@domain URI, received ${JSON.stringify(fromUri.slice(0, 80))}`, 'ERR_SIP_FROM', false);
     const cseq = header(req, 'CSeq')!;
-    if (!/^\d{1,10} REGISTER$/i.test(cseq)) throw new Refusal(400, `CSeq: expected "<number> REGISTER", received ${JSON.stringify(cseq.slice(0, 40))}`, 'ERR_SIP_CSEQ', false);
+    if (!/^\d{1,10} REGISTER$/i.test(cseq))
+      throw new Refusal(400, `CSeq: expected "<number> REGISTER", received ${JSON.stringify(cseq.slice(0, 40))}`, 'ERR_SIP_CSEQ', false);
     const authValue = header(req, 'Authorization');
     if (!authValue) throw new Refusal(401, 'TLS-DSK authentication required', 'SIP_CHALLENGE');
     let auth: ReturnType<typeof parseAuthHeader>;
@@ -157,13 +169,25 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     } catch (e) {
       throw new Refusal(401, (e as SipAuthHeaderError).message, 'ERR_SIP_AUTH_HEADER');
     }
-    if (auth.scheme.toUpperCase() !== PROTOCOL) throw new Refusal(401, `Authorization: expected scheme TLS-DSK, received ${JSON.stringify(auth.scheme.slice(0, 20))}`, 'ERR_SIP_AUTH_SCHEME');
+    if (auth.scheme.toUpperCase() !== PROTOCOL)
+      throw new Refusal(401, `Authorization: expected scheme TLS-DSK, received ${JSON.stringify(auth.scheme.slice(0, 20))}`, 'ERR_SIP_AUTH_SCHEME');
     const p = auth.params;
-    if (p.get('realm') !== SIP_REALM) throw new Refusal(401, `Authorization realm: expected "${SIP_REALM}", received ${JSON.stringify(p.get('realm')?.slice(0, 60) ?? null)}`, 'ERR_SIP_AUTH_REALM');
-    if ((p.get('targetname') ?? '').toLowerCase() !== o.fqdn) throw new Refusal(401, `Authorization targetname: expected "${o.fqdn}", received ${JSON.stringify(p.get('targetname')?.slice(0, 60) ?? null)}`, 'ERR_SIP_AUTH_TARGET');
+    if (p.get('realm') !== SIP_REALM)
+      throw new Refusal(
+        401,
+        `Authorization realm: expected "${SIP_REALM}", received ${JSON.stringify(p.get('realm')?.slice(0, 60) ?? null)}`,
+        'ERR_SIP_AUTH_REALM',
+      );
+    if ((p.get('targetname') ?? '').toLowerCase() !== o.fqdn)
+      throw new Refusal(
+        401,
+        `Authorization targetname: expected "${o.fqdn}", received ${JSON.stringify(p.get('targetname')?.slice(0, 60) ?? null)}`,
+        'ERR_SIP_AUTH_TARGET',
+      );
     const opaque = p.get('opaque');
     const gssapi = p.get('gssapi-data');
-    if (gssapi !== undefined && gssapi.length > 64 * 1024) throw new Refusal(401, `gssapi-data: expected at most 65536 characters, received ${gssapi.length}`, 'ERR_SIP_GSSAPI_SIZE');
+    if (gssapi !== undefined && gssapi.length > 64 * 1024)
+      throw new Refusal(401, `gssapi-data: expected at most 65536 characters, received ${gssapi.length}`, 'ERR_SIP_GSSAPI_SIZE');
 
     if (opaque === undefined) {
       // First leg: a ClientHello starts a new security association ([MS-SIPAE] 3.2.5).
@@ -179,7 +203,8 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
         if (sa.connection === connection) mine++;
       }
       if (pending >= maxHandshakes) throw new Refusal(503, `TLS-DSK handshakes in progress: at most ${maxHandshakes}, try again later`, 'ERR_SIP_BUSY', false);
-      if (mine >= maxPerConnection) throw new Refusal(503, `TLS-DSK handshakes in progress on this connection: at most ${maxPerConnection}`, 'ERR_SIP_BUSY_CONNECTION', false);
+      if (mine >= maxPerConnection)
+        throw new Refusal(503, `TLS-DSK handshakes in progress on this connection: at most ${maxPerConnection}`, 'ERR_SIP_BUSY_CONNECTION', false);
       const versionParam = Number(p.get('version') ?? '4');
       const sa: Association = {
         opaque: randomBytes(16).toString('hex').toUpperCase(),
@@ -196,10 +221,18 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
       sas.set(sa.opaque, sa);
       try {
         const r = await sa.peer!.respond(gssapi);
-        return formatResponse(401, 'Unauthorized', [...baseHeaders(req, toTag), { name: 'WWW-Authenticate', value: legChallenge(sa, r.gssapiData) }, { name: 'Server', value: 'ocauth-registrar' }]);
+        return formatResponse(401, 'Unauthorized', [
+          ...baseHeaders(req, toTag),
+          { name: 'WWW-Authenticate', value: legChallenge(sa, r.gssapiData) },
+          { name: 'Server', value: 'ocauth-registrar' },
+        ]);
       } catch (e) {
         drop(sa);
-        throw new Refusal(401, `TLS-DSK handshake failed: ${e instanceof TlsDskError ? e.message : 'internal error'}`, e instanceof TlsDskError ? e.code : 'ERR_SIP_TLSDSK');
+        throw new Refusal(
+          401,
+          `TLS-DSK handshake failed: ${e instanceof TlsDskError ? e.message : 'internal error'}`,
+          e instanceof TlsDskError ? e.code : 'ERR_SIP_TLSDSK',
+        );
       } finally {
         sa.busy = false;
       }
@@ -219,14 +252,26 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
         try {
           r = await sa.peer!.respond(gssapi);
         } catch (e) {
-          throw new Refusal(401, `TLS-DSK handshake failed: ${e instanceof TlsDskError ? e.message : 'internal error'}`, e instanceof TlsDskError ? e.code : 'ERR_SIP_TLSDSK');
+          throw new Refusal(
+            401,
+            `TLS-DSK handshake failed: ${e instanceof TlsDskError ? e.message : 'internal error'}`,
+            e instanceof TlsDskError ? e.code : 'ERR_SIP_TLSDSK',
+          );
         }
-        if (!r.done || !r.keys || !r.clientCertificate) throw new Refusal(401, 'TLS-DSK handshake: expected the client flight to complete it, received an incomplete flight', 'ERR_SIP_TLSDSK_INCOMPLETE');
+        if (!r.done || !r.keys || !r.clientCertificate)
+          throw new Refusal(401, 'TLS-DSK handshake: expected the client flight to complete it, received an incomplete flight', 'ERR_SIP_TLSDSK_INCOMPLETE');
         const cert = r.clientCertificate;
         const known = await o.certificateValidator.validate(cert);
-        if (!known) throw new Refusal(401, `client certificate ${cert.serialNumber}: expected one issued and published by this pool's CertProv and not revoked, received an unknown, revoked or expired one`, 'ERR_SIP_CERT_UNKNOWN');
-        if (known.sipUri.toLowerCase() !== fromUri) throw new Refusal(403, `client certificate: issued for ${known.sipUri}, but the REGISTER is from ${fromUri}`, 'ERR_SIP_CERT_URI', false);
-        if (!(await o.userEnabled(known.sipUri))) throw new Refusal(403, `${known.sipUri}: expected an enabled user, received an unknown or disabled one`, 'ERR_SIP_USER_DISABLED', false);
+        if (!known)
+          throw new Refusal(
+            401,
+            `client certificate ${cert.serialNumber}: expected one issued and published by this pool's CertProv and not revoked, received an unknown, revoked or expired one`,
+            'ERR_SIP_CERT_UNKNOWN',
+          );
+        if (known.sipUri.toLowerCase() !== fromUri)
+          throw new Refusal(403, `client certificate: issued for ${known.sipUri}, but the REGISTER is from ${fromUri}`, 'ERR_SIP_CERT_URI', false);
+        if (!(await o.userEnabled(known.sipUri)))
+          throw new Refusal(403, `${known.sipUri}: expected an enabled user, received an unknown or disabled one`, 'ERR_SIP_USER_DISABLED', false);
         sa.state = 'established';
         sa.keys = r.keys;
         sa.digest = digestForCipher(r.keys.cipher);
@@ -239,8 +284,19 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
           if (sas.size <= maxAssociations) break;
           if (other.state === 'established' && other !== sa) drop(other);
         }
-        log({ level: 'info', msg: 'sip tls-dsk handshake complete', sipUri: sa.sipUri, certificateSerial: sa.serial, protocol: r.keys.protocol, cipher: r.keys.cipher });
-        return formatResponse(401, 'Unauthorized', [...baseHeaders(req, toTag), { name: 'WWW-Authenticate', value: legChallenge(sa, r.gssapiData) }, { name: 'Server', value: 'ocauth-registrar' }]);
+        log({
+          level: 'info',
+          msg: 'sip tls-dsk handshake complete',
+          sipUri: sa.sipUri,
+          certificateSerial: sa.serial,
+          protocol: r.keys.protocol,
+          cipher: r.keys.cipher,
+        });
+        return formatResponse(401, 'Unauthorized', [
+          ...baseHeaders(req, toTag),
+          { name: 'WWW-Authenticate', value: legChallenge(sa, r.gssapiData) },
+          { name: 'Server', value: 'ocauth-registrar' },
+        ]);
       } catch (e) {
         drop(sa);
         throw e;
@@ -253,13 +309,21 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     const crand = p.get('crand');
     const cnum = p.get('cnum');
     const response = p.get('response');
-    if (!crand || !cnum || !response) throw new Refusal(401, 'Authorization: expected crand, cnum and response (a signed REGISTER), received none', 'ERR_SIP_UNSIGNED');
-    if (!/^[0-9a-fA-F]{1,16}$/.test(crand) || !/^\d{1,10}$/.test(cnum)) throw new Refusal(401, `crand/cnum: expected hex and a decimal counter, received ${JSON.stringify(crand.slice(0, 20))}/${JSON.stringify(cnum.slice(0, 12))}`, 'ERR_SIP_SIGNATURE_FIELDS');
+    if (!crand || !cnum || !response)
+      throw new Refusal(401, 'Authorization: expected crand, cnum and response (a signed REGISTER), received none', 'ERR_SIP_UNSIGNED');
+    if (!/^[0-9a-fA-F]{1,16}$/.test(crand) || !/^\d{1,10}$/.test(cnum))
+      throw new Refusal(
+        401,
+        `crand/cnum: expected hex and a decimal counter, received ${JSON.stringify(crand.slice(0, 20))}/${JSON.stringify(cnum.slice(0, 12))}`,
+        'ERR_SIP_SIGNATURE_FIELDS',
+      );
     const buffer = signatureBuffer(req, { protocol: PROTOCOL, rand: crand, num: cnum, realm: SIP_REALM, targetname: o.fqdn }, sa.version);
-    if (!o.skipSignatureCheck && !verifySignature(sa.keys!.clientSigningKey, buffer, response, sa.digest)) throw new Refusal(401, 'response: the message signature does not verify with the client signing key', 'ERR_SIP_BAD_SIGNATURE');
+    if (!o.skipSignatureCheck && !verifySignature(sa.keys!.clientSigningKey, buffer, response, sa.digest))
+      throw new Refusal(401, 'response: the message signature does not verify with the client signing key', 'ERR_SIP_BAD_SIGNATURE');
     if (Number(cnum) <= sa.lastCnum) throw new Refusal(401, `cnum: expected more than ${sa.lastCnum} (replay protection), received ${cnum}`, 'ERR_SIP_REPLAY');
     sa.lastCnum = Number(cnum);
-    if (sa.sipUri !== fromUri) throw new Refusal(403, `From: the security association belongs to ${sa.sipUri}, the REGISTER is from ${fromUri}`, 'ERR_SIP_SA_URI', false);
+    if (sa.sipUri !== fromUri)
+      throw new Refusal(403, `From: the security association belongs to ${sa.sipUri}, the REGISTER is from ${fromUri}`, 'ERR_SIP_SA_URI', false);
     const reqExpires = header(req, 'Expires');
     const expires = reqExpires !== undefined && /^\d+$/.test(reqExpires) ? Math.min(Number(reqExpires), registrationSeconds) : registrationSeconds;
     const h = baseHeaders(req, toTag);
@@ -269,8 +333,15 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     const resp: SipMessage = { status: 200, reason: 'OK', headers: h, body: Buffer.alloc(0) };
     const srand = randomBytes(4).toString('hex').toUpperCase();
     const snum = String(++sa.snum);
-    const rspauth = sign(sa.keys!.serverSigningKey, signatureBuffer(resp, { protocol: PROTOCOL, rand: srand, num: snum, realm: SIP_REALM, targetname: o.fqdn }, sa.version), sa.digest);
-    h.push({ name: 'Authentication-Info', value: `${PROTOCOL} qop="auth", opaque="${sa.opaque}", srand="${srand}", snum="${snum}", rspauth="${rspauth}", targetname="${o.fqdn}", realm="${SIP_REALM}", version=${sa.version}` });
+    const rspauth = sign(
+      sa.keys!.serverSigningKey,
+      signatureBuffer(resp, { protocol: PROTOCOL, rand: srand, num: snum, realm: SIP_REALM, targetname: o.fqdn }, sa.version),
+      sa.digest,
+    );
+    h.push({
+      name: 'Authentication-Info',
+      value: `${PROTOCOL} qop="auth", opaque="${sa.opaque}", srand="${srand}", snum="${snum}", rspauth="${rspauth}", targetname="${o.fqdn}", realm="${SIP_REALM}", version=${sa.version}`,
+    });
     log({ level: 'info', msg: 'sip registered', sipUri: sa.sipUri, certificateSerial: sa.serial, expires });
     return formatResponse(200, 'OK', h);
   }
@@ -289,7 +360,14 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     } catch (e) {
       const r = e instanceof Refusal ? e : new Refusal(500, 'internal error', 'ERR_SIP_INTERNAL', false);
       if (!(e instanceof Refusal)) log({ level: 'error', msg: 'sip registrar internal error', ...errorFields(e) });
-      log({ level: r.code === 'SIP_CHALLENGE' ? 'info' : 'warn', msg: r.code === 'SIP_CHALLENGE' ? 'sip register challenged' : 'sip register refused', status: r.status, code: r.code, reason: r.reason.slice(0, 300), from: addressOf(header(req, 'From')).slice(0, 120) });
+      log({
+        level: r.code === 'SIP_CHALLENGE' ? 'info' : 'warn',
+        msg: r.code === 'SIP_CHALLENGE' ? 'sip register challenged' : 'sip register refused',
+        status: r.status,
+        code: r.code,
+        reason: r.reason.slice(0, 300),
+        from: addressOf(header(req, 'From')).slice(0, 120),
+      });
       return refusalResponse(req, r, toTag);
     }
   }
@@ -311,7 +389,8 @@ export async function startSipRegistrar(o: SipRegistrarOptions): Promise<Running
     socket.on('error', () => {});
     const fail = (status: number, reason: string) => {
       log({ level: 'warn', msg: 'sip connection refused', status, reason: reason.slice(0, 200) });
-      if (socket.writable) socket.end(formatResponse(status, REASONS[status] ?? 'Error', [{ name: 'Warning', value: `399 ${o.fqdn} "${reason.replace(/["\\\r\n]/g, "'")}"` }]));
+      if (socket.writable)
+        socket.end(formatResponse(status, REASONS[status] ?? 'Error', [{ name: 'Warning', value: `399 ${o.fqdn} "${reason.replace(/["\\\r\n]/g, "'")}"` }]));
       else socket.destroy();
     };
     socket.on('data', (chunk: Buffer) => {

@@ -29,7 +29,10 @@ export function parseAuthHeader(value: string): AuthHeader {
   while (re.lastIndex < value.length) {
     const start = re.lastIndex;
     const p = re.exec(value);
-    if (!p || re.lastIndex === start) throw new SipAuthHeaderError(`Authorization ${m[1]}: expected name=value or name="value" at offset ${start}, received ${JSON.stringify(value.slice(start, start + 40))}`);
+    if (!p || re.lastIndex === start)
+      throw new SipAuthHeaderError(
+        `Authorization ${m[1]}: expected name=value or name="value" at offset ${start}, received ${JSON.stringify(value.slice(start, start + 40))}`,
+      );
     const name = p[1]!.toLowerCase();
     if (params.has(name)) throw new SipAuthHeaderError(`Authorization ${m[1]}: expected each parameter once, received ${name} twice`);
     params.set(name, p[2] ?? p[3] ?? '');
@@ -65,7 +68,7 @@ function pAssertedIdentity(m: SipMessage): { sip: string; tel: string } {
 export function signatureBuffer(m: SipMessage, f: SignatureFields, version: number, cseqMethodForResponse?: string): string {
   const cseq = header(m, 'CSeq') ?? '';
   const cseqNum = cseq.split(' ')[0] ?? '';
-  const method = m.method ?? (cseqMethodForResponse ?? cseq.split(' ')[1] ?? '');
+  const method = m.method ?? cseqMethodForResponse ?? cseq.split(' ')[1] ?? '';
   const from = header(m, 'From');
   const to = header(m, 'To');
   const { sip, tel } = pAssertedIdentity(m);
@@ -74,7 +77,23 @@ export function signatureBuffer(m: SipMessage, f: SignatureFields, version: numb
   const fields =
     version < 3
       ? [f.protocol, f.rand, f.num, f.realm, f.targetname, header(m, 'Call-ID') ?? '', cseqNum, method, addressOf(from), tagOf(from), tagOf(to), expires]
-      : [f.protocol, f.rand, f.num, f.realm, f.targetname, header(m, 'Call-ID') ?? '', cseqNum, method, addressOf(from), tagOf(from), addressOf(to), tagOf(to), sip, tel, expires];
+      : [
+          f.protocol,
+          f.rand,
+          f.num,
+          f.realm,
+          f.targetname,
+          header(m, 'Call-ID') ?? '',
+          cseqNum,
+          method,
+          addressOf(from),
+          tagOf(from),
+          addressOf(to),
+          tagOf(to),
+          sip,
+          tel,
+          expires,
+        ];
   return fields.map((x) => `<${x}>`).join('') + status;
 }
 

@@ -7,7 +7,13 @@ import { hashSecret, openSecret, sealSecret, verifySecret } from '../secrets.js'
 import { MemorySecurityStore } from './security-tables.js';
 import { checkSeed, identitiesOf, MAX_PASSWORD_CANDIDATES, normSip, StoreError, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
 
-interface Row { user: DirectoryUser; pinHash: string | null; passwordHash: string | null; ntHashSealed: string | null; identities: string[] }
+interface Row {
+  user: DirectoryUser;
+  pinHash: string | null;
+  passwordHash: string | null;
+  ntHashSealed: string | null;
+  identities: string[];
+}
 let dummyHash: Promise<string> | undefined;
 
 export class MemoryUserStore implements ServerUserDirectory {
@@ -21,10 +27,19 @@ export class MemoryUserStore implements ServerUserDirectory {
   }
   async upsertUser(u: UserSeed): Promise<void> {
     checkSeed(u);
-    const [pinHash, passwordHash] = await Promise.all([u.pin === undefined ? null : hashSecret(u.pin), u.password === undefined ? null : hashSecret(u.password)]);
+    const [pinHash, passwordHash] = await Promise.all([
+      u.pin === undefined ? null : hashSecret(u.pin),
+      u.password === undefined ? null : hashSecret(u.password),
+    ]);
     const key = normSip(u.sipUri);
     const ntHashSealed = u.password === undefined ? null : sealSecret(this.#credentialKey, ntHash(u.password), key);
-    const user: DirectoryUser = { sipUri: u.sipUri, enabled: u.enabled ?? true, ...(u.displayName ? { displayName: u.displayName } : {}), ...(u.account ? { account: u.account } : {}), ...(u.upn ? { upn: u.upn } : {}) };
+    const user: DirectoryUser = {
+      sipUri: u.sipUri,
+      enabled: u.enabled ?? true,
+      ...(u.displayName ? { displayName: u.displayName } : {}),
+      ...(u.account ? { account: u.account } : {}),
+      ...(u.upn ? { upn: u.upn } : {}),
+    };
     this.#rows.set(key, { user, pinHash, passwordHash, ntHashSealed, identities: identitiesOf(u) });
   }
   async setEnabled(sipUri: string, enabled: boolean): Promise<boolean> {
@@ -87,5 +102,12 @@ class CountingCertificateStore extends MemoryCertificateStore {
 }
 
 export function createMemoryStore(): ServerStore {
-  return { kind: 'memory', users: new MemoryUserStore(), certificates: new CountingCertificateStore(), sessions: new MemoryAuthBrokerSessionStore(), security: new MemorySecurityStore(), close: async () => {} };
+  return {
+    kind: 'memory',
+    users: new MemoryUserStore(),
+    certificates: new CountingCertificateStore(),
+    sessions: new MemoryAuthBrokerSessionStore(),
+    security: new MemorySecurityStore(),
+    close: async () => {},
+  };
 }

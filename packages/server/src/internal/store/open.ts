@@ -17,7 +17,11 @@ export async function openStore(config: StoreConfig, dataDir: string): Promise<S
     store.users.useCredentialKey?.(loadOrCreateCredentialKey(dataDir));
   } catch (e) {
     await store.close().catch(() => {});
-    throw new StoreError('ERR_SERVER_STORE_OPEN', `credential key in ${dataDir}: expected a readable or creatable 32-byte file, received ${(e as Error).message}`, { cause: e });
+    throw new StoreError(
+      'ERR_SERVER_STORE_OPEN',
+      `credential key in ${dataDir}: expected a readable or creatable 32-byte file, received ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   return store;
 }
@@ -35,6 +39,9 @@ async function openStoreKind(config: StoreConfig, dataDir: string): Promise<Serv
       return openPostgresStore(config.url, config.poolSize === undefined ? {} : { poolSize: config.poolSize });
     }
     default:
-      throw new StoreError('ERR_SERVER_STORE_CONFIG', `store.kind: expected memory, sqlite or postgres, received ${JSON.stringify((config as { kind?: unknown }).kind)}`);
+      throw new StoreError(
+        'ERR_SERVER_STORE_CONFIG',
+        `store.kind: expected memory, sqlite or postgres, received ${JSON.stringify((config as { kind?: unknown }).kind)}`,
+      );
   }
 }

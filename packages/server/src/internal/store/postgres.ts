@@ -65,7 +65,11 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
     });
   } catch (e) {
     await pool.end().catch(() => {});
-    throw new StoreError('ERR_SERVER_STORE_OPEN', `PostgreSQL store: expected a reachable database with a compatible schema, received ${(e as Error).message}`, { cause: e });
+    throw new StoreError(
+      'ERR_SERVER_STORE_OPEN',
+      `PostgreSQL store: expected a reachable database with a compatible schema, received ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   let closed: Promise<void> | undefined;
   const backend: SqlBackend = {
@@ -76,12 +80,22 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
     publishCertificate: async (r, now, q) => {
       try {
         const rows = await (q ?? run(pool))(`SELECT revoked_serial FROM ocauth_publish_certificate_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-          r.serial, r.entity, r.entityNorm, r.deviceId, r.deviceNorm, Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength), r.notBefore, r.notAfter, r.revokedAt, now,
+          r.serial,
+          r.entity,
+          r.entityNorm,
+          r.deviceId,
+          r.deviceNorm,
+          Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength),
+          r.notBefore,
+          r.notAfter,
+          r.revokedAt,
+          now,
         ]);
         return rows.map((x) => String(x.revoked_serial));
       } catch (e) {
         // 23505: the function's duplicate check, or the primary key when two publications of one serial raced.
-        if ((e as { code?: string })?.code === '23505') throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${r.serial}`);
+        if ((e as { code?: string })?.code === '23505')
+          throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${r.serial}`);
         throw e;
       }
     },

@@ -121,12 +121,17 @@ export class SqlSecurityStore implements SecurityStore {
   }
   async liveClaims(keys: readonly string[], now: number): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const rows = await this.db.read((q) => q(`SELECT key FROM ocauth_replay_cache WHERE key IN (${keys.map((_, i) => `$${i + 2}`).join(', ')}) AND expires_at >= $1`, [now, ...keys]));
+    const rows = await this.db.read((q) =>
+      q(`SELECT key FROM ocauth_replay_cache WHERE key IN (${keys.map((_, i) => `$${i + 2}`).join(', ')}) AND expires_at >= $1`, [now, ...keys]),
+    );
     return new Set(rows.map((r) => String(r.key)));
   }
   async countClaims(prefix: string, now: number): Promise<number> {
     const like = prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    return Number((await this.db.read((q) => q(`SELECT COUNT(*) AS n FROM ocauth_replay_cache WHERE key LIKE $1 ESCAPE '\\' AND expires_at >= $2`, [like, now])))[0]?.n ?? 0);
+    return Number(
+      (await this.db.read((q) => q(`SELECT COUNT(*) AS n FROM ocauth_replay_cache WHERE key LIKE $1 ESCAPE '\\' AND expires_at >= $2`, [like, now])))[0]?.n ??
+        0,
+    );
   }
 }
 

@@ -6,7 +6,17 @@ import { ntHash, type DirectoryUser, type NtlmCredential, type PasswordCandidate
 import { CertificateStoreError, type StoredCertificate } from '@ocauth/certprov';
 import type { AuthBrokerSessionRecord, AuthBrokerSessionStore } from '@ocauth/authbroker';
 import { hashSecret, openSecret, sealSecret, verifySecret } from '../secrets.js';
-import { checkSeed, identitiesOf, MAX_PASSWORD_CANDIDATES, normEntity, normSip, StoreError, type ServerStore, type ServerUserDirectory, type UserSeed } from './types.js';
+import {
+  checkSeed,
+  identitiesOf,
+  MAX_PASSWORD_CANDIDATES,
+  normEntity,
+  normSip,
+  StoreError,
+  type ServerStore,
+  type ServerUserDirectory,
+  type UserSeed,
+} from './types.js';
 import { CLAIM_UPSERT, SqlSecurityStore } from './security-tables.js';
 
 export type Row = Record<string, unknown>;
@@ -116,11 +126,17 @@ class SqlUsers implements ServerUserDirectory {
         [key, u.account ?? null, u.upn ?? null, nt],
       );
       await q(`DELETE FROM ocauth_identities WHERE sip_uri_norm = $1`, [key]);
-      for (const i of identitiesOf(u)) await q(`INSERT INTO ocauth_identities (identity, sip_uri_norm) VALUES ($1, $2) ON CONFLICT (identity) DO UPDATE SET sip_uri_norm = excluded.sip_uri_norm`, [i, key]);
+      for (const i of identitiesOf(u))
+        await q(
+          `INSERT INTO ocauth_identities (identity, sip_uri_norm) VALUES ($1, $2) ON CONFLICT (identity) DO UPDATE SET sip_uri_norm = excluded.sip_uri_norm`,
+          [i, key],
+        );
     });
   }
   async setEnabled(sipUri: string, enabled: boolean): Promise<boolean> {
-    return this.db.write(async (q) => (await q(`UPDATE ocauth_users SET enabled = $1 WHERE sip_uri_norm = $2 RETURNING sip_uri`, [enabled ? 1 : 0, normSip(sipUri)])).length > 0);
+    return this.db.write(
+      async (q) => (await q(`UPDATE ocauth_users SET enabled = $1 WHERE sip_uri_norm = $2 RETURNING sip_uri`, [enabled ? 1 : 0, normSip(sipUri)])).length > 0,
+    );
   }
   async findUserBySipUri(sipUri: string): Promise<DirectoryUser | null> {
     const rows = await this.db.read((q) => q(`SELECT ${USER_COLUMNS} FROM ${USER_JOIN} WHERE u.sip_uri_norm = $1`, [normSip(sipUri)]));
@@ -141,7 +157,10 @@ class SqlUsers implements ServerUserDirectory {
   }
   async #queryIdentities(keys: string[]): Promise<(Row & { identity: string })[]> {
     const rows = await this.db.read((q) =>
-      q(`SELECT i.identity, ${USER_COLUMNS} FROM ocauth_identities i JOIN ocauth_users u ON u.sip_uri_norm = i.sip_uri_norm LEFT JOIN ocauth_user_accounts a ON a.sip_uri_norm = u.sip_uri_norm WHERE i.identity IN (${keys.map((_, k) => `$${k + 1}`).join(', ')})`, keys),
+      q(
+        `SELECT i.identity, ${USER_COLUMNS} FROM ocauth_identities i JOIN ocauth_users u ON u.sip_uri_norm = i.sip_uri_norm LEFT JOIN ocauth_user_accounts a ON a.sip_uri_norm = u.sip_uri_norm WHERE i.identity IN (${keys.map((_, k) => `$${k + 1}`).join(', ')})`,
+        keys,
+      ),
     );
     return keys.flatMap((k) => rows.filter((r) => r.identity === k)) as (Row & { identity: string })[];
   }
@@ -227,8 +246,15 @@ class SqlCertificates {
     const device = cert.deviceId.toUpperCase();
     try {
       const row: CertificateRow = {
-        serial, entity: cert.entity, entityNorm: entity, deviceId: cert.deviceId, deviceNorm: device, der: cert.der,
-        notBefore: cert.notBefore.getTime(), notAfter: cert.notAfter.getTime(), revokedAt: cert.revokedAt ? cert.revokedAt.getTime() : null,
+        serial,
+        entity: cert.entity,
+        entityNorm: entity,
+        deviceId: cert.deviceId,
+        deviceNorm: device,
+        der: cert.der,
+        notBefore: cert.notBefore.getTime(),
+        notAfter: cert.notAfter.getTime(),
+        revokedAt: cert.revokedAt ? cert.revokedAt.getTime() : null,
       };
       if (this.db.publishCertificate && claims.length === 0) return { revoked: await this.db.publishCertificate(row, now.getTime()) };
       return await this.db.write(async (q) => {
@@ -238,15 +264,34 @@ class SqlCertificates {
         if ((await q(`SELECT 1 FROM ocauth_certificates WHERE serial = $1`, [serial])).length)
           throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${serial}`);
         const prev = await q(`SELECT serial FROM ocauth_certificates WHERE entity_norm = $1 AND device_norm = $2 AND revoked_at IS NULL`, [entity, device]);
-        if (prev.length) await q(`UPDATE ocauth_certificates SET revoked_at = $1 WHERE entity_norm = $2 AND device_norm = $3 AND revoked_at IS NULL`, [now.getTime(), entity, device]);
-        await q(`INSERT INTO ocauth_certificates (serial, entity, entity_norm, device_id, device_norm, der, not_before, not_after, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-          serial, cert.entity, entity, cert.deviceId, device, cert.der, cert.notBefore.getTime(), cert.notAfter.getTime(), cert.revokedAt ? cert.revokedAt.getTime() : null,
-        ]);
+        if (prev.length)
+          await q(`UPDATE ocauth_certificates SET revoked_at = $1 WHERE entity_norm = $2 AND device_norm = $3 AND revoked_at IS NULL`, [
+            now.getTime(),
+            entity,
+            device,
+          ]);
+        await q(
+          `INSERT INTO ocauth_certificates (serial, entity, entity_norm, device_id, device_norm, der, not_before, not_after, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            serial,
+            cert.entity,
+            entity,
+            cert.deviceId,
+            device,
+            cert.der,
+            cert.notBefore.getTime(),
+            cert.notAfter.getTime(),
+            cert.revokedAt ? cert.revokedAt.getTime() : null,
+          ],
+        );
         return { revoked: prev.map((r) => String(r.serial)) };
       });
     } catch (e) {
       if (e instanceof CertificateStoreError || e instanceof ClaimLostError) throw e;
-      throw new CertificateStoreError('ERR_CERTPROV_STORE_UNAVAILABLE', `certificate store (${this.db.kind}): expected to commit the publication, received ${(e as Error).message}`);
+      throw new CertificateStoreError(
+        'ERR_CERTPROV_STORE_UNAVAILABLE',
+        `certificate store (${this.db.kind}): expected to commit the publication, received ${(e as Error).message}`,
+      );
     }
   }
   async findBySerial(serialNumber: string): Promise<StoredCertificate | undefined> {
@@ -254,10 +299,20 @@ class SqlCertificates {
     return rows[0] ? toCert(rows[0]) : undefined;
   }
   async listForEntity(entity: string): Promise<StoredCertificate[]> {
-    return (await this.db.read((q) => q(`SELECT * FROM ocauth_certificates WHERE entity_norm = $1 ORDER BY not_before, serial`, [normEntity(entity)]))).map(toCert);
+    return (await this.db.read((q) => q(`SELECT * FROM ocauth_certificates WHERE entity_norm = $1 ORDER BY not_before, serial`, [normEntity(entity)]))).map(
+      toCert,
+    );
   }
   async revoke(serialNumber: string, at: Date): Promise<boolean> {
-    return this.db.write(async (q) => (await q(`UPDATE ocauth_certificates SET revoked_at = $1 WHERE serial = $2 AND revoked_at IS NULL RETURNING serial`, [at.getTime(), serialNumber.toUpperCase()])).length > 0);
+    return this.db.write(
+      async (q) =>
+        (
+          await q(`UPDATE ocauth_certificates SET revoked_at = $1 WHERE serial = $2 AND revoked_at IS NULL RETURNING serial`, [
+            at.getTime(),
+            serialNumber.toUpperCase(),
+          ])
+        ).length > 0,
+    );
   }
   async count(): Promise<number> {
     return Number((await this.db.read((q) => q(`SELECT COUNT(*) AS n FROM ocauth_certificates`)))[0]?.n ?? 0);
@@ -272,9 +327,10 @@ class SqlSessions implements AuthBrokerSessionStore {
   }
   async set(r: AuthBrokerSessionRecord): Promise<void> {
     await this.db.write((q) =>
-      q(`INSERT INTO ocauth_sessions (id, sip_uri, last_activity, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET sip_uri = excluded.sip_uri, last_activity = excluded.last_activity, record = excluded.record`, [
-        r.id, r.sipUri, r.lastActivity, JSON.stringify(r),
-      ]),
+      q(
+        `INSERT INTO ocauth_sessions (id, sip_uri, last_activity, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET sip_uri = excluded.sip_uri, last_activity = excluded.last_activity, record = excluded.record`,
+        [r.id, r.sipUri, r.lastActivity, JSON.stringify(r)],
+      ),
     );
   }
   async delete(id: string): Promise<void> {
@@ -292,7 +348,14 @@ class SqlSessions implements AuthBrokerSessionStore {
 }
 
 export function sqlStore(db: SqlBackend): ServerStore {
-  return { kind: db.kind, users: new SqlUsers(db), certificates: new SqlCertificates(db), sessions: new SqlSessions(db), security: new SqlSecurityStore(db), close: () => db.close() };
+  return {
+    kind: db.kind,
+    users: new SqlUsers(db),
+    certificates: new SqlCertificates(db),
+    sessions: new SqlSessions(db),
+    security: new SqlSecurityStore(db),
+    close: () => db.close(),
+  };
 }
 
 export { StoreError };

@@ -28,7 +28,8 @@ function compile(db: Db, cache: Map<string, { stmt: Database.Statement<unknown[]
   return c;
 }
 
-const bindable = (p: unknown) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : typeof p === 'boolean' ? (p ? 1 : 0) : p);
+const bindable = (p: unknown) =>
+  p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : typeof p === 'boolean' ? (p ? 1 : 0) : p;
 
 export async function openSqliteStore(path: string): Promise<ServerStore> {
   let db: Db;
@@ -51,7 +52,9 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
       throw e;
     }
   } catch (e) {
-    throw new StoreError('ERR_SERVER_STORE_OPEN', `SQLite store ${path}: expected a readable ocauth SQLite database, received ${(e as Error).message}`, { cause: e });
+    throw new StoreError('ERR_SERVER_STORE_OPEN', `SQLite store ${path}: expected a readable ocauth SQLite database, received ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const cache = new Map<string, { stmt: Database.Statement<unknown[]>; order: number[] }>();
   const q: Query = async (sql, params = []) => {
@@ -90,7 +93,10 @@ export async function openSqliteStore(path: string): Promise<ServerStore> {
             }
           }
           if (e instanceof StoreError || (e as { name?: string })?.name === 'CertificateStoreError') throw e;
-          if ((e as { code?: string })?.code?.startsWith('SQLITE_')) throw new StoreError('ERR_SERVER_STORE_WRITE', `SQLite store ${path}: expected to commit the transaction, received ${(e as Error).message}`, { cause: e });
+          if ((e as { code?: string })?.code?.startsWith('SQLITE_'))
+            throw new StoreError('ERR_SERVER_STORE_WRITE', `SQLite store ${path}: expected to commit the transaction, received ${(e as Error).message}`, {
+              cause: e,
+            });
           throw e;
         }
       }),

@@ -82,7 +82,11 @@ export function checkSeed(u: UserSeed): void {
  */
 export function identitiesOf(u: UserSeed): string[] {
   const sip = normSip(u.sipUri);
-  return [...new Set([sip, sip.slice(4), ...(u.phones ?? []), ...(u.account ? [u.account] : []), ...(u.upn ? [u.upn] : []), ...(u.accounts ?? [])].map((s) => s.toLowerCase()))];
+  return [
+    ...new Set(
+      [sip, sip.slice(4), ...(u.phones ?? []), ...(u.account ? [u.account] : []), ...(u.upn ? [u.upn] : []), ...(u.accounts ?? [])].map((s) => s.toLowerCase()),
+    ),
+  ];
 }
 
 /** At most this many readings of one UsernameToken are checked (plain, then base64-decoded). */

@@ -15,10 +15,14 @@ import { buildFaultEnvelope } from '../metadata.js';
 /** The user the request authenticates as on `binding`; a refusal (challenge, 401, SOAP fault) otherwise. */
 export function authenticate(ctx: IssueTokenContext, binding: WebTicketBinding, req: Request, env: ParsedEnvelope): Promise<DirectoryUser> {
   switch (binding) {
-    case 'WinNegotiate': return authenticateWinNegotiate(ctx, req);
-    case 'Pin': return authenticatePin(ctx, req);
-    case 'Cert': return authenticateCertificate(ctx, env);
-    default: return authenticateUsernameToken(ctx, env);
+    case 'WinNegotiate':
+      return authenticateWinNegotiate(ctx, req);
+    case 'Pin':
+      return authenticatePin(ctx, req);
+    case 'Cert':
+      return authenticateCertificate(ctx, env);
+    default:
+      return authenticateUsernameToken(ctx, env);
   }
 }
 
@@ -58,7 +62,11 @@ export async function authenticateWinNegotiate(ctx: IssueTokenContext, req: Requ
     // MS-OCAUTHWS 3.2.4.1: the failure is reported in X-Ms-diagnostics; the schemes are offered again.
     const info = WEB_TICKET_ERRORS[r.failure.errorId];
     const diag: Record<string, string> = info ? diagnosticsHeader({ ...info, reason: r.failure.reason }, ctx.fqdn) : {};
-    throw unauthorized([...Object.entries(diag), ...(r.failure.status === 503 ? [['retry-after', '5'] as [string, string]] : [])], undefined, r.failure.status ?? 401);
+    throw unauthorized(
+      [...Object.entries(diag), ...(r.failure.status === 503 ? [['retry-after', '5'] as [string, string]] : [])],
+      undefined,
+      r.failure.status ?? 401,
+    );
   }
   const u = userDirectory.findUserByAccount ? await userDirectory.findUserByAccount(r.account) : null;
   if (!u || !u.enabled) throw httpRefusal(ctx.fqdn, 28000); // authenticated but not SIP enabled
@@ -117,18 +125,29 @@ export async function authenticateCertificate(ctx: IssueTokenContext, env: Parse
 export async function authenticateUsernameToken(ctx: IssueTokenContext, env: ParsedEnvelope): Promise<DirectoryUser> {
   const sec = env.header ? children(env.header, NS.wsse, 'Security') : [];
   const ut = sec.length === 1 ? children(sec[0]!, NS.wsse, 'UsernameToken') : [];
-  if (ut.length !== 1) throw soapFault(ctx.fqdn, 'wsse:InvalidSecurity', 'wsse:Security/wsse:UsernameToken: expected exactly one, received ' + ut.length, 28020, env.version);
+  if (ut.length !== 1)
+    throw soapFault(ctx.fqdn, 'wsse:InvalidSecurity', 'wsse:Security/wsse:UsernameToken: expected exactly one, received ' + ut.length, 28020, env.version);
   const name = (children(ut[0]!, NS.wsse, 'Username')[0]?.textContent ?? '').trim();
   const pw = children(ut[0]!, NS.wsse, 'Password')[0];
   const type = pw?.getAttribute('Type');
-  if (!pw || (type && type !== URI.passwordText)) throw soapFault(ctx.fqdn, 'wsse:UnsupportedSecurityToken', `wsse:Password/@Type: expected ${URI.passwordText}, received ${JSON.stringify(type ?? 'none')}`, 28021, env.version);
+  if (!pw || (type && type !== URI.passwordText))
+    throw soapFault(
+      ctx.fqdn,
+      'wsse:UnsupportedSecurityToken',
+      `wsse:Password/@Type: expected ${URI.passwordText}, received ${JSON.stringify(type ?? 'none')}`,
+      28021,
+      env.version,
+    );
   const [first, ...alternatives] = usernameTokenCandidates(name, pw.textContent ?? '');
   const u = await ctx.options.userDirectory.verifyPassword(first!.username, first!.password, alternatives);
   if (!u) {
     // What a real pool answers (Lync Server 2013 / SfB Server): HTTP 500, faultcode a:FailedAuthentication
     // with a bound to the WS-Security namespace, "No valid security token.", ErrorId 28020.
     const info = { ...WEB_TICKET_ERRORS[28020]!, faultcode: 'a:FailedAuthentication', reason: 'No valid security token.' };
-    const headers = { ...diagnosticsHeader({ ...info, faultcode: 'wsse:FailedAuthentication' }, ctx.fqdn), ...(env.version === '1.2' ? { 'content-type': 'application/soap+xml; charset=utf-8' } : {}) };
+    const headers = {
+      ...diagnosticsHeader({ ...info, faultcode: 'wsse:FailedAuthentication' }, ctx.fqdn),
+      ...(env.version === '1.2' ? { 'content-type': 'application/soap+xml; charset=utf-8' } : {}),
+    };
     throw new Refusal(xmlResponse(500, buildFaultEnvelope(info.faultcode, info.reason, info, env.version), headers));
   }
   if (!u.enabled) throw soapFault(ctx.fqdn, 'wsse:FailedAuthentication', 'The user was not found when queried in the database.', 28014, env.version);

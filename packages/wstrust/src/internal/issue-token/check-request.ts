@@ -22,7 +22,14 @@ export function readRequestSecurityToken(ctx: IssueTokenContext, env: ParsedEnve
 export function checkAppliesTo(ctx: IssueTokenContext, rst: RequestSecurityToken, env: ParsedEnvelope): string {
   const farm = ctx.options.farm;
   const prefix = farm.find((p) => rst.AppliesTo.toLowerCase().startsWith(p.toLowerCase()));
-  if (!prefix) throw soapFault(ctx.fqdn, 'wst:InvalidRequest', `wst:RequestSecurityToken/wsp:AppliesTo: expected a URL under ${farm.join(' or ')}, received ${JSON.stringify(rst.AppliesTo)}`, undefined, env.version);
+  if (!prefix)
+    throw soapFault(
+      ctx.fqdn,
+      'wst:InvalidRequest',
+      `wst:RequestSecurityToken/wsp:AppliesTo: expected a URL under ${farm.join(' or ')}, received ${JSON.stringify(rst.AppliesTo)}`,
+      undefined,
+      env.version,
+    );
   return prefix;
 }
 
@@ -33,7 +40,13 @@ export function checkAppliesTo(ctx: IssueTokenContext, rst: RequestSecurityToken
 export function checkClaims(ctx: IssueTokenContext, rst: RequestSecurityToken, user: DirectoryUser, env: ParsedEnvelope): void {
   const claimed = claimedSipUri(rst);
   if (claimed !== undefined && claimed.toLowerCase() !== user.sipUri.toLowerCase()) {
-    throw soapFault(ctx.fqdn, 'wst:RequestFailed', 'The SIP URI in the claim type requirements of the web ticket request does not match the SIP URI associated with the presented credentials.', 28035, env.version);
+    throw soapFault(
+      ctx.fqdn,
+      'wst:RequestFailed',
+      'The SIP URI in the claim type requirements of the web ticket request does not match the SIP URI associated with the presented credentials.',
+      28035,
+      env.version,
+    );
   }
 }
 

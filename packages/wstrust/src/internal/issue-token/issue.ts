@@ -10,7 +10,9 @@ import type { IssueTokenContext } from './options.js';
 
 /** The wst:RequestSecurityTokenResponseCollection for `user`, applying to the farm prefix `appliesTo`. */
 export function issue(ctx: IssueTokenContext, rst: RequestSecurityToken, user: DirectoryUser, appliesTo: string, lifetimeSeconds: number): string {
-  return rst.TokenType === URI.tokenTypeCwt ? issueCompactTicket(ctx, rst, user, appliesTo, lifetimeSeconds) : issueSamlTicket(ctx, rst, user, appliesTo, lifetimeSeconds);
+  return rst.TokenType === URI.tokenTypeCwt
+    ? issueCompactTicket(ctx, rst, user, appliesTo, lifetimeSeconds)
+    : issueSamlTicket(ctx, rst, user, appliesTo, lifetimeSeconds);
 }
 
 /**
@@ -27,8 +29,15 @@ function issueSamlTicket(ctx: IssueTokenContext, rst: RequestSecurityToken, user
   const assertionId = `SamlSecurityToken-${ctx.uuid()}`;
   const assertion = buildSignedAssertion(
     {
-      AssertionID: assertionId, Issuer: ctx.publishedUrl, IssueInstant: now, NotBefore: now, NotOnOrAfter: expires, Audience: appliesTo,
-      SipUri: user.sipUri, AuthenticationMethod: URI.authMethodUnspecified, AuthenticationInstant: now,
+      AssertionID: assertionId,
+      Issuer: ctx.publishedUrl,
+      IssueInstant: now,
+      NotBefore: now,
+      NotOnOrAfter: expires,
+      Audience: appliesTo,
+      SipUri: user.sipUri,
+      AuthenticationMethod: URI.authMethodUnspecified,
+      AuthenticationInstant: now,
       ProofKey: { KeyName: poolKey.keyName, CipherValue: wrapKey(poolKey.key, proofKey) },
     },
     { privateKey: ctx.privateKey, certificate: ctx.certificate, ...(signatureAlgorithm ? { signatureAlgorithm } : {}) },
@@ -36,9 +45,16 @@ function issueSamlTicket(ctx: IssueTokenContext, rst: RequestSecurityToken, user
   proofKey.fill(0);
   return buildRequestSecurityTokenResponseCollection([
     {
-      Context: rst.Context, TokenType: URI.tokenTypeSaml11, RequestedSecurityToken: assertion, AssertionId: assertionId,
-      Lifetime: { Created: isoUtc(now), Expires: isoUtc(expires) }, RequestedAttachedReference: assertionId, RequestedUnattachedReference: assertionId,
-      AppliesTo: appliesTo, ComputedKey: URI.computedKeyPsha1, Entropy: serverEntropy,
+      Context: rst.Context,
+      TokenType: URI.tokenTypeSaml11,
+      RequestedSecurityToken: assertion,
+      AssertionId: assertionId,
+      Lifetime: { Created: isoUtc(now), Expires: isoUtc(expires) },
+      RequestedAttachedReference: assertionId,
+      RequestedUnattachedReference: assertionId,
+      AppliesTo: appliesTo,
+      ComputedKey: URI.computedKeyPsha1,
+      Entropy: serverEntropy,
     },
   ]);
 }
@@ -51,6 +67,14 @@ function issueSamlTicket(ctx: IssueTokenContext, rst: RequestSecurityToken, user
 function issueCompactTicket(ctx: IssueTokenContext, rst: RequestSecurityToken, user: DirectoryUser, appliesTo: string, lifetimeSeconds: number): string {
   const iat = new Date(Math.floor(ctx.clock().getTime() / 1000) * 1000);
   const exp = new Date(iat.getTime() + lifetimeSeconds * 1000);
-  const token = mintCompactWebTicket({ sipUri: user.sipUri, audience: appliesTo, issuedAt: iat, expiresAt: exp, id: ctx.random(16) }, ctx.options.poolKey, { nonce: ctx.random(12) });
-  return buildCompactTicketResponseCollection({ Context: rst.Context, TokenType: URI.tokenTypeCwt, token, Lifetime: { Created: isoUtc(iat), Expires: isoUtc(exp) }, AppliesTo: appliesTo });
+  const token = mintCompactWebTicket({ sipUri: user.sipUri, audience: appliesTo, issuedAt: iat, expiresAt: exp, id: ctx.random(16) }, ctx.options.poolKey, {
+    nonce: ctx.random(12),
+  });
+  return buildCompactTicketResponseCollection({
+    Context: rst.Context,
+    TokenType: URI.tokenTypeCwt,
+    token,
+    Lifetime: { Created: isoUtc(iat), Expires: isoUtc(exp) },
+    AppliesTo: appliesTo,
+  });
 }

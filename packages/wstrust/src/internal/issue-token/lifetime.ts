@@ -18,8 +18,22 @@ export function grantedLifetime(ctx: IssueTokenContext, req: Request, rst: Reque
   const now = ctx.clock();
   const nowMs = now.getTime();
   const expires = rst.Lifetime.Expires;
-  if (expires.getTime() <= nowMs - LIFETIME_SKEW_MS) throw soapFault(ctx.fqdn, 'wst:InvalidRequest', `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a time after now (${isoUtc(now)}), received ${isoUtc(expires)}`, undefined, env.version);
+  if (expires.getTime() <= nowMs - LIFETIME_SKEW_MS)
+    throw soapFault(
+      ctx.fqdn,
+      'wst:InvalidRequest',
+      `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a time after now (${isoUtc(now)}), received ${isoUtc(expires)}`,
+      undefined,
+      env.version,
+    );
   const asked = Math.round((expires.getTime() - (rst.Lifetime.Created?.getTime() ?? nowMs)) / 1000);
-  if (asked < 1) throw soapFault(ctx.fqdn, 'wst:InvalidRequest', `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a lifetime of at least one second, received ${isoUtc(expires)}`, undefined, env.version);
+  if (asked < 1)
+    throw soapFault(
+      ctx.fqdn,
+      'wst:InvalidRequest',
+      `wst:RequestSecurityToken/wst:Lifetime/wsu:Expires: expected a lifetime of at least one second, received ${isoUtc(expires)}`,
+      undefined,
+      env.version,
+    );
   return Math.min(policy, asked);
 }

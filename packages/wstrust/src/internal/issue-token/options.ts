@@ -78,8 +78,10 @@ export function resolveOptions(opts: WebTicketHandlerOptions): IssueTokenContext
   const base = new URL(opts.serviceUrl);
   const privateKey = typeof opts.signingKey === 'string' ? createPrivateKey(opts.signingKey) : opts.signingKey;
   const certificate = typeof opts.certificate === 'string' ? new X509Certificate(opts.certificate) : opts.certificate;
-  if (privateKey.asymmetricKeyType !== 'rsa') throw new WsTrustError('ERR_WSTRUST_HANDLER_OPTIONS', `signingKey: expected an RSA private key, received ${privateKey.asymmetricKeyType}`);
-  if (opts.poolKey.key.length !== 32) throw new WsTrustError('ERR_WSTRUST_HANDLER_OPTIONS', `poolKey.key: expected 256 bits, received ${opts.poolKey.key.length * 8} bits`);
+  if (privateKey.asymmetricKeyType !== 'rsa')
+    throw new WsTrustError('ERR_WSTRUST_HANDLER_OPTIONS', `signingKey: expected an RSA private key, received ${privateKey.asymmetricKeyType}`);
+  if (opts.poolKey.key.length !== 32)
+    throw new WsTrustError('ERR_WSTRUST_HANDLER_OPTIONS', `poolKey.key: expected 256 bits, received ${opts.poolKey.key.length * 8} bits`);
   if (opts.farm.length === 0) throw new WsTrustError('ERR_WSTRUST_HANDLER_OPTIONS', 'farm: expected at least one URL prefix, received none');
   return Object.freeze({
     options: opts,
@@ -94,10 +96,20 @@ export function resolveOptions(opts: WebTicketHandlerOptions): IssueTokenContext
     keyBits: opts.keySizeBits ?? 256,
     lifetimes: Object.freeze({ public: opts.lifetimes?.publicSeconds ?? 900, private: opts.lifetimes?.privateSeconds ?? 28800 }),
     computerType: opts.computerType ?? ((req: Request) => (req.headers.get('x-ms-computer-type')?.toLowerCase() === 'private' ? 'private' : 'public')),
-    bindings: Object.freeze({ ...(opts.windowsAuthenticator || opts.oauthValidator ? { '': 'WinNegotiate' as const } : {}), '/auth': 'Auth' as const, '/pin': 'Pin' as const, ...(opts.certificateValidator ? { '/cert': 'Cert' as const } : {}) }),
+    bindings: Object.freeze({
+      ...(opts.windowsAuthenticator || opts.oauthValidator ? { '': 'WinNegotiate' as const } : {}),
+      '/auth': 'Auth' as const,
+      '/pin': 'Pin' as const,
+      ...(opts.certificateValidator ? { '/cert': 'Cert' as const } : {}),
+    }),
     // Advertised = usable: the metadata names only the bindings this handler can complete. WinNegotiate
     // only with a windowsAuthenticator (without one it can only answer 401), Cert only with a validator,
     // Anon never (not served: 404).
-    advertised: Object.freeze([...(opts.windowsAuthenticator ? ['WinNegotiate' as const] : []), ...(opts.certificateValidator ? ['Cert' as const] : []), 'Pin' as const, 'Auth' as const]),
+    advertised: Object.freeze([
+      ...(opts.windowsAuthenticator ? ['WinNegotiate' as const] : []),
+      ...(opts.certificateValidator ? ['Cert' as const] : []),
+      'Pin' as const,
+      'Auth' as const,
+    ]),
   });
 }
