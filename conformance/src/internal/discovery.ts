@@ -10,10 +10,10 @@
 // `_sipfederationtls._tcp` is not looked up: it is federation between organisations, not a client's sign-in,
 // and the field notes do not involve it.
 import { promises as dnsPromises } from 'node:dns';
+import { createHttpsFetch } from '@ocauth/server';
 import { isIP } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Finding } from '@ocauth/diagnostics';
-import https from 'node:https';
 
 /** An SRV answer ([RFC 2782]), in the order a client tries them (priority ascending, then weight descending). */
 export interface SrvTarget {
@@ -211,36 +211,21 @@ export async function fetchAutodiscover(
   url: string,
   o: { ca?: string | undefined; address?: string | undefined; timeoutMs?: number } = {},
 ): Promise<Pick<AutodiscoverAnswer, 'accessLocation' | 'links' | 'sip'> & { url: string }> {
-  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    // The address comes from the settable resolver; TLS still checks the certificate against the host name.
-    const lookup = o.address
-      ? (_h: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) =>
-          opts.all ? cb(null, [{ address: o.address, family: isIP(o.address!) }]) : cb(null, o.address, isIP(o.address!))
-      : undefined;
-    const req = https.request(
-      url,
-      {
-        headers: { accept: 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' },
-        ...(o.ca ? { ca: o.ca } : {}),
-        ...(lookup ? { lookup: lookup as never } : {}),
-        timeout: o.timeoutMs ?? 10_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > 1 << 20) req.destroy(new Error('Autodiscover: response larger than 1 MiB'));
-          else chunks.push(c);
-        });
-        res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`GET ${url}: no response within ${o.timeoutMs ?? 10_000} ms`), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
-    req.end();
+  // The address comes from the settable resolver; TLS still checks the certificate against the host name.
+  const lookup = o.address
+    ? (_h: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) =>
+        opts.all ? cb(null, [{ address: o.address, family: isIP(o.address!) }]) : cb(null, o.address, isIP(o.address!))
+    : undefined;
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const get = createHttpsFetch({ ...(o.ca ? { ca: o.ca } : {}), ...(lookup ? { lookup: lookup as never } : {}), timeoutMs, maxResponseBytes: 1 << 20 });
+  const res = await get(url, { headers: { accept: 'application/vnd.microsoft.rtc.autodiscover+xml; v=1' } }).catch((e: unknown) => {
+    // A timeout keeps the code the doctor's findings key on.
+    throw /no answer within/.test((e as Error)?.message ?? '')
+      ? Object.assign(new Error(`GET ${url}: no response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })
+      : e;
   });
+  const status = res.status;
+  const body = await res.text();
   if (status !== 200) throw Object.assign(new Error(`Autodiscover ${url}: expected HTTP 200, received ${status}`), { code: 'ERR_DOCTOR_AUTODISCOVER' });
   return { url, ...parseAutodiscover(body) };
 }

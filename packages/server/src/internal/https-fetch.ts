@@ -3,6 +3,7 @@
 // take a per-call trust store without undici's dispatcher.
 import { request as httpsRequest, type Agent } from 'node:https';
 import { request as httpRequest } from 'node:http';
+import type { LookupFunction } from 'node:net';
 
 /** One request and its response, as `onExchange` sees it (bodies decoded as UTF-8). */
 export interface HttpsExchange {
@@ -24,6 +25,11 @@ export interface HttpsFetchOptions {
   timeoutMs?: number;
   /** Keep-alive agent to reuse connections (default: a new connection per request). */
   agent?: Agent;
+  /** Host name resolution (node:net's `lookup` signature), e.g. an address found by a settable DNS resolver;
+   * TLS still checks the certificate against the URL's host name. Default: the system resolver. */
+  lookup?: LookupFunction;
+  /** Largest response body accepted, in bytes (default: unlimited); a larger one rejects the request. */
+  maxResponseBytes?: number;
   /** Called with every completed request/response (a transcript, e.g. `ocauth doctor`'s). */
   onExchange?: (exchange: HttpsExchange) => void;
 }
@@ -34,7 +40,8 @@ export interface HttpsFetchOptions {
  * clients turn them into their typed transport errors.
  *
  * @throws never synchronously; the returned function rejects with Node's socket / TLS error, or an Error
- *   "… no answer within N ms" on timeout, or "aborted" when the request's signal aborts.
+ *   "… no answer within N ms" on timeout, "… response larger than N bytes" over `maxResponseBytes`, or "aborted"
+ *   when the request's signal aborts.
  */
 export function createHttpsFetch(options: HttpsFetchOptions = {}): typeof fetch {
   const ca = options.ca === undefined ? undefined : typeof options.ca === 'string' ? [options.ca] : [...options.ca];
@@ -56,10 +63,17 @@ export function createHttpsFetch(options: HttpsFetchOptions = {}): typeof fetch 
         timeout: timeoutMs,
         ...(ca && url.protocol === 'https:' ? { ca } : {}),
         ...(options.agent ? { agent: options.agent } : {}),
+        ...(options.lookup ? { lookup: options.lookup } : {}),
       };
       const r = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, opts, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (options.maxResponseBytes !== undefined && size > options.maxResponseBytes)
+            r.destroy(new Error(`${req.method} ${url.origin}${url.pathname}: response larger than ${options.maxResponseBytes} bytes`));
+          else chunks.push(c);
+        });
         res.on('error', reject);
         res.on('end', () => {
           const buf = Buffer.concat(chunks);
