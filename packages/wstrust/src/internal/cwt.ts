@@ -16,6 +16,7 @@
 // and audience are encrypted (the token is opaque to clients and proxies) and everything is
 // authenticated. Sent as `X-MS-WebTicket: cwt=<token>` or `Authorization: Bearer cwt=<token>`.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { parseWebTicketHeader } from '@ocauth/diagnostics';
 import { TicketError, WsTrustError } from './errors.js';
 import type { PoolKey } from './verifier.js';
 
@@ -181,6 +182,7 @@ export function formatCompactWebTicketHeaderValue(token: string): string {
  * @throws never
  */
 export function compactTicketOfHeader(value: string): string | undefined {
-  const m = /^\s*(?:bearer\s+)?cwt\s*=\s*(\S*)\s*$/i.exec(value);
-  return m ? m[1]! : undefined;
+  // One X-MS-WebTicket codec: @ocauth/diagnostics' parser reads the header form (cwt=, Bearer cwt=).
+  const h = parseWebTicketHeader(value);
+  return h.ok && h.value.kind === 'cwt' ? h.value.compact : undefined;
 }
