@@ -26,5 +26,6 @@ export { openStore } from './internal/store/open.js';
 export { StoreError } from './internal/store/types.js';
 export type { ServerStore, ServerUserDirectory, UserSeed, StoreConfig } from './internal/store/types.js';
 export type { SecurityStore, AttemptState } from './internal/store/security-tables.js';
+export type { ClaimGroup } from './internal/store/sql.js';
 // deliberately broken servers (conformance self-test only)
 export { FAULT_NAMES, type ServerFaults } from './internal/faults.js';

@@ -19,6 +19,8 @@ export type ServerErrorCode =
   | 'ERR_SERVER_SIP_SIGNATURE'
   /** Stores: a bad store configuration, a store that cannot be opened, is closed, or refused a write; a bad user seed. */
   | StoreErrorCode
+  /** A publication's replay or certificate claim was won by a concurrent request (nothing was published). */
+  | 'ERR_SERVER_CLAIM_LOST'
   /** A SIP message is malformed (RFC 3261 7) or too large. */
   | 'ERR_SIP_MALFORMED'
   | 'ERR_SIP_TOO_LARGE'

@@ -18,6 +18,7 @@ import {
   type UserSeed,
 } from './types.js';
 import { CLAIM_UPSERT, SqlSecurityStore } from './security-tables.js';
+import { ServerError } from '../errors.js';
 
 export type Row = Record<string, unknown>;
 /** One statement with $1, $2 … placeholders, inside the current unit of work. */
@@ -209,11 +210,11 @@ export interface ClaimGroup {
 }
 
 /** A claim group had no free key when its publication committed (a concurrent request won it): nothing was published. */
-export class ClaimLostError extends Error {
-  readonly code = 'ERR_SERVER_CLAIM_LOST';
+export class ClaimLostError extends ServerError {
+  declare readonly code: 'ERR_SERVER_CLAIM_LOST';
   /** @throws never */
   constructor(readonly group: ClaimGroup) {
-    super(`claim: expected one of ${group.keys.length} key(s) free, received all live (a concurrent request claimed first)`);
+    super('ERR_SERVER_CLAIM_LOST', `claim: expected one of ${group.keys.length} key(s) free, received all live (a concurrent request claimed first)`);
     this.name = 'ClaimLostError';
   }
 }
