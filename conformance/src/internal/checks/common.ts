@@ -31,7 +31,7 @@ export const one = (doc: Document | Element, ns: string, local: string, what: st
 };
 export const text = (e: Element) => (e.textContent ?? '').trim();
 /** Answers are judged with DOM reads of the suite's own (xmldom), not with ocauth's parsers. */
-export const dom = (xml: string): Document => {
+export const dom = (xml: string, what = 'response'): Document => {
   try {
     return new DOMParser({
       onError: (level, msg) => {
@@ -39,9 +39,16 @@ export const dom = (xml: string): Document => {
       },
     }).parseFromString(xml, 'text/xml') as unknown as Document;
   } catch (e) {
-    throw new CheckFailed(`response: expected well-formed XML, received ${xml.length} bytes that do not parse (${(e as Error).message.slice(0, 120)})`);
+    throw new CheckFailed(`${what}: expected well-formed XML, received ${xml.length} bytes that do not parse (${(e as Error).message.slice(0, 120)})`);
   }
 };
+const checksDir = dirname(fileURLToPath(import.meta.url));
+/** A file of vectors/spec (the spec's examples and documents), next to the package or in the repository. */
+export function specFile(name: string, kind: string): string {
+  for (const d of [join(checksDir, '../../../../vectors/spec'), join(checksDir, '../../../vectors/spec'), join(process.cwd(), 'vectors/spec')])
+    if (existsSync(join(d, name))) return readFileSync(join(d, name), 'utf8');
+  throw new CheckFailed(`${kind} ${name}: expected it in vectors/spec next to the package, found none (a broken installation, not a verdict on the target)`);
+}
 export const NS_WSP = 'http://schemas.xmlsoap.org/ws/2004/09/policy';
 export const NS_WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 /** GetAndPublishCertResponseCodeType (MS-OCAUTHWS 3.1.4.1.4.1), as the spec enumerates it. */

@@ -1,35 +1,16 @@
 // MS-OCAUTHWS section 4 examples sent to the target as the spec prints them, with only what must
 // differ substituted (each substitution listed beside the check), and the answers compared structurally
 // with the spec's: every element path of the printed response (namespace + local name) must be present.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import type { Document, Element } from '@xmldom/xmldom';
 import { randomUUID } from 'node:crypto';
 import { AuthBrokerClient } from '@ocauth/authbroker';
 import { signMessage } from '@ocauth/wstrust';
 import { CheckFailed, expectThat, manual, type RunContext } from '../context.js';
 import type { Requirement } from '../requirements.js';
+import { dom, specFile } from './common.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-function example(name: string): string {
-  for (const d of [join(here, '../../../../vectors/spec'), join(here, '../../../vectors/spec'), join(process.cwd(), 'vectors/spec')])
-    if (existsSync(join(d, name))) return readFileSync(join(d, name), 'utf8');
-  throw new CheckFailed(
-    `spec example ${name}: expected it in vectors/spec next to the package, found none (a broken installation, not a verdict on the target)`,
-  );
-}
-function parse(xml: string, what: string): Document {
-  try {
-    return new DOMParser({
-      onError: (level, msg) => {
-        if (level !== 'warning') throw new Error(msg);
-      },
-    }).parseFromString(xml, 'text/xml') as unknown as Document;
-  } catch (e) {
-    throw new CheckFailed(`${what}: expected well-formed XML, received ${xml.length} bytes that do not parse (${(e as Error).message.slice(0, 100)})`);
-  }
-}
+const example = (name: string): string => specFile(name, 'spec example');
+const parse = (xml: string, what: string): Document => dom(xml, what);
 /** Element paths ({ns}local/{ns}local/…) of a document (or of its s:Body only), as a set. */
 export function elementPaths(d: Document, bodyOnly = false): Set<string> {
   const out = new Set<string>();

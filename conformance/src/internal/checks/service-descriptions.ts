@@ -1,36 +1,17 @@
 // MS-OCAUTHWS 6.1 and 6.3 (the WSDLs of the Certificate Provisioning and Authentication Broker
 // services) and the 1.5 Autodiscover sample: what the target serves is compared, by its own DOM reads,
 // with the documents extracted from the spec text into vectors/spec.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
-import { CheckFailed, expectThat, type RunContext } from '../context.js';
+import type { Document, Element } from '@xmldom/xmldom';
+import { expectThat, type RunContext } from '../context.js';
 import type { Requirement } from '../requirements.js';
+import { dom, specFile } from './common.js';
 
 const WSDL = 'http://schemas.xmlsoap.org/wsdl/';
 const SOAP = 'http://schemas.xmlsoap.org/wsdl/soap/';
 const XS = 'http://www.w3.org/2001/XMLSchema';
 
-const here = dirname(fileURLToPath(import.meta.url));
-function vector(name: string): string {
-  for (const d of [join(here, '../../../../vectors/spec'), join(here, '../../../vectors/spec'), join(process.cwd(), 'vectors/spec')])
-    if (existsSync(join(d, name))) return readFileSync(join(d, name), 'utf8');
-  throw new CheckFailed(
-    `spec document ${name}: expected it in vectors/spec next to the package, found none (a broken installation, not a verdict on the target)`,
-  );
-}
-function parse(xml: string, what: string): Document {
-  try {
-    return new DOMParser({
-      onError: (level, msg) => {
-        if (level !== 'warning') throw new Error(msg);
-      },
-    }).parseFromString(xml, 'text/xml') as unknown as Document;
-  } catch (e) {
-    throw new CheckFailed(`${what}: expected well-formed XML, received ${xml.length} bytes that do not parse (${(e as Error).message.slice(0, 100)})`);
-  }
-}
+const vector = (name: string): string => specFile(name, 'spec document');
+const parse = (xml: string, what: string): Document => dom(xml, what);
 const els = (d: Document | Element, ns: string, local: string): Element[] => Array.from(d.getElementsByTagNameNS(ns, local)) as Element[];
 /** Named components: "xs:element GetAndPublishCert", "wsdl:operation GetAndPublishCert in=…" … */
 function names(d: Document, kinds: [string, string][]): Set<string> {
