@@ -147,6 +147,18 @@ class GuardedHandler extends BaseHandler {
         ),
       );
     }
+    // An element named xmlns (no prefix) is namespace-well-formed and libxml2 reads it, but no DOM can
+    // hold it (createElementNS refuses the qualified name xmlns outside the XMLNS namespace), so it is
+    // refused here with its own message rather than xmldom's NamespaceError. No SOAP vocabulary uses it.
+    if (qName === 'xmlns') {
+      fail(
+        new XmlParseError(
+          'ERR_XML_PARSE',
+          'XML element <xmlns>: expected an element name other than xmlns (reserved for namespace declarations; a DOM cannot represent it)',
+          pos(this.locator),
+        ),
+      );
+    }
     for (let i = 0; i < attrs.length; i++) {
       const q = attrs.getQName(i);
       if (q.charCodeAt(0) !== 120 /* x */ || !q.startsWith('xmlns')) continue;
