@@ -151,6 +151,25 @@ describe('createCertProvHandler', () => {
     expect((await store.listForEntity('alice@contoso.com')).length).toBe(1);
   });
 
+  it('answers 401 with the ticket diagnostics when the store refuses the publication as a ticket refusal (errorId 28032–28034)', async () => {
+    const { store, handler } = setup();
+    const real = store.publish.bind(store);
+    // A store that decides at commit that the ticket was used (a concurrent request with it committed first).
+    store.publish = async () => {
+      throw Object.assign(new Error('web ticket: used by a concurrent request'), { errorId: 28032 });
+    };
+    const res = await post(handler, {});
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-ms-diagnostics')).toMatch(/^28032;/);
+    expect((await store.listForEntity('alice@contoso.com')).length).toBe(0);
+    // any other rejection stays a store outage
+    store.publish = async () => {
+      throw Object.assign(new Error('disk gone'), { errorId: 12345 });
+    };
+    expect(await code(await post(handler, {}))).toBe('DataStoreUnavailable');
+    store.publish = real;
+  });
+
   it('answers InternalError when a dependency throws unexpectedly', async () => {
     const handler = createCertProvHandler({
       ticketVerifier: fakeVerifier,

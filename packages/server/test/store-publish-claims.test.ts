@@ -141,6 +141,29 @@ for (const [name, config] of kinds) {
         expect((await srv.store.certificates.listForEntity(entity)).length).toBe(1);
         // a fresh ticket gets its certificate
         expect((await postCertProv(srv, f, sign(await ticket(), certProvEnvelope(srv, { entity })))).certificate).toBeDefined();
+
+        // Requests racing for one ticket (different Bodies, sent together): one certificate; every loser is
+        // answered as a used ticket (401), whether the verifier's read or the publication's commit caught it —
+        // never DataStoreUnavailable, which would send a client to retry against a store that is fine.
+        // The store holds every publication until all six have passed the verifier, so the race is decided at
+        // commit (ClaimLostError), the path a plain burst reaches only by chance.
+        const raced = await ticket();
+        const bodies = Array.from({ length: 6 }, () => sign(raced, certProvEnvelope(srv, { entity })));
+        const certs = srv.store.certificates;
+        const real = certs.publishClaiming!.bind(certs);
+        let arrived = 0;
+        let release!: () => void;
+        const allThere = new Promise<void>((r) => (release = r));
+        certs.publishClaiming = async (...a) => {
+          if (++arrived === bodies.length) release();
+          await Promise.race([allThere, new Promise((r) => setTimeout(r, 5_000))]);
+          return real(...a);
+        };
+        const answers = await Promise.all(bodies.map((b) => postCertProv(srv, f, b)));
+        certs.publishClaiming = real;
+        expect(arrived).toBe(bodies.length);
+        expect(answers.filter((a) => a.certificate).length).toBe(1);
+        expect(answers.filter((a) => !a.certificate).map((a) => [a.status, a.responseCode])).toEqual(Array(5).fill([401, undefined]));
       } finally {
         await srv.close();
       }

@@ -1,9 +1,9 @@
 // Certificate Provisioning Service handler — MS-OCAUTHWS 3.1.4.1 GetAndPublishCert as a pipeline of the spec's steps.
-import { authenticate } from './get-and-publish-cert/authenticate.js';
+import { authenticate, ticketRejected } from './get-and-publish-cert/authenticate.js';
 import { checkCsr } from './get-and-publish-cert/csr-policy.js';
 import { checkDeviceId } from './get-and-publish-cert/device-id.js';
 import { checkEntity } from './get-and-publish-cert/entity.js';
-import { issueAndPublish } from './get-and-publish-cert/issue.js';
+import { issueAndPublish, TicketRefusedAtPublish } from './get-and-publish-cert/issue.js';
 import { checkAction, readRequest } from './get-and-publish-cert/read.js';
 import { declaredSoapVersion, respond, respondWithError } from './get-and-publish-cert/respond.js';
 import { checkValidity } from './get-and-publish-cert/validity.js';
@@ -43,6 +43,7 @@ export function createCertProvHandler(options: CertProvHandlerOptions): (req: Re
         version,
       ); // 3.1.4.1.2.2
     } catch (e) {
+      if (e instanceof TicketRefusedAtPublish) return ticketRejected(e.refusal, c); // MS-OCAUTHWS 3.2: 401, as a refused ticket
       return respondWithError(e, request, version, options.onError); // MS-OCAUTHWS 3.1.4.1.4.1
     }
   };

@@ -17,7 +17,13 @@ export interface StoredCertificate {
 }
 
 export interface CertificateStore {
-  /** Atomically stores `cert` and revokes any unrevoked certificate of the same entity + deviceId. */
+  /**
+   * Atomically stores `cert` and revokes any unrevoked certificate of the same entity + deviceId.
+   * A rejection is answered `DataStoreUnavailable`, except one carrying a web-ticket `errorId`
+   * (28032–28034): a ticket refusal the store decides when the publication commits (e.g. a concurrent
+   * request with the same ticket committed its certificate first). That is answered as the
+   * authentication failure it is: HTTP 401 with X-Ms-diagnostics, as a refused ticket.
+   */
   publish(cert: StoredCertificate, now: Date): Promise<{ revoked: string[] }>;
   findBySerial(serialNumber: string): Promise<StoredCertificate | undefined>;
   listForEntity(entity: string): Promise<StoredCertificate[]>;

@@ -90,6 +90,8 @@ interface PendingClaims {
   replay: ClaimGroup | undefined;
   /** The publication committed the groups. */
   committed: boolean;
+  /** The ticket the groups belong to (to word the refusal when a concurrent request won a claim). */
+  ticket?: VerifiedTicket;
 }
 const requestClaims = new AsyncLocalStorage<PendingClaims>();
 
@@ -187,6 +189,7 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
             const free = slots.filter((k) => !live.has(k));
             if (free.length === 0) throw ticketRefusal(r);
             pending.groups = [...(replay ? [replay] : []), { keys: free, expiresAt: until }];
+            pending.ticket = r;
             return r;
           }
           // Outside certProvHandler: claimed at once (never given back).
@@ -208,15 +211,23 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
         if (!pending || groups.length === 0) return c.publish(cert, now);
         pending.groups = []; // recorded once, by the first publication
         let out: { revoked: string[] };
-        if (c.publishClaiming) out = await c.publishClaiming(cert, now, groups);
-        else {
-          const won = await claimAll(groups, now.getTime());
-          try {
-            out = await c.publish(cert, now);
-          } catch (e) {
-            for (const k of won) await store.releaseClaim(k).catch(() => {});
-            throw e;
+        try {
+          if (c.publishClaiming) out = await c.publishClaiming(cert, now, groups);
+          else {
+            const won = await claimAll(groups, now.getTime());
+            try {
+              out = await c.publish(cert, now);
+            } catch (e) {
+              for (const k of won) await store.releaseClaim(k).catch(() => {});
+              throw e;
+            }
           }
+        } catch (e) {
+          // A concurrent request committed first: this one is what the verifier would have refused had it
+          // come a moment later (a replay, or a ticket that has its certificate), so it is refused the same
+          // way (errorId 28032: certprov answers 401), not as a store outage. Nothing was published.
+          if (e instanceof ClaimLostError && pending.ticket) throw e.group === pending.replay ? replayRefusal(pending.ticket) : ticketRefusal(pending.ticket);
+          throw e;
         }
         pending.committed = true;
         return out;

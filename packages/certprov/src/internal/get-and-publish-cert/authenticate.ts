@@ -36,7 +36,7 @@ export async function authenticate(req: Request, soap: SoapRequest, c: HandlerCo
  * Authentication failures are the ticket verifier's (28032 invalid / 28033 expired / 28034 other server's
  * proof ticket): HTTP 401 with X-Ms-diagnostics, and the Web Ticket Service to ask (X-MS-WebTicketURL).
  */
-function ticketRejected(e: unknown, c: HandlerConfig): Response {
+export function ticketRejected(e: unknown, c: HandlerConfig): Response {
   const id = (e as { errorId?: number }).errorId;
   const errorId = typeof id === 'number' && webTicketError(id) ? id : 28032;
   const status = (e as { httpStatus?: number }).httpStatus ?? 401;

@@ -17,14 +17,33 @@ export interface Issuance {
 }
 
 /**
+ * A publication the store refused as a ticket refusal (errorId 28032–28034, decided at commit: a
+ * concurrent request with the same ticket or the same bytes committed first). The handler answers it as
+ * authenticate() answers a rejected ticket (HTTP 401), not DataStoreUnavailable: nothing was published.
+ */
+export class TicketRefusedAtPublish extends Error {
+  constructor(readonly refusal: unknown) {
+    super(`certificate store: the web ticket was refused at publication (${(refusal as Error)?.message ?? String(refusal)})`, { cause: refusal });
+    this.name = 'TicketRefusedAtPublish';
+  }
+}
+
+function isTicketRefusal(e: unknown): boolean {
+  const id = (e as { errorId?: unknown } | null | undefined)?.errorId;
+  return typeof id === 'number' && id >= 28032 && id <= 28034;
+}
+
+/**
  * Issues the certificate and publishes it. A publish that fails or outlasts `storeTimeoutMs` is refused
- * DataStoreUnavailable (nothing is issued); a timed-out write that lands later is revoked.
+ * DataStoreUnavailable (nothing is issued); a timed-out write that lands later is revoked. A publication
+ * refused as a ticket refusal throws TicketRefusedAtPublish (answered 401 by the handler).
  */
 export async function issueAndPublish(i: Issuance, c: HandlerConfig): Promise<IssuedCertificate> {
   const { ca, store, onError } = c.options;
   const now = c.clock();
   const cert = ca.issue({ publicKey: i.spkiDer, entity: i.entity, deviceId: i.deviceId, validityHours: i.validityHours, notBefore: now });
   // The store keys devices by the canonical GUID, so {a-…}, A-… and A… are one device.
+  let failure: unknown;
   const publishing = store.publish(
     {
       entity: i.entity,
@@ -40,7 +59,10 @@ export async function issueAndPublish(i: Issuance, c: HandlerConfig): Promise<Is
   const outcome = await Promise.race([
     publishing.then(
       () => 'published' as const,
-      () => 'failed' as const,
+      (e: unknown) => {
+        failure = e;
+        return 'failed' as const;
+      },
     ),
     new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), c.storeTimeoutMs);
@@ -51,6 +73,7 @@ export async function issueAndPublish(i: Issuance, c: HandlerConfig): Promise<Is
     // so no certificate the client never received stays valid.
     publishing.then(() => store.revoke(cert.serialNumber, c.clock())).catch((e: unknown) => onError?.(e));
   }
+  if (outcome === 'failed' && isTicketRefusal(failure)) throw new TicketRefusedAtPublish(failure);
   if (outcome !== 'published')
     throw new Refusal(
       'DataStoreUnavailable',
