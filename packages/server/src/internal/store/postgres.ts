@@ -3,7 +3,7 @@
 // migrated on start under an advisory lock so servers starting together create it once.
 import pg from 'pg';
 import { CertificateStoreError } from '@ocauth/certprov';
-import { schema, SCHEMA_VERSION, sqlStore, type Query, type SqlBackend } from './sql.js';
+import { ClaimLostError, schema, SCHEMA_VERSION, sqlStore, type Query, type SqlBackend } from './sql.js';
 import { StoreError, type ServerStore } from './types.js';
 import { securitySchema } from './security-tables.js';
 
@@ -25,6 +25,39 @@ BEGIN
   RETURN QUERY UPDATE ocauth_certificates c SET revoked_at = p_now WHERE c.entity_norm = p_entity_norm AND c.device_norm = p_device_norm AND c.revoked_at IS NULL RETURNING c.serial;
   INSERT INTO ocauth_certificates (serial, entity, entity_norm, device_id, device_norm, der, not_before, not_after, revoked_at)
     VALUES (p_serial, p_entity, p_entity_norm, p_device_id, p_device_norm, p_der, p_not_before, p_not_after, p_revoked_at);
+END
+$fn$`;
+
+// Issue 20: a publication that records the request's claims (replay key, one of the ticket's certificate
+// slots) is one autocommitted call too: each group is won by its first key not live (the CLAIM_UPSERT of
+// security-tables, inlined), then the publication above. A group with no free key raises SQLSTATE OCCL1
+// with the group's index as DETAIL and, the statement being its own transaction, nothing is committed:
+// neither the claims won before it nor the certificate. One round trip instead of five (BEGIN, two
+// claims, the publication, COMMIT) and no pooled connection held across them.
+const PUBLISH_CLAIMING_FUNCTION = `CREATE OR REPLACE FUNCTION ocauth_publish_claiming_v1(p_serial TEXT, p_entity TEXT, p_entity_norm TEXT, p_device_id TEXT, p_device_norm TEXT, p_der BYTEA, p_not_before BIGINT, p_not_after BIGINT, p_revoked_at BIGINT, p_now BIGINT, p_keys TEXT[], p_groups INT[], p_expires BIGINT[])
+RETURNS TABLE (revoked_serial TEXT) LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  n INT := coalesce(array_length(p_keys, 1), 0);
+  i INT := 1;
+  g INT;
+  won BOOLEAN;
+BEGIN
+  WHILE i <= n LOOP
+    g := p_groups[i];
+    won := false;
+    WHILE i <= n AND p_groups[i] = g LOOP
+      IF NOT won THEN
+        INSERT INTO ocauth_replay_cache AS r (key, expires_at) VALUES (p_keys[i], p_expires[i])
+          ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE r.expires_at < p_now;
+        won := FOUND;
+      END IF;
+      i := i + 1;
+    END LOOP;
+    IF NOT won THEN
+      RAISE EXCEPTION USING ERRCODE = 'OCCL1', MESSAGE = 'ocauth claim lost', DETAIL = g::text;
+    END IF;
+  END LOOP;
+  RETURN QUERY SELECT f.revoked_serial FROM ocauth_publish_certificate_v1(p_serial, p_entity, p_entity_norm, p_device_id, p_device_norm, p_der, p_not_before, p_not_after, p_revoked_at, p_now) f;
 END
 $fn$`;
 
@@ -59,6 +92,7 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
       for (const s of schema('BYTEA')) await q(s);
       for (const s of securitySchema()) await q(s);
       await q(PUBLISH_FUNCTION);
+      await q(PUBLISH_CLAIMING_FUNCTION);
       const v = (await q('SELECT MAX(version) AS v FROM ocauth_schema'))[0]?.v;
       if (v === null || v === undefined) await q('INSERT INTO ocauth_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
       else if (Number(v) > SCHEMA_VERSION) throw new Error(`schema version ${v} is newer than this server's ${SCHEMA_VERSION}`);
@@ -95,6 +129,48 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
       } catch (e) {
         // 23505: the function's duplicate check, or the primary key when two publications of one serial raced.
         if ((e as { code?: string })?.code === '23505')
+          throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${r.serial}`);
+        throw e;
+      }
+    },
+    publishClaiming: async (r, now, claims) => {
+      const keys: string[] = [];
+      const groups: number[] = [];
+      const expires: number[] = [];
+      claims.forEach((g, gi) => {
+        for (const k of g.keys) {
+          keys.push(k);
+          groups.push(gi);
+          expires.push(g.expiresAt);
+        }
+      });
+      try {
+        const rows = await run(pool)(
+          `SELECT revoked_serial FROM ocauth_publish_claiming_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::int[], $13::bigint[])`,
+          [
+            r.serial,
+            r.entity,
+            r.entityNorm,
+            r.deviceId,
+            r.deviceNorm,
+            Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength),
+            r.notBefore,
+            r.notAfter,
+            r.revokedAt,
+            now,
+            keys,
+            groups,
+            expires,
+          ],
+        );
+        return rows.map((x) => String(x.revoked_serial));
+      } catch (e) {
+        const err = e as { code?: string; detail?: string };
+        if (err?.code === 'OCCL1') {
+          const lost = claims[Number(err.detail)];
+          if (lost) throw new ClaimLostError(lost);
+        }
+        if (err?.code === '23505')
           throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${r.serial}`);
         throw e;
       }

@@ -40,6 +40,12 @@ export interface SqlBackend {
    * already published.
    */
   publishCertificate?(row: CertificateRow, now: number, q?: Query): Promise<string[]>;
+  /**
+   * The publication with the request's claims, as one atomic call when the backend has it (PostgreSQL: one
+   * server-side function, one round trip): each group won by its first key not live, then publishCertificate's
+   * steps. Throws ClaimLostError (nothing committed) when a group has no free key.
+   */
+  publishClaiming?(row: CertificateRow, now: number, claims: readonly ClaimGroup[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -258,6 +264,7 @@ class SqlCertificates {
         revokedAt: cert.revokedAt ? cert.revokedAt.getTime() : null,
       };
       if (this.db.publishCertificate && claims.length === 0) return { revoked: await this.db.publishCertificate(row, now.getTime()) };
+      if (this.db.publishClaiming) return { revoked: await this.db.publishClaiming(row, now.getTime(), claims) };
       return await this.db.write(async (q) => {
         for (const g of claims) if (!(await claimIn(q, g, now.getTime()))) throw new ClaimLostError(g);
         if (this.db.publishCertificate) return { revoked: await this.db.publishCertificate(row, now.getTime(), q) };
