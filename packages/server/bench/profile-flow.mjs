@@ -14,10 +14,21 @@ const kind = process.argv[2] ?? 'sqlite';
 const N = Number(process.argv[3] ?? 50);
 const statements = new Map();
 const origQuery = pg.Client.prototype.query;
+const statementMs = new Map();
 pg.Client.prototype.query = function (text, ...rest) {
   const k = (typeof text === 'string' ? text : (text?.text ?? '?')).slice(0, 90);
   statements.set(k, (statements.get(k) ?? 0) + 1);
-  return origQuery.call(this, text, ...rest);
+  const t0 = performance.now();
+  const done = () => statementMs.set(k, (statementMs.get(k) ?? 0) + performance.now() - t0);
+  const cb = rest.length && typeof rest[rest.length - 1] === 'function' ? rest.pop() : undefined;
+  if (cb)
+    return origQuery.call(this, text, ...rest, (...a) => {
+      done();
+      cb(...a);
+    });
+  const r = origQuery.call(this, text, ...rest);
+  if (r && typeof r.then === 'function') r.then(done, () => {});
+  return r;
 };
 const u = { sipUri: 'sip:prof@bench.ocauth.test', pin: '246810', phones: ['+15550300001'], displayName: 'Prof' };
 const srv = await startServer({
@@ -42,6 +53,7 @@ const flow = async () => {
 };
 for (let i = 0; i < 3; i++) await flow();
 statements.clear();
+statementMs.clear();
 inHandler = 0;
 const out = process.argv[4];
 const session = out ? new Session() : undefined;
@@ -55,5 +67,6 @@ const t0 = performance.now();
 for (let i = 0; i < N; i++) await flow();
 if (session) writeFileSync(out, JSON.stringify((await session.post('Profiler.stop')).profile));
 console.log(`${kind}: ${N} flows, ${((performance.now() - t0) / N).toFixed(1)} ms/flow total, ${(inHandler / N).toFixed(1)} ms/flow in handler`);
-for (const [k, v] of [...statements].sort((a, b) => b[1] - a[1])) console.log(`  ${(v / N).toFixed(2)}/flow  ${k}`);
+for (const [k, v] of [...statements].sort((a, b) => b[1] - a[1]))
+  console.log(`  ${(v / N).toFixed(2)}/flow  ${((statementMs.get(k) ?? 0) / N).toFixed(2)} ms/flow  ${k}`);
 await srv.close();

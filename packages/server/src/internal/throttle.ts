@@ -115,7 +115,14 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     // The account's name first (a lookup the secret check below reuses: sharedLookups), then both
     // counters in one read.
     const account = `${kind}:${await canonical(identity)}`;
-    const counters = await store.getAttemptsOf([source, account], now);
+    // The counters and whether this source signed in to the account before, read together (two reads in
+    // flight at once: one round trip of wall time on PostgreSQL); a familiar source that is live already
+    // is not claimed again after a success.
+    const familiarKey = `familiar|${account}|${source}|`;
+    const [counters, familiar] = await Promise.all([
+      store.getAttemptsOf([source, account], now),
+      p.familiarSourceDays > 0 ? store.liveClaims([familiarKey], now).then((live) => live.has(familiarKey)) : false,
+    ]);
     const src = counters.get(source);
     if (src && src.lockedUntil > now) {
       await sleep(Math.min(p.blockedDelayMs, src.lockedUntil - now));
@@ -123,7 +130,7 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     }
     let key = account;
     const state = counters.get(account);
-    if (state && state.lockedUntil > now && p.familiarSourceDays > 0 && (await store.countClaims(`familiar|${account}|${source}|`, now)) > 0) {
+    if (state && state.lockedUntil > now && familiar) {
       key = `${account}|${source}`; // the account's owner, where it signed in before: its own counter
     }
     // Locked is decided before the secret is checked and failures are counted after it: concurrent
@@ -136,7 +143,7 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     if (locked) return null;
     if (user) {
       if (current) await store.updateAttempts(key, now, () => null);
-      if (p.familiarSourceDays > 0) await store.claimOnce(`familiar|${account}|${source}|`, now + p.familiarSourceDays * DAY, now);
+      if (p.familiarSourceDays > 0 && !familiar) await store.claimOnce(familiarKey, now + p.familiarSourceDays * DAY, now);
       return user;
     }
     await store.updateAttempts(key, now, (prev) =>

