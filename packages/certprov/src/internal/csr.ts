@@ -3,6 +3,7 @@
 // MS-WCCE enrollment name-value pairs (validityPeriod, ValidityPeriodUnits, CertificateTemplate).
 import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { readDer, readDerIn, oidText, type Tlv } from './der.js';
 import { CsrError } from './errors.js';
 
 const asn1 = forge.asn1;
@@ -191,23 +192,6 @@ export function decodeBinaryToken(input: string | Uint8Array, field: string): Ui
   return new Uint8Array(Buffer.from(body, 'base64'));
 }
 
-/** RSA SPKI → KeyObject through JWK (n, e): about ten times cheaper than OpenSSL's DER decoder. */
-function rsaKeyFromSpki(spki: forge.asn1.Asn1): KeyObject | undefined {
-  try {
-    const [alg, bits] = spki.value as forge.asn1.Asn1[];
-    const algOid = asn1.derToOid((alg!.value as forge.asn1.Asn1[])[0]!.value as string);
-    if (algOid !== '1.2.840.113549.1.1.1') return undefined;
-    const raw = bits!.value as string | forge.asn1.Asn1[];
-    const rsa = typeof raw === 'string' ? asn1.fromDer(raw.slice(1)) : raw[0]!;
-    const [n, e] = rsa.value as forge.asn1.Asn1[];
-    const b64u = (v: string) => Buffer.from(v.replace(/^\x00+/, ''), 'binary').toString('base64url');
-    if (!n || !e || n.type !== T.INTEGER || e.type !== T.INTEGER) return undefined;
-    return createPublicKey({ key: { kty: 'RSA', n: b64u(n.value as string), e: b64u(e.value as string) }, format: 'jwk' });
-  } catch {
-    return undefined;
-  }
-}
-
 const HASH_BY_OID: Record<string, string> = {
   [OID_SHA1_WITH_RSA]: 'sha1',
   [OID_OIW_SHA1_WITH_RSA]: 'sha1',
@@ -220,20 +204,6 @@ const HASH_BY_OID: Record<string, string> = {
   '1.2.840.10045.4.3.3': 'sha384',
   '1.2.840.10045.4.3.4': 'sha512',
 };
-
-/** Header length (tag + length octets) of the DER TLV at `at` (input already parsed strictly). */
-function tlvHeaderLength(der: Uint8Array, at: number): number {
-  const l = der[at + 1]!;
-  return l < 0x80 ? 2 : 2 + (l & 0x7f);
-}
-/** Total length (header + content) of the DER TLV at `at`. */
-function tlvTotalLength(der: Uint8Array, at: number): number {
-  const l = der[at + 1]!;
-  if (l < 0x80) return 2 + l;
-  let n = 0;
-  for (let i = 0; i < (l & 0x7f); i++) n = n * 256 + der[at + 2 + i]!;
-  return 2 + (l & 0x7f) + n;
-}
 
 /**
  * Parses a PKCS#10 request (DER, base64 or PEM) and verifies its self-signature (`signatureValid`).
@@ -254,20 +224,82 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   }
 }
 
-/** DER INTEGER contents of the PKCS#10 versions real clients send: 0 (RFC 2986) and 2 (pidgin-sipe's OpenSSL backend). */
-const CSR_VERSIONS = new Set(['\x00', '\x02']);
-
-function describeInteger(bin: string): string {
-  if (bin.length === 0 || bin.length > 8) return `an INTEGER of ${bin.length} bytes`;
-  const v = BigInt.asIntN(bin.length * 8, BigInt('0x' + Buffer.from(bin, 'binary').toString('hex')));
+function describeInteger(der: Uint8Array, t: Tlv): string {
+  const len = t.end - t.start;
+  if (len === 0 || len > 8) return `an INTEGER of ${len} bytes`;
+  const v = BigInt.asIntN(len * 8, BigInt('0x' + Buffer.from(der.buffer, der.byteOffset + t.start, len).toString('hex')));
   return v.toString();
 }
 
+// Identifier octets (X.690 8.1.2) the request's structure is checked against.
+const SEQUENCE = 0x30;
+const SET = 0x31;
+const INTEGER = 0x02;
+const BIT_STRING = 0x03;
+const OCTET_STRING = 0x04;
+const NULL = 0x05;
+const OID = 0x06;
+const BOOLEAN = 0x01;
+const CONTEXT_0 = 0xa0;
+const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+
+/** Modulus and exponent (unsigned big-endian, leading zeros stripped) of the RSA keys parseCsr made, for rsaPublicKeyProblem. */
+const rsaNumbers = new WeakMap<KeyObject, { n: Uint8Array; e: Uint8Array }>();
+
+const stripZeros = (der: Uint8Array, t: Tlv): Uint8Array => {
+  let i = t.start;
+  while (i < t.end && der[i] === 0) i++;
+  return der.subarray(i, t.end);
+};
+
+/** The text of a string value: a BMPString (any class, as node-forge read it) is UTF-16BE, others `decode`d. */
+function bmpText(der: Uint8Array, t: Tlv): string {
+  let s = '';
+  for (let i = t.start; i < t.end; i += 2) s += String.fromCharCode((der[i]! << 8) | der[i + 1]!);
+  return s;
+}
+const isBmp = (t: Tlv) => (t.tag & 0x3f) === 0x1e;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * RSA SPKI (rsaEncryption, BIT STRING without unused bits holding SEQUENCE { INTEGER n, INTEGER e }) → KeyObject
+ * through JWK (n, e): about ten times cheaper than OpenSSL's DER decoder. Undefined for anything else (the caller
+ * then hands the bytes to OpenSSL).
+ */
+function rsaKeyFromSpki(der: Uint8Array, spki: Tlv): KeyObject | undefined {
+  const [alg, bits] = spki.children;
+  if (spki.tag !== SEQUENCE || spki.children.length !== 2 || alg?.tag !== SEQUENCE || bits?.tag !== BIT_STRING) return undefined;
+  const algOid = alg.children[0];
+  if (algOid?.tag !== OID || oidText(der, algOid) !== OID_RSA_ENCRYPTION) return undefined;
+  if (bits.end - bits.start < 2 || der[bits.start] !== 0) return undefined;
+  let rsa: Tlv;
+  try {
+    rsa = readDerIn(der, bits.start + 1, bits.end);
+  } catch {
+    return undefined;
+  }
+  const [n, e] = rsa.children;
+  if (rsa.tag !== SEQUENCE || rsa.children.length !== 2 || n?.tag !== INTEGER || e?.tag !== INTEGER) return undefined;
+  const nBytes = stripZeros(der, n);
+  const eBytes = stripZeros(der, e);
+  const b64u = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
+  try {
+    const key = createPublicKey({ key: { kty: 'RSA', n: b64u(nBytes), e: b64u(eBytes) }, format: 'jwk' });
+    rsaNumbers.set(key, { n: nBytes, e: eBytes });
+    return key;
+  } catch {
+    return undefined;
+  }
+}
+
+/** DER INTEGER contents of the PKCS#10 versions real clients send: 0 (RFC 2986) and 2 (pidgin-sipe's OpenSSL backend). */
+const isCsrVersion = (der: Uint8Array, t: Tlv) => t.end - t.start === 1 && (der[t.start] === 0 || der[t.start] === 2);
+
 function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   const der = decodeBinaryToken(input, 'csr');
-  let root: forge.asn1.Asn1;
+  let root: Tlv;
   try {
-    root = asn1.fromDer(toBin(der), { strict: true, parseAllBytes: true } as never);
+    root = readDer(der);
   } catch (e) {
     throw new CsrError(
       'ERR_CERTPROV_CSR_DER',
@@ -277,107 +309,125 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   const bad = (what: string): never => {
     throw new CsrError('ERR_CERTPROV_CSR_STRUCTURE', `csr: expected PKCS#10 CertificationRequest, ${what}`);
   };
+  const oidOf = (t: Tlv | undefined, what: string): string => {
+    if (t?.tag !== OID) return bad(`${what}: expected an OBJECT IDENTIFIER`);
+    return oidText(der, t) ?? bad(`${what}: OBJECT IDENTIFIER malformed`);
+  };
   // RFC 2986 4.2: CertificationRequest ::= SEQUENCE { certificationRequestInfo SEQUENCE,
   // signatureAlgorithm AlgorithmIdentifier (SEQUENCE), signature BIT STRING }. The tags outside the
   // signed CertificationRequestInfo are checked too: no other encoding of the same request passes.
-  const isSeq = (n: forge.asn1.Asn1 | undefined): n is forge.asn1.Asn1 =>
-    !!n && n.tagClass === C && n.type === T.SEQUENCE && n.constructed && Array.isArray(n.value);
-  const top = root.value;
-  if (!isSeq(root) || !Array.isArray(top) || top.length !== 3)
+  if (root.tag !== SEQUENCE || root.children.length !== 3)
     return bad('top-level SEQUENCE of 3 elements (certificationRequestInfo, signatureAlgorithm, signature)');
-  const [info, algId, sigBits] = top as forge.asn1.Asn1[];
-  if (!isSeq(info) || (info.value as forge.asn1.Asn1[]).length < 3) return bad('CertificationRequestInfo malformed');
-  if (!isSeq(algId)) return bad('signatureAlgorithm must be an AlgorithmIdentifier SEQUENCE');
-  const algParts = algId.value as forge.asn1.Asn1[];
-  const algParams = algParts[1];
-  if (algParts.length > 2 || (algParams && !(algParams.tagClass === C && algParams.type === T.NULL && algParams.value === '')))
+  const [info, algId, sigBits] = root.children as [Tlv, Tlv, Tlv];
+  // RFC 2986 4.1: CertificationRequestInfo ::= SEQUENCE { version, subject, subjectPKInfo, attributes [0] }.
+  if (info.tag !== SEQUENCE || info.children.length < 3 || info.children.length > 4) return bad('CertificationRequestInfo malformed');
+  if (algId.tag !== SEQUENCE) return bad('signatureAlgorithm must be an AlgorithmIdentifier SEQUENCE');
+  const algParams = algId.children[1];
+  if (algId.children.length > 2 || (algParams && !(algParams.tag === NULL && algParams.end === algParams.start)))
     return bad('signatureAlgorithm parameters must be absent or NULL');
-  const [version, subject, spkiNode, attrsNode] = info.value as forge.asn1.Asn1[];
+  const [version, subject, spkiNode, attrsNode] = info.children as [Tlv, Tlv, Tlv, Tlv | undefined];
   // RFC 2986 4.1 fixes version at 0 (v1). pidgin-sipe's OpenSSL backend (sipe-cert-crypto-openssl.c,
   // X509_REQ_set_version(req, 2)) writes 2; its NSS backend writes 0. Both are accepted, nothing else
   // (README "Interoperability").
-  if (!version || version.tagClass !== C || version.type !== T.INTEGER || version.constructed || !CSR_VERSIONS.has(version.value as string))
+  if (version.tag !== INTEGER || !isCsrVersion(der, version))
     return bad(
-      `version: expected 0 (RFC 2986) or 2 (pidgin-sipe/OpenSSL), received ${version && version.type === T.INTEGER && typeof version.value === 'string' ? describeInteger(version.value) : 'a non-INTEGER'}`,
+      `version: expected 0 (RFC 2986) or 2 (pidgin-sipe/OpenSSL), received ${(version.tag & 0x3f) === INTEGER ? describeInteger(der, version) : 'a non-INTEGER'}`,
     );
-  if (!subject || !Array.isArray(subject.value)) return bad('subject Name malformed');
+  // RFC 5280 4.1.2.4: Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }.
+  if (subject.tag !== SEQUENCE) return bad('subject Name malformed');
   let cn: string | undefined;
-  for (const rdn of subject.value) {
-    for (const atv of (rdn.value as forge.asn1.Asn1[]) ?? []) {
-      const [o, v] = atv.value as forge.asn1.Asn1[];
-      if (o && v && asn1.derToOid(o.value as string) === OID_COMMON_NAME) {
-        if (v.type === T.BMPSTRING) cn = v.value as string;
-        else {
-          try {
-            cn = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(v.value as string, 'binary'));
-          } catch {
-            return bad('subject commonName is not valid UTF-8');
-          }
+  for (const rdn of subject.children) {
+    if (rdn.tag !== SET) return bad('subject RelativeDistinguishedName malformed');
+    for (const atv of rdn.children) {
+      const [o, v] = atv.children;
+      if (atv.tag !== SEQUENCE || atv.children.length !== 2 || !o || !v) return bad('subject AttributeTypeAndValue malformed');
+      if (oidOf(o, 'subject attribute type') !== OID_COMMON_NAME) continue;
+      if (v.tag & 0x20) return bad('subject commonName is not a string');
+      if (isBmp(v)) cn = bmpText(der, v);
+      else {
+        try {
+          cn = utf8.decode(der.subarray(v.start, v.end));
+        } catch {
+          return bad('subject commonName is not valid UTF-8');
         }
       }
     }
   }
+  // The SubjectPublicKeyInfo is certified as received (its bytes, strict DER, go into the certificate).
+  const spkiDer = der.subarray(spkiNode.at, spkiNode.end);
   let publicKey: KeyObject;
-  const spkiDer = new Uint8Array(Buffer.from(asn1.toDer(spkiNode!).getBytes(), 'binary'));
   try {
-    publicKey = rsaKeyFromSpki(spkiNode!) ?? createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' });
+    publicKey = rsaKeyFromSpki(der, spkiNode) ?? createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' });
   } catch {
     return bad('subjectPKInfo is not a usable public key');
   }
   const nameValuePairs: Array<{ name: string; value: string }> = [];
   const attributeOids: string[] = [];
   let extendedKeyUsage: string[] | undefined;
-  if (attrsNode && Array.isArray(attrsNode.value)) {
-    for (const attr of attrsNode.value) {
-      const [o, set] = (attr.value as forge.asn1.Asn1[]) ?? [];
-      if (!o || o.type !== T.OID) return bad('attribute without OID');
-      const oid = asn1.derToOid(o.value as string);
+  if (attrsNode) {
+    if (attrsNode.tag !== CONTEXT_0) return bad('attributes: expected [0] IMPLICIT SET OF Attribute');
+    for (const attr of attrsNode.children) {
+      // RFC 2986 4.1: Attribute ::= SEQUENCE { type OID, values SET OF ANY }.
+      const [o, set] = attr.children;
+      if (attr.tag !== SEQUENCE || o?.tag !== OID) return bad('attribute without OID');
+      const oid = oidOf(o, 'attribute type');
+      if (attr.children.length !== 2 || set?.tag !== SET) return bad(`attribute ${oid}: expected a SET of values`);
       attributeOids.push(oid);
-      if (oid === OID_EXTENSION_REQUEST && set && Array.isArray(set.value)) {
-        for (const exts of set.value) {
-          for (const ext of Array.isArray(exts.value) ? exts.value : []) {
-            const parts = Array.isArray(ext.value) ? (ext.value as forge.asn1.Asn1[]) : [];
+      if (oid === OID_EXTENSION_REQUEST) {
+        for (const exts of set.children) {
+          if (exts.tag !== SEQUENCE) return bad('extensionRequest: Extensions malformed');
+          for (const ext of exts.children) {
+            // RFC 5280 4.1: Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }.
+            const parts = ext.children;
             const id = parts[0];
             const value = parts[parts.length - 1];
-            if (!id || id.type !== T.OID || !value || value.type !== T.OCTETSTRING) return bad('extensionRequest: Extension malformed');
-            if (asn1.derToOid(id.value as string) !== OID_EXTENDED_KEY_USAGE) continue;
-            let seq: forge.asn1.Asn1;
+            if (
+              ext.tag !== SEQUENCE ||
+              parts.length < 2 ||
+              parts.length > 3 ||
+              (parts.length === 3 && parts[1]!.tag !== BOOLEAN) ||
+              id?.tag !== OID ||
+              value?.tag !== OCTET_STRING
+            )
+              return bad('extensionRequest: Extension malformed');
+            if (oidOf(id, 'extensionRequest: extnID') !== OID_EXTENDED_KEY_USAGE) continue;
+            let seq: Tlv;
             try {
-              seq = typeof value.value === 'string' ? asn1.fromDer(value.value) : (value.value as forge.asn1.Asn1[])[0]!;
+              seq = readDerIn(der, value.start, value.end);
             } catch {
               return bad('extendedKeyUsage extension does not decode');
             }
-            if (!Array.isArray(seq.value)) return bad('extendedKeyUsage extension is not a SEQUENCE');
-            extendedKeyUsage = (seq.value as forge.asn1.Asn1[]).map((k) => {
-              if (k.type !== T.OID) return bad('extendedKeyUsage: expected KeyPurposeId OIDs');
-              return asn1.derToOid(k.value as string);
+            if (seq.tag !== SEQUENCE) return bad('extendedKeyUsage extension is not a SEQUENCE');
+            extendedKeyUsage = seq.children.map((k) => {
+              if (k.tag !== OID) return bad('extendedKeyUsage: expected KeyPurposeId OIDs');
+              return oidOf(k, 'extendedKeyUsage');
             });
           }
         }
       }
-      if (oid === OID_ENROLLMENT_NAME_VALUE_PAIR && set && Array.isArray(set.value)) {
-        for (const pair of set.value) {
-          const [n, v] = (pair.value as forge.asn1.Asn1[]) ?? [];
-          if (n && v) nameValuePairs.push({ name: String(n.value), value: String(v.value) });
+      if (oid === OID_ENROLLMENT_NAME_VALUE_PAIR) {
+        // MS-WCCE 2.2.2.7.10: EnrollmentNameValuePair ::= SEQUENCE { name BMPString, value BMPString }; other
+        // string types are read as Latin-1, as before.
+        for (const pair of set.children) {
+          const [n, v] = pair.children;
+          if (pair.tag !== SEQUENCE || pair.children.length !== 2 || !n || !v || n.tag & 0x20 || v.tag & 0x20)
+            return bad('enrollment name-value pair malformed');
+          const text = (t: Tlv) => (isBmp(t) ? bmpText(der, t) : Buffer.from(der.buffer, der.byteOffset + t.start, t.end - t.start).toString('latin1'));
+          nameValuePairs.push({ name: text(n), value: text(v) });
         }
       }
     }
   }
-  const algOidNode = Array.isArray(algId?.value) ? (algId.value[0] as forge.asn1.Asn1 | undefined) : undefined;
-  if (!algOidNode || algOidNode.type !== T.OID) return bad('signatureAlgorithm malformed');
-  const signatureAlgorithmOid = asn1.derToOid(algOidNode.value as string);
-  // node-forge decodes a BIT STRING whose bytes happen to look like DER into children; the original
-  // octets stay in bitStringContents.
-  const sigRaw = sigBits && ((sigBits as { bitStringContents?: string }).bitStringContents ?? sigBits.value);
-  if (!sigBits || sigBits.tagClass !== C || sigBits.type !== T.BITSTRING || typeof sigRaw !== 'string' || sigRaw.charCodeAt(0) !== 0)
-    return bad('signature BIT STRING malformed');
+  const algOidNode = algId.children[0];
+  if (algOidNode?.tag !== OID) return bad('signatureAlgorithm malformed');
+  const signatureAlgorithmOid = oidOf(algOidNode, 'signatureAlgorithm');
+  if (sigBits.tag !== BIT_STRING || sigBits.end === sigBits.start || der[sigBits.start] !== 0) return bad('signature BIT STRING malformed');
   const hash = HASH_BY_OID[signatureAlgorithmOid];
   let signatureValid = false;
   const ecdsaOid = signatureAlgorithmOid.startsWith('1.2.840.10045.4.');
   if (hash && (ecdsaOid ? publicKey.asymmetricKeyType === 'ec' : publicKey.asymmetricKeyType === 'rsa')) {
     // Verify over the bytes as received (the signed CertificationRequestInfo TLV), not a re-encoding.
-    const infoDer = Buffer.from(der.subarray(tlvHeaderLength(der, 0), tlvHeaderLength(der, 0) + tlvTotalLength(der, tlvHeaderLength(der, 0))));
-    signatureValid = verify(hash, infoDer, publicKey, Buffer.from(sigRaw.slice(1), 'binary'));
+    signatureValid = verify(hash, der.subarray(info.at, info.end), publicKey, der.subarray(sigBits.start + 1, sigBits.end));
   }
   const keySizeBits = publicKey.asymmetricKeyDetails?.modulusLength;
   return {
@@ -394,11 +444,34 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
   };
 }
 
+/** The odd primes below 2000 (the modulus's small-factor check). */
 const SMALL_PRIMES = (() => {
-  const out: bigint[] = [];
-  for (let n = 3; n < 2000; n += 2) if (out.every((p) => BigInt(n) % p !== 0n)) out.push(BigInt(n));
+  const out: number[] = [];
+  for (let n = 3; n < 2000; n += 2) if (out.every((p) => n % p !== 0)) out.push(n);
   return out;
 })();
+/**
+ * SMALL_PRIMES in groups whose product stays below 2^53: one BigInt remainder per group, then each prime's
+ * remainder in Number arithmetic (exact below 2^53), instead of one BigInt remainder per prime.
+ */
+const PRIME_GROUPS = (() => {
+  const groups: Array<{ product: bigint; primes: number[] }> = [];
+  let primes: number[] = [];
+  let product = 1;
+  for (const p of SMALL_PRIMES) {
+    if (product * p > Number.MAX_SAFE_INTEGER) {
+      groups.push({ product: BigInt(product), primes });
+      primes = [];
+      product = 1;
+    }
+    primes.push(p);
+    product *= p;
+  }
+  groups.push({ product: BigInt(product), primes });
+  return groups;
+})();
+
+const bigOf = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt('0x' + Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex')));
 
 /**
  * The usual sanity checks of an RSA public key a CA is asked to certify (issue 16 item 7): public
@@ -408,15 +481,22 @@ const SMALL_PRIMES = (() => {
  */
 export function rsaPublicKeyProblem(publicKey: KeyObject): string | undefined {
   if (publicKey.asymmetricKeyType !== 'rsa') return `expected an RSA key, received ${publicKey.asymmetricKeyType}`;
-  const jwk = publicKey.export({ format: 'jwk' }) as { n?: string; e?: string };
-  if (!jwk.n || !jwk.e) return 'expected an RSA modulus and public exponent, received none';
-  const big = (b64u: string) => BigInt('0x' + (Buffer.from(b64u, 'base64url').toString('hex') || '0'));
-  const n = big(jwk.n);
-  const e = big(jwk.e);
+  // A key parseCsr made carries its numbers; another is asked for them (JWK export).
+  let numbers = rsaNumbers.get(publicKey);
+  if (!numbers) {
+    const jwk = publicKey.export({ format: 'jwk' }) as { n?: string; e?: string };
+    if (!jwk.n || !jwk.e) return 'expected an RSA modulus and public exponent, received none';
+    numbers = { n: new Uint8Array(Buffer.from(jwk.n, 'base64url')), e: new Uint8Array(Buffer.from(jwk.e, 'base64url')) };
+  }
+  const n = bigOf(numbers.n);
+  const e = bigOf(numbers.e);
   if (e < 65537n) return `public exponent: expected at least 65537, received ${e}`;
   if (e % 2n === 0n) return `public exponent: expected an odd number, received ${e}`;
   if (e >= n) return 'public exponent: expected less than the modulus, received a larger one';
   if (n % 2n === 0n) return 'modulus: expected an odd number, received an even one';
-  for (const p of SMALL_PRIMES) if (n % p === 0n) return `modulus: expected no small prime factors, received one divisible by ${p}`;
+  for (const g of PRIME_GROUPS) {
+    const r = Number(n % g.product);
+    for (const p of g.primes) if (r % p === 0) return `modulus: expected no small prime factors, received one divisible by ${p}`;
+  }
   return undefined;
 }
