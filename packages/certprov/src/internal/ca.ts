@@ -1,7 +1,7 @@
 // The certification authority of the Certificate Provisioning Service — MS-OCAUTHWS 3.1.3 (a CA initialized with
 // a key pair) issuing the X.509 v3 certificate of 3.1.4.1.2.4; shape follows the 4.1.2 example: subject CN = Entity,
 // SAN rfc822Name, EKU clientAuth, SKI = ASCII DeviceId, AKI = issuer key id.
-import { createHash, generateKeyPairSync, randomBytes as nodeRandomBytes, sign, X509Certificate, type KeyObject, createPrivateKey } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes as nodeRandomBytes, randomFillSync, sign, X509Certificate, type KeyObject, createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
 import { CertificateAuthorityError } from './errors.js';
 
@@ -53,18 +53,28 @@ function bitString(bits: number[]): forge.asn1.Asn1 {
 }
 
 // Minimal DER writer for the hot issuance path (node-forge's ASN.1 objects cost more than the RSA signature).
-function len(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const b: number[] = [];
-  while (n > 0) {
-    b.unshift(n & 0xff);
-    n >>= 8;
-  }
-  return Buffer.from([0x80 | b.length, ...b]);
+/** DER length octets of `n` (X.690 8.1.3, definite form, minimal). */
+function lenOctets(n: number): number {
+  return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5;
 }
+/** One TLV holding `parts` (one allocation: header and contents written in place). */
 function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([tag]), len(body.length), body]);
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const lo = lenOctets(length);
+  const out = Buffer.allocUnsafe(1 + lo + length);
+  out[0] = tag;
+  if (lo === 1) out[1] = length;
+  else {
+    out[1] = 0x80 | (lo - 1);
+    for (let i = lo - 1, v = length; i >= 1; i--, v = Math.floor(v / 256)) out[1 + i] = v & 0xff;
+  }
+  let at = 1 + lo;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 const derOf = (a: forge.asn1.Asn1): Buffer => Buffer.from(asn1.toDer(a).getBytes(), 'binary');
 function utcOrGen(d: Date): Buffer {
@@ -72,6 +82,14 @@ function utcOrGen(d: Date): Buffer {
 }
 function extDer(id: string, critical: boolean, value: Uint8Array): Buffer {
   return tlv(0x30, derOf(oid(id)), critical ? Buffer.from([0x01, 0x01, 0xff]) : Buffer.alloc(0), tlv(0x04, value));
+}
+
+const CN_OID_DER = Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03]);
+/** Name ::= SEQUENCE { SET { SEQUENCE { commonName, UTF8String cn } } } — the bytes name(cn) encodes, without node-forge. */
+function nameDer(cn: string): Buffer {
+  // node-forge's encodeUtf8 threw URIError on a lone surrogate; Buffer would silently write U+FFFD instead.
+  if (/\p{Cs}/u.test(cn)) throw new URIError('URI malformed');
+  return tlv(0x30, tlv(0x31, tlv(0x30, CN_OID_DER, tlv(0x0c, Buffer.from(cn, 'utf8')))));
 }
 
 // Internal (not exported): it carries node-forge ASN.1 nodes, and no third-party type may reach the public .d.ts.
@@ -198,7 +216,7 @@ export class CertificateAuthority {
     );
     this.#hash = opts.hash ?? 'sha256';
     this.#clock = opts.clock ?? (() => new Date());
-    this.#random = opts.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    this.#random = opts.randomBytes ?? pooledRandomBytes;
     // Issuer Name exactly as it appears in the CA certificate's subject (byte-identical chaining).
     const caTbs = asn1.fromDer(toBin(certDer)).value as forge.asn1.Asn1[];
     const tbsFields = caTbs[0]!.value as forge.asn1.Asn1[];
@@ -311,7 +329,7 @@ export class CertificateAuthority {
       algId,
       this.#issuerName,
       tlv(0x30, utcOrGen(notBefore), utcOrGen(notAfter)),
-      derOf(name(o.entity)),
+      nameDer(o.entity),
       spki,
       tlv(
         0xa3,
@@ -345,6 +363,22 @@ export class CertificateAuthority {
 const V3 = Buffer.from([0xa0, 0x03, 0x02, 0x01, 0x02]);
 const EKU_CLIENT_AUTH = extDer('2.5.29.37', false, tlv(0x30, derOf(oid('1.3.6.1.5.5.7.3.2'))));
 const KU_USER = extDer('2.5.29.15', true, derOf(bitString([0, 2])));
+
+// CSPRNG output drawn in blocks (one randomFillSync per 256 serials instead of one randomBytes call each);
+// every byte is handed out once.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function pooledRandomBytes(n: number): Uint8Array {
+  if (n > pool.length) return new Uint8Array(nodeRandomBytes(n));
+  if (poolAt + n > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const out = new Uint8Array(pool.subarray(poolAt, poolAt + n));
+  pool.fill(0, poolAt, poolAt + n);
+  poolAt += n;
+  return out;
+}
 
 /** 16 random bytes, positive (high bit clear) and non-zero leading byte: a unique 127-bit serial. */
 function serial(random: (n: number) => Uint8Array): Uint8Array {

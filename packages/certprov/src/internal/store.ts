@@ -72,8 +72,9 @@ export class MemoryCertificateStore implements CertificateStore {
         revoked.push(c.serialNumber);
       }
     }
-    serials.push(serial);
-    this.#byDevice.set(k, serials);
+    // Every earlier certificate of the device is now revoked: only the new one stays to be superseded (the
+    // list never grows with the device's history).
+    this.#byDevice.set(k, [serial]);
     this.#bySerial.set(serial, { ...copy(cert), serialNumber: serial });
     return { revoked };
   }
