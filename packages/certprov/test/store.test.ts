@@ -27,11 +27,18 @@ describe('MemoryCertificateStore + storeCertificateValidator', () => {
     expect(await store.publish(rec(b), t0)).toEqual({ revoked: [a.serialNumber] });
     expect(await v.validate(a.x509)).toBeNull();
     expect(await v.validate(b.x509)).toEqual({ sipUri: 'sip:alice@contoso.com' });
+    // a third one revokes only the live one (b), not a again
+    const b2 = issue();
+    expect(await store.publish(rec(b2), t0)).toEqual({ revoked: [b.serialNumber] });
+    expect(await v.validate(b.x509)).toBeNull();
+    expect(await store.revoke(b2.serialNumber, t0)).toBe(true);
+    const b3 = issue();
+    expect(await store.publish(rec(b3), t0)).toEqual({ revoked: [] });
     // other device: not revoked
     const c = issue();
     await store.publish(rec(c, 'alice@contoso.com', '{00000000-0000-0000-0000-000000000001}'), t0);
-    expect(await v.validate(b.x509)).not.toBeNull();
-    expect((await store.listForEntity('sip:Alice@contoso.com')).length).toBe(3);
+    expect(await v.validate(b3.x509)).not.toBeNull();
+    expect((await store.listForEntity('sip:Alice@contoso.com')).length).toBe(5);
   });
 
   it('rejects unknown, expired and explicitly revoked certificates', async () => {
