@@ -87,7 +87,7 @@ export interface GetAndPublishCertSuccess {
 
 /** Builds a Success GetAndPublishCertResponse element (to go in the SOAP Body), the 4.1.2 example's shape. */
 export function buildGetAndPublishCertResponse(r: GetAndPublishCertSuccess): string {
-  const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+  const b64 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.length).toString('base64'); // a view, not a copy
   const token = (valueType: string, der: Uint8Array) =>
     `<BinarySecurityToken EncodingType="${ENCODING_TYPE_BASE64}" ValueType="${valueType}" xmlns="${NS.wsse}">${b64(der)}</BinarySecurityToken>`;
   return (
