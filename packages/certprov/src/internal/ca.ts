@@ -1,7 +1,16 @@
 // The certification authority of the Certificate Provisioning Service — MS-OCAUTHWS 3.1.3 (a CA initialized with
 // a key pair) issuing the X.509 v3 certificate of 3.1.4.1.2.4; shape follows the 4.1.2 example: subject CN = Entity,
 // SAN rfc822Name, EKU clientAuth, SKI = ASCII DeviceId, AKI = issuer key id.
-import { createHash, generateKeyPairSync, randomBytes as nodeRandomBytes, randomFillSync, sign, X509Certificate, type KeyObject, createPrivateKey } from 'node:crypto';
+import {
+  createHash,
+  generateKeyPairSync,
+  randomBytes as nodeRandomBytes,
+  randomFillSync,
+  sign,
+  X509Certificate,
+  type KeyObject,
+  createPrivateKey,
+} from 'node:crypto';
 import forge from 'node-forge';
 import { CertificateAuthorityError } from './errors.js';
 

@@ -4,7 +4,17 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { CsrError } from '../../src/internal/errors.js';
-import { decodeBinaryToken, OID_COMMON_NAME, OID_ENROLLMENT_NAME_VALUE_PAIR, OID_EXTENDED_KEY_USAGE, OID_EXTENSION_REQUEST, OID_OIW_SHA1_WITH_RSA, OID_SHA1_WITH_RSA, OID_SHA256_WITH_RSA, type ParsedCsr } from '../../src/internal/csr.js';
+import {
+  decodeBinaryToken,
+  OID_COMMON_NAME,
+  OID_ENROLLMENT_NAME_VALUE_PAIR,
+  OID_EXTENDED_KEY_USAGE,
+  OID_EXTENSION_REQUEST,
+  OID_OIW_SHA1_WITH_RSA,
+  OID_SHA1_WITH_RSA,
+  OID_SHA256_WITH_RSA,
+  type ParsedCsr,
+} from '../../src/internal/csr.js';
 
 const asn1 = forge.asn1;
 const T = asn1.Type;
@@ -213,4 +223,3 @@ function parseCsrStructure(input: string | Uint8Array): ParsedCsr {
     extendedKeyUsage,
   };
 }
-
