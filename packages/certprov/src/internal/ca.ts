@@ -89,8 +89,17 @@ const derOf = (a: forge.asn1.Asn1): Buffer => Buffer.from(asn1.toDer(a).getBytes
 function utcOrGen(d: Date): Buffer {
   return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(asn1.dateToUtcTime(d), 'latin1')) : tlv(0x18, Buffer.from(asn1.dateToGeneralizedTime(d), 'latin1'));
 }
+const oidDerCache = new Map<string, Buffer>();
+/** OBJECT IDENTIFIER TLV of `id` (encoded once by node-forge, then reused: issue() names the same few OIDs each time). */
+function oidDer(id: string): Buffer {
+  let d = oidDerCache.get(id);
+  if (!d) oidDerCache.set(id, (d = derOf(oid(id))));
+  return d;
+}
+const CRITICAL = Buffer.from([0x01, 0x01, 0xff]);
+const NOT_CRITICAL = Buffer.alloc(0);
 function extDer(id: string, critical: boolean, value: Uint8Array): Buffer {
-  return tlv(0x30, derOf(oid(id)), critical ? Buffer.from([0x01, 0x01, 0xff]) : Buffer.alloc(0), tlv(0x04, value));
+  return tlv(0x30, oidDer(id), critical ? CRITICAL : NOT_CRITICAL, tlv(0x04, value));
 }
 
 const CN_OID_DER = Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03]);

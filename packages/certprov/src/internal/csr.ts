@@ -183,7 +183,8 @@ export function generateCsr(opts: GenerateCsrOptions): GeneratedCsr {
 /** Decodes base64 / PEM (any armour label, any line breaks) or returns DER bytes as-is. */
 export function decodeBinaryToken(input: string | Uint8Array, field: string): Uint8Array {
   if (typeof input !== 'string') return input;
-  const body = input.replace(/-----(BEGIN|END) [A-Z0-9 #]+-----/g, '').replace(/[\s]+/g, '');
+  // Plain base64 (the BinarySecurityToken of every real client) skips the armour and whitespace passes.
+  const body = /[\s-]/.test(input) ? input.replace(/-----(BEGIN|END) [A-Z0-9 #]+-----/g, '').replace(/[\s]+/g, '') : input;
   if (body.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0)
     throw new CsrError(
       'ERR_CERTPROV_BASE64',
