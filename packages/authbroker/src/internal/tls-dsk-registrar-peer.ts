@@ -69,7 +69,7 @@ export class TlsDskRegistrarPeer {
     const protocol = options.protocol ?? 'TLSv1';
     const cred = options.credential;
     if (!cred || cred.certificate === undefined || cred.privateKey === undefined) {
-      throw new TlsDskError('ERR_TLSDSK_CONFIG', 'credential: expected the registrar\'s { certificate, privateKey }, received none', {
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', "credential: expected the registrar's { certificate, privateKey }, received none", {
         securityStatus: SecurityStatus.NoCredentials,
       });
     }

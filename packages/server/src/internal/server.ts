@@ -516,7 +516,10 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
     req.method === 'GET' || req.method === 'POST'
       ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } })
       : new Response(null, { status: 405 });
-  const guarded = faultyCertProvHandler(pool.guards.certProvHandler((req) => userAhead.run({}, () => handler(req))), faults);
+  const guarded = faultyCertProvHandler(
+    pool.guards.certProvHandler((req) => userAhead.run({}, () => handler(req))),
+    faults,
+  );
   const certProv = faultyServiceDescription(
     async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? certProvMex(req) : guarded(req)),
     faults,
