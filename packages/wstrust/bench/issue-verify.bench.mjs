@@ -1,0 +1,101 @@
+// Microbenchmark of the Web Ticket Service's per-flow server work (issue #20 item 4):
+//   issue  — the IssueToken handler answering a PIN RST (MemoryUserDirectory: no scrypt), Request → Response text;
+//   verify — createTicketVerifier().verify of a signed CertProv-shaped request (GetAndPublishCert body).
+// A/B in one process: `BEFORE=/path/to/an/older/dist/index.js node bench/issue-verify.bench.mjs` interleaves the
+// older build with this package's dist round by round and prints the medians of each (after `pnpm build`).
+// Usage: node bench/issue-verify.bench.mjs [rounds=15] [iterations per round=200]
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { computedKey } from '@ocauth/psha1';
+
+const rounds = Number(process.argv[2] ?? 15);
+const iters = Number(process.argv[3] ?? 200);
+const F = new URL('../test/fixtures/', import.meta.url);
+const issuerKey = readFileSync(new URL('issuer-key.pem', F), 'utf8');
+const issuerCert = readFileSync(new URL('issuer-cert.pem', F), 'utf8');
+const SERVICE = 'https://pool0.example.com/WebTicket/WebTicketService.svc';
+const CERTPROV = 'https://pool0.example.com/CertProv/CertProvisioningService.svc';
+const T0 = new Date('2026-03-01T10:00:00.000Z');
+
+async function setup(label, modUrl) {
+  const W = await import(modUrl);
+  const poolKeyBytes = new Uint8Array(32).fill(0x42);
+  const poolKey = { keyName: W.keyNameOf(poolKeyBytes), key: poolKeyBytes };
+  let n = 0;
+  let i = 0;
+  const handler = W.createWebTicketHandler({
+    serviceUrl: SERVICE,
+    signingKey: issuerKey,
+    certificate: issuerCert,
+    poolKey,
+    farm: ['https://pool0.example.com/'],
+    userDirectory: new W.MemoryUserDirectory().add({ sipUri: 'sip:alice@example.com', enabled: true }, { pin: '12345', phone: ['+15551234'] }),
+    clock: () => T0,
+    random: (k) => createHash('sha512').update(`r${i++}`).digest().subarray(0, k),
+    uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+  });
+  const entropy = new Uint8Array(32).map((_, j) => 255 - j);
+  const rstBody = W.buildEnvelope({
+    headers: W.buildAddressingHeaders({ action: W.URI.actionRstIssue, messageId: 'urn:uuid:5e1f7b0c-0000-4000-8000-000000000001', to: `${SERVICE}/Pin` }),
+    body: W.buildRequestSecurityToken({
+      Context: '2fdf3b92-4341-4eeb-b898-44ef4994cd55',
+      TokenType: W.URI.tokenTypeSaml11,
+      RequestType: W.URI.requestTypeIssue,
+      AppliesTo: CERTPROV,
+      Entropy: entropy,
+      KeyType: W.URI.keyTypeSymmetric,
+    }),
+  });
+  const headers = { 'content-type': 'text/xml; charset=utf-8', authorization: `Basic ${Buffer.from('+15551234:12345').toString('base64')}` };
+  const issueOnce = async () => {
+    const res = await handler(new Request(`${SERVICE}/Pin`, { method: 'POST', body: rstBody, headers }));
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`${label}: issue ${res.status} ${text.slice(0, 200)}`);
+    return text;
+  };
+  const rstrc = W.parseRequestSecurityTokenResponseCollection(W.parseEnvelope(await issueOnce()).payload)[0];
+  const proofKey = computedKey({ requestorEntropy: entropy, issuerEntropy: rstrc.Entropy, keySizeBits: 256 });
+  const token = rstrc.RequestedSecurityToken;
+  const request = W.signMessage({
+    envelope: W.buildEnvelope({
+      headers: W.buildAddressingHeaders({ action: 'http://tempuri.org/ICertProvisioningService/GetAndPublishCert', messageId: 'urn:uuid:1', to: CERTPROV }),
+      body: `<GetAndPublishCert xmlns="http://schemas.microsoft.com/OCS/AuthWebServices/"><DeviceId>{5a3e4d8c-0000-4000-8000-000000000001}</DeviceId><Entity>sip:alice@example.com</Entity><PKCS10>${'A'.repeat(900)}</PKCS10></GetAndPublishCert>`,
+    }),
+    proofKey,
+    assertionId: rstrc.AssertionId ?? /AssertionID="([^"]+)"/.exec(token)[1],
+    token,
+    now: new Date(T0.getTime() + 30_000),
+  });
+  const verifier = W.createTicketVerifier({ issuerCertificates: [issuerCert], poolKeys: [poolKey], clock: () => new Date(T0.getTime() + 60_000), audience: CERTPROV });
+  const verifyOnce = async () => {
+    const v = await verifier.verify(request);
+    if (v.sipUri !== 'sip:alice@example.com') throw new Error(`${label}: verify`);
+  };
+  await verifyOnce();
+  return { label, issueOnce, verifyOnce };
+}
+
+async function time(fn) {
+  const t = process.hrtime.bigint();
+  for (let k = 0; k < iters; k++) await fn();
+  return Number(process.hrtime.bigint() - t) / 1e3 / iters; // µs per call
+}
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+
+const variants = [await setup('this', pathToFileURL(new URL('../dist/index.js', import.meta.url).pathname).href)];
+if (process.env.BEFORE) variants.unshift(await setup('before', pathToFileURL(process.env.BEFORE).href));
+const results = Object.fromEntries(variants.map((v) => [v.label, { issue: [], verify: [] }]));
+for (const v of variants) for (let k = 0; k < 50; k++) await v.issueOnce(), await v.verifyOnce(); // warm up
+for (let r = 0; r < rounds; r++) {
+  for (const v of variants) {
+    results[v.label].issue.push(await time(v.issueOnce));
+    results[v.label].verify.push(await time(v.verifyOnce));
+  }
+}
+console.log(`rounds ${rounds} × ${iters} iterations; median µs per call (min–max of round medians)`);
+for (const v of variants) {
+  const r = results[v.label];
+  const f = (a) => `${median(a).toFixed(0)} (${Math.min(...a).toFixed(0)}–${Math.max(...a).toFixed(0)})`;
+  console.log(`${v.label.padEnd(7)} issue ${f(r.issue).padEnd(20)} verify ${f(r.verify)}`);
+}
