@@ -222,7 +222,18 @@ export function parseAssertion(el: XElement): WebTicketAssertion {
  * one ds:Signature as the assertion's last child, one Reference to the assertion's own AssertionID,
  * transforms exactly enveloped-signature + exclusive c14n, RSA-SHA1/SHA256, SHA-1/SHA-256 digest.
  */
-export function verifyAssertionSignature(el: XElement, issuers: readonly X509Certificate[]): X509Certificate {
+/**
+ * Memory of RSA signature checks that passed: SignatureMethod, SignatureValue and canonical SignedInfo (whose
+ * DigestValue was just checked against the assertion) → the certificate that verified them. RSA verification is a
+ * pure function of those and the key, so a remembered success is the answer the check would give again; failures
+ * are never remembered. Owned by one verifier (one list of trusted certificates).
+ */
+export interface VerifiedSignatureMemo {
+  get(key: string): X509Certificate | undefined;
+  set(key: string, cert: X509Certificate): void;
+}
+
+export function verifyAssertionSignature(el: XElement, issuers: readonly X509Certificate[], memo?: VerifiedSignatureMemo): X509Certificate {
   const F = 'saml:Assertion/ds:Signature';
   const sig = one(el, NS.ds, 'Signature', F);
   const si = one(sig, NS.ds, 'SignedInfo', `${F}/ds:SignedInfo`);
@@ -260,10 +271,17 @@ export function verifyAssertionSignature(el: XElement, issuers: readonly X509Cer
       `${F}//ds:DigestValue: expected the digest of the assertion, received a different value (the assertion was altered)`,
     );
   const sv = Buffer.from((one(sig, NS.ds, 'SignatureValue', `${F}/ds:SignatureValue`).textContent ?? '').replace(/\s+/g, ''), 'base64');
-  const siC = Buffer.from(excC14n(si));
+  const siText = excC14n(si);
+  const memoKey = memo ? `${rsaAlg}\n${sv.toString('base64')}\n${siText}` : '';
+  const known = memo?.get(memoKey);
+  if (known) return known;
+  const siC = Buffer.from(siText);
   for (const cert of issuers) {
     // One-shot RSA PKCS#1 v1.5 verify with the certificate's KeyObject (cached: the getter builds a new one each time).
-    if (verify(rsaAlg, siC, publicKeyOf(cert), sv)) return cert;
+    if (verify(rsaAlg, siC, publicKeyOf(cert), sv)) {
+      memo?.set(memoKey, cert);
+      return cert;
+    }
   }
   throw fail(
     'ERR_WSTRUST_ASSERTION_SIGNATURE',
