@@ -18,8 +18,8 @@ import {
   parseXmlDocument,
   verifyAssertionSignature,
   type WebTicketAssertion,
-  type XElement,
 } from './internals.js';
+import type { XElement } from '../src/internal/xml.js';
 import { issuerCert, issuerKey } from './support.js';
 
 const signer = { privateKey: createPrivateKey(issuerKey), certificate: new X509Certificate(issuerCert) };

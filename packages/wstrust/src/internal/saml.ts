@@ -38,6 +38,9 @@ export interface WebTicketAssertion {
   ProofKey?: { KeyName: string; CipherValue: Uint8Array };
 }
 
+/** RFC 3394 §2.2.3.1 default initial value. */
+const KW_IV = Buffer.from('A6A6A6A6A6A6A6A6', 'hex');
+
 /**
  * AES key wrap (RFC 3394, xmlenc kw-aes256).
  *
@@ -45,13 +48,13 @@ export interface WebTicketAssertion {
  */
 export function wrapKey(kek: Uint8Array, key: Uint8Array): Uint8Array {
   if (kek.length !== 32) throw new AssertionError('ERR_WSTRUST_KEY_WRAP', `key-encryption key: expected 256 bits, received ${kek.length * 8} bits`);
-  const c = createCipheriv('id-aes256-wrap', kek, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
+  const c = createCipheriv('id-aes256-wrap', kek, KW_IV);
   return new Uint8Array(Buffer.concat([c.update(key), c.final()]));
 }
 
 export function unwrapKey(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
   try {
-    const d = createDecipheriv('id-aes256-wrap', kek, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
+    const d = createDecipheriv('id-aes256-wrap', kek, KW_IV);
     return new Uint8Array(Buffer.concat([d.update(wrapped), d.final()]));
   } catch {
     throw new AssertionError(
@@ -260,12 +263,7 @@ export function verifyAssertionSignature(el: XElement, issuers: readonly X509Cer
   if (!dAlg)
     throw fail('ERR_WSTRUST_UNSUPPORTED_ALGORITHM', `${F}//ds:DigestMethod/@Algorithm: expected sha256 or sha1, received ${JSON.stringify(dm ?? null)}`);
   const dv = Buffer.from((one(ref, NS.ds, 'DigestValue', `${F}//ds:DigestValue`).textContent ?? '').replace(/\s+/g, ''), 'base64');
-  if (
-    !createHash(dAlg)
-      .update(excC14nWithout(el, sig))
-      .digest()
-      .equals(dv)
-  )
+  if (!createHash(dAlg).update(excC14nWithout(el, sig)).digest().equals(dv))
     throw fail(
       'ERR_WSTRUST_ASSERTION_SIGNATURE',
       `${F}//ds:DigestValue: expected the digest of the assertion, received a different value (the assertion was altered)`,

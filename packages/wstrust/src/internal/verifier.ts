@@ -295,10 +295,7 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
  * each dropped once the clock passes its ticket's NotOnOrAfter + skew. An entry is kept only when the whole
  * assertion then parses (`commit` with its expiry); a ticket that does not parse leaves nothing behind.
  */
-function verifiedSignatureMemo(
-  size: number,
-  clock: () => Date,
-): (VerifiedSignatureMemo & { commit(expiresAt: number | undefined): void }) | undefined {
+function verifiedSignatureMemo(size: number, clock: () => Date): (VerifiedSignatureMemo & { commit(expiresAt: number | undefined): void }) | undefined {
   if (!(size > 0)) return undefined;
   const entries = new Map<string, { cert: X509Certificate; expiresAt: number }>();
   let pending: { key: string; cert: X509Certificate } | undefined;
