@@ -150,7 +150,7 @@ export async function startEmbeddedTarget(opts: { faults?: EmbeddedFaults } = {}
  * behind node:https, without @ocauth/server: a second deployment the suites run against, and the
  * runner's fallback when the server package is unavailable.
  * @throws never an ocauth error (its configuration is fixed; `faults` values are only read); Node's own error when key
- *   generation fails, and a port that cannot be bound is an 'error' event of the https server.
+ *   generation fails or no loopback port can be bound (the promise rejects with it).
  */
 export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}): Promise<EmbeddedTarget> {
   const faults = opts.faults ?? {};
@@ -185,7 +185,14 @@ export async function startComposedTarget(opts: { faults?: EmbeddedFaults } = {}
       { origin: () => base, maxBodyBytes: 4 << 20 },
     ),
   );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  // A port that cannot be bound rejects here (Node's error, e.g. EADDRNOTAVAIL), never an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const webTicketUrl = `${base}/WebTicket/WebTicketService.svc`;
   const certProvUrl = `${base}/CertProv/CertProvisioningService.svc`;

@@ -97,6 +97,51 @@ describe('TLS-DSK engine ↔ registrar peer (MS-OCAUTHWS 3.3, MS-SIPAE 3.2.5)', 
     });
   }
 
+  it("credentials OpenSSL refuses: ERR_TLSDSK_CONFIG naming what was loaded, with OpenSSL's code, from both constructors", () => {
+    const notPem = '-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----\n';
+    const cases: [string, () => unknown, RegExp][] = [
+      ['client, garbage key', () => new TlsDskClient({ credential: { certificate: pki.user.certificate, privateKey: notPem } }), /TLS-DSK client credential/],
+      [
+        'client, certificate that is not one',
+        () => new TlsDskClient({ credential: { certificate: 'hello', privateKey: pki.user.privateKey } }),
+        /TLS-DSK client credential/,
+      ],
+      // the user's certificate with the registrar's key: they do not match
+      [
+        'client, key of another certificate',
+        () => new TlsDskClient({ credential: { certificate: pki.user.certificate, privateKey: pki.registrar.privateKey } }),
+        /TLS-DSK client credential/,
+      ],
+      ['client, cipher list', () => new TlsDskClient({ credential: pki.user, protocol: 'TLSv1.2', ciphers: 'NO-SUCH-CIPHER' }), /TLS-DSK client credential/],
+      [
+        'registrar, garbage key',
+        () =>
+          new TlsDskRegistrarPeer({
+            credential: { certificate: pki.registrar.certificate, privateKey: notPem },
+            trustedClientCertificates: [pki.userCa.certificate],
+          }),
+        /TLS-DSK registrar credential/,
+      ],
+      [
+        'registrar, no credential',
+        () => new TlsDskRegistrarPeer({ credential: undefined as never, trustedClientCertificates: [pki.userCa.certificate] }),
+        /credential: expected the registrar's/,
+      ],
+    ];
+    for (const [name, make, message] of cases) {
+      let e: unknown;
+      try {
+        make();
+      } catch (x) {
+        e = x;
+      }
+      expect(e, name).toBeInstanceOf(TlsDskError);
+      expect((e as TlsDskError).code, name).toBe('ERR_TLSDSK_CONFIG');
+      expect((e as TlsDskError).message, name).toMatch(message);
+      if (!/no credential/.test(name)) expect((e as TlsDskError).tlsCode, name).toMatch(/^ERR_/);
+    }
+  });
+
   it('a server flight split in two arrives as IncompleteMessage, then continues', async () => {
     const { client, peer } = pair('TLSv1');
     const hello = await client.step();

@@ -12,6 +12,7 @@ import {
   TLS_DSK_KEY_BLOCK_LENGTH,
   TLS_DSK_KEY_LABEL,
   tlsCodeOf,
+  loadSecureContext,
   toPemOrBuffer,
   type TlsDskCredential,
   type TlsDskKeys,
@@ -85,9 +86,8 @@ export class TlsDskClient {
 
   /**
    * @throws {TlsDskError} ERR_TLSDSK_CONFIG when `credential` lacks a certificate or private key, `protocol` is neither
-   *   'TLSv1' nor 'TLSv1.2', or this Node.js version has no TLSSocket._start(). A certificate, key or cipher string
-   *   OpenSSL cannot load throws Node's own error from tls.createSecureContext (e.g. ERR_OSSL_PEM_NO_START_LINE,
-   *   ERR_SSL_NO_CIPHER_MATCH), not a TlsDskError.
+   *   'TLSv1' nor 'TLSv1.2', this Node.js version has no TLSSocket._start(), or OpenSSL refuses the certificate, key,
+   *   trusted certificates or cipher string (its code, e.g. ERR_OSSL_PEM_NO_START_LINE, in `tlsCode`).
    */
   constructor(options: TlsDskClientOptions) {
     const cred = options.credential;
@@ -104,10 +104,8 @@ export class TlsDskClient {
     const certPem = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
     const ca = options.trustedCertificates?.map(certToPem);
     const proto = protocolOptions(protocol, options.ciphers);
-    const secureContext = cachedSecureContext(
-      `client|${proto.minVersion}|${proto.ciphers}|${certPem}|${ca?.join('') ?? 'default-roots'}`,
-      cred.privateKey,
-      () =>
+    const secureContext = loadSecureContext('TLS-DSK client credential', () =>
+      cachedSecureContext(`client|${proto.minVersion}|${proto.ciphers}|${certPem}|${ca?.join('') ?? 'default-roots'}`, cred.privateKey, () =>
         tls.createSecureContext({
           ...proto,
           cert: certPem,
@@ -117,6 +115,7 @@ export class TlsDskClient {
               : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
           ...(ca ? { ca } : {}),
         }),
+      ),
     );
     // A client TLSSocket over the in-memory wire, started the way tls.connect starts one, but without
     // tls.connect's own late check of the server: that check repeats the chain and name checks this

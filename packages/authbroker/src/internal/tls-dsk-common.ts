@@ -54,6 +54,25 @@ export function certToPem(v: string | Uint8Array): string {
   return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
 }
 
+/**
+ * Builds a TLS context, turning OpenSSL's refusal of a certificate, key, CA or cipher list (Node's own
+ * errors, e.g. ERR_OSSL_PEM_NO_START_LINE, ERR_SSL_NO_CIPHER_MATCH, a key that does not match the
+ * certificate) into ERR_TLSDSK_CONFIG naming what was being loaded; the OpenSSL code is kept in `tlsCode`.
+ * @throws {TlsDskError} ERR_TLSDSK_CONFIG when `build` throws.
+ */
+export function loadSecureContext<T>(what: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    const code = (e as { code?: unknown })?.code;
+    throw new TlsDskError(
+      'ERR_TLSDSK_CONFIG',
+      `${what}: expected a certificate, private key, CA certificates and cipher list OpenSSL can load, received one it refused (${typeof code === 'string' ? `${code}: ` : ''}${(e as Error)?.message ?? String(e)})`,
+      { securityStatus: SecurityStatus.NoCredentials, cause: e, ...(typeof code === 'string' ? { tlsCode: code } : {}) },
+    );
+  }
+}
+
 export function protocolOptions(protocol: TlsDskProtocol, ciphers?: string) {
   if (protocol !== 'TLSv1' && protocol !== 'TLSv1.2') {
     throw new TlsDskError('ERR_TLSDSK_CONFIG', `protocol: expected 'TLSv1' or 'TLSv1.2', received ${JSON.stringify(protocol)}`, {

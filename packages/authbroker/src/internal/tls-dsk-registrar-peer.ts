@@ -11,6 +11,7 @@ import {
   TLS_DSK_KEY_BLOCK_LENGTH,
   TLS_DSK_KEY_LABEL,
   tlsCodeOf,
+  loadSecureContext,
   toPemOrBuffer,
   type TlsDskCredential,
   type TlsDskKeys,
@@ -60,13 +61,18 @@ export class TlsDskRegistrarPeer {
   private encrypted = false;
 
   /**
-   * @throws {TlsDskError} ERR_TLSDSK_CONFIG when `trustedClientCertificates` is missing or empty, or `protocol` is neither
-   *   'TLSv1' nor 'TLSv1.2'. A certificate, key or cipher string OpenSSL cannot load throws Node's own error from
-   *   tls.createSecureContext (e.g. ERR_OSSL_PEM_NO_START_LINE); a missing `credential` throws a TypeError.
+   * @throws {TlsDskError} ERR_TLSDSK_CONFIG when `credential` lacks a certificate or private key, `trustedClientCertificates`
+   *   is missing or empty, `protocol` is neither 'TLSv1' nor 'TLSv1.2', or OpenSSL refuses the certificate, key, CA
+   *   certificates or cipher string (its code, e.g. ERR_OSSL_PEM_NO_START_LINE, in `tlsCode`).
    */
   constructor(options: TlsDskRegistrarPeerOptions) {
     const protocol = options.protocol ?? 'TLSv1';
     const cred = options.credential;
+    if (!cred || cred.certificate === undefined || cred.privateKey === undefined) {
+      throw new TlsDskError('ERR_TLSDSK_CONFIG', "credential: expected the registrar's { certificate, privateKey }, received none", {
+        securityStatus: SecurityStatus.NoCredentials,
+      });
+    }
     if (!options.trustedClientCertificates || options.trustedClientCertificates.length === 0) {
       throw new TlsDskError('ERR_TLSDSK_CONFIG', 'trustedClientCertificates: expected at least one CA certificate, received none', {
         securityStatus: SecurityStatus.NoAuthenticatingAuthority,
@@ -75,18 +81,20 @@ export class TlsDskRegistrarPeer {
     const proto = protocolOptions(protocol, options.ciphers);
     const cert = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
     const ca = options.trustedClientCertificates.map(certToPem);
-    const secureContext = cachedSecureContext(`registrar|${proto.minVersion}|${proto.ciphers}|${cert}|${ca.join('')}`, cred.privateKey, () =>
-      tls.createSecureContext({
-        ...proto,
-        cert,
-        key:
-          typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
-            ? toPemOrBuffer(cred.privateKey)
-            : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
-        ca,
-        // A registrar's final leg is change_cipher_spec + finished: no session ticket.
-        secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
-      }),
+    const secureContext = loadSecureContext('TLS-DSK registrar credential', () =>
+      cachedSecureContext(`registrar|${proto.minVersion}|${proto.ciphers}|${cert}|${ca.join('')}`, cred.privateKey, () =>
+        tls.createSecureContext({
+          ...proto,
+          cert,
+          key:
+            typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
+              ? toPemOrBuffer(cred.privateKey)
+              : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+          ca,
+          // A registrar's final leg is change_cipher_spec + finished: no session ticket.
+          secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+        }),
+      ),
     );
     // Verification of the client certificate is read from OpenSSL after the handshake, as Node's own
     // tls.Server does (its rejection would only say "socket hang up").

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
 import {
   compactTicketOfHeader,
@@ -14,6 +15,7 @@ import {
   createTicketVerifier,
   createWebTicketHandler,
   TicketError,
+  type DirectoryUser,
   type TicketVerifier,
 } from '@ocauth/wstrust';
 import { createCertProvHandler, storeCertificateValidator } from '@ocauth/certprov';
@@ -42,7 +44,7 @@ import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { createNodeListener, type WebHandler } from './node-adapter.js';
 import { requestContext } from './request-context.js';
 import { loadOrCreatePki, type ServerPki } from './pki.js';
-import type { ServerStore, ServerUserDirectory } from './store/types.js';
+import { normSip, type ServerStore, type ServerUserDirectory } from './store/types.js';
 import { openStore } from './store/open.js';
 import { guardConnections, preAuthGate, type ConnectionGuard } from './limits.js';
 import { proofGuards } from './replay.js';
@@ -431,13 +433,33 @@ function webTicketService(s: Setup, addr: Addresses, pool: PoolSecurity): WebHan
 function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: PoolSecurity): Pick<Routes, 'certProv' | 'certProvMex'> {
   const { faults, policy, limits, pki, clock, farmFqdn, logger } = s;
   // MS-OCAUTHWS 3.1.4.1: the signed SAML ticket with proof of possession (unless the fault skips the signature).
-  const verifier: TicketVerifier = pool.guards.certProvGuarded(
-    faultyVerifier(
-      createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }),
-      faults,
-      createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: false }),
-    ),
+  const ticketChecks = faultyVerifier(
+    createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: !faults.skipSignatureCheck }),
+    faults,
+    createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: false }),
   );
+  // Issue 20: the Entity check's user lookup (3.1.4.1.5.2) starts as soon as the ticket is verified, in
+  // flight with certProvGuarded's replay read (PostgreSQL: two round trips overlap into one). Per request;
+  // the check reads the row fetched a moment earlier by this same request, never another request's.
+  const userAhead = new AsyncLocalStorage<{ key?: string; user?: Promise<DirectoryUser | null> }>();
+  const verifier: TicketVerifier = pool.guards.certProvGuarded({
+    ...ticketChecks,
+    verify: async (input, parsed) => {
+      const r = await ticketChecks.verify(input, parsed);
+      const slot = userAhead.getStore();
+      if (slot) {
+        slot.key = normSip(r.sipUri);
+        slot.user = pool.users.findUserBySipUri(slot.key);
+        slot.user.catch(() => {}); // awaited by the Entity check when it runs; a refusal before it leaves it unread
+      }
+      return r;
+    },
+  });
+  const findUser = async (sipUri: string): Promise<DirectoryUser | undefined> => {
+    const key = normSip(sipUri);
+    const slot = userAhead.getStore();
+    return (await (slot?.key === key && slot.user ? slot.user : pool.users.findUserBySipUri(key))) ?? undefined;
+  };
   // Header tickets at CertProv: compact web tickets only (bearer by issue, bound to the farm, at most the
   // ticket lifetime); the same verifier rules (issuer key, lifetime, audience) as the SAML path.
   const headerVerifier = createTicketVerifier({
@@ -463,7 +485,7 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
     // Publications record the request's replay and ticket claims in their own transaction (replay.ts).
     store: pool.guards.certificateStore(store.certificates),
     // certprov asks only whether the user exists and is enabled (AccountDisabled / UserImproperlyProvisioned).
-    userDirectory: { findUser: async (sipUri: string) => (await pool.users.findUserBySipUri(/^sip:/i.test(sipUri) ? sipUri : `sip:${sipUri}`)) ?? undefined },
+    userDirectory: { findUser },
     clock,
     webTicketUrl: addr.externalUrls.webTicket,
     ...(headerTickets ? { headerTicketVerifier: headerTickets } : {}),
@@ -494,7 +516,10 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
     req.method === 'GET' || req.method === 'POST'
       ? new Response(metadata, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } })
       : new Response(null, { status: 405 });
-  const guarded = faultyCertProvHandler(pool.guards.certProvHandler(handler), faults);
+  const guarded = faultyCertProvHandler(
+    pool.guards.certProvHandler((req) => userAhead.run({}, () => handler(req))),
+    faults,
+  );
   const certProv = faultyServiceDescription(
     async (req) => (req.method === 'GET' && new URL(req.url).search.toLowerCase() === '?wsdl' ? certProvMex(req) : guarded(req)),
     faults,

@@ -112,34 +112,38 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     if (policy === false) return inner(identity, secret);
     const now = clock().getTime();
     const source = `src:${sourceStore.getStore() ?? ''}`;
-    // The account's name first (a lookup the secret check below reuses: sharedLookups), then both
-    // counters in one read.
-    const account = `${kind}:${await canonical(identity)}`;
-    // The counters and whether this source signed in to the account before, read together (two reads in
-    // flight at once: one round trip of wall time on PostgreSQL); a familiar source that is live already
-    // is not claimed again after a success.
-    const familiarKey = `familiar|${account}|${source}|`;
-    const [counters, familiar] = await Promise.all([
-      store.getAttemptsOf([source, account], now),
-      p.familiarSourceDays > 0 ? store.liveClaims([familiarKey], now).then((live) => live.has(familiarKey)) : false,
-    ]);
-    const src = counters.get(source);
+    // Issue 20: the store's round trips overlap the KDF. The account's name (a lookup the secret check
+    // reuses: sharedLookups) and the source's counter are read together; unless the source is blocked
+    // (answered after a delay, without hashing), the secret check starts at once and the account's counter
+    // and the familiar-source mark are read while it runs. Whether the account is locked changes nothing in
+    // the work done (the secret is hashed either way), only the answer.
+    const [name, sourceCounters] = await Promise.all([canonical(identity), store.getAttemptsOf([source], now)]);
+    const src = sourceCounters.get(source);
     if (src && src.lockedUntil > now) {
       await sleep(Math.min(p.blockedDelayMs, src.lockedUntil - now));
       return null;
     }
+    const account = `${kind}:${name}`;
+    const checking = inner(identity, secret); // always the same work, locked or not
+    checking.catch(() => {}); // awaited below; a read failing first must not leave its rejection unhandled
+    // A familiar source that is live already is not claimed again after a success.
+    const familiarKey = `familiar|${account}|${source}|`;
+    const [counters, familiar] = await Promise.all([
+      store.getAttemptsOf([account], now),
+      p.familiarSourceDays > 0 ? store.liveClaims([familiarKey], now).then((live) => live.has(familiarKey)) : false,
+    ]);
     let key = account;
     const state = counters.get(account);
     if (state && state.lockedUntil > now && familiar) {
       key = `${account}|${source}`; // the account's owner, where it signed in before: its own counter
     }
-    // Locked is decided before the secret is checked and failures are counted after it: concurrent
+    // Locked is decided as the secret is checked and failures are counted after it: concurrent
     // guesses racing the lock can exceed the limit by their concurrency (bounded by the connection
     // limits); counting in flight instead would lock out an owner's concurrent legitimate sign-ins.
     const max = kind === 'pin' ? p.maxPinFailures : p.maxPasswordFailures;
     const current = key === account ? state : await store.getAttempts(key, now);
     const locked = !!current && current.lockedUntil > now;
-    const user = await inner(identity, secret); // always the same work, locked or not
+    const user = await checking;
     if (locked) return null;
     if (user) {
       if (current) await store.updateAttempts(key, now, () => null);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CertificateStoreError } from '@ocauth/certprov';
-import { ClaimLostError, schema, SCHEMA_VERSION, sqlStore, type Query, type SqlBackend } from './sql.js';
+import { ClaimLostError, schema, SCHEMA_VERSION, sqlStore, type CertificateRow, type ClaimGroup, type Query, type SqlBackend } from './sql.js';
 import { StoreError, type ServerStore } from './types.js';
 import { securitySchema } from './security-tables.js';
 
@@ -153,76 +153,52 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
       { cause: e },
     );
   }
+  /**
+   * One call of a publication function (the certificate's columns, then for ocauth_publish_claiming_v1 the
+   * claims flattened into keys, group indexes and expiries); the serials revoked.
+   */
+  const callPublish = async (q: Query, fn: string, r: CertificateRow, now: number, claims: readonly ClaimGroup[]): Promise<string[]> => {
+    const params: unknown[] = [
+      r.serial,
+      r.entity,
+      r.entityNorm,
+      r.deviceId,
+      r.deviceNorm,
+      Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength),
+      r.notBefore,
+      r.notAfter,
+      r.revokedAt,
+      now,
+    ];
+    let sql = `SELECT revoked_serial FROM ${fn}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+    if (fn === 'ocauth_publish_claiming_v1') {
+      const keys = claims.flatMap((g) => g.keys);
+      const groups = claims.flatMap((g, gi) => g.keys.map(() => gi));
+      const expires = claims.flatMap((g) => g.keys.map(() => g.expiresAt));
+      params.push(keys, groups, expires);
+      sql = `SELECT revoked_serial FROM ${fn}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::int[], $13::bigint[])`;
+    }
+    try {
+      return (await q(sql, params)).map((x) => String(x.revoked_serial));
+    } catch (e) {
+      const err = e as { code?: string; detail?: string };
+      // OCCL1: a claim group had no free key (the function raised; nothing was committed).
+      const lost = err?.code === 'OCCL1' ? claims[Number(err.detail)] : undefined;
+      if (lost) throw new ClaimLostError(lost);
+      // 23505: the function's duplicate check, or the primary key when two publications of one serial raced.
+      if (err?.code === '23505')
+        throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${r.serial}`);
+      throw e;
+    }
+  };
   let closed: Promise<void> | undefined;
   const backend: SqlBackend = {
     kind: 'postgres',
     read: (fn) => fn(run(pool)),
     write: tx,
     writeOne: (sql, params) => run(pool)(sql, params),
-    publishCertificate: async (r, now, q) => {
-      try {
-        const rows = await (q ?? run(pool))(`SELECT revoked_serial FROM ocauth_publish_certificate_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-          r.serial,
-          r.entity,
-          r.entityNorm,
-          r.deviceId,
-          r.deviceNorm,
-          Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength),
-          r.notBefore,
-          r.notAfter,
-          r.revokedAt,
-          now,
-        ]);
-        return rows.map((x) => String(x.revoked_serial));
-      } catch (e) {
-        // 23505: the function's duplicate check, or the primary key when two publications of one serial raced.
-        if ((e as { code?: string })?.code === '23505')
-          throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${r.serial}`);
-        throw e;
-      }
-    },
-    publishClaiming: async (r, now, claims) => {
-      const keys: string[] = [];
-      const groups: number[] = [];
-      const expires: number[] = [];
-      claims.forEach((g, gi) => {
-        for (const k of g.keys) {
-          keys.push(k);
-          groups.push(gi);
-          expires.push(g.expiresAt);
-        }
-      });
-      try {
-        const rows = await run(pool)(
-          `SELECT revoked_serial FROM ocauth_publish_claiming_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::int[], $13::bigint[])`,
-          [
-            r.serial,
-            r.entity,
-            r.entityNorm,
-            r.deviceId,
-            r.deviceNorm,
-            Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength),
-            r.notBefore,
-            r.notAfter,
-            r.revokedAt,
-            now,
-            keys,
-            groups,
-            expires,
-          ],
-        );
-        return rows.map((x) => String(x.revoked_serial));
-      } catch (e) {
-        const err = e as { code?: string; detail?: string };
-        if (err?.code === 'OCCL1') {
-          const lost = claims[Number(err.detail)];
-          if (lost) throw new ClaimLostError(lost);
-        }
-        if (err?.code === '23505')
-          throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${r.serial}`);
-        throw e;
-      }
-    },
+    publishCertificate: (r, now, q) => callPublish(q ?? run(pool), 'ocauth_publish_certificate_v1', r, now, []),
+    publishClaiming: (r, now, claims) => callPublish(run(pool), 'ocauth_publish_claiming_v1', r, now, claims),
     lock: async (q, key) => {
       await q('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
     },
