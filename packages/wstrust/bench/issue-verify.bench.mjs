@@ -6,7 +6,7 @@
 // Usage: node bench/issue-verify.bench.mjs [rounds=60] [iterations per round=30] (short rounds, interleaved: on a shared
 // machine the load moves within seconds; the minimum of the round means is the least disturbed figure).
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, sign, verify, X509Certificate } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { computedKey } from '@ocauth/psha1';
 import { parseXml } from '@ocauth/c14n';
@@ -83,7 +83,22 @@ async function setup(label, modUrl) {
   const verifyRepeat = async () => check(await repeat.verify(request, { document }));
   await verifyOnce();
   await verifyRepeat();
-  return { label, issueOnce, verifyOnce, verifyRepeat };
+  // buildSignedAssertion alone (RSA-SHA256 sign included: its floor).
+  const signer = { privateKey: createPrivateKey(issuerKey), certificate: new X509Certificate(issuerCert) };
+  const fields = {
+    AssertionID: 'SamlSecurityToken-00000000-0000-4000-8000-000000000001',
+    Issuer: SERVICE,
+    IssueInstant: T0,
+    NotBefore: T0,
+    NotOnOrAfter: new Date(T0.getTime() + 28_800_000),
+    Audience: CERTPROV,
+    SipUri: 'sip:alice@example.com',
+    AuthenticationMethod: W.URI.authMethodUnspecified,
+    AuthenticationInstant: T0,
+    ProofKey: { KeyName: poolKey.keyName, CipherValue: W.wrapKey(poolKey.key, new Uint8Array(32).fill(7)) },
+  };
+  const assertOnce = async () => W.buildSignedAssertion(fields, signer);
+  return { label, issueOnce, verifyOnce, verifyRepeat, assertOnce };
 }
 
 async function time(fn) {
@@ -93,11 +108,23 @@ async function time(fn) {
 }
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
+// The floor: one RSA-2048 PKCS#1 v1.5 SHA-256 sign (issuing) and verify (verifying) of a SignedInfo-sized input.
+const floorKey = createPrivateKey(issuerKey);
+const floorCert = new X509Certificate(issuerCert).publicKey;
+const floorData = Buffer.alloc(700, 0x61);
+const floorSig = sign('sha256', floorData, floorKey);
+const floor = {
+  label: 'floor',
+  issueOnce: async () => sign('sha256', floorData, floorKey),
+  verifyOnce: async () => verify('sha256', floorData, floorCert, floorSig),
+};
 const variants = [await setup('this', pathToFileURL(new URL('../dist/index.js', import.meta.url).pathname).href)];
 if (process.env.BEFORE) variants.unshift(await setup('before', pathToFileURL(process.env.BEFORE).href));
-const results = Object.fromEntries(variants.map((v) => [v.label, { issue: [], verify: [], repeat: [] }]));
+if (variants.length === 2 && (await variants[0].assertOnce()) !== (await variants[1].assertOnce())) throw new Error('the two builds sign different assertions');
+const results = Object.fromEntries(variants.map((v) => [v.label, { issue: [], verify: [], repeat: [], assertion: [] }]));
+const floorResults = { sign: [], verify: [] };
 // Warm up.
-for (const v of variants) {
+for (const v of [...variants, floor]) {
   for (let k = 0; k < 50; k++) {
     await v.issueOnce();
     await v.verifyOnce();
@@ -108,11 +135,19 @@ for (let r = 0; r < rounds; r++) {
     results[v.label].issue.push(await time(v.issueOnce));
     results[v.label].verify.push(await time(v.verifyOnce));
     results[v.label].repeat.push(await time(v.verifyRepeat));
+    results[v.label].assertion.push(await time(v.assertOnce));
   }
+  floorResults.sign.push(await time(floor.issueOnce));
+  floorResults.verify.push(await time(floor.verifyOnce));
 }
 console.log(`rounds ${rounds} × ${iters} iterations; µs per call: median of the round means (minimum)`);
 for (const v of variants) {
   const r = results[v.label];
   const f = (a) => `${median(a).toFixed(0)} (${Math.min(...a).toFixed(0)})`;
-  console.log(`${v.label.padEnd(7)} issue ${f(r.issue).padEnd(18)} verify (fresh) ${f(r.verify).padEnd(18)} verify (same ticket again) ${f(r.repeat)}`);
+  console.log(
+    `${v.label.padEnd(7)} issue ${f(r.issue).padEnd(12)} buildSignedAssertion ${f(r.assertion).padEnd(12)} verify (fresh) ${f(r.verify).padEnd(12)} verify (same ticket again) ${f(r.repeat)}`,
+  );
 }
+console.log(
+  `floor   RSA-2048 sign ${median(floorResults.sign).toFixed(0)} (${Math.min(...floorResults.sign).toFixed(0)})   RSA-2048 verify ${median(floorResults.verify).toFixed(0)} (${Math.min(...floorResults.verify).toFixed(0)})`,
+);
