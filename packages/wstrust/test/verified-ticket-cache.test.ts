@@ -95,4 +95,9 @@ describe('verifiedTicketCacheSize', () => {
     now = T0.getTime() + 10_000;
     await expect(v.verifyToken(b!)).rejects.toMatchObject({ errorId: 28033 });
   });
+
+  it('a size that is not a whole number ≥ 0 is refused when the verifier is made', () => {
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '8' as unknown as number])
+      expect(() => verifier(bad), String(bad)).toThrow(expect.objectContaining({ code: 'ERR_WSTRUST_VERIFIER_OPTIONS' }));
+  });
 });

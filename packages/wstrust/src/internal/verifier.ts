@@ -121,7 +121,7 @@ export function formatWebTicketHeaderValue(assertionXml: string): string {
  * The verifier a relying service uses: trusted issuer signature, lifetime (28033), audience,
  * proof key unwrap (28034 when wrapped for another pool), then the proof-of-possession signature.
  *
- * @throws {WsTrustError} ERR_WSTRUST_VERIFIER_OPTIONS when no issuer certificate is given
+ * @throws {WsTrustError} ERR_WSTRUST_VERIFIER_OPTIONS when no issuer certificate is given or verifiedTicketCacheSize is not a whole number ≥ 0
  * @throws {TicketError} ERR_WSTRUST_TICKET_INVALID, ERR_WSTRUST_TICKET_EXPIRED, ERR_WSTRUST_TICKET_OTHER_SERVER (rejections of `verify` / `verifyToken`: 28032, 28033, 28034)
  */
 export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifier {
@@ -133,7 +133,10 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
   const audiences = opts.audience === undefined ? undefined : typeof opts.audience === 'string' ? [opts.audience] : opts.audience;
   const invalid = (m: string, cause?: unknown) => new TicketError('ERR_WSTRUST_TICKET_INVALID', m, cause);
 
-  const memo = verifiedSignatureMemo(opts.verifiedTicketCacheSize ?? 1024, clock);
+  const cacheSize = opts.verifiedTicketCacheSize ?? 1024;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0)
+    throw new WsTrustError('ERR_WSTRUST_VERIFIER_OPTIONS', `verifiedTicketCacheSize: expected a whole number ≥ 0, received ${String(cacheSize)}`);
+  const memo = verifiedSignatureMemo(cacheSize, clock);
 
   function checkAssertion(el: XElement, now: Date): WebTicketAssertion {
     let a: WebTicketAssertion;
