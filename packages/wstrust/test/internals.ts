@@ -23,3 +23,4 @@ export { md4, ntowfv2, ntlmNegotiateMessage, parseNtlmChallenge, ntlmAuthenticat
 export { buildNtlmChallenge, parseNtlmAuthenticate, parseNtlmNegotiate, parseAvPairs, ntlmAccountNames, NTLMSSP, MSV_AV } from '../src/internal/ntlm-server.js';
 export { parseSpnego, buildNegTokenResp, buildNegTokenInit } from '../src/internal/spnego.js';
 export { NS } from '@ocauth/diagnostics';
+export { excC14nWithout } from '../src/internal/c14n.js';

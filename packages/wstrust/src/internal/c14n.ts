@@ -16,3 +16,24 @@ export function excC14n(apex: XElement, opts: { exclude?: XNode; inclusivePrefix
     ...(opts.exclude ? { nodeSet: withoutSubtree(opts.exclude as never) } : {}),
   });
 }
+
+/**
+ * `excC14n(apex, { exclude })` for the enveloped-signature case where `excluded` is a child element of `apex`
+ * (XMLDSig §6.6.4: the node set is the apex subtree without `excluded` and its descendants): `excluded` is
+ * detached for the call, the subtree canonicalized on @ocauth/c14n's allocation-free exclusive walker (no
+ * node-set predicate asked about every node), and `excluded` put back where it was, also when canonicalization
+ * throws. The output is the same (held to the node-set path by test/c14n-without.test.ts). Any other `excluded`
+ * goes through the node-set path.
+ *
+ * @throws {C14nError} what `canonicalize` throws (ERR_C14N_RELATIVE_NAMESPACE)
+ */
+export function excC14nWithout(apex: XElement, excluded: XElement): string {
+  if (excluded.parentNode !== apex) return excC14n(apex, { exclude: excluded });
+  const next = excluded.nextSibling;
+  apex.removeChild(excluded);
+  try {
+    return canonicalize(apex as never, { algorithm: EXC_C14N });
+  } finally {
+    apex.insertBefore(excluded, next);
+  }
+}

@@ -188,6 +188,7 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return chunks[0]!; // the usual case: a request body arrives in one chunk
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {

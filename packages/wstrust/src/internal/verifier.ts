@@ -6,7 +6,7 @@ import { compactTicketOfHeader, openCompactWebTicket } from './cwt.js';
 import { TicketError, WsTrustError } from './errors.js';
 import { parseEnvelope, type ParsedEnvelope } from './messages.js';
 import { URI } from './ns.js';
-import { parseAssertion, unwrapKey, verifyAssertionSignature, type WebTicketAssertion } from './saml.js';
+import { parseAssertion, unwrapKey, verifyAssertionSignature, type VerifiedSignatureMemo, type WebTicketAssertion } from './saml.js';
 import { isoUtc, verifyMessage, type ReplayCache } from './security.js';
 import { children, parseXmlDocument, xmlCauseOf, type XDocument, type XElement } from './xml.js';
 
@@ -47,6 +47,14 @@ export interface TicketVerifierOptions {
   compactTickets?: boolean;
   /** Longest CWT lifetime (exp − iat) accepted, in seconds (default 28 800, the private-computer ticket lifetime). */
   compactTicketMaxLifetimeSeconds?: number;
+  /**
+   * How many tickets whose issuer signature verified are remembered (default 1024; 0 turns it off). A client
+   * reuses its ticket for hours: a remembered ticket skips the issuer's RSA verification only (keyed by the exact
+   * canonical SignedInfo, whose digest is still checked against the assertion, and SignatureValue); every other
+   * check runs on every request. An entry is forgotten when its ticket expires (NotOnOrAfter + skew), the oldest
+   * first when full.
+   */
+  verifiedTicketCacheSize?: number;
 }
 
 // A type alias (not an interface) so that it is assignable to index-signature types such as
@@ -113,7 +121,7 @@ export function formatWebTicketHeaderValue(assertionXml: string): string {
  * The verifier a relying service uses: trusted issuer signature, lifetime (28033), audience,
  * proof key unwrap (28034 when wrapped for another pool), then the proof-of-possession signature.
  *
- * @throws {WsTrustError} ERR_WSTRUST_VERIFIER_OPTIONS when no issuer certificate is given
+ * @throws {WsTrustError} ERR_WSTRUST_VERIFIER_OPTIONS when no issuer certificate is given or verifiedTicketCacheSize is not a whole number ≥ 0
  * @throws {TicketError} ERR_WSTRUST_TICKET_INVALID, ERR_WSTRUST_TICKET_EXPIRED, ERR_WSTRUST_TICKET_OTHER_SERVER (rejections of `verify` / `verifyToken`: 28032, 28033, 28034)
  */
 export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifier {
@@ -125,12 +133,20 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
   const audiences = opts.audience === undefined ? undefined : typeof opts.audience === 'string' ? [opts.audience] : opts.audience;
   const invalid = (m: string, cause?: unknown) => new TicketError('ERR_WSTRUST_TICKET_INVALID', m, cause);
 
+  const cacheSize = opts.verifiedTicketCacheSize ?? 1024;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0)
+    throw new WsTrustError('ERR_WSTRUST_VERIFIER_OPTIONS', `verifiedTicketCacheSize: expected a whole number ≥ 0, received ${String(cacheSize)}`);
+  const memo = verifiedSignatureMemo(cacheSize, clock);
+
   function checkAssertion(el: XElement, now: Date): WebTicketAssertion {
     let a: WebTicketAssertion;
     try {
-      verifyAssertionSignature(el, issuers);
+      // The memo learns an entry's expiry from the ticket just parsed (set runs before parseAssertion: `pending`).
+      verifyAssertionSignature(el, issuers, memo);
       a = parseAssertion(el);
+      memo?.commit(a.NotOnOrAfter.getTime() + skew);
     } catch (e) {
+      memo?.commit(undefined);
       throw invalid(`web ticket: ${(e as Error).message}`, e);
     }
     if (now.getTime() + skew < a.NotBefore.getTime())
@@ -273,6 +289,43 @@ export function createTicketVerifier(opts: TicketVerifierOptions): TicketVerifie
       }
       const a = checkAssertion(el, now);
       return result(a, undefined);
+    },
+  };
+}
+
+/**
+ * The verifier's memory of issuer signatures that verified (VerifiedSignatureMemo), bounded to `size` entries,
+ * each dropped once the clock passes its ticket's NotOnOrAfter + skew. An entry is kept only when the whole
+ * assertion then parses (`commit` with its expiry); a ticket that does not parse leaves nothing behind.
+ */
+function verifiedSignatureMemo(size: number, clock: () => Date): (VerifiedSignatureMemo & { commit(expiresAt: number | undefined): void }) | undefined {
+  if (!(size > 0)) return undefined;
+  const entries = new Map<string, { cert: X509Certificate; expiresAt: number }>();
+  let pending: { key: string; cert: X509Certificate } | undefined;
+  return {
+    get(key) {
+      pending = undefined;
+      const e = entries.get(key);
+      if (!e) return undefined;
+      if (clock().getTime() >= e.expiresAt) {
+        entries.delete(key);
+        return undefined;
+      }
+      return e.cert;
+    },
+    set(key, cert) {
+      pending = { key, cert };
+    },
+    commit(expiresAt) {
+      const p = pending;
+      pending = undefined;
+      if (!p || expiresAt === undefined || clock().getTime() >= expiresAt) return;
+      if (entries.size >= size) {
+        const now = clock().getTime();
+        for (const [k, e] of entries) if (now >= e.expiresAt) entries.delete(k);
+        while (entries.size >= size) entries.delete(entries.keys().next().value!);
+      }
+      entries.set(p.key, { cert: p.cert, expiresAt });
     },
   };
 }
