@@ -15,11 +15,24 @@ const N = Number(process.argv[3] ?? 50);
 const statements = new Map();
 const origQuery = pg.Client.prototype.query;
 const statementMs = new Map();
+// Per statement: wall time from the query's write to its callback, and how much of it was waiting for
+// PostgreSQL's first response byte (the rest is the driver parsing and the event loop).
+const wire = [];
 pg.Client.prototype.query = function (text, ...rest) {
   const k = (typeof text === 'string' ? text : (text?.text ?? '?')).slice(0, 90);
   statements.set(k, (statements.get(k) ?? 0) + 1);
   const t0 = performance.now();
-  const done = () => statementMs.set(k, (statementMs.get(k) ?? 0) + performance.now() - t0);
+  const sock = this.connection?.stream;
+  let first;
+  const onData = () => {
+    first ??= performance.now();
+  };
+  sock?.prependListener('data', onData);
+  const done = () => {
+    statementMs.set(k, (statementMs.get(k) ?? 0) + performance.now() - t0);
+    if (first !== undefined) wire.push(first - t0);
+    sock?.off('data', onData);
+  };
   const cb = rest.length && typeof rest[rest.length - 1] === 'function' ? rest.pop() : undefined;
   if (cb)
     return origQuery.call(this, text, ...rest, (...a) => {
@@ -54,6 +67,7 @@ const flow = async () => {
 for (let i = 0; i < 3; i++) await flow();
 statements.clear();
 statementMs.clear();
+wire.length = 0;
 inHandler = 0;
 const out = process.argv[4];
 const session = out ? new Session() : undefined;
@@ -67,6 +81,10 @@ const t0 = performance.now();
 for (let i = 0; i < N; i++) await flow();
 if (session) writeFileSync(out, JSON.stringify((await session.post('Profiler.stop')).profile));
 console.log(`${kind}: ${N} flows, ${((performance.now() - t0) / N).toFixed(1)} ms/flow total, ${(inHandler / N).toFixed(1)} ms/flow in handler`);
+if (wire.length) {
+  const w = wire.sort((a, b) => a - b);
+  console.log(`  PostgreSQL: query written → first response byte p50 ${w[w.length >> 1].toFixed(3)} ms, p90 ${w[Math.floor(w.length * 0.9)].toFixed(3)} ms`);
+}
 for (const [k, v] of [...statements].sort((a, b) => b[1] - a[1]))
   console.log(`  ${(v / N).toFixed(2)}/flow  ${((statementMs.get(k) ?? 0) / N).toFixed(2)} ms/flow  ${k}`);
 await srv.close();
