@@ -3,7 +3,7 @@
 // median-of-rounds µs per operation. With several dist directories (e.g. a copy of an older build) every build is
 // measured in the same process, rounds interleaved, so A/B figures share the machine's noise.
 //
-//   node packages/certprov/bench/handler.bench.mjs [N=300] [rounds=9] [distDir ...]
+//   node packages/certprov/bench/handler-ab.mjs [N=300] [rounds=9] [distDir ...]
 //   (default distDir: packages/certprov/dist; an older build can be copied to packages/certprov/node_modules/.old-dist
 //    so that its imports resolve, and passed as a second directory)
 import { generateKeyPairSync } from 'node:crypto';

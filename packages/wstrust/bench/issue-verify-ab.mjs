@@ -1,9 +1,9 @@
 // Microbenchmark of the Web Ticket Service's per-flow server work (issue #20 item 4):
 //   issue  — the IssueToken handler answering a PIN RST (MemoryUserDirectory: no scrypt), Request → Response text;
 //   verify — createTicketVerifier().verify of a signed CertProv-shaped request (GetAndPublishCert body), given its parse.
-// A/B in one process: `BEFORE=/path/to/an/older/dist/index.js node bench/issue-verify.bench.mjs` interleaves the
+// A/B in one process: `BEFORE=/path/to/an/older/dist/index.js node bench/issue-verify-ab.mjs` interleaves the
 // older build with this package's dist round by round and prints the medians of each (after `pnpm build`).
-// Usage: node bench/issue-verify.bench.mjs [rounds=60] [iterations per round=30] (short rounds, interleaved: on a shared
+// Usage: node bench/issue-verify-ab.mjs [rounds=60] [iterations per round=30] (short rounds, interleaved: on a shared
 // machine the load moves within seconds; the minimum of the round means is the least disturbed figure).
 import { readFileSync } from 'node:fs';
 import { createHash, createPrivateKey, sign, verify, X509Certificate } from 'node:crypto';
