@@ -4,7 +4,8 @@
 // (exclusive c14n, SHA-1 digest, ticket in the header) and its verification. Target: ratio > 1.
 import { createRequire } from 'node:module';
 import { DOMParser } from '@xmldom/xmldom';
-import { buildAddressingHeaders, buildEnvelope, NS, signMessage, verifyMessage, URI } from '../dist/index.js';
+import { NS } from '@ocauth/diagnostics';
+import { buildAddressingHeaders, buildEnvelope, signMessage, verifyMessage, URI } from '../dist/index.js';
 
 const require = createRequire(new URL('../../../package.json', import.meta.url));
 const { SignedXml } = require('xml-crypto');
