@@ -128,7 +128,7 @@ export const CONFIG_SHAPE = {
   farm: true,
   sip: { fqdn: true, port: true, host: true },
   dataDir: true,
-  store: { kind: true, file: true, url: true, poolSize: true },
+  store: { kind: true, file: true, url: true, poolSize: true, preparedStatements: true },
   users: [USER_SHAPE],
   demoUser: true,
   policy: POLICY_SHAPE,

@@ -14,6 +14,62 @@ import { pgUrlOrSkip } from './support/pg.js';
 const pgUrl = pgUrlOrSkip();
 
 describe.skipIf(!pgUrl)('PostgreSQL store: named prepared statements', () => {
+  it('preparedStatements: false names no statement', async () => {
+    const store = await openStore({ kind: 'postgres', url: pgUrl!, preparedStatements: false }, mkdtempSync(join(tmpdir(), 'ocauth-prep-')));
+    const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+    const real = proto.query;
+    let named = 0;
+    proto.query = function (this: unknown, ...a: unknown[]) {
+      if (typeof a[0] === 'object' && (a[0] as { name?: string })?.name) named++;
+      return real.apply(this, a);
+    };
+    try {
+      const now = Date.now();
+      expect(await store.security.claimOnce(`test|unnamed|${randomBytes(6).toString('hex')}`, now + 60_000, now)).toBe(true);
+      expect(named).toBe(0);
+    } finally {
+      proto.query = real;
+      await store.close();
+    }
+  });
+
+  it('a server connection that lost its prepared statements (a pooler in transaction mode): the store goes on unnamed', async () => {
+    const store = await openStore({ kind: 'postgres', url: pgUrl!, poolSize: 1 }, mkdtempSync(join(tmpdir(), 'ocauth-prep-')));
+    // What PgBouncer in transaction mode does: the next transaction runs on a server connection that never saw
+    // the statement. Simulated on the one pooled connection by DEALLOCATE ALL before the next named statement
+    // (node-postgres still believes it is prepared, so it sends Bind without Parse: 26000).
+    const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+    const real = proto.query;
+    let drop = false;
+    let named = 0;
+    proto.query = function (this: unknown, ...a: unknown[]) {
+      const c = a[0] as { name?: string } | string;
+      if (typeof c === 'object' && c?.name) {
+        named++;
+        if (drop) {
+          drop = false;
+          real.call(this, 'DEALLOCATE ALL', () => {});
+        }
+      }
+      return real.apply(this, a);
+    };
+    try {
+      const now = Date.now();
+      const key = `test|prep|${randomBytes(6).toString('hex')}`;
+      expect(await store.security.claimOnce(key, now + 60_000, now)).toBe(true); // named statements prepared
+      expect(named).toBeGreaterThan(0);
+      drop = true;
+      expect(await store.security.claimOnce(key, now + 60_000, now)).toBe(false); // a read (autocommitted), then none
+      const before = named;
+      await store.security.updateAttempts(`k|${key}`, now, () => ({ failures: 1, windowStart: now, lockedUntil: 0, strikes: 0, expiresAt: now + 60_000 }));
+      expect((await store.security.getAttempts(`k|${key}`, now))?.failures).toBe(1);
+      expect(named).toBe(before); // unnamed from then on
+    } finally {
+      proto.query = real;
+      await store.close();
+    }
+  });
+
   it('a column added by another server while statements are cached: reads and writes still succeed', async () => {
     // A schema of its own (search_path), so the ALTER touches no table other test files use.
     const schemaName = `ocauth_prep_${randomBytes(6).toString('hex')}`;

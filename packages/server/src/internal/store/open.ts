@@ -36,7 +36,10 @@ async function openStoreKind(config: StoreConfig, dataDir: string): Promise<Serv
     }
     case 'postgres': {
       const { openPostgresStore } = await import('./postgres.js');
-      return openPostgresStore(config.url, config.poolSize === undefined ? {} : { poolSize: config.poolSize });
+      return openPostgresStore(config.url, {
+        ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }),
+        ...(config.preparedStatements === undefined ? {} : { preparedStatements: config.preparedStatements }),
+      });
     }
     default:
       throw new StoreError(

@@ -62,7 +62,7 @@ BEGIN
 END
 $fn$`;
 
-export async function openPostgresStore(url: string, o: { poolSize?: number } = {}): Promise<ServerStore> {
+export async function openPostgresStore(url: string, o: { poolSize?: number; preparedStatements?: boolean } = {}): Promise<ServerStore> {
   const pool = new pg.Pool({ connectionString: url, max: o.poolSize ?? 10 });
   pool.on('error', () => {
     /* an idle client was lost: the next query reconnects */
@@ -75,9 +75,15 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
   // PostgreSQL refuse a cached statement for good ("cached plan must not change result type", 0A000): the
   // statement gets a new name (prepared afresh on every connection) and runs again; inside a transaction,
   // which the error aborted, the whole transaction runs again.
+  // Behind a pooler in transaction mode (PgBouncer without max_prepared_statements) a statement prepared on one
+  // server connection is missing on the next ("prepared statement … does not exist", 26000) or already there
+  // (42P05): the store then stops naming statements, for good, and runs the statement (or its transaction)
+  // again unnamed. `preparedStatements: false` starts that way.
+  let named = o.preparedStatements !== false;
   const names = new Map<string, string>();
   let generation = 0;
   const nameOf = (sql: string): string | undefined => {
+    if (!named) return undefined;
     let n = names.get(sql);
     if (n === undefined && names.size < 512 && /^\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) {
       n = `ocauth_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}_${generation}`;
@@ -86,7 +92,10 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
     return n;
   };
   const STALE_PLAN = '0A000';
-  const isStalePlan = (e: unknown) => (e as { code?: string })?.code === STALE_PLAN;
+  const POOLER = new Set(['26000', '42P05']);
+  const codeOf = (e: unknown) => (e as { code?: string })?.code;
+  // Errors after which the same statement runs again (it cannot have changed anything: PostgreSQL refused it).
+  const isStalePlan = (e: unknown) => codeOf(e) === STALE_PLAN || POOLER.has(codeOf(e) ?? '');
   const renew = (sql: string) => {
     generation++;
     names.delete(sql);
@@ -96,7 +105,8 @@ export async function openPostgresStore(url: string, o: { poolSize?: number } = 
     try {
       return (await (name === undefined ? c.query(sql, params) : c.query({ name, text: sql, values: params }))).rows as Record<string, unknown>[];
     } catch (e) {
-      if (name !== undefined && isStalePlan(e)) renew(sql);
+      if (name !== undefined && codeOf(e) === STALE_PLAN) renew(sql);
+      if (name !== undefined && POOLER.has(codeOf(e) ?? '')) named = false;
       throw e;
     }
   };

@@ -52,7 +52,19 @@ export interface ServerStore {
   close(): Promise<void>;
 }
 
-export type StoreConfig = { kind: 'memory' } | { kind: 'sqlite'; file?: string } | { kind: 'postgres'; url: string; poolSize?: number };
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'sqlite'; file?: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /**
+       * Named prepared statements (default true: parsed and planned once per connection). The store turns them
+       * off by itself when a pooler in transaction mode loses them (26000 / 42P05); false starts without them.
+       */
+      preparedStatements?: boolean;
+    };
 
 /** A store failure (one of the ServerError model's ERR_SERVER_STORE_* / ERR_SERVER_USER codes). */
 export class StoreError extends ServerError {
