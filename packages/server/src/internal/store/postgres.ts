@@ -164,32 +164,20 @@ export async function openPostgresStore(url: string, o: { poolSize?: number; pre
     );
   }
   /**
-   * One call of a publication function (the certificate's columns, then for ocauth_publish_claiming_v1 the
-   * claims flattened into keys, group indexes and expiries); the serials revoked.
+   * One call of ocauth_publish_claiming_v1: the certificate's columns, then the claims flattened into keys, group
+   * indexes and expiries (empty arrays for a publication without claims); the serials revoked.
    */
-  const callPublish = async (q: Query, fn: string, r: CertificateRow, now: number, claims: readonly ClaimGroup[]): Promise<string[]> => {
-    const params: unknown[] = [
-      r.serial,
-      r.entity,
-      r.entityNorm,
-      r.deviceId,
-      r.deviceNorm,
-      Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength),
-      r.notBefore,
-      r.notAfter,
-      r.revokedAt,
-      now,
-    ];
-    let sql = `SELECT revoked_serial FROM ${fn}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
-    if (fn === 'ocauth_publish_claiming_v1') {
-      const keys = claims.flatMap((g) => g.keys);
-      const groups = claims.flatMap((g, gi) => g.keys.map(() => gi));
-      const expires = claims.flatMap((g) => g.keys.map(() => g.expiresAt));
-      params.push(keys, groups, expires);
-      sql = `SELECT revoked_serial FROM ${fn}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::int[], $13::bigint[])`;
-    }
+  const publishCertificate = async (r: CertificateRow, now: number, claims: readonly ClaimGroup[]): Promise<string[]> => {
+    const der = Buffer.from(r.der.buffer, r.der.byteOffset, r.der.byteLength);
+    const keys = claims.flatMap((g) => g.keys);
+    const groups = claims.flatMap((g, gi) => g.keys.map(() => gi));
+    const expires = claims.flatMap((g) => g.keys.map(() => g.expiresAt));
     try {
-      return (await q(sql, params)).map((x) => String(x.revoked_serial));
+      const rows = await run(pool)(
+        'SELECT revoked_serial FROM ocauth_publish_claiming_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::int[], $13::bigint[])',
+        [r.serial, r.entity, r.entityNorm, r.deviceId, r.deviceNorm, der, r.notBefore, r.notAfter, r.revokedAt, now, keys, groups, expires],
+      );
+      return rows.map((x) => String(x.revoked_serial));
     } catch (e) {
       const err = e as { code?: string; detail?: string };
       // OCCL1: a claim group had no free key (the function raised; nothing was committed).
@@ -207,8 +195,7 @@ export async function openPostgresStore(url: string, o: { poolSize?: number; pre
     read: (fn) => fn(run(pool)),
     write: tx,
     writeOne: (sql, params) => run(pool)(sql, params),
-    publishCertificate: (r, now, q) => callPublish(q ?? run(pool), 'ocauth_publish_certificate_v1', r, now, []),
-    publishClaiming: (r, now, claims) => callPublish(run(pool), 'ocauth_publish_claiming_v1', r, now, claims),
+    publishCertificate,
     lock: async (q, key) => {
       await q('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
     },

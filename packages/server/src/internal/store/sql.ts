@@ -34,18 +34,13 @@ export interface SqlBackend {
   /** Serialise writers touching the same key within a transaction (PostgreSQL advisory lock; SQLite writers are serial). */
   lock(q: Query, key: string): Promise<void>;
   /**
-   * The whole publication (lock, duplicate check, revocation of the device's live certificates, insert)
-   * as one call when the backend has it (PostgreSQL: one server-side function, one round trip instead of
-   * six); the serials revoked. With `q`, inside that unit of work (a transaction of `write`). Throws CertificateStoreError ERR_CERTPROV_STORE_DUPLICATE_SERIAL for a serial
-   * already published.
+   * The whole publication with the request's claims as one atomic call when the backend has it (PostgreSQL: one
+   * server-side function, one round trip instead of six): each claim group won by its first key not live, then
+   * the lock, duplicate check, revocation of the device's live certificates and insert; the serials revoked.
+   * Throws ClaimLostError when a group has no free key and CertificateStoreError ERR_CERTPROV_STORE_DUPLICATE_SERIAL
+   * for a serial already published; either way nothing is committed.
    */
-  publishCertificate?(row: CertificateRow, now: number, q?: Query): Promise<string[]>;
-  /**
-   * The publication with the request's claims, as one atomic call when the backend has it (PostgreSQL: one
-   * server-side function, one round trip): each group won by its first key not live, then publishCertificate's
-   * steps. Throws ClaimLostError (nothing committed) when a group has no free key.
-   */
-  publishClaiming?(row: CertificateRow, now: number, claims: readonly ClaimGroup[]): Promise<string[]>;
+  publishCertificate?(row: CertificateRow, now: number, claims: readonly ClaimGroup[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -263,11 +258,9 @@ class SqlCertificates {
         notAfter: cert.notAfter.getTime(),
         revokedAt: cert.revokedAt ? cert.revokedAt.getTime() : null,
       };
-      if (this.db.publishCertificate && claims.length === 0) return { revoked: await this.db.publishCertificate(row, now.getTime()) };
-      if (this.db.publishClaiming) return { revoked: await this.db.publishClaiming(row, now.getTime(), claims) };
+      if (this.db.publishCertificate) return { revoked: await this.db.publishCertificate(row, now.getTime(), claims) };
       return await this.db.write(async (q) => {
         for (const g of claims) if (!(await claimIn(q, g, now.getTime()))) throw new ClaimLostError(g);
-        if (this.db.publishCertificate) return { revoked: await this.db.publishCertificate(row, now.getTime(), q) };
         await this.db.lock(q, `${entity}|${device}`);
         if ((await q(`SELECT 1 FROM ocauth_certificates WHERE serial = $1`, [serial])).length)
           throw new CertificateStoreError('ERR_CERTPROV_STORE_DUPLICATE_SERIAL', `serialNumber: expected a serial not yet published, received ${serial}`);
@@ -280,17 +273,7 @@ class SqlCertificates {
           ]);
         await q(
           `INSERT INTO ocauth_certificates (serial, entity, entity_norm, device_id, device_norm, der, not_before, not_after, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            serial,
-            cert.entity,
-            entity,
-            cert.deviceId,
-            device,
-            cert.der,
-            cert.notBefore.getTime(),
-            cert.notAfter.getTime(),
-            cert.revokedAt ? cert.revokedAt.getTime() : null,
-          ],
+          [row.serial, row.entity, row.entityNorm, row.deviceId, row.deviceNorm, row.der, row.notBefore, row.notAfter, row.revokedAt],
         );
         return { revoked: prev.map((r) => String(r.serial)) };
       });
