@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseXml, XmlParseError } from '../src/index.js';
 import { parsePrepared, prepareXmlText } from '../src/internal/parse.js';
-import { namespaceHeavyDocument } from './arbitraries.js';
+import { mutatedDocument, namespaceHeavyDocument } from './arbitraries.js';
 import { haveXmllint } from './xmllint.js';
 
 const RUNS = Number(process.env.OCAUTH_C14N_RUNS ?? 1500);
@@ -117,21 +117,7 @@ const TOKENS = [
   '.',
 ];
 
-const nearMiss = fc
-  .tuple(
-    namespaceHeavyDocument({ maxDepth: 3 }),
-    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2 }), fc.constantFrom(...TOKENS), fc.nat({ max: 3 })), { minLength: 1, maxLength: 3 }),
-  )
-  .map(([d, edits]) => {
-    let s = d.xml;
-    for (const [at, kind, token, len] of edits) {
-      const p = at % (s.length + 1);
-      if (kind === 0) s = s.slice(0, p) + token + s.slice(p);
-      else if (kind === 1) s = s.slice(0, p) + s.slice(p + len + 1);
-      else s = s.slice(0, p) + token + s.slice(p + len + 1);
-    }
-    return s;
-  });
+const nearMiss = mutatedDocument(namespaceHeavyDocument({ maxDepth: 3 }), TOKENS, 3);
 
 describe.skipIf(!haveXmllint())('acceptance = libxml2 (xmllint --noout)', () => {
   it('fixed near misses', () => {

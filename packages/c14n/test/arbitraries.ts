@@ -175,4 +175,23 @@ export function namespaceHeavyDocument(shape: DocumentShape = {}): fc.Arbitrary<
 }
 
 /** Bundled for reuse by the conformance fuzz command. */
-export const c14nArbitraries = { namespaceHeavyDocument };
+/**
+ * Near misses of valid documents: `doc` with 1..`maxEdits` edits, each inserting a token, deleting 1–4
+ * characters, or replacing 1–4 characters by a token, at any position.
+ */
+export function mutatedDocument(doc: fc.Arbitrary<GeneratedDocument>, tokens: readonly string[], maxEdits: number): fc.Arbitrary<string> {
+  return fc
+    .tuple(doc, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2 }), fc.constantFrom(...tokens), fc.nat({ max: 3 })), { minLength: 1, maxLength: maxEdits }))
+    .map(([d, edits]) => {
+      let s = d.xml;
+      for (const [at, kind, token, len] of edits) {
+        const p = at % (s.length + 1);
+        if (kind === 0) s = s.slice(0, p) + token + s.slice(p);
+        else if (kind === 1) s = s.slice(0, p) + s.slice(p + len + 1);
+        else s = s.slice(0, p) + token + s.slice(p + len + 1);
+      }
+      return s;
+    });
+}
+
+export const c14nArbitraries = { namespaceHeavyDocument, mutatedDocument };
