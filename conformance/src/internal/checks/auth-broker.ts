@@ -5,7 +5,7 @@ import { AuthBrokerClient } from '@ocauth/authbroker';
 import { SecurityStatus } from '@ocauth/diagnostics';
 import { expectThat, manual } from '../context.js';
 import type { Requirement } from '../requirements.js';
-import { SIP_INSTANCE, brokerClient, brokerHandshake } from './common.js';
+import { SIP_INSTANCE, brokerClient, brokerHandshake, signedBrokerClient } from './common.js';
 
 export const AUTH_BROKER_CHECKS: readonly Requirement[] = [
   {
@@ -15,12 +15,7 @@ export const AUTH_BROKER_CHECKS: readonly Requirement[] = [
     text: 'CreateAuthBrokerSession ... Creates a session to be used as part of the client authentication with the SIP server using TLS-DSK. ... AuthBrokerAcquireCredential ... Associates a specific SIPInstance with the session.',
     async check(ctx) {
       const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
-      const c = new AuthBrokerClient({
-        url: ctx.paths.authBroker,
-        webTicket: t.assertionXml,
-        fetch: ctx.fetch,
-        signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
-      });
+      const c = signedBrokerClient(ctx, t);
       const { sessionId } = await c.createSession();
       const life = await c.acquireCredential(sessionId, SIP_INSTANCE);
       expectThat(life > 0, `AuthBrokerAcquireCredential: expected a positive credential lifetime, received ${life}`);
@@ -75,13 +70,7 @@ export const AUTH_BROKER_CHECKS: readonly Requirement[] = [
       if (!clk || !idle)
         manual("the inactivity period is implementation-defined (minutes) and the pool's clock cannot be moved; waiting for it does not fit a conformance run");
       const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
-      const c = new AuthBrokerClient({
-        url: ctx.paths.authBroker,
-        webTicket: t.assertionXml,
-        fetch: ctx.fetch,
-        clock: () => clk.now(),
-        signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
-      });
+      const c = signedBrokerClient(ctx, t, { clock: () => clk.now() });
       const { sessionId } = await c.createSession();
       await c.acquireCredential(sessionId, SIP_INSTANCE);
       const half = (idle * 1000) / 2 + 1000;
@@ -178,12 +167,7 @@ export const AUTH_BROKER_CHECKS: readonly Requirement[] = [
         seen.push({ status: res.status, diagnostics: res.headers.get('x-ms-diagnostics'), text });
         return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
       };
-      const c = new AuthBrokerClient({
-        url: ctx.paths.authBroker,
-        webTicket: t.assertionXml,
-        fetch: recording,
-        signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
-      });
+      const c = signedBrokerClient(ctx, t, { fetch: recording });
       const resultOf = (text: string) => /<(?:[\w-]+:)?AuthBrokerAcquireCredentialResult\b[^>]*>\s*(-?\d+)\s*</.exec(text)?.[1];
       // Enabled: the broker obtains the user's certificate (and keeps it).
       const first = await c.createSession();

@@ -1,10 +1,9 @@
 // MS-OCAUTHWS 3.3.4 statements about the Authentication Broker's operations that the 3.3 checks of
 // auth-broker.ts do not cover: "once per session", MaxSignature, the hash algorithm negotiation. Requests are
 // sent with @ocauth/authbroker's client; every answer is judged from the raw response text, read here.
-import { signMessage } from '@ocauth/wstrust';
-import { AuthBrokerClient } from '@ocauth/authbroker';
 import { expectThat, manual, type RunContext } from '../context.js';
 import type { Requirement } from '../requirements.js';
+import { signedBrokerClient } from './common.js';
 
 const SIP_INSTANCE = '71F297D2-197D-545B-AA97-5701F5B5134D';
 /** ALG_ID values of the V2 HashAlgorithm (xs:unsignedInt, 3.3.4.7.3): CALG_SHA1, CALG_SHA_256. */
@@ -19,12 +18,7 @@ async function recordingClient(ctx: RunContext) {
     return r;
   }) as typeof fetch;
   const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
-  const c = new AuthBrokerClient({
-    url: ctx.paths.authBroker,
-    webTicket: t.assertionXml,
-    fetch: f,
-    signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
-  });
+  const c = signedBrokerClient(ctx, t, { fetch: f });
   return { c, raw, last: () => raw[raw.length - 1]! };
 }
 /** Text of the first element with this local name (any prefix), undefined when absent or nil. */

@@ -2,7 +2,7 @@
 // for hostile variants, and the judges of refusals (MS-OCAUTHWS 3.1.4.1 ErrorInfo, 3.2 authentication failures).
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { signMessage, URI } from '@ocauth/wstrust';
+import { signMessage, URI, type WebTicket } from '@ocauth/wstrust';
 import { ACTION_GET_AND_PUBLISH_CERT, buildGetAndPublishCertRequest, generateCsr } from '@ocauth/certprov';
 import { AuthBrokerClient, parseAuthBrokerRequest, parseAuthBrokerResponse } from '@ocauth/authbroker';
 import { CheckFailed, clientOnly, expectThat, manual, type RawResponse, type RunContext } from '../context.js';
@@ -284,12 +284,7 @@ export function brokerTranscript(ctx: RunContext): Promise<{ operation: string; 
         }
         return r;
       }) as typeof fetch;
-      const c = new AuthBrokerClient({
-        url: ctx.paths.authBroker,
-        webTicket: t.assertionXml,
-        fetch: f,
-        signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
-      });
+      const c = signedBrokerClient(ctx, t, { fetch: f });
       const { sessionId } = await c.createSession();
       await c.acquireCredential(sessionId, SIP_INSTANCE);
       if (ctx.target.registrar) {
@@ -355,15 +350,20 @@ export const clientSide = (id: string, section: string, level: 'MUST' | 'SHOULD'
     clientOnly(`constrains clients, not observable at a server; ${where}`);
   },
 });
-/** A fresh session with the Authentication Broker (ticket for the broker, proof-key signed requests). */
-export async function brokerClient(ctx: RunContext) {
-  const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
+/** An Authentication Broker client carrying ticket `t`, every request signed with its proof key (MS-OCAUTHWS 3.2). */
+export function signedBrokerClient(ctx: RunContext, t: WebTicket, o: { fetch?: typeof fetch; clock?: () => Date } = {}): AuthBrokerClient {
   return new AuthBrokerClient({
     url: ctx.paths.authBroker,
     webTicket: t.assertionXml,
-    fetch: ctx.fetch,
+    fetch: o.fetch ?? ctx.fetch,
+    ...(o.clock ? { clock: o.clock } : {}),
     signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
   });
+}
+/** A fresh session with the Authentication Broker (ticket for the broker, proof-key signed requests). */
+export async function brokerClient(ctx: RunContext) {
+  const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
+  return signedBrokerClient(ctx, t);
 }
 export async function brokerHandshake(ctx: RunContext, version: 1 | 2) {
   if (!ctx.target.registrar)

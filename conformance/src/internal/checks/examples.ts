@@ -3,11 +3,10 @@
 // with the spec's: every element path of the printed response (namespace + local name) must be present.
 import type { Document, Element } from '@xmldom/xmldom';
 import { randomUUID } from 'node:crypto';
-import { AuthBrokerClient } from '@ocauth/authbroker';
 import { signMessage } from '@ocauth/wstrust';
 import { CheckFailed, expectThat, manual, type RunContext } from '../context.js';
 import type { Requirement } from '../requirements.js';
-import { dom, specFile } from './common.js';
+import { dom, signedBrokerClient, specFile } from './common.js';
 
 const example = (name: string): string => specFile(name, 'spec example');
 const parse = (xml: string, what: string): Document => dom(xml, what);
@@ -174,12 +173,7 @@ export const EXAMPLE_REPLAY_CHECKS: readonly Requirement[] = [
     async check(ctx) {
       if (!ctx.target.registrar) manual('the TLS-DSK legs need a SIP registrar peer the runner controls (openssl s_server on the embedded target)');
       const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
-      const c = new AuthBrokerClient({
-        url: ctx.paths.authBroker,
-        webTicket: t.assertionXml,
-        fetch: ctx.fetch,
-        signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
-      });
+      const c = signedBrokerClient(ctx, t);
       const { sessionId } = await c.createSession();
       await c.acquireCredential(sessionId, '71F297D2-197D-545B-AA97-5701F5B5134D');
       const peer = ctx.target.registrar('TLSv1');

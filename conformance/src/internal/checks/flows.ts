@@ -1,11 +1,10 @@
 // End-to-end flows (ticket → certificate → broker) and the request shapes of real clients (DESIGN.md field notes).
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
-import { signMessage, URI, WebTicketClient } from '@ocauth/wstrust';
+import { URI, WebTicketClient } from '@ocauth/wstrust';
 import { requestCertificate } from '@ocauth/certprov';
-import { AuthBrokerClient } from '@ocauth/authbroker';
 import { expectThat, manual } from '../context.js';
 import type { Requirement } from '../requirements.js';
-import { SIP_INSTANCE, show, certProvAnswer, chainUp } from './common.js';
+import { SIP_INSTANCE, show, certProvAnswer, chainUp, signedBrokerClient } from './common.js';
 
 export const FLOW_CHECKS: readonly Requirement[] = [
   {
@@ -83,12 +82,7 @@ export const FLOW_CHECKS: readonly Requirement[] = [
     async check(ctx) {
       if (!ctx.target.registrar) manual("the TLS-DSK leg needs the pool's SIP registrar (not reachable over HTTPS); run against the embedded target");
       const t = await ctx.client(ctx.anyCredentials()).requestTicket(ctx.paths.authBroker, ctx.paths.webTicket);
-      const c = new AuthBrokerClient({
-        url: ctx.paths.authBroker,
-        webTicket: t.assertionXml,
-        fetch: ctx.fetch,
-        signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
-      });
+      const c = signedBrokerClient(ctx, t);
       const { sessionId } = await c.createSession();
       await c.acquireCredential(sessionId, SIP_INSTANCE);
       const peer = ctx.target.registrar('TLSv1');

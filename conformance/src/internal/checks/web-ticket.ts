@@ -1,7 +1,6 @@
 // MS-OCAUTHWS 3.2 Web Ticket Service: RST/RSTR fields, ticket validation at participating services.
 import { randomBytes } from 'node:crypto';
 import { signMessage, URI } from '@ocauth/wstrust';
-import { AuthBrokerClient } from '@ocauth/authbroker';
 import { expectThat, manual } from '../context.js';
 import type { Requirement } from '../requirements.js';
 import {
@@ -20,6 +19,7 @@ import {
   RST_VIOLATIONS,
   rstField,
   clientSide,
+  signedBrokerClient,
 } from './common.js';
 
 export const WEB_TICKET_CHECKS: readonly Requirement[] = [
@@ -407,12 +407,7 @@ export const WEB_TICKET_CHECKS: readonly Requirement[] = [
       if (!ctx.paths.authBroker.toLowerCase().startsWith(t.appliesTo.toLowerCase().replace(/\/?$/, '/')))
         manual(`the ticket applies to ${t.appliesTo} only; no second service to reuse it at`);
       // The prefix rule, seen from the server side: a ticket whose AppliesTo prefixes the broker's URL is accepted there.
-      const c = new AuthBrokerClient({
-        url: ctx.paths.authBroker,
-        webTicket: t.assertionXml,
-        fetch: ctx.fetch,
-        signEnvelope: (envelope, { webTicket, now }) => signMessage({ envelope, proofKey: t.proofKey, assertionId: t.assertionId, token: webTicket, now }),
-      });
+      const c = signedBrokerClient(ctx, t);
       const { sessionId } = await c.createSession();
       await c.terminateSession(sessionId);
       return `ticket for ${t.appliesTo} accepted by the Authentication Broker`;
