@@ -132,33 +132,6 @@ describe('handler against hostile input', () => {
     expect((await h(req)).status).toBe(413);
     expect(n).toBeLessThan(1100);
   });
-  it('invalid UTF-8 is a s:Client fault (never decoded leniently); a SOAP 1.2 envelope sent as text/xml is 415', async () => {
-    const env = `<s:Envelope xmlns:s="${NS.soap11}"><s:Body><x>\u00e9</x></s:Body></s:Envelope>`;
-    const bad = Buffer.from(env.replace('\u00e9', '__'));
-    bad[bad.indexOf('__')] = 0xc3;
-    bad[bad.indexOf('_')] = 0x28; // C3 28: a lead byte without its continuation
-    const r = await h(new Request(SERVICE + '/Pin', { method: 'POST', body: bad, headers: { ...basic, 'content-type': 'text/xml; charset=utf-8' } }));
-    expect(r.status).toBe(500);
-    const t = await r.text();
-    expect(t).toContain('s:Client');
-    expect(t).toContain('UTF-8');
-    const v12 = `<s:Envelope xmlns:s="${NS.soap12}"><s:Body/></s:Envelope>`;
-    expect(
-      (await h(new Request(SERVICE + '/Pin', { method: 'POST', body: v12, headers: { ...basic, 'content-type': 'text/xml; charset=utf-8' } }))).status,
-    ).toBe(415);
-  });
-  it('an oversized streamed body without Content-Length → 413', async () => {
-    let n = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(c) {
-        if (n++ > 2000) c.close();
-        else c.enqueue(new Uint8Array(1024).fill(0x20));
-      },
-    });
-    const req = new Request(SERVICE + '/Pin', { method: 'POST', body, headers: basic, duplex: 'half' } as RequestInit);
-    expect((await h(req)).status).toBe(413);
-    expect(n).toBeLessThan(1100);
-  });
   it('deeply nested body is refused', async () => {
     const deep = `<s:Envelope xmlns:s="${NS.soap11}"><s:Body>${'<a>'.repeat(200)}${'</a>'.repeat(200)}</s:Body></s:Envelope>`;
     const r = await h(new Request(SERVICE + '/Pin', { method: 'POST', body: deep, headers: basic }));
