@@ -48,6 +48,7 @@ const SECONDS = Number(process.env.OCAUTH_FLOOR_SECONDS ?? (QUICK ? 3 : 8));
 const ROUNDS = QUICK ? 2 : 6;
 // The per-flow rows run one flow at a time (a few per second on this shared machine): longer phases.
 const FLOW_SECONDS = Number(process.env.OCAUTH_FLOOR_FLOW_SECONDS ?? (QUICK ? 4 : 24));
+const WARMUP_SECONDS = Number(process.env.OCAUTH_FLOOR_WARMUP_SECONDS ?? (QUICK ? 0.5 : 3));
 // OCAUTH_FLOOR_CLIENTS=0 leaves the HTTPS latency rows out (per-flow rows only, e.g. for A/B runs).
 const CONCURRENCY = (process.env.OCAUTH_FLOOR_CLIENTS ?? '16,64')
   .split(',')
@@ -255,7 +256,10 @@ async function perFlowVsFloor(h, kind) {
       }
       return (n / (now() - t0)) * 1000;
     };
-    for (let i = 0; i < 3; i++) await flow(timed, 0); // warm-up (JIT, TLS-free path, first SQLite image)
+    // Warm-up to steady state before any measured round (JIT of the whole server path, first SQLite image, pool
+    // connections): a server answers for hours, and a cold start measured against node:crypto's C++ floor
+    // would understate the steady rate. Both sides are warmed (the floor by one phase below).
+    for (const end = now() + WARMUP_SECONDS * 1000; now() < end; ) await flow(timed, 0);
     await floorPhase(true);
     for (const k in parts) parts[k] = 0;
     const s = [],
