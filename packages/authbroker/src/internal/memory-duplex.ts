@@ -45,6 +45,22 @@ export class MemoryDuplex extends Duplex {
 }
 
 /**
+ * Destroy a TLS endpoint and its wire. The TLS engine's last write to the wire completed synchronously, so
+ * its stream callback is still queued for the next tick; destroying the wire before it runs makes Node's
+ * stream machinery build an ERR_STREAM_DESTROYED error (with a captured stack) nobody reads. Destruction
+ * therefore waits for that tick when a write is pending; nothing can be fed in between (callers mark the
+ * endpoint done or failed first).
+ */
+export function destroyEndpoint(socket: { destroy(): unknown; destroyed: boolean }, wire: MemoryDuplex): void {
+  const now = () => {
+    if (!socket.destroyed) socket.destroy();
+    wire.destroy();
+  };
+  if ((wire as unknown as { _writableState?: { pendingcb?: number } })._writableState?.pendingcb) process.nextTick(now);
+  else now();
+}
+
+/**
  * Wait until `done()` holds, or until nothing moved (no new output, no event) for `quietRounds`
  * consecutive macrotask turns. TLS processing in Node is synchronous once bytes reach OpenSSL, so
  * a few quiet turns mean the engine is waiting for more input.

@@ -2,7 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
 import { TlsDskError } from './errors.js';
-import { MemoryDuplex, settle } from './memory-duplex.js';
+import { destroyEndpoint, MemoryDuplex, settle } from './memory-duplex.js';
 import { formatSecurityStatus, SecurityStatus } from './security-status.js';
 import {
   certToPem,
@@ -187,8 +187,7 @@ export class TlsDskClient {
    * @throws never
    */
   destroy(): void {
-    if (!this.socket.destroyed) this.socket.destroy();
-    this.wire.destroy();
+    destroyEndpoint(this.socket, this.wire);
   }
 
   private progress = (): number => this.wire.pending + this.events * 1_000_003;
