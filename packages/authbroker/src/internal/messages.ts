@@ -4,7 +4,7 @@ import { NS, type Finding } from '@ocauth/diagnostics';
 import type { Document, Element } from '@xmldom/xmldom';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { actionOf, type AuthBrokerOperation, operationOfAction } from './actions.js';
-import { isNil, parseXml, serialize, textOf, type XNode } from './xml.js';
+import { escapeText, isNil, parseXml, serialize, textOf, type XNode } from './xml.js';
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies (MS-OCAUTHWS 3.3.4.x.2.1). `undefined` = element absent (minOccurs="0"),
@@ -334,6 +334,81 @@ function checkBody(operation: AuthBrokerOperation, body: Record<string, unknown>
   }
 }
 
+// The compact layout (no indentation) written straight as text: what the client and the handler send on
+// every call. Byte for byte the tree + serialize() layout of the indented path without its whitespace
+// (held to it by test/messages-text.test.ts over generated bodies and headers).
+const NIL_WITH_NS = ` i:nil="true" xmlns:i="${NS.xsi}"`;
+const ENVELOPE_REQUEST_OPEN = `<s:Envelope xmlns:a="${NS.wsa10}" xmlns:s="${NS.soap11}"><s:Header>`;
+const ENVELOPE_RESPONSE_OPEN = `<s:Envelope xmlns:s="${NS.soap11}" xmlns:a="${NS.wsa10}"><s:Header>`;
+const MUST_UNDERSTAND = ' s:mustUnderstand="1"';
+
+/** `<name attrs>escaped text</name>`, or `<name attrs/>` when the text is empty (serialize()'s rule). */
+function textElement(name: string, attrs: string, text: string): string {
+  return text === '' ? `<${name}${attrs}/>` : `<${name}${attrs}>${escapeText(text)}</${name}>`;
+}
+
+/** `<name attrs>children</name>`, or `<name attrs/>` without children. */
+function parentElement(name: string, attrs: string, children: string): string {
+  return children === '' ? `<${name}${attrs}/>` : `<${name}${attrs}>${children}</${name}>`;
+}
+
+/** valueNode() as text: absent → nothing, null → xsi:nil, an array → <string> items, else the value's text. */
+function valueText(name: string, kind: Kind, value: unknown, nil: string): string {
+  if (value === undefined) return '';
+  if (value === null) return `<${name}${nil}/>`;
+  if (kind === 'strings') {
+    let items = '';
+    for (const item of value as string[]) items += textElement('string', '', item);
+    return parentElement(name, '', items);
+  }
+  return textElement(name, '', String(value));
+}
+
+function requestText(operation: AuthBrokerOperation, b: Record<string, unknown>, headers: AuthBrokerRequestHeaders): string {
+  let out = ENVELOPE_REQUEST_OPEN;
+  out += textElement('a:Action', MUST_UNDERSTAND, actionOf(operation, 'request'));
+  out += textElement('a:MessageID', '', headers.messageId);
+  if (headers.to !== undefined) out += textElement('a:To', MUST_UNDERSTAND, headers.to);
+  if (headers.timestamp || headers.webTicket) {
+    let sec = '';
+    if (headers.timestamp) {
+      sec += `<Timestamp xmlns="${NS.wsu}">${textElement('Created', '', headers.timestamp.created)}${textElement('Expires', '', headers.timestamp.expires)}</Timestamp>`;
+    }
+    if (headers.webTicket) sec += headers.webTicket.trim();
+    // A Security whose only child is an all-blank ticket still has that (empty) child: never self-closed.
+    out += `<o:Security${MUST_UNDERSTAND} xmlns:o="${NS.wsse}">${sec}</o:Security>`;
+  }
+  out += '</s:Header><s:Body>';
+  const fields = REQUEST_FIELDS[operation];
+  const usesArray = fields.some((f) => f.kind === 'strings' && b[f.prop] !== undefined && b[f.prop] !== null);
+  let children = '';
+  if (usesArray) {
+    // The layout of 4.3.1: default namespace = Serialization/Arrays for the <string> items, a: = tempuri.
+    for (const f of fields) children += valueText(`a:${f.element}`, f.kind, b[f.prop], NIL_WITH_NS);
+    out += parentElement(`a:${operation}`, ` xmlns="${NS.arrays}" xmlns:a="${NS.tempuri}"`, children);
+  } else {
+    for (const f of fields) children += valueText(f.element, f.kind, b[f.prop], NIL_WITH_NS);
+    out += parentElement(operation, ` xmlns="${NS.tempuri}"`, children);
+  }
+  return `${out}</s:Body></s:Envelope>`;
+}
+
+function responseText(operation: AuthBrokerOperation, b: Record<string, unknown>, headers: { relatesTo?: string }): string {
+  const layout = RESPONSE_LAYOUT[operation];
+  let inner = '';
+  if (layout.result) {
+    // xmlns:i is declared on the result already: no per-element declaration.
+    let fields = '';
+    for (const f of layout.fields) fields += valueText(`b:${f.element}`, f.kind, b[f.prop], ' i:nil="true"');
+    inner = parentElement(layout.result, ` xmlns:b="${NS.datacontract}" xmlns:i="${NS.xsi}"`, fields);
+  } else {
+    for (const f of layout.fields) inner += valueText(f.element, f.kind, b[f.prop], NIL_WITH_NS);
+  }
+  let out = ENVELOPE_RESPONSE_OPEN + textElement('a:Action', MUST_UNDERSTAND, actionOf(operation, 'response'));
+  if (headers.relatesTo !== undefined) out += textElement('a:RelatesTo', '', headers.relatesTo);
+  return `${out}</s:Header><s:Body>${parentElement(`${operation}Response`, ` xmlns="${NS.tempuri}"`, inner)}</s:Body></s:Envelope>`;
+}
+
 /**
  * A request envelope for one of the seven operations, laid out like the spec examples (4.3.1 …).
  * @throws {AuthBrokerError} ERR_AUTHBROKER_MESSAGE when a body field has the wrong type (e.g. a non-integer where xs:int is expected).
@@ -346,6 +421,7 @@ export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(
 ): string {
   const b = body as unknown as Record<string, unknown>;
   checkBody(operation, b, REQUEST_FIELDS[operation]);
+  if (!options.indent) return requestText(operation, b, headers);
   const header: XNode[] = [
     { name: 'a:Action', attrs: [['s:mustUnderstand', '1']], text: actionOf(operation, 'request') },
     { name: 'a:MessageID', text: headers.messageId },
@@ -400,6 +476,7 @@ export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(
   const layout = RESPONSE_LAYOUT[operation];
   const b = body as unknown as Record<string, unknown>;
   checkBody(operation, b, layout.fields);
+  if (!options.indent) return responseText(operation, b, headers);
   let inner: XNode[];
   if (layout.result) {
     const children = layout.fields.map((f) => valueNode(`b:${f.element}`, f.kind, b[f.prop])).filter((n): n is XNode => !!n);
