@@ -4,7 +4,7 @@ import { NS, type Finding } from '@ocauth/diagnostics';
 import type { Document, Element } from '@xmldom/xmldom';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { actionOf, type AuthBrokerOperation, operationOfAction } from './actions.js';
-import { escapeText, isNil, parseXml, serialize, textOf, type XNode } from './xml.js';
+import { DEFAULT_MAX_XML_BYTES, escapeText, isNil, parseXml, serialize, textOf, type XNode } from './xml.js';
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies (MS-OCAUTHWS 3.3.4.x.2.1). `undefined` = element absent (minOccurs="0"),
@@ -588,7 +588,11 @@ function parseScalar(where: string, kind: Kind, e: Element): unknown {
       return isNil(it) ? '' : textOf(it);
     });
   }
-  const t = textOf(e);
+  return scalarFromText(where, kind, textOf(e));
+}
+
+/** An xs:string / xs:int / xs:long / xs:unsignedInt from an element's text (its surrounding blanks allowed for integers). */
+function scalarFromText(where: string, kind: Exclude<Kind, 'strings'>, t: string): unknown {
   if (kind === 'string') return t;
   const s = t.trim();
   const re = kind === 'uint' ? /^\+?\d{1,10}$/ : /^[+-]?\d{1,19}$/;
@@ -719,6 +723,133 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The compact response, read without a DOM
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Characters a value of the fast path may hold: base64, digits and sign, URIs and uuids. No markup,
+ * entity, blank or control character, so the text is its value exactly as the DOM path would read it
+ * (no entity to expand, no line end to normalize, nothing to trim) and every character is an XML Char.
+ */
+const PLAIN = /^[A-Za-z0-9+/=:._-]*$/;
+const RESPONSE_HEAD = `<s:Envelope xmlns:s="${NS.soap11}" xmlns:a="${NS.wsa10}"><s:Header><a:Action s:mustUnderstand="1">`;
+const RESPONSE_TAIL = '</s:Body></s:Envelope>';
+
+/**
+ * A response in exactly the compact layout this broker writes (responseText), read with string matching:
+ * the envelope, header and body element names, namespace declarations and attribute values are fixed
+ * strings, and every value is PLAIN. Anything else — another layout, a fault, a value the DOM path would
+ * refuse or read differently, an unexpected operation — returns undefined and the caller parses the DOM,
+ * which gives the answer or the error. Accepts only documents @ocauth/c14n parseXml accepts, with the
+ * same result (test/messages-text.test.ts holds it to the DOM path over generated and mutated documents).
+ */
+export function compactResponse(xml: string, expected: AuthBrokerOperation | undefined): ParsedAuthBrokerResponse | undefined {
+  if (xml.length > DEFAULT_MAX_XML_BYTES || !xml.startsWith(RESPONSE_HEAD) || !xml.endsWith(RESPONSE_TAIL)) return undefined;
+  let at = RESPONSE_HEAD.length;
+  const actionEnd = xml.indexOf('</a:Action>', at);
+  if (actionEnd < 0) return undefined;
+  const op = operationOfAction(xml.slice(at, actionEnd));
+  if (!op || op.direction !== 'response' || (expected !== undefined && op.operation !== expected)) return undefined;
+  const operation = op.operation;
+  at = actionEnd + '</a:Action>'.length;
+  let relatesTo: string | undefined;
+  if (xml.startsWith('<a:RelatesTo/>', at)) {
+    relatesTo = '';
+    at += '<a:RelatesTo/>'.length;
+  } else if (xml.startsWith('<a:RelatesTo>', at)) {
+    const end = xml.indexOf('</a:RelatesTo>', at);
+    if (end < 0) return undefined;
+    relatesTo = xml.slice(at + '<a:RelatesTo>'.length, end);
+    if (!PLAIN.test(relatesTo)) return undefined;
+    at = end + '</a:RelatesTo>'.length;
+  }
+  if (!xml.startsWith('</s:Header><s:Body>', at)) return undefined;
+  at += '</s:Header><s:Body>'.length;
+  const end = xml.length - RESPONSE_TAIL.length;
+  const wrapper = `${operation}Response`;
+  const layout = RESPONSE_LAYOUT[operation];
+  const open = `<${wrapper} xmlns="${NS.tempuri}"`;
+  if (!xml.startsWith(open, at)) return undefined;
+  at += open.length;
+  let body: Record<string, unknown> | undefined;
+  if (xml.startsWith('/>', at)) {
+    // No result element (or no field): every field absent, as the DOM path reads it.
+    if (at + 2 !== end) return undefined;
+    body = {};
+  } else {
+    const close = `</${wrapper}>`;
+    if (xml[at] !== '>' || !xml.endsWith(close, end)) return undefined;
+    const inner = xml.slice(at + 1, end - close.length);
+    if (layout.result) {
+      const resultOpen = `<${layout.result} xmlns:b="${NS.datacontract}" xmlns:i="${NS.xsi}"`;
+      if (!inner.startsWith(resultOpen)) return undefined;
+      const rest = inner.slice(resultOpen.length);
+      if (rest === '/>') body = {};
+      else {
+        const resultClose = `</${layout.result}>`;
+        if (rest[0] !== '>' || !rest.endsWith(resultClose)) return undefined;
+        body = compactFields(rest.slice(1, rest.length - resultClose.length), layout.fields, 'b:', '');
+      }
+    } else body = compactFields(inner, layout.fields, '', ` xmlns:i="${NS.xsi}"`);
+  }
+  if (!body) return undefined;
+  return { operation, body: body as never, relatesTo };
+}
+
+/** The children of a response element: each `<p:Name>PLAIN</p:Name>`, `<p:Name/>` or (a string) `<p:Name i:nil="true"…/>`, in schema order. */
+function compactFields(xml: string, fields: Field[], prefix: string, nilDeclaration: string): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  let at = 0;
+  let pos = 0;
+  while (at < xml.length) {
+    if (xml[at] !== '<') return undefined;
+    const nameEnd = at + 1 + prefix.length;
+    if (!xml.startsWith(prefix, at + 1)) return undefined;
+    let idx = -1;
+    for (let i = pos; i < fields.length; i++) {
+      const f = fields[i]!;
+      if (xml.startsWith(f.element, nameEnd) && /[ />]/.test(xml[nameEnd + f.element.length] ?? '')) {
+        idx = i;
+        break;
+      }
+    }
+    if (idx < 0) return undefined;
+    const f = fields[idx]!;
+    if (f.kind === 'strings') return undefined;
+    pos = idx + 1;
+    const name = `${prefix}${f.element}`;
+    let at2 = nameEnd + f.element.length;
+    const nil = ` i:nil="true"${nilDeclaration}/>`;
+    let value: unknown;
+    if (xml.startsWith('/>', at2)) {
+      value = '';
+      at2 += 2;
+    } else if (xml.startsWith(nil, at2)) {
+      if (f.kind !== 'string') return undefined;
+      value = null;
+      at2 += nil.length;
+    } else if (xml[at2] === '>') {
+      const close = `</${name}>`;
+      const valueEnd = xml.indexOf(close, at2 + 1);
+      if (valueEnd < 0) return undefined;
+      value = xml.slice(at2 + 1, valueEnd);
+      at2 = valueEnd + close.length;
+    } else return undefined;
+    if (typeof value === 'string') {
+      if (!PLAIN.test(value)) return undefined;
+      try {
+        value = scalarFromText(name, f.kind, value);
+      } catch {
+        return undefined;
+      }
+    }
+    out[f.prop] = value;
+    at = at2;
+  }
+  return out;
+}
+
 /**
  * Parse a response envelope.
  * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the envelope carries a SOAP fault.
@@ -726,6 +857,10 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
  *   (not the `expected` operation's response action), ERR_AUTHBROKER_MESSAGE (envelope or body not as the schema says).
  */
 export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: string | Uint8Array | Document, expected?: O): ParsedAuthBrokerResponse<O> {
+  if (typeof input === 'string') {
+    const fast = compactResponse(input, expected);
+    if (fast) return fast as ParsedAuthBrokerResponse<O>;
+  }
   const { header, payload, action } = envelopeParts(input);
   if (payload.namespaceURI === NS.soap11 && payload.localName === 'Fault') {
     const kids = childElements(payload);
