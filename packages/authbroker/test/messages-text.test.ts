@@ -17,7 +17,7 @@ const text = fc.oneof(
   fc.array(fc.oneof(special, fc.string({ maxLength: 4 })), { maxLength: 8 }).map((a) => a.join('')),
 );
 
-const valueOf = (kind: Kind): fc.Arbitrary<unknown> => {
+const kindValue = (kind: Kind): fc.Arbitrary<unknown> => {
   switch (kind) {
     case 'string':
       return text;
@@ -33,7 +33,7 @@ const valueOf = (kind: Kind): fc.Arbitrary<unknown> => {
 };
 
 const bodyOf = (fields: Field[]): fc.Arbitrary<Record<string, unknown>> =>
-  fc.tuple(...fields.map((f) => fc.oneof(fc.constant(undefined), fc.constant(null), valueOf(f.kind)))).map((values) => {
+  fc.tuple(...fields.map((f) => fc.oneof(fc.constant(undefined), fc.constant(null), kindValue(f.kind)))).map((values) => {
     const body: Record<string, unknown> = {};
     fields.forEach((f, i) => {
       if (values[i] !== undefined) body[f.prop] = values[i];
@@ -134,8 +134,22 @@ describe('compact responses read without a DOM = the DOM path', () => {
   it('the three legs of a V2 handshake as the broker writes them take the shortcut', () => {
     const op = 'AuthBrokerNegotiateSecurityAssociationV2' as const;
     const legs = [
-      { outString: 'FgMDAHoCAAB2AwP/'.repeat(40), securityStatus: 0x90312, maxSignature: 0, hashAlgorithm: 0x800c, clientSigningKey: null, serverSigningKey: null },
-      { outString: 'FAMDAAEBFgMDACg=', securityStatus: 0, maxSignature: 32, hashAlgorithm: 0x800c, clientSigningKey: 'q'.repeat(43) + '=', serverSigningKey: 'r'.repeat(43) + '=' },
+      {
+        outString: 'FgMDAHoCAAB2AwP/'.repeat(40),
+        securityStatus: 0x90312,
+        maxSignature: 0,
+        hashAlgorithm: 0x800c,
+        clientSigningKey: null,
+        serverSigningKey: null,
+      },
+      {
+        outString: 'FAMDAAEBFgMDACg=',
+        securityStatus: 0,
+        maxSignature: 32,
+        hashAlgorithm: 0x800c,
+        clientSigningKey: 'q'.repeat(43) + '=',
+        serverSigningKey: 'r'.repeat(43) + '=',
+      },
       { outString: null, securityStatus: -2146893048, maxSignature: 0, hashAlgorithm: 0, clientSigningKey: null, serverSigningKey: null },
     ];
     for (const body of legs) {
@@ -150,7 +164,11 @@ describe('compact responses read without a DOM = the DOM path', () => {
   it('mutated responses: whenever the shortcut answers, the DOM path accepts the document and reads the same', () => {
     const op = 'AuthBrokerNegotiateSecurityAssociationV2' as const;
     const seeds = [
-      buildAuthBrokerResponse(op, { outString: 'FgMD+/=', securityStatus: 590610, maxSignature: 0, hashAlgorithm: 32780, clientSigningKey: null, serverSigningKey: null }, { relatesTo: 'urn:uuid:1' }),
+      buildAuthBrokerResponse(
+        op,
+        { outString: 'FgMD+/=', securityStatus: 590610, maxSignature: 0, hashAlgorithm: 32780, clientSigningKey: null, serverSigningKey: null },
+        { relatesTo: 'urn:uuid:1' },
+      ),
       buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: 'abc-1' }, { relatesTo: 'urn:uuid:2' }),
       buildAuthBrokerResponse('CreateAuthBrokerSessionV2', { sessionId: null }, {}),
       buildAuthBrokerResponse('AuthBrokerAcquireCredentialV2', { result: 28800 }, { relatesTo: '' }),
@@ -158,27 +176,69 @@ describe('compact responses read without a DOM = the DOM path', () => {
       buildAuthBrokerResponse('AuthBrokerAcquireCredentialV2', {}, {}),
     ];
     const token = fc.constantFrom(
-      '<', '>', '/', '&', '&amp;', '&#x41;', '"', "'", ' ', '\r', '\n', '\t', '\u0000', '\uFFFE', '\uD800', 'é', ']]>', '<!--x-->', '<?pi?>',
-      '<![CDATA[x]]>', 'b:', 'i:', 'i:nil="true"', ' i:nil="1"', 'xmlns="urn:x"', 'xmlns:b="urn:x"', '<b:OutString>', '</b:OutString>',
-      '<b:MaxSignature>', '</b:MaxSignature>', '<SessionId/>', '<x/>', '<s:Fault/>', '<a:RelatesTo>x</a:RelatesTo>', 'x', '0', '-', '+', '=', '9999999999',
+      '<',
+      '>',
+      '/',
+      '&',
+      '&amp;',
+      '&#x41;',
+      '"',
+      "'",
+      ' ',
+      '\r',
+      '\n',
+      '\t',
+      '\u0000',
+      '\uFFFE',
+      '\uD800',
+      'é',
+      ']]>',
+      '<!--x-->',
+      '<?pi?>',
+      '<![CDATA[x]]>',
+      'b:',
+      'i:',
+      'i:nil="true"',
+      ' i:nil="1"',
+      'xmlns="urn:x"',
+      'xmlns:b="urn:x"',
+      '<b:OutString>',
+      '</b:OutString>',
+      '<b:MaxSignature>',
+      '</b:MaxSignature>',
+      '<SessionId/>',
+      '<x/>',
+      '<s:Fault/>',
+      '<a:RelatesTo>x</a:RelatesTo>',
+      'x',
+      '0',
+      '-',
+      '+',
+      '=',
+      '9999999999',
     );
     const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.oneof({ arbitrary: plain, weight: 3 }, token, fc.constant(''), text), fc.boolean());
     let taken = 0;
     fc.assert(
-      fc.property(fc.constantFrom(...seeds), fc.array(edit, { minLength: 1, maxLength: 3 }), fc.option(operation, { nil: undefined }), (seed, edits, expected) => {
-        let xml = seed;
-        for (const [at, cut, insert, inValue] of edits) {
-          // Half the edits land inside a value (between an element's start and end tags), the rest anywhere.
-          const spans = [...xml.matchAll(/>([^<]*)<\//g)].map((m) => m.index! + 1);
-          const i = inValue && spans.length > 0 ? spans[at % spans.length]! : at % (xml.length + 1);
-          xml = xml.slice(0, i) + insert + xml.slice(i + (inValue ? 0 : cut));
-        }
-        const fast = compactResponse(xml, expected);
-        if (fast) {
-          if (xml !== seed) taken++;
-          expect(outcome(() => domPath(xml, expected))).toEqual({ ok: fast });
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        fc.option(operation, { nil: undefined }),
+        (seed, edits, expected) => {
+          let xml = seed;
+          for (const [at, cut, insert, inValue] of edits) {
+            // Half the edits land inside a value (between an element's start and end tags), the rest anywhere.
+            const spans = [...xml.matchAll(/>([^<]*)<\//g)].map((m) => m.index! + 1);
+            const i = inValue && spans.length > 0 ? spans[at % spans.length]! : at % (xml.length + 1);
+            xml = xml.slice(0, i) + insert + xml.slice(i + (inValue ? 0 : cut));
+          }
+          const fast = compactResponse(xml, expected);
+          if (fast) {
+            if (xml !== seed) taken++;
+            expect(outcome(() => domPath(xml, expected))).toEqual({ ok: fast });
+          }
+        },
+      ),
       { numRuns: 20000 },
     );
     // The mutations reach the shortcut's own decisions (changed values, names, attributes), not only its first check.
@@ -188,7 +248,11 @@ describe('compact responses read without a DOM = the DOM path', () => {
 
 function plainBodyOf(fields: Field[], plain: fc.Arbitrary<string>): fc.Arbitrary<Record<string, unknown>> {
   return fc
-    .tuple(...fields.map((f) => (f.kind === 'string' ? fc.oneof(plain, fc.constant(null), fc.constant(undefined)) : fc.oneof(valueOf(f.kind), fc.constant(undefined)))))
+    .tuple(
+      ...fields.map((f) =>
+        f.kind === 'string' ? fc.oneof(plain, fc.constant(null), fc.constant(undefined)) : fc.oneof(kindValue(f.kind), fc.constant(undefined)),
+      ),
+    )
     .map((values) => {
       const body: Record<string, unknown> = {};
       fields.forEach((f, i) => {

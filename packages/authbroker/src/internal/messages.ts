@@ -750,7 +750,7 @@ export function compactResponse(xml: string, expected: AuthBrokerOperation | und
   const actionEnd = xml.indexOf('</a:Action>', at);
   if (actionEnd < 0) return undefined;
   const op = operationOfAction(xml.slice(at, actionEnd));
-  if (!op || op.direction !== 'response' || (expected !== undefined && op.operation !== expected)) return undefined;
+  if (op?.direction !== 'response' || (expected !== undefined && op.operation !== expected)) return undefined;
   const operation = op.operation;
   at = actionEnd + '</a:Action>'.length;
   let relatesTo: string | undefined;

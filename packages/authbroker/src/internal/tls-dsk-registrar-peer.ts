@@ -18,7 +18,14 @@ import {
   type TlsDskProtocol,
 } from './tls-dsk-common.js';
 import { cachedSecureContext } from './secure-context-cache.js';
-import { coalesceHandshakeRecords, firstCertificate, hasChangeCipherSpecAndFinished, HandshakeType, plaintextHandshakeTypes, scanRecords } from './tls-records.js';
+import {
+  coalesceHandshakeRecords,
+  firstCertificate,
+  hasChangeCipherSpecAndFinished,
+  HandshakeType,
+  plaintextHandshakeTypes,
+  scanRecords,
+} from './tls-records.js';
 
 export interface TlsDskRegistrarPeerOptions {
   /** The SIP server's own certificate and key. */
@@ -169,7 +176,9 @@ export class TlsDskRegistrarPeer {
     // broker handshake), so the X509Certificate is only built when `clientCertificate` is read.
     const der = firstCertificate(scanRecords(Buffer.concat(this.received)).records);
     if (der === undefined) {
-      this.failure ??= Object.assign(new Error('client certificate rejected: PEER_DID_NOT_RETURN_A_CERTIFICATE'), { code: 'PEER_DID_NOT_RETURN_A_CERTIFICATE' });
+      this.failure ??= Object.assign(new Error('client certificate rejected: PEER_DID_NOT_RETURN_A_CERTIFICATE'), {
+        code: 'PEER_DID_NOT_RETURN_A_CERTIFICATE',
+      });
       throw this.error();
     }
     const s = this.socket;

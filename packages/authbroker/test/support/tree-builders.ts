@@ -102,12 +102,7 @@ function bodyNode(operation: AuthBrokerOperation, body: Record<string, unknown>)
   return { name: operation, attrs: [['xmlns', NS.tempuri]], children };
 }
 
-export function treeRequest(
-  operation: AuthBrokerOperation,
-  body: object,
-  headers: AuthBrokerRequestHeaders,
-  options: BuildOptions = {},
-): string {
+export function treeRequest(operation: AuthBrokerOperation, body: object, headers: AuthBrokerRequestHeaders, options: BuildOptions = {}): string {
   const b = body as unknown as Record<string, unknown>;
   const header: XNode[] = [
     { name: 'a:Action', attrs: [['s:mustUnderstand', '1']], text: actionOf(operation, 'request') },
@@ -150,12 +145,7 @@ export function treeRequest(
   return serialize(env, !!options.indent);
 }
 
-export function treeResponse(
-  operation: AuthBrokerOperation,
-  body: object,
-  headers: { relatesTo?: string },
-  options: BuildOptions = {},
-): string {
+export function treeResponse(operation: AuthBrokerOperation, body: object, headers: { relatesTo?: string }, options: BuildOptions = {}): string {
   const layout = RESPONSE_LAYOUT[operation];
   const b = body as unknown as Record<string, unknown>;
   let inner: XNode[];
@@ -191,4 +181,3 @@ export function treeResponse(
   };
   return serialize(env, !!options.indent);
 }
-
