@@ -101,14 +101,14 @@ export class TlsDskClient {
     this.verifyServer = verify;
     this.identity = options.checkServerIdentity ?? tls.checkServerIdentity;
     this.target = options.target;
-    const certPem = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
+    const certs = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)];
     const ca = options.trustedCertificates?.map(certToPem);
     const proto = protocolOptions(protocol, options.ciphers);
     const secureContext = loadSecureContext('TLS-DSK client credential', () =>
-      cachedSecureContext(`client|${proto.minVersion}|${proto.ciphers}|${certPem}|${ca?.join('') ?? 'default-roots'}`, cred.privateKey, () =>
+      cachedSecureContext(['client', proto.minVersion, proto.ciphers, ...certs, '\0trust', ...(ca ?? ['\0default-roots'])], cred.privateKey, () =>
         tls.createSecureContext({
           ...proto,
-          cert: certPem,
+          cert: certs.join(''),
           key:
             typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
               ? toPemOrBuffer(cred.privateKey)

@@ -87,13 +87,13 @@ export class TlsDskRegistrarPeer {
       });
     }
     const proto = protocolOptions(protocol, options.ciphers);
-    const cert = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
+    const certs = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)];
     const ca = options.trustedClientCertificates.map(certToPem);
     const secureContext = loadSecureContext('TLS-DSK registrar credential', () =>
-      cachedSecureContext(`registrar|${proto.minVersion}|${proto.ciphers}|${cert}|${ca.join('')}`, cred.privateKey, () =>
+      cachedSecureContext(['registrar', proto.minVersion, proto.ciphers, ...certs, '\0trust', ...ca], cred.privateKey, () =>
         tls.createSecureContext({
           ...proto,
-          cert,
+          cert: certs.join(''),
           key:
             typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
               ? toPemOrBuffer(cred.privateKey)
