@@ -193,10 +193,7 @@ export class TlsDskClient {
   private progress = (): number => this.wire.pending + this.events * 1_000_003;
 
   private async clientHello(): Promise<TlsDskStep> {
-    await settle(
-      () => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ClientHello),
-      this.progress,
-    );
+    await settle(() => this.failure !== undefined || plaintextHandshakeTypes(this.wire.records()).includes(HandshakeType.ClientHello), this.progress);
     if (this.failure !== undefined) return this.fail();
     const out = this.wire.drain();
     if (out.length === 0) return this.fail(new Error('the TLS client produced no client_hello'));
@@ -224,9 +221,9 @@ export class TlsDskClient {
   private async clientFlight(input: Uint8Array): Promise<TlsDskStep> {
     const bad = this.feed(input);
     if (bad) return bad;
-    await settle(() => this.failure !== undefined || hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records), this.progress);
+    await settle(() => this.failure !== undefined || hasChangeCipherSpecAndFinished(this.wire.records()), this.progress);
     if (this.failure !== undefined) return this.fail();
-    if (!hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records)) {
+    if (!hasChangeCipherSpecAndFinished(this.wire.records())) {
       return { status: SecurityStatus.IncompleteMessage, output: new Uint8Array(0) };
     }
     // Check the SIP server's certificate now, before the client's certificate_verify leaves: Node

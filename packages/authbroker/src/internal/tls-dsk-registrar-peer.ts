@@ -159,14 +159,11 @@ export class TlsDskRegistrarPeer {
     this.wire.feed(input);
     const progress = () => this.wire.pending + this.events * 1_000_003;
     if (firstLeg) {
-      await settle(
-        () => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ServerHelloDone),
-        progress,
-      );
+      await settle(() => this.failure !== undefined || plaintextHandshakeTypes(this.wire.records()).includes(HandshakeType.ServerHelloDone), progress);
       if (this.failure !== undefined) throw this.error();
       return { gssapiData: Buffer.from(this.reframe(this.wire.drain())).toString('base64'), done: false };
     }
-    await settle(() => this.failure !== undefined || (this.secure && hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records)), progress);
+    await settle(() => this.failure !== undefined || (this.secure && hasChangeCipherSpecAndFinished(this.wire.records())), progress);
     if (this.failure !== undefined) throw this.error();
     if (!this.secure) {
       return { gssapiData: '', done: false };
