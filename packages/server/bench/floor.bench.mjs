@@ -48,15 +48,21 @@ const SECONDS = Number(process.env.OCAUTH_FLOOR_SECONDS ?? (QUICK ? 3 : 8));
 const ROUNDS = QUICK ? 2 : 6;
 // The per-flow rows run one flow at a time (a few per second on this shared machine): longer phases.
 const FLOW_SECONDS = Number(process.env.OCAUTH_FLOOR_FLOW_SECONDS ?? (QUICK ? 4 : 24));
-const CONCURRENCY = (process.env.OCAUTH_FLOOR_CLIENTS ?? '16,64').split(',').map(Number);
-const MAX_CLIENTS = Math.max(...CONCURRENCY);
+// OCAUTH_FLOOR_CLIENTS=0 leaves the HTTPS latency rows out (per-flow rows only, e.g. for A/B runs).
+const CONCURRENCY = (process.env.OCAUTH_FLOOR_CLIENTS ?? '16,64')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const MAX_CLIENTS = Math.max(0, ...CONCURRENCY);
+// Users seeded in every server (the per-flow rows cycle through them too): the same with or without the HTTPS rows.
+const SEED_USERS = Math.max(64, MAX_CLIENTS);
 const DOMAIN = 'bench.ocauth.test';
 
 const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
 function users() {
-  return Array.from({ length: MAX_CLIENTS }, (_, i) => ({
+  return Array.from({ length: SEED_USERS }, (_, i) => ({
     sipUri: `sip:bench${i}@${DOMAIN}`,
     pin: String(200000 + i * 7),
     phones: [`+1555030${String(i).padStart(4, '0')}`],
@@ -392,7 +398,7 @@ export default async function (h) {
   const rows = [];
   const kinds = ['sqlite', ...(PG_URL ? ['postgres'] : [])];
   for (const k of kinds) rows.push(...(await perFlowVsFloor(h, k)));
-  const keys = await clientKeys(MAX_CLIENTS);
+  const keys = CONCURRENCY.length ? await clientKeys(MAX_CLIENTS) : [];
   for (const k of ['sqlite', 'postgres'])
     for (const c of CONCURRENCY) {
       if (k === 'postgres' && !PG_URL) {

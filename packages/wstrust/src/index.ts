@@ -27,7 +27,7 @@ export type { TicketVerifier, TicketVerifierOptions, VerifiedTicket, PoolKey } f
 export { mintCompactWebTicket, openCompactWebTicket, compactTicketOfHeader } from './internal/cwt.js';
 export type { CompactWebTicketClaims } from './internal/cwt.js';
 export { MemoryUserDirectory, ntHash } from './internal/directory.js';
-export type { UserDirectory, DirectoryUser, ClientCertificateValidator, NtlmCredential, PasswordCandidate } from './internal/directory.js';
+export type { UserDirectory, DirectoryUser, ClientCertificateValidator, NtlmCredential, PasswordCandidate, SignInHooks } from './internal/directory.js';
 export { createNtlmAuthenticator } from './internal/ntlm-server.js';
 export type { NtlmAuthenticator, NtlmAuthenticatorOptions, NtlmConnection, NtlmEvent, WindowsAuthResult } from './internal/ntlm-server.js';
 export { ntlmAuthorizer } from './internal/ntlm.js';

@@ -7,7 +7,8 @@ import { issueAndPublish, TicketRefusedAtPublish } from './get-and-publish-cert/
 import { checkAction, readRequest } from './get-and-publish-cert/read.js';
 import { declaredSoapVersion, respond, respondWithError } from './get-and-publish-cert/respond.js';
 import { checkValidity } from './get-and-publish-cert/validity.js';
-import { resolveHandlerOptions, type CertProvHandlerOptions } from './handler-options.js';
+import { resolveHandlerOptions, type CertProvHandlerOptions, type HandlerConfig } from './handler-options.js';
+import type { ParsedCsr } from './csr.js';
 import type { GetAndPublishCertRequest } from './request.js';
 import { buildGetAndPublishCertResponse } from './response.js';
 
@@ -23,18 +24,21 @@ export function createCertProvHandler(options: CertProvHandlerOptions): (req: Re
   return async (req: Request): Promise<Response> => {
     let version = declaredSoapVersion(req);
     let request: GetAndPublishCertRequest | undefined;
+    let checks: ReturnType<typeof requestChecks> | undefined;
     try {
       const read = await readRequest(req, c.maxBodyBytes); // MS-OCAUTHWS 2.1, 3.1.4.1.2.3
       if (read instanceof Response) return read;
       ({ request } = read);
       version = read.soap.version;
       checkAction(read.soap); // MS-OCAUTHWS 4.1.1
-      const user = await authenticate(req, read.soap, c); // MS-OCAUTHWS 3.2
+      checks = requestChecks(request, c, options);
+      const user = await authenticate(req, read.soap, c, checks.whileStateIsRead); // MS-OCAUTHWS 3.2
       if (user instanceof Response) return user;
-      const deviceKey = checkDeviceId(request.deviceId); // MS-OCAUTHWS 3.1.4.1.5.1
+      const checked = checks.results(); // each step's outcome, refused below in the spec's order
+      const deviceKey = unwrap(checked.deviceKey); // MS-OCAUTHWS 3.1.4.1.5.1
       const entity = await checkEntity(request.entity, user.sipUri, options.userDirectory); // MS-OCAUTHWS 3.1.4.1.5.2
-      const csr = checkCsr(request.csrDer, c.policy, options.testFaults); // MS-OCAUTHWS 3.1.4.1.2.3
-      const validityHours = checkValidity(csr, c.policy); // MS-WCCE validity pairs
+      const csr = unwrap(checked.csr); // MS-OCAUTHWS 3.1.4.1.2.3
+      const validityHours = unwrap(checked.validityHours!); // MS-WCCE validity pairs
       const cert = await issueAndPublish({ spkiDer: csr.spkiDer, entity, deviceId: request.deviceId, deviceKey, validityHours }, c); // 3.1.4.1, 1.3.2
       const { deviceId, entity: requestEntity, requestId, csrDer } = request;
       const chainDer = c.chainDer ? [cert.der, ...c.chainDer] : undefined;
@@ -45,6 +49,51 @@ export function createCertProvHandler(options: CertProvHandlerOptions): (req: Re
     } catch (e) {
       if (e instanceof TicketRefusedAtPublish) return ticketRejected(e.refusal, c); // MS-OCAUTHWS 3.2: 401, as a refused ticket
       return respondWithError(e, request, version, options.onError); // MS-OCAUTHWS 3.1.4.1.4.1
+    } finally {
+      checks?.drop(); // a refused request leaves no check scheduled
     }
+  };
+}
+
+/** A step's value, or what it threw (kept to be thrown in the pipeline's order). */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+function settle<T>(step: () => T): Settled<T> {
+  try {
+    return { ok: true, value: step() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+function unwrap<T>(s: Settled<T>): T {
+  if (!s.ok) throw s.error;
+  return s.value;
+}
+
+/**
+ * The checks of the request that need no user (DeviceId, CSR, validity): made when the pipeline reaches them, or
+ * earlier, while a ticket verifier reads its state after the ticket and its proof-of-possession signature
+ * verified (`whileStateIsRead`, TicketVerifier.verify's onProven: e.g. the server's replay and used-ticket read
+ * on PostgreSQL), on the next turn of the event loop. Either way each runs once, its refusal is thrown in the
+ * pipeline's order after authentication, and nothing is checked for a request whose ticket never verified.
+ */
+function requestChecks(request: GetAndPublishCertRequest, c: HandlerConfig, options: CertProvHandlerOptions) {
+  let results: { deviceKey: Settled<string>; csr: Settled<ParsedCsr>; validityHours: Settled<number> | undefined } | undefined;
+  let dropped = false;
+  const run = () =>
+    (results ??= (() => {
+      const deviceKey = settle(() => checkDeviceId(request.deviceId));
+      const csr = settle(() => checkCsr(request.csrDer, c.policy, options.testFaults));
+      return { deviceKey, csr, validityHours: csr.ok ? settle(() => checkValidity(csr.value, c.policy)) : undefined };
+    })());
+  return {
+    whileStateIsRead: () => {
+      setImmediate(() => {
+        if (!dropped) run();
+      });
+    },
+    results: run,
+    drop: () => {
+      dropped = true;
+    },
   };
 }

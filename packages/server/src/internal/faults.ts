@@ -391,7 +391,7 @@ export function faultyDirectory(d: ServerUserDirectory, faults: ServerFaults): S
     findUserBySipUri: (s) => d.findUserBySipUri(s),
     ...(d.findUserByAccount ? { findUserByAccount: (a: string) => d.findUserByAccount!(a) } : {}),
     ...(d.findNtlmCredential ? { findNtlmCredential: (n: readonly string[]) => d.findNtlmCredential!(n) } : {}),
-    verifyPin: faults.acceptAnyPin ? (identity) => anyone(identity) : (i, p) => d.verifyPin(i, p),
+    verifyPin: faults.acceptAnyPin ? (identity) => anyone(identity) : (i, p, hooks) => d.verifyPin(i, p, hooks),
     verifyPassword: faults.acceptAnyPassword
       ? async (username, _p, alt = []) => (await anyone(username)) ?? (alt[0] ? anyone(alt[0].username) : null)
       : (u, p, alt) => d.verifyPassword(u, p, alt),

@@ -177,6 +177,11 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
         ...v,
         verify: async (input, parsed) => {
           const r = await v.verify(input, parsed);
+          try {
+            parsed?.onProven?.(); // the caller's own checks may run while the claims are read
+          } catch {
+            /* a hook never decides a request */
+          }
           const now = clock().getTime();
           const until = r.notOnOrAfter.getTime() + skewMs;
           const slots = Array.from({ length: perTicket }, (_, i) => `ticketcert|${r.assertionId}|${i}`);

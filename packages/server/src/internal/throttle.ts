@@ -11,7 +11,7 @@
 // source that signed in to an account before ("familiar") keeps its own counter while the account is
 // locked by others, so the owner of an attacked account still signs in from where it usually does.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DirectoryUser } from '@ocauth/wstrust';
+import type { DirectoryUser, SignInHooks } from '@ocauth/wstrust';
 import type { AttemptState, SecurityStore } from './store/security-tables.js';
 import type { ServerUserDirectory } from './store/types.js';
 import { sharedLookups } from './store/sql.js';
@@ -84,7 +84,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore, policy: SignInThrottlePolicy | false, clock: () => Date): ServerUserDirectory {
   const p = { ...THROTTLE_DEFAULTS, ...(policy || {}) };
   const windowMs = p.failureWindowSeconds * 1000;
-  const canonical = async (identity: string): Promise<string> => {
+  const canonical = async (identity: string): Promise<{ key: string; user: DirectoryUser | null }> => {
     const id = identity.trim().toLowerCase().slice(0, 256);
     let u: DirectoryUser | null = null;
     try {
@@ -93,7 +93,7 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
       u = null;
     }
     // Every spelling of one user (phone, SIP URI, DOMAIN\user, UPN) shares one counter; unknown names count too.
-    return u ? `user:${u.sipUri.toLowerCase()}` : `name:${id}`;
+    return { key: u ? `user:${u.sipUri.toLowerCase()}` : `name:${id}`, user: u };
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -102,6 +102,7 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     identity: string,
     secret: string,
     check: (i: string, s: string) => Promise<DirectoryUser | null>,
+    hooks?: SignInHooks,
   ): Promise<DirectoryUser | null> => {
     // The secret is still hashed (same work), but a credential with control characters never succeeds.
     const malformed = CONTROL.test(secret) || CONTROL.test(identity);
@@ -117,7 +118,7 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     // (answered after a delay, without hashing), the secret check starts at once and the account's counter
     // and the familiar-source mark are read while it runs. Whether the account is locked changes nothing in
     // the work done (the secret is hashed either way), only the answer.
-    const [name, sourceCounters] = await Promise.all([canonical(identity), store.getAttemptsOf([source], now)]);
+    const [{ key: name, user: named }, sourceCounters] = await Promise.all([canonical(identity), store.getAttemptsOf([source], now)]);
     const src = sourceCounters.get(source);
     if (src && src.lockedUntil > now) {
       await sleep(Math.min(p.blockedDelayMs, src.lockedUntil - now));
@@ -143,6 +144,14 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
     const max = kind === 'pin' ? p.maxPinFailures : p.maxPasswordFailures;
     const current = key === account ? state : await store.getAttempts(key, now);
     const locked = !!current && current.lockedUntil > now;
+    // Only the secret check can still refuse: the caller may prepare the named user's answer meanwhile.
+    if (named?.enabled && !locked && !malformed) {
+      try {
+        hooks?.onCandidate?.(named);
+      } catch {
+        /* a hook never decides a sign-in */
+      }
+    }
     const user = await checking;
     if (locked) return null;
     if (user) {
@@ -160,7 +169,8 @@ export function throttledDirectory(d: ServerUserDirectory, store: SecurityStore,
   };
 
   // Every other member of the directory (lookups, provisioning, whatever a later version adds) passes through.
-  const verifyPin: ServerUserDirectory['verifyPin'] = (identity, pin) => sharedLookups(() => verify('pin', identity, pin, (i, s) => d.verifyPin(i, s)));
+  const verifyPin: ServerUserDirectory['verifyPin'] = (identity, pin, hooks) =>
+    sharedLookups(() => verify('pin', identity, pin, (i, s) => d.verifyPin(i, s), hooks));
   // Alternatives (base64-decoded UsernameToken candidates of the Lync desktop client) pass through; the
   // attempt counts once, whichever candidate matches.
   const verifyPassword: ServerUserDirectory['verifyPassword'] = (username, password, alternatives) =>

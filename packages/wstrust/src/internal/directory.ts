@@ -27,13 +27,30 @@ export interface PasswordCandidate {
 }
 
 /**
+ * Optional notifications of a sign-in in progress. The Web Ticket Service prepares the ticket of the user an
+ * identity names while that user's secret is being checked (a memory-hard KDF on the thread pool), so the answer
+ * leaves as soon as the check passes; what it prepared is discarded unless the check returns that same user.
+ */
+export interface SignInHooks {
+  /**
+   * Called at most once, with the user the identity names, after the secret check has started and only when
+   * nothing but that check can still refuse the sign-in. Never a verdict: the check's result decides. Must not throw.
+   */
+  onCandidate?(user: DirectoryUser): void;
+}
+
+/**
  * What the Web Ticket Service asks of the user store. Implemented by @ocauth/server
  * (SQLite / PostgreSQL); tests use MemoryUserDirectory. All calls are async.
  */
 export interface UserDirectory {
   findUserBySipUri(sipUri: string): Promise<DirectoryUser | null>;
-  /** Pin binding: phone number / extension (or SIP URI) + PIN. null when they do not match. */
-  verifyPin(identity: string, pin: string): Promise<DirectoryUser | null>;
+  /**
+   * Pin binding: phone number / extension (or SIP URI) + PIN. null when they do not match. A directory may call
+   * `hooks.onCandidate` with the user `identity` names once the PIN check is under way and before its verdict (see
+   * {@link SignInHooks}); the returned user alone says whether the PIN matched.
+   */
+  verifyPin(identity: string, pin: string, hooks?: SignInHooks): Promise<DirectoryUser | null>;
   /**
    * Auth binding (wsse:UsernameToken) and HTTP Basic: user name (`DOMAIN\\user`, UPN, SIP URI) + password.
    * `alternatives` are further readings of the same credentials (the base64-decoded form the Lync desktop

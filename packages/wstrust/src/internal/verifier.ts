@@ -83,8 +83,12 @@ export interface TicketVerifier {
    * Verify a SOAP request carrying a web ticket (MS-OCAUTHWS 3.2, web service web applications).
    * A caller that has already parsed `envelope` (with @ocauth/c14n `parseXml`) may pass that Document as
    * `parsed.document` so the request is not parsed twice; it must be the parse of `envelope`.
+   * A verifier whose last checks wait on a store (a replay cache, a count of certificates per ticket) calls
+   * `parsed.onProven` once, after the ticket and its proof-of-possession signature verified and before it waits:
+   * the caller may start work that needs a request those checks have not refused yet, and must act on it only
+   * once verify resolves. This verifier's own checks do not wait and never call it.
    */
-  verify(envelope: string | Uint8Array | XDocument | ParsedEnvelope, parsed?: { document?: XDocument }): Promise<VerifiedTicket>;
+  verify(envelope: string | Uint8Array | XDocument | ParsedEnvelope, parsed?: { document?: XDocument; onProven?: () => void }): Promise<VerifiedTicket>;
   /**
    * Verify a bare ticket: an assertion XML, an X-MS-WebTicket header value (`opaque=…` SAML or `cwt=…`
    * compact ticket) or an Authorization value `Bearer cwt=…` (non-web-service applications).

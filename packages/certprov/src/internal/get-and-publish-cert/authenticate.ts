@@ -13,15 +13,18 @@ function headerTicketOf(req: Request): string | undefined {
 }
 
 /**
- * The authenticated user's SIP URI, from the ticket verifier (web ticket + proof of possession), or the
+ * The authenticated user's SIP URI, from the ticket verifier (web ticket + proof of possession; `onProven` goes to
+ * the verifier, see TicketVerifier.verify), or the
  * HTTP 401 answer when the ticket fails. A verifier that could not reach its state (e.g. the server's
  * replay cache in the store) is refused with its ResponseCode (DataStoreUnavailable / InternalError).
  */
-export async function authenticate(req: Request, soap: SoapRequest, c: HandlerConfig): Promise<{ sipUri: string } | Response> {
+export async function authenticate(req: Request, soap: SoapRequest, c: HandlerConfig, onProven?: () => void): Promise<{ sipUri: string } | Response> {
   const o = c.options;
   try {
     const header = o.headerTicketVerifier ? headerTicketOf(req) : undefined;
-    return header !== undefined ? await o.headerTicketVerifier!.verifyHeader(header) : await o.ticketVerifier.verify(soap.text, { document: soap.document });
+    return header !== undefined
+      ? await o.headerTicketVerifier!.verifyHeader(header)
+      : await o.ticketVerifier.verify(soap.text, { document: soap.document, ...(onProven ? { onProven } : {}) });
   } catch (e) {
     const rc = (e as { responseCode?: unknown })?.responseCode;
     if (rc === 'DataStoreUnavailable' || rc === 'InternalError') {

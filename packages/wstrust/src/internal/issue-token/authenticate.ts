@@ -1,7 +1,7 @@
 // MS-OCAUTHWS 3.2.4.1 authentication of an IssueToken request, one step per binding of 6.2 (WinNegotiate, Pin, Cert, Auth).
 import { NS } from '@ocauth/diagnostics';
 import { WEB_TICKET_ERRORS } from '../catalog.js';
-import { usernameTokenCandidates, type DirectoryUser } from '../directory.js';
+import { usernameTokenCandidates, type DirectoryUser, type SignInHooks } from '../directory.js';
 import { SecurityError } from '../errors.js';
 import type { ParsedEnvelope } from '../messages.js';
 import type { WindowsAuthResult } from '../ntlm-server.js';
@@ -76,15 +76,17 @@ export async function authenticateWinNegotiate(ctx: IssueTokenContext, req: Requ
 /**
  * MS-OCAUTHWS 3.2.4.1, Pin binding: HTTP Basic with the phone's identity and PIN. The PIN is the part after the
  * LAST colon: a PIN is digits, while the identity may itself contain colons (sip:alice@contoso.com, tel:+1555...),
- * which RFC 7617's first-colon split would cut.
+ * which RFC 7617's first-colon split would cut. Reads only the HTTP header, so it may start before the envelope is read.
  */
-export async function authenticatePin(ctx: IssueTokenContext, req: Request): Promise<DirectoryUser> {
+export async function authenticatePin(ctx: IssueTokenContext, req: Request, hooks?: SignInHooks): Promise<DirectoryUser> {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.get('authorization') ?? '');
   const creds = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
   const i = creds.lastIndexOf(':');
   const challenge = { 'www-authenticate': `Basic realm="${ctx.fqdn}"` };
   if (!m || i < 0) throw new Refusal(new Response(null, { status: 401, headers: challenge }));
-  const u = await ctx.options.userDirectory.verifyPin(creds.slice(0, i), creds.slice(i + 1));
+  const u = hooks
+    ? await ctx.options.userDirectory.verifyPin(creds.slice(0, i), creds.slice(i + 1), hooks)
+    : await ctx.options.userDirectory.verifyPin(creds.slice(0, i), creds.slice(i + 1));
   if (!u) throw httpRefusal(ctx.fqdn, 28024, 401, challenge);
   if (!u.enabled) throw httpRefusal(ctx.fqdn, 28000);
   return u;
