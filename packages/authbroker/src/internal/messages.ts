@@ -644,7 +644,7 @@ export function parseAuthBrokerRequest(input: string | Uint8Array | Document): P
   const { document, header, payload, action } = envelopeParts(input);
   if (action === undefined) throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', 'Header/Action: expected a WS-Addressing (2005/08) Action, received none');
   const op = operationOfAction(action);
-  if (!op || op.direction !== 'request')
+  if (op?.direction !== 'request')
     throw new AuthBrokerError(
       'ERR_AUTHBROKER_ACTION',
       `Header/Action: expected one of http://tempuri.org/IAuthBroker/{CreateAuthBrokerSession,…V2}, received ${describeReceived(action)}`,
