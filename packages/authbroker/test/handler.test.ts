@@ -68,6 +68,25 @@ describe('createAuthBrokerHandler: sessions and sequencing (MS-OCAUTHWS 3.3)', (
     }
   });
 
+  it("AcquireCredential reads each certificate's own lifetime, every time, against the clock (read-once cache of notAfter)", async () => {
+    const handed = [pki.user, pki.expiredUser, pki.user, pki.expiredUser];
+    const b = makeBroker({ credentialSource: { acquire: async () => handed.shift()! } });
+    const c = b.client();
+    const lifetimes: number[] = [];
+    for (let i = 0; i < 4; i++) lifetimes.push(await c.acquireCredential((await c.createSession()).sessionId, SIP_INSTANCE));
+    expect(lifetimes[0]).toBeGreaterThan(3600);
+    expect(lifetimes[1]).toBe(0);
+    expect(lifetimes[2]).toBeGreaterThan(3600);
+    expect(lifetimes[2]).toBeLessThanOrEqual(lifetimes[0]!);
+    expect(lifetimes[3]).toBe(0);
+    // The same certificate, read again after the clock moved past its end: 0.
+    b.advance(9 * 3600_000);
+    const late = makeBroker({ credentialSource: { acquire: async () => pki.user } });
+    late.advance(9 * 3600_000);
+    const lc = late.client();
+    expect(await lc.acquireCredential((await lc.createSession()).sessionId, SIP_INSTANCE)).toBe(0);
+  });
+
   it('a credential whose key does not match its certificate → UnknownCredentials, not a crash (and no cache mix-up)', async () => {
     const { client } = makeBroker({ credentialSource: { acquire: async () => ({ certificate: pki.user.certificate, privateKey: pki.user2.privateKey }) } });
     const c = client();

@@ -1,4 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, X509Certificate } from 'node:crypto';
+import { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { TlsDskClient, TlsDskError, TlsDskRegistrarPeer, type TlsDskProtocol } from '@ocauth/authbroker';
@@ -268,6 +270,57 @@ describe('TLS-DSK engine ↔ registrar peer (MS-OCAUTHWS 3.3, MS-SIPAE 3.2.5)', 
     const peer = new TlsDskRegistrarPeer({ credential: pki.registrar, trustedClientCertificates: [pki.userCa.certificate] });
     await expect(peer.respond('***')).rejects.toMatchObject({ code: 'ERR_TLSDSK_INPUT', securityStatus: SecurityStatus.InvalidToken });
     peer.destroy();
+  });
+
+  for (const withChain of [false, true]) {
+    it(`the registrar's clientCertificate is the leaf the client authenticated with${withChain ? ' (sent with its CA)' : ''}`, async () => {
+      const client = new TlsDskClient({
+        credential: withChain ? { ...pki.user, chain: [pki.userCa.certificate] } : pki.user,
+        protocol: 'TLSv1.2',
+        target: 'sip.contoso.test',
+        trustedCertificates: [pki.serverCa.certificate],
+      });
+      const peer = new TlsDskRegistrarPeer({ credential: pki.registrar, trustedClientCertificates: [pki.userCa.certificate], protocol: 'TLSv1.2' });
+      const hello = await client.step();
+      const flight = await client.step(Buffer.from((await peer.respond(b64(hello.output))).gssapiData, 'base64'));
+      // The client flight in two tokens: the certificate is read from every token the registrar received.
+      const cut = 7;
+      const first = await peer.respond(b64(flight.output.subarray(0, cut)));
+      expect(first.done).toBe(false);
+      const r2 = await peer.respond(b64(flight.output.subarray(cut)));
+      expect(r2.done).toBe(true);
+      const fin = await client.step(Buffer.from(r2.gssapiData, 'base64'));
+      expect(fin.status).toBe(SecurityStatus.OK);
+      expect(r2.clientCertificate).toBeInstanceOf(X509Certificate);
+      expect(b64(r2.clientCertificate!.raw)).toBe(b64(new X509Certificate(pki.user.certificate).raw));
+      expect(r2.clientCertificate, 'built once').toBe(r2.clientCertificate);
+      expect({ ...r2 }.clientCertificate?.subject).toContain('user1@contoso.test');
+    });
+  }
+
+  it('a TLS client that sends no certificate is refused by the registrar (Node TLS client, no credential)', async () => {
+    const peer = new TlsDskRegistrarPeer({ credential: pki.registrar, trustedClientCertificates: [pki.userCa.certificate], protocol: 'TLSv1.2' });
+    const out: Buffer[] = [];
+    const wire = new Duplex({
+      read() {},
+      write(chunk, _e, cb) {
+        out.push(Buffer.from(chunk));
+        cb();
+      },
+    });
+    const socket = tls.connect({ socket: wire, ca: pki.serverCa.certificate, servername: 'sip.contoso.test', minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
+    socket.on('error', () => undefined);
+    const flush = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      return b64(Buffer.concat(out.splice(0)));
+    };
+    const r1 = await peer.respond(await flush());
+    wire.push(Buffer.from(r1.gssapiData, 'base64'));
+    const err = (await peer.respond(await flush()).catch((e: unknown) => e)) as TlsDskError;
+    socket.destroy();
+    expect(err).toBeInstanceOf(TlsDskError);
+    expect(err.code).toBe('ERR_TLSDSK_HANDSHAKE');
+    expect(err.message).toMatch(/client certificate rejected|PEER_DID_NOT_RETURN_A_CERTIFICATE|CERTIFICATE_REQUIRED/);
   });
 
   it('a V1 (TLS 1.0) client cannot complete with a TLS 1.2-only registrar: AlgorithmMismatch', async () => {

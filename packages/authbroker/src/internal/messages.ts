@@ -4,7 +4,7 @@ import { NS, type Finding } from '@ocauth/diagnostics';
 import type { Document, Element } from '@xmldom/xmldom';
 import { AuthBrokerError, describeReceived } from './errors.js';
 import { actionOf, type AuthBrokerOperation, operationOfAction } from './actions.js';
-import { isNil, parseXml, serialize, textOf, type XNode } from './xml.js';
+import { DEFAULT_MAX_XML_BYTES, escapeText, isNil, parseXml, serialize, textOf, type XNode } from './xml.js';
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies (MS-OCAUTHWS 3.3.4.x.2.1). `undefined` = element absent (minOccurs="0"),
@@ -334,6 +334,81 @@ function checkBody(operation: AuthBrokerOperation, body: Record<string, unknown>
   }
 }
 
+// The compact layout (no indentation) written straight as text: what the client and the handler send on
+// every call. Byte for byte the tree + serialize() layout of the indented path without its whitespace
+// (held to it by test/messages-text.test.ts over generated bodies and headers).
+const NIL_WITH_NS = ` i:nil="true" xmlns:i="${NS.xsi}"`;
+const ENVELOPE_REQUEST_OPEN = `<s:Envelope xmlns:a="${NS.wsa10}" xmlns:s="${NS.soap11}"><s:Header>`;
+const ENVELOPE_RESPONSE_OPEN = `<s:Envelope xmlns:s="${NS.soap11}" xmlns:a="${NS.wsa10}"><s:Header>`;
+const MUST_UNDERSTAND = ' s:mustUnderstand="1"';
+
+/** `<name attrs>escaped text</name>`, or `<name attrs/>` when the text is empty (serialize()'s rule). */
+function textElement(name: string, attrs: string, text: string): string {
+  return text === '' ? `<${name}${attrs}/>` : `<${name}${attrs}>${escapeText(text)}</${name}>`;
+}
+
+/** `<name attrs>children</name>`, or `<name attrs/>` without children. */
+function parentElement(name: string, attrs: string, children: string): string {
+  return children === '' ? `<${name}${attrs}/>` : `<${name}${attrs}>${children}</${name}>`;
+}
+
+/** valueNode() as text: absent → nothing, null → xsi:nil, an array → <string> items, else the value's text. */
+function valueText(name: string, kind: Kind, value: unknown, nil: string): string {
+  if (value === undefined) return '';
+  if (value === null) return `<${name}${nil}/>`;
+  if (kind === 'strings') {
+    let items = '';
+    for (const item of value as string[]) items += textElement('string', '', item);
+    return parentElement(name, '', items);
+  }
+  return textElement(name, '', String(value));
+}
+
+function requestText(operation: AuthBrokerOperation, b: Record<string, unknown>, headers: AuthBrokerRequestHeaders): string {
+  let out = ENVELOPE_REQUEST_OPEN;
+  out += textElement('a:Action', MUST_UNDERSTAND, actionOf(operation, 'request'));
+  out += textElement('a:MessageID', '', headers.messageId);
+  if (headers.to !== undefined) out += textElement('a:To', MUST_UNDERSTAND, headers.to);
+  if (headers.timestamp || headers.webTicket) {
+    let sec = '';
+    if (headers.timestamp) {
+      sec += `<Timestamp xmlns="${NS.wsu}">${textElement('Created', '', headers.timestamp.created)}${textElement('Expires', '', headers.timestamp.expires)}</Timestamp>`;
+    }
+    if (headers.webTicket) sec += headers.webTicket.trim();
+    // A Security whose only child is an all-blank ticket still has that (empty) child: never self-closed.
+    out += `<o:Security${MUST_UNDERSTAND} xmlns:o="${NS.wsse}">${sec}</o:Security>`;
+  }
+  out += '</s:Header><s:Body>';
+  const fields = REQUEST_FIELDS[operation];
+  const usesArray = fields.some((f) => f.kind === 'strings' && b[f.prop] !== undefined && b[f.prop] !== null);
+  let children = '';
+  if (usesArray) {
+    // The layout of 4.3.1: default namespace = Serialization/Arrays for the <string> items, a: = tempuri.
+    for (const f of fields) children += valueText(`a:${f.element}`, f.kind, b[f.prop], NIL_WITH_NS);
+    out += parentElement(`a:${operation}`, ` xmlns="${NS.arrays}" xmlns:a="${NS.tempuri}"`, children);
+  } else {
+    for (const f of fields) children += valueText(f.element, f.kind, b[f.prop], NIL_WITH_NS);
+    out += parentElement(operation, ` xmlns="${NS.tempuri}"`, children);
+  }
+  return `${out}</s:Body></s:Envelope>`;
+}
+
+function responseText(operation: AuthBrokerOperation, b: Record<string, unknown>, headers: { relatesTo?: string }): string {
+  const layout = RESPONSE_LAYOUT[operation];
+  let inner = '';
+  if (layout.result) {
+    // xmlns:i is declared on the result already: no per-element declaration.
+    let fields = '';
+    for (const f of layout.fields) fields += valueText(`b:${f.element}`, f.kind, b[f.prop], ' i:nil="true"');
+    inner = parentElement(layout.result, ` xmlns:b="${NS.datacontract}" xmlns:i="${NS.xsi}"`, fields);
+  } else {
+    for (const f of layout.fields) inner += valueText(f.element, f.kind, b[f.prop], NIL_WITH_NS);
+  }
+  let out = ENVELOPE_RESPONSE_OPEN + textElement('a:Action', MUST_UNDERSTAND, actionOf(operation, 'response'));
+  if (headers.relatesTo !== undefined) out += textElement('a:RelatesTo', '', headers.relatesTo);
+  return `${out}</s:Header><s:Body>${parentElement(`${operation}Response`, ` xmlns="${NS.tempuri}"`, inner)}</s:Body></s:Envelope>`;
+}
+
 /**
  * A request envelope for one of the seven operations, laid out like the spec examples (4.3.1 …).
  * @throws {AuthBrokerError} ERR_AUTHBROKER_MESSAGE when a body field has the wrong type (e.g. a non-integer where xs:int is expected).
@@ -346,6 +421,7 @@ export function buildAuthBrokerRequest<O extends AuthBrokerOperation>(
 ): string {
   const b = body as unknown as Record<string, unknown>;
   checkBody(operation, b, REQUEST_FIELDS[operation]);
+  if (!options.indent) return requestText(operation, b, headers);
   const header: XNode[] = [
     { name: 'a:Action', attrs: [['s:mustUnderstand', '1']], text: actionOf(operation, 'request') },
     { name: 'a:MessageID', text: headers.messageId },
@@ -400,6 +476,7 @@ export function buildAuthBrokerResponse<O extends AuthBrokerOperation>(
   const layout = RESPONSE_LAYOUT[operation];
   const b = body as unknown as Record<string, unknown>;
   checkBody(operation, b, layout.fields);
+  if (!options.indent) return responseText(operation, b, headers);
   let inner: XNode[];
   if (layout.result) {
     const children = layout.fields.map((f) => valueNode(`b:${f.element}`, f.kind, b[f.prop])).filter((n): n is XNode => !!n);
@@ -511,7 +588,11 @@ function parseScalar(where: string, kind: Kind, e: Element): unknown {
       return isNil(it) ? '' : textOf(it);
     });
   }
-  const t = textOf(e);
+  return scalarFromText(where, kind, textOf(e));
+}
+
+/** An xs:string / xs:int / xs:long / xs:unsignedInt from an element's text (its surrounding blanks allowed for integers). */
+function scalarFromText(where: string, kind: Exclude<Kind, 'strings'>, t: string): unknown {
   if (kind === 'string') return t;
   const s = t.trim();
   const re = kind === 'uint' ? /^\+?\d{1,10}$/ : /^[+-]?\d{1,19}$/;
@@ -563,7 +644,7 @@ export function parseAuthBrokerRequest(input: string | Uint8Array | Document): P
   const { document, header, payload, action } = envelopeParts(input);
   if (action === undefined) throw new AuthBrokerError('ERR_AUTHBROKER_ACTION', 'Header/Action: expected a WS-Addressing (2005/08) Action, received none');
   const op = operationOfAction(action);
-  if (!op || op.direction !== 'request')
+  if (op?.direction !== 'request')
     throw new AuthBrokerError(
       'ERR_AUTHBROKER_ACTION',
       `Header/Action: expected one of http://tempuri.org/IAuthBroker/{CreateAuthBrokerSession,…V2}, received ${describeReceived(action)}`,
@@ -642,6 +723,133 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The compact response, read without a DOM
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Characters a value of the fast path may hold: base64, digits and sign, URIs and uuids. No markup,
+ * entity, blank or control character, so the text is its value exactly as the DOM path would read it
+ * (no entity to expand, no line end to normalize, nothing to trim) and every character is an XML Char.
+ */
+const PLAIN = /^[A-Za-z0-9+/=:._-]*$/;
+const RESPONSE_HEAD = `<s:Envelope xmlns:s="${NS.soap11}" xmlns:a="${NS.wsa10}"><s:Header><a:Action s:mustUnderstand="1">`;
+const RESPONSE_TAIL = '</s:Body></s:Envelope>';
+
+/**
+ * A response in exactly the compact layout this broker writes (responseText), read with string matching:
+ * the envelope, header and body element names, namespace declarations and attribute values are fixed
+ * strings, and every value is PLAIN. Anything else — another layout, a fault, a value the DOM path would
+ * refuse or read differently, an unexpected operation — returns undefined and the caller parses the DOM,
+ * which gives the answer or the error. Accepts only documents @ocauth/c14n parseXml accepts, with the
+ * same result (test/messages-text.test.ts holds it to the DOM path over generated and mutated documents).
+ */
+export function compactResponse(xml: string, expected: AuthBrokerOperation | undefined): ParsedAuthBrokerResponse | undefined {
+  if (xml.length > DEFAULT_MAX_XML_BYTES || !xml.startsWith(RESPONSE_HEAD) || !xml.endsWith(RESPONSE_TAIL)) return undefined;
+  let at = RESPONSE_HEAD.length;
+  const actionEnd = xml.indexOf('</a:Action>', at);
+  if (actionEnd < 0) return undefined;
+  const op = operationOfAction(xml.slice(at, actionEnd));
+  if (op?.direction !== 'response' || (expected !== undefined && op.operation !== expected)) return undefined;
+  const operation = op.operation;
+  at = actionEnd + '</a:Action>'.length;
+  let relatesTo: string | undefined;
+  if (xml.startsWith('<a:RelatesTo/>', at)) {
+    relatesTo = '';
+    at += '<a:RelatesTo/>'.length;
+  } else if (xml.startsWith('<a:RelatesTo>', at)) {
+    const end = xml.indexOf('</a:RelatesTo>', at);
+    if (end < 0) return undefined;
+    relatesTo = xml.slice(at + '<a:RelatesTo>'.length, end);
+    if (!PLAIN.test(relatesTo)) return undefined;
+    at = end + '</a:RelatesTo>'.length;
+  }
+  if (!xml.startsWith('</s:Header><s:Body>', at)) return undefined;
+  at += '</s:Header><s:Body>'.length;
+  const end = xml.length - RESPONSE_TAIL.length;
+  const wrapper = `${operation}Response`;
+  const layout = RESPONSE_LAYOUT[operation];
+  const open = `<${wrapper} xmlns="${NS.tempuri}"`;
+  if (!xml.startsWith(open, at)) return undefined;
+  at += open.length;
+  let body: Record<string, unknown> | undefined;
+  if (xml.startsWith('/>', at)) {
+    // No result element (or no field): every field absent, as the DOM path reads it.
+    if (at + 2 !== end) return undefined;
+    body = {};
+  } else {
+    const close = `</${wrapper}>`;
+    if (xml[at] !== '>' || !xml.endsWith(close, end)) return undefined;
+    const inner = xml.slice(at + 1, end - close.length);
+    if (layout.result) {
+      const resultOpen = `<${layout.result} xmlns:b="${NS.datacontract}" xmlns:i="${NS.xsi}"`;
+      if (!inner.startsWith(resultOpen)) return undefined;
+      const rest = inner.slice(resultOpen.length);
+      if (rest === '/>') body = {};
+      else {
+        const resultClose = `</${layout.result}>`;
+        if (rest[0] !== '>' || !rest.endsWith(resultClose)) return undefined;
+        body = compactFields(rest.slice(1, rest.length - resultClose.length), layout.fields, 'b:', '');
+      }
+    } else body = compactFields(inner, layout.fields, '', ` xmlns:i="${NS.xsi}"`);
+  }
+  if (!body) return undefined;
+  return { operation, body: body as never, relatesTo };
+}
+
+/** The children of a response element: each `<p:Name>PLAIN</p:Name>`, `<p:Name/>` or (a string) `<p:Name i:nil="true"…/>`, in schema order. */
+function compactFields(xml: string, fields: Field[], prefix: string, nilDeclaration: string): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  let at = 0;
+  let pos = 0;
+  while (at < xml.length) {
+    if (xml[at] !== '<') return undefined;
+    const nameEnd = at + 1 + prefix.length;
+    if (!xml.startsWith(prefix, at + 1)) return undefined;
+    let idx = -1;
+    for (let i = pos; i < fields.length; i++) {
+      const f = fields[i]!;
+      if (xml.startsWith(f.element, nameEnd) && /[ />]/.test(xml[nameEnd + f.element.length] ?? '')) {
+        idx = i;
+        break;
+      }
+    }
+    if (idx < 0) return undefined;
+    const f = fields[idx]!;
+    if (f.kind === 'strings') return undefined;
+    pos = idx + 1;
+    const name = `${prefix}${f.element}`;
+    let at2 = nameEnd + f.element.length;
+    const nil = ` i:nil="true"${nilDeclaration}/>`;
+    let value: unknown;
+    if (xml.startsWith('/>', at2)) {
+      value = '';
+      at2 += 2;
+    } else if (xml.startsWith(nil, at2)) {
+      if (f.kind !== 'string') return undefined;
+      value = null;
+      at2 += nil.length;
+    } else if (xml[at2] === '>') {
+      const close = `</${name}>`;
+      const valueEnd = xml.indexOf(close, at2 + 1);
+      if (valueEnd < 0) return undefined;
+      value = xml.slice(at2 + 1, valueEnd);
+      at2 = valueEnd + close.length;
+    } else return undefined;
+    if (typeof value === 'string') {
+      if (!PLAIN.test(value)) return undefined;
+      try {
+        value = scalarFromText(name, f.kind, value);
+      } catch {
+        return undefined;
+      }
+    }
+    out[f.prop] = value;
+    at = at2;
+  }
+  return out;
+}
+
 /**
  * Parse a response envelope.
  * @throws {AuthBrokerSoapFault} ERR_AUTHBROKER_SOAP_FAULT when the envelope carries a SOAP fault.
@@ -649,6 +857,10 @@ export class AuthBrokerSoapFault extends AuthBrokerError {
  *   (not the `expected` operation's response action), ERR_AUTHBROKER_MESSAGE (envelope or body not as the schema says).
  */
 export function parseAuthBrokerResponse<O extends AuthBrokerOperation>(input: string | Uint8Array | Document, expected?: O): ParsedAuthBrokerResponse<O> {
+  if (typeof input === 'string') {
+    const fast = compactResponse(input, expected);
+    if (fast) return fast as ParsedAuthBrokerResponse<O>;
+  }
   const { header, payload, action } = envelopeParts(input);
   if (payload.namespaceURI === NS.soap11 && payload.localName === 'Fault') {
     const kids = childElements(payload);

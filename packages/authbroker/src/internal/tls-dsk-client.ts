@@ -2,7 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
 import { TlsDskError } from './errors.js';
-import { MemoryDuplex, settle } from './memory-duplex.js';
+import { destroyEndpoint, MemoryDuplex, settle } from './memory-duplex.js';
 import { formatSecurityStatus, SecurityStatus } from './security-status.js';
 import {
   certToPem,
@@ -101,14 +101,14 @@ export class TlsDskClient {
     this.verifyServer = verify;
     this.identity = options.checkServerIdentity ?? tls.checkServerIdentity;
     this.target = options.target;
-    const certPem = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)].join('');
+    const certs = [certToPem(cred.certificate), ...(cred.chain ?? []).map(certToPem)];
     const ca = options.trustedCertificates?.map(certToPem);
     const proto = protocolOptions(protocol, options.ciphers);
     const secureContext = loadSecureContext('TLS-DSK client credential', () =>
-      cachedSecureContext(`client|${proto.minVersion}|${proto.ciphers}|${certPem}|${ca?.join('') ?? 'default-roots'}`, cred.privateKey, () =>
+      cachedSecureContext(['client', proto.minVersion, proto.ciphers, ...certs, '\0trust', ...(ca ?? ['\0default-roots'])], cred.privateKey, () =>
         tls.createSecureContext({
           ...proto,
-          cert: certPem,
+          cert: certs.join(''),
           key:
             typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
               ? toPemOrBuffer(cred.privateKey)
@@ -187,17 +187,13 @@ export class TlsDskClient {
    * @throws never
    */
   destroy(): void {
-    if (!this.socket.destroyed) this.socket.destroy();
-    this.wire.destroy();
+    destroyEndpoint(this.socket, this.wire);
   }
 
   private progress = (): number => this.wire.pending + this.events * 1_000_003;
 
   private async clientHello(): Promise<TlsDskStep> {
-    await settle(
-      () => this.failure !== undefined || plaintextHandshakeTypes(scanRecords(this.wire.peek()).records).includes(HandshakeType.ClientHello),
-      this.progress,
-    );
+    await settle(() => this.failure !== undefined || plaintextHandshakeTypes(this.wire.records()).includes(HandshakeType.ClientHello), this.progress);
     if (this.failure !== undefined) return this.fail();
     const out = this.wire.drain();
     if (out.length === 0) return this.fail(new Error('the TLS client produced no client_hello'));
@@ -225,9 +221,9 @@ export class TlsDskClient {
   private async clientFlight(input: Uint8Array): Promise<TlsDskStep> {
     const bad = this.feed(input);
     if (bad) return bad;
-    await settle(() => this.failure !== undefined || hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records), this.progress);
+    await settle(() => this.failure !== undefined || hasChangeCipherSpecAndFinished(this.wire.records()), this.progress);
     if (this.failure !== undefined) return this.fail();
-    if (!hasChangeCipherSpecAndFinished(scanRecords(this.wire.peek()).records)) {
+    if (!hasChangeCipherSpecAndFinished(this.wire.records())) {
       return { status: SecurityStatus.IncompleteMessage, output: new Uint8Array(0) };
     }
     // Check the SIP server's certificate now, before the client's certificate_verify leaves: Node

@@ -64,6 +64,35 @@ export function plaintextHandshakeTypes(records: TlsRecord[]): number[] {
   return types;
 }
 
+/**
+ * The first certificate (DER) of the first plaintext Certificate handshake message (RFC 5246 7.4.2 /
+ * 7.4.6: a 3-byte list length, then 3-byte length + DER per certificate, the sender's own first), before
+ * any ChangeCipherSpec; undefined when there is none, it is empty, or its lengths do not add up.
+ */
+export function firstCertificate(records: TlsRecord[]): Uint8Array | undefined {
+  const parts: Uint8Array[] = [];
+  for (const r of records) {
+    if (r.contentType === ContentType.ChangeCipherSpec) break;
+    if (r.contentType === ContentType.Handshake) parts.push(r.fragment);
+  }
+  const hs = Buffer.concat(parts);
+  let off = 0;
+  while (hs.length - off >= 4) {
+    const len = (hs[off + 1]! << 16) | (hs[off + 2]! << 8) | hs[off + 3]!;
+    if (hs.length - off - 4 < len) return undefined;
+    if (hs[off] === HandshakeType.Certificate) {
+      const body = hs.subarray(off + 4, off + 4 + len);
+      if (body.length < 6) return undefined;
+      const list = (body[0]! << 16) | (body[1]! << 8) | body[2]!;
+      const first = (body[3]! << 16) | (body[4]! << 8) | body[5]!;
+      if (list !== body.length - 3 || first === 0 || first > list - 3) return undefined;
+      return new Uint8Array(body.subarray(6, 6 + first));
+    }
+    off += 4 + len;
+  }
+  return undefined;
+}
+
 /** True when a ChangeCipherSpec record is followed by at least one (encrypted) handshake record. */
 export function hasChangeCipherSpecAndFinished(records: TlsRecord[]): boolean {
   const i = records.findIndex((r) => r.contentType === ContentType.ChangeCipherSpec);

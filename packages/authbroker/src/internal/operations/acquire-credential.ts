@@ -93,10 +93,28 @@ export async function obtainCredential(state: BrokerState, s: AuthBrokerSessionR
   return { ...credential, notAfter };
 }
 
+/**
+ * notAfter of PEM certificates already read: Node's X509Certificate parse costs ~130 µs, and a credential
+ * source typically hands the same certificate to every session of a user until it is renewed. Bounded;
+ * a pure function of the text, so a hit can never be stale.
+ */
+const notAfterByPem = new Map<string, number>();
+const NOT_AFTER_CACHE_ENTRIES = 256;
+
 function certificateNotAfter(certificate: string | Uint8Array): Date | undefined {
+  if (typeof certificate === 'string') {
+    const known = notAfterByPem.get(certificate);
+    if (known !== undefined) return new Date(known);
+  }
+  let notAfter: Date;
   try {
-    return new Date(new X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate)).validTo);
+    notAfter = new Date(new X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate)).validTo);
   } catch {
     return undefined;
   }
+  if (typeof certificate === 'string' && !Number.isNaN(notAfter.getTime())) {
+    if (notAfterByPem.size >= NOT_AFTER_CACHE_ENTRIES) notAfterByPem.delete(notAfterByPem.keys().next().value as string);
+    notAfterByPem.set(certificate, notAfter.getTime());
+  }
+  return notAfter;
 }
