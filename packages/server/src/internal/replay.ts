@@ -44,6 +44,44 @@ class ProofError extends Error {
 
 type Envelope = NonNullable<VerifiedTicket['envelope']>;
 
+/**
+ * The SIP URI an unverified request's ticket names (the text of its saml:NameIdentifier elements, when they agree),
+ * to start reading that user while the ticket is verified; undefined when there is none to read ahead.
+ */
+export function unverifiedSubject(doc: unknown): string | undefined {
+  try {
+    const env = parseEnvelope(doc as Parameters<typeof parseEnvelope>[0]);
+    const assertion = unverifiedAssertion(env);
+    if (!assertion?.getElementsByTagNameNS) return undefined;
+    const names = new Set(Array.from(assertion.getElementsByTagNameNS(NS.saml, 'NameIdentifier'), (n) => (n.textContent ?? '').trim()));
+    return names.size === 1 ? [...names][0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type UnverifiedEl = {
+  localName?: string;
+  namespaceURI?: string;
+  textContent?: string | null;
+  childNodes: ArrayLike<UnverifiedEl>;
+  getAttribute?(n: string): string | null;
+  getElementsByTagNameNS?(ns: string, n: string): ArrayLike<UnverifiedEl>;
+};
+/** The one saml:Assertion in the one wsse:Security header, before anything is verified. */
+function unverifiedAssertion(env: Envelope): UnverifiedEl | undefined {
+  const kids = (e: UnverifiedEl | undefined, ns: string, name: string) =>
+    e ? Array.from(e.childNodes).filter((c) => c.localName === name && c.namespaceURI === ns) : [];
+  const sec = kids(env.header as unknown as UnverifiedEl | undefined, NS.wsse, 'Security');
+  const assertions = sec.length === 1 ? kids(sec[0], NS.saml, 'Assertion') : [];
+  return assertions.length === 1 ? assertions[0] : undefined;
+}
+
+/** The AssertionID of the one saml:Assertion in the one wsse:Security header, before anything is verified. */
+function unverifiedAssertionId(env: Envelope): string | undefined {
+  return unverifiedAssertion(env)?.getAttribute?.('AssertionID') ?? undefined;
+}
+
 function signatureValueOf(env: Envelope): string {
   type El = {
     localName?: string;
@@ -64,6 +102,15 @@ function signatureValueOf(env: Envelope): string {
 
 /** The replay key of a signed request: SignatureValue and the digest of its Body. */
 function replayKey(env: Envelope): string {
+  const known = replayKeys.get(env.body as object);
+  if (known !== undefined) return known;
+  const key = computeReplayKey(env);
+  replayKeys.set(env.body as object, key);
+  return key;
+}
+/** Replay keys by Body node: the read-ahead and the verified ticket's claim digest one Body once. */
+const replayKeys = new WeakMap<object, string>();
+function computeReplayKey(env: Envelope): string {
   const body = createHash('sha256')
     .update(canonicalize(env.body as never, { algorithm: EXC_C14N }))
     .digest('base64');
@@ -155,6 +202,33 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
     }
   };
 
+  /**
+   * Issue 20: CertProv's claims read starts before the ticket is verified, so that its round trip overlaps the
+   * signature checks. The keys come from the unverified envelope (the assertion's AssertionID, the
+   * SignatureValue and the Body's digest); the answer is used only when the verified ticket yields exactly these
+   * keys (else the read is made again), and never for a request that fails verification. A read reveals
+   * nothing before verification: no answer depends on it until the ticket has verified.
+   */
+  const readAhead = (
+    input: Parameters<TicketVerifier['verify']>[0],
+    parsed: Parameters<TicketVerifier['verify']>[1],
+    now: number,
+  ): { keys: string[]; live: Promise<Set<string>> } | undefined => {
+    const doc = parsed?.document;
+    if (!doc || !(typeof input === 'string' || input instanceof Uint8Array)) return undefined;
+    try {
+      const env = parseEnvelope(doc);
+      const id = unverifiedAssertionId(env);
+      if (id === undefined) return undefined;
+      const keys = [replayKey(env), ...Array.from({ length: perTicket }, (_, i) => `ticketcert|${id}|${i}`)];
+      const live = store.liveClaims(keys, now);
+      live.catch(() => {}); // used (and its failure answered) only once the ticket verified
+      return { keys, live };
+    } catch {
+      return undefined; // what does not parse is refused by the verifier
+    }
+  };
+
   return {
     /** Verifier for services called with a ticket: replay defence (and requireSignedBody). */
     replayGuarded(v: TicketVerifier): TicketVerifier {
@@ -176,19 +250,22 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
       return {
         ...v,
         verify: async (input, parsed) => {
+          const pending = deferring ? requestClaims.getStore() : undefined;
+          const now = clock().getTime();
+          const ahead = pending ? readAhead(input, parsed, now) : undefined;
           const r = await v.verify(input, parsed);
           try {
             parsed?.onProven?.(); // the caller's own checks may run while the claims are read
           } catch {
             /* a hook never decides a request */
           }
-          const now = clock().getTime();
           const until = r.notOnOrAfter.getTime() + skewMs;
           const slots = Array.from({ length: perTicket }, (_, i) => `ticketcert|${r.assertionId}|${i}`);
-          const pending = deferring ? requestClaims.getStore() : undefined;
           if (pending) {
             const replay = replayClaim(r);
-            const live = await store.liveClaims([...(replay ? replay.keys : []), ...slots], now).catch(storeDown);
+            const keys = [...(replay ? replay.keys : []), ...slots];
+            const read = ahead && ahead.keys.length === keys.length && ahead.keys.every((k, i) => k === keys[i]) ? ahead.live : store.liveClaims(keys, now);
+            const live = await read.catch(storeDown);
             if (replay && live.has(replay.keys[0]!)) throw replayRefusal(r);
             pending.replay = replay;
             const free = slots.filter((k) => !live.has(k));

@@ -47,7 +47,7 @@ import { loadOrCreatePki, type ServerPki } from './pki.js';
 import { normSip, type ServerStore, type ServerUserDirectory } from './store/types.js';
 import { openStore } from './store/open.js';
 import { guardConnections, preAuthGate, type ConnectionGuard } from './limits.js';
-import { proofGuards } from './replay.js';
+import { proofGuards, unverifiedSubject } from './replay.js';
 import { signInGuard, throttledDirectory, withSignInSource } from './throttle.js';
 import { startSipRegistrar, type RunningSipRegistrar } from './sip/registrar.js';
 import { ServerError } from './errors.js';
@@ -445,16 +445,21 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
   const verifier: TicketVerifier = pool.guards.certProvGuarded({
     ...ticketChecks,
     verify: async (input, parsed) => {
-      const r = await ticketChecks.verify(input, parsed);
       const slot = userAhead.getStore();
-      if (slot) {
-        slot.key = normSip(r.sipUri);
-        slot.user = pool.users.findUserBySipUri(slot.key);
-        slot.user.catch(() => {}); // awaited by the Entity check when it runs; a refusal before it leaves it unread
-      }
+      // Started from the unverified ticket, in flight while its signatures are checked; used only for the
+      // SIP URI the verified ticket names (findUser compares), fetched again otherwise.
+      const early = slot ? unverifiedSubject(parsed?.document) : undefined;
+      if (slot && early !== undefined) prefetchUser(slot, early);
+      const r = await ticketChecks.verify(input, parsed);
+      if (slot && slot.key !== normSip(r.sipUri)) prefetchUser(slot, r.sipUri);
       return r;
     },
   });
+  const prefetchUser = (slot: { key?: string; user?: Promise<DirectoryUser | null> }, sipUri: string) => {
+    slot.key = normSip(sipUri);
+    slot.user = pool.users.findUserBySipUri(slot.key);
+    slot.user.catch(() => {}); // awaited by the Entity check when it runs; a refusal before it leaves it unread
+  };
   const findUser = async (sipUri: string): Promise<DirectoryUser | undefined> => {
     const key = normSip(sipUri);
     const slot = userAhead.getStore();
