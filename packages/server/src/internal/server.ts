@@ -450,6 +450,9 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
       // SIP URI the verified ticket names (findUser compares), fetched again otherwise.
       const early = slot ? unverifiedSubject(parsed?.document) : undefined;
       if (slot && early !== undefined) prefetchUser(slot, early);
+      // PostgreSQL: let the reads just started (and certProvGuarded's claims read) reach the wire before the
+      // signature checks occupy the thread; the driver writes a query only after a turn of its own callbacks.
+      if (slot && store.kind === 'postgres') await new Promise<void>((r) => setImmediate(r));
       const r = await ticketChecks.verify(input, parsed);
       if (slot && slot.key !== normSip(r.sipUri)) prefetchUser(slot, r.sipUri);
       return r;
