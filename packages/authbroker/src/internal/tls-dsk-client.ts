@@ -13,7 +13,7 @@ import {
   TLS_DSK_KEY_LABEL,
   tlsCodeOf,
   loadSecureContext,
-  toPemOrBuffer,
+  privateKeyForTls,
   type TlsDskCredential,
   type TlsDskKeys,
   type TlsDskProtocol,
@@ -109,10 +109,7 @@ export class TlsDskClient {
         tls.createSecureContext({
           ...proto,
           cert: certs.join(''),
-          key:
-            typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
-              ? toPemOrBuffer(cred.privateKey)
-              : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+          key: privateKeyForTls(cred.privateKey),
           ...(ca ? { ca } : {}),
         }),
       ),

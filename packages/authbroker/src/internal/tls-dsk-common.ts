@@ -43,8 +43,11 @@ export function splitKeyBlock(block: Uint8Array): { clientSigningKey: Uint8Array
   return { clientSigningKey: new Uint8Array(block.subarray(64, 96)), serverSigningKey: new Uint8Array(block.subarray(96, 128)) };
 }
 
-export function toPemOrBuffer(v: string | Uint8Array): string | Buffer {
-  return typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+/** A credential's private key as `tls.createSecureContext` takes it: PEM text or DER/PEM bytes as given, a KeyObject exported to PKCS#8 PEM. */
+export function privateKeyForTls(k: string | Uint8Array | KeyObject): string | Buffer {
+  if (typeof k === 'string') return k;
+  if (k instanceof Uint8Array) return Buffer.from(k.buffer, k.byteOffset, k.byteLength);
+  return k.export({ format: 'pem', type: 'pkcs8' });
 }
 
 /** DER → PEM (Node's TLS accepts PEM for ca/cert; DER only as PEM-wrapped or via X509Certificate). */

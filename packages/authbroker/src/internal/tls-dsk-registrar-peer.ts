@@ -12,7 +12,7 @@ import {
   TLS_DSK_KEY_LABEL,
   tlsCodeOf,
   loadSecureContext,
-  toPemOrBuffer,
+  privateKeyForTls,
   type TlsDskCredential,
   type TlsDskKeys,
   type TlsDskProtocol,
@@ -94,10 +94,7 @@ export class TlsDskRegistrarPeer {
         tls.createSecureContext({
           ...proto,
           cert: certs.join(''),
-          key:
-            typeof cred.privateKey === 'string' || cred.privateKey instanceof Uint8Array
-              ? toPemOrBuffer(cred.privateKey)
-              : cred.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+          key: privateKeyForTls(cred.privateKey),
           ca,
           // A registrar's final leg is change_cipher_spec + finished: no session ticket.
           secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
