@@ -30,7 +30,8 @@ export function createWebTicketHandler(options: WebTicketHandlerOptions): (req: 
       // Pin binding: the PIN check (a memory-hard KDF) starts at once, as it reads only the HTTP header, and the
       // ticket is prepared while it runs (issue 20). Refusals keep the order of the steps below.
       const ticket = route === 'Pin' ? preparedTicket(ctx) : undefined;
-      const pinUser = ticket ? settled(authenticatePin(ctx, req, ticket.hooks)) : undefined;
+      const pinUser = ticket ? authenticatePin(ctx, req, ticket.hooks) : undefined;
+      pinUser?.catch(() => {}); // awaited below, after the envelope's refusals (which leave it unread)
       const env = await readEnvelope(req); //                              2.1: SOAP over HTTPS
       checkAction(ctx.fqdn, env); //                                       3.2.4.1: wsa:Action is IssueToken
       const target = settle(() => {
@@ -44,7 +45,7 @@ export function createWebTicketHandler(options: WebTicketHandlerOptions): (req: 
           })
         : undefined;
       if (target.ok && terms?.ok) ticket?.terms(env, target.value.rst, target.value.appliesTo, terms.value);
-      const user = pinUser ? unwrap(await pinUser) : await authenticate(ctx, route, req, env); // 3.2.4.1: per binding
+      const user = await (pinUser ?? authenticate(ctx, route, req, env)); // 3.2.4.1: per binding
       if (!target.ok) throw target.error;
       const { rst, appliesTo } = target.value;
       checkClaims(ctx, rst, user, env); //                                 3.2.4.1.3.3: wst:Claims
@@ -76,16 +77,6 @@ function settle<T>(step: () => T): Settled<T> {
   } catch (error) {
     return { ok: false, error };
   }
-}
-function settled<T>(p: Promise<T>): Promise<Settled<T>> {
-  return p.then(
-    (value) => ({ ok: true, value }),
-    (error: unknown) => ({ ok: false, error }),
-  );
-}
-function unwrap<T>(s: Settled<T>): T {
-  if (!s.ok) throw s.error;
-  return s.value;
 }
 
 /**
