@@ -50,8 +50,7 @@ type Envelope = NonNullable<VerifiedTicket['envelope']>;
  */
 export function unverifiedSubject(doc: unknown): string | undefined {
   try {
-    const env = parseEnvelope(doc as Parameters<typeof parseEnvelope>[0]);
-    const assertion = unverifiedAssertion(env);
+    const assertion = unverifiedTicket(doc)?.assertion;
     if (!assertion?.getElementsByTagNameNS) return undefined;
     const names = new Set(Array.from(assertion.getElementsByTagNameNS(NS.saml, 'NameIdentifier'), (n) => (n.textContent ?? '').trim()));
     return names.size === 1 ? [...names][0] : undefined;
@@ -68,19 +67,24 @@ type UnverifiedEl = {
   getAttribute?(n: string): string | null;
   getElementsByTagNameNS?(ns: string, n: string): ArrayLike<UnverifiedEl>;
 };
-/** The one saml:Assertion in the one wsse:Security header, before anything is verified. */
-function unverifiedAssertion(env: Envelope): UnverifiedEl | undefined {
+/**
+ * A request document's envelope and the one saml:Assertion in its one wsse:Security header, before anything is
+ * verified; found once per document (the claims read-ahead and the user prefetch both ask). Throws what
+ * parseEnvelope throws.
+ */
+function unverifiedTicket(doc: unknown): { env: Envelope; assertion: UnverifiedEl | undefined } {
+  const known = unverifiedTickets.get(doc as object);
+  if (known) return known;
+  const env = parseEnvelope(doc as Parameters<typeof parseEnvelope>[0]);
   const kids = (e: UnverifiedEl | undefined, ns: string, name: string) =>
     e ? Array.from(e.childNodes).filter((c) => c.localName === name && c.namespaceURI === ns) : [];
   const sec = kids(env.header as unknown as UnverifiedEl | undefined, NS.wsse, 'Security');
   const assertions = sec.length === 1 ? kids(sec[0], NS.saml, 'Assertion') : [];
-  return assertions.length === 1 ? assertions[0] : undefined;
+  const found = { env, assertion: assertions.length === 1 ? assertions[0] : undefined };
+  unverifiedTickets.set(doc as object, found);
+  return found;
 }
-
-/** The AssertionID of the one saml:Assertion in the one wsse:Security header, before anything is verified. */
-function unverifiedAssertionId(env: Envelope): string | undefined {
-  return unverifiedAssertion(env)?.getAttribute?.('AssertionID') ?? undefined;
-}
+const unverifiedTickets = new WeakMap<object, { env: Envelope; assertion: UnverifiedEl | undefined }>();
 
 function signatureValueOf(env: Envelope): string {
   type El = {
@@ -217,8 +221,8 @@ export function proofGuards(store: SecurityStore, policy: ProofPolicy, clock: ()
     const doc = parsed?.document;
     if (!doc || !(typeof input === 'string' || input instanceof Uint8Array)) return undefined;
     try {
-      const env = parseEnvelope(doc);
-      const id = unverifiedAssertionId(env);
+      const { env, assertion } = unverifiedTicket(doc);
+      const id = assertion?.getAttribute?.('AssertionID') ?? undefined;
       if (id === undefined) return undefined;
       const keys = [replayKey(env), ...Array.from({ length: perTicket }, (_, i) => `ticketcert|${id}|${i}`)];
       const live = store.liveClaims(keys, now);
