@@ -438,8 +438,8 @@ function certProvService(s: Setup, store: ServerStore, addr: Addresses, pool: Po
     faults,
     createTicketVerifier({ ...pool.verifierBase, requireProofOfPossession: false }),
   );
-  // Issue 20: the Entity check's user lookup (3.1.4.1.5.2) starts as soon as the ticket is verified, in
-  // flight with certProvGuarded's replay read (PostgreSQL: two round trips overlap into one). Per request;
+  // Issue 20: the Entity check's user lookup (3.1.4.1.5.2) starts before the ticket's signatures are checked,
+  // in flight with certProvGuarded's claims read (PostgreSQL: both round trips overlap the checks). Per request;
   // the check reads the row fetched a moment earlier by this same request, never another request's.
   const userAhead = new AsyncLocalStorage<{ key?: string; user?: Promise<DirectoryUser | null> }>();
   const verifier: TicketVerifier = pool.guards.certProvGuarded({
